@@ -141,9 +141,7 @@ def test_weekly_ignores_the_due_day() -> None:
 
 
 def test_a_window_long_after_the_start() -> None:
-    assert due_dates("monthly", 31, date(2020, 1, 31), None, date(2030, 2, 1), date(2030, 3, 1)) == [
-        date(2030, 2, 28)
-    ]
+    assert due_dates("monthly", 31, date(2020, 1, 31), None, date(2030, 2, 1), date(2030, 3, 1)) == [date(2030, 2, 28)]
     assert due_dates("weekly", 1, date(2020, 1, 6), None, date(2030, 1, 1), date(2030, 1, 8)) == [date(2030, 1, 7)]
 
 
