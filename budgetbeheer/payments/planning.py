@@ -1,0 +1,283 @@
+"""The rules of a payment run for one household, as a pure function: what to pay, what stays unpaid, and why.
+
+The rules:
+
+1. A fixed cost is paid in full or not at all.
+2. The fixed costs of the run are taken in priority order (:data:`~budgetbeheer.households.categories.PRIORITY`:
+   rent, health insurance, energy, water, municipal taxes, contents insurance, liability insurance, loan repayment,
+   other), within a category the earlier due date first (then the order given). Each one that fits in what is left
+   is paid; each one that does not becomes a :class:`Shortfall` with its full amount.
+3. *Skip and continue*: after a cost that does not fit, the later ones are still tried, so a smaller, lower-priority
+   cost that fits is paid. Stopping at the first that does not fit would leave money on the account while, say, the
+   water company cuts off; skipping keeps the order for who goes first (a higher-priority cost is never passed over
+   for a lower one that is as large or larger) and prevents the most harm with the money there is.
+4. Leefgeld = balance - the fixed costs that fall due before the next expected income (those of this run, paid or
+   not: an unpaid one is still owed, and those due after this run) - the buffer, never below zero. While a cost of
+   this run is unpaid the result is therefore zero and the money stays for the arrears.
+5. Weekly (or any several) paydays before the next income share that amount: this payday gets its part of
+   ``split_evenly(amount, paydays)``; the rest stays on the account and the next run computes again from the balance
+   it finds.
+6. The final run of the period pays out the whole balance left after its fixed costs: no buffer, nothing reserved.
+
+Every amount carries a short Dutch ``reason`` with the numbers, for the finance user, the caseworker and the household.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from budgetbeheer.households.categories import LABELS_NL, Category, priority
+from budgetbeheer.households.schedule import LeefgeldFrequency
+from budgetbeheer.money import format_eur, split_evenly
+
+LEEFGELD = "leefgeld"
+"""The ``kind`` of a leefgeld payment (a fixed-cost payment's kind is its category)."""
+
+_MINUS = "\u2212"
+
+
+def _day(d: date) -> str:
+    return f"{d:%d-%m-%Y}"
+
+
+@dataclass(frozen=True, slots=True)
+class DueObligation:
+    """One instalment of a fixed cost that falls due (or fell due and is still unpaid: a carried shortfall)."""
+
+    obligation_id: int
+    category: Category
+    amount_cents: int
+    due_date: date
+    creditor_id: int | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "category", Category(self.category))
+        if self.amount_cents <= 0:
+            raise ValueError(f"obligation {self.obligation_id}: amount must be positive, not {self.amount_cents}")
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedPayment:
+    """A transfer the run proposes. ``kind`` is the fixed cost's category or ``"leefgeld"``."""
+
+    kind: str
+    obligation_id: int | None
+    amount_cents: int
+    due_date: date
+    reason: str
+    creditor_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Shortfall:
+    """A fixed cost the run could not pay; always its full amount. A signal for the caseworker."""
+
+    obligation_id: int
+    category: Category
+    amount_cents: int
+    due_date: date
+    reason: str
+    creditor_id: int | None = None
+
+    def as_due(self) -> DueObligation:
+        """The same instalment, to carry into the next run."""
+        return DueObligation(self.obligation_id, self.category, self.amount_cents, self.due_date, self.creditor_id)
+
+
+@dataclass(frozen=True, slots=True)
+class LeefgeldAmount:
+    """The leefgeld computation for one payday.
+
+    ``available_cents`` is what may be paid as leefgeld until the next income (never below zero); ``amount_cents`` is
+    this payday's part of it; ``paydays`` the number of paydays it is spread over.
+    """
+
+    amount_cents: int
+    available_cents: int
+    paydays: int
+    reason: str
+    final: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class RunPlan:
+    """What one run does for one household.
+
+    ``payments`` holds the fixed costs paid in the order they were taken, then the leefgeld (only when above zero).
+    ``leefgeld`` is the computation behind it, also when it came to zero (its reason says why); ``None`` when the run
+    has no leefgeld payday. ``balance_after_cents`` = balance - every payment.
+    """
+
+    payments: tuple[PlannedPayment, ...]
+    shortfalls: tuple[Shortfall, ...]
+    balance_after_cents: int
+    leefgeld: LeefgeldAmount | None = None
+
+    @property
+    def fixed_costs_cents(self) -> int:
+        return sum(p.amount_cents for p in self.payments if p.kind != LEEFGELD)
+
+    @property
+    def leefgeld_cents(self) -> int:
+        return sum(p.amount_cents for p in self.payments if p.kind == LEEFGELD)
+
+    @property
+    def shortfall_cents(self) -> int:
+        return sum(s.amount_cents for s in self.shortfalls)
+
+
+def payment_order(due: Sequence[DueObligation]) -> list[DueObligation]:
+    """``due`` in the order a run takes it: category priority, then due date, then the order given."""
+    ranked = sorted(enumerate(due), key=lambda item: (priority(item[1].category), item[1].due_date, item[0]))
+    return [obligation for _, obligation in ranked]
+
+
+def leefgeld_amount(
+    balance_cents: int,
+    fixed_costs_cents: int,
+    buffer_cents: int,
+    *,
+    paydays: int = 1,
+    until: date | None = None,
+    frequency: LeefgeldFrequency | str = LeefgeldFrequency.MONTHLY,
+    final: bool = False,
+) -> LeefgeldAmount:
+    """Leefgeld for one payday.
+
+    ``available = max(0, balance_cents - fixed_costs_cents - buffer_cents)``, where ``balance_cents`` is the balance
+    before any of ``fixed_costs_cents`` is paid and ``fixed_costs_cents`` every fixed cost to keep money for until the
+    next expected income (on ``until``, exclusive; ``None`` when none is expected). This payday gets the first part of
+    ``split_evenly(available, paydays)`` (the earlier paydays get the odd cents).
+
+    ``final``: the end of the period; the whole ``balance_cents`` (never below zero) is paid out and
+    ``fixed_costs_cents``, ``buffer_cents`` and ``paydays`` are ignored. Pass the balance left after the run's
+    fixed-cost payments.
+    """
+    if final:
+        amount = max(0, balance_cents)
+        if amount:
+            reason = f"einde periode: het hele resterende saldo {format_eur(amount)} wordt uitbetaald"
+            reason += " (geen buffer, niets gereserveerd)"
+        else:
+            reason = f"einde periode: geen saldo over ({format_eur(0)})"
+        return LeefgeldAmount(amount, amount, 1, reason, final=True)
+    if fixed_costs_cents < 0 or buffer_cents < 0:
+        raise ValueError("fixed costs and buffer cannot be negative")
+    if paydays < 1:
+        raise ValueError(f"leefgeld is spread over at least one payday, not {paydays}")
+    frequency = LeefgeldFrequency(frequency)
+    raw = balance_cents - fixed_costs_cents - buffer_cents
+    available = max(0, raw)
+    amount = split_evenly(available, paydays)[0]
+    costs_until = f"vaste lasten tot {_day(until)}" if until else "vaste lasten (geen inkomsten meer verwacht)"
+    reason = (
+        f"saldo {format_eur(balance_cents)} {_MINUS} {costs_until} {format_eur(fixed_costs_cents)} "
+        f"{_MINUS} buffer {format_eur(buffer_cents)} = {format_eur(raw)}"
+    )
+    if raw < 0:
+        reason += f"; minder dan nul, dus geen leefgeld ({format_eur(0)})"
+    elif paydays > 1:
+        unit = "week" if frequency is LeefgeldFrequency.WEEKLY else "betaaldag"
+        reason += f"; {unit} 1 van {paydays} tot de volgende inkomsten → {format_eur(amount)}"
+    return LeefgeldAmount(amount, available, paydays, reason)
+
+
+def plan_run(
+    balance_cents: int,
+    due: Sequence[DueObligation],
+    *,
+    due_before_next_income: Sequence[DueObligation] = (),
+    next_income_date: date | None,
+    buffer_cents: int,
+    leefgeld_frequency: LeefgeldFrequency | str,
+    leefgeld_paydays: Sequence[date] = (),
+    final: bool = False,
+) -> RunPlan:
+    """Plan one household's part of a payment run.
+
+    - ``balance_cents``: the household's available balance before the run.
+    - ``due``: the fixed-cost instalments this run must pay, including shortfalls carried from earlier runs.
+    - ``due_before_next_income``: fixed costs due after this run and before ``next_income_date`` (exclusive); they are
+      not paid now, only kept out of the leefgeld. The caller decides the horizon (and stops it at the period's end).
+    - ``next_income_date``: the next expected income, ``None`` when none is expected.
+    - ``leefgeld_paydays``: this run's leefgeld payday and the later ones before ``next_income_date``; the earliest is
+      this run's. Dates on or after ``next_income_date`` are not counted. Empty: the run pays no leefgeld.
+    - ``final``: the last run of the period; the leefgeld is the whole balance left after the fixed costs, paid on the
+      earliest of ``leefgeld_paydays`` (so at least one date is required).
+
+    The same instalment (obligation id and due date) may appear only once over ``due`` and ``due_before_next_income``.
+    See the module docstring for the rules.
+    """
+    seen: set[tuple[int, date]] = set()
+    for obligation in (*due, *due_before_next_income):
+        key = (obligation.obligation_id, obligation.due_date)
+        if key in seen:
+            raise ValueError(f"obligation {key[0]} due {key[1]} is listed twice")
+        seen.add(key)
+    if buffer_cents < 0:
+        raise ValueError("buffer cannot be negative")
+    if final and not leefgeld_paydays:
+        raise ValueError("the final run needs the payout date as its leefgeld payday")
+
+    payments: list[PlannedPayment] = []
+    shortfalls: list[Shortfall] = []
+    remaining = balance_cents
+    for obligation in payment_order(due):
+        label = f"{LABELS_NL[obligation.category]} {format_eur(obligation.amount_cents)}"
+        label += f", vervalt {_day(obligation.due_date)}"
+        if obligation.amount_cents <= remaining:
+            after = remaining - obligation.amount_cents
+            reason = f"{label}: betaald; saldo {format_eur(remaining)} → {format_eur(after)}"
+            if shortfalls:
+                reason += " (past nog, na een vaste last die niet paste)"
+            payments.append(
+                PlannedPayment(
+                    obligation.category.value,
+                    obligation.obligation_id,
+                    obligation.amount_cents,
+                    obligation.due_date,
+                    reason,
+                    obligation.creditor_id,
+                )
+            )
+            remaining = after
+        else:
+            reason = (
+                f"{label}: past niet in het saldo {format_eur(remaining)}; niet betaald"
+                " (een vaste last wordt helemaal of niet betaald)"
+            )
+            shortfalls.append(
+                Shortfall(
+                    obligation.obligation_id,
+                    obligation.category,
+                    obligation.amount_cents,
+                    obligation.due_date,
+                    reason,
+                    obligation.creditor_id,
+                )
+            )
+
+    leefgeld: LeefgeldAmount | None = None
+    if leefgeld_paydays:
+        paydays = sorted(set(leefgeld_paydays))
+        payday = paydays[0]
+        if final:
+            leefgeld = leefgeld_amount(remaining, 0, 0, final=True)
+        else:
+            counted = [d for d in paydays if next_income_date is None or d < next_income_date]
+            reserved = sum(o.amount_cents for o in due) + sum(o.amount_cents for o in due_before_next_income)
+            leefgeld = leefgeld_amount(
+                balance_cents,
+                reserved,
+                buffer_cents,
+                paydays=max(1, len(counted)),
+                until=next_income_date,
+                frequency=leefgeld_frequency,
+            )
+        if leefgeld.amount_cents > 0:
+            payments.append(PlannedPayment(LEEFGELD, None, leefgeld.amount_cents, payday, leefgeld.reason))
+            remaining -= leefgeld.amount_cents
+
+    return RunPlan(tuple(payments), tuple(shortfalls), remaining, leefgeld)
