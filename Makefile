@@ -1,0 +1,58 @@
+# budgetbeheer — the two commands a new user needs: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test check-fast install system-deps lint typecheck migration-check benchmark clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+## make run: set up, migrate the SQLite database under instance/, load demo data, serve on http://127.0.0.1:5000
+run: $(STAMP)
+	BUDGETBEHEER_ENV=development $(BIN)/budgetbeheer db upgrade
+	BUDGETBEHEER_ENV=development $(BIN)/budgetbeheer demo > /dev/null
+	@echo ""
+	@echo "budgetbeheer runs on http://$(HOST):$(PORT)"
+	@echo "Demo log-ins (password for all: demo-wachtwoord):"
+	@echo "  klantmanager, klantmanager2 (caseworker), financien, financien2 (finance),"
+	@echo "  teamleider (supervisor), accountant (accountant), beheerder (admin)"
+	@echo ""
+	BUDGETBEHEER_ENV=development $(BIN)/budgetbeheer serve --host $(HOST) --port $(PORT)
+
+## make test: set up (Chromium, hledger and ledger included when missing) and run every test
+test: $(STAMP) system-deps
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+system-deps:
+	@bash scripts/ensure_system_packages.sh
+
+## make check-fast: ruff, mypy and the migration check (under a minute)
+check-fast: $(STAMP) lint typecheck migration-check
+
+lint:
+	$(BIN)/ruff check budgetbeheer tests benchmarks scripts migrations/env.py
+
+typecheck:
+	$(BIN)/mypy
+
+migration-check:
+	@tmp=$$(mktemp -d) && BUDGETBEHEER_ENV=test BUDGETBEHEER_DATABASE_URL=sqlite:///$$tmp/check.sqlite3 \
+		$(BIN)/budgetbeheer db upgrade >/dev/null && BUDGETBEHEER_ENV=test \
+		BUDGETBEHEER_DATABASE_URL=sqlite:///$$tmp/check.sqlite3 $(BIN)/budgetbeheer db check; \
+		status=$$?; rm -rf $$tmp; exit $$status
+
+benchmark: $(STAMP)
+	$(BIN)/python benchmarks/bench_runs.py
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache

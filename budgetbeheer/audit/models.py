@@ -1,0 +1,26 @@
+"""The audit trail table. ``recorded_at`` is kept as the exact ISO text that was hashed."""
+
+from __future__ import annotations
+
+from sqlalchemy import String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from budgetbeheer.db.base import Base, BigId
+
+
+class AuditEntry(Base):
+    __tablename__ = "audit_entries"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    recorded_at: Mapped[str] = mapped_column(String(32), index=True)
+    actor: Mapped[str] = mapped_column(String(120))
+    action: Mapped[str] = mapped_column(String(80), index=True)
+    entity_type: Mapped[str] = mapped_column(String(60))
+    entity_id: Mapped[str | None] = mapped_column(String(60))
+    before_json: Mapped[str | None] = mapped_column(Text)
+    after_json: Mapped[str | None] = mapped_column(Text)
+    reason: Mapped[str | None] = mapped_column(Text)
+    request_id: Mapped[str | None] = mapped_column(String(64))
+    client_address: Mapped[str | None] = mapped_column(String(64))
+    previous_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    entry_hash: Mapped[str] = mapped_column(String(64), unique=True)

@@ -1,0 +1,176 @@
+"""Writing and verifying the hash-chained audit trail.
+
+Each entry's hash is the SHA-256 of its canonical content, which includes its id and the previous entry's hash. An
+edited entry no longer matches its hash; a deleted, inserted or reordered entry breaks the chain at the next entry. The
+``previous_hash`` column is UNIQUE, so two writers can never fork the chain.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from budgetbeheer.audit.models import AuditEntry
+from budgetbeheer.db.base import utcnow
+
+GENESIS_HASH = "0" * 64
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who does something: a user (with the request it came from) or ``system:<job>``."""
+
+    name: str
+    user_id: int | None = None
+    request_id: str | None = None
+    client_address: str | None = None
+
+    @classmethod
+    def system(cls, job: str) -> Actor:
+        return cls(name=f"system:{job}")
+
+    @property
+    def is_system(self) -> bool:
+        return self.name.startswith("system:")
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, (set, frozenset)):
+        return sorted(value)
+    return str(value)
+
+
+def canonical_json(value: Any) -> str | None:
+    if value is None:
+        return None
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_json_default)
+
+
+def entry_content(entry: AuditEntry) -> str:
+    return json.dumps(
+        {
+            "id": entry.id,
+            "recorded_at": entry.recorded_at,
+            "actor": entry.actor,
+            "action": entry.action,
+            "entity_type": entry.entity_type,
+            "entity_id": entry.entity_id,
+            "before": entry.before_json,
+            "after": entry.after_json,
+            "reason": entry.reason,
+            "request_id": entry.request_id,
+            "client_address": entry.client_address,
+            "previous_hash": entry.previous_hash,
+        },
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+
+
+def compute_hash(entry: AuditEntry) -> str:
+    return hashlib.sha256(entry_content(entry).encode("utf-8")).hexdigest()
+
+
+def _lock_chain(session: Session) -> None:
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(7245001)"))
+
+
+def record(
+    session: Session,
+    actor: Actor,
+    action: str,
+    entity_type: str,
+    entity_id: object | None = None,
+    *,
+    before: Mapping[str, Any] | None = None,
+    after: Mapping[str, Any] | None = None,
+    reason: str | None = None,
+) -> AuditEntry:
+    """Append an entry in the caller's database transaction: it commits or rolls back with the change it describes."""
+    _lock_chain(session)
+    session.flush()
+    last = session.execute(
+        select(AuditEntry.id, AuditEntry.entry_hash).order_by(AuditEntry.id.desc()).limit(1)
+    ).first()
+    entry = AuditEntry(
+        id=(last.id + 1) if last else 1,
+        recorded_at=utcnow().strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+        actor=actor.name,
+        action=action,
+        entity_type=entity_type,
+        entity_id=None if entity_id is None else str(entity_id),
+        before_json=canonical_json(before),
+        after_json=canonical_json(after),
+        reason=reason,
+        request_id=actor.request_id,
+        client_address=actor.client_address,
+        previous_hash=last.entry_hash if last else GENESIS_HASH,
+    )
+    entry.entry_hash = compute_hash(entry)
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+@dataclass(frozen=True)
+class VerificationResult:
+    ok: bool
+    count: int
+    first_bad_id: int | None = None
+    problem: str | None = None
+
+    def describe(self) -> str:
+        if self.ok:
+            return f"ok: {self.count} entries"
+        return f"audit trail broken at entry {self.first_bad_id}: {self.problem}"
+
+
+def _entries(session: Session, batch_size: int = 5000) -> Iterator[AuditEntry]:
+    last_id = 0
+    while True:
+        rows = list(
+            session.scalars(
+                select(AuditEntry).where(AuditEntry.id > last_id).order_by(AuditEntry.id).limit(batch_size)
+            )
+        )
+        if not rows:
+            return
+        yield from rows
+        last_id = rows[-1].id
+        session.expunge_all()
+
+
+def verify(session: Session) -> VerificationResult:
+    """Walk the chain in id order; name the first entry whose content or link does not hold."""
+    previous_hash = GENESIS_HASH
+    expected_id = 1
+    count = 0
+    for entry in _entries(session):
+        if entry.id != expected_id:
+            return VerificationResult(False, count, entry.id, f"expected entry {expected_id} here (deleted or inserted)")
+        if entry.previous_hash != previous_hash:
+            return VerificationResult(
+                False, count, entry.id, "link to the previous entry does not match (deleted, inserted or reordered)"
+            )
+        if compute_hash(entry) != entry.entry_hash:
+            return VerificationResult(False, count, entry.id, "content does not match its hash (edited)")
+        previous_hash = entry.entry_hash
+        expected_id += 1
+        count += 1
+    return VerificationResult(True, count)

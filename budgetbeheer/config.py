@@ -1,0 +1,115 @@
+"""Settings, read from environment variables in this one place.
+
+Every setting has an environment variable ``BUDGETBEHEER_<NAME>``; the README lists them all.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_INSTANCE_DIR = PROJECT_ROOT / "instance"
+
+
+class ConfigurationError(RuntimeError):
+    """A required setting is missing or has an impossible value."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    environment: str = "production"
+    database_url: str = ""
+    secret_key: str = ""
+    language: str = "nl"
+    municipality_name: str = "Gemeente Voorbeeld"
+    managed_account_iban: str = "NL14BNGH0285160126"
+    managed_account_bic: str = "BNGHNL2G"
+    managed_account_name: str = "Gemeente Voorbeeld beheerrekening"
+    pain001_version: str = "pain.001.001.03"
+    lead_business_days: int = 2
+    approval_threshold_cents: int = 250_000_00
+    max_transactions_per_file: int = 100_000
+    login_max_failures: int = 5
+    login_lockout_minutes: int = 15
+    scheduler_lease_seconds: int = 120
+    scheduler_run_time: str = "06:00"
+    income_late_days: int = 5
+    instance_dir: Path = DEFAULT_INSTANCE_DIR
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def is_development(self) -> bool:
+        return self.environment in {"development", "test"}
+
+    def with_overrides(self, **overrides: Any) -> Settings:
+        return replace(self, **overrides)
+
+
+def _int(env: dict[str, str], name: str, default: int) -> int:
+    raw = env.get(f"BUDGETBEHEER_{name}")
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigurationError(f"BUDGETBEHEER_{name} must be a whole number, not {raw!r}") from None
+
+
+def _cents(env: dict[str, str], name: str, default: int) -> int:
+    from budgetbeheer.money import AmountError, parse_amount
+
+    raw = env.get(f"BUDGETBEHEER_{name}")
+    if raw is None or raw == "":
+        return default
+    try:
+        return parse_amount(raw, maximum_cents=None)
+    except AmountError as error:
+        raise ConfigurationError(f"BUDGETBEHEER_{name}: {error}") from None
+
+
+def default_sqlite_url(instance_dir: Path) -> str:
+    return f"sqlite:///{instance_dir / 'budgetbeheer.sqlite3'}"
+
+
+def load_settings(environ: dict[str, str] | None = None) -> Settings:
+    """Build :class:`Settings` from the environment (``os.environ`` unless given)."""
+    env = dict(os.environ if environ is None else environ)
+    environment = env.get("BUDGETBEHEER_ENV", "production")
+    instance_dir = Path(env.get("BUDGETBEHEER_INSTANCE_DIR", str(DEFAULT_INSTANCE_DIR)))
+    secret_key = env.get("BUDGETBEHEER_SECRET_KEY", "")
+    if not secret_key:
+        if environment not in {"development", "test"}:
+            raise ConfigurationError(
+                "BUDGETBEHEER_SECRET_KEY is required (or set BUDGETBEHEER_ENV=development for a local demo)."
+            )
+        secret_key = "development-only-secret-key-do-not-use-in-production"  # noqa: S105 (development only)
+    version = env.get("BUDGETBEHEER_PAIN001_VERSION", "pain.001.001.03")
+    if version not in {"pain.001.001.03", "pain.001.001.09"}:
+        raise ConfigurationError("BUDGETBEHEER_PAIN001_VERSION must be pain.001.001.03 or pain.001.001.09")
+    language = env.get("BUDGETBEHEER_LANGUAGE", "nl")
+    if language not in {"nl", "en"}:
+        raise ConfigurationError("BUDGETBEHEER_LANGUAGE must be nl or en")
+    defaults = Settings()
+    return Settings(
+        environment=environment,
+        database_url=env.get("BUDGETBEHEER_DATABASE_URL") or default_sqlite_url(instance_dir),
+        secret_key=secret_key,
+        language=language,
+        municipality_name=env.get("BUDGETBEHEER_MUNICIPALITY_NAME", defaults.municipality_name),
+        managed_account_iban=env.get("BUDGETBEHEER_MANAGED_ACCOUNT_IBAN", defaults.managed_account_iban),
+        managed_account_bic=env.get("BUDGETBEHEER_MANAGED_ACCOUNT_BIC", defaults.managed_account_bic),
+        managed_account_name=env.get("BUDGETBEHEER_MANAGED_ACCOUNT_NAME", defaults.managed_account_name),
+        pain001_version=version,
+        lead_business_days=_int(env, "LEAD_BUSINESS_DAYS", defaults.lead_business_days),
+        approval_threshold_cents=_cents(env, "APPROVAL_THRESHOLD", defaults.approval_threshold_cents),
+        max_transactions_per_file=_int(env, "MAX_TRANSACTIONS_PER_FILE", defaults.max_transactions_per_file),
+        login_max_failures=_int(env, "LOGIN_MAX_FAILURES", defaults.login_max_failures),
+        login_lockout_minutes=_int(env, "LOGIN_LOCKOUT_MINUTES", defaults.login_lockout_minutes),
+        scheduler_lease_seconds=_int(env, "SCHEDULER_LEASE_SECONDS", defaults.scheduler_lease_seconds),
+        scheduler_run_time=env.get("BUDGETBEHEER_SCHEDULER_RUN_TIME", defaults.scheduler_run_time),
+        income_late_days=_int(env, "INCOME_LATE_DAYS", defaults.income_late_days),
+        instance_dir=instance_dir,
+    )

@@ -1,0 +1,1 @@
+"""Database: declarative base, engine construction, triggers and the unit of work."""

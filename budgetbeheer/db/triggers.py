@@ -1,0 +1,150 @@
+"""Database triggers that keep the books and the audit trail honest, for SQLite and PostgreSQL.
+
+- A ledger transaction is inserted after its postings; its insert is refused unless it has at least two postings
+  that sum to zero. A posting for a transaction that is already booked is refused. (The posting's foreign key is
+  deferred, so postings without their transaction fail at COMMIT.)
+- Postings, transactions and audit entries refuse UPDATE and DELETE (and TRUNCATE on PostgreSQL).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.engine import Connection
+
+APPEND_ONLY_TABLES = ("ledger_postings", "ledger_transactions", "audit_entries")
+
+_SQLITE_BALANCE = [
+    """
+    CREATE TRIGGER ledger_postings_sealed BEFORE INSERT ON ledger_postings
+    WHEN EXISTS (SELECT 1 FROM ledger_transactions WHERE id = NEW.transaction_id)
+    BEGIN SELECT RAISE(ABORT, 'ledger transaction is already booked; book a new transaction'); END
+    """,
+    """
+    CREATE TRIGGER ledger_transactions_balanced BEFORE INSERT ON ledger_transactions
+    WHEN (SELECT COUNT(*) FROM ledger_postings WHERE transaction_id = NEW.id) < 2
+      OR (SELECT COALESCE(SUM(amount_cents), 0) FROM ledger_postings WHERE transaction_id = NEW.id) <> 0
+    BEGIN SELECT RAISE(ABORT, 'unbalanced ledger transaction refused'); END
+    """,
+]
+
+_POSTGRES_FUNCTIONS = [
+    """
+    CREATE OR REPLACE FUNCTION bb_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        RAISE EXCEPTION '% is append-only: % refused', TG_TABLE_NAME, TG_OP;
+    END
+    $$
+    """,
+    """
+    CREATE OR REPLACE FUNCTION bb_posting_sealed() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF EXISTS (SELECT 1 FROM ledger_transactions WHERE id = NEW.transaction_id) THEN
+            RAISE EXCEPTION 'ledger transaction % is already booked; book a new transaction', NEW.transaction_id;
+        END IF;
+        RETURN NEW;
+    END
+    $$
+    """,
+    """
+    CREATE OR REPLACE FUNCTION bb_transaction_balanced() RETURNS trigger LANGUAGE plpgsql AS $$
+    DECLARE
+        posting_count bigint;
+        posting_sum numeric;
+    BEGIN
+        SELECT count(*), coalesce(sum(amount_cents), 0) INTO posting_count, posting_sum
+        FROM ledger_postings WHERE transaction_id = NEW.id;
+        IF posting_count < 2 OR posting_sum <> 0 THEN
+            RAISE EXCEPTION 'unbalanced ledger transaction % refused (% postings, sum %)',
+                NEW.id, posting_count, posting_sum;
+        END IF;
+        RETURN NEW;
+    END
+    $$
+    """,
+    """
+    CREATE TRIGGER ledger_postings_sealed BEFORE INSERT ON ledger_postings
+    FOR EACH ROW EXECUTE FUNCTION bb_posting_sealed()
+    """,
+    """
+    CREATE TRIGGER ledger_transactions_balanced BEFORE INSERT ON ledger_transactions
+    FOR EACH ROW EXECUTE FUNCTION bb_transaction_balanced()
+    """,
+]
+
+
+def _sqlite_append_only(table: str) -> list[str]:
+    return [
+        f"""
+        CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table}
+        BEGIN SELECT RAISE(ABORT, '{table} is append-only: UPDATE refused'); END
+        """,
+        f"""
+        CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table}
+        BEGIN SELECT RAISE(ABORT, '{table} is append-only: DELETE refused'); END
+        """,
+    ]
+
+
+def _postgres_append_only(table: str) -> list[str]:
+    return [
+        f"""
+        CREATE TRIGGER {table}_no_change BEFORE UPDATE OR DELETE ON {table}
+        FOR EACH ROW EXECUTE FUNCTION bb_refuse_change()
+        """,
+        f"""
+        CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table}
+        FOR EACH STATEMENT EXECUTE FUNCTION bb_refuse_change()
+        """,
+    ]
+
+
+def trigger_statements(dialect_name: str) -> list[str]:
+    if dialect_name == "sqlite":
+        statements = list(_SQLITE_BALANCE)
+        for table in APPEND_ONLY_TABLES:
+            statements += _sqlite_append_only(table)
+        return statements
+    if dialect_name == "postgresql":
+        statements = list(_POSTGRES_FUNCTIONS)
+        for table in APPEND_ONLY_TABLES:
+            statements += _postgres_append_only(table)
+        return statements
+    raise RuntimeError(f"no triggers written for database {dialect_name!r}")
+
+
+def drop_statements(dialect_name: str) -> list[str]:
+    names = ["ledger_postings_sealed", "ledger_transactions_balanced"]
+    if dialect_name == "sqlite":
+        for table in APPEND_ONLY_TABLES:
+            names += [f"{table}_no_update", f"{table}_no_delete"]
+        return [f"DROP TRIGGER IF EXISTS {name}" for name in names]
+    statements = [
+        "DROP TRIGGER IF EXISTS ledger_postings_sealed ON ledger_postings",
+        "DROP TRIGGER IF EXISTS ledger_transactions_balanced ON ledger_transactions",
+    ]
+    for table in APPEND_ONLY_TABLES:
+        statements += [
+            f"DROP TRIGGER IF EXISTS {table}_no_change ON {table}",
+            f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table}",
+        ]
+    statements += [
+        "DROP FUNCTION IF EXISTS bb_refuse_change()",
+        "DROP FUNCTION IF EXISTS bb_posting_sealed()",
+        "DROP FUNCTION IF EXISTS bb_transaction_balanced()",
+    ]
+    return statements
+
+
+def _execute(connection: Connection, statement: str) -> None:
+    if connection.dialect.name == "postgresql":
+        statement = statement.replace("%", "%%")  # psycopg reads a lone % as a placeholder
+    connection.exec_driver_sql(statement)
+
+
+def install_triggers(connection: Connection) -> None:
+    for statement in trigger_statements(connection.dialect.name):
+        _execute(connection, statement)
+
+
+def remove_triggers(connection: Connection) -> None:
+    for statement in drop_statements(connection.dialect.name):
+        _execute(connection, statement)

@@ -1,0 +1,43 @@
+"""Demo data: one user per role (documented passwords), plus each feature's demo data. Idempotent."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from collections.abc import Iterator
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from budgetbeheer.audit.service import Actor
+from budgetbeheer.ledger.service import ensure_system_accounts
+from budgetbeheer.users.models import User
+from budgetbeheer.users.service import create_user
+
+DEMO_PASSWORD = "demo-wachtwoord"  # noqa: S105 (documented demo log-in)
+DEMO_USERS = [
+    ("klantmanager", "Karin de Klantmanager", ["caseworker"]),
+    ("klantmanager2", "Kees Klantmanager", ["caseworker"]),
+    ("financien", "Fatima Financiën", ["finance"]),
+    ("financien2", "Frank Financiën", ["finance"]),
+    ("teamleider", "Tara Teamleider", ["supervisor"]),
+    ("accountant", "Anton Accountant", ["accountant"]),
+    ("beheerder", "Bea Beheerder", ["admin"]),
+]
+FEATURES = ("households", "payments", "lifecycle", "reports")
+
+
+def load_demo(session: Session) -> Iterator[str]:
+    actor = Actor.system("demo")
+    ensure_system_accounts(session)
+    for username, display_name, roles in DEMO_USERS:
+        if session.scalar(select(User.id).where(User.username == username)) is None:
+            create_user(session, actor, username=username, display_name=display_name, roles=roles,
+                        password=DEMO_PASSWORD)
+            yield f"user {username} ({', '.join(roles)}) password {DEMO_PASSWORD}"
+        else:
+            yield f"user {username} exists"
+    for feature in FEATURES:
+        name = f"budgetbeheer.{feature}.demo"
+        if importlib.util.find_spec(name) is not None:
+            yield from importlib.import_module(name).load(session, actor)

@@ -1,0 +1,1 @@
+"""Households in ontzorgen: intake, persons, creditors, fixed costs, income, balance and forecast."""

@@ -1,0 +1,159 @@
+"""Household tables.
+
+``Person.active_bsn`` holds the BSN while the household's period has not ended and NULL afterwards; its UNIQUE
+constraint is how the database guarantees that a BSN is in only one running household.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import BigInteger, Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from budgetbeheer.db.base import Base, BigId, UtcDateTime
+
+
+class Household(Base):
+    __tablename__ = "households"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    iban: Mapped[str] = mapped_column(String(34))
+    account_holder: Mapped[str] = mapped_column(String(140))
+    address_street: Mapped[str | None] = mapped_column(String(200))
+    address_postal_code: Mapped[str | None] = mapped_column(String(10))
+    address_city: Mapped[str | None] = mapped_column(String(100))
+    caseworker_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    benefit_start_date: Mapped[date] = mapped_column(Date)
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date, index=True)
+    status: Mapped[str] = mapped_column(String(16), default="active", index=True)
+    ended_on: Mapped[date | None] = mapped_column(Date)
+    end_reason: Mapped[str | None] = mapped_column(Text)
+    leefgeld_frequency: Mapped[str] = mapped_column(String(16), default="monthly")
+    leefgeld_day: Mapped[int] = mapped_column(Integer, default=1)
+    buffer_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    created_by: Mapped[str] = mapped_column(String(120))
+
+    persons: Mapped[list[Person]] = relationship(
+        back_populates="household", order_by="Person.id", lazy="selectin"
+    )
+
+    __table_args__ = (
+        CheckConstraint("status IN ('active', 'ending', 'ended')", name="status"),
+        CheckConstraint("leefgeld_frequency IN ('weekly', 'monthly')", name="leefgeld_frequency"),
+        CheckConstraint("buffer_cents >= 0", name="buffer"),
+        CheckConstraint("period_end >= period_start", name="period"),
+    )
+
+
+class Person(Base):
+    __tablename__ = "persons"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id"), index=True)
+    bsn: Mapped[str] = mapped_column(String(9), index=True)
+    active_bsn: Mapped[str | None] = mapped_column(String(9), unique=True)
+    first_name: Mapped[str] = mapped_column(String(100))
+    last_name: Mapped[str] = mapped_column(String(100))
+    date_of_birth: Mapped[date] = mapped_column(Date)
+
+    household: Mapped[Household] = relationship(back_populates="persons")
+
+
+class Creditor(Base):
+    __tablename__ = "creditors"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    name: Mapped[str] = mapped_column(String(140))
+    iban: Mapped[str] = mapped_column(String(34))
+    bic: Mapped[str | None] = mapped_column(String(11))
+    default_category: Mapped[str | None] = mapped_column(String(32))
+    reference_required: Mapped[bool] = mapped_column(Boolean, default=False)
+    reference_kind: Mapped[str] = mapped_column(String(20), default="free_text")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+    __table_args__ = (UniqueConstraint("name", "iban"),)
+
+
+class FixedCost(Base):
+    """A vaste last: what a household owes a creditor, on a schedule. Its amount lives in :class:`FixedCostAmount`."""
+
+    __tablename__ = "fixed_costs"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id"), index=True)
+    category: Mapped[str] = mapped_column(String(32))
+    creditor_id: Mapped[int] = mapped_column(ForeignKey("creditors.id"), index=True)
+    frequency: Mapped[str] = mapped_column(String(16))
+    due_day: Mapped[int] = mapped_column(Integer)
+    reference: Mapped[str | None] = mapped_column(String(140))
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+    amounts: Mapped[list[FixedCostAmount]] = relationship(order_by="FixedCostAmount.effective_from", lazy="selectin")
+
+    __table_args__ = (
+        CheckConstraint("due_day BETWEEN 1 AND 31", name="due_day"),
+        CheckConstraint("end_date IS NULL OR end_date >= start_date", name="dates"),
+    )
+
+
+class FixedCostAmount(Base):
+    """The amount of a fixed cost from a date on; a change adds a row, the history stays."""
+
+    __tablename__ = "fixed_cost_amounts"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    fixed_cost_id: Mapped[int] = mapped_column(ForeignKey("fixed_costs.id"))
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
+    effective_from: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    created_by: Mapped[str] = mapped_column(String(120))
+
+    __table_args__ = (
+        UniqueConstraint("fixed_cost_id", "effective_from"),
+        CheckConstraint("amount_cents > 0", name="positive"),
+    )
+
+
+class ExpectedIncome(Base):
+    __tablename__ = "expected_incomes"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
+    day: Mapped[int] = mapped_column(Integer)
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+    __table_args__ = (
+        CheckConstraint("amount_cents > 0", name="positive"),
+        CheckConstraint("day BETWEEN 1 AND 31", name="day"),
+    )
+
+
+class Receipt(Base):
+    """Money that arrived for a household (or that could not be matched yet: ``household_id`` NULL)."""
+
+    __tablename__ = "receipts"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id"), index=True)
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
+    received_on: Mapped[date] = mapped_column(Date, index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    reference: Mapped[str | None] = mapped_column(String(140))
+    source: Mapped[str] = mapped_column(String(20))
+    idempotency_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    request_hash: Mapped[str | None] = mapped_column(String(64))
+    ledger_transaction_id: Mapped[int] = mapped_column(ForeignKey("ledger_transactions.id"))
+    created_by: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+    __table_args__ = (CheckConstraint("amount_cents > 0", name="positive"),)

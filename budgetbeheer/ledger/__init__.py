@@ -1,0 +1,1 @@
+"""Double-entry ledger: accounts, balanced transactions of postings in integer cents, reversals, balances."""

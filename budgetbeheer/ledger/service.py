@@ -1,0 +1,282 @@
+"""Booking transactions, reversing them, and reading balances.
+
+All money movements go through :func:`book`. It checks the balance in Python (a clear error) and the database checks
+it again (see :mod:`budgetbeheer.db.triggers`), so neither a bug nor raw SQL can unbalance the books.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func, insert, select, text
+from sqlalchemy.orm import Session
+
+from budgetbeheer.db.base import utcnow
+from budgetbeheer.errors import LedgerError, Message
+from budgetbeheer.ledger.models import Account, AccountKind, Posting, Transaction
+
+BANK = "bank"
+"""The managed bank account (beheerrekening), an asset."""
+IN_TRANSIT = "in_transit"
+"""Payments approved and on their way to the bank, a liability until the bank statement settles them."""
+UNMATCHED = "unmatched"
+"""Receipts that could not be matched to a household yet, a liability."""
+ADVANCES = "advances"
+"""Outstanding advances (voorschotten) to households, an asset: money owed back to the municipality."""
+
+SYSTEM_ACCOUNTS = {
+    BANK: ("Beheerrekening (bank)", AccountKind.ASSET),
+    IN_TRANSIT: ("Betalingen onderweg", AccountKind.LIABILITY),
+    UNMATCHED: ("Niet-toegewezen ontvangsten", AccountKind.LIABILITY),
+    ADVANCES: ("Uitstaande voorschotten", AccountKind.ASSET),
+}
+
+
+def household_account_code(household_id: int) -> str:
+    return f"household:{household_id}"
+
+
+@dataclass(frozen=True)
+class Leg:
+    """One side of a transaction: positive cents debit the account, negative cents credit it."""
+
+    account_id: int
+    amount_cents: int
+
+
+def ensure_system_accounts(session: Session) -> dict[str, int]:
+    existing = {row.code: row.id for row in session.execute(select(Account.code, Account.id))}
+    for code, (name, kind) in SYSTEM_ACCOUNTS.items():
+        if code not in existing:
+            account = Account(code=code, name=name, kind=kind, created_at=utcnow())
+            session.add(account)
+            session.flush()
+            existing[code] = account.id
+    return {code: existing[code] for code in SYSTEM_ACCOUNTS}
+
+
+def account_id(session: Session, code: str) -> int:
+    found = session.scalar(select(Account.id).where(Account.code == code))
+    if found is None:
+        if code in SYSTEM_ACCOUNTS:
+            return ensure_system_accounts(session)[code]
+        raise LedgerError(Message("Grootboekrekening %(code)s bestaat niet.", code=code))
+    return found
+
+
+def open_household_account(session: Session, household_id: int, name: str) -> Account:
+    account = Account(
+        code=household_account_code(household_id),
+        name=name,
+        kind=AccountKind.LIABILITY,
+        household_id=household_id,
+        created_at=utcnow(),
+    )
+    session.add(account)
+    session.flush()
+    return account
+
+
+def household_account_id(session: Session, household_id: int) -> int:
+    return account_id(session, household_account_code(household_id))
+
+
+def _next_transaction_id(session: Session) -> int:
+    if session.get_bind().dialect.name == "postgresql":
+        return int(session.scalar(text("SELECT nextval('ledger_transaction_id_seq')")))
+    # SQLite: every write transaction holds the database's write lock (BEGIN IMMEDIATE), so MAX + 1 is safe.
+    return int(session.scalar(select(func.coalesce(func.max(Transaction.id), 0) + 1)) or 1)
+
+
+def check_legs(legs: Sequence[Leg]) -> None:
+    if len(legs) < 2:
+        raise LedgerError(Message("Een boeking heeft minstens twee regels."))
+    if any(leg.amount_cents == 0 for leg in legs):
+        raise LedgerError(Message("Een boekingsregel van nul euro is niet toegestaan."))
+    if sum(leg.amount_cents for leg in legs) != 0:
+        raise LedgerError(Message("De boeking is niet in evenwicht: debet en credit verschillen."))
+
+
+def book(
+    session: Session,
+    *,
+    business_date: date,
+    kind: str,
+    description: str,
+    booked_by: str,
+    legs: Sequence[Leg],
+    idempotency_key: str | None = None,
+    household_id: int | None = None,
+    reverses_id: int | None = None,
+    recorded_at: datetime | None = None,
+) -> Transaction:
+    """Book one balanced transaction. With an ``idempotency_key`` that was used before, return the first booking."""
+    if idempotency_key is not None:
+        existing = session.scalar(select(Transaction).where(Transaction.idempotency_key == idempotency_key))
+        if existing is not None:
+            return existing
+    check_legs(legs)
+    session.flush()
+    transaction_id = _next_transaction_id(session)
+    session.execute(
+        insert(Posting),
+        [
+            {"transaction_id": transaction_id, "account_id": leg.account_id, "amount_cents": leg.amount_cents}
+            for leg in legs
+        ],
+    )
+    session.execute(
+        insert(Transaction).values(
+            id=transaction_id,
+            business_date=business_date,
+            recorded_at=recorded_at or utcnow(),
+            kind=kind,
+            description=description[:500],
+            booked_by=booked_by,
+            idempotency_key=idempotency_key,
+            reverses_id=reverses_id,
+            household_id=household_id,
+        )
+    )
+    transaction = session.get(Transaction, transaction_id)
+    assert transaction is not None
+    return transaction
+
+
+def transfer(
+    session: Session,
+    *,
+    debit_account_id: int,
+    credit_account_id: int,
+    amount_cents: int,
+    business_date: date,
+    kind: str,
+    description: str,
+    booked_by: str,
+    idempotency_key: str | None = None,
+    household_id: int | None = None,
+) -> Transaction:
+    """A two-legged booking of a positive amount."""
+    if amount_cents <= 0:
+        raise LedgerError(Message("Het bedrag moet groter zijn dan nul."))
+    return book(
+        session,
+        business_date=business_date,
+        kind=kind,
+        description=description,
+        booked_by=booked_by,
+        legs=[Leg(debit_account_id, amount_cents), Leg(credit_account_id, -amount_cents)],
+        idempotency_key=idempotency_key,
+        household_id=household_id,
+    )
+
+
+def postings_of(session: Session, transaction_id: int) -> list[Posting]:
+    return list(session.scalars(select(Posting).where(Posting.transaction_id == transaction_id).order_by(Posting.id)))
+
+
+def reverse(
+    session: Session, transaction_id: int, *, business_date: date, booked_by: str, reason: str
+) -> Transaction:
+    """Book the mirror image of a transaction. A transaction can be reversed once; a reversal is not reversed."""
+    original = session.get(Transaction, transaction_id)
+    if original is None:
+        raise LedgerError(Message("Boeking %(id)s bestaat niet.", id=transaction_id))
+    if original.reverses_id is not None:
+        raise LedgerError(Message("Een tegenboeking wordt niet zelf tegengeboekt; boek opnieuw."))
+    already = session.scalar(select(Transaction.id).where(Transaction.reverses_id == transaction_id))
+    if already is not None:
+        raise LedgerError(Message("Boeking %(id)s is al tegengeboekt.", id=transaction_id))
+    legs = [Leg(p.account_id, -p.amount_cents) for p in postings_of(session, transaction_id)]
+    return book(
+        session,
+        business_date=business_date,
+        kind="reversal",
+        description=f"Tegenboeking van {transaction_id}: {reason}",
+        booked_by=booked_by,
+        legs=legs,
+        reverses_id=transaction_id,
+        household_id=original.household_id,
+    )
+
+
+def raw_balance(session: Session, account_id_: int, as_of: date | None = None) -> int:
+    """Sum of postings (debit positive) on an account, up to and including ``as_of``."""
+    query = select(func.coalesce(func.sum(Posting.amount_cents), 0)).where(Posting.account_id == account_id_)
+    if as_of is not None:
+        query = query.join(Transaction, Transaction.id == Posting.transaction_id).where(
+            Transaction.business_date <= as_of
+        )
+    return int(session.scalar(query) or 0)
+
+
+def balance(session: Session, account_id_: int, as_of: date | None = None) -> int:
+    """The account's balance on its natural side: an asset's debit balance, a liability's credit balance."""
+    kind = session.scalar(select(Account.kind).where(Account.id == account_id_))
+    raw = raw_balance(session, account_id_, as_of)
+    return raw if kind == AccountKind.ASSET else -raw
+
+
+def household_balance(session: Session, household_id: int, as_of: date | None = None) -> int:
+    """What the municipality holds for the household (credit balance of its funds account)."""
+    return balance(session, household_account_id(session, household_id), as_of)
+
+
+def household_balances(session: Session, household_ids: Iterable[int]) -> dict[int, int]:
+    """Balances of many households in one query."""
+    ids = list(household_ids)
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(Account.household_id, func.coalesce(func.sum(Posting.amount_cents), 0))
+        .select_from(Account)
+        .outerjoin(Posting, Posting.account_id == Account.id)
+        .where(Account.household_id.in_(ids))
+        .group_by(Account.household_id)
+    )
+    result = {int(household_id or 0): -int(total) for household_id, total in rows}
+    return {household_id: result.get(household_id, 0) for household_id in ids}
+
+
+def balances_by_code(session: Session, as_of: date | None = None) -> dict[str, int]:
+    """Natural-side balance of every account, in one GROUP BY."""
+    query = (
+        select(Account.code, Account.kind, func.coalesce(func.sum(Posting.amount_cents), 0))
+        .select_from(Account)
+        .outerjoin(Posting, Posting.account_id == Account.id)
+    )
+    if as_of is not None:
+        query = query.outerjoin(Transaction, Transaction.id == Posting.transaction_id).where(
+            (Transaction.business_date <= as_of) | (Posting.id.is_(None))
+        )
+    query = query.group_by(Account.code, Account.kind)
+    return {code: (int(raw) if kind == AccountKind.ASSET else -int(raw)) for code, kind, raw in session.execute(query)}
+
+
+@dataclass(frozen=True)
+class MoneyIdentity:
+    """bank = households + in transit + unmatched − advances, with every term in cents."""
+
+    bank: int
+    households: int
+    in_transit: int
+    unmatched: int
+    advances: int
+
+    @property
+    def holds(self) -> bool:
+        return self.bank == self.households + self.in_transit + self.unmatched - self.advances
+
+
+def money_identity(session: Session, as_of: date | None = None) -> MoneyIdentity:
+    balances = balances_by_code(session, as_of)
+    households = sum(value for code, value in balances.items() if code.startswith("household:"))
+    return MoneyIdentity(
+        bank=balances.get(BANK, 0),
+        households=households,
+        in_transit=balances.get(IN_TRANSIT, 0),
+        unmatched=balances.get(UNMATCHED, 0),
+        advances=balances.get(ADVANCES, 0),
+    )

@@ -1,0 +1,1 @@
+"""The period's life: signals, extensions (maatwerk), ending, handover and the scheduler."""

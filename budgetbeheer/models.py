@@ -1,0 +1,48 @@
+"""Imports every model so that ``Base.metadata`` knows all tables (for Alembic and the test schema)."""
+
+from budgetbeheer.audit.models import AuditEntry
+from budgetbeheer.db.base import Base
+from budgetbeheer.households.models import (
+    Creditor,
+    ExpectedIncome,
+    FixedCost,
+    FixedCostAmount,
+    Household,
+    Person,
+    Receipt,
+)
+from budgetbeheer.ledger.models import Account, Posting, Transaction
+from budgetbeheer.lifecycle.models import ExtensionRequest, JobRun, SchedulerLease, Signal
+from budgetbeheer.payments.models import Advance, BankFile, BatchApproval, PaymentBatch, PaymentItem, Shortfall
+from budgetbeheer.users.models import ApiToken, User, UserRole
+
+metadata = Base.metadata
+
+__all__ = [
+    "Account",
+    "Advance",
+    "ApiToken",
+    "AuditEntry",
+    "BankFile",
+    "Base",
+    "BatchApproval",
+    "Creditor",
+    "ExpectedIncome",
+    "ExtensionRequest",
+    "FixedCost",
+    "FixedCostAmount",
+    "Household",
+    "JobRun",
+    "PaymentBatch",
+    "PaymentItem",
+    "Person",
+    "Posting",
+    "Receipt",
+    "SchedulerLease",
+    "Shortfall",
+    "Signal",
+    "Transaction",
+    "User",
+    "UserRole",
+    "metadata",
+]

@@ -1,0 +1,1 @@
+"""Payment runs, SEPA batches with four-eyes approval, bank files and settlement."""

@@ -1,0 +1,162 @@
+"""Payment tables.
+
+Exactly-once is the database's job: ``PaymentBatch.active_execution_date`` (NULL once cancelled) is UNIQUE, so one live
+batch per execution date; ``PaymentItem.obligation_key`` (``fc:<fixed_cost_id>:<due_date>`` or
+``lg:<household_id>:<payday>``, NULL once cancelled or returned) is UNIQUE, so one payment per fixed cost per due date
+and one leefgeld per household per payday.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from budgetbeheer.db.base import Base, BigId, UtcDateTime
+
+BATCH_STATUSES = ("proposed", "approved", "exported", "sent", "settled", "partly_returned", "cancelled")
+ITEM_STATUSES = ("proposed", "held", "approved", "settled", "returned", "cancelled")
+
+
+class PaymentBatch(Base):
+    __tablename__ = "payment_batches"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    execution_date: Mapped[date] = mapped_column(Date, index=True)
+    active_execution_date: Mapped[date | None] = mapped_column(Date, unique=True)
+    status: Mapped[str] = mapped_column(String(20), default="proposed")
+    prepared_by: Mapped[str] = mapped_column(String(120))
+    prepared_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    prepared_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    total_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    item_count: Mapped[int] = mapped_column(Integer, default=0)
+    required_approvals: Mapped[int] = mapped_column(Integer, default=1)
+    pain_version: Mapped[str | None] = mapped_column(String(20))
+    msg_id_base: Mapped[str | None] = mapped_column(String(35), unique=True)
+    cancelled_reason: Mapped[str | None] = mapped_column(Text)
+    approved_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    exported_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    settled_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    approval_transaction_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_transactions.id"))
+
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('proposed', 'approved', 'exported', 'sent', 'settled', 'partly_returned', 'cancelled')",
+            name="status",
+        ),
+    )
+
+
+class BatchApproval(Base):
+    """One approval of a batch. ``sequence`` 1 or 2; UNIQUE(batch, sequence) makes racing approvals give one."""
+
+    __tablename__ = "batch_approvals"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("payment_batches.id"), index=True)
+    approver_user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    approver: Mapped[str] = mapped_column(String(120))
+    sequence: Mapped[int] = mapped_column(Integer)
+    approved_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+    __table_args__ = (
+        UniqueConstraint("batch_id", "sequence"),
+        UniqueConstraint("batch_id", "approver_user_id"),
+    )
+
+
+class PaymentItem(Base):
+    __tablename__ = "payment_items"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("payment_batches.id"), index=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    fixed_cost_id: Mapped[int | None] = mapped_column(ForeignKey("fixed_costs.id"), index=True)
+    creditor_id: Mapped[int | None] = mapped_column(ForeignKey("creditors.id"))
+    creditor_name: Mapped[str] = mapped_column(String(140))
+    iban: Mapped[str] = mapped_column(String(34))
+    bic: Mapped[str | None] = mapped_column(String(11))
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
+    due_date: Mapped[date] = mapped_column(Date)
+    reference_kind: Mapped[str | None] = mapped_column(String(20))
+    reference: Mapped[str | None] = mapped_column(String(140))
+    remittance: Mapped[str | None] = mapped_column(String(140))
+    end_to_end_id: Mapped[str] = mapped_column(String(35), unique=True)
+    obligation_key: Mapped[str | None] = mapped_column(String(80), unique=True)
+    reason: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="proposed")
+    hold_reason: Mapped[str | None] = mapped_column(Text)
+    return_reason_code: Mapped[str | None] = mapped_column(String(8))
+
+    __table_args__ = (
+        CheckConstraint("amount_cents > 0", name="positive"),
+        CheckConstraint(
+            "status IN ('proposed', 'held', 'approved', 'settled', 'returned', 'cancelled')", name="status"
+        ),
+    )
+
+
+class Shortfall(Base):
+    """A fixed cost that a run could not pay because the balance was short; a signal for the caseworker."""
+
+    __tablename__ = "shortfalls"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("payment_batches.id"), index=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id"), index=True)
+    fixed_cost_id: Mapped[int] = mapped_column(ForeignKey("fixed_costs.id"))
+    category: Mapped[str] = mapped_column(String(32))
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
+    due_date: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text)
+
+    __table_args__ = (UniqueConstraint("batch_id", "fixed_cost_id", "due_date"),)
+
+
+class BankFile(Base):
+    """A pain.001 file written for an approved batch, kept byte for byte with its SHA-256."""
+
+    __tablename__ = "bank_files"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("payment_batches.id"), index=True)
+    sequence: Mapped[int] = mapped_column(Integer)
+    filename: Mapped[str] = mapped_column(String(120))
+    msg_id: Mapped[str] = mapped_column(String(35), unique=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    transaction_count: Mapped[int] = mapped_column(Integer)
+    control_sum_cents: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+    __table_args__ = (UniqueConstraint("batch_id", "sequence"),)
+
+
+class Advance(Base):
+    """A voorschot: money the municipality lends a household while income is late; recovered from later income."""
+
+    __tablename__ = "advances"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id"), index=True)
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
+    granted_on: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    ledger_transaction_id: Mapped[int] = mapped_column(ForeignKey("ledger_transactions.id"))
+
+    __table_args__ = (CheckConstraint("amount_cents > 0", name="positive"),)

@@ -1,0 +1,169 @@
+"""The JSON API under ``/api/v1``: token auth, ``{"data": ...}`` / ``{"error": ...}``, and the OpenAPI description.
+
+Feature packages add endpoints with :func:`route`, which also records them for ``/api/v1/openapi.json``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from flask import Blueprint, Response, g, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from budgetbeheer.errors import BudgetbeheerError, MalformedInput, Message
+from budgetbeheer.i18n import translate
+from budgetbeheer.users.permissions import PERMISSIONS
+from budgetbeheer.users.service import user_for_token
+from budgetbeheer.web.context import db, language
+from budgetbeheer.web.errors import STATUS_BY_ERROR, status_for
+from budgetbeheer.web.security import public, requires
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    path: str
+    method: str
+    summary: str
+    permission: str | None
+    request_body: dict[str, Any] | None = None
+    query: dict[str, str] = field(default_factory=dict)
+    responses: dict[str, str] = field(default_factory=dict)
+
+
+ENDPOINTS: list[Endpoint] = []
+
+
+def route(
+    path: str,
+    methods: list[str],
+    *,
+    summary: str,
+    permission: str | None,
+    request_body: dict[str, Any] | None = None,
+    query: dict[str, str] | None = None,
+    responses: dict[str, str] | None = None,
+) -> Callable[[F], F]:
+    """Add an API endpoint with its permission (None = public) and record it for the OpenAPI description."""
+    if permission is not None and permission not in PERMISSIONS:
+        raise KeyError(f"unknown permission {permission!r}")
+
+    def decorate(view: F) -> F:
+        marked = requires(permission)(view) if permission else public(view)
+        bp.add_url_rule(path, endpoint=view.__name__, view_func=marked, methods=methods)
+        for method in methods:
+            ENDPOINTS.append(
+                Endpoint(path, method.lower(), summary, permission, request_body, query or {}, responses or {})
+            )
+        return marked
+
+    return decorate
+
+
+def ok(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> tuple[Response, int]:
+    response = jsonify({"data": data})
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response, status
+
+
+def error_response(
+    status: int, message: Message | str, fields: dict[str, Message] | None = None
+) -> tuple[Response, int]:
+    lang = language()
+    body = {
+        "error": {
+            "message": translate(message, lang),
+            "fields": {name: translate(why, lang) for name, why in (fields or {}).items()},
+        }
+    }
+    return jsonify(body), status
+
+
+def json_body() -> dict[str, Any]:
+    """The request's JSON object, or a 400 that says why not."""
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise MalformedInput(Message("De aanvraag is geen geldige JSON."))
+    return data
+
+
+def authenticate_token() -> None:
+    """before_request for the API: a Bearer token sets ``g.api_user``; cookies are never used by the API."""
+    if request.blueprint != "api":
+        return
+    header = request.headers.get("Authorization", "")
+    if header.startswith("Bearer "):
+        user = user_for_token(db(), header[len("Bearer "):].strip())
+        if user is not None:
+            g.api_user = user
+
+
+def handle_api_error(error: Exception) -> tuple[Response, int] | None:
+    if isinstance(error, BudgetbeheerError):
+        return error_response(status_for(error), error.message, error.fields)
+    if isinstance(error, HTTPException):
+        messages = {
+            401: Message("Log in met een API-token."),
+            403: Message("U heeft geen rechten voor deze pagina."),
+            404: Message("Deze pagina bestaat niet."),
+            405: Message("Deze methode is hier niet toegestaan."),
+        }
+        return error_response(error.code or 500, messages.get(error.code or 500, Message(error.name)))
+    return error_response(500, Message("Er ging iets mis aan onze kant. De fout is vastgelegd; probeer het later opnieuw."))
+
+
+def _openapi_path(path: str) -> str:
+    return re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", path)
+
+
+def openapi_document() -> dict[str, Any]:
+    paths: dict[str, dict[str, Any]] = {}
+    for endpoint in ENDPOINTS:
+        operation: dict[str, Any] = {
+            "summary": endpoint.summary,
+            "responses": {"200": {"description": "OK"}} | {k: {"description": v} for k, v in endpoint.responses.items()},
+        }
+        if endpoint.permission:
+            operation["security"] = [{"bearer": []}]
+            operation["x-permission"] = endpoint.permission
+            operation["x-roles"] = sorted(PERMISSIONS[endpoint.permission])
+        parameters = [
+            {"name": name, "in": "path", "required": True, "schema": {"type": "integer"}}
+            for name in re.findall(r"<(?:\w+:)?(\w+)>", endpoint.path)
+        ]
+        parameters += [
+            {"name": name, "in": "query", "required": False, "schema": {"type": "string"}, "description": text}
+            for name, text in endpoint.query.items()
+        ]
+        if parameters:
+            operation["parameters"] = parameters
+        if endpoint.request_body:
+            operation["requestBody"] = {"content": {"application/json": {"schema": endpoint.request_body}}}
+        paths.setdefault("/api/v1" + _openapi_path(endpoint.path), {})[endpoint.method] = operation
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "budgetbeheer", "version": "1"},
+        "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+        "paths": paths,
+    }
+
+
+@route("/openapi.json", ["GET"], summary="This description of every endpoint", permission=None)
+def openapi() -> Response:
+    return jsonify(openapi_document())
+
+
+@route("/me", ["GET"], summary="The token's user and roles", permission="home")
+def me() -> tuple[Response, int]:
+    user = g.api_user
+    return ok({"id": user.id, "username": user.username, "roles": sorted(user.roles)})
+
+
+__all__ = ["STATUS_BY_ERROR", "bp", "json_body", "ok", "route"]

@@ -1,0 +1,95 @@
+"""Permissions on every view (deny by default), session login, API tokens, security headers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import Flask, Response, abort, current_app, g, request
+from flask_login import LoginManager
+
+from budgetbeheer.users.models import User
+from budgetbeheer.users.permissions import PERMISSIONS, allowed
+from budgetbeheer.web.context import current, db
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+login_manager = LoginManager()
+login_manager.login_view = "auth.login"
+login_manager.login_message = "Log in om verder te gaan."
+login_manager.session_protection = "strong"
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    user = db().get(User, int(user_id))
+    if user is None or not user.is_active:
+        return None
+    return user
+
+
+def requires(permission: str) -> Callable[[F], F]:
+    """Mark a view with the permission it needs. Views without a mark are refused (see :func:`enforce`)."""
+    if permission not in PERMISSIONS:
+        raise KeyError(f"unknown permission {permission!r}")
+
+    def decorate(view: F) -> F:
+        @wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            return view(*args, **kwargs)
+
+        wrapper._permission = permission  # type: ignore[attr-defined]
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
+def public(view: F) -> F:
+    view._public = True  # type: ignore[attr-defined]
+    return view
+
+
+def has_permission(permission: str) -> bool:
+    user = current()
+    return user is not None and allowed(user.roles, permission)
+
+
+def enforce() -> Response | None:
+    """before_request: find the view's mark; deny unless it is public or the user's roles allow it."""
+    if request.endpoint is None:
+        return None  # 404 follows
+    if request.endpoint == "static":
+        return None
+    view = current_app.view_functions.get(request.endpoint)
+    if view is None or getattr(view, "_public", False):
+        return None
+    permission = getattr(view, "_permission", None)
+    user = current()
+    if user is None:
+        if request.blueprint == "api":
+            abort(401)
+        return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
+    if permission is None or not allowed(user.roles, permission):
+        g.denied_permission = permission
+        abort(403)
+    return None
+
+
+def security_headers(response: Response) -> Response:
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+    )
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def init_app(app: Flask) -> None:
+    login_manager.init_app(app)
+    app.before_request(enforce)
+    app.after_request(security_headers)

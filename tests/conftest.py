@@ -1,0 +1,221 @@
+"""Shared fixtures: a clean database per test on SQLite and (when configured) PostgreSQL, the app, users, log-in.
+
+Integration tests ask for ``db_url`` (or ``session``, ``app``, ``client``) and run once per database. The schema is
+made once per run with the real Alembic migrations; each test then starts from an empty copy (SQLite: a copy of the
+migrated file; PostgreSQL: every table truncated with triggers switched off for the cleaning only).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.orm import Session
+
+from budgetbeheer.audit.service import Actor
+from budgetbeheer.config import Settings
+from budgetbeheer.db.engine import make_engine, make_session_factory, normalise_url
+from budgetbeheer.db.migrate import upgrade
+from budgetbeheer.ledger.service import ensure_system_accounts
+from budgetbeheer.users.models import User
+from budgetbeheer.users.service import create_user
+
+POSTGRES_URL = os.environ.get("BUDGETBEHEER_TEST_POSTGRES_URL", "")
+DATABASES = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
+TEST_PASSWORD = "test-wachtwoord-123"
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"budgetbeheer databases: {', '.join(DATABASES)}"
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("sqlite-template")
+    path = folder / "template.sqlite3"
+    url = f"sqlite:///{path}"
+    upgrade(url)
+    connection = sqlite3.connect(path)
+    connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    connection.execute("PRAGMA journal_mode=DELETE")
+    connection.close()
+    return path
+
+
+class PostgresDatabase:
+    def __init__(self, base_url: str) -> None:
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+        self.name = f"bbtest_{worker}_{os.getpid()}"
+        base = make_url(normalise_url(base_url))
+        self.admin_url = base.render_as_string(hide_password=False)
+        self.url = base.set(database=self.name).render_as_string(hide_password=False)
+        admin = create_engine(self.admin_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+            connection.exec_driver_sql(f'CREATE DATABASE "{self.name}"')
+        admin.dispose()
+        upgrade(self.url)
+        self.engine = make_engine(self.url)
+        with self.engine.connect() as connection:
+            self.tables = [
+                row[0]
+                for row in connection.execute(
+                    text("SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'")
+                )
+            ]
+
+    def clean(self) -> None:
+        with self.engine.begin() as connection:
+            connection.exec_driver_sql("SET LOCAL session_replication_role = replica")
+            connection.exec_driver_sql(
+                "TRUNCATE " + ", ".join(f'"{table}"' for table in self.tables) + " RESTART IDENTITY CASCADE"
+            )
+            connection.exec_driver_sql("ALTER SEQUENCE ledger_transaction_id_seq RESTART WITH 1")
+
+    def drop(self) -> None:
+        self.engine.dispose()
+        admin = create_engine(self.admin_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_database() -> Iterator[PostgresDatabase | None]:
+    if not POSTGRES_URL:
+        yield None
+        return
+    database = PostgresDatabase(POSTGRES_URL)
+    yield database
+    database.drop()
+
+
+@pytest.fixture(params=DATABASES)
+def db_url(
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    sqlite_template: Path,
+    postgres_database: PostgresDatabase | None,
+) -> Iterator[str]:
+    """An empty, migrated database for this test alone."""
+    if request.param == "sqlite":
+        path = tmp_path / f"test-{uuid.uuid4().hex[:8]}.sqlite3"
+        shutil.copyfile(sqlite_template, path)
+        yield f"sqlite:///{path}"
+        return
+    assert postgres_database is not None
+    postgres_database.clean()
+    yield postgres_database.url
+
+
+@pytest.fixture
+def dialect(db_url: str) -> str:
+    return make_url(db_url).get_backend_name()
+
+
+@pytest.fixture
+def settings(db_url: str, tmp_path: Path) -> Settings:
+    return Settings(
+        environment="test",
+        database_url=db_url,
+        secret_key="test-secret-key",
+        instance_dir=tmp_path,
+        login_max_failures=3,
+    )
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    engine = make_engine(db_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    session = make_session_factory(engine)()
+    ensure_system_accounts(session)
+    session.commit()
+    yield session
+    session.rollback()
+    session.close()
+
+
+@pytest.fixture
+def system_actor() -> Actor:
+    return Actor.system("test")
+
+
+@pytest.fixture
+def make_user(session: Session) -> Callable[..., User]:
+    """Create (and commit) a user with roles; the password is ``TEST_PASSWORD``."""
+
+    def make(username: str, *roles: str, language: str = "nl") -> User:
+        user = create_user(
+            session,
+            Actor.system("test"),
+            username=username,
+            roles=roles or ("caseworker",),
+            password=TEST_PASSWORD,
+            display_name=username.title(),
+            language=language,
+        )
+        session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def app(settings: Settings, session: Session) -> Iterator[Flask]:
+    from budgetbeheer.web.app import create_app
+
+    app = create_app(settings, TESTING=True, WTF_CSRF_ENABLED=False)
+    yield app
+    app.extensions["budgetbeheer_engine"].dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def login(client: FlaskClient, make_user: Callable[..., User]) -> Callable[..., User]:
+    """Create a user with the roles and log the test client in as that user."""
+
+    def do_login(username: str, *roles: str, language: str = "nl") -> User:
+        user = make_user(username, *roles, language=language)
+        response = client.post("/login", data={"username": username, "password": TEST_PASSWORD})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return user
+
+    return do_login
+
+
+@pytest.fixture
+def api_token(session: Session, make_user: Callable[..., User]) -> Callable[..., dict[str, str]]:
+    """Create a user with the roles and return the Authorization header for a fresh token."""
+    from budgetbeheer.users.service import create_token
+
+    def make(username: str, *roles: str) -> dict[str, str]:
+        user = make_user(username, *roles)
+        token = create_token(session, Actor.system("test"), user)
+        session.commit()
+        return {"Authorization": f"Bearer {token}"}
+
+    return make
+
+
+def json_of(response: Any) -> Any:
+    return response.get_json()
