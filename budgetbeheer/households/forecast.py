@@ -1,0 +1,223 @@
+"""A household's cash forecast: day by day, what comes in, what goes out, and when the money would fall short.
+
+A model of the payment runs, not the runs themselves: each day's expected income arrives first, then that day's
+fixed costs are paid on their due date and leefgeld on its payday, by the same rules a run uses
+(:func:`budgetbeheer.payments.planning.plan_run`), without the lead time and the TARGET2 calendar. A fixed cost that
+does not fit is carried and tried again every following day, as later runs would.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from budgetbeheer.households.categories import Category
+from budgetbeheer.households.schedule import Frequency, LeefgeldFrequency, due_dates, leefgeld_paydays
+from budgetbeheer.payments.planning import DueObligation, PlannedPayment, Shortfall, plan_run
+
+BENEFIT = "benefit"
+"""The income kind that sets the leefgeld horizon when expected (see :func:`next_income_date`)."""
+
+_ONE_DAY = dt.timedelta(days=1)
+_SEARCH_DAYS = 400
+"""How far ahead the next income is looked for; more than a year, so a yearly income is found."""
+
+
+@dataclass(frozen=True, slots=True)
+class IncomeExpectation:
+    """Income expected on ``day`` (clamped like a due day) from ``start_date`` through ``end_date`` (inclusive)."""
+
+    kind: str
+    amount_cents: int
+    day: int
+    start_date: dt.date
+    end_date: dt.date | None = None
+    frequency: Frequency = Frequency.MONTHLY
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "frequency", Frequency(self.frequency))
+        if self.amount_cents <= 0:
+            raise ValueError(f"expected income must be positive, not {self.amount_cents}")
+
+    def dates(self, window_from: dt.date, window_to: dt.date) -> list[dt.date]:
+        """Arrival dates in ``[window_from, window_to)``."""
+        return due_dates(self.frequency, self.day, self.start_date, self.end_date, window_from, window_to)
+
+
+@dataclass(frozen=True, slots=True)
+class ObligationSchedule:
+    """A fixed cost's schedule (see :func:`budgetbeheer.households.schedule.due_dates`); ``end_date`` inclusive."""
+
+    id: int
+    category: Category
+    amount_cents: int
+    frequency: Frequency
+    due_day: int
+    start_date: dt.date
+    end_date: dt.date | None = None
+    creditor_id: int | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "category", Category(self.category))
+        object.__setattr__(self, "frequency", Frequency(self.frequency))
+        if self.amount_cents <= 0:
+            raise ValueError(f"fixed cost {self.id}: amount must be positive, not {self.amount_cents}")
+
+    def instalments(self, window_from: dt.date, window_to: dt.date) -> list[DueObligation]:
+        """The instalments due in ``[window_from, window_to)``."""
+        return [
+            DueObligation(self.id, self.category, self.amount_cents, due, self.creditor_id)
+            for due in due_dates(self.frequency, self.due_day, self.start_date, self.end_date, window_from, window_to)
+        ]
+
+
+@dataclass(frozen=True, slots=True)
+class LeefgeldPlan:
+    """How the household gets its leefgeld: weekly on ISO weekday ``day`` or monthly on ``day``; the buffer kept."""
+
+    frequency: LeefgeldFrequency
+    day: int
+    buffer_cents: int = 0
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "frequency", LeefgeldFrequency(self.frequency))
+        if self.buffer_cents < 0:
+            raise ValueError("buffer cannot be negative")
+
+
+@dataclass(frozen=True, slots=True)
+class ForecastDay:
+    """One day of the forecast. ``unpaid_cents``: fixed costs due by the end of this day that are still unpaid."""
+
+    date: dt.date
+    income_cents: int
+    fixed_costs_cents: int
+    leefgeld_cents: int
+    closing_balance_cents: int
+    unpaid_cents: int = 0
+    payments: tuple[PlannedPayment, ...] = ()
+    shortfalls: tuple[Shortfall, ...] = ()
+
+
+class Uncovered(NamedTuple):
+    """The first fixed cost the money would not cover: on ``date``, the instalment due on ``due_date``."""
+
+    date: dt.date
+    category: Category
+    amount_cents: int
+    obligation_id: int
+    due_date: dt.date
+
+
+@dataclass(frozen=True, slots=True)
+class Forecast:
+    opening_balance_cents: int
+    days: tuple[ForecastDay, ...]
+    first_uncovered: Uncovered | None
+
+    @property
+    def closing_balance_cents(self) -> int:
+        return self.days[-1].closing_balance_cents if self.days else self.opening_balance_cents
+
+
+def next_income_date(incomes: Sequence[IncomeExpectation], after: dt.date) -> dt.date | None:
+    """The next expected income strictly after ``after``, the date that ends the leefgeld reservation.
+
+    That is the next expected benefit (kind ``"benefit"``) when one is expected, else the next income of any kind. A
+    small receipt (an allowance) before the benefit therefore does not shorten the reservation: money a fixed cost due
+    before the benefit needs is never released as leefgeld because a few euros arrive first. ``None`` when nothing is
+    expected within 400 days.
+    """
+    window_from = after + _ONE_DAY
+    window_to = window_from + dt.timedelta(days=_SEARCH_DAYS)
+    firsts: list[tuple[bool, dt.date]] = []
+    for income in incomes:
+        dates = income.dates(window_from, window_to)
+        if dates:
+            firsts.append((income.kind == BENEFIT, dates[0]))
+    benefit = [d for is_benefit, d in firsts if is_benefit]
+    candidates = benefit or [d for _, d in firsts]
+    return min(candidates, default=None)
+
+
+def forecast(
+    opening_balance_cents: int,
+    today: dt.date,
+    *,
+    days: int = 56,
+    expected_incomes: Sequence[IncomeExpectation] = (),
+    fixed_costs: Sequence[ObligationSchedule] = (),
+    leefgeld: LeefgeldPlan,
+    period_end: dt.date,
+    open_shortfalls: Sequence[DueObligation] = (),
+) -> Forecast:
+    """Forecast ``days`` days from ``today``: one row per day in ``[today, today + days)``.
+
+    ``opening_balance_cents`` is the balance at the start of ``today``, before that day's income and payments.
+    ``open_shortfalls`` are instalments already unpaid; they are tried again from ``today`` on.
+
+    Each day: the expected income arrives; then, through ``period_end`` (inclusive), a run pays that day's fixed costs
+    and, on a leefgeld payday, leefgeld as :func:`~budgetbeheer.payments.planning.leefgeld_amount` computes it, keeping
+    back the fixed costs due before the next expected income (:func:`next_income_date`) or the day after
+    ``period_end``, whichever is first. On ``period_end`` the whole remaining balance is paid out. After ``period_end``
+    nothing is paid; income still arrives as far as ``expected_incomes`` say (give them an end date when it stops).
+
+    ``first_uncovered``: the first day a fixed cost would not be covered, the highest-priority one of that day.
+    """
+    if days < 1:
+        raise ValueError(f"a forecast covers at least one day, not {days}")
+    balance = opening_balance_cents
+    carried = list(open_shortfalls)
+    first_uncovered: Uncovered | None = None
+    rows: list[ForecastDay] = []
+    for offset in range(days):
+        day = today + dt.timedelta(days=offset)
+        tomorrow = day + _ONE_DAY
+        income = sum(e.amount_cents * len(e.dates(day, tomorrow)) for e in expected_incomes)
+        balance += income
+        fixed_out = leefgeld_out = 0
+        payments: tuple[PlannedPayment, ...] = ()
+        shortfalls: tuple[Shortfall, ...] = ()
+        if day <= period_end:
+            due_today = [due for cost in fixed_costs for due in cost.instalments(day, tomorrow)]
+            next_income = next_income_date(expected_incomes, day)
+            horizon = period_end + _ONE_DAY if next_income is None else min(next_income, period_end + _ONE_DAY)
+            final = day == period_end
+            paydays: list[dt.date] = []
+            if final:
+                paydays = [day]
+            elif leefgeld_paydays(leefgeld.frequency, leefgeld.day, day, tomorrow):
+                paydays = leefgeld_paydays(leefgeld.frequency, leefgeld.day, day, horizon)
+            if carried or due_today or paydays:
+                plan = plan_run(
+                    balance,
+                    [*carried, *due_today],
+                    due_before_next_income=[due for cost in fixed_costs for due in cost.instalments(tomorrow, horizon)],
+                    next_income_date=horizon,
+                    buffer_cents=leefgeld.buffer_cents,
+                    leefgeld_frequency=leefgeld.frequency,
+                    leefgeld_paydays=paydays,
+                    final=final,
+                )
+                payments, shortfalls = plan.payments, plan.shortfalls
+                fixed_out, leefgeld_out = plan.fixed_costs_cents, plan.leefgeld_cents
+                balance = plan.balance_after_cents
+                carried = [s.as_due() for s in shortfalls]
+                if first_uncovered is None and shortfalls:
+                    s = shortfalls[0]
+                    first_uncovered = Uncovered(day, s.category, s.amount_cents, s.obligation_id, s.due_date)
+        rows.append(
+            ForecastDay(
+                day,
+                income,
+                fixed_out,
+                leefgeld_out,
+                balance,
+                sum(c.amount_cents for c in carried),
+                payments,
+                shortfalls,
+            )
+        )
+    return Forecast(opening_balance_cents, tuple(rows), first_uncovered)

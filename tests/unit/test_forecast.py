@@ -1,0 +1,348 @@
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from budgetbeheer.households.categories import Category
+from budgetbeheer.households.forecast import (
+    Forecast,
+    ForecastDay,
+    IncomeExpectation,
+    LeefgeldPlan,
+    ObligationSchedule,
+    Uncovered,
+    forecast,
+    next_income_date,
+)
+from budgetbeheer.households.schedule import Frequency, LeefgeldFrequency
+from budgetbeheer.payments.planning import LEEFGELD, DueObligation, leefgeld_amount
+
+TODAY = date(2026, 11, 1)  # a Sunday
+FAR_END = date(2027, 4, 30)
+
+
+def benefit(euros: int, day: int = 1, start: date = TODAY, end: date | None = None) -> IncomeExpectation:
+    return IncomeExpectation("benefit", euros * 100, day, start, end)
+
+
+def cost(
+    obligation_id: int, category: str, euros: int, due_day: int, frequency: str = "monthly", start: date = TODAY
+) -> ObligationSchedule:
+    return ObligationSchedule(obligation_id, Category(category), euros * 100, Frequency(frequency), due_day, start)
+
+
+def row(result: Forecast, day: date) -> ForecastDay:
+    return next(r for r in result.days if r.date == day)
+
+
+def active(result: Forecast) -> list[tuple[date, int, int, int, int]]:
+    return [
+        (r.date, r.income_cents, r.fixed_costs_cents, r.leefgeld_cents, r.closing_balance_cents)
+        for r in result.days
+        if r.income_cents or r.fixed_costs_cents or r.leefgeld_cents
+    ]
+
+
+MONTHLY_COSTS = [cost(1, "rent", 650, 1), cost(2, "health_insurance", 150, 1), cost(3, "energy", 120, 15)]
+
+
+def test_a_steady_month() -> None:
+    result = forecast(
+        0,
+        TODAY,
+        expected_incomes=[benefit(1500)],
+        fixed_costs=MONTHLY_COSTS,
+        leefgeld=LeefgeldPlan(LeefgeldFrequency.MONTHLY, 1, 5000),
+        period_end=FAR_END,
+    )
+    assert len(result.days) == 56
+    assert result.days[0].date == TODAY
+    assert result.days[-1].date == TODAY + timedelta(days=55)
+    # 1 Nov: 1500 in; rent and health paid; leefgeld = 1500 - (650 + 150 + energy 120 on the 15th) - 50 = 530.
+    assert active(result) == [
+        (date(2026, 11, 1), 150000, 80000, 53000, 17000),
+        (date(2026, 11, 15), 0, 12000, 0, 5000),
+        (date(2026, 12, 1), 150000, 80000, 58000, 17000),
+        (date(2026, 12, 15), 0, 12000, 0, 5000),
+    ]
+    assert result.first_uncovered is None
+    assert result.closing_balance_cents == 5000
+    assert all(r.unpaid_cents == 0 for r in result.days)
+
+
+def test_leefgeld_is_what_planning_says() -> None:
+    result = forecast(
+        0,
+        TODAY,
+        expected_incomes=[benefit(1500)],
+        fixed_costs=MONTHLY_COSTS,
+        leefgeld=LeefgeldPlan(LeefgeldFrequency.MONTHLY, 1, 5000),
+        period_end=FAR_END,
+    )
+    payment = next(p for p in result.days[0].payments if p.kind == LEEFGELD)
+    expected = leefgeld_amount(150000, 92000, 5000, until=date(2026, 12, 1), frequency="monthly")
+    assert (payment.amount_cents, payment.reason) == (expected.amount_cents, expected.reason)
+
+
+def test_late_benefit_leaves_rent_uncovered_until_it_arrives() -> None:
+    result = forecast(
+        0,
+        TODAY,
+        expected_incomes=[benefit(1500, day=20, start=date(2026, 11, 20))],
+        fixed_costs=[cost(1, "rent", 650, 1)],
+        leefgeld=LeefgeldPlan(LeefgeldFrequency.MONTHLY, 20, 0),
+        period_end=FAR_END,
+    )
+    assert result.first_uncovered == Uncovered(TODAY, Category.RENT, 65000, 1, TODAY)
+    assert row(result, date(2026, 11, 19)).unpaid_cents == 65000
+    assert row(result, date(2026, 11, 19)).closing_balance_cents == 0
+    # 20 Nov: the carried November rent is paid; leefgeld keeps the December rent back: 1500 - 650 - 650 = 200.
+    nov20 = row(result, date(2026, 11, 20))
+    assert (nov20.income_cents, nov20.fixed_costs_cents, nov20.leefgeld_cents) == (150000, 65000, 20000)
+    assert nov20.unpaid_cents == 0
+    assert [p.due_date for p in nov20.payments if p.kind == "rent"] == [date(2026, 11, 1)]
+    assert row(result, date(2026, 12, 1)).fixed_costs_cents == 65000
+    assert row(result, date(2026, 12, 1)).closing_balance_cents == 0
+
+
+def test_open_shortfalls_are_tried_again_from_today() -> None:
+    old = DueObligation(9, Category.ENERGY, 12000, date(2026, 10, 15))
+    result = forecast(
+        20000,
+        TODAY,
+        days=3,
+        fixed_costs=[],
+        leefgeld=LeefgeldPlan(LeefgeldFrequency.MONTHLY, 5, 0),
+        period_end=FAR_END,
+        open_shortfalls=[old],
+    )
+    assert result.days[0].fixed_costs_cents == 12000
+    assert result.days[0].payments[0].due_date == date(2026, 10, 15)
+    assert result.first_uncovered is None
+
+
+def test_first_uncovered_names_the_highest_priority_cost_of_the_day() -> None:
+    result = forecast(
+        10000,
+        TODAY,
+        days=5,
+        fixed_costs=[cost(2, "water", 30, 3), cost(1, "rent", 650, 3), cost(3, "energy", 120, 3)],
+        leefgeld=LeefgeldPlan(LeefgeldFrequency.MONTHLY, 28, 0),
+        period_end=FAR_END,
+    )
+    assert result.first_uncovered == Uncovered(date(2026, 11, 3), Category.RENT, 65000, 1, date(2026, 11, 3))
+    nov3 = row(result, date(2026, 11, 3))
+    assert [s.category for s in nov3.shortfalls] == [Category.RENT, Category.ENERGY]
+    assert nov3.fixed_costs_cents == 3000  # water still fits
+    assert nov3.unpaid_cents == 77000
+
+
+def test_weekly_leefgeld_over_five_mondays_with_odd_cents() -> None:
+    income = IncomeExpectation("benefit", 100003, 1, TODAY)
+    result = forecast(
+        0,
+        TODAY,
+        days=61,
+        expected_incomes=[income],
+        leefgeld=LeefgeldPlan(LeefgeldFrequency.WEEKLY, 1, 0),
+        period_end=FAR_END,
+    )
+    november = [(r.date.day, r.leefgeld_cents) for r in result.days if r.leefgeld_cents and r.date.month == 11]
+    assert november == [(2, 20001), (9, 20001), (16, 20001), (23, 20000), (30, 20000)]
+    december = [(r.date.day, r.leefgeld_cents) for r in result.days if r.leefgeld_cents and r.date.month == 12]
+    assert december == [(7, 25001), (14, 25001), (21, 25001), (28, 25000)]
+    assert row(result, date(2026, 11, 30)).closing_balance_cents == 0
+    assert row(result, date(2026, 12, 28)).closing_balance_cents == 0
+
+
+def test_weekly_leefgeld_keeps_back_a_cost_due_mid_month() -> None:
+    result = forecast(
+        0,
+        TODAY,
+        days=30,
+        expected_incomes=[benefit(1000)],
+        fixed_costs=[cost(1, "rent", 600, 15)],
+        leefgeld=LeefgeldPlan(LeefgeldFrequency.WEEKLY, 1, 0),
+        period_end=FAR_END,
+    )
+    # 1000 - 600 = 400 over the five Mondays before 1 December: 80 each; the rent is paid on the 15th.
+    assert [r.leefgeld_cents for r in result.days if r.leefgeld_cents] == [8000] * 5
+    assert row(result, date(2026, 11, 15)).fixed_costs_cents == 60000
+    assert result.first_uncovered is None
+
+
+def test_four_weekly_cost_crossing_a_month_is_kept_back() -> None:
+    result = forecast(
+        0,
+        TODAY,
+        days=35,
+        expected_incomes=[benefit(1000)],
+        fixed_costs=[cost(1, "loan_repayment", 50, 0, "four_weekly", start=date(2026, 10, 6))],
+        leefgeld=LeefgeldPlan(LeefgeldFrequency.MONTHLY, 1, 0),
+        period_end=FAR_END,
+    )
+    # Due 3 Nov, 1 Dec and 29 Dec (6 Oct + k·28); only 3 Nov falls before the benefit of 1 Dec, and December has two.
+    assert row(result, TODAY).leefgeld_cents == 95000
+    assert row(result, date(2026, 11, 3)).fixed_costs_cents == 5000
+    dec1 = row(result, date(2026, 12, 1))
+    assert (dec1.income_cents, dec1.fixed_costs_cents, dec1.leefgeld_cents) == (100000, 5000, 90000)
+
+
+def test_a_small_allowance_before_the_benefit_does_not_release_the_rent() -> None:
+    allowance = IncomeExpectation("allowance", 10000, 10, TODAY)
+    result = forecast(
+        0,
+        TODAY,
+        days=30,
+        expected_incomes=[benefit(1500), allowance],
+        fixed_costs=[cost(1, "rent", 650, 15)],
+        leefgeld=LeefgeldPlan(LeefgeldFrequency.MONTHLY, 1, 0),
+        period_end=FAR_END,
+    )
+    assert row(result, TODAY).leefgeld_cents == 85000
+    assert result.first_uncovered is None
+    assert row(result, date(2026, 11, 15)).closing_balance_cents == 10000
+
+
+def test_next_income_date() -> None:
+    allowance = IncomeExpectation("allowance", 10000, 10, TODAY)
+    assert next_income_date([benefit(1500), allowance], TODAY) == date(2026, 12, 1)
+    assert next_income_date([allowance], TODAY) == date(2026, 11, 10)
+    assert next_income_date([benefit(1500, end=date(2026, 11, 30)), allowance], TODAY) == date(2026, 11, 10)
+    assert next_income_date([], TODAY) is None
+    assert next_income_date([benefit(1500, day=1)], date(2026, 11, 30)) == date(2026, 12, 1)
+
+
+def test_final_payout_on_the_period_end_and_nothing_after() -> None:
+    period_end = date(2026, 11, 20)
+    result = forecast(
+        0,
+        TODAY,
+        days=40,
+        expected_incomes=[benefit(1500)],
+        fixed_costs=[cost(1, "rent", 650, 1), cost(2, "energy", 120, 25)],
+        leefgeld=LeefgeldPlan(LeefgeldFrequency.MONTHLY, 1, 5000),
+        period_end=period_end,
+    )
+    # 1 Nov: the energy on the 25th falls after the period and is not kept back: 1500 - 650 - 50 = 800.
+    assert row(result, TODAY).leefgeld_cents == 80000
+    # The last day pays out the buffer that is left.
+    end = row(result, period_end)
+    assert (end.leefgeld_cents, end.closing_balance_cents) == (5000, 0)
+    assert "einde periode" in end.payments[0].reason
+    after = [r for r in result.days if r.date > period_end]
+    assert all(r.fixed_costs_cents == 0 and r.leefgeld_cents == 0 and r.payments == () for r in after)
+    # Income still arrives when the expectation says so; it is no longer paid out.
+    assert row(result, date(2026, 12, 1)).closing_balance_cents == 150000
+
+
+def test_final_payout_when_the_period_ends_on_a_payday_before_income() -> None:
+    result = forecast(
+        30000,
+        TODAY,
+        days=3,
+        leefgeld=LeefgeldPlan(LeefgeldFrequency.WEEKLY, 1, 2000),
+        period_end=date(2026, 11, 2),
+    )
+    assert [r.leefgeld_cents for r in result.days] == [0, 30000, 0]
+
+
+def test_forecast_needs_a_day() -> None:
+    with pytest.raises(ValueError):
+        forecast(0, TODAY, days=0, leefgeld=LeefgeldPlan(LeefgeldFrequency.MONTHLY, 1), period_end=FAR_END)
+
+
+def test_inputs_are_checked_and_normalised() -> None:
+    schedule = ObligationSchedule(1, "rent", 100, "monthly", 1, TODAY)  # type: ignore[arg-type]
+    assert schedule.category is Category.RENT
+    assert schedule.frequency is Frequency.MONTHLY
+    assert LeefgeldPlan("weekly", 1).frequency is LeefgeldFrequency.WEEKLY  # type: ignore[arg-type]
+    with pytest.raises(ValueError):
+        ObligationSchedule(1, Category.RENT, 0, Frequency.MONTHLY, 1, TODAY)
+    with pytest.raises(ValueError):
+        IncomeExpectation("benefit", -1, 1, TODAY)
+    with pytest.raises(ValueError):
+        LeefgeldPlan(LeefgeldFrequency.MONTHLY, 1, -1)
+
+
+# --- properties -----------------------------------------------------------------------------------------------------
+
+incomes = st.lists(
+    st.builds(
+        IncomeExpectation,
+        kind=st.sampled_from(["benefit", "allowance", "child_benefit"]),
+        amount_cents=st.integers(min_value=1, max_value=300_000),
+        day=st.integers(min_value=1, max_value=31),
+        start_date=st.dates(date(2026, 9, 1), date(2026, 12, 31)),
+        end_date=st.none() | st.dates(date(2026, 10, 1), date(2027, 3, 31)),
+        frequency=st.sampled_from(list(Frequency)),
+    ),
+    max_size=3,
+)
+
+
+@st.composite
+def schedules(draw: st.DrawFn) -> list[ObligationSchedule]:
+    items = draw(
+        st.lists(
+            st.tuples(
+                st.sampled_from(list(Category)),
+                st.integers(min_value=1, max_value=150_000),
+                st.sampled_from(list(Frequency)),
+                st.integers(min_value=1, max_value=31),
+                st.dates(date(2026, 9, 1), date(2026, 12, 31)),
+            ),
+            max_size=6,
+        )
+    )
+    return [ObligationSchedule(i, *item) for i, item in enumerate(items, start=1)]
+
+
+leefgeld_plans = st.one_of(
+    st.builds(LeefgeldPlan, st.just(LeefgeldFrequency.WEEKLY), st.integers(1, 7), st.integers(0, 20_000)),
+    st.builds(LeefgeldPlan, st.just(LeefgeldFrequency.MONTHLY), st.integers(1, 31), st.integers(0, 20_000)),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.integers(min_value=0, max_value=500_000),
+    incomes,
+    schedules(),
+    leefgeld_plans,
+    st.dates(TODAY, date(2027, 2, 28)),
+)
+def test_forecast_properties(
+    opening: int,
+    expected: list[IncomeExpectation],
+    costs: list[ObligationSchedule],
+    plan: LeefgeldPlan,
+    period_end: date,
+) -> None:
+    result = forecast(
+        opening, TODAY, expected_incomes=expected, fixed_costs=costs, leefgeld=plan, period_end=period_end
+    )
+    balance = opening
+    first_short = None
+    for r in result.days:
+        assert r.fixed_costs_cents >= 0 and r.leefgeld_cents >= 0
+        assert r.closing_balance_cents == balance + r.income_cents - r.fixed_costs_cents - r.leefgeld_cents
+        assert r.closing_balance_cents >= 0
+        assert r.fixed_costs_cents + r.leefgeld_cents == sum(p.amount_cents for p in r.payments)
+        if r.date > period_end:
+            assert r.payments == ()
+        if r.date == period_end:
+            assert r.closing_balance_cents == 0
+        if r.shortfalls and first_short is None:
+            first_short = (r.date, r.shortfalls[0])
+        balance = r.closing_balance_cents
+    if first_short is None:
+        assert result.first_uncovered is None
+    else:
+        when, shortfall = first_short
+        assert result.first_uncovered == Uncovered(
+            when, shortfall.category, shortfall.amount_cents, shortfall.obligation_id, shortfall.due_date
+        )
