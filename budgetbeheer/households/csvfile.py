@@ -1,0 +1,81 @@
+"""Reading an uploaded CSV file safely: UTF-8, comma-separated, a header with the required columns, no formulas.
+
+Every problem is reported with its line number (the header is line 1) in one :class:`ValidationError`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+
+from budgetbeheer.errors import Message, ValidationError
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""A cell starting with one of these is run as a formula by spreadsheet programs (CSV injection)."""
+MAX_ERRORS = 200
+
+
+def read_csv(
+    content: bytes, required: Sequence[str], optional: Sequence[str] = ()
+) -> list[tuple[int, dict[str, str]]]:
+    """The rows of ``content`` as ``(line number, {column: value})``; raises ``ValidationError`` naming every problem."""
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = content[: error.start].count(b"\n") + 1
+        raise ValidationError(
+            {"file": Message("Het bestand is geen UTF-8 (regel %(line)s). Sla het op als CSV UTF-8.", line=line)}
+        ) from None
+    lines = text.splitlines()
+    if not lines or not lines[0].strip():
+        raise ValidationError({"file": Message("Het bestand is leeg; de eerste regel moet de kolomnamen bevatten.")})
+    header_line = lines[0]
+    if "," not in header_line and any(sep in header_line for sep in (";", "\t", "|")):
+        raise ValidationError(
+            {"file": Message("Het scheidingsteken moet een komma zijn (regel 1 gebruikt een ander teken).")}
+        )
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=",", strict=True)
+    try:
+        header = [name.strip().lower() for name in next(reader)]
+    except csv.Error:
+        raise ValidationError({"file": Message("Regel 1 is geen geldige CSV.")}) from None
+    missing = [name for name in required if name not in header]
+    if missing:
+        raise ValidationError(
+            {"file": Message("Kolom(men) ontbreken: %(columns)s. Verwacht: %(expected)s.",
+                             columns=", ".join(missing), expected=", ".join([*required, *optional]))}
+        )
+    unknown = [name for name in header if name not in (*required, *optional)]
+    if unknown:
+        raise ValidationError({"file": Message("Onbekende kolom(men): %(columns)s.", columns=", ".join(unknown))})
+    errors: dict[str, Message] = {}
+    rows: list[tuple[int, dict[str, str]]] = []
+    try:
+        for cells in reader:
+            line = reader.line_num
+            if not cells or all(not cell.strip() for cell in cells):
+                continue
+            if len(cells) != len(header):
+                errors[f"regel {line}"] = Message(
+                    "Regel %(line)s heeft %(found)s kolommen in plaats van %(expected)s.",
+                    line=line, found=len(cells), expected=len(header),
+                )
+            elif any(cell.startswith(FORMULA_STARTS) for cell in cells):
+                column = header[next(i for i, cell in enumerate(cells) if cell.startswith(FORMULA_STARTS))]
+                errors[f"regel {line}: {column}"] = Message(
+                    "Regel %(line)s: de cel in kolom %(column)s begint met = + - of @ en wordt als formule geweigerd.",
+                    line=line, column=column,
+                )
+            else:
+                rows.append((line, {name: cell.strip() for name, cell in zip(header, cells, strict=True)}))
+            if len(errors) >= MAX_ERRORS:
+                break
+    except csv.Error as error:
+        errors[f"regel {reader.line_num}"] = Message("Regel %(line)s is geen geldige CSV (%(why)s).",
+                                                     line=reader.line_num, why=str(error))
+    if errors:
+        raise ValidationError(errors, Message("Het bestand is niet ingelezen: %(count)s fout(en).", count=len(errors)))
+    if not rows:
+        raise ValidationError({"file": Message("Het bestand bevat geen regels na de kolomnamen.")})
+    return rows

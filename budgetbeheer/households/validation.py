@@ -1,0 +1,161 @@
+"""Checks for what people and systems enter about households: BSN, IBAN, dates, amounts, choices.
+
+Each check takes a raw value and either returns the clean value or adds a Dutch message under the field's name to an
+:class:`Errors` collector, so that one request reports every bad field at once and nothing is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from schwifty import IBAN
+from schwifty.exceptions import SchwiftyException
+from stdnum.nl import bsn as stdnum_bsn
+
+from budgetbeheer.errors import Message, ValidationError
+from budgetbeheer.households.period import as_whole_number
+from budgetbeheer.money import AmountError, parse_amount
+
+MAX_NAME = 100
+
+
+class Errors:
+    """Collects field errors; :meth:`raise_if_any` raises one :class:`ValidationError` naming them all."""
+
+    def __init__(self) -> None:
+        self.fields: dict[str, Message] = {}
+
+    def add(self, field: str, message: Message) -> None:
+        self.fields.setdefault(field, message)
+
+    def merge(self, error: ValidationError, prefix: str = "") -> None:
+        for name, why in error.fields.items():
+            self.add(f"{prefix}{name}", why)
+
+    def __bool__(self) -> bool:
+        return bool(self.fields)
+
+    def raise_if_any(self) -> None:
+        if self.fields:
+            raise ValidationError(self.fields)
+
+
+def text(errors: Errors, field: str, raw: Any, *, required: bool = True, maximum: int = MAX_NAME) -> str | None:
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        if required:
+            errors.add(field, Message("Vul dit veld in."))
+        return None
+    if not isinstance(raw, str):
+        errors.add(field, Message("Geef hier tekst."))
+        return None
+    value = " ".join(raw.split())
+    if len(value) > maximum:
+        errors.add(field, Message("Hoogstens %(maximum)s tekens.", maximum=maximum))
+        return None
+    return value
+
+
+def bsn(errors: Errors, field: str, raw: Any) -> str | None:
+    """A BSN: 9 digits (8 digits get a leading zero) that pass the 11-check."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        errors.add(field, Message("Vul het BSN in."))
+        return None
+    if not isinstance(raw, str):
+        raw = str(raw) if isinstance(raw, int) and not isinstance(raw, bool) else ""
+    compact = stdnum_bsn.compact(raw)
+    if not compact.isdigit() or len(compact) != 9:
+        errors.add(field, Message("Een BSN heeft 9 cijfers."))
+        return None
+    if not stdnum_bsn.is_valid(compact):
+        errors.add(field, Message("Dit BSN klopt niet (de elfproef faalt). Controleer de cijfers."))
+        return None
+    return str(compact)
+
+
+def mask_bsn(value: str) -> str:
+    """``*****6789``: only the last four digits shown."""
+    return "*****" + value[-4:]
+
+
+def iban(errors: Errors, field: str, raw: Any) -> IBAN | None:
+    """An IBAN in the SEPA zone with a correct checksum; spaces and case do not matter."""
+    if raw is None or not isinstance(raw, str) or not raw.strip():
+        errors.add(field, Message("Vul het IBAN in."))
+        return None
+    compact = "".join(raw.split()).upper()
+    try:
+        value = IBAN(compact)
+    except SchwiftyException:
+        errors.add(field, Message("Dit IBAN klopt niet. Controleer de tekens en de controlecijfers."))
+        return None
+    if not value.in_sepa_zone:
+        errors.add(field, Message("Dit IBAN is van een land buiten SEPA; daar kunnen we niet naar betalen."))
+        return None
+    return value
+
+
+def bic(errors: Errors, field: str, raw: Any) -> str | None:
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    from schwifty import BIC
+
+    try:
+        return str(BIC("".join(str(raw).split()).upper()))
+    except SchwiftyException:
+        errors.add(field, Message("Deze BIC klopt niet."))
+        return None
+
+
+def iso_date(errors: Errors, field: str, raw: Any, *, required: bool = True) -> date | None:
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        if required:
+            errors.add(field, Message("Vul een datum in (JJJJ-MM-DD)."))
+        return None
+    if isinstance(raw, date):
+        return raw
+    if not isinstance(raw, str):
+        errors.add(field, Message("Geef de datum als JJJJ-MM-DD."))
+        return None
+    try:
+        return date.fromisoformat(raw.strip())
+    except ValueError:
+        errors.add(field, Message("\"%(value)s\" is geen datum (JJJJ-MM-DD).", value=raw.strip()[:20]))
+        return None
+
+
+def amount(errors: Errors, field: str, raw: Any, *, allow_zero: bool = False) -> int | None:
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        if allow_zero:
+            return 0
+        errors.add(field, Message("Vul een bedrag in."))
+        return None
+    try:
+        return parse_amount(raw, allow_zero=allow_zero)
+    except AmountError as error:
+        errors.add(field, error.message)
+        return None
+
+
+def choice(errors: Errors, field: str, raw: Any, allowed: Iterable[str]) -> str | None:
+    options = list(allowed)
+    if isinstance(raw, str) and raw.strip() in options:
+        return raw.strip()
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        errors.add(field, Message("Kies een waarde."))
+    else:
+        errors.add(
+            field,
+            Message("Onbekende waarde \"%(value)s\"; kies uit: %(options)s.", value=str(raw)[:40],
+                    options=", ".join(options)),
+        )
+    return None
+
+
+def day_number(errors: Errors, field: str, raw: Any, low: int, high: int) -> int | None:
+    value = as_whole_number(raw)
+    if value is None or not low <= value <= high:
+        errors.add(field, Message("Kies een dag van %(low)s tot en met %(high)s.", low=low, high=high))
+        return None
+    return value

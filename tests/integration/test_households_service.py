@@ -1,0 +1,169 @@
+"""Household services on a real database: intake, fixed costs, income, receipts, statement."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from budgetbeheer.audit.models import AuditEntry
+from budgetbeheer.audit.service import Actor
+from budgetbeheer.errors import Conflict, NotFound, ValidationError
+from budgetbeheer.households import service
+from budgetbeheer.households.models import Creditor, ExpectedIncome, FixedCost, Household, Person, Receipt
+from budgetbeheer.ledger.models import Transaction
+from budgetbeheer.ledger.service import household_balance, money_identity
+
+ACTOR = Actor.system("test")
+BSN_A = "111222333"
+BSN_B = "123456782"
+RENT_IBAN = "NL91ABNA0417164300"
+
+
+def intake(**overrides: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "persons": [
+            {"bsn": BSN_A, "first_name": "Amina", "last_name": "Haddad", "date_of_birth": "1990-04-02"},
+            {"bsn": BSN_B, "first_name": "Omar", "last_name": "Haddad", "date_of_birth": "1988-11-30"},
+        ],
+        "iban": "nl91 abna 0417 1643 00",
+        "account_holder": "A. Haddad",
+        "benefit_start_date": "2026-08-31",
+        "leefgeld": {"frequency": "weekly", "day": 1, "buffer": "25.00"},
+    }
+    data.update(overrides)
+    return data
+
+
+def counts(session: Session) -> tuple[int, ...]:
+    return tuple(
+        int(session.scalar(select(func.count()).select_from(model)) or 0)
+        for model in (Household, Person, Creditor, FixedCost, ExpectedIncome, Receipt, Transaction, AuditEntry)
+    )
+
+
+def test_enrol_sets_period_opens_account_and_audits(session: Session) -> None:
+    household = service.enrol_household(session, ACTOR, intake())
+    session.commit()
+    assert household.iban == "NL91ABNA0417164300"
+    assert (household.period_start, household.period_end) == (date(2026, 8, 31), date(2027, 2, 27))
+    assert [p.active_bsn for p in household.persons] == [BSN_A, BSN_B]
+    assert household.buffer_cents == 2500
+    assert household_balance(session, household.id) == 0
+    entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "household.enrolled")).one()
+    assert BSN_A not in (entry.after_json or "")
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"persons": [{"bsn": "111222334", "first_name": "A", "last_name": "B", "date_of_birth": "1990-01-01"}]},
+         "persons.0.bsn"),
+        ({"iban": "NL91ABNA0417164301"}, "iban"),
+        ({"iban": "US64SVBKUS6S3300958879"}, "iban"),
+        ({"benefit_start_date": "2026-02-30"}, "benefit_start_date"),
+        ({"leefgeld": {"frequency": "weekly", "day": 8, "buffer": "0"}}, "leefgeld.day"),
+        ({"leefgeld": {"frequency": "monthly", "day": 1, "buffer": "1.001"}}, "leefgeld.buffer"),
+        ({"persons": []}, "persons"),
+    ],
+)
+def test_enrol_refuses_bad_input_and_writes_nothing(session: Session, change: dict[str, Any], field: str) -> None:
+    before = counts(session)
+    with pytest.raises(ValidationError) as caught:
+        service.enrol_household(session, ACTOR, intake(**change))
+    assert field in caught.value.fields
+    session.rollback()
+    assert counts(session) == before
+
+
+def test_bsn_in_a_running_household_is_refused(session: Session) -> None:
+    service.enrol_household(session, ACTOR, intake())
+    session.commit()
+    before = counts(session)
+    other = intake(persons=[{"bsn": BSN_B, "first_name": "X", "last_name": "Y", "date_of_birth": "1970-01-01"}])
+    with pytest.raises(ValidationError) as caught:
+        service.enrol_household(session, ACTOR, other)
+    assert "persons.0.bsn" in caught.value.fields
+    session.rollback()
+    assert counts(session) == before
+
+
+def test_fixed_cost_with_new_creditor_and_amount_history(session: Session) -> None:
+    household = service.enrol_household(session, ACTOR, intake())
+    cost = service.add_fixed_cost(session, ACTOR, household.id, {
+        "category": "rent", "creditor": {"name": "Woonstad Rotterdam", "iban": RENT_IBAN}, "amount": "650.00",
+        "frequency": "monthly", "due_day": 31, "reference": "huur sept", "start_date": "2026-09-01",
+    })
+    service.change_fixed_cost_amount(session, ACTOR, cost.id, {"amount": "675.50", "effective_from": "2027-01-01"})
+    session.commit()
+    assert cost.creditor_id is not None
+    assert service.fixed_cost_amount_on(cost, date(2026, 12, 31)) == 65000
+    assert service.fixed_cost_amount_on(cost, date(2027, 1, 1)) == 67550
+    view = service.household_view(session, household.id, today=date(2026, 10, 1))
+    assert view["fixed_costs"][0]["amount"] == "650.00"
+    assert view["fixed_costs"][0]["creditor"]["bic"] == "ABNANL2A"
+    assert view["missing_required_categories"] == ["health_insurance", "energy", "water"]
+
+
+def test_reference_is_checked_against_the_creditors_rule(session: Session) -> None:
+    household = service.enrol_household(session, ACTOR, intake())
+    creditor = service.create_creditor(session, ACTOR, {
+        "name": "Zorgverzekeraar", "iban": RENT_IBAN, "reference_required": True, "reference_kind": "betalingskenmerk",
+    })
+    session.commit()
+    before = counts(session)
+    base = {"category": "health_insurance", "creditor_id": creditor.id, "amount": "140.00", "due_day": 1}
+    with pytest.raises(ValidationError) as caught:
+        service.add_fixed_cost(session, ACTOR, household.id, {**base, "reference": "5000056789012346"})
+    assert "reference" in caught.value.fields
+    with pytest.raises(ValidationError) as caught:
+        service.add_fixed_cost(session, ACTOR, household.id, base)
+    assert "reference" in caught.value.fields
+    session.rollback()
+    assert counts(session) == before
+    cost = service.add_fixed_cost(session, ACTOR, household.id, {**base, "reference": "5000 0567 8901 2345"})
+    assert cost.reference == "5000056789012345"
+
+
+def test_receipt_is_booked_once_per_key_and_conflicts_on_another_body(session: Session) -> None:
+    household = service.enrol_household(session, ACTOR, intake())
+    session.commit()
+    body = {"household_id": household.id, "amount": "1450.00", "date": "2026-09-01", "kind": "benefit"}
+    first, created = service.book_receipt(session, ACTOR, body, idempotency_key="k-1")
+    again, created_again = service.book_receipt(session, ACTOR, dict(body), idempotency_key="k-1")
+    session.commit()
+    assert created and not created_again and first.id == again.id
+    assert household_balance(session, household.id) == 145000
+    assert money_identity(session).holds
+    with pytest.raises(Conflict):
+        service.book_receipt(session, ACTOR, {**body, "amount": "1.00"}, idempotency_key="k-1")
+
+
+def test_receipt_for_unknown_or_ended_household_is_refused(session: Session) -> None:
+    household = service.enrol_household(session, ACTOR, intake())
+    household.status = "ended"
+    session.commit()
+    before = counts(session)
+    for household_id in (household.id, household.id + 99):
+        with pytest.raises(ValidationError) as caught:
+            service.book_receipt(session, ACTOR, {"household_id": household_id, "amount": "10.00",
+                                                  "date": "2026-09-01", "kind": "benefit"})
+        assert "household_id" in caught.value.fields
+    session.rollback()
+    assert counts(session) == before
+
+
+def test_statement_has_running_balance(session: Session) -> None:
+    household = service.enrol_household(session, ACTOR, intake())
+    for day, amount in (("2026-09-01", "1000.00"), ("2026-09-15", "50.25")):
+        service.book_receipt(session, ACTOR, {"household_id": household.id, "amount": amount, "date": day,
+                                              "kind": "benefit"})
+    session.commit()
+    result = service.statement(session, household.id, date(2026, 9, 2), date(2026, 9, 30))
+    assert result["opening_balance"] == "1000.00"
+    assert [m["balance"] for m in result["movements"]] == ["1050.25"]
+    with pytest.raises(NotFound):
+        service.statement(session, household.id + 5)
