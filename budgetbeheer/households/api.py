@@ -1,0 +1,180 @@
+"""JSON API for households, fixed costs, expected income, receipts, statements and creditors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, request
+
+from budgetbeheer.households import service
+from budgetbeheer.households import validation as v
+from budgetbeheer.households.models import Creditor, FixedCost
+from budgetbeheer.web.api import json_body, ok, route
+from budgetbeheer.web.context import actor, db, unit_of_work
+
+_PERSON = {
+    "type": "object",
+    "properties": {"bsn": {"type": "string"}, "first_name": {"type": "string"}, "last_name": {"type": "string"},
+                   "date_of_birth": {"type": "string", "format": "date"}},
+    "required": ["bsn", "first_name", "last_name", "date_of_birth"],
+}
+_HOUSEHOLD_BODY = {
+    "type": "object",
+    "properties": {
+        "persons": {"type": "array", "items": _PERSON},
+        "iban": {"type": "string"},
+        "account_holder": {"type": "string"},
+        "benefit_start_date": {"type": "string", "format": "date"},
+        "leefgeld": {"type": "object", "properties": {"frequency": {"enum": ["weekly", "monthly"]},
+                                                      "day": {"type": "integer"}, "buffer": {"type": "string"}}},
+        "address": {"type": "object", "properties": {"street": {"type": "string"}, "postal_code": {"type": "string"},
+                                                     "city": {"type": "string"}}},
+        "caseworker_id": {"type": "integer"},
+    },
+    "required": ["persons", "iban", "account_holder", "benefit_start_date"],
+}
+_FIXED_COST_BODY = {
+    "type": "object",
+    "properties": {
+        "category": {"type": "string"}, "creditor_id": {"type": "integer"},
+        "creditor": {"type": "object", "properties": {"name": {"type": "string"}, "iban": {"type": "string"}}},
+        "amount": {"type": "string"}, "frequency": {"type": "string"}, "due_day": {"type": "integer"},
+        "reference": {"type": "string"}, "start_date": {"type": "string"}, "end_date": {"type": "string"},
+    },
+    "required": ["category", "amount", "due_day"],
+}
+_INCOME_BODY = {
+    "type": "object",
+    "properties": {"kind": {"type": "string"}, "amount": {"type": "string"}, "day": {"type": "integer"},
+                   "start_date": {"type": "string"}, "end_date": {"type": "string"}},
+    "required": ["kind", "amount", "day"],
+}
+_RECEIPT_BODY = {
+    "type": "object",
+    "properties": {"household_id": {"type": "integer"}, "amount": {"type": "string"}, "date": {"type": "string"},
+                   "kind": {"enum": list(service.RECEIPT_KINDS)}, "reference": {"type": "string"}},
+    "required": ["household_id", "amount", "date", "kind"],
+}
+_CREDITOR_BODY = {
+    "type": "object",
+    "properties": {"name": {"type": "string"}, "iban": {"type": "string"}, "bic": {"type": "string"},
+                   "default_category": {"type": "string"}, "reference_required": {"type": "boolean"},
+                   "reference_kind": {"enum": ["betalingskenmerk", "iso11649", "free_text", "none"]}},
+    "required": ["name", "iban"],
+}
+_ERRORS = {"422": "invalid values", "404": "household not found", "409": "household ended"}
+
+
+@route("/households", ["POST"], summary="Enrol a household (intake)", permission="households.write",
+       request_body=_HOUSEHOLD_BODY, responses={"201": "created", "422": "invalid values"})
+def households_create() -> tuple[Response, int]:
+    data = json_body()
+    with unit_of_work() as session:
+        household = service.enrol_household(session, actor(), data)
+        household_id = household.id
+    return ok(service.household_view(db(), household_id), 201)
+
+
+@route("/households", ["GET"], summary="Households, searched by name or last BSN digits (BSN masked)",
+       permission="households.read", query={"query": "name or last digits of a BSN", "page": "page number"})
+def households_list() -> tuple[Response, int]:
+    page = request.args.get("page", 1, type=int) or 1
+    rows, total = service.search_households(db(), request.args.get("query"), page)
+    return ok({"items": [service.household_row_json(r) for r in rows], "total": total, "page": page,
+               "page_size": service.PAGE_SIZE})
+
+
+@route("/households/<int:household_id>", ["GET"], summary="A household with balance, period, costs and income",
+       permission="households.read", responses={"404": "not found"})
+def households_get(household_id: int) -> tuple[Response, int]:
+    with unit_of_work() as session:
+        view = service.household_view(session, household_id)
+        service.record_view(session, actor(), household_id, channel="api")
+    return ok(view)
+
+
+@route("/households/<int:household_id>/fixed-costs", ["POST"], summary="Add a fixed cost",
+       permission="households.write", request_body=_FIXED_COST_BODY, responses={"201": "created", **_ERRORS})
+def households_add_fixed_cost(household_id: int) -> tuple[Response, int]:
+    data = json_body()
+    with unit_of_work() as session:
+        cost = service.add_fixed_cost(session, actor(), household_id, data)
+        creditor = session.get(Creditor, cost.creditor_id)
+        body = service.fixed_cost_snapshot(cost, creditor)
+    return ok(body, 201)
+
+
+@route("/fixed-costs/<int:fixed_cost_id>/amounts", ["POST"], summary="Change a fixed cost's amount from a date on",
+       permission="households.write",
+       request_body={"type": "object", "properties": {"amount": {"type": "string"},
+                                                      "effective_from": {"type": "string"},
+                                                      "reason": {"type": "string"}}},
+       responses={"201": "created", **_ERRORS})
+def households_change_amount(fixed_cost_id: int) -> tuple[Response, int]:
+    data = json_body()
+    with unit_of_work() as session:
+        service.change_fixed_cost_amount(session, actor(), fixed_cost_id, data)
+        cost = session.get(FixedCost, fixed_cost_id)
+        assert cost is not None
+        body = service.fixed_cost_snapshot(cost)
+    return ok(body, 201)
+
+
+@route("/households/<int:household_id>/expected-income", ["POST"], summary="Add expected income",
+       permission="households.write", request_body=_INCOME_BODY, responses={"201": "created", **_ERRORS})
+def households_add_income(household_id: int) -> tuple[Response, int]:
+    data = json_body()
+    with unit_of_work() as session:
+        income = service.add_expected_income(session, actor(), household_id, data)
+        body = service.income_snapshot(income)
+    return ok(body, 201)
+
+
+@route("/receipts", ["POST"], summary="Book a receipt (header Idempotency-Key: the same key again returns it)",
+       permission="receipts.write", request_body=_RECEIPT_BODY,
+       responses={"201": "booked", "422": "invalid values", "409": "key used with another body"})
+def receipts_create() -> tuple[Response, int]:
+    data = json_body()
+    key = request.headers.get("Idempotency-Key")
+    with unit_of_work() as session:
+        receipt, created = service.book_receipt(session, actor(), data, idempotency_key=key, source="api")
+        body = service.receipt_snapshot(receipt)
+    return ok(body, 201 if created else 200)
+
+
+def _dates() -> tuple[Any, Any]:
+    errors = v.Errors()
+    start = v.iso_date(errors, "from", request.args.get("from"), required=False)
+    end = v.iso_date(errors, "to", request.args.get("to"), required=False)
+    errors.raise_if_any()
+    return start, end
+
+
+@route("/households/<int:household_id>/statement", ["GET"], summary="Every movement with running balance",
+       permission="households.read", query={"from": "YYYY-MM-DD (inclusive)", "to": "YYYY-MM-DD (inclusive)"},
+       responses={"404": "not found", "422": "bad dates"})
+def households_statement(household_id: int) -> tuple[Response, int]:
+    start, end = _dates()
+    return ok(service.statement(db(), household_id, start, end))
+
+
+@route("/households/<int:household_id>/forecast", ["GET"], summary="Day-by-day forecast for the next 8 weeks",
+       permission="households.read", responses={"404": "not found"})
+def households_forecast(household_id: int) -> tuple[Response, int]:
+    return ok(service.forecast_json(service.household_forecast(db(), household_id)))
+
+
+@route("/creditors", ["GET"], summary="The creditors register", permission="creditors.read",
+       query={"query": "part of the name"})
+def creditors_list() -> tuple[Response, int]:
+    return ok([service.creditor_snapshot(c) for c in service.list_creditors(db(), request.args.get("query"))])
+
+
+@route("/creditors", ["POST"], summary="Add a creditor to the register", permission="creditors.write",
+       request_body=_CREDITOR_BODY, responses={"201": "created", "409": "already there", "422": "invalid values"})
+def creditors_create() -> tuple[Response, int]:
+    data = json_body()
+    with unit_of_work() as session:
+        creditor = service.create_creditor(session, actor(), data)
+        body = service.creditor_snapshot(creditor)
+    return ok(body, 201)
