@@ -136,7 +136,10 @@ def settings(db_url: str, tmp_path: Path) -> Settings:
 
 @pytest.fixture
 def engine(db_url: str) -> Iterator[Engine]:
-    engine = make_engine(db_url)
+    # DEFERRED: the test's own session must not hold SQLite's write lock while the app or CLI under test writes.
+    # On SQLite a read starts a snapshot: end it (session.commit()) before reading what the app wrote; the ``client``
+    # and ``cli`` fixtures do that for you before every request or command.
+    engine = make_engine(db_url, sqlite_begin="DEFERRED")
     yield engine
     engine.dispose()
 
@@ -185,9 +188,43 @@ def app(settings: Settings, session: Session) -> Iterator[Flask]:
     app.extensions["budgetbeheer_engine"].dispose()
 
 
+class CommittingClient(FlaskClient):
+    """A test client that ends the test session's transaction before each request (fresh snapshot, no lock)."""
+
+    test_session: Session | None = None
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        if self.test_session is not None:
+            self.test_session.commit()
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
+def client(app: Flask, session: Session) -> FlaskClient:
+    app.test_client_class = CommittingClient
+    test_client = app.test_client()
+    assert isinstance(test_client, CommittingClient)
+    test_client.test_session = session
+    return test_client
+
+
+@pytest.fixture
+def cli(db_url: str, session: Session, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Any]:
+    """Run ``budgetbeheer ARGS`` against the test database (after ending the test session's transaction)."""
+    from click.testing import CliRunner
+
+    from budgetbeheer.cli import main
+
+    monkeypatch.setenv("BUDGETBEHEER_ENV", "test")
+    monkeypatch.setenv("BUDGETBEHEER_DATABASE_URL", db_url)
+
+    def run(*args: str, input: str | None = None) -> Any:
+        session.commit()
+        result = CliRunner().invoke(main, list(args), input=input)
+        session.commit()
+        return result
+
+    return run
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ def normalise_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, begin: str) -> None:
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection: Any, connection_record: Any) -> None:
         # Let SQLAlchemy, not pysqlite, decide when transactions begin (needed for BEGIN IMMEDIATE and SAVEPOINT).
@@ -38,18 +38,21 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection: Any) -> None:
-        # Take the write lock up front: a read-then-write (audit chain, ids) can never see a stale snapshot.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.exec_driver_sql(f"BEGIN {begin}")
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
+def make_engine(url: str, *, sqlite_begin: str = "IMMEDIATE", **kwargs: Any) -> Engine:
+    """An engine for the URL. On SQLite every transaction takes the write lock up front (``BEGIN IMMEDIATE``) so a
+    read-then-write (audit chain, ledger ids) never works on a stale snapshot; tests that only observe use DEFERRED."""
+    if sqlite_begin not in {"IMMEDIATE", "DEFERRED"}:
+        raise ValueError(sqlite_begin)
     url = normalise_url(url)
     if is_sqlite(url):
         database = make_url(url).database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, **kwargs)
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, sqlite_begin)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     return create_engine(url, **kwargs)

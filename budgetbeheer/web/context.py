@@ -70,6 +70,10 @@ def actor() -> Actor:
     return Actor(name=user.username, user_id=user.id, request_id=request_id(), client_address=client)
 
 
+def is_api_request() -> bool:
+    return request.blueprint == "api" or request.path.startswith("/api/")
+
+
 def language() -> str:
     if has_request_context():
         chosen = session.get("lang")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, Response, render_template, request
+from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -20,6 +20,7 @@ from budgetbeheer.errors import (
     PermissionDenied,
     ValidationError,
 )
+from budgetbeheer.web.context import is_api_request
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +62,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def handle(error: Exception) -> Any:
-        if request.blueprint == "api":
+        if is_api_request():
             if not isinstance(error, (BudgetbeheerError, HTTPException)):
                 log.exception("unhandled error in API request")
             result = handle_api_error(error)

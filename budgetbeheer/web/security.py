@@ -11,7 +11,7 @@ from flask_login import LoginManager
 
 from budgetbeheer.users.models import User
 from budgetbeheer.users.permissions import PERMISSIONS, allowed
-from budgetbeheer.web.context import current, db
+from budgetbeheer.web.context import current, db, is_api_request
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -67,7 +67,7 @@ def enforce() -> Response | None:
     permission = getattr(view, "_permission", None)
     user = current()
     if user is None:
-        if request.blueprint == "api":
+        if is_api_request():
             abort(401)
         return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
     if permission is None or not allowed(user.roles, permission):
