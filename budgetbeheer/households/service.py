@@ -370,7 +370,7 @@ def load_creditors_csv(session: Session, actor: Actor, content: bytes) -> tuple[
         line_errors = v.Errors()
         fields = _creditor_fields(line_errors, row)
         for name, why in line_errors.fields.items():
-            errors.add(f"line {line}: {name}", why)
+            errors.add(f"regel {line}: {name}", why)
         parsed.append(fields)
     errors.raise_if_any()
     created = skipped = 0

@@ -1,0 +1,60 @@
+"""``budgetbeheer receipts import FILE.csv`` and ``budgetbeheer creditors import FILE.csv``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from sqlalchemy.orm import Session
+
+from budgetbeheer.audit.service import Actor
+from budgetbeheer.cli import domain_errors, unit_of_work, user_actor
+
+
+def _actor(session: Session, username: str | None) -> Actor:
+    if username:
+        return user_actor(session, username)[0]
+    return Actor.system("receipts-import")
+
+
+@click.group()
+def receipts() -> None:
+    """Receipts (income) commands."""
+
+
+@receipts.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--as", "username", default=None, help="book as this user (default: system:receipts-import)")
+@domain_errors
+def receipts_import(file: Path, username: str | None) -> None:
+    """Book income from a CSV file (household_id,amount,date,kind[,reference,idempotency_key]); all lines or none."""
+    from budgetbeheer.households.service import import_receipts_csv
+
+    content = file.read_bytes()
+    with unit_of_work() as session:
+        result = import_receipts_csv(session, _actor(session, username), content, source="csv")
+    click.echo(f"booked {result.booked} receipt(s); {result.already_booked} already booked")
+
+
+@click.group()
+def creditors() -> None:
+    """Creditors register commands."""
+
+
+@creditors.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--as", "username", default=None)
+@domain_errors
+def creditors_import(file: Path, username: str | None) -> None:
+    """Load creditors from CSV (name,iban[,bic,default_category,reference_required,reference_kind]); all or none."""
+    from budgetbeheer.households.service import load_creditors_csv
+
+    with unit_of_work() as session:
+        created, skipped = load_creditors_csv(session, _actor(session, username), file.read_bytes())
+    click.echo(f"added {created} creditor(s); {skipped} already in the register")
+
+
+def register(main: click.Group) -> None:
+    main.add_command(receipts)
+    main.add_command(creditors)
+
