@@ -1,0 +1,184 @@
+"""Ending the period: at its end date, or earlier when bijstand stopped.
+
+The household's status moves ``active`` → ``ending`` → ``ended``:
+
+- ``ending`` from the end date on (inclusive): no fixed cost falls due after the end, and the payment run for the
+  end date pays out the remaining balance as final leefgeld (the payments package does that, see its ``prepare_run``);
+- ``ended`` once its funds account is zero and nothing for it is still waiting for approval. Its persons' BSNs are then
+  released (``Person.active_bsn`` NULL), so they can be enrolled again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from budgetbeheer.audit.service import Actor, record
+from budgetbeheer.db.base import utcnow
+from budgetbeheer.errors import Conflict, Message, ValidationError
+from budgetbeheer.households.models import Household, Person
+from budgetbeheer.lifecycle.extensions import household_or_404
+from budgetbeheer.lifecycle.models import ExtensionRequest
+
+MAX_REASON_LENGTH = 2000
+MIN_REASON_LENGTH = 3
+
+
+def parse_date(raw: object) -> date | None:
+    if isinstance(raw, date):
+        return raw
+    if isinstance(raw, str):
+        try:
+            return date.fromisoformat(raw.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def validate_end(household: Household, end_date: object, reason: object) -> tuple[date, str]:
+    """Check the end date (within ``[start, current end]``) and the reason; name every bad field."""
+    errors: dict[str, Message] = {}
+    parsed = parse_date(end_date)
+    if parsed is None:
+        errors["date"] = Message("Geef een datum als JJJJ-MM-DD.")
+    elif parsed < household.period_start:
+        errors["date"] = Message(
+            "De einddatum ligt vóór de start van de periode (%(start)s).", start=household.period_start.isoformat()
+        )
+    elif parsed > household.period_end:
+        errors["date"] = Message(
+            "De einddatum ligt na het huidige einde van de periode (%(end)s). Vraag een verlenging aan om later te "
+            "stoppen.",
+            end=household.period_end.isoformat(),
+        )
+    text = reason.strip() if isinstance(reason, str) else ""
+    if len(text) < MIN_REASON_LENGTH:
+        errors["reason"] = Message("Schrijf de reden op, bijvoorbeeld: bijstand gestopt wegens werk.")
+    elif len(text) > MAX_REASON_LENGTH:
+        errors["reason"] = Message("Gebruik hoogstens %(maximum)s tekens.", maximum=MAX_REASON_LENGTH)
+    if errors:
+        raise ValidationError(errors)
+    assert parsed is not None
+    return parsed, text
+
+
+def household_state(household: Household) -> dict[str, Any]:
+    return {
+        "status": household.status,
+        "period_end": household.period_end,
+        "ended_on": household.ended_on,
+        "end_reason": household.end_reason,
+    }
+
+
+def end_period(
+    session: Session, actor: Actor, household_id: int, *, end_date: object, reason: object, today: date | None = None
+) -> Household:
+    """Record that the period ends on ``end_date`` (bijstand stopped); the last day is ``end_date`` itself.
+
+    No fixed cost due after that day is paid (the payment run reads ``ended_on``), a pending extension request is
+    withdrawn, and from that day on the household is ``ending`` (see :func:`advance_endings`).
+    """
+    today = today or date.today()
+    household = household_or_404(session, household_id, lock=True)
+    if household.status != "active" or household.ended_on is not None:
+        raise Conflict(
+            Message("De periode van dit huishouden is al beëindigd."), {"date": Message("al beëindigd")}
+        )
+    new_end, text = validate_end(household, end_date, reason)
+    before = household_state(household)
+    household.period_end = new_end
+    household.ended_on = new_end
+    household.end_reason = text
+    for pending in session.scalars(
+        select(ExtensionRequest).where(
+            ExtensionRequest.household_id == household_id, ExtensionRequest.status == "pending"
+        )
+    ):
+        pending.status = "withdrawn"
+        pending.decided_by = actor.name
+        pending.decided_by_user_id = actor.user_id
+        pending.decided_at = utcnow()
+        pending.decision_note = "Periode beëindigd"
+        record(session, actor, "extension.withdrawn", "extension_request", pending.id,
+               before={"status": "pending"}, after={"status": "withdrawn"}, reason="Periode beëindigd")
+    session.flush()
+    record(session, actor, "household.period_ended_early", "household", household.id,
+           before=before, after=household_state(household), reason=text)
+    if today >= new_end:
+        start_ending(session, actor, household)
+    return household
+
+
+def start_ending(session: Session, actor: Actor, household: Household) -> None:
+    before = household_state(household)
+    household.status = "ending"
+    session.flush()
+    record(session, actor, "household.ending", "household", household.id, before=before,
+           after=household_state(household),
+           reason="Einddatum bereikt: vaste lasten stoppen, het saldo wordt als laatste leefgeld uitbetaald.")
+
+
+def _waiting_payments(session: Session, household_id: int) -> int:
+    from budgetbeheer.payments.models import PaymentItem
+
+    return len(
+        session.scalars(
+            select(PaymentItem.id).where(
+                PaymentItem.household_id == household_id, PaymentItem.status.in_(("proposed", "held"))
+            )
+        ).all()
+    )
+
+
+@dataclass(frozen=True)
+class EndingResult:
+    ending: list[int]
+    ended: list[int]
+
+    def describe(self) -> str:
+        return f"{len(self.ending)} naar 'ending', {len(self.ended)} beëindigd"
+
+
+def advance_endings(session: Session, actor: Actor, today: date) -> EndingResult:
+    """The daily job: periods that reached their end date become ``ending``; ``ending`` ones at zero become ``ended``.
+
+    Running it twice for the same day changes nothing the second time.
+    """
+    from budgetbeheer.ledger.service import household_balances
+
+    ending: list[int] = []
+    for household in session.scalars(
+        select(Household).where(Household.status == "active", Household.period_end <= today).order_by(Household.id)
+    ):
+        start_ending(session, actor, household)
+        ending.append(household.id)
+    ended: list[int] = []
+    candidates = list(session.scalars(select(Household).where(Household.status == "ending").order_by(Household.id)))
+    balances = household_balances(session, [h.id for h in candidates])
+    for household in candidates:
+        if balances.get(household.id, 0) != 0 or _waiting_payments(session, household.id):
+            continue
+        close_household(session, actor, household)
+        ended.append(household.id)
+    return EndingResult(ending, ended)
+
+
+def close_household(session: Session, actor: Actor, household: Household) -> None:
+    """``ending`` → ``ended``: the funds account is zero; release the persons' BSNs for a new enrolment."""
+    before = household_state(household)
+    household.status = "ended"
+    if household.ended_on is None:
+        household.ended_on = household.period_end
+    session.execute(
+        update(Person).where(Person.household_id == household.id).values(active_bsn=None)
+        .execution_options(synchronize_session="fetch")
+    )
+    session.flush()
+    record(session, actor, "household.ended", "household", household.id, before=before,
+           after=household_state(household) | {"bsns_released": True},
+           reason="Het saldo is nul: het ontzorgen is afgerond.")

@@ -1,0 +1,337 @@
+"""Extension requests (verlenging, maatwerk art. 57 Pw): a caseworker asks, a supervisor who did not ask decides.
+
+Approval moves the household's end date by the months asked, by the same rule as the intake
+(:func:`budgetbeheer.households.period.extend_period_end`). Several extensions in a row are allowed, one pending request
+per household at a time. Every step is in the audit trail.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from budgetbeheer.audit.service import Actor, record
+from budgetbeheer.db.base import utcnow
+from budgetbeheer.errors import Conflict, Message, NotFound, ValidationError
+from budgetbeheer.households.models import Household
+from budgetbeheer.households.period import extend_period_end, validate_extension_months
+from budgetbeheer.lifecycle.models import ExtensionRequest
+
+REASON_CATEGORIES: Mapping[str, str] = {
+    "language_course": "Taalcursus nog niet afgerond",
+    "debts": "Schulden",
+    "health": "Gezondheid",
+    "family_reunification": "Gezinshereniging",
+    "other": "Anders",
+}
+"""Reason categories with their Dutch label (a message id)."""
+
+MIN_REASON_LENGTH = 10
+MAX_TEXT_LENGTH = 2000
+DECISIONS = ("approve", "reject")
+
+
+def household_or_404(session: Session, household_id: int, *, lock: bool = False) -> Household:
+    query = select(Household).where(Household.id == household_id)
+    if lock:
+        query = query.with_for_update()
+    household = session.scalar(query)
+    if household is None:
+        raise NotFound(Message("Huishouden %(id)s bestaat niet.", id=household_id))
+    return household
+
+
+def request_or_404(session: Session, request_id: int, *, lock: bool = False) -> ExtensionRequest:
+    query = select(ExtensionRequest).where(ExtensionRequest.id == request_id)
+    if lock:
+        query = query.with_for_update()
+    row = session.scalar(query)
+    if row is None:
+        raise NotFound(Message("Verlengingsverzoek %(id)s bestaat niet.", id=request_id))
+    return row
+
+
+def snapshot(row: ExtensionRequest) -> dict[str, Any]:
+    return {
+        "household_id": row.household_id,
+        "months": row.months,
+        "reason_category": row.reason_category,
+        "reason_text": row.reason_text,
+        "status": row.status,
+        "requested_by": row.requested_by,
+        "decided_by": row.decided_by,
+        "decision_note": row.decision_note,
+        "end_before": row.end_before,
+        "end_after": row.end_after,
+    }
+
+
+def validate_request(months: object, reason_category: object, reason_text: object) -> tuple[int, str, str]:
+    """Check every field of a request at once; raise one ``ValidationError`` naming each bad field."""
+    errors: dict[str, Message] = {}
+    checked_months = 0
+    try:
+        checked_months = validate_extension_months(months)
+    except ValidationError as error:
+        errors.update(error.fields)
+    category = reason_category.strip() if isinstance(reason_category, str) else ""
+    if category not in REASON_CATEGORIES:
+        errors["reason_category"] = Message(
+            "Kies een reden: %(choices)s.", choices=", ".join(REASON_CATEGORIES)
+        )
+    text = reason_text.strip() if isinstance(reason_text, str) else ""
+    if len(text) < MIN_REASON_LENGTH:
+        errors["reason"] = Message(
+            "Leg de reden uit in minstens %(minimum)s tekens.", minimum=MIN_REASON_LENGTH
+        )
+    elif len(text) > MAX_TEXT_LENGTH:
+        errors["reason"] = Message("Gebruik hoogstens %(maximum)s tekens.", maximum=MAX_TEXT_LENGTH)
+    if errors:
+        raise ValidationError(errors)
+    return checked_months, category, text
+
+
+def ensure_extendable(household: Household) -> None:
+    if household.status != "active" or household.ended_on is not None:
+        raise Conflict(
+            Message("De periode van dit huishouden is beëindigd; verlengen kan niet meer."),
+            {"household_id": Message("periode beëindigd")},
+        )
+
+
+def request_extension(
+    session: Session,
+    actor: Actor,
+    household_id: int,
+    *,
+    months: object,
+    reason_category: object,
+    reason_text: object,
+) -> ExtensionRequest:
+    """A caseworker asks to extend the period by 1-12 whole months. Returns the pending request."""
+    checked_months, category, text = validate_request(months, reason_category, reason_text)
+    household = household_or_404(session, household_id, lock=True)
+    ensure_extendable(household)
+    if actor.user_id is None:
+        raise Conflict(Message("Alleen een medewerker kan een verlenging aanvragen."))
+    pending = session.scalar(
+        select(ExtensionRequest.id).where(
+            ExtensionRequest.household_id == household_id, ExtensionRequest.status == "pending"
+        )
+    )
+    if pending is not None:
+        raise Conflict(
+            Message("Er staat al een verlengingsverzoek open voor dit huishouden (%(id)s).", id=pending),
+            {"household_id": Message("verzoek staat open")},
+        )
+    row = ExtensionRequest(
+        household_id=household_id,
+        months=checked_months,
+        reason_category=category,
+        reason_text=text,
+        status="pending",
+        requested_by_user_id=actor.user_id,
+        requested_by=actor.name,
+        requested_at=utcnow(),
+        end_before=household.period_end,
+    )
+    session.add(row)
+    session.flush()
+    record(session, actor, "extension.requested", "extension_request", row.id, after=snapshot(row), reason=text)
+    return row
+
+
+def decide_extension(
+    session: Session, actor: Actor, request_id: int, *, decision: object, note: object
+) -> ExtensionRequest:
+    """A supervisor approves or rejects a pending request they did not ask for themselves (four eyes)."""
+    errors: dict[str, Message] = {}
+    if decision not in DECISIONS:
+        errors["decision"] = Message("Kies goedkeuren (approve) of afwijzen (reject).")
+    note_text = note.strip() if isinstance(note, str) else ""
+    if not note_text:
+        errors["note"] = Message("Schrijf een korte toelichting bij het besluit.")
+    elif len(note_text) > MAX_TEXT_LENGTH:
+        errors["note"] = Message("Gebruik hoogstens %(maximum)s tekens.", maximum=MAX_TEXT_LENGTH)
+    if errors:
+        raise ValidationError(errors)
+    row = request_or_404(session, request_id, lock=True)
+    if row.status != "pending":
+        raise Conflict(
+            Message("Over dit verzoek is al besloten (%(status)s).", status=row.status),
+            {"decision": Message("al besloten")},
+        )
+    if actor.user_id is None or actor.user_id == row.requested_by_user_id or actor.name == row.requested_by:
+        raise Conflict(
+            Message("U kunt niet besluiten over uw eigen verzoek: een andere teamleider beslist (vier ogen)."),
+            {"decision": Message("eigen verzoek")},
+        )
+    before = snapshot(row)
+    household = household_or_404(session, row.household_id, lock=True)
+    now = utcnow()
+    if decision == "approve":
+        ensure_extendable(household)
+        old_end = household.period_end
+        new_end = extend_period_end(household.period_start, old_end, row.months)
+        household.period_end = new_end
+        row.end_before, row.end_after = old_end, new_end
+        record(
+            session, actor, "household.period_extended", "household", household.id,
+            before={"period_end": old_end}, after={"period_end": new_end, "extension_request_id": row.id},
+            reason=note_text,
+        )
+    # The guarded UPDATE makes a racing second decision change nothing.
+    changed = session.execute(  # type: ignore[attr-defined]
+        update(ExtensionRequest)
+        .where(ExtensionRequest.id == row.id, ExtensionRequest.status == "pending")
+        .values(
+            status="approved" if decision == "approve" else "rejected",
+            decided_by_user_id=actor.user_id,
+            decided_by=actor.name,
+            decided_at=now,
+            decision_note=note_text,
+            end_before=row.end_before,
+            end_after=row.end_after,
+        )
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if changed != 1:
+        raise Conflict(Message("Over dit verzoek is al besloten."), {"decision": Message("al besloten")})
+    session.flush()
+    session.refresh(row)
+    record(
+        session, actor, f"extension.{'approved' if decision == 'approve' else 'rejected'}", "extension_request",
+        row.id, before=before, after=snapshot(row), reason=note_text,
+    )
+    return row
+
+
+def withdraw_extension(session: Session, actor: Actor, request_id: int, *, note: str | None = None) -> ExtensionRequest:
+    """Withdraw a request while it is pending."""
+    row = request_or_404(session, request_id, lock=True)
+    if row.status != "pending":
+        raise Conflict(
+            Message("Alleen een verzoek dat nog openstaat kan worden ingetrokken (nu: %(status)s).", status=row.status)
+        )
+    before = snapshot(row)
+    row.status = "withdrawn"
+    row.decided_by = actor.name
+    row.decided_by_user_id = actor.user_id
+    row.decided_at = utcnow()
+    row.decision_note = (note or "").strip() or None
+    session.flush()
+    record(session, actor, "extension.withdrawn", "extension_request", row.id, before=before, after=snapshot(row),
+           reason=row.decision_note)
+    return row
+
+
+def requests_for(session: Session, household_id: int) -> list[ExtensionRequest]:
+    return list(
+        session.scalars(
+            select(ExtensionRequest).where(ExtensionRequest.household_id == household_id).order_by(ExtensionRequest.id)
+        )
+    )
+
+
+def list_requests(session: Session, status: str | None = None, limit: int = 500) -> list[ExtensionRequest]:
+    query = select(ExtensionRequest).order_by(ExtensionRequest.requested_at, ExtensionRequest.id).limit(limit)
+    if status:
+        query = query.where(ExtensionRequest.status == status)
+    return list(session.scalars(query))
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    """One point on the period's timeline (``kind``: start, extension, requested, end, ended)."""
+
+    kind: str
+    on: date | None
+    label: Message
+    detail: str | None = None
+    request_id: int | None = None
+
+
+@dataclass(frozen=True)
+class PeriodTimeline:
+    """What the household page shows about the period: start, each extension, the end, and what can be done."""
+
+    household_id: int
+    status: str
+    start: date
+    end: date
+    original_end: date
+    days_left: int
+    events: tuple[TimelineEvent, ...]
+    requests: tuple[ExtensionRequest, ...]
+    pending: ExtensionRequest | None
+    can_extend: bool
+    can_end: bool
+    ended_on: date | None
+    end_reason: str | None
+
+
+def period_timeline(session: Session, household_id: int, today: date | None = None) -> PeriodTimeline:
+    """The data for ``lifecycle/_household_period.html``."""
+    from budgetbeheer.households.period import days_left
+
+    today = today or date.today()
+    household = household_or_404(session, household_id)
+    requests = requests_for(session, household_id)
+    approved = [r for r in requests if r.status == "approved"]
+    original_end = approved[0].end_before if approved and approved[0].end_before else household.period_end
+    events = [TimelineEvent("start", household.period_start, Message("Start van de periode"))]
+    for r in approved:
+        events.append(
+            TimelineEvent(
+                "extension",
+                r.end_after,
+                Message("Verlengd met %(months)s maanden", months=r.months),
+                f"{r.decided_by}: {r.decision_note or ''}",
+                r.id,
+            )
+        )
+    if household.ended_on is not None:
+        events.append(TimelineEvent("ended", household.ended_on, Message("Periode eerder beëindigd"),
+                                    household.end_reason))
+    else:
+        events.append(TimelineEvent("end", household.period_end, Message("Einde van de periode")))
+    pending = next((r for r in requests if r.status == "pending"), None)
+    open_period = household.status == "active" and household.ended_on is None
+    return PeriodTimeline(
+        household_id=household.id,
+        status=household.status,
+        start=household.period_start,
+        end=household.period_end,
+        original_end=original_end,
+        days_left=days_left(household.period_end, today),
+        events=tuple(events),
+        requests=tuple(requests),
+        pending=pending,
+        can_extend=open_period and pending is None,
+        can_end=open_period,
+        ended_on=household.ended_on,
+        end_reason=household.end_reason,
+    )
+
+
+def request_json(row: ExtensionRequest) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "household_id": row.household_id,
+        "months": row.months,
+        "reason_category": row.reason_category,
+        "reason": row.reason_text,
+        "status": row.status,
+        "requested_by": row.requested_by,
+        "requested_at": row.requested_at.isoformat(),
+        "decided_by": row.decided_by,
+        "decided_at": row.decided_at.isoformat() if row.decided_at else None,
+        "note": row.decision_note,
+        "end_before": row.end_before.isoformat() if row.end_before else None,
+        "end_after": row.end_after.isoformat() if row.end_after else None,
+    }

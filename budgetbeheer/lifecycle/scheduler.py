@@ -1,0 +1,257 @@
+"""The scheduler process (``budgetbeheer scheduler``): APScheduler 3 with its jobs kept in the database, one active.
+
+Several scheduler processes may be started (on several machines, or by mistake); only the one holding the
+:class:`~budgetbeheer.lifecycle.models.SchedulerLease` runs jobs, the others wait as stand-by. The lease is taken with
+one atomic ``UPDATE ... WHERE name = :name AND (expires_at < :now OR holder = :me)`` (or an INSERT when there is no
+row yet), renewed every ``lease_seconds / 3`` seconds, and a holder that crashes loses it ``lease_seconds`` after its
+last renewal. A holder that cannot renew in time stops its jobs before another can take over.
+
+On becoming active, each job first runs for the days it missed (see :func:`budgetbeheer.lifecycle.jobs.run_due`);
+then APScheduler fires it daily at ``scheduler_run_time``. The web app never runs jobs.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import uuid
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, cast
+
+from sqlalchemy import Engine, Table, insert, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from budgetbeheer.config import ConfigurationError, Settings
+from budgetbeheer.db.engine import make_engine, make_session_factory, normalise_url
+from budgetbeheer.lifecycle import jobs as job_registry
+from budgetbeheer.lifecycle.models import SchedulerLease
+
+log = logging.getLogger(__name__)
+
+LEASE_NAME = "scheduler"
+SCHEDULER_LEASES = cast(Table, SchedulerLease.__table__)
+DAILY_JOB_ID = "budgetbeheer.daily"
+
+Clock = Callable[[], datetime]
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def new_holder_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def parse_run_time(text: str) -> tuple[int, int]:
+    try:
+        hour_text, minute_text = text.strip().split(":")
+        hour, minute = int(hour_text), int(minute_text)
+    except ValueError:
+        raise ConfigurationError(f"BUDGETBEHEER_SCHEDULER_RUN_TIME must be HH:MM, not {text!r}") from None
+    if not (0 <= hour < 24 and 0 <= minute < 60):
+        raise ConfigurationError(f"BUDGETBEHEER_SCHEDULER_RUN_TIME must be HH:MM, not {text!r}")
+    return hour, minute
+
+
+class Lease:
+    """The database lease that makes one scheduler the active one."""
+
+    def __init__(self, engine: Engine, holder: str, seconds: int, name: str = LEASE_NAME,
+                 clock: Clock = _utc_now) -> None:
+        if seconds < 1:
+            raise ValueError("a lease lasts at least one second")
+        self.engine = engine
+        self.holder = holder
+        self.seconds = seconds
+        self.name = name
+        self.clock = clock
+
+    def acquire(self) -> bool:
+        """Take or renew the lease; True when this holder has it now. Safe against any number of competitors."""
+        now = self.clock()
+        expires = now + timedelta(seconds=self.seconds)
+        table = SCHEDULER_LEASES
+        with self.engine.begin() as connection:
+            taken = connection.execute(
+                update(table)
+                .where(table.c.name == self.name, (table.c.expires_at < now) | (table.c.holder == self.holder))
+                .values(holder=self.holder, expires_at=expires)
+            ).rowcount
+            if taken == 1:
+                return True
+        try:
+            with self.engine.begin() as connection:
+                connection.execute(
+                    insert(table).values(name=self.name, holder=self.holder, acquired_at=now, expires_at=expires)
+                )
+            return True
+        except IntegrityError:
+            return False
+
+    def release(self) -> None:
+        """Give the lease up at once (a clean stop), so a stand-by can take over without waiting."""
+        table = SCHEDULER_LEASES
+        with self.engine.begin() as connection:
+            connection.execute(
+                update(table)
+                .where(table.c.name == self.name, table.c.holder == self.holder)
+                .values(expires_at=self.clock() - timedelta(seconds=1))
+            )
+
+    def current(self) -> tuple[str, datetime] | None:
+        with Session(self.engine) as session:
+            row = session.get(SchedulerLease, self.name)
+            return None if row is None else (row.holder, row.expires_at)
+
+
+def jobstore_url(database_url: str) -> str:
+    return normalise_url(database_url)
+
+
+class SchedulerRunner:
+    """One scheduler process: stand-by until it holds the lease, then APScheduler with the daily jobs.
+
+    ``run(stop)`` blocks until ``stop`` is set. ``active`` tells whether it currently runs jobs.
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        holder: str | None = None,
+        jobs: list[job_registry.Job] | None = None,
+        clock: Clock = _utc_now,
+        today: Callable[[], date] = date.today,
+    ) -> None:
+        self.settings = settings
+        self.holder = holder or new_holder_id()
+        self.engine = make_engine(settings.database_url)
+        self.factory: sessionmaker[Session] = make_session_factory(self.engine)
+        self.lease = Lease(self.engine, self.holder, settings.scheduler_lease_seconds, clock=clock)
+        self.jobs = jobs
+        self.today = today
+        self.active = threading.Event()
+        self.became_active = 0
+        self._lock = threading.Lock()
+        self._scheduler: Any = None
+        self._stop = threading.Event()
+
+    @property
+    def renew_seconds(self) -> float:
+        return max(self.settings.scheduler_lease_seconds / 3, 0.2)
+
+    def run_jobs(self) -> list[job_registry.RunOutcome]:
+        """Run every job for the days it still needs, as long as this process holds the lease."""
+        with self._lock:
+            if not self.active.is_set():
+                return []
+            outcomes = job_registry.run_due(self.factory, self.settings, self.today(), self.jobs)
+        for outcome in outcomes:
+            log.info("job %s for %s: %s %s", outcome.job, outcome.run_for, outcome.outcome, outcome.detail or "")
+        return outcomes
+
+    def _build_apscheduler(self) -> Any:
+        from apscheduler.jobstores.memory import MemoryJobStore
+        from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+        from apscheduler.schedulers.blocking import BlockingScheduler
+
+        hour, minute = parse_run_time(self.settings.scheduler_run_time)
+        scheduler = BlockingScheduler(
+            jobstores={
+                "default": SQLAlchemyJobStore(engine=self.engine, tablename="apscheduler_jobs"),
+                "local": MemoryJobStore(),
+            },
+            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 12 * 3600},
+        )
+        # Kept in the database by reference, so whichever process holds the lease picks it up after a take-over.
+        scheduler.add_job(
+            "budgetbeheer.lifecycle.scheduler:_daily", "cron", hour=hour, minute=minute, id=DAILY_JOB_ID,
+            name="dagelijkse taken", replace_existing=True, jobstore="default",
+        )
+        scheduler.add_job(self._renew_or_stop, "interval", seconds=self.renew_seconds, id="lease-renewal",
+                          jobstore="local", misfire_grace_time=None)
+        return scheduler
+
+    def renew(self) -> bool:
+        """Renew the lease; on losing it, stop running jobs at once."""
+        if self.lease.acquire():
+            return True
+        if self.active.is_set():
+            log.warning("scheduler %s lost the lease; going to stand-by", self.holder)
+            with self._lock:
+                self.active.clear()
+        return False
+
+    def _renew_or_stop(self) -> None:
+        if (not self.renew() or self._stop.is_set()) and self._scheduler is not None:
+            self._scheduler.shutdown(wait=False)
+
+    def step(self) -> bool:
+        """One round of the stand-by loop: try to become (or stay) active. Returns whether this process is active."""
+        if self.lease.acquire():
+            if not self.active.is_set():
+                log.info("scheduler %s is now active", self.holder)
+                self.active.set()
+                self.became_active += 1
+                _ACTIVE_RUNNERS[self.holder] = self
+                self.run_jobs()
+            return True
+        if self.active.is_set():
+            with self._lock:
+                self.active.clear()
+        return False
+
+    def stop(self) -> None:
+        """Ask :meth:`run` to return (from another thread or a signal handler)."""
+        self._stop.set()
+        scheduler = self._scheduler
+        if scheduler is not None and scheduler.running:
+            scheduler.shutdown(wait=False)
+
+    def run(self) -> None:
+        """Stand-by until the lease is ours, then APScheduler's BlockingScheduler until the lease is lost or
+        :meth:`stop` is called; then stand-by again."""
+        try:
+            while not self._stop.is_set():
+                if self.step() and not self._stop.is_set():
+                    self._scheduler = self._build_apscheduler()
+                    self._scheduler.start()  # blocks until shutdown (lease lost or stop)
+                    self._scheduler = None
+                    continue
+                self._stop.wait(self.renew_seconds)
+        finally:
+            _ACTIVE_RUNNERS.pop(self.holder, None)
+            if self.active.is_set():
+                self.active.clear()
+                self.lease.release()
+            self.engine.dispose()
+
+
+_ACTIVE_RUNNERS: dict[str, SchedulerRunner] = {}
+
+
+def _daily() -> None:
+    """APScheduler's entry point (stored in the database as a text reference): run the day's jobs."""
+    for runner in list(_ACTIVE_RUNNERS.values()):
+        if runner.active.is_set():
+            runner.run_jobs()
+
+
+def next_daily_run(engine: Engine) -> datetime | None:
+    """When APScheduler will next run the daily jobs, read from its table (None before the first start)."""
+    from sqlalchemy import inspect, text
+
+    if not inspect(engine).has_table("apscheduler_jobs"):
+        return None
+    with engine.connect() as connection:
+        value = connection.execute(
+            text("SELECT next_run_time FROM apscheduler_jobs WHERE id = :id"), {"id": DAILY_JOB_ID}
+        ).scalar()
+    if value is None:
+        return None
+    return datetime.fromtimestamp(float(value), tz=UTC)

@@ -1,0 +1,312 @@
+"""Signals: something a person must look at, with who must act (caseworker, finance or supervisor).
+
+Each detector is idempotent: a signal's ``dedup_key`` names what it is about (``shortfall:<fixed cost>:<due date>``),
+and the UNIQUE constraint on it means raising the same signal twice stores it once. A signal is closed by a person
+("done", with a note); the same situation does not come back as a new signal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from budgetbeheer.audit.service import Actor, record
+from budgetbeheer.db.base import utcnow
+from budgetbeheer.errors import Conflict, Message, NotFound, ValidationError
+from budgetbeheer.households.models import Household
+from budgetbeheer.lifecycle.models import ExtensionRequest, Signal
+from budgetbeheer.money import format_eur
+
+KINDS: dict[str, tuple[str, str]] = {
+    "shortfall": ("Vaste last niet betaald", "caseworker"),
+    "income_missing": ("Inkomen niet ontvangen", "caseworker"),
+    "returned_payment": ("Betaling teruggekomen", "finance"),
+    "period_ending": ("Periode eindigt binnen 4 weken", "caseworker"),
+    "extension_waiting": ("Verlengingsverzoek wacht", "supervisor"),
+    "forecast_uncovered": ("Saldo dekt een vaste last niet", "caseworker"),
+}
+"""Kind → (Dutch label, role that must act)."""
+
+PERIOD_ENDING_DAYS = 28
+EXTENSION_WAITING_WORKING_DAYS = 5
+INCOME_LOOKBACK_DAYS = 45
+ROLES = ("caseworker", "finance", "supervisor")
+
+
+def _dutch_date(d: date) -> str:
+    return f"{d:%d-%m-%Y}"
+
+
+def raise_signal(
+    session: Session, *, kind: str, household_id: int | None, message: str, dedup_key: str, role: str | None = None
+) -> Signal | None:
+    """Store a signal unless one with the same ``dedup_key`` exists. Returns the new signal, or ``None``."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown signal kind {kind!r}")
+    if session.scalar(select(Signal.id).where(Signal.dedup_key == dedup_key)) is not None:
+        return None
+    signal = Signal(
+        household_id=household_id,
+        kind=kind,
+        message=message,
+        role=role or KINDS[kind][1],
+        state="open",
+        dedup_key=dedup_key[:160],
+        created_at=utcnow(),
+    )
+    try:
+        with session.begin_nested():
+            session.add(signal)
+    except IntegrityError:
+        return None  # raised at the same moment by another process
+    return signal
+
+
+# ---------------------------------------------------------------------------------------------------------- detectors
+
+
+def detect_shortfalls(session: Session, today: date) -> int:
+    from budgetbeheer.households.categories import LABELS_NL, Category
+    from budgetbeheer.payments.models import PaymentBatch, Shortfall
+
+    rows = session.execute(
+        select(Shortfall)
+        .join(PaymentBatch, PaymentBatch.id == Shortfall.batch_id)
+        .where(PaymentBatch.status != "cancelled", Shortfall.due_date >= today - timedelta(days=INCOME_LOOKBACK_DAYS))
+        .order_by(Shortfall.id)
+    ).scalars()
+    count = 0
+    for row in rows:
+        label = LABELS_NL[Category(row.category)] if row.category in {c.value for c in Category} else row.category
+        message = (
+            f"{label} van {format_eur(row.amount_cents)} met vervaldag {_dutch_date(row.due_date)} is niet betaald: "
+            f"het saldo is te laag. {row.reason}"
+        )
+        if raise_signal(session, kind="shortfall", household_id=row.household_id, message=message,
+                        dedup_key=f"shortfall:{row.fixed_cost_id}:{row.due_date.isoformat()}"):
+            count += 1
+    return count
+
+
+def detect_missing_income(session: Session, today: date, late_days: int) -> int:
+    """Expected income not received ``late_days`` days after its day (a receipt of any kind counts from 7 days before)."""
+    from budgetbeheer.households.models import ExpectedIncome, Receipt
+    from budgetbeheer.households.schedule import due_dates
+
+    window_from = today - timedelta(days=INCOME_LOOKBACK_DAYS)
+    window_to = today - timedelta(days=late_days) + timedelta(days=1)
+    count = 0
+    rows = session.execute(
+        select(ExpectedIncome, Household)
+        .join(Household, Household.id == ExpectedIncome.household_id)
+        .where(Household.status == "active")
+        .order_by(ExpectedIncome.id)
+    ).all()
+    for income, household in rows:
+        low = max(window_from, household.period_start)
+        high = min(window_to, household.period_end + timedelta(days=1))
+        for day in due_dates("monthly", income.day, income.start_date, income.end_date, low, high):
+            received = session.scalar(
+                select(func.count(Receipt.id)).where(
+                    Receipt.household_id == income.household_id,
+                    Receipt.kind == income.kind,
+                    Receipt.received_on >= day - timedelta(days=7),
+                    Receipt.received_on <= today,
+                )
+            )
+            if received:
+                continue
+            message = (
+                f"Verwacht inkomen ({income.kind}, {format_eur(income.amount_cents)}) op {_dutch_date(day)} is "
+                f"{(today - day).days} dagen later nog niet ontvangen. Neem contact op met de uitkerende instantie "
+                "of overweeg een voorschot."
+            )
+            if raise_signal(session, kind="income_missing", household_id=income.household_id, message=message,
+                            dedup_key=f"income_missing:{income.id}:{day.isoformat()}"):
+                count += 1
+    return count
+
+
+def detect_returned_payments(session: Session, today: date) -> int:
+    from budgetbeheer.payments.models import PaymentItem
+
+    count = 0
+    for item in session.scalars(select(PaymentItem).where(PaymentItem.status == "returned").order_by(PaymentItem.id)):
+        message = (
+            f"De betaling van {format_eur(item.amount_cents)} aan {item.creditor_name} ({item.iban}) is teruggekomen"
+            f"{' (' + item.return_reason_code + ')' if item.return_reason_code else ''}. Het geld staat weer op het "
+            "saldo van het huishouden. Controleer de IBAN en betaal opnieuw."
+        )
+        if raise_signal(session, kind="returned_payment", household_id=item.household_id, message=message,
+                        dedup_key=f"returned_payment:{item.id}"):
+            count += 1
+    return count
+
+
+def detect_period_ending(session: Session, today: date) -> int:
+    count = 0
+    horizon = today + timedelta(days=PERIOD_ENDING_DAYS)
+    for household in session.scalars(
+        select(Household)
+        .where(Household.status == "active", Household.period_end >= today, Household.period_end <= horizon)
+        .order_by(Household.id)
+    ):
+        message = (
+            f"De periode eindigt op {_dutch_date(household.period_end)} (over {(household.period_end - today).days} "
+            "dagen). Vraag zo nodig een verlenging aan, of bereid de overdracht voor."
+        )
+        if raise_signal(session, kind="period_ending", household_id=household.id, message=message,
+                        dedup_key=f"period_ending:{household.id}:{household.period_end.isoformat()}"):
+            count += 1
+    return count
+
+
+def working_days_between(start: date, end: date) -> int:
+    """Monday-Friday days after ``start`` up to and including ``end``."""
+    if end <= start:
+        return 0
+    days = 0
+    current = start
+    while current < end:
+        current += timedelta(days=1)
+        if current.weekday() < 5:
+            days += 1
+    return days
+
+
+def detect_waiting_extensions(session: Session, today: date) -> int:
+    count = 0
+    for row in session.scalars(
+        select(ExtensionRequest).where(ExtensionRequest.status == "pending").order_by(ExtensionRequest.id)
+    ):
+        waited = working_days_between(row.requested_at.date(), today)
+        if waited <= EXTENSION_WAITING_WORKING_DAYS:
+            continue
+        message = (
+            f"Verlengingsverzoek {row.id} ({row.months} maanden, gevraagd door {row.requested_by}) wacht al "
+            f"{waited} werkdagen op een besluit."
+        )
+        if raise_signal(session, kind="extension_waiting", household_id=row.household_id, message=message,
+                        dedup_key=f"extension_waiting:{row.id}"):
+            count += 1
+    return count
+
+
+def detect_uncovered(session: Session, today: date) -> int:
+    from budgetbeheer.households.categories import LABELS_NL
+    from budgetbeheer.households.service import household_forecast
+
+    count = 0
+    for household_id in session.scalars(
+        select(Household.id).where(Household.status == "active").order_by(Household.id)
+    ):
+        uncovered = household_forecast(session, household_id, today).first_uncovered
+        if uncovered is None:
+            continue
+        message = (
+            f"Volgens de prognose is er op {_dutch_date(uncovered.date)} niet genoeg saldo voor "
+            f"{LABELS_NL[uncovered.category]} ({format_eur(uncovered.amount_cents)}, vervaldag "
+            f"{_dutch_date(uncovered.due_date)})."
+        )
+        if raise_signal(session, kind="forecast_uncovered", household_id=household_id, message=message,
+                        dedup_key=f"forecast_uncovered:{uncovered.obligation_id}:{uncovered.due_date.isoformat()}"):
+            count += 1
+    return count
+
+
+def raise_all(session: Session, today: date, *, income_late_days: int = 5) -> dict[str, int]:
+    """Run every detector for ``today``; returns how many new signals each raised."""
+    return {
+        "shortfall": detect_shortfalls(session, today),
+        "income_missing": detect_missing_income(session, today, income_late_days),
+        "returned_payment": detect_returned_payments(session, today),
+        "period_ending": detect_period_ending(session, today),
+        "extension_waiting": detect_waiting_extensions(session, today),
+        "forecast_uncovered": detect_uncovered(session, today),
+    }
+
+
+# --------------------------------------------------------------------------------------------------------- the inbox
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Whose inbox: a user's id and roles."""
+
+    user_id: int | None
+    roles: frozenset[str]
+
+
+def inbox_query(viewer: Viewer, *, state: str = "open", scope: str = "mine") -> Select[Any]:
+    """Signals for the viewer's roles. ``scope="mine"``: a caseworker sees only the caseworker signals of households
+    assigned to them (or to nobody); finance and supervisors see all of their role. ``scope="role"``: all of the role.
+    """
+    roles = [role for role in ROLES if role in viewer.roles]
+    query = select(Signal).where(Signal.role.in_(roles or ["-"]))
+    if state in ("open", "done"):
+        query = query.where(Signal.state == state)
+    if scope == "mine" and "caseworker" in roles:
+        own = select(Household.id).where(
+            or_(Household.caseworker_id == viewer.user_id, Household.caseworker_id.is_(None))
+        )
+        query = query.where(or_(Signal.role != "caseworker", Signal.household_id.in_(own),
+                                Signal.household_id.is_(None)))
+    return query
+
+
+def inbox(session: Session, viewer: Viewer, *, state: str = "open", scope: str = "mine",
+          limit: int = 500) -> list[Signal]:
+    query = inbox_query(viewer, state=state, scope=scope).order_by(Signal.created_at.desc(), Signal.id.desc())
+    return list(session.scalars(query.limit(limit)))
+
+
+def open_count(session: Session, viewer: Viewer) -> int:
+    query = inbox_query(viewer, state="open", scope="mine")
+    return int(session.scalar(select(func.count()).select_from(query.subquery())) or 0)
+
+
+def mark_done(session: Session, actor: Actor, signal_id: int, note: object, viewer: Viewer | None = None) -> Signal:
+    """Close a signal with a note saying what was done."""
+    text = note.strip() if isinstance(note, str) else ""
+    if not text:
+        raise ValidationError({"note": Message("Schrijf op wat u heeft gedaan.")})
+    if len(text) > 2000:
+        raise ValidationError({"note": Message("Gebruik hoogstens %(maximum)s tekens.", maximum=2000)})
+    signal = session.scalar(select(Signal).where(Signal.id == signal_id).with_for_update())
+    if signal is None or (viewer is not None and signal.role not in viewer.roles):
+        raise NotFound(Message("Signaal %(id)s bestaat niet.", id=signal_id))
+    if signal.state == "done":
+        raise Conflict(Message("Dit signaal is al afgehandeld door %(who)s.", who=signal.done_by or "?"))
+    signal.state = "done"
+    signal.done_by = actor.name
+    signal.done_at = utcnow()
+    signal.note = text
+    session.flush()
+    record(session, actor, "signal.done", "signal", signal.id, before={"state": "open"},
+           after={"state": "done", "kind": signal.kind, "household_id": signal.household_id}, reason=text)
+    return signal
+
+
+def signal_json(signal: Signal) -> dict[str, Any]:
+    return {
+        "id": signal.id,
+        "kind": signal.kind,
+        "household_id": signal.household_id,
+        "message": signal.message,
+        "role": signal.role,
+        "state": signal.state,
+        "created_at": signal.created_at.isoformat(),
+        "done_by": signal.done_by,
+        "done_at": signal.done_at.isoformat() if signal.done_at else None,
+        "note": signal.note,
+    }
+
+
+def kinds_of(signals: Iterable[Signal]) -> list[str]:
+    return [s.kind for s in signals]
