@@ -1,0 +1,418 @@
+"""A batch's life after it was proposed: four-eyes approval, cancellation, bank files, sent, settled, returns.
+
+proposed → approved → exported → sent → settled (or ``partly_returned``); cancelled only before export.
+Money moves in the ledger at approval (households' funds → payments in transit, one balanced transaction for the
+whole batch), at settlement (in transit → bank) and on a return (back to the household's funds). Every step is in the
+audit trail, in the same database transaction as the change.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from budgetbeheer.audit.service import Actor, record
+from budgetbeheer.config import Settings
+from budgetbeheer.db.base import utcnow
+from budgetbeheer.errors import Conflict, Message, NotFound, PermissionDenied, ValidationError
+from budgetbeheer.ledger.models import Account
+from budgetbeheer.ledger.service import BANK, IN_TRANSIT, Leg, account_id, book, household_account_id, reverse
+from budgetbeheer.payments import sepa
+from budgetbeheer.payments.models import BankFile, BatchApproval, PaymentBatch, PaymentItem
+from budgetbeheer.references import ReferenceKind
+from budgetbeheer.users.models import User
+
+SCHEDULER = "system:scheduler"
+RETURN_REASON_CODES = {
+    "AC01": "IBAN onjuist",
+    "AC04": "rekening opgeheven",
+    "AC06": "rekening geblokkeerd",
+    "AG01": "transactie niet toegestaan op deze rekening",
+    "AM05": "dubbele betaling",
+    "BE04": "adres van de ontvanger ontbreekt",
+    "MD07": "rekeninghouder overleden",
+    "MS02": "door de ontvanger geweigerd",
+    "MS03": "reden niet opgegeven",
+    "RC01": "BIC onjuist",
+    "MD06": "terugboeking op verzoek",
+}
+
+
+def get_batch(session: Session, batch_id: int, *, lock: bool = False) -> PaymentBatch:
+    query = select(PaymentBatch).where(PaymentBatch.id == batch_id).execution_options(populate_existing=True)
+    if lock:
+        query = query.with_for_update()
+    batch = session.scalar(query)
+    if batch is None:
+        raise NotFound(Message("Betaalrun %(id)s bestaat niet.", id=batch_id))
+    return batch
+
+
+def _state(batch: PaymentBatch) -> dict[str, object]:
+    return {"status": batch.status, "total_cents": batch.total_cents, "count": batch.item_count}
+
+
+def _wrong_status(batch: PaymentBatch, action: Message) -> Conflict:
+    return Conflict(
+        Message("Betaalrun %(id)s heeft status %(status)s; %(action)s kan niet.", id=batch.id, status=batch.status,
+                action=str(action)),
+        {"status": Message(batch.status)},
+    )
+
+
+def approvals_of(session: Session, batch_id: int) -> list[BatchApproval]:
+    return list(
+        session.scalars(select(BatchApproval).where(BatchApproval.batch_id == batch_id).order_by(BatchApproval.sequence))
+    )
+
+
+def approve(session: Session, actor: Actor, batch_id: int) -> PaymentBatch:
+    """Approve as a finance user who did not prepare the batch. The last approval needed moves the money."""
+    batch = get_batch(session, batch_id, lock=True)
+    user = session.get(User, actor.user_id) if actor.user_id is not None else None
+    if user is None or "finance" not in user.roles:
+        raise PermissionDenied(Message("Alleen een medewerker financiën kan een betaalrun goedkeuren."))
+    if batch.status != "proposed":
+        raise _wrong_status(batch, Message("goedkeuren"))
+    if batch.prepared_by_user_id == user.id or batch.prepared_by == user.username:
+        raise Conflict(
+            Message("U heeft deze betaalrun zelf voorbereid; een andere medewerker financiën moet hem goedkeuren."),
+            {"approver": Message("vier-ogenprincipe")},
+        )
+    existing = approvals_of(session, batch.id)
+    if any(a.approver_user_id == user.id for a in existing):
+        raise Conflict(
+            Message("U heeft deze betaalrun al goedgekeurd; een tweede, andere medewerker moet hem goedkeuren."),
+            {"approver": Message("al goedgekeurd")},
+        )
+    if batch.item_count == 0:
+        raise Conflict(Message("Deze betaalrun heeft geen betalingen om goed te keuren."))
+    before = _state(batch)
+    approval = BatchApproval(
+        batch_id=batch.id, approver_user_id=user.id, approver=user.username, sequence=len(existing) + 1,
+        approved_at=utcnow(),
+    )
+    try:
+        with session.begin_nested():
+            session.add(approval)
+            session.flush()
+    except IntegrityError:
+        raise Conflict(Message("Iemand anders keurde deze betaalrun net goed; laad de pagina opnieuw.")) from None
+    if approval.sequence >= batch.required_approvals:
+        _move_to_transit(session, actor, batch)
+        batch.status = "approved"
+        batch.approved_at = approval.approved_at
+        session.execute(
+            update(PaymentItem)
+            .where(PaymentItem.batch_id == batch.id, PaymentItem.status == "proposed")
+            .values(status="approved")
+        )
+    session.flush()
+    record(
+        session, actor, "payment_batch.approved", "payment_batch", batch.id, before=before,
+        after=_state(batch) | {"approval": approval.sequence, "required_approvals": batch.required_approvals,
+                               "ledger_transaction_id": batch.approval_transaction_id},
+    )
+    return batch
+
+
+def _household_accounts(session: Session, batch_id: int) -> dict[int, int]:
+    rows = session.execute(
+        select(Account.household_id, Account.id).where(
+            Account.household_id.in_(select(PaymentItem.household_id).where(PaymentItem.batch_id == batch_id))
+        )
+    )
+    return {int(hid or 0): int(aid) for hid, aid in rows}
+
+
+def _move_to_transit(session: Session, actor: Actor, batch: PaymentBatch) -> None:
+    per_household = session.execute(
+        select(PaymentItem.household_id, func.sum(PaymentItem.amount_cents))
+        .where(PaymentItem.batch_id == batch.id, PaymentItem.status == "proposed")
+        .group_by(PaymentItem.household_id)
+        .order_by(PaymentItem.household_id)
+    ).all()
+    accounts = _household_accounts(session, batch.id)
+    legs = [Leg(accounts[int(hid)], int(cents or 0)) for hid, cents in per_household]
+    total = sum(leg.amount_cents for leg in legs)
+    if total != batch.total_cents:
+        raise Conflict(Message("De betaalrun is veranderd tijdens het goedkeuren; laad de pagina opnieuw."))
+    legs.append(Leg(account_id(session, IN_TRANSIT), -total))
+    transaction = book(
+        session,
+        business_date=batch.execution_date,
+        kind="payment_batch_approved",
+        description=f"Betaalrun {batch.id} ({batch.execution_date.isoformat()}) goedgekeurd: naar betalingen onderweg",
+        booked_by=actor.name,
+        legs=legs,
+        idempotency_key=f"payment_batch:{batch.id}:approved",
+    )
+    batch.approval_transaction_id = transaction.id
+
+
+def cancel(session: Session, actor: Actor, batch_id: int, reason: str) -> PaymentBatch:
+    """Cancel before export, with a reason. The obligations become free for a new proposal; an approval is reversed."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": Message("Geef een reden voor het annuleren.")})
+    batch = get_batch(session, batch_id, lock=True)
+    if batch.status not in ("proposed", "approved"):
+        raise Conflict(
+            Message("Betaalrun %(id)s is al %(status)s; alleen een run die nog niet naar de bank is gegaan kan worden "
+                    "geannuleerd.", id=batch.id, status=batch.status),
+            {"status": Message(batch.status)},
+        )
+    before = _state(batch)
+    if batch.approval_transaction_id is not None:
+        reverse(session, batch.approval_transaction_id, business_date=batch.execution_date, booked_by=actor.name,
+                reason=f"betaalrun {batch.id} geannuleerd: {reason}")
+    session.execute(
+        update(PaymentItem)
+        .where(PaymentItem.batch_id == batch.id)
+        .values(status="cancelled", obligation_key=None)
+    )
+    batch.status = "cancelled"
+    batch.active_execution_date = None
+    batch.cancelled_reason = reason
+    session.flush()
+    record(session, actor, "payment_batch.cancelled", "payment_batch", batch.id, before=before, after=_state(batch),
+           reason=reason)
+    return batch
+
+
+def _transfers(session: Session, batch_id: int) -> list[sepa.Transfer]:
+    rows = session.execute(
+        select(
+            PaymentItem.end_to_end_id, PaymentItem.creditor_name, PaymentItem.iban, PaymentItem.bic,
+            PaymentItem.amount_cents, PaymentItem.reference_kind, PaymentItem.reference, PaymentItem.remittance,
+        )
+        .where(PaymentItem.batch_id == batch_id, PaymentItem.status.in_(("approved", "settled", "returned")))
+        .order_by(PaymentItem.id)
+    )
+    return [
+        sepa.Transfer(
+            end_to_end_id=e2e,
+            creditor_name=name,
+            creditor_iban=iban,
+            creditor_bic=bic,
+            amount_cents=int(amount),
+            reference_kind=ReferenceKind(kind or "none"),
+            reference=reference or "",
+            remittance_text=remittance or "",
+        )
+        for e2e, name, iban, bic, amount, kind, reference, remittance in rows
+    ]
+
+
+def bank_files(session: Session, batch_id: int) -> list[BankFile]:
+    return list(session.scalars(select(BankFile).where(BankFile.batch_id == batch_id).order_by(BankFile.sequence)))
+
+
+def export(session: Session, actor: Actor, batch_id: int, settings: Settings) -> list[BankFile]:
+    """Write and store the pain.001 file(s) of an approved batch; once exported, the stored files are returned."""
+    batch = get_batch(session, batch_id, lock=True)
+    if batch.status in ("exported", "sent", "settled", "partly_returned"):
+        return bank_files(session, batch.id)
+    if batch.status != "approved":
+        raise _wrong_status(batch, Message("een bankbestand maken"))
+    assert batch.msg_id_base is not None and batch.approved_at is not None
+    version = batch.pain_version or settings.pain001_version
+    built = sepa.build_bank_files(
+        sepa.DebtorAccount(settings.managed_account_name, settings.managed_account_iban,
+                           settings.managed_account_bic or None),
+        _transfers(session, batch.id),
+        batch.execution_date,
+        batch.msg_id_base,
+        created_at=batch.approved_at,
+        version=version,  # type: ignore[arg-type]
+        max_per_file=min(settings.max_transactions_per_file, sepa.MAX_PER_FILE),
+    )
+    total = sum(f.control_sum_cents for f in built)
+    if total != batch.total_cents or sum(f.count for f in built) != batch.item_count:
+        raise sepa.BankFileInvalid(Message("Het bankbestand telt niet op tot het totaal van de betaalrun."))
+    now = utcnow()
+    rows = [
+        BankFile(
+            batch_id=batch.id, sequence=number, filename=f.filename, msg_id=f.msg_id, sha256=f.sha256,
+            content=f.content, transaction_count=f.count, control_sum_cents=f.control_sum_cents, created_at=now,
+        )
+        for number, f in enumerate(built, start=1)
+    ]
+    session.add_all(rows)
+    before = _state(batch)
+    batch.status = "exported"
+    batch.exported_at = now
+    batch.pain_version = version
+    session.flush()
+    record(
+        session, actor, "payment_batch.exported", "payment_batch", batch.id, before=before,
+        after=_state(batch) | {"files": [{"filename": r.filename, "sha256": r.sha256, "count": r.transaction_count}
+                                         for r in rows],
+                               "text_changes": sum(len(f.changes) for f in built)},
+    )
+    return rows
+
+
+def download(session: Session, batch_id: int) -> tuple[str, bytes]:
+    """The stored file (or a deterministic zip of the files) of an exported batch: the same bytes every time."""
+    batch = get_batch(session, batch_id)
+    files = bank_files(session, batch.id)
+    if not files:
+        raise Conflict(Message("Betaalrun %(id)s heeft nog geen bankbestand.", id=batch.id))
+    return sepa.bundle(
+        [
+            sepa.BankFile(f.filename, f.content, f.sha256, f.msg_id, f.transaction_count, f.control_sum_cents,
+                          batch.pain_version or "", (), ())
+            for f in files
+        ]
+    )
+
+
+def mark_sent(session: Session, actor: Actor, batch_id: int) -> PaymentBatch:
+    batch = get_batch(session, batch_id, lock=True)
+    if batch.status != "exported":
+        raise _wrong_status(batch, Message("als verzonden markeren"))
+    before = _state(batch)
+    batch.status = "sent"
+    batch.sent_at = utcnow()
+    session.flush()
+    record(session, actor, "payment_batch.sent", "payment_batch", batch.id, before=before, after=_state(batch))
+    return batch
+
+
+def settle(session: Session, actor: Actor, batch_id: int, on: date | None = None) -> PaymentBatch:
+    """The bank executed the batch (by hand for now): in transit → bank for every payment not returned."""
+    batch = get_batch(session, batch_id, lock=True)
+    if batch.status not in ("exported", "sent"):
+        raise _wrong_status(batch, Message("als afgeschreven boeken"))
+    before = _state(batch)
+    amount = int(
+        session.scalar(
+            select(func.coalesce(func.sum(PaymentItem.amount_cents), 0)).where(
+                PaymentItem.batch_id == batch.id, PaymentItem.status == "approved"
+            )
+        )
+        or 0
+    )
+    if amount:
+        transaction = book(
+            session,
+            business_date=on or batch.execution_date,
+            kind="payment_batch_settled",
+            description=f"Betaalrun {batch.id} ({batch.execution_date.isoformat()}) afgeschreven door de bank",
+            booked_by=actor.name,
+            legs=[Leg(account_id(session, IN_TRANSIT), amount), Leg(account_id(session, BANK), -amount)],
+            idempotency_key=f"payment_batch:{batch.id}:settled",
+        )
+        transaction_id: int | None = transaction.id
+    else:
+        transaction_id = None
+    session.execute(
+        update(PaymentItem)
+        .where(PaymentItem.batch_id == batch.id, PaymentItem.status == "approved")
+        .values(status="settled")
+    )
+    returned = session.scalar(
+        select(func.count(PaymentItem.id)).where(PaymentItem.batch_id == batch.id, PaymentItem.status == "returned")
+    )
+    batch.status = "partly_returned" if returned else "settled"
+    batch.settled_at = utcnow()
+    session.flush()
+    record(session, actor, "payment_batch.settled", "payment_batch", batch.id, before=before,
+           after=_state(batch) | {"amount_cents": amount, "ledger_transaction_id": transaction_id})
+    return batch
+
+
+def return_item(
+    session: Session, actor: Actor, item_id: int, reason_code: str, on: date | None = None
+) -> PaymentItem:
+    """A payment came back (e.g. AC04 closed account): its money goes back to the household's funds, and the
+    obligation is free again for a later run."""
+    code = (reason_code or "").strip().upper()
+    if not (len(code) == 4 and code.isalnum()):
+        raise ValidationError({"reason_code": Message("Geef de redencode van de bank, zoals AC04.")})
+    item = session.scalar(
+        select(PaymentItem).where(PaymentItem.id == item_id).with_for_update().execution_options(populate_existing=True)
+    )
+    if item is None:
+        raise NotFound(Message("Betaling %(id)s bestaat niet.", id=item_id))
+    batch = get_batch(session, item.batch_id, lock=True)
+    if item.status not in ("approved", "settled") or batch.status not in ("exported", "sent", "settled",
+                                                                          "partly_returned"):
+        raise Conflict(
+            Message("Betaling %(id)s is niet naar de bank gegaan (status %(status)s) en kan niet terugkomen.",
+                    id=item.id, status=item.status)
+        )
+    source = BANK if item.status == "settled" else IN_TRANSIT
+    before = {"status": item.status, "obligation_key": item.obligation_key}
+    book(
+        session,
+        business_date=on or utcnow().date(),
+        kind="payment_returned",
+        description=f"Betaling {item.end_to_end_id} teruggekomen ({code}: {RETURN_REASON_CODES.get(code, 'onbekend')})",
+        booked_by=actor.name,
+        legs=[Leg(account_id(session, source), item.amount_cents),
+              Leg(household_account_id(session, item.household_id), -item.amount_cents)],
+        idempotency_key=f"payment_item:{item.id}:returned",
+        household_id=item.household_id,
+    )
+    item.status = "returned"
+    item.return_reason_code = code
+    item.obligation_key = None
+    if batch.status == "settled":
+        batch.status = "partly_returned"
+    session.flush()
+    record(session, actor, "payment_item.returned", "payment_item", item.id, before=before,
+           after={"status": item.status, "reason_code": code, "batch_id": batch.id, "amount_cents": item.amount_cents},
+           reason=RETURN_REASON_CODES.get(code))
+    return item
+
+
+def totals_by(session: Session, batch_id: int, column: object) -> list[tuple[str, int, int]]:
+    rows = session.execute(
+        select(column, func.count(PaymentItem.id), func.sum(PaymentItem.amount_cents))  # type: ignore[call-overload]
+        .where(PaymentItem.batch_id == batch_id, PaymentItem.status != "held", PaymentItem.status != "cancelled")
+        .group_by(column)
+        .order_by(func.sum(PaymentItem.amount_cents).desc())
+    )
+    return [(str(name), int(count), int(total)) for name, count, total in rows]
+
+
+def change_against_previous_month(session: Session, batch: PaymentBatch, limit: int = 200) -> list[dict[str, int]]:
+    """Per household: this batch's total against what was paid to and for it in the previous calendar month (live
+    batches), only where it differs; at most ``limit`` rows, largest change first."""
+    from budgetbeheer.households.period import add_months
+
+    month_start = batch.execution_date.replace(day=1)
+    previous_start = add_months(month_start, -1)
+    current = dict(
+        session.execute(
+            select(PaymentItem.household_id, func.sum(PaymentItem.amount_cents))
+            .where(PaymentItem.batch_id == batch.id, PaymentItem.status.not_in(("held", "cancelled")))
+            .group_by(PaymentItem.household_id)
+        ).all()
+    )
+    previous = dict(
+        session.execute(
+            select(PaymentItem.household_id, func.sum(PaymentItem.amount_cents))
+            .join(PaymentBatch, PaymentBatch.id == PaymentItem.batch_id)
+            .where(
+                PaymentBatch.execution_date >= previous_start,
+                PaymentBatch.execution_date < month_start,
+                PaymentBatch.status != "cancelled",
+                PaymentItem.status.not_in(("held", "cancelled", "returned")),
+                PaymentItem.household_id.in_(select(PaymentItem.household_id).where(PaymentItem.batch_id == batch.id)),
+            )
+            .group_by(PaymentItem.household_id)
+        ).all()
+    )
+    rows = []
+    for hid, now in current.items():
+        before = int(previous.get(hid, 0))
+        if int(now) != before:
+            rows.append({"household_id": int(hid), "now": int(now), "previous": before, "change": int(now) - before})
+    rows.sort(key=lambda r: (-abs(r["change"]), r["household_id"]))
+    return rows[:limit]

@@ -1,0 +1,551 @@
+"""Preparing a payment run: one proposed batch per TARGET2 execution date, built with bulk queries and bulk inserts.
+
+For every household in ontzorgen the run takes
+
+* the fixed-cost instalments whose execution date (:func:`~budgetbeheer.payments.calendar.execution_date_for_due_date`)
+  is on or before the run's date and that have no live payment yet (so instalments an earlier run could not pay, or
+  whose payment was cancelled or returned, are carried forward), from the start of the household's period on;
+* leefgeld for the latest payday whose execution date has come and that has no leefgeld yet;
+
+and applies the pure run rules of :mod:`budgetbeheer.payments.planning` to the household's *available* balance: its
+ledger balance minus what proposed (not yet approved) batches already plan to pay from it. When the period has ended
+(status ``ending``/``ended``, or its last day falls within what this run covers) no fixed cost due after the end is
+paid and the whole remaining balance is paid out as final leefgeld.
+
+Everything happens in the caller's database transaction: the whole proposal or nothing. The database guarantees
+exactly-once: one live batch per execution date, one live payment per obligation key.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import lru_cache
+from typing import Any, cast
+
+from schwifty import IBAN
+from sqlalchemy import func, insert, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from budgetbeheer.audit.service import Actor, record
+from budgetbeheer.config import Settings
+from budgetbeheer.db.base import utcnow
+from budgetbeheer.errors import Conflict, Message, NotFound, ValidationError
+from budgetbeheer.households.categories import LABELS_NL, Category
+from budgetbeheer.households.forecast import IncomeExpectation, next_income_date
+from budgetbeheer.households.models import Creditor, ExpectedIncome, FixedCost, FixedCostAmount, Household
+from budgetbeheer.households.schedule import due_dates, leefgeld_paydays
+from budgetbeheer.ledger.models import Account, Posting
+from budgetbeheer.payments.calendar import check_execution_date, execution_date_for_due_date
+from budgetbeheer.payments.models import PaymentBatch, PaymentItem, Shortfall
+from budgetbeheer.payments.planning import LEEFGELD, DueObligation, plan_run
+from budgetbeheer.references import ReferenceKind, validate_reference
+
+_ONE_DAY = timedelta(days=1)
+LEEFGELD_LOOKBACK_DAYS = 35
+"""A leefgeld payday older than this is not paid any more on its own: the next payday's run pays from the balance."""
+LIVE_BATCH_STATUSES = ("proposed", "approved", "exported", "sent", "settled", "partly_returned")
+
+
+def fixed_cost_key(fixed_cost_id: int, due: date) -> str:
+    return f"fc:{fixed_cost_id}:{due.isoformat()}"
+
+
+def leefgeld_key(household_id: int, payday: date, *, final: bool = False) -> str:
+    """``lg:<household>:<payday>``; the final payout of a period ends in ``:final`` so that it never collides with a
+    regular leefgeld of the same payday."""
+    return f"lg:{household_id}:{payday.isoformat()}" + (":final" if final else "")
+
+
+def msg_id_base(batch_id: int, execution_date: date) -> str:
+    """Unique per batch and at most 27 characters: ``BB<yyyymmdd>-<batch id>``."""
+    return f"BB{execution_date:%Y%m%d}-{batch_id}"
+
+
+def last_due_date_covered(execution_date: date, lead_business_days: int) -> date:
+    """The latest due date whose execution date is on or before ``execution_date`` (execution dates only grow)."""
+    due = execution_date
+    while execution_date_for_due_date(due + _ONE_DAY, lead_business_days) <= execution_date:
+        due += _ONE_DAY
+    return due
+
+
+@lru_cache(maxsize=65_536)
+def iban_problem(raw: str) -> str | None:
+    """None when ``raw`` is a valid IBAN in the SEPA zone, else a Dutch reason."""
+    try:
+        iban = IBAN(raw)
+    except ValueError as error:
+        return f"IBAN {raw} is ongeldig ({error}); de betaling wordt tegengehouden tot het IBAN is verbeterd"
+    if not iban.in_sepa_zone:
+        return f"IBAN {raw} ligt buiten het SEPA-gebied; de betaling wordt tegengehouden"
+    return None
+
+
+def _reference(kind: str, reference: str | None, required: bool) -> tuple[str, str, str | None]:
+    """``(kind, normalised reference, hold reason or None)`` for a fixed cost's reference."""
+    text = (reference or "").strip()
+    if not text:
+        if required:
+            return ReferenceKind.NONE.value, "", "de schuldeiser vraagt een betalingskenmerk, maar er is er geen"
+        return ReferenceKind.NONE.value, "", None
+    if kind == ReferenceKind.NONE.value:
+        kind = ReferenceKind.FREE_TEXT.value
+    try:
+        return kind, validate_reference(kind, text), None
+    except ValidationError as error:
+        why = error.fields.get("reference", error.message)
+        return kind, text[:140], f"betalingskenmerk {text!r} klopt niet: {why}"
+
+
+@dataclass
+class _Cost:
+    id: int
+    household_id: int
+    category: str
+    creditor_id: int
+    frequency: str
+    due_day: int
+    start_date: date
+    end_date: date | None
+    reference: str | None
+    amounts: list[tuple[date, int]] = field(default_factory=list)
+
+    def amount_on(self, day: date) -> int | None:
+        amount = None
+        for effective_from, cents in self.amounts:
+            if effective_from <= day:
+                amount = cents
+        return amount
+
+
+@dataclass(frozen=True)
+class _HouseholdRow:
+    id: int
+    iban: str
+    account_holder: str
+    period_start: date
+    period_end: date
+    status: str
+    ended_on: date | None
+    leefgeld_frequency: str
+    leefgeld_day: int
+    buffer_cents: int
+
+
+@dataclass
+class RunResult:
+    """What :func:`plan_items` worked out, ready for bulk insert."""
+
+    items: list[dict[str, object]] = field(default_factory=list)
+    shortfalls: list[dict[str, object]] = field(default_factory=list)
+
+
+def _households(session: Session, household_ids: Sequence[int] | None, last_due: date) -> list[_HouseholdRow]:
+    query = select(
+        Household.id,
+        Household.iban,
+        Household.account_holder,
+        Household.period_start,
+        Household.period_end,
+        Household.status,
+        Household.ended_on,
+        Household.leefgeld_frequency,
+        Household.leefgeld_day,
+        Household.buffer_cents,
+    ).where(Household.period_start <= last_due)
+    if household_ids is not None:
+        query = query.where(Household.id.in_(household_ids))
+    rows: Any = session.execute(query.order_by(Household.id))
+    return [_HouseholdRow(*row) for row in rows]
+
+
+def _available_balances(session: Session, household_ids: set[int]) -> dict[int, int]:
+    """Ledger balance minus what proposed batches already plan to pay, per household (two grouped queries)."""
+    ledger = session.execute(
+        select(Account.household_id, func.coalesce(func.sum(Posting.amount_cents), 0))
+        .select_from(Account)
+        .join(Posting, Posting.account_id == Account.id)
+        .where(Account.household_id.is_not(None))
+        .group_by(Account.household_id)
+    )
+    balances = {int(hid): -int(raw) for hid, raw in ledger if hid in household_ids}
+    pending = session.execute(
+        select(PaymentItem.household_id, func.sum(PaymentItem.amount_cents))
+        .join(PaymentBatch, PaymentBatch.id == PaymentItem.batch_id)
+        .where(PaymentBatch.status == "proposed", PaymentItem.status == "proposed")
+        .group_by(PaymentItem.household_id)
+    )
+    for hid, cents in pending:
+        if hid in household_ids:
+            balances[hid] = balances.get(hid, 0) - int(cents)
+    return {hid: balances.get(hid, 0) for hid in household_ids}
+
+
+def plan_items(
+    session: Session,
+    execution_date: date,
+    settings: Settings,
+    *,
+    household_ids: Sequence[int] | None = None,
+    force_final: Iterable[int] = (),
+) -> RunResult:
+    """Work out the items and shortfalls of a run (nothing written). See the module docstring for the rules."""
+    lead = settings.lead_business_days
+    last_due = last_due_date_covered(execution_date, lead)
+    final_ids = set(force_final)
+    households = _households(session, household_ids, last_due)
+    ids = {h.id for h in households}
+    if not ids:
+        return RunResult()
+    def scope(column: Any) -> Any:
+        return column.in_(household_ids) if household_ids is not None else column.is_not(None)
+
+    costs: dict[int, _Cost] = {}
+    for row in session.execute(
+        select(
+            FixedCost.id,
+            FixedCost.household_id,
+            FixedCost.category,
+            FixedCost.creditor_id,
+            FixedCost.frequency,
+            FixedCost.due_day,
+            FixedCost.start_date,
+            FixedCost.end_date,
+            FixedCost.reference,
+        ).where(scope(FixedCost.household_id), FixedCost.start_date <= last_due + timedelta(days=62))
+    ):
+        if row.household_id in ids:
+            costs[row.id] = _Cost(*cast(Any, row))
+    for fixed_cost_id, effective_from, cents in session.execute(
+        select(FixedCostAmount.fixed_cost_id, FixedCostAmount.effective_from, FixedCostAmount.amount_cents)
+        .join(FixedCost, FixedCost.id == FixedCostAmount.fixed_cost_id)
+        .where(scope(FixedCost.household_id))
+        .order_by(FixedCostAmount.fixed_cost_id, FixedCostAmount.effective_from)
+    ):
+        if fixed_cost_id in costs:
+            costs[fixed_cost_id].amounts.append((effective_from, int(cents)))
+    costs_by_household: dict[int, list[_Cost]] = defaultdict(list)
+    for cost in costs.values():
+        costs_by_household[cost.household_id].append(cost)
+
+    creditors: dict[int, Any] = {
+        creditor.id: creditor
+        for creditor in session.execute(
+            select(
+                Creditor.id, Creditor.name, Creditor.iban, Creditor.bic, Creditor.reference_kind,
+                Creditor.reference_required,
+            ).where(Creditor.id.in_(select(FixedCost.creditor_id).where(scope(FixedCost.household_id))))
+        )
+    }
+    incomes: dict[int, list[IncomeExpectation]] = defaultdict(list)
+    for income in session.execute(
+        select(
+            ExpectedIncome.household_id, ExpectedIncome.kind, ExpectedIncome.amount_cents, ExpectedIncome.day,
+            ExpectedIncome.start_date, ExpectedIncome.end_date,
+        ).where(scope(ExpectedIncome.household_id))
+    ):
+        if income.household_id in ids:
+            incomes[income.household_id].append(
+                IncomeExpectation(income.kind, int(income.amount_cents), income.day, income.start_date,
+                                  income.end_date)
+            )
+
+    earliest = min(h.period_start for h in households)
+    live_fixed: set[tuple[int, date]] = set()
+    last_leefgeld: dict[int, date] = {}
+    for kind, item_cost_id, household_id, due in session.execute(
+        select(PaymentItem.kind, PaymentItem.fixed_cost_id, PaymentItem.household_id, PaymentItem.due_date).where(
+            PaymentItem.obligation_key.is_not(None), PaymentItem.due_date >= earliest, scope(PaymentItem.household_id)
+        )
+    ):
+        if kind == LEEFGELD:
+            if due > last_leefgeld.get(household_id, date.min):
+                last_leefgeld[household_id] = due
+        elif item_cost_id is not None:
+            live_fixed.add((item_cost_id, due))
+
+    balances = _available_balances(session, ids)
+    result = RunResult()
+    for household in households:
+        _plan_household(
+            household, costs_by_household.get(household.id, []), creditors, incomes.get(household.id, []),
+            live_fixed, last_leefgeld.get(household.id), balances[household.id], execution_date, last_due,
+            household.id in final_ids, result,
+        )
+    return result
+
+
+def _plan_household(
+    household: _HouseholdRow,
+    costs: list[_Cost],
+    creditors: dict[int, Any],
+    incomes: list[IncomeExpectation],
+    live_fixed: set[tuple[int, date]],
+    last_leefgeld: date | None,
+    balance: int,
+    execution_date: date,
+    last_due: date,
+    force_final: bool,
+    result: RunResult,
+) -> None:
+    end = household.period_end
+    if household.ended_on is not None:
+        end = min(end, household.ended_on)
+    final = force_final or household.status in ("ending", "ended") or end <= last_due
+    pay_until = min(last_due, end)
+
+    due: list[DueObligation] = []
+    by_cost = {cost.id: cost for cost in costs}
+    for cost in costs:
+        for day in due_dates(
+            cost.frequency, cost.due_day, cost.start_date, cost.end_date, household.period_start, pay_until + _ONE_DAY
+        ):
+            if (cost.id, day) in live_fixed:
+                continue
+            amount = cost.amount_on(day)
+            if amount:
+                due.append(DueObligation(cost.id, Category(cost.category), amount, day, cost.creditor_id))
+
+    payday: date | None = None
+    paydays: list[date] = []
+    horizon: date | None = None
+    if final:
+        payday = max(pay_until, execution_date)
+        paydays = [payday]
+    else:
+        window_from = max(household.period_start, execution_date - timedelta(days=LEEFGELD_LOOKBACK_DAYS))
+        if last_leefgeld is not None:
+            window_from = max(window_from, last_leefgeld + _ONE_DAY)
+        candidates = leefgeld_paydays(
+            household.leefgeld_frequency, household.leefgeld_day, window_from, last_due + _ONE_DAY
+        )
+        if candidates:
+            payday = candidates[-1]
+            next_income = next_income_date(incomes, payday)
+            horizon = end + _ONE_DAY if next_income is None else min(next_income, end + _ONE_DAY)
+            paydays = leefgeld_paydays(household.leefgeld_frequency, household.leefgeld_day, payday, horizon)
+            paydays = paydays or [payday]
+    if not due and not paydays:
+        return
+
+    before_income: list[DueObligation] = []
+    if horizon is not None:
+        for cost in costs:
+            for day in due_dates(cost.frequency, cost.due_day, cost.start_date, cost.end_date, last_due + _ONE_DAY,
+                                 horizon):
+                amount = cost.amount_on(day)
+                if amount and (cost.id, day) not in live_fixed:
+                    before_income.append(DueObligation(cost.id, Category(cost.category), amount, day, cost.creditor_id))
+
+    plan = plan_run(
+        balance,
+        due,
+        due_before_next_income=before_income,
+        next_income_date=horizon,
+        buffer_cents=household.buffer_cents,
+        leefgeld_frequency=household.leefgeld_frequency,
+        leefgeld_paydays=paydays,
+        final=final,
+    )
+    for payment in plan.payments:
+        if payment.kind == LEEFGELD:
+            hold = iban_problem(household.iban)
+            label = "Leefgeld" if not final else "Leefgeld (eindafrekening)"
+            result.items.append(
+                {
+                    "household_id": household.id,
+                    "kind": LEEFGELD,
+                    "fixed_cost_id": None,
+                    "creditor_id": None,
+                    "creditor_name": household.account_holder[:140],
+                    "iban": household.iban.replace(" ", "").upper()[:34],
+                    "bic": None,
+                    "amount_cents": payment.amount_cents,
+                    "due_date": payment.due_date,
+                    "reference_kind": ReferenceKind.NONE.value,
+                    "reference": None,
+                    "remittance": f"{label} {payment.due_date:%d-%m-%Y}",
+                    "obligation_key": None if hold else leefgeld_key(household.id, payment.due_date, final=final),
+                    "reason": payment.reason,
+                    "status": "held" if hold else "proposed",
+                    "hold_reason": hold,
+                }
+            )
+            continue
+        assert payment.obligation_id is not None
+        cost = by_cost[payment.obligation_id]
+        creditor = creditors[cost.creditor_id]
+        kind, reference, reference_hold = _reference(
+            creditor.reference_kind, cost.reference, bool(creditor.reference_required)
+        )
+        hold = iban_problem(creditor.iban) or reference_hold
+        result.items.append(
+            {
+                "household_id": household.id,
+                "kind": payment.kind,
+                "fixed_cost_id": cost.id,
+                "creditor_id": cost.creditor_id,
+                "creditor_name": creditor.name[:140],
+                "iban": creditor.iban.replace(" ", "").upper()[:34],
+                "bic": creditor.bic,
+                "amount_cents": payment.amount_cents,
+                "due_date": payment.due_date,
+                "reference_kind": kind,
+                "reference": reference or None,
+                "remittance": f"{LABELS_NL[Category(payment.kind)]} {payment.due_date:%m-%Y}",
+                "obligation_key": None if hold else fixed_cost_key(cost.id, payment.due_date),
+                "reason": payment.reason,
+                "status": "held" if hold else "proposed",
+                "hold_reason": hold,
+            }
+        )
+    for shortfall in plan.shortfalls:
+        result.shortfalls.append(
+            {
+                "household_id": household.id,
+                "fixed_cost_id": shortfall.obligation_id,
+                "category": shortfall.category.value,
+                "amount_cents": shortfall.amount_cents,
+                "due_date": shortfall.due_date,
+                "reason": shortfall.reason,
+            }
+        )
+
+
+def live_batch_for(session: Session, execution_date: date) -> PaymentBatch | None:
+    return session.scalar(select(PaymentBatch).where(PaymentBatch.active_execution_date == execution_date))
+
+
+def _insert_items(session: Session, batch: PaymentBatch, result: RunResult) -> None:
+    start = int(
+        session.scalar(select(func.count(PaymentItem.id)).where(PaymentItem.batch_id == batch.id)) or 0
+    )
+    rows = []
+    for number, item in enumerate(result.items, start=start + 1):
+        rows.append({**item, "batch_id": batch.id, "end_to_end_id": f"{batch.msg_id_base}-{number}"})
+    if rows:
+        session.execute(insert(PaymentItem), rows)
+    if result.shortfalls:
+        session.execute(insert(Shortfall), [{**row, "batch_id": batch.id} for row in result.shortfalls])
+
+
+def refresh_totals(session: Session, batch: PaymentBatch, settings: Settings) -> None:
+    total, count = session.execute(
+        select(func.coalesce(func.sum(PaymentItem.amount_cents), 0), func.count(PaymentItem.id)).where(
+            PaymentItem.batch_id == batch.id, PaymentItem.status == "proposed"
+        )
+    ).one()
+    batch.total_cents = int(total)
+    batch.item_count = int(count)
+    batch.required_approvals = 2 if batch.total_cents > settings.approval_threshold_cents else 1
+
+
+def batch_summary(session: Session, batch: PaymentBatch) -> dict[str, object]:
+    held, shortfalls = session.execute(
+        select(
+            select(func.count(PaymentItem.id)).where(PaymentItem.batch_id == batch.id, PaymentItem.status == "held")
+            .scalar_subquery(),
+            select(func.count(Shortfall.id)).where(Shortfall.batch_id == batch.id).scalar_subquery(),
+        )
+    ).one()
+    return {
+        "execution_date": batch.execution_date,
+        "status": batch.status,
+        "total_cents": batch.total_cents,
+        "count": batch.item_count,
+        "held": int(held),
+        "shortfalls": int(shortfalls),
+        "required_approvals": batch.required_approvals,
+    }
+
+
+def _new_batch(session: Session, actor: Actor, execution_date: date, settings: Settings) -> PaymentBatch | None:
+    """Insert the batch row in a savepoint; None when another live batch for the date won the race."""
+    batch = PaymentBatch(
+        execution_date=execution_date,
+        active_execution_date=execution_date,
+        status="proposed",
+        prepared_by=actor.name,
+        prepared_by_user_id=actor.user_id,
+        prepared_at=utcnow(),
+        total_cents=0,
+        item_count=0,
+        required_approvals=1,
+        pain_version=settings.pain001_version,
+    )
+    try:
+        with session.begin_nested():
+            session.add(batch)
+            session.flush()
+            batch.msg_id_base = msg_id_base(batch.id, execution_date)
+            session.flush()
+    except IntegrityError:
+        return None
+    return batch
+
+
+def prepare_run(
+    session: Session, actor: Actor, execution_date: date, settings: Settings
+) -> tuple[PaymentBatch, bool]:
+    """Propose the batch for ``execution_date``; ``(batch, created)``. The same date again gives the same batch.
+
+    Raises :class:`ValidationError` (field ``execution_date``, naming the next business day) for a closed day.
+    """
+    check_execution_date(execution_date)
+    existing = live_batch_for(session, execution_date)
+    if existing is not None:
+        return existing, False
+    batch = _new_batch(session, actor, execution_date, settings)
+    if batch is None:
+        existing = live_batch_for(session, execution_date)
+        if existing is None:  # pragma: no cover - the winner was cancelled in between
+            raise Conflict(Message("Een andere betaalrun voor %(date)s is net gemaakt; probeer opnieuw.",
+                                   date=execution_date.isoformat()))
+        return existing, False
+    result = plan_items(session, execution_date, settings)
+    _insert_items(session, batch, result)
+    refresh_totals(session, batch, settings)
+    session.flush()
+    record(session, actor, "payment_batch.prepared", "payment_batch", batch.id, after=batch_summary(session, batch))
+    return batch, True
+
+
+def final_payout(
+    session: Session, actor: Actor, household_id: int, execution_date: date, settings: Settings
+) -> PaymentBatch:
+    """Add the final settlement of one household (fixed costs due up to its end, then the whole remaining balance as
+    leefgeld) to the proposed batch of ``execution_date``, creating that batch when there is none.
+
+    For the lifecycle: call it when a period ends. Raises :class:`Conflict` when the date's batch is already approved.
+    """
+    check_execution_date(execution_date)
+    if session.get(Household, household_id) is None:
+        raise NotFound(Message("Huishouden bestaat niet."))
+    batch = live_batch_for(session, execution_date)
+    created = False
+    if batch is None:
+        batch = _new_batch(session, actor, execution_date, settings)
+        created = batch is not None
+        batch = batch or live_batch_for(session, execution_date)
+    if batch is None or batch.status != "proposed":
+        raise Conflict(
+            Message(
+                "De betaalrun van %(date)s is al goedgekeurd; kies een latere uitvoeringsdatum voor de eindafrekening.",
+                date=execution_date.isoformat(),
+            ),
+            {"execution_date": Message("al goedgekeurd")},
+        )
+    result = plan_items(session, execution_date, settings, household_ids=[household_id], force_final=[household_id])
+    _insert_items(session, batch, result)
+    refresh_totals(session, batch, settings)
+    session.flush()
+    record(
+        session, actor, "payment_batch.final_payout", "payment_batch", batch.id,
+        after={"household_id": household_id, "created": created, "items": len(result.items),
+               "amount_cents": sum(int(i["amount_cents"]) for i in result.items)},  # type: ignore[call-overload]
+    )
+    return batch
