@@ -1,0 +1,251 @@
+"""Writing a :class:`~budgetbeheer.reports.reports.Report` as JSON, CSV (plain or Dutch Excel) or XLSX, in one pass.
+
+Formula neutralisation: a text cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a
+single quote in front, in CSV and XLSX, so a spreadsheet never runs it as a formula. Amounts and counts are written by
+this module from integers (``-650.00``): they are numbers, not text, and stay numbers (in XLSX as numeric cells).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import json
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import IO, Any
+
+from budgetbeheer.errors import Message, ValidationError
+from budgetbeheer.i18n import translate
+from budgetbeheer.money import cents_to_str
+from budgetbeheer.reports.reports import Column, ColumnType, Report, Table
+
+FORMATS = ("json", "csv", "csv-nl", "xlsx")
+MEDIA_TYPES = {
+    "json": "application/json",
+    "csv": "text/csv; charset=utf-8",
+    "csv-nl": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+EXTENSIONS = {"json": "json", "csv": "csv", "csv-nl": "csv", "xlsx": "xlsx"}
+DANGEROUS_FIRST = ("=", "+", "-", "@", "\t", "\r")
+XLSX_MAX_ROWS = 1_048_575
+"""Data rows per sheet (Excel's limit minus the header row); longer tables continue on a next sheet."""
+
+
+def check_format(raw: str | None) -> str:
+    chosen = (raw or "json").strip().lower()
+    if chosen not in FORMATS:
+        raise ValidationError(
+            {"format": Message("Kies een formaat: %(formats)s.", formats=", ".join(FORMATS))}
+        )
+    return chosen
+
+
+def neutralise(text: str) -> str:
+    """Prefix a single quote to text a spreadsheet would read as a formula."""
+    if text.startswith(DANGEROUS_FIRST):
+        return "'" + text
+    return text
+
+
+def filename(report: Report, fmt: str, table: str | None = None) -> str:
+    suffix = f"-{table}" if table else ""
+    return f"{report.name}{suffix}-{report.period.start.isoformat()}-{report.period.end.isoformat()}.{EXTENSIONS[fmt]}"
+
+
+def _utc_text(value: datetime) -> str:
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _decimal_comma(text: str) -> str:
+    return text.replace(".", ",")
+
+
+# --- JSON ----------------------------------------------------------------------------------------------------------
+
+
+def json_value(column: Column, value: Any) -> Any:
+    if value is None:
+        return None
+    if column.type is ColumnType.AMOUNT:
+        return cents_to_str(int(value))
+    if column.type is ColumnType.DATE:
+        return value.isoformat() if isinstance(value, date) else str(value)
+    if column.type is ColumnType.DATETIME:
+        return _utc_text(value) if isinstance(value, datetime) else str(value)
+    if column.type is ColumnType.DECIMAL:
+        return str(value)
+    if column.type is ColumnType.BOOL:
+        return bool(value)
+    if column.type is ColumnType.INT:
+        return int(value)
+    return str(value)
+
+
+def header(report: Report) -> dict[str, Any]:
+    return {
+        "report": report.name,
+        "title": report.title,
+        "municipality": report.municipality,
+        "from": report.period.start.isoformat(),
+        "to": report.period.end.isoformat(),
+        "range": "inclusive",
+        "exported_at": _utc_text(report.exported_at),
+        "exported_by": report.exported_by,
+    }
+
+
+def write_json(report: Report, out: IO[bytes]) -> None:
+    """``{"data": {header..., "tables": {key: [row objects]}}}``, written row by row."""
+    writer = codecs.getwriter("utf-8")(out)
+    head = json.dumps(header(report), ensure_ascii=False)
+    writer.write('{"data": ' + head[:-1] + ', "tables": {')
+    for table_index, table in enumerate(report.tables):
+        writer.write(("," if table_index else "") + json.dumps(table.key) + ": [")
+        for row_index, row in enumerate(table.rows):
+            record = {column.key: json_value(column, value) for column, value in zip(table.columns, row, strict=True)}
+            writer.write(("," if row_index else "") + "\n" + json.dumps(record, ensure_ascii=False))
+        writer.write("]")
+    writer.write("}}}\n")
+
+
+def report_as_data(report: Report) -> dict[str, Any]:
+    """The JSON answer as a Python object (small reports only)."""
+    buffer = io.BytesIO()
+    write_json(report, buffer)
+    return dict(json.loads(buffer.getvalue())["data"])
+
+
+# --- CSV -----------------------------------------------------------------------------------------------------------
+
+
+def csv_value(column: Column, value: Any, dutch: bool) -> str:
+    if value is None:
+        return ""
+    if column.type is ColumnType.AMOUNT:
+        text = cents_to_str(int(value))
+        return _decimal_comma(text) if dutch else text
+    if column.type is ColumnType.DECIMAL:
+        return _decimal_comma(str(value)) if dutch else str(value)
+    if column.type is ColumnType.INT:
+        return str(int(value))
+    if column.type is ColumnType.BOOL:
+        return ("ja" if value else "nee") if dutch else ("true" if value else "false")
+    if column.type is ColumnType.DATE:
+        return value.isoformat() if isinstance(value, date) else neutralise(str(value))
+    if column.type is ColumnType.DATETIME:
+        return _utc_text(value) if isinstance(value, datetime) else neutralise(str(value))
+    return neutralise(str(value))
+
+
+def write_csv(table: Table, out: IO[bytes], *, dutch: bool = False) -> None:
+    """UTF-8 with a header row of column keys; ``dutch``: semicolons, decimal comma and a byte-order mark for Excel."""
+    text = io.TextIOWrapper(out, encoding="utf-8-sig" if dutch else "utf-8", newline="", write_through=False)
+    try:
+        writer = csv.writer(text, delimiter=";" if dutch else ",", lineterminator="\r\n")
+        writer.writerow([neutralise(column.key) for column in table.columns])
+        for row in table.rows:
+            writer.writerow([csv_value(column, value, dutch) for column, value in zip(table.columns, row, strict=True)])
+        text.flush()
+    finally:
+        text.detach()
+
+
+# --- XLSX ----------------------------------------------------------------------------------------------------------
+
+
+def _xlsx_text(value: str) -> str:
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return neutralise(ILLEGAL_CHARACTERS_RE.sub("", value))
+
+
+def _xlsx_cell(sheet: Any, column: Column, value: Any) -> Any:
+    from openpyxl.cell import WriteOnlyCell
+
+    if value is None:
+        return None
+    if column.type is ColumnType.AMOUNT:
+        cell = WriteOnlyCell(sheet, value=Decimal(int(value)) / 100)
+        cell.number_format = "#,##0.00"
+        return cell
+    if column.type is ColumnType.DECIMAL:
+        cell = WriteOnlyCell(sheet, value=Decimal(value))
+        cell.number_format = "0.00"
+        return cell
+    if column.type is ColumnType.DATE and isinstance(value, date):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = "yyyy-mm-dd"
+        return cell
+    if column.type is ColumnType.DATETIME and isinstance(value, datetime):
+        cell = WriteOnlyCell(sheet, value=value.astimezone(UTC).replace(tzinfo=None))
+        cell.number_format = "yyyy-mm-dd hh:mm:ss"
+        return cell
+    if column.type is ColumnType.INT:
+        return int(value)
+    if column.type is ColumnType.BOOL:
+        return bool(value)
+    return _xlsx_text(str(value))
+
+
+def sheet_title(key: str, part: int = 1) -> str:
+    base = key[:28]
+    return base if part == 1 else f"{base}_{part}"
+
+
+def write_xlsx(report: Report, out: IO[bytes], language: str = "nl") -> None:
+    """A header sheet (municipality, range, moment and author of the export), then one sheet per table."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    head = workbook.create_sheet("rapport")
+    period = report.period
+    for label, value in (
+        ("Gemeente", report.municipality),
+        ("Rapport", translate(report.title, language)),
+        ("Periode (beide data inbegrepen)", f"{period.start.isoformat()} t/m {period.end.isoformat()}"),
+        ("Van", period.start),
+        ("Tot en met", period.end),
+        ("Geëxporteerd op (UTC)", report.exported_at.astimezone(UTC).replace(tzinfo=None)),
+        ("Geëxporteerd door", report.exported_by),
+        ("Tabellen", ", ".join(table.key for table in report.tables)),
+    ):
+        head.append([translate(label, language), _xlsx_text(value) if isinstance(value, str) else value])
+    for table in report.tables:
+        _write_sheets(workbook, table, language)
+    workbook.save(out)
+
+
+def _write_sheets(workbook: Any, table: Table, language: str) -> None:
+    part = 1
+    sheet = workbook.create_sheet(sheet_title(table.key, part))
+    labels = [_xlsx_text(translate(column.label, language)) for column in table.columns]
+    sheet.append(labels)
+    written = 0
+    for row in table.rows:
+        if written == XLSX_MAX_ROWS:
+            part += 1
+            sheet = workbook.create_sheet(sheet_title(table.key, part))
+            sheet.append(labels)
+            written = 0
+        sheet.append([_xlsx_cell(sheet, column, value) for column, value in zip(table.columns, row, strict=True)])
+        written += 1
+
+
+def write(report: Report, fmt: str, out: IO[bytes], *, table: str | None = None, language: str = "nl") -> None:
+    """Write the report; CSV holds one table (``table``, else the report's first)."""
+    if fmt == "json":
+        write_json(report, out)
+    elif fmt in ("csv", "csv-nl"):
+        chosen = report.table(table) if table else report.tables[0]
+        write_csv(chosen, out, dutch=fmt == "csv-nl")
+    elif fmt == "xlsx":
+        write_xlsx(report, out, language)
+    else:
+        raise ValidationError({"format": Message("Kies een formaat: %(formats)s.", formats=", ".join(FORMATS))})
+
+
+def table_keys(report: Report) -> Sequence[str]:
+    return [table.key for table in report.tables]

@@ -1,0 +1,412 @@
+"""The SQL behind the reports. Every figure is summed in the database (GROUP BY); long listings are read in pages.
+
+Ranges are inclusive at both ends: ``[start, end]`` business dates. Timestamps (``recorded_at``, ``requested_at``,
+``decided_at``) belong to the calendar day in the Netherlands (Europe/Amsterdam) on which they happened.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Select, and_, case, func, literal, select
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+
+from budgetbeheer.audit.models import AuditEntry
+from budgetbeheer.db.base import UtcDateTime
+from budgetbeheer.households.models import Household, Person, Receipt
+from budgetbeheer.ledger.models import Account, Posting, Transaction
+from budgetbeheer.lifecycle.models import ExtensionRequest
+from budgetbeheer.payments.models import Advance, PaymentBatch, PaymentItem, Shortfall
+
+LOCAL_ZONE = ZoneInfo("Europe/Amsterdam")
+PAGE_SIZE = 5000
+
+PAID_BATCH_STATUSES = ("approved", "exported", "sent", "settled", "partly_returned")
+"""A batch in one of these states has sent (or is sending) its money to the bank."""
+UNPAID_ITEM_STATUSES = ("held", "cancelled", "returned")
+"""An item in one of these states did not pay anything (a returned item came back; it is counted as a return)."""
+
+
+@dataclass(frozen=True)
+class DateRange:
+    """Business dates from ``start`` to ``end``, both inclusive."""
+
+    start: date
+    end: date
+
+    def months(self) -> list[Month]:
+        months: list[Month] = []
+        year, month = self.start.year, self.start.month
+        while date(year, month, 1) <= self.end:
+            first = date(year, month, 1)
+            last = date(year, month, calendar.monthrange(year, month)[1])
+            months.append(Month(f"{year:04d}-{month:02d}", max(first, self.start), min(last, self.end), first, last))
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        return months
+
+    def label(self) -> str:
+        return f"{self.start.isoformat()} t/m {self.end.isoformat()}"
+
+
+@dataclass(frozen=True)
+class Month:
+    """A calendar month clipped to the report's range: ``start``..``end`` inclusive; ``first``..``last`` the whole month."""
+
+    label: str
+    start: date
+    end: date
+    first: date
+    last: date
+
+    @property
+    def days_in_month(self) -> int:
+        return (self.last - self.first).days + 1
+
+
+def local_midnight_utc(day: date) -> datetime:
+    """The moment the day begins in the Netherlands, in UTC."""
+    return datetime.combine(day, time(0), tzinfo=LOCAL_ZONE).astimezone(UTC)
+
+
+def timestamp_bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    """Half-open UTC bounds ``[lower, upper)`` of the local days ``start`` to ``end`` inclusive."""
+    return local_midnight_utc(start), local_midnight_utc(end + timedelta(days=1))
+
+
+def audit_bound(moment: datetime) -> str:
+    """An audit entry's ``recorded_at`` text for a moment, so the stored text compares in time order."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def month_of_date(column: Any, months: Sequence[Month]) -> ColumnElement[Any]:
+    """A CASE giving the month label of a date column (NULL outside the months): the GROUP BY key."""
+    return case(*[(and_(column >= m.start, column <= m.end), literal(m.label)) for m in months], else_=None)
+
+
+def month_of_timestamp(column: Any, months: Sequence[Month]) -> ColumnElement[Any]:
+    whens = []
+    for m in months:
+        lower, upper = timestamp_bounds(m.start, m.end)
+        whens.append(
+            (and_(column >= literal(lower, UtcDateTime()), column < literal(upper, UtcDateTime())), literal(m.label))
+        )
+    return case(*whens, else_=None)
+
+
+def _pages(session: Session, query: Select[Any] | Any, key: Any, key_index: int, page_size: int) -> Iterator[Any]:
+    """Keyset pagination over ``query`` ordered by the unique ``key``: bounded memory for any number of rows."""
+    last: Any = None
+    while True:
+        page_query = query if last is None else query.where(key > last)
+        rows = session.execute(page_query.order_by(key).limit(page_size)).all()
+        if not rows:
+            return
+        yield from rows
+        last = rows[-1][key_index]
+        if len(rows) < page_size:
+            return
+
+
+# --- ledger -----------------------------------------------------------------------------------------------------
+
+
+def journal_rows(session: Session, period: DateRange, page_size: int = PAGE_SIZE) -> Iterator[Any]:
+    """Every posting of every transaction with a business date in the range, in posting order."""
+    query = (
+        select(
+            Posting.id,
+            Posting.transaction_id,
+            Transaction.business_date,
+            Transaction.recorded_at,
+            Transaction.kind,
+            Account.code,
+            func.coalesce(Account.household_id, Transaction.household_id),
+            Posting.amount_cents,
+            Transaction.description,
+            Transaction.booked_by,
+            Transaction.reverses_id,
+        )
+        .join(Transaction, Transaction.id == Posting.transaction_id)
+        .join(Account, Account.id == Posting.account_id)
+        .where(Transaction.business_date >= period.start, Transaction.business_date <= period.end)
+    )
+    return _pages(session, query, Posting.id, 0, page_size)
+
+
+def trial_balance_rows(session: Session, period: DateRange) -> list[Any]:
+    """Per account: opening (before the range), debits and credits in the range, closing; debit positive."""
+    before = Transaction.business_date < period.start
+    inside = and_(Transaction.business_date >= period.start, Transaction.business_date <= period.end)
+    amount = Posting.amount_cents
+    query = (
+        select(
+            Account.code,
+            Account.name,
+            Account.kind,
+            Account.household_id,
+            func.coalesce(func.sum(case((before, amount), else_=0)), 0),
+            func.coalesce(func.sum(case((and_(inside, amount > 0), amount), else_=0)), 0),
+            func.coalesce(func.sum(case((and_(inside, amount < 0), -amount), else_=0)), 0),
+        )
+        .select_from(Account)
+        .outerjoin(Posting, Posting.account_id == Account.id)
+        .outerjoin(Transaction, Transaction.id == Posting.transaction_id)
+        .group_by(Account.id, Account.code, Account.name, Account.kind, Account.household_id)
+        .order_by(Account.household_id.is_not(None), Account.household_id, Account.code)
+    )
+    return list(session.execute(query))
+
+
+def closing_by_group(session: Session, as_of: date) -> dict[str, int]:
+    """Debit-positive balances at the end of ``as_of``: each system account, and all households together."""
+    group = case((Account.household_id.is_not(None), literal("households")), else_=Account.code)
+    query = (
+        select(group, func.coalesce(func.sum(Posting.amount_cents), 0))
+        .select_from(Posting)
+        .join(Account, Account.id == Posting.account_id)
+        .join(Transaction, Transaction.id == Posting.transaction_id)
+        .where(Transaction.business_date <= as_of)
+        .group_by(group)
+    )
+    return {str(name): int(total) for name, total in session.execute(query)}
+
+
+def statement_openings(session: Session, period: DateRange, household_id: int | None) -> dict[int, int]:
+    """Each household account's balance before the range (credit positive: what is held for the household)."""
+    query = (
+        select(Account.household_id, func.coalesce(func.sum(-Posting.amount_cents), 0))
+        .select_from(Account)
+        .join(Posting, Posting.account_id == Account.id)
+        .join(Transaction, Transaction.id == Posting.transaction_id)
+        .where(Account.household_id.is_not(None), Transaction.business_date < period.start)
+        .group_by(Account.household_id)
+    )
+    if household_id is not None:
+        query = query.where(Account.household_id == household_id)
+    return {int(hid or 0): int(total) for hid, total in session.execute(query)}
+
+
+def statement_accounts(session: Session, household_id: int | None) -> list[tuple[int, int]]:
+    query = select(Account.household_id, Account.id).where(Account.household_id.is_not(None))
+    if household_id is not None:
+        query = query.where(Account.household_id == household_id)
+    return [(int(h or 0), int(a)) for h, a in session.execute(query.order_by(Account.household_id))]
+
+
+def statement_movements(
+    session: Session, period: DateRange, account_ids: Sequence[int], page_size: int = PAGE_SIZE
+) -> Iterator[Any]:
+    """(household, date, transaction, kind, description, cents credit positive) on the given household accounts in
+    the range, by household then date then transaction. Callers pass a few hundred accounts at a time."""
+    query = (
+        select(
+            Account.household_id,
+            Transaction.business_date,
+            Posting.transaction_id,
+            Transaction.kind,
+            Transaction.description,
+            -Posting.amount_cents,
+        )
+        .join(Transaction, Transaction.id == Posting.transaction_id)
+        .join(Account, Account.id == Posting.account_id)
+        .where(
+            Posting.account_id.in_(list(account_ids)),
+            Transaction.business_date >= period.start,
+            Transaction.business_date <= period.end,
+        )
+        .order_by(Account.household_id, Transaction.business_date, Posting.transaction_id, Posting.id)
+    )
+    return iter(session.execute(query.execution_options(yield_per=page_size)))
+
+
+def hledger_transactions(session: Session, page_size: int = PAGE_SIZE) -> Iterator[tuple[Any, list[Any]]]:
+    """Every transaction with its postings (account code and kind), in transaction id order, page by page."""
+    last_id = 0
+    while True:
+        transactions = session.execute(
+            select(
+                Transaction.id,
+                Transaction.business_date,
+                Transaction.recorded_at,
+                Transaction.kind,
+                Transaction.description,
+                Transaction.booked_by,
+                Transaction.reverses_id,
+            )
+            .where(Transaction.id > last_id)
+            .order_by(Transaction.id)
+            .limit(page_size)
+        ).all()
+        if not transactions:
+            return
+        high = transactions[-1][0]
+        postings: dict[int, list[Any]] = {}
+        for row in session.execute(
+            select(Posting.transaction_id, Account.code, Account.kind, Posting.amount_cents)
+            .join(Account, Account.id == Posting.account_id)
+            .where(Posting.transaction_id > last_id, Posting.transaction_id <= high)
+            .order_by(Posting.transaction_id, Posting.id)
+        ):
+            postings.setdefault(row[0], []).append(row)
+        for transaction in transactions:
+            yield transaction, postings.get(transaction[0], [])
+        last_id = high
+        if len(transactions) < page_size:
+            return
+
+
+# --- payments ---------------------------------------------------------------------------------------------------
+
+
+def _paid_items() -> ColumnElement[bool]:
+    return and_(PaymentBatch.status.in_(PAID_BATCH_STATUSES), PaymentItem.status.not_in(UNPAID_ITEM_STATUSES))
+
+
+def paid_by_month_and_kind(session: Session, months: Sequence[Month]) -> list[Any]:
+    """(month, kind, count, cents) of paid items by execution date; kind is a category or ``leefgeld``."""
+    month = month_of_date(PaymentBatch.execution_date, months)
+    query = (
+        select(month, PaymentItem.kind, func.count(PaymentItem.id), func.sum(PaymentItem.amount_cents))
+        .join(PaymentBatch, PaymentBatch.id == PaymentItem.batch_id)
+        .where(_paid_items(), month.is_not(None))
+        .group_by(month, PaymentItem.kind)
+        .order_by(month, PaymentItem.kind)
+    )
+    return list(session.execute(query))
+
+
+def paid_by_creditor(session: Session, period: DateRange) -> list[Any]:
+    """(creditor name, IBAN, count, cents) of paid fixed costs in the range; leefgeld is not a creditor."""
+    query = (
+        select(PaymentItem.creditor_name, PaymentItem.iban, func.count(PaymentItem.id), func.sum(PaymentItem.amount_cents))
+        .join(PaymentBatch, PaymentBatch.id == PaymentItem.batch_id)
+        .where(
+            _paid_items(),
+            PaymentItem.kind != "leefgeld",
+            PaymentBatch.execution_date >= period.start,
+            PaymentBatch.execution_date <= period.end,
+        )
+        .group_by(PaymentItem.creditor_name, PaymentItem.iban)
+        .order_by(func.sum(PaymentItem.amount_cents).desc(), PaymentItem.creditor_name)
+    )
+    return list(session.execute(query))
+
+
+def returned_by_month(session: Session, months: Sequence[Month]) -> dict[str, tuple[int, int]]:
+    month = month_of_date(PaymentBatch.execution_date, months)
+    query = (
+        select(month, func.count(PaymentItem.id), func.sum(PaymentItem.amount_cents))
+        .join(PaymentBatch, PaymentBatch.id == PaymentItem.batch_id)
+        .where(PaymentItem.status == "returned", month.is_not(None))
+        .group_by(month)
+    )
+    return {label: (int(n), int(total)) for label, n, total in session.execute(query)}
+
+
+def shortfalls_by_month(session: Session, months: Sequence[Month]) -> dict[str, tuple[int, int]]:
+    """Shortfalls of batches that were not cancelled (a re-proposed batch would count them twice)."""
+    month = month_of_date(PaymentBatch.execution_date, months)
+    query = (
+        select(month, func.count(Shortfall.id), func.sum(Shortfall.amount_cents))
+        .join(PaymentBatch, PaymentBatch.id == Shortfall.batch_id)
+        .where(PaymentBatch.status != "cancelled", month.is_not(None))
+        .group_by(month)
+    )
+    return {label: (int(n), int(total)) for label, n, total in session.execute(query)}
+
+
+def advances_by_month(session: Session, months: Sequence[Month]) -> dict[str, tuple[int, int]]:
+    month = month_of_date(Advance.granted_on, months)
+    query = (
+        select(month, func.count(Advance.id), func.sum(Advance.amount_cents))
+        .where(month.is_not(None))
+        .group_by(month)
+    )
+    return {label: (int(n), int(total)) for label, n, total in session.execute(query)}
+
+
+def receipts_by_month(session: Session, months: Sequence[Month]) -> dict[str, tuple[int, int]]:
+    month = month_of_date(Receipt.received_on, months)
+    query = (
+        select(month, func.count(Receipt.id), func.sum(Receipt.amount_cents))
+        .where(month.is_not(None))
+        .group_by(month)
+    )
+    return {label: (int(n), int(total)) for label, n, total in session.execute(query)}
+
+
+# --- households and extensions ------------------------------------------------------------------------------------
+
+
+def household_periods(session: Session, period: DateRange) -> list[tuple[date, date, int, int]]:
+    """(first day, last day, households, persons) of every period that overlaps the range, grouped by its dates.
+
+    The last day is the day ontzorgen ended (``ended_on``) when it ended early, else the (extended) period end.
+    Grouping by the two dates keeps the result small (at most one row per pair of dates) for any number of households.
+    """
+    last_day = func.coalesce(Household.ended_on, Household.period_end)
+    persons = (
+        select(Person.household_id, func.count(Person.id).label("n"))
+        .group_by(Person.household_id)
+        .subquery()
+    )
+    query = (
+        select(Household.period_start, last_day, func.count(Household.id), func.coalesce(func.sum(persons.c.n), 0))
+        .outerjoin(persons, persons.c.household_id == Household.id)
+        .where(Household.period_start <= period.end, last_day >= period.start)
+        .group_by(Household.period_start, last_day)
+    )
+    return [(start, end, int(n), int(p)) for start, end, n, p in session.execute(query)]
+
+
+def extensions_by_month(session: Session, months: Sequence[Month]) -> dict[str, dict[str, int]]:
+    """Per month: requests asked; decisions approved, rejected; months added by approvals."""
+    result: dict[str, dict[str, int]] = {}
+    asked = month_of_timestamp(ExtensionRequest.requested_at, months)
+    for label, n in session.execute(
+        select(asked, func.count(ExtensionRequest.id)).where(asked.is_not(None)).group_by(asked)
+    ):
+        result.setdefault(label, {})["asked"] = int(n)
+    decided = month_of_timestamp(ExtensionRequest.decided_at, months)
+    for label, status, n, added in session.execute(
+        select(decided, ExtensionRequest.status, func.count(ExtensionRequest.id), func.sum(ExtensionRequest.months))
+        .where(decided.is_not(None), ExtensionRequest.status.in_(("approved", "rejected")))
+        .group_by(decided, ExtensionRequest.status)
+    ):
+        result.setdefault(label, {})[str(status)] = int(n)
+        if status == "approved":
+            result[label]["months_added"] = int(added)
+    return result
+
+
+def extension_rows(session: Session, period: DateRange) -> list[ExtensionRequest]:
+    """Requests asked or decided in the range."""
+    lower, upper = timestamp_bounds(period.start, period.end)
+    asked = and_(ExtensionRequest.requested_at >= lower, ExtensionRequest.requested_at < upper)
+    decided = and_(ExtensionRequest.decided_at >= lower, ExtensionRequest.decided_at < upper)
+    return list(session.scalars(select(ExtensionRequest).where(asked | decided).order_by(ExtensionRequest.id)))
+
+
+def audit_rows(session: Session, period: DateRange, page_size: int = PAGE_SIZE) -> Iterator[Any]:
+    lower, upper = timestamp_bounds(period.start, period.end)
+    query = select(
+        AuditEntry.id,
+        AuditEntry.recorded_at,
+        AuditEntry.actor,
+        AuditEntry.action,
+        AuditEntry.entity_type,
+        AuditEntry.entity_id,
+        AuditEntry.reason,
+        AuditEntry.before_json,
+        AuditEntry.after_json,
+        AuditEntry.request_id,
+        AuditEntry.client_address,
+        AuditEntry.entry_hash,
+    ).where(AuditEntry.recorded_at >= audit_bound(lower), AuditEntry.recorded_at < audit_bound(upper))
+    return _pages(session, query, AuditEntry.id, 0, page_size)

@@ -1,0 +1,575 @@
+"""The reports an accountant exports: each a set of tables for a date range ``[start, end]`` (both inclusive).
+
+A :class:`Report` knows nothing of file formats; :mod:`budgetbeheer.reports.export` writes it as JSON, CSV or XLSX.
+Tables of unbounded length (journal, statement, audit) hold generators that read the database page by page, so a
+report is written in one pass with bounded memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
+from fractions import Fraction
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from budgetbeheer.audit.service import verify
+from budgetbeheer.db.base import utcnow
+from budgetbeheer.errors import Message, NotFound, ValidationError
+from budgetbeheer.households.categories import LABELS_NL, Category
+from budgetbeheer.ledger.service import ADVANCES, BANK, IN_TRANSIT, UNMATCHED
+from budgetbeheer.reports import queries
+from budgetbeheer.reports.queries import DateRange
+
+MAX_MONTHS = 60
+LEEFGELD = "leefgeld"
+PAID_KINDS: tuple[str, ...] = (*(str(c) for c in Category), LEEFGELD)
+
+
+class ColumnType(StrEnum):
+    TEXT = "text"
+    INT = "int"
+    AMOUNT = "amount"
+    """Integer cents; written as "650.00" (JSON, CSV), "650,00" (Dutch CSV) or a number (XLSX)."""
+    DATE = "date"
+    DATETIME = "datetime"
+    DECIMAL = "decimal"
+    BOOL = "bool"
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    """Dutch label (a message id), shown on screen and in XLSX; CSV and JSON use ``key``."""
+    type: ColumnType = ColumnType.TEXT
+
+
+@dataclass
+class Table:
+    key: str
+    title: str
+    columns: Sequence[Column]
+    rows: Iterable[Sequence[Any]]
+    """Read once. Each row has one value per column; amounts in cents."""
+
+
+@dataclass
+class Report:
+    name: str
+    title: str
+    period: DateRange
+    municipality: str
+    exported_by: str
+    tables: list[Table]
+    exported_at: datetime = field(default_factory=utcnow)
+
+    def table(self, key: str) -> Table:
+        for table in self.tables:
+            if table.key == key:
+                return table
+        raise NotFound(Message("Rapport %(name)s heeft geen tabel %(table)s.", name=self.name, table=key))
+
+
+def parse_period(raw_start: object, raw_end: object) -> DateRange:
+    """Both dates ISO (YYYY-MM-DD), ``from`` not after ``to``, at most :data:`MAX_MONTHS` months."""
+    errors: dict[str, Message] = {}
+    parsed: dict[str, date] = {}
+    for name, raw in (("from", raw_start), ("to", raw_end)):
+        if raw is None or raw == "":
+            errors[name] = Message("Vul een datum in (JJJJ-MM-DD).")
+            continue
+        try:
+            parsed[name] = date.fromisoformat(str(raw))
+        except ValueError:
+            errors[name] = Message("\"%(value)s\" is geen datum (JJJJ-MM-DD).", value=str(raw))
+    if not errors and parsed["from"] > parsed["to"]:
+        errors["to"] = Message("De einddatum ligt vóór de begindatum.")
+    if not errors and len(DateRange(parsed["from"], parsed["to"]).months()) > MAX_MONTHS:
+        errors["to"] = Message("Kies een periode van hoogstens %(n)s maanden.", n=MAX_MONTHS)
+    if errors:
+        raise ValidationError(errors)
+    return DateRange(parsed["from"], parsed["to"])
+
+
+# --- journal, trial balance, statement -------------------------------------------------------------------------------
+
+JOURNAL_COLUMNS = (
+    Column("transaction_id", "Boeking", ColumnType.INT),
+    Column("business_date", "Boekdatum", ColumnType.DATE),
+    Column("recorded_at", "Vastgelegd (UTC)", ColumnType.DATETIME),
+    Column("kind", "Soort"),
+    Column("account", "Rekening"),
+    Column("household_id", "Huishouden", ColumnType.INT),
+    Column("amount", "Bedrag (debet +, credit −)", ColumnType.AMOUNT),
+    Column("description", "Omschrijving"),
+    Column("booked_by", "Geboekt door"),
+    Column("reverses_id", "Tegenboeking van", ColumnType.INT),
+)
+
+
+def journal(session: Session, period: DateRange) -> list[Table]:
+    def rows() -> Iterator[tuple[Any, ...]]:
+        for row in queries.journal_rows(session, period):
+            yield tuple(row[1:])
+
+    return [Table("postings", "Journaalposten", JOURNAL_COLUMNS, rows())]
+
+
+TRIAL_BALANCE_COLUMNS = (
+    Column("account", "Rekening"),
+    Column("name", "Naam"),
+    Column("kind", "Soort"),
+    Column("household_id", "Huishouden", ColumnType.INT),
+    Column("opening", "Beginsaldo (debet +)", ColumnType.AMOUNT),
+    Column("debit", "Debet", ColumnType.AMOUNT),
+    Column("credit", "Credit", ColumnType.AMOUNT),
+    Column("closing", "Eindsaldo (debet +)", ColumnType.AMOUNT),
+)
+TRIAL_BALANCE_TOTAL_COLUMNS = (
+    Column("opening", "Beginsaldo (debet +)", ColumnType.AMOUNT),
+    Column("debit", "Debet", ColumnType.AMOUNT),
+    Column("credit", "Credit", ColumnType.AMOUNT),
+    Column("closing", "Eindsaldo (debet +)", ColumnType.AMOUNT),
+    Column("balanced", "In evenwicht", ColumnType.BOOL),
+)
+
+
+@dataclass(frozen=True)
+class TrialBalanceLine:
+    account: str
+    name: str
+    kind: str
+    household_id: int | None
+    opening: int
+    debit: int
+    credit: int
+
+    @property
+    def closing(self) -> int:
+        return self.opening + self.debit - self.credit
+
+
+def trial_balance_lines(session: Session, period: DateRange) -> list[TrialBalanceLine]:
+    return [
+        TrialBalanceLine(code, name, kind, household_id, int(opening), int(debit), int(credit))
+        for code, name, kind, household_id, opening, debit, credit in queries.trial_balance_rows(session, period)
+    ]
+
+
+def trial_balance(session: Session, period: DateRange) -> list[Table]:
+    lines = trial_balance_lines(session, period)
+    totals = (
+        sum(line.opening for line in lines),
+        sum(line.debit for line in lines),
+        sum(line.credit for line in lines),
+        sum(line.closing for line in lines),
+    )
+    balanced = totals[0] == 0 and totals[3] == 0 and totals[1] == totals[2]
+    return [
+        Table(
+            "accounts",
+            "Proef- en saldibalans",
+            TRIAL_BALANCE_COLUMNS,
+            [(ln.account, ln.name, ln.kind, ln.household_id, ln.opening, ln.debit, ln.credit, ln.closing) for ln in lines],
+        ),
+        Table("totals", "Totalen", TRIAL_BALANCE_TOTAL_COLUMNS, [(*totals, balanced)]),
+    ]
+
+
+STATEMENT_COLUMNS = (
+    Column("household_id", "Huishouden", ColumnType.INT),
+    Column("business_date", "Boekdatum", ColumnType.DATE),
+    Column("transaction_id", "Boeking", ColumnType.INT),
+    Column("kind", "Soort"),
+    Column("description", "Omschrijving"),
+    Column("amount", "Bedrag (bij +, af −)", ColumnType.AMOUNT),
+    Column("balance", "Saldo", ColumnType.AMOUNT),
+)
+OPENING_KIND = "opening"
+
+
+def statement(session: Session, period: DateRange, household_id: int | None = None) -> list[Table]:
+    accounts = queries.statement_accounts(session, household_id)
+    if household_id is not None and not accounts:
+        raise NotFound(Message("Huishouden %(id)s heeft geen rekening.", id=household_id))
+    openings = queries.statement_openings(session, period, household_id)
+
+    def rows() -> Iterator[tuple[Any, ...]]:
+        for chunk_start in range(0, len(accounts), 500):
+            chunk = accounts[chunk_start:chunk_start + 500]
+            movements = queries.statement_movements(session, period, [account for _, account in chunk])
+            pending = next(movements, None)
+            for hid, _ in chunk:
+                balance = openings.get(hid, 0)
+                yield (hid, period.start, None, OPENING_KIND, "Beginsaldo", None, balance)
+                while pending is not None and pending[0] == hid:
+                    balance += int(pending[5])
+                    yield (hid, pending[1], pending[2], pending[3], pending[4], int(pending[5]), balance)
+                    pending = next(movements, None)
+
+    return [Table("movements", "Rekeningoverzicht per huishouden", STATEMENT_COLUMNS, rows())]
+
+
+# --- payments and extensions ----------------------------------------------------------------------------------------
+
+PAYMENTS_MONTH_COLUMNS = (
+    Column("month", "Maand"),
+    Column("kind", "Soort (categorie of leefgeld)"),
+    Column("count", "Aantal", ColumnType.INT),
+    Column("amount", "Bedrag", ColumnType.AMOUNT),
+)
+PAYMENTS_KIND_COLUMNS = (
+    Column("kind", "Soort (categorie of leefgeld)"),
+    Column("count", "Aantal", ColumnType.INT),
+    Column("amount", "Bedrag", ColumnType.AMOUNT),
+)
+PAYMENTS_CREDITOR_COLUMNS = (
+    Column("creditor", "Schuldeiser"),
+    Column("iban", "IBAN"),
+    Column("count", "Aantal", ColumnType.INT),
+    Column("amount", "Bedrag", ColumnType.AMOUNT),
+)
+
+
+def payments(session: Session, period: DateRange) -> list[Table]:
+    by_month = [(m, k, int(n), int(c)) for m, k, n, c in queries.paid_by_month_and_kind(session, period.months())]
+    totals: dict[str, list[int]] = {}
+    for _, kind, count, cents in by_month:
+        entry = totals.setdefault(kind, [0, 0])
+        entry[0] += count
+        entry[1] += cents
+    order = {kind: index for index, kind in enumerate(PAID_KINDS)}
+    kind_rows = [(k, v[0], v[1]) for k, v in sorted(totals.items(), key=lambda item: (order.get(item[0], 99), item[0]))]
+    kind_rows.append(("totaal", sum(v[0] for v in totals.values()), sum(v[1] for v in totals.values())))
+    creditors = [(name, iban, int(n), int(c)) for name, iban, n, c in queries.paid_by_creditor(session, period)]
+    return [
+        Table("by_month", "Betaald per maand en categorie", PAYMENTS_MONTH_COLUMNS, by_month),
+        Table("by_kind", "Betaald per categorie in de periode", PAYMENTS_KIND_COLUMNS, kind_rows),
+        Table("by_creditor", "Betaald per schuldeiser", PAYMENTS_CREDITOR_COLUMNS, creditors),
+    ]
+
+
+EXTENSION_COLUMNS = (
+    Column("id", "Verzoek", ColumnType.INT),
+    Column("household_id", "Huishouden", ColumnType.INT),
+    Column("requested_at", "Gevraagd op (UTC)", ColumnType.DATETIME),
+    Column("requested_by", "Gevraagd door"),
+    Column("months", "Maanden", ColumnType.INT),
+    Column("reason_category", "Reden (categorie)"),
+    Column("reason", "Toelichting"),
+    Column("status", "Besluit"),
+    Column("decided_at", "Besloten op (UTC)", ColumnType.DATETIME),
+    Column("decided_by", "Besloten door"),
+    Column("decision_note", "Notitie bij besluit"),
+    Column("end_before", "Einddatum vóór", ColumnType.DATE),
+    Column("end_after", "Einddatum na", ColumnType.DATE),
+)
+
+
+def extensions(session: Session, period: DateRange) -> list[Table]:
+    rows = [
+        (r.id, r.household_id, r.requested_at, r.requested_by, r.months, r.reason_category, r.reason_text, r.status,
+         r.decided_at, r.decided_by, r.decision_note, r.end_before, r.end_after)
+        for r in queries.extension_rows(session, period)
+    ]
+    return [Table("requests", "Verlengingsverzoeken", EXTENSION_COLUMNS, rows)]
+
+
+# --- accountability -------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Figures:
+    """The accountability figures of one month or of the whole range."""
+
+    label: str
+    households_started: int = 0
+    persons_started: int = 0
+    households_active: int = 0
+    persons_active: int = 0
+    households_ended: int = 0
+    persons_ended: int = 0
+    person_months_exact: Fraction = Fraction(0)
+    extensions_asked: int = 0
+    extensions_approved: int = 0
+    extensions_rejected: int = 0
+    extension_months_added: int = 0
+    paid: dict[str, int] = field(default_factory=dict)
+    payments_count: int = 0
+    advances_count: int = 0
+    advances_amount: int = 0
+    shortfalls_count: int = 0
+    shortfalls_amount: int = 0
+    returns_count: int = 0
+    returns_amount: int = 0
+    receipts_count: int = 0
+    receipts_amount: int = 0
+
+    @property
+    def person_months(self) -> Decimal:
+        exact = self.person_months_exact
+        return (Decimal(exact.numerator) / Decimal(exact.denominator)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+    @property
+    def fixed_costs_paid(self) -> int:
+        return sum(cents for kind, cents in self.paid.items() if kind != LEEFGELD)
+
+    @property
+    def total_paid(self) -> int:
+        return sum(self.paid.values())
+
+    def add_money(self, other: Figures) -> None:
+        for kind, cents in other.paid.items():
+            self.paid[kind] = self.paid.get(kind, 0) + cents
+        for name in ("payments_count", "advances_count", "advances_amount", "shortfalls_count", "shortfalls_amount",
+                     "returns_count", "returns_amount", "receipts_count", "receipts_amount", "extensions_asked",
+                     "extensions_approved", "extensions_rejected", "extension_months_added"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.person_months_exact += other.person_months_exact
+
+
+@dataclass
+class Accountability:
+    period: DateRange
+    months: list[Figures]
+    total: Figures
+    ledger: dict[str, int]
+
+    @property
+    def identity_holds(self) -> bool:
+        led = self.ledger
+        return led["bank"] == led["households"] + led["in_transit"] + led["unmatched"] - led["advances"]
+
+
+def _overlap_days(first: date, last: date, start: date, end: date) -> int:
+    return max(0, (min(last, end) - max(first, start)).days + 1)
+
+
+def accountability_figures(session: Session, period: DateRange) -> Accountability:
+    months = period.months()
+    figures = {m.label: Figures(m.label) for m in months}
+    total = Figures(period.label())
+    for first, last, households, persons in queries.household_periods(session, period):
+        for month in months:
+            row = figures[month.label]
+            days = _overlap_days(first, last, month.start, month.end)
+            if days:
+                row.households_active += households
+                row.persons_active += persons
+                row.person_months_exact += Fraction(persons * days, month.days_in_month)
+            if month.start <= first <= month.end:
+                row.households_started += households
+                row.persons_started += persons
+            if month.start <= last <= month.end:
+                row.households_ended += households
+                row.persons_ended += persons
+        total.households_active += households
+        total.persons_active += persons
+        if period.start <= first <= period.end:
+            total.households_started += households
+            total.persons_started += persons
+        if period.start <= last <= period.end:
+            total.households_ended += households
+            total.persons_ended += persons
+    for label, counts in queries.extensions_by_month(session, months).items():
+        row = figures[label]
+        row.extensions_asked = counts.get("asked", 0)
+        row.extensions_approved = counts.get("approved", 0)
+        row.extensions_rejected = counts.get("rejected", 0)
+        row.extension_months_added = counts.get("months_added", 0)
+    for label, kind, count, cents in queries.paid_by_month_and_kind(session, months):
+        row = figures[label]
+        row.paid[str(kind)] = row.paid.get(str(kind), 0) + int(cents)
+        row.payments_count += int(count)
+    for source, count_attr, amount_attr in (
+        (queries.advances_by_month, "advances_count", "advances_amount"),
+        (queries.shortfalls_by_month, "shortfalls_count", "shortfalls_amount"),
+        (queries.returned_by_month, "returns_count", "returns_amount"),
+        (queries.receipts_by_month, "receipts_count", "receipts_amount"),
+    ):
+        for label, (count, cents) in source(session, months).items():
+            setattr(figures[label], count_attr, count)
+            setattr(figures[label], amount_attr, cents)
+    for month in months:
+        total.add_money(figures[month.label])
+    raw = queries.closing_by_group(session, period.end)
+    ledger = {
+        "bank": raw.get(BANK, 0),
+        "households": -raw.get("households", 0),
+        "in_transit": -raw.get(IN_TRANSIT, 0),
+        "unmatched": -raw.get(UNMATCHED, 0),
+        "advances": raw.get(ADVANCES, 0),
+    }
+    return Accountability(period, [figures[m.label] for m in months], total, ledger)
+
+
+ACCOUNTABILITY_COLUMNS: tuple[Column, ...] = (
+    Column("period", "Periode"),
+    Column("households_started", "Huishoudens gestart", ColumnType.INT),
+    Column("persons_started", "Personen gestart", ColumnType.INT),
+    Column("households_active", "Huishoudens actief", ColumnType.INT),
+    Column("persons_active", "Personen actief", ColumnType.INT),
+    Column("households_ended", "Huishoudens beëindigd", ColumnType.INT),
+    Column("persons_ended", "Personen beëindigd", ColumnType.INT),
+    Column("person_months", "Persoonsmaanden ontzorgd", ColumnType.DECIMAL),
+    Column("extensions_asked", "Verlengingen gevraagd", ColumnType.INT),
+    Column("extensions_approved", "Verlengingen toegekend", ColumnType.INT),
+    Column("extensions_rejected", "Verlengingen afgewezen", ColumnType.INT),
+    Column("extension_months_added", "Maanden verlengd", ColumnType.INT),
+    *(Column(f"paid_{category}", f"Betaald: {LABELS_NL[category]}", ColumnType.AMOUNT) for category in Category),
+    Column("paid_fixed_costs", "Betaald: vaste lasten totaal", ColumnType.AMOUNT),
+    Column("paid_leefgeld", "Betaald: leefgeld", ColumnType.AMOUNT),
+    Column("paid_total", "Betaald: totaal", ColumnType.AMOUNT),
+    Column("payments_count", "Aantal betalingen", ColumnType.INT),
+    Column("advances_count", "Voorschotten (aantal)", ColumnType.INT),
+    Column("advances_amount", "Voorschotten (bedrag)", ColumnType.AMOUNT),
+    Column("shortfalls_count", "Tekorten (aantal)", ColumnType.INT),
+    Column("shortfalls_amount", "Tekorten (bedrag)", ColumnType.AMOUNT),
+    Column("returns_count", "Teruggekomen betalingen (aantal)", ColumnType.INT),
+    Column("returns_amount", "Teruggekomen betalingen (bedrag)", ColumnType.AMOUNT),
+    Column("receipts_count", "Ontvangsten (aantal)", ColumnType.INT),
+    Column("receipts_amount", "Ontvangsten (bedrag)", ColumnType.AMOUNT),
+)
+LEDGER_COLUMNS = (
+    Column("as_of", "Stand op", ColumnType.DATE),
+    Column("bank", "Beheerrekening (bank)", ColumnType.AMOUNT),
+    Column("households", "Tegoed huishoudens", ColumnType.AMOUNT),
+    Column("in_transit", "Betalingen onderweg", ColumnType.AMOUNT),
+    Column("unmatched", "Niet-toegewezen ontvangsten", ColumnType.AMOUNT),
+    Column("advances", "Uitstaande voorschotten", ColumnType.AMOUNT),
+    Column("identity_holds", "Bank = huishoudens + onderweg + niet-toegewezen − voorschotten", ColumnType.BOOL),
+)
+
+
+def figures_row(figures: Figures) -> tuple[Any, ...]:
+    return (
+        figures.label,
+        figures.households_started,
+        figures.persons_started,
+        figures.households_active,
+        figures.persons_active,
+        figures.households_ended,
+        figures.persons_ended,
+        figures.person_months,
+        figures.extensions_asked,
+        figures.extensions_approved,
+        figures.extensions_rejected,
+        figures.extension_months_added,
+        *(figures.paid.get(str(category), 0) for category in Category),
+        figures.fixed_costs_paid,
+        figures.paid.get(LEEFGELD, 0),
+        figures.total_paid,
+        figures.payments_count,
+        figures.advances_count,
+        figures.advances_amount,
+        figures.shortfalls_count,
+        figures.shortfalls_amount,
+        figures.returns_count,
+        figures.returns_amount,
+        figures.receipts_count,
+        figures.receipts_amount,
+    )
+
+
+def accountability_tables(result: Accountability) -> list[Table]:
+    led = result.ledger
+    return [
+        Table("months", "Verantwoording per maand", ACCOUNTABILITY_COLUMNS, [figures_row(f) for f in result.months]),
+        Table("totals", "Verantwoording over de periode", ACCOUNTABILITY_COLUMNS, [figures_row(result.total)]),
+        Table(
+            "ledger",
+            "Aansluiting met de boekhouding",
+            LEDGER_COLUMNS,
+            [(result.period.end, led["bank"], led["households"], led["in_transit"], led["unmatched"], led["advances"],
+              result.identity_holds)],
+        ),
+    ]
+
+
+def accountability(session: Session, period: DateRange) -> list[Table]:
+    return accountability_tables(accountability_figures(session, period))
+
+
+# --- audit ----------------------------------------------------------------------------------------------------------
+
+AUDIT_COLUMNS = (
+    Column("id", "Nummer", ColumnType.INT),
+    Column("recorded_at", "Tijdstip (UTC)"),
+    Column("actor", "Wie"),
+    Column("action", "Actie"),
+    Column("entity_type", "Soort gegeven"),
+    Column("entity_id", "Gegeven"),
+    Column("reason", "Reden"),
+    Column("before", "Voor"),
+    Column("after", "Na"),
+    Column("request_id", "Verzoek"),
+    Column("client_address", "Adres"),
+    Column("entry_hash", "Hash (SHA-256)"),
+)
+VERIFICATION_COLUMNS = (
+    Column("intact", "Keten intact", ColumnType.BOOL),
+    Column("entries", "Regels gecontroleerd", ColumnType.INT),
+    Column("first_bad_id", "Eerste foute regel", ColumnType.INT),
+    Column("problem", "Probleem"),
+)
+
+
+def audit(session: Session, period: DateRange) -> list[Table]:
+    result = verify(session)
+    return [
+        Table("entries", "Auditlog", AUDIT_COLUMNS, (tuple(row) for row in queries.audit_rows(session, period))),
+        Table("verification", "Controle van de hele keten", VERIFICATION_COLUMNS,
+              [(result.ok, result.count, result.first_bad_id, result.problem)]),
+    ]
+
+
+# --- registry -------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportKind:
+    name: str
+    title: str
+    build: Callable[..., list[Table]]
+    permission: str = "reports.read"
+
+
+REPORTS: dict[str, ReportKind] = {
+    kind.name: kind
+    for kind in (
+        ReportKind("journal", "Journaal", journal),
+        ReportKind("trial-balance", "Proef- en saldibalans", trial_balance),
+        ReportKind("statement", "Rekeningoverzichten", statement),
+        ReportKind("payments", "Betalingen", payments),
+        ReportKind("extensions", "Verlengingen", extensions),
+        ReportKind("accountability", "Verantwoording", accountability),
+        ReportKind("audit", "Auditlog", audit, permission="audit.read"),
+    )
+}
+
+
+def report_kind(name: str) -> ReportKind:
+    kind = REPORTS.get(name)
+    if kind is None:
+        raise NotFound(Message("Rapport %(name)s bestaat niet. Kies uit %(known)s.", name=name,
+                               known=", ".join(REPORTS)))
+    return kind
+
+
+def build_report(
+    session: Session,
+    name: str,
+    period: DateRange,
+    *,
+    municipality: str,
+    exported_by: str,
+    household_id: int | None = None,
+) -> Report:
+    kind = report_kind(name)
+    tables = kind.build(session, period, household_id) if name == "statement" else kind.build(session, period)
+    return Report(name, kind.title, period, municipality, exported_by, tables)
