@@ -385,10 +385,7 @@ def _fix_xml(
     execution_date: date,
     batch_booking: bool,
 ) -> bytes:
-    ns = f"urn:iso:std:iso:20022:tech:xsd:{version}"
-
-    def q(tag: str) -> str:
-        return f"{{{ns}}}{tag}"
+    q = _qualifier(version)
 
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
     root = etree.fromstring(raw, parser)
@@ -452,27 +449,74 @@ def _set_text(parent: etree._Element, tag: str, text: str) -> None:
 
 
 def _fix_transaction(tx: etree._Element, payment: _Prepared, q: Callable[[str], str]) -> None:
-    payment_id = tx.find(q("PmtId"))
-    if payment_id is None or payment_id.findtext(q("EndToEndId")) != payment.end_to_end_id:
+    """Add InstrId, put a structured reference in place of Ustrd, drop an empty RmtInf (children by position:
+    sepaxml writes PmtId first, with EndToEndId as its only child, and RmtInf last)."""
+    payment_id = tx[0]
+    if payment_id.tag != q("PmtId") or payment_id[-1].text != payment.end_to_end_id:
         raise BankFileInvalid(f"transaction order or EndToEndId lost for {payment.end_to_end_id}")
     if payment.instruction_id is not None:
         instruction = etree.Element(q("InstrId"))
         instruction.text = payment.instruction_id
         payment_id.insert(0, instruction)
 
-    remittance = tx.find(q("RmtInf"))
-    if remittance is None:
+    remittance = tx[-1]
+    if remittance.tag != q("RmtInf"):
         raise BankFileInvalid("sepaxml wrote no RmtInf")
     if payment.structured_ref is not None and payment.issuer is not None:
-        for child in list(remittance):
-            remittance.remove(child)
-        reference_info = etree.SubElement(etree.SubElement(remittance, q("Strd")), q("CdtrRefInf"))
-        reference_type = etree.SubElement(reference_info, q("Tp"))
-        etree.SubElement(etree.SubElement(reference_type, q("CdOrPrtry")), q("Cd")).text = "SCOR"
-        etree.SubElement(reference_type, q("Issr")).text = payment.issuer
-        etree.SubElement(reference_info, q("Ref")).text = payment.structured_ref
+        del remittance[:]
+        structured = copy.deepcopy(_structured_template(q("Strd"), payment.issuer))
+        structured[0][-1].text = payment.structured_ref
+        remittance.append(structured)
     elif not payment.unstructured:
         tx.remove(remittance)
+
+
+@lru_cache(maxsize=8)
+def _qualifier(version: str) -> Callable[[str], str]:
+    """``q("MsgId")`` -> ``"{urn:iso:std:iso:20022:tech:xsd:<version>}MsgId"`` (a dict lookup: called 100,000s of times)."""
+    ns = f"urn:iso:std:iso:20022:tech:xsd:{version}"
+    names = [
+        "CstmrCdtTrfInitn",
+        "GrpHdr",
+        "MsgId",
+        "CreDtTm",
+        "NbOfTxs",
+        "CtrlSum",
+        "PmtInf",
+        "PmtInfId",
+        "BtchBookg",
+        "PmtTpInf",
+        "CtgyPurp",
+        "Cd",
+        "ReqdExctnDt",
+        "CdtTrfTxInf",
+        "PmtId",
+        "InstrId",
+        "EndToEndId",
+        "RmtInf",
+        "Strd",
+        "CdtrRefInf",
+        "Tp",
+        "CdOrPrtry",
+        "Issr",
+        "Ref",
+    ]
+    return {name: f"{{{ns}}}{name}" for name in names}.__getitem__
+
+
+@lru_cache(maxsize=8)
+def _structured_template(strd_tag: str, issuer: str) -> etree._Element:
+    """``Strd/CdtrRefInf/(Tp/(CdOrPrtry/Cd=SCOR, Issr), Ref)`` for one namespace and issuer; Ref is filled per copy.
+
+    Never modified itself: callers deep-copy it."""
+    ns = strd_tag[: strd_tag.index("}") + 1]
+    structured = etree.Element(strd_tag)
+    reference_info = etree.SubElement(structured, f"{ns}CdtrRefInf")
+    reference_type = etree.SubElement(reference_info, f"{ns}Tp")
+    etree.SubElement(etree.SubElement(reference_type, f"{ns}CdOrPrtry"), f"{ns}Cd").text = "SCOR"
+    etree.SubElement(reference_type, f"{ns}Issr").text = issuer
+    etree.SubElement(reference_info, f"{ns}Ref")
+    return structured
 
 
 # --- validation against the XSD ----------------------------------------------------------------------------------

@@ -564,7 +564,7 @@ def many_transfers(count: int) -> list[Transfer]:
 
 @pytest.mark.slow
 def test_100_001_transfers_give_two_files() -> None:
-    """Measured at about 9-10 s on a 2-core machine (sepaxml alone takes about 4 s of that)."""
+    """Measured at 8-11 s on a shared 2-core machine (sepaxml alone takes about 4 s of that), hence `slow`."""
     transfers = many_transfers(100_001)
     started = time.perf_counter()
     files = build(transfers)
