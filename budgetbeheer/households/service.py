@@ -160,10 +160,13 @@ def _validate_leefgeld(errors: v.Errors, raw: Mapping[str, Any]) -> tuple[str | 
     frequency = v.choice(errors, "leefgeld.frequency", raw.get("frequency") or "monthly",
                          [f.value for f in LeefgeldFrequency])
     day: int | None = None
+    raw_day = raw.get("day")
+    if raw_day is None or raw_day == "":
+        raw_day = 1  # Monday, or the first of the month
     if frequency == LeefgeldFrequency.WEEKLY:
-        day = v.day_number(errors, "leefgeld.day", raw.get("day"), 1, 7)
+        day = v.day_number(errors, "leefgeld.day", raw_day, 1, 7)
     elif frequency is not None:
-        day = v.day_number(errors, "leefgeld.day", raw.get("day"), 1, 31)
+        day = v.day_number(errors, "leefgeld.day", raw_day, 1, 31)
     buffer = v.amount(errors, "leefgeld.buffer", raw.get("buffer"), allow_zero=True)
     return frequency, day, buffer
 

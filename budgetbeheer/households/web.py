@@ -1,0 +1,382 @@
+"""Web pages for caseworkers (households, intake, fixed costs, income) and finance (receipts, creditors)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
+from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
+from werkzeug.wrappers import Response
+
+from budgetbeheer import money
+from budgetbeheer.errors import BudgetbeheerError, Message, NotFound, ValidationError
+from budgetbeheer.households import service
+from budgetbeheer.households.categories import LABELS_NL, REQUIRED_CATEGORIES, Category
+from budgetbeheer.households.forecast import Forecast
+from budgetbeheer.households.models import FixedCost, Receipt
+from budgetbeheer.households.schedule import Frequency
+from budgetbeheer.i18n import translate
+from budgetbeheer.users.models import User, UserRole
+from budgetbeheer.web.context import actor, current, db, language, unit_of_work
+from budgetbeheer.web.security import has_permission, requires
+
+bp = Blueprint("households", __name__, url_prefix="/households")
+
+NAV = [
+    ("Huishoudens", "households.index", "households.read"),
+    ("Ontvangsten", "households.receipts", "receipts.write"),
+    ("Schuldeisers", "households.creditors", "creditors.read"),
+]
+
+PERSON_ROWS = 6
+PERSON_FIELDS = ("bsn", "first_name", "last_name", "date_of_birth")
+CATEGORY_OPTIONS = [(c.value, LABELS_NL[c]) for c in Category]
+FREQUENCY_OPTIONS = [(f.value, service.FREQUENCY_LABELS[f.value]) for f in Frequency]
+INCOME_KIND_OPTIONS = list(service.INCOME_KIND_LABELS.items())
+LEEFGELD_OPTIONS = [("monthly", "per maand"), ("weekly", "per week")]
+REFERENCE_KIND_OPTIONS = list(service.REFERENCE_KIND_LABELS.items())
+WEEKDAYS = ["maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"]
+
+
+def _t(text: str, **params: object) -> str:
+    return translate(text, language(), **params)
+
+
+def _render_form(template: str, errors: Mapping[str, Message], **context: Any) -> tuple[str, int]:
+    return render_template(template, errors=errors, **context), (422 if errors else 200)
+
+
+def _error_fields(error: BudgetbeheerError, fallback: str) -> dict[str, Message]:
+    return dict(error.fields) if error.fields else {fallback: error.message}
+
+
+# --------------------------------------------------------------------------------------------------------- the list
+
+
+@bp.route("/")
+@requires("households.read")
+def index() -> str:
+    query = request.args.get("q", "").strip()
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    rows, total = service.search_households(db(), query, page)
+    pages = max(1, -(-total // service.PAGE_SIZE))
+    return render_template("households/index.html", rows=rows, total=total, page=page, pages=pages, query=query)
+
+
+# ----------------------------------------------------------------------------------------------------------- intake
+
+
+def _caseworkers() -> list[tuple[str, str]]:
+    users = db().scalars(
+        select(User).join(UserRole).where(UserRole.role == "caseworker", User.is_active.is_(True))
+        .order_by(User.display_name)
+    )
+    return [(str(u.id), u.display_name) for u in users]
+
+
+def intake_data(form: MultiDict[str, str]) -> tuple[dict[str, Any], list[int]]:
+    """The service's intake dict from the form, and for each person given the form row it came from."""
+    persons: list[dict[str, str]] = []
+    rows: list[int] = []
+    for row in range(PERSON_ROWS):
+        values = {name: form.get(f"persons.{row}.{name}", "").strip() for name in PERSON_FIELDS}
+        if any(values.values()):
+            persons.append(values)
+            rows.append(row)
+    data = {
+        "persons": persons,
+        "iban": form.get("iban", ""),
+        "account_holder": form.get("account_holder", ""),
+        "benefit_start_date": form.get("benefit_start_date", ""),
+        "leefgeld": {"frequency": form.get("leefgeld.frequency", ""), "day": form.get("leefgeld.day", ""),
+                     "buffer": form.get("leefgeld.buffer", "")},
+        "address": {"street": form.get("address.street", ""), "postal_code": form.get("address.postal_code", ""),
+                    "city": form.get("address.city", "")},
+        "caseworker_id": form.get("caseworker_id", ""),
+    }
+    return data, rows
+
+
+def _remap_person_errors(fields: Mapping[str, Message], rows: list[int]) -> dict[str, Message]:
+    result: dict[str, Message] = {}
+    for name, why in fields.items():
+        parts = name.split(".")
+        if parts[0] == "persons" and len(parts) >= 2 and parts[1].isdigit() and int(parts[1]) < len(rows):
+            parts[1] = str(rows[int(parts[1])])
+            name = ".".join(parts) if len(parts) > 2 else f"persons.{parts[1]}.bsn"
+        elif name == "persons":
+            name = "persons.0.bsn"
+        result[name] = why
+    return result
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@requires("households.write")
+def new() -> str | Response | tuple[str, int]:
+    errors: dict[str, Message] = {}
+    form = request.form
+    if request.method == "POST":
+        data, rows = intake_data(form)
+        try:
+            with unit_of_work() as session:
+                household = service.enrol_household(session, actor(), data)
+                household_id = household.id
+            flash(_t("Huishouden ingeschreven. Voeg nu de vaste lasten en het inkomen toe."), "success")
+            return redirect(url_for("households.show", household_id=household_id))
+        except ValidationError as error:
+            errors = _remap_person_errors(error.fields, rows)
+    user = current()
+    defaults = {"caseworker_id": str(user.id) if user else "", "leefgeld.frequency": "monthly", "leefgeld.day": "1",
+                "leefgeld.buffer": "0,00"}
+    return _render_form(
+        "households/new.html", errors, form=form, defaults=defaults, person_rows=range(PERSON_ROWS),
+        caseworkers=_caseworkers(), leefgeld_options=LEEFGELD_OPTIONS,
+        required=[LABELS_NL[c] for c in Category if c in REQUIRED_CATEGORIES],
+    )
+
+
+# ------------------------------------------------------------------------------------------------- the household page
+
+
+def forecast_chart(result: Forecast, width: int = 640, height: int = 180) -> dict[str, Any]:
+    """Coordinates for a small SVG line chart of the closing balance per day (no scripts, no inline styles)."""
+    pad_left, pad_right, pad_top, pad_bottom = 70, 10, 10, 24
+    balances = [result.opening_balance_cents] + [d.closing_balance_cents for d in result.days]
+    low, high = min(0, *balances), max(1, *balances)
+    span = high - low or 1
+    inner_w, inner_h = width - pad_left - pad_right, height - pad_top - pad_bottom
+    step = inner_w / max(1, len(balances) - 1)
+
+    def y(cents: int) -> float:
+        return round(pad_top + inner_h * (high - cents) / span, 1)
+
+    points = " ".join(f"{round(pad_left + i * step, 1)},{y(b)}" for i, b in enumerate(balances))
+    ticks = []
+    for index, day in enumerate(result.days):
+        if index % 14 == 0:
+            ticks.append({"x": round(pad_left + (index + 1) * step, 1), "label": f"{day.date:%d-%m}"})
+    uncovered = None
+    if result.first_uncovered is not None:
+        index = next(i for i, d in enumerate(result.days) if d.date == result.first_uncovered.date)
+        uncovered = {"x": round(pad_left + (index + 1) * step, 1)}
+    return {
+        "width": width, "height": height, "points": points, "zero_y": y(0), "high_y": y(high), "low_y": y(low),
+        "high": high, "low": low, "left": pad_left, "right": width - pad_right, "bottom": height - pad_bottom,
+        "ticks": ticks, "uncovered": uncovered, "lowest": min(balances),
+    }
+
+
+@bp.route("/<int:household_id>")
+@requires("households.read")
+def show(household_id: int) -> str:
+    today = date.today()
+    with unit_of_work() as session:
+        view = service.household_view(session, household_id, today)
+        service.record_view(session, actor(), household_id, channel="web")
+    session = db()
+    household = service.get_household(session, household_id)
+    result = service.household_forecast(session, household_id, today)
+    statement_from = max(household.period_start, today - timedelta(days=92))
+    statement = service.statement(session, household_id, min(statement_from, today), today)
+    caseworker = session.get(User, household.caseworker_id) if household.caseworker_id else None
+    weekly = [d for i, d in enumerate(result.days) if i % 7 == 6]
+    return render_template(
+        "households/show.html", h=view, household=household, balance_cents=money.to_cents(Decimal(view["balance"])), forecast=result, chart=forecast_chart(result),
+        weekly=weekly, statement=statement, caseworker=caseworker, labels=dict(LABELS_NL),
+        frequency_labels=service.FREQUENCY_LABELS, income_labels=service.INCOME_KIND_LABELS,
+        weekdays=WEEKDAYS, today=today, can_write=has_permission("households.write") and view["status"] != "ended",
+    )
+
+
+# ------------------------------------------------------------------------------------------------ fixed cost, income
+
+
+def _creditor_options() -> list[tuple[str, str]]:
+    return [("", "— nieuwe schuldeiser (hieronder invullen) —")] + [
+        (str(c.id), f"{c.name} ({c.iban})") for c in service.list_creditors(db())
+    ]
+
+
+def fixed_cost_data(form: MultiDict[str, str]) -> dict[str, Any]:
+    data: dict[str, Any] = {name: form.get(name, "") for name in
+                            ("category", "amount", "frequency", "due_day", "reference", "start_date", "end_date")}
+    if form.get("creditor_id"):
+        data["creditor_id"] = form.get("creditor_id")
+    else:
+        data["creditor"] = {"name": form.get("creditor.name", ""), "iban": form.get("creditor.iban", ""),
+                            "bic": form.get("creditor.bic", ""),
+                            "reference_kind": form.get("creditor.reference_kind", "free_text"),
+                            "reference_required": form.get("creditor.reference_required") == "on"}
+    return data
+
+
+@bp.route("/<int:household_id>/fixed-costs/new", methods=["GET", "POST"])
+@requires("households.write")
+def new_fixed_cost(household_id: int) -> str | Response | tuple[str, int]:
+    household = service.get_household(db(), household_id)
+    errors: dict[str, Message] = {}
+    if request.method == "POST":
+        try:
+            with unit_of_work() as session:
+                service.add_fixed_cost(session, actor(), household_id, fixed_cost_data(request.form))
+            flash(_t("Vaste last toegevoegd."), "success")
+            return redirect(url_for("households.show", household_id=household_id))
+        except BudgetbeheerError as error:
+            errors = _error_fields(error, "category")
+    costs = service.fixed_costs_of(db(), household_id)
+    missing = service.missing_required_categories([c.category for c in costs])
+    return _render_form(
+        "households/fixed_cost_form.html", errors, household=household, form=request.form,
+        category_options=CATEGORY_OPTIONS, frequency_options=FREQUENCY_OPTIONS, creditor_options=_creditor_options(),
+        reference_kind_options=REFERENCE_KIND_OPTIONS, missing=[LABELS_NL[Category(c)] for c in missing],
+        default_start=household.period_start.isoformat(),
+    )
+
+
+@bp.route("/fixed-costs/<int:fixed_cost_id>/amount", methods=["POST"])
+@requires("households.write")
+def change_amount(fixed_cost_id: int) -> Response | tuple[str, int]:
+    session = db()
+    cost = session.get(FixedCost, fixed_cost_id)
+    if cost is None:
+        raise NotFound(Message("Vaste last %(id)s bestaat niet.", id=fixed_cost_id))
+    household_id = cost.household_id
+    try:
+        with unit_of_work() as work:
+            service.change_fixed_cost_amount(work, actor(), fixed_cost_id, request.form)
+        flash(_t("Nieuw bedrag vastgelegd."), "success")
+    except BudgetbeheerError as error:
+        for name, why in _error_fields(error, "amount").items():
+            flash(f"{name}: {translate(why, language())}", "error")
+    return redirect(url_for("households.show", household_id=household_id))
+
+
+@bp.route("/<int:household_id>/income/new", methods=["GET", "POST"])
+@requires("households.write")
+def new_income(household_id: int) -> str | Response | tuple[str, int]:
+    household = service.get_household(db(), household_id)
+    errors: dict[str, Message] = {}
+    if request.method == "POST":
+        data = {name: request.form.get(name, "") for name in ("kind", "amount", "day", "start_date", "end_date")}
+        try:
+            with unit_of_work() as session:
+                service.add_expected_income(session, actor(), household_id, data)
+            flash(_t("Verwacht inkomen toegevoegd."), "success")
+            return redirect(url_for("households.show", household_id=household_id))
+        except BudgetbeheerError as error:
+            errors = _error_fields(error, "kind")
+    return _render_form("households/income_form.html", errors, household=household, form=request.form,
+                        kind_options=INCOME_KIND_OPTIONS, default_start=household.period_start.isoformat())
+
+
+# ---------------------------------------------------------------------------------------------------------- receipts
+
+
+@bp.route("/receipts", methods=["GET", "POST"])
+@requires("receipts.write")
+def receipts() -> str | Response | tuple[str, int]:
+    """Upload a receipts CSV (all lines or none)."""
+    errors: dict[str, Message] = {}
+    if request.method == "POST":
+        upload = request.files.get("file")
+        if upload is None or not upload.filename:
+            errors = {"file": Message("Kies een CSV-bestand.")}
+        else:
+            try:
+                with unit_of_work() as session:
+                    result = service.import_receipts_csv(session, actor(), upload.read(), source="upload")
+                flash(_t("%(booked)s ontvangst(en) geboekt; %(already)s waren al geboekt.", booked=result.booked,
+                         already=result.already_booked), "success")
+                return redirect(url_for("households.receipts"))
+            except BudgetbeheerError as error:
+                errors = _error_fields(error, "file")
+    session = db()
+    recent = session.scalars(select(Receipt).order_by(Receipt.id.desc()).limit(20)).all()
+    return _render_form("households/receipts.html", errors, recent=recent, form=request.form,
+                        kind_options=INCOME_KIND_OPTIONS, income_labels=service.INCOME_KIND_LABELS,
+                        columns=service.RECEIPT_CSV_COLUMNS, optional=service.RECEIPT_CSV_OPTIONAL,
+                        manual_errors={}, can_manual=has_permission("receipts.manual"))
+
+
+@bp.route("/receipts/manual", methods=["POST"])
+@requires("receipts.manual")
+def manual_receipt() -> str | Response | tuple[str, int]:
+    """A receipt entered by hand by finance (e.g. from a bank statement line)."""
+    data = {name: request.form.get(name, "") for name in ("household_id", "amount", "date", "kind", "reference")}
+    try:
+        with unit_of_work() as session:
+            receipt, _ = service.book_receipt(session, actor(), data, source="manual")
+            household_id = receipt.household_id
+        flash(_t("Ontvangst geboekt."), "success")
+        return redirect(url_for("households.show", household_id=household_id))
+    except BudgetbeheerError as error:
+        manual_errors = _error_fields(error, "household_id")
+    recent = db().scalars(select(Receipt).order_by(Receipt.id.desc()).limit(20)).all()
+    return _render_form("households/receipts.html", {}, recent=recent, form=request.form,
+                        kind_options=INCOME_KIND_OPTIONS, income_labels=service.INCOME_KIND_LABELS,
+                        columns=service.RECEIPT_CSV_COLUMNS, optional=service.RECEIPT_CSV_OPTIONAL,
+                        manual_errors=manual_errors, can_manual=True)[0], 422
+
+
+# --------------------------------------------------------------------------------------------------------- creditors
+
+
+@bp.route("/creditors", methods=["GET", "POST"])
+@requires("creditors.read")
+def creditors() -> str | Response | tuple[str, int]:
+    errors: dict[str, Message] = {}
+    if request.method == "POST":
+        if not has_permission("creditors.write"):
+            abort(403)
+        form = request.form
+        data: dict[str, Any] = {name: form.get(name, "") for name in ("name", "iban", "bic", "default_category", "reference_kind")}
+        data["reference_required"] = form.get("reference_required") == "on"
+        try:
+            with unit_of_work() as session:
+                service.create_creditor(session, actor(), data)
+            flash(_t("Schuldeiser toegevoegd."), "success")
+            return redirect(url_for("households.creditors"))
+        except BudgetbeheerError as error:
+            errors = _error_fields(error, "name")
+    query = request.args.get("q", "").strip()
+    return _render_form(
+        "households/creditors.html", errors, creditors=service.list_creditors(db(), query), query=query,
+        form=request.form, category_options=[("", "—"), *CATEGORY_OPTIONS], labels=dict(LABELS_NL),
+        reference_kind_options=REFERENCE_KIND_OPTIONS, reference_labels=service.REFERENCE_KIND_LABELS,
+        can_write=has_permission("creditors.write"), upload_errors={},
+    )
+
+
+@bp.route("/creditors/upload", methods=["POST"])
+@requires("creditors.write")
+def creditors_upload() -> Response | tuple[str, int]:
+    upload = request.files.get("file")
+    upload_errors: dict[str, Message] = {}
+    if upload is None or not upload.filename:
+        upload_errors = {"file": Message("Kies een CSV-bestand.")}
+    else:
+        try:
+            with unit_of_work() as session:
+                created, skipped = service.load_creditors_csv(session, actor(), upload.read())
+            flash(_t("%(created)s schuldeiser(s) toegevoegd; %(skipped)s stonden er al.", created=created,
+                     skipped=skipped), "success")
+            return redirect(url_for("households.creditors"))
+        except BudgetbeheerError as error:
+            upload_errors = _error_fields(error, "file")
+    return render_template(
+        "households/creditors.html", errors={}, creditors=service.list_creditors(db()), query="", form=request.form,
+        category_options=[("", "—"), *CATEGORY_OPTIONS], labels=dict(LABELS_NL),
+        reference_kind_options=REFERENCE_KIND_OPTIONS, reference_labels=service.REFERENCE_KIND_LABELS,
+        can_write=True, upload_errors=upload_errors,
+    ), 422
+
+
+def register(app: Flask) -> None:
+    app.register_blueprint(bp)
+
+
+__all__ = ["NAV", "bp", "register"]
