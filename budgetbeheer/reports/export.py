@@ -249,3 +249,53 @@ def write(report: Report, fmt: str, out: IO[bytes], *, table: str | None = None,
 
 def table_keys(report: Report) -> Sequence[str]:
     return [table.key for table in report.tables]
+
+
+def to_spooled_file(report: Report, fmt: str, *, table: str | None = None, language: str = "nl") -> IO[bytes]:
+    """The report written to a temporary file (in memory up to 16 MB, on disk beyond), rewound for reading."""
+    import tempfile
+
+    spool: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)  # noqa: SIM115 (caller closes)
+    write(report, fmt, spool, table=table, language=language)
+    spool.seek(0)
+    return spool
+
+
+def export_report(
+    session: Any,
+    actor: Any,
+    *,
+    name: str,
+    period: Any,
+    fmt: str,
+    municipality: str,
+    exported_by: str,
+    table: str | None = None,
+    household_id: int | None = None,
+    language: str = "nl",
+    note: bool = True,
+) -> tuple[IO[bytes], str, str]:
+    """Build and write a report, noting the export in the audit trail (who took which figures out, and when) unless
+    ``note`` is false (the caller then calls :func:`note_export` itself). Returns the rewound file, its file name and
+    its media type. The caller commits.
+    """
+    from budgetbeheer.reports.reports import build_report, report_kind
+
+    fmt = check_format(fmt)
+    report_kind(name)
+    if note:
+        note_export(session, actor, name=name, period=period, fmt=fmt, table=table, household_id=household_id)
+    report = build_report(session, name, period, municipality=municipality, exported_by=exported_by,
+                          household_id=household_id)
+    if table is not None and fmt in ("csv", "csv-nl"):
+        report.table(table)
+    spool = to_spooled_file(report, fmt, table=table if fmt in ("csv", "csv-nl") else None, language=language)
+    return spool, filename(report, fmt, table if fmt in ("csv", "csv-nl") else None), MEDIA_TYPES[fmt]
+
+
+def note_export(session: Any, actor: Any, *, name: str, period: Any, fmt: str, table: str | None = None,
+                household_id: int | None = None) -> None:
+    from budgetbeheer.audit.service import record
+
+    record(session, actor, "report.exported", "report", name,
+           after={"from": period.start, "to": period.end, "format": fmt, "table": table, "household_id": household_id})

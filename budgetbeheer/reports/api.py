@@ -1,0 +1,53 @@
+"""``GET /api/v1/reports/{name}?from=&to=&format=json|csv|csv-nl|xlsx``: the accountant's reports for scripts."""
+
+from __future__ import annotations
+
+from flask import Response, request
+
+from budgetbeheer.errors import Message, PermissionDenied, ValidationError
+from budgetbeheer.reports.export import export_report
+from budgetbeheer.reports.reports import REPORTS, parse_period
+from budgetbeheer.reports.web import exporter_label, file_response, may_export
+from budgetbeheer.web.api import route
+from budgetbeheer.web.context import actor, language, settings, unit_of_work
+
+
+def _household_id() -> int | None:
+    raw = request.args.get("household_id")
+    if raw in (None, ""):
+        return None
+    if not raw.isdigit():
+        raise ValidationError({"household_id": Message("Geef het nummer van een huishouden.")})
+    return int(raw)
+
+
+@route(
+    "/reports/<name>",
+    ["GET"],
+    summary="A report for a date range (both ends inclusive): " + ", ".join(REPORTS),
+    permission="reports.read",
+    query={
+        "from": "first business date, YYYY-MM-DD (inclusive)",
+        "to": "last business date, YYYY-MM-DD (inclusive)",
+        "format": "json (default), csv, csv-nl (semicolon, decimal comma) or xlsx",
+        "table": "csv only: which table of the report (default: the first)",
+        "household_id": "statement only: one household",
+    },
+    responses={"403": "audit needs audit.read", "404": "unknown report", "422": "bad range or format"},
+)
+def report(name: str) -> Response:
+    from budgetbeheer.reports.reports import report_kind
+
+    report_kind(name)
+    if not may_export(name):
+        raise PermissionDenied(Message("U heeft geen rechten voor dit rapport."))
+    period = parse_period(request.args.get("from"), request.args.get("to"))
+    household_id = _household_id()
+    with unit_of_work() as session:
+        spool, download_name, media_type = export_report(
+            session, actor(), name=name, period=period, fmt=request.args.get("format", "json"),
+            municipality=settings().municipality_name, exported_by=exporter_label(), language=language(),
+            table=request.args.get("table") or None, household_id=household_id,
+        )
+    fmt = request.args.get("format", "json")
+    return file_response(spool, download_name, media_type, attachment=fmt != "json")
