@@ -21,7 +21,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Engine, Table, insert, update
+from sqlalchemy import Connection, Engine, Table, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -242,16 +242,15 @@ def _daily() -> None:
             runner.run_jobs()
 
 
-def next_daily_run(engine: Engine) -> datetime | None:
+def next_daily_run(connection: Connection) -> datetime | None:
     """When APScheduler will next run the daily jobs, read from its table (None before the first start)."""
     from sqlalchemy import inspect, text
 
-    if not inspect(engine).has_table("apscheduler_jobs"):
+    if not inspect(connection).has_table("apscheduler_jobs"):
         return None
-    with engine.connect() as connection:
-        value = connection.execute(
-            text("SELECT next_run_time FROM apscheduler_jobs WHERE id = :id"), {"id": DAILY_JOB_ID}
-        ).scalar()
+    value = connection.execute(
+        text("SELECT next_run_time FROM apscheduler_jobs WHERE id = :id"), {"id": DAILY_JOB_ID}
+    ).scalar()
     if value is None:
         return None
     return datetime.fromtimestamp(float(value), tz=UTC)

@@ -1,0 +1,168 @@
+"""JSON API for extensions, ending, signals, the handover and the scheduler's jobs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, g, request
+
+from budgetbeheer.errors import Message, ValidationError
+from budgetbeheer.lifecycle import ending, extensions, handover, jobs, signals
+from budgetbeheer.money import cents_to_str
+from budgetbeheer.web.api import json_body, ok, route
+from budgetbeheer.web.context import actor, db, settings, unit_of_work
+
+STATUSES = ("pending", "approved", "rejected", "withdrawn")
+
+
+def _viewer() -> signals.Viewer:
+    user = g.api_user
+    return signals.Viewer(user.id, user.roles)
+
+
+@route(
+    "/households/<int:household_id>/extensions", ["POST"], summary="Ask to extend the period (pending request)",
+    permission="extensions.request",
+    request_body={"type": "object", "required": ["months", "reason"], "properties": {
+        "months": {"type": "integer", "minimum": 1, "maximum": 12},
+        "reason": {"type": "string", "minLength": 10},
+        "reason_category": {"type": "string", "enum": list(extensions.REASON_CATEGORIES), "default": "other"},
+    }},
+    responses={"201": "pending request", "409": "period ended or a request is already pending", "422": "invalid"},
+)
+def request_extension(household_id: int) -> tuple[Response, int]:
+    body = json_body()
+    with unit_of_work() as session:
+        row = extensions.request_extension(
+            session, actor(), household_id, months=body.get("months"),
+            reason_category=body.get("reason_category", "other"), reason_text=body.get("reason"),
+        )
+        data = extensions.request_json(row)
+    return ok(data, 201)
+
+
+@route("/households/<int:household_id>/extensions", ["GET"], summary="A household's extension requests",
+       permission="extensions.read")
+def household_extensions(household_id: int) -> tuple[Response, int]:
+    extensions.household_or_404(db(), household_id)
+    return ok([extensions.request_json(r) for r in extensions.requests_for(db(), household_id)])
+
+
+@route("/extensions", ["GET"], summary="Extension requests, optionally by status", permission="extensions.read",
+       query={"status": "pending, approved, rejected or withdrawn"})
+def list_extensions() -> tuple[Response, int]:
+    status = request.args.get("status") or None
+    if status is not None and status not in STATUSES:
+        raise ValidationError({"status": Message("Kies pending, approved, rejected of withdrawn.")})
+    return ok([extensions.request_json(r) for r in extensions.list_requests(db(), status)])
+
+
+@route(
+    "/extensions/<int:request_id>/decision", ["POST"], summary="Approve or reject (not one's own request)",
+    permission="extensions.decide",
+    request_body={"type": "object", "required": ["decision", "note"], "properties": {
+        "decision": {"type": "string", "enum": ["approve", "reject"]}, "note": {"type": "string"}}},
+    responses={"409": "the decider asked for it, or it was already decided", "422": "invalid"},
+)
+def decide_extension(request_id: int) -> tuple[Response, int]:
+    body = json_body()
+    with unit_of_work() as session:
+        row = extensions.decide_extension(session, actor(), request_id, decision=body.get("decision"),
+                                          note=body.get("note"))
+        data = extensions.request_json(row)
+    return ok(data)
+
+
+@route("/extensions/<int:request_id>/withdraw", ["POST"], summary="Withdraw a pending request",
+       permission="extensions.request", responses={"409": "not pending"})
+def withdraw_extension(request_id: int) -> tuple[Response, int]:
+    body = request.get_json(silent=True) or {}
+    with unit_of_work() as session:
+        row = extensions.withdraw_extension(session, actor(), request_id,
+                                            note=body.get("note") if isinstance(body, dict) else None)
+        data = extensions.request_json(row)
+    return ok(data)
+
+
+@route(
+    "/households/<int:household_id>/end", ["POST"], summary="End the period on a date (bijstand stopped)",
+    permission="households.end",
+    request_body={"type": "object", "required": ["date", "reason"], "properties": {
+        "date": {"type": "string", "format": "date"}, "reason": {"type": "string"}}},
+    responses={"409": "already ended", "422": "date before the start or after the current end"},
+)
+def end_period(household_id: int) -> tuple[Response, int]:
+    body = json_body()
+    with unit_of_work() as session:
+        household = ending.end_period(session, actor(), household_id, end_date=body.get("date"),
+                                      reason=body.get("reason"))
+        data = {
+            "id": household.id, "status": household.status,
+            "period": {"start": household.period_start.isoformat(), "end": household.period_end.isoformat()},
+            "ended_on": household.ended_on.isoformat() if household.ended_on else None,
+            "end_reason": household.end_reason,
+        }
+    return ok(data)
+
+
+@route("/households/<int:household_id>/handover", ["GET"], summary="The handover overview (fixed costs, statement)",
+       permission="households.read")
+def handover_json(household_id: int) -> tuple[Response, int]:
+    data = handover.handover_data(db(), household_id, municipality=settings().municipality_name)
+    return ok({
+        "household_id": data.household_id,
+        "period": {"start": data.period_start.isoformat(), "end": data.period_end.isoformat()},
+        "status": data.status,
+        "payments_stop_on": data.stops_on.isoformat(),
+        "fixed_costs": [
+            {"category": c.category, "creditor": c.creditor, "iban": c.iban, "bic": c.bic,
+             "amount": cents_to_str(c.amount_cents), "frequency": c.frequency, "due_day": c.due_day,
+             "reference": c.reference}
+            for c in data.costs
+        ],
+        "statement": data.statement,
+        "balance": cents_to_str(data.balance_cents),
+    })
+
+
+@route("/signals", ["GET"], summary="Signals for the token user's roles and households", permission="signals.read",
+       query={"state": "open (default), done or all", "scope": "mine (default) or role"})
+def list_signals() -> tuple[Response, int]:
+    state = request.args.get("state", "open")
+    scope = request.args.get("scope", "mine")
+    errors: dict[str, Message] = {}
+    if state not in ("open", "done", "all"):
+        errors["state"] = Message("Kies open, done of all.")
+    if scope not in ("mine", "role"):
+        errors["scope"] = Message("Kies mine of role.")
+    if errors:
+        raise ValidationError(errors)
+    rows = signals.inbox(db(), _viewer(), state=state, scope=scope)
+    return ok([signals.signal_json(s) for s in rows])
+
+
+@route("/signals/<int:signal_id>/done", ["POST"], summary="Close a signal with a note", permission="signals.write",
+       request_body={"type": "object", "required": ["note"], "properties": {"note": {"type": "string"}}},
+       responses={"409": "already done"})
+def signal_done(signal_id: int) -> tuple[Response, int]:
+    body = json_body()
+    with unit_of_work() as session:
+        row = signals.mark_done(session, actor(), signal_id, body.get("note"), viewer=_viewer())
+        data = signals.signal_json(row)
+    return ok(data)
+
+
+@route("/scheduler/jobs", ["GET"], summary="Each scheduled job's last run and outcome", permission="scheduler.read")
+def scheduler_jobs() -> tuple[Response, int]:
+    last = jobs.last_runs(db())
+    result: list[dict[str, Any]] = []
+    for job in jobs.registered_jobs():
+        run = last.get(job.name)
+        result.append({
+            "name": job.name, "description": job.description,
+            "last_run_for": run.run_for.isoformat() if run else None,
+            "outcome": run.outcome if run else None,
+            "finished_at": run.finished_at.isoformat() if run and run.finished_at else None,
+            "detail": run.detail if run else None,
+        })
+    return ok(result)

@@ -1,0 +1,262 @@
+"""Web pages: the signals inbox, the extension queue, asking for an extension, ending a period, the handover, and
+the scheduler's status for admins. The household page includes ``lifecycle/_household_period.html``."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from budgetbeheer.errors import BudgetbeheerError, Message
+from budgetbeheer.i18n import translate
+from budgetbeheer.lifecycle import ending, extensions, handover, jobs, signals
+from budgetbeheer.lifecycle.models import SchedulerLease
+from budgetbeheer.lifecycle.scheduler import LEASE_NAME, next_daily_run
+from budgetbeheer.users.permissions import allowed
+from budgetbeheer.web.context import actor, current, db, language, settings, unit_of_work
+from budgetbeheer.web.security import requires
+
+bp = Blueprint("lifecycle", __name__)
+
+NAV = [
+    ("Signalen", "lifecycle.signals", "signals.read"),
+    ("Verlengingen", "lifecycle.extensions", "extensions.decide"),
+    ("Planner", "lifecycle.scheduler_status", "scheduler.read"),
+]
+
+HOUSEHOLD_ENDPOINTS = ("households.show", "households.detail", "households.view", "households.household")
+
+
+def household_url(household_id: int | None) -> str:
+    """The household page when the households package has one, else this package's period page."""
+    if household_id is None:
+        return ""
+    for endpoint in HOUSEHOLD_ENDPOINTS:
+        if endpoint in current_app.view_functions:
+            return url_for(endpoint, household_id=household_id)
+    return url_for("lifecycle.household_period", household_id=household_id)
+
+
+def viewer() -> signals.Viewer:
+    user = current()
+    return signals.Viewer(user.id if user else None, user.roles if user else frozenset())
+
+
+def _t(message: Message | str) -> str:
+    return translate(message, language())
+
+
+def _error_text(error: BudgetbeheerError) -> str:
+    """A flash message: the conflict's own text, or each invalid field's reason."""
+    if error.fields and error.message.msgid == "De invoer is niet geldig.":
+        return " ".join(_t(why) for why in error.fields.values())
+    return _t(error.message)
+
+
+def _back_to(household_id: int) -> WerkzeugResponse:
+    target = request.form.get("next") or ""
+    if target.startswith("/") and not target.startswith("//"):
+        return redirect(target)
+    return redirect(household_url(household_id))
+
+
+# ------------------------------------------------------------------------------------------------------------ signals
+
+
+@bp.route("/signals", endpoint="signals")
+@requires("signals.read")
+def signals_page() -> str:
+    state = request.args.get("state", "open")
+    scope = request.args.get("scope", "mine")
+    rows = signals.inbox(db(), viewer(), state=state if state in ("open", "done") else "open",
+                         scope=scope if scope in ("mine", "role") else "mine")
+    return render_template("lifecycle/signals.html", signals=rows, state=state, scope=scope, kinds=signals.KINDS,
+                           errors={})
+
+
+@bp.route("/signals/<int:signal_id>/done", methods=["POST"])
+@requires("signals.write")
+def signal_done(signal_id: int) -> WerkzeugResponse:
+    try:
+        with unit_of_work() as session:
+            signals.mark_done(session, actor(), signal_id, request.form.get("note", ""), viewer=viewer())
+        flash(_t("Signaal afgehandeld."), "success")
+    except BudgetbeheerError as error:
+        flash(_error_text(error), "error")
+    return redirect(url_for("lifecycle.signals"))
+
+
+# ---------------------------------------------------------------------------------------------------------- extensions
+
+
+@bp.route("/extensions", endpoint="extensions")
+@requires("extensions.decide")
+def extensions_page() -> str:
+    status = request.args.get("status", "pending")
+    rows = extensions.list_requests(db(), status if status in ("pending", "approved", "rejected", "withdrawn") else None)
+    from budgetbeheer.households.models import Household
+
+    households = {r.household_id: db().get(Household, r.household_id) for r in rows}
+    return render_template("lifecycle/extensions.html", requests=rows, status=status, households=households,
+                           reasons=extensions.REASON_CATEGORIES, errors={}, today=date.today())
+
+
+@bp.route("/extensions/<int:request_id>/decision", methods=["POST"])
+@requires("extensions.decide")
+def decide(request_id: int) -> WerkzeugResponse:
+    try:
+        with unit_of_work() as session:
+            row = extensions.decide_extension(session, actor(), request_id, decision=request.form.get("decision"),
+                                              note=request.form.get("note", ""))
+            approved = row.status == "approved"
+            new_end = row.end_after
+        if approved and new_end:
+            flash(_t(Message("Verlenging goedgekeurd. Nieuwe einddatum: %(end)s.", end=f"{new_end:%d-%m-%Y}")),
+                  "success")
+        else:
+            flash(_t("Verlenging afgewezen."), "success")
+    except BudgetbeheerError as error:
+        flash(_error_text(error), "error")
+    return redirect(url_for("lifecycle.extensions"))
+
+
+@bp.route("/extensions/<int:request_id>/withdraw", methods=["POST"])
+@requires("extensions.request")
+def withdraw(request_id: int) -> WerkzeugResponse:
+    with unit_of_work() as session:
+        row = extensions.withdraw_extension(session, actor(), request_id, note=request.form.get("note"))
+        household_id = row.household_id
+    flash(_t("Verzoek ingetrokken."), "success")
+    return _back_to(household_id)
+
+
+@bp.route("/households/<int:household_id>/extensions/new", methods=["GET", "POST"])
+@requires("extensions.request")
+def ask_extension(household_id: int) -> Any:
+    errors: dict[str, Message] = {}
+    household = extensions.household_or_404(db(), household_id)
+    if request.method == "POST":
+        try:
+            with unit_of_work() as session:
+                extensions.request_extension(
+                    session, actor(), household_id, months=request.form.get("months", ""),
+                    reason_category=request.form.get("reason_category", ""),
+                    reason_text=request.form.get("reason", ""),
+                )
+            flash(_t("Verlenging aangevraagd. Een teamleider beslist."), "success")
+            return _back_to(household_id)
+        except BudgetbeheerError as error:
+            errors = error.fields or {"months": error.message}
+    return render_template("lifecycle/ask_extension.html", household=household, errors=errors, form=request.form,
+                           reasons=extensions.REASON_CATEGORIES), (422 if errors else 200)
+
+
+# ---------------------------------------------------------------------------------------------------------- ending
+
+
+@bp.route("/households/<int:household_id>/end", methods=["GET", "POST"])
+@requires("households.end")
+def end_period(household_id: int) -> Any:
+    errors: dict[str, Message] = {}
+    household = extensions.household_or_404(db(), household_id)
+    if request.method == "POST":
+        try:
+            with unit_of_work() as session:
+                ending.end_period(session, actor(), household_id, end_date=request.form.get("date", ""),
+                                  reason=request.form.get("reason", ""))
+            flash(_t("De periode is beëindigd. Het saldo wordt bij de volgende betaalrun uitbetaald."), "success")
+            return redirect(url_for("lifecycle.handover_page", household_id=household_id))
+        except BudgetbeheerError as error:
+            errors = error.fields or {"date": error.message}
+    return render_template("lifecycle/end_period.html", household=household, errors=errors, form=request.form,
+                           today=date.today()), (422 if errors else 200)
+
+
+@bp.route("/households/<int:household_id>/period")
+@requires("households.read")
+def household_period(household_id: int) -> str:
+    household = extensions.household_or_404(db(), household_id)
+    return render_template("lifecycle/period.html", household=household)
+
+
+# ---------------------------------------------------------------------------------------------------------- handover
+
+
+def _handover(household_id: int) -> handover.Handover:
+    return handover.handover_data(db(), household_id, municipality=settings().municipality_name)
+
+
+@bp.route("/households/<int:household_id>/handover")
+@requires("households.read")
+def handover_page(household_id: int) -> str:
+    data = _handover(household_id)
+    return render_template("lifecycle/handover.html", data=data, intro=handover.intro_lines(data))
+
+
+@bp.route("/households/<int:household_id>/handover.pdf")
+@requires("households.read")
+def handover_pdf(household_id: int) -> Response:
+    response = make_response(handover.handover_pdf(_handover(household_id)))
+    response.headers["Content-Type"] = "application/pdf"
+    response.headers["Content-Disposition"] = f'attachment; filename="overdracht-{household_id}.pdf"'
+    return response
+
+
+@bp.route("/households/<int:household_id>/handover-creditors.csv")
+@requires("households.read")
+def handover_csv(household_id: int) -> Response:
+    response = make_response(handover.creditors_csv(_handover(household_id)))
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="schuldeisers-{household_id}.csv"'
+    return response
+
+
+# ---------------------------------------------------------------------------------------------------------- scheduler
+
+
+@bp.route("/admin/scheduler")
+@requires("scheduler.read")
+def scheduler_status() -> str:
+    session = db()
+    last = jobs.last_runs(session)
+    row = session.get(SchedulerLease, LEASE_NAME)
+    lease = None if row is None else (row.holder, row.expires_at)
+    return render_template(
+        "lifecycle/scheduler.html", jobs=jobs.registered_jobs(), last=last, lease=lease,
+        next_run=next_daily_run(session.connection()), run_time=settings().scheduler_run_time,
+    )
+
+
+def register(app: Flask) -> None:
+    app.register_blueprint(bp)
+
+    @app.context_processor
+    def lifecycle_helpers() -> dict[str, Any]:
+        def signal_count() -> int:
+            user = current()
+            if user is None or not allowed(user.roles, "signals.read"):
+                return 0
+            return signals.open_count(db(), viewer())
+
+        count = 0
+        if request.blueprint != "api" and current() is not None:
+            count = signal_count()
+        return {
+            "signal_count": count,
+            "lifecycle_period": lambda household_id: extensions.period_timeline(db(), household_id),
+            "household_url": household_url,
+            "extension_reasons": extensions.REASON_CATEGORIES,
+        }
