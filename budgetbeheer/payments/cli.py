@@ -1,0 +1,118 @@
+"""``budgetbeheer runs ...`` and ``budgetbeheer batches ...``."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+
+from budgetbeheer.cli import cli_actor, cli_settings, domain_errors, unit_of_work, user_actor
+
+
+def register(main: click.Group) -> None:
+    main.add_command(runs)
+    main.add_command(batches)
+
+
+@click.group()
+def runs() -> None:
+    """Payment runs."""
+
+
+@runs.command("prepare")
+@click.option("--date", "execution_date", required=True, type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="execution date (a TARGET2 business day)")
+@click.option("--as", "username", default=None, help="finance user; without it the run counts as the scheduler's")
+@domain_errors
+def runs_prepare(execution_date: object, username: str | None) -> None:
+    """Propose the batch for that execution date; prints its id."""
+    from budgetbeheer.payments.service import prepare_run
+
+    assert hasattr(execution_date, "date")
+    day: date = execution_date.date()
+    settings = cli_settings()
+    with unit_of_work(settings) as session:
+        actor = user_actor(session, username)[0] if username else cli_actor(None, "scheduler")
+        batch, _ = prepare_run(session, actor, day, settings)
+        batch_id = batch.id
+    click.echo(batch_id)
+
+
+@click.group()
+def batches() -> None:
+    """Payment batches: approve, export, settle."""
+
+
+@batches.command("approve")
+@click.argument("batch_id", type=int)
+@click.option("--as", "username", required=True, help="a finance user who did not prepare the batch")
+@domain_errors
+def batches_approve(batch_id: int, username: str) -> None:
+    """Approve as that finance user (four-eyes applies)."""
+    from budgetbeheer.payments.service import approve
+
+    with unit_of_work() as session:
+        batch = approve(session, user_actor(session, username)[0], batch_id)
+        status = batch.status
+    click.echo(f"batch {batch_id}: {status}")
+
+
+@batches.command("export")
+@click.argument("batch_id", type=int)
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="file to write (a .zip when the batch is split into several files)")
+@click.option("--as", "username", default=None)
+@domain_errors
+def batches_export(batch_id: int, out: Path, username: str | None) -> None:
+    """Write the pain.001 file(s) of an approved batch."""
+    from budgetbeheer.payments.service import download, export
+
+    settings = cli_settings()
+    with unit_of_work(settings) as session:
+        actor = user_actor(session, username)[0] if username else cli_actor(None)
+        export(session, actor, batch_id, settings)
+        filename, content = download(session, batch_id)
+    out.write_bytes(content)
+    click.echo(f"{out} ({filename}, {len(content)} bytes)")
+
+
+@batches.command("sent")
+@click.argument("batch_id", type=int)
+@click.option("--as", "username", required=True)
+@domain_errors
+def batches_sent(batch_id: int, username: str) -> None:
+    """Record that the file was uploaded to the bank."""
+    from budgetbeheer.payments.service import mark_sent
+
+    with unit_of_work() as session:
+        mark_sent(session, user_actor(session, username)[0], batch_id)
+    click.echo(f"batch {batch_id}: sent")
+
+
+@batches.command("settle")
+@click.argument("batch_id", type=int)
+@click.option("--as", "username", required=True)
+@domain_errors
+def batches_settle(batch_id: int, username: str) -> None:
+    """Book the batch as executed by the bank (in transit → bank)."""
+    from budgetbeheer.payments.service import settle
+
+    with unit_of_work() as session:
+        batch = settle(session, user_actor(session, username)[0], batch_id)
+        status = batch.status
+    click.echo(f"batch {batch_id}: {status}")
+
+
+@batches.command("return")
+@click.argument("item_id", type=int)
+@click.option("--reason-code", required=True, help="the bank's reason code, e.g. AC04")
+@click.option("--as", "username", required=True)
+@domain_errors
+def batches_return(item_id: int, reason_code: str, username: str) -> None:
+    """A payment came back: its money returns to the household's funds."""
+    from budgetbeheer.payments.service import return_item
+
+    with unit_of_work() as session:
+        return_item(session, user_actor(session, username)[0], item_id, reason_code)
+    click.echo(f"payment {item_id}: returned ({reason_code.upper()})")

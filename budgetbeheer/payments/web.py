@@ -1,0 +1,215 @@
+"""Web pages for finance: batches, preparing a run, a batch in full, approving and cancelling (with a confirmation
+step), the bank file.
+
+The household page shows a household's payments with ``{% include "payments/_household_payments.html" %}`` and
+``household_payments = budgetbeheer.payments.service.payments_for_household(session, household_id)``."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, Flask, Response, flash, redirect, render_template, request, url_for
+from sqlalchemy import func, select
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from budgetbeheer.errors import BudgetbeheerError, Message
+from budgetbeheer.households.categories import LABELS_NL, Category
+from budgetbeheer.i18n import translate
+from budgetbeheer.payments import service
+from budgetbeheer.payments.calendar import next_business_day
+from budgetbeheer.payments.models import PaymentItem, Shortfall
+from budgetbeheer.web.context import actor, db, language, settings, unit_of_work
+from budgetbeheer.web.security import requires
+
+bp = Blueprint("payments", __name__, url_prefix="/betaalruns")
+NAV = [("Betaalruns", "payments.batches", "payments.read")]
+PAGE_SIZE = 200
+STATUS_LABELS = {
+    "proposed": "voorgesteld",
+    "approved": "goedgekeurd",
+    "exported": "bankbestand gemaakt",
+    "sent": "verzonden",
+    "settled": "afgeschreven",
+    "partly_returned": "deels teruggekomen",
+    "cancelled": "geannuleerd",
+    "held": "tegengehouden",
+    "returned": "teruggekomen",
+}
+KIND_LABELS = {c.value: LABELS_NL[c] for c in Category} | {"leefgeld": "leefgeld"}
+
+
+def register(app: Flask) -> None:
+    app.register_blueprint(bp)
+
+    @app.context_processor
+    def payment_labels() -> dict[str, object]:
+        return {"payment_status_labels": STATUS_LABELS, "payment_kind_labels": KIND_LABELS}
+
+
+def _flash_error(error: BudgetbeheerError) -> None:
+    lang = language()
+    text = translate(error.message, lang)
+    if error.fields:
+        text += " " + "; ".join(translate(why, lang) for why in error.fields.values())
+    flash(text, "error")
+
+
+@bp.route("/")
+@requires("payments.read")
+def batches() -> str:
+    session = db()
+    rows = service.list_batches(session)
+    held = service.held_counts(session, [b.id for b in rows])
+    suggestion = next_business_day(date.today())
+    return render_template("payments/batches.html", batches=rows, held=held, suggestion=suggestion, errors={})
+
+
+@bp.route("/", methods=["POST"])
+@requires("payments.prepare")
+def prepare() -> str | WerkzeugResponse | tuple[str, int]:
+    raw = request.form.get("execution_date", "")
+    errors: dict[str, Message] = {}
+    try:
+        execution_date = date.fromisoformat(raw)
+    except ValueError:
+        errors = {"execution_date": Message("Geef een datum als JJJJ-MM-DD.")}
+    if not errors:
+        try:
+            with unit_of_work() as session:
+                batch, created = service.prepare_run(session, actor(), execution_date, settings())
+                batch_id = batch.id
+            flash(translate("Betaalrun voorbereid." if created else "Er was al een betaalrun voor deze datum.",
+                            language()), "success")
+            return redirect(url_for("payments.batch", batch_id=batch_id))
+        except BudgetbeheerError as error:
+            errors = error.fields or {"execution_date": error.message}
+    session = db()
+    rows = service.list_batches(session)
+    return render_template(
+        "payments/batches.html", batches=rows, held=service.held_counts(session, [b.id for b in rows]),
+        suggestion=raw, errors=errors,
+    ), 422
+
+
+@bp.route("/<int:batch_id>")
+@requires("payments.read")
+def batch(batch_id: int) -> str:
+    session = db()
+    found = service.get_batch(session, batch_id)
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    items = session.scalars(
+        select(PaymentItem).where(PaymentItem.batch_id == batch_id, PaymentItem.status != "held")
+        .order_by(PaymentItem.household_id, PaymentItem.id).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
+    ).all()
+    item_rows = session.scalar(
+        select(func.count(PaymentItem.id)).where(PaymentItem.batch_id == batch_id, PaymentItem.status != "held")
+    ) or 0
+    held = session.scalars(
+        select(PaymentItem).where(PaymentItem.batch_id == batch_id, PaymentItem.status == "held")
+        .order_by(PaymentItem.id).limit(1000)
+    ).all()
+    shortfalls = session.scalars(
+        select(Shortfall).where(Shortfall.batch_id == batch_id).order_by(Shortfall.household_id).limit(1000)
+    ).all()
+    current = actor()
+    approvals = service.approvals_of(session, batch_id)
+    return render_template(
+        "payments/batch.html",
+        batch=found,
+        items=items,
+        page=page,
+        pages=max(1, -(-int(item_rows) // PAGE_SIZE)),
+        held_items=held,
+        shortfalls=shortfalls,
+        by_kind=service.totals_by(session, batch_id, PaymentItem.kind),
+        by_creditor=service.totals_by(session, batch_id, PaymentItem.creditor_name)[:50],
+        changes=service.change_against_previous_month(session, found),
+        approvals=approvals,
+        files=service.bank_files(session, batch_id),
+        own_batch=found.prepared_by == current.name,
+        approved_by_me=any(a.approver == current.name for a in approvals),
+    )
+
+
+@bp.route("/<int:batch_id>/goedkeuren", methods=["GET", "POST"])
+@requires("payments.approve")
+def approve(batch_id: int) -> str | WerkzeugResponse:
+    if request.method == "POST":
+        try:
+            with unit_of_work() as session:
+                found = service.approve(session, actor(), batch_id)
+                status = found.status
+            message = "Betaalrun goedgekeurd." if status == "approved" else \
+                "Uw goedkeuring is vastgelegd; een tweede medewerker financiën moet nog goedkeuren."
+            flash(translate(message, language()), "success")
+        except BudgetbeheerError as error:
+            _flash_error(error)
+        return redirect(url_for("payments.batch", batch_id=batch_id))
+    found = service.get_batch(db(), batch_id)
+    return render_template("payments/confirm_approve.html", batch=found)
+
+
+@bp.route("/<int:batch_id>/annuleren", methods=["GET", "POST"])
+@requires("payments.approve")
+def cancel(batch_id: int) -> str | WerkzeugResponse | tuple[str, int]:
+    errors: dict[str, Message] = {}
+    if request.method == "POST":
+        try:
+            with unit_of_work() as session:
+                service.cancel(session, actor(), batch_id, request.form.get("reason", ""))
+            flash(translate("Betaalrun geannuleerd.", language()), "success")
+            return redirect(url_for("payments.batch", batch_id=batch_id))
+        except BudgetbeheerError as error:
+            if not error.fields.get("reason"):
+                _flash_error(error)
+                return redirect(url_for("payments.batch", batch_id=batch_id))
+            errors = error.fields
+    found = service.get_batch(db(), batch_id)
+    return render_template("payments/confirm_cancel.html", batch=found, errors=errors,
+                           reason=request.form.get("reason", "")), (422 if errors else 200)
+
+
+@bp.route("/<int:batch_id>/bankbestand", methods=["POST"])
+@requires("payments.export")
+def export(batch_id: int) -> WerkzeugResponse:
+    try:
+        with unit_of_work() as session:
+            service.export(session, actor(), batch_id, settings())
+        flash(translate("Bankbestand gemaakt en gecontroleerd tegen het XSD.", language()), "success")
+    except BudgetbeheerError as error:
+        _flash_error(error)
+    return redirect(url_for("payments.batch", batch_id=batch_id))
+
+
+@bp.route("/<int:batch_id>/bankbestand")
+@requires("payments.export")
+def download(batch_id: int) -> Response:
+    filename, content = service.download(db(), batch_id)
+    mimetype = "application/zip" if filename.endswith(".zip") else "application/xml"
+    response = Response(content, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@bp.route("/<int:batch_id>/verzonden", methods=["POST"])
+@requires("payments.export")
+def sent(batch_id: int) -> WerkzeugResponse:
+    try:
+        with unit_of_work() as session:
+            service.mark_sent(session, actor(), batch_id)
+        flash(translate("Vastgelegd dat het bankbestand naar de bank is gestuurd.", language()), "success")
+    except BudgetbeheerError as error:
+        _flash_error(error)
+    return redirect(url_for("payments.batch", batch_id=batch_id))
+
+
+@bp.route("/<int:batch_id>/afgeschreven", methods=["POST"])
+@requires("payments.settle")
+def settle(batch_id: int) -> WerkzeugResponse:
+    try:
+        with unit_of_work() as session:
+            service.settle(session, actor(), batch_id)
+        flash(translate("Betaalrun geboekt als afgeschreven door de bank.", language()), "success")
+    except BudgetbeheerError as error:
+        _flash_error(error)
+    return redirect(url_for("payments.batch", batch_id=batch_id))
