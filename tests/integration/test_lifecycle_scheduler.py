@@ -1,0 +1,150 @@
+"""One active scheduler at a time (lease), and jobs that run once per day and catch up missed days."""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from budgetbeheer.audit.service import Actor
+from budgetbeheer.config import Settings
+from budgetbeheer.db.engine import make_session_factory
+from budgetbeheer.lifecycle import jobs
+from budgetbeheer.lifecycle.models import JobRun
+from budgetbeheer.lifecycle.scheduler import Lease, SchedulerRunner, parse_run_time
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = datetime(2026, 5, 4, 6, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def test_lease_is_held_by_one_and_lost_by_a_crashed_holder(engine: Engine, session: Session) -> None:
+    clock = FakeClock()
+    first = Lease(engine, "first", 30, clock=clock)
+    second = Lease(engine, "second", 30, clock=clock)
+    assert first.acquire() is True
+    assert second.acquire() is False
+    clock.now += timedelta(seconds=10)
+    assert first.acquire() is True  # renewal moves the expiry to now + 30 s
+    clock.now += timedelta(seconds=29)
+    assert second.acquire() is False
+    clock.now += timedelta(seconds=2)  # first stopped renewing ("crashed") 31 s ago
+    assert second.acquire() is True
+    assert first.acquire() is False
+    assert first.current() == ("second", clock.now + timedelta(seconds=30))
+    second.release()
+    assert first.acquire() is True
+
+
+def test_many_racing_for_a_free_lease_give_one_holder(engine: Engine, session: Session) -> None:
+    clock = FakeClock()
+    results: dict[str, bool] = {}
+    barrier = threading.Barrier(6)
+
+    def race(name: str) -> None:
+        barrier.wait()
+        results[name] = Lease(engine, name, 60, clock=clock).acquire()
+
+    threads = [threading.Thread(target=race, args=(f"s{i}",)) for i in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted(results.values()) == [False] * 5 + [True]
+
+
+def _counting_job(counter: list[date]) -> jobs.Job:
+    def work(session: Session, actor: Actor, run_for: date, settings: Settings) -> str:
+        counter.append(run_for)
+        return f"ran for {run_for}"
+
+    return jobs.Job("test.count", work, "counts")
+
+
+def _wait_for(condition: object, seconds: float = 15) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():  # type: ignore[operator]
+            return True
+        threading.Event().wait(0.05)
+    return False
+
+
+def test_two_scheduler_processes_one_active_and_a_take_over(settings: Settings, session: Session,
+                                                             tmp_path: Path) -> None:
+    settings = settings.with_overrides(scheduler_lease_seconds=1, scheduler_run_time="23:59")
+    counter: list[date] = []
+    job = _counting_job(counter)
+    runners = [SchedulerRunner(settings, holder=f"scheduler-{i}", jobs=[job]) for i in range(2)]
+    threads = [threading.Thread(target=runner.run, daemon=True) for runner in runners]
+    for thread in threads:
+        thread.start()
+    try:
+        assert _wait_for(lambda: any(r.active.is_set() for r in runners))
+        overlaps = 0
+        deadline = time.monotonic() + 1.5  # several renewal rounds (every 1/3 s)
+        while time.monotonic() < deadline:
+            overlaps += all(r.active.is_set() for r in runners)
+            threading.Event().wait(0.02)
+        assert overlaps == 0
+        active = next(r for r in runners if r.active.is_set())
+        standby = next(r for r in runners if r is not active)
+        assert counter == [date.today()]
+        active.stop()
+        threads[runners.index(active)].join(10)
+        assert _wait_for(standby.active.is_set)
+        assert standby.became_active == 1
+        assert counter == [date.today()]  # the new active one finds today's job done
+        rows = session.scalars(select(JobRun).where(JobRun.job_name == "test.count")).all()
+        assert [(r.run_for, r.outcome) for r in rows] == [(date.today(), "succeeded")]
+    finally:
+        for runner in runners:
+            runner.stop()
+        for thread in threads:
+            thread.join(10)
+    assert not any(thread.is_alive() for thread in threads)
+
+
+def test_a_job_runs_once_per_day_retries_a_failure_and_catches_up(engine: Engine, session: Session,
+                                                                   settings: Settings) -> None:
+    factory = make_session_factory(engine)
+    calls: list[date] = []
+    fail = {"once": True}
+
+    def flaky(session: Session, actor: Actor, run_for: date, settings: Settings) -> str:
+        calls.append(run_for)
+        if fail.pop("once", False):
+            raise RuntimeError("bank closed")
+        return "ok"
+
+    job = jobs.Job("test.flaky", flaky, "flaky", catch_up_days=3)
+    day = date(2026, 5, 4)
+    assert jobs.run_job(factory, job, day, settings).outcome == "failed"
+    assert jobs.run_job(factory, job, day, settings).outcome == "succeeded"
+    assert jobs.run_job(factory, job, day, settings).outcome == "skipped"
+    assert calls == [day, day]
+    outcomes = jobs.run_due(factory, settings, day + timedelta(days=10), [job])
+    # Missed days are caught up, at most catch_up_days back.
+    assert [o.run_for for o in outcomes] == [day + timedelta(days=n) for n in (7, 8, 9, 10)]
+    assert jobs.run_due(factory, settings, day + timedelta(days=10), [job]) == []
+
+
+def test_registry_and_run_time() -> None:
+    names = [job.name for job in jobs.registered_jobs()]
+    assert names.index("lifecycle.end_periods") < names.index("payments.prepare_runs") < names.index(
+        "lifecycle.raise_signals")
+    assert parse_run_time("06:30") == (6, 30)
+    from budgetbeheer.config import ConfigurationError
+
+    for bad in ("6", "25:00", "aa:bb"):
+        with pytest.raises(ConfigurationError):
+            parse_run_time(bad)
