@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -180,8 +180,7 @@ def show(household_id: int) -> str:
     session = db()
     household = service.get_household(session, household_id)
     result = service.household_forecast(session, household_id, today)
-    statement_from = max(household.period_start, today - timedelta(days=92))
-    statement = service.statement(session, household_id, min(statement_from, today), today)
+    statement = service.statement(session, household_id, min(household.period_start, today), today)
     caseworker = session.get(User, household.caseworker_id) if household.caseworker_id else None
     weekly = [d for i, d in enumerate(result.days) if i % 7 == 6]
     return render_template(
