@@ -101,6 +101,24 @@ def _reference(kind: str, reference: str | None, required: bool) -> tuple[str, s
         return kind, text[:140], f"betalingskenmerk {text!r} klopt niet: {why}"
 
 
+@lru_cache(maxsize=262_144)
+def _due_dates(
+    frequency: str, due_day: int, start: date, end: date | None, window_from: date, window_to: date
+) -> tuple[date, ...]:
+    """:func:`due_dates`, remembered: many households share a schedule and a window."""
+    return tuple(due_dates(frequency, due_day, start, end, window_from, window_to))
+
+
+@lru_cache(maxsize=65_536)
+def _paydays(frequency: str, day: int, window_from: date, window_to: date) -> tuple[date, ...]:
+    return tuple(leefgeld_paydays(frequency, day, window_from, window_to))
+
+
+@lru_cache(maxsize=65_536)
+def _next_income(incomes: tuple[IncomeExpectation, ...], after: date) -> date | None:
+    return next_income_date(incomes, after)
+
+
 @dataclass
 class _Cost:
     id: int
@@ -301,7 +319,7 @@ def _plan_household(
     due: list[DueObligation] = []
     by_cost = {cost.id: cost for cost in costs}
     for cost in costs:
-        for day in due_dates(
+        for day in _due_dates(
             cost.frequency, cost.due_day, cost.start_date, cost.end_date, household.period_start, pay_until + _ONE_DAY
         ):
             if (cost.id, day) in live_fixed:
@@ -320,22 +338,21 @@ def _plan_household(
         window_from = max(household.period_start, execution_date - timedelta(days=LEEFGELD_LOOKBACK_DAYS))
         if last_leefgeld is not None:
             window_from = max(window_from, last_leefgeld + _ONE_DAY)
-        candidates = leefgeld_paydays(
+        candidates = _paydays(
             household.leefgeld_frequency, household.leefgeld_day, window_from, last_due + _ONE_DAY
         )
         if candidates:
             payday = candidates[-1]
-            next_income = next_income_date(incomes, payday)
+            next_income = _next_income(tuple(incomes), payday)
             horizon = end + _ONE_DAY if next_income is None else min(next_income, end + _ONE_DAY)
-            paydays = leefgeld_paydays(household.leefgeld_frequency, household.leefgeld_day, payday, horizon)
-            paydays = paydays or [payday]
+            paydays = list(_paydays(household.leefgeld_frequency, household.leefgeld_day, payday, horizon)) or [payday]
     if not due and not paydays:
         return
 
     before_income: list[DueObligation] = []
     if horizon is not None:
         for cost in costs:
-            for day in due_dates(cost.frequency, cost.due_day, cost.start_date, cost.end_date, last_due + _ONE_DAY,
+            for day in _due_dates(cost.frequency, cost.due_day, cost.start_date, cost.end_date, last_due + _ONE_DAY,
                                  horizon):
                 amount = cost.amount_on(day)
                 if amount and (cost.id, day) not in live_fixed:
@@ -428,9 +445,9 @@ def _insert_items(session: Session, batch: PaymentBatch, result: RunResult) -> N
     for number, item in enumerate(result.items, start=start + 1):
         rows.append({**item, "batch_id": batch.id, "end_to_end_id": f"{batch.msg_id_base}-{number}"})
     if rows:
-        session.execute(insert(PaymentItem), rows)
+        session.execute(insert(PaymentItem.__table__), rows)  # Core executemany: no per-row ORM work
     if result.shortfalls:
-        session.execute(insert(Shortfall), [{**row, "batch_id": batch.id} for row in result.shortfalls])
+        session.execute(insert(Shortfall.__table__), [{**row, "batch_id": batch.id} for row in result.shortfalls])
 
 
 def refresh_totals(session: Session, batch: PaymentBatch, settings: Settings) -> None:
