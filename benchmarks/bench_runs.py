@@ -32,26 +32,26 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import Column, Date, Integer, MetaData, String, Table, Text, create_engine, func, insert, select, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
+from sqlalchemy import Column, Date, Integer, MetaData, String, Table, Text, create_engine, func, insert, select, text
+from sqlalchemy.engine import make_url
 
-from budgetbeheer.audit.service import Actor  # noqa: E402
-from budgetbeheer.config import Settings  # noqa: E402
-from budgetbeheer.db.engine import make_engine, make_session_factory, normalise_url  # noqa: E402
-from budgetbeheer.db.migrate import upgrade  # noqa: E402
-from budgetbeheer.households.models import Creditor, ExpectedIncome, FixedCost, FixedCostAmount, Household  # noqa: E402
-from budgetbeheer.ledger.models import Account, Posting, Transaction  # noqa: E402
-from budgetbeheer.ledger.service import BANK, ensure_system_accounts, money_identity  # noqa: E402
-from budgetbeheer.payments import service  # noqa: E402
-from budgetbeheer.payments.models import BankFile, PaymentItem  # noqa: E402
-from budgetbeheer.payments.runs import batch_summary  # noqa: E402
-from budgetbeheer.users.service import actor_for, create_user  # noqa: E402
+from budgetbeheer.audit.service import Actor
+from budgetbeheer.config import Settings
+from budgetbeheer.db.engine import make_engine, make_session_factory, normalise_url
+from budgetbeheer.db.migrate import upgrade
+from budgetbeheer.households.models import Creditor, ExpectedIncome, FixedCost, FixedCostAmount, Household
+from budgetbeheer.ledger.models import Account, Posting, Transaction
+from budgetbeheer.ledger.service import BANK, ensure_system_accounts, money_identity
+from budgetbeheer.payments import service
+from budgetbeheer.payments.models import BankFile, PaymentItem
+from budgetbeheer.payments.runs import batch_summary
+from budgetbeheer.users.service import actor_for, create_user
 
 START = date(2026, 11, 20)
 RUN_DATES = [date(2026, 11, 30), date(2026, 12, 7), date(2026, 12, 14), date(2026, 12, 21), date(2026, 12, 28)]
@@ -102,7 +102,7 @@ def _ibans(count: int) -> list[str]:
 def build_households(session: Any, count: int) -> None:
     """Households, accounts, fixed costs, income and one receipt each, with bulk inserts (no per-row ORM)."""
     now = datetime.now(UTC)
-    accounts = ensure_system_accounts(session)
+    ensure_system_accounts(session)
     creditor_ids = {}
     for category, name, iban, _day, _amount in CREDITORS:
         creditor = Creditor(name=name, iban=iban, bic=None, default_category=category, reference_required=False,
@@ -236,13 +236,14 @@ def run(households: int, url: str, timer: Timer) -> dict[str, Any]:
     upgrade(url)
     engine = make_engine(url)
     factory = make_session_factory(engine)
-    settings = Settings(environment="test", database_url=url, secret_key="bench", managed_account_iban=MANAGED_IBAN,
+    settings = Settings(environment="test", database_url=url, secret_key="bench",  # noqa: S106 (benchmark only)
+                        managed_account_iban=MANAGED_IBAN,
                         approval_threshold_cents=10**15)
     session = factory()
     with timer.step("build_households"):
         build_households(session, households)
     approver = create_user(session, Actor.system("bench"), username="frank", roles=["finance"],
-                           password="bench-wachtwoord")
+                           password="bench-wachtwoord")  # noqa: S106
     session.commit()
     scheduler = Actor.system("scheduler")
     batches = []
