@@ -26,7 +26,7 @@ from functools import lru_cache
 from typing import Any, cast
 
 from schwifty import IBAN
-from sqlalchemy import func, insert, select
+from sqlalchemy import Table, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -445,9 +445,9 @@ def _insert_items(session: Session, batch: PaymentBatch, result: RunResult) -> N
     for number, item in enumerate(result.items, start=start + 1):
         rows.append({**item, "batch_id": batch.id, "end_to_end_id": f"{batch.msg_id_base}-{number}"})
     if rows:
-        session.execute(insert(PaymentItem.__table__), rows)  # Core executemany: no per-row ORM work
+        session.execute(insert(cast(Table, PaymentItem.__table__)), rows)  # Core executemany: no per-row ORM work
     if result.shortfalls:
-        session.execute(insert(Shortfall.__table__), [{**row, "batch_id": batch.id} for row in result.shortfalls])
+        session.execute(insert(cast(Table, Shortfall.__table__)), [{**row, "batch_id": batch.id} for row in result.shortfalls])
 
 
 def refresh_totals(session: Session, batch: PaymentBatch, settings: Settings) -> None:
