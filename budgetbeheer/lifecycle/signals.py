@@ -207,7 +207,7 @@ def detect_uncovered(session: Session, today: date) -> int:
         select(Household.id).where(Household.status == "active").order_by(Household.id)
     ):
         uncovered = household_forecast(session, household_id, today).first_uncovered
-        if uncovered is None:
+        if uncovered is None or _already_paid(session, uncovered.obligation_id, uncovered.due_date):
             continue
         message = (
             f"Volgens de prognose is er op {_dutch_date(uncovered.date)} niet genoeg saldo voor "
@@ -218,6 +218,19 @@ def detect_uncovered(session: Session, today: date) -> int:
                         dedup_key=f"forecast_uncovered:{uncovered.obligation_id}:{uncovered.due_date.isoformat()}"):
             count += 1
     return count
+
+
+def _already_paid(session: Session, fixed_cost_id: int, due_date: date) -> bool:
+    """The forecast starts from the balance, which no longer holds an instalment already approved for payment; such
+    an instalment is not uncovered."""
+    from budgetbeheer.payments.models import PaymentItem
+
+    return session.scalar(
+        select(PaymentItem.id).where(
+            PaymentItem.fixed_cost_id == fixed_cost_id, PaymentItem.due_date == due_date,
+            PaymentItem.obligation_key.is_not(None),
+        ).limit(1)
+    ) is not None
 
 
 def raise_all(session: Session, today: date, *, income_late_days: int = 5) -> dict[str, int]:

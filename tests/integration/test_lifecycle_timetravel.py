@@ -1,0 +1,132 @@
+"""Time travel: a household walks through its period under the scheduler's daily jobs, with nobody's hands but the
+approvals, an extension and the benefit system's receipts; the period ends and the funds account ends at zero."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+import time_machine
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from budgetbeheer.config import Settings
+from budgetbeheer.db.engine import make_session_factory
+from budgetbeheer.households.models import Household, Person
+from budgetbeheer.households.service import add_expected_income, add_fixed_cost, book_receipt, enrol_household
+from budgetbeheer.ledger.service import household_balance, money_identity
+from budgetbeheer.lifecycle import extensions, jobs
+from budgetbeheer.lifecycle.models import JobRun, Signal
+from budgetbeheer.payments.models import PaymentBatch, PaymentItem, Shortfall
+from budgetbeheer.payments.service import approve
+from budgetbeheer.users.models import User
+from budgetbeheer.users.service import actor_for
+
+BENEFIT = 1500_00
+RENT = 600_00
+ENERGY = 120_00
+
+
+def at(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, 7, 0, tzinfo=UTC)
+
+
+@pytest.mark.slow
+def test_six_months_an_extension_and_the_end(engine: Engine, session: Session, settings: Settings,
+                                             make_user: Callable[..., User]) -> None:
+    factory = make_session_factory(engine)
+    case = actor_for(make_user("case", "caseworker"))
+    boss = actor_for(make_user("boss", "supervisor"))
+    finance = actor_for(make_user("fin", "finance"))
+    start = date(2026, 3, 1)
+    with time_machine.travel(at(start - timedelta(days=3)), tick=False) as traveller:
+        household = enrol_household(session, case, {
+            "persons": [{"bsn": "111222333", "first_name": "Amal", "last_name": "Haddad",
+                         "date_of_birth": "1990-04-01"}],
+            "iban": "NL91ABNA0417164300", "account_holder": "A. Haddad", "benefit_start_date": start.isoformat(),
+            "leefgeld": {"frequency": "monthly", "day": 22, "buffer": "0.00"},
+        })
+        add_fixed_cost(session, case, household.id, {
+            "category": "rent", "creditor": {"name": "Woonstad Zuidoever", "iban": "NL20INGB0001234567"},
+            "amount": "600.00", "frequency": "monthly", "due_day": 1, "reference": "Huur Kerkstraat 1",
+            "start_date": "2026-04-01"})
+        add_fixed_cost(session, case, household.id, {
+            "category": "energy", "creditor": {"name": "Energie Direct", "iban": "NL44RABO0123456789"},
+            "amount": "120.00", "frequency": "monthly", "due_day": 5, "reference": "Klant 778899",
+            "start_date": "2026-04-01"})
+        add_expected_income(session, case, household.id, {"kind": "benefit", "amount": "1500.00", "day": 15})
+        session.commit()
+        assert household.period_end == date(2026, 8, 31)
+
+        day = start
+        approved_batches: list[int] = []
+        extension_id: int | None = None
+        while day <= date(2026, 10, 10):
+            traveller.move_to(at(day))
+            session.expire_all()
+            status = session.scalar(select(Household.status).where(Household.id == household.id))
+            session.rollback()  # one writer at a time on SQLite: the jobs below use their own sessions
+            if day.day == 15 and status == "active":  # the benefit system pushes the month's bijstand
+                book_receipt(session, case, {"household_id": household.id, "amount": "1500.00",
+                                             "date": day.isoformat(), "kind": "benefit",
+                                             "reference": f"bijstand {day:%Y-%m}"},
+                             idempotency_key=f"benefit-{day:%Y-%m}")
+                session.commit()
+            if day == date(2026, 8, 10):
+                extension_id = extensions.request_extension(
+                    session, case, household.id, months=1, reason_category="language_course",
+                    reason_text="Het taalexamen is pas in september").id
+                session.commit()
+            if day == date(2026, 8, 12):
+                assert extension_id is not None
+                extensions.decide_extension(session, boss, extension_id, decision="approve", note="Akkoord")
+                session.commit()
+            outcomes = jobs.run_due(factory, settings, day)
+            assert {o.outcome for o in outcomes} == {"succeeded"}, outcomes
+            assert jobs.run_due(factory, settings, day) == []  # running again the same day changes nothing
+            session.expire_all()
+            for batch in session.scalars(select(PaymentBatch).where(PaymentBatch.status == "proposed")):
+                if batch.item_count:
+                    approve(session, finance, batch.id)
+                    approved_batches.append(batch.id)
+            session.commit()
+            day += timedelta(days=1)
+
+        session.expire_all()
+        items = session.scalars(
+            select(PaymentItem).where(PaymentItem.household_id == household.id, PaymentItem.status != "cancelled")
+            .order_by(PaymentItem.due_date, PaymentItem.id)
+        ).all()
+        assert {i.status for i in items} == {"approved"}
+        by_kind: dict[str, list[tuple[date, int]]] = defaultdict(list)
+        for item in items:
+            by_kind[item.kind].append((item.due_date, item.amount_cents))
+        months = [date(2026, m, 1) for m in range(4, 10)]  # April to September: the extension added September
+        assert by_kind["rent"] == [(m, RENT) for m in months]
+        assert by_kind["energy"] == [(m.replace(day=5), ENERGY) for m in months]
+        # Leefgeld: what the benefit leaves after the fixed costs due before the next benefit; in September (the
+        # last month) nothing is due before the end, so the whole benefit goes out.
+        leefgeld = by_kind["leefgeld"]
+        assert sum(cents for _, cents in leefgeld) == 7 * BENEFIT - 6 * (RENT + ENERGY)
+        assert [cents for _, cents in leefgeld][:6] == [BENEFIT - RENT - ENERGY] * 6
+        assert session.scalar(select(Shortfall.id).where(Shortfall.household_id == household.id)) is None
+        # Every batch was prepared by the scheduler, on a business day, and approved by finance.
+        batches = session.scalars(select(PaymentBatch).where(PaymentBatch.id.in_(approved_batches))).all()
+        assert {b.prepared_by for b in batches} == {"system:scheduler"}
+        assert all(b.status == "approved" for b in batches)
+
+        final = session.get(Household, household.id)
+        assert final is not None
+        assert final.period_end == date(2026, 9, 30)
+        assert final.status == "ended" and final.ended_on == date(2026, 9, 30)
+        assert household_balance(session, household.id) == 0
+        assert money_identity(session).holds
+        assert session.scalars(select(Person.active_bsn).where(Person.household_id == household.id)).all() == [None]
+        kinds = set(session.scalars(select(Signal.dedup_key).where(Signal.household_id == household.id)))
+        assert not any(key.startswith(("forecast_uncovered", "shortfall", "income_missing")) for key in kinds), kinds
+        assert f"period_ending:{household.id}:2026-08-31" in kinds
+        assert f"period_ending:{household.id}:2026-09-30" in kinds
+        days_run = session.scalars(select(JobRun.run_for).where(JobRun.job_name == "payments.prepare_runs")).all()
+        assert len(days_run) == len(set(days_run)) == (date(2026, 10, 10) - start).days + 1
