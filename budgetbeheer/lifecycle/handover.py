@@ -160,9 +160,14 @@ def dejavu_font() -> tuple[Path, Path] | None:
     return None
 
 
+_NO_DECOMPOSITION = str.maketrans({"ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ı": "i", "œ": "oe", "Œ": "OE",
+                                   "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
+
+
 def transliterate(text: str) -> str:
     """For the core Helvetica font (Latin-1 only): € becomes EUR, other characters lose what Latin-1 lacks."""
     text = text.replace("€", "EUR").replace("\u2212", "-").replace("\u2013", "-").replace("\u2014", "-")
+    text = text.translate(_NO_DECOMPOSITION)
     result = []
     for char in text:
         try:
