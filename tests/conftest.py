@@ -39,6 +39,19 @@ def pytest_report_header(config: pytest.Config) -> str:
     return f"budgetbeheer databases: {', '.join(DATABASES)}"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def cheap_password_hashing() -> Iterator[None]:
+    """Argon2id with the smallest cost in tests only: the same scheme, without 50 ms per hash."""
+    from argon2 import PasswordHasher
+
+    from budgetbeheer.users import service
+
+    original = service._hasher
+    service._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    yield
+    service._hasher = original
+
+
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("sqlite-template")
