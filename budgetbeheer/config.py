@@ -25,7 +25,7 @@ class Settings:
     secret_key: str = ""
     language: str = "nl"
     municipality_name: str = "Gemeente Voorbeeld"
-    managed_account_iban: str = "NL14BNGH0285160126"
+    managed_account_iban: str = "NL46BNGH0285160126"
     managed_account_bic: str = "BNGHNL2G"
     managed_account_name: str = "Gemeente Voorbeeld beheerrekening"
     pain001_version: str = "pain.001.001.03"
@@ -89,6 +89,13 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     version = env.get("BUDGETBEHEER_PAIN001_VERSION", "pain.001.001.03")
     if version not in {"pain.001.001.03", "pain.001.001.09"}:
         raise ConfigurationError("BUDGETBEHEER_PAIN001_VERSION must be pain.001.001.03 or pain.001.001.09")
+    managed_iban = env.get("BUDGETBEHEER_MANAGED_ACCOUNT_IBAN", Settings.managed_account_iban)
+    try:
+        from schwifty import IBAN
+
+        managed_iban = str(IBAN(managed_iban))
+    except ValueError as error:
+        raise ConfigurationError(f"BUDGETBEHEER_MANAGED_ACCOUNT_IBAN is not a valid IBAN: {error}") from None
     language = env.get("BUDGETBEHEER_LANGUAGE", "nl")
     if language not in {"nl", "en"}:
         raise ConfigurationError("BUDGETBEHEER_LANGUAGE must be nl or en")
@@ -99,7 +106,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         secret_key=secret_key,
         language=language,
         municipality_name=env.get("BUDGETBEHEER_MUNICIPALITY_NAME", defaults.municipality_name),
-        managed_account_iban=env.get("BUDGETBEHEER_MANAGED_ACCOUNT_IBAN", defaults.managed_account_iban),
+        managed_account_iban=managed_iban,
         managed_account_bic=env.get("BUDGETBEHEER_MANAGED_ACCOUNT_BIC", defaults.managed_account_bic),
         managed_account_name=env.get("BUDGETBEHEER_MANAGED_ACCOUNT_NAME", defaults.managed_account_name),
         pain001_version=version,

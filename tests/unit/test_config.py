@@ -37,3 +37,9 @@ def test_every_setting_is_read_from_the_environment() -> None:
 def test_impossible_values_are_refused_by_name(name: str, value: str) -> None:
     with pytest.raises(ConfigurationError, match=name):
         load_settings({"BUDGETBEHEER_SECRET_KEY": "s", name: value})
+
+
+def test_managed_account_iban_is_checked() -> None:
+    assert load_settings({"BUDGETBEHEER_SECRET_KEY": "s"}).managed_account_iban == "NL46BNGH0285160126"
+    with pytest.raises(ConfigurationError, match="BUDGETBEHEER_MANAGED_ACCOUNT_IBAN"):
+        load_settings({"BUDGETBEHEER_SECRET_KEY": "s", "BUDGETBEHEER_MANAGED_ACCOUNT_IBAN": "NL14BNGH0285160126"})
