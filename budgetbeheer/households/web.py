@@ -20,6 +20,7 @@ from budgetbeheer.households.forecast import Forecast
 from budgetbeheer.households.models import FixedCost, Receipt
 from budgetbeheer.households.schedule import Frequency
 from budgetbeheer.i18n import translate
+from budgetbeheer.payments.service import payments_for_household
 from budgetbeheer.users.models import User, UserRole
 from budgetbeheer.web.context import actor, current, db, language, unit_of_work
 from budgetbeheer.web.security import has_permission, requires
@@ -183,11 +184,12 @@ def show(household_id: int) -> str:
     statement = service.statement(session, household_id, min(household.period_start, today), today)
     caseworker = session.get(User, household.caseworker_id) if household.caseworker_id else None
     weekly = [d for i, d in enumerate(result.days) if i % 7 == 6]
+    household_payments = payments_for_household(session, household_id, today)
     return render_template(
         "households/show.html", h=view, household=household, balance_cents=money.to_cents(Decimal(view["balance"])), forecast=result, chart=forecast_chart(result),
         weekly=weekly, statement=statement, caseworker=caseworker, labels=dict(LABELS_NL),
         frequency_labels=service.FREQUENCY_LABELS, income_labels=service.INCOME_KIND_LABELS,
-        weekdays=WEEKDAYS, today=today, can_write=has_permission("households.write") and view["status"] != "ended",
+        weekdays=WEEKDAYS, today=today, household_payments=household_payments, can_write=has_permission("households.write") and view["status"] != "ended",
     )
 
 
