@@ -100,17 +100,10 @@ def month_of_timestamp(column: Any, months: Sequence[Month]) -> ColumnElement[An
 
 
 def _pages(session: Session, query: Select[Any] | Any, key: Any, key_index: int, page_size: int) -> Iterator[Any]:
-    """Keyset pagination over ``query`` ordered by the unique ``key``: bounded memory for any number of rows."""
-    last: Any = None
-    while True:
-        page_query = query if last is None else query.where(key > last)
-        rows = session.execute(page_query.order_by(key).limit(page_size)).all()
-        if not rows:
-            return
-        yield from rows
-        last = rows[-1][key_index]
-        if len(rows) < page_size:
-            return
+    """One pass over ``query`` ordered by the unique ``key``, fetched ``page_size`` rows at a time (a server-side
+    cursor on PostgreSQL, SQLite's stepping cursor): bounded memory for any number of rows, and a single scan."""
+    result = session.execute(query.order_by(key).execution_options(yield_per=page_size))
+    yield from result
 
 
 # --- ledger -----------------------------------------------------------------------------------------------------
