@@ -170,21 +170,6 @@ def closing_by_group(session: Session, as_of: date) -> dict[str, int]:
     return {str(name): int(total) for name, total in session.execute(query)}
 
 
-def statement_openings(session: Session, period: DateRange, household_id: int | None) -> dict[int, int]:
-    """Each household account's balance before the range (credit positive: what is held for the household)."""
-    query = (
-        select(Account.household_id, func.coalesce(func.sum(-Posting.amount_cents), 0))
-        .select_from(Account)
-        .join(Posting, Posting.account_id == Account.id)
-        .join(Transaction, Transaction.id == Posting.transaction_id)
-        .where(Account.household_id.is_not(None), Transaction.business_date < period.start)
-        .group_by(Account.household_id)
-    )
-    if household_id is not None:
-        query = query.where(Account.household_id == household_id)
-    return {int(hid or 0): int(total) for hid, total in session.execute(query)}
-
-
 def statement_accounts(session: Session, household_id: int | None) -> list[tuple[int, int]]:
     query = select(Account.household_id, Account.id).where(Account.household_id.is_not(None))
     if household_id is not None:
@@ -192,11 +177,10 @@ def statement_accounts(session: Session, household_id: int | None) -> list[tuple
     return [(int(h or 0), int(a)) for h, a in session.execute(query.order_by(Account.household_id))]
 
 
-def statement_movements(
-    session: Session, period: DateRange, account_ids: Sequence[int], page_size: int = PAGE_SIZE
-) -> Iterator[Any]:
-    """(household, date, transaction, kind, description, cents credit positive) on the given household accounts in
-    the range, by household then date then transaction. Callers pass a few hundred accounts at a time."""
+def statement_movements(session: Session, account_ids: Sequence[int], page_size: int = PAGE_SIZE) -> Iterator[Any]:
+    """(household, date, transaction, kind, description, cents credit positive) of every posting on the given household
+    accounts, by household then date then transaction. Callers pass a few hundred accounts at a time and split by date
+    themselves: a date filter here makes planners walk every transaction in the range for each account."""
     query = (
         select(
             Account.household_id,
@@ -208,11 +192,7 @@ def statement_movements(
         )
         .join(Transaction, Transaction.id == Posting.transaction_id)
         .join(Account, Account.id == Posting.account_id)
-        .where(
-            Posting.account_id.in_(list(account_ids)),
-            Transaction.business_date >= period.start,
-            Transaction.business_date <= period.end,
-        )
+        .where(Posting.account_id.in_(list(account_ids)))
         .order_by(Account.household_id, Transaction.business_date, Posting.transaction_id, Posting.id)
     )
     return iter(session.execute(query.execution_options(yield_per=page_size)))

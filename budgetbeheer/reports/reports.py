@@ -197,19 +197,22 @@ def statement(session: Session, period: DateRange, household_id: int | None = No
     accounts = queries.statement_accounts(session, household_id)
     if household_id is not None and not accounts:
         raise NotFound(Message("Huishouden %(id)s heeft geen rekening.", id=household_id))
-    openings = queries.statement_openings(session, period, household_id)
 
     def rows() -> Iterator[tuple[Any, ...]]:
         for chunk_start in range(0, len(accounts), 500):
             chunk = accounts[chunk_start:chunk_start + 500]
-            movements = queries.statement_movements(session, period, [account for _, account in chunk])
+            movements = queries.statement_movements(session, [account for _, account in chunk])
             pending = next(movements, None)
             for hid, _ in chunk:
-                balance = openings.get(hid, 0)
+                balance = 0
+                while pending is not None and pending[0] == hid and pending[1] < period.start:
+                    balance += int(pending[5])
+                    pending = next(movements, None)
                 yield (hid, period.start, None, OPENING_KIND, "Beginsaldo", None, balance)
                 while pending is not None and pending[0] == hid:
-                    balance += int(pending[5])
-                    yield (hid, pending[1], pending[2], pending[3], pending[4], int(pending[5]), balance)
+                    if pending[1] <= period.end:
+                        balance += int(pending[5])
+                        yield (hid, pending[1], pending[2], pending[3], pending[4], int(pending[5]), balance)
                     pending = next(movements, None)
 
     return [Table("movements", "Rekeningoverzicht per huishouden", STATEMENT_COLUMNS, rows())]
