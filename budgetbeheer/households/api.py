@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, request
+from sqlalchemy.exc import IntegrityError
 
 from budgetbeheer.households import service
 from budgetbeheer.households import validation as v
@@ -136,9 +137,18 @@ def households_add_income(household_id: int) -> tuple[Response, int]:
 def receipts_create() -> tuple[Response, int]:
     data = json_body()
     key = request.headers.get("Idempotency-Key")
-    with unit_of_work() as session:
-        receipt, created = service.book_receipt(session, actor(), data, idempotency_key=key, source="api")
-        body = service.receipt_snapshot(receipt)
+    try:
+        with unit_of_work() as session:
+            receipt, created = service.book_receipt(session, actor(), data, idempotency_key=key, source="api")
+            body = service.receipt_snapshot(receipt)
+    except IntegrityError:
+        if key is None:
+            raise
+        # The same key arrived twice at the same moment and the other request won the UNIQUE constraint: its
+        # transaction has committed, so a second try finds that receipt (200) or sees a different body (409).
+        with unit_of_work() as session:
+            receipt, created = service.book_receipt(session, actor(), data, idempotency_key=key, source="api")
+            body = service.receipt_snapshot(receipt)
     return ok(body, 201 if created else 200)
 
 

@@ -214,3 +214,40 @@ def test_malformed_json_is_400(client: FlaskClient, caseworker: dict[str, str]) 
     response = client.post("/api/v1/households", data="not json", headers={**caseworker,
                                                                           "Content-Type": "application/json"})
     assert response.status_code == 400
+
+
+def test_same_idempotency_key_at_the_same_moment_books_once(
+    client: FlaskClient, session: Session, engine: Any, api_token: Callable[..., dict[str, str]], household_id: int,
+    dialect: str,
+) -> None:
+    """PostgreSQL: another request with the key holds its uncommitted insert; ours waits on the UNIQUE index, loses,
+    and answers 200 with the winner's receipt instead of an error."""
+    if dialect != "postgresql":
+        pytest.skip("SQLite lets one writer in at a time (BEGIN IMMEDIATE); the race needs PostgreSQL")
+    import threading
+
+    from budgetbeheer.audit.service import Actor
+    from budgetbeheer.db.engine import make_session_factory
+    from budgetbeheer.households.service import book_receipt
+
+    finance = api_token("fien", "finance")
+    body = {"household_id": household_id, "amount": "1500.00", "date": "2026-03-25", "kind": "benefit",
+            "reference": "UWV maart"}
+    other = make_session_factory(engine)()
+    book_receipt(other, Actor("other-request"), body, idempotency_key="race-1")
+    other.flush()  # inserted, not committed: the index entry is taken
+    answers: list[Any] = []
+    request_thread = threading.Thread(
+        target=lambda: answers.append(
+            client.post("/api/v1/receipts", json=body, headers={**finance, "Idempotency-Key": "race-1"})
+        )
+    )
+    request_thread.start()
+    request_thread.join(timeout=1.0)
+    assert request_thread.is_alive()  # waiting on the other transaction's index entry
+    other.commit()
+    other.close()
+    request_thread.join(timeout=30)
+    assert answers and answers[0].status_code == 200, answers[0].get_json()
+    session.rollback()
+    assert session.scalar(select(func.count()).select_from(Receipt)) == 1

@@ -13,7 +13,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from budgetbeheer.config import Settings
-from budgetbeheer.db.engine import make_session_factory
+from budgetbeheer.db.engine import make_engine, make_session_factory
 from budgetbeheer.households.models import Household, Person
 from budgetbeheer.households.service import add_expected_income, add_fixed_cost, book_receipt, enrol_household
 from budgetbeheer.ledger.service import household_balance, money_identity
@@ -35,8 +35,11 @@ def at(day: date) -> datetime:
 
 @pytest.mark.slow
 def test_six_months_an_extension_and_the_end(engine: Engine, session: Session, settings: Settings,
-                                             make_user: Callable[..., User]) -> None:
-    factory = make_session_factory(engine)
+                                             make_user: Callable[..., User], request: pytest.FixtureRequest) -> None:
+    # The jobs run as the scheduler does in production: on an engine that takes SQLite's write lock up front.
+    jobs_engine = make_engine(settings.database_url)
+    request.addfinalizer(jobs_engine.dispose)
+    factory = make_session_factory(jobs_engine)
     case = actor_for(make_user("case", "caseworker"))
     boss = actor_for(make_user("boss", "supervisor"))
     finance = actor_for(make_user("fin", "finance"))
