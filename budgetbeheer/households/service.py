@@ -895,11 +895,15 @@ def household_row_json(row: HouseholdRow) -> dict[str, Any]:
 def household_forecast(session: Session, household_id: int, today: date | None = None, days: int = 56) -> Forecast:
     """The next ``days`` days (8 weeks) from the current balance, expected income, fixed costs and leefgeld.
 
-    Each fixed cost counts with the amount in force today.
+    Each fixed cost counts with the amount in force today. Instalments already paid ahead (approved and executed, due
+    later) are counted once: see :func:`_paid_ahead_cents`.
     """
     today = today or date.today()
     household = get_household(session, household_id)
-    opening = ledger.household_balance(session, household_id, as_of=today - timedelta(days=1))
+    yesterday = today - timedelta(days=1)
+    opening = ledger.household_balance(session, household_id, as_of=yesterday) + _paid_ahead_cents(
+        session, household_id, yesterday, today
+    )
     incomes = [
         IncomeExpectation(i.kind, i.amount_cents, i.day, i.start_date, i.end_date)
         for i in incomes_of(session, household_id)
@@ -913,6 +917,27 @@ def household_forecast(session: Session, household_id: int, today: date | None =
                         household.buffer_cents)
     return forecast(opening, today, days=days, expected_incomes=incomes, fixed_costs=schedules, leefgeld=plan,
                     period_end=household.period_end)
+
+
+def _paid_ahead_cents(session: Session, household_id: int, booked_through: date, due_from: date) -> int:
+    """Payments whose money already left the household's funds (approved in a batch executed by ``booked_through``)
+    but that fall due on or after ``due_from``. The forecast pays every instalment on its due date, so it starts from
+    the balance as if these were still there; otherwise it would take them twice."""
+    from budgetbeheer.payments.models import PaymentBatch, PaymentItem
+
+    total = session.scalar(
+        select(func.coalesce(func.sum(PaymentItem.amount_cents), 0))
+        .join(PaymentBatch, PaymentBatch.id == PaymentItem.batch_id)
+        .where(
+            PaymentItem.household_id == household_id,
+            PaymentItem.status.in_(("approved", "settled")),
+            PaymentItem.due_date >= due_from,
+            PaymentBatch.approval_transaction_id.is_not(None),
+            PaymentBatch.status != "cancelled",
+            PaymentBatch.execution_date <= booked_through,
+        )
+    )
+    return int(total or 0)
 
 
 def forecast_json(result: Forecast) -> dict[str, Any]:
