@@ -21,7 +21,7 @@ from budgetbeheer.payments.models import PaymentItem, Shortfall
 from budgetbeheer.web.context import actor, db, language, settings, unit_of_work
 from budgetbeheer.web.security import requires
 
-bp = Blueprint("payments", __name__, url_prefix="/betaalruns")
+bp = Blueprint("payments", __name__, url_prefix="/batches")
 NAV = [("Betaalruns", "payments.batches", "payments.read")]
 PAGE_SIZE = 200
 STATUS_LABELS = {
@@ -131,7 +131,7 @@ def batch(batch_id: int) -> str:
     )
 
 
-@bp.route("/<int:batch_id>/goedkeuren", methods=["GET", "POST"])
+@bp.route("/<int:batch_id>/approve", methods=["GET", "POST"])
 @requires("payments.approve")
 def approve(batch_id: int) -> str | WerkzeugResponse:
     if request.method == "POST":
@@ -149,7 +149,7 @@ def approve(batch_id: int) -> str | WerkzeugResponse:
     return render_template("payments/confirm_approve.html", batch=found)
 
 
-@bp.route("/<int:batch_id>/annuleren", methods=["GET", "POST"])
+@bp.route("/<int:batch_id>/cancel", methods=["GET", "POST"])
 @requires("payments.approve")
 def cancel(batch_id: int) -> str | WerkzeugResponse | tuple[str, int]:
     errors: dict[str, Message] = {}
@@ -169,7 +169,7 @@ def cancel(batch_id: int) -> str | WerkzeugResponse | tuple[str, int]:
                            reason=request.form.get("reason", "")), (422 if errors else 200)
 
 
-@bp.route("/<int:batch_id>/bankbestand", methods=["POST"])
+@bp.route("/<int:batch_id>/file", methods=["POST"])
 @requires("payments.export")
 def export(batch_id: int) -> WerkzeugResponse:
     try:
@@ -181,7 +181,7 @@ def export(batch_id: int) -> WerkzeugResponse:
     return redirect(url_for("payments.batch", batch_id=batch_id))
 
 
-@bp.route("/<int:batch_id>/bankbestand")
+@bp.route("/<int:batch_id>/file")
 @requires("payments.export")
 def download(batch_id: int) -> Response:
     filename, content = service.download(db(), batch_id)
@@ -191,7 +191,7 @@ def download(batch_id: int) -> Response:
     return response
 
 
-@bp.route("/<int:batch_id>/verzonden", methods=["POST"])
+@bp.route("/<int:batch_id>/sent", methods=["POST"])
 @requires("payments.export")
 def sent(batch_id: int) -> WerkzeugResponse:
     try:
@@ -203,7 +203,7 @@ def sent(batch_id: int) -> WerkzeugResponse:
     return redirect(url_for("payments.batch", batch_id=batch_id))
 
 
-@bp.route("/<int:batch_id>/afgeschreven", methods=["POST"])
+@bp.route("/<int:batch_id>/settled", methods=["POST"])
 @requires("payments.settle")
 def settle(batch_id: int) -> WerkzeugResponse:
     try:

@@ -109,11 +109,11 @@ def test_pages_list_prepare_confirm_and_approve(
     make_household(session)
     session.commit()
     login("fatima", "finance")
-    page = client.get("/betaalruns/")
+    page = client.get("/batches/")
     assert page.status_code == 200 and "Betaalrun voorbereiden" in page.get_data(as_text=True)
-    refused = client.post("/betaalruns/", data={"execution_date": "2026-12-05"})
+    refused = client.post("/batches/", data={"execution_date": "2026-12-05"})
     assert refused.status_code == 422 and "2026-12-07" in refused.get_data(as_text=True)
-    made = client.post("/betaalruns/", data={"execution_date": RUN_DATE.isoformat()})
+    made = client.post("/batches/", data={"execution_date": RUN_DATE.isoformat()})
     assert made.status_code == 302
     batch_url = made.headers["Location"]
     detail = client.get(batch_url).get_data(as_text=True)
@@ -124,10 +124,10 @@ def test_pages_list_prepare_confirm_and_approve(
     from tests.conftest import TEST_PASSWORD
 
     client.post("/login", data={"username": "frank", "password": TEST_PASSWORD})
-    confirm = client.get(batch_url + "/goedkeuren")
+    confirm = client.get(batch_url + "/approve")
     assert confirm.status_code == 200 and "Ja, goedkeuren" in confirm.get_data(as_text=True)
-    client.post(batch_url + "/goedkeuren")
+    client.post(batch_url + "/approve")
     assert "goedgekeurd" in client.get(batch_url).get_data(as_text=True)
-    client.post(batch_url + "/bankbestand")
-    download = client.get(batch_url + "/bankbestand")
+    client.post(batch_url + "/file")
+    download = client.get(batch_url + "/file")
     assert download.status_code == 200 and b"CstmrCdtTrfInitn" in download.data
