@@ -132,10 +132,14 @@ def load(session: Session, actor: Actor) -> Iterator[str]:
         })
         service.add_expected_income(session, actor, household.id, {
             "kind": "benefit", "amount": benefit, "day": benefit_day, "start_date": start.isoformat()})
+        # The municipality takes the fixed costs over from next month's instalment on: what fell due before the demo
+        # starts is not in this system (otherwise the first run would pay months of arrears from one benefit).
+        costs_from = add_months(today.replace(day=1), 1)
         for category, creditor_name, amount, due_day, reference in costs:
             service.add_fixed_cost(session, actor, household.id, {
                 "category": category, "creditor_id": creditors[creditor_name].id, "amount": amount,
-                "frequency": "monthly", "due_day": due_day, "reference": reference, "start_date": start.isoformat()})
+                "frequency": "monthly", "due_day": due_day, "reference": reference,
+                "start_date": costs_from.isoformat()})
         received = day_in_month(today.year, today.month, benefit_day)
         if received > today:
             received = add_months(received, -1)
