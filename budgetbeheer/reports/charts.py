@@ -56,9 +56,10 @@ def _axes(labels: Sequence[str], top: int, fmt: Callable[[int], str]) -> list[st
     plot_height = HEIGHT - TOP - BOTTOM
     body = [f'<line x1="{LEFT}" y1="{TOP}" x2="{LEFT}" y2="{HEIGHT - BOTTOM}" stroke="#1d1d1b"/>',
             f'<line x1="{LEFT}" y1="{HEIGHT - BOTTOM}" x2="{WIDTH - RIGHT}" y2="{HEIGHT - BOTTOM}" stroke="#1d1d1b"/>']
-    for step in range(5):
-        value = top * step // 4
-        y = HEIGHT - BOTTOM - plot_height * step / 4
+    steps = next((n for n in (4, 5, 2) if top % n == 0), 1)  # every tick a whole number (counts: 0, 10, 20 ...)
+    for step in range(steps + 1):
+        value = top * step // steps
+        y = HEIGHT - BOTTOM - plot_height * step / steps
         body.append(f'<line x1="{LEFT - 4}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" y2="{y:.1f}" stroke="#d0d0d0"/>')
         body.append(f'<text x="{LEFT - 8}" y="{y + 4:.1f}" text-anchor="end" font-size="11">{escape(fmt(value))}</text>')
     slot = (WIDTH - LEFT - RIGHT) / max(1, len(labels))
