@@ -35,10 +35,13 @@ def cli_settings() -> Settings:
 
 
 @contextmanager
-def unit_of_work(settings: Settings | None = None) -> Iterator[Session]:
-    """One database transaction for a command: committed when the block ends, rolled back on any error."""
+def unit_of_work(settings: Settings | None = None, *, read_only: bool = False) -> Iterator[Session]:
+    """One database transaction for a command: committed when the block ends, rolled back on any error.
+
+    ``read_only`` commands (reports, exports) do not take SQLite's write lock up front, so they never hold up writers.
+    """
     settings = settings or cli_settings()
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, sqlite_begin="DEFERRED" if read_only else "IMMEDIATE")
     session = make_session_factory(engine)()
     try:
         yield session

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 import click
@@ -18,24 +18,12 @@ from sqlalchemy.orm import Session
 
 from budgetbeheer.cli import cli_settings, domain_errors, unit_of_work, user_actor
 from budgetbeheer.db.base import utcnow
-from budgetbeheer.db.engine import make_engine, make_session_factory
 from budgetbeheer.reports.export import FORMATS, export_report, note_export
 from budgetbeheer.reports.reports import REPORTS, parse_period
 
 
-@contextmanager
-def reading_session() -> Iterator[Session]:
-    engine = make_engine(cli_settings().database_url, sqlite_begin="DEFERRED")
-    session = make_session_factory(engine)()
-    try:
-        yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
-        engine.dispose()
+def reading_session() -> AbstractContextManager[Session]:
+    return unit_of_work(read_only=True)
 
 
 @contextmanager
