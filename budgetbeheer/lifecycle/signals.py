@@ -138,15 +138,21 @@ def detect_returned_payments(session: Session, today: date) -> int:
 
     count = 0
     for item in session.scalars(select(PaymentItem).where(PaymentItem.status == "returned").order_by(PaymentItem.id)):
-        message = (
-            f"De betaling van {format_eur(item.amount_cents)} aan {item.creditor_name} ({item.iban}) is teruggekomen"
-            f"{' (' + item.return_reason_code + ')' if item.return_reason_code else ''}. Het geld staat weer op het "
-            "saldo van het huishouden. Controleer de IBAN en betaal opnieuw."
-        )
-        if raise_signal(session, kind="returned_payment", household_id=item.household_id, message=message,
-                        dedup_key=f"returned_payment:{item.id}"):
+        if signal_returned_payment(session, item):
             count += 1
     return count
+
+
+def signal_returned_payment(session: Session, item: Any) -> Signal | None:
+    """The signal for finance that a payment came back; raised at the return itself and again (stored once) by the
+    daily detector."""
+    message = (
+        f"De betaling van {format_eur(item.amount_cents)} aan {item.creditor_name} ({item.iban}) is teruggekomen"
+        f"{' (' + item.return_reason_code + ')' if item.return_reason_code else ''}. Het geld staat weer op het "
+        "saldo van het huishouden. Controleer de IBAN en betaal opnieuw."
+    )
+    return raise_signal(session, kind="returned_payment", household_id=item.household_id, message=message,
+                        dedup_key=f"returned_payment:{item.id}")
 
 
 def detect_period_ending(session: Session, today: date) -> int:

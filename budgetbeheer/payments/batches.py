@@ -340,8 +340,14 @@ def return_item(
     if item is None:
         raise NotFound(Message("Betaling %(id)s bestaat niet.", id=item_id))
     batch = get_batch(session, item.batch_id, lock=True)
-    if item.status not in ("approved", "settled") or batch.status not in ("exported", "sent", "settled",
-                                                                          "partly_returned"):
+    if item.status in ("approved", "settled") and batch.status in ("approved", "exported"):
+        raise Conflict(
+            Message("Betaalrun %(batch)s is nog niet als verzonden gemarkeerd; de bank kan betaling %(id)s dan niet "
+                    "terugsturen. Markeer de run eerst als verzonden als het bestand wel bij de bank is.",
+                    batch=batch.id, id=item.id),
+            {"status": Message(batch.status)},
+        )
+    if item.status not in ("approved", "settled") or batch.status not in ("sent", "settled", "partly_returned"):
         raise Conflict(
             Message("Betaling %(id)s is niet naar de bank gegaan (status %(status)s) en kan niet terugkomen.",
                     id=item.id, status=item.status)
@@ -365,6 +371,9 @@ def return_item(
     if batch.status == "settled":
         batch.status = "partly_returned"
     session.flush()
+    from budgetbeheer.lifecycle.signals import signal_returned_payment
+
+    signal_returned_payment(session, item)
     record(session, actor, "payment_item.returned", "payment_item", item.id, before=before,
            after={"status": item.status, "reason_code": code, "batch_id": batch.id, "amount_cents": item.amount_cents},
            reason=RETURN_REASON_CODES.get(code))

@@ -1,0 +1,294 @@
+"""Every path that moves money or changes a payment's state, on SQLite and PostgreSQL, with the books checked after
+every step: the ledger's money identity, no household below zero, the audit chain, and the accountant's identity
+``received = paid to creditors + paid as leefgeld + in transit + held``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from budgetbeheer.audit.service import Actor, verify
+from budgetbeheer.config import Settings
+from budgetbeheer.errors import Conflict, PermissionDenied, ValidationError
+from budgetbeheer.households.models import Household, Person, Receipt
+from budgetbeheer.households.service import book_receipt, change_fixed_cost_amount
+from budgetbeheer.ledger.models import Account, Posting, Transaction
+from budgetbeheer.ledger.service import (
+    BANK,
+    IN_TRANSIT,
+    UNMATCHED,
+    account_id,
+    balance,
+    household_balance,
+    money_identity,
+    reverse,
+)
+from budgetbeheer.lifecycle import ending
+from budgetbeheer.lifecycle.models import Signal
+from budgetbeheer.payments import service
+from budgetbeheer.payments.models import PaymentBatch, PaymentItem
+from budgetbeheer.payments.planning import LEEFGELD
+from budgetbeheer.users.models import User, UserRole
+from budgetbeheer.users.service import actor_for
+from tests.integration.payments_fixtures import CASEWORKER, RUN_DATE, make_household
+
+NEXT_DATE = date(2026, 12, 1)
+"""Tuesday after RUN_DATE: covers due dates up to Thursday 2026-12-03."""
+
+
+@dataclass(frozen=True)
+class Books:
+    received: int
+    paid_to_creditors: int
+    paid_as_leefgeld: int
+    in_transit: int
+    held: int
+
+    @property
+    def holds(self) -> bool:
+        return self.received == self.paid_to_creditors + self.paid_as_leefgeld + self.in_transit + self.held
+
+
+def books(session: Session) -> Books:
+    """The accountant's identity from two independent sources: receipts (not reversed) and payment items on one side,
+    the ledger's in-transit, household and unmatched balances on the other."""
+    reversed_ids = select(Transaction.reverses_id).where(Transaction.reverses_id.is_not(None))
+    received = int(session.scalar(
+        select(func.coalesce(func.sum(Receipt.amount_cents), 0))
+        .where(Receipt.ledger_transaction_id.not_in(reversed_ids))
+    ) or 0)
+
+    def settled(kind_is_leefgeld: bool) -> int:
+        kind = PaymentItem.kind == LEEFGELD if kind_is_leefgeld else PaymentItem.kind != LEEFGELD
+        return int(session.scalar(
+            select(func.coalesce(func.sum(PaymentItem.amount_cents), 0)).where(PaymentItem.status == "settled", kind)
+        ) or 0)
+
+    households = -int(session.scalar(
+        select(func.coalesce(func.sum(Posting.amount_cents), 0))
+        .join(Account, Account.id == Posting.account_id).where(Account.household_id.is_not(None))
+    ) or 0)
+    held = households + balance(session, account_id(session, UNMATCHED))
+    return Books(received, settled(False), settled(True), balance(session, account_id(session, IN_TRANSIT)), held)
+
+
+def check(session: Session) -> Books:
+    """Every invariant; returns the books for further asserts."""
+    session.flush()
+    identity = money_identity(session)
+    assert identity.holds, identity
+    negative = session.execute(
+        select(Account.household_id, func.sum(Posting.amount_cents))
+        .join(Posting, Posting.account_id == Account.id)
+        .where(Account.household_id.is_not(None))
+        .group_by(Account.household_id)
+        .having(func.sum(Posting.amount_cents) > 0)
+    ).all()
+    assert negative == [], f"households below zero: {negative}"
+    in_items = int(session.scalar(
+        select(func.coalesce(func.sum(PaymentItem.amount_cents), 0))
+        .join(PaymentBatch, PaymentBatch.id == PaymentItem.batch_id)
+        .where(PaymentItem.status == "approved", PaymentBatch.status != "cancelled")
+    ) or 0)
+    result = books(session)
+    assert result.in_transit == in_items, (result, in_items)
+    assert result.holds, result
+    audit = verify(session)
+    assert audit.ok, audit
+    return result
+
+
+@pytest.fixture
+def finance(make_user: Callable[..., User]) -> tuple[Actor, Actor, Actor]:
+    return tuple(actor_for(make_user(name, "finance")) for name in ("fatima", "frank", "fleur"))  # type: ignore[return-value]
+
+
+def items_of(session: Session, batch_id: int) -> list[PaymentItem]:
+    return list(session.scalars(select(PaymentItem).where(PaymentItem.batch_id == batch_id).order_by(PaymentItem.id)))
+
+
+def paid_keys(session: Session) -> list[str]:
+    """Obligation keys of every live payment: a duplicate here is a payment made twice."""
+    return sorted(k for k in session.scalars(select(PaymentItem.obligation_key)) if k is not None)
+
+
+def receive(session: Session, household_id: int, amount: str, on: date = date(2026, 11, 28)) -> None:
+    book_receipt(session, CASEWORKER, {"household_id": household_id, "amount": amount, "date": on.isoformat(),
+                                       "kind": "benefit"})
+
+
+# ------------------------------------------------------------------------------------------------ the happy path
+
+
+def test_receipt_run_approve_export_sent_settle(session: Session, settings: Settings,
+                                                finance: tuple[Actor, ...]) -> None:
+    household = make_household(session)
+    assert check(session).held == 1500_00
+    batch, _ = service.prepare_run(session, finance[0], RUN_DATE, settings)
+    session.commit()
+    assert check(session).in_transit == 0
+    service.approve(session, finance[1], batch.id)
+    session.commit()
+    assert check(session).in_transit == batch.total_cents > 0
+    service.export(session, finance[1], batch.id, settings)
+    check(session)
+    service.mark_sent(session, finance[1], batch.id)
+    check(session)
+    service.settle(session, finance[1], batch.id)
+    session.commit()
+    result = check(session)
+    leefgeld = sum(i.amount_cents for i in items_of(session, batch.id) if i.kind == LEEFGELD)
+    assert result.paid_as_leefgeld == leefgeld > 0
+    assert result.paid_to_creditors == batch.total_cents - leefgeld
+    assert result.held == household_balance(session, household.id) == 1500_00 - batch.total_cents
+    with pytest.raises(Conflict):
+        service.settle(session, finance[1], batch.id)
+    session.rollback()
+
+
+def test_cancel_after_approval_frees_everything_and_nothing_is_paid_twice(
+    session: Session, settings: Settings, finance: tuple[Actor, ...]
+) -> None:
+    household = make_household(session)
+    batch, _ = service.prepare_run(session, finance[0], RUN_DATE, settings)
+    service.approve(session, finance[1], batch.id)
+    session.commit()
+    keys = paid_keys(session)
+    check(session)
+    service.cancel(session, finance[1], batch.id, "verkeerde datum")
+    session.commit()
+    assert check(session).held == household_balance(session, household.id) == 1500_00
+    assert paid_keys(session) == []
+    again, created = service.prepare_run(session, finance[0], RUN_DATE, settings)
+    session.commit()
+    assert created and again.id != batch.id and paid_keys(session) == keys
+    service.approve(session, finance[1], again.id)
+    service.export(session, finance[1], again.id, settings)
+    service.mark_sent(session, finance[1], again.id)
+    service.settle(session, finance[1], again.id)
+    session.commit()
+    assert check(session).held == 1500_00 - again.total_cents
+    later, _ = service.prepare_run(session, finance[0], NEXT_DATE, settings)
+    session.commit()
+    assert [i.obligation_key for i in items_of(session, later.id) if i.kind != LEEFGELD] == []
+    assert len(paid_keys(session)) == len(set(paid_keys(session)))
+    check(session)
+
+
+def test_cancel_of_a_proposed_batch_and_refused_cancel_after_export(
+    session: Session, settings: Settings, finance: tuple[Actor, ...]
+) -> None:
+    make_household(session)
+    batch, _ = service.prepare_run(session, finance[0], RUN_DATE, settings)
+    service.cancel(session, finance[0], batch.id, "te vroeg")
+    session.commit()
+    assert check(session).held == 1500_00
+    again, _ = service.prepare_run(session, finance[0], RUN_DATE, settings)
+    service.approve(session, finance[1], again.id)
+    service.export(session, finance[1], again.id, settings)
+    session.commit()
+    for status_step in ("exported", "sent"):
+        with pytest.raises(Conflict):
+            service.cancel(session, finance[1], again.id, "te laat")
+        session.rollback()
+        assert service.get_batch(session, again.id).status == status_step
+        check(session)
+        if status_step == "exported":
+            service.mark_sent(session, finance[1], again.id)
+            session.commit()
+
+
+# ------------------------------------------------------------------------------------------------------ returns
+
+
+def _settled_batch(session: Session, settings: Settings, finance: tuple[Actor, ...]) -> PaymentBatch:
+    batch, _ = service.prepare_run(session, finance[0], RUN_DATE, settings)
+    service.approve(session, finance[1], batch.id)
+    service.export(session, finance[1], batch.id, settings)
+    service.mark_sent(session, finance[1], batch.id)
+    service.settle(session, finance[1], batch.id)
+    session.commit()
+    return batch
+
+
+def test_a_returned_payment_is_held_signalled_and_paid_again_once(
+    session: Session, settings: Settings, finance: tuple[Actor, ...]
+) -> None:
+    household = make_household(session)
+    _settled_batch(session, settings, finance)
+    rent = session.scalars(select(PaymentItem).where(PaymentItem.kind == "rent")).one()
+    before = check(session)
+    service.return_item(session, finance[1], rent.id, "AC04")
+    session.commit()
+    after = check(session)
+    assert after.held == before.held + rent.amount_cents
+    assert after.paid_to_creditors == before.paid_to_creditors - rent.amount_cents
+    signals = session.scalars(select(Signal).where(Signal.kind == "returned_payment")).all()
+    assert [(s.household_id, s.role) for s in signals] == [(household.id, "finance")]
+    with pytest.raises(Conflict):
+        service.return_item(session, finance[1], rent.id, "AC04")
+    session.rollback()
+    check(session)
+    later, _ = service.prepare_run(session, finance[0], NEXT_DATE, settings)
+    session.commit()
+    again = [i for i in items_of(session, later.id) if i.kind == "rent"]
+    assert [(i.due_date, i.amount_cents) for i in again] == [(rent.due_date, rent.amount_cents)]
+    service.approve(session, finance[1], later.id)
+    session.commit()
+    check(session)
+    third, _ = service.prepare_run(session, finance[0], date(2026, 12, 2), settings)
+    session.commit()
+    assert [i for i in items_of(session, third.id) if i.kind == "rent"] == []
+    assert len(paid_keys(session)) == len(set(paid_keys(session)))
+
+
+def test_a_return_of_an_item_in_transit_comes_from_transit(
+    session: Session, settings: Settings, finance: tuple[Actor, ...]
+) -> None:
+    make_household(session)
+    batch, _ = service.prepare_run(session, finance[0], RUN_DATE, settings)
+    service.approve(session, finance[1], batch.id)
+    service.export(session, finance[1], batch.id, settings)
+    service.mark_sent(session, finance[1], batch.id)
+    session.commit()
+    energy = session.scalars(select(PaymentItem).where(PaymentItem.kind == "energy")).one()
+    service.return_item(session, finance[1], energy.id, "AC01")
+    session.commit()
+    check(session)
+    service.settle(session, finance[1], batch.id)
+    session.commit()
+    result = check(session)
+    assert result.in_transit == 0
+    assert service.get_batch(session, batch.id).status == "partly_returned"
+
+
+def test_a_return_of_a_batch_not_yet_sent_is_refused(
+    session: Session, settings: Settings, finance: tuple[Actor, ...]
+) -> None:
+    """Only the bank returns a payment, and it cannot return what it never received: an approved or exported batch
+    must be marked sent first."""
+    make_household(session)
+    batch, _ = service.prepare_run(session, finance[0], RUN_DATE, settings)
+    session.commit()
+    batch_id, item_id = batch.id, items_of(session, batch.id)[0].id
+    for step in ("proposed", "approved", "exported"):
+        with pytest.raises(Conflict):
+            service.return_item(session, finance[1], item_id, "AC04")
+        session.rollback()
+        check(session)
+        if step == "proposed":
+            service.approve(session, finance[1], batch_id)
+        elif step == "approved":
+            service.export(session, finance[1], batch_id, settings)
+        session.commit()
+    assert session.get(PaymentItem, item_id).status == "approved"  # type: ignore[union-attr]
+    service.mark_sent(session, finance[1], batch_id)
+    service.return_item(session, finance[1], item_id, "AC04")
+    session.commit()
+    assert session.get(PaymentItem, item_id).status == "returned"  # type: ignore[union-attr]
+    check(session)
