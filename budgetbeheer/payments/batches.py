@@ -72,8 +72,14 @@ def approvals_of(session: Session, batch_id: int) -> list[BatchApproval]:
 def approve(session: Session, actor: Actor, batch_id: int) -> PaymentBatch:
     """Approve as a finance user who did not prepare the batch. The last approval needed moves the money."""
     batch = get_batch(session, batch_id, lock=True)
-    user = session.get(User, actor.user_id) if actor.user_id is not None else None
-    if user is None or "finance" not in user.roles:
+    # Read the approver afresh: roles or the account may have changed since the batch was prepared or the page shown.
+    user = (
+        session.scalar(select(User).where(User.id == actor.user_id).execution_options(populate_existing=True))
+        if actor.user_id is not None else None
+    )
+    if user is not None:
+        session.refresh(user, ["role_rows"])
+    if user is None or not user.is_active or "finance" not in user.roles:
         raise PermissionDenied(Message("Alleen een medewerker financiën kan een betaalrun goedkeuren."))
     if batch.status != "proposed":
         raise _wrong_status(batch, Message("goedkeuren"))
