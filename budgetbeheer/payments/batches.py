@@ -18,8 +18,17 @@ from budgetbeheer.audit.service import Actor, record
 from budgetbeheer.config import Settings
 from budgetbeheer.db.base import utcnow
 from budgetbeheer.errors import Conflict, Message, NotFound, PermissionDenied, ValidationError
-from budgetbeheer.ledger.models import Account
-from budgetbeheer.ledger.service import BANK, IN_TRANSIT, Leg, account_id, book, household_account_id, reverse
+from budgetbeheer.ledger.models import Account, Posting
+from budgetbeheer.ledger.service import (
+    BANK,
+    IN_TRANSIT,
+    Leg,
+    account_id,
+    book,
+    household_account_id,
+    reverse,
+)
+from budgetbeheer.money import format_eur
 from budgetbeheer.payments import sepa
 from budgetbeheer.payments.models import BankFile, BatchApproval, PaymentBatch, PaymentItem
 from budgetbeheer.references import ReferenceKind
@@ -146,6 +155,7 @@ def _move_to_transit(session: Session, actor: Actor, batch: PaymentBatch) -> Non
     total = sum(leg.amount_cents for leg in legs)
     if total != batch.total_cents:
         raise Conflict(Message("De betaalrun is veranderd tijdens het goedkeuren; laad de pagina opnieuw."))
+    _check_cover(session, batch, {int(hid): int(cents or 0) for hid, cents in per_household})
     legs.append(Leg(account_id(session, IN_TRANSIT), -total))
     transaction = book(
         session,
@@ -157,6 +167,33 @@ def _move_to_transit(session: Session, actor: Actor, batch: PaymentBatch) -> Non
         idempotency_key=f"payment_batch:{batch.id}:approved",
     )
     batch.approval_transaction_id = transaction.id
+
+
+def _check_cover(session: Session, batch: PaymentBatch, amounts: dict[int, int]) -> None:
+    """Refuse the approval when a household's funds no longer cover its payments in this batch (say a receipt was
+    reversed after the run was prepared): the books would silently go below zero. Nothing in a batch changes at
+    approval, so finance cancels the batch and prepares it again, which plans from the balance as it is now."""
+    rows = session.execute(
+        select(Account.household_id, func.coalesce(func.sum(Posting.amount_cents), 0))
+        .select_from(Account)
+        .join(Posting, Posting.account_id == Account.id)
+        .where(Account.household_id.in_(select(PaymentItem.household_id).where(PaymentItem.batch_id == batch.id)))
+        .group_by(Account.household_id)
+    )
+    balances = {int(hid or 0): -int(raw) for hid, raw in rows}
+    short = sorted(hid for hid, cents in amounts.items() if balances.get(hid, 0) < cents)
+    if short:
+        shown = ", ".join(
+            f"{hid} (saldo {format_eur(balances.get(hid, 0))}, nodig {format_eur(amounts[hid])})" for hid in short[:20]
+        )
+        raise Conflict(
+            Message(
+                "Betaalrun %(id)s kan niet worden goedgekeurd: het saldo van %(count)s huishouden(s) dekt de betalingen "
+                "niet meer: %(households)s. Annuleer de betaalrun en maak hem opnieuw.",
+                id=batch.id, count=len(short), households=shown + (" …" if len(short) > 20 else ""),
+            ),
+            {"household_id": Message("saldo te laag")},
+        )
 
 
 def cancel(session: Session, actor: Actor, batch_id: int, reason: str) -> PaymentBatch:

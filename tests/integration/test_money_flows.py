@@ -14,12 +14,11 @@ from sqlalchemy.orm import Session
 
 from budgetbeheer.audit.service import Actor, verify
 from budgetbeheer.config import Settings
-from budgetbeheer.errors import Conflict, PermissionDenied, ValidationError
-from budgetbeheer.households.models import Household, Person, Receipt
-from budgetbeheer.households.service import book_receipt, change_fixed_cost_amount
+from budgetbeheer.errors import Conflict, PermissionDenied
+from budgetbeheer.households.models import Receipt
+from budgetbeheer.households.service import book_receipt
 from budgetbeheer.ledger.models import Account, Posting, Transaction
 from budgetbeheer.ledger.service import (
-    BANK,
     IN_TRANSIT,
     UNMATCHED,
     account_id,
@@ -28,10 +27,9 @@ from budgetbeheer.ledger.service import (
     money_identity,
     reverse,
 )
-from budgetbeheer.lifecycle import ending
 from budgetbeheer.lifecycle.models import Signal
 from budgetbeheer.payments import service
-from budgetbeheer.payments.models import PaymentBatch, PaymentItem
+from budgetbeheer.payments.models import PaymentBatch, PaymentItem, Shortfall
 from budgetbeheer.payments.planning import LEEFGELD
 from budgetbeheer.users.models import User, UserRole
 from budgetbeheer.users.service import actor_for
@@ -291,4 +289,134 @@ def test_a_return_of_a_batch_not_yet_sent_is_refused(
     service.return_item(session, finance[1], item_id, "AC04")
     session.commit()
     assert session.get(PaymentItem, item_id).status == "returned"  # type: ignore[union-attr]
+    check(session)
+
+
+# ------------------------------------------------------------------------------------ batches side by side
+
+
+def _with_cost_on_day_3(session: Session, balance: str) -> int:
+    """A household with rent due on the 1st and energy due on the 3rd: in the runs of RUN_DATE and NEXT_DATE."""
+    from budgetbeheer.households.service import add_fixed_cost
+
+    household = make_household(session, balance=balance, costs={"rent": "650.00"}, buffer="0.00")
+    add_fixed_cost(session, CASEWORKER, household.id, {
+        "category": "energy", "creditor": {"name": "Energie Direct", "iban": "NL20INGB0001234567"},
+        "amount": "100.00", "frequency": "monthly", "due_day": 3})
+    session.commit()
+    return household.id
+
+
+def _fixed(session: Session, batch_id: int) -> list[tuple[str, int]]:
+    return [(i.kind, i.amount_cents) for i in items_of(session, batch_id) if i.kind != LEEFGELD]
+
+
+def test_the_second_batch_does_not_spend_what_the_first_will_pay(
+    session: Session, settings: Settings, finance: tuple[Actor, ...]
+) -> None:
+    household_id = _with_cost_on_day_3(session, "700.00")
+    first, _ = service.prepare_run(session, finance[0], RUN_DATE, settings)
+    second, _ = service.prepare_run(session, finance[0], NEXT_DATE, settings)
+    session.commit()
+    check(session)
+    assert _fixed(session, first.id) == [("rent", 650_00)]
+    assert _fixed(session, second.id) == []  # energy does not fit in the EUR 50 the first batch leaves
+    assert [(s.category, s.amount_cents) for s in session.scalars(select(Shortfall)
+                                                                  .where(Shortfall.batch_id == second.id))] \
+        == [("energy", 100_00)]
+    assert first.total_cents + second.total_cents <= 700_00
+    service.approve(session, finance[1], first.id)
+    session.commit()
+    assert check(session).in_transit == first.total_cents
+    assert household_balance(session, household_id) >= 0
+
+
+def test_approving_the_second_batch_before_the_first(
+    session: Session, settings: Settings, finance: tuple[Actor, ...]
+) -> None:
+    household_id = _with_cost_on_day_3(session, "760.00")
+    first, _ = service.prepare_run(session, finance[0], RUN_DATE, settings)
+    second, _ = service.prepare_run(session, finance[0], NEXT_DATE, settings)
+    session.commit()
+    assert _fixed(session, first.id) == [("rent", 650_00)] and _fixed(session, second.id) == [("energy", 100_00)]
+    service.approve(session, finance[1], second.id)
+    session.commit()
+    check(session)
+    service.approve(session, finance[1], first.id)
+    session.commit()
+    assert check(session).in_transit == first.total_cents + second.total_cents
+    assert household_balance(session, household_id) == 760_00 - first.total_cents - second.total_cents >= 0
+
+
+def test_cancelling_the_first_after_the_second_was_prepared(
+    session: Session, settings: Settings, finance: tuple[Actor, ...]
+) -> None:
+    household_id = _with_cost_on_day_3(session, "800.00")
+    first, _ = service.prepare_run(session, finance[0], RUN_DATE, settings)
+    second, _ = service.prepare_run(session, finance[0], NEXT_DATE, settings)
+    session.commit()
+    assert _fixed(session, first.id) == [("rent", 650_00)] and _fixed(session, second.id) == [("energy", 100_00)]
+    service.approve(session, finance[1], first.id)
+    service.cancel(session, finance[1], first.id, "verkeerde datum")
+    session.commit()
+    check(session)
+    again, _ = service.prepare_run(session, finance[0], RUN_DATE, settings)
+    session.commit()
+    assert _fixed(session, again.id) == [("rent", 650_00)]
+    for batch in (second, again):
+        service.approve(session, finance[1], batch.id)
+    session.commit()
+    check(session)
+    assert household_balance(session, household_id) == 800_00 - again.total_cents - second.total_cents >= 0
+    assert len(paid_keys(session)) == len(set(paid_keys(session)))
+
+
+def test_approval_is_refused_when_a_household_no_longer_has_the_money(
+    session: Session, settings: Settings, finance: tuple[Actor, ...]
+) -> None:
+    """A receipt reversed after the run was prepared: approving would push the household below zero, so the
+    approval is refused naming the household, and nothing moves; cancel and prepare again."""
+    household = make_household(session)
+    batch, _ = service.prepare_run(session, finance[0], RUN_DATE, settings)
+    session.commit()
+    receipt = session.scalars(select(Receipt)).one()
+    reverse(session, receipt.ledger_transaction_id, business_date=date(2026, 11, 29), booked_by="fleur",
+            reason="ontvangst op het verkeerde huishouden geboekt")
+    session.commit()
+    with pytest.raises(Conflict) as refused:
+        service.approve(session, finance[1], batch.id)
+    assert str(household.id) in str(refused.value.message)
+    session.rollback()
+    assert service.get_batch(session, batch.id).status == "proposed"
+    check(session)
+    service.cancel(session, finance[1], batch.id, "saldo niet meer toereikend")
+    again, _ = service.prepare_run(session, finance[0], RUN_DATE, settings)
+    session.commit()
+    assert again.item_count == 0
+    check(session)
+
+
+@pytest.mark.parametrize("change", ["deactivated", "lost_finance_role"])
+def test_approval_by_someone_who_is_no_longer_allowed_is_refused(
+    session: Session, settings: Settings, finance: tuple[Actor, ...], change: str
+) -> None:
+    make_household(session)
+    batch, _ = service.prepare_run(session, finance[0], RUN_DATE, settings)
+    session.commit()
+    user = session.get(User, finance[1].user_id)
+    assert user is not None
+    if change == "deactivated":
+        user.is_active = False
+    else:
+        session.execute(UserRole.__table__.delete().where(UserRole.user_id == user.id))  # type: ignore[attr-defined]
+        user.role_rows.append(UserRole(user_id=user.id, role="caseworker"))
+    session.commit()
+    session.expire_all()
+    with pytest.raises(PermissionDenied):
+        service.approve(session, finance[1], batch.id)
+    session.rollback()
+    assert service.get_batch(session, batch.id).status == "proposed"
+    check(session)
+    service.approve(session, finance[2], batch.id)
+    session.commit()
     check(session)
