@@ -124,12 +124,18 @@ def start_ending(session: Session, actor: Actor, household: Household) -> None:
 
 
 def _waiting_payments(session: Session, household_id: int) -> int:
-    from budgetbeheer.payments.models import PaymentItem
+    """Payments for the household in batches still waiting for approval. A held item of a batch that was approved
+    or cancelled is dead (its obligation is proposed again by a later run) and does not count."""
+    from budgetbeheer.payments.models import PaymentBatch, PaymentItem
 
     return len(
         session.scalars(
-            select(PaymentItem.id).where(
-                PaymentItem.household_id == household_id, PaymentItem.status.in_(("proposed", "held"))
+            select(PaymentItem.id)
+            .join(PaymentBatch, PaymentBatch.id == PaymentItem.batch_id)
+            .where(
+                PaymentItem.household_id == household_id,
+                PaymentItem.status.in_(("proposed", "held")),
+                PaymentBatch.status == "proposed",
             )
         ).all()
     )
