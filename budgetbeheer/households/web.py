@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -19,7 +19,7 @@ from budgetbeheer.households.categories import LABELS_NL, REQUIRED_CATEGORIES, C
 from budgetbeheer.households.forecast import Forecast
 from budgetbeheer.households.models import FixedCost, Receipt
 from budgetbeheer.households.schedule import Frequency
-from budgetbeheer.i18n import translate
+from budgetbeheer.i18n import format_date, translate
 from budgetbeheer.payments.service import payments_for_household
 from budgetbeheer.users.models import User, UserRole
 from budgetbeheer.web.context import actor, current, db, language, unit_of_work
@@ -376,8 +376,38 @@ def creditors_upload() -> Response | tuple[str, int]:
     ), 422
 
 
+def _amount_filter(value: object) -> str:
+    """An API amount ("742.15") as the reader's money format (€ 742,15); anything else unchanged."""
+    if value is None or value == "":
+        return ""
+    try:
+        cents = money.to_cents(Decimal(str(value)))
+    except (ArithmeticError, ValueError):
+        return str(value)
+    return money.format_eur(cents, language())
+
+
+def _isodate_filter(value: object) -> str:
+    """An API date ("2026-12-01") or timestamp as the reader's date format (01-12-2026); anything else unchanged."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, date):
+        return format_date(value, language())
+    text = str(value)
+    try:
+        if len(text) > 10:
+            return format_date(datetime.fromisoformat(text), language())
+        return format_date(date.fromisoformat(text), language())
+    except ValueError:
+        return text
+
+
 def register(app: Flask) -> None:
     app.register_blueprint(bp)
+    app.jinja_env.filters.setdefault("amount", _amount_filter)
+    app.jinja_env.filters.setdefault("isodate", _isodate_filter)
+    # Imported macros (macros.html) see only globals; without this their `_` is Flask-Babel's, which knows no English.
+    app.jinja_env.globals["_"] = lambda message, **params: translate(message, language(), **params)
 
 
 __all__ = ["NAV", "bp", "register"]

@@ -64,7 +64,7 @@ def test_caseworker_enrols_two_persons_adds_costs_and_income_and_sees_balance_an
     page.get_by_label("Dag van de maand waarop het binnenkomt").fill("25")
     page.get_by_role("button", name="Inkomen opslaan").click()
     page.wait_for_url(f"**/households/{household_id}")
-    assert "1780.30" in page.get_by_test_id("incomes").inner_text()
+    assert "€ 1.780,30" in page.get_by_test_id("incomes").inner_text()
 
     response = page.request.post(
         f"{live_server}/api/v1/receipts",

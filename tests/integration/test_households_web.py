@@ -164,7 +164,7 @@ def test_fixed_cost_and_income_forms(client: FlaskClient, login: Callable[..., U
                            data={"kind": "benefit", "amount": "1.350,00", "day": "28", "start_date": "2026-01-31"})
     assert response.status_code == 302
     page = client.get(f"/households/{household_id}").get_data(as_text=True)
-    assert "Mitros" in page and "1350.00" in page and "zorgverzekering, energie, water" in page
+    assert "Mitros" in page and "€ 1.350,00" in page and "zorgverzekering, energie, water" in page
 
 
 FIXED_COST_BAD = [({"amount": "0"}, "amount"), ({"amount": "-5,00"}, "amount"), ({"amount": "1,001"}, "amount"),

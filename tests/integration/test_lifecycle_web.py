@@ -96,7 +96,7 @@ def test_signals_api_and_inbox_page_with_count(client: FlaskClient, session: Ses
     done = client.post(f"/signals/{listed[0]['id']}/done", data={"note": "Verlenging besproken"})
     assert done.status_code == 302
     html = client.get("/signals").get_data(as_text=True)
-    assert 'aria-label="1 open"' not in html and "Geen signalen." in html
+    assert 'aria-label="1 open"' not in html and "Geen signalen met deze keuze." in html
     again = client.post(f"/api/v1/signals/{listed[0]['id']}/done", json={"note": "x"}, headers=headers)
     assert again.status_code == 409
 
@@ -148,7 +148,7 @@ def test_scheduler_admin_page_and_api(client: FlaskClient, session: Session, log
     assert outcome.outcome == "succeeded"
     login("bea", "admin")
     page = client.get("/admin/scheduler").get_data(as_text=True)
-    assert "lifecycle.raise_signals" in page and "04-05-2026" in page and "succeeded" in page
+    assert "lifecycle.raise_signals" in page and "04-05-2026" in page and "Gelukt" in page
     data = client.get("/api/v1/scheduler/jobs", headers=api_token("admin-api", "admin")).get_json()["data"]
     by_name = {row["name"]: row for row in data}
     assert by_name["lifecycle.raise_signals"]["last_run_for"] == "2026-05-04"
