@@ -214,4 +214,15 @@ EN = {
     "gemeentelijke belastingen": "municipal taxes", "inboedelverzekering": "contents insurance",
     "aansprakelijkheidsverzekering": "liability insurance", "aflossing lening": "loan repayment",
     "active": "active", "ending": "ending", "ended": "ended",
+    # pages (screens checked in Dutch and English)
+    "Geef het aantal maanden als heel getal.": "Give the number of months as a whole number.",
+    "Verleng met %(minimum)s tot en met %(maximum)s hele maanden.": "Extend by %(minimum)s to %(maximum)s whole months.",
+    "Kies een dag van 1 tot en met 31.": "Choose a day from 1 to 31.",
+    "Kies een weekdag van 1 (maandag) tot en met 7 (zondag).": "Choose a weekday from 1 (Monday) to 7 (Sunday).",
+    "BSN": "BSN (citizen service number)",
+    "Bedrag wijzigen": "Change amount",
+    "Nieuw bedrag voor %(what)s": "New amount for %(what)s",
+    "Nieuw bedrag opslaan": "Save new amount",
+    "vervalt": "due",
+    "Terug naar de huishoudens": "Back to the households",
 }

@@ -157,4 +157,9 @@ EN = {
     "Maakt signalen: tekorten, inkomen te laat, teruggekomen betalingen, einde periode, wachtende verlengingen, "
     "prognose.":
         "Raises signals: shortfalls, late income, returned payments, period end, waiting extensions, forecast.",
+    # pages (screens checked in Dutch and English)
+    "Filter op status": "Filter by status",
+    "Geen verzoeken met deze status. Een klantmanager vraagt een verlenging aan op de pagina van het huishouden.": "No requests with this status. A caseworker asks for an extension on the household's page.",
+    "Van %(from)s tot en met %(to)s": "From %(from)s up to and including %(to)s",
+    "Geen signalen met deze keuze. Signalen ontstaan elke ochtend: bij tekorten, te laat inkomen, teruggekomen betalingen en het einde van een periode.": "No signals for this choice. Signals are raised every morning: for shortfalls, late income, returned payments and the end of a period.",
 }
