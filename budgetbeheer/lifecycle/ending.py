@@ -6,6 +6,10 @@ The household's status moves ``active`` → ``ending`` → ``ended``:
   end date pays out the remaining balance as final leefgeld (the payments package does that, see its ``prepare_run``);
 - ``ended`` once its funds account is zero and nothing for it is still waiting for approval. Its persons' BSNs are then
   released (``Person.active_bsn`` NULL), so they can be enrolled again.
+
+Money that reaches an ``ended`` household later (income still paid to the managed account, a returned payment) is
+the household's: it goes back to ``ending`` (:func:`reopen_for_payout`, BSNs stay released), the next run pays the
+balance out as final leefgeld, and at zero it is ``ended`` again.
 """
 
 from __future__ import annotations
@@ -188,3 +192,23 @@ def close_household(session: Session, actor: Actor, household: Household) -> Non
     record(session, actor, "household.ended", "household", household.id, before=before,
            after=household_state(household) | {"bsns_released": True},
            reason="Het saldo is nul: het ontzorgen is afgerond.")
+
+
+def reopen_for_payout(session: Session, actor: Actor, household_id: int, why: str) -> bool:
+    """``ended`` → ``ending`` because money for the household arrived after the end; True when it was ended.
+
+    The payment runs pay an ``ending`` household's whole balance out as final leefgeld, and :func:`advance_endings`
+    ends it again at zero. The BSNs stay released: the persons may be enrolled elsewhere by now.
+    """
+    household = session.scalar(
+        select(Household).where(Household.id == household_id).with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if household is None or household.status != "ended":
+        return False
+    before = household_state(household)
+    household.status = "ending"
+    session.flush()
+    record(session, actor, "household.reopened_for_payout", "household", household.id, before=before,
+           after=household_state(household), reason=why)
+    return True

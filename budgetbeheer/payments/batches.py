@@ -414,9 +414,13 @@ def return_item(
     if batch.status == "settled":
         batch.status = "partly_returned"
     session.flush()
+    from budgetbeheer.lifecycle.ending import reopen_for_payout
     from budgetbeheer.lifecycle.signals import signal_returned_payment
 
     signal_returned_payment(session, item)
+    reopen_for_payout(session, actor, item.household_id,
+                      f"Betaling {item.end_to_end_id} teruggekomen ({code}) na het einde; het geld wordt opnieuw "
+                      "uitbetaald.")
     record(session, actor, "payment_item.returned", "payment_item", item.id, before=before,
            after={"status": item.status, "reason_code": code, "batch_id": batch.id, "amount_cents": item.amount_cents},
            reason=RETURN_REASON_CODES.get(code))

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from budgetbeheer.audit.service import Actor, verify
 from budgetbeheer.config import Settings
 from budgetbeheer.errors import Conflict, PermissionDenied
-from budgetbeheer.households.models import Receipt
+from budgetbeheer.households.models import Household, Person, Receipt
 from budgetbeheer.households.service import book_receipt
 from budgetbeheer.ledger.models import Account, Posting, Transaction
 from budgetbeheer.ledger.service import (
@@ -27,6 +27,7 @@ from budgetbeheer.ledger.service import (
     money_identity,
     reverse,
 )
+from budgetbeheer.lifecycle import ending
 from budgetbeheer.lifecycle.models import Signal
 from budgetbeheer.payments import service
 from budgetbeheer.payments.models import PaymentBatch, PaymentItem, Shortfall
@@ -420,3 +421,181 @@ def test_approval_by_someone_who_is_no_longer_allowed_is_refused(
     service.approve(session, finance[2], batch.id)
     session.commit()
     check(session)
+
+
+# ------------------------------------------------------------------------------------------------------- ending
+
+TODAY = date(2026, 11, 29)
+"""The day the tests' clock shows (receipts may not be dated in the future)."""
+
+
+def _pay(session: Session, settings: Settings, finance: tuple[Actor, ...], on: date) -> PaymentBatch:
+    """Prepare, approve, export, send and settle the run of ``on``, checking the books after each step."""
+    batch, _ = service.prepare_run(session, finance[0], on, settings)
+    session.commit()
+    check(session)
+    if batch.item_count:
+        service.approve(session, finance[1], batch.id)
+        check(session)
+        service.export(session, finance[1], batch.id, settings)
+        service.mark_sent(session, finance[1], batch.id)
+        service.settle(session, finance[1], batch.id)
+        session.commit()
+        check(session)
+    return batch
+
+
+def _status(session: Session, household_id: int) -> str:
+    session.expire_all()
+    household = session.get(Household, household_id)
+    assert household is not None
+    return household.status
+
+
+def test_ending_early_with_money_left_pays_everything_out_and_ends_at_zero(
+    session: Session, settings: Settings, finance: tuple[Actor, ...]
+) -> None:
+    household = make_household(session)
+    ending.end_period(session, CASEWORKER, household.id, end_date=TODAY.isoformat(), reason="bijstand gestopt: werk",
+                      today=TODAY)
+    session.commit()
+    assert _status(session, household.id) == "ending"
+    batch = _pay(session, settings, finance, RUN_DATE)
+    paid = items_of(session, batch.id)
+    assert [(i.kind, i.amount_cents) for i in paid] == [(LEEFGELD, 1500_00)]  # rent etc. fall due after the end
+    assert paid[0].obligation_key == f"lg:{household.id}:{RUN_DATE.isoformat()}:final"
+    assert household_balance(session, household.id) == 0
+    ending.advance_endings(session, CASEWORKER, RUN_DATE)
+    session.commit()
+    assert _status(session, household.id) == "ended"
+    assert session.scalars(select(Person.active_bsn).where(Person.household_id == household.id)).all() == [None]
+    assert check(session).paid_as_leefgeld == 1500_00
+    later = _pay(session, settings, finance, NEXT_DATE)
+    assert [i for i in items_of(session, later.id) if i.household_id == household.id] == []
+
+
+def test_ending_with_a_pending_shortfall(session: Session, settings: Settings, finance: tuple[Actor, ...]) -> None:
+    """The rent does not fit: the other costs due up to the end are paid, the rest is the final leefgeld, the rent
+    stays a shortfall (a signal and on the handover), and the household ends at zero."""
+    household = make_household(session, balance="500.00")
+    ending.end_period(session, CASEWORKER, household.id, end_date="2026-12-02", reason="bijstand gestopt: verhuisd",
+                      today=TODAY)
+    session.commit()
+    batch = _pay(session, settings, finance, RUN_DATE)
+    assert sorted((i.kind, i.amount_cents) for i in items_of(session, batch.id)) == [
+        ("energy", 100_00), ("health_insurance", 150_00), (LEEFGELD, 220_00), ("water", 30_00)]
+    assert [(s.category, s.amount_cents) for s in session.scalars(select(Shortfall))] == [("rent", 650_00)]
+    assert household_balance(session, household.id) == 0
+    ending.advance_endings(session, CASEWORKER, date(2026, 12, 2))
+    session.commit()
+    assert _status(session, household.id) == "ended"
+    check(session)
+
+
+
+def test_a_held_payment_in_a_past_batch_does_not_keep_a_household_from_ending(
+    session: Session, settings: Settings, finance: tuple[Actor, ...]
+) -> None:
+    """The household's IBAN was wrong at the final run (its payout held), then corrected: the next run pays out, and
+    the dead held item of the earlier, approved batch must not keep the household 'ending' for ever."""
+    make_household(session, holder="B. Other")
+    household = make_household(session)
+    session.execute(Household.__table__.update().where(Household.id == household.id)  # type: ignore[attr-defined]
+                    .values(iban="NL00BANK0000000000"))
+    ending.end_period(session, CASEWORKER, household.id, end_date=TODAY.isoformat(), reason="bijstand gestopt",
+                      today=TODAY)
+    session.commit()
+    first = _pay(session, settings, finance, RUN_DATE)
+    assert [(i.kind, i.status) for i in items_of(session, first.id) if i.household_id == household.id] == [
+        (LEEFGELD, "held")]
+    session.execute(Household.__table__.update().where(Household.id == household.id)  # type: ignore[attr-defined]
+                    .values(iban="NL44RABO0123456789"))
+    session.commit()
+    _pay(session, settings, finance, NEXT_DATE)
+    assert household_balance(session, household.id) == 0
+    assert ending.advance_endings(session, CASEWORKER, NEXT_DATE).ended == [household.id]
+    session.commit()
+    check(session)
+
+
+def test_a_receipt_for_an_ending_household_is_paid_out_in_the_next_run(
+    session: Session, settings: Settings, finance: tuple[Actor, ...]
+) -> None:
+    household = make_household(session)
+    ending.end_period(session, CASEWORKER, household.id, end_date=TODAY.isoformat(), reason="bijstand gestopt",
+                      today=TODAY)
+    session.commit()
+    _pay(session, settings, finance, RUN_DATE)
+    receive(session, household.id, "75.00", on=TODAY)
+    session.commit()
+    assert check(session).held == 75_00
+    ending.advance_endings(session, CASEWORKER, RUN_DATE)
+    assert _status(session, household.id) == "ending"  # not at zero: not ended
+    batch = _pay(session, settings, finance, NEXT_DATE)
+    assert [(i.kind, i.amount_cents, i.obligation_key) for i in items_of(session, batch.id)] == [
+        (LEEFGELD, 75_00, f"lg:{household.id}:{NEXT_DATE.isoformat()}:final")]
+    ending.advance_endings(session, CASEWORKER, NEXT_DATE)
+    session.commit()
+    assert _status(session, household.id) == "ended"
+    assert check(session).held == 0
+
+
+def test_a_receipt_for_an_ended_household_is_paid_out_to_it_with_a_signal(
+    session: Session, settings: Settings, finance: tuple[Actor, ...]
+) -> None:
+    """Chosen: money that still arrives after the end belongs to the household. It is booked to its funds, the
+    household goes back to 'ending' (BSNs stay released), the caseworker gets a signal to have the payer pay the
+    household directly, and the next run pays it out as final leefgeld; at zero it is 'ended' again."""
+    household = make_household(session)
+    ending.end_period(session, CASEWORKER, household.id, end_date=TODAY.isoformat(), reason="bijstand gestopt",
+                      today=TODAY)
+    session.commit()
+    _pay(session, settings, finance, RUN_DATE)
+    ending.advance_endings(session, CASEWORKER, RUN_DATE)
+    session.commit()
+    assert _status(session, household.id) == "ended"
+    receive(session, household.id, "40.00", on=TODAY)
+    session.commit()
+    assert _status(session, household.id) == "ending"
+    assert check(session).held == 40_00
+    signals = session.scalars(select(Signal).where(Signal.household_id == household.id,
+                                                   Signal.kind == "income_after_end")).all()
+    assert [s.role for s in signals] == ["caseworker"]
+    assert session.scalars(select(Person.active_bsn).where(Person.household_id == household.id)).all() == [None]
+    batch = _pay(session, settings, finance, NEXT_DATE)
+    assert [(i.kind, i.amount_cents) for i in items_of(session, batch.id)] == [(LEEFGELD, 40_00)]
+    ending.advance_endings(session, CASEWORKER, NEXT_DATE)
+    session.commit()
+    assert _status(session, household.id) == "ended"
+    check(session)
+
+
+def test_a_return_after_the_household_ended(session: Session, settings: Settings,
+                                            finance: tuple[Actor, ...]) -> None:
+    """The final payout comes back (closed account): the money is the household's again, it goes back to 'ending'
+    with the finance signal, and is paid out once more after the caseworker corrected the IBAN."""
+    household = make_household(session)
+    ending.end_period(session, CASEWORKER, household.id, end_date=TODAY.isoformat(), reason="bijstand gestopt",
+                      today=TODAY)
+    session.commit()
+    batch = _pay(session, settings, finance, RUN_DATE)
+    ending.advance_endings(session, CASEWORKER, RUN_DATE)
+    session.commit()
+    assert _status(session, household.id) == "ended"
+    payout = items_of(session, batch.id)[0]
+    service.return_item(session, finance[1], payout.id, "AC04")
+    session.commit()
+    assert _status(session, household.id) == "ending"
+    assert check(session).held == 1500_00
+    assert session.scalars(select(Signal.kind).where(Signal.household_id == household.id)).all() == [
+        "returned_payment"]
+    session.execute(Household.__table__.update().where(Household.id == household.id)  # type: ignore[attr-defined]
+                    .values(iban="NL91ABNA0417164300"))
+    session.commit()
+    again = _pay(session, settings, finance, NEXT_DATE)
+    assert [(i.kind, i.amount_cents, i.iban) for i in items_of(session, again.id)] == [
+        (LEEFGELD, 1500_00, "NL91ABNA0417164300")]
+    ending.advance_endings(session, CASEWORKER, NEXT_DATE)
+    session.commit()
+    assert _status(session, household.id) == "ended"
+    assert check(session).paid_as_leefgeld == 1500_00
