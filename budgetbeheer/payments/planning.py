@@ -27,10 +27,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
-from budgetbeheer.households.categories import LABELS_NL, Category, priority
+from budgetbeheer.households.categories import LABELS_NL, PRIORITY, Category
 from budgetbeheer.households.schedule import LeefgeldFrequency
-from budgetbeheer.money import format_eur, split_evenly
+from budgetbeheer.money import format_eur
 
 LEEFGELD = "leefgeld"
 """The ``kind`` of a leefgeld payment (a fixed-cost payment's kind is its category)."""
@@ -38,8 +39,13 @@ LEEFGELD = "leefgeld"
 _MINUS = "\u2212"
 
 
+@lru_cache(maxsize=4096)
 def _day(d: date) -> str:
     return f"{d:%d-%m-%Y}"
+
+
+_eur = lru_cache(maxsize=65_536)(format_eur)
+"""``format_eur`` remembered: a run formats the same amounts and balances for many households."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +59,8 @@ class DueObligation:
     creditor_id: int | None = None
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "category", Category(self.category))
+        if type(self.category) is not Category:  # Category(a Category) is itself: skip the enum lookup
+            object.__setattr__(self, "category", Category(self.category))
         if self.amount_cents <= 0:
             raise ValueError(f"obligation {self.obligation_id}: amount must be positive, not {self.amount_cents}")
 
@@ -130,7 +137,8 @@ class RunPlan:
 
 def payment_order(due: Sequence[DueObligation]) -> list[DueObligation]:
     """``due`` in the order a run takes it: category priority, then due date, then the order given."""
-    ranked = sorted(enumerate(due), key=lambda item: (priority(item[1].category), item[1].due_date, item[0]))
+    # ``DueObligation.category`` is always a Category (see __post_init__), so the rank is a plain dict lookup.
+    ranked = sorted(enumerate(due), key=lambda item: (PRIORITY[item[1].category], item[1].due_date, item[0]))
     return [obligation for _, obligation in ranked]
 
 
@@ -158,10 +166,10 @@ def leefgeld_amount(
     if final:
         amount = max(0, balance_cents)
         if amount:
-            reason = f"einde periode: het hele resterende saldo {format_eur(amount)} wordt uitbetaald"
+            reason = f"einde periode: het hele resterende saldo {_eur(amount)} wordt uitbetaald"
             reason += " (geen buffer, niets gereserveerd)"
         else:
-            reason = f"einde periode: geen saldo over ({format_eur(0)})"
+            reason = f"einde periode: geen saldo over ({_eur(0)})"
         return LeefgeldAmount(amount, amount, 1, reason, final=True)
     if fixed_costs_cents < 0 or buffer_cents < 0:
         raise ValueError("fixed costs and buffer cannot be negative")
@@ -170,17 +178,17 @@ def leefgeld_amount(
     frequency = LeefgeldFrequency(frequency)
     raw = balance_cents - fixed_costs_cents - buffer_cents
     available = max(0, raw)
-    amount = split_evenly(available, paydays)[0]
+    amount = -(-available // paydays)  # the first part of split_evenly(available, paydays): it gets the odd cent
     costs_until = f"vaste lasten tot {_day(until)}" if until else "vaste lasten (geen inkomsten meer verwacht)"
     reason = (
-        f"saldo {format_eur(balance_cents)} {_MINUS} {costs_until} {format_eur(fixed_costs_cents)} "
-        f"{_MINUS} buffer {format_eur(buffer_cents)} = {format_eur(raw)}"
+        f"saldo {_eur(balance_cents)} {_MINUS} {costs_until} {_eur(fixed_costs_cents)} "
+        f"{_MINUS} buffer {_eur(buffer_cents)} = {_eur(raw)}"
     )
     if raw < 0:
-        reason += f"; minder dan nul, dus geen leefgeld ({format_eur(0)})"
+        reason += f"; minder dan nul, dus geen leefgeld ({_eur(0)})"
     elif paydays > 1:
         unit = "week" if frequency is LeefgeldFrequency.WEEKLY else "betaaldag"
-        reason += f"; {unit} 1 van {paydays} tot de volgende inkomsten → {format_eur(amount)}"
+        reason += f"; {unit} 1 van {paydays} tot de volgende inkomsten → {_eur(amount)}"
     return LeefgeldAmount(amount, available, paydays, reason)
 
 
@@ -225,11 +233,11 @@ def plan_run(
     shortfalls: list[Shortfall] = []
     remaining = balance_cents
     for obligation in payment_order(due):
-        label = f"{LABELS_NL[obligation.category]} {format_eur(obligation.amount_cents)}"
+        label = f"{LABELS_NL[obligation.category]} {_eur(obligation.amount_cents)}"
         label += f", vervalt {_day(obligation.due_date)}"
         if obligation.amount_cents <= remaining:
             after = remaining - obligation.amount_cents
-            reason = f"{label}: betaald; saldo {format_eur(remaining)} → {format_eur(after)}"
+            reason = f"{label}: betaald; saldo {_eur(remaining)} → {_eur(after)}"
             if shortfalls:
                 reason += " (past nog, na een vaste last die niet paste)"
             payments.append(
@@ -245,7 +253,7 @@ def plan_run(
             remaining = after
         else:
             reason = (
-                f"{label}: past niet in het saldo {format_eur(remaining)}; niet betaald"
+                f"{label}: past niet in het saldo {_eur(remaining)}; niet betaald"
                 " (een vaste last wordt helemaal of niet betaald)"
             )
             shortfalls.append(

@@ -26,7 +26,7 @@ from functools import lru_cache
 from typing import Any, cast
 
 from schwifty import IBAN
-from sqlalchemy import Table, func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -45,6 +45,7 @@ from budgetbeheer.payments.planning import LEEFGELD, DueObligation, plan_run
 from budgetbeheer.references import ReferenceKind, validate_reference
 
 _ONE_DAY = timedelta(days=1)
+_CATEGORIES = {category.value: category for category in Category}
 LEEFGELD_LOOKBACK_DAYS = 35
 """A leefgeld payday older than this is not paid any more on its own: the next payday's run pays from the balance."""
 LIVE_BATCH_STATUSES = ("proposed", "approved", "exported", "sent", "settled", "partly_returned")
@@ -85,6 +86,7 @@ def iban_problem(raw: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=262_144)
 def _reference(kind: str, reference: str | None, required: bool) -> tuple[str, str, str | None]:
     """``(kind, normalised reference, hold reason or None)`` for a fixed cost's reference."""
     text = (reference or "").strip()
@@ -131,6 +133,10 @@ class _Cost:
     end_date: date | None
     reference: str | None
     amounts: list[tuple[date, int]] = field(default_factory=list)
+    kind: Category = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.kind = _CATEGORIES[self.category]
 
     def amount_on(self, day: date) -> int | None:
         amount = None
@@ -162,6 +168,18 @@ class RunResult:
     shortfalls: list[dict[str, object]] = field(default_factory=list)
 
 
+def _rows(session: Session, query: Any) -> Sequence[Any]:
+    """All rows of a column query through the session's connection: Core rows fetched at once, no ORM loading (the
+    caller flushes first)."""
+    return session.connection().execute(query).all()
+
+
+@lru_cache(maxsize=65_536)
+def _income(kind: str, amount_cents: int, day: int, start: date, end: date | None) -> IncomeExpectation:
+    """One shared (immutable) expectation per distinct row: many households expect the same benefit."""
+    return IncomeExpectation(kind, amount_cents, day, start, end)
+
+
 def _households(session: Session, household_ids: Sequence[int] | None, last_due: date) -> list[_HouseholdRow]:
     query = select(
         Household.id,
@@ -177,13 +195,13 @@ def _households(session: Session, household_ids: Sequence[int] | None, last_due:
     ).where(Household.period_start <= last_due)
     if household_ids is not None:
         query = query.where(Household.id.in_(household_ids))
-    rows: Any = session.execute(query.order_by(Household.id))
+    rows: Any = _rows(session, query.order_by(Household.id))
     return [_HouseholdRow(*row) for row in rows]
 
 
 def _available_balances(session: Session, household_ids: set[int]) -> dict[int, int]:
     """Ledger balance minus what proposed batches already plan to pay, per household (two grouped queries)."""
-    ledger = session.execute(
+    ledger = _rows(session,
         select(Account.household_id, func.coalesce(func.sum(Posting.amount_cents), 0))
         .select_from(Account)
         .join(Posting, Posting.account_id == Account.id)
@@ -191,7 +209,7 @@ def _available_balances(session: Session, household_ids: set[int]) -> dict[int, 
         .group_by(Account.household_id)
     )
     balances = {int(hid): -int(raw) for hid, raw in ledger if hid in household_ids}
-    pending = session.execute(
+    pending = _rows(session,
         select(PaymentItem.household_id, func.sum(PaymentItem.amount_cents))
         .join(PaymentBatch, PaymentBatch.id == PaymentItem.batch_id)
         .where(PaymentBatch.status == "proposed", PaymentItem.status == "proposed")
@@ -215,6 +233,7 @@ def plan_items(
     lead = settings.lead_business_days
     last_due = last_due_date_covered(execution_date, lead)
     final_ids = set(force_final)
+    session.flush()  # the reads below go through the session's connection (Core rows, no ORM loading): no autoflush
     households = _households(session, household_ids, last_due)
     ids = {h.id for h in households}
     if not ids:
@@ -223,7 +242,7 @@ def plan_items(
         return column.in_(household_ids) if household_ids is not None else column.is_not(None)
 
     costs: dict[int, _Cost] = {}
-    for row in session.execute(
+    for row in _rows(session,
         select(
             FixedCost.id,
             FixedCost.household_id,
@@ -238,7 +257,7 @@ def plan_items(
     ):
         if row.household_id in ids:
             costs[row.id] = _Cost(*cast(Any, row))
-    for fixed_cost_id, effective_from, cents in session.execute(
+    for fixed_cost_id, effective_from, cents in _rows(session,
         select(FixedCostAmount.fixed_cost_id, FixedCostAmount.effective_from, FixedCostAmount.amount_cents)
         .join(FixedCost, FixedCost.id == FixedCostAmount.fixed_cost_id)
         .where(scope(FixedCost.household_id))
@@ -252,7 +271,7 @@ def plan_items(
 
     creditors: dict[int, Any] = {
         creditor.id: creditor
-        for creditor in session.execute(
+        for creditor in _rows(session,
             select(
                 Creditor.id, Creditor.name, Creditor.iban, Creditor.bic, Creditor.reference_kind,
                 Creditor.reference_required,
@@ -260,7 +279,7 @@ def plan_items(
         )
     }
     incomes: dict[int, list[IncomeExpectation]] = defaultdict(list)
-    for income in session.execute(
+    for income in _rows(session,
         select(
             ExpectedIncome.household_id, ExpectedIncome.kind, ExpectedIncome.amount_cents, ExpectedIncome.day,
             ExpectedIncome.start_date, ExpectedIncome.end_date,
@@ -268,14 +287,13 @@ def plan_items(
     ):
         if income.household_id in ids:
             incomes[income.household_id].append(
-                IncomeExpectation(income.kind, int(income.amount_cents), income.day, income.start_date,
-                                  income.end_date)
+                _income(income.kind, int(income.amount_cents), income.day, income.start_date, income.end_date)
             )
 
     earliest = min(h.period_start for h in households)
     live_fixed: set[tuple[int, date]] = set()
     last_leefgeld: dict[int, date] = {}
-    for kind, item_cost_id, household_id, due in session.execute(
+    for kind, item_cost_id, household_id, due in _rows(session,
         select(PaymentItem.kind, PaymentItem.fixed_cost_id, PaymentItem.household_id, PaymentItem.due_date).where(
             PaymentItem.obligation_key.is_not(None), PaymentItem.due_date >= earliest, scope(PaymentItem.household_id)
         )
@@ -326,7 +344,7 @@ def _plan_household(
                 continue
             amount = cost.amount_on(day)
             if amount:
-                due.append(DueObligation(cost.id, Category(cost.category), amount, day, cost.creditor_id))
+                due.append(DueObligation(cost.id, cost.kind, amount, day, cost.creditor_id))
 
     payday: date | None = None
     paydays: list[date] = []
@@ -356,7 +374,7 @@ def _plan_household(
                                  horizon):
                 amount = cost.amount_on(day)
                 if amount and (cost.id, day) not in live_fixed:
-                    before_income.append(DueObligation(cost.id, Category(cost.category), amount, day, cost.creditor_id))
+                    before_income.append(DueObligation(cost.id, cost.kind, amount, day, cost.creditor_id))
 
     plan = plan_run(
         balance,
@@ -371,7 +389,6 @@ def _plan_household(
     for payment in plan.payments:
         if payment.kind == LEEFGELD:
             hold = iban_problem(household.iban)
-            label = "Leefgeld" if not final else "Leefgeld (eindafrekening)"
             result.items.append(
                 {
                     "household_id": household.id,
@@ -385,7 +402,7 @@ def _plan_household(
                     "due_date": payment.due_date,
                     "reference_kind": ReferenceKind.NONE.value,
                     "reference": None,
-                    "remittance": f"{label} {payment.due_date:%d-%m-%Y}",
+                    "remittance": _leefgeld_remittance(final, payment.due_date),
                     "obligation_key": None if hold else leefgeld_key(household.id, payment.due_date, final=final),
                     "reason": payment.reason,
                     "status": "held" if hold else "proposed",
@@ -396,24 +413,24 @@ def _plan_household(
         assert payment.obligation_id is not None
         cost = by_cost[payment.obligation_id]
         creditor = creditors[cost.creditor_id]
-        kind, reference, reference_hold = _reference(
-            creditor.reference_kind, cost.reference, bool(creditor.reference_required)
+        name, iban, bic, kind, reference, hold = _creditor_fields(
+            creditor.name, creditor.iban, creditor.bic, creditor.reference_kind, bool(creditor.reference_required),
+            cost.reference,
         )
-        hold = iban_problem(creditor.iban) or reference_hold
         result.items.append(
             {
                 "household_id": household.id,
                 "kind": payment.kind,
                 "fixed_cost_id": cost.id,
                 "creditor_id": cost.creditor_id,
-                "creditor_name": creditor.name[:140],
-                "iban": creditor.iban.replace(" ", "").upper()[:34],
-                "bic": creditor.bic,
+                "creditor_name": name,
+                "iban": iban,
+                "bic": bic,
                 "amount_cents": payment.amount_cents,
                 "due_date": payment.due_date,
                 "reference_kind": kind,
-                "reference": reference or None,
-                "remittance": f"{LABELS_NL[Category(payment.kind)]} {payment.due_date:%m-%Y}",
+                "reference": reference,
+                "remittance": _remittance(payment.kind, payment.due_date),
                 "obligation_key": None if hold else fixed_cost_key(cost.id, payment.due_date),
                 "reason": payment.reason,
                 "status": "held" if hold else "proposed",
@@ -433,21 +450,73 @@ def _plan_household(
         )
 
 
+@lru_cache(maxsize=65_536)
+def _creditor_fields(
+    name: str, iban: str, bic: str | None, reference_kind: str, reference_required: bool, reference: str | None
+) -> tuple[str, str, str | None, str, str | None, str | None]:
+    """``(name, iban, bic, reference kind, reference, hold reason)`` of a fixed-cost payment to a creditor: the same
+    for every instalment of a cost, so worked out once."""
+    kind, normalised, reference_hold = _reference(reference_kind, reference, reference_required)
+    hold = iban_problem(iban) or reference_hold
+    return name[:140], iban.replace(" ", "").upper()[:34], bic, kind, normalised or None, hold
+
+
+@lru_cache(maxsize=4096)
+def _remittance(kind: str, due: date) -> str:
+    return f"{LABELS_NL[Category(kind)]} {due:%m-%Y}"
+
+
+@lru_cache(maxsize=4096)
+def _leefgeld_remittance(final: bool, due: date) -> str:
+    return f"{'Leefgeld (eindafrekening)' if final else 'Leefgeld'} {due:%d-%m-%Y}"
+
+
 def live_batch_for(session: Session, execution_date: date) -> PaymentBatch | None:
     return session.scalar(select(PaymentBatch).where(PaymentBatch.active_execution_date == execution_date))
+
+
+_ITEM_COLUMNS = (
+    "batch_id", "household_id", "kind", "fixed_cost_id", "creditor_id", "creditor_name", "iban", "bic", "amount_cents",
+    "due_date", "reference_kind", "reference", "remittance", "end_to_end_id", "obligation_key", "reason", "status",
+    "hold_reason",
+)
+_SHORTFALL_COLUMNS = ("batch_id", "household_id", "fixed_cost_id", "category", "amount_cents", "due_date", "reason")
+
+
+def _bulk_insert(session: Session, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+    """Insert ``rows`` (tuples in the order of ``columns``) in the session's transaction, the cheapest way the driver
+    offers: ``COPY ... FROM STDIN`` on PostgreSQL (psycopg), one ``executemany`` of the bare statement on SQLite. Every
+    constraint and trigger applies as with ``INSERT``; SQLAlchemy's per-row parameter processing is skipped, so the
+    values must already be what the driver takes (dates as ISO text on SQLite, as SQLAlchemy stores them there)."""
+    if not rows:
+        return
+    connection = session.connection()
+    if connection.dialect.name == "postgresql" and connection.dialect.driver == "psycopg":
+        driver = cast(Any, connection.connection.driver_connection)
+        with driver.cursor() as cursor, cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    if connection.dialect.name == "sqlite":
+        at = list(columns).index("due_date")
+        rows = [(*row[:at], row[at].isoformat(), *row[at + 1 :]) for row in rows]
+    marks = ", ".join(["?" if connection.dialect.paramstyle == "qmark" else "%s"] * len(columns))
+    connection.exec_driver_sql(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
 
 
 def _insert_items(session: Session, batch: PaymentBatch, result: RunResult) -> None:
     start = int(
         session.scalar(select(func.count(PaymentItem.id)).where(PaymentItem.batch_id == batch.id)) or 0
     )
-    rows = []
-    for number, item in enumerate(result.items, start=start + 1):
-        rows.append({**item, "batch_id": batch.id, "end_to_end_id": f"{batch.msg_id_base}-{number}"})
-    if rows:
-        session.execute(insert(cast(Table, PaymentItem.__table__)), rows)  # Core executemany: no per-row ORM work
-    if result.shortfalls:
-        session.execute(insert(cast(Table, Shortfall.__table__)), [{**row, "batch_id": batch.id} for row in result.shortfalls])
+    base, batch_id = batch.msg_id_base, batch.id
+    items = [
+        (batch_id, *[item[name] for name in _ITEM_COLUMNS[1:13]], f"{base}-{number}",
+         *[item[name] for name in _ITEM_COLUMNS[14:]])
+        for number, item in enumerate(result.items, start=start + 1)
+    ]
+    _bulk_insert(session, PaymentItem.__tablename__, _ITEM_COLUMNS, items)
+    shortfalls = [tuple({**row, "batch_id": batch.id}[name] for name in _SHORTFALL_COLUMNS) for row in result.shortfalls]
+    _bulk_insert(session, Shortfall.__tablename__, _SHORTFALL_COLUMNS, shortfalls)
 
 
 def refresh_totals(session: Session, batch: PaymentBatch, settings: Settings) -> None:

@@ -436,3 +436,24 @@ def test_weekly_parts_add_up_to_what_was_available(available: int, paydays: int,
     assert max(paid) - min(paid) <= 1
     assert paid == sorted(paid, reverse=True)
     assert split_evenly(available, paydays) == paid
+
+
+@given(
+    available=st.integers(min_value=0, max_value=10**9),
+    paydays=st.integers(min_value=1, max_value=6),
+    buffer=st.integers(min_value=0, max_value=10**5),
+)
+def test_leefgeld_is_the_first_part_of_an_even_split(available: int, paydays: int, buffer: int) -> None:
+    result = leefgeld_amount(available + buffer, 0, buffer, paydays=paydays, frequency="weekly")
+    assert result.available_cents == available
+    assert result.amount_cents == split_evenly(available, paydays)[0]
+
+
+@given(st.lists(st.sampled_from(list(Category)), min_size=1, max_size=12))
+def test_payment_order_is_the_category_priority_then_the_order_given(categories: list[Category]) -> None:
+    obligations = [DueObligation(n, category.value, 100, RUN) for n, category in enumerate(categories)]
+    ordered = payment_order(obligations)
+    assert [o.obligation_id for o in ordered] == sorted(
+        range(len(categories)), key=lambda n: (priority(categories[n]), n)
+    )
+    assert all(type(o.category) is Category for o in ordered)
