@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import pytest
+import time_machine
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -16,7 +17,7 @@ from budgetbeheer.audit.service import Actor, verify
 from budgetbeheer.config import Settings
 from budgetbeheer.errors import Conflict, PermissionDenied
 from budgetbeheer.households.models import Household, Person, Receipt
-from budgetbeheer.households.service import book_receipt
+from budgetbeheer.households.service import add_fixed_cost, book_receipt, change_fixed_cost_amount
 from budgetbeheer.ledger.models import Account, Posting, Transaction
 from budgetbeheer.ledger.service import (
     IN_TRANSIT,
@@ -599,3 +600,33 @@ def test_a_return_after_the_household_ended(session: Session, settings: Settings
     session.commit()
     assert _status(session, household.id) == "ended"
     assert check(session).paid_as_leefgeld == 1500_00
+
+
+# ------------------------------------------------------------------------------------------ fixed costs over time
+
+
+def test_a_changed_amount_and_an_end_date_between_two_runs(
+    session: Session, settings: Settings, finance: tuple[Actor, ...]
+) -> None:
+    """Rent goes from EUR 650 to EUR 700 from 15 December: December's instalment (due 1 December) is paid at 650,
+    January's at 700. Energy ends on 31 December: paid in December, not in January."""
+    from budgetbeheer.payments.calendar import execution_date_for_due_date
+
+    household = make_household(session, balance="3000.00", costs={"rent": "650.00"}, frequency="monthly", day=28)
+    energy = add_fixed_cost(session, CASEWORKER, household.id, {
+        "category": "energy", "creditor": {"name": "Energie Direct", "iban": "NL20INGB0001234567"},
+        "amount": "100.00", "frequency": "monthly", "due_day": 1, "end_date": "2026-12-31"})
+    session.commit()
+    december = _pay(session, settings, finance, RUN_DATE)
+    change_fixed_cost_amount(session, CASEWORKER, household.fixed_cost_ids["rent"],
+                             {"amount": "700.00", "effective_from": "2026-12-15", "reason": "huurverhoging"})
+    with time_machine.travel(date(2026, 12, 26), tick=False):
+        receive(session, household.id, "1500.00", on=date(2026, 12, 24))
+    session.commit()
+    january_run = execution_date_for_due_date(date(2027, 1, 1), settings.lead_business_days)
+    january = _pay(session, settings, finance, january_run)
+    assert sorted(_fixed(session, december.id)) == [("energy", 100_00), ("rent", 650_00)]
+    assert _fixed(session, january.id) == [("rent", 700_00)]
+    assert [i for i in items_of(session, january.id) if i.fixed_cost_id == energy.id] == []
+    assert len(paid_keys(session)) == len(set(paid_keys(session)))
+    check(session)
