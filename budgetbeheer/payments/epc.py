@@ -36,6 +36,8 @@ REPLACEMENT = "."
 """What a character becomes when nothing better is known."""
 
 _ALLOWED_TEXT = re.compile(r"[a-zA-Z0-9/\-?:().,'+ ]*")
+_CLEAN_TEXT = re.compile(r"(?:[a-zA-Z0-9/\-?:().,'+]+(?: [a-zA-Z0-9/\-?:().,'+]+)*)?")
+"""Text that cleaning leaves as it is: EPC characters only, no leading, trailing or double spaces."""
 _SPACES = re.compile(r" {2,}")
 _SLASHES = re.compile(r"/{2,}")
 _IDENTIFIER = re.compile(r"[a-zA-Z0-9\-?:().,'+]+(?:/[a-zA-Z0-9\-?:().,'+]+)*")
@@ -168,6 +170,8 @@ def clean_text(text: str, limit: int) -> Cleaned:
     """Bring ``text`` into the EPC basic set and cut it to ``limit`` characters."""
     if limit < 1:
         raise ValueError("limit must be positive")
+    if len(text) <= limit and _CLEAN_TEXT.fullmatch(text) is not None:  # the common case: nothing to do
+        return Cleaned(text, False, False)
     cleaned, truncated = _cut(_to_basic_set(text), limit)
     return Cleaned(cleaned, cleaned != text, truncated)
 

@@ -154,3 +154,11 @@ def test_cleaned_identifier_is_valid_or_empty(text: str) -> None:
     result = clean_identifier(text)
     assert result.text == "" or is_epc_identifier(result.text)
     assert clean_identifier(result.text).text == result.text
+
+
+@given(st.text(alphabet="ab Z09/-?:().,'+ \u00e9\t", max_size=30), st.integers(min_value=1, max_value=40))
+def test_the_fast_path_for_clean_text_gives_what_full_cleaning_gives(text: str, limit: int) -> None:
+    from budgetbeheer.payments import epc
+
+    full, truncated = epc._cut(epc._to_basic_set(text), limit)
+    assert epc.clean_text(text, limit) == (full, full != text, truncated)
