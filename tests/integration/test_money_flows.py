@@ -10,12 +10,15 @@ from datetime import date
 
 import pytest
 import time_machine
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from budgetbeheer.audit.service import Actor, verify
 from budgetbeheer.config import Settings
-from budgetbeheer.errors import Conflict, PermissionDenied
+from budgetbeheer.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from budgetbeheer.households.models import Household, Person, Receipt
 from budgetbeheer.households.service import add_fixed_cost, book_receipt, change_fixed_cost_amount
 from budgetbeheer.ledger.models import Account, Posting, Transaction
@@ -630,3 +633,78 @@ def test_a_changed_amount_and_an_end_date_between_two_runs(
     assert [i for i in items_of(session, january.id) if i.fixed_cost_id == energy.id] == []
     assert len(paid_keys(session)) == len(set(paid_keys(session)))
     check(session)
+
+
+# ------------------------------------------------------------------------------------------- random sequences
+
+RUN_DATES = [date(2026, 11, 30), date(2026, 12, 1), date(2026, 12, 2), date(2026, 12, 3), date(2026, 12, 4)]
+
+household_index = st.integers(0, 2)
+pick = st.integers(0, 50)
+step = st.one_of(
+    st.tuples(st.just("receipt"), household_index, st.integers(1, 900_00)),
+    st.tuples(st.just("prepare"), st.sampled_from(RUN_DATES), st.just(0)),
+    st.tuples(st.just("approve"), pick, st.just(0)),
+    st.tuples(st.just("cancel"), pick, st.just(0)),
+    st.tuples(st.just("export_and_send"), pick, st.just(0)),
+    st.tuples(st.just("settle"), pick, st.just(0)),
+    st.tuples(st.just("return"), pick, st.just(0)),
+)
+
+
+def _nth(session: Session, query: object, index: int) -> int | None:
+    ids = list(session.scalars(query))  # type: ignore[call-overload]
+    return ids[index % len(ids)] if ids else None
+
+
+@hypothesis_settings(max_examples=20, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(steps=st.lists(step, min_size=1, max_size=14))
+def test_random_money_flows_keep_the_books(
+    session: Session, settings: Settings, finance: tuple[Actor, ...],
+    steps: list[tuple[str, object, int]],
+) -> None:
+    households = [
+        make_household(session, balance=amount, holder=f"H{n}")
+        for n, amount in enumerate(("400.00", "1000.00", None))
+    ]
+    session.commit()
+    check(session)
+    preparer, approver = finance[0], finance[1]
+    for action, arg, cents in steps:
+        try:
+            if action == "receipt":
+                receive(session, households[int(arg)].id, f"{cents // 100}.{cents % 100:02d}", on=TODAY)  # type: ignore[call-overload]
+            elif action == "prepare":
+                service.prepare_run(session, preparer, arg, settings)  # type: ignore[arg-type]
+            else:
+                statuses = {
+                    "approve": ("proposed",), "cancel": ("proposed", "approved"), "export_and_send": ("approved",),
+                    "settle": ("sent",),
+                }
+                if action == "return":
+                    item_id = _nth(session, select(PaymentItem.id).join(PaymentBatch).where(
+                        PaymentBatch.status.in_(("sent", "settled", "partly_returned")),
+                        PaymentItem.status.in_(("approved", "settled", "returned"))).order_by(PaymentItem.id),
+                        int(arg))  # type: ignore[call-overload]
+                    if item_id is not None:
+                        service.return_item(session, approver, item_id, "AC04")
+                else:
+                    batch_id = _nth(session, select(PaymentBatch.id).where(PaymentBatch.status.in_(statuses[action]))
+                                    .order_by(PaymentBatch.id), int(arg))  # type: ignore[call-overload]
+                    if batch_id is None:
+                        continue
+                    if action == "approve":
+                        service.approve(session, approver, batch_id)
+                    elif action == "cancel":
+                        service.cancel(session, approver, batch_id, "willekeurig geannuleerd")
+                    elif action == "export_and_send":
+                        service.export(session, approver, batch_id, settings)
+                        service.mark_sent(session, approver, batch_id)
+                    else:
+                        service.settle(session, approver, batch_id)
+            session.commit()
+        except (Conflict, ValidationError, PermissionDenied, NotFound):
+            session.rollback()
+        check(session)
+        keys = paid_keys(session)
+        assert len(keys) == len(set(keys))
