@@ -8,6 +8,12 @@ payment item in that month's batch; per month one settlement (in transit → ban
 transactions and twice as many postings. Without ``--url`` an SQLite file in a temporary folder is used; with a
 PostgreSQL URL a database ``bbbench_reports`` is created next to it (and dropped afterwards).
 
+The baseline for the trial balance is ``group-by``: one plain ``SELECT account_id, SUM(amount_cents) FROM
+ledger_postings GROUP BY account_id`` over the same postings (rows fetched, nothing written); beside it
+``trial-balance-query`` is the trial balance's own query (opening, debits and credits per account for the range, with
+account names) and ``trial-balance`` the whole CSV report. The load average at start and end is recorded, because
+other work may share the machine.
+
 Each report is written as CSV (XLSX for the accountability report) in its own child process, so peak memory (the
 growth of ``ru_maxrss`` over the RSS after start-up) is its own. Then the whole ledger is exported as an hledger
 journal and ``hledger bal`` and ``ledger bal`` are timed on it (peak RSS from ``/usr/bin/time``). Results go to
@@ -158,7 +164,20 @@ def measure(url: str, name: str, out: str) -> dict[str, Any]:
     session = make_session_factory(engine)()
     baseline = _rss_kib()
     started = time.perf_counter()
-    if name == "hledger-export":
+    if name in ("group-by", "trial-balance-query"):
+        from sqlalchemy import func, select
+
+        from budgetbeheer.ledger.models import Posting
+        from budgetbeheer.reports.queries import trial_balance_rows
+
+        if name == "group-by":  # the baseline: one plain GROUP BY over the same postings, no date filter, no names
+            rows = session.execute(select(Posting.account_id, func.sum(Posting.amount_cents))
+                                   .group_by(Posting.account_id)).all()
+        else:  # the trial balance's one query on its own (no CSV)
+            rows = trial_balance_rows(session, parse_period(*REPORT_RANGE))
+        with open(out, "w", encoding="utf-8") as target:
+            target.write(f"{len(rows)}\n")
+    elif name == "hledger-export":
         with open(out, "w", encoding="utf-8") as target:
             write_journal(session, target, generated_at=utcnow(), municipality="Benchmark")
     else:
@@ -203,6 +222,7 @@ def main() -> None:
     from budgetbeheer.db.engine import normalise_url
     from budgetbeheer.db.migrate import upgrade
 
+    load_at_start = [round(x, 2) for x in os.getloadavg()]
     folder = Path(tempfile.mkdtemp(prefix="bench-reports-"))
     admin_url = ""
     if args.url:
@@ -224,7 +244,7 @@ def main() -> None:
         data = generate(url, args.households, args.months)
         print(json.dumps(data), flush=True)
         steps: dict[str, Any] = {}
-        for name in ("trial-balance", "accountability", "payments", "extensions", "audit", "journal", "statement",
+        for name in ("group-by", "trial-balance-query", "trial-balance", "accountability", "payments", "extensions", "audit", "journal", "statement",
                      "hledger-export"):
             out = folder / f"{name}.out"
             result = subprocess.run([sys.executable, __file__, "--measure", url, name, str(out)],
@@ -241,6 +261,11 @@ def main() -> None:
         output = RESULTS / f"reports-{dialect}.json"
         output.write_text(json.dumps({
             "dialect": dialect, "range": REPORT_RANGE, "data": data, "reports": steps, "tools": tools,
+            "trial_balance_vs_group_by": {
+                "query": round(steps["trial-balance-query"]["seconds"] / steps["group-by"]["seconds"], 2),
+                "report_csv": round(steps["trial-balance"]["seconds"] / steps["group-by"]["seconds"], 2),
+            },
+            "load_average": {"start": load_at_start, "end": [round(x, 2) for x in os.getloadavg()]},
             "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
             "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
         }, indent=2) + "\n", encoding="utf-8")

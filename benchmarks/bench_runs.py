@@ -299,6 +299,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", type=Path, default=None)
     args = parser.parse_args(argv)
     timer = Timer()
+    load_at_start = [round(x, 2) for x in os.getloadavg()]
     with database(args.database_url) as url:
         dialect = make_url(url).get_backend_name()
         print(f"{args.households} households on {dialect}", flush=True)
@@ -314,6 +315,7 @@ def main(argv: list[str] | None = None) -> int:
         "export_vs_sepaxml_alone": ratio("export", "sepaxml_alone"),
         "goals": {"prepare_vs_plain_insert": 3.0, "export_vs_sepaxml_alone": 1.5},
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()},
+        "load_average": {"start": load_at_start, "end": [round(x, 2) for x in os.getloadavg()]},
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     output = args.output or RESULTS / f"runs-{dialect}.json"
