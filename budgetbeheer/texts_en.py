@@ -127,4 +127,14 @@ EN: dict[str, str] = {
     "Gelukt": "Succeeded",
     "Mislukt": "Failed",
     "Bezig": "Running",
+    'Een betalingskenmerk heeft 7, 9 tot en met 14, of 16 cijfers; dit kenmerk heeft er %(length)s. Controleer of u het hele kenmerk hebt overgenomen.':
+        'A Dutch payment reference (betalingskenmerk) has 7, 9 to 14, or 16 digits; this one has %(length)s. Check that you copied the whole reference.',
+    'Dit betalingskenmerk klopt niet: bij %(length)s cijfers hoort het tweede cijfer (de lengtecode) een %(expected)s te zijn. Controleer het kenmerk op de acceptgiro of factuur.':
+        'This payment reference is not valid: with %(length)s digits the second digit (the length code) should be %(expected)s. Check the reference on the payment slip or invoice.',
+    'Het controlecijfer van dit betalingskenmerk klopt niet. Waarschijnlijk is er een cijfer verkeerd overgenomen; controleer het kenmerk op de acceptgiro of factuur.':
+        'The check digit of this payment reference is wrong. Probably a digit was copied wrongly; check the reference on the payment slip or invoice.',
+    'Het controlegetal van dit RF-kenmerk klopt niet. Waarschijnlijk is er een teken verkeerd overgenomen; controleer het kenmerk op de factuur.':
+        'The check number of this RF reference is wrong. Probably a character was copied wrongly; check the reference on the invoice.',
+    'Een RF-kenmerk begint met RF, dan twee cijfers, dan alleen letters en cijfers (bijvoorbeeld RF18 5390 0754 7034).':
+        'An RF reference starts with RF, then two digits, then only letters and digits (for example RF18 5390 0754 7034).',
 }

@@ -41,7 +41,7 @@ from budgetbeheer.households.period import days_left, period_end
 from budgetbeheer.households.schedule import Frequency, LeefgeldFrequency
 from budgetbeheer.ledger import service as ledger
 from budgetbeheer.ledger.models import Posting, Transaction
-from budgetbeheer.money import cents_to_str, format_eur
+from budgetbeheer.money import cents_to_str
 from budgetbeheer.references import ReferenceKind, suspicious_reference, validate_reference
 from budgetbeheer.users.models import User
 
@@ -610,6 +610,10 @@ def parse_receipt(
     elif household_id not in households:
         errors.add(prefix + "household_id", Message("Huishouden %(id)s bestaat niet.", id=household_id))
         household_id = None
+    elif households[household_id] == ENDED:
+        errors.add(prefix + "household_id",
+                   Message("Het ontzorgen van huishouden %(id)s is beëindigd; boek hier niet meer op.", id=household_id))
+        household_id = None
     amount = v.amount(errors, prefix + "amount", data.get("amount"))
     received = v.iso_date(errors, prefix + "date", data.get("date"))
     if received is not None and received > date.today() + timedelta(days=1):
@@ -701,32 +705,7 @@ def _book(session: Session, actor: Actor, parsed: ReceiptInput, idempotency_key:
     session.add(receipt)
     session.flush()
     record(session, actor, "receipt.booked", "receipt", receipt.id, after=receipt_snapshot(receipt))
-    household = session.get(Household, parsed.household_id)
-    if household is not None and household.status == ENDED:
-        _income_after_end(session, actor, receipt)
     return receipt
-
-
-def _income_after_end(session: Session, actor: Actor, receipt: Receipt) -> None:
-    """Income for a household whose ontzorgen has ended is still the household's money: it goes back to 'ending', the
-    next payment run pays the balance out as final leefgeld, and the caseworker is told to have the payer pay the
-    household directly from now on."""
-    from budgetbeheer.lifecycle.ending import reopen_for_payout
-    from budgetbeheer.lifecycle.signals import raise_signal
-
-    assert receipt.household_id is not None
-    label = INCOME_KIND_LABELS.get(receipt.kind, receipt.kind)
-    reopen_for_payout(session, actor, receipt.household_id,
-                      f"Ontvangst {receipt.id} ({label}, {format_eur(receipt.amount_cents)}) na het einde: wordt "
-                      "als laatste leefgeld uitbetaald.")
-    raise_signal(
-        session, kind="income_after_end", household_id=receipt.household_id,
-        message=(f"Na het einde van het ontzorgen is nog {format_eur(receipt.amount_cents)} ({label}) binnengekomen "
-                 f"op {receipt.received_on:%d-%m-%Y}. Het wordt bij de volgende betaalrun als laatste leefgeld aan "
-                 "het huishouden betaald. Vraag de uitkerende instantie voortaan rechtstreeks aan het huishouden te "
-                 "betalen."),
-        dedup_key=f"income_after_end:{receipt.id}",
-    )
 
 
 def receipt_snapshot(receipt: Receipt) -> dict[str, Any]:

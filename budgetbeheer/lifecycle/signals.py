@@ -30,7 +30,6 @@ KINDS: dict[str, tuple[str, str]] = {
     "period_ending": ("Periode eindigt binnen 4 weken", "caseworker"),
     "extension_waiting": ("Verlengingsverzoek wacht", "supervisor"),
     "forecast_uncovered": ("Saldo dekt een vaste last niet", "caseworker"),
-    "income_after_end": ("Inkomen na het einde ontvangen", "caseworker"),
 }
 """Kind → (Dutch label, role that must act)."""
 

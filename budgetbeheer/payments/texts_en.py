@@ -148,4 +148,18 @@ EN = {
     "Ontvanger en IBAN": "Payee and IBAN",
     "Betalingskenmerk (EndToEndId)": "Payment id (EndToEndId)",
     "Pagina’s": "Pages",
+    'Betaalrun %(id)s kan niet worden goedgekeurd: het saldo van %(count)s huishouden(s) dekt de betalingen niet meer: %(households)s. Annuleer de betaalrun en maak hem opnieuw.':
+        'Payment run %(id)s cannot be approved: the balance of %(count)s household(s) no longer covers the payments: %(households)s. Cancel the run and prepare it again.',
+    'Betaalrun %(batch)s is nog niet als verzonden gemarkeerd; de bank kan betaling %(id)s dan niet terugsturen. Markeer de run eerst als verzonden als het bestand wel bij de bank is.':
+        'Payment run %(batch)s has not been marked as sent, so the bank cannot have returned payment %(id)s. If the file did reach the bank, mark the run as sent first.',
+    'Betaling %(index)s: de EndToEndId %(end_to_end_id)s is leeg, langer dan 35 tekens of bevat tekens die de bank niet accepteert.':
+        'Payment %(index)s: the EndToEndId %(end_to_end_id)s is empty, longer than 35 characters or contains characters the bank does not accept.',
+    'Betaling %(end_to_end_id)s: de InstrId %(instruction_id)s is leeg, langer dan 35 tekens of bevat tekens die de bank niet accepteert.':
+        'Payment %(end_to_end_id)s: the InstrId %(instruction_id)s is empty, longer than 35 characters or contains characters the bank does not accept.',
+    'Betaling %(end_to_end_id)s: het bedrag (%(amount)s) is hoger dan de %(maximum)s die in één SEPA-overboeking mag.':
+        'Payment %(end_to_end_id)s: the amount (%(amount)s) is higher than the %(maximum)s allowed in one SEPA credit transfer.',
+    "Het berichtkenmerk %(base)s moet uit 1 tot %(maximum)s tekens bestaan, zonder spaties en alleen met letters, cijfers en / - ? : ( ) . , ' +.":
+        "The message id %(base)s must have 1 to %(maximum)s characters, no spaces, and only letters, digits and / - ? : ( ) . , ' +.",
+    'Betaling %(end_to_end_id)s komt twee keer voor (nummer %(first)s en %(second)s); elke betaling heeft een eigen EndToEndId nodig.':
+        'Payment %(end_to_end_id)s appears twice (numbers %(first)s and %(second)s); every payment needs its own EndToEndId.',
 }

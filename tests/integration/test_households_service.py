@@ -142,11 +142,12 @@ def test_receipt_is_booked_once_per_key_and_conflicts_on_another_body(session: S
         service.book_receipt(session, ACTOR, {**body, "amount": "1.00"}, idempotency_key="k-1")
 
 
-def test_receipt_for_unknown_household_is_refused(session: Session) -> None:
+def test_receipt_for_unknown_or_ended_household_is_refused(session: Session) -> None:
     household = service.enrol_household(session, ACTOR, intake())
+    household.status = "ended"
     session.commit()
     before = counts(session)
-    for household_id in (household.id + 99,):
+    for household_id in (household.id, household.id + 99):
         with pytest.raises(ValidationError) as caught:
             service.book_receipt(session, ACTOR, {"household_id": household_id, "amount": "10.00",
                                                   "date": "2026-09-01", "kind": "benefit"})

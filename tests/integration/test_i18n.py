@@ -19,7 +19,6 @@ PACKAGE = Path(__file__).resolve().parents[2] / "budgetbeheer"
 TEMPLATES = PACKAGE / "web" / "templates"
 
 _STRING = r'"((?:[^"\\]|\\.)*)"|\'((?:[^\'\\]|\\.)*)\''
-PY_CALL = re.compile(r"(?<![\w.])(?:_|Message)\(\s*(?:" + _STRING + r")\s*[,)]")
 TEMPLATE_CALL = re.compile(r"(?<![\w.])_\(\s*(?:" + _STRING + r")\s*[,)]")
 MACRO_LABEL = re.compile(r'(?<![\w.])(?:field|select)\(\s*"[^"]*"\s*,\s*(?:' + _STRING + r")")
 MACRO_HINT = re.compile(r"hint=(?:" + _STRING + r")")
@@ -35,13 +34,22 @@ def _literal(match: re.Match[str]) -> str:
 
 
 def python_texts() -> dict[str, str]:
+    """Every ``_("...")``/``Message("...")`` with a literal first argument, read with the parser (so texts split over
+    several lines by implicit concatenation are found whole)."""
     texts: dict[str, str] = {}
     for path in sorted(PACKAGE.rglob("*.py")):
-        if path.name == "texts_en.py" or path.name.startswith("texts_"):
+        if path.name.startswith("texts_"):
             continue
-        source = path.read_text(encoding="utf-8")
-        for match in PY_CALL.finditer(source):
-            texts.setdefault(_literal(match), f"{path.relative_to(PACKAGE)}")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id in {"_", "Message"}
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[0].value, str)
+            ):
+                texts.setdefault(node.args[0].value, f"{path.relative_to(PACKAGE)}:{node.lineno}")
     return texts
 
 

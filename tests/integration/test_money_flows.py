@@ -544,12 +544,10 @@ def test_a_receipt_for_an_ending_household_is_paid_out_in_the_next_run(
     assert check(session).held == 0
 
 
-def test_a_receipt_for_an_ended_household_is_paid_out_to_it_with_a_signal(
-    session: Session, settings: Settings, finance: tuple[Actor, ...]
-) -> None:
-    """Chosen: money that still arrives after the end belongs to the household. It is booked to its funds, the
-    household goes back to 'ending' (BSNs stay released), the caseworker gets a signal to have the payer pay the
-    household directly, and the next run pays it out as final leefgeld; at zero it is 'ended' again."""
+def test_a_receipt_for_an_ended_household_is_refused(session: Session, settings: Settings,
+                                                     finance: tuple[Actor, ...]) -> None:
+    """Issue 3 lists it as bad input: once the period has ended and the account is at zero, income is no longer
+    booked here (the payer must pay the household directly); nothing is written."""
     household = make_household(session)
     ending.end_period(session, CASEWORKER, household.id, end_date=TODAY.isoformat(), reason="bijstand gestopt",
                       today=TODAY)
@@ -558,20 +556,13 @@ def test_a_receipt_for_an_ended_household_is_paid_out_to_it_with_a_signal(
     ending.advance_endings(session, CASEWORKER, RUN_DATE)
     session.commit()
     assert _status(session, household.id) == "ended"
-    receive(session, household.id, "40.00", on=TODAY)
-    session.commit()
-    assert _status(session, household.id) == "ending"
-    assert check(session).held == 40_00
-    signals = session.scalars(select(Signal).where(Signal.household_id == household.id,
-                                                   Signal.kind == "income_after_end")).all()
-    assert [s.role for s in signals] == ["caseworker"]
-    assert session.scalars(select(Person.active_bsn).where(Person.household_id == household.id)).all() == [None]
-    batch = _pay(session, settings, finance, NEXT_DATE)
-    assert [(i.kind, i.amount_cents) for i in items_of(session, batch.id)] == [(LEEFGELD, 40_00)]
-    ending.advance_endings(session, CASEWORKER, NEXT_DATE)
-    session.commit()
+    held_before = check(session).held
+    with pytest.raises(ValidationError) as refused:
+        receive(session, household.id, "40.00", on=TODAY)
+    session.rollback()
+    assert "household_id" in refused.value.fields
     assert _status(session, household.id) == "ended"
-    check(session)
+    assert check(session).held == held_before
 
 
 def test_a_return_after_the_household_ended(session: Session, settings: Settings,
