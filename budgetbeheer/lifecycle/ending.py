@@ -113,9 +113,29 @@ def end_period(
     session.flush()
     record(session, actor, "household.period_ended_early", "household", household.id,
            before=before, after=household_state(household), reason=text)
+    _stop_payments_after(session, actor, household, new_end)
     if today >= new_end:
         start_ending(session, actor, household)
     return household
+
+
+def _stop_payments_after(session: Session, actor: Actor, household: Household, last_day: date) -> None:
+    """Payments already proposed for after the new last day leave their batches; approved ones are finance's call."""
+    from budgetbeheer.lifecycle.signals import raise_signal
+    from budgetbeheer.payments.batches import withdraw_household_items
+
+    approved = withdraw_household_items(
+        session, actor, household.id, due_after=last_day,
+        reason=f"Periode van huishouden {household.id} eindigt op {last_day:%d-%m-%Y}",
+    )
+    for batch_id in approved:
+        raise_signal(
+            session, kind="payment_after_end", household_id=household.id,
+            message=(f"De periode van huishouden {household.id} eindigt op {last_day:%d-%m-%Y}, maar goedgekeurde "
+                     f"betaalrun {batch_id} bevat nog betalingen met een latere vervaldatum. Annuleer de run en "
+                     "maak hem opnieuw als het bestand nog niet naar de bank is, of vraag het geld terug."),
+            dedup_key=f"ended_with_approved_payments:{household.id}:{batch_id}",
+        )
 
 
 def start_ending(session: Session, actor: Actor, household: Household) -> None:

@@ -30,6 +30,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "period_ending": ("Periode eindigt binnen 4 weken", "caseworker"),
     "extension_waiting": ("Verlengingsverzoek wacht", "supervisor"),
     "forecast_uncovered": ("Saldo dekt een vaste last niet", "caseworker"),
+    "payment_after_end": ("Goedgekeurde betaling na het einde", "finance"),
 }
 """Kind → (Dutch label, role that must act)."""
 

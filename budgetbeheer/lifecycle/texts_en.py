@@ -52,6 +52,7 @@ EN = {
     "Periode eindigt binnen 4 weken": "Period ends within 4 weeks",
     "Verlengingsverzoek wacht": "Extension request waiting",
     "Saldo dekt een vaste last niet": "Balance does not cover a fixed cost",
+    "Goedgekeurde betaling na het einde": "Approved payment after the end",
     "Signaal afgehandeld.": "Signal handled.",
     "Verlenging goedgekeurd. Nieuwe einddatum: %(end)s.": "Extension approved. New end date: %(end)s.",
     "Verlenging afgewezen.": "Extension rejected.",

@@ -226,6 +226,43 @@ def cancel(session: Session, actor: Actor, batch_id: int, reason: str) -> Paymen
     return batch
 
 
+def withdraw_household_items(
+    session: Session, actor: Actor, household_id: int, *, due_after: date, reason: str
+) -> list[int]:
+    """Take a household's payments due after ``due_after`` out of batches that still wait for approval (a proposed
+    batch may change; an approved one may not). Their obligations become free, so the next run plans them anew (for an
+    ended period: the final payout). Returns the ids of approved-but-not-exported batches that still hold such
+    payments: finance must decide whether to cancel and prepare those again."""
+    rows = session.execute(
+        select(PaymentItem.id, PaymentItem.batch_id, PaymentBatch.status)
+        .join(PaymentBatch, PaymentBatch.id == PaymentItem.batch_id)
+        .where(
+            PaymentItem.household_id == household_id,
+            PaymentItem.due_date > due_after,
+            PaymentItem.status.in_(("proposed", "held", "approved")),
+            PaymentBatch.status.in_(("proposed", "approved")),
+        )
+    ).all()
+    proposed_batches = sorted({batch_id for _, batch_id, status in rows if status == "proposed"})
+    for batch_id in proposed_batches:
+        batch = get_batch(session, batch_id, lock=True)
+        before = _state(batch)
+        item_ids = [item_id for item_id, item_batch, _ in rows if item_batch == batch_id]
+        session.execute(
+            update(PaymentItem).where(PaymentItem.id.in_(item_ids)).values(status="cancelled", obligation_key=None)
+        )
+        total, count = session.execute(
+            select(func.coalesce(func.sum(PaymentItem.amount_cents), 0), func.count(PaymentItem.id)).where(
+                PaymentItem.batch_id == batch_id, PaymentItem.status == "proposed"
+            )
+        ).one()
+        batch.total_cents, batch.item_count = int(total), int(count)
+        session.flush()
+        record(session, actor, "payment_batch.items_withdrawn", "payment_batch", batch_id, before=before,
+               after=_state(batch) | {"household_id": household_id, "items": item_ids}, reason=reason)
+    return sorted({batch_id for _, batch_id, status in rows if status == "approved"})
+
+
 def _transfers(session: Session, batch_id: int) -> list[sepa.Transfer]:
     rows = session.execute(
         select(

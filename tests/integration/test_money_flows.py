@@ -699,3 +699,37 @@ def test_random_money_flows_keep_the_books(
         check(session)
         keys = paid_keys(session)
         assert len(keys) == len(set(keys))
+
+
+def test_ending_early_takes_later_payments_out_of_a_proposed_batch(
+    session: Session, settings: Settings, finance: tuple[Actor, ...]
+) -> None:
+    """The run of 30 November was proposed with rent and insurance due 1 December; the caseworker then records that
+    bijstand stopped on 29 November. Those payments leave the (not yet approved) batch, the household's balance is
+    untouched, and the next run pays everything out as final leefgeld."""
+    household = make_household(session)
+    other = make_household(session, holder="B. Karimi")
+    batch, _ = service.prepare_run(session, finance[0], RUN_DATE, settings)
+    session.commit()
+    due_after = [i for i in items_of(session, batch.id) if i.household_id == household.id and i.due_date > TODAY]
+    assert due_after  # rent etc. due 1 December
+    total_before = batch.total_cents
+    ending.end_period(session, CASEWORKER, household.id, end_date=TODAY.isoformat(), reason="bijstand gestopt: werk",
+                      today=TODAY)
+    session.commit()
+    session.expire_all()
+    remaining = [i for i in items_of(session, batch.id) if i.household_id == household.id and i.status == "proposed"]
+    assert all(i.due_date <= TODAY for i in remaining)
+    assert {i.status for i in items_of(session, batch.id) if i.id in {d.id for d in due_after}} == {"cancelled"}
+    batch = session.get(PaymentBatch, batch.id)
+    assert batch is not None
+    assert batch.total_cents == total_before - sum(i.amount_cents for i in due_after)
+    assert any(i.household_id == other.id for i in items_of(session, batch.id))  # the others stay
+    service.approve(session, finance[1], batch.id)
+    session.commit()
+    check(session)
+    later = _pay(session, settings, finance, NEXT_DATE)
+    final = [i for i in items_of(session, later.id) if i.household_id == household.id]
+    assert [i.kind for i in final] == [LEEFGELD] and final[0].obligation_key.endswith(":final")  # type: ignore[union-attr]
+    assert household_balance(session, household.id) == 0
+    check(session)
