@@ -192,7 +192,7 @@ def _households(session: Session, household_ids: Sequence[int] | None, last_due:
         Household.leefgeld_frequency,
         Household.leefgeld_day,
         Household.buffer_cents,
-    ).where(Household.period_start <= last_due)
+    ).where(Household.period_start <= last_due, Household.status != "ended")  # ended: nothing left to pay
     if household_ids is not None:
         query = query.where(Household.id.in_(household_ids))
     rows: Any = _rows(session, query.order_by(Household.id))

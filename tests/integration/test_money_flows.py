@@ -733,3 +733,23 @@ def test_ending_early_takes_later_payments_out_of_a_proposed_batch(
     assert [i.kind for i in final] == [LEEFGELD] and final[0].obligation_key.endswith(":final")  # type: ignore[union-attr]
     assert household_balance(session, household.id) == 0
     check(session)
+
+
+def test_an_ended_household_is_left_out_of_later_runs(
+    session: Session, settings: Settings, finance: tuple[Actor, ...]
+) -> None:
+    """A household that ended with an unpaid instalment does not get the same shortfall again in every later run."""
+    household = make_household(session, balance="100.00")
+    ending.end_period(session, CASEWORKER, household.id, end_date="2026-12-02", reason="bijstand gestopt: werk",
+                      today=TODAY)
+    session.commit()
+    _pay(session, settings, finance, NEXT_DATE)  # rent due 1 December is short: a shortfall, the rest paid out
+    ending.advance_endings(session, CASEWORKER, date(2026, 12, 3))
+    session.commit()
+    assert _status(session, household.id) == "ended"
+    before = session.scalar(select(func.count(Shortfall.id)).where(Shortfall.household_id == household.id))
+    later, _ = service.prepare_run(session, finance[0], date(2026, 12, 7), settings)
+    session.commit()
+    assert [i for i in items_of(session, later.id) if i.household_id == household.id] == []
+    after = session.scalar(select(func.count(Shortfall.id)).where(Shortfall.household_id == household.id))
+    assert after == before
