@@ -69,6 +69,11 @@ class Handover:
     municipality: str
 
 
+
+def _dutch(iso: str) -> str:
+    """``2026-11-25`` → ``25-11-2026``."""
+    return date.fromisoformat(iso).strftime("%d-%m-%Y")
+
 def handover_data(session: Session, household_id: int, *, municipality: str = "Gemeente",
                   today: date | None = None) -> Handover:
     """Everything the overview shows. The statement covers the last month of the period (or up to ``today``)."""
@@ -226,7 +231,7 @@ def handover_pdf(data: Handover, *, font: tuple[Path, Path] | str | None = "auto
         pdf.ln(2)
     line("Uw laatste afschrift", 13, "B", 8)
     statement = data.statement
-    line(f"Van {statement['from']} tot en met {statement['to']}. Saldo aan het begin: "
+    line(f"Van {_dutch(statement['from'])} tot en met {_dutch(statement['to'])}. Saldo aan het begin: "
          f"{format_eur(_cents(statement['opening_balance']))}.", 10)
     pdf.set_font(family, "", 9)
     with pdf.table(col_widths=(22, 90, 30, 30), text_align=("LEFT", "LEFT", "RIGHT", "RIGHT")) as table:
@@ -235,7 +240,7 @@ def handover_pdf(data: Handover, *, font: tuple[Path, Path] | str | None = "auto
             header.cell(t(text))
         for movement in statement["movements"]:
             row = table.row()
-            row.cell(movement["date"])
+            row.cell(_dutch(movement["date"]))
             row.cell(t(movement["description"][:90]))
             row.cell(t(format_eur(_cents(movement["amount"]))))
             row.cell(t(format_eur(_cents(movement["balance"]))))
