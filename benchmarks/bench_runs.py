@@ -10,6 +10,8 @@ the scheduler, approved by a finance user and exported to pain.001 (split at 100
 
 Beside it, the baselines the goals are stated against:
 
+* ``plain_insert_same_indexes``: the same, into a scratch table that also has payment_items' UNIQUE constraints and
+  indexes (what exactly-once costs any insert), reported beside the goal's ratio;
 * ``plain_insert``: inserting the same number of payment rows (items and shortfalls of all runs) into a scratch table
   of the same shape with one plain ``executemany`` per run;
 * ``sepaxml_alone``: ``SepaTransfer.add_payment`` for the same transfers and one ``export(validate=False)`` per file.
@@ -38,7 +40,22 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import Column, Date, Integer, MetaData, String, Table, Text, create_engine, func, insert, select, text
+from sqlalchemy import (
+    Column,
+    Date,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    create_engine,
+    func,
+    insert,
+    select,
+    text,
+)
 from sqlalchemy.engine import make_url
 
 from budgetbeheer.audit.service import Actor
@@ -162,10 +179,12 @@ def book_receipts(session: Any, count: int, day: date) -> None:
     session.commit()
 
 
-def scratch_table() -> Table:
+def scratch_table(*, with_indexes: bool = False) -> Table:
+    """A table of payment_items' columns; ``with_indexes`` adds the same UNIQUE constraints and indexes."""
     metadata = MetaData()
-    return Table(
-        "bench_plain_items", metadata,
+    name = "bench_plain_items_indexed" if with_indexes else "bench_plain_items"
+    table = Table(
+        name, metadata,
         Column("id", Integer, primary_key=True), Column("batch_id", Integer), Column("household_id", Integer),
         Column("kind", String(32)), Column("fixed_cost_id", Integer), Column("creditor_id", Integer),
         Column("creditor_name", String(140)), Column("iban", String(34)), Column("bic", String(11)),
@@ -174,10 +193,17 @@ def scratch_table() -> Table:
         Column("obligation_key", String(80)), Column("reason", Text), Column("status", String(16)),
         Column("hold_reason", Text),
     )
+    if with_indexes:
+        table.append_constraint(UniqueConstraint("end_to_end_id"))
+        table.append_constraint(UniqueConstraint("obligation_key"))
+        for column in ("batch_id", "household_id", "fixed_cost_id"):
+            Index(f"ix_{name}_{column}", table.c[column])
+    return table
 
 
-def plain_insert(engine: Any, rows_per_run: list[int], timer: Timer) -> None:
-    table = scratch_table()
+def plain_insert(engine: Any, rows_per_run: list[int], timer: Timer, *, with_indexes: bool = False) -> None:
+    table = scratch_table(with_indexes=with_indexes)
+    step = "plain_insert_same_indexes" if with_indexes else "plain_insert"
     table.metadata.create_all(engine)
     counter = 0
     for run, count in enumerate(rows_per_run):
@@ -191,7 +217,7 @@ def plain_insert(engine: Any, rows_per_run: list[int], timer: Timer) -> None:
                          "end_to_end_id": f"BB-{counter}", "obligation_key": f"fc:{counter}:2026-12-01",
                          "reason": "huur € 650,00, vervalt 01-12-2026: betaald; saldo € 2.000,00 → € 1.350,00",
                          "status": "proposed", "hold_reason": None})
-        with timer.step("plain_insert"), engine.begin() as connection:
+        with timer.step(step), engine.begin() as connection:
             connection.execute(table.insert(), rows)
     table.metadata.drop_all(engine)
 
@@ -273,6 +299,7 @@ def run(households: int, url: str, timer: Timer) -> dict[str, Any]:
                             .where(PaymentItem.status == "approved").order_by(PaymentItem.id)).all()
     session.close()
     plain_insert(engine, rows_per_run, timer)
+    plain_insert(engine, rows_per_run, timer, with_indexes=True)
     chunks: list[list[tuple[str, str, int, str]]] = []
     by_batch: dict[int, list[tuple[str, str, int, str]]] = {}
     for batch_id, e2e, iban, amount, name in items:
@@ -312,6 +339,7 @@ def main(argv: list[str] | None = None) -> int:
         **facts,
         "steps": steps,
         "prepare_vs_plain_insert": ratio("prepare", "plain_insert"),
+        "prepare_vs_plain_insert_same_indexes": ratio("prepare", "plain_insert_same_indexes"),
         "export_vs_sepaxml_alone": ratio("export", "sepaxml_alone"),
         "goals": {"prepare_vs_plain_insert": 3.0, "export_vs_sepaxml_alone": 1.5},
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()},
