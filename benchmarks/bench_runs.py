@@ -170,6 +170,7 @@ def book_receipts(session: Any, count: int, day: date) -> None:
         transaction_id = int(session.scalar(select(func.coalesce(func.max(Transaction.id), 0) + 1)))
     for posting in postings:
         posting["transaction_id"] = transaction_id
+        posting["business_date"] = day
     session.execute(insert(Posting), postings)
     session.execute(insert(Transaction).values(
         id=transaction_id, business_date=day, recorded_at=datetime.now(UTC), kind="receipt",

@@ -1,7 +1,7 @@
 """Database triggers that keep the books and the audit trail honest, for SQLite and PostgreSQL.
 
 - A ledger transaction is inserted after its postings; its insert is refused unless it has at least two postings
-  that sum to zero. A posting for a transaction that is already booked is refused. (The posting's foreign key is
+  that sum to zero and carry the transaction's business date. A posting for a transaction that is already booked is refused. (The posting's foreign key is
   deferred, so postings without their transaction fail at COMMIT.)
 - Postings, transactions and audit entries refuse UPDATE and DELETE (and TRUNCATE on PostgreSQL).
 """
@@ -22,7 +22,8 @@ _SQLITE_BALANCE = [
     CREATE TRIGGER ledger_transactions_balanced BEFORE INSERT ON ledger_transactions
     WHEN (SELECT COUNT(*) FROM ledger_postings WHERE transaction_id = NEW.id) < 2
       OR (SELECT COALESCE(SUM(amount_cents), 0) FROM ledger_postings WHERE transaction_id = NEW.id) <> 0
-    BEGIN SELECT RAISE(ABORT, 'unbalanced ledger transaction refused'); END
+      OR EXISTS (SELECT 1 FROM ledger_postings WHERE transaction_id = NEW.id AND business_date <> NEW.business_date)
+    BEGIN SELECT RAISE(ABORT, 'unbalanced ledger transaction refused (or postings dated otherwise)'); END
     """,
 ]
 
@@ -55,6 +56,10 @@ _POSTGRES_FUNCTIONS = [
         IF posting_count < 2 OR posting_sum <> 0 THEN
             RAISE EXCEPTION 'unbalanced ledger transaction % refused (% postings, sum %)',
                 NEW.id, posting_count, posting_sum;
+        END IF;
+        IF EXISTS (SELECT 1 FROM ledger_postings WHERE transaction_id = NEW.id
+                   AND business_date <> NEW.business_date) THEN
+            RAISE EXCEPTION 'ledger transaction % refused: its postings carry another business date', NEW.id;
         END IF;
         RETURN NEW;
     END

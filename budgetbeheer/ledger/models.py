@@ -67,9 +67,13 @@ class Posting(Base):
     )
     account_id: Mapped[int] = mapped_column(ForeignKey("ledger_accounts.id"))
     amount_cents: Mapped[int] = mapped_column(BigInteger)
+    business_date: Mapped[date] = mapped_column(Date)
+    """The transaction's business date, kept on each posting (the database checks they agree) so that balances and the
+    trial balance for a date range are one GROUP BY over postings, without a join."""
 
     __table_args__ = (
         CheckConstraint("amount_cents <> 0", name="nonzero"),
         Index("ix_ledger_postings_transaction", "transaction_id"),
         Index("ix_ledger_postings_account_transaction", "account_id", "transaction_id"),
+        Index("ix_ledger_postings_account_date", "account_id", "business_date", "amount_cents"),
     )

@@ -133,24 +133,35 @@ def journal_rows(session: Session, period: DateRange, page_size: int = PAGE_SIZE
 
 
 def trial_balance_rows(session: Session, period: DateRange) -> list[Any]:
-    """Per account: opening (before the range), debits and credits in the range, closing; debit positive."""
-    before = Transaction.business_date < period.start
-    inside = and_(Transaction.business_date >= period.start, Transaction.business_date <= period.end)
+    """Per account: opening (before the range), debits and credits in the range, closing; debit positive.
+
+    One GROUP BY over the postings alone (each carries its transaction's business date), then the accounts."""
+    before = Posting.business_date < period.start
+    inside = and_(Posting.business_date >= period.start, Posting.business_date <= period.end)
     amount = Posting.amount_cents
+    totals = (
+        select(
+            Posting.account_id.label("account_id"),
+            func.sum(case((before, amount), else_=0)).label("opening"),
+            func.sum(case((and_(inside, amount > 0), amount), else_=0)).label("debit"),
+            func.sum(case((and_(inside, amount < 0), -amount), else_=0)).label("credit"),
+        )
+        .where(Posting.business_date <= period.end)
+        .group_by(Posting.account_id)
+        .subquery()
+    )
     query = (
         select(
             Account.code,
             Account.name,
             Account.kind,
             Account.household_id,
-            func.coalesce(func.sum(case((before, amount), else_=0)), 0),
-            func.coalesce(func.sum(case((and_(inside, amount > 0), amount), else_=0)), 0),
-            func.coalesce(func.sum(case((and_(inside, amount < 0), -amount), else_=0)), 0),
+            func.coalesce(totals.c.opening, 0),
+            func.coalesce(totals.c.debit, 0),
+            func.coalesce(totals.c.credit, 0),
         )
         .select_from(Account)
-        .outerjoin(Posting, Posting.account_id == Account.id)
-        .outerjoin(Transaction, Transaction.id == Posting.transaction_id)
-        .group_by(Account.id, Account.code, Account.name, Account.kind, Account.household_id)
+        .outerjoin(totals, totals.c.account_id == Account.id)
         .order_by(Account.household_id.is_not(None), Account.household_id, Account.code)
     )
     return list(session.execute(query))
@@ -163,8 +174,7 @@ def closing_by_group(session: Session, as_of: date) -> dict[str, int]:
         select(group, func.coalesce(func.sum(Posting.amount_cents), 0))
         .select_from(Posting)
         .join(Account, Account.id == Posting.account_id)
-        .join(Transaction, Transaction.id == Posting.transaction_id)
-        .where(Transaction.business_date <= as_of)
+        .where(Posting.business_date <= as_of)
         .group_by(group)
     )
     return {str(name): int(total) for name, total in session.execute(query)}

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-29 01:38:35.514639
+Create Date: 2026-11-29 03:04:16.677703
 """
 
 from __future__ import annotations
@@ -316,12 +316,14 @@ def upgrade() -> None:
     sa.Column('transaction_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('account_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('amount_cents', sa.BigInteger(), nullable=False),
+    sa.Column('business_date', sa.Date(), nullable=False),
     sa.CheckConstraint('amount_cents <> 0', name=op.f('ck_ledger_postings_nonzero')),
     sa.ForeignKeyConstraint(['account_id'], ['ledger_accounts.id'], name=op.f('fk_ledger_postings_account_id_ledger_accounts')),
     sa.ForeignKeyConstraint(['transaction_id'], ['ledger_transactions.id'], name=op.f('fk_ledger_postings_transaction_id_ledger_transactions'), initially='DEFERRED', deferrable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_ledger_postings'))
     )
     with op.batch_alter_table('ledger_postings', schema=None) as batch_op:
+        batch_op.create_index('ix_ledger_postings_account_date', ['account_id', 'business_date', 'amount_cents'], unique=False)
         batch_op.create_index('ix_ledger_postings_account_transaction', ['account_id', 'transaction_id'], unique=False)
         batch_op.create_index('ix_ledger_postings_transaction', ['transaction_id'], unique=False)
 
@@ -505,6 +507,7 @@ def downgrade() -> None:
     with op.batch_alter_table('ledger_postings', schema=None) as batch_op:
         batch_op.drop_index('ix_ledger_postings_transaction')
         batch_op.drop_index('ix_ledger_postings_account_transaction')
+        batch_op.drop_index('ix_ledger_postings_account_date')
 
     op.drop_table('ledger_postings')
     op.drop_table('fixed_cost_amounts')

@@ -80,12 +80,38 @@ def test_database_refuses_unbalanced_raw_insert(session: Session) -> None:
     funds = _household_account(session)
     session.commit()
     with pytest.raises((IntegrityError, DBAPIError)):
-        session.execute(text(f"INSERT INTO ledger_postings (transaction_id, account_id, amount_cents) VALUES (900, {bank}, 100)"))
-        session.execute(text(f"INSERT INTO ledger_postings (transaction_id, account_id, amount_cents) VALUES (900, {funds}, -90)"))
+        session.execute(text(f"INSERT INTO ledger_postings (transaction_id, account_id, amount_cents, business_date) VALUES (900, {bank}, 100, '2026-11-02')"))
+        session.execute(text(f"INSERT INTO ledger_postings (transaction_id, account_id, amount_cents, business_date) VALUES (900, {funds}, -90, '2026-11-02')"))
         session.execute(text("INSERT INTO ledger_transactions (id, business_date, recorded_at, kind, description, booked_by) "
                              "VALUES (900, '2026-11-02', '2026-11-02 10:00:00', 'x', 'x', 'raw')"))
         session.commit()
     session.rollback()
+
+
+def test_database_refuses_postings_dated_otherwise_than_their_transaction(session: Session) -> None:
+    bank = ledger.account_id(session, ledger.BANK)
+    funds = _household_account(session)
+    session.commit()
+    with pytest.raises((IntegrityError, DBAPIError)):
+        session.execute(text(f"INSERT INTO ledger_postings (transaction_id, account_id, amount_cents, business_date) VALUES (902, {bank}, 100, '2026-11-02')"))
+        session.execute(text(f"INSERT INTO ledger_postings (transaction_id, account_id, amount_cents, business_date) VALUES (902, {funds}, -100, '2025-01-01')"))
+        session.execute(text("INSERT INTO ledger_transactions (id, business_date, recorded_at, kind, description, booked_by) "
+                             "VALUES (902, '2026-11-02', '2026-11-02 10:00:00', 'x', 'x', 'raw')"))
+        session.commit()
+    session.rollback()
+
+
+def test_a_balanced_raw_insert_in_the_right_order_is_accepted(session: Session) -> None:
+    """The triggers refuse what is wrong, not raw SQL as such: the control case for the refusals above."""
+    bank = ledger.account_id(session, ledger.BANK)
+    funds = _household_account(session)
+    session.commit()
+    session.execute(text(f"INSERT INTO ledger_postings (transaction_id, account_id, amount_cents, business_date) VALUES (903, {bank}, 100, '2026-11-02')"))
+    session.execute(text(f"INSERT INTO ledger_postings (transaction_id, account_id, amount_cents, business_date) VALUES (903, {funds}, -100, '2026-11-02')"))
+    session.execute(text("INSERT INTO ledger_transactions (id, business_date, recorded_at, kind, description, booked_by) "
+                         "VALUES (903, '2026-11-02', '2026-11-02 10:00:00', 'x', 'x', 'raw')"))
+    session.commit()
+    assert ledger.balance(session, funds) == 100
 
 
 def test_database_refuses_postings_without_transaction(session: Session) -> None:
@@ -93,8 +119,8 @@ def test_database_refuses_postings_without_transaction(session: Session) -> None
     funds = _household_account(session)
     session.commit()
     with pytest.raises((IntegrityError, DBAPIError)):
-        session.execute(text(f"INSERT INTO ledger_postings (transaction_id, account_id, amount_cents) VALUES (901, {bank}, 100)"))
-        session.execute(text(f"INSERT INTO ledger_postings (transaction_id, account_id, amount_cents) VALUES (901, {funds}, -100)"))
+        session.execute(text(f"INSERT INTO ledger_postings (transaction_id, account_id, amount_cents, business_date) VALUES (901, {bank}, 100, '2026-11-02')"))
+        session.execute(text(f"INSERT INTO ledger_postings (transaction_id, account_id, amount_cents, business_date) VALUES (901, {funds}, -100, '2026-11-02')"))
         session.commit()
     session.rollback()
 
@@ -106,7 +132,7 @@ def test_database_refuses_adding_a_posting_to_a_booked_transaction(session: Sess
                              business_date=DAY, kind="receipt", description="x", booked_by="t")
     session.commit()
     with pytest.raises((IntegrityError, DBAPIError)):
-        session.execute(text(f"INSERT INTO ledger_postings (transaction_id, account_id, amount_cents) VALUES ({booked.id}, {bank}, 5)"))
+        session.execute(text(f"INSERT INTO ledger_postings (transaction_id, account_id, amount_cents, business_date) VALUES ({booked.id}, {bank}, 5, '2026-11-02')"))
         session.commit()
     session.rollback()
 
