@@ -135,18 +135,24 @@ def journal_rows(session: Session, period: DateRange, page_size: int = PAGE_SIZE
 def trial_balance_rows(session: Session, period: DateRange) -> list[Any]:
     """Per account: opening (before the range), debits and credits in the range, closing; debit positive.
 
-    One GROUP BY over the postings alone (each carries its transaction's business date), then the accounts."""
-    before = Posting.business_date < period.start
-    inside = and_(Posting.business_date >= period.start, Posting.business_date <= period.end)
+    Two plain GROUP BYs over the postings (each carries its transaction's business date, and the index on
+    (account, date, amount) covers both): the opening balance before the range, and per account in the range the net
+    sum and the sum of absolute amounts, from which debit = (gross + net) / 2 and credit = (gross - net) / 2 exactly.
+    No CASE per posting and no join to the transactions."""
     amount = Posting.amount_cents
-    totals = (
+    opening = (
+        select(Posting.account_id.label("account_id"), func.sum(amount).label("opening"))
+        .where(Posting.business_date < period.start)
+        .group_by(Posting.account_id)
+        .subquery()
+    )
+    inside = (
         select(
             Posting.account_id.label("account_id"),
-            func.sum(case((before, amount), else_=0)).label("opening"),
-            func.sum(case((and_(inside, amount > 0), amount), else_=0)).label("debit"),
-            func.sum(case((and_(inside, amount < 0), -amount), else_=0)).label("credit"),
+            func.sum(amount).label("net"),
+            func.sum(func.abs(amount)).label("gross"),
         )
-        .where(Posting.business_date <= period.end)
+        .where(Posting.business_date >= period.start, Posting.business_date <= period.end)
         .group_by(Posting.account_id)
         .subquery()
     )
@@ -156,15 +162,20 @@ def trial_balance_rows(session: Session, period: DateRange) -> list[Any]:
             Account.name,
             Account.kind,
             Account.household_id,
-            func.coalesce(totals.c.opening, 0),
-            func.coalesce(totals.c.debit, 0),
-            func.coalesce(totals.c.credit, 0),
+            func.coalesce(opening.c.opening, 0),
+            func.coalesce(inside.c.net, 0),
+            func.coalesce(inside.c.gross, 0),
         )
         .select_from(Account)
-        .outerjoin(totals, totals.c.account_id == Account.id)
+        .outerjoin(opening, opening.c.account_id == Account.id)
+        .outerjoin(inside, inside.c.account_id == Account.id)
         .order_by(Account.household_id.is_not(None), Account.household_id, Account.code)
     )
-    return list(session.execute(query))
+    rows = []
+    for code, name, kind, household_id, opening_cents, net, gross in session.execute(query):
+        net, gross = int(net), int(gross)
+        rows.append((code, name, kind, household_id, int(opening_cents), (gross + net) // 2, (gross - net) // 2))
+    return rows
 
 
 def closing_by_group(session: Session, as_of: date) -> dict[str, int]:
