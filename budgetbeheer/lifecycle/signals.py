@@ -45,9 +45,17 @@ def _dutch_date(d: date) -> str:
 
 
 def raise_signal(
-    session: Session, *, kind: str, household_id: int | None, message: str, dedup_key: str, role: str | None = None
+    session: Session,
+    *,
+    kind: str,
+    household_id: int | None,
+    message: str,
+    dedup_key: str,
+    role: str | None = None,
+    actor: Actor | None = None,
 ) -> Signal | None:
-    """Store a signal unless one with the same ``dedup_key`` exists. Returns the new signal, or ``None``."""
+    """Store a signal unless one with the same ``dedup_key`` exists, with its audit entry. Returns the new signal, or
+    ``None``. Without an ``actor`` the signal counts as raised by ``system:signals``."""
     if kind not in KINDS:
         raise ValueError(f"unknown signal kind {kind!r}")
     if session.scalar(select(Signal.id).where(Signal.dedup_key == dedup_key)) is not None:
@@ -66,6 +74,8 @@ def raise_signal(
             session.add(signal)
     except IntegrityError:
         return None  # raised at the same moment by another process
+    record(session, actor or Actor.system("signals"), "signal.raised", "signal", signal.id,
+           after={"kind": kind, "household_id": household_id, "role": signal.role, "dedup_key": signal.dedup_key})
     return signal
 
 
