@@ -108,7 +108,11 @@ def end_period(household_id: int) -> tuple[Response, int]:
 @route("/households/<int:household_id>/handover", ["GET"], summary="The handover overview (fixed costs, statement)",
        permission="households.read")
 def handover_json(household_id: int) -> tuple[Response, int]:
+    from budgetbeheer.households.service import record_view
+
     data = handover.handover_data(db(), household_id, municipality=settings().municipality_name)
+    with unit_of_work() as session:
+        record_view(session, actor(), household_id, channel="api:handover")
     return ok({
         "household_id": data.household_id,
         "period": {"start": data.period_start.isoformat(), "end": data.period_end.isoformat()},

@@ -195,33 +195,42 @@ def household_period(household_id: int) -> str:
 # ---------------------------------------------------------------------------------------------------------- handover
 
 
-def _handover(household_id: int) -> handover.Handover:
-    return handover.handover_data(db(), household_id, municipality=settings().municipality_name)
+def _handover(household_id: int, channel: str) -> handover.Handover:
+    """The overview's data; opening it (page, PDF or CSV) is logged like opening the household page."""
+    from budgetbeheer.households.service import record_view
+
+    data = handover.handover_data(db(), household_id, municipality=settings().municipality_name)
+    with unit_of_work() as session:
+        record_view(session, actor(), household_id, channel=channel)
+    return data
+
+
+def _download(content: bytes | str, content_type: str, filename: str) -> Response:
+    response = make_response(content)
+    response.headers["Content-Type"] = content_type
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 @bp.route("/households/<int:household_id>/handover")
 @requires("households.read")
 def handover_page(household_id: int) -> str:
-    data = _handover(household_id)
+    data = _handover(household_id, "handover")
     return render_template("lifecycle/handover.html", data=data, intro=handover.intro_lines(data))
 
 
 @bp.route("/households/<int:household_id>/handover.pdf")
 @requires("households.read")
 def handover_pdf(household_id: int) -> Response:
-    response = make_response(handover.handover_pdf(_handover(household_id)))
-    response.headers["Content-Type"] = "application/pdf"
-    response.headers["Content-Disposition"] = f'attachment; filename="overdracht-{household_id}.pdf"'
-    return response
+    pdf = handover.handover_pdf(_handover(household_id, "handover.pdf"))
+    return _download(pdf, "application/pdf", f"overdracht-{household_id}.pdf")
 
 
 @bp.route("/households/<int:household_id>/handover-creditors.csv")
 @requires("households.read")
 def handover_csv(household_id: int) -> Response:
-    response = make_response(handover.creditors_csv(_handover(household_id)))
-    response.headers["Content-Type"] = "text/csv; charset=utf-8"
-    response.headers["Content-Disposition"] = f'attachment; filename="schuldeisers-{household_id}.csv"'
-    return response
+    rows = handover.creditors_csv(_handover(household_id, "handover.csv"))
+    return _download(rows, "text/csv; charset=utf-8", f"schuldeisers-{household_id}.csv")
 
 
 # ---------------------------------------------------------------------------------------------------------- scheduler

@@ -127,6 +127,10 @@ def test_pages_ask_decide_and_handover_files(app: object, client: FlaskClient, s
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF") and b"DejaVu" in pdf.data
     page = client.get(f"/households/{household.id}/handover").get_data(as_text=True)
     assert "Woonstad Zuidoever" in page and "€ 650,00" in page
+    session.commit()
+    viewed = session.scalars(select(AuditEntry.after_json).where(
+        AuditEntry.action == "household.viewed", AuditEntry.entity_id == str(household.id), AuditEntry.actor == "case"))
+    assert sorted(viewed) == ['{"channel":"handover"}', '{"channel":"handover.csv"}', '{"channel":"handover.pdf"}']
     client.post("/logout")
     client.post("/login", data={"username": "boss", "password": TEST_PASSWORD})
     queue = client.get("/extensions").get_data(as_text=True)
