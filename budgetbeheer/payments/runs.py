@@ -18,15 +18,14 @@ exactly-once: one live batch per execution date, one live payment per obligation
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from schwifty import IBAN
-from sqlalchemy import func, select
+from sqlalchemy import String, func, select, type_coerce
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -121,22 +120,32 @@ def _next_income(incomes: tuple[IncomeExpectation, ...], after: date) -> date | 
     return next_income_date(incomes, after)
 
 
-@dataclass
+_parse_date = lru_cache(maxsize=16_384)(date.fromisoformat)
+
+
+def _as_date(value: Any) -> date:
+    """A date column read through :func:`_raw`: ISO text on SQLite, already a date on PostgreSQL."""
+    return _parse_date(value) if type(value) is str else cast(date, value)
+
+
+def _raw(column: Any) -> Any:
+    """``column`` selected without SQLAlchemy's per-row result processing (which parses every SQLite date with a regular
+    expression); convert with :func:`_as_date`. A run reads hundreds of thousands of dates."""
+    return type_coerce(column, String).label(column.key)
+
+
+@dataclass(slots=True)
 class _Cost:
     id: int
     household_id: int
-    category: str
+    kind: Category
     creditor_id: int
     frequency: str
     due_day: int
     start_date: date
     end_date: date | None
     reference: str | None
-    amounts: list[tuple[date, int]] = field(default_factory=list)
-    kind: Category = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.kind = _CATEGORIES[self.category]
+    amounts: list[tuple[date, int]]
 
     def amount_on(self, day: date) -> int | None:
         amount = None
@@ -146,8 +155,7 @@ class _Cost:
         return amount
 
 
-@dataclass(frozen=True)
-class _HouseholdRow:
+class _HouseholdRow(NamedTuple):
     id: int
     iban: str
     account_holder: str
@@ -160,12 +168,45 @@ class _HouseholdRow:
     buffer_cents: int
 
 
+class PlannedItem(NamedTuple):
+    """One payment a run proposes, in the column order of ``payment_items`` (batch and EndToEndId are added when the
+    batch is written)."""
+
+    household_id: int
+    kind: str
+    fixed_cost_id: int | None
+    creditor_id: int | None
+    creditor_name: str
+    iban: str
+    bic: str | None
+    amount_cents: int
+    due_date: date
+    reference_kind: str
+    reference: str | None
+    remittance: str
+    obligation_key: str | None
+    reason: str
+    status: str
+    hold_reason: str | None
+
+
+class PlannedShortfall(NamedTuple):
+    """A fixed cost a run could not pay, in the column order of ``shortfalls`` (without the batch)."""
+
+    household_id: int
+    fixed_cost_id: int
+    category: str
+    amount_cents: int
+    due_date: date
+    reason: str
+
+
 @dataclass
 class RunResult:
     """What :func:`plan_items` worked out, ready for bulk insert."""
 
-    items: list[dict[str, object]] = field(default_factory=list)
-    shortfalls: list[dict[str, object]] = field(default_factory=list)
+    items: list[PlannedItem] = field(default_factory=list)
+    shortfalls: list[PlannedShortfall] = field(default_factory=list)
 
 
 def _rows(session: Session, query: Any) -> Sequence[Any]:
@@ -185,18 +226,22 @@ def _households(session: Session, household_ids: Sequence[int] | None, last_due:
         Household.id,
         Household.iban,
         Household.account_holder,
-        Household.period_start,
-        Household.period_end,
+        _raw(Household.period_start),
+        _raw(Household.period_end),
         Household.status,
-        Household.ended_on,
+        _raw(Household.ended_on),
         Household.leefgeld_frequency,
         Household.leefgeld_day,
         Household.buffer_cents,
     ).where(Household.period_start <= last_due, Household.status != "ended")  # ended: nothing left to pay
     if household_ids is not None:
         query = query.where(Household.id.in_(household_ids))
-    rows: Any = _rows(session, query.order_by(Household.id))
-    return [_HouseholdRow(*row) for row in rows]
+    return [
+        _HouseholdRow(hid, iban, holder, _as_date(start), _as_date(end), status,
+                      None if ended is None else _as_date(ended), frequency, day, buffer)
+        for hid, iban, holder, start, end, status, ended, frequency, day, buffer
+        in _rows(session, query.order_by(Household.id))
+    ]
 
 
 def _available_balances(session: Session, household_ids: set[int]) -> dict[int, int]:
@@ -229,7 +274,10 @@ def plan_items(
     household_ids: Sequence[int] | None = None,
     force_final: Iterable[int] = (),
 ) -> RunResult:
-    """Work out the items and shortfalls of a run (nothing written). See the module docstring for the rules."""
+    """Work out the items and shortfalls of a run (nothing written). See the module docstring for the rules.
+
+    Everything is read with one query per table (fixed costs with their amounts in one), straight into plain tuples:
+    at 50,000 households a run reads about 200,000 fixed costs and every live payment of the period."""
     lead = settings.lead_business_days
     last_due = last_due_date_covered(execution_date, lead)
     final_ids = set(force_final)
@@ -241,8 +289,10 @@ def plan_items(
     def scope(column: Any) -> Any:
         return column.in_(household_ids) if household_ids is not None else column.is_not(None)
 
-    costs: dict[int, _Cost] = {}
-    for row in _rows(session,
+    costs_by_household: dict[int, list[_Cost]] = {}
+    cost: _Cost | None = None
+    for cost_id, household_id, category, creditor_id, frequency, due_day, start, end, reference, since, cents in _rows(
+        session,
         select(
             FixedCost.id,
             FixedCost.household_id,
@@ -250,24 +300,23 @@ def plan_items(
             FixedCost.creditor_id,
             FixedCost.frequency,
             FixedCost.due_day,
-            FixedCost.start_date,
-            FixedCost.end_date,
+            _raw(FixedCost.start_date),
+            _raw(FixedCost.end_date),
             FixedCost.reference,
-        ).where(scope(FixedCost.household_id), FixedCost.start_date <= last_due + timedelta(days=62))
+            _raw(FixedCostAmount.effective_from),
+            FixedCostAmount.amount_cents,
+        )
+        .join(FixedCostAmount, FixedCostAmount.fixed_cost_id == FixedCost.id)
+        .where(scope(FixedCost.household_id), FixedCost.start_date <= last_due + timedelta(days=62))
+        .order_by(FixedCost.id, FixedCostAmount.effective_from),
     ):
-        if row.household_id in ids:
-            costs[row.id] = _Cost(*cast(Any, row))
-    for fixed_cost_id, effective_from, cents in _rows(session,
-        select(FixedCostAmount.fixed_cost_id, FixedCostAmount.effective_from, FixedCostAmount.amount_cents)
-        .join(FixedCost, FixedCost.id == FixedCostAmount.fixed_cost_id)
-        .where(scope(FixedCost.household_id))
-        .order_by(FixedCostAmount.fixed_cost_id, FixedCostAmount.effective_from)
-    ):
-        if fixed_cost_id in costs:
-            costs[fixed_cost_id].amounts.append((effective_from, int(cents)))
-    costs_by_household: dict[int, list[_Cost]] = defaultdict(list)
-    for cost in costs.values():
-        costs_by_household[cost.household_id].append(cost)
+        if cost is None or cost.id != cost_id:
+            if household_id not in ids:
+                continue
+            cost = _Cost(cost_id, household_id, _CATEGORIES[category], creditor_id, frequency, due_day,
+                         _as_date(start), None if end is None else _as_date(end), reference, [])
+            costs_by_household.setdefault(household_id, []).append(cost)
+        cost.amounts.append((_as_date(since), int(cents)))
 
     creditors: dict[int, Any] = {
         creditor.id: creditor
@@ -278,39 +327,46 @@ def plan_items(
             ).where(Creditor.id.in_(select(FixedCost.creditor_id).where(scope(FixedCost.household_id))))
         )
     }
-    incomes: dict[int, list[IncomeExpectation]] = defaultdict(list)
-    for income in _rows(session,
+    incomes: dict[int, list[IncomeExpectation]] = {}
+    for household_id, kind, amount, day, start, end in _rows(session,
         select(
             ExpectedIncome.household_id, ExpectedIncome.kind, ExpectedIncome.amount_cents, ExpectedIncome.day,
-            ExpectedIncome.start_date, ExpectedIncome.end_date,
+            _raw(ExpectedIncome.start_date), _raw(ExpectedIncome.end_date),
         ).where(scope(ExpectedIncome.household_id))
     ):
-        if income.household_id in ids:
-            incomes[income.household_id].append(
-                _income(income.kind, int(income.amount_cents), income.day, income.start_date, income.end_date)
+        if household_id in ids:
+            incomes.setdefault(household_id, []).append(
+                _income(kind, int(amount), day, _as_date(start), None if end is None else _as_date(end))
             )
 
     earliest = min(h.period_start for h in households)
-    live_fixed: set[tuple[int, date]] = set()
-    last_leefgeld: dict[int, date] = {}
-    for kind, item_cost_id, household_id, due in _rows(session,
-        select(PaymentItem.kind, PaymentItem.fixed_cost_id, PaymentItem.household_id, PaymentItem.due_date).where(
-            PaymentItem.obligation_key.is_not(None), PaymentItem.due_date >= earliest, scope(PaymentItem.household_id)
+    live_fixed = {
+        (cost_id, _as_date(due))
+        for cost_id, due in _rows(session,
+            select(PaymentItem.fixed_cost_id, _raw(PaymentItem.due_date)).where(
+                PaymentItem.obligation_key.is_not(None), PaymentItem.fixed_cost_id.is_not(None),
+                PaymentItem.due_date >= earliest, scope(PaymentItem.household_id),
+            )
         )
-    ):
-        if kind == LEEFGELD:
-            if due > last_leefgeld.get(household_id, date.min):
-                last_leefgeld[household_id] = due
-        elif item_cost_id is not None:
-            live_fixed.add((item_cost_id, due))
+    }
+    last_leefgeld = {
+        household_id: _as_date(due)
+        for household_id, due in _rows(session,
+            select(PaymentItem.household_id, type_coerce(func.max(PaymentItem.due_date), String)).where(
+                PaymentItem.obligation_key.is_not(None), PaymentItem.kind == LEEFGELD,
+                PaymentItem.due_date >= earliest, scope(PaymentItem.household_id),
+            ).group_by(PaymentItem.household_id)
+        )
+    }
 
     balances = _available_balances(session, ids)
     result = RunResult()
+    no_costs: list[_Cost] = []
     for household in households:
         _plan_household(
-            household, costs_by_household.get(household.id, []), creditors, incomes.get(household.id, []),
-            live_fixed, last_leefgeld.get(household.id), balances[household.id], execution_date, last_due,
-            household.id in final_ids, result,
+            household, costs_by_household.get(household.id, no_costs), creditors,
+            tuple(incomes.get(household.id, ())), live_fixed, last_leefgeld.get(household.id),
+            balances[household.id], execution_date, last_due, household.id in final_ids, result,
         )
     return result
 
@@ -319,7 +375,7 @@ def _plan_household(
     household: _HouseholdRow,
     costs: list[_Cost],
     creditors: dict[int, Any],
-    incomes: list[IncomeExpectation],
+    incomes: tuple[IncomeExpectation, ...],
     live_fixed: set[tuple[int, date]],
     last_leefgeld: date | None,
     balance: int,
@@ -335,7 +391,6 @@ def _plan_household(
     pay_until = min(last_due, end)
 
     due: list[DueObligation] = []
-    by_cost = {cost.id: cost for cost in costs}
     for cost in costs:
         for day in _due_dates(
             cost.frequency, cost.due_day, cost.start_date, cost.end_date, household.period_start, pay_until + _ONE_DAY
@@ -347,11 +402,11 @@ def _plan_household(
                 due.append(DueObligation(cost.id, cost.kind, amount, day, cost.creditor_id))
 
     payday: date | None = None
-    paydays: list[date] = []
+    paydays: Sequence[date] = ()
     horizon: date | None = None
     if final:
         payday = max(pay_until, execution_date)
-        paydays = [payday]
+        paydays = (payday,)
     else:
         window_from = max(household.period_start, execution_date - timedelta(days=LEEFGELD_LOOKBACK_DAYS))
         if last_leefgeld is not None:
@@ -361,17 +416,17 @@ def _plan_household(
         )
         if candidates:
             payday = candidates[-1]
-            next_income = _next_income(tuple(incomes), payday)
+            next_income = _next_income(incomes, payday)
             horizon = end + _ONE_DAY if next_income is None else min(next_income, end + _ONE_DAY)
-            paydays = list(_paydays(household.leefgeld_frequency, household.leefgeld_day, payday, horizon)) or [payday]
+            paydays = _paydays(household.leefgeld_frequency, household.leefgeld_day, payday, horizon) or (payday,)
     if not due and not paydays:
         return
 
     before_income: list[DueObligation] = []
     if horizon is not None:
+        after_run = last_due + _ONE_DAY
         for cost in costs:
-            for day in _due_dates(cost.frequency, cost.due_day, cost.start_date, cost.end_date, last_due + _ONE_DAY,
-                                 horizon):
+            for day in _due_dates(cost.frequency, cost.due_day, cost.start_date, cost.end_date, after_run, horizon):
                 amount = cost.amount_on(day)
                 if amount and (cost.id, day) not in live_fixed:
                     before_income.append(DueObligation(cost.id, cost.kind, amount, day, cost.creditor_id))
@@ -386,68 +441,36 @@ def _plan_household(
         leefgeld_paydays=paydays,
         final=final,
     )
+    items = result.items
     for payment in plan.payments:
         if payment.kind == LEEFGELD:
             hold = iban_problem(household.iban)
-            result.items.append(
-                {
-                    "household_id": household.id,
-                    "kind": LEEFGELD,
-                    "fixed_cost_id": None,
-                    "creditor_id": None,
-                    "creditor_name": household.account_holder[:140],
-                    "iban": household.iban.replace(" ", "").upper()[:34],
-                    "bic": None,
-                    "amount_cents": payment.amount_cents,
-                    "due_date": payment.due_date,
-                    "reference_kind": ReferenceKind.NONE.value,
-                    "reference": None,
-                    "remittance": _leefgeld_remittance(final, payment.due_date),
-                    "obligation_key": None if hold else leefgeld_key(household.id, payment.due_date, final=final),
-                    "reason": payment.reason,
-                    "status": "held" if hold else "proposed",
-                    "hold_reason": hold,
-                }
-            )
+            items.append(PlannedItem(
+                household.id, LEEFGELD, None, None, household.account_holder[:140],
+                household.iban.replace(" ", "").upper()[:34], None, payment.amount_cents, payment.due_date,
+                ReferenceKind.NONE.value, None, _leefgeld_remittance(final, payment.due_date),
+                None if hold else leefgeld_key(household.id, payment.due_date, final=final), payment.reason,
+                "held" if hold else "proposed", hold,
+            ))
             continue
         assert payment.obligation_id is not None
-        cost = by_cost[payment.obligation_id]
+        cost = next(c for c in costs if c.id == payment.obligation_id)
         creditor = creditors[cost.creditor_id]
         name, iban, bic, kind, reference, hold = _creditor_fields(
             creditor.name, creditor.iban, creditor.bic, creditor.reference_kind, bool(creditor.reference_required),
             cost.reference,
         )
-        result.items.append(
-            {
-                "household_id": household.id,
-                "kind": payment.kind,
-                "fixed_cost_id": cost.id,
-                "creditor_id": cost.creditor_id,
-                "creditor_name": name,
-                "iban": iban,
-                "bic": bic,
-                "amount_cents": payment.amount_cents,
-                "due_date": payment.due_date,
-                "reference_kind": kind,
-                "reference": reference,
-                "remittance": _remittance(payment.kind, payment.due_date),
-                "obligation_key": None if hold else fixed_cost_key(cost.id, payment.due_date),
-                "reason": payment.reason,
-                "status": "held" if hold else "proposed",
-                "hold_reason": hold,
-            }
-        )
+        items.append(PlannedItem(
+            household.id, payment.kind, cost.id, cost.creditor_id, name, iban, bic, payment.amount_cents,
+            payment.due_date, kind, reference, _remittance(payment.kind, payment.due_date),
+            None if hold else fixed_cost_key(cost.id, payment.due_date), payment.reason,
+            "held" if hold else "proposed", hold,
+        ))
     for shortfall in plan.shortfalls:
-        result.shortfalls.append(
-            {
-                "household_id": household.id,
-                "fixed_cost_id": shortfall.obligation_id,
-                "category": shortfall.category.value,
-                "amount_cents": shortfall.amount_cents,
-                "due_date": shortfall.due_date,
-                "reason": shortfall.reason,
-            }
-        )
+        result.shortfalls.append(PlannedShortfall(
+            household.id, shortfall.obligation_id, shortfall.category.value, shortfall.amount_cents,
+            shortfall.due_date, shortfall.reason,
+        ))
 
 
 @lru_cache(maxsize=65_536)
@@ -475,12 +498,8 @@ def live_batch_for(session: Session, execution_date: date) -> PaymentBatch | Non
     return session.scalar(select(PaymentBatch).where(PaymentBatch.active_execution_date == execution_date))
 
 
-_ITEM_COLUMNS = (
-    "batch_id", "household_id", "kind", "fixed_cost_id", "creditor_id", "creditor_name", "iban", "bic", "amount_cents",
-    "due_date", "reference_kind", "reference", "remittance", "end_to_end_id", "obligation_key", "reason", "status",
-    "hold_reason",
-)
-_SHORTFALL_COLUMNS = ("batch_id", "household_id", "fixed_cost_id", "category", "amount_cents", "due_date", "reason")
+_ITEM_COLUMNS = ("batch_id", "end_to_end_id", *PlannedItem._fields)
+_SHORTFALL_COLUMNS = ("batch_id", *PlannedShortfall._fields)
 
 
 def _bulk_insert(session: Session, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
@@ -505,17 +524,14 @@ def _bulk_insert(session: Session, table: str, columns: Sequence[str], rows: lis
 
 
 def _insert_items(session: Session, batch: PaymentBatch, result: RunResult) -> None:
+    """Write the planned items (EndToEndId ``<MsgId base>-<number in the batch>``) and shortfalls of ``batch``."""
     start = int(
         session.scalar(select(func.count(PaymentItem.id)).where(PaymentItem.batch_id == batch.id)) or 0
     )
     base, batch_id = batch.msg_id_base, batch.id
-    items = [
-        (batch_id, *[item[name] for name in _ITEM_COLUMNS[1:13]], f"{base}-{number}",
-         *[item[name] for name in _ITEM_COLUMNS[14:]])
-        for number, item in enumerate(result.items, start=start + 1)
-    ]
+    items = [(batch_id, f"{base}-{number}", *item) for number, item in enumerate(result.items, start=start + 1)]
     _bulk_insert(session, PaymentItem.__tablename__, _ITEM_COLUMNS, items)
-    shortfalls = [tuple({**row, "batch_id": batch.id}[name] for name in _SHORTFALL_COLUMNS) for row in result.shortfalls]
+    shortfalls = [(batch_id, *row) for row in result.shortfalls]
     _bulk_insert(session, Shortfall.__tablename__, _SHORTFALL_COLUMNS, shortfalls)
 
 
@@ -632,6 +648,6 @@ def final_payout(
     record(
         session, actor, "payment_batch.final_payout", "payment_batch", batch.id,
         after={"household_id": household_id, "created": created, "items": len(result.items),
-               "amount_cents": sum(int(i["amount_cents"]) for i in result.items)},  # type: ignore[call-overload]
+               "amount_cents": sum(item.amount_cents for item in result.items)},
     )
     return batch
