@@ -25,7 +25,7 @@ from functools import lru_cache
 from typing import Any, NamedTuple, cast
 
 from schwifty import IBAN
-from sqlalchemy import func, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -147,10 +147,8 @@ def _driver_rows(session: Session, query: Any) -> list[tuple[Any, ...]]:
         cursor.close()
 
 
-@dataclass(slots=True)
-class _Cost:
+class _Cost(NamedTuple):
     id: int
-    household_id: int
     kind: Category
     creditor_id: int
     frequency: str
@@ -159,6 +157,7 @@ class _Cost:
     end_date: date | None
     reference: str | None
     amounts: list[tuple[date, int]]
+    """``(effective from, cents)``, oldest first."""
 
     def amount_on(self, day: date) -> int | None:
         amount = None
@@ -257,26 +256,56 @@ def _households(session: Session, household_ids: Sequence[int] | None, last_due:
     ]
 
 
-def _available_balances(session: Session, household_ids: set[int]) -> dict[int, int]:
-    """Ledger balance minus what proposed batches already plan to pay, per household (two grouped queries)."""
-    ledger = _driver_rows(session,
+def _ledger_balances(session: Session, household_ids: set[int]) -> dict[int, int]:
+    """Each household's ledger balance (what its funds account holds)."""
+    balances = dict.fromkeys(household_ids, 0)
+    for household_id, credit in _driver_rows(session,
         select(Account.household_id, func.coalesce(func.sum(Posting.amount_cents), 0))
         .select_from(Account)
         .join(Posting, Posting.account_id == Account.id)
         .where(Account.household_id.is_not(None))
         .group_by(Account.household_id)
+    ):
+        if household_id in balances:
+            balances[household_id] = -int(credit)
+    return balances
+
+
+@dataclass
+class _EarlierPayments:
+    """What earlier runs already did, read in one pass over ``payment_items``."""
+
+    live_fixed: set[tuple[int, date]] = field(default_factory=set)
+    """``(fixed cost, due date)`` of every live fixed-cost payment due on or after the earliest period start."""
+    last_leefgeld: dict[int, date] = field(default_factory=dict)
+    """Per household, the latest payday that has a live leefgeld."""
+    pending: dict[int, int] = field(default_factory=dict)
+    """Per household, what proposed (not yet approved) batches already plan to pay from its funds."""
+
+
+def _earlier_payments(session: Session, scope: Any, earliest: date) -> _EarlierPayments:
+    live = and_(PaymentItem.obligation_key.is_not(None), PaymentItem.due_date >= earliest)
+    proposed = and_(
+        PaymentItem.status == "proposed",
+        PaymentItem.batch_id.in_(select(PaymentBatch.id).where(PaymentBatch.status == "proposed")),
     )
-    balances = {int(hid): -int(raw) for hid, raw in ledger if hid in household_ids}
-    pending = _driver_rows(session,
-        select(PaymentItem.household_id, func.sum(PaymentItem.amount_cents))
-        .join(PaymentBatch, PaymentBatch.id == PaymentItem.batch_id)
-        .where(PaymentBatch.status == "proposed", PaymentItem.status == "proposed")
-        .group_by(PaymentItem.household_id)
-    )
-    for hid, cents in pending:
-        if hid in household_ids:
-            balances[hid] = balances.get(hid, 0) - int(cents)
-    return {hid: balances.get(hid, 0) for hid in household_ids}
+    found = _EarlierPayments()
+    live_fixed, last_leefgeld, pending = found.live_fixed, found.last_leefgeld, found.pending
+    for household_id, fixed_cost_id, due, cents, is_live, is_pending in _driver_rows(session,
+        select(
+            PaymentItem.household_id, PaymentItem.fixed_cost_id, PaymentItem.due_date, PaymentItem.amount_cents,
+            case((live, 1), else_=0), case((proposed, 1), else_=0),
+        ).where(scope(PaymentItem.household_id), or_(live, proposed))
+    ):
+        if is_pending:
+            pending[household_id] = pending.get(household_id, 0) + int(cents)
+        if is_live:
+            day = _as_date(due)
+            if fixed_cost_id is not None:
+                live_fixed.add((fixed_cost_id, day))
+            elif day > last_leefgeld.get(household_id, date.min):
+                last_leefgeld[household_id] = day
+    return found
 
 
 def plan_items(
@@ -326,8 +355,8 @@ def plan_items(
         if cost is None or cost.id != cost_id:
             if household_id not in ids:
                 continue
-            cost = _Cost(cost_id, household_id, _CATEGORIES[category], creditor_id, frequency, due_day,
-                         _as_date(start), None if end is None else _as_date(end), reference, [])
+            cost = _Cost(cost_id, _CATEGORIES[category], creditor_id, frequency, due_day, _as_date(start),
+                         None if end is None else _as_date(end), reference, [])
             costs_by_household.setdefault(household_id, []).append(cost)
         cost.amounts.append((_as_date(since), int(cents)))
 
@@ -353,33 +382,17 @@ def plan_items(
             )
 
     earliest = min(h.period_start for h in households)
-    live_fixed = {
-        (cost_id, _as_date(due))
-        for cost_id, due in _driver_rows(session,
-            select(PaymentItem.fixed_cost_id, PaymentItem.due_date).where(
-                PaymentItem.obligation_key.is_not(None), PaymentItem.fixed_cost_id.is_not(None),
-                PaymentItem.due_date >= earliest, scope(PaymentItem.household_id),
-            )
-        )
-    }
-    last_leefgeld = {
-        household_id: _as_date(due)
-        for household_id, due in _driver_rows(session,
-            select(PaymentItem.household_id, func.max(PaymentItem.due_date)).where(
-                PaymentItem.obligation_key.is_not(None), PaymentItem.kind == LEEFGELD,
-                PaymentItem.due_date >= earliest, scope(PaymentItem.household_id),
-            ).group_by(PaymentItem.household_id)
-        )
-    }
-
-    balances = _available_balances(session, ids)
+    earlier = _earlier_payments(session, scope, earliest)
+    balances = _ledger_balances(session, ids)
+    pending, last_leefgeld = earlier.pending, earlier.last_leefgeld
     result = RunResult()
     no_costs: list[_Cost] = []
     for household in households:
+        hid = household.id
         _plan_household(
-            household, costs_by_household.get(household.id, no_costs), creditors,
-            tuple(incomes.get(household.id, ())), live_fixed, last_leefgeld.get(household.id),
-            balances[household.id], execution_date, last_due, household.id in final_ids, result,
+            household, costs_by_household.get(hid, no_costs), creditors, tuple(incomes.get(hid, ())),
+            earlier.live_fixed, last_leefgeld.get(hid), balances[hid] - pending.get(hid, 0), execution_date,
+            last_due, hid in final_ids, result,
         )
     return result
 
