@@ -28,6 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from typing import NamedTuple
 
 from budgetbeheer.households.categories import LABELS_NL, PRIORITY, Category
 from budgetbeheer.households.schedule import LeefgeldFrequency
@@ -37,6 +38,8 @@ LEEFGELD = "leefgeld"
 """The ``kind`` of a leefgeld payment (a fixed-cost payment's kind is its category)."""
 
 _MINUS = "\u2212"
+_LEEFGELD_FREQUENCIES: dict[str, LeefgeldFrequency] = {member.value: member for member in LeefgeldFrequency}
+"""Value to member by a dict lookup (a StrEnum member is also its own key): cheaper than calling the enum."""
 
 
 @lru_cache(maxsize=4096)
@@ -65,8 +68,7 @@ class DueObligation:
             raise ValueError(f"obligation {self.obligation_id}: amount must be positive, not {self.amount_cents}")
 
 
-@dataclass(frozen=True, slots=True)
-class PlannedPayment:
+class PlannedPayment(NamedTuple):
     """A transfer the run proposes. ``kind`` is the fixed cost's category or ``"leefgeld"``."""
 
     kind: str
@@ -77,8 +79,7 @@ class PlannedPayment:
     creditor_id: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Shortfall:
+class Shortfall(NamedTuple):
     """A fixed cost the run could not pay; always its full amount. A signal for the caseworker."""
 
     obligation_id: int
@@ -93,8 +94,7 @@ class Shortfall:
         return DueObligation(self.obligation_id, self.category, self.amount_cents, self.due_date, self.creditor_id)
 
 
-@dataclass(frozen=True, slots=True)
-class LeefgeldAmount:
+class LeefgeldAmount(NamedTuple):
     """The leefgeld computation for one payday.
 
     ``available_cents`` is what may be paid as leefgeld until the next income (never below zero); ``amount_cents`` is
@@ -108,8 +108,7 @@ class LeefgeldAmount:
     final: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class RunPlan:
+class RunPlan(NamedTuple):
     """What one run does for one household.
 
     ``payments`` holds the fixed costs paid in the order they were taken, then the leefgeld (only when above zero).
@@ -137,6 +136,8 @@ class RunPlan:
 
 def payment_order(due: Sequence[DueObligation]) -> list[DueObligation]:
     """``due`` in the order a run takes it: category priority, then due date, then the order given."""
+    if len(due) < 2:
+        return list(due)
     # ``DueObligation.category`` is always a Category (see __post_init__), so the rank is a plain dict lookup.
     ranked = sorted(enumerate(due), key=lambda item: (PRIORITY[item[1].category], item[1].due_date, item[0]))
     return [obligation for _, obligation in ranked]
@@ -175,7 +176,7 @@ def leefgeld_amount(
         raise ValueError("fixed costs and buffer cannot be negative")
     if paydays < 1:
         raise ValueError(f"leefgeld is spread over at least one payday, not {paydays}")
-    frequency = LeefgeldFrequency(frequency)
+    frequency = _LEEFGELD_FREQUENCIES.get(frequency) or LeefgeldFrequency(frequency)
     raw = balance_cents - fixed_costs_cents - buffer_cents
     available = max(0, raw)
     amount = -(-available // paydays)  # the first part of split_evenly(available, paydays): it gets the odd cent
@@ -218,12 +219,10 @@ def plan_run(
     The same instalment (obligation id and due date) may appear only once over ``due`` and ``due_before_next_income``.
     See the module docstring for the rules.
     """
-    seen: set[tuple[int, date]] = set()
-    for obligation in (*due, *due_before_next_income):
-        key = (obligation.obligation_id, obligation.due_date)
-        if key in seen:
-            raise ValueError(f"obligation {key[0]} due {key[1]} is listed twice")
-        seen.add(key)
+    keys = [(o.obligation_id, o.due_date) for o in (*due, *due_before_next_income)]
+    if len(set(keys)) != len(keys):
+        key = next(key for number, key in enumerate(keys) if key in keys[:number])
+        raise ValueError(f"obligation {key[0]} due {key[1]} is listed twice")
     if buffer_cents < 0:
         raise ValueError("buffer cannot be negative")
     if final and not leefgeld_paydays:

@@ -385,77 +385,90 @@ def plan_items(
     earlier = _earlier_payments(session, scope, earliest)
     balances = _ledger_balances(session, ids)
     pending, last_leefgeld = earlier.pending, earlier.last_leefgeld
-    result = RunResult()
+    run = _Run(execution_date, last_due, creditors, earlier.live_fixed)
     no_costs: list[_Cost] = []
     for household in households:
         hid = household.id
         _plan_household(
-            household, costs_by_household.get(hid, no_costs), creditors, tuple(incomes.get(hid, ())),
-            earlier.live_fixed, last_leefgeld.get(hid), balances[hid] - pending.get(hid, 0), execution_date,
-            last_due, hid in final_ids, result,
+            run, household, costs_by_household.get(hid, no_costs), tuple(incomes.get(hid, ())),
+            last_leefgeld.get(hid), balances[hid] - pending.get(hid, 0), hid in final_ids,
         )
-    return result
+    return run.result
+
+
+class _Run:
+    """What every household of one run shares."""
+
+    __slots__ = ("after_run", "creditors", "execution_date", "last_due", "live_fixed", "lookback_from", "result")
+
+    def __init__(
+        self, execution_date: date, last_due: date, creditors: dict[int, Any], live_fixed: set[tuple[int, date]]
+    ) -> None:
+        self.execution_date = execution_date
+        self.last_due = last_due
+        self.after_run = last_due + _ONE_DAY
+        self.lookback_from = execution_date - timedelta(days=LEEFGELD_LOOKBACK_DAYS)
+        self.creditors = creditors
+        self.live_fixed = live_fixed
+        self.result = RunResult()
 
 
 def _plan_household(
+    run: _Run,
     household: _HouseholdRow,
     costs: list[_Cost],
-    creditors: dict[int, Any],
     incomes: tuple[IncomeExpectation, ...],
-    live_fixed: set[tuple[int, date]],
     last_leefgeld: date | None,
     balance: int,
-    execution_date: date,
-    last_due: date,
     force_final: bool,
-    result: RunResult,
 ) -> None:
     end = household.period_end
-    if household.ended_on is not None:
-        end = min(end, household.ended_on)
-    final = force_final or household.status in ("ending", "ended") or end <= last_due
-    pay_until = min(last_due, end)
+    if household.ended_on is not None and household.ended_on < end:
+        end = household.ended_on
+    final = force_final or end <= run.last_due or household.status in ("ending", "ended")
+    pay_until = min(run.last_due, end)
+    live_fixed = run.live_fixed
 
     due: list[DueObligation] = []
+    window_to = pay_until + _ONE_DAY
     for cost in costs:
-        for day in _due_dates(
-            cost.frequency, cost.due_day, cost.start_date, cost.end_date, household.period_start, pay_until + _ONE_DAY
-        ):
-            if (cost.id, day) in live_fixed:
-                continue
-            amount = cost.amount_on(day)
-            if amount:
-                due.append(DueObligation(cost.id, cost.kind, amount, day, cost.creditor_id))
+        for day in _due_dates(cost.frequency, cost.due_day, cost.start_date, cost.end_date, household.period_start,
+                              window_to):
+            if (cost.id, day) not in live_fixed:
+                amount = cost.amount_on(day)
+                if amount:
+                    due.append(DueObligation(cost.id, cost.kind, amount, day, cost.creditor_id))
 
     payday: date | None = None
     paydays: Sequence[date] = ()
     horizon: date | None = None
     if final:
-        payday = max(pay_until, execution_date)
+        payday = max(pay_until, run.execution_date)
         paydays = (payday,)
     else:
-        window_from = max(household.period_start, execution_date - timedelta(days=LEEFGELD_LOOKBACK_DAYS))
-        if last_leefgeld is not None:
-            window_from = max(window_from, last_leefgeld + _ONE_DAY)
-        candidates = _paydays(
-            household.leefgeld_frequency, household.leefgeld_day, window_from, last_due + _ONE_DAY
-        )
+        window_from = max(household.period_start, run.lookback_from)
+        if last_leefgeld is not None and last_leefgeld >= window_from:
+            window_from = last_leefgeld + _ONE_DAY
+        candidates = _paydays(household.leefgeld_frequency, household.leefgeld_day, window_from, run.after_run)
         if candidates:
             payday = candidates[-1]
             next_income = _next_income(incomes, payday)
-            horizon = end + _ONE_DAY if next_income is None else min(next_income, end + _ONE_DAY)
+            horizon = end + _ONE_DAY
+            if next_income is not None and next_income < horizon:
+                horizon = next_income
             paydays = _paydays(household.leefgeld_frequency, household.leefgeld_day, payday, horizon) or (payday,)
     if not due and not paydays:
         return
 
     before_income: list[DueObligation] = []
-    if horizon is not None:
-        after_run = last_due + _ONE_DAY
+    if horizon is not None and horizon > run.after_run:
         for cost in costs:
-            for day in _due_dates(cost.frequency, cost.due_day, cost.start_date, cost.end_date, after_run, horizon):
-                amount = cost.amount_on(day)
-                if amount and (cost.id, day) not in live_fixed:
-                    before_income.append(DueObligation(cost.id, cost.kind, amount, day, cost.creditor_id))
+            for day in _due_dates(cost.frequency, cost.due_day, cost.start_date, cost.end_date, run.after_run,
+                                  horizon):
+                if (cost.id, day) not in live_fixed:
+                    amount = cost.amount_on(day)
+                    if amount:
+                        before_income.append(DueObligation(cost.id, cost.kind, amount, day, cost.creditor_id))
 
     plan = plan_run(
         balance,
@@ -467,7 +480,7 @@ def _plan_household(
         leefgeld_paydays=paydays,
         final=final,
     )
-    items = result.items
+    items = run.result.items
     for payment in plan.payments:
         if payment.kind == LEEFGELD:
             hold = iban_problem(household.iban)
@@ -481,7 +494,7 @@ def _plan_household(
             continue
         assert payment.obligation_id is not None
         cost = next(c for c in costs if c.id == payment.obligation_id)
-        creditor = creditors[cost.creditor_id]
+        creditor = run.creditors[cost.creditor_id]
         name, iban, bic, kind, reference, hold = _creditor_fields(
             creditor.name, creditor.iban, creditor.bic, creditor.reference_kind, bool(creditor.reference_required),
             cost.reference,
@@ -493,7 +506,7 @@ def _plan_household(
             "held" if hold else "proposed", hold,
         ))
     for shortfall in plan.shortfalls:
-        result.shortfalls.append(PlannedShortfall(
+        run.result.shortfalls.append(PlannedShortfall(
             household.id, shortfall.obligation_id, shortfall.category.value, shortfall.amount_cents,
             shortfall.due_date, shortfall.reason,
         ))
