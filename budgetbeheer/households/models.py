@@ -11,7 +11,7 @@ from datetime import date, datetime
 from sqlalchemy import BigInteger, Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from budgetbeheer.db.base import Base, BigId, UtcDateTime
+from budgetbeheer.db.base import Base, BigId, UtcDateTime, one_of
 
 
 class Household(Base):
@@ -41,8 +41,8 @@ class Household(Base):
     )
 
     __table_args__ = (
-        CheckConstraint("status IN ('active', 'ending', 'ended')", name="status"),
-        CheckConstraint("leefgeld_frequency IN ('weekly', 'monthly')", name="leefgeld_frequency"),
+        CheckConstraint(one_of("status", ("active", "ending", "ended")), name="status"),
+        CheckConstraint(one_of("leefgeld_frequency", ("weekly", "monthly")), name="leefgeld_frequency"),
         CheckConstraint("buffer_cents >= 0", name="buffer"),
         CheckConstraint("period_end >= period_start", name="period"),
     )

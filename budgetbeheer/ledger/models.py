@@ -21,7 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from budgetbeheer.db.base import Base, BigId, UtcDateTime
+from budgetbeheer.db.base import Base, BigId, UtcDateTime, one_of
 
 TRANSACTION_ID_SEQUENCE = Sequence("ledger_transaction_id_seq")
 
@@ -41,7 +41,7 @@ class Account(Base):
     household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id"), unique=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
-    __table_args__ = (CheckConstraint("kind IN ('asset', 'liability')", name="kind"),)
+    __table_args__ = (CheckConstraint(one_of("kind", ("asset", "liability")), name="kind"),)
 
 
 class Transaction(Base):

@@ -5,7 +5,7 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from budgetbeheer.db.base import Base, BigId, UtcDateTime
+from budgetbeheer.db.base import Base, BigId, UtcDateTime, one_of
 
 
 class ExtensionRequest(Base):
@@ -29,7 +29,7 @@ class ExtensionRequest(Base):
 
     __table_args__ = (
         CheckConstraint("months BETWEEN 1 AND 12", name="months"),
-        CheckConstraint("status IN ('pending', 'approved', 'rejected', 'withdrawn')", name="status"),
+        CheckConstraint(one_of("status", ("pending", "approved", "rejected", "withdrawn")), name="status"),
     )
 
 
@@ -51,8 +51,8 @@ class Signal(Base):
     note: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (
-        CheckConstraint("state IN ('open', 'done')", name="state"),
-        CheckConstraint("role IN ('caseworker', 'finance', 'supervisor')", name="role"),
+        CheckConstraint(one_of("state", ("open", "done")), name="state"),
+        CheckConstraint(one_of("role", ("caseworker", "finance", "supervisor")), name="role"),
     )
 
 

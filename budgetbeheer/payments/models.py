@@ -23,7 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from budgetbeheer.db.base import Base, BigId, UtcDateTime
+from budgetbeheer.db.base import Base, BigId, UtcDateTime, one_of
 
 BATCH_STATUSES = ("proposed", "approved", "exported", "sent", "settled", "partly_returned", "cancelled")
 ITEM_STATUSES = ("proposed", "held", "approved", "settled", "returned", "cancelled")
@@ -52,10 +52,7 @@ class PaymentBatch(Base):
     approval_transaction_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_transactions.id"))
 
     __table_args__ = (
-        CheckConstraint(
-            "status IN ('proposed', 'approved', 'exported', 'sent', 'settled', 'partly_returned', 'cancelled')",
-            name="status",
-        ),
+        CheckConstraint(one_of("status", BATCH_STATUSES), name="status"),
     )
 
 
@@ -103,9 +100,7 @@ class PaymentItem(Base):
 
     __table_args__ = (
         CheckConstraint("amount_cents > 0", name="positive"),
-        CheckConstraint(
-            "status IN ('proposed', 'held', 'approved', 'settled', 'returned', 'cancelled')", name="status"
-        ),
+        CheckConstraint(one_of("status", ITEM_STATUSES), name="status"),
     )
 
 

@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from budgetbeheer.db.base import Base, BigId, UtcDateTime
+from budgetbeheer.db.base import Base, BigId, UtcDateTime, one_of
 
 ROLES = ("caseworker", "finance", "supervisor", "accountant", "admin")
 
@@ -52,7 +52,7 @@ class UserRole(Base):
     user: Mapped[User] = relationship(back_populates="role_rows")
 
     __table_args__ = (
-        CheckConstraint("role IN ('caseworker', 'finance', 'supervisor', 'accountant', 'admin')", name="role"),
+        CheckConstraint(one_of("role", ROLES), name="role"),
     )
 
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-29 03:04:16.677703
+Create Date: 2026-11-29 04:38:44.814084
 """
 
 from __future__ import annotations
@@ -127,8 +127,8 @@ def upgrade() -> None:
     sa.Column('buffer_cents', sa.BigInteger(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('created_by', sa.String(length=120), nullable=False),
-    sa.CheckConstraint("leefgeld_frequency IN ('weekly', 'monthly')", name=op.f('ck_households_leefgeld_frequency')),
-    sa.CheckConstraint("status IN ('active', 'ending', 'ended')", name=op.f('ck_households_status')),
+    sa.CheckConstraint("leefgeld_frequency = 'weekly' OR leefgeld_frequency = 'monthly'", name=op.f('ck_households_leefgeld_frequency')),
+    sa.CheckConstraint("status = 'active' OR status = 'ending' OR status = 'ended'", name=op.f('ck_households_status')),
     sa.CheckConstraint('buffer_cents >= 0', name=op.f('ck_households_buffer')),
     sa.CheckConstraint('period_end >= period_start', name=op.f('ck_households_period')),
     sa.ForeignKeyConstraint(['caseworker_id'], ['users.id'], name=op.f('fk_households_caseworker_id_users')),
@@ -142,7 +142,7 @@ def upgrade() -> None:
     op.create_table('user_roles',
     sa.Column('user_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('role', sa.String(length=20), nullable=False),
-    sa.CheckConstraint("role IN ('caseworker', 'finance', 'supervisor', 'accountant', 'admin')", name=op.f('ck_user_roles_role')),
+    sa.CheckConstraint("role = 'caseworker' OR role = 'finance' OR role = 'supervisor' OR role = 'accountant' OR role = 'admin'", name=op.f('ck_user_roles_role')),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_user_roles_user_id_users')),
     sa.PrimaryKeyConstraint('user_id', 'role', name=op.f('pk_user_roles'))
     )
@@ -179,7 +179,7 @@ def upgrade() -> None:
     sa.Column('decision_note', sa.Text(), nullable=True),
     sa.Column('end_before', sa.Date(), nullable=True),
     sa.Column('end_after', sa.Date(), nullable=True),
-    sa.CheckConstraint("status IN ('pending', 'approved', 'rejected', 'withdrawn')", name=op.f('ck_extension_requests_status')),
+    sa.CheckConstraint("status = 'pending' OR status = 'approved' OR status = 'rejected' OR status = 'withdrawn'", name=op.f('ck_extension_requests_status')),
     sa.CheckConstraint('months BETWEEN 1 AND 12', name=op.f('ck_extension_requests_months')),
     sa.ForeignKeyConstraint(['decided_by_user_id'], ['users.id'], name=op.f('fk_extension_requests_decided_by_user_id_users')),
     sa.ForeignKeyConstraint(['household_id'], ['households.id'], name=op.f('fk_extension_requests_household_id_households')),
@@ -218,7 +218,7 @@ def upgrade() -> None:
     sa.Column('kind', sa.String(length=16), nullable=False),
     sa.Column('household_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.CheckConstraint("kind IN ('asset', 'liability')", name=op.f('ck_ledger_accounts_kind')),
+    sa.CheckConstraint("kind = 'asset' OR kind = 'liability'", name=op.f('ck_ledger_accounts_kind')),
     sa.ForeignKeyConstraint(['household_id'], ['households.id'], name=op.f('fk_ledger_accounts_household_id_households')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_ledger_accounts')),
     sa.UniqueConstraint('code', name=op.f('uq_ledger_accounts_code')),
@@ -272,8 +272,8 @@ def upgrade() -> None:
     sa.Column('done_by', sa.String(length=120), nullable=True),
     sa.Column('done_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('note', sa.Text(), nullable=True),
-    sa.CheckConstraint("role IN ('caseworker', 'finance', 'supervisor')", name=op.f('ck_signals_role')),
-    sa.CheckConstraint("state IN ('open', 'done')", name=op.f('ck_signals_state')),
+    sa.CheckConstraint("role = 'caseworker' OR role = 'finance' OR role = 'supervisor'", name=op.f('ck_signals_role')),
+    sa.CheckConstraint("state = 'open' OR state = 'done'", name=op.f('ck_signals_state')),
     sa.ForeignKeyConstraint(['household_id'], ['households.id'], name=op.f('fk_signals_household_id_households')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_signals')),
     sa.UniqueConstraint('dedup_key', name=op.f('uq_signals_dedup_key'))
@@ -346,7 +346,7 @@ def upgrade() -> None:
     sa.Column('sent_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('settled_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('approval_transaction_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
-    sa.CheckConstraint("status IN ('proposed', 'approved', 'exported', 'sent', 'settled', 'partly_returned', 'cancelled')", name=op.f('ck_payment_batches_status')),
+    sa.CheckConstraint("status = 'proposed' OR status = 'approved' OR status = 'exported' OR status = 'sent' OR status = 'settled' OR status = 'partly_returned' OR status = 'cancelled'", name=op.f('ck_payment_batches_status')),
     sa.ForeignKeyConstraint(['approval_transaction_id'], ['ledger_transactions.id'], name=op.f('fk_payment_batches_approval_transaction_id_ledger_transactions')),
     sa.ForeignKeyConstraint(['prepared_by_user_id'], ['users.id'], name=op.f('fk_payment_batches_prepared_by_user_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_payment_batches')),
@@ -435,7 +435,7 @@ def upgrade() -> None:
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('hold_reason', sa.Text(), nullable=True),
     sa.Column('return_reason_code', sa.String(length=8), nullable=True),
-    sa.CheckConstraint("status IN ('proposed', 'held', 'approved', 'settled', 'returned', 'cancelled')", name=op.f('ck_payment_items_status')),
+    sa.CheckConstraint("status = 'proposed' OR status = 'held' OR status = 'approved' OR status = 'settled' OR status = 'returned' OR status = 'cancelled'", name=op.f('ck_payment_items_status')),
     sa.CheckConstraint('amount_cents > 0', name=op.f('ck_payment_items_positive')),
     sa.ForeignKeyConstraint(['batch_id'], ['payment_batches.id'], name=op.f('fk_payment_items_batch_id_payment_batches')),
     sa.ForeignKeyConstraint(['creditor_id'], ['creditors.id'], name=op.f('fk_payment_items_creditor_id_creditors')),
