@@ -8,6 +8,7 @@ audit trail, in the same database transaction as the change.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 
 from sqlalchemy import func, select, update
@@ -263,28 +264,27 @@ def withdraw_household_items(
     return sorted({batch_id for _, batch_id, status in rows if status == "approved"})
 
 
-def _transfers(session: Session, batch_id: int) -> list[sepa.Transfer]:
+def _transfers(session: Session, batch_id: int) -> Iterator[sepa.Transfer]:
+    """The batch's payments as transfers, in id order, yielded one by one as the rows are read: a batch holds up to
+    some 100,000s of payments, which then never all sit in memory as objects (nor get walked again and again by the
+    garbage collector while sepaxml builds its tree). A Core select of the table: plain rows, no ORM entities."""
+    items = PaymentItem.__table__.c
     rows = session.execute(
         select(
-            PaymentItem.end_to_end_id, PaymentItem.creditor_name, PaymentItem.iban, PaymentItem.bic,
-            PaymentItem.amount_cents, PaymentItem.reference_kind, PaymentItem.reference, PaymentItem.remittance,
+            items.end_to_end_id, items.creditor_name, items.iban, items.bic, items.amount_cents, items.reference_kind,
+            items.reference, items.remittance,
         )
-        .where(PaymentItem.batch_id == batch_id, PaymentItem.status.in_(("approved", "settled", "returned")))
-        .order_by(PaymentItem.id)
+        .where(items.batch_id == batch_id, items.status.in_(("approved", "settled", "returned")))
+        .order_by(items.id)
     )
-    return [
-        sepa.Transfer(
-            end_to_end_id=e2e,
-            creditor_name=name,
-            creditor_iban=iban,
-            creditor_bic=bic,
-            amount_cents=int(amount),
-            reference_kind=ReferenceKind(kind or "none"),
-            reference=reference or "",
-            remittance_text=remittance or "",
+    kinds: dict[str | None, ReferenceKind] = {kind.value: kind for kind in ReferenceKind}
+    kinds[None] = kinds[""] = ReferenceKind.NONE
+    transfer = sepa.Transfer
+    for e2e, name, iban, bic, amount, kind, reference, remittance in rows:
+        yield transfer(
+            e2e, name, iban, bic, int(amount), kinds.get(kind) or ReferenceKind(kind),
+            reference or "", remittance or "",
         )
-        for e2e, name, iban, bic, amount, kind, reference, remittance in rows
-    ]
 
 
 def bank_files(session: Session, batch_id: int) -> list[BankFile]:

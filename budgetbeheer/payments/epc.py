@@ -170,10 +170,16 @@ def clean_text(text: str, limit: int) -> Cleaned:
     """Bring ``text`` into the EPC basic set and cut it to ``limit`` characters."""
     if limit < 1:
         raise ValueError("limit must be positive")
-    if len(text) <= limit and _CLEAN_TEXT.fullmatch(text) is not None:  # the common case: nothing to do
+    if is_clean_text(text, limit):  # the common case: nothing to do
         return Cleaned(text, False, False)
     cleaned, truncated = _cut(_to_basic_set(text), limit)
     return Cleaned(cleaned, cleaned != text, truncated)
+
+
+def is_clean_text(text: str, limit: int) -> bool:
+    """True when :func:`clean_text` would return ``text`` unchanged: EPC characters only, no leading, trailing or
+    double spaces, at most ``limit`` characters (a quick test for the common case)."""
+    return len(text) <= limit and _CLEAN_TEXT.fullmatch(text) is not None
 
 
 def clean_name(text: str) -> Cleaned:

@@ -16,8 +16,13 @@ what sepaxml gets wrong or cannot do (see ``docs/sepa.md``):
 * a category purpose goes into ``PmtInf/PmtTpInf/CtgyPurp/Cd``; transfers with different purposes go into separate
   PmtInf blocks, because the Dutch banks want payment type information at one level only;
 * a batch is split into files of at most ``max_per_file`` transfers (BNG Bank: 100,000);
-* sepaxml exports without validation (its xmlschema validation is slow and fails above ~66,000 payments), and the
-  bytes are then validated with ``lxml.etree.XMLSchema`` against our copy of the XSD in ``payments/xsd/``;
+* sepaxml exports without validation (its xmlschema validation is slow and fails above ~66,000 payments); its bytes
+  are parsed once with lxml, repaired, and the repaired tree is validated with ``lxml.etree.XMLSchema`` against our
+  copy of the XSD in ``payments/xsd/`` before any bytes are returned. When only header values need repair (the
+  common case) they are replaced in sepaxml's bytes before parsing, so the file returned is exactly what was parsed
+  and validated; otherwise the validated tree is serialised once;
+* every transfer goes through every check, but a valid one takes a quick path (results cached per distinct IBAN,
+  BIC, name and reference); messages are only built for a transfer that has a problem;
 * each sepaxml object is exported exactly once and is given a fresh dict per payment (``add_payment`` mutates it,
   a second ``export`` doubles the payments).
 """
@@ -35,7 +40,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Final, Literal, cast, get_args
+from typing import Final, Literal, TypeAlias, cast, get_args
 from zoneinfo import ZoneInfo
 
 from lxml import etree
@@ -133,20 +138,23 @@ class BankFile:
     changes: tuple[TextChange, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class _Prepared:
-    """A transfer after validation and cleaning: exactly what goes into the XML."""
+_Prepared: TypeAlias = tuple[str, str | None, str, str, str | None, int, str | None, str | None, str, str | None]
+"""A transfer after validation and cleaning, exactly what goes into the XML: ``(end_to_end_id, instruction_id, name,
+iban, bic, amount_cents, issuer, structured_ref, unstructured, category_purpose)``, read with the indexes below.
 
-    end_to_end_id: str
-    instruction_id: str | None
-    name: str
-    iban: str
-    bic: str | None
-    amount_cents: int
-    issuer: str | None
-    structured_ref: str | None
-    unstructured: str
-    category_purpose: str | None
+A plain tuple on purpose: holding only strings, ints and None, it is soon no longer tracked by the garbage collector,
+where 100,000s of NamedTuples or dataclass instances would be walked by every full collection during the export
+(sepaxml's own included), and cost three to ten times as much to build."""
+_E2E: Final = 0
+_INSTRUCTION_ID: Final = 1
+_NAME: Final = 2
+_IBAN: Final = 3
+_BIC: Final = 4
+_AMOUNT: Final = 5
+_ISSUER: Final = 6
+_STRUCTURED: Final = 7
+_UNSTRUCTURED: Final = 8
+_PURPOSE: Final = 9
 
 
 # --- validation --------------------------------------------------------------------------------------------------
@@ -188,11 +196,42 @@ _DEBTOR_IBAN_MESSAGES: Final = {
 }
 
 
+@lru_cache(maxsize=65_536)
 def _check_bic(raw: str) -> str | None:
     try:
         return str(BIC(raw).compact)
     except ValueError:
         return None
+
+
+# The caches below return plain tuples of strings, bools and None, and take one string as key: the garbage collector
+# soon stops tracking such tuples, so 100,000s of entries cost nothing in the full collections during an export.
+
+
+@lru_cache(maxsize=65_536)
+def _clean_name(text: str) -> tuple[str, bool, bool]:
+    """:func:`epc.clean_name` as ``(text, changed, truncated)``."""
+    cleaned = epc.clean_name(text)
+    return cleaned.text, cleaned.changed, cleaned.truncated
+
+
+def _reference_check(kind: ReferenceKind) -> Callable[[str], tuple[str | None, str] | None]:
+    """For one kind: ``(issuer, normalised reference)`` when ``validate_reference`` accepts the text (issuer
+    ``CUR``/``ISO`` for a structured kind, else None), or None when it does not (the full check then builds the
+    message)."""
+
+    @lru_cache(maxsize=65_536)
+    def check(text: str) -> tuple[str | None, str] | None:
+        try:
+            normalised = validate_reference(kind, text)
+        except ValidationError:
+            return None
+        return _ISSUERS.get(kind), normalised
+
+    return check
+
+
+_REFERENCE_CHECKS: Final = {kind: _reference_check(kind) for kind in ReferenceKind}
 
 
 def _cleaned(value: str, cleaned: epc.Cleaned, end_to_end_id: str | None, field: str, changes: list[TextChange]) -> str:
@@ -225,6 +264,77 @@ def _prepare_debtor(debtor: DebtorAccount, errors: dict[str, Message], changes: 
 
 
 def _prepare_transfer(
+    index: int, transfer: Transfer, errors: dict[str, Message], changes: list[TextChange]
+) -> _Prepared | None:
+    """``transfer`` checked and cleaned, or None with its problems added to ``errors``; text changes go to
+    ``changes``. Every check happens for every transfer: the common, valid case is decided by :func:`_prepare_valid`
+    (cached per distinct IBAN, BIC, name, reference and remittance text), anything else by :func:`_prepare_checked`,
+    which builds the messages."""
+    prepared = _prepare_valid(transfer, changes)
+    if prepared is not None:
+        return prepared
+    return _prepare_checked(index, transfer, errors, changes)
+
+
+def _prepare_valid(transfer: Transfer, changes: list[TextChange]) -> _Prepared | None:
+    """The result of :func:`_prepare_checked` for a transfer without any problem, else None (and ``changes`` left
+    as it was). The same checks in the same terms, without building messages."""
+    e2e = transfer.end_to_end_id
+    if type(e2e) is not str or not epc.is_epc_identifier(e2e):
+        return None
+    instruction_id = transfer.instruction_id
+    if instruction_id is not None and not epc.is_epc_identifier(instruction_id):
+        return None
+    amount = transfer.amount_cents
+    if type(amount) is not int or not MIN_AMOUNT_CENTS <= amount <= MAX_AMOUNT_CENTS:
+        return None
+    iban, problem = _check_iban(transfer.creditor_iban)
+    if problem:
+        return None
+    bic: str | None = None
+    if transfer.creditor_bic:
+        bic = _check_bic(transfer.creditor_bic)
+        if bic is None:
+            return None
+    name, name_changed, name_truncated = _clean_name(transfer.creditor_name)
+    if not name:
+        return None
+    purpose = transfer.category_purpose
+    if purpose is not None and not _CATEGORY_PURPOSE.fullmatch(purpose):
+        return None
+    kind = transfer.reference_kind
+    check = _REFERENCE_CHECKS.get(kind) if isinstance(kind, str) else None
+    valid = None if check is None else check(transfer.reference)
+    if valid is None:
+        return None
+    issuer, reference = valid
+
+    if name_changed:
+        changes.append(TextChange(e2e, "creditor_name", transfer.creditor_name, name, name_truncated))
+    remittance_text = transfer.remittance_text
+    structured = None
+    if issuer is not None and reference:
+        structured = reference
+        if remittance_text.strip():
+            changes.append(TextChange(e2e, "remittance_text", remittance_text, "", False))
+        joined = ""
+    else:
+        issuer = None
+        # Only free text leaves a reference here: validate_reference gives "" for kind NONE.
+        if reference:
+            joined = f"{reference} {remittance_text}" if remittance_text.strip() else reference
+        else:
+            joined = remittance_text if remittance_text.strip() else ""
+    unstructured = joined
+    if not epc.is_clean_text(joined, epc.REMITTANCE_MAX):
+        cleaned = epc.clean_remittance(joined)
+        if cleaned.changed:
+            changes.append(TextChange(e2e, "remittance", joined, cleaned.text, cleaned.truncated))
+        unstructured = cleaned.text
+    return (e2e, instruction_id, name, iban, bic, amount, issuer, structured, unstructured, purpose)
+
+
+def _prepare_checked(
     index: int, transfer: Transfer, errors: dict[str, Message], changes: list[TextChange]
 ) -> _Prepared | None:
     e2e = transfer.end_to_end_id
@@ -321,7 +431,7 @@ def _prepare_transfer(
 
     if len(errors) > before:
         return None
-    return _Prepared(e2e, transfer.instruction_id, name, iban, bic, amount, issuer, structured, unstructured, purpose)
+    return (e2e, transfer.instruction_id, name, iban, bic, amount, issuer, structured, unstructured, purpose)
 
 
 def _msg_ids(msg_id_base: str, file_count: int, block_count: int, errors: dict[str, Message]) -> list[str]:
@@ -351,17 +461,17 @@ def _sepaxml_export(
     """One fresh sepaxml object, one fresh dict per payment, exported exactly once and without validation."""
     config = {"name": debtor.name, "IBAN": debtor.iban, "BIC": debtor.bic, "batch": True, "currency": "EUR"}
     sepa = SepaTransfer(dict(config), schema=version, clean=False)
-    for payment in payments:
+    for e2e, _instruction_id, name, iban, bic, amount, _issuer, _structured, unstructured, _purpose in payments:
         data: dict[str, object] = {
-            "name": payment.name,
-            "IBAN": payment.iban,
-            "amount": payment.amount_cents,
+            "name": name,
+            "IBAN": iban,
+            "amount": amount,
             "execution_date": execution_date,
-            "description": payment.unstructured,
-            "endtoend_id": payment.end_to_end_id,
+            "description": unstructured,
+            "endtoend_id": e2e,
         }
-        if payment.bic:
-            data["BIC"] = payment.bic
+        if bic:
+            data["BIC"] = bic
         sepa.add_payment(data)
     content: bytes = sepa.export(validate=False)
     return content
@@ -384,11 +494,61 @@ def _fix_xml(
     created_at: datetime,
     execution_date: date,
     batch_booking: bool,
-) -> bytes:
+) -> tuple[etree._Element, bytes | None]:
+    """sepaxml's output repaired, as ``(tree, content)``: the tree to validate, and the bytes it was parsed from, or
+    None when the tree was changed and must still be serialised.
+
+    When only header values need repair (MsgId, CreDtTm, PmtInfId, BtchBookg: no transaction needs a change and
+    there is one PmtInf block without category purpose, the common case), they are replaced in sepaxml's bytes
+    before parsing, and the same repairs applied to the parsed tree must then change nothing: the bytes returned are
+    the very bytes that were parsed, checked and (by the caller) validated. Otherwise (or should the repaired bytes
+    not read back as intended) sepaxml's bytes are parsed and the tree is repaired, visiting only the transactions
+    that need a change (InstrId, a structured reference, no remittance text, another category purpose than the
+    first). Either way every transaction is checked to carry our EndToEndId, in order.
+    """
+    credtm = _credtm(created_at)
+    purposes = [p[_PURPOSE] for p in payments]
+    groups: dict[str | None, list[int]] = {}
+    if len(set(purposes)) == 1:
+        groups[purposes[0]] = list(range(len(payments)))
+    else:
+        for position, purpose in enumerate(purposes):
+            groups.setdefault(purpose, []).append(position)
+    to_fix = [
+        position
+        for position, payment in enumerate(payments)
+        if payment[_INSTRUCTION_ID] is not None or payment[_STRUCTURED] is not None or not payment[_UNSTRUCTURED]
+    ]
+    plan = (version, payments, msg_id, credtm, execution_date, batch_booking, groups, to_fix)
+    if not to_fix and list(groups) == [None]:
+        content = _repaired_header(raw, msg_id, credtm, f"{msg_id}-1", batch_booking)
+        if content is not None:
+            root, changed = _repair_tree(content, *plan)
+            if not changed:
+                return root, content
+            del root
+    root, _ = _repair_tree(raw, *plan)
+    return root, None
+
+
+def _repair_tree(
+    source: bytes,
+    version: SchemaVersion,
+    payments: Sequence[_Prepared],
+    msg_id: str,
+    credtm: str,
+    execution_date: date,
+    batch_booking: bool,
+    groups: dict[str | None, list[int]],
+    to_fix: list[int],
+) -> tuple[etree._Element, bool]:
+    """Parse ``source`` (sepaxml's bytes, or those with the header repaired), check it and repair it: the tree, and
+    whether any repair changed it. ``groups`` maps each category purpose to the positions of its payments, ``to_fix``
+    lists the positions of the transactions that need a repair."""
     q = _qualifier(version)
 
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
-    root = etree.fromstring(raw, parser)
+    root = etree.fromstring(source, parser)
     initiation = root.find(q("CstmrCdtTrfInitn"))
     if initiation is None:
         raise BankFileInvalid("sepaxml produced no CstmrCdtTrfInitn")
@@ -398,21 +558,30 @@ def _fix_xml(
         raise BankFileInvalid("sepaxml produced an unexpected structure")
     pmt_inf = pmt_infs[0]
 
-    total = sum(p.amount_cents for p in payments)
+    total = sum(p[_AMOUNT] for p in payments)
     if header.findtext(q("NbOfTxs")) != str(len(payments)) or _cents(header.findtext(q("CtrlSum"))) != total:
         raise BankFileInvalid("sepaxml's group header does not match the payments")
-    _set_text(header, q("MsgId"), msg_id)
-    _set_text(header, q("CreDtTm"), _credtm(created_at))
+    changed = _set_text(header, q("MsgId"), msg_id)
+    changed |= _set_text(header, q("CreDtTm"), credtm)
 
-    transactions = pmt_inf.findall(q("CdtTrfTxInf"))
-    if len(transactions) != len(payments):
+    # EndToEndId occurs only in CdtTrfTxInf/PmtId (sepaxml writes it there, the XSD allows it nowhere else).
+    written = [node.text for node in pmt_inf.iter(q("EndToEndId"))]
+    if len(written) != len(payments):
         raise BankFileInvalid("sepaxml lost or added transactions")
-    for tx, payment in zip(transactions, payments, strict=True):
-        _fix_transaction(tx, payment, q)
+    if written != [p[_E2E] for p in payments]:
+        for text, payment in zip(written, payments, strict=True):
+            if text != payment[_E2E]:
+                raise BankFileInvalid(f"transaction order or EndToEndId lost for {payment[_E2E]}")
+    del written
 
-    groups: dict[str | None, list[int]] = {}
-    for position, payment in enumerate(payments):
-        groups.setdefault(payment.category_purpose, []).append(position)
+    transactions: list[etree._Element] = []
+    if to_fix or len(groups) > 1:
+        transactions = pmt_inf.findall(q("CdtTrfTxInf"))
+        if len(transactions) != len(payments):
+            raise BankFileInvalid("sepaxml lost or added transactions")
+    for position in to_fix:
+        _fix_transaction(transactions[position], payments[position], q)
+
     blocks = [pmt_inf]
     template = [child for child in pmt_inf if child.tag != q("CdtTrfTxInf")]
     parent_index = initiation.index(pmt_inf)
@@ -425,10 +594,11 @@ def _fix_xml(
         initiation.insert(parent_index + offset, block)
         blocks.append(block)
     for number, (block, (purpose, positions)) in enumerate(zip(blocks, groups.items(), strict=True), start=1):
-        _set_text(block, q("PmtInfId"), f"{msg_id}-{number}")
-        _set_text(block, q("BtchBookg"), "true" if batch_booking else "false")
-        _set_text(block, q("NbOfTxs"), str(len(positions)))
-        _set_text(block, q("CtrlSum"), cents_to_str(sum(payments[p].amount_cents for p in positions)))
+        changed |= _set_text(block, q("PmtInfId"), f"{msg_id}-{number}")
+        changed |= _set_text(block, q("BtchBookg"), "true" if batch_booking else "false")
+        changed |= _set_text(block, q("NbOfTxs"), str(len(positions)))
+        block_total = total if len(groups) == 1 else sum(payments[p][_AMOUNT] for p in positions)
+        changed |= _set_text(block, q("CtrlSum"), cents_to_str(block_total))
         date_node = block.find(q("ReqdExctnDt"))
         if date_node is None or "".join(str(t) for t in date_node.itertext()).strip() != execution_date.isoformat():
             raise BankFileInvalid("sepaxml wrote another execution date")
@@ -438,36 +608,63 @@ def _fix_xml(
                 raise BankFileInvalid("sepaxml wrote no PmtTpInf")
             etree.SubElement(etree.SubElement(type_info, q("CtgyPurp")), q("Cd")).text = purpose
 
-    return _XML_DECLARATION + bytes(etree.tostring(root, encoding="UTF-8", xml_declaration=False))
+    return root, changed
 
 
-def _set_text(parent: etree._Element, tag: str, text: str) -> None:
+_SEPAXML_DECLARATION: Final = b'<?xml version="1.0" encoding="UTF-8"?>'
+_FIRST_TRANSACTION: Final = b"<CdtTrfTxInf>"
+
+
+def _repaired_header(raw: bytes, msg_id: str, credtm: str, pmt_inf_id: str, batch_booking: bool) -> bytes | None:
+    """sepaxml's bytes with our declaration line, MsgId, CreDtTm, PmtInfId and BtchBookg, each replaced once in the
+    part before the first transaction (values that need no escaping: identifiers, a timestamp, a boolean); None when
+    the bytes do not look as expected, and the tree is then repaired instead. The caller checks the result."""
+    end = raw.find(_FIRST_TRANSACTION)
+    if not raw.startswith(_SEPAXML_DECLARATION) or end < 0:
+        return None
+    head = raw[len(_SEPAXML_DECLARATION) : end]
+    values = {"MsgId": msg_id, "CreDtTm": credtm, "PmtInfId": pmt_inf_id, "BtchBookg": str(batch_booking).lower()}
+    for tag, value in values.items():
+        if not epc.is_epc_identifier(value):
+            return None
+        head, count = re.subn(f"<{tag}>[^<]*</{tag}>".encode(), f"<{tag}>{value}</{tag}>".encode(), head, count=1)
+        if count != 1:
+            return None
+    return b"".join((_XML_DECLARATION, head, memoryview(raw)[end:]))
+
+
+def _set_text(parent: etree._Element, tag: str, text: str) -> bool:
+    """Set the text of ``parent``'s child ``tag``; True when that changed it."""
     node = parent.find(tag)
     if node is None:
         raise BankFileInvalid(f"missing {tag}")
+    if node.text == text:
+        return False
     node.text = text
+    return True
 
 
 def _fix_transaction(tx: etree._Element, payment: _Prepared, q: Callable[[str], str]) -> None:
     """Add InstrId, put a structured reference in place of Ustrd, drop an empty RmtInf (children by position:
     sepaxml writes PmtId first, with EndToEndId as its only child, and RmtInf last)."""
     payment_id = tx[0]
-    if payment_id.tag != q("PmtId") or payment_id[-1].text != payment.end_to_end_id:
-        raise BankFileInvalid(f"transaction order or EndToEndId lost for {payment.end_to_end_id}")
-    if payment.instruction_id is not None:
+    end_to_end_id, instruction_id, _, _, _, _, issuer, structured_ref, unstructured, _ = payment
+    if payment_id.tag != q("PmtId") or payment_id[-1].text != end_to_end_id:
+        raise BankFileInvalid(f"transaction order or EndToEndId lost for {end_to_end_id}")
+    if instruction_id is not None:
         instruction = etree.Element(q("InstrId"))
-        instruction.text = payment.instruction_id
+        instruction.text = instruction_id
         payment_id.insert(0, instruction)
 
     remittance = tx[-1]
     if remittance.tag != q("RmtInf"):
         raise BankFileInvalid("sepaxml wrote no RmtInf")
-    if payment.structured_ref is not None and payment.issuer is not None:
+    if structured_ref is not None and issuer is not None:
         del remittance[:]
-        structured = copy.deepcopy(_structured_template(q("Strd"), payment.issuer))
-        structured[0][-1].text = payment.structured_ref
+        structured = copy.deepcopy(_structured_template(q("Strd"), issuer))
+        structured[0][-1].text = structured_ref
         remittance.append(structured)
-    elif not payment.unstructured:
+    elif not unstructured:
         tx.remove(remittance)
 
 
@@ -548,12 +745,38 @@ def validate_xml(content: bytes, schema_name: str) -> list[str]:
     return [f"line {entry.line}: {entry.message}" for entry in entries]
 
 
+def _validated_content(root: etree._Element, content: bytes | None, version: SchemaVersion, msg_id: str) -> bytes:
+    """Validate the repaired tree against the XSD and return its bytes: ``content`` when the tree was parsed from
+    it and left unchanged (see :func:`_fix_xml`), else the tree serialised, once, after validation.
+
+    The tree is validated rather than parsed again from the bytes: lxml writes a tree out without loss (element
+    names, namespaces, text), so the bytes hold exactly what was validated; the tests parse the bytes again and
+    validate them with :func:`validate_xml`. When the tree is invalid the bytes are validated as well, so that the
+    message names the line of the file that would have been sent."""
+    schema = _schema(version)
+    valid = schema.validate(root)
+    entries = cast("Iterable[etree._LogEntry]", schema.error_log)
+    problems = [] if valid else [f"line {entry.line}: {entry.message}" for entry in entries]
+    if content is None:
+        content = _XML_DECLARATION + bytes(etree.tostring(root, encoding="UTF-8", xml_declaration=False))
+    if problems:
+        problems = validate_xml(content, version) or problems
+        raise BankFileInvalid(
+            Message(
+                "Het bankbestand %(msg_id)s voldoet niet aan het schema: %(problem)s",
+                msg_id=msg_id,
+                problem=problems[0],
+            )
+        )
+    return content
+
+
 # --- public API --------------------------------------------------------------------------------------------------
 
 
 def build_bank_files(
     debtor: DebtorAccount,
-    transfers: Sequence[Transfer],
+    transfers: Iterable[Transfer],
     execution_date: date,
     msg_id_base: str,
     *,
@@ -568,6 +791,8 @@ def build_bank_files(
     becomes MsgId ``<msg_id_base>-1``, ``-2``, ... per file. ``created_at`` (timezone-aware) is written as CreDtTm,
     so the output depends only on the arguments. Transfers keep their order and are split into files of at most
     ``max_per_file``. ``batch_booking`` asks the bank for one debit entry per PmtInf block on the statement.
+    ``transfers`` is read once, in order, and may be an iterator: a caller with 100,000s of transfers can then read
+    them from the database one by one, and they need not all stay in memory while sepaxml builds its tree.
 
     Raises :class:`ValidationError` listing every problem found (each transfer's field keyed as
     ``transfers[<index>].<field>`` with a message naming its EndToEndId), and :class:`BankFileInvalid` if the result
@@ -589,33 +814,34 @@ def build_bank_files(
     except ValidationError as exc:
         errors.update(exc.fields)
     clean_debtor = _prepare_debtor(debtor, errors, changes)
-    if not transfers:
-        errors["transfers"] = Message("Er zijn geen betalingen om in een bankbestand te zetten.")
 
     prepared: list[_Prepared] = []
     first_index: dict[str, int] = {}
     changes_by_id: dict[str | None, list[TextChange]] = {None: changes}
+    own_changes: list[TextChange] = []
+    index = -1
     for index, transfer in enumerate(transfers):
-        own_changes: list[TextChange] = []
         item = _prepare_transfer(index, transfer, errors, own_changes)
         e2e = transfer.end_to_end_id
-        if e2e in first_index:
+        first = first_index.setdefault(e2e, index)
+        if first != index:
             errors[f"transfers[{index}].end_to_end_id"] = Message(
                 "Betaling %(end_to_end_id)s komt twee keer voor (nummer %(first)s en %(second)s); elke betaling "
                 "heeft een eigen EndToEndId nodig.",
                 end_to_end_id=e2e,
-                first=first_index[e2e],
+                first=first,
                 second=index,
             )
-        else:
-            first_index[e2e] = index
         if own_changes:
             changes_by_id[e2e] = own_changes
+            own_changes = []
         if item is not None:
             prepared.append(item)
+    if index < 0:
+        errors["transfers"] = Message("Er zijn geen betalingen om in een bankbestand te zetten.")
 
     chunks = [prepared[start : start + max_per_file] for start in range(0, len(prepared), max_per_file)]
-    purposes = {p.category_purpose for p in prepared}
+    purposes = {p[_PURPOSE] for p in prepared}
     msg_ids = _msg_ids(msg_id_base, max(len(chunks), 1), max(len(purposes), 1), errors)
     if errors:
         raise ValidationError(errors, Message("Het bankbestand kan niet worden gemaakt; zie de fouten per betaling."))
@@ -623,21 +849,15 @@ def build_bank_files(
     files: list[BankFile] = []
     for msg_id, chunk in zip(msg_ids, chunks, strict=True):
         raw = _sepaxml_export(clean_debtor, chunk, execution_date, version)
-        content = _fix_xml(raw, version, chunk, msg_id, created_at, execution_date, batch_booking)
+        root, content = _fix_xml(raw, version, chunk, msg_id, created_at, execution_date, batch_booking)
         del raw
-        problems = validate_xml(content, version)
-        if problems:
-            raise BankFileInvalid(
-                Message(
-                    "Het bankbestand %(msg_id)s voldoet niet aan het schema: %(problem)s",
-                    msg_id=msg_id,
-                    problem=problems[0],
-                )
-            )
-        ids = tuple(p.end_to_end_id for p in chunk)
+        content = _validated_content(root, content, version, msg_id)
+        del root
+        ids = tuple(p[_E2E] for p in chunk)
         file_changes = list(changes) if not files else []
-        for e2e in ids:
-            file_changes.extend(changes_by_id.get(e2e, ()))
+        if len(changes_by_id) > 1:
+            for e2e in ids:
+                file_changes.extend(changes_by_id.get(e2e, ()))
         files.append(
             BankFile(
                 filename=f"{msg_id}.xml",
@@ -645,7 +865,7 @@ def build_bank_files(
                 sha256=hashlib.sha256(content).hexdigest(),
                 msg_id=msg_id,
                 count=len(chunk),
-                control_sum_cents=sum(p.amount_cents for p in chunk),
+                control_sum_cents=sum(p[_AMOUNT] for p in chunk),
                 version=version,
                 end_to_end_ids=ids,
                 changes=tuple(file_changes),

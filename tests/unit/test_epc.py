@@ -16,6 +16,7 @@ from budgetbeheer.payments.epc import (
     clean_name,
     clean_remittance,
     clean_text,
+    is_clean_text,
     is_epc_identifier,
     is_epc_text,
 )
@@ -162,3 +163,11 @@ def test_the_fast_path_for_clean_text_gives_what_full_cleaning_gives(text: str, 
 
     full, truncated = epc._cut(epc._to_basic_set(text), limit)
     assert epc.clean_text(text, limit) == (full, full != text, truncated)
+
+
+@given(
+    st.text(alphabet="ab Z09/-?:().,'+ \u00e9\t", max_size=30) | st.text(max_size=30),
+    st.integers(min_value=1, max_value=40),
+)
+def test_is_clean_text_says_whether_cleaning_leaves_the_text_as_it_is(text: str, limit: int) -> None:
+    assert is_clean_text(text, limit) == (clean_text(text, limit) == Cleaned(text, changed=False, truncated=False))

@@ -7,7 +7,7 @@ import hashlib
 import io
 import time
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
@@ -55,7 +55,7 @@ def transfer(number: int = 1, **changes: Any) -> Transfer:
     return dataclasses.replace(base, **changes)
 
 
-def build(transfers: list[Transfer], **options: Any) -> list[BankFile]:
+def build(transfers: Iterable[Transfer], **options: Any) -> list[BankFile]:
     options.setdefault("created_at", CREATED)
     return build_bank_files(DEBTOR, transfers, options.pop("execution_date", EXECUTION), "BB-1", **options)
 
@@ -523,6 +523,146 @@ def test_validate_xml_refuses_unknown_schemas() -> None:
         validate_xml(b"<x/>", "../pyproject")
     with pytest.raises(ValueError, match="unknown schema"):
         validate_xml(b"<x/>", "pain.001.001.99")
+
+
+# --- fast paths: the same result as the full checks and the repaired tree ------------------------------------------
+
+IBANS = ["NL91ABNA0417164300", "nl91 abna 0417 1643 00", "NL91ABNA0417164301", "GB82WEST12345698765432", "XX00", ""]
+REFERENCES = [
+    (ReferenceKind.NONE, ""),
+    (ReferenceKind.NONE, "iets"),
+    (ReferenceKind.FREE_TEXT, "klant 12"),
+    (ReferenceKind.FREE_TEXT, "  klant\t12 é "),
+    (ReferenceKind.FREE_TEXT, ""),
+    (ReferenceKind.FREE_TEXT, "x" * 141),
+    (ReferenceKind.BETALINGSKENMERK, KENMERK),
+    (ReferenceKind.BETALINGSKENMERK, "5000 0567 8901 2346"),
+    (ReferenceKind.ISO11649, "rf18 5390 0754 7034"),
+    (ReferenceKind.ISO11649, "RF00"),
+    ("free_text", "klant 13"),
+    ("betalingskenmerk", KENMERK),
+    ("onbekend", "x"),
+]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    e2e=st.sampled_from(["BB-1-1", "BB 1", "", "B" * 36, "BB-1-é"]),
+    name=st.text(max_size=80) | st.sampled_from(["Crediteur 1", "Zoë & Ömer", "  ", "x" * 71]),
+    iban=st.sampled_from(IBANS),
+    bic=st.sampled_from([None, "", "INGBNL2A", "ingbnl2axxx", "XXXX"]),
+    amount=st.sampled_from([1, 10_000, 0, -5, MAX_AMOUNT_CENTS, MAX_AMOUNT_CENTS + 1, True]),
+    reference=st.sampled_from(REFERENCES),
+    remittance=st.text(max_size=150) | st.sampled_from(["", "  ", "huur maart", "factuur #12 – € 50"]),
+    purpose=st.sampled_from([None, "SUPP", "supp", "SUPPX"]),
+    instruction=st.sampled_from([None, "I-1", "I 1", ""]),
+)
+def test_the_quick_checks_agree_with_the_full_checks(
+    e2e: str,
+    name: str,
+    iban: str,
+    bic: str | None,
+    amount: int,
+    reference: tuple[ReferenceKind, str],
+    remittance: str,
+    purpose: str | None,
+    instruction: str | None,
+) -> None:
+    item = Transfer(e2e, name, iban, bic, amount, reference[0], reference[1], remittance, purpose, instruction)
+    quick_changes: list[TextChange] = []
+    quick = sepa._prepare_valid(item, quick_changes)
+    full_errors: dict[str, Any] = {}
+    full_changes: list[TextChange] = []
+    full = sepa._prepare_checked(0, item, full_errors, full_changes)
+    if quick is None:
+        assert quick_changes == []
+        assert full is None and full_errors
+    else:
+        assert full_errors == {}
+        assert quick == full
+        assert quick_changes == full_changes
+    combined_errors: dict[str, Any] = {}
+    combined_changes: list[TextChange] = []
+    assert sepa._prepare_transfer(0, item, combined_errors, combined_changes) == full
+    assert (combined_errors, combined_changes) == (full_errors, full_changes)
+
+
+def plain_transfers() -> list[Transfer]:
+    """Transfers whose repairs are all in the header: the file is sepaxml's bytes with our header values."""
+    return [
+        transfer(1),
+        transfer(2, creditor_name="Zoë & Ömer", creditor_bic="INGBNL2A"),
+        transfer(3, reference_kind=ReferenceKind.NONE, reference=""),
+    ]
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+@pytest.mark.parametrize("batch_booking", [True, False])
+def test_header_repaired_in_sepaxml_bytes_gives_the_bytes_of_the_repaired_tree(
+    monkeypatch: pytest.MonkeyPatch, version: str, batch_booking: bool
+) -> None:
+    repaired = sepa._repaired_header
+    used: list[bool] = []
+
+    def spy(*args: Any) -> bytes | None:
+        result = repaired(*args)
+        used.append(result is not None)
+        return result
+
+    monkeypatch.setattr(sepa, "_repaired_header", spy)
+    from_bytes = build(plain_transfers(), version=version, batch_booking=batch_booking, max_per_file=2)
+    assert used == [True, True]
+    monkeypatch.setattr(sepa, "_repaired_header", lambda *args: None)
+    from_tree = build(plain_transfers(), version=version, batch_booking=batch_booking, max_per_file=2)
+    assert from_bytes == from_tree
+    for file in from_bytes:
+        assert validate_xml(file.content, version) == []
+
+
+def test_transactions_that_need_a_repair_take_the_tree(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[object] = []
+    monkeypatch.setattr(sepa, "_repaired_header", lambda *args: calls.append(args))
+    build([transfer(1, instruction_id="I-1")])
+    build([transfer(1, reference_kind=ReferenceKind.BETALINGSKENMERK, reference=KENMERK)])
+    build([transfer(1, reference_kind=ReferenceKind.NONE, reference="", remittance_text="")])
+    build([transfer(1, category_purpose="SUPP")])
+    assert calls == []
+
+
+def test_a_header_repair_that_does_not_read_back_falls_back_to_the_tree(monkeypatch: pytest.MonkeyPatch) -> None:
+    repaired = sepa._repaired_header
+
+    def wrong(*args: Any) -> bytes | None:
+        result = repaired(*args)
+        assert result is not None
+        return result.replace(b"<MsgId>BB-1-1</MsgId>", b"<MsgId>BB-1-9</MsgId>")
+
+    monkeypatch.setattr(sepa, "_repaired_header", wrong)
+    [file] = build([transfer(1)])
+    monkeypatch.setattr(sepa, "_repaired_header", lambda *args: None)
+    assert [file] == build([transfer(1)])
+    root, ns = parse(file)
+    assert texts(root, ".//p:GrpHdr/p:MsgId", ns) == ["BB-1-1"]
+
+
+@pytest.mark.parametrize("created", ["2027-13-45T99:99:99", "morgen vroeg"])
+def test_a_file_that_fails_the_xsd_is_refused_naming_the_line(monkeypatch: pytest.MonkeyPatch, created: str) -> None:
+    """A CreDtTm like an identifier is repaired in sepaxml's bytes, one with spaces in the tree: both validated."""
+    monkeypatch.setattr(sepa, "_credtm", lambda created_at: created)
+    with pytest.raises(sepa.BankFileInvalid) as info:
+        build([transfer(1)])
+    text = str(info.value)
+    assert "BB-1-1" in text
+    assert "line 2:" in text
+    assert "CreDtTm" in text
+
+
+def test_transfers_may_come_from_an_iterator() -> None:
+    transfers = [transfer(n) for n in range(1, 4)]
+    assert build(iter(transfers), max_per_file=2) == build(transfers, max_per_file=2)
+    with pytest.raises(ValidationError) as info:
+        build(iter([]))
+    assert set(info.value.fields) == {"transfers"}
 
 
 # --- properties and size -----------------------------------------------------------------------------------------
