@@ -25,7 +25,6 @@ Every amount carries a short Dutch ``reason`` with the numbers, for the finance 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from typing import NamedTuple
@@ -51,21 +50,36 @@ _eur = lru_cache(maxsize=65_536)(format_eur)
 """``format_eur`` remembered: a run formats the same amounts and balances for many households."""
 
 
-@dataclass(frozen=True, slots=True)
-class DueObligation:
-    """One instalment of a fixed cost that falls due (or fell due and is still unpaid: a carried shortfall)."""
-
+class _DueObligationFields(NamedTuple):
     obligation_id: int
     category: Category
     amount_cents: int
     due_date: date
     creditor_id: int | None = None
 
-    def __post_init__(self) -> None:
-        if type(self.category) is not Category:  # Category(a Category) is itself: skip the enum lookup
-            object.__setattr__(self, "category", Category(self.category))
-        if self.amount_cents <= 0:
-            raise ValueError(f"obligation {self.obligation_id}: amount must be positive, not {self.amount_cents}")
+
+class DueObligation(_DueObligationFields):
+    """One instalment of a fixed cost that falls due (or fell due and is still unpaid: a carried shortfall).
+
+    An immutable tuple, checked when made: ``category`` becomes a :class:`Category` (``ValueError`` for an unknown
+    one) and ``amount_cents`` must be positive. A run makes several per household, so it is a light tuple rather than a
+    dataclass."""
+
+    __slots__ = ()
+
+    def __new__(
+        cls,
+        obligation_id: int,
+        category: Category | str,
+        amount_cents: int,
+        due_date: date,
+        creditor_id: int | None = None,
+    ) -> DueObligation:
+        if type(category) is not Category:  # Category(a Category) is itself: skip the enum lookup
+            category = Category(category)
+        if amount_cents <= 0:
+            raise ValueError(f"obligation {obligation_id}: amount must be positive, not {amount_cents}")
+        return tuple.__new__(cls, (obligation_id, category, amount_cents, due_date, creditor_id))
 
 
 class PlannedPayment(NamedTuple):

@@ -116,9 +116,20 @@ def _paydays(frequency: str, day: int, window_from: date, window_to: date) -> tu
     return tuple(leefgeld_paydays(frequency, day, window_from, window_to))
 
 
+_IncomeRow = tuple[str, int, int, Any, Any]
+"""``(kind, cents, day, start, end)`` of an expected income as the driver gives it (see :func:`_as_date`)."""
+
+
 @lru_cache(maxsize=65_536)
-def _next_income(incomes: tuple[IncomeExpectation, ...], after: date) -> date | None:
-    return next_income_date(incomes, after)
+def _next_income(incomes: tuple[_IncomeRow, ...], after: date) -> date | None:
+    """:func:`next_income_date`, remembered per distinct set of expected incomes (hashing the plain rows is cheap)."""
+    return next_income_date(
+        [
+            _income(kind, int(cents), day, _as_date(start), None if end is None else _as_date(end))
+            for kind, cents, day, start, end in incomes
+        ],
+        after,
+    )
 
 
 _parse_date = lru_cache(maxsize=16_384)(date.fromisoformat)
@@ -369,17 +380,17 @@ def plan_items(
             ).where(Creditor.id.in_(select(FixedCost.creditor_id).where(scope(FixedCost.household_id))))
         )
     }
-    incomes: dict[int, list[IncomeExpectation]] = {}
-    for household_id, kind, amount, day, start, end in _driver_rows(session,
+    incomes: dict[int, tuple[_IncomeRow, ...]] = {}
+    for household_id, *income in _driver_rows(session,
         select(
             ExpectedIncome.household_id, ExpectedIncome.kind, ExpectedIncome.amount_cents, ExpectedIncome.day,
             ExpectedIncome.start_date, ExpectedIncome.end_date,
-        ).where(scope(ExpectedIncome.household_id))
+        )
+        .where(scope(ExpectedIncome.household_id))
+        .order_by(ExpectedIncome.household_id, ExpectedIncome.id)
     ):
         if household_id in ids:
-            incomes.setdefault(household_id, []).append(
-                _income(kind, int(amount), day, _as_date(start), None if end is None else _as_date(end))
-            )
+            incomes[household_id] = (*incomes.get(household_id, ()), cast(_IncomeRow, tuple(income)))
 
     earliest = min(h.period_start for h in households)
     earlier = _earlier_payments(session, scope, earliest)
@@ -390,7 +401,7 @@ def plan_items(
     for household in households:
         hid = household.id
         _plan_household(
-            run, household, costs_by_household.get(hid, no_costs), tuple(incomes.get(hid, ())),
+            run, household, costs_by_household.get(hid, no_costs), incomes.get(hid, ()),
             last_leefgeld.get(hid), balances[hid] - pending.get(hid, 0), hid in final_ids,
         )
     return run.result
@@ -417,7 +428,7 @@ def _plan_household(
     run: _Run,
     household: _HouseholdRow,
     costs: list[_Cost],
-    incomes: tuple[IncomeExpectation, ...],
+    incomes: tuple[_IncomeRow, ...],
     last_leefgeld: date | None,
     balance: int,
     force_final: bool,
@@ -428,16 +439,6 @@ def _plan_household(
     final = force_final or end <= run.last_due or household.status in ("ending", "ended")
     pay_until = min(run.last_due, end)
     live_fixed = run.live_fixed
-
-    due: list[DueObligation] = []
-    window_to = pay_until + _ONE_DAY
-    for cost in costs:
-        for day in _due_dates(cost.frequency, cost.due_day, cost.start_date, cost.end_date, household.period_start,
-                              window_to):
-            if (cost.id, day) not in live_fixed:
-                amount = cost.amount_on(day)
-                if amount:
-                    due.append(DueObligation(cost.id, cost.kind, amount, day, cost.creditor_id))
 
     payday: date | None = None
     paydays: Sequence[date] = ()
@@ -457,18 +458,25 @@ def _plan_household(
             if next_income is not None and next_income < horizon:
                 horizon = next_income
             paydays = _paydays(household.leefgeld_frequency, household.leefgeld_day, payday, horizon) or (payday,)
+
+    # One pass over each cost's instalments: those up to this run's last due date are paid now (unless a live payment
+    # exists), those after it and before the next income are kept out of the leefgeld.
+    due: list[DueObligation] = []
+    before_income: list[DueObligation] = []
+    window_to = pay_until + _ONE_DAY
+    until = horizon if horizon is not None and horizon > run.after_run else window_to
+    for cost in costs:
+        for day in _due_dates(cost.frequency, cost.due_day, cost.start_date, cost.end_date, household.period_start,
+                              until):
+            if (cost.id, day) not in live_fixed:
+                amount = cost.amount_on(day)
+                if amount:
+                    if day < window_to:
+                        due.append(DueObligation(cost.id, cost.kind, amount, day, cost.creditor_id))
+                    elif day >= run.after_run:
+                        before_income.append(DueObligation(cost.id, cost.kind, amount, day, cost.creditor_id))
     if not due and not paydays:
         return
-
-    before_income: list[DueObligation] = []
-    if horizon is not None and horizon > run.after_run:
-        for cost in costs:
-            for day in _due_dates(cost.frequency, cost.due_day, cost.start_date, cost.end_date, run.after_run,
-                                  horizon):
-                if (cost.id, day) not in live_fixed:
-                    amount = cost.amount_on(day)
-                    if amount:
-                        before_income.append(DueObligation(cost.id, cost.kind, amount, day, cost.creditor_id))
 
     plan = plan_run(
         balance,
