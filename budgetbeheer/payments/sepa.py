@@ -848,12 +848,13 @@ def build_bank_files(
 
     files: list[BankFile] = []
     for msg_id, chunk in zip(msg_ids, chunks, strict=True):
+        ids = tuple(p[_E2E] for p in chunk)
+        control_sum = sum(p[_AMOUNT] for p in chunk)
         raw = _sepaxml_export(clean_debtor, chunk, execution_date, version)
         root, content = _fix_xml(raw, version, chunk, msg_id, created_at, execution_date, batch_booking)
         del raw
         content = _validated_content(root, content, version, msg_id)
         del root
-        ids = tuple(p[_E2E] for p in chunk)
         file_changes = list(changes) if not files else []
         if len(changes_by_id) > 1:
             for e2e in ids:
@@ -865,7 +866,7 @@ def build_bank_files(
                 sha256=hashlib.sha256(content).hexdigest(),
                 msg_id=msg_id,
                 count=len(chunk),
-                control_sum_cents=sum(p[_AMOUNT] for p in chunk),
+                control_sum_cents=control_sum,
                 version=version,
                 end_to_end_ids=ids,
                 changes=tuple(file_changes),
