@@ -246,8 +246,7 @@ def plan_run(
     shortfalls: list[Shortfall] = []
     remaining = balance_cents
     for obligation in payment_order(due):
-        label = f"{LABELS_NL[obligation.category]} {_eur(obligation.amount_cents)}"
-        label += f", vervalt {_day(obligation.due_date)}"
+        label = f"{LABELS_NL[obligation.category]} {_eur(obligation.amount_cents)}, vervalt {_day(obligation.due_date)}"
         if obligation.amount_cents <= remaining:
             after = remaining - obligation.amount_cents
             reason = f"{label}: betaald; saldo {_eur(remaining)} → {_eur(after)}"
@@ -288,7 +287,7 @@ def plan_run(
             leefgeld = leefgeld_amount(remaining, 0, 0, final=True)
         else:
             counted = [d for d in paydays if next_income_date is None or d < next_income_date]
-            reserved = sum(o.amount_cents for o in due) + sum(o.amount_cents for o in due_before_next_income)
+            reserved = sum([o.amount_cents for o in due]) + sum([o.amount_cents for o in due_before_next_income])
             leefgeld = leefgeld_amount(
                 balance_cents,
                 reserved,

@@ -410,7 +410,7 @@ def plan_items(
 class _Run:
     """What every household of one run shares."""
 
-    __slots__ = ("after_run", "creditors", "execution_date", "last_due", "live_fixed", "lookback_from", "result")
+    __slots__ = ("after_run", "execution_date", "last_due", "live_fixed", "lookback_from", "payees", "result")
 
     def __init__(
         self, execution_date: date, last_due: date, creditors: dict[int, Any], live_fixed: set[tuple[int, date]]
@@ -419,7 +419,7 @@ class _Run:
         self.last_due = last_due
         self.after_run = last_due + _ONE_DAY
         self.lookback_from = execution_date - timedelta(days=LEEFGELD_LOOKBACK_DAYS)
-        self.creditors = creditors
+        self.payees = {creditor_id: _Payee.of(creditor) for creditor_id, creditor in creditors.items()}
         self.live_fixed = live_fixed
         self.result = RunResult()
 
@@ -500,16 +500,18 @@ def _plan_household(
                 "held" if hold else "proposed", hold,
             ))
             continue
-        assert payment.obligation_id is not None
-        cost = next(c for c in costs if c.id == payment.obligation_id)
-        creditor = run.creditors[cost.creditor_id]
-        name, iban, bic, kind, reference, hold = _creditor_fields(
-            creditor.name, creditor.iban, creditor.bic, creditor.reference_kind, bool(creditor.reference_required),
-            cost.reference,
-        )
+        for cost in costs:
+            if cost.id == payment.obligation_id:
+                break
+        else:  # pragma: no cover - every fixed-cost payment comes from one of the household's costs
+            raise AssertionError(f"payment for unknown fixed cost {payment.obligation_id}")
+        payee = run.payees[cost.creditor_id]
+        kind, reference, reference_hold = _reference(payee.reference_kind, cost.reference, payee.reference_required)
+        hold = payee.iban_problem or reference_hold
         items.append(PlannedItem(
-            household.id, payment.kind, cost.id, cost.creditor_id, name, iban, bic, payment.amount_cents,
-            payment.due_date, kind, reference, _remittance(payment.kind, payment.due_date),
+            household.id, payment.kind, cost.id, cost.creditor_id, payee.name, payee.iban, payee.bic,
+            payment.amount_cents, payment.due_date, kind, reference or None,
+            _remittance(payment.kind, payment.due_date),
             None if hold else fixed_cost_key(cost.id, payment.due_date), payment.reason,
             "held" if hold else "proposed", hold,
         ))
@@ -520,15 +522,20 @@ def _plan_household(
         ))
 
 
-@lru_cache(maxsize=65_536)
-def _creditor_fields(
-    name: str, iban: str, bic: str | None, reference_kind: str, reference_required: bool, reference: str | None
-) -> tuple[str, str, str | None, str, str | None, str | None]:
-    """``(name, iban, bic, reference kind, reference, hold reason)`` of a fixed-cost payment to a creditor: the same
-    for every instalment of a cost, so worked out once."""
-    kind, normalised, reference_hold = _reference(reference_kind, reference, reference_required)
-    hold = iban_problem(iban) or reference_hold
-    return name[:140], iban.replace(" ", "").upper()[:34], bic, kind, normalised or None, hold
+class _Payee(NamedTuple):
+    """A creditor as its payments carry it, worked out once per run."""
+
+    name: str
+    iban: str
+    bic: str | None
+    reference_kind: str
+    reference_required: bool
+    iban_problem: str | None
+
+    @classmethod
+    def of(cls, creditor: Any) -> _Payee:
+        return cls(creditor.name[:140], creditor.iban.replace(" ", "").upper()[:34], creditor.bic,
+                   creditor.reference_kind, bool(creditor.reference_required), iban_problem(creditor.iban))
 
 
 @lru_cache(maxsize=4096)
