@@ -18,7 +18,7 @@ exactly-once: one live batch per execution date, one live payment per obligation
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
@@ -140,6 +140,15 @@ def _as_date(value: Any) -> date:
     return _parse_date(value) if type(value) is str else cast(date, value)
 
 
+def _unchanged(value: date) -> date:
+    return value
+
+
+def _date_reader(session: Session) -> Callable[[Any], date]:
+    """:func:`_as_date` for loops over many rows: the one conversion this database needs, without a test per value."""
+    return cast(Callable[[Any], date], _parse_date if session.connection().dialect.name == "sqlite" else _unchanged)
+
+
 def _driver_rows(session: Session, query: Any) -> list[tuple[Any, ...]]:
     """All rows of a column query as the driver's own tuples, in the session's transaction (the caller flushes first).
 
@@ -259,9 +268,10 @@ def _households(session: Session, household_ids: Sequence[int] | None, last_due:
     ).where(Household.period_start <= last_due, Household.status != "ended")  # ended: nothing left to pay
     if household_ids is not None:
         query = query.where(Household.id.in_(household_ids))
+    as_date = _date_reader(session)
     return [
-        _HouseholdRow(hid, iban, holder, _as_date(start), _as_date(end), status,
-                      None if ended is None else _as_date(ended), frequency, day, buffer)
+        _HouseholdRow(hid, iban, holder, as_date(start), as_date(end), status,
+                      None if ended is None else as_date(ended), frequency, day, buffer)
         for hid, iban, holder, start, end, status, ended, frequency, day, buffer
         in _driver_rows(session, query.order_by(Household.id))
     ]
@@ -301,6 +311,7 @@ def _earlier_payments(session: Session, scope: Any, earliest: date) -> _EarlierP
         PaymentItem.batch_id.in_(select(PaymentBatch.id).where(PaymentBatch.status == "proposed")),
     )
     found = _EarlierPayments()
+    as_date = _date_reader(session)
     live_fixed, last_leefgeld, pending = found.live_fixed, found.last_leefgeld, found.pending
     for household_id, fixed_cost_id, due, cents, is_live, is_pending in _driver_rows(session,
         select(
@@ -309,9 +320,9 @@ def _earlier_payments(session: Session, scope: Any, earliest: date) -> _EarlierP
         ).where(scope(PaymentItem.household_id), or_(live, proposed))
     ):
         if is_pending:
-            pending[household_id] = pending.get(household_id, 0) + int(cents)
+            pending[household_id] = pending.get(household_id, 0) + cents
         if is_live:
-            day = _as_date(due)
+            day = as_date(due)
             if fixed_cost_id is not None:
                 live_fixed.add((fixed_cost_id, day))
             elif day > last_leefgeld.get(household_id, date.min):
@@ -342,6 +353,7 @@ def plan_items(
     def scope(column: Any) -> Any:
         return column.in_(household_ids) if household_ids is not None else column.is_not(None)
 
+    as_date = _date_reader(session)
     costs_by_household: dict[int, list[_Cost]] = {}
     cost: _Cost | None = None
     for cost_id, household_id, category, creditor_id, frequency, due_day, start, end, reference, since, cents in _driver_rows(
@@ -366,10 +378,10 @@ def plan_items(
         if cost is None or cost.id != cost_id:
             if household_id not in ids:
                 continue
-            cost = _Cost(cost_id, _CATEGORIES[category], creditor_id, frequency, due_day, _as_date(start),
-                         None if end is None else _as_date(end), reference, [])
+            cost = _Cost(cost_id, _CATEGORIES[category], creditor_id, frequency, due_day, as_date(start),
+                         None if end is None else as_date(end), reference, [])
             costs_by_household.setdefault(household_id, []).append(cost)
-        cost.amounts.append((_as_date(since), int(cents)))
+        cost.amounts.append((as_date(since), cents))
 
     creditors: dict[int, Any] = {
         creditor.id: creditor
@@ -554,13 +566,16 @@ def live_batch_for(session: Session, execution_date: date) -> PaymentBatch | Non
 
 _ITEM_COLUMNS = ("batch_id", "end_to_end_id", *PlannedItem._fields)
 _SHORTFALL_COLUMNS = ("batch_id", *PlannedShortfall._fields)
+_ITEM_DUE_DATE = PlannedItem._fields.index("due_date")
+_SHORTFALL_DUE_DATE = PlannedShortfall._fields.index("due_date")
 
 
 def _bulk_insert(session: Session, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
     """Insert ``rows`` (tuples in the order of ``columns``) in the session's transaction, the cheapest way the driver
     offers: ``COPY ... FROM STDIN`` on PostgreSQL (psycopg), one ``executemany`` of the bare statement on SQLite. Every
     constraint and trigger applies as with ``INSERT``; SQLAlchemy's per-row parameter processing is skipped, so the
-    values must already be what the driver takes (dates as ISO text on SQLite, as SQLAlchemy stores them there)."""
+    values must already be what the driver takes (dates as ISO text on SQLite, as SQLAlchemy stores them there: see
+    :func:`_insert_items`)."""
     if not rows:
         return
     connection = session.connection()
@@ -570,9 +585,6 @@ def _bulk_insert(session: Session, table: str, columns: Sequence[str], rows: lis
             for row in rows:
                 copy.write_row(row)
         return
-    if connection.dialect.name == "sqlite":
-        at = list(columns).index("due_date")
-        rows = [(*row[:at], row[at].isoformat(), *row[at + 1 :]) for row in rows]
     marks = ", ".join(["?" if connection.dialect.paramstyle == "qmark" else "%s"] * len(columns))
     connection.exec_driver_sql(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
 
@@ -583,9 +595,15 @@ def _insert_items(session: Session, batch: PaymentBatch, result: RunResult) -> N
         session.scalar(select(func.count(PaymentItem.id)).where(PaymentItem.batch_id == batch.id)) or 0
     )
     base, batch_id = batch.msg_id_base, batch.id
-    items = [(batch_id, f"{base}-{number}", *item) for number, item in enumerate(result.items, start=start + 1)]
+    day: Callable[[Any], Any] = date.isoformat if session.connection().dialect.name == "sqlite" else _unchanged
+    at = _ITEM_DUE_DATE
+    items = [
+        (batch_id, f"{base}-{number}", *item[:at], day(item[at]), *item[at + 1 :])
+        for number, item in enumerate(result.items, start=start + 1)
+    ]
     _bulk_insert(session, PaymentItem.__tablename__, _ITEM_COLUMNS, items)
-    shortfalls = [(batch_id, *row) for row in result.shortfalls]
+    at = _SHORTFALL_DUE_DATE
+    shortfalls = [(batch_id, *row[:at], day(row[at]), *row[at + 1 :]) for row in result.shortfalls]
     _bulk_insert(session, Shortfall.__tablename__, _SHORTFALL_COLUMNS, shortfalls)
 
 
