@@ -241,13 +241,10 @@ def _already_paid(session: Session, fixed_cost_id: int, due_date: date) -> bool:
     """The forecast starts from the balance, which no longer holds an instalment already approved for payment; such
     an instalment is not uncovered."""
     from budgetbeheer.payments.models import PaymentItem
+    from budgetbeheer.payments.runs import fixed_cost_key
 
-    return session.scalar(
-        select(PaymentItem.id).where(
-            PaymentItem.fixed_cost_id == fixed_cost_id, PaymentItem.due_date == due_date,
-            PaymentItem.obligation_key.is_not(None),
-        ).limit(1)
-    ) is not None
+    key = fixed_cost_key(fixed_cost_id, due_date)
+    return session.scalar(select(PaymentItem.id).where(PaymentItem.obligation_key == key)) is not None
 
 
 def raise_all(session: Session, today: date, *, income_late_days: int = 5) -> dict[str, int]:

@@ -81,7 +81,9 @@ class PaymentItem(Base):
     batch_id: Mapped[int] = mapped_column(ForeignKey("payment_batches.id"), index=True)
     household_id: Mapped[int] = mapped_column(ForeignKey("households.id"), index=True)
     kind: Mapped[str] = mapped_column(String(32))
-    fixed_cost_id: Mapped[int | None] = mapped_column(ForeignKey("fixed_costs.id"), index=True)
+    fixed_cost_id: Mapped[int | None] = mapped_column(ForeignKey("fixed_costs.id"))
+    """No index of its own: a live payment of a fixed cost is found by its ``obligation_key``, and fixed costs are
+    never deleted (they end)."""
     creditor_id: Mapped[int | None] = mapped_column(ForeignKey("creditors.id"))
     creditor_name: Mapped[str] = mapped_column(String(140))
     iban: Mapped[str] = mapped_column(String(34))

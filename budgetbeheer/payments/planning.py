@@ -37,6 +37,8 @@ LEEFGELD = "leefgeld"
 """The ``kind`` of a leefgeld payment (a fixed-cost payment's kind is its category)."""
 
 _MINUS = "\u2212"
+_VALUES: dict[Category, str] = {category: category.value for category in Category}
+"""A category's value by a dict lookup (``Category.value`` goes through the enum machinery)."""
 _LEEFGELD_FREQUENCIES: dict[str, LeefgeldFrequency] = {member.value: member for member in LeefgeldFrequency}
 """Value to member by a dict lookup (a StrEnum member is also its own key): cheaper than calling the enum."""
 
@@ -150,11 +152,15 @@ class RunPlan(NamedTuple):
 
 def payment_order(due: Sequence[DueObligation]) -> list[DueObligation]:
     """``due`` in the order a run takes it: category priority, then due date, then the order given."""
-    if len(due) < 2:
-        return list(due)
-    # ``DueObligation.category`` is always a Category (see __post_init__), so the rank is a plain dict lookup.
-    ranked = sorted(enumerate(due), key=lambda item: (PRIORITY[item[1].category], item[1].due_date, item[0]))
-    return [obligation for _, obligation in ranked]
+    # A stable sort keeps the order given among equals; ``DueObligation.category`` is always a Category.
+    return sorted(due, key=_priority_and_date)
+
+
+_RANK: dict[Category, int] = dict(PRIORITY)
+
+
+def _priority_and_date(obligation: DueObligation) -> tuple[int, date]:
+    return _RANK[obligation.category], obligation.due_date
 
 
 def leefgeld_amount(
@@ -254,7 +260,7 @@ def plan_run(
                 reason += " (past nog, na een vaste last die niet paste)"
             payments.append(
                 PlannedPayment(
-                    obligation.category.value,
+                    _VALUES[obligation.category],
                     obligation.obligation_id,
                     obligation.amount_cents,
                     obligation.due_date,

@@ -529,7 +529,7 @@ def _plan_household(
         ))
     for shortfall in plan.shortfalls:
         run.result.shortfalls.append(PlannedShortfall(
-            household.id, shortfall.obligation_id, shortfall.category.value, shortfall.amount_cents,
+            household.id, shortfall.obligation_id, str(shortfall.category), shortfall.amount_cents,
             shortfall.due_date, shortfall.reason,
         ))
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-29 04:38:44.814084
+Create Date: 2026-11-29 04:55:25.270670
 """
 
 from __future__ import annotations
@@ -447,7 +447,6 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('payment_items', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_payment_items_batch_id'), ['batch_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_payment_items_fixed_cost_id'), ['fixed_cost_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_payment_items_household_id'), ['household_id'], unique=False)
 
     op.create_table('shortfalls',
@@ -483,7 +482,6 @@ def downgrade() -> None:
     op.drop_table('shortfalls')
     with op.batch_alter_table('payment_items', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_payment_items_household_id'))
-        batch_op.drop_index(batch_op.f('ix_payment_items_fixed_cost_id'))
         batch_op.drop_index(batch_op.f('ix_payment_items_batch_id'))
 
     op.drop_table('payment_items')
