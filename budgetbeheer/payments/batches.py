@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from budgetbeheer.audit.service import Actor, record
+from budgetbeheer.bulk import cycle_collector_paused
 from budgetbeheer.config import Settings
 from budgetbeheer.db.base import utcnow
 from budgetbeheer.errors import Conflict, Message, NotFound, PermissionDenied, ValidationError
@@ -300,16 +301,17 @@ def export(session: Session, actor: Actor, batch_id: int, settings: Settings) ->
         raise _wrong_status(batch, Message("een bankbestand maken"))
     assert batch.msg_id_base is not None and batch.approved_at is not None
     version = batch.pain_version or settings.pain001_version
-    built = sepa.build_bank_files(
-        sepa.DebtorAccount(settings.managed_account_name, settings.managed_account_iban,
-                           settings.managed_account_bic or None),
-        _transfers(session, batch.id),
-        batch.execution_date,
-        batch.msg_id_base,
-        created_at=batch.approved_at,
-        version=version,  # type: ignore[arg-type]
-        max_per_file=min(settings.max_transactions_per_file, sepa.MAX_PER_FILE),
-    )
+    with cycle_collector_paused():  # sepaxml builds a tree of 10 objects per payment: no cycles, nothing to collect
+        built = sepa.build_bank_files(
+            sepa.DebtorAccount(settings.managed_account_name, settings.managed_account_iban,
+                               settings.managed_account_bic or None),
+            _transfers(session, batch.id),
+            batch.execution_date,
+            batch.msg_id_base,
+            created_at=batch.approved_at,
+            version=version,  # type: ignore[arg-type]
+            max_per_file=min(settings.max_transactions_per_file, sepa.MAX_PER_FILE),
+        )
     total = sum(f.control_sum_cents for f in built)
     if total != batch.total_cents or sum(f.count for f in built) != batch.item_count:
         raise sepa.BankFileInvalid(Message("Het bankbestand telt niet op tot het totaal van de betaalrun."))

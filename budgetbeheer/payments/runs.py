@@ -25,7 +25,7 @@ from functools import lru_cache
 from typing import Any, NamedTuple, cast
 
 from schwifty import IBAN
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -305,28 +305,36 @@ class _EarlierPayments:
 
 
 def _earlier_payments(session: Session, scope: Any, earliest: date) -> _EarlierPayments:
+    """Two passes over ``payment_items``: the live fixed-cost instalments as rows, and per household the last
+    leefgeld and the pending amount added up by the database."""
     live = and_(PaymentItem.obligation_key.is_not(None), PaymentItem.due_date >= earliest)
     proposed = and_(
         PaymentItem.status == "proposed",
         PaymentItem.batch_id.in_(select(PaymentBatch.id).where(PaymentBatch.status == "proposed")),
     )
-    found = _EarlierPayments()
     as_date = _date_reader(session)
-    live_fixed, last_leefgeld, pending = found.live_fixed, found.last_leefgeld, found.pending
-    for household_id, fixed_cost_id, due, cents, is_live, is_pending in _driver_rows(session,
+    found = _EarlierPayments(
+        live_fixed={
+            (fixed_cost_id, as_date(due))
+            for fixed_cost_id, due in _driver_rows(session,
+                select(PaymentItem.fixed_cost_id, PaymentItem.due_date)
+                .where(scope(PaymentItem.household_id), live, PaymentItem.fixed_cost_id.is_not(None))
+            )
+        }
+    )
+    for household_id, last_leefgeld, pending in _driver_rows(session,
         select(
-            PaymentItem.household_id, PaymentItem.fixed_cost_id, PaymentItem.due_date, PaymentItem.amount_cents,
-            case((live, 1), else_=0), case((proposed, 1), else_=0),
-        ).where(scope(PaymentItem.household_id), or_(live, proposed))
+            PaymentItem.household_id,
+            func.max(case((and_(live, PaymentItem.fixed_cost_id.is_(None)), PaymentItem.due_date))),
+            func.sum(case((proposed, PaymentItem.amount_cents))),
+        )
+        .where(scope(PaymentItem.household_id))
+        .group_by(PaymentItem.household_id)
     ):
-        if is_pending:
-            pending[household_id] = pending.get(household_id, 0) + cents
-        if is_live:
-            day = as_date(due)
-            if fixed_cost_id is not None:
-                live_fixed.add((fixed_cost_id, day))
-            elif day > last_leefgeld.get(household_id, date.min):
-                last_leefgeld[household_id] = day
+        if last_leefgeld is not None:
+            found.last_leefgeld[household_id] = as_date(last_leefgeld)
+        if pending:
+            found.pending[household_id] = int(pending)
     return found
 
 
