@@ -239,10 +239,11 @@ def plan_run(
     The same instalment (obligation id and due date) may appear only once over ``due`` and ``due_before_next_income``.
     See the module docstring for the rules.
     """
-    keys = [(o.obligation_id, o.due_date) for o in (*due, *due_before_next_income)]
-    if len(set(keys)) != len(keys):
-        key = next(key for number, key in enumerate(keys) if key in keys[:number])
-        raise ValueError(f"obligation {key[0]} due {key[1]} is listed twice")
+    if len(due) + len(due_before_next_income) > 1:
+        keys = [(o.obligation_id, o.due_date) for o in (*due, *due_before_next_income)]
+        if len(set(keys)) != len(keys):
+            key = next(key for number, key in enumerate(keys) if key in keys[:number])
+            raise ValueError(f"obligation {key[0]} due {key[1]} is listed twice")
     if buffer_cents < 0:
         raise ValueError("buffer cannot be negative")
     if final and not leefgeld_paydays:
@@ -251,7 +252,7 @@ def plan_run(
     payments: list[PlannedPayment] = []
     shortfalls: list[Shortfall] = []
     remaining = balance_cents
-    for obligation in payment_order(due):
+    for obligation in payment_order(due) if due else ():
         label = f"{LABELS_NL[obligation.category]} {_eur(obligation.amount_cents)}, vervalt {_day(obligation.due_date)}"
         if obligation.amount_cents <= remaining:
             after = remaining - obligation.amount_cents
@@ -287,7 +288,7 @@ def plan_run(
 
     leefgeld: LeefgeldAmount | None = None
     if leefgeld_paydays:
-        paydays = sorted(set(leefgeld_paydays))
+        paydays = sorted(set(leefgeld_paydays)) if len(leefgeld_paydays) > 1 else leefgeld_paydays
         payday = paydays[0]
         if final:
             leefgeld = leefgeld_amount(remaining, 0, 0, final=True)

@@ -46,6 +46,7 @@ from budgetbeheer.references import ReferenceKind, validate_reference
 
 _ONE_DAY = timedelta(days=1)
 _CATEGORIES = {category.value: category for category in Category}
+_NO_REFERENCE = ReferenceKind.NONE.value
 LEEFGELD_LOOKBACK_DAYS = 35
 """A leefgeld payday older than this is not paid any more on its own: the next payday's run pays from the balance."""
 LIVE_BATCH_STATUSES = ("proposed", "approved", "exported", "sent", "settled", "partly_returned")
@@ -55,7 +56,7 @@ def fixed_cost_key(fixed_cost_id: int, due: date) -> str:
     return f"fc:{fixed_cost_id}:{due.isoformat()}"
 
 
-def leefgeld_key(household_id: int, payday: date, *, final: bool = False) -> str:
+def leefgeld_key(household_id: int, payday: date, final: bool = False) -> str:
     """``lg:<household>:<payday>``; the final payout of a period ends in ``:final`` so that it never collides with a
     regular leefgeld of the same payday."""
     return f"lg:{household_id}:{payday.isoformat()}" + (":final" if final else "")
@@ -457,7 +458,7 @@ def _plan_household(
     if household.ended_on is not None and household.ended_on < end:
         end = household.ended_on
     final = force_final or end <= run.last_due or household.status in ("ending", "ended")
-    pay_until = min(run.last_due, end)
+    pay_until = end if end < run.last_due else run.last_due
     live_fixed = run.live_fixed
 
     payday: date | None = None
@@ -467,7 +468,9 @@ def _plan_household(
         payday = max(pay_until, run.execution_date)
         paydays = (payday,)
     else:
-        window_from = max(household.period_start, run.lookback_from)
+        window_from = household.period_start
+        if window_from < run.lookback_from:
+            window_from = run.lookback_from
         if last_leefgeld is not None and last_leefgeld >= window_from:
             window_from = last_leefgeld + _ONE_DAY
         candidates = _paydays(household.leefgeld_frequency, household.leefgeld_day, window_from, run.after_run)
@@ -489,7 +492,9 @@ def _plan_household(
         for day in _due_dates(cost.frequency, cost.due_day, cost.start_date, cost.end_date, household.period_start,
                               until):
             if (cost.id, day) not in live_fixed:
-                amount = cost.amount_on(day)
+                amounts = cost.amounts  # usually one amount since the start: read it without a method call
+                since, cents = amounts[0]
+                amount = cost.amount_on(day) if len(amounts) > 1 else cents if since <= day else None
                 if amount:
                     if day < window_to:
                         due.append(DueObligation(cost.id, cost.kind, amount, day, cost.creditor_id))
@@ -515,8 +520,8 @@ def _plan_household(
             items.append(PlannedItem(
                 household.id, LEEFGELD, None, None, household.account_holder[:140],
                 household.iban.replace(" ", "").upper()[:34], None, payment.amount_cents, payment.due_date,
-                ReferenceKind.NONE.value, None, _leefgeld_remittance(final, payment.due_date),
-                None if hold else leefgeld_key(household.id, payment.due_date, final=final), payment.reason,
+                _NO_REFERENCE, None, _leefgeld_remittance(final, payment.due_date),
+                None if hold else leefgeld_key(household.id, payment.due_date, final), payment.reason,
                 "held" if hold else "proposed", hold,
             ))
             continue
@@ -598,7 +603,11 @@ def _bulk_insert(session: Session, table: str, columns: Sequence[str], rows: lis
 
 
 def _insert_items(session: Session, batch: PaymentBatch, result: RunResult) -> None:
-    """Write the planned items (EndToEndId ``<MsgId base>-<number in the batch>``) and shortfalls of ``batch``."""
+    """Write the planned items and shortfalls of ``batch``.
+
+    EndToEndId is ``<MsgId base>-<number in the batch>``, the number zero-padded to six digits so that the ids of a
+    batch sort in the order they are written (each lands at the end of the UNIQUE index instead of all over it); at
+    most 27 + 1 + 7 characters, within the 35 the bank allows."""
     start = int(
         session.scalar(select(func.count(PaymentItem.id)).where(PaymentItem.batch_id == batch.id)) or 0
     )
@@ -606,7 +615,7 @@ def _insert_items(session: Session, batch: PaymentBatch, result: RunResult) -> N
     day: Callable[[Any], Any] = date.isoformat if session.connection().dialect.name == "sqlite" else _unchanged
     at = _ITEM_DUE_DATE
     items = [
-        (batch_id, f"{base}-{number}", *item[:at], day(item[at]), *item[at + 1 :])
+        (batch_id, f"{base}-{number:06d}", *item[:at], day(item[at]), *item[at + 1 :])
         for number, item in enumerate(result.items, start=start + 1)
     ]
     _bulk_insert(session, PaymentItem.__tablename__, _ITEM_COLUMNS, items)

@@ -1,7 +1,7 @@
 """SEPA credit transfer files (pain.001) for the bank: the one module that uses sepaxml.
 
 sepaxml 2.7.0 builds the skeleton of the XML; this module checks everything before it reaches sepaxml and repairs
-what sepaxml gets wrong or cannot do (see ``docs/sepa.md``):
+what sepaxml gets wrong or cannot do (see ``docs/sepa.md`` in the repository):
 
 * every IBAN is checked with schwifty (checksum, length, structure, SEPA country) and every amount lies between
   EUR 0.01 and EUR 999,999,999.99; all problems of a batch are reported together, each naming its EndToEndId;
