@@ -2,8 +2,8 @@
 
 Exactly-once is the database's job: ``PaymentBatch.active_execution_date`` (NULL once cancelled) is UNIQUE, so one live
 batch per execution date; ``PaymentItem.obligation_key`` (``fc:<fixed_cost_id>:<due_date>`` or
-``lg:<household_id>:<payday>``, NULL once cancelled or returned) is UNIQUE, so one payment per fixed cost per due date
-and one leefgeld per household per payday.
+``lg:<household_id>:<payday>``, ids zero-padded, NULL once cancelled or returned) is UNIQUE, so one payment per fixed
+cost per due date and one leefgeld per household per payday.
 """
 
 from __future__ import annotations

@@ -42,24 +42,27 @@ from budgetbeheer.ledger.models import Account, Posting
 from budgetbeheer.payments.calendar import check_execution_date, execution_date_for_due_date
 from budgetbeheer.payments.models import PaymentBatch, PaymentItem, Shortfall
 from budgetbeheer.payments.planning import LEEFGELD, DueObligation, plan_run
-from budgetbeheer.references import ReferenceKind, validate_reference
+from budgetbeheer.references import MAX_FREE_TEXT, ReferenceKind, validate_reference
 
 _ONE_DAY = timedelta(days=1)
 _CATEGORIES = {category.value: category for category in Category}
 _NO_REFERENCE = ReferenceKind.NONE.value
+_FREE_TEXT = ReferenceKind.FREE_TEXT.value
 LEEFGELD_LOOKBACK_DAYS = 35
 """A leefgeld payday older than this is not paid any more on its own: the next payday's run pays from the balance."""
 LIVE_BATCH_STATUSES = ("proposed", "approved", "exported", "sent", "settled", "partly_returned")
 
 
 def fixed_cost_key(fixed_cost_id: int, due: date) -> str:
-    return f"fc:{fixed_cost_id}:{due.isoformat()}"
+    """``fc:<fixed cost, ten digits>:<due date>``. The ids are zero-padded so that the keys of a run, written in
+    household order, sort in that order: each lands next to the previous one in the UNIQUE index."""
+    return f"fc:{fixed_cost_id:010d}:{due.isoformat()}"
 
 
 def leefgeld_key(household_id: int, payday: date, final: bool = False) -> str:
-    """``lg:<household>:<payday>``; the final payout of a period ends in ``:final`` so that it never collides with a
-    regular leefgeld of the same payday."""
-    return f"lg:{household_id}:{payday.isoformat()}" + (":final" if final else "")
+    """``lg:<household, ten digits>:<payday>``; the final payout of a period ends in ``:final`` so that it never
+    collides with a regular leefgeld of the same payday."""
+    return f"lg:{household_id:010d}:{payday.isoformat()}" + (":final" if final else "")
 
 
 def msg_id_base(batch_id: int, execution_date: date) -> str:
@@ -97,6 +100,8 @@ def _reference(kind: str, reference: str | None, required: bool) -> tuple[str, s
         return ReferenceKind.NONE.value, "", None
     if kind == ReferenceKind.NONE.value:
         kind = ReferenceKind.FREE_TEXT.value
+    if kind == _FREE_TEXT and len(text) <= MAX_FREE_TEXT and " ".join(text.split()) == text:
+        return kind, text, None  # what validate_reference gives for free text that is already normalised
     try:
         return kind, validate_reference(kind, text), None
     except ValidationError as error:

@@ -36,6 +36,7 @@ from budgetbeheer.lifecycle.models import Signal
 from budgetbeheer.payments import service
 from budgetbeheer.payments.models import PaymentBatch, PaymentItem, Shortfall
 from budgetbeheer.payments.planning import LEEFGELD
+from budgetbeheer.payments.runs import leefgeld_key
 from budgetbeheer.users.models import User, UserRole
 from budgetbeheer.users.service import actor_for
 from tests.integration.payments_fixtures import CASEWORKER, RUN_DATE, make_household
@@ -467,7 +468,7 @@ def test_ending_early_with_money_left_pays_everything_out_and_ends_at_zero(
     batch = _pay(session, settings, finance, RUN_DATE)
     paid = items_of(session, batch.id)
     assert [(i.kind, i.amount_cents) for i in paid] == [(LEEFGELD, 1500_00)]  # rent etc. fall due after the end
-    assert paid[0].obligation_key == f"lg:{household.id}:{RUN_DATE.isoformat()}:final"
+    assert paid[0].obligation_key == leefgeld_key(household.id, RUN_DATE, final=True)
     assert household_balance(session, household.id) == 0
     ending.advance_endings(session, CASEWORKER, RUN_DATE)
     session.commit()
@@ -537,7 +538,7 @@ def test_a_receipt_for_an_ending_household_is_paid_out_in_the_next_run(
     assert _status(session, household.id) == "ending"  # not at zero: not ended
     batch = _pay(session, settings, finance, NEXT_DATE)
     assert [(i.kind, i.amount_cents, i.obligation_key) for i in items_of(session, batch.id)] == [
-        (LEEFGELD, 75_00, f"lg:{household.id}:{NEXT_DATE.isoformat()}:final")]
+        (LEEFGELD, 75_00, leefgeld_key(household.id, NEXT_DATE, final=True))]
     ending.advance_endings(session, CASEWORKER, NEXT_DATE)
     session.commit()
     assert _status(session, household.id) == "ended"

@@ -17,6 +17,7 @@ from budgetbeheer.households.models import Creditor, FixedCost, Household
 from budgetbeheer.ledger.service import household_balance, money_identity
 from budgetbeheer.payments import service
 from budgetbeheer.payments.models import PaymentBatch, PaymentItem, Shortfall
+from budgetbeheer.payments.runs import fixed_cost_key
 from budgetbeheer.users.models import User
 from tests.integration.payments_fixtures import RUN_DATE, make_household
 
@@ -41,7 +42,7 @@ def test_run_pays_fixed_costs_then_spreads_leefgeld_over_the_weeks_until_the_ben
         "leefgeld": 130_00,
     }
     assert by_kind["leefgeld"].due_date == date(2026, 12, 2)
-    assert by_kind["rent"].obligation_key == f"fc:{household.fixed_cost_ids['rent']}:2026-12-01"
+    assert by_kind["rent"].obligation_key == fixed_cost_key(household.fixed_cost_ids["rent"], date(2026, 12, 1))
     assert by_kind["health_insurance"].reference_kind == "betalingskenmerk"
     assert batch.total_cents == 1060_00 and batch.item_count == 5 and batch.status == "proposed"
     assert len({item.end_to_end_id for item in by_kind.values()}) == 5
