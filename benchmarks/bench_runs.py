@@ -4,8 +4,9 @@
 
 N households (default 50,000), each with rent, health insurance, energy and water (monthly), an expected benefit on
 the 25th, a receipt of EUR 2,000 and weekly leefgeld on Wednesdays, enrolled with bulk inserts. Then one month of
-runs: a weekly run on each Monday from 30 November to 28 December 2026 (five runs; the first pays rent and health
-insurance due 1 December, the third energy, the fourth water, each pays that week's leefgeld), each prepared by
+runs: a weekly run on each Monday from 30 November to 28 December 2026 (five runs; the first pays water due
+20 November, the period's first day, and rent and health insurance due 1 December, the third energy, the fourth water,
+each pays that week's leefgeld), each prepared by
 the scheduler, approved by a finance user and exported to pain.001 (split at 100,000 transfers per file).
 
 Beside it, the baselines the goals are stated against:
@@ -200,7 +201,7 @@ def scratch_table(*, with_indexes: bool = False) -> Table:
     if with_indexes:
         table.append_constraint(UniqueConstraint("end_to_end_id"))
         table.append_constraint(UniqueConstraint("obligation_key"))
-        for column in ("batch_id", "household_id", "fixed_cost_id"):
+        for column in ("batch_id", "household_id"):
             Index(f"ix_{name}_{column}", table.c[column])
     return table
 
