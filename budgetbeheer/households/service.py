@@ -75,8 +75,13 @@ PAGE_SIZE = 25
 # ---------------------------------------------------------------------------------------------------------- helpers
 
 
-def get_household(session: Session, household_id: int) -> Household:
-    household = session.get(Household, household_id)
+def get_household(session: Session, household_id: int, *, lock: bool = False) -> Household:
+    """The household, or :class:`NotFound`. ``lock`` reads it with ``SELECT ... FOR UPDATE`` (PostgreSQL) for a
+    change that depends on its current state (extending or ending the period)."""
+    if lock:
+        household = session.scalar(select(Household).where(Household.id == household_id).with_for_update())
+    else:
+        household = session.get(Household, household_id)
     if household is None:
         raise NotFound(Message("Huishouden %(id)s bestaat niet.", id=household_id))
     return household

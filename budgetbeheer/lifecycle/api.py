@@ -7,6 +7,7 @@ from typing import Any
 from flask import Response, g, request
 
 from budgetbeheer.errors import Message, ValidationError
+from budgetbeheer.households.service import get_household
 from budgetbeheer.lifecycle import ending, extensions, handover, jobs, signals
 from budgetbeheer.money import cents_to_str
 from budgetbeheer.web.api import json_body, ok, route
@@ -44,7 +45,7 @@ def request_extension(household_id: int) -> tuple[Response, int]:
 @route("/households/<int:household_id>/extensions", ["GET"], summary="A household's extension requests",
        permission="extensions.read")
 def household_extensions(household_id: int) -> tuple[Response, int]:
-    extensions.household_or_404(db(), household_id)
+    get_household(db(), household_id)
     return ok([extensions.request_json(r) for r in extensions.requests_for(db(), household_id)])
 
 

@@ -25,7 +25,7 @@ from budgetbeheer.audit.service import Actor, record
 from budgetbeheer.db.base import utcnow
 from budgetbeheer.errors import Conflict, Message, ValidationError
 from budgetbeheer.households.models import Household, Person
-from budgetbeheer.lifecycle.extensions import household_or_404
+from budgetbeheer.households.service import get_household
 from budgetbeheer.lifecycle.models import ExtensionRequest
 
 MAX_REASON_LENGTH = 2000
@@ -88,7 +88,7 @@ def end_period(
     withdrawn, and from that day on the household is ``ending`` (see :func:`advance_endings`).
     """
     today = today or date.today()
-    household = household_or_404(session, household_id, lock=True)
+    household = get_household(session, household_id, lock=True)
     if household.status != "active" or household.ended_on is not None:
         raise Conflict(
             Message("De periode van dit huishouden is al beëindigd."), {"date": Message("al beëindigd")}

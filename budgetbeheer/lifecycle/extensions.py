@@ -20,6 +20,7 @@ from budgetbeheer.db.base import utcnow
 from budgetbeheer.errors import Conflict, Message, NotFound, ValidationError
 from budgetbeheer.households.models import Household
 from budgetbeheer.households.period import extend_period_end, validate_extension_months
+from budgetbeheer.households.service import get_household
 from budgetbeheer.lifecycle.models import ExtensionRequest
 
 REASON_CATEGORIES: Mapping[str, str] = {
@@ -34,16 +35,6 @@ REASON_CATEGORIES: Mapping[str, str] = {
 MIN_REASON_LENGTH = 10
 MAX_TEXT_LENGTH = 2000
 DECISIONS = ("approve", "reject")
-
-
-def household_or_404(session: Session, household_id: int, *, lock: bool = False) -> Household:
-    query = select(Household).where(Household.id == household_id)
-    if lock:
-        query = query.with_for_update()
-    household = session.scalar(query)
-    if household is None:
-        raise NotFound(Message("Huishouden %(id)s bestaat niet.", id=household_id))
-    return household
 
 
 def request_or_404(session: Session, request_id: int, *, lock: bool = False) -> ExtensionRequest:
@@ -115,7 +106,7 @@ def request_extension(
 ) -> ExtensionRequest:
     """A caseworker asks to extend the period by 1-12 whole months. Returns the pending request."""
     checked_months, category, text = validate_request(months, reason_category, reason_text)
-    household = household_or_404(session, household_id, lock=True)
+    household = get_household(session, household_id, lock=True)
     ensure_extendable(household)
     if actor.user_id is None:
         raise Conflict(Message("Alleen een medewerker kan een verlenging aanvragen."))
@@ -172,7 +163,7 @@ def decide_extension(
             {"decision": Message("eigen verzoek")},
         )
     before = snapshot(row)
-    household = household_or_404(session, row.household_id, lock=True)
+    household = get_household(session, row.household_id, lock=True)
     now = utcnow()
     if decision == "approve":
         ensure_extendable(household)
@@ -280,7 +271,7 @@ def period_timeline(session: Session, household_id: int, today: date | None = No
     from budgetbeheer.households.period import days_left
 
     today = today or date.today()
-    household = household_or_404(session, household_id)
+    household = get_household(session, household_id)
     requests = requests_for(session, household_id)
     approved = [r for r in requests if r.status == "approved"]
     original_end = approved[0].end_before if approved and approved[0].end_before else household.period_end

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from budgetbeheer.households.period import add_months
-from budgetbeheer.lifecycle.extensions import household_or_404
+from budgetbeheer.households.service import get_household
 from budgetbeheer.money import format_eur
 
 DEJAVU_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
@@ -83,7 +83,7 @@ def handover_data(session: Session, household_id: int, *, municipality: str = "G
     from budgetbeheer.ledger.service import household_balance
 
     today = today or date.today()
-    household = household_or_404(session, household_id)
+    household = get_household(session, household_id)
     end = household.ended_on or household.period_end
     costs = [c for c in fixed_costs_of(session, household_id) if c.end_date is None or c.end_date >= household.period_start]
     creditor_ids = {c.creditor_id for c in costs}

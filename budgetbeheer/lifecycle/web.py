@@ -21,6 +21,7 @@ from flask import (
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from budgetbeheer.errors import BudgetbeheerError, Message
+from budgetbeheer.households.service import get_household
 from budgetbeheer.i18n import translate
 from budgetbeheer.lifecycle import ending, extensions, handover, jobs, signals
 from budgetbeheer.lifecycle.models import SchedulerLease
@@ -147,7 +148,7 @@ def withdraw(request_id: int) -> WerkzeugResponse:
 @requires("extensions.request")
 def ask_extension(household_id: int) -> Any:
     errors: dict[str, Message] = {}
-    household = extensions.household_or_404(db(), household_id)
+    household = get_household(db(), household_id)
     if request.method == "POST":
         try:
             with unit_of_work() as session:
@@ -171,7 +172,7 @@ def ask_extension(household_id: int) -> Any:
 @requires("households.end")
 def end_period(household_id: int) -> Any:
     errors: dict[str, Message] = {}
-    household = extensions.household_or_404(db(), household_id)
+    household = get_household(db(), household_id)
     if request.method == "POST":
         try:
             with unit_of_work() as session:
@@ -188,7 +189,7 @@ def end_period(household_id: int) -> Any:
 @bp.route("/households/<int:household_id>/period")
 @requires("households.read")
 def household_period(household_id: int) -> str:
-    household = extensions.household_or_404(db(), household_id)
+    household = get_household(db(), household_id)
     return render_template("lifecycle/period.html", household=household)
 
 

@@ -33,11 +33,12 @@ from budgetbeheer.audit.service import Actor, record
 from budgetbeheer.bulk import cycle_collector_paused
 from budgetbeheer.config import Settings
 from budgetbeheer.db.base import utcnow
-from budgetbeheer.errors import Conflict, Message, NotFound, ValidationError
+from budgetbeheer.errors import Conflict, Message, ValidationError
 from budgetbeheer.households.categories import LABELS_NL, Category
 from budgetbeheer.households.forecast import IncomeExpectation, next_income_date
 from budgetbeheer.households.models import Creditor, ExpectedIncome, FixedCost, FixedCostAmount, Household
 from budgetbeheer.households.schedule import due_dates, leefgeld_paydays
+from budgetbeheer.households.service import get_household
 from budgetbeheer.ledger.models import Account, Posting
 from budgetbeheer.payments.calendar import check_execution_date, execution_date_for_due_date
 from budgetbeheer.payments.models import PaymentBatch, PaymentItem, Shortfall
@@ -50,7 +51,6 @@ _NO_REFERENCE = ReferenceKind.NONE.value
 _FREE_TEXT = ReferenceKind.FREE_TEXT.value
 LEEFGELD_LOOKBACK_DAYS = 35
 """A leefgeld payday older than this is not paid any more on its own: the next payday's run pays from the balance."""
-LIVE_BATCH_STATUSES = ("proposed", "approved", "exported", "sent", "settled", "partly_returned")
 
 
 def fixed_cost_key(fixed_cost_id: int, due: date) -> str:
@@ -247,12 +247,6 @@ class RunResult:
     shortfalls: list[PlannedShortfall] = field(default_factory=list)
 
 
-def _rows(session: Session, query: Any) -> Sequence[Any]:
-    """All rows of a column query through the session's connection: Core rows fetched at once, no ORM loading (the
-    caller flushes first)."""
-    return session.connection().execute(query).all()
-
-
 @lru_cache(maxsize=65_536)
 def _income(kind: str, amount_cents: int, day: int, start: date, end: date | None) -> IncomeExpectation:
     """One shared (immutable) expectation per distinct row: many households expect the same benefit."""
@@ -397,9 +391,9 @@ def plan_items(
             costs_by_household.setdefault(household_id, []).append(cost)
         cost.amounts.append((as_date(since), cents))
 
-    creditors: dict[int, Any] = {
-        creditor.id: creditor
-        for creditor in _rows(session,
+    payees = {
+        creditor_id: _Payee.of(name, iban, bic, reference_kind, bool(required))
+        for creditor_id, name, iban, bic, reference_kind, required in _driver_rows(session,
             select(
                 Creditor.id, Creditor.name, Creditor.iban, Creditor.bic, Creditor.reference_kind,
                 Creditor.reference_required,
@@ -422,7 +416,7 @@ def plan_items(
     earlier = _earlier_payments(session, scope, earliest)
     balances = _ledger_balances(session, ids)
     pending, last_leefgeld = earlier.pending, earlier.last_leefgeld
-    run = _Run(execution_date, last_due, creditors, earlier.live_fixed)
+    run = _Run(execution_date, last_due, payees, earlier.live_fixed)
     no_costs: list[_Cost] = []
     for household in households:
         hid = household.id
@@ -439,13 +433,13 @@ class _Run:
     __slots__ = ("after_run", "execution_date", "last_due", "live_fixed", "lookback_from", "payees", "result")
 
     def __init__(
-        self, execution_date: date, last_due: date, creditors: dict[int, Any], live_fixed: set[tuple[int, date]]
+        self, execution_date: date, last_due: date, payees: dict[int, _Payee], live_fixed: set[tuple[int, date]]
     ) -> None:
         self.execution_date = execution_date
         self.last_due = last_due
         self.after_run = last_due + _ONE_DAY
         self.lookback_from = execution_date - timedelta(days=LEEFGELD_LOOKBACK_DAYS)
-        self.payees = {creditor_id: _Payee.of(creditor) for creditor_id, creditor in creditors.items()}
+        self.payees = payees
         self.live_fixed = live_fixed
         self.result = RunResult()
 
@@ -563,9 +557,9 @@ class _Payee(NamedTuple):
     iban_problem: str | None
 
     @classmethod
-    def of(cls, creditor: Any) -> _Payee:
-        return cls(creditor.name[:140], creditor.iban.replace(" ", "").upper()[:34], creditor.bic,
-                   creditor.reference_kind, bool(creditor.reference_required), iban_problem(creditor.iban))
+    def of(cls, name: str, iban: str, bic: str | None, reference_kind: str, reference_required: bool) -> _Payee:
+        return cls(name[:140], iban.replace(" ", "").upper()[:34], bic, reference_kind, reference_required,
+                   iban_problem(iban))
 
 
 @lru_cache(maxsize=4096)
@@ -721,8 +715,7 @@ def final_payout(
     For the lifecycle: call it when a period ends. Raises :class:`Conflict` when the date's batch is already approved.
     """
     check_execution_date(execution_date)
-    if session.get(Household, household_id) is None:
-        raise NotFound(Message("Huishouden bestaat niet."))
+    get_household(session, household_id)
     batch = live_batch_for(session, execution_date)
     created = False
     if batch is None:
