@@ -26,7 +26,6 @@ import argparse
 import json
 import os
 import platform
-import resource
 import shutil
 import subprocess
 import sys
@@ -38,17 +37,11 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from common import peak_rss_kib, rss_kib
+
 RESULTS = Path(__file__).parent / "results"
 REPORT_RANGE = ("2026-01-01", "2026-12-31")
 CHUNK = 20_000
-
-
-def _rss_kib() -> int:
-    with open("/proc/self/status", encoding="ascii") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return 0
 
 
 def _month_day(month: int, day: int) -> date:
@@ -167,7 +160,7 @@ def measure(url: str, name: str, out: str) -> dict[str, Any]:
 
     engine = make_engine(url, sqlite_begin="DEFERRED")
     session = make_session_factory(engine)()
-    baseline = _rss_kib()
+    baseline = rss_kib()
     started = time.perf_counter()
     if name in ("group-by", "trial-balance-query"):
         from sqlalchemy import func, select
@@ -192,7 +185,7 @@ def measure(url: str, name: str, out: str) -> dict[str, Any]:
         with spool, open(out, "wb") as target:
             shutil.copyfileobj(spool, target)
     seconds = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak = peak_rss_kib()
     session.rollback()
     session.close()
     engine.dispose()

@@ -31,7 +31,6 @@ import argparse
 import json
 import os
 import platform
-import resource
 import sys
 import tempfile
 import time
@@ -43,6 +42,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from common import generated_ibans, peak_rss_kib, rss_kib
 from sqlalchemy import (
     Column,
     Date,
@@ -86,38 +86,21 @@ CREDITORS = [
 RESULTS = Path(__file__).parent / "results"
 
 
-def _rss_kib() -> int:
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-
-
 class Timer:
     def __init__(self) -> None:
         self.steps: dict[str, dict[str, float]] = {}
 
     @contextmanager
     def step(self, name: str) -> Iterator[None]:
-        before = _rss_kib()
+        before = rss_kib()
         started = time.perf_counter()
         yield
         seconds = time.perf_counter() - started
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        peak = peak_rss_kib()
         entry = self.steps.setdefault(name, {"seconds": 0.0, "peak_rss_growth_kib": 0})
         entry["seconds"] = round(entry["seconds"] + seconds, 3)
         entry["peak_rss_growth_kib"] = max(entry["peak_rss_growth_kib"], max(0, peak - before))
         print(f"  {name}: {seconds:.2f} s", flush=True)
-
-
-def _ibans(count: int) -> list[str]:
-    from schwifty import IBAN
-
-    return [str(IBAN.generate("NL", bank_code="INGB", account_code=str(2_000_000 + i))) for i in range(count)]
 
 
 def build_households(session: Any, count: int) -> None:
@@ -131,7 +114,7 @@ def build_households(session: Any, count: int) -> None:
         session.add(creditor)
         session.flush()
         creditor_ids[category] = creditor.id
-    ibans = _ibans(997)
+    ibans = generated_ibans(997, first_account=2_000_000)
     households = [
         {"id": n, "iban": ibans[n % len(ibans)], "account_holder": f"Huishouden {n}", "benefit_start_date": START,
          "period_start": START, "period_end": date(2027, 5, 19), "status": "active", "leefgeld_frequency": "weekly",

@@ -19,7 +19,6 @@ import argparse
 import json
 import os
 import platform
-import resource
 import subprocess
 import sys
 import time
@@ -29,6 +28,8 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+from common import generated_ibans, peak_rss_kib, rss_kib
+
 EXECUTION = date(2027, 3, 25)
 CREATED = datetime(2027, 3, 24, 9, 0, tzinfo=UTC)
 DEBTOR_NAME = "Gemeente Voorbeeld"
@@ -37,32 +38,10 @@ DEBTOR_BIC = "BNGHNL2G"
 DEFAULT_OUTPUT = Path(__file__).parent / "results" / "sepa.json"
 
 
-def _ibans(count: int = 1000) -> list[str]:
-    from schwifty import IBAN
-
-    return [str(IBAN.generate("NL", bank_code="INGB", account_code=str(1_000_000 + i))) for i in range(count)]
-
-
-def _rss_kib() -> int:
-    """Current resident set size in KiB (Linux), falling back to the peak when /proc is not there."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-
-
-def _peak_rss_kib() -> int:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-
-
 def _run_sepaxml(n: int) -> dict[str, Any]:
     from sepaxml import SepaTransfer
 
-    ibans = _ibans()
+    ibans = generated_ibans(1000, first_account=1_000_000)
     payments = [
         {
             "name": f"Crediteur {i % 997}",
@@ -75,7 +54,7 @@ def _run_sepaxml(n: int) -> dict[str, Any]:
         for i in range(n)
     ]
     config = {"name": DEBTOR_NAME, "IBAN": DEBTOR_IBAN, "BIC": DEBTOR_BIC, "batch": True, "currency": "EUR"}
-    rss_before = _rss_kib()
+    rss_before = rss_kib()
     started = time.perf_counter()
     sepa = SepaTransfer(dict(config), schema="pain.001.001.03", clean=False)
     for payment in payments:
@@ -89,7 +68,7 @@ def _run_sepaxml(n: int) -> dict[str, Any]:
         "total_seconds": round(finished - started, 3),
         "bytes": len(content),
         "files": 1,
-        "peak_rss_growth_mib": round((_peak_rss_kib() - rss_before) / 1024, 1),
+        "peak_rss_growth_mib": round((peak_rss_kib() - rss_before) / 1024, 1),
     }
 
 
@@ -97,7 +76,7 @@ def _run_ours(n: int) -> dict[str, Any]:
     from budgetbeheer.payments.sepa import DebtorAccount, Transfer, build_bank_files, validate_xml
     from budgetbeheer.references import ReferenceKind, make_betalingskenmerk
 
-    ibans = _ibans()
+    ibans = generated_ibans(1000, first_account=1_000_000)
     transfers = [
         Transfer(
             end_to_end_id=f"BB-{i}",
@@ -111,11 +90,11 @@ def _run_ours(n: int) -> dict[str, Any]:
         for i in range(n)
     ]
     debtor = DebtorAccount(DEBTOR_NAME, DEBTOR_IBAN, DEBTOR_BIC)
-    rss_before = _rss_kib()
+    rss_before = rss_kib()
     started = time.perf_counter()
     files = build_bank_files(debtor, transfers, EXECUTION, "BENCH-1", created_at=CREATED)
     finished = time.perf_counter()
-    peak_growth = _peak_rss_kib() - rss_before
+    peak_growth = peak_rss_kib() - rss_before
     validate_started = time.perf_counter()
     problems = [validate_xml(f.content, f.version) for f in files]
     validate_finished = time.perf_counter()
