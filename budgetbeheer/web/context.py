@@ -54,9 +54,10 @@ def request_id() -> str:
 
 
 def current() -> User | None:
-    api_user = g.get("api_user")
-    if api_user is not None:
-        return cast(User, api_user)
+    """The signed-in user: on the API only the Bearer token's user (the API has no CSRF protection, so a browser's
+    session cookie must never count there), on the pages the session's user."""
+    if is_api_request():
+        return cast("User | None", g.get("api_user"))
     if current_user and current_user.is_authenticated:
         return cast(User, current_user._get_current_object())
     return None

@@ -190,3 +190,12 @@ def test_cli_users_create_and_tokens_create(db_url: str, session: Session, monke
     assert session.scalar(select(User.id).where(User.username == "fin2")) is None
     result = runner.invoke(main, ["tokens", "create", "--username", "nobody"])
     assert result.exit_code == 1 and "bestaat niet" in result.output
+
+
+def test_api_ignores_the_browser_session_cookie(client: FlaskClient, login: Callable[..., User]) -> None:
+    """The API has no CSRF protection, so a signed-in browser must not be able to call it with its cookie alone."""
+    login("fin-cookie", "finance")
+    assert client.get("/api/v1/me").status_code == 401
+    response = client.post("/api/v1/creditors", json={"name": "Via cookie", "iban": "NL91ABNA0417164300"})
+    assert response.status_code == 401
+    assert client.get("/batches/").status_code == 200  # the pages still know the user
