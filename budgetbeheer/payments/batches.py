@@ -20,7 +20,7 @@ from budgetbeheer.bulk import cycle_collector_paused
 from budgetbeheer.config import Settings
 from budgetbeheer.db.base import utcnow
 from budgetbeheer.errors import Conflict, Message, NotFound, PermissionDenied, ValidationError
-from budgetbeheer.ledger.models import Account, Posting
+from budgetbeheer.ledger.models import Account
 from budgetbeheer.ledger.service import (
     BANK,
     IN_TRANSIT,
@@ -28,6 +28,7 @@ from budgetbeheer.ledger.service import (
     account_id,
     book,
     household_account_id,
+    household_balances,
     reverse,
 )
 from budgetbeheer.money import format_eur
@@ -175,14 +176,7 @@ def _check_cover(session: Session, batch: PaymentBatch, amounts: dict[int, int])
     """Refuse the approval when a household's funds no longer cover its payments in this batch (say a receipt was
     reversed after the run was prepared): the books would silently go below zero. Nothing in a batch changes at
     approval, so finance cancels the batch and prepares it again, which plans from the balance as it is now."""
-    rows = session.execute(
-        select(Account.household_id, func.coalesce(func.sum(Posting.amount_cents), 0))
-        .select_from(Account)
-        .join(Posting, Posting.account_id == Account.id)
-        .where(Account.household_id.in_(select(PaymentItem.household_id).where(PaymentItem.batch_id == batch.id)))
-        .group_by(Account.household_id)
-    )
-    balances = {int(hid or 0): -int(raw) for hid, raw in rows}
+    balances = household_balances(session, amounts)
     short = sorted(hid for hid, cents in amounts.items() if balances.get(hid, 0) < cents)
     if short:
         shown = ", ".join(
@@ -245,24 +239,33 @@ def withdraw_household_items(
             PaymentBatch.status.in_(("proposed", "approved")),
         )
     ).all()
-    proposed_batches = sorted({batch_id for _, batch_id, status in rows if status == "proposed"})
-    for batch_id in proposed_batches:
+    approved = {batch_id for _, batch_id, status in rows if status == "approved"}
+    for batch_id in sorted({batch_id for _, batch_id, status in rows if status == "proposed"}):
         batch = get_batch(session, batch_id, lock=True)
+        if batch.status != "proposed":  # approved (or cancelled) by someone else since the read above: hands off
+            if batch.status == "approved":
+                approved.add(batch_id)
+            continue
         before = _state(batch)
         item_ids = [item_id for item_id, item_batch, _ in rows if item_batch == batch_id]
         session.execute(
             update(PaymentItem).where(PaymentItem.id.in_(item_ids)).values(status="cancelled", obligation_key=None)
         )
-        total, count = session.execute(
-            select(func.coalesce(func.sum(PaymentItem.amount_cents), 0), func.count(PaymentItem.id)).where(
-                PaymentItem.batch_id == batch_id, PaymentItem.status == "proposed"
-            )
-        ).one()
-        batch.total_cents, batch.item_count = int(total), int(count)
+        recount(session, batch)
         session.flush()
         record(session, actor, "payment_batch.items_withdrawn", "payment_batch", batch_id, before=before,
                after=_state(batch) | {"household_id": household_id, "items": item_ids}, reason=reason)
-    return sorted({batch_id for _, batch_id, status in rows if status == "approved"})
+    return sorted(approved)
+
+
+def recount(session: Session, batch: PaymentBatch) -> None:
+    """Set the batch's total and number from its proposed items, as stored."""
+    total, count = session.execute(
+        select(func.coalesce(func.sum(PaymentItem.amount_cents), 0), func.count(PaymentItem.id)).where(
+            PaymentItem.batch_id == batch.id, PaymentItem.status == "proposed"
+        )
+    ).one()
+    batch.total_cents, batch.item_count = int(total), int(count)
 
 
 def _transfers(session: Session, batch_id: int) -> Iterator[sepa.Transfer]:
@@ -422,6 +425,9 @@ def return_item(
     if item is None:
         raise NotFound(Message("Betaling %(id)s bestaat niet.", id=item_id))
     batch = get_batch(session, item.batch_id, lock=True)
+    if item.status == "returned":
+        raise Conflict(Message("Betaling %(id)s is al teruggekomen (%(code)s); er wordt niets dubbel geboekt.",
+                               id=item.id, code=item.return_reason_code or "?"))
     if item.status in ("approved", "settled") and batch.status in ("approved", "exported"):
         raise Conflict(
             Message("Betaalrun %(batch)s is nog niet als verzonden gemarkeerd; de bank kan betaling %(id)s dan niet "

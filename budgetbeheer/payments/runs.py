@@ -40,6 +40,7 @@ from budgetbeheer.households.models import Creditor, ExpectedIncome, FixedCost, 
 from budgetbeheer.households.schedule import due_dates, leefgeld_paydays
 from budgetbeheer.households.service import get_household
 from budgetbeheer.ledger.models import Account, Posting
+from budgetbeheer.payments.batches import get_batch, recount
 from budgetbeheer.payments.calendar import check_execution_date, execution_date_for_due_date
 from budgetbeheer.payments.models import PaymentBatch, PaymentItem, Shortfall
 from budgetbeheer.payments.planning import LEEFGELD, DueObligation, plan_run
@@ -624,13 +625,7 @@ def _insert_items(session: Session, batch: PaymentBatch, result: RunResult) -> N
 
 
 def refresh_totals(session: Session, batch: PaymentBatch, settings: Settings) -> None:
-    total, count = session.execute(
-        select(func.coalesce(func.sum(PaymentItem.amount_cents), 0), func.count(PaymentItem.id)).where(
-            PaymentItem.batch_id == batch.id, PaymentItem.status == "proposed"
-        )
-    ).one()
-    batch.total_cents = int(total)
-    batch.item_count = int(count)
+    recount(session, batch)
     batch.required_approvals = 2 if batch.total_cents > settings.approval_threshold_cents else 1
 
 
@@ -722,6 +717,8 @@ def final_payout(
         batch = _new_batch(session, actor, execution_date, settings)
         created = batch is not None
         batch = batch or live_batch_for(session, execution_date)
+    if batch is not None and not created:
+        batch = get_batch(session, batch.id, lock=True)  # an approval racing this one waits, or wins first
     if batch is None or batch.status != "proposed":
         raise Conflict(
             Message(

@@ -159,7 +159,8 @@ def payments_for_household(
     session: Session, household_id: int, today: date | None = None
 ) -> dict[str, list[HouseholdPayment]]:
     """``{"upcoming": [...], "past": [...]}``: payments not yet executed (proposed or approved, execution date today
-    or later) and those executed, held or returned; cancelled ones are left out. Newest first in ``past``."""
+    or later) and those executed, held or returned; cancelled ones are left out. Newest first in ``past``. A held
+    payment is never upcoming: it does not go to the bank."""
     today = today or date.today()
     rows = session.execute(
         select(PaymentItem, PaymentBatch.execution_date, PaymentBatch.status)
@@ -174,7 +175,7 @@ def payments_for_household(
             item.id, item.batch_id, execution_date, item.due_date, item.kind, item.creditor_name, item.iban,
             item.amount_cents, item.status, batch_status, item.reason, item.hold_reason, item.return_reason_code,
         )
-        if batch_status in ("proposed", "approved", "exported") and execution_date >= today:
+        if item.status != "held" and batch_status in ("proposed", "approved", "exported") and execution_date >= today:
             upcoming.append(payment)
         else:
             past.append(payment)

@@ -2,6 +2,8 @@
 
 EN = {
     "Betaalruns": "Payment runs",
+    "Betaling %(id)s is al teruggekomen (%(code)s); er wordt niets dubbel geboekt.":
+        "Payment %(id)s has already come back (%(code)s); nothing is booked twice.",
     "Betaalrun voorbereiden": "Prepare a payment run",
     "Uitvoeringsdatum": "Execution date",
     "Een TARGET2-werkdag. De run neemt alle vaste lasten mee die op deze dag moeten worden uitgevoerd, plus het leefgeld.":
