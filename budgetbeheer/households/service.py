@@ -37,7 +37,7 @@ from budgetbeheer.households.models import (
     Person,
     Receipt,
 )
-from budgetbeheer.households.period import days_left, period_end
+from budgetbeheer.households.period import as_whole_number, days_left, period_end
 from budgetbeheer.households.schedule import Frequency, LeefgeldFrequency
 from budgetbeheer.ledger import service as ledger
 from budgetbeheer.ledger.models import Posting, Transaction
@@ -85,6 +85,12 @@ def get_household(session: Session, household_id: int, *, lock: bool = False) ->
     if household is None:
         raise NotFound(Message("Huishouden %(id)s bestaat niet.", id=household_id))
     return household
+
+
+def _row_id(raw: object) -> int | None:
+    """A row id as typed in a form, a CSV cell or JSON (ASCII digits or an int, within a BIGINT), else None."""
+    number = as_whole_number(raw)
+    return number if number is not None and 0 < number < 2**63 else None
 
 
 def _running(household: Household) -> Household:
@@ -179,9 +185,7 @@ def _validate_leefgeld(errors: v.Errors, raw: Mapping[str, Any]) -> tuple[str | 
 def _validate_caseworker(session: Session, errors: v.Errors, actor: Actor, raw: Any) -> int | None:
     if raw is None or raw == "":
         return actor.user_id
-    user_id = raw if isinstance(raw, int) and not isinstance(raw, bool) else None
-    if isinstance(raw, str) and raw.strip().isdigit():
-        user_id = int(raw)
+    user_id = _row_id(raw)
     user = session.get(User, user_id) if user_id is not None else None
     if user is None or not user.is_active or "caseworker" not in user.roles:
         errors.add("caseworker_id", Message("Kies een actieve klantmanager."))
@@ -428,7 +432,7 @@ def add_fixed_cost(session: Session, actor: Actor, household_id: int, data: Mapp
     creditor_fields: dict[str, Any] | None = None
     raw_creditor_id = data.get("creditor_id")
     if raw_creditor_id not in (None, ""):
-        creditor_id = v.day_number(v.Errors(), "x", raw_creditor_id, 1, 2**62)
+        creditor_id = _row_id(raw_creditor_id)
         creditor = session.get(Creditor, creditor_id) if creditor_id else None
         if creditor is None or not creditor.active:
             errors.add("creditor_id", Message("Kies een schuldeiser uit het register."))
@@ -606,10 +610,7 @@ def parse_receipt(
     errors: v.Errors, data: Mapping[str, Any], households: Mapping[int, str], prefix: str = ""
 ) -> ReceiptInput | None:
     """Check one receipt against ``households`` (id → status). Adds errors under ``prefix + field``."""
-    raw_id = data.get("household_id")
-    household_id = raw_id if isinstance(raw_id, int) and not isinstance(raw_id, bool) else None
-    if isinstance(raw_id, str) and raw_id.strip().isdigit():
-        household_id = int(raw_id.strip())
+    household_id = _raw_household_id(data)
     if household_id is None:
         errors.add(prefix + "household_id", Message("Geef het nummer van het huishouden."))
     elif household_id not in households:
@@ -641,12 +642,7 @@ def household_statuses(session: Session, ids: Sequence[int]) -> dict[int, str]:
 
 
 def _raw_household_id(data: Mapping[str, Any]) -> int | None:
-    raw = data.get("household_id")
-    if isinstance(raw, int) and not isinstance(raw, bool):
-        return raw
-    if isinstance(raw, str) and raw.strip().isdigit():
-        return int(raw.strip())
-    return None
+    return _row_id(data.get("household_id"))
 
 
 def book_receipt(
@@ -856,7 +852,7 @@ def search_households(
     text = (query or "").strip()
     if text:
         digits = text.replace(" ", "")
-        if digits.isdigit():
+        if digits.isascii() and digits.isdigit():
             condition = Person.bsn.endswith(digits)
         else:
             like = f"%{text.lower()}%"

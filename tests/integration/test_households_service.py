@@ -167,3 +167,15 @@ def test_statement_has_running_balance(session: Session) -> None:
     assert [m["balance"] for m in result["movements"]] == ["1050.25"]
     with pytest.raises(NotFound):
         service.statement(session, household.id + 5)
+
+
+def test_a_number_in_other_digits_is_a_field_error_not_a_crash() -> None:
+    """``"²".isdigit()`` is true but ``int("²")`` fails: ids from forms, CSV files and the API go through one check."""
+    from budgetbeheer.households import validation as v
+    from budgetbeheer.households.service import _raw_household_id, parse_receipt
+
+    assert _raw_household_id({"household_id": "²"}) is None
+    assert _raw_household_id({"household_id": " 12 "}) == 12
+    errors = v.Errors()
+    parse_receipt(errors, {"household_id": "²", "amount": "10.00", "date": "2026-11-02"}, {1: "active"})
+    assert "household_id" in errors.fields
