@@ -286,7 +286,7 @@ def period_timeline(session: Session, household_id: int, today: date | None = No
                 r.id,
             )
         )
-    if household.ended_on is not None:
+    if household.end_reason is not None and household.ended_on is not None:  # only end_period gives a reason
         events.append(TimelineEvent("ended", household.ended_on, Message("Periode eerder beëindigd"),
                                     household.end_reason))
     else:

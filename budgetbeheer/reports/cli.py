@@ -81,11 +81,15 @@ def ledger_group() -> None:
 @domain_errors
 def ledger_export(fmt: str, out: Path) -> None:
     """Write the whole ledger as a plain-text journal: check it with `hledger -f FILE check` and `hledger -f FILE bal`."""
+    from budgetbeheer.audit.service import Actor, record
     from budgetbeheer.reports.hledger import write_journal
 
     settings = cli_settings()
     with reading_session() as session, atomic_output(out) as temporary, temporary.open("w", encoding="utf-8") as target:
         count = write_journal(session, target, generated_at=utcnow(), municipality=settings.municipality_name)
+    with unit_of_work(settings) as session:  # every export is in the audit trail, as the report exports are
+        record(session, Actor.system("cli"), "report.exported", "report", "ledger",
+               after={"format": fmt, "transactions": count})
     click.echo(f"{count} transactions written to {out}")
 
 

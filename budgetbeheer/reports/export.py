@@ -283,13 +283,13 @@ def export_report(
 
     fmt = check_format(fmt)
     report_kind(name)
-    if note:
-        note_export(session, actor, name=name, period=period, fmt=fmt, table=table, household_id=household_id)
     report = build_report(session, name, period, municipality=municipality, exported_by=exported_by,
                           household_id=household_id)
     if table is not None and fmt in ("csv", "csv-nl"):
         report.table(table)
     spool = to_spooled_file(report, fmt, table=table if fmt in ("csv", "csv-nl") else None, language=language)
+    if note:  # after the build: the audit entry takes the chain's lock, which others wait for until we commit
+        note_export(session, actor, name=name, period=period, fmt=fmt, table=table, household_id=household_id)
     return spool, filename(report, fmt, table if fmt in ("csv", "csv-nl") else None), MEDIA_TYPES[fmt]
 
 

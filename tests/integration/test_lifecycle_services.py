@@ -204,3 +204,13 @@ def test_signals_are_raised_once_and_closed_with_a_note(session: Session, people
     assert session.scalar(select(Signal.note).where(Signal.id == waiting.id)) == "Besloten"
     assert signals.working_days_between(date(2026, 6, 5), date(2026, 6, 8)) == 1  # Friday → Monday
     assert signals.working_days_between(date(2026, 6, 8), date(2026, 6, 8) - timedelta(days=1)) == 0
+
+
+def test_a_period_that_ran_its_course_is_not_shown_as_ended_early(session: Session, people: dict[str, Actor]) -> None:
+    household = make_household(session)
+    ending.advance_endings(session, Actor.system("scheduler"), date(2026, 9, 1))  # zero balance: ending, then ended
+    session.flush()
+    assert household.status == "ended"
+    timeline = extensions.period_timeline(session, household.id, today=date(2026, 9, 2))
+    kinds = [event.kind for event in timeline.events]
+    assert "ended" not in kinds and kinds[-1] == "end"

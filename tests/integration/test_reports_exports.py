@@ -96,6 +96,10 @@ def test_ledger_cli_reads_the_same_journal(session: Session, cli: Callable[..., 
     build_books(session)
     journal = tmp_path / "books.journal"
     assert cli("ledger", "export", "--out", str(journal)).exit_code == 0
+    from budgetbeheer.audit.models import AuditEntry
+
+    noted = session.scalars(select(AuditEntry).where(AuditEntry.action == "report.exported")).all()
+    assert [entry.entity_id for entry in noted] == ["ledger"]
     balances = _bal(ledger_tool, journal)
     assert {k: v for k, v in balances.items() if v} == {k: v for k, v in _expected(session, ALL_TIME).items() if v}
     assert balances["assets:bank"] == 3499_99
