@@ -170,7 +170,7 @@ def audit_verify() -> None:
     """Exit 0 with `ok: N entries` when the trail is intact; otherwise non-zero and the first bad entry."""
     from budgetbeheer.audit.service import verify
 
-    with unit_of_work() as session:
+    with unit_of_work(read_only=True) as session:  # a long walk: never hold up writers
         result = verify(session)
     if result.ok:
         click.echo(result.describe())

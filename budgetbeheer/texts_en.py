@@ -49,6 +49,9 @@ EN: dict[str, str] = {
     "Geen toegang": "No access",
     "U heeft geen rechten voor deze pagina.": "You do not have permission for this page.",
     "Niet gevonden": "Not found",
+    "Niet toegestaan": "Not allowed",
+    "Bestand te groot": "File too large",
+    "Het bestand is te groot om te uploaden.": "The file is too large to upload.",
     "Deze pagina bestaat niet.": "This page does not exist.",
     "Er ging iets mis": "Something went wrong",
     "Er ging iets mis aan onze kant. De fout is vastgelegd; probeer het later opnieuw.":

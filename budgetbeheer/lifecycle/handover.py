@@ -141,18 +141,22 @@ def intro_lines(data: Handover) -> list[str]:
 
 
 def creditors_csv(data: Handover) -> str:
-    """One line per creditor to be told that the municipality's payments stop."""
+    """One line per creditor to be told that the municipality's payments stop. Free text that a spreadsheet would
+    read as a formula is neutralised, as in the report exports."""
+    from budgetbeheer.money import cents_to_str
+    from budgetbeheer.reports.export import neutralise
+
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(["household_id", "creditor", "iban", "bic", "category", "amount", "frequency", "due_day",
                      "reference", "account_holder", "last_day_paid_by_municipality", "message"])
     for cost in data.costs:
         writer.writerow([
-            data.household_id, cost.creditor, cost.iban, cost.bic or "", cost.category,
-            f"{cost.amount_cents // 100}.{cost.amount_cents % 100:02d}", cost.frequency, cost.due_day,
-            cost.reference or "", data.account_holder, data.period_end.isoformat(),
-            f"Vanaf {_d(data.stops_on)} betaalt {data.municipality} niet meer namens {data.account_holder}; "
-            "de klant betaalt voortaan zelf.",
+            data.household_id, neutralise(cost.creditor), cost.iban, cost.bic or "", cost.category,
+            cents_to_str(cost.amount_cents), cost.frequency, cost.due_day,
+            neutralise(cost.reference or ""), neutralise(data.account_holder), data.period_end.isoformat(),
+            neutralise(f"Vanaf {_d(data.stops_on)} betaalt {data.municipality} niet meer namens "
+                       f"{data.account_holder}; de klant betaalt voortaan zelf."),
         ])
     return buffer.getvalue()
 

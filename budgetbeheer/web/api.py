@@ -18,7 +18,7 @@ from budgetbeheer.i18n import translate
 from budgetbeheer.users.permissions import PERMISSIONS
 from budgetbeheer.users.service import user_for_token
 from budgetbeheer.web.context import db, language
-from budgetbeheer.web.errors import STATUS_BY_ERROR, status_for
+from budgetbeheer.web.errors import PAGE_TEXT, STATUS_BY_ERROR, status_for
 from budgetbeheer.web.security import public, requires
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -109,13 +109,10 @@ def handle_api_error(error: Exception) -> tuple[Response, int] | None:
     if isinstance(error, BudgetbeheerError):
         return error_response(status_for(error), error.message, error.fields)
     if isinstance(error, HTTPException):
-        messages = {
-            401: Message("Log in met een API-token."),
-            403: Message("U heeft geen rechten voor deze pagina."),
-            404: Message("Deze pagina bestaat niet."),
-            405: Message("Deze methode is hier niet toegestaan."),
-        }
-        return error_response(error.code or 500, messages.get(error.code or 500, Message(error.name)))
+        status = error.code or 500
+        if status == 401:
+            return error_response(401, Message("Log in met een API-token."))
+        return error_response(status, PAGE_TEXT.get(status, PAGE_TEXT[400 if status < 500 else 500])[1])
     return error_response(500, Message("Er ging iets mis aan onze kant. De fout is vastgelegd; probeer het later opnieuw."))
 
 

@@ -46,7 +46,9 @@ PAGE_TEXT = {
     400: (Message("Ongeldig verzoek"), Message("Het formulier is verlopen of ongeldig. Laad de pagina opnieuw en probeer het nog eens.")),
     403: (Message("Geen toegang"), Message("U heeft geen rechten voor deze pagina.")),
     404: (Message("Niet gevonden"), Message("Deze pagina bestaat niet.")),
+    405: (Message("Niet toegestaan"), Message("Deze methode is hier niet toegestaan.")),
     409: (Message("Conflict"), Message("Deze actie past niet bij de huidige stand van zaken.")),
+    413: (Message("Bestand te groot"), Message("Het bestand is te groot om te uploaden.")),
     422: (Message("Ongeldig verzoek"), Message("De invoer is niet geldig.")),
     500: (Message("Er ging iets mis"), Message("Er ging iets mis aan onze kant. De fout is vastgelegd; probeer het later opnieuw.")),
 }
