@@ -48,14 +48,18 @@ class Settings:
         return replace(self, **overrides)
 
 
-def _int(env: dict[str, str], name: str, default: int) -> int:
+def _int(env: dict[str, str], name: str, default: int, minimum: int = 0, maximum: int | None = None) -> int:
     raw = env.get(f"BUDGETBEHEER_{name}")
     if raw is None or raw == "":
         return default
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError:
         raise ConfigurationError(f"BUDGETBEHEER_{name} must be a whole number, not {raw!r}") from None
+    if value < minimum or (maximum is not None and value > maximum):
+        limits = f"from {minimum} to {maximum}" if maximum is not None else f"at least {minimum}"
+        raise ConfigurationError(f"BUDGETBEHEER_{name} must be {limits}, not {value}")
+    return value
 
 
 def _cents(env: dict[str, str], name: str, default: int) -> int:
@@ -112,10 +116,10 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         pain001_version=version,
         lead_business_days=_int(env, "LEAD_BUSINESS_DAYS", defaults.lead_business_days),
         approval_threshold_cents=_cents(env, "APPROVAL_THRESHOLD", defaults.approval_threshold_cents),
-        max_transactions_per_file=_int(env, "MAX_TRANSACTIONS_PER_FILE", defaults.max_transactions_per_file),
-        login_max_failures=_int(env, "LOGIN_MAX_FAILURES", defaults.login_max_failures),
+        max_transactions_per_file=_int(env, "MAX_TRANSACTIONS_PER_FILE", defaults.max_transactions_per_file, 1, 100_000),
+        login_max_failures=_int(env, "LOGIN_MAX_FAILURES", defaults.login_max_failures, 1),
         login_lockout_minutes=_int(env, "LOGIN_LOCKOUT_MINUTES", defaults.login_lockout_minutes),
-        scheduler_lease_seconds=_int(env, "SCHEDULER_LEASE_SECONDS", defaults.scheduler_lease_seconds),
+        scheduler_lease_seconds=_int(env, "SCHEDULER_LEASE_SECONDS", defaults.scheduler_lease_seconds, 1),
         scheduler_run_time=env.get("BUDGETBEHEER_SCHEDULER_RUN_TIME", defaults.scheduler_run_time),
         income_late_days=_int(env, "INCOME_LATE_DAYS", defaults.income_late_days),
         instance_dir=instance_dir,

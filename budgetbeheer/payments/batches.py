@@ -313,7 +313,7 @@ def export(session: Session, actor: Actor, batch_id: int, settings: Settings) ->
             batch.msg_id_base,
             created_at=batch.approved_at,
             version=version,  # type: ignore[arg-type]
-            max_per_file=min(settings.max_transactions_per_file, sepa.MAX_PER_FILE),
+            max_per_file=settings.max_transactions_per_file,  # 1 to 100,000: checked when the settings load
         )
     total = sum(f.control_sum_cents for f in built)
     if total != batch.total_cents or sum(f.count for f in built) != batch.item_count:
