@@ -33,7 +33,7 @@ from budgetbeheer.ledger.service import (
 )
 from budgetbeheer.money import format_eur
 from budgetbeheer.payments import sepa
-from budgetbeheer.payments.models import BankFile, BatchApproval, PaymentBatch, PaymentItem
+from budgetbeheer.payments.models import BankFile, BatchApproval, PaymentBatch, PaymentItem, status_label
 from budgetbeheer.references import ReferenceKind
 from budgetbeheer.users.models import User
 
@@ -69,9 +69,9 @@ def _state(batch: PaymentBatch) -> dict[str, object]:
 
 def _wrong_status(batch: PaymentBatch, action: Message) -> Conflict:
     return Conflict(
-        Message("Betaalrun %(id)s heeft status %(status)s; %(action)s kan niet.", id=batch.id, status=batch.status,
-                action=str(action)),
-        {"status": Message(batch.status)},
+        Message("Betaalrun %(id)s heeft status %(status)s; %(action)s kan niet.", id=batch.id,
+                status=status_label(batch.status), action=action),
+        {"status": status_label(batch.status)},
     )
 
 
@@ -201,8 +201,8 @@ def cancel(session: Session, actor: Actor, batch_id: int, reason: str) -> Paymen
     if batch.status not in ("proposed", "approved"):
         raise Conflict(
             Message("Betaalrun %(id)s is al %(status)s; alleen een run die nog niet naar de bank is gegaan kan worden "
-                    "geannuleerd.", id=batch.id, status=batch.status),
-            {"status": Message(batch.status)},
+                    "geannuleerd.", id=batch.id, status=status_label(batch.status)),
+            {"status": status_label(batch.status)},
         )
     before = _state(batch)
     if batch.approval_transaction_id is not None:
@@ -433,12 +433,12 @@ def return_item(
             Message("Betaalrun %(batch)s is nog niet als verzonden gemarkeerd; de bank kan betaling %(id)s dan niet "
                     "terugsturen. Markeer de run eerst als verzonden als het bestand wel bij de bank is.",
                     batch=batch.id, id=item.id),
-            {"status": Message(batch.status)},
+            {"status": status_label(batch.status)},
         )
     if item.status not in ("approved", "settled") or batch.status not in ("sent", "settled", "partly_returned"):
         raise Conflict(
             Message("Betaling %(id)s is niet naar de bank gegaan (status %(status)s) en kan niet terugkomen.",
-                    id=item.id, status=item.status)
+                    id=item.id, status=status_label(item.status))
         )
     source = BANK if item.status == "settled" else IN_TRANSIT
     before = {"status": item.status, "obligation_key": item.obligation_key}

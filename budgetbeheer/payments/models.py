@@ -24,9 +24,26 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from budgetbeheer.db.base import Base, BigId, UtcDateTime, one_of
+from budgetbeheer.errors import Message
 
 BATCH_STATUSES = ("proposed", "approved", "exported", "sent", "settled", "partly_returned", "cancelled")
 ITEM_STATUSES = ("proposed", "held", "approved", "settled", "returned", "cancelled")
+STATUS_LABELS = {
+    "proposed": "voorgesteld",
+    "approved": "goedgekeurd",
+    "exported": "bankbestand gemaakt",
+    "sent": "verzonden",
+    "settled": "afgeschreven",
+    "partly_returned": "deels teruggekomen",
+    "cancelled": "geannuleerd",
+    "held": "tegengehouden",
+    "returned": "teruggekomen",
+}
+"""The Dutch word users see for a batch's or an item's status (English in ``texts_en``)."""
+
+
+def status_label(status: str) -> Message:
+    return Message(STATUS_LABELS.get(status, status))
 
 
 class PaymentBatch(Base):

@@ -12,29 +12,18 @@ from flask import Blueprint, Flask, Response, flash, redirect, render_template, 
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from budgetbeheer.errors import BudgetbeheerError, Message
+from budgetbeheer.errors import BudgetbeheerError, Message, ValidationError
 from budgetbeheer.households.categories import LABELS_NL, Category
 from budgetbeheer.i18n import translate
 from budgetbeheer.payments import service
 from budgetbeheer.payments.calendar import next_business_day
-from budgetbeheer.payments.models import PaymentItem, Shortfall
+from budgetbeheer.payments.models import STATUS_LABELS, PaymentItem, Shortfall
 from budgetbeheer.web.context import actor, db, language, settings, unit_of_work
 from budgetbeheer.web.security import requires
 
 bp = Blueprint("payments", __name__, url_prefix="/batches")
 NAV = [("Betaalruns", "payments.batches", "payments.read")]
 PAGE_SIZE = 200
-STATUS_LABELS = {
-    "proposed": "voorgesteld",
-    "approved": "goedgekeurd",
-    "exported": "bankbestand gemaakt",
-    "sent": "verzonden",
-    "settled": "afgeschreven",
-    "partly_returned": "deels teruggekomen",
-    "cancelled": "geannuleerd",
-    "held": "tegengehouden",
-    "returned": "teruggekomen",
-}
 KIND_LABELS = {c.value: LABELS_NL[c] for c in Category} | {"leefgeld": "leefgeld"}
 
 
@@ -49,7 +38,7 @@ def register(app: Flask) -> None:
 def _flash_error(error: BudgetbeheerError) -> None:
     lang = language()
     text = translate(error.message, lang)
-    if error.fields:
+    if error.fields and isinstance(error, ValidationError):  # a conflict's fields only repeat its message
         text += " " + "; ".join(translate(why, lang) for why in error.fields.values())
     flash(text, "error")
 

@@ -17,7 +17,7 @@ from budgetbeheer.audit.models import AuditEntry
 from budgetbeheer.audit.service import Actor, verify
 from budgetbeheer.config import Settings
 from budgetbeheer.db.engine import make_session_factory
-from budgetbeheer.errors import Conflict, PermissionDenied, ValidationError
+from budgetbeheer.errors import Conflict, Message, PermissionDenied, ValidationError
 from budgetbeheer.households.models import Creditor, Household
 from budgetbeheer.ledger.service import household_balance, money_identity
 from budgetbeheer.payments import sepa, service
@@ -275,3 +275,14 @@ def test_household_payments_show_upcoming_and_past(
     assert len(payments["upcoming"]) == 5 and payments["past"] == []
     later = service.payments_for_household(session, household_id, today=date(2026, 12, 5))
     assert len(later["past"]) == 5 and all(p.batch_id == batch.id for p in later["past"])
+
+
+def test_a_wrong_status_is_named_in_words_in_both_languages() -> None:
+    """The user reads "bankbestand gemaakt" / "bank file created", never the code ``exported``."""
+    from budgetbeheer.i18n import translate
+    from budgetbeheer.payments.batches import _wrong_status
+    from budgetbeheer.payments.models import PaymentBatch
+
+    error = _wrong_status(PaymentBatch(id=3, status="exported"), Message("goedkeuren"))
+    assert translate(error.message, "nl") == "Betaalrun 3 heeft status bankbestand gemaakt; goedkeuren kan niet."
+    assert "exported" not in translate(error.message, "en") and "goedkeuren" not in translate(error.message, "en")
