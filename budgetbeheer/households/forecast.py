@@ -58,17 +58,27 @@ class ObligationSchedule:
     start_date: dt.date
     end_date: dt.date | None = None
     creditor_id: int | None = None
+    later_amounts: tuple[tuple[dt.date, int], ...] = ()
+    """Changes already entered that take effect later: ``(effective from, cents)``, oldest first. An instalment is
+    priced at the amount in force on its own due date, as the payment run does."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "category", Category(self.category))
         object.__setattr__(self, "frequency", Frequency(self.frequency))
-        if self.amount_cents <= 0:
+        if self.amount_cents <= 0 or any(cents <= 0 for _, cents in self.later_amounts):
             raise ValueError(f"fixed cost {self.id}: amount must be positive, not {self.amount_cents}")
+
+    def amount_on(self, due: dt.date) -> int:
+        amount = self.amount_cents
+        for effective_from, cents in self.later_amounts:
+            if effective_from <= due:
+                amount = cents
+        return amount
 
     def instalments(self, window_from: dt.date, window_to: dt.date) -> list[DueObligation]:
         """The instalments due in ``[window_from, window_to)``."""
         return [
-            DueObligation(self.id, self.category, self.amount_cents, due, self.creditor_id)
+            DueObligation(self.id, self.category, self.amount_on(due), due, self.creditor_id)
             for due in due_dates(self.frequency, self.due_day, self.start_date, self.end_date, window_from, window_to)
         ]
 

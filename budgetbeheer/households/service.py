@@ -514,6 +514,18 @@ def change_fixed_cost_amount(
     return row
 
 
+def obligation_schedule(fixed_cost: FixedCost, today: date) -> ObligationSchedule:
+    """The fixed cost for the forecast: today's amount plus the changes already entered for later dates."""
+    later = tuple(
+        (row.effective_from, row.amount_cents)
+        for row in sorted(fixed_cost.amounts, key=lambda row: row.effective_from)
+        if row.effective_from > today
+    )
+    return ObligationSchedule(fixed_cost.id, Category(fixed_cost.category), fixed_cost_amount_on(fixed_cost, today),
+                              Frequency(fixed_cost.frequency), fixed_cost.due_day, fixed_cost.start_date,
+                              fixed_cost.end_date, fixed_cost.creditor_id, later)
+
+
 def fixed_cost_amount_on(fixed_cost: FixedCost, day: date) -> int:
     """The amount in force on ``day``: the last change on or before it (the first amount before the first change)."""
     amounts = sorted(fixed_cost.amounts, key=lambda row: row.effective_from)
@@ -910,9 +922,7 @@ def household_forecast(session: Session, household_id: int, today: date | None =
         for i in incomes_of(session, household_id)
     ]
     schedules = [
-        ObligationSchedule(c.id, Category(c.category), fixed_cost_amount_on(c, today), Frequency(c.frequency),
-                           c.due_day, c.start_date, c.end_date, c.creditor_id)
-        for c in fixed_costs_of(session, household_id)
+        obligation_schedule(c, today) for c in fixed_costs_of(session, household_id)
     ]
     plan = LeefgeldPlan(LeefgeldFrequency(household.leefgeld_frequency), household.leefgeld_day,
                         household.buffer_cents)
@@ -1013,9 +1023,7 @@ def _held(session: Session, household: Household, today: date) -> list[dict[str,
     horizon = min(horizon, household.period_end + timedelta(days=1))
     held: list[dict[str, str]] = []
     for cost in fixed_costs_of(session, household.id):
-        schedule = ObligationSchedule(cost.id, Category(cost.category), fixed_cost_amount_on(cost, today),
-                                      Frequency(cost.frequency), cost.due_day, cost.start_date, cost.end_date)
-        for due in schedule.instalments(today + timedelta(days=1), horizon):
+        for due in obligation_schedule(cost, today).instalments(today + timedelta(days=1), horizon):
             held.append({"for": cost.category, "label": LABELS_NL[Category(cost.category)],
                          "due_date": due.due_date.isoformat(), "amount": cents_to_str(due.amount_cents)})
     if household.buffer_cents:

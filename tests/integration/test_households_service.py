@@ -179,3 +179,19 @@ def test_a_number_in_other_digits_is_a_field_error_not_a_crash() -> None:
     errors = v.Errors()
     parse_receipt(errors, {"household_id": "²", "amount": "10.00", "date": "2026-11-02"}, {1: "active"})
     assert "household_id" in errors.fields
+
+
+def test_forecast_prices_each_instalment_at_its_own_due_date(session: Session) -> None:
+    """A rent rise already entered for a later month is in the forecast from that month, as in the payment run."""
+    household = service.enrol_household(session, ACTOR, intake())
+    cost = service.add_fixed_cost(session, ACTOR, household.id, {
+        "category": "rent", "creditor": {"name": "Woonstad Rotterdam", "iban": RENT_IBAN}, "amount": "650.00",
+        "frequency": "monthly", "due_day": 1, "reference": "huur", "start_date": "2026-09-01",
+    })
+    service.change_fixed_cost_amount(session, ACTOR, cost.id, {"amount": "900.00", "effective_from": "2026-11-01"})
+    session.commit()
+    schedule = service.obligation_schedule(cost, date(2026, 10, 10))
+    assert [(d.due_date, d.amount_cents) for d in schedule.instalments(date(2026, 10, 10), date(2026, 12, 2))] == [
+        (date(2026, 11, 1), 90000), (date(2026, 12, 1), 90000)]
+    assert service.obligation_schedule(cost, date(2026, 9, 10)).instalments(date(2026, 9, 10), date(2026, 10, 2))[
+        0].amount_cents == 65000
