@@ -680,7 +680,9 @@ def book_receipt(
     if idempotency_key is not None:
         existing = session.scalar(select(Receipt).where(Receipt.idempotency_key == idempotency_key))
         if existing is not None:
-            if parsed is not None and existing.request_hash == parsed.request_hash():
+            # Compared as first sent: the household may have ended since, which does not make it another receipt.
+            replay = parse_receipt(v.Errors(), data, {existing.household_id: "active"})
+            if replay is not None and existing.request_hash == replay.request_hash():
                 return existing, False
             raise Conflict(Message("Deze Idempotency-Key is al gebruikt voor een andere ontvangst."))
     errors.raise_if_any()

@@ -140,6 +140,10 @@ def test_receipt_is_booked_once_per_key_and_conflicts_on_another_body(session: S
     assert money_identity(session).holds
     with pytest.raises(Conflict):
         service.book_receipt(session, ACTOR, {**body, "amount": "1.00"}, idempotency_key="k-1")
+    household.status = "ended"  # a resend after the period ended is still the same receipt
+    session.commit()
+    resent, created_late = service.book_receipt(session, ACTOR, dict(body), idempotency_key="k-1")
+    assert resent.id == first.id and not created_late
 
 
 def test_receipt_for_unknown_or_ended_household_is_refused(session: Session) -> None:
