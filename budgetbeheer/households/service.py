@@ -681,7 +681,8 @@ def book_receipt(
         existing = session.scalar(select(Receipt).where(Receipt.idempotency_key == idempotency_key))
         if existing is not None:
             # Compared as first sent: the household may have ended since, which does not make it another receipt.
-            replay = parse_receipt(v.Errors(), data, {existing.household_id: "active"})
+            known = {existing.household_id: "active"} if existing.household_id is not None else {}
+            replay = parse_receipt(v.Errors(), data, known)
             if replay is not None and existing.request_hash == replay.request_hash():
                 return existing, False
             raise Conflict(Message("Deze Idempotency-Key is al gebruikt voor een andere ontvangst."))

@@ -20,7 +20,7 @@ from flask import (
 )
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from budgetbeheer.errors import BudgetbeheerError, Message
+from budgetbeheer.errors import BudgetbeheerError, Message, ValidationError
 from budgetbeheer.households.service import get_household
 from budgetbeheer.i18n import translate
 from budgetbeheer.lifecycle import ending, extensions, handover, jobs, signals
@@ -160,9 +160,17 @@ def ask_extension(household_id: int) -> Any:
             flash(_t("Verlenging aangevraagd. Een teamleider beslist."), "success")
             return _back_to(household_id)
         except BudgetbeheerError as error:
-            errors = error.fields or {"months": error.message}
+            errors = _form_errors(error, "months")
     return render_template("lifecycle/ask_extension.html", household=household, errors=errors, form=request.form,
                            reasons=extensions.REASON_CATEGORIES), (422 if errors else 200)
+
+
+def _form_errors(error: BudgetbeheerError, main_field: str) -> dict[str, Message]:
+    """Field errors of invalid input; any other refusal (a conflict with the state) as its whole sentence on the
+    form's main field: a conflict's own fields are only short labels."""
+    if isinstance(error, ValidationError) and error.fields:
+        return dict(error.fields)
+    return {main_field: error.message}
 
 
 # ---------------------------------------------------------------------------------------------------------- ending
@@ -181,7 +189,7 @@ def end_period(household_id: int) -> Any:
             flash(_t("De periode is beëindigd. Het saldo wordt bij de volgende betaalrun uitbetaald."), "success")
             return redirect(url_for("lifecycle.handover_page", household_id=household_id))
         except BudgetbeheerError as error:
-            errors = error.fields or {"date": error.message}
+            errors = _form_errors(error, "date")
     return render_template("lifecycle/end_period.html", household=household, errors=errors, form=request.form,
                            today=date.today()), (422 if errors else 200)
 
