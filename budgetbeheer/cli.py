@@ -6,8 +6,6 @@ plain words with a non-zero exit, and a command that fails writes nothing.
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -21,10 +19,10 @@ from budgetbeheer.audit.service import Actor
 from budgetbeheer.config import ConfigurationError, Settings, load_settings
 from budgetbeheer.db.engine import make_engine, make_session_factory
 from budgetbeheer.errors import BudgetbeheerError
+from budgetbeheer.features import feature_modules
 from budgetbeheer.i18n import translate
 
 F = TypeVar("F", bound=Callable[..., Any])
-FEATURES = ("households", "payments", "lifecycle", "reports")
 
 
 def cli_settings() -> Settings:
@@ -202,7 +200,5 @@ def serve(host: str, port: int, debug: bool) -> None:
     app.run(host=host, port=port, debug=debug, use_reloader=False)
 
 
-for _feature in FEATURES:
-    _name = f"budgetbeheer.{_feature}.cli"
-    if importlib.util.find_spec(_name) is not None:
-        importlib.import_module(_name).register(main)
+for _feature, _cli in feature_modules("cli"):
+    _cli.register(main)

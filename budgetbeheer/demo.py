@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from collections.abc import Iterator
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from budgetbeheer.audit.service import Actor
+from budgetbeheer.features import feature_modules
 from budgetbeheer.ledger.service import ensure_system_accounts
 from budgetbeheer.users.models import User
 from budgetbeheer.users.service import create_user
@@ -24,7 +23,6 @@ DEMO_USERS = [
     ("accountant", "Anton Accountant", ["accountant"]),
     ("beheerder", "Bea Beheerder", ["admin"]),
 ]
-FEATURES = ("households", "payments", "lifecycle", "reports")
 
 
 def load_demo(session: Session) -> Iterator[str]:
@@ -37,7 +35,5 @@ def load_demo(session: Session) -> Iterator[str]:
             yield f"user {username} ({', '.join(roles)}) password {DEMO_PASSWORD}"
         else:
             yield f"user {username} exists"
-    for feature in FEATURES:
-        name = f"budgetbeheer.{feature}.demo"
-        if importlib.util.find_spec(name) is not None:
-            yield from importlib.import_module(name).load(session, actor)
+    for _feature, module in feature_modules("demo"):
+        yield from module.load(session, actor)

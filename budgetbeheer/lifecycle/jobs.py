@@ -25,13 +25,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from budgetbeheer.audit.service import Actor
 from budgetbeheer.config import Settings
 from budgetbeheer.db.base import utcnow
+from budgetbeheer.features import FEATURES, feature_module
 from budgetbeheer.lifecycle.models import JobRun
 
 log = logging.getLogger(__name__)
 
 JobFunc = Callable[[Session, Actor, date, Settings], str | None]
 SCHEDULER_ACTOR = Actor.system("scheduler")
-FEATURES = ("households", "payments", "lifecycle", "reports")
 
 
 @dataclass(frozen=True)
@@ -79,9 +79,8 @@ def load_feature_jobs() -> None:
         return
     _loaded = True
     for feature in FEATURES:
-        module = f"budgetbeheer.{feature}.jobs"
-        if feature != "lifecycle" and importlib.util.find_spec(module) is not None:
-            importlib.import_module(module)
+        if feature != "lifecycle":
+            feature_module(feature, "jobs")  # importing registers its jobs
 
 
 @dataclass(frozen=True)

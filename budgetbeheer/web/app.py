@@ -1,9 +1,7 @@
-"""The app factory. Feature packages plug in through modules with fixed names (see :data:`FEATURES`)."""
+"""The app factory. Feature packages plug in through modules with fixed names (see :mod:`budgetbeheer.features`)."""
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from datetime import timedelta
 from typing import Any
 
@@ -13,12 +11,10 @@ from flask_wtf.csrf import CSRFProtect
 
 from budgetbeheer.config import Settings, load_settings
 from budgetbeheer.db.engine import make_engine, make_session_factory
+from budgetbeheer.features import FEATURES, feature_module
 from budgetbeheer.i18n import format_date, format_money, translate
 from budgetbeheer.users.permissions import allowed
 from budgetbeheer.web import api, context, errors, security
-
-FEATURES = ("households", "payments", "lifecycle", "reports")
-"""Each may have ``web.py`` (``register(app)`` and ``NAV``), ``api.py`` (routes via ``budgetbeheer.web.api.route``)."""
 
 CORE_NAV: list[tuple[str, str, str]] = [
     ("Gebruikers", "admin.users", "users.manage"),
@@ -29,17 +25,10 @@ csrf = CSRFProtect()
 babel = Babel()
 
 
-def _feature_module(feature: str, name: str) -> Any | None:
-    module_name = f"budgetbeheer.{feature}.{name}"
-    if importlib.util.find_spec(module_name) is None:
-        return None
-    return importlib.import_module(module_name)
-
-
 def navigation() -> list[tuple[str, str, str]]:
     items: list[tuple[str, str, str]] = []
     for feature in FEATURES:
-        module = _feature_module(feature, "web")
+        module = feature_module(feature, "web")
         if module is not None:
             items += getattr(module, "NAV", [])
     return items + CORE_NAV
@@ -80,8 +69,8 @@ def create_app(settings: Settings | None = None, **flask_config: Any) -> Flask:
     app.register_blueprint(main.bp)
     app.register_blueprint(admin.bp)
     for feature in FEATURES:
-        _feature_module(feature, "api")  # importing adds its routes to the API blueprint
-        web_module = _feature_module(feature, "web")
+        feature_module(feature, "api")  # importing adds its routes to the API blueprint
+        web_module = feature_module(feature, "web")
         if web_module is not None:
             web_module.register(app)
     csrf.exempt(api.bp)
