@@ -1,7 +1,7 @@
 """Changing a payee's IBAN with four eyes: a household's own account (for leefgeld) or a creditor's in the register.
 
-A caseworker (or finance) proposes a household's new IBAN and account holder; finance proposes a creditor's new IBAN
-(and BIC). A finance user who did not propose it confirms it; only then does the payee's IBAN change, so until then
+A caseworker or a finance user proposes a household's new IBAN and account holder, or a creditor's new IBAN (and BIC)
+in the register (the return that held it signals both, and either may hear of the new account first). A finance user who did not propose it confirms it; only then does the payee's IBAN change, so until then
 the payment runs keep paying the old IBAN (or keep holding it out when it is held). Confirming lifts the hold on the
 old IBAN (see :mod:`budgetbeheer.payments.iban_holds`) and writes before and after to the audit trail. A proposal can
 be rejected by finance or withdrawn by the one who proposed it. One pending change per payee; the database keeps it so.
@@ -29,6 +29,7 @@ from budgetbeheer.households.models import Creditor, Household
 from budgetbeheer.payments import iban_holds
 from budgetbeheer.payments.models import IbanChange
 from budgetbeheer.users.models import User
+from budgetbeheer.users.permissions import allowed
 
 MIN_REASON = 3
 MAX_REASON = 2000
@@ -45,7 +46,7 @@ def _fresh_user(session: Session, actor: Actor) -> User | None:
 
 
 def _is_finance(user: User | None) -> bool:
-    return user is not None and user.is_active and "finance" in user.roles
+    return user is not None and user.is_active and allowed(user.roles, "iban_changes.confirm")
 
 
 def _reason(errors: v.Errors, raw: Any) -> str | None:
@@ -205,17 +206,16 @@ def confirm_change(session: Session, actor: Actor, change_id: int) -> IbanChange
     """Confirm as a finance user who did not propose the change: the payee's IBAN changes, the hold on the old IBAN
     is lifted (when no other payee still has it), before and after go to the audit trail."""
     change = get_change(session, change_id, lock=True)
-    user = _fresh_user(session, actor)
-    if not _is_finance(user):
-        raise PermissionDenied(Message("Alleen een medewerker financiën kan een IBAN-wijziging bevestigen."))
-    assert user is not None
     _refuse_decided(change)
-    if change.proposed_by_user_id == user.id or change.proposed_by == user.username:
+    if (actor.user_id is not None and change.proposed_by_user_id == actor.user_id) or change.proposed_by == actor.name:
         raise Conflict(
             Message("U heeft deze IBAN-wijziging zelf voorgesteld; een andere medewerker financiën moet hem "
                     "bevestigen."),
             {"confirmer": Message("vier-ogenprincipe")},
         )
+    user = _fresh_user(session, actor)
+    if user is None or not user.is_active or not allowed(user.roles, "iban_changes.confirm"):
+        raise PermissionDenied(Message("Alleen een medewerker financiën kan een IBAN-wijziging bevestigen."))
     if change.new_iban != change.old_iban and iban_holds.active_hold(session, change.new_iban) is not None:
         raise Conflict(
             Message("Het nieuwe IBAN %(iban)s is inmiddels tegengehouden omdat een betaling terugkwam; wijs deze "
@@ -245,7 +245,7 @@ def _apply(session: Session, change: IbanChange) -> tuple[dict[str, Any], dict[s
         )
         assert household is not None
         _refuse_moved(change, household.iban)
-        before = {"iban": household.iban, "account_holder": household.account_holder}
+        before: dict[str, Any] = {"iban": household.iban, "account_holder": household.account_holder}
         household.iban = change.new_iban
         household.account_holder = change.new_holder or household.account_holder
         return before, {"iban": household.iban, "account_holder": household.account_holder}
@@ -256,7 +256,7 @@ def _apply(session: Session, change: IbanChange) -> tuple[dict[str, Any], dict[s
     assert creditor is not None
     _refuse_moved(change, creditor.iban)
     _refuse_duplicate_creditor(session, creditor, change.new_iban)
-    before: dict[str, Any] = {"iban": creditor.iban, "bic": creditor.bic}
+    before = {"iban": creditor.iban, "bic": creditor.bic}
     creditor.iban = change.new_iban
     creditor.bic = change.new_bic
     return before, {"iban": creditor.iban, "bic": creditor.bic}
