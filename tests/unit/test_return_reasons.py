@@ -75,7 +75,7 @@ def test_docs_list_every_code_in_the_right_table() -> None:
     holding = holding.split("## Codes that hold the IBAN")[1]
     retried = retried.split("\n## ")[0]
     row = re.compile(r"^\| ([A-Z0-9]{4}) \| (\w+) \|", re.MULTILINE)
-    assert {code: name for code, name in row.findall(holding)} == {
+    assert dict(row.findall(holding)) == {
         code: r.iso_name for code, r in RETURN_REASONS.items() if r.holds_iban}
-    assert {code: name for code, name in row.findall(retried)} == {
+    assert dict(row.findall(retried)) == {
         code: r.iso_name for code, r in RETURN_REASONS.items() if not r.holds_iban}
