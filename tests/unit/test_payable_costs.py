@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from budgetbeheer.households.categories import Category
-from budgetbeheer.payments.runs import _Cost, _HouseholdRow, _Payee, _payable_costs
+from budgetbeheer.payments.runs import _Cost, _HouseholdRow, _payable_costs, _Payee
 
 HELD = "NL91ABNA0417164300"
 FINE = "NL20INGB0001234567"
