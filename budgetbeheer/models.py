@@ -13,7 +13,16 @@ from budgetbeheer.households.models import (
 )
 from budgetbeheer.ledger.models import Account, Posting, Transaction
 from budgetbeheer.lifecycle.models import ExtensionRequest, JobRun, SchedulerLease, Signal
-from budgetbeheer.payments.models import Advance, BankFile, BatchApproval, PaymentBatch, PaymentItem, Shortfall
+from budgetbeheer.payments.models import (
+    Advance,
+    BankFile,
+    BatchApproval,
+    IbanChange,
+    IbanHold,
+    PaymentBatch,
+    PaymentItem,
+    Shortfall,
+)
 from budgetbeheer.users.models import ApiToken, User, UserRole
 
 metadata = Base.metadata
@@ -32,6 +41,8 @@ __all__ = [
     "FixedCost",
     "FixedCostAmount",
     "Household",
+    "IbanChange",
+    "IbanHold",
     "JobRun",
     "PaymentBatch",
     "PaymentItem",

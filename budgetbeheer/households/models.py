@@ -35,6 +35,9 @@ class Household(Base):
     buffer_cents: Mapped[int] = mapped_column(BigInteger, default=0)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     created_by: Mapped[str] = mapped_column(String(120))
+    reopened_for_payout_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    """Set when money for the household came back after it had ended (a returned payment): from then on the payment
+    runs pay it no fixed cost, only its balance as final leefgeld (the handover already listed what is unpaid)."""
 
     persons: Mapped[list[Person]] = relationship(
         back_populates="household", order_by="Person.id", lazy="selectin"

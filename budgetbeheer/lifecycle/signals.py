@@ -31,6 +31,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "extension_waiting": ("Verlengingsverzoek wacht", "supervisor"),
     "forecast_uncovered": ("Saldo dekt een vaste last niet", "caseworker"),
     "payment_after_end": ("Goedgekeurde betaling na het einde", "finance"),
+    "iban_held": ("IBAN tegengehouden na een teruggekomen betaling", "finance"),
 }
 """Kind → (Dutch label, role that must act)."""
 
@@ -146,21 +147,31 @@ def detect_missing_income(session: Session, today: date, late_days: int) -> int:
 
 def detect_returned_payments(session: Session, today: date) -> int:
     from budgetbeheer.payments.models import PaymentItem
+    from budgetbeheer.payments.return_reasons import holds_iban
 
     count = 0
     for item in session.scalars(select(PaymentItem).where(PaymentItem.status == "returned").order_by(PaymentItem.id)):
+        if item.return_reason_code and holds_iban(item.return_reason_code):
+            continue  # the IBAN was held: its own signals (kind iban_held) went to the caseworker and finance
         if signal_returned_payment(session, item):
             count += 1
     return count
 
 
-def signal_returned_payment(session: Session, item: Any) -> Signal | None:
-    """The signal for finance that a payment came back; raised at the return itself and again (stored once) by the
-    daily detector."""
+def signal_returned_payment(session: Session, item: Any, *, paid_out_to_household: bool = False) -> Signal | None:
+    """The signal for finance that a payment came back (for a reason that does not hold the IBAN); raised at the
+    return itself and again (stored once) by the daily detector."""
+    from budgetbeheer.payments.return_reasons import describe
+
+    code = f" met {describe(item.return_reason_code)}" if item.return_reason_code else ""
+    if paid_out_to_household:
+        next_step = ("Het huishouden is al beëindigd: het geld wordt met de volgende betaalrun als laatste leefgeld "
+                     "aan het huishouden betaald, niet opnieuw aan de schuldeiser.")
+    else:
+        next_step = "Het geld staat weer op het saldo van het huishouden; de volgende betaalrun betaalt opnieuw."
     message = (
-        f"De betaling van {format_eur(item.amount_cents)} aan {item.creditor_name} ({item.iban}) is teruggekomen"
-        f"{' (' + item.return_reason_code + ')' if item.return_reason_code else ''}. Het geld staat weer op het "
-        "saldo van het huishouden. Controleer de IBAN en betaal opnieuw."
+        f"De betaling van {format_eur(item.amount_cents)} aan {item.creditor_name} ({item.iban}) is "
+        f"teruggekomen{code}. {next_step}"
     )
     return raise_signal(session, kind="returned_payment", household_id=item.household_id, message=message,
                         dedup_key=f"returned_payment:{item.id}")

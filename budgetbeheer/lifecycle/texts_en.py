@@ -53,6 +53,7 @@ EN = {
     "Verlengingsverzoek wacht": "Extension request waiting",
     "Saldo dekt een vaste last niet": "Balance does not cover a fixed cost",
     "Goedgekeurde betaling na het einde": "Approved payment after the end",
+    "IBAN tegengehouden na een teruggekomen betaling": "IBAN held after a returned payment",
     "Signaal afgehandeld.": "Signal handled.",
     "Verlenging goedgekeurd. Nieuwe einddatum: %(end)s.": "Extension approved. New end date: %(end)s.",
     "Verlenging afgewezen.": "Extension rejected.",

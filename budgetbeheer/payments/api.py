@@ -8,7 +8,9 @@ from typing import Any
 from flask import Response, request
 
 from budgetbeheer.errors import Message, ValidationError
-from budgetbeheer.payments import service
+from budgetbeheer.payments import iban_changes, iban_holds, service
+from budgetbeheer.payments.models import IBAN_CHANGE_STATUSES
+from budgetbeheer.payments.return_reasons import RETURN_REASONS, holds_iban
 from budgetbeheer.web.api import json_body, ok, route
 from budgetbeheer.web.context import actor, db, settings, unit_of_work
 
@@ -95,3 +97,123 @@ def pain001(batch_id: int) -> Response:
     response = Response(content, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+# ------------------------------------------------------------------------------------ returns, held IBANs, changes
+
+
+@route("/return-reasons", ["GET"], summary="The bank's return reason codes and whether each holds the IBAN",
+       permission="payments.read")
+def return_reasons() -> tuple[Response, int]:
+    return ok([
+        {"code": r.code, "iso_name": r.iso_name, "description_nl": r.nl, "description_en": r.en,
+         "holds_iban": r.holds_iban}
+        for r in RETURN_REASONS.values()
+    ])
+
+
+@route(
+    "/payment-items/<int:item_id>/return", ["POST"],
+    summary="Record that the bank returned a payment (reason code as on the statement); an account-wrong code holds "
+            "the IBAN",
+    permission="payments.settle",
+    request_body={"type": "object", "required": ["reason_code"], "properties": {
+        "reason_code": {"type": "string", "example": "AC04"}, "date": {"type": "string", "format": "date"}}},
+    responses={"200": "returned", "404": "no such payment", "409": "not sent, or already returned",
+               "422": "no reason code"},
+)
+def return_payment(item_id: int) -> tuple[Response, int]:
+    body = json_body()
+    on = _iso_date(body["date"], "date") if body.get("date") is not None else None
+    raw_code = body.get("reason_code")
+    with unit_of_work() as session:
+        item = service.return_item(session, actor(), item_id, raw_code if isinstance(raw_code, str) else "", on)
+        hold = iban_holds.active_hold(session, item.iban)
+        data = {"id": item.id, "status": item.status, "reason_code": item.return_reason_code,
+                "holds_iban": holds_iban(item.return_reason_code or ""),
+                "iban_hold": iban_holds.hold_snapshot(hold) if hold else None}
+    return ok(data)
+
+
+@route("/iban-holds", ["GET"], summary="IBANs held after a return (active, or all with state=all)",
+       permission="iban_changes.read", query={"state": "active (default) or all"})
+def list_iban_holds() -> tuple[Response, int]:
+    state = request.args.get("state", "active")
+    if state not in ("active", "all"):
+        raise ValidationError({"state": Message("Kies active of all.")})
+    return ok([iban_holds.hold_snapshot(h) for h in iban_holds.list_holds(db(), active_only=state == "active")])
+
+
+_IBAN_CHANGE_RESPONSES = {"201": "pending change", "404": "not found",
+                          "409": "a change is already pending, or the household ended",
+                          "422": "invalid values (fields names each)"}
+
+
+@route(
+    "/households/<int:household_id>/iban-changes", ["POST"],
+    summary="Propose a new own IBAN for the household (confirmed by another finance user)",
+    permission="iban_changes.propose",
+    request_body={"type": "object", "required": ["iban", "account_holder", "reason"], "properties": {
+        "iban": {"type": "string"}, "account_holder": {"type": "string"}, "reason": {"type": "string"}}},
+    responses=_IBAN_CHANGE_RESPONSES,
+)
+def propose_household_iban(household_id: int) -> tuple[Response, int]:
+    body = json_body()
+    with unit_of_work() as session:
+        change = iban_changes.propose_household_change(session, actor(), household_id, body)
+        data = iban_changes.change_json(change)
+    return ok(data, 201)
+
+
+@route(
+    "/creditors/<int:creditor_id>/iban-changes", ["POST"],
+    summary="Propose a new IBAN for a creditor in the register (confirmed by another finance user)",
+    permission="iban_changes.propose",
+    request_body={"type": "object", "required": ["iban", "reason"], "properties": {
+        "iban": {"type": "string"}, "bic": {"type": "string"}, "reason": {"type": "string"}}},
+    responses=_IBAN_CHANGE_RESPONSES,
+)
+def propose_creditor_iban(creditor_id: int) -> tuple[Response, int]:
+    body = json_body()
+    with unit_of_work() as session:
+        change = iban_changes.propose_creditor_change(session, actor(), creditor_id, body)
+        data = iban_changes.change_json(change)
+    return ok(data, 201)
+
+
+@route("/iban-changes", ["GET"], summary="IBAN changes, newest first", permission="iban_changes.read",
+       query={"status": "pending, confirmed or rejected"})
+def list_iban_changes() -> tuple[Response, int]:
+    status = request.args.get("status") or None
+    if status is not None and status not in IBAN_CHANGE_STATUSES:
+        raise ValidationError({"status": Message("Kies pending, confirmed of rejected.")})
+    return ok([iban_changes.change_json(c) for c in iban_changes.list_changes(db(), status)])
+
+
+@route("/iban-changes/<int:change_id>", ["GET"], summary="One IBAN change", permission="iban_changes.read")
+def get_iban_change(change_id: int) -> tuple[Response, int]:
+    return ok(iban_changes.change_json(iban_changes.get_change(db(), change_id)))
+
+
+@route("/iban-changes/<int:change_id>/confirm", ["POST"],
+       summary="Confirm a pending IBAN change (a finance user who did not propose it); lifts the hold",
+       permission="iban_changes.propose",
+       responses={"403": "not a finance user", "409": "one's own proposal, or not pending"})
+def confirm_iban_change(change_id: int) -> tuple[Response, int]:
+    with unit_of_work() as session:
+        change = iban_changes.confirm_change(session, actor(), change_id)
+        data = iban_changes.change_json(change)
+    return ok(data)
+
+
+@route("/iban-changes/<int:change_id>/reject", ["POST"],
+       summary="Reject (finance) or withdraw (who proposed it) a pending IBAN change, with a note",
+       permission="iban_changes.propose",
+       request_body={"type": "object", "required": ["note"], "properties": {"note": {"type": "string"}}},
+       responses={"409": "not pending", "422": "no note"})
+def reject_iban_change(change_id: int) -> tuple[Response, int]:
+    body = json_body()
+    with unit_of_work() as session:
+        change = iban_changes.reject_change(session, actor(), change_id, body.get("note"))
+        data = iban_changes.change_json(change)
+    return ok(data)

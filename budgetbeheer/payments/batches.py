@@ -34,23 +34,11 @@ from budgetbeheer.ledger.service import (
 from budgetbeheer.money import format_eur
 from budgetbeheer.payments import sepa
 from budgetbeheer.payments.models import BankFile, BatchApproval, PaymentBatch, PaymentItem, status_label
+from budgetbeheer.payments.return_reasons import describe, normalise_code, reason_for
 from budgetbeheer.references import ReferenceKind
 from budgetbeheer.users.models import User
 
 SCHEDULER = "system:scheduler"
-RETURN_REASON_CODES = {
-    "AC01": "IBAN onjuist",
-    "AC04": "rekening opgeheven",
-    "AC06": "rekening geblokkeerd",
-    "AG01": "transactie niet toegestaan op deze rekening",
-    "AM05": "dubbele betaling",
-    "BE04": "adres van de ontvanger ontbreekt",
-    "MD07": "rekeninghouder overleden",
-    "MS02": "door de ontvanger geweigerd",
-    "MS03": "reden niet opgegeven",
-    "RC01": "BIC onjuist",
-    "MD06": "terugboeking op verzoek",
-}
 
 
 def get_batch(session: Session, batch_id: int, *, lock: bool = False) -> PaymentBatch:
@@ -414,11 +402,26 @@ def settle(session: Session, actor: Actor, batch_id: int, on: date | None = None
 def return_item(
     session: Session, actor: Actor, item_id: int, reason_code: str, on: date | None = None
 ) -> PaymentItem:
-    """A payment came back (e.g. AC04 closed account): its money goes back to the household's funds, and the
-    obligation is free again for a later run."""
-    code = (reason_code or "").strip().upper()
-    if not (len(code) == 4 and code.isalnum()):
+    """A payment came back: its money goes back to the household's funds, and what happens next depends on the
+    bank's reason code (:mod:`budgetbeheer.payments.return_reasons`) and on the household:
+
+    - a code saying the payee's account is wrong or closed (AC01, AC04, MD07, ...) holds that IBAN
+      (:func:`budgetbeheer.payments.iban_holds.hold_for_return`): runs hold out every payment to it until the IBAN is
+      corrected, and the caseworker and finance are signalled;
+    - any other code: the obligation is free again, so the next run pays it again (to the same IBAN);
+    - an ``ended`` household gets the money as final leefgeld instead: it is reopened for the payout and from then on
+      no fixed cost is paid for it (the returned instalment is unpaid; the handover already told the household what
+      it must pay itself). An ``ending`` household's instalment is retried like any other, unless its IBAN is held.
+    """
+    from budgetbeheer.households.models import Household
+    from budgetbeheer.lifecycle.ending import reopen_for_payout
+    from budgetbeheer.lifecycle.signals import signal_returned_payment
+    from budgetbeheer.payments.iban_holds import hold_for_return
+
+    code = normalise_code(reason_code)
+    if code is None:
         raise ValidationError({"reason_code": Message("Geef de redencode van de bank, zoals AC04.")})
+    reason = reason_for(code)
     item = session.scalar(
         select(PaymentItem).where(PaymentItem.id == item_id).with_for_update().execution_options(populate_existing=True)
     )
@@ -446,7 +449,7 @@ def return_item(
         session,
         business_date=on or utcnow().date(),
         kind="payment_returned",
-        description=f"Betaling {item.end_to_end_id} teruggekomen ({code}: {RETURN_REASON_CODES.get(code, 'onbekend')})",
+        description=f"Betaling {item.end_to_end_id} teruggekomen ({describe(code)})",
         booked_by=actor.name,
         legs=[Leg(account_id(session, source), item.amount_cents),
               Leg(household_account_id(session, item.household_id), -item.amount_cents)],
@@ -459,16 +462,25 @@ def return_item(
     if batch.status == "settled":
         batch.status = "partly_returned"
     session.flush()
-    from budgetbeheer.lifecycle.ending import reopen_for_payout
-    from budgetbeheer.lifecycle.signals import signal_returned_payment
-
-    signal_returned_payment(session, item)
-    reopen_for_payout(session, actor, item.household_id,
-                      f"Betaling {item.end_to_end_id} teruggekomen ({code}) na het einde; het geld wordt opnieuw "
-                      "uitbetaald.")
+    hold = hold_for_return(session, actor, item, code)[0] if reason.holds_iban else None
+    reopened = reopen_for_payout(
+        session, actor, item.household_id,
+        f"Betaling {item.end_to_end_id} teruggekomen ({describe(code)}) na het einde; het geld wordt als laatste "
+        "leefgeld aan het huishouden uitbetaald.",
+    )
+    if reopened:
+        household = session.get(Household, item.household_id)
+        assert household is not None
+        if household.reopened_for_payout_at is None:
+            household.reopened_for_payout_at = utcnow()
+        session.flush()
+    if hold is None:
+        signal_returned_payment(session, item, paid_out_to_household=reopened)
     record(session, actor, "payment_item.returned", "payment_item", item.id, before=before,
-           after={"status": item.status, "reason_code": code, "batch_id": batch.id, "amount_cents": item.amount_cents},
-           reason=RETURN_REASON_CODES.get(code))
+           after={"status": item.status, "reason_code": code, "batch_id": batch.id, "amount_cents": item.amount_cents,
+                  "iban_hold_id": hold.id if hold else None,
+                  "next": "paid_out_to_household" if reopened else "held" if hold else "retried"},
+           reason=describe(code))
     return item
 
 

@@ -110,9 +110,14 @@ def batches_settle(batch_id: int, username: str) -> None:
 @click.option("--as", "username", required=True)
 @domain_errors
 def batches_return(item_id: int, reason_code: str, username: str) -> None:
-    """A payment came back: its money returns to the household's funds."""
+    """A payment came back: its money returns to the household's funds; a code meaning the account is wrong or
+    closed (AC01, AC04, MD07, ...) holds the IBAN until it is corrected, any other code is paid again."""
+    from budgetbeheer.payments.return_reasons import describe, holds_iban
     from budgetbeheer.payments.service import return_item
 
     with unit_of_work() as session:
-        return_item(session, user_actor(session, username)[0], item_id, reason_code)
-    click.echo(f"payment {item_id}: returned ({reason_code.upper()})")
+        item = return_item(session, user_actor(session, username)[0], item_id, reason_code)
+        code, iban = item.return_reason_code or "", item.iban
+    next_step = (f"IBAN {iban} held until it is corrected" if holds_iban(code)
+                 else "the next run pays it again (for an ended household: to the household as final leefgeld)")
+    click.echo(f"payment {item_id}: returned ({describe(code, 'en')}); {next_step}")

@@ -174,3 +174,78 @@ class Advance(Base):
     ledger_transaction_id: Mapped[int] = mapped_column(ForeignKey("ledger_transactions.id"))
 
     __table_args__ = (CheckConstraint("amount_cents > 0", name="positive"),)
+
+
+class IbanHold(Base):
+    """An IBAN that must not be paid: a payment to it came back with a reason saying the account is wrong or closed
+    (see :mod:`budgetbeheer.payments.return_reasons`). While a hold is active every payment a run plans to that IBAN
+    is held out. ``active_iban`` is the IBAN while the hold is active and NULL once lifted; its UNIQUE constraint
+    keeps one active hold per IBAN. The party (a creditor in the register or a household's own account) is the one
+    whose payment came back."""
+
+    __tablename__ = "iban_holds"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    iban: Mapped[str] = mapped_column(String(34), index=True)
+    active_iban: Mapped[str | None] = mapped_column(String(34), unique=True)
+    party: Mapped[str] = mapped_column(String(16))
+    creditor_id: Mapped[int | None] = mapped_column(ForeignKey("creditors.id"))
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id"), index=True)
+    """The household whose payment came back (for a creditor's IBAN: the household it was paid for)."""
+    payment_item_id: Mapped[int] = mapped_column(ForeignKey("payment_items.id"))
+    reason_code: Mapped[str] = mapped_column(String(8))
+    held_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    held_by: Mapped[str] = mapped_column(String(120))
+    lifted_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    lifted_by: Mapped[str | None] = mapped_column(String(120))
+    lifted_by_change_id: Mapped[int | None] = mapped_column(ForeignKey("iban_changes.id"))
+    lift_reason: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        CheckConstraint(one_of("party", ("creditor", "household")), name="party"),
+        CheckConstraint("(party = 'creditor') = (creditor_id IS NOT NULL)", name="creditor_party"),
+        CheckConstraint("active_iban IS NULL OR active_iban = iban", name="active_iban"),
+    )
+
+
+IBAN_CHANGE_STATUSES = ("pending", "confirmed", "rejected")
+
+
+class IbanChange(Base):
+    """A proposed change of a payee's IBAN (a household's own account, or a creditor's in the register), confirmed
+    by a finance user who did not propose it (four eyes). ``pending_key`` (``household:<id>`` or ``creditor:<id>``)
+    is set while the change is pending and NULL once decided: one pending change per payee."""
+
+    __tablename__ = "iban_changes"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    party: Mapped[str] = mapped_column(String(16))
+    household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id"), index=True)
+    creditor_id: Mapped[int | None] = mapped_column(ForeignKey("creditors.id"), index=True)
+    pending_key: Mapped[str | None] = mapped_column(String(40), unique=True)
+    old_iban: Mapped[str] = mapped_column(String(34))
+    new_iban: Mapped[str] = mapped_column(String(34))
+    old_holder: Mapped[str | None] = mapped_column(String(140))
+    new_holder: Mapped[str | None] = mapped_column(String(140))
+    old_bic: Mapped[str | None] = mapped_column(String(11))
+    new_bic: Mapped[str | None] = mapped_column(String(11))
+    reason: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    proposed_by: Mapped[str] = mapped_column(String(120))
+    proposed_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    proposed_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    decided_by: Mapped[str | None] = mapped_column(String(120))
+    decided_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    decision_note: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        CheckConstraint(one_of("party", ("creditor", "household")), name="party"),
+        CheckConstraint(one_of("status", IBAN_CHANGE_STATUSES), name="status"),
+        CheckConstraint(
+            "(party = 'household' AND household_id IS NOT NULL AND creditor_id IS NULL) OR "
+            "(party = 'creditor' AND creditor_id IS NOT NULL AND household_id IS NULL)",
+            name="payee",
+        ),
+        CheckConstraint("(status = 'pending') = (pending_key IS NOT NULL)", name="pending_key"),
+    )

@@ -12,6 +12,11 @@ ledger balance minus what proposed (not yet approved) batches already plan to pa
 (status ``ending``/``ended``, or its last day falls within what this run covers) no fixed cost due after the end is
 paid and the whole remaining balance is paid out as final leefgeld.
 
+An IBAN held after a return (:mod:`budgetbeheer.payments.iban_holds`) gets nothing: a payment to it is held out with
+the reason, like a payment to an invalid IBAN; in a final settlement an instalment to a held IBAN is not planned at
+all (the money goes to the household), and a household reopened after it ended gets no fixed costs, only its balance
+as final leefgeld (see :func:`_payable_costs` and ``docs/returns.md``).
+
 Everything happens in the caller's database transaction: the whole proposal or nothing. The database guarantees
 exactly-once: one live batch per execution date, one live payment per obligation key.
 """
@@ -42,6 +47,7 @@ from budgetbeheer.households.service import get_household
 from budgetbeheer.ledger.models import Account, Posting
 from budgetbeheer.payments.batches import get_batch, recount
 from budgetbeheer.payments.calendar import check_execution_date, execution_date_for_due_date
+from budgetbeheer.payments.iban_holds import active_hold_reasons
 from budgetbeheer.payments.models import PaymentBatch, PaymentItem, Shortfall
 from budgetbeheer.payments.planning import LEEFGELD, DueObligation, plan_run
 from budgetbeheer.references import MAX_FREE_TEXT, ReferenceKind, validate_reference
@@ -401,6 +407,10 @@ def plan_items(
             ).where(Creditor.id.in_(select(FixedCost.creditor_id).where(scope(FixedCost.household_id))))
         )
     }
+    held_ibans = active_hold_reasons(session)
+    if held_ibans:  # IBANs held after a return (payments.iban_holds): every payment to them is held out
+        payees = {cid: _held_payee(payee, held_ibans) for cid, payee in payees.items()}
+    payout_only = _reopened_for_payout(session, scope)
     incomes: dict[int, tuple[_IncomeRow, ...]] = {}
     for household_id, *income in _driver_rows(session,
         select(
@@ -417,12 +427,15 @@ def plan_items(
     earlier = _earlier_payments(session, scope, earliest)
     balances = _ledger_balances(session, ids)
     pending, last_leefgeld = earlier.pending, earlier.last_leefgeld
-    run = _Run(execution_date, last_due, payees, earlier.live_fixed)
+    run = _Run(execution_date, last_due, payees, earlier.live_fixed, held_ibans)
     no_costs: list[_Cost] = []
     for household in households:
         hid = household.id
+        costs = costs_by_household.get(hid, no_costs)
+        if payout_only or held_ibans:
+            costs = _payable_costs(household, costs, payees, held_ibans, payout_only, final_ids)
         _plan_household(
-            run, household, costs_by_household.get(hid, no_costs), incomes.get(hid, ()),
+            run, household, costs, incomes.get(hid, ()),
             last_leefgeld.get(hid), balances[hid] - pending.get(hid, 0), hid in final_ids,
         )
     return run.result
@@ -431,10 +444,12 @@ def plan_items(
 class _Run:
     """What every household of one run shares."""
 
-    __slots__ = ("after_run", "execution_date", "last_due", "live_fixed", "lookback_from", "payees", "result")
+    __slots__ = ("after_run", "execution_date", "held_ibans", "last_due", "live_fixed", "lookback_from", "payees",
+                 "result")
 
     def __init__(
-        self, execution_date: date, last_due: date, payees: dict[int, _Payee], live_fixed: set[tuple[int, date]]
+        self, execution_date: date, last_due: date, payees: dict[int, _Payee], live_fixed: set[tuple[int, date]],
+        held_ibans: dict[str, str] | None = None,
     ) -> None:
         self.execution_date = execution_date
         self.last_due = last_due
@@ -442,6 +457,8 @@ class _Run:
         self.lookback_from = execution_date - timedelta(days=LEEFGELD_LOOKBACK_DAYS)
         self.payees = payees
         self.live_fixed = live_fixed
+        self.held_ibans = held_ibans or {}
+        """IBAN → why it is held (a return said the account is wrong or closed)."""
         self.result = RunResult()
 
 
@@ -516,7 +533,7 @@ def _plan_household(
     items = run.result.items
     for payment in plan.payments:
         if payment.kind == LEEFGELD:
-            hold = iban_problem(household.iban)
+            hold = iban_problem(household.iban) or run.held_ibans.get(household.iban.replace(" ", "").upper())
             items.append(PlannedItem(
                 household.id, LEEFGELD, None, None, household.account_holder[:140],
                 household.iban.replace(" ", "").upper()[:34], None, payment.amount_cents, payment.due_date,
@@ -545,6 +562,40 @@ def _plan_household(
             household.id, shortfall.obligation_id, str(shortfall.category), shortfall.amount_cents,
             shortfall.due_date, shortfall.reason,
         ))
+
+
+def _held_payee(payee: _Payee, held_ibans: dict[str, str]) -> _Payee:
+    hold = held_ibans.get(payee.iban)
+    return payee._replace(iban_problem=payee.iban_problem or hold) if hold else payee
+
+
+def _reopened_for_payout(session: Session, scope: Any) -> set[int]:
+    """Households that had ended and were reopened because money came back (see ``Household.reopened_for_payout_at``)."""
+    return set(session.scalars(
+        select(Household.id).where(
+            scope(Household.id), Household.status == "ending", Household.reopened_for_payout_at.is_not(None)
+        )
+    ))
+
+
+def _payable_costs(
+    household: _HouseholdRow, costs: list[_Cost], payees: dict[int, _Payee], held_ibans: dict[str, str],
+    payout_only: set[int], final_ids: set[int],
+) -> list[_Cost]:
+    """The fixed costs a run may still pay for the household, after returns (``docs/returns.md``):
+
+    - none for a household reopened after it ended: the money that came back is its final leefgeld, and what was
+      unpaid is on its handover;
+    - in the final settlement (``ending``, or a forced final payout) none to a held IBAN: the instalment belongs to
+      the period, but the period is over and the money goes to the household; the handover lists it as unpaid.
+
+    A household still running keeps its costs: a payment to a held IBAN is then held out (the money is kept for it).
+    """
+    if household.id in payout_only:
+        return []
+    if held_ibans and (household.status != "active" or household.id in final_ids):
+        return [cost for cost in costs if payees[cost.creditor_id].iban not in held_ibans]
+    return costs
 
 
 class _Payee(NamedTuple):

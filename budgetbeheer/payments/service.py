@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 
 from budgetbeheer.money import cents_to_str
 from budgetbeheer.payments.batches import (
-    RETURN_REASON_CODES,
     SCHEDULER,
     approvals_of,
     approve,
@@ -30,10 +29,11 @@ from budgetbeheer.payments.batches import (
     totals_by,
 )
 from budgetbeheer.payments.models import PaymentBatch, PaymentItem, Shortfall
+from budgetbeheer.payments.return_reasons import RETURN_REASONS
 from budgetbeheer.payments.runs import final_payout, last_due_date_covered, plan_items, prepare_run
 
 __all__ = [
-    "RETURN_REASON_CODES",
+    "RETURN_REASONS",
     "SCHEDULER",
     "HouseholdPayment",
     "approvals_of",

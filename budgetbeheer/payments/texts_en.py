@@ -1,5 +1,7 @@
 """English for the payments texts (message ids are the Dutch texts)."""
 
+from budgetbeheer.payments.return_reasons import english_texts
+
 EN = {
     "Betaalruns": "Payment runs",
     "Betaling %(id)s is al teruggekomen (%(code)s); er wordt niets dubbel geboekt.":
@@ -164,4 +166,72 @@ EN = {
         "The message id %(base)s must have 1 to %(maximum)s characters, no spaces, and only letters, digits and / - ? : ( ) . , ' +.",
     'Betaling %(end_to_end_id)s komt twee keer voor (nummer %(first)s en %(second)s); elke betaling heeft een eigen EndToEndId nodig.':
         'Payment %(end_to_end_id)s appears twice (numbers %(first)s and %(second)s); every payment needs its own EndToEndId.',
+    # Returns, held IBANs and IBAN changes (payments/iban_holds.py, iban_changes.py, iban_web.py)
+    "Kies active of all.": "Choose active or all.",
+    "Kies pending, confirmed of rejected.": "Choose pending, confirmed or rejected.",
+    "Dit huishouden is beëindigd; er gaat niets meer naar zijn rekening.":
+        "This household has ended; nothing more goes to its account.",
+    "huishouden beëindigd": "household ended",
+    "Schuldeiser %(id)s bestaat niet.": "Creditor %(id)s does not exist.",
+    "Schuldeiser %(name)s staat met dit IBAN al in het register (%(id)s); koppel de vaste lasten aan die schuldeiser.":
+        "Creditor %(name)s is already in the register with this IBAN (%(id)s); link the fixed costs to that creditor.",
+    "staat al in het register": "already in the register",
+    "IBAN-wijziging %(id)s bestaat niet.": "IBAN change %(id)s does not exist.",
+    "IBAN-wijziging %(id)s is al %(status)s door %(who)s.": "IBAN change %(id)s has already been %(status)s by %(who)s.",
+    "wacht op bevestiging": "waiting for confirmation",
+    "bevestigd": "confirmed",
+    "afgewezen": "rejected",
+    "U heeft deze IBAN-wijziging zelf voorgesteld; een andere medewerker financiën moet hem bevestigen.":
+        "You proposed this IBAN change yourself; another finance officer must confirm it.",
+    "Alleen een medewerker financiën kan een IBAN-wijziging bevestigen.":
+        "Only a finance officer can confirm an IBAN change.",
+    "Het nieuwe IBAN %(iban)s is inmiddels tegengehouden omdat een betaling terugkwam; wijs deze wijziging af en stel een ander IBAN voor.":
+        "The new IBAN %(iban)s has since been held because a payment came back; reject this change and propose another IBAN.",
+    "IBAN tegengehouden": "IBAN held",
+    "Het IBAN is veranderd sinds deze wijziging werd voorgesteld (nu %(iban)s); wijs hem af en stel hem opnieuw voor.":
+        "The IBAN has changed since this change was proposed (now %(iban)s); reject it and propose it again.",
+    "IBAN veranderd": "IBAN changed",
+    "Alleen een medewerker financiën of wie de wijziging voorstelde kan hem afwijzen.":
+        "Only a finance officer or whoever proposed the change can reject it.",
+    "Schrijf de reden op, bijvoorbeeld: rekening opgeheven, nieuwe rekening bij de ING.":
+        "Write down the reason, for example: account closed, new account at ING.",
+    "Dit is al het IBAN van deze ontvanger.": "This already is the payee's IBAN.",
+    "Dit IBAN is tegengehouden omdat een betaling terugkwam (rekening onjuist of opgeheven); kies een ander IBAN.":
+        "This IBAN is held because a payment came back (account wrong or closed); choose another IBAN.",
+    "Er wacht al een IBAN-wijziging (%(id)s) op bevestiging; bevestig of wijs die eerst af.":
+        "An IBAN change (%(id)s) is already waiting for confirmation; confirm or reject that one first.",
+    "wijziging wacht al": "a change is already waiting",
+    "Er is net een andere IBAN-wijziging voor deze ontvanger voorgesteld; laad de pagina opnieuw.":
+        "Another IBAN change for this payee was just proposed; reload the page.",
+    "Kies een schuldeiser.": "Choose a creditor.",
+    "IBAN-wijziging voorgesteld; een andere medewerker financiën moet hem bevestigen.":
+        "IBAN change proposed; another finance officer must confirm it.",
+    "IBAN-wijziging bevestigd; de volgende betaalrun betaalt naar het nieuwe IBAN.":
+        "IBAN change confirmed; the next payment run pays to the new IBAN.",
+    "IBAN-wijziging afgewezen.": "IBAN change rejected.",
+    "IBAN's tegengehouden en IBAN-wijzigingen": "Held IBANs and IBAN changes",
+    "IBAN %(iban)s is tegengehouden sinds %(date)s: een betaling kwam terug (%(reason)s). Er gaat niets naar dit IBAN tot een IBAN-wijziging is bevestigd.":
+        "IBAN %(iban)s has been held since %(date)s: a payment came back (%(reason)s). Nothing goes to this IBAN until an IBAN change is confirmed.",
+    "Geen IBAN's tegengehouden.": "No IBANs held.",
+    "IBAN van een schuldeiser wijzigen (vier ogen)": "Change a creditor's IBAN (four eyes)",
+    "Nieuw IBAN": "New IBAN",
+    "Voorstellen": "Propose",
+    "Het IBAN van %(name)s (%(iban)s) is tegengehouden sinds %(date)s (%(reason)s); verbeter het in het register.":
+        "The IBAN of %(name)s (%(iban)s) has been held since %(date)s (%(reason)s); correct it in the register.",
+    "IBAN wijzigen (vier ogen)": "Change the IBAN (four eyes)",
+    "IBAN van het huishouden": "Household's IBAN",
+    "Rekeninghouder": "Account holder",
+    "IBAN-wijziging %(id)s wacht op bevestiging": "IBAN change %(id)s is waiting for confirmation",
+    "voorgesteld door %(who)s op %(when)s": "proposed by %(who)s on %(when)s",
+    "Tot de bevestiging gaan betalingen naar het oude IBAN (of blijven ze tegengehouden als het oude IBAN is tegengehouden).":
+        "Until it is confirmed, payments go to the old IBAN (or stay held when the old IBAN is held).",
+    "Bevestigen": "Confirm",
+    "U stelde deze wijziging voor; een andere medewerker financiën bevestigt hem.":
+        "You proposed this change; another finance officer confirms it.",
+    "Notitie": "Note",
+    "Intrekken": "Withdraw",
+    "Afwijzen": "Reject",
 }
+
+# The bank's return reasons, in Dutch and English, from their one table.
+EN.update(english_texts())

@@ -28,7 +28,10 @@ KIND_LABELS = {c.value: LABELS_NL[c] for c in Category} | {"leefgeld": "leefgeld
 
 
 def register(app: Flask) -> None:
+    from budgetbeheer.payments import iban_web
+
     app.register_blueprint(bp)
+    iban_web.register(app)
 
     @app.context_processor
     def payment_labels() -> dict[str, object]:

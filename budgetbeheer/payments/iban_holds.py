@@ -1,0 +1,195 @@
+"""Holding an IBAN after a return that says the account is wrong or closed, and lifting the hold.
+
+A payment that comes back with such a reason (:func:`budgetbeheer.payments.return_reasons.holds_iban`) holds the IBAN
+it was paid to: for a fixed cost the creditor's IBAN in the register, for leefgeld the household's own IBAN. While
+the hold is active every payment a run plans to that IBAN is held out (status ``held``, with the reason), for every
+creditor and household that has it; the money stays in the household's funds. The caseworker of the household and
+finance each get one signal per hold.
+
+A hold is lifted by a confirmed IBAN change (:mod:`budgetbeheer.payments.iban_changes`): when the payee moves to
+another IBAN and no other payee still has the held one, or when the change confirms the same IBAN (the bank says the
+account is fine again). Lifting closes the hold's signals with a note.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from budgetbeheer.audit.service import Actor, record
+from budgetbeheer.db.base import utcnow
+from budgetbeheer.households.models import Creditor, Household
+from budgetbeheer.money import format_eur
+from budgetbeheer.payments.models import IbanHold, PaymentItem
+from budgetbeheer.payments.return_reasons import reason_for
+
+LEEFGELD = "leefgeld"
+SIGNAL_KIND = "iban_held"
+SIGNAL_ROLES = ("caseworker", "finance")
+
+
+def compact(iban: str) -> str:
+    return "".join(iban.split()).upper()
+
+
+def active_hold(session: Session, iban: str) -> IbanHold | None:
+    return session.scalar(select(IbanHold).where(IbanHold.active_iban == compact(iban)))
+
+
+def hold_reason(hold: IbanHold, end_to_end_id: str | None = None) -> str:
+    """Why a payment to a held IBAN is held out, as the batch and the household page show it (Dutch, like the other
+    hold reasons of a run)."""
+    reason = reason_for(hold.reason_code)
+    returned = f"betaling {end_to_end_id} " if end_to_end_id else "een betaling "
+    return (
+        f"IBAN {hold.iban} is tegengehouden: {returned}kwam op {hold.held_at:%d-%m-%Y} terug met {reason.code} "
+        f"({reason.nl}); niets gaat naar dit IBAN tot financiën of de klantmanager het verbetert"
+    )
+
+
+def active_hold_reasons(session: Session) -> dict[str, str]:
+    """IBAN → hold reason for every active hold: what a payment run needs (one small query)."""
+    rows = session.execute(
+        select(IbanHold, PaymentItem.end_to_end_id)
+        .join(PaymentItem, PaymentItem.id == IbanHold.payment_item_id)
+        .where(IbanHold.active_iban.is_not(None))
+    ).all()
+    return {hold.iban: hold_reason(hold, e2e) for hold, e2e in rows}
+
+
+def hold_snapshot(hold: IbanHold) -> dict[str, Any]:
+    return {
+        "id": hold.id,
+        "iban": hold.iban,
+        "active": hold.active_iban is not None,
+        "party": hold.party,
+        "creditor_id": hold.creditor_id,
+        "household_id": hold.household_id,
+        "payment_item_id": hold.payment_item_id,
+        "reason_code": hold.reason_code,
+        "reason": reason_for(hold.reason_code).nl,
+        "held_at": hold.held_at.isoformat(),
+        "held_by": hold.held_by,
+        "lifted_at": hold.lifted_at.isoformat() if hold.lifted_at else None,
+        "lifted_by": hold.lifted_by,
+        "lifted_by_change_id": hold.lifted_by_change_id,
+        "lift_reason": hold.lift_reason,
+    }
+
+
+def _current_iban(session: Session, item: PaymentItem) -> str | None:
+    """The payee's IBAN as it is now (it may have been changed since the payment left)."""
+    if item.kind == LEEFGELD:
+        return session.scalar(select(Household.iban).where(Household.id == item.household_id))
+    if item.creditor_id is None:
+        return None
+    return session.scalar(select(Creditor.iban).where(Creditor.id == item.creditor_id))
+
+
+def hold_for_return(session: Session, actor: Actor, item: PaymentItem, code: str) -> tuple[IbanHold, bool]:
+    """Hold the IBAN that ``item`` was paid to, because it came back with ``code``; ``(hold, created)``. An IBAN that is
+    already held keeps its first hold (one active hold per IBAN, guaranteed by the database)."""
+    iban = compact(item.iban)
+    existing = active_hold(session, iban)
+    if existing is not None:
+        return existing, False
+    party = "household" if item.kind == LEEFGELD or item.creditor_id is None else "creditor"
+    hold = IbanHold(
+        iban=iban, active_iban=iban, party=party, creditor_id=item.creditor_id if party == "creditor" else None,
+        household_id=item.household_id, payment_item_id=item.id, reason_code=code, held_at=utcnow(),
+        held_by=actor.name,
+    )
+    try:
+        with session.begin_nested():
+            session.add(hold)
+            session.flush()
+    except IntegrityError:  # another return held the same IBAN at the same moment
+        raced = active_hold(session, iban)
+        if raced is None:  # pragma: no cover - the other hold was lifted in between
+            raise
+        return raced, False
+    record(session, actor, "iban_hold.created", "iban_hold", hold.id, after=hold_snapshot(hold),
+           reason=f"Betaling {item.end_to_end_id} teruggekomen met {code} ({reason_for(code).nl})")
+    if _current_iban(session, item) == iban:  # an IBAN already replaced needs nobody's action
+        _raise_signals(session, actor, hold, item)
+    return hold, True
+
+
+def _raise_signals(session: Session, actor: Actor, hold: IbanHold, item: PaymentItem) -> None:
+    from budgetbeheer.lifecycle.signals import raise_signal
+
+    reason = reason_for(hold.reason_code)
+    whose = (f"het eigen IBAN van huishouden {hold.household_id}" if hold.party == "household"
+             else f"het IBAN van {item.creditor_name} in het register")
+    message = (
+        f"De betaling van {format_eur(item.amount_cents)} aan {item.creditor_name} ({hold.iban}) is teruggekomen met "
+        f"{reason.code} ({reason.nl}). Er gaat niets meer naar dit IBAN: het geld blijft op het saldo van het "
+        f"huishouden. Verbeter {whose} (IBAN-wijziging, bevestigd door een tweede medewerker financiën)."
+    )
+    for role in SIGNAL_ROLES:
+        raise_signal(session, kind=SIGNAL_KIND, household_id=hold.household_id, message=message, role=role,
+                     dedup_key=f"{SIGNAL_KIND}:{hold.id}:{role}", actor=actor)
+
+
+def payees_using(session: Session, iban: str) -> int:
+    """How many creditors in the register and households not yet ended have this IBAN."""
+    iban = compact(iban)
+    creditors = session.scalar(select(func.count(Creditor.id)).where(Creditor.iban == iban)) or 0
+    households = session.scalar(
+        select(func.count(Household.id)).where(Household.iban == iban, Household.status != "ended")
+    ) or 0
+    return int(creditors) + int(households)
+
+
+def lift(session: Session, actor: Actor, hold: IbanHold, *, reason: str, change_id: int | None = None) -> None:
+    """Lift an active hold (the IBAN is corrected or confirmed), with its audit entry; its open signals are closed
+    with the same note."""
+    from budgetbeheer.lifecycle.models import Signal
+    from budgetbeheer.lifecycle.signals import mark_done
+
+    if hold.active_iban is None:
+        return
+    before = hold_snapshot(hold)
+    hold.active_iban = None
+    hold.lifted_at = utcnow()
+    hold.lifted_by = actor.name
+    hold.lifted_by_change_id = change_id
+    hold.lift_reason = reason
+    session.flush()
+    record(session, actor, "iban_hold.lifted", "iban_hold", hold.id, before=before, after=hold_snapshot(hold),
+           reason=reason)
+    keys = [f"{SIGNAL_KIND}:{hold.id}:{role}" for role in SIGNAL_ROLES]
+    for signal_id in session.scalars(
+        select(Signal.id).where(Signal.dedup_key.in_(keys), Signal.state == "open").order_by(Signal.id)
+    ):
+        mark_done(session, actor, signal_id, reason)
+
+
+def holds_for(
+    session: Session, *, household_id: int | None = None, ibans: Iterable[str] = (), active_only: bool = True
+) -> list[IbanHold]:
+    """Holds raised by a household's returns or on any of ``ibans``, newest first."""
+    conditions = []
+    if household_id is not None:
+        conditions.append(IbanHold.household_id == household_id)
+    wanted = [compact(i) for i in ibans]
+    if wanted:
+        conditions.append(IbanHold.iban.in_(wanted))
+    if not conditions:
+        return []
+    query = select(IbanHold).where(or_(*conditions))
+    if active_only:
+        query = query.where(IbanHold.active_iban.is_not(None))
+    return list(session.scalars(query.order_by(IbanHold.id.desc())))
+
+
+def list_holds(session: Session, *, active_only: bool = True, limit: int = 500) -> list[IbanHold]:
+    query = select(IbanHold)
+    if active_only:
+        query = query.where(IbanHold.active_iban.is_not(None))
+    return list(session.scalars(query.order_by(IbanHold.id.desc()).limit(limit)))
+
