@@ -37,7 +37,7 @@ from budgetbeheer.households.models import (
     Person,
     Receipt,
 )
-from budgetbeheer.households.period import as_whole_number, days_left, period_end
+from budgetbeheer.households.period import as_whole_number, days_left, period_end, period_over
 from budgetbeheer.households.schedule import Frequency, LeefgeldFrequency
 from budgetbeheer.ledger import service as ledger
 from budgetbeheer.ledger.models import Posting, Transaction
@@ -860,6 +860,7 @@ def household_view(session: Session, household_id: int, today: date | None = Non
             "start": household.period_start.isoformat(),
             "end": household.period_end.isoformat(),
             "days_left": days_left(household.period_end, today) if household.status != ENDED else 0,
+            "over": household.status == ENDED or period_over(household.period_end, today),  # i10-extensions
         },
         "leefgeld": {"frequency": household.leefgeld_frequency, "day": household.leefgeld_day,
                      "buffer": cents_to_str(household.buffer_cents)},

@@ -255,4 +255,5 @@ EN = {
     "ontzorgen niet; kies een datum in de periode.":
         "The start date is before the start of the period (%(start)s). Instalments from before the period are not "
         "paid by ontzorgen; choose a date within the period.",
+    "afgelopen": "period over",
 }

@@ -66,7 +66,8 @@ def index() -> str:
     page = max(1, request.args.get("page", 1, type=int) or 1)
     rows, total = service.search_households(db(), query, page)
     pages = max(1, -(-total // service.PAGE_SIZE))
-    return render_template("households/index.html", rows=rows, total=total, page=page, pages=pages, query=query)
+    return render_template("households/index.html", rows=rows, total=total, page=page, pages=pages, query=query,
+                           today=date.today())
 
 
 # ----------------------------------------------------------------------------------------------------------- intake
