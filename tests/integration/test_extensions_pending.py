@@ -29,7 +29,7 @@ from budgetbeheer.config import Settings
 from budgetbeheer.db.engine import make_engine, make_session_factory
 from budgetbeheer.households.models import Household, Person
 from budgetbeheer.ledger.service import household_balance, money_identity
-from budgetbeheer.lifecycle import ending, extensions, jobs
+from budgetbeheer.lifecycle import ending, jobs
 from budgetbeheer.lifecycle.models import ExtensionRequest, Signal
 from budgetbeheer.payments.models import PaymentBatch, PaymentItem, Shortfall
 from budgetbeheer.payments.service import final_payout
