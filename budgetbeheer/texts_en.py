@@ -126,6 +126,7 @@ EN: dict[str, str] = {
     "Terug naar de gebruikers": "Back to the users",
     "Lopend": "Active",
     "Loopt af": "Ending",
+    "Afgelopen": "Period over",
     "Beëindigd": "Ended",
     "Gelukt": "Succeeded",
     "Mislukt": "Failed",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask import Response, request
@@ -10,8 +11,9 @@ from sqlalchemy.exc import IntegrityError
 from budgetbeheer.households import service
 from budgetbeheer.households import validation as v
 from budgetbeheer.households.models import Creditor, FixedCost
+from budgetbeheer.i18n import translate
 from budgetbeheer.web.api import json_body, ok, route
-from budgetbeheer.web.context import actor, db, unit_of_work
+from budgetbeheer.web.context import actor, db, language, unit_of_work
 
 _PERSON = {
     "type": "object",
@@ -70,10 +72,15 @@ _ERRORS = {"422": "invalid values", "404": "household not found", "409": "househ
        request_body=_HOUSEHOLD_BODY, responses={"201": "created", "422": "invalid values"})
 def households_create() -> tuple[Response, int]:
     data = json_body()
+    today = date.today()
     with unit_of_work() as session:
-        household = service.enrol_household(session, actor(), data)
+        household = service.enrol_household(session, actor(), data, today=today)
         household_id = household.id
-    return ok(service.household_view(db(), household_id), 201)
+        warning = v.past_start_warning(household.period_start, household.period_end, today)
+    view = service.household_view(db(), household_id, today)
+    # A start in the past is accepted with a warning: what it means, in words (the form shows the same text).
+    view["warnings"] = {} if warning is None else {"benefit_start_date": translate(warning, language())}
+    return ok(view, 201)
 
 
 @route("/households", ["GET"], summary="Households, searched by name or last BSN digits (BSN masked)",

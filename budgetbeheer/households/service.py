@@ -37,7 +37,7 @@ from budgetbeheer.households.models import (
     Person,
     Receipt,
 )
-from budgetbeheer.households.period import as_whole_number, days_left, period_end
+from budgetbeheer.households.period import as_whole_number, days_left, period_end, period_over
 from budgetbeheer.households.schedule import Frequency, LeefgeldFrequency
 from budgetbeheer.ledger import service as ledger
 from budgetbeheer.ledger.models import Posting, Transaction
@@ -193,16 +193,21 @@ def _validate_caseworker(session: Session, errors: v.Errors, actor: Actor, raw: 
     return user.id
 
 
-def enrol_household(session: Session, actor: Actor, data: Mapping[str, Any]) -> Household:
+def enrol_household(
+    session: Session, actor: Actor, data: Mapping[str, Any], *, today: date | None = None
+) -> Household:
     """Intake: persons with BSN, the household's own IBAN, start date (period of six months), leefgeld, caseworker.
 
-    Opens the household's funds account in the ledger.
+    The start date may lie up to a year in the past (a bijstand decision often comes weeks late) or ahead; see
+    :func:`~budgetbeheer.households.validation.past_start_warning` for what the caseworker is told. Opens the
+    household's funds account in the ledger.
     """
+    today = today or date.today()
     errors = v.Errors()
     persons = _validate_persons(session, errors, data.get("persons"))
     iban = v.iban(errors, "iban", data.get("iban"))
     holder = v.text(errors, "account_holder", data.get("account_holder"), maximum=70)
-    start = v.iso_date(errors, "benefit_start_date", data.get("benefit_start_date"))
+    start = v.benefit_start_date(errors, "benefit_start_date", data.get("benefit_start_date"), today)
     frequency, day, buffer = _validate_leefgeld(errors, _sub(data, "leefgeld"))
     address = _sub(data, "address")
     street = v.text(errors, "address.street", address.get("street"), required=False, maximum=200)
@@ -423,8 +428,20 @@ def _reference_for(errors: v.Errors, creditor: Creditor | None, raw: Any) -> str
         return None
 
 
-def add_fixed_cost(session: Session, actor: Actor, household_id: int, data: Mapping[str, Any]) -> FixedCost:
-    """A fixed cost for the household: category, creditor (from the register or new), amount, schedule, reference."""
+def default_fixed_cost_start(household: Household, today: date) -> date:
+    """A fixed cost without a start date starts on the later of the period start and ``today`` (the day it is entered):
+    enrolling a household whose benefit started weeks ago must not make every past month's rent due at once. An
+    earlier start entered on purpose is honoured (those instalments are paid by the next run)."""
+    return max(household.period_start, today)
+
+
+def add_fixed_cost(
+    session: Session, actor: Actor, household_id: int, data: Mapping[str, Any], *, today: date | None = None
+) -> FixedCost:
+    """A fixed cost for the household: category, creditor (from the register or new), amount, schedule, reference.
+
+    Without ``start_date`` it starts on :func:`default_fixed_cost_start`."""
+    today = today or date.today()
     household = _running(get_household(session, household_id))
     errors = v.Errors()
     category = v.choice(errors, "category", data.get("category"), [c.value for c in Category])
@@ -452,7 +469,12 @@ def add_fixed_cost(session: Session, actor: Actor, household_id: int, data: Mapp
         pending = Creditor(reference_required=bool(creditor_fields and creditor_fields["reference_required"]),
                            reference_kind=(creditor_fields or {}).get("reference_kind") or "free_text")
         reference = _reference_for(errors, pending, data.get("reference"))
-    start = v.iso_date(errors, "start_date", data.get("start_date"), required=False) or household.period_start
+    start = v.iso_date(errors, "start_date", data.get("start_date"), required=False)
+    if start is not None and start < household.period_start:
+        errors.add("start_date", Message(
+            "De ingangsdatum ligt vóór de start van de periode (%(start)s). Termijnen van vóór de periode betaalt het "
+            "ontzorgen niet; kies een datum in de periode.", start=household.period_start.strftime("%d-%m-%Y")))
+    start = start or default_fixed_cost_start(household, today)
     end = v.iso_date(errors, "end_date", data.get("end_date"), required=False)
     if end is not None and end < start:
         errors.add("end_date", Message("De einddatum ligt vóór de begindatum."))
@@ -838,6 +860,7 @@ def household_view(session: Session, household_id: int, today: date | None = Non
             "start": household.period_start.isoformat(),
             "end": household.period_end.isoformat(),
             "days_left": days_left(household.period_end, today) if household.status != ENDED else 0,
+            "over": household.status == ENDED or period_over(household.period_end, today),  # i10-extensions
         },
         "leefgeld": {"frequency": household.leefgeld_frequency, "day": household.leefgeld_day,
                      "buffer": cents_to_str(household.buffer_cents)},

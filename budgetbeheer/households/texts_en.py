@@ -24,7 +24,8 @@ EN = {
     "De datum ligt in de toekomst.": "The date is in the future.",
     "De einddatum ligt vóór de begindatum.": "The end date is before the start date.",
     "De geboortedatum ligt in de toekomst.": "The date of birth is in the future.",
-    "De periode duurt zes maanden: tot en met de startdatum + 6 maanden − 1 dag.": "The period lasts six months: through the start date + 6 months − 1 day.",
+    "De periode duurt zes maanden: tot en met de dag vóór dezelfde dag zes maanden later (heeft die maand die dag niet, dan tot en met de laatste dag van die maand). Een startdatum in het verleden mag, tot een jaar terug.":
+        "The period lasts six months: through the day before the same day six months later (when that month has no such day, through the last day of that month). A start date in the past is allowed, up to a year back.",
     "De vaste lasten zijn de komende 8 weken gedekt.": "The fixed costs are covered for the next 8 weeks.",
     "Deze BIC klopt niet.": "This BIC is not valid.",
     "Deze Idempotency-Key is al gebruikt voor een andere ontvangst.": "This Idempotency-Key was already used for another receipt.",
@@ -225,4 +226,34 @@ EN = {
     "Nieuw bedrag opslaan": "Save new amount",
     "vervalt": "due",
     "Terug naar de huishoudens": "Back to the households",
+    # issue 10: past start dates, the default start of a fixed cost, the period's state
+    "De startdatum ligt meer dan een jaar in het verleden (vóór %(earliest)s). Controleer de datum; een periode die zo "
+    "lang geleden begon, is al voorbij.":
+        "The start date is more than a year in the past (before %(earliest)s). Check the date; a period that began that "
+        "long ago is already over.",
+    "De startdatum ligt meer dan een jaar in de toekomst (na %(latest)s). Controleer de datum.":
+        "The start date is more than a year in the future (after %(latest)s). Check the date.",
+    "Let op: de startdatum %(start)s ligt in het verleden en de periode is al voorbij (einde %(end)s). Het huishouden "
+    "gaat met de dagelijkse taak naar de eindafrekening: vaste lasten worden niet meer betaald en het saldo wordt als "
+    "laatste leefgeld uitbetaald. Vraag zo nodig meteen een verlenging aan.":
+        "Note: the start date %(start)s lies in the past and the period is already over (end %(end)s). The daily job "
+        "moves the household to the final settlement: no more fixed costs are paid and the balance is paid out as the "
+        "last leefgeld. Ask for an extension straight away if needed.",
+    "Let op: de startdatum %(start)s ligt in het verleden. De periode telt vanaf die datum en eindigt op %(end)s. Vaste "
+    "lasten tellen vanaf vandaag (%(today)s): termijnen van vóór vandaag worden niet betaald, tenzij u bij de vaste "
+    "last bewust een eerdere ingangsdatum invult; die termijnen gaan dan mee in de eerstvolgende betaalrun.":
+        "Note: the start date %(start)s lies in the past. The period counts from that date and ends on %(end)s. Fixed "
+        "costs count from today (%(today)s): instalments before today are not paid, unless you deliberately enter an "
+        "earlier start date for the fixed cost; those instalments then go into the next payment run.",
+    "De eerste termijn die wij betalen is de eerste vervaldag op of na deze datum. Standaard vandaag (of de start van "
+    "de periode als die later ligt). Vult u bewust een eerdere datum in de periode in, dan betaalt de eerstvolgende "
+    "betaalrun alle termijnen sinds die datum in één keer, als het saldo dat toelaat.":
+        "The first instalment we pay is the first due day on or after this date. Today by default (or the start of the "
+        "period when that is later). If you deliberately enter an earlier date within the period, the next payment "
+        "run pays every instalment since that date at once, as far as the balance allows.",
+    "De ingangsdatum ligt vóór de start van de periode (%(start)s). Termijnen van vóór de periode betaalt het "
+    "ontzorgen niet; kies een datum in de periode.":
+        "The start date is before the start of the period (%(start)s). Instalments from before the period are not "
+        "paid by ontzorgen; choose a date within the period.",
+    "afgelopen": "period over",
 }

@@ -15,7 +15,7 @@ from schwifty.exceptions import SchwiftyException
 from stdnum.nl import bsn as stdnum_bsn
 
 from budgetbeheer.errors import Message, ValidationError
-from budgetbeheer.households.period import as_whole_number
+from budgetbeheer.households.period import add_months, as_whole_number
 from budgetbeheer.money import AmountError, parse_amount
 
 MAX_NAME = 100
@@ -159,3 +159,51 @@ def day_number(errors: Errors, field: str, raw: Any, low: int, high: int) -> int
         errors.add(field, Message("Kies een dag van %(low)s tot en met %(high)s.", low=low, high=high))
         return None
     return value
+
+
+START_DATE_REACH_MONTHS = 12
+"""How far a benefit start date may lie from the intake day, back (a bijstand decision often comes weeks late) and
+ahead: one year either way. Further is almost always a typing error."""
+
+
+def benefit_start_date(errors: Errors, field: str, raw: Any, today: date) -> date | None:
+    """The benefit start date of an intake: a date from one year before ``today`` through one year after it.
+
+    A date in the past is accepted (see :func:`past_start_warning` for what the caseworker is told)."""
+    value = iso_date(errors, field, raw)
+    if value is None:
+        return None
+    earliest = add_months(today, -START_DATE_REACH_MONTHS)
+    latest = add_months(today, START_DATE_REACH_MONTHS)
+    if value < earliest:
+        errors.add(field, Message(
+            "De startdatum ligt meer dan een jaar in het verleden (vóór %(earliest)s). Controleer de datum; een "
+            "periode die zo lang geleden begon, is al voorbij.", earliest=earliest.strftime("%d-%m-%Y")))
+        return None
+    if value > latest:
+        errors.add(field, Message(
+            "De startdatum ligt meer dan een jaar in de toekomst (na %(latest)s). Controleer de datum.",
+            latest=latest.strftime("%d-%m-%Y")))
+        return None
+    return value
+
+
+def past_start_warning(start: date, end: date, today: date) -> Message | None:
+    """What the caseworker is told after enrolling a household whose period started before ``today``; None otherwise.
+
+    The period still runs from the start (its end is counted from it). Fixed costs start from the intake day unless
+    an earlier start date is entered on purpose; a period already over goes to the final settlement."""
+    if start >= today:
+        return None
+    if today > end:
+        return Message(
+            "Let op: de startdatum %(start)s ligt in het verleden en de periode is al voorbij (einde %(end)s). Het "
+            "huishouden gaat met de dagelijkse taak naar de eindafrekening: vaste lasten worden niet meer betaald en "
+            "het saldo wordt als laatste leefgeld uitbetaald. Vraag zo nodig meteen een verlenging aan.",
+            start=start.strftime("%d-%m-%Y"), end=end.strftime("%d-%m-%Y"))
+    return Message(
+        "Let op: de startdatum %(start)s ligt in het verleden. De periode telt vanaf die datum en eindigt op %(end)s. "
+        "Vaste lasten tellen vanaf vandaag (%(today)s): termijnen van vóór vandaag worden niet betaald, tenzij u bij "
+        "de vaste last bewust een eerdere ingangsdatum invult; die termijnen gaan dan mee in de eerstvolgende "
+        "betaalrun.",
+        start=start.strftime("%d-%m-%Y"), end=end.strftime("%d-%m-%Y"), today=today.strftime("%d-%m-%Y"))

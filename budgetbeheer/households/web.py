@@ -15,6 +15,7 @@ from werkzeug.wrappers import Response
 from budgetbeheer import money
 from budgetbeheer.errors import BudgetbeheerError, Message, NotFound, ValidationError
 from budgetbeheer.households import service
+from budgetbeheer.households import validation as v
 from budgetbeheer.households.categories import LABELS_NL, REQUIRED_CATEGORIES, Category
 from budgetbeheer.households.forecast import Forecast
 from budgetbeheer.households.models import FixedCost, Receipt
@@ -65,7 +66,8 @@ def index() -> str:
     page = max(1, request.args.get("page", 1, type=int) or 1)
     rows, total = service.search_households(db(), query, page)
     pages = max(1, -(-total // service.PAGE_SIZE))
-    return render_template("households/index.html", rows=rows, total=total, page=page, pages=pages, query=query)
+    return render_template("households/index.html", rows=rows, total=total, page=page, pages=pages, query=query,
+                           today=date.today())
 
 
 # ----------------------------------------------------------------------------------------------------------- intake
@@ -123,10 +125,14 @@ def new() -> str | Response | tuple[str, int]:
     if request.method == "POST":
         data, rows = intake_data(form)
         try:
+            today = date.today()
             with unit_of_work() as session:
-                household = service.enrol_household(session, actor(), data)
+                household = service.enrol_household(session, actor(), data, today=today)
                 household_id = household.id
+                warning = v.past_start_warning(household.period_start, household.period_end, today)
             flash(_t("Huishouden ingeschreven. Voeg nu de vaste lasten en het inkomen toe."), "success")
+            if warning is not None:  # a start in the past: say what it means
+                flash(translate(warning, language()), "warning")
             return redirect(url_for("households.show", household_id=household_id))
         except ValidationError as error:
             errors = _remap_person_errors(error.fields, rows)
@@ -234,7 +240,7 @@ def new_fixed_cost(household_id: int) -> str | Response | tuple[str, int]:
         "households/fixed_cost_form.html", errors, household=household, form=request.form,
         category_options=CATEGORY_OPTIONS, frequency_options=FREQUENCY_OPTIONS, creditor_options=_creditor_options(),
         reference_kind_options=REFERENCE_KIND_OPTIONS, missing=[LABELS_NL[Category(c)] for c in missing],
-        default_start=household.period_start.isoformat(),
+        default_start=service.default_fixed_cost_start(household, date.today()).isoformat(),
     )
 
 

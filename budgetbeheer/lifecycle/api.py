@@ -63,7 +63,8 @@ def list_extensions() -> tuple[Response, int]:
     permission="extensions.decide",
     request_body={"type": "object", "required": ["decision", "note"], "properties": {
         "decision": {"type": "string", "enum": ["approve", "reject"]}, "note": {"type": "string"}}},
-    responses={"409": "the decider asked for it, or it was already decided", "422": "invalid"},
+    responses={"409": "the decider asked for it, it was already decided, or the household was already paid out",
+               "422": "invalid"},
 )
 def decide_extension(request_id: int) -> tuple[Response, int]:
     body = json_body()

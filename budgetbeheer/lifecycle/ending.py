@@ -7,6 +7,10 @@ The household's status moves ``active`` → ``ending`` → ``ended``:
 - ``ended`` once its funds account is zero and nothing for it is still waiting for approval. Its persons' BSNs are then
   released (``Person.active_bsn`` NULL), so they can be enrolled again.
 
+While an extension request is pending the household stays ``active`` past its end date (no final payout, no close, no
+BSN release) and the daily job raises an ``extension_decide`` signal for the supervisors instead
+(:mod:`budgetbeheer.lifecycle.extensions`); once it is rejected or withdrawn the next daily job moves it on.
+
 Money that reaches an ``ended`` household later (income still paid to the managed account, a returned payment) is
 the household's: it goes back to ``ending`` (:func:`reopen_for_payout`, BSNs stay released), the next run pays the
 balance out as final leefgeld, and at zero it is ``ended`` again.
@@ -14,8 +18,8 @@ balance out as final leefgeld, and at zero it is ``ended`` again.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import select, update
@@ -87,6 +91,8 @@ def end_period(
     No fixed cost due after that day is paid (the payment run reads ``ended_on``), a pending extension request is
     withdrawn, and from that day on the household is ``ending`` (see :func:`advance_endings`).
     """
+    from budgetbeheer.lifecycle.extensions import close_decide_signals
+
     today = today or date.today()
     household = get_household(session, household_id, lock=True)
     if household.status != "active" or household.ended_on is not None:
@@ -110,6 +116,7 @@ def end_period(
         pending.decision_note = "Periode beëindigd"
         record(session, actor, "extension.withdrawn", "extension_request", pending.id,
                before={"status": "pending"}, after={"status": "withdrawn"}, reason="Periode beëindigd")
+        close_decide_signals(session, actor, pending.id, "Verzoek ingetrokken: de periode is beëindigd")
     session.flush()
     record(session, actor, "household.period_ended_early", "household", household.id,
            before=before, after=household_state(household), reason=text)
@@ -169,33 +176,75 @@ def _waiting_payments(session: Session, household_id: int) -> int:
 class EndingResult:
     ending: list[int]
     ended: list[int]
+    waiting: list[int] = field(default_factory=list)
+    """Households at or past their end date kept open because an extension request awaits a decision."""
 
     def describe(self) -> str:
-        return f"{len(self.ending)} naar 'ending', {len(self.ended)} beëindigd"
+        text = f"{len(self.ending)} naar 'ending', {len(self.ended)} beëindigd"
+        return text + (f", {len(self.waiting)} wachten op een besluit over verlenging" if self.waiting else "")
 
 
 def advance_endings(session: Session, actor: Actor, today: date) -> EndingResult:
     """The daily job: periods that reached their end date become ``ending``; ``ending`` ones at zero become ``ended``.
 
+    A household with a pending extension request does neither: it waits for the supervisor, who gets an
+    ``extension_decide`` signal (from :data:`~budgetbeheer.lifecycle.extensions.DECIDE_AHEAD_DAYS` before the end on).
     Running it twice for the same day changes nothing the second time.
     """
     from budgetbeheer.ledger.service import household_balances
 
+    pending = {
+        row.household_id: row
+        for row in session.scalars(select(ExtensionRequest).where(ExtensionRequest.status == "pending"))
+    }
+    waiting: list[int] = []
     ending: list[int] = []
     for household in session.scalars(
         select(Household).where(Household.status == "active", Household.period_end <= today).order_by(Household.id)
     ):
+        if household.id in pending:
+            waiting.append(household.id)
+            continue
         start_ending(session, actor, household)
         ending.append(household.id)
     ended: list[int] = []
     candidates = list(session.scalars(select(Household).where(Household.status == "ending").order_by(Household.id)))
     balances = household_balances(session, [h.id for h in candidates])
     for household in candidates:
+        if household.id in pending:
+            waiting.append(household.id)
+            continue
         if balances.get(household.id, 0) != 0 or _waiting_payments(session, household.id):
             continue
         close_household(session, actor, household)
         ended.append(household.id)
-    return EndingResult(ending, ended)
+    _signal_decisions_due(session, list(pending.values()), today)
+    return EndingResult(ending, ended, sorted(waiting))
+
+
+def _signal_decisions_due(session: Session, requests: list[ExtensionRequest], today: date) -> None:
+    """An ``extension_decide`` signal for each pending request whose period ends within
+    :data:`~budgetbeheer.lifecycle.extensions.DECIDE_AHEAD_DAYS` days or has ended: once per request and end date."""
+    from budgetbeheer.lifecycle.extensions import DECIDE_AHEAD_DAYS
+    from budgetbeheer.lifecycle.signals import raise_signal
+
+    for row in sorted(requests, key=lambda r: r.id):
+        household = session.get(Household, row.household_id)
+        if household is None or household.status == "ended" or household.ended_on is not None:
+            continue
+        end = household.period_end
+        if end > today + timedelta(days=DECIDE_AHEAD_DAYS):
+            continue
+        when = (f"de periode eindigt op {end:%d-%m-%Y}" if end >= today else
+                f"de periode is op {end:%d-%m-%Y} geëindigd; beslis zo snel mogelijk")
+        message = (
+            f"Beslis vóór {end:%d-%m-%Y} over verlengingsverzoek {row.id} ({row.months} maanden, gevraagd door "
+            f"{row.requested_by}) voor huishouden {household.id}: {when}. Zolang het verzoek openstaat, wordt het "
+            "huishouden niet afgesloten en krijgt het geen eindafrekening; het geld voor de vaste lasten na de "
+            "einddatum blijft gereserveerd en wordt na goedkeuring betaald."
+        )
+        raise_signal(session, kind="extension_decide", household_id=household.id, message=message,
+                     dedup_key=f"extension_decide:{row.id}:{end.isoformat()}")
 
 
 def close_household(session: Session, actor: Actor, household: Household) -> None:

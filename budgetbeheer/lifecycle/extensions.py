@@ -3,11 +3,19 @@
 Approval moves the household's end date by the months asked, by the same rule as the intake
 (:func:`budgetbeheer.households.period.extend_period_end`). Several extensions in a row are allowed, one pending request
 per household at a time. Every step is in the audit trail.
+
+While a request is pending the period is kept open as if it will be approved (:func:`pending_extension_ends`): the
+payment run makes no final payout and keeps the money for the fixed costs after the end date (it pays them only once
+approved), the daily end job neither moves the household to ``ending`` nor closes it nor releases its BSNs, and it
+raises an ``extension_decide`` signal for the supervisors ("beslis vóór <einddatum>"). A decision after the end date is
+possible as long as the household has not been paid out (:func:`paid_out_reason`); an approval then carries the fixed
+costs on without a gap (the next run pays the instalments due since the old end) and a household already ``ending``
+is ``active`` again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -35,6 +43,8 @@ REASON_CATEGORIES: Mapping[str, str] = {
 MIN_REASON_LENGTH = 10
 MAX_TEXT_LENGTH = 2000
 DECISIONS = ("approve", "reject")
+DECIDE_AHEAD_DAYS = 7
+"""The ``extension_decide`` signal is raised for a pending request once its period ends within this many days."""
 
 
 def request_or_404(session: Session, request_id: int, *, lock: bool = False) -> ExtensionRequest:
@@ -87,12 +97,86 @@ def validate_request(months: object, reason_category: object, reason_text: objec
     return checked_months, category, text
 
 
-def ensure_extendable(household: Household) -> None:
-    if household.status != "active" or household.ended_on is not None:
+def ensure_extendable(household: Household, *, ending_allowed: bool = False) -> None:
+    """409 unless the period can still be extended: ``active`` (or, for a decision, ``ending`` and not paid out: see
+    :func:`paid_out_reason`) and not ended early."""
+    allowed = ("active", "ending") if ending_allowed else ("active",)
+    if household.status not in allowed or household.ended_on is not None:
         raise Conflict(
             Message("De periode van dit huishouden is beëindigd; verlengen kan niet meer."),
             {"household_id": Message("periode beëindigd")},
         )
+
+
+def pending_extension_ends(session: Session, household_ids: Iterable[int] | None = None) -> dict[int, date]:
+    """Per household with a pending request, the end its period would have once the request is approved.
+
+    The payment run reads it once per run (one indexed query): such a household gets no final payout, and the money
+    for its fixed costs up to this end (or the next income) is kept out of the leefgeld."""
+    query = (
+        select(ExtensionRequest.household_id, ExtensionRequest.months, Household.period_start, Household.period_end)
+        .join(Household, Household.id == ExtensionRequest.household_id)
+        .where(ExtensionRequest.status == "pending", Household.ended_on.is_(None))
+    )
+    if household_ids is not None:
+        query = query.where(ExtensionRequest.household_id.in_(list(household_ids)))
+    return {
+        household_id: extend_period_end(start, end, months)
+        for household_id, months, start, end in session.execute(query)
+    }
+
+
+def final_payout_batch(session: Session, household_id: int) -> int | None:
+    """The batch holding the household's live final payout (proposed, approved or paid), or None.
+
+    A final payout's obligation key ends in ``:final`` (:func:`budgetbeheer.payments.runs.leefgeld_key`) and is NULL
+    once the payment is cancelled or returned, so a cancelled batch does not count."""
+    from budgetbeheer.payments.models import PaymentItem
+
+    return session.scalar(
+        select(PaymentItem.batch_id)
+        .where(PaymentItem.household_id == household_id, PaymentItem.obligation_key.like("lg:%:final"))
+        .order_by(PaymentItem.id.desc())
+        .limit(1)
+    )
+
+
+def paid_out_reason(session: Session, household: Household) -> Message | None:
+    """Why no decision on an extension is possible any more because the household was paid out; None when it was not.
+
+    Paid out: ``ended`` (the funds account reached zero and the BSNs were released), or a final payout in a batch that
+    is not cancelled."""
+    if household.status == "ended":
+        return Message(
+            "Huishouden %(id)s is al uitbetaald en afgesloten (eindafrekening gedaan, BSN's vrijgegeven); over een "
+            "verlenging kan niet meer worden besloten. Trek het verzoek in; is verder ontzorgen nodig, schrijf het "
+            "huishouden dan opnieuw in.",
+            id=household.id,
+        )
+    batch_id = final_payout_batch(session, household.id)
+    if batch_id is not None:
+        return Message(
+            "Huishouden %(id)s is al uitbetaald: de eindafrekening staat in betaalrun %(batch)s. Over een verlenging kan "
+            "niet meer worden besloten. Trek het verzoek in, of laat financiën de betaalrun annuleren zolang het "
+            "bankbestand nog niet is gemaakt.",
+            id=household.id, batch=batch_id,
+        )
+    return None
+
+
+def close_decide_signals(session: Session, actor: Actor, request_id: int, note: str) -> None:
+    """Close the open ``extension_decide`` signals of a request that was decided or withdrawn, with a note."""
+    from budgetbeheer.lifecycle.models import Signal
+
+    for signal in session.scalars(
+        select(Signal).where(Signal.dedup_key.like(f"extension_decide:{request_id}:%"), Signal.state == "open")
+    ):
+        signal.state = "done"
+        signal.done_by = actor.name
+        signal.done_at = utcnow()
+        signal.note = note
+        record(session, actor, "signal.done", "signal", signal.id, before={"state": "open"},
+               after={"state": "done"}, reason=note)
 
 
 def request_extension(
@@ -164,16 +248,22 @@ def decide_extension(
         )
     before = snapshot(row)
     household = get_household(session, row.household_id, lock=True)
+    paid_out = paid_out_reason(session, household)
+    if paid_out is not None:
+        raise Conflict(paid_out, {"decision": Message("al uitbetaald")})
     now = utcnow()
     if decision == "approve":
-        ensure_extendable(household)
-        old_end = household.period_end
+        # Also after the end date: an ``ending`` household that was not paid out is ``active`` again.
+        ensure_extendable(household, ending_allowed=True)
+        old_end, old_status = household.period_end, household.status
         new_end = extend_period_end(household.period_start, old_end, row.months)
         household.period_end = new_end
+        household.status = "active"
         row.end_before, row.end_after = old_end, new_end
         record(
             session, actor, "household.period_extended", "household", household.id,
-            before={"period_end": old_end}, after={"period_end": new_end, "extension_request_id": row.id},
+            before={"period_end": old_end, "status": old_status},
+            after={"period_end": new_end, "status": "active", "extension_request_id": row.id},
             reason=note_text,
         )
     # The guarded UPDATE makes a racing second decision change nothing.
@@ -199,6 +289,8 @@ def decide_extension(
         session, actor, f"extension.{'approved' if decision == 'approve' else 'rejected'}", "extension_request",
         row.id, before=before, after=snapshot(row), reason=note_text,
     )
+    close_decide_signals(session, actor, row.id,
+                         f"{'Goedgekeurd' if decision == 'approve' else 'Afgewezen'} door {actor.name}: {note_text}")
     return row
 
 
@@ -218,6 +310,7 @@ def withdraw_extension(session: Session, actor: Actor, request_id: int, *, note:
     session.flush()
     record(session, actor, "extension.withdrawn", "extension_request", row.id, before=before, after=snapshot(row),
            reason=row.decision_note)
+    close_decide_signals(session, actor, row.id, f"Verzoek ingetrokken door {actor.name}")
     return row
 
 

@@ -29,6 +29,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "returned_payment": ("Betaling teruggekomen", "finance"),
     "period_ending": ("Periode eindigt binnen 4 weken", "caseworker"),
     "extension_waiting": ("Verlengingsverzoek wacht", "supervisor"),
+    "extension_decide": ("Verlenging: beslis vóór de einddatum", "supervisor"),
     "forecast_uncovered": ("Saldo dekt een vaste last niet", "caseworker"),
     "payment_after_end": ("Goedgekeurde betaling na het einde", "finance"),
     "iban_held": ("IBAN tegengehouden na een teruggekomen betaling", "finance"),

@@ -51,6 +51,7 @@ EN = {
     "Betaling teruggekomen": "Payment returned",
     "Periode eindigt binnen 4 weken": "Period ends within 4 weeks",
     "Verlengingsverzoek wacht": "Extension request waiting",
+    "Verlenging: beslis vóór de einddatum": "Extension: decide before the end date",
     "Saldo dekt een vaste last niet": "Balance does not cover a fixed cost",
     "Goedgekeurde betaling na het einde": "Approved payment after the end",
     "IBAN tegengehouden na een teruggekomen betaling": "IBAN held after a returned payment",
@@ -65,6 +66,9 @@ EN = {
     "Van": "From",
     "tot en met": "through",
     "nog %(days)s dagen": "%(days)s days left",
+    "afgelopen; de eindafrekening wacht op het besluit over de verlenging":
+        "period over; the final settlement waits for the decision on the extension",
+    "afgelopen; de eindafrekening volgt": "period over; the final settlement follows",
     "eindafrekening loopt": "final settlement under way",
     "beëindigd": "ended",
     "Verlenging met %(months)s maanden aangevraagd door %(who)s; wacht op een besluit van een teamleider.":
@@ -164,4 +168,17 @@ EN = {
     "Geen verzoeken met deze status. Een klantmanager vraagt een verlenging aan op de pagina van het huishouden.": "No requests with this status. A caseworker asks for an extension on the household's page.",
     "Van %(from)s tot en met %(to)s": "From %(from)s up to and including %(to)s",
     "Geen signalen met deze keuze. Signalen ontstaan elke ochtend: bij tekorten, te laat inkomen, teruggekomen betalingen en het einde van een periode.": "No signals for this choice. Signals are raised every morning: for shortfalls, late income, returned payments and the end of a period.",
+    # issue 10: decisions after the end date, paid-out households
+    "al uitbetaald": "already paid out",
+    "Huishouden %(id)s is al uitbetaald en afgesloten (eindafrekening gedaan, BSN's vrijgegeven); over een verlenging "
+    "kan niet meer worden besloten. Trek het verzoek in; is verder ontzorgen nodig, schrijf het huishouden dan opnieuw "
+    "in.":
+        "Household %(id)s has already been paid out and closed (final settlement done, BSNs released); an extension can "
+        "no longer be decided. Withdraw the request; if further ontzorgen is needed, enrol the household again.",
+    "Huishouden %(id)s is al uitbetaald: de eindafrekening staat in betaalrun %(batch)s. Over een verlenging kan niet "
+    "meer worden besloten. Trek het verzoek in, of laat financiën de betaalrun annuleren zolang het bankbestand nog "
+    "niet is gemaakt.":
+        "Household %(id)s has already been paid out: the final settlement is in payment run %(batch)s. An extension can "
+        "no longer be decided. Withdraw the request, or have finance cancel the payment run while its bank file has not "
+        "been created yet.",
 }

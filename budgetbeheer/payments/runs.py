@@ -428,6 +428,10 @@ def plan_items(
     balances = _ledger_balances(session, ids)
     pending, last_leefgeld = earlier.pending, earlier.last_leefgeld
     run = _Run(execution_date, last_due, payees, earlier.live_fixed, held_ibans)
+    # i10-extensions: households with a pending extension request, and the end they get once it is approved.
+    from budgetbeheer.lifecycle.extensions import pending_extension_ends
+
+    extension_ends = pending_extension_ends(session, household_ids)
     no_costs: list[_Cost] = []
     for household in households:
         hid = household.id
@@ -436,7 +440,7 @@ def plan_items(
             costs = _payable_costs(household, costs, payees, held_ibans, payout_only, final_ids)
         _plan_household(
             run, household, costs, incomes.get(hid, ()),
-            last_leefgeld.get(hid), balances[hid] - pending.get(hid, 0), hid in final_ids,
+            last_leefgeld.get(hid), balances[hid] - pending.get(hid, 0), hid in final_ids, extension_ends.get(hid),
         )
     return run.result
 
@@ -470,11 +474,20 @@ def _plan_household(
     last_leefgeld: date | None,
     balance: int,
     force_final: bool,
+    extension_end: date | None = None,
 ) -> None:
     end = household.period_end
     if household.ended_on is not None and household.ended_on < end:
         end = household.ended_on
     final = force_final or end <= run.last_due or household.status in ("ending", "ended")
+    # i10-extensions (issue 10, finding 2) ------------------------------------------------------------------------
+    # While an extension request is pending (``extension_end``: the end once approved) the period is not final, and
+    # the leefgeld keeps back the fixed costs up to the next income as if the request will be approved. Instalments
+    # after the current end are not paid before the approval (``pay_until`` stays), only reserved: ``waits``.
+    reserve_end, waits = end, False
+    if extension_end is not None and not force_final:
+        final, reserve_end, waits = False, extension_end, True
+    # -------------------------------------------------------------------------------------------- end i10-extensions
     pay_until = end if end < run.last_due else run.last_due
     live_fixed = run.live_fixed
 
@@ -494,7 +507,7 @@ def _plan_household(
         if candidates:
             payday = candidates[-1]
             next_income = _next_income(incomes, payday)
-            horizon = end + _ONE_DAY
+            horizon = reserve_end + _ONE_DAY  # i10-extensions: was ``end``
             if next_income is not None and next_income < horizon:
                 horizon = next_income
             paydays = _paydays(household.leefgeld_frequency, household.leefgeld_day, payday, horizon) or (payday,)
@@ -505,6 +518,8 @@ def _plan_household(
     before_income: list[DueObligation] = []
     window_to = pay_until + _ONE_DAY
     until = horizon if horizon is not None and horizon > run.after_run else window_to
+    if waits and until < run.after_run:  # i10-extensions: the instalments due by this run wait for the decision
+        until = run.after_run
     for cost in costs:
         for day in _due_dates(cost.frequency, cost.due_day, cost.start_date, cost.end_date, household.period_start,
                               until):
@@ -515,7 +530,7 @@ def _plan_household(
                 if amount:
                     if day < window_to:
                         due.append(DueObligation(cost.id, cost.kind, amount, day, cost.creditor_id))
-                    elif day >= run.after_run:
+                    elif day >= run.after_run or waits:  # i10-extensions: ``or waits`` (after the end, reserved)
                         before_income.append(DueObligation(cost.id, cost.kind, amount, day, cost.creditor_id))
     if not due and not paydays:
         return

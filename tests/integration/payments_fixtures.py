@@ -68,6 +68,7 @@ def make_household(
             "benefit_start_date": start.isoformat(),
             "leefgeld": {"frequency": frequency, "day": day, "buffer": buffer},
         },
+        today=start,  # not the wall clock: a start more than a year back is refused
     )
     cost_ids: dict[str, int] = {}
     for category, amount in (costs if costs is not None else AMOUNTS).items():
@@ -78,6 +79,8 @@ def make_household(
             "amount": amount,
             "frequency": "monthly",
             "due_day": 1,
+            # From the period start on purpose: without it a cost starts on the day it is entered (the wall clock).
+            "start_date": start.isoformat(),
         }
         if category == "health_insurance":
             data["creditor"] |= {"reference_kind": "betalingskenmerk"}

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+import time_machine
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -27,6 +29,14 @@ def intake(**overrides: Any) -> dict[str, Any]:
     }
     data.update(overrides)
     return data
+
+
+@pytest.fixture(autouse=True)
+def _intake_day() -> Iterator[None]:
+    """The tests enrol with a start of 2026-03-01; a start more than a year back is refused, so the clock stands
+    on a day in that first month, after the receipts of 25 March (running on)."""
+    with time_machine.travel(datetime(2026, 3, 26, 9, 0, tzinfo=UTC), tick=True):
+        yield
 
 
 def counts(session: Session) -> tuple[int, ...]:

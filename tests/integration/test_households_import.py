@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -26,7 +27,7 @@ def household_id(session: Session) -> int:
         "persons": [{"bsn": "111222333", "first_name": "Yonas", "last_name": "Tesfay", "date_of_birth": "1995-05-05"}],
         "iban": "NL20INGB0001234567", "account_holder": "Y. Tesfay", "benefit_start_date": "2026-03-01",
         "leefgeld": {"frequency": "weekly", "day": 2, "buffer": "0"},
-    })
+    }, today=date(2026, 3, 1))
     session.commit()
     return household.id
 

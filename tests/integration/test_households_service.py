@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 from typing import Any
 
@@ -21,6 +22,11 @@ ACTOR = Actor.system("test")
 BSN_A = "111222333"
 BSN_B = "123456782"
 RENT_IBAN = "NL91ABNA0417164300"
+
+
+INTAKE_DAY = date(2026, 8, 20)
+"""The day the tests enrol (a start more than a year back is refused): not the wall clock."""
+enrol = functools.partial(service.enrol_household, today=INTAKE_DAY)
 
 
 def intake(**overrides: Any) -> dict[str, Any]:
@@ -46,10 +52,10 @@ def counts(session: Session) -> tuple[int, ...]:
 
 
 def test_enrol_sets_period_opens_account_and_audits(session: Session) -> None:
-    household = service.enrol_household(session, ACTOR, intake())
+    household = enrol(session, ACTOR, intake())
     session.commit()
     assert household.iban == "NL91ABNA0417164300"
-    assert (household.period_start, household.period_end) == (date(2026, 8, 31), date(2027, 2, 27))
+    assert (household.period_start, household.period_end) == (date(2026, 8, 31), date(2027, 2, 28))
     assert [p.active_bsn for p in household.persons] == [BSN_A, BSN_B]
     assert household.buffer_cents == 2500
     assert household_balance(session, household.id) == 0
@@ -73,26 +79,26 @@ def test_enrol_sets_period_opens_account_and_audits(session: Session) -> None:
 def test_enrol_refuses_bad_input_and_writes_nothing(session: Session, change: dict[str, Any], field: str) -> None:
     before = counts(session)
     with pytest.raises(ValidationError) as caught:
-        service.enrol_household(session, ACTOR, intake(**change))
+        enrol(session, ACTOR, intake(**change))
     assert field in caught.value.fields
     session.rollback()
     assert counts(session) == before
 
 
 def test_bsn_in_a_running_household_is_refused(session: Session) -> None:
-    service.enrol_household(session, ACTOR, intake())
+    enrol(session, ACTOR, intake())
     session.commit()
     before = counts(session)
     other = intake(persons=[{"bsn": BSN_B, "first_name": "X", "last_name": "Y", "date_of_birth": "1970-01-01"}])
     with pytest.raises(ValidationError) as caught:
-        service.enrol_household(session, ACTOR, other)
+        enrol(session, ACTOR, other)
     assert "persons.0.bsn" in caught.value.fields
     session.rollback()
     assert counts(session) == before
 
 
 def test_fixed_cost_with_new_creditor_and_amount_history(session: Session) -> None:
-    household = service.enrol_household(session, ACTOR, intake())
+    household = enrol(session, ACTOR, intake())
     cost = service.add_fixed_cost(session, ACTOR, household.id, {
         "category": "rent", "creditor": {"name": "Woonstad Rotterdam", "iban": RENT_IBAN}, "amount": "650.00",
         "frequency": "monthly", "due_day": 31, "reference": "huur sept", "start_date": "2026-09-01",
@@ -109,7 +115,7 @@ def test_fixed_cost_with_new_creditor_and_amount_history(session: Session) -> No
 
 
 def test_reference_is_checked_against_the_creditors_rule(session: Session) -> None:
-    household = service.enrol_household(session, ACTOR, intake())
+    household = enrol(session, ACTOR, intake())
     creditor = service.create_creditor(session, ACTOR, {
         "name": "Zorgverzekeraar", "iban": RENT_IBAN, "reference_required": True, "reference_kind": "betalingskenmerk",
     })
@@ -129,7 +135,7 @@ def test_reference_is_checked_against_the_creditors_rule(session: Session) -> No
 
 
 def test_receipt_is_booked_once_per_key_and_conflicts_on_another_body(session: Session) -> None:
-    household = service.enrol_household(session, ACTOR, intake())
+    household = enrol(session, ACTOR, intake())
     session.commit()
     body = {"household_id": household.id, "amount": "1450.00", "date": "2026-09-01", "kind": "benefit"}
     first, created = service.book_receipt(session, ACTOR, body, idempotency_key="k-1")
@@ -147,7 +153,7 @@ def test_receipt_is_booked_once_per_key_and_conflicts_on_another_body(session: S
 
 
 def test_receipt_for_unknown_or_ended_household_is_refused(session: Session) -> None:
-    household = service.enrol_household(session, ACTOR, intake())
+    household = enrol(session, ACTOR, intake())
     household.status = "ended"
     session.commit()
     before = counts(session)
@@ -161,7 +167,7 @@ def test_receipt_for_unknown_or_ended_household_is_refused(session: Session) -> 
 
 
 def test_statement_has_running_balance(session: Session) -> None:
-    household = service.enrol_household(session, ACTOR, intake())
+    household = enrol(session, ACTOR, intake())
     for day, amount in (("2026-09-01", "1000.00"), ("2026-09-15", "50.25")):
         service.book_receipt(session, ACTOR, {"household_id": household.id, "amount": amount, "date": day,
                                               "kind": "benefit"})
@@ -187,7 +193,7 @@ def test_a_number_in_other_digits_is_a_field_error_not_a_crash() -> None:
 
 def test_forecast_prices_each_instalment_at_its_own_due_date(session: Session) -> None:
     """A rent rise already entered for a later month is in the forecast from that month, as in the payment run."""
-    household = service.enrol_household(session, ACTOR, intake())
+    household = enrol(session, ACTOR, intake())
     cost = service.add_fixed_cost(session, ACTOR, household.id, {
         "category": "rent", "creditor": {"name": "Woonstad Rotterdam", "iban": RENT_IBAN}, "amount": "650.00",
         "frequency": "monthly", "due_day": 1, "reference": "huur", "start_date": "2026-09-01",

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from datetime import UTC, date, datetime
 from typing import Any
 
+import time_machine
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -26,6 +28,8 @@ from budgetbeheer.ledger.models import Transaction
 from budgetbeheer.users.models import User
 
 RENT_IBAN = "NL91ABNA0417164300"
+INTAKE_DAY = date(2026, 2, 2)
+"""The day the tests enrol (a start more than a year back is refused): not the wall clock."""
 
 
 def counts(session: Session) -> tuple[int, ...]:
@@ -57,11 +61,12 @@ def enrol(session: Session, user: User) -> int:
         "persons": [{"bsn": "111222333", "first_name": "Hamid", "last_name": "Ahmadi", "date_of_birth": "1985-06-01"}],
         "iban": "NL20INGB0001234567", "account_holder": "H. Ahmadi", "benefit_start_date": "2026-01-31",
         "leefgeld": {"frequency": "monthly", "day": 1, "buffer": "0"},
-    })
+    }, today=INTAKE_DAY)
     session.commit()
     return household.id
 
 
+@time_machine.travel(datetime(2026, 2, 2, 9, 0, tzinfo=UTC), tick=True)
 def test_intake_with_two_persons_then_household_page_logs_the_view(
     client: FlaskClient, login: Callable[..., User], session: Session
 ) -> None:
@@ -91,7 +96,7 @@ def test_list_masks_bsn_searches_and_pages(client: FlaskClient, login: Callable[
         service.enrol_household(session, actor, {
             "persons": [{"bsn": bsn, "first_name": f"Naam{n}", "last_name": "Yilmaz", "date_of_birth": "1990-01-01"}],
             "iban": RENT_IBAN, "account_holder": "x", "benefit_start_date": "2026-01-01",
-        })
+        }, today=INTAKE_DAY)
     session.commit()
     text = client.get("/households/").get_data(as_text=True)
     assert "*****2333" in text and "111222333" not in text

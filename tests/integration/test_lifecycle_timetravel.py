@@ -133,3 +133,110 @@ def test_six_months_an_extension_and_the_end(engine: Engine, session: Session, s
         assert f"period_ending:{household.id}:2026-09-30" in kinds
         days_run = session.scalars(select(JobRun.run_for).where(JobRun.job_name == "payments.prepare_runs")).all()
         assert len(days_run) == len(set(days_run)) == (date(2026, 10, 10) - start).days + 1
+
+
+@pytest.mark.slow
+def test_a_late_benefit_decision_and_an_extension_decided_after_the_end(
+    engine: Engine, session: Session, settings: Settings, make_user: Callable[..., User],
+    request: pytest.FixtureRequest,
+) -> None:
+    """Issue 10, findings 2 and 9, day by day through the scheduler's jobs.
+
+    The bijstand decision came late: the household is enrolled on 20 January 2027 with a benefit start of 1 September
+    2026 (period through 28 February 2027). Its fixed costs start from the intake, so nothing from September to January
+    falls due. On 10 February the caseworker asks for one more month; the supervisor decides only on 3 March. Until
+    then no run pays a final payout, the end job neither closes the household nor releases its BSN, and the supervisor
+    gets one "beslis vóór 28-02-2027" signal; the March rent is kept and paid in full after the approval. The
+    extended period then ends on 31 March and the household is paid out and closed."""
+    jobs_engine = make_engine(settings.database_url)
+    request.addfinalizer(jobs_engine.dispose)
+    factory = make_session_factory(jobs_engine)
+    case = actor_for(make_user("case", "caseworker"))
+    boss = actor_for(make_user("boss", "supervisor"))
+    finance = actor_for(make_user("fin", "finance"))
+    start, intake, old_end, new_end = date(2026, 9, 1), date(2027, 1, 20), date(2027, 2, 28), date(2027, 3, 31)
+    with time_machine.travel(at(intake), tick=False) as traveller:
+        household = enrol_household(session, case, {
+            "persons": [{"bsn": "111222333", "first_name": "Amal", "last_name": "Haddad",
+                         "date_of_birth": "1990-04-01"}],
+            "iban": "NL91ABNA0417164300", "account_holder": "A. Haddad", "benefit_start_date": start.isoformat(),
+            "leefgeld": {"frequency": "monthly", "day": 25, "buffer": "0.00"},
+        })
+        for category, name, iban, amount in (("rent", "Woonstad Zuidoever", "NL20INGB0001234567", "600.00"),
+                                             ("energy", "Energie Direct", "NL44RABO0123456789", "120.00")):
+            add_fixed_cost(session, case, household.id, {  # no start date: from the intake day on
+                "category": category, "creditor": {"name": name, "iban": iban}, "amount": amount,
+                "frequency": "monthly", "due_day": 1, "reference": f"{category} Haddad"})
+        add_expected_income(session, case, household.id, {"kind": "benefit", "amount": "1500.00", "day": 24})
+        book_receipt(session, case, {"household_id": household.id, "amount": "1500.00", "date": intake.isoformat(),
+                                     "kind": "benefit", "reference": "bijstand 2027-01"},
+                     idempotency_key="benefit-2027-01")
+        session.commit()
+        assert household.period_end == old_end
+
+        day = intake
+        extension_id: int | None = None
+        statuses: dict[date, str] = {}
+        while day <= date(2027, 4, 12):
+            traveller.move_to(at(day))
+            session.expire_all()
+            status = session.scalar(select(Household.status).where(Household.id == household.id))
+            session.rollback()
+            if day.day == 24 and day.month != intake.month and status != "ended" and day < new_end:  # January: late
+                book_receipt(session, case, {"household_id": household.id, "amount": "1500.00",
+                                             "date": day.isoformat(), "kind": "benefit",
+                                             "reference": f"bijstand {day:%Y-%m}"},
+                             idempotency_key=f"benefit-{day:%Y-%m}")
+                session.commit()
+            if day == date(2027, 2, 10):
+                extension_id = extensions.request_extension(
+                    session, case, household.id, months=1, reason_category="language_course",
+                    reason_text="Het taalexamen is pas in maart").id
+                session.commit()
+            if day == date(2027, 3, 3):
+                assert extension_id is not None
+                # Nothing was paid out while the request waited: the decision is still possible.
+                assert session.scalar(
+                    select(PaymentItem.id).where(PaymentItem.obligation_key.like("lg:%:final"))) is None
+                extensions.decide_extension(session, boss, extension_id, decision="approve", note="Akkoord")
+                session.commit()
+            outcomes = jobs.run_due(factory, settings, day)
+            assert {o.outcome for o in outcomes} == {"succeeded"}, outcomes
+            session.expire_all()
+            for batch in session.scalars(select(PaymentBatch).where(PaymentBatch.status == "proposed")):
+                if batch.item_count:
+                    approve(session, finance, batch.id)
+            session.commit()
+            statuses[day] = session.scalar(select(Household.status).where(Household.id == household.id)) or ""
+            if old_end <= day < date(2027, 3, 3):
+                bsns = session.scalars(select(Person.active_bsn).where(Person.household_id == household.id)).all()
+                assert bsns == ["111222333"], day
+            session.rollback()
+            day += timedelta(days=1)
+
+        # Active until the extended end (also on the days between the old end and the approval), then paid out.
+        assert {statuses[d] for d in statuses if d < new_end} == {"active"}
+        assert statuses[date(2027, 4, 12)] == "ended"
+        session.expire_all()
+        items = session.scalars(
+            select(PaymentItem).where(PaymentItem.household_id == household.id, PaymentItem.status != "cancelled")
+            .order_by(PaymentItem.due_date, PaymentItem.id)
+        ).all()
+        by_kind: dict[str, list[tuple[date, int]]] = defaultdict(list)
+        for item in items:
+            by_kind[item.kind].append((item.due_date, item.amount_cents))
+        # Nothing from before the intake; February and the extension's March, in full and without a gap.
+        assert by_kind["rent"] == [(date(2027, 2, 1), RENT), (date(2027, 3, 1), RENT)]
+        assert by_kind["energy"] == [(date(2027, 2, 1), ENERGY), (date(2027, 3, 1), ENERGY)]
+        assert session.scalar(select(Shortfall.id).where(Shortfall.household_id == household.id)) is None
+        finals = [i for i in items if i.obligation_key and i.obligation_key.endswith(":final")]
+        assert len(finals) == 1 and finals[0].due_date >= new_end
+        leefgeld = sum(cents for _, cents in by_kind["leefgeld"])
+        assert leefgeld == 3 * BENEFIT - 2 * (RENT + ENERGY)
+        decide = session.scalars(select(Signal).where(Signal.kind == "extension_decide")).all()
+        assert [(s.dedup_key, s.state) for s in decide] == [(f"extension_decide:{extension_id}:{old_end}", "done")]
+        final = session.get(Household, household.id)
+        assert final is not None and (final.period_end, final.ended_on) == (new_end, new_end)
+        assert household_balance(session, household.id) == 0
+        assert money_identity(session).holds
+        assert session.scalars(select(Person.active_bsn).where(Person.household_id == household.id)).all() == [None]

@@ -614,7 +614,7 @@ def test_a_changed_amount_and_an_end_date_between_two_runs(
     household = make_household(session, balance="3000.00", costs={"rent": "650.00"}, frequency="monthly", day=28)
     energy = add_fixed_cost(session, CASEWORKER, household.id, {
         "category": "energy", "creditor": {"name": "Energie Direct", "iban": "NL20INGB0001234567"},
-        "amount": "100.00", "frequency": "monthly", "due_day": 1, "end_date": "2026-12-31"})
+        "amount": "100.00", "frequency": "monthly", "due_day": 1, "start_date": "2026-11-25", "end_date": "2026-12-31"})
     session.commit()
     december = _pay(session, settings, finance, RUN_DATE)
     change_fixed_cost_amount(session, CASEWORKER, household.fixed_cost_ids["rent"],

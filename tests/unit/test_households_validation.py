@@ -113,3 +113,31 @@ def test_intake_form_rows_keep_their_numbers_in_errors() -> None:
     assert rows == [2, 4] and len(data["persons"]) == 2
     remapped = _remap_person_errors({"persons.1.first_name": Message("x"), "iban": Message("y")}, rows)
     assert set(remapped) == {"persons.4.first_name", "iban"}
+
+
+@pytest.mark.parametrize(
+    ("raw", "ok"),
+    [("2026-05-10", True), ("2026-05-09", False), ("2027-03-01", True), ("2028-05-10", True), ("2028-05-11", False),
+     ("2025-02-29", False), ("", False)],
+)
+def test_benefit_start_date_reaches_a_year_back_and_ahead(raw: str, ok: bool) -> None:
+    errors = v.Errors()
+    value = v.benefit_start_date(errors, "benefit_start_date", raw, date(2027, 5, 10))
+    assert (value is not None) is ok
+    assert ("benefit_start_date" in errors.fields) is (not ok)
+
+
+def test_benefit_start_date_a_year_back_from_a_leap_day() -> None:
+    errors = v.Errors()
+    assert v.benefit_start_date(errors, "start", "2027-02-28", date(2028, 2, 29)) == date(2027, 2, 28)
+    assert v.benefit_start_date(errors, "start", "2027-02-27", date(2028, 2, 29)) is None
+
+
+def test_past_start_warning_says_what_a_past_start_means() -> None:
+    assert v.past_start_warning(date(2027, 5, 10), date(2027, 11, 9), date(2027, 5, 10)) is None
+    running = v.past_start_warning(date(2027, 3, 1), date(2027, 8, 31), date(2027, 5, 10))
+    assert running is not None and running.params == {"start": "01-03-2027", "end": "31-08-2027",
+                                                      "today": "10-05-2027"}
+    assert "Vaste lasten tellen vanaf vandaag" in running.msgid
+    over = v.past_start_warning(date(2026, 9, 30), date(2027, 3, 29), date(2027, 5, 10))
+    assert over is not None and "al voorbij" in over.msgid
