@@ -225,4 +225,15 @@ EN = {
     "Nieuw bedrag opslaan": "Save new amount",
     "vervalt": "due",
     "Terug naar de huishoudens": "Back to the households",
+
+    # the household's figures (issue 10, finding 6)
+    'In een voorgestelde betaalrun': 'In a proposed payment run',
+    'Gereserveerd': 'Reserved',
+    'Beschikbaar als leefgeld': 'Available as leefgeld',
+    'Onderweg naar de bank': 'On its way to the bank',
+    'Het saldo is %(amount)s te laag voor wat betaald en gereserveerd moet worden.': 'The balance is %(amount)s short of what must be paid and reserved.',
+    'Beginstand: saldo %(balance)s min voorgestelde betalingen %(planned)s = %(start)s.': 'Starting point: balance %(balance)s minus proposed payments %(planned)s = %(start)s.',
+    'Gereserveerd tot het volgende inkomen (%(until)s)': 'Reserved until the next income (%(until)s)',
+    'achterstand': 'in arrears',
+    'nog niet betaald': 'not paid yet',
 }

@@ -205,4 +205,20 @@ EN: dict[str, str] = {
     "aflossing lening": "loan repayment",
     "overig": "other",
     "leefgeld": "leefgeld",
+
+    # unpaid instalments counted once (issue 10, finding 3)
+    'Onbetaalde termijnen (aantal, elk één keer)': 'Unpaid instalments (count, each once)',
+    'Onbetaalde termijnen (bedrag)': 'Unpaid instalments (amount)',
+    '…waarvan later betaald (aantal)': '…of which paid late (count)',
+    '…waarvan later betaald (bedrag)': '…of which paid late (amount)',
+    '…waarvan nog onbetaald aan het eind (aantal)': '…of which still unpaid at the end (count)',
+    '…waarvan nog onbetaald aan het eind (bedrag)': '…of which still unpaid at the end (amount)',
+    'Onbetaalde termijnen (elk één keer)': 'Unpaid instalments (each once)',
+    'Vaste last': 'Fixed cost',
+    'Categorie': 'Category',
+    'Vervaldatum': 'Due date',
+    'Eerste tekort (uitvoeringsdatum)': 'First shortfall (execution date)',
+    'Betaalruns met tekort': 'Payment runs with a shortfall',
+    'Later betaald (uitvoeringsdatum)': 'Paid late (execution date)',
+    'Nog onbetaald aan het eind': 'Still unpaid at the end',
 }
