@@ -90,7 +90,7 @@ def detect_shortfalls(session: Session, today: date) -> int:
     from budgetbeheer.payments.arrears import short_instalments
 
     count = 0
-    for row in short_instalments(session, through=today, due_from=today - timedelta(days=INCOME_LOOKBACK_DAYS)):
+    for row in short_instalments(session, due_from=today - timedelta(days=INCOME_LOOKBACK_DAYS)):
         if not row.unpaid:
             continue
         label = LABELS_NL[Category(row.category)] if row.category in {c.value for c in Category} else row.category
