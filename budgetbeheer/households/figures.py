@@ -19,8 +19,8 @@ The five figures and how they relate:
     transit). Not part of ``balance``, ``planned`` or ``reserved``.
 ``reserved``
     What ``balance`` is kept for besides ``planned``, listed line by line (:class:`Reservation`): every instalment of
-    a fixed cost due before the next expected income (:func:`reservation_horizon`) that has no live payment yet, the
-    ones already due included (arrears, and instalments no run has taken yet), and the household's buffer. A
+    a fixed cost due before the next expected income (:func:`reservation_horizon`; an income that already arrived
+    early is not expected again) that has no live payment yet, the ones already due included (arrears, and instalments no run has taken yet), and the household's buffer. A
     household whose period has ended keeps no buffer and reserves only instalments due up to its last day.
 ``available``
     What could be paid as leefgeld now: ``max(0, balance − planned − reserved)``, computed by the run's own rule
@@ -41,7 +41,7 @@ changes, that function is the one place to point at it.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from sqlalchemy import select
@@ -50,7 +50,7 @@ from sqlalchemy.orm import Session
 from budgetbeheer.errors import Message, NotFound
 from budgetbeheer.households.categories import Category
 from budgetbeheer.households.forecast import IncomeExpectation, ObligationSchedule, next_income_date
-from budgetbeheer.households.models import ExpectedIncome, FixedCost, Household
+from budgetbeheer.households.models import ExpectedIncome, FixedCost, Household, Receipt
 from budgetbeheer.households.schedule import Frequency
 from budgetbeheer.ledger.service import household_balance
 from budgetbeheer.payments.arrears import ShortInstalment, short_instalments
@@ -231,11 +231,33 @@ def last_day(household: Household) -> date:
     return household.period_end
 
 
-def income_expectations(session: Session, household_id: int) -> list[IncomeExpectation]:
+RECEIVED_EARLY_DAYS = 7
+"""A receipt of an income's kind up to this many days before its expected day counts as that income (the same window
+as the missing-income signal)."""
+
+
+def income_expectations(session: Session, household_id: int, on: date | None = None) -> list[IncomeExpectation]:
+    """The household's expected incomes. With ``on``: each without its next arrival (on or after ``on``) when a
+    receipt of its kind already came in for it (at most :data:`RECEIVED_EARLY_DAYS` days early, by ``on``), so
+    money that is already here is not expected again: not by the forecast, and not as the end of the reservation."""
     rows = session.scalars(
         select(ExpectedIncome).where(ExpectedIncome.household_id == household_id).order_by(ExpectedIncome.id)
     )
-    return [IncomeExpectation(i.kind, i.amount_cents, i.day, i.start_date, i.end_date) for i in rows]
+    incomes = [IncomeExpectation(i.kind, i.amount_cents, i.day, i.start_date, i.end_date) for i in rows]
+    if on is None or not incomes:
+        return incomes
+    window = timedelta(days=RECEIVED_EARLY_DAYS)
+    received = session.execute(
+        select(Receipt.kind, Receipt.received_on).where(
+            Receipt.household_id == household_id, Receipt.received_on >= on - window, Receipt.received_on <= on)
+    ).all()
+    result = []
+    for income in incomes:
+        arrivals = income.dates(on, on + window + _ONE_DAY)
+        if arrivals and any(kind == income.kind and arrivals[0] - window <= day for kind, day in received):
+            income = replace(income, start_date=arrivals[0] + _ONE_DAY)
+        result.append(income)
+    return result
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,7 +303,7 @@ def household_figures(session: Session, household_id: int, on: date | None = Non
         planned_cents=payments.planned_cents,
         in_transit_cents=payments.in_transit_cents,
         schedules=[schedule_of(cost) for cost in costs],
-        incomes=income_expectations(session, household_id),
+        incomes=income_expectations(session, household_id, on),
         first_day=household.period_start,
         last_day=end,
         buffer_cents=household.buffer_cents,

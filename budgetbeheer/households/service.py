@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -31,7 +31,6 @@ from budgetbeheer.households.figures import (
 )
 from budgetbeheer.households.forecast import (
     Forecast,
-    IncomeExpectation,
     LeefgeldPlan,
     ObligationSchedule,
     forecast,
@@ -1000,14 +999,14 @@ def household_forecast(session: Session, household_id: int, today: date | None =
     batches will pay). Every instalment that already has a live payment (proposed, approved or settled) is left out,
     so nothing is counted twice; the reserved instalments already due (arrears, or not yet taken by a run) are tried
     again from today on, as the next run would. An expected income that was already received (a receipt of its kind
-    at most 7 days before its day) is not expected again. Each instalment is priced at the amount in force on its
-    due date.
+    at most 7 days before its day, see :func:`~budgetbeheer.households.figures.income_expectations`) is not
+    expected again. Each instalment is priced at the amount in force on its due date.
     """
     today = today or date.today()
     household = get_household(session, household_id)
     figures = figures or household_figures(session, household_id, today)
     schedules = [_Unpaid.of(schedule_of(cost), figures.live_instalments) for cost in fixed_costs_of(session, household_id)]
-    incomes = _not_yet_received(session, household_id, income_expectations(session, household_id), today)
+    incomes = income_expectations(session, household_id, today)
     plan = LeefgeldPlan(LeefgeldFrequency(household.leefgeld_frequency), household.leefgeld_day,
                         household.buffer_cents)
     return forecast(figures.balance_cents - figures.planned_cents, today, days=days, expected_incomes=incomes,
@@ -1030,34 +1029,6 @@ class _Unpaid(ObligationSchedule):
     def instalments(self, window_from: date, window_to: date) -> list[DueObligation]:
         found = ObligationSchedule.instalments(self, window_from, window_to)
         return [d for d in found if (d.obligation_id, d.due_date) not in self.paid] if self.paid else found
-
-
-RECEIVED_EARLY_DAYS = 7
-"""A receipt of an income's kind up to this many days before its expected day counts as that income (the same window
-as the missing-income signal)."""
-
-
-def _not_yet_received(
-    session: Session, household_id: int, incomes: Sequence[IncomeExpectation], today: date
-) -> list[IncomeExpectation]:
-    """The expected incomes, each without its next arrival when that already came in early (today or before)."""
-    window = timedelta(days=RECEIVED_EARLY_DAYS)
-    received = {
-        (kind, day)
-        for kind, day in session.execute(
-            select(Receipt.kind, Receipt.received_on).where(
-                Receipt.household_id == household_id, Receipt.received_on >= today - window,
-                Receipt.received_on <= today,
-            )
-        )
-    }
-    result = []
-    for income in incomes:
-        arrivals = income.dates(today, today + window + timedelta(days=1))
-        if arrivals and any(kind == income.kind and arrivals[0] - window <= day for kind, day in received):
-            income = replace(income, start_date=arrivals[0] + timedelta(days=1))
-        result.append(income)
-    return result
 
 
 @dataclass(frozen=True, slots=True)
