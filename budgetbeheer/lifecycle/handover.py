@@ -287,8 +287,11 @@ def intro_lines(data: Handover) -> list[Message]:
         Message("Hieronder staat wat de gemeente voor u betaalde en wat nog niet betaald is."),
         Message("Ook staat er aan wie u moet betalen, hoeveel en wanneer."),
     ]
-    if data.arrears:
-        lines.append(Message("Let op: %(count)s rekening(en) zijn nog niet betaald. Samen is dat %(amount)s.",
+    if len(data.arrears) == 1:
+        lines.append(Message("Let op: 1 rekening is nog niet betaald. Dat is %(amount)s.",
+                             amount=_eur(data.arrears_cents)))
+    elif data.arrears:
+        lines.append(Message("Let op: %(count)s rekeningen zijn nog niet betaald. Samen is dat %(amount)s.",
                              count=len(data.arrears), amount=_eur(data.arrears_cents)))
     elif data.planned:
         lines.append(Message("De laatste betalingen staan klaar en gaan binnenkort naar de bank."))
@@ -307,14 +310,14 @@ def cost_lines(cost: HandoverCost) -> list[Message]:
     else:
         lines.append(Message("De gemeente betaalde deze rekening %(count)s keer, samen %(amount)s.",
                              count=len(cost.paid), amount=_eur(cost.paid_cents)))
-        lines.append(Message("De laatste betaling was voor %(due)s (%(amount)s).", due=_d(last.due_date),
+        lines.append(Message("De laatste betaling was voor de rekening van %(due)s (%(amount)s).", due=_d(last.due_date),
                              amount=_eur(last.amount_cents)))
     for instalment in cost.planned:
-        lines.append(Message("Staat klaar om te betalen: %(amount)s voor %(due)s. Dit gaat op %(on)s naar de bank.",
+        lines.append(Message("Klaar om te betalen: de rekening van %(due)s, %(amount)s. Dit gaat op %(on)s naar de bank.",
                              amount=_eur(instalment.amount_cents), due=_d(instalment.due_date),
                              on=_d(instalment.on or instalment.due_date)))
     for instalment in cost.unpaid:
-        lines.append(Message("Nog niet betaald: %(amount)s voor %(due)s.", amount=_eur(instalment.amount_cents),
+        lines.append(Message("Nog niet betaald: de rekening van %(due)s, %(amount)s.", amount=_eur(instalment.amount_cents),
                              due=_d(instalment.due_date)))
     if cost.unpaid:
         lines.append(Message("Wat moet u doen? Bel of mail %(creditor)s. Zeg dat dit bedrag nog openstaat.",
@@ -476,7 +479,7 @@ def handover_pdf(data: Handover, *, font: tuple[Path, Path] | str | None = "auto
         pdf.ln(3)
         line(Message("Nog niet betaald"), 13, "B", 8)
         for cost, instalment in data.arrears:
-            line(Message("%(what)s bij %(creditor)s: %(amount)s voor %(due)s", what=Message(cost.category_label),
+            line(Message("%(what)s bij %(creditor)s: de rekening van %(due)s, %(amount)s", what=Message(cost.category_label),
                          creditor=cost.creditor, amount=_eur(instalment.amount_cents), due=_d(instalment.due_date)))
         line(Message("Bel of mail deze organisaties. Vraag om een betalingsregeling."))
     pdf.ln(3)

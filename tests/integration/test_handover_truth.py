@@ -127,13 +127,13 @@ def test_rent_paid_twice_and_energy_never_paid(session: Session, client: FlaskCl
         assert body["balance"] == "0.00" and "statement" not in body
         text = " ".join(body["text"] + by_category["rent"]["text"] + by_category["energy"]["text"])
         assert by_category["rent"]["text"][:2] == ["De gemeente betaalde deze rekening 2 keer, samen € 1.200,00.",
-                                                   "De laatste betaling was voor 01-02-2027 (€ 600,00)."]
+                                                   "De laatste betaling was voor de rekening van 01-02-2027 (€ 600,00)."]
         assert by_category["energy"]["text"][:3] == ["De gemeente heeft deze rekening niet betaald.",
-                                                     "Nog niet betaald: € 250,00 voor 01-01-2027.",
-                                                     "Nog niet betaald: € 250,00 voor 01-02-2027."]
+                                                     "Nog niet betaald: de rekening van 01-01-2027, € 250,00.",
+                                                     "Nog niet betaald: de rekening van 01-02-2027, € 250,00."]
         assert "Wat moet u doen? Bel of mail Energie Direct. Zeg dat dit bedrag nog openstaat." in text
         assert "Vraag om een betalingsregeling." in text
-        assert "Let op: 2 rekening(en) zijn nog niet betaald. Samen is dat € 500,00." in text
+        assert "Let op: 2 rekeningen zijn nog niet betaald. Samen is dat € 500,00." in text
         assert "Op 15-02-2027 maakten wij € 100,00 over naar uw rekening NL91ABNA0417164300." in text
         assert "Uw klantmanager is Karin." in text and CONTACT in text
         assert "tot en met" not in text and not any(word in text for word in INTERNAL)

@@ -54,16 +54,16 @@ def test_plain_language_says_what_was_paid_and_what_is_open() -> None:
     data = sample()
     lines = _text(handover.intro_lines(data))
     assert lines[0] == "Vanaf 01-09-2026 betaalt de gemeente uw vaste lasten niet meer."
-    assert "Let op: 1 rekening(en) zijn nog niet betaald. Samen is dat € 120,50." in lines
+    assert "Let op: 1 rekening is nog niet betaald. Dat is € 120,50." in lines
     assert not any("tot en met" in line for line in lines)
     rent, energy = data.costs
     assert _text(handover.cost_lines(rent))[:2] == [
         "De gemeente betaalde deze rekening 2 keer, samen € 1.300,00.",
-        "De laatste betaling was voor 01-08-2026 (€ 650,00).",
+        "De laatste betaling was voor de rekening van 01-08-2026 (€ 650,00).",
     ]
     energy_lines = _text(handover.cost_lines(energy))
     assert energy_lines[:2] == ["De gemeente heeft deze rekening niet betaald.",
-                                "Nog niet betaald: € 120,50 voor 05-08-2026."]
+                                "Nog niet betaald: de rekening van 05-08-2026, € 120,50."]
     assert any("betalingsregeling" in line for line in energy_lines)
     assert _text(handover.money_lines(data))[0] == (
         "Op 31-08-2026 maakten wij € 210,00 over naar uw rekening NL91ABNA0417164300.")
