@@ -221,4 +221,6 @@ EN: dict[str, str] = {
     'Betaalruns met tekort': 'Payment runs with a shortfall',
     'Later betaald (uitvoeringsdatum)': 'Paid late (execution date)',
     'Nog onbetaald aan het eind': 'Still unpaid at the end',
+    "Een onbetaalde termijn telt één keer, hoe vaak een betaalrun hem ook probeerde. Hij is later betaald, of nog onbetaald aan het eind: dat is de stand op de laatste dag van de maand of de periode. De lijst per termijn staat in de download (tabel arrears).":
+        "An unpaid instalment counts once, however often a payment run tried it. It was paid late, or is still unpaid at the end: that is the position on the last day of the month or the range. The list per instalment is in the download (table arrears).",
 }
