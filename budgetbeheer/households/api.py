@@ -10,8 +10,13 @@ from sqlalchemy.exc import IntegrityError
 
 from budgetbeheer.households import service
 from budgetbeheer.households import validation as v
+from budgetbeheer.households.categories import LABELS_NL, Category
+from budgetbeheer.households.figures import HouseholdFigures, Reservation
+from budgetbeheer.households.forecast import Forecast
 from budgetbeheer.households.models import Creditor, FixedCost
 from budgetbeheer.i18n import translate
+from budgetbeheer.money import cents_to_str
+from budgetbeheer.payments.arrears import ShortInstalment
 from budgetbeheer.web.api import json_body, ok, route
 from budgetbeheer.web.context import actor, db, language, unit_of_work
 
@@ -68,6 +73,119 @@ _CREDITOR_BODY = {
 _ERRORS = {"422": "invalid values", "404": "household not found", "409": "household ended"}
 
 
+# ------------------------------------------------------------------------------------- the read side as JSON
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def reservation_json(line: Reservation) -> dict[str, Any]:
+    """One line of what the balance is kept for (the statement's ``held``)."""
+    label = "buffer" if line.kind == "buffer" else LABELS_NL.get(Category(line.kind), line.kind)
+    return {"for": line.kind, "label": label, "fixed_cost_id": line.fixed_cost_id,
+            "due_date": _iso(line.due_date) or "", "amount": cents_to_str(line.amount_cents),
+            "overdue": line.overdue, "in_arrears": line.in_arrears}
+
+
+def arrear_json(row: ShortInstalment) -> dict[str, Any]:
+    return {"fixed_cost_id": row.fixed_cost_id, "category": row.category, "creditor": row.creditor_name,
+            "due_date": row.due_date.isoformat(), "amount": cents_to_str(row.amount_cents),
+            "first_short_on": row.first_short_on.isoformat(), "runs_short": row.runs_short}
+
+
+def figures_json(figures: HouseholdFigures) -> dict[str, Any]:
+    """The household's five figures (see :mod:`budgetbeheer.households.figures`), amounts as "650.00"."""
+    return {
+        "as_of": figures.on.isoformat(),
+        "balance": cents_to_str(figures.balance_cents),
+        "planned": cents_to_str(figures.planned_cents),
+        "in_transit": cents_to_str(figures.in_transit_cents),
+        "reserved": cents_to_str(figures.reserved_cents),
+        "available": cents_to_str(figures.available_cents),
+        "uncovered": cents_to_str(figures.uncovered_cents),
+        "reserved_until": figures.reserved_until.isoformat(),
+        "reservations": [reservation_json(line) for line in figures.reserved],
+        "arrears": [arrear_json(row) for row in figures.arrears],
+    }
+
+
+def household_json(view: service.HouseholdView) -> dict[str, Any]:
+    """``GET /households/{id}``: the household with ``balance`` (its funds account) and all its ``figures``."""
+    return {
+        "id": view.id,
+        "status": view.status,
+        "persons": [{"id": p.id, "bsn": p.bsn, "first_name": p.first_name, "last_name": p.last_name,
+                     "date_of_birth": p.date_of_birth.isoformat()} for p in view.persons],
+        "iban": view.iban,
+        "account_holder": view.account_holder,
+        "address": {"street": view.address_street, "postal_code": view.address_postal_code,
+                    "city": view.address_city},
+        "caseworker_id": view.caseworker_id,
+        "benefit_start_date": view.benefit_start_date.isoformat(),
+        "period": {"start": view.period_start.isoformat(), "end": view.period_end.isoformat(),
+                   "days_left": view.days_left, "over": view.period_over},
+        "leefgeld": {"frequency": view.leefgeld_frequency, "day": view.leefgeld_day,
+                     "buffer": cents_to_str(view.buffer_cents)},
+        "balance": cents_to_str(view.balance_cents),
+        "figures": figures_json(view.figures),
+        "fixed_costs": [fixed_cost_json(c) for c in view.fixed_costs],
+        "expected_income": [
+            {"id": i.id, "household_id": i.household_id, "kind": i.kind, "amount": cents_to_str(i.amount_cents),
+             "day": i.day, "start_date": i.start_date.isoformat(), "end_date": _iso(i.end_date)}
+            for i in view.expected_income
+        ],
+        "missing_required_categories": list(view.missing_required_categories),
+    }
+
+
+def fixed_cost_json(cost: service.FixedCostView) -> dict[str, Any]:
+    return {
+        "id": cost.id, "household_id": cost.household_id, "category": cost.category, "creditor_id": cost.creditor_id,
+        "amount": cents_to_str(cost.amount_cents), "frequency": cost.frequency, "due_day": cost.due_day,
+        "reference": cost.reference, "start_date": cost.start_date.isoformat(), "end_date": _iso(cost.end_date),
+        "amounts": [{"amount": cents_to_str(cents), "effective_from": since.isoformat()}
+                    for since, cents in cost.amounts],
+        "creditor": {"id": cost.creditor_id, "name": cost.creditor_name, "iban": cost.creditor_iban,
+                     "bic": cost.creditor_bic},
+    }
+
+
+def statement_json(result: service.Statement) -> dict[str, Any]:
+    return {
+        "household_id": result.household_id,
+        "from": result.start.isoformat(),
+        "to": result.end.isoformat(),
+        "opening_balance": cents_to_str(result.opening_cents),
+        "closing_balance": cents_to_str(result.closing_cents),
+        "movements": [
+            {"transaction_id": m.transaction_id, "date": m.date.isoformat(), "kind": m.kind,
+             "description": m.description, "amount": cents_to_str(m.amount_cents),
+             "balance": cents_to_str(m.balance_cents)}
+            for m in result.movements
+        ],
+        "held": [reservation_json(line) for line in result.held],
+        "figures": figures_json(result.figures),
+    }
+
+
+def forecast_json(result: Forecast) -> dict[str, Any]:
+    uncovered = result.first_uncovered
+    return {
+        "opening_balance": cents_to_str(result.opening_balance_cents),
+        "days": [
+            {"date": d.date.isoformat(), "income": cents_to_str(d.income_cents),
+             "fixed_costs": cents_to_str(d.fixed_costs_cents), "leefgeld": cents_to_str(d.leefgeld_cents),
+             "balance": cents_to_str(d.closing_balance_cents), "unpaid": cents_to_str(d.unpaid_cents)}
+            for d in result.days
+        ],
+        "first_uncovered": None if uncovered is None else {
+            "date": uncovered.date.isoformat(), "category": uncovered.category.value,
+            "amount": cents_to_str(uncovered.amount_cents), "due_date": uncovered.due_date.isoformat(),
+        },
+    }
+
+
 @route("/households", ["POST"], summary="Enrol a household (intake)", permission="households.write",
        request_body=_HOUSEHOLD_BODY, responses={"201": "created", "422": "invalid values"})
 def households_create() -> tuple[Response, int]:
@@ -77,7 +195,7 @@ def households_create() -> tuple[Response, int]:
         household = service.enrol_household(session, actor(), data, today=today)
         household_id = household.id
         warning = v.past_start_warning(household.period_start, household.period_end, today)
-    view = service.household_view(db(), household_id, today)
+    view = household_json(service.household_view(db(), household_id, today))
     # A start in the past is accepted with a warning: what it means, in words (the form shows the same text).
     view["warnings"] = {} if warning is None else {"benefit_start_date": translate(warning, language())}
     return ok(view, 201)
@@ -92,13 +210,13 @@ def households_list() -> tuple[Response, int]:
                "page_size": service.PAGE_SIZE})
 
 
-@route("/households/<int:household_id>", ["GET"], summary="A household with balance, period, costs and income",
+@route("/households/<int:household_id>", ["GET"], summary="A household with balance, figures, period, costs and income",
        permission="households.read", responses={"404": "not found"})
 def households_get(household_id: int) -> tuple[Response, int]:
     with unit_of_work() as session:
         view = service.household_view(session, household_id)
         service.record_view(session, actor(), household_id, channel="api")
-    return ok(view)
+    return ok(household_json(view))
 
 
 @route("/households/<int:household_id>/fixed-costs", ["POST"], summary="Add a fixed cost",
@@ -172,13 +290,13 @@ def _dates() -> tuple[Any, Any]:
        responses={"404": "not found", "422": "bad dates"})
 def households_statement(household_id: int) -> tuple[Response, int]:
     start, end = _dates()
-    return ok(service.statement(db(), household_id, start, end))
+    return ok(statement_json(service.statement(db(), household_id, start, end)))
 
 
 @route("/households/<int:household_id>/forecast", ["GET"], summary="Day-by-day forecast for the next 8 weeks",
        permission="households.read", responses={"404": "not found"})
 def households_forecast(household_id: int) -> tuple[Response, int]:
-    return ok(service.forecast_json(service.household_forecast(db(), household_id)))
+    return ok(forecast_json(service.household_forecast(db(), household_id)))
 
 
 @route("/creditors", ["GET"], summary="The creditors register", permission="creditors.read",

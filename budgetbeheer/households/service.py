@@ -20,10 +20,17 @@ from budgetbeheer.audit.service import Actor, record
 from budgetbeheer.db.base import utcnow
 from budgetbeheer.errors import Conflict, Message, NotFound, ValidationError
 from budgetbeheer.households import validation as v
-from budgetbeheer.households.categories import LABELS_NL, REQUIRED_CATEGORIES, Category
+from budgetbeheer.households.categories import REQUIRED_CATEGORIES, Category
+from budgetbeheer.households.figures import (
+    HouseholdFigures,
+    Reservation,
+    household_figures,
+    income_expectations,
+    last_day,
+    schedule_of,
+)
 from budgetbeheer.households.forecast import (
     Forecast,
-    IncomeExpectation,
     LeefgeldPlan,
     ObligationSchedule,
     forecast,
@@ -42,6 +49,7 @@ from budgetbeheer.households.schedule import Frequency, LeefgeldFrequency
 from budgetbeheer.ledger import service as ledger
 from budgetbeheer.ledger.models import Posting, Transaction
 from budgetbeheer.money import cents_to_str
+from budgetbeheer.payments.planning import DueObligation
 from budgetbeheer.references import ReferenceKind, suspicious_reference, validate_reference
 from budgetbeheer.users.models import User
 
@@ -536,16 +544,10 @@ def change_fixed_cost_amount(
     return row
 
 
-def obligation_schedule(fixed_cost: FixedCost, today: date) -> ObligationSchedule:
-    """The fixed cost for the forecast: today's amount plus the changes already entered for later dates."""
-    later = tuple(
-        (row.effective_from, row.amount_cents)
-        for row in sorted(fixed_cost.amounts, key=lambda row: row.effective_from)
-        if row.effective_from > today
-    )
-    return ObligationSchedule(fixed_cost.id, Category(fixed_cost.category), fixed_cost_amount_on(fixed_cost, today),
-                              Frequency(fixed_cost.frequency), fixed_cost.due_day, fixed_cost.start_date,
-                              fixed_cost.end_date, fixed_cost.creditor_id, later)
+def obligation_schedule(fixed_cost: FixedCost, today: date | None = None) -> ObligationSchedule:
+    """The fixed cost's schedule, each instalment at the amount in force on its own due date (the whole history:
+    ``today`` is no longer needed and kept for callers)."""
+    return schedule_of(fixed_cost)
 
 
 def fixed_cost_amount_on(fixed_cost: FixedCost, day: date) -> int:
@@ -836,40 +838,123 @@ def incomes_of(session: Session, household_id: int) -> list[ExpectedIncome]:
     )
 
 
-def household_view(session: Session, household_id: int, today: date | None = None) -> dict[str, Any]:
-    """The API shape of ``GET /households/{id}``: persons (full BSN), period, balance, fixed costs, income."""
+@dataclass(frozen=True, slots=True)
+class PersonView:
+    id: int
+    bsn: str
+    first_name: str
+    last_name: str
+    date_of_birth: date
+
+
+@dataclass(frozen=True, slots=True)
+class FixedCostView:
+    """A fixed cost as the household page and the API show it; ``amount_cents`` is the amount in force on the view's
+    day, ``amounts`` the whole history ``(effective from, cents)``, oldest first."""
+
+    id: int
+    household_id: int
+    category: str
+    creditor_id: int
+    creditor_name: str
+    creditor_iban: str
+    creditor_bic: str | None
+    amount_cents: int
+    frequency: str
+    due_day: int
+    reference: str | None
+    start_date: date
+    end_date: date | None
+    amounts: tuple[tuple[date, int], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class IncomeView:
+    id: int
+    household_id: int
+    kind: str
+    amount_cents: int
+    day: int
+    start_date: date
+    end_date: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class HouseholdView:
+    """A household as ``GET /households/{id}`` and its page show it: typed values, amounts in cents. Its money is
+    :attr:`figures` (:mod:`budgetbeheer.households.figures`); ``balance_cents`` is ``figures.balance_cents``."""
+
+    id: int
+    status: str
+    persons: tuple[PersonView, ...]
+    iban: str
+    account_holder: str
+    address_street: str | None
+    address_postal_code: str | None
+    address_city: str | None
+    caseworker_id: int | None
+    benefit_start_date: date
+    period_start: date
+    period_end: date
+    days_left: int
+    period_over: bool
+    """The end date has passed (or the household ended): the page says "afgelopen", not "0 days left"."""
+    leefgeld_frequency: str
+    leefgeld_day: int
+    buffer_cents: int
+    figures: HouseholdFigures
+    fixed_costs: tuple[FixedCostView, ...]
+    expected_income: tuple[IncomeView, ...]
+    missing_required_categories: tuple[str, ...]
+
+    @property
+    def balance_cents(self) -> int:
+        return self.figures.balance_cents
+
+
+def fixed_cost_view(cost: FixedCost, creditor: Creditor | None, today: date) -> FixedCostView:
+    return FixedCostView(
+        cost.id, cost.household_id, cost.category, cost.creditor_id, creditor.name if creditor else "",
+        creditor.iban if creditor else "", creditor.bic if creditor else None, fixed_cost_amount_on(cost, today),
+        cost.frequency, cost.due_day, cost.reference, cost.start_date, cost.end_date,
+        tuple((row.effective_from, row.amount_cents) for row in sorted(cost.amounts, key=lambda r: r.effective_from)),
+    )
+
+
+def household_view(session: Session, household_id: int, today: date | None = None,
+                   figures: HouseholdFigures | None = None) -> HouseholdView:
+    """The household with its persons (full BSN), period, figures, fixed costs and expected income, for ``today``."""
     today = today or date.today()
     household = get_household(session, household_id)
     costs = fixed_costs_of(session, household_id)
     creditors = _creditors_by_id(session, [c.creditor_id for c in costs])
-    return {
-        "id": household.id,
-        "status": household.status,
-        "persons": [
-            {"id": p.id, "bsn": p.bsn, "first_name": p.first_name, "last_name": p.last_name,
-             "date_of_birth": p.date_of_birth.isoformat()}
-            for p in household.persons
-        ],
-        "iban": household.iban,
-        "account_holder": household.account_holder,
-        "address": {"street": household.address_street, "postal_code": household.address_postal_code,
-                    "city": household.address_city},
-        "caseworker_id": household.caseworker_id,
-        "benefit_start_date": household.benefit_start_date.isoformat(),
-        "period": {
-            "start": household.period_start.isoformat(),
-            "end": household.period_end.isoformat(),
-            "days_left": days_left(household.period_end, today) if household.status != ENDED else 0,
-            "over": household.status == ENDED or period_over(household.period_end, today),  # i10-extensions
-        },
-        "leefgeld": {"frequency": household.leefgeld_frequency, "day": household.leefgeld_day,
-                     "buffer": cents_to_str(household.buffer_cents)},
-        "balance": cents_to_str(ledger.household_balance(session, household.id)),
-        "fixed_costs": [fixed_cost_snapshot(c, creditors.get(c.creditor_id), today) for c in costs],
-        "expected_income": [income_snapshot(i) for i in incomes_of(session, household_id)],
-        "missing_required_categories": missing_required_categories([c.category for c in costs if c.end_date is None
-                                                                    or c.end_date >= today]),
-    }
+    return HouseholdView(
+        id=household.id,
+        status=household.status,
+        persons=tuple(PersonView(p.id, p.bsn, p.first_name, p.last_name, p.date_of_birth) for p in household.persons),
+        iban=household.iban,
+        account_holder=household.account_holder,
+        address_street=household.address_street,
+        address_postal_code=household.address_postal_code,
+        address_city=household.address_city,
+        caseworker_id=household.caseworker_id,
+        benefit_start_date=household.benefit_start_date,
+        period_start=household.period_start,
+        period_end=household.period_end,
+        days_left=days_left(household.period_end, today) if household.status != ENDED else 0,
+        period_over=household.status == ENDED or period_over(household.period_end, today),
+        leefgeld_frequency=household.leefgeld_frequency,
+        leefgeld_day=household.leefgeld_day,
+        buffer_cents=household.buffer_cents,
+        figures=figures or household_figures(session, household_id, today),
+        fixed_costs=tuple(fixed_cost_view(c, creditors.get(c.creditor_id), today) for c in costs),
+        expected_income=tuple(
+            IncomeView(i.id, i.household_id, i.kind, i.amount_cents, i.day, i.start_date, i.end_date)
+            for i in incomes_of(session, household_id)
+        ),
+        missing_required_categories=tuple(missing_required_categories(
+            [c.category for c in costs if c.end_date is None or c.end_date >= today])),
+    )
 
 
 @dataclass(frozen=True)
@@ -931,87 +1016,102 @@ def household_row_json(row: HouseholdRow) -> dict[str, Any]:
     }
 
 
-def household_forecast(session: Session, household_id: int, today: date | None = None, days: int = 56) -> Forecast:
-    """The next ``days`` days (8 weeks) from the current balance, expected income, fixed costs and leefgeld.
+def household_forecast(session: Session, household_id: int, today: date | None = None, days: int = 56,
+                       figures: HouseholdFigures | None = None) -> Forecast:
+    """The next ``days`` days (8 weeks) from the household's figures (:mod:`budgetbeheer.households.figures`).
 
-    Each fixed cost counts with the amount in force today. Instalments already paid ahead (approved and executed, due
-    later) are counted once: see :func:`_paid_ahead_cents`.
+    The forecast starts where the payment run starts: ``balance − planned`` (the funds now, less what proposed
+    batches will pay). Every instalment that already has a live payment (proposed, approved or settled) is left out,
+    so nothing is counted twice; the reserved instalments already due (arrears, or not yet taken by a run) are tried
+    again from today on, as the next run would. An expected income that was already received (a receipt of its kind
+    at most 7 days before its day, see :func:`~budgetbeheer.households.figures.income_expectations`) is not
+    expected again. Each instalment is priced at the amount in force on its due date.
     """
     today = today or date.today()
     household = get_household(session, household_id)
-    yesterday = today - timedelta(days=1)
-    opening = ledger.household_balance(session, household_id, as_of=yesterday) + _paid_ahead_cents(
-        session, household_id, yesterday, today
-    )
-    incomes = [
-        IncomeExpectation(i.kind, i.amount_cents, i.day, i.start_date, i.end_date)
-        for i in incomes_of(session, household_id)
-    ]
-    schedules = [
-        obligation_schedule(c, today) for c in fixed_costs_of(session, household_id)
-    ]
+    figures = figures or household_figures(session, household_id, today)
+    schedules = [_Unpaid.of(schedule_of(cost), figures.live_instalments) for cost in fixed_costs_of(session, household_id)]
+    incomes = income_expectations(session, household_id, today)
     plan = LeefgeldPlan(LeefgeldFrequency(household.leefgeld_frequency), household.leefgeld_day,
                         household.buffer_cents)
-    return forecast(opening, today, days=days, expected_incomes=incomes, fixed_costs=schedules, leefgeld=plan,
-                    period_end=household.period_end)
+    return forecast(figures.balance_cents - figures.planned_cents, today, days=days, expected_incomes=incomes,
+                    fixed_costs=schedules, leefgeld=plan, period_end=last_day(household),
+                    open_shortfalls=figures.overdue_obligations())
 
 
-def _paid_ahead_cents(session: Session, household_id: int, booked_through: date, due_from: date) -> int:
-    """Payments whose money already left the household's funds (approved in a batch executed by ``booked_through``)
-    but that fall due on or after ``due_from``. The forecast pays every instalment on its due date, so it starts from
-    the balance as if these were still there; otherwise it would take them twice."""
-    from budgetbeheer.payments.models import PaymentBatch, PaymentItem
+@dataclass(frozen=True, slots=True)
+class _Unpaid(ObligationSchedule):
+    """A fixed cost's schedule without the instalments that already have a live payment."""
 
-    total = session.scalar(
-        select(func.coalesce(func.sum(PaymentItem.amount_cents), 0))
-        .join(PaymentBatch, PaymentBatch.id == PaymentItem.batch_id)
-        .where(
-            PaymentItem.household_id == household_id,
-            PaymentItem.status.in_(("approved", "settled")),
-            PaymentItem.due_date >= due_from,
-            PaymentBatch.approval_transaction_id.is_not(None),
-            PaymentBatch.status != "cancelled",
-            PaymentBatch.execution_date <= booked_through,
-        )
-    )
-    return int(total or 0)
+    paid: frozenset[tuple[int, date]] = frozenset()
+
+    @classmethod
+    def of(cls, schedule: ObligationSchedule, paid: frozenset[tuple[int, date]]) -> _Unpaid:
+        return cls(schedule.id, schedule.category, schedule.amount_cents, schedule.frequency, schedule.due_day,
+                   schedule.start_date, schedule.end_date, schedule.creditor_id, schedule.later_amounts,
+                   frozenset(p for p in paid if p[0] == schedule.id))
+
+    def instalments(self, window_from: date, window_to: date) -> list[DueObligation]:
+        found = ObligationSchedule.instalments(self, window_from, window_to)
+        return [d for d in found if (d.obligation_id, d.due_date) not in self.paid] if self.paid else found
 
 
-def forecast_json(result: Forecast) -> dict[str, Any]:
-    uncovered = result.first_uncovered
-    return {
-        "opening_balance": cents_to_str(result.opening_balance_cents),
-        "days": [
-            {"date": d.date.isoformat(), "income": cents_to_str(d.income_cents),
-             "fixed_costs": cents_to_str(d.fixed_costs_cents), "leefgeld": cents_to_str(d.leefgeld_cents),
-             "balance": cents_to_str(d.closing_balance_cents), "unpaid": cents_to_str(d.unpaid_cents)}
-            for d in result.days
-        ],
-        "first_uncovered": None if uncovered is None else {
-            "date": uncovered.date.isoformat(), "category": uncovered.category.value,
-            "amount": cents_to_str(uncovered.amount_cents), "due_date": uncovered.due_date.isoformat(),
-        },
-    }
+@dataclass(frozen=True, slots=True)
+class Movement:
+    """One booking on the household's funds, from the household's side: money in is positive."""
+
+    transaction_id: int
+    date: date
+    kind: str
+    description: str
+    amount_cents: int
+    balance_cents: int
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """Every movement on the household's funds in ``[start, end]`` (inclusive) with the running balance, and what
+    the balance is kept for now (:attr:`held`, the figures' reserved lines)."""
+
+    household_id: int
+    start: date
+    end: date
+    opening_cents: int
+    movements: tuple[Movement, ...]
+    figures: HouseholdFigures
+
+    @property
+    def closing_cents(self) -> int:
+        return self.movements[-1].balance_cents if self.movements else self.opening_cents
+
+    @property
+    def held(self) -> tuple[Reservation, ...]:
+        return self.figures.reserved
 
 
 def statement(
-    session: Session, household_id: int, from_: date | None = None, to: date | None = None
-) -> dict[str, Any]:
-    """Every movement on the household's funds in ``[from, to]`` (inclusive) with the running balance.
+    session: Session, household_id: int, from_: date | None = None, to: date | None = None,
+    today: date | None = None, figures: HouseholdFigures | None = None,
+) -> Statement:
+    """The household's statement for ``[from, to]`` (inclusive).
 
-    Amounts are signed from the household's view: money in is positive. ``held`` says what the balance is kept for:
-    the fixed costs due before the next expected income and the buffer.
+    ``from`` defaults to the period's start, ``to`` to today or the latest booking when that is later (an approved
+    batch is booked on its execution date, which may lie a day or two ahead): so the statement's closing balance is
+    the figures' balance. ``held`` is what the balance is kept for as of ``today``.
     """
     household = get_household(session, household_id)
-    to = to or date.today()
+    today = today or date.today()
+    account = ledger.household_account_id(session, household_id)
+    if to is None:
+        latest = session.scalar(select(func.max(Posting.business_date)).where(Posting.account_id == account))
+        to = max(today, latest) if latest is not None else today
     from_ = from_ or household.period_start
     if from_ > to:
         raise ValidationError({"from": Message("De begindatum ligt na de einddatum.")})
-    account = ledger.household_account_id(session, household_id)
     opening = ledger.balance(session, account, as_of=from_ - timedelta(days=1))
     rows = session.execute(
         select(Transaction.id, Transaction.business_date, Transaction.kind, Transaction.description,
-               Transaction.recorded_at, Posting.amount_cents)
+               Posting.amount_cents)
         .join(Posting, Posting.transaction_id == Transaction.id)
         .where(Posting.account_id == account, Transaction.business_date >= from_, Transaction.business_date <= to)
         .order_by(Transaction.business_date, Transaction.id)
@@ -1021,37 +1121,6 @@ def statement(
     for row in rows:
         amount = -int(row.amount_cents)
         running += amount
-        movements.append({
-            "transaction_id": row.id,
-            "date": row.business_date.isoformat(),
-            "kind": row.kind,
-            "description": row.description,
-            "amount": cents_to_str(amount),
-            "balance": cents_to_str(running),
-        })
-    return {
-        "household_id": household_id,
-        "from": from_.isoformat(),
-        "to": to.isoformat(),
-        "opening_balance": cents_to_str(opening),
-        "closing_balance": cents_to_str(running),
-        "movements": movements,
-        "held": _held(session, household, to),
-    }
-
-
-def _held(session: Session, household: Household, today: date) -> list[dict[str, str]]:
-    from budgetbeheer.households.forecast import next_income_date
-
-    incomes = [IncomeExpectation(i.kind, i.amount_cents, i.day, i.start_date, i.end_date)
-               for i in incomes_of(session, household.id)]
-    horizon = next_income_date(incomes, today) or household.period_end + timedelta(days=1)
-    horizon = min(horizon, household.period_end + timedelta(days=1))
-    held: list[dict[str, str]] = []
-    for cost in fixed_costs_of(session, household.id):
-        for due in obligation_schedule(cost, today).instalments(today + timedelta(days=1), horizon):
-            held.append({"for": cost.category, "label": LABELS_NL[Category(cost.category)],
-                         "due_date": due.due_date.isoformat(), "amount": cents_to_str(due.amount_cents)})
-    if household.buffer_cents:
-        held.append({"for": "buffer", "label": "buffer", "due_date": "", "amount": cents_to_str(household.buffer_cents)})
-    return held
+        movements.append(Movement(int(row.id), row.business_date, row.kind, row.description, amount, running))
+    return Statement(household_id, from_, to, opening, tuple(movements),
+                     figures or household_figures(session, household_id, today))

@@ -256,4 +256,15 @@ EN = {
         "The start date is before the start of the period (%(start)s). Instalments from before the period are not "
         "paid by ontzorgen; choose a date within the period.",
     "afgelopen": "period over",
+
+    # the household's figures (issue 10, finding 6)
+    'In een voorgestelde betaalrun': 'In a proposed payment run',
+    'Gereserveerd': 'Reserved',
+    'Beschikbaar als leefgeld': 'Available as leefgeld',
+    'Onderweg naar de bank': 'On its way to the bank',
+    'Het saldo is %(amount)s te laag voor wat betaald en gereserveerd moet worden.': 'The balance is %(amount)s short of what must be paid and reserved.',
+    'Beginstand: saldo %(balance)s min voorgestelde betalingen %(planned)s = %(start)s.': 'Starting point: balance %(balance)s minus proposed payments %(planned)s = %(start)s.',
+    'Gereserveerd tot het volgende inkomen (%(until)s)': 'Reserved until the next income (%(until)s)',
+    'achterstand': 'in arrears',
+    'nog niet betaald': 'not paid yet',
 }

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 
 from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
@@ -12,11 +11,11 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
-from budgetbeheer import money
 from budgetbeheer.errors import BudgetbeheerError, Message, NotFound, ValidationError
 from budgetbeheer.households import service
 from budgetbeheer.households import validation as v
 from budgetbeheer.households.categories import LABELS_NL, REQUIRED_CATEGORIES, Category
+from budgetbeheer.households.figures import household_figures
 from budgetbeheer.households.forecast import Forecast
 from budgetbeheer.households.models import FixedCost, Receipt
 from budgetbeheer.households.schedule import Frequency
@@ -180,22 +179,27 @@ def forecast_chart(result: Forecast, width: int = 640, height: int = 180) -> dic
 @bp.route("/<int:household_id>")
 @requires("households.read")
 def show(household_id: int) -> str:
+    """The household page. Every amount of money on it comes from one :class:`HouseholdFigures` read once: the
+    "Saldo" box, the reserved list, the statement's closing balance and the forecast's starting point agree."""
     today = date.today()
     with unit_of_work() as session:
-        view = service.household_view(session, household_id, today)
         service.record_view(session, actor(), household_id, channel="web")
     session = db()
+    figures = household_figures(session, household_id, today)
+    view = service.household_view(session, household_id, today, figures=figures)
     household = service.get_household(session, household_id)
-    result = service.household_forecast(session, household_id, today)
-    statement = service.statement(session, household_id, min(household.period_start, today), today)
+    result = service.household_forecast(session, household_id, today, figures=figures)
+    statement = service.statement(session, household_id, min(household.period_start, today), None, today=today,
+                                  figures=figures)
     caseworker = session.get(User, household.caseworker_id) if household.caseworker_id else None
     weekly = [d for i, d in enumerate(result.days) if i % 7 == 6]
     household_payments = payments_for_household(session, household_id, today)
     return render_template(
-        "households/show.html", h=view, household=household, balance_cents=money.to_cents(Decimal(view["balance"])), forecast=result, chart=forecast_chart(result),
-        weekly=weekly, statement=statement, caseworker=caseworker, labels=dict(LABELS_NL),
-        frequency_labels=service.FREQUENCY_LABELS, income_labels=service.INCOME_KIND_LABELS,
-        weekdays=WEEKDAYS, today=today, household_payments=household_payments, can_write=has_permission("households.write") and view["status"] != "ended",
+        "households/show.html", h=view, household=household, figures=figures, forecast=result,
+        chart=forecast_chart(result), weekly=weekly, statement=statement, caseworker=caseworker,
+        labels=dict(LABELS_NL), frequency_labels=service.FREQUENCY_LABELS, income_labels=service.INCOME_KIND_LABELS,
+        weekdays=WEEKDAYS, today=today, household_payments=household_payments,
+        can_write=has_permission("households.write") and view.status != "ended",
     )
 
 
@@ -382,17 +386,6 @@ def creditors_upload() -> Response | tuple[str, int]:
     ), 422
 
 
-def _amount_filter(value: object) -> str:
-    """An API amount ("742.15") as the reader's money format (€ 742,15); anything else unchanged."""
-    if value is None or value == "":
-        return ""
-    try:
-        cents = money.to_cents(Decimal(str(value)))
-    except (ArithmeticError, ValueError):
-        return str(value)
-    return money.format_eur(cents, language())
-
-
 def _isodate_filter(value: object) -> str:
     """An API date ("2026-12-01") or timestamp as the reader's date format (01-12-2026); anything else unchanged."""
     if value is None or value == "":
@@ -410,7 +403,6 @@ def _isodate_filter(value: object) -> str:
 
 def register(app: Flask) -> None:
     app.register_blueprint(bp)
-    app.jinja_env.filters.setdefault("amount", _amount_filter)
     app.jinja_env.filters.setdefault("isodate", _isodate_filter)
     # Imported macros (macros.html) see only globals; without this their `_` is Flask-Babel's, which knows no English.
     app.jinja_env.globals["_"] = lambda message, **params: translate(message, language(), **params)

@@ -107,27 +107,60 @@ def end_period(household_id: int) -> tuple[Response, int]:
     return ok(data)
 
 
-@route("/households/<int:household_id>/handover", ["GET"], summary="The handover overview (fixed costs, statement)",
+def _instalments(rows: tuple[handover.Instalment, ...], on_key: str | None = None) -> list[dict[str, Any]]:
+    result = []
+    for row in rows:
+        entry: dict[str, Any] = {"due_date": row.due_date.isoformat(), "amount": cents_to_str(row.amount_cents)}
+        if on_key is not None:
+            entry[on_key] = row.on.isoformat() if row.on else None
+        result.append(entry)
+    return result
+
+
+@route("/households/<int:household_id>/handover", ["GET"],
+       summary="The handover overview: paid and unpaid per fixed cost, how to pay them, the money left, contact",
        permission="households.read")
 def handover_json(household_id: int) -> tuple[Response, int]:
+    from budgetbeheer.households.api import figures_json
     from budgetbeheer.households.service import record_view
 
-    data = handover.handover_data(db(), household_id, municipality=settings().municipality_name)
+    config = settings()
+    data = handover.handover_data(db(), household_id, municipality=config.municipality_name,
+                                  contact=config.contact_line, lead_business_days=config.lead_business_days)
     with unit_of_work() as session:
         record_view(session, actor(), household_id, channel="api:handover")
+    lines = [*handover.intro_lines(data), *handover.money_lines(data), *handover.contact_lines(data)]
     return ok({
         "household_id": data.household_id,
+        "date": data.made_on.isoformat(),
         "period": {"start": data.period_start.isoformat(), "end": data.period_end.isoformat()},
         "status": data.status,
         "payments_stop_on": data.stops_on.isoformat(),
         "fixed_costs": [
-            {"category": c.category, "creditor": c.creditor, "iban": c.iban, "bic": c.bic,
-             "amount": cents_to_str(c.amount_cents), "frequency": c.frequency, "due_day": c.due_day,
-             "reference": c.reference}
+            {"fixed_cost_id": c.fixed_cost_id, "category": c.category, "creditor": c.creditor, "iban": c.iban,
+             "bic": c.bic, "amount": cents_to_str(c.amount_cents), "frequency": c.frequency, "due_day": c.due_day,
+             "reference": c.reference,
+             "paid": _instalments(c.paid, "paid_on"),
+             "last_paid": None if c.last_paid is None else _instalments((c.last_paid,), "paid_on")[0],
+             "planned": _instalments(c.planned, "paid_on"),
+             "unpaid": _instalments(c.unpaid),
+             "first_due_yourself": c.first_due_yourself.isoformat() if c.first_due_yourself else None,
+             "text": [handover.text(m) for m in handover.cost_lines(c)]}
             for c in data.costs
         ],
-        "statement": data.statement,
+        "arrears": [
+            {"category": cost.category, "creditor": cost.creditor, "iban": cost.iban,
+             "due_date": row.due_date.isoformat(), "amount": cents_to_str(row.amount_cents)}
+            for cost, row in data.arrears
+        ],
+        "arrears_total": cents_to_str(data.arrears_cents),
         "balance": cents_to_str(data.balance_cents),
+        "payouts": [{"state": p.state, "amount": cents_to_str(p.amount_cents),
+                     "on": p.on.isoformat() if p.on else None} for p in data.payouts],
+        "leefgeld_paid": cents_to_str(data.leefgeld_paid_cents),
+        "caseworker": {"name": data.caseworker, "contact": data.contact or None},
+        "figures": figures_json(data.figures) if data.figures is not None else None,
+        "text": [handover.text(m) for m in lines],
     })
 
 

@@ -1,7 +1,18 @@
-"""The handover overview (overdracht): what the household must pay itself once the municipality stops.
+"""The handover overview (overdracht): what the household must pay itself once the municipality stops, and how things
+stand on the day it is made.
 
-Every fixed cost with creditor, IBAN, amount, due day and reference, plus the last statement; as data for a page, as a
-PDF in plain Dutch (language level B1), and as a CSV of the creditors that must be told the payments stop.
+It says what is true to the cent, from the same sources as the household page:
+
+- per fixed cost what the municipality paid (how many instalments, the last one) and what it did not pay: the unpaid
+  instalments (arrears, :mod:`budgetbeheer.payments.arrears`) with amount and due date, and what the household must
+  do about them (contact the creditor, ask for a payment plan);
+- how to pay each fixed cost from now on (creditor, IBAN, amount, when, reference, the first due date);
+- the money still held for the household (:mod:`budgetbeheer.households.figures`) and when it is paid out;
+- the caseworker and how to reach them, and the date of the overview.
+
+No booking texts: every sentence is a :class:`~budgetbeheer.errors.Message` in plain Dutch (language level B1, short
+sentences), with its English in ``texts_en``. As data for a page and the API, as a PDF and as a CSV of the creditors
+that must be told the payments stop.
 """
 
 from __future__ import annotations
@@ -12,13 +23,14 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from budgetbeheer.households.period import add_months
+from budgetbeheer.errors import Message
+from budgetbeheer.households.figures import HouseholdFigures, household_figures, last_day, schedule_of
 from budgetbeheer.households.service import get_household
+from budgetbeheer.i18n import translate
 from budgetbeheer.money import format_eur
 
 DEJAVU_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
@@ -30,6 +42,18 @@ FREQUENCY_B1 = {
     "quarterly": "elke 3 maanden",
     "yearly": "elk jaar",
 }
+_LOOK_AHEAD = timedelta(days=400)
+"""How far after the stop the first instalment the household pays itself is looked for (a yearly cost included)."""
+
+
+@dataclass(frozen=True)
+class Instalment:
+    """One instalment of a fixed cost: its due date and amount, and (when paid or planned) the day its batch goes to
+    the bank."""
+
+    due_date: date
+    amount_cents: int
+    on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -43,6 +67,15 @@ class HandoverCost:
     frequency: str
     due_day: int
     reference: str | None
+    paid: tuple[Instalment, ...] = ()
+    """Paid by the municipality: in a batch that was approved (the money left the household's funds)."""
+    planned: tuple[Instalment, ...] = ()
+    """In a batch that still waits for approval."""
+    unpaid: tuple[Instalment, ...] = ()
+    """Arrears: a payment run could not pay it, and nothing paid it since."""
+    first_due_yourself: date | None = None
+    """The first due date on or after the day the municipality stops; ``None`` when the cost does not continue."""
+    fixed_cost_id: int | None = None
 
     @property
     def when(self) -> str:
@@ -50,6 +83,42 @@ class HandoverCost:
         if self.frequency in ("weekly", "four_weekly"):
             return FREQUENCY_B1[self.frequency]
         return f"{FREQUENCY_B1.get(self.frequency, self.frequency)}, uiterlijk op dag {self.due_day}"
+
+    @property
+    def when_message(self) -> Message:
+        """:attr:`when` as a translatable text."""
+        if self.frequency == "weekly":
+            return Message("elke week")
+        if self.frequency == "four_weekly":
+            return Message("elke 4 weken")
+        if self.frequency == "quarterly":
+            return Message("elke 3 maanden, uiterlijk op dag %(day)s", day=self.due_day)
+        if self.frequency == "yearly":
+            return Message("elk jaar, uiterlijk op dag %(day)s", day=self.due_day)
+        return Message("elke maand, uiterlijk op dag %(day)s", day=self.due_day)
+
+    @property
+    def paid_cents(self) -> int:
+        return sum(i.amount_cents for i in self.paid)
+
+    @property
+    def unpaid_cents(self) -> int:
+        return sum(i.amount_cents for i in self.unpaid)
+
+    @property
+    def last_paid(self) -> Instalment | None:
+        return max(self.paid, key=lambda i: i.due_date) if self.paid else None
+
+
+@dataclass(frozen=True)
+class Payout:
+    """Money for the household's own account. ``state``: ``paid`` (its batch was approved), ``planned`` (in a batch
+    waiting for approval), ``next_run`` (held now, for the next run), ``after_end`` (what is left after the last
+    day, paid by the final run)."""
+
+    state: str
+    amount_cents: int
+    on: date | None
 
 
 @dataclass(frozen=True)
@@ -60,37 +129,104 @@ class Handover:
     account_holder: str
     period_start: date
     period_end: date
+    """The last day the municipality pays (the day ontzorgen ended, when earlier than the period's end)."""
     status: str
     stops_on: date
     """The first day the municipality no longer pays."""
     costs: list[HandoverCost]
-    statement: dict[str, Any]
     balance_cents: int
     municipality: str
+    made_on: date
+    caseworker: str | None = None
+    contact: str = ""
+    payouts: tuple[Payout, ...] = ()
+    leefgeld_paid_cents: int = 0
+    figures: HouseholdFigures | None = None
+
+    @property
+    def arrears(self) -> list[tuple[HandoverCost, Instalment]]:
+        """Every unpaid instalment with its fixed cost, oldest first."""
+        rows = [(cost, instalment) for cost in self.costs for instalment in cost.unpaid]
+        return sorted(rows, key=lambda row: (row[1].due_date, row[0].category))
+
+    @property
+    def arrears_cents(self) -> int:
+        return sum(cost.unpaid_cents for cost in self.costs)
+
+    @property
+    def planned(self) -> list[tuple[HandoverCost, Instalment]]:
+        return [(cost, instalment) for cost in self.costs for instalment in cost.planned]
 
 
+# ------------------------------------------------------------------------------------------------------ the data
 
-def _dutch(iso: str) -> str:
-    """``2026-11-25`` → ``25-11-2026``."""
-    return date.fromisoformat(iso).strftime("%d-%m-%Y")
 
-def handover_data(session: Session, household_id: int, *, municipality: str = "Gemeente",
-                  today: date | None = None) -> Handover:
-    """Everything the overview shows. The statement covers the last month of the period (or up to ``today``)."""
+def handover_data(
+    session: Session,
+    household_id: int,
+    *,
+    municipality: str = "Gemeente",
+    today: date | None = None,
+    contact: str = "",
+    lead_business_days: int = 2,
+) -> Handover:
+    """Everything the overview shows, as of ``today``."""
     from budgetbeheer.households.categories import LABELS_NL, Category
     from budgetbeheer.households.models import Creditor
-    from budgetbeheer.households.service import fixed_cost_amount_on, fixed_costs_of, statement
-    from budgetbeheer.ledger.service import household_balance
+    from budgetbeheer.households.service import fixed_cost_amount_on, fixed_costs_of
+    from budgetbeheer.payments.arrears import short_instalments
+    from budgetbeheer.payments.calendar import execution_date_for_due_date, next_business_day
+    from budgetbeheer.payments.models import PaymentBatch, PaymentItem
+    from budgetbeheer.users.models import User
 
     today = today or date.today()
     household = get_household(session, household_id)
-    end = household.ended_on or household.period_end
-    costs = [c for c in fixed_costs_of(session, household_id) if c.end_date is None or c.end_date >= household.period_start]
-    creditor_ids = {c.creditor_id for c in costs}
-    creditors = {c.id: c for c in session.scalars(select(Creditor).where(Creditor.id.in_(creditor_ids)))}
+    end = last_day(household)
+    stops_on = end + timedelta(days=1)
+    figures = household_figures(session, household_id, today)
+    costs = [c for c in fixed_costs_of(session, household_id)
+             if c.end_date is None or c.end_date >= household.period_start]
+    creditors = {c.id: c for c in session.scalars(select(Creditor).where(Creditor.id.in_({c.creditor_id
+                                                                                       for c in costs})))}
+    paid: dict[int, list[Instalment]] = {}
+    planned: dict[int, list[Instalment]] = {}
+    leefgeld_paid = 0
+    payouts: list[Payout] = []
+    planned_total = 0
+    for item, execution_date, batch_status in session.execute(
+        select(PaymentItem, PaymentBatch.execution_date, PaymentBatch.status)
+        .join(PaymentBatch, PaymentBatch.id == PaymentItem.batch_id)
+        .where(PaymentItem.household_id == household_id,
+               PaymentItem.status.in_(("proposed", "approved", "settled")))
+        .order_by(PaymentItem.due_date, PaymentItem.id)
+    ):
+        waiting = item.status == "proposed"
+        if waiting and batch_status == "proposed":
+            planned_total += item.amount_cents
+        instalment = Instalment(item.due_date, item.amount_cents, execution_date)
+        if item.fixed_cost_id is not None:
+            (planned if waiting else paid).setdefault(item.fixed_cost_id, []).append(instalment)
+            continue
+        if not waiting:
+            leefgeld_paid += item.amount_cents
+        if item.obligation_key is not None and item.obligation_key.endswith(":final"):
+            payouts.append(Payout("planned" if waiting else "paid", item.amount_cents, execution_date))
+    unpaid: dict[int, list[Instalment]] = {}
+    for row in short_instalments(session, household_id=household_id):
+        if row.unpaid:
+            unpaid.setdefault(row.fixed_cost_id, []).append(Instalment(row.due_date, row.amount_cents))
+    left = figures.balance_cents - planned_total
+    if left > 0:
+        if figures.final:
+            payouts.append(Payout("next_run", left, next_business_day(today + timedelta(days=1))))
+        else:
+            payouts.append(Payout("after_end", left, max(next_business_day(today),
+                                                          execution_date_for_due_date(end, lead_business_days))))
     rows = []
     for cost in costs:
         creditor = creditors.get(cost.creditor_id)
+        continues = cost.end_date is None or cost.end_date >= stops_on
+        first = schedule_of(cost).instalments(stops_on, stops_on + _LOOK_AHEAD) if continues else []
         rows.append(
             HandoverCost(
                 category=cost.category,
@@ -99,14 +235,18 @@ def handover_data(session: Session, household_id: int, *, municipality: str = "G
                 creditor=creditor.name if creditor else "?",
                 iban=creditor.iban if creditor else "",
                 bic=creditor.bic if creditor else None,
-                amount_cents=fixed_cost_amount_on(cost, min(end, today)),
+                amount_cents=first[0].amount_cents if first else fixed_cost_amount_on(cost, min(end, today)),
                 frequency=cost.frequency,
                 due_day=cost.due_day,
                 reference=cost.reference,
+                paid=tuple(paid.get(cost.id, ())),
+                planned=tuple(planned.get(cost.id, ())),
+                unpaid=tuple(unpaid.get(cost.id, ())),
+                first_due_yourself=first[0].due_date if first else None,
+                fixed_cost_id=cost.id,
             )
         )
-    statement_to = max(household.period_start, min(today, end + timedelta(days=14)))
-    statement_from = max(household.period_start, add_months(statement_to, -1))
+    caseworker = session.get(User, household.caseworker_id) if household.caseworker_id else None
     return Handover(
         household_id=household.id,
         names=[f"{p.first_name} {p.last_name}" for p in household.persons],
@@ -115,50 +255,160 @@ def handover_data(session: Session, household_id: int, *, municipality: str = "G
         period_start=household.period_start,
         period_end=end,
         status=household.status,
-        stops_on=end + timedelta(days=1),
+        stops_on=stops_on,
         costs=rows,
-        statement=statement(session, household_id, statement_from, statement_to),
-        balance_cents=household_balance(session, household_id),
+        balance_cents=figures.balance_cents,
         municipality=municipality,
+        made_on=today,
+        caseworker=caseworker.display_name if caseworker else None,
+        contact=contact.strip(),
+        payouts=tuple(payouts),
+        leefgeld_paid_cents=leefgeld_paid,
+        figures=figures,
     )
+
+
+# ------------------------------------------------------------------------------------------------------ the text
 
 
 def _d(value: date) -> str:
     return f"{value:%d-%m-%Y}"
 
 
-def intro_lines(data: Handover) -> list[str]:
-    """The letter's text, in short sentences (B1)."""
-    return [
-        f"Vanaf {_d(data.stops_on)} betaalt de gemeente uw vaste lasten niet meer.",
-        "U betaalt ze dan zelf. Dat is belangrijk: anders krijgt u een schuld.",
-        "Hieronder staat aan wie u moet betalen, hoeveel en wanneer.",
-        "Tip: zet bij uw bank een automatische overschrijving aan, of geef de organisatie toestemming voor "
-        "automatische incasso.",
-        "Het geld dat nog over was, maken wij naar uw eigen rekening over.",
-        "Heeft u vragen? Neem contact op met uw klantmanager.",
+def _eur(cents: int) -> str:
+    return format_eur(cents)
+
+
+def intro_lines(data: Handover) -> list[Message]:
+    """The letter's opening, in short sentences (B1)."""
+    lines = [
+        Message("Vanaf %(date)s betaalt de gemeente uw vaste lasten niet meer.", date=_d(data.stops_on)),
+        Message("U betaalt ze dan zelf. Dat is belangrijk: anders krijgt u een schuld."),
+        Message("Hieronder staat wat de gemeente voor u betaalde en wat nog niet betaald is."),
+        Message("Ook staat er aan wie u moet betalen, hoeveel en wanneer."),
     ]
+    if len(data.arrears) == 1:
+        lines.append(Message("Let op: 1 rekening is nog niet betaald. Dat is %(amount)s.",
+                             amount=_eur(data.arrears_cents)))
+    elif data.arrears:
+        lines.append(Message("Let op: %(count)s rekeningen zijn nog niet betaald. Samen is dat %(amount)s.",
+                             count=len(data.arrears), amount=_eur(data.arrears_cents)))
+    elif data.planned:
+        lines.append(Message("De laatste betalingen staan klaar en gaan binnenkort naar de bank."))
+    elif any(cost.paid for cost in data.costs):
+        lines.append(Message("Er zijn geen rekeningen die de gemeente niet kon betalen."))
+    lines.append(Message("Tip: zet bij uw bank een automatische overschrijving aan."))
+    return lines
+
+
+def cost_lines(cost: HandoverCost) -> list[Message]:
+    """What happened to one fixed cost, and how to pay it from now on."""
+    lines: list[Message] = []
+    last = cost.last_paid
+    if last is None:
+        lines.append(Message("De gemeente heeft deze rekening niet betaald."))
+    else:
+        lines.append(Message("De gemeente betaalde deze rekening %(count)s keer, samen %(amount)s.",
+                             count=len(cost.paid), amount=_eur(cost.paid_cents)))
+        lines.append(Message("De laatste betaling was voor de rekening van %(due)s (%(amount)s).", due=_d(last.due_date),
+                             amount=_eur(last.amount_cents)))
+    for instalment in cost.planned:
+        lines.append(Message("Klaar om te betalen: de rekening van %(due)s, %(amount)s. Dit gaat op %(on)s naar de bank.",
+                             amount=_eur(instalment.amount_cents), due=_d(instalment.due_date),
+                             on=_d(instalment.on or instalment.due_date)))
+    for instalment in cost.unpaid:
+        lines.append(Message("Nog niet betaald: de rekening van %(due)s, %(amount)s.", amount=_eur(instalment.amount_cents),
+                             due=_d(instalment.due_date)))
+    if cost.unpaid:
+        lines.append(Message("Wat moet u doen? Bel of mail %(creditor)s. Zeg dat dit bedrag nog openstaat.",
+                             creditor=cost.creditor))
+        lines.append(Message("Vraag om een betalingsregeling. Dan betaalt u het in delen."))
+    if cost.first_due_yourself is not None:
+        lines.append(Message("Zelf betalen: %(amount)s, %(when)s.", amount=_eur(cost.amount_cents),
+                             when=cost.when_message))
+        lines.append(Message("De eerste keer is uiterlijk %(date)s.", date=_d(cost.first_due_yourself)))
+    return lines
+
+
+def money_lines(data: Handover) -> list[Message]:
+    """The money still held for the household and when it is paid out."""
+    lines: list[Message] = []
+    for payout in data.payouts:
+        on = _d(payout.on) if payout.on else ""
+        amount = _eur(payout.amount_cents)
+        if payout.state == "paid":
+            if payout.on is not None and payout.on > data.made_on:
+                lines.append(Message("Op %(date)s maken wij %(amount)s over naar uw rekening %(iban)s.", date=on,
+                                     amount=amount, iban=data.iban))
+            else:
+                lines.append(Message("Op %(date)s maakten wij %(amount)s over naar uw rekening %(iban)s.", date=on,
+                                     amount=amount, iban=data.iban))
+        elif payout.state == "planned":
+            lines.append(Message("Op %(date)s maken wij %(amount)s over naar uw rekening %(iban)s.", date=on,
+                                 amount=amount, iban=data.iban))
+        elif payout.state == "next_run":
+            lines.append(Message("Er staat nog %(amount)s voor u bij de gemeente.", amount=amount))
+            lines.append(Message("Dit maken wij rond %(date)s over naar uw rekening %(iban)s.", date=on,
+                                 iban=data.iban))
+        else:
+            lines.append(Message("Nu staat er %(amount)s voor u bij de gemeente.", amount=amount))
+            lines.append(Message("Wat na %(end)s over is, maken wij rond %(date)s over naar uw rekening %(iban)s.",
+                                 end=_d(data.period_end), date=on, iban=data.iban))
+    if not data.payouts:
+        lines.append(Message("Er staat geen geld meer voor u bij de gemeente."))
+    if data.leefgeld_paid_cents:
+        lines.append(Message("In totaal kreeg u %(amount)s leefgeld op uw rekening.",
+                             amount=_eur(data.leefgeld_paid_cents)))
+    return lines
+
+
+def contact_lines(data: Handover) -> list[Message]:
+    lines = [Message("Heeft u vragen? Of lukt het betalen niet? Neem dan contact met ons op.")]
+    if data.caseworker:
+        lines.append(Message("Uw klantmanager is %(name)s.", name=data.caseworker))
+    if data.contact:
+        lines.append(Message("Zo bereikt u ons: %(contact)s", contact=data.contact))
+    else:
+        lines.append(Message("Bel of mail %(municipality)s en vraag naar uw klantmanager.",
+                             municipality=data.municipality))
+    return lines
+
+
+def text(message: Message, language: str = "nl") -> str:
+    return translate(message, language)
 
 
 def creditors_csv(data: Handover) -> str:
-    """One line per creditor to be told that the municipality's payments stop. Free text that a spreadsheet would
-    read as a formula is neutralised, as in the report exports."""
+    """One line per creditor to be told that the municipality's payments stop, with what was paid and what is still
+    open. Free text that a spreadsheet would read as a formula is neutralised, as in the report exports."""
     from budgetbeheer.money import cents_to_str
     from budgetbeheer.reports.export import neutralise
 
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(["household_id", "creditor", "iban", "bic", "category", "amount", "frequency", "due_day",
-                     "reference", "account_holder", "last_day_paid_by_municipality", "message"])
+                     "reference", "account_holder", "last_day_paid_by_municipality", "instalments_paid",
+                     "last_instalment_paid", "unpaid_instalments", "unpaid_amount", "unpaid_due_dates",
+                     "first_due_yourself", "message"])
     for cost in data.costs:
+        last = cost.last_paid
+        message = (f"Vanaf {_d(data.stops_on)} betaalt {data.municipality} niet meer namens "
+                   f"{data.account_holder}; de klant betaalt voortaan zelf.")
+        if cost.unpaid:
+            message += (f" Nog open: {len(cost.unpaid)} termijn(en), samen {format_eur(cost.unpaid_cents)}; de klant "
+                        "neemt contact met u op voor een betalingsregeling.")
         writer.writerow([
             data.household_id, neutralise(cost.creditor), cost.iban, cost.bic or "", cost.category,
             cents_to_str(cost.amount_cents), cost.frequency, cost.due_day,
             neutralise(cost.reference or ""), neutralise(data.account_holder), data.period_end.isoformat(),
-            neutralise(f"Vanaf {_d(data.stops_on)} betaalt {data.municipality} niet meer namens "
-                       f"{data.account_holder}; de klant betaalt voortaan zelf."),
+            len(cost.paid), last.due_date.isoformat() if last else "", len(cost.unpaid),
+            cents_to_str(cost.unpaid_cents), " ".join(i.due_date.isoformat() for i in cost.unpaid),
+            cost.first_due_yourself.isoformat() if cost.first_due_yourself else "", neutralise(message),
         ])
     return buffer.getvalue()
+
+
+# ------------------------------------------------------------------------------------------------------- the PDF
 
 
 def dejavu_font() -> tuple[Path, Path] | None:
@@ -173,9 +423,9 @@ _NO_DECOMPOSITION = str.maketrans({"ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "
                                    "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
 
 
-def transliterate(text: str) -> str:
+def transliterate(value: str) -> str:
     """For the core Helvetica font (Latin-1 only): € becomes EUR, other characters lose what Latin-1 lacks."""
-    text = text.replace("€", "EUR").replace("\u2212", "-").replace("\u2013", "-").replace("\u2014", "-")
+    text = value.replace("€", "EUR").replace("\u2212", "-").replace("\u2013", "-").replace("\u2014", "-")
     text = text.translate(_NO_DECOMPOSITION)
     result = []
     for char in text:
@@ -187,8 +437,9 @@ def transliterate(text: str) -> str:
     return "".join(result)
 
 
-def handover_pdf(data: Handover, *, font: tuple[Path, Path] | str | None = "auto") -> bytes:
-    """The overview as a PDF: DejaVu Sans (embedded, so € and diacritics show) or core Helvetica transliterated."""
+def handover_pdf(data: Handover, *, font: tuple[Path, Path] | str | None = "auto", language: str = "nl") -> bytes:
+    """The overview as a PDF for the household (Dutch by default): DejaVu Sans (embedded, so € and diacritics show)
+    or core Helvetica transliterated."""
     from fpdf import FPDF
     from fpdf.enums import XPos, YPos
 
@@ -203,56 +454,51 @@ def handover_pdf(data: Handover, *, font: tuple[Path, Path] | str | None = "auto
         pdf.add_font("DejaVu", "B", str(chosen[1]))
         family = "DejaVu"
 
-        def t(text: str) -> str:
-            return text
+        def t(value: str) -> str:
+            return value
     else:
         family = "Helvetica"
         t = transliterate
     pdf.add_page()
     width = pdf.epw
 
-    def line(text: str, size: int = 11, style: str = "", height: float = 6) -> None:
+    def line(value: Message | str, size: int = 11, style: str = "", height: float = 6) -> None:
         pdf.set_font(family, style, size)
-        pdf.multi_cell(width, height, t(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        shown = translate(value, language) if isinstance(value, Message) else value
+        pdf.multi_cell(width, height, t(shown), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     line(data.municipality, 10)
-    line("Overzicht: uw vaste lasten betaalt u voortaan zelf", 16, "B", 9)
-    line(f"Voor: {', '.join(data.names) or data.account_holder}")
-    line(f"Uw rekening: {data.iban} ({data.account_holder})")
-    line(f"De gemeente betaalde van {_d(data.period_start)} tot en met {_d(data.period_end)}.")
+    line(Message("Datum: %(date)s", date=_d(data.made_on)), 10)
+    line(Message("Overzicht: uw vaste lasten betaalt u voortaan zelf"), 16, "B", 9)
+    line(Message("Voor: %(names)s", names=", ".join(data.names) or data.account_holder))
+    line(Message("Uw rekening: %(iban)s (%(holder)s)", iban=data.iban, holder=data.account_holder))
     pdf.ln(3)
-    for text in intro_lines(data):
-        line(text)
+    for message in intro_lines(data):
+        line(message)
+    if data.arrears:
+        pdf.ln(3)
+        line(Message("Nog niet betaald"), 13, "B", 8)
+        for cost, instalment in data.arrears:
+            line(Message("%(what)s bij %(creditor)s: de rekening van %(due)s, %(amount)s", what=Message(cost.category_label),
+                         creditor=cost.creditor, amount=_eur(instalment.amount_cents), due=_d(instalment.due_date)))
+        line(Message("Bel of mail deze organisaties. Vraag om een betalingsregeling."))
     pdf.ln(3)
-    line("Uw vaste lasten", 13, "B", 8)
+    line(Message("Uw vaste lasten"), 13, "B", 8)
     if not data.costs:
-        line("Er zijn geen vaste lasten bekend.")
+        line(Message("Er zijn geen vaste lasten bekend."))
     for cost in data.costs:
-        line(f"{cost.category_label}: {cost.creditor}", 11, "B")
-        line(f"Bedrag: {format_eur(cost.amount_cents)}, {cost.when}")
-        line(f"Betalen aan rekening (IBAN): {cost.iban}")
-        line(f"Kenmerk (zet dit bij de betaling): {cost.reference or 'geen'}")
+        line(Message("%(what)s: %(creditor)s", what=Message(cost.category_label), creditor=cost.creditor), 11, "B")
+        for message in cost_lines(cost):
+            line(message)
+        line(Message("Betalen aan rekening (IBAN): %(iban)s", iban=cost.iban))
+        line(Message("Kenmerk (zet dit bij de betaling): %(reference)s",
+                     reference=cost.reference or translate("geen", language)))
         pdf.ln(2)
-    line("Uw laatste afschrift", 13, "B", 8)
-    statement = data.statement
-    line(f"Van {_dutch(statement['from'])} tot en met {_dutch(statement['to'])}. Saldo aan het begin: "
-         f"{format_eur(_cents(statement['opening_balance']))}.", 10)
-    pdf.set_font(family, "", 9)
-    with pdf.table(col_widths=(22, 90, 30, 30), text_align=("LEFT", "LEFT", "RIGHT", "RIGHT")) as table:
-        header = table.row()
-        for text in ("Datum", "Omschrijving", "Bedrag", "Saldo"):
-            header.cell(t(text))
-        for movement in statement["movements"]:
-            row = table.row()
-            row.cell(_dutch(movement["date"]))
-            row.cell(t(movement["description"][:90]))
-            row.cell(t(format_eur(_cents(movement["amount"]))))
-            row.cell(t(format_eur(_cents(movement["balance"]))))
-    line(f"Saldo nu: {format_eur(data.balance_cents)}.", 10)
+    line(Message("Uw geld"), 13, "B", 8)
+    for message in money_lines(data):
+        line(message)
+    pdf.ln(2)
+    line(Message("Vragen?"), 13, "B", 8)
+    for message in contact_lines(data):
+        line(message)
     return bytes(pdf.output())
-
-
-def _cents(text: str) -> int:
-    from budgetbeheer.money import parse_amount
-
-    return parse_amount(text, allow_zero=True, allow_negative=True, maximum_cents=None)

@@ -85,26 +85,72 @@ def raise_signal(
 
 
 def detect_shortfalls(session: Session, today: date) -> int:
+    """Raise a signal for each unpaid instalment (:mod:`budgetbeheer.payments.arrears`: a run recorded a shortfall and
+    no live payment exists) due in the last 45 days, once per instalment; and close the open ones whose instalment
+    has been paid since (:func:`close_paid_shortfalls`)."""
     from budgetbeheer.households.categories import LABELS_NL, Category
-    from budgetbeheer.payments.models import PaymentBatch, Shortfall
+    from budgetbeheer.payments.arrears import short_instalments
 
-    rows = session.execute(
-        select(Shortfall)
-        .join(PaymentBatch, PaymentBatch.id == Shortfall.batch_id)
-        .where(PaymentBatch.status != "cancelled", Shortfall.due_date >= today - timedelta(days=INCOME_LOOKBACK_DAYS))
-        .order_by(Shortfall.id)
-    ).scalars()
     count = 0
-    for row in rows:
+    for row in short_instalments(session, due_from=today - timedelta(days=INCOME_LOOKBACK_DAYS)):
+        if not row.unpaid:
+            continue
         label = LABELS_NL[Category(row.category)] if row.category in {c.value for c in Category} else row.category
         message = (
             f"{label} van {format_eur(row.amount_cents)} met vervaldag {_dutch_date(row.due_date)} is niet betaald: "
-            f"het saldo is te laag. {row.reason}"
+            f"het saldo was te laag in de betaalrun van {_dutch_date(row.first_short_on)}."
         )
         if raise_signal(session, kind="shortfall", household_id=row.household_id, message=message,
-                        dedup_key=f"shortfall:{row.fixed_cost_id}:{row.due_date.isoformat()}"):
+                        dedup_key=shortfall_key(row.fixed_cost_id, row.due_date)):
             count += 1
+    close_paid_shortfalls(session)
     return count
+
+
+def shortfall_key(fixed_cost_id: int, due: date) -> str:
+    return f"shortfall:{fixed_cost_id}:{due.isoformat()}"
+
+
+def close_paid_shortfalls(session: Session) -> int:
+    """Close every open shortfall signal whose instalment has been paid: a later run paid it and its batch was
+    approved (the item is approved or settled). Approval is the moment the money leaves the household's funds and
+    nothing in the batch can change any more; the caseworker has nothing left to do. (Should the bank return the
+    payment, finance gets a signal of its own and the next run tries the instalment again.) Closed by
+    ``system:signals`` with the note "betaald in betaalrun N op <uitvoeringsdatum>" and an audit entry. Returns how
+    many were closed."""
+    from budgetbeheer.payments.arrears import BOOKED_ITEM_STATUSES, live_payments, obligation_key
+
+    wanted: dict[str, int] = {}
+    for signal_id, dedup_key in session.execute(
+        select(Signal.id, Signal.dedup_key).where(Signal.kind == "shortfall", Signal.state == "open")
+    ):
+        _, fixed_cost, due = [*str(dedup_key).split(":", 2), "", ""][:3]
+        try:
+            wanted[obligation_key(int(fixed_cost), date.fromisoformat(due))] = int(signal_id)
+        except ValueError:
+            continue  # not a key this detector wrote
+    if not wanted:
+        return 0
+    actor = Actor.system("signals")
+    closed = 0
+    for key, (_item, batch_id, paid_on, status) in sorted(live_payments(session, wanted).items()):
+        if status not in BOOKED_ITEM_STATUSES:
+            continue
+        signal = session.scalar(select(Signal).where(Signal.id == wanted[key]).with_for_update()
+                                .execution_options(populate_existing=True))
+        if signal is None or signal.state != "open":
+            continue  # closed by a person in the meantime
+        note = f"betaald in betaalrun {batch_id} op {_dutch_date(paid_on)}"
+        signal.state = "done"
+        signal.done_by = actor.name
+        signal.done_at = utcnow()
+        signal.note = note
+        session.flush()
+        record(session, actor, "signal.done", "signal", signal.id, before={"state": "open"},
+               after={"state": "done", "kind": signal.kind, "household_id": signal.household_id,
+                      "batch_id": batch_id}, reason=note)
+        closed += 1
+    return closed
 
 
 def detect_missing_income(session: Session, today: date, late_days: int) -> int:

@@ -208,7 +208,9 @@ def _handover(household_id: int, channel: str) -> handover.Handover:
     """The overview's data; opening it (page, PDF or CSV) is logged like opening the household page."""
     from budgetbeheer.households.service import record_view
 
-    data = handover.handover_data(db(), household_id, municipality=settings().municipality_name)
+    config = settings()
+    data = handover.handover_data(db(), household_id, municipality=config.municipality_name,
+                                  contact=config.contact_line, lead_business_days=config.lead_business_days)
     with unit_of_work() as session:
         record_view(session, actor(), household_id, channel=channel)
     return data
@@ -225,7 +227,9 @@ def _download(content: bytes | str, content_type: str, filename: str) -> Respons
 @requires("households.read")
 def handover_page(household_id: int) -> str:
     data = _handover(household_id, "handover")
-    return render_template("lifecycle/handover.html", data=data, intro=handover.intro_lines(data))
+    return render_template("lifecycle/handover.html", data=data, intro=handover.intro_lines(data),
+                           cost_lines=handover.cost_lines, money=handover.money_lines(data),
+                           contact=handover.contact_lines(data))
 
 
 @bp.route("/households/<int:household_id>/handover.pdf")

@@ -116,6 +116,9 @@ def approve(session: Session, actor: Actor, batch_id: int) -> PaymentBatch:
             .where(PaymentItem.batch_id == batch.id, PaymentItem.status == "proposed")
             .values(status="approved")
         )
+        from budgetbeheer.lifecycle.signals import close_paid_shortfalls
+
+        close_paid_shortfalls(session)  # an instalment this batch pays late: its "not paid" signal closes now
     session.flush()
     record(
         session, actor, "payment_batch.approved", "payment_batch", batch.id, before=before,

@@ -22,7 +22,7 @@ from budgetbeheer.db.base import UtcDateTime
 from budgetbeheer.households.models import Household, Person, Receipt
 from budgetbeheer.ledger.models import Account, Posting, Transaction
 from budgetbeheer.lifecycle.models import ExtensionRequest
-from budgetbeheer.payments.models import Advance, PaymentBatch, PaymentItem, Shortfall
+from budgetbeheer.payments.models import Advance, PaymentBatch, PaymentItem
 
 LOCAL_ZONE = ZoneInfo("Europe/Amsterdam")
 PAGE_SIZE = 5000
@@ -298,18 +298,6 @@ def returned_by_month(session: Session, months: Sequence[Month]) -> dict[str, tu
         select(month, func.count(PaymentItem.id), func.sum(PaymentItem.amount_cents))
         .join(PaymentBatch, PaymentBatch.id == PaymentItem.batch_id)
         .where(PaymentItem.status == "returned", month.is_not(None))
-        .group_by(month)
-    )
-    return {label: (int(n), int(total)) for label, n, total in session.execute(query)}
-
-
-def shortfalls_by_month(session: Session, months: Sequence[Month]) -> dict[str, tuple[int, int]]:
-    """Shortfalls of batches that were not cancelled (a re-proposed batch would count them twice)."""
-    month = month_of_date(PaymentBatch.execution_date, months)
-    query = (
-        select(month, func.count(Shortfall.id), func.sum(Shortfall.amount_cents))
-        .join(PaymentBatch, PaymentBatch.id == Shortfall.batch_id)
-        .where(PaymentBatch.status != "cancelled", month.is_not(None))
         .group_by(month)
     )
     return {label: (int(n), int(total)) for label, n, total in session.execute(query)}

@@ -22,6 +22,7 @@ from budgetbeheer.db.base import utcnow
 from budgetbeheer.errors import Message, NotFound, ValidationError
 from budgetbeheer.households.categories import LABELS_NL, Category
 from budgetbeheer.ledger.service import ADVANCES, BANK, IN_TRANSIT, UNMATCHED
+from budgetbeheer.payments import arrears
 from budgetbeheer.reports import queries
 from budgetbeheer.reports.queries import DateRange
 
@@ -307,7 +308,14 @@ class Figures:
     advances_count: int = 0
     advances_amount: int = 0
     shortfalls_count: int = 0
+    """Distinct instalments unpaid at some moment in the month or range (each once, however many runs tried)."""
     shortfalls_amount: int = 0
+    arrears_paid_late_count: int = 0
+    """Of those, paid late by a run executed in the month or range."""
+    arrears_paid_late_amount: int = 0
+    arrears_unpaid_count: int = 0
+    """Of those, still unpaid at the end of the month or range (a stock: the range's figure is not a sum of months)."""
+    arrears_unpaid_amount: int = 0
     returns_count: int = 0
     returns_amount: int = 0
     receipts_count: int = 0
@@ -326,11 +334,19 @@ class Figures:
     def total_paid(self) -> int:
         return sum(self.paid.values())
 
+    def set_arrears(self, summary: arrears.ArrearsSummary) -> None:
+        self.shortfalls_count, self.shortfalls_amount = summary.unpaid_during.count, summary.unpaid_during.amount_cents
+        self.arrears_paid_late_count = summary.paid_late.count
+        self.arrears_paid_late_amount = summary.paid_late.amount_cents
+        self.arrears_unpaid_count = summary.unpaid_at_end.count
+        self.arrears_unpaid_amount = summary.unpaid_at_end.amount_cents
+
     def add_money(self, other: Figures) -> None:
+        """Add a month's flows (payments, advances, returns, receipts, extensions, person-months). The unpaid
+        instalments are not added: one instalment may be unpaid in several months (see :meth:`set_arrears`)."""
         for kind, cents in other.paid.items():
             self.paid[kind] = self.paid.get(kind, 0) + cents
-        for name in ("payments_count", "advances_count", "advances_amount", "shortfalls_count", "shortfalls_amount",
-                     "returns_count", "returns_amount", "receipts_count", "receipts_amount", "extensions_asked",
+        for name in ("payments_count", "advances_count", "advances_amount", "returns_count", "returns_amount", "receipts_count", "receipts_amount", "extensions_asked",
                      "extensions_approved", "extensions_rejected", "extension_months_added"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.person_months_exact += other.person_months_exact
@@ -342,6 +358,8 @@ class Accountability:
     months: list[Figures]
     total: Figures
     ledger: dict[str, int]
+    arrears: list[arrears.ShortInstalment] = field(default_factory=list)
+    """Every instalment unpaid at some moment in the range, once (:mod:`budgetbeheer.payments.arrears`)."""
 
     @property
     def identity_holds(self) -> bool:
@@ -391,7 +409,6 @@ def accountability_figures(session: Session, period: DateRange) -> Accountabilit
         row.payments_count += int(count)
     for source, count_attr, amount_attr in (
         (queries.advances_by_month, "advances_count", "advances_amount"),
-        (queries.shortfalls_by_month, "shortfalls_count", "shortfalls_amount"),
         (queries.returned_by_month, "returns_count", "returns_amount"),
         (queries.receipts_by_month, "receipts_count", "receipts_amount"),
     ):
@@ -400,6 +417,10 @@ def accountability_figures(session: Session, period: DateRange) -> Accountabilit
             setattr(figures[label], amount_attr, cents)
     for month in months:
         total.add_money(figures[month.label])
+    short = arrears.short_instalments(session, through=period.end)
+    for month in months:
+        figures[month.label].set_arrears(arrears.summarise(short, month.start, month.end))
+    total.set_arrears(arrears.summarise(short, period.start, period.end))
     raw = queries.closing_by_group(session, period.end)
     ledger = {
         "bank": raw.get(BANK, 0),
@@ -408,7 +429,8 @@ def accountability_figures(session: Session, period: DateRange) -> Accountabilit
         "unmatched": -raw.get(UNMATCHED, 0),
         "advances": raw.get(ADVANCES, 0),
     }
-    return Accountability(period, [figures[m.label] for m in months], total, ledger)
+    return Accountability(period, [figures[m.label] for m in months], total, ledger,
+                          arrears.in_range(short, period.start, period.end))
 
 
 ACCOUNTABILITY_COLUMNS: tuple[Column, ...] = (
@@ -431,8 +453,12 @@ ACCOUNTABILITY_COLUMNS: tuple[Column, ...] = (
     Column("payments_count", "Aantal betalingen", ColumnType.INT),
     Column("advances_count", "Voorschotten (aantal)", ColumnType.INT),
     Column("advances_amount", "Voorschotten (bedrag)", ColumnType.AMOUNT),
-    Column("shortfalls_count", "Tekorten (aantal)", ColumnType.INT),
-    Column("shortfalls_amount", "Tekorten (bedrag)", ColumnType.AMOUNT),
+    Column("shortfalls_count", "Onbetaalde termijnen (aantal, elk één keer)", ColumnType.INT),
+    Column("shortfalls_amount", "Onbetaalde termijnen (bedrag)", ColumnType.AMOUNT),
+    Column("arrears_paid_late_count", "…waarvan later betaald (aantal)", ColumnType.INT),
+    Column("arrears_paid_late_amount", "…waarvan later betaald (bedrag)", ColumnType.AMOUNT),
+    Column("arrears_unpaid_count", "…waarvan nog onbetaald aan het eind (aantal)", ColumnType.INT),
+    Column("arrears_unpaid_amount", "…waarvan nog onbetaald aan het eind (bedrag)", ColumnType.AMOUNT),
     Column("returns_count", "Teruggekomen betalingen (aantal)", ColumnType.INT),
     Column("returns_amount", "Teruggekomen betalingen (bedrag)", ColumnType.AMOUNT),
     Column("receipts_count", "Ontvangsten (aantal)", ColumnType.INT),
@@ -472,11 +498,39 @@ def figures_row(figures: Figures) -> tuple[Any, ...]:
         figures.advances_amount,
         figures.shortfalls_count,
         figures.shortfalls_amount,
+        figures.arrears_paid_late_count,
+        figures.arrears_paid_late_amount,
+        figures.arrears_unpaid_count,
+        figures.arrears_unpaid_amount,
         figures.returns_count,
         figures.returns_amount,
         figures.receipts_count,
         figures.receipts_amount,
     )
+
+
+ARREARS_COLUMNS = (
+    Column("household_id", "Huishouden", ColumnType.INT),
+    Column("fixed_cost_id", "Vaste last", ColumnType.INT),
+    Column("category", "Categorie"),
+    Column("creditor", "Schuldeiser"),
+    Column("due_date", "Vervaldatum", ColumnType.DATE),
+    Column("amount", "Bedrag", ColumnType.AMOUNT),
+    Column("first_short_on", "Eerste tekort (uitvoeringsdatum)", ColumnType.DATE),
+    Column("runs_short", "Betaalruns met tekort", ColumnType.INT),
+    Column("paid_on", "Later betaald (uitvoeringsdatum)", ColumnType.DATE),
+    Column("unpaid_at_end", "Nog onbetaald aan het eind", ColumnType.BOOL),
+)
+
+
+def arrears_rows(result: Accountability) -> list[tuple[Any, ...]]:
+    end = result.period.end
+    return [
+        (row.household_id, row.fixed_cost_id, row.category, row.creditor_name, row.due_date, row.amount_cents,
+         row.first_short_on, row.runs_short, row.paid_on if row.paid_on is not None and row.paid_on <= end else None,
+         row.unpaid_on(end))
+        for row in result.arrears
+    ]
 
 
 def accountability_tables(result: Accountability) -> list[Table]:
@@ -491,6 +545,7 @@ def accountability_tables(result: Accountability) -> list[Table]:
             [(result.period.end, led["bank"], led["households"], led["in_transit"], led["unmatched"], led["advances"],
               result.identity_holds)],
         ),
+        Table("arrears", "Onbetaalde termijnen (elk één keer)", ARREARS_COLUMNS, arrears_rows(result)),
     ]
 
 

@@ -205,4 +205,22 @@ EN: dict[str, str] = {
     "aflossing lening": "loan repayment",
     "overig": "other",
     "leefgeld": "leefgeld",
+
+    # unpaid instalments counted once (issue 10, finding 3)
+    'Onbetaalde termijnen (aantal, elk één keer)': 'Unpaid instalments (count, each once)',
+    'Onbetaalde termijnen (bedrag)': 'Unpaid instalments (amount)',
+    '…waarvan later betaald (aantal)': '…of which paid late (count)',
+    '…waarvan later betaald (bedrag)': '…of which paid late (amount)',
+    '…waarvan nog onbetaald aan het eind (aantal)': '…of which still unpaid at the end (count)',
+    '…waarvan nog onbetaald aan het eind (bedrag)': '…of which still unpaid at the end (amount)',
+    'Onbetaalde termijnen (elk één keer)': 'Unpaid instalments (each once)',
+    'Vaste last': 'Fixed cost',
+    'Categorie': 'Category',
+    'Vervaldatum': 'Due date',
+    'Eerste tekort (uitvoeringsdatum)': 'First shortfall (execution date)',
+    'Betaalruns met tekort': 'Payment runs with a shortfall',
+    'Later betaald (uitvoeringsdatum)': 'Paid late (execution date)',
+    'Nog onbetaald aan het eind': 'Still unpaid at the end',
+    "Een onbetaalde termijn telt één keer, hoe vaak een betaalrun hem ook probeerde. Hij is later betaald, of nog onbetaald aan het eind: dat is de stand op de laatste dag van de maand of de periode. De lijst per termijn staat in de download (tabel arrears).":
+        "An unpaid instalment counts once, however often a payment run tried it. It was paid late, or is still unpaid at the end: that is the position on the last day of the month or the range. The list per instalment is in the download (table arrears).",
 }

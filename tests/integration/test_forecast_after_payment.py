@@ -1,4 +1,5 @@
-"""The household forecast counts an instalment that was already paid ahead once, not twice."""
+"""The household forecast counts an instalment that was already paid ahead once, not twice: it starts from the
+household's figures (the funds now) and leaves out every instalment that already has a live payment."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from budgetbeheer.config import Settings
+from budgetbeheer.households.figures import household_figures
 from budgetbeheer.households.service import household_forecast
 from budgetbeheer.ledger.service import household_balance
 from budgetbeheer.payments import service as payments
@@ -30,6 +32,9 @@ def test_rent_paid_ahead_is_not_reported_uncovered(session: Session, settings: S
     assert household_balance(session, household.id, as_of=today) == 200_00
     result = household_forecast(session, household.id, today)
     assert result.first_uncovered is None
+    assert result.opening_balance_cents == 200_00  # the funds now: the 800.00 left at approval
     first_day = result.days[0]
-    assert first_day.fixed_costs_cents == 800_00  # paid on its due day, from money that already left
-    assert first_day.closing_balance_cents == 200_00  # the real balance after the payments
+    assert first_day.fixed_costs_cents == 0  # both instalments are paid (approved): not paid again
+    assert first_day.closing_balance_cents == 200_00
+    figures = household_figures(session, household.id, today)
+    assert (figures.balance_cents, figures.in_transit_cents, figures.planned_cents) == (200_00, 800_00, 0)

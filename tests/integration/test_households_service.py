@@ -109,9 +109,10 @@ def test_fixed_cost_with_new_creditor_and_amount_history(session: Session) -> No
     assert service.fixed_cost_amount_on(cost, date(2026, 12, 31)) == 65000
     assert service.fixed_cost_amount_on(cost, date(2027, 1, 1)) == 67550
     view = service.household_view(session, household.id, today=date(2026, 10, 1))
-    assert view["fixed_costs"][0]["amount"] == "650.00"
-    assert view["fixed_costs"][0]["creditor"]["bic"] == "ABNANL2A"
-    assert view["missing_required_categories"] == ["health_insurance", "energy", "water"]
+    assert view.fixed_costs[0].amount_cents == 65000
+    assert view.fixed_costs[0].amounts == ((date(2026, 9, 1), 65000), (date(2027, 1, 1), 67550))
+    assert view.fixed_costs[0].creditor_bic == "ABNANL2A"
+    assert view.missing_required_categories == ("health_insurance", "energy", "water")
 
 
 def test_reference_is_checked_against_the_creditors_rule(session: Session) -> None:
@@ -173,8 +174,9 @@ def test_statement_has_running_balance(session: Session) -> None:
                                               "kind": "benefit"})
     session.commit()
     result = service.statement(session, household.id, date(2026, 9, 2), date(2026, 9, 30))
-    assert result["opening_balance"] == "1000.00"
-    assert [m["balance"] for m in result["movements"]] == ["1050.25"]
+    assert result.opening_cents == 1000_00
+    assert [(m.amount_cents, m.balance_cents) for m in result.movements] == [(50_25, 1050_25)]
+    assert result.closing_cents == 1050_25
     with pytest.raises(NotFound):
         service.statement(session, household.id + 5)
 

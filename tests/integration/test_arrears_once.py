@@ -1,0 +1,195 @@
+"""Issue 10, findings 3 and 5: a quarter of daily payment runs records the same unpaid instalment again every day;
+the accountability report counts each unpaid instalment once, split into "paid late" and "still unpaid at the end",
+and the "not paid" signal closes itself when a later run pays the instalment and its batch is approved.
+
+The quarter, worked out by hand (rent 600.00 and energy 150.00 due on the 1st from 1 January 2027, no expected
+income, so no leefgeld; runs on every TARGET2 business day from 28 December 2026, each approved):
+
+- 28 Dec: 700.00 received. The first run for 1 January (30 Dec) pays the rent; energy (150.00) does not fit in 100.00.
+- 20 Jan: 1,000.00 received. That day's run pays January's energy (late): 950.00 left.
+- 28 Jan: February's rent and energy paid: 200.00 left.
+- 25 Feb: March's rent (600.00) does not fit; March's energy does (skip and continue): 50.00 left.
+- 10 Mar: 300.00 received: 350.00, still short for the rent.
+- 30 Mar: April's rent does not fit either; April's energy does: 200.00 left.
+
+Distinct unpaid instalments in Q1: January energy (150.00, paid late in January), March rent and April rent
+(600.00 each, unpaid at the end of March): 3 instalments, 1,350.00, though the runs recorded dozens of shortfalls.
+A second household with money enough never falls short.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+import time_machine
+from flask.testing import FlaskClient
+from openpyxl import load_workbook
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from budgetbeheer.audit.models import AuditEntry
+from budgetbeheer.audit.service import Actor
+from budgetbeheer.config import Settings
+from budgetbeheer.households.service import add_fixed_cost, book_receipt, enrol_household
+from budgetbeheer.lifecycle.models import Signal
+from budgetbeheer.lifecycle.signals import detect_shortfalls
+from budgetbeheer.payments import service as payments
+from budgetbeheer.payments.calendar import is_business_day
+from budgetbeheer.payments.models import PaymentBatch, PaymentItem, Shortfall
+from budgetbeheer.reports.queries import DateRange
+from budgetbeheer.reports.reports import accountability_figures
+from budgetbeheer.users.models import User
+from budgetbeheer.users.service import actor_for
+
+Q1 = DateRange(date(2027, 1, 1), date(2027, 3, 31))
+CASEWORKER = Actor.system("test-caseworker")
+
+
+def at(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, 7, 0, tzinfo=UTC)
+
+
+@dataclass
+class Quarter:
+    short: int
+    rich: int
+    costs: dict[str, int]
+
+
+def _household(session: Session, name: str, bsn: str) -> int:
+    household = enrol_household(session, CASEWORKER, {
+        "persons": [{"bsn": bsn, "first_name": name, "last_name": "Test", "date_of_birth": "1990-01-01"}],
+        "iban": "NL91ABNA0417164300", "account_holder": f"{name} Test", "benefit_start_date": "2027-01-01",
+        "leefgeld": {"frequency": "monthly", "day": 1, "buffer": "0.00"},
+    })
+    return household.id
+
+
+def _costs(session: Session, household_id: int) -> dict[str, int]:
+    ids = {}
+    for category, creditor, iban, amount in (("rent", "Woonstad", "NL20INGB0001234567", "600.00"),
+                                             ("energy", "Energie Direct", "NL44RABO0123456789", "150.00")):
+        cost = add_fixed_cost(session, CASEWORKER, household_id, {
+            "category": category, "creditor": {"name": creditor, "iban": iban}, "amount": amount,
+            "frequency": "monthly", "due_day": 1, "reference": f"{category} {household_id}",
+            "start_date": "2027-01-01"})
+        ids[category] = cost.id
+    return ids
+
+
+def run_quarter(session: Session, settings: Settings, make_user: Callable[..., User]) -> Iterator[Quarter]:
+    preparer = actor_for(make_user("fenna", "finance"))
+    approver = actor_for(make_user("frank", "finance"))
+    with time_machine.travel(at(date(2026, 12, 28)), tick=False) as traveller:
+        short = _household(session, "Amal", "111222333")
+        rich = _household(session, "Bilal", "123456782")
+        costs = _costs(session, short)
+        _costs(session, rich)
+        session.commit()
+        receipts = {date(2026, 12, 28): [(short, "700.00"), (rich, "5000.00")], date(2027, 1, 20): [(short, "1000.00")],
+                    date(2027, 3, 10): [(short, "300.00")]}
+        day = date(2026, 12, 28)
+        while day <= Q1.end:
+            traveller.move_to(at(day))
+            for household_id, amount in receipts.get(day, []):
+                book_receipt(session, CASEWORKER, {"household_id": household_id, "amount": amount,
+                                                   "date": day.isoformat(), "kind": "benefit"})
+            if is_business_day(day):
+                batch, _ = payments.prepare_run(session, preparer, day, settings)
+                if batch.item_count:
+                    payments.approve(session, approver, batch.id)
+            detect_shortfalls(session, day)
+            session.commit()
+            day += timedelta(days=1)
+        yield Quarter(short, rich, costs)
+
+
+@pytest.fixture
+def quarter(session: Session, settings: Settings, make_user: Callable[..., User]) -> Iterator[Quarter]:
+    yield from run_quarter(session, settings, make_user)
+
+
+def test_a_quarter_of_daily_runs_counts_each_unpaid_instalment_once(session: Session, quarter: Quarter) -> None:
+    in_q1 = (select(func.count(Shortfall.id), func.sum(Shortfall.amount_cents))
+             .join(PaymentBatch, PaymentBatch.id == Shortfall.batch_id)
+             .where(PaymentBatch.execution_date >= Q1.start, PaymentBatch.execution_date <= Q1.end))
+    rows, cents = session.execute(in_q1).one()
+    assert rows > 30 and cents > 10 * 1350_00  # what the report used to add up: one row per run
+
+    result = accountability_figures(session, Q1)
+    total = result.total
+    assert (total.shortfalls_count, total.shortfalls_amount) == (3, 1350_00)
+    assert (total.arrears_paid_late_count, total.arrears_paid_late_amount) == (1, 150_00)
+    assert (total.arrears_unpaid_count, total.arrears_unpaid_amount) == (2, 1200_00)
+    by_month = [(f.label, f.shortfalls_count, f.shortfalls_amount, f.arrears_paid_late_amount,
+                 f.arrears_unpaid_amount) for f in result.months]
+    assert by_month == [("2027-01", 1, 150_00, 150_00, 0), ("2027-02", 1, 600_00, 0, 600_00),
+                        ("2027-03", 2, 1200_00, 0, 1200_00)]
+    listed = sorted((a.household_id, a.category, a.due_date, a.amount_cents, a.paid_on is not None)
+                    for a in result.arrears)
+    assert listed == [(quarter.short, "energy", date(2027, 1, 1), 150_00, True),
+                      (quarter.short, "rent", date(2027, 3, 1), 600_00, False),
+                      (quarter.short, "rent", date(2027, 4, 1), 600_00, False)]
+    january_energy = next(a for a in result.arrears if a.category == "energy")
+    assert (january_energy.first_short_on, january_energy.paid_on) == (date(2026, 12, 30), date(2027, 1, 20))
+    assert january_energy.runs_short > 10
+
+
+def test_every_format_and_the_page_show_the_distinct_count(client: FlaskClient, quarter: Quarter,
+                                                           api_token: Callable[..., dict[str, str]],
+                                                           login: Callable[..., User]) -> None:
+    headers = api_token("anton", "accountant")
+    query = {"from": Q1.start.isoformat(), "to": Q1.end.isoformat()}
+    data = json.loads(client.get("/api/v1/reports/accountability", query_string=query, headers=headers)
+                      .get_data())["data"]
+    total = data["tables"]["totals"][0]
+    assert (total["shortfalls_count"], total["shortfalls_amount"], total["arrears_paid_late_count"],
+            total["arrears_paid_late_amount"], total["arrears_unpaid_count"], total["arrears_unpaid_amount"]) == (
+        3, "1350.00", 1, "150.00", 2, "1200.00")
+    assert [(r["category"], r["due_date"], r["amount"], r["paid_on"], r["unpaid_at_end"])
+            for r in data["tables"]["arrears"]] == [("energy", "2027-01-01", "150.00", "2027-01-20", False),
+                                                    ("rent", "2027-03-01", "600.00", None, True),
+                                                    ("rent", "2027-04-01", "600.00", None, True)]
+    dutch = client.get("/api/v1/reports/accountability", headers=headers,
+                       query_string={**query, "format": "csv-nl", "table": "totals"}).get_data().decode("utf-8-sig")
+    row = next(csv.DictReader(io.StringIO(dutch), delimiter=";"))
+    assert (row["shortfalls_count"], row["shortfalls_amount"], row["arrears_unpaid_amount"]) == ("3", "1350,00",
+                                                                                                 "1200,00")
+    plain = client.get("/api/v1/reports/accountability", headers=headers,
+                       query_string={**query, "format": "csv", "table": "arrears"}).get_data(as_text=True)
+    assert len(list(csv.DictReader(io.StringIO(plain)))) == 3
+    book = load_workbook(io.BytesIO(client.get("/api/v1/reports/accountability", headers=headers,
+                                               query_string={**query, "format": "xlsx"}).get_data()))
+    sheet = book["totals"]
+    labels = [cell.value for cell in sheet[1]]
+    values = [cell.value for cell in sheet[2]]
+    assert values[labels.index("Onbetaalde termijnen (aantal, elk één keer)")] == 3
+    assert values[labels.index("…waarvan nog onbetaald aan het eind (bedrag)")] == 1200
+    assert book["arrears"].max_row == 4
+    login("anna", "accountant")
+    page = client.get("/reports/accountability", query_string=query).get_data(as_text=True)
+    assert "Onbetaalde termijnen (aantal, elk één keer)" in page and "€ 1.350,00" in page
+    assert "…waarvan later betaald (bedrag)" in page
+
+
+def test_the_not_paid_signal_closes_itself_when_a_later_run_pays_it(session: Session, quarter: Quarter) -> None:
+    signals = session.scalars(select(Signal).where(Signal.kind == "shortfall").order_by(Signal.id)).all()
+    assert [s.dedup_key for s in signals] == [
+        f"shortfall:{quarter.costs['energy']}:2027-01-01", f"shortfall:{quarter.costs['rent']}:2027-03-01",
+        f"shortfall:{quarter.costs['rent']}:2027-04-01"]  # one per instalment, not one per run
+    energy, march, april = signals
+    paying = session.scalar(select(PaymentItem.batch_id).where(
+        PaymentItem.fixed_cost_id == quarter.costs["energy"], PaymentItem.due_date == date(2027, 1, 1)))
+    assert (energy.state, energy.done_by, energy.note) == ("done", "system:signals",
+                                                           f"betaald in betaalrun {paying} op 20-01-2027")
+    assert energy.done_at is not None and energy.done_at.date() == date(2027, 1, 20)
+    assert (march.state, april.state) == ("open", "open")
+    entry = session.scalar(select(AuditEntry).where(AuditEntry.action == "signal.done",
+                                                    AuditEntry.entity_id == str(energy.id)))
+    assert entry is not None and entry.actor == "system:signals" and entry.reason == energy.note
