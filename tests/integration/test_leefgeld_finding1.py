@@ -240,14 +240,16 @@ def test_finding_1_a_payday_no_run_covered_is_paid_by_the_first_run_after_intake
 
     By hand: run 28 July is the first run since payday 1 July's execution date (29 June), so it pays that payday.
     The next benefit not in the balance is that of 25 August, so rent and health insurance due 1 August (EUR 750)
-    are kept: leefgeld = 1,200 - 750 = EUR 450.00 for payday 1 July. Run 30 July pays rent and health insurance; its
-    payday 1 August gets 750 - 750 = 0, so no leefgeld.
+    are kept, and 1,200 - 750 = 450 is shared by the paydays up to 27 August: 1 July and 1 August, EUR 225.00 each.
+    Run 30 July pays rent and health insurance and, for payday 1 August, 975 - 750 = EUR 225.00.
     """
     desk.on(date(2026, 7, 10))
     desk.enrol(start="2026-07-01", leefgeld={"frequency": "monthly", "day": 1, "buffer": "0.00"}, benefit_day=25)
     desk.benefit(date(2026, 7, 24))
     run = desk.run(date(2026, 7, 28), prepared_on=date(2026, 7, 27))
-    assert desk.paid(run) == [("leefgeld", "450.00", "2026-07-01")]
+    assert desk.paid(run) == [("leefgeld", "225.00", "2026-07-01")]
+    assert "betaaldag 1 van 2" in desk.leefgeld_reason(run)
     run = desk.run(date(2026, 7, 30), prepared_on=date(2026, 7, 29))
-    assert desk.paid(run) == rent_and_health("2026-08-01") and desk.short(run) == []
+    assert desk.paid(run) == [*rent_and_health("2026-08-01"), ("leefgeld", "225.00", "2026-08-01")]
+    assert desk.short(run) == []
     assert desk.balance() == "0.00"

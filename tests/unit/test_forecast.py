@@ -83,7 +83,8 @@ def test_leefgeld_is_what_planning_says() -> None:
         period_end=FAR_END,
     )
     payment = next(p for p in result.days[0].payments if p.kind == LEEFGELD)
-    expected = leefgeld_amount(150000, 92000, 5000, until=date(2026, 12, 1), frequency="monthly")
+    expected = leefgeld_amount(150000, 92000, 5000, next_income=date(2026, 12, 1), kept_through=date(2026, 11, 30),
+                               frequency="monthly")
     assert (payment.amount_cents, payment.reason) == (expected.amount_cents, expected.reason)
 
 

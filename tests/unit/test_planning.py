@@ -318,7 +318,7 @@ def test_a_shortfall_carries_into_the_next_run() -> None:
 
 
 def test_leefgeld_amount_on_its_own() -> None:
-    amount = leefgeld_amount(120000, 65000, 5000, paydays=4, until=NEXT_INCOME, frequency="weekly")
+    amount = leefgeld_amount(120000, 65000, 5000, paydays=4, next_income=NEXT_INCOME, frequency="weekly")
     assert (amount.amount_cents, amount.available_cents, amount.paydays) == (12500, 50000, 4)
     assert leefgeld_amount(120000, 65000, 5000).amount_cents == 50000
     assert leefgeld_amount(100, 200, 0).amount_cents == 0
