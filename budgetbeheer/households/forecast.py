@@ -182,6 +182,35 @@ def next_income_date(
     return min(candidates, default=None)
 
 
+class LeefgeldHorizon(NamedTuple):
+    """How far a run's leefgeld looks ahead: the next income it cannot have (None: none expected) and the last due
+    date (and payday) the money there now must pay, inclusive."""
+
+    next_income: dt.date | None
+    kept_through: dt.date
+
+
+def leefgeld_horizon(
+    incomes: Sequence[IncomeExpectation],
+    run_date: dt.date,
+    lead_business_days: int | None,
+    period_end: dt.date,
+    *,
+    benefit_received_on: dt.date | None = None,
+) -> LeefgeldHorizon:
+    """The leefgeld rule's horizon for a run on ``run_date`` (rules 4 and 5 of :mod:`budgetbeheer.payments.planning`):
+    the next expected income after :func:`~budgetbeheer.payments.planning.income_usable_through`, and what must be
+    paid before it can be used (:func:`~budgetbeheer.payments.planning.kept_through`), never past ``period_end``.
+    ``lead_business_days`` as the payment runs use it, or None for the forecast's model. The payment run computes
+    the same from remembered parts (``payments.runs``); a page that shows what is reserved can use this."""
+    next_income = next_income_date(incomes, income_usable_through(run_date, lead_business_days),
+                                   benefit_received_on=benefit_received_on)
+    if next_income is None:
+        return LeefgeldHorizon(None, period_end)
+    kept = kept_through(next_income, lead_business_days)
+    return LeefgeldHorizon(next_income, kept if kept < period_end else period_end)
+
+
 def forecast(
     opening_balance_cents: int,
     today: dt.date,
@@ -232,9 +261,8 @@ def forecast(
         shortfalls: tuple[Shortfall, ...] = ()
         if day <= period_end:
             due_today = [due for cost in fixed_costs for due in cost.instalments(day, tomorrow)]
-            next_income = next_income_date(expected_incomes, income_usable_through(day, None),
-                                           benefit_received_on=benefit_received_on)
-            last = period_end if next_income is None else min(kept_through(next_income, None), period_end)
+            next_income, last = leefgeld_horizon(expected_incomes, day, None, period_end,
+                                                 benefit_received_on=benefit_received_on)
             horizon = last + _ONE_DAY
             final = day == period_end
             paydays: list[dt.date] = []

@@ -55,7 +55,7 @@ from typing import Any
 
 import pytest
 import time_machine
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -75,9 +75,10 @@ from budgetbeheer.users.service import actor_for, create_token, create_user
 from tests.conftest import TEST_PASSWORD, PostgresDatabase
 
 EXAMPLES = int(os.environ.get("BUDGETBEHEER_PROMISE_EXAMPLES", "6"))
-"""Examples per database; set the variable for a deeper search by hand (about 3.5 s an example on SQLite)."""
-SIMULATED_DAYS = 70
-"""From the first enrolment: two full months of runs and the start of a third."""
+"""Random examples per database (the explicit one comes on top); set the variable for a deeper search by hand (about
+2 s an example on SQLite, 4.5 s on PostgreSQL, on a quiet machine)."""
+SIMULATED_DAYS = 63
+"""From the enrolment: nine weeks, so at least two benefits and the runs after them."""
 
 CREDITORS = {
     "rent": ("Woonstad Zuidoever", "NL20INGB0001234567"),
@@ -95,6 +96,8 @@ class Cost:
     cents: int
     frequency: str
     due_day: int
+    from_next_month: bool = False
+    """Starts on the 1st of the month after the period's start (the household paid the first month itself)."""
 
 
 @dataclass(frozen=True)
@@ -124,7 +127,7 @@ def _cost(draw: st.DrawFn) -> Cost:
     category = "other" if frequency == "weekly" else draw(st.sampled_from(list(CREDITORS)))
     top = {"rent": 90_000, "health_insurance": 18_000, "energy": 20_000, "water": 4_000, "other": 10_000}[category]
     cents = draw(st.integers(min_value=1_000, max_value=top if frequency != "weekly" else 3_000))
-    return Cost(category, cents, frequency, draw(st.integers(min_value=1, max_value=31)))
+    return Cost(category, cents, frequency, draw(st.integers(min_value=1, max_value=31)), draw(st.booleans()))
 
 
 @st.composite
@@ -226,12 +229,14 @@ class Simulation:
             "leefgeld": {"frequency": plan.leefgeld_frequency, "day": plan.leefgeld_day,
                          "buffer": cents_to_str(plan.buffer_cents)},
         })
+        next_month = (start.replace(day=1) + timedelta(days=32)).replace(day=1)
         for cost in plan.costs:
             name, iban = CREDITORS[cost.category]
             add_fixed_cost(self.session, self.caseworker, household.id, {
                 "category": cost.category, "creditor": {"name": name, "iban": iban},
                 "amount": cents_to_str(cost.cents), "frequency": cost.frequency, "due_day": cost.due_day,
-                "reference": f"klant {household.id}"})
+                "reference": f"klant {household.id}",
+                "start_date": (next_month if cost.from_next_month else start).isoformat()})
         add_expected_income(self.session, self.caseworker, household.id,
                             {"kind": "benefit", "amount": cents_to_str(plan.benefit_cents), "day": plan.benefit_day})
         if plan.allowance is not None:
@@ -367,6 +372,11 @@ def example_settings(settings: Settings) -> Iterator[Callable[[str], Settings]]:
 @settings(max_examples=EXAMPLES, phases=(Phase.explicit, Phase.reuse, Phase.generate),
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(world=worlds)
+@example(world=World(  # finding 1 as the issue found it: the benefit of 25 July arrives on Friday the 24th
+    start=date(2026, 7, 1), enrolled_days_before=6, households=(HouseholdPlan(
+        benefit_cents=120_000, benefit_day=25, arrivals=(-1, 0, 0, 0),
+        costs=(Cost("rent", 60_000, "monthly", 1, True), Cost("health_insurance", 15_000, "monthly", 1, True)),
+        leefgeld_frequency="monthly", leefgeld_day=1, buffer_cents=0, allowance=None),)))
 def test_a_fixed_cost_never_falls_short_while_leefgeld_from_its_income_would_have_covered_it(
     world: World, fresh_database: Callable[[], str], example_settings: Callable[[str], Settings]
 ) -> None:
