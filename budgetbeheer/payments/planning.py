@@ -374,7 +374,7 @@ def plan_run(
             last = kept_through
             if last is None and next_income_date is not None:
                 last = next_income_date - _ONE_DAY
-            counted = [d for d in paydays if last is None or d <= last] if len(paydays) > 1 else paydays
+            counted = paydays if last is None or paydays[-1] <= last else [d for d in paydays if d <= last]
             reserved = sum([o.amount_cents for o in due]) + sum([o.amount_cents for o in due_before_next_income])
             leefgeld = leefgeld_amount(
                 balance_cents,

@@ -136,9 +136,13 @@ _IncomeRow = tuple[str, int, int, Any, Any]
 
 
 @lru_cache(maxsize=65_536)
-def _next_income(incomes: tuple[_IncomeRow, ...], after: date, benefit_received_on: date | None) -> date | None:
-    """:func:`next_income_date`, remembered per distinct set of expected incomes (hashing the plain rows is cheap)."""
-    return next_income_date(
+def _next_income(
+    incomes: tuple[_IncomeRow, ...], after: date, benefit_received_on: date | None, lead_business_days: int
+) -> tuple[date | None, date | None]:
+    """``(next income, the day after the last due date kept for it)``: :func:`next_income_date` and
+    :func:`~budgetbeheer.payments.planning.kept_through`, remembered per distinct set of expected incomes (hashing
+    the plain rows is cheap); ``(None, None)`` when no income is expected."""
+    income = next_income_date(
         [
             _income(kind, int(cents), day, _as_date(start), None if end is None else _as_date(end))
             for kind, cents, day, start, end in incomes
@@ -146,6 +150,7 @@ def _next_income(incomes: tuple[_IncomeRow, ...], after: date, benefit_received_
         after,
         benefit_received_on=benefit_received_on,
     )
+    return (None, None) if income is None else (income, kept_through(income, lead_business_days) + _ONE_DAY)
 
 
 _parse_date = lru_cache(maxsize=16_384)(date.fromisoformat)
@@ -214,9 +219,6 @@ class _HouseholdRow(NamedTuple):
     leefgeld_frequency: str
     leefgeld_day: int
     buffer_cents: int
-    created_at: Any
-    """When the household was enrolled, as the driver gives it (ISO text on SQLite, a datetime on PostgreSQL): only
-    compared with ``payment_batches.prepared_at`` read the same way (see :class:`_ClosedPaydays`)."""
 
 
 class PlannedItem(NamedTuple):
@@ -278,15 +280,14 @@ def _households(session: Session, household_ids: Sequence[int] | None, last_due:
         Household.leefgeld_frequency,
         Household.leefgeld_day,
         Household.buffer_cents,
-        Household.created_at,
     ).where(Household.period_start <= last_due, Household.status != "ended")  # ended: nothing left to pay
     if household_ids is not None:
         query = query.where(Household.id.in_(household_ids))
     as_date = _date_reader(session)
     return [
         _HouseholdRow(hid, iban, holder, as_date(start), as_date(end), status,
-                      None if ended is None else as_date(ended), frequency, day, buffer, created)
-        for hid, iban, holder, start, end, status, ended, frequency, day, buffer, created
+                      None if ended is None else as_date(ended), frequency, day, buffer)
+        for hid, iban, holder, start, end, status, ended, frequency, day, buffer
         in _driver_rows(session, query.order_by(Household.id))
     ]
 
@@ -431,7 +432,9 @@ def plan_items(
     balances = _ledger_balances(session, ids)
     pending, last_leefgeld = earlier.pending, earlier.last_leefgeld
     run = _Run(execution_date, last_due, payees, earlier.live_fixed, lead)
-    run.closed = _ClosedPaydays(_earlier_runs(session, execution_date, run.lookback_from), execution_date, lead)
+    earlier_runs = _earlier_runs(execution_date, run.lookback_from)
+    run.closed = _ClosedPaydays(_driver_rows(session, earlier_runs), execution_date, lead)
+    run.closed.enrolled_later = _enrolled_after_latest_run(session, earlier_runs, scope)
     run.benefit_received = _benefits_received(session, scope, run.usable_through, as_date)
     no_costs: list[_Cost] = []
     for household in households:
@@ -443,20 +446,23 @@ def plan_items(
     return run.result
 
 
-def _earlier_runs(session: Session, execution_date: date, lookback_from: date) -> list[tuple[Any, date]]:
-    """``(prepared_at as the driver gives it, execution date)`` of every live batch executing before
-    ``execution_date`` that can have covered a payday on or after ``lookback_from``."""
-    as_date = _date_reader(session)
-    return [
-        (prepared, as_date(executed))
-        for executed, prepared in _driver_rows(session,
-            select(PaymentBatch.execution_date, PaymentBatch.prepared_at).where(
-                PaymentBatch.status != "cancelled",
-                PaymentBatch.execution_date < execution_date,
-                PaymentBatch.execution_date >= lookback_from - timedelta(days=_COVER_DAYS),
-            )
-        )
-    ]
+def _earlier_runs(execution_date: date, lookback_from: date) -> Any:
+    """``(prepared_at, execution date)`` of every live batch executing before ``execution_date`` that can have
+    covered a payday on or after ``lookback_from``."""
+    return select(PaymentBatch.prepared_at, PaymentBatch.execution_date).where(
+        PaymentBatch.status != "cancelled",
+        PaymentBatch.execution_date < execution_date,
+        PaymentBatch.execution_date >= lookback_from - timedelta(days=_COVER_DAYS),
+    )
+
+
+def _enrolled_after_latest_run(session: Session, earlier_runs: Any, scope: Callable[[Any], Any]) -> dict[int, Any]:
+    """``{household: created_at}`` of the households enrolled after the latest of ``earlier_runs`` was prepared: the
+    only ones for which an earlier run may not count (see :class:`_ClosedPaydays`); usually none or a few."""
+    latest = earlier_runs.with_only_columns(PaymentBatch.prepared_at).order_by(
+        PaymentBatch.execution_date.desc()).limit(1).scalar_subquery()
+    return dict(_driver_rows(session, select(Household.id, Household.created_at).where(
+        Household.created_at > latest, scope(Household.id))))
 
 
 def _benefits_received(session: Session, scope: Callable[[Any], Any], usable_through: date,
@@ -498,13 +504,17 @@ class _ClosedPaydays:
     is never paid afterwards, unless no run at all covered it: then the first run after intake is its own run). So the
     database proves which paydays are closed; nothing is recorded for a payday that paid nothing.
 
-    Cheap per household: a household enrolled before the latest earlier run was prepared shares one answer.
+    Cheap per household: a household enrolled before the latest earlier run was prepared shares one answer; only
+    those enrolled later (``enrolled_later``, with their ``created_at``) are looked at one by one. Preparation and
+    enrolment times are compared as the driver gives them (ISO text on SQLite, datetimes on PostgreSQL).
     """
 
-    __slots__ = ("_covered_all", "_latest_executed", "_lead", "_open_all", "_prepared", "_run_date", "_since")
+    __slots__ = ("_covered_all", "_latest_executed", "_lead", "_prepared", "_run_date", "enrolled_later", "open_all")
 
-    def __init__(self, runs: list[tuple[Any, date]], run_date: date, lead_business_days: int) -> None:
-        runs = sorted(runs, key=lambda prepared_and_executed: prepared_and_executed[0])
+    def __init__(self, rows: Iterable[tuple[Any, Any]], run_date: date, lead_business_days: int) -> None:
+        as_date = _parse_date
+        runs = sorted(((prepared, executed if type(executed) is date else as_date(executed))
+                       for prepared, executed in rows), key=lambda prepared_and_executed: prepared_and_executed[0])
         self._prepared = [prepared for prepared, _ in runs]
         latest: list[date] = []
         for _, executed in reversed(runs):
@@ -514,20 +524,19 @@ class _ClosedPaydays:
         """``latest[i]``: the latest execution date among the runs prepared at or after ``_prepared[i]``."""
         self._run_date = run_date
         self._lead = lead_business_days
-        self._since: Any = None
         self._covered_all: date | None = None
-        self._open_all: date | None = None
+        self.open_all: date | None = None
+        """The first open payday of a household for which every earlier run counts (None: every payday is open)."""
+        self.enrolled_later: dict[int, Any] = {}
         if runs:
-            prepared, executed = max(runs, key=lambda prepared_and_executed: prepared_and_executed[1])
-            self._since = prepared
-            self._covered_all = _covered(executed, lead_business_days)
-            self._open_all = open_paydays_from(run_date, self._covered_all)
+            self._covered_all = _covered(max(executed for _, executed in runs), lead_business_days)
+            self.open_all = open_paydays_from(run_date, self._covered_all)
 
-    def open_from(self, created_at: Any) -> date | None:
-        """The first payday still open for a household enrolled at ``created_at``; None: every payday is."""
-        since = self._since
-        if since is None or created_at <= since:
-            return self._open_all  # the latest earlier run counts for this household
+    def open_from(self, household_id: int) -> date | None:
+        """The first payday still open for the household; None: every payday is."""
+        created_at = self.enrolled_later.get(household_id)
+        if created_at is None:
+            return self.open_all  # enrolled before the latest earlier run was prepared: every earlier run counts
         index = bisect_left(self._prepared, created_at)
         own = _covered(self._latest_executed[index], self._lead) if index < len(self._prepared) else None
         before_intake = _intake_day(created_at) - _ONE_DAY
@@ -591,7 +600,8 @@ def _plan_household(
             window_from = run.lookback_from
         if last_leefgeld is not None and last_leefgeld >= window_from:
             window_from = last_leefgeld + _ONE_DAY
-        open_from = run.closed.open_from(household.created_at)  # a payday that passed with nothing paid is closed
+        closed = run.closed  # a payday that passed with nothing paid is closed
+        open_from = closed.open_from(household.id) if closed.enrolled_later else closed.open_all
         if open_from is not None and open_from > window_from:
             window_from = open_from
         candidates = _paydays(household.leefgeld_frequency, household.leefgeld_day, window_from, run.after_run)
@@ -599,12 +609,12 @@ def _plan_household(
             payday = candidates[-1]
             # Counted from the execution date: the next income this run cannot have, and everything that must be
             # paid before a run can use it (lead time included), not beyond the period's end.
-            next_income = _next_income(incomes, run.usable_through, run.benefit_received.get(household.id))
+            received = run.benefit_received
+            next_income, kept_until = _next_income(incomes, run.usable_through,
+                                                   received.get(household.id) if received else None, run.lead)
             horizon = end + _ONE_DAY
-            if next_income is not None:
-                kept_until = kept_through(next_income, run.lead) + _ONE_DAY
-                if kept_until < horizon:
-                    horizon = kept_until
+            if kept_until is not None and kept_until < horizon:
+                horizon = kept_until
             paydays = _paydays(household.leefgeld_frequency, household.leefgeld_day, payday, horizon) or (payday,)
 
     # One pass over each cost's instalments: those up to this run's last due date are paid now (unless a live payment

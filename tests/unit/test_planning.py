@@ -529,22 +529,29 @@ def test_closed_paydays_from_the_runs_before() -> None:
 
     from budgetbeheer.payments.runs import _ClosedPaydays
 
-    def at(day: int, month: int = 7) -> datetime:
-        return datetime(2026, month, day, 6, 0, tzinfo=UTC)
+    def at(day: int, month: int = 7, hour: int = 6) -> datetime:
+        return datetime(2026, month, day, hour, 0, tzinfo=UTC)
+
+    def closed(runs: list[tuple[datetime, date]], enrolled: datetime | None = None) -> date | None:
+        """The first open payday for a run of 28 July of a household enrolled at ``enrolled`` (None: long ago)."""
+        paydays = _ClosedPaydays(runs, date(2026, 7, 28), 2)
+        if enrolled is not None and runs and enrolled > max(runs, key=lambda run: run[1])[0]:
+            paydays.enrolled_later = {1: enrolled}  # what plan_items reads: enrolled after the latest run was made
+        return paydays.open_from(1)
 
     # Runs of 29 June (prepared 26 June) and 27 July (prepared 24 July), before a run of 28 July.
-    closed = _ClosedPaydays([(at(24), date(2026, 7, 27)), (at(26, 6), date(2026, 6, 29))], date(2026, 7, 28), 2)
-    # Enrolled before both: the run of 27 July (covers due dates up to 29 July) closes every payday before it.
-    assert closed.open_from(at(1, 6)) == date(2026, 7, 28)
-    # Enrolled 25 July 10:00, after both were prepared: no run counts for its own paydays from 25 July on, but a
-    # payday before intake (1 July, covered on 29 June) is closed: paydays from the intake day on are open.
-    assert closed.open_from(datetime(2026, 7, 25, 10, 0, tzinfo=UTC)) == date(2026, 7, 25)
-    # Enrolled 20 July, before the run of 27 July was prepared: that run counts.
-    assert closed.open_from(at(20)) == date(2026, 7, 28)
+    both = [(at(24), date(2026, 7, 27)), (at(26, 6), date(2026, 6, 29))]
+    # Enrolled before both (or before the latest was prepared): the run of 27 July (covers due dates up to 29 July)
+    # closes every payday before the run's own date.
+    assert closed(both) == date(2026, 7, 28)
+    assert closed(both, at(20)) == date(2026, 7, 28)
+    # Enrolled 25 July 10:00, after both were prepared: no run counts for its paydays from 25 July on, but a payday
+    # before intake (1 July, covered on 29 June) is closed: paydays from the intake day on are open.
+    assert closed(both, at(25, hour=10)) == date(2026, 7, 25)
     # No run before: every payday is open (within the search window).
-    assert _ClosedPaydays([], date(2026, 7, 28), 2).open_from(at(20)) is None
-    # Only a run before intake that covered nothing the household had: the first run after intake pays the paydays
-    # from the intake day on (and older ones only if no run covered them).
-    only_june = _ClosedPaydays([(at(26, 6), date(2026, 6, 29))], date(2026, 7, 28), 2)
-    assert only_june.open_from(at(10)) == date(2026, 7, 2)  # 1 July was covered on 29 June, before intake: closed
-    assert only_june.open_from(at(1, 6)) == date(2026, 7, 2)
+    assert closed([], at(20)) is None
+    # Only the run of 29 June, prepared before intake on 10 July: payday 1 July was covered by it and is closed;
+    # paydays from 2 July on were covered by no run at all, so the first run after intake is their run.
+    only_june = [(at(26, 6), date(2026, 6, 29))]
+    assert closed(only_june, at(10)) == date(2026, 7, 2)
+    assert closed(only_june) == date(2026, 7, 2)
