@@ -4,9 +4,10 @@
 identity holds every day.
 
 The world. Each example starts from an empty database. One to three households are enrolled a few days around their
-period's start, each with an expected monthly benefit (amount, day), one to four fixed costs (category, amount, due
-day, frequency: monthly, four-weekly, quarterly or weekly), weekly or monthly leefgeld on a drawn day, a buffer, and
-sometimes a monthly allowance. Each expected benefit arrives on its day, one to three days early, one to ten days
+period's start (before or after it), each with an expected monthly benefit (amount, day), one to four fixed costs
+(category, amount, due day, frequency: monthly, four-weekly, quarterly or weekly; from the period's start or from the
+next month), weekly or monthly leefgeld on a drawn day, a buffer, and sometimes a monthly allowance. Nine weeks are
+simulated from the enrolment. Each expected benefit arrives on its day, one to three days early, one to ten days
 late, or not at all; the benefit system posts it through ``POST /api/v1/receipts`` on the day it arrives, before
 that day's jobs. Then, every calendar day in order (the clock moved there with time_machine), the scheduler's daily
 jobs run (:func:`budgetbeheer.lifecycle.jobs.run_due`: ending, ``payments.prepare_runs`` for the next TARGET2
@@ -37,9 +38,11 @@ amount ``a``, run prepared on day ``T``):
 
 Every day, after the jobs and after the approvals: :func:`budgetbeheer.ledger.service.money_identity` holds.
 
-Bounded: ``max_examples`` is set below; CI loads the derandomized "ci" profile (tests/conftest.py), so the same
-examples run every time. On today's rule before the fix of issue 10 finding 1 the first examples already fail (a stale
-payday releases the benefit; costs due in the lead time after the next benefit are not kept back).
+Bounded: ``max_examples`` is set below (plus one explicit example: the issue's own case); CI loads the derandomized
+"ci" profile (tests/conftest.py), so the same examples run every time. On the rule before the fix of issue 10,
+finding 1, both the explicit example (the stale payday 1 July releases the whole benefit of 24 July; rent and health
+insurance of 1 August fall short) and the first generated one (leefgeld of 1 February takes the rent of 1 March,
+executed on 26 February before the March benefit of Sunday 1 March can be used) fail.
 """
 
 from __future__ import annotations
