@@ -126,6 +126,15 @@ def execution_date_for_due_date(due: date, lead_business_days: int = 2) -> date:
     return subtract_business_days(due, lead_business_days)
 
 
+def last_due_date_covered(execution_date: date, lead_business_days: int = 2) -> date:
+    """The latest due date whose execution date is on or before ``execution_date`` (execution dates only grow): the
+    last due date a run for ``execution_date`` pays. ``execution_date`` need not be a business day."""
+    due = execution_date
+    while execution_date_for_due_date(due + _ONE_DAY, lead_business_days) <= execution_date:
+        due += _ONE_DAY
+    return due
+
+
 def check_execution_date(d: date) -> date:
     """Return ``d`` when it is a TARGET2 business day; else raise ValidationError naming the next business day."""
     if is_business_day(d):

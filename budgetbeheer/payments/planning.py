@@ -1,6 +1,6 @@
-"""The rules of a payment run for one household, as a pure function: what to pay, what stays unpaid, and why.
+"""The rules of a payment run for one household, as pure functions: what to pay, what stays unpaid, and why.
 
-The rules:
+The rules (``docs/money-rules.md`` has them in words, with a worked example):
 
 1. A fixed cost is paid in full or not at all.
 2. The fixed costs of the run are taken in priority order (:data:`~budgetbeheer.households.categories.PRIORITY`:
@@ -11,13 +11,22 @@ The rules:
    cost that fits is paid. Stopping at the first that does not fit would leave money on the account while, say, the
    water company cuts off; skipping keeps the order for who goes first (a higher-priority cost is never passed over
    for a lower one that is as large or larger) and prevents the most harm with the money there is.
-4. Leefgeld = balance - the fixed costs that fall due before the next expected income (those of this run, paid or
-   not: an unpaid one is still owed, and those due after this run) - the buffer, never below zero. While a cost of
-   this run is unpaid the result is therefore zero and the money stays for the arrears.
-5. Weekly (or any several) paydays before the next income share that amount: this payday gets its part of
-   ``split_evenly(amount, paydays)``; the rest stays on the account and the next run computes again from the balance
-   it finds.
-6. The final run of the period pays out the whole balance left after its fixed costs: no buffer, nothing reserved.
+4. Leefgeld = balance - every fixed cost that must be paid before the next expected income can be used - the
+   buffer, never below zero. "Before it can be used" is counted from the run's execution date: the next income is
+   the first expected one whose money the run cannot have (:func:`income_usable_through`), and the money there now
+   must pay every instalment whose run executes before the first run that can use that income, lead time included
+   (:func:`kept_through`). Those of this run count too, paid or not: an unpaid one is still owed, so while a cost of
+   this run is unpaid the result is zero and the money stays for the arrears.
+5. The paydays up to that same date share that amount: this payday gets its part of ``split_evenly(amount,
+   paydays)``; the rest stays on the account and the next run computes again from the balance it finds.
+6. A payday is open for a run that executes on or before it; once it has passed with nothing paid it is *closed*,
+   unless no earlier run covered it at all (:func:`open_paydays_from`). Later money goes to the next payday, never
+   back to a closed one.
+7. The final run of the period pays out the whole balance left after its fixed costs: no buffer, nothing reserved.
+
+The payment runs and the household's forecast apply the same rules; they differ only in when a run executes what
+falls due and when it can use an income, which :func:`income_usable_through` and :func:`kept_through` say for both
+(``lead_business_days`` for the runs, ``None`` for the forecast's model of a run every day).
 
 Every amount carries a short Dutch ``reason`` with the numbers, for the finance user, the caseworker and the household.
 """
@@ -25,18 +34,20 @@ Every amount carries a short Dutch ``reason`` with the numbers, for the finance 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 from typing import NamedTuple
 
 from budgetbeheer.households.categories import LABELS_NL, PRIORITY, Category
 from budgetbeheer.households.schedule import LeefgeldFrequency
 from budgetbeheer.money import format_eur
+from budgetbeheer.payments.calendar import last_due_date_covered, next_business_day, subtract_business_days
 
 LEEFGELD = "leefgeld"
 """The ``kind`` of a leefgeld payment (a fixed-cost payment's kind is its category)."""
 
 _MINUS = "\u2212"
+_ONE_DAY = timedelta(days=1)
 _VALUES: dict[Category, str] = {category: category.value for category in Category}
 """A category's value by a dict lookup (``Category.value`` goes through the enum machinery)."""
 _LEEFGELD_FREQUENCIES: dict[str, LeefgeldFrequency] = {member.value: member for member in LeefgeldFrequency}
@@ -163,22 +174,85 @@ def _priority_and_date(obligation: DueObligation) -> tuple[int, date]:
     return _RANK[obligation.category], obligation.due_date
 
 
+# --- when the next income can be used -------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=4096)
+def income_usable_through(run_date: date, lead_business_days: int | None) -> date:
+    """The last expected-income date whose money a run for ``run_date`` can have in its balance.
+
+    A payment run (``lead_business_days`` given) is prepared on the business day before its execution date (the
+    scheduler prepares each business day the run of the next one) and sees what was booked by then: income expected
+    up to that day. The forecast (``None``) runs each day after that day's income: income expected up to ``run_date``.
+    Income that arrived early is found from the receipts (see
+    :func:`~budgetbeheer.households.forecast.next_income_date`); income that is late is not waited for: the run keeps
+    money back until the income after it.
+    """
+    if lead_business_days is None:
+        return run_date
+    return subtract_business_days(run_date, 1)
+
+
+@lru_cache(maxsize=4096)
+def kept_through(next_income: date, lead_business_days: int | None) -> date:
+    """The last due date (and payday) that the money already there must pay when the next income is expected on
+    ``next_income``: everything whose run executes before the first run that can use that income.
+
+    Payment runs: income booked on a business day is in the run prepared that day, which executes on the next
+    business day; income expected on a closed day is booked on the next business day. So the first run that can use
+    it executes on the business day after ``next_business_day(next_income)``, and every instalment whose execution
+    date (due date minus the lead time) is on or before ``next_business_day(next_income)`` is kept back: with a lead
+    of two business days and a benefit on Tuesday 25 August 2026, everything due up to Thursday 27 August.
+    The forecast (``None``): each day's income comes before that day's run, which pays what is due that day: the days
+    before ``next_income``.
+    """
+    if lead_business_days is None:
+        return next_income - _ONE_DAY
+    return last_due_date_covered(next_business_day(next_income), lead_business_days)
+
+
+def open_paydays_from(run_date: date, covered_through: date | None) -> date | None:
+    """The first payday still open for a run executing on ``run_date`` (rule 6), None when every payday is.
+
+    A payday on or after ``run_date`` has not passed: it is open. A payday that has passed is open only when no earlier
+    run counts as having covered it: ``covered_through`` is the last payday covered by the latest earlier run that
+    counts (the payment run decides which runs count for a household: those prepared after its intake, and for a
+    payday before intake any run), None when there is none.
+    """
+    if covered_through is None:
+        return None
+    first = covered_through + _ONE_DAY
+    return first if first < run_date else run_date
+
+
+@lru_cache(maxsize=4096)
+def _costs_until(kept: date | None, next_income: date | None) -> str:
+    """The words for what is kept back, in a leefgeld reason."""
+    if kept is None:
+        return f"vaste lasten tot {_day(next_income)}" if next_income else "vaste lasten (geen inkomsten meer verwacht)"
+    if next_income is None:
+        return f"vaste lasten t/m {_day(kept)} (geen inkomsten meer verwacht)"
+    return f"vaste lasten t/m {_day(kept)} (volgende inkomsten {_day(next_income)})"
+
+
 def leefgeld_amount(
     balance_cents: int,
     fixed_costs_cents: int,
     buffer_cents: int,
     *,
     paydays: int = 1,
-    until: date | None = None,
+    next_income: date | None = None,
+    kept_through: date | None = None,
     frequency: LeefgeldFrequency | str = LeefgeldFrequency.MONTHLY,
     final: bool = False,
 ) -> LeefgeldAmount:
     """Leefgeld for one payday.
 
     ``available = max(0, balance_cents - fixed_costs_cents - buffer_cents)``, where ``balance_cents`` is the balance
-    before any of ``fixed_costs_cents`` is paid and ``fixed_costs_cents`` every fixed cost to keep money for until the
-    next expected income (on ``until``, exclusive; ``None`` when none is expected). This payday gets the first part of
-    ``split_evenly(available, paydays)`` (the earlier paydays get the odd cents).
+    before any of ``fixed_costs_cents`` is paid and ``fixed_costs_cents`` every fixed cost due through ``kept_through``
+    (inclusive), the last due date the money there now must pay before the next expected income (on
+    ``next_income``; ``None`` when none is expected) can be used. Both dates only go into the reason. This payday gets
+    the first part of ``split_evenly(available, paydays)`` (the earlier paydays get the odd cents).
 
     ``final``: the end of the period; the whole ``balance_cents`` (never below zero) is paid out and
     ``fixed_costs_cents``, ``buffer_cents`` and ``paydays`` are ignored. Pass the balance left after the run's
@@ -200,9 +274,8 @@ def leefgeld_amount(
     raw = balance_cents - fixed_costs_cents - buffer_cents
     available = max(0, raw)
     amount = -(-available // paydays)  # the first part of split_evenly(available, paydays): it gets the odd cent
-    costs_until = f"vaste lasten tot {_day(until)}" if until else "vaste lasten (geen inkomsten meer verwacht)"
     reason = (
-        f"saldo {_eur(balance_cents)} {_MINUS} {costs_until} {_eur(fixed_costs_cents)} "
+        f"saldo {_eur(balance_cents)} {_MINUS} {_costs_until(kept_through, next_income)} {_eur(fixed_costs_cents)} "
         f"{_MINUS} buffer {_eur(buffer_cents)} = {_eur(raw)}"
     )
     if raw < 0:
@@ -219,6 +292,7 @@ def plan_run(
     *,
     due_before_next_income: Sequence[DueObligation] = (),
     next_income_date: date | None,
+    kept_through: date | None = None,
     buffer_cents: int,
     leefgeld_frequency: LeefgeldFrequency | str,
     leefgeld_paydays: Sequence[date] = (),
@@ -228,11 +302,15 @@ def plan_run(
 
     - ``balance_cents``: the household's available balance before the run.
     - ``due``: the fixed-cost instalments this run must pay, including shortfalls carried from earlier runs.
-    - ``due_before_next_income``: fixed costs due after this run and before ``next_income_date`` (exclusive); they are
-      not paid now, only kept out of the leefgeld. The caller decides the horizon (and stops it at the period's end).
-    - ``next_income_date``: the next expected income, ``None`` when none is expected.
-    - ``leefgeld_paydays``: this run's leefgeld payday and the later ones before ``next_income_date``; the earliest is
-      this run's. Dates on or after ``next_income_date`` are not counted. Empty: the run pays no leefgeld.
+    - ``due_before_next_income``: fixed costs due after this run through ``kept_through``; they are not paid now,
+      only kept out of the leefgeld. The caller decides the horizon (:func:`kept_through`, stopped at the period's
+      end).
+    - ``next_income_date``: the next expected income the run cannot use, ``None`` when none is expected (for the
+      reason).
+    - ``kept_through``: the last due date (and payday) the money there now must pay, inclusive; ``None``: the day
+      before ``next_income_date`` (the forecast's model), or no limit when that is ``None`` too.
+    - ``leefgeld_paydays``: this run's leefgeld payday and the later ones through ``kept_through``; the earliest is
+      this run's. Later dates are not counted. Empty: the run pays no leefgeld.
     - ``final``: the last run of the period; the leefgeld is the whole balance left after the fixed costs, paid on the
       earliest of ``leefgeld_paydays`` (so at least one date is required).
 
@@ -293,14 +371,18 @@ def plan_run(
         if final:
             leefgeld = leefgeld_amount(remaining, 0, 0, final=True)
         else:
-            counted = [d for d in paydays if next_income_date is None or d < next_income_date]
+            last = kept_through
+            if last is None and next_income_date is not None:
+                last = next_income_date - _ONE_DAY
+            counted = paydays if last is None or paydays[-1] <= last else [d for d in paydays if d <= last]
             reserved = sum([o.amount_cents for o in due]) + sum([o.amount_cents for o in due_before_next_income])
             leefgeld = leefgeld_amount(
                 balance_cents,
                 reserved,
                 buffer_cents,
                 paydays=max(1, len(counted)),
-                until=next_income_date,
+                next_income=next_income_date,
+                kept_through=kept_through,
                 frequency=leefgeld_frequency,
             )
         if leefgeld.amount_cents > 0:

@@ -5,7 +5,11 @@ For every household in ontzorgen the run takes
 * the fixed-cost instalments whose execution date (:func:`~budgetbeheer.payments.calendar.execution_date_for_due_date`)
   is on or before the run's date and that have no live payment yet (so instalments an earlier run could not pay, or
   whose payment was cancelled or returned, are carried forward), from the start of the household's period on;
-* leefgeld for the latest payday whose execution date has come and that has no leefgeld yet;
+* leefgeld for the latest open payday whose execution date has come and that has no leefgeld yet: a payday the run
+  executes on or before, or one that passed while no earlier run covered it (:class:`_ClosedPaydays`);
+* the next expected benefit this run cannot have (:func:`~budgetbeheer.payments.planning.income_usable_through`,
+  with the household's latest benefit receipt for one that came early) and every instalment that must be paid before
+  a run can use it (:func:`~budgetbeheer.payments.planning.kept_through`), kept out of the leefgeld;
 
 and applies the pure run rules of :mod:`budgetbeheer.payments.planning` to the household's *available* balance: its
 ledger balance minus what proposed (not yet approved) batches already plan to pay from it. When the period has ended
@@ -23,9 +27,10 @@ exactly-once: one live batch per execution date, one live payment per obligation
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any, NamedTuple, cast
 
@@ -40,16 +45,24 @@ from budgetbeheer.config import Settings
 from budgetbeheer.db.base import utcnow
 from budgetbeheer.errors import Conflict, Message, ValidationError
 from budgetbeheer.households.categories import LABELS_NL, Category
-from budgetbeheer.households.forecast import IncomeExpectation, next_income_date
-from budgetbeheer.households.models import Creditor, ExpectedIncome, FixedCost, FixedCostAmount, Household
+from budgetbeheer.households.forecast import BENEFIT, BENEFIT_EARLY_DAYS, IncomeExpectation, next_income_date
+from budgetbeheer.households.models import Creditor, ExpectedIncome, FixedCost, FixedCostAmount, Household, Receipt
 from budgetbeheer.households.schedule import due_dates, leefgeld_paydays
 from budgetbeheer.households.service import get_household
 from budgetbeheer.ledger.models import Account, Posting
 from budgetbeheer.payments.batches import get_batch, recount
-from budgetbeheer.payments.calendar import check_execution_date, execution_date_for_due_date
+from budgetbeheer.payments.calendar import check_execution_date
+from budgetbeheer.payments.calendar import last_due_date_covered as last_due_date_covered
 from budgetbeheer.payments.iban_holds import active_hold_reasons
 from budgetbeheer.payments.models import PaymentBatch, PaymentItem, Shortfall
-from budgetbeheer.payments.planning import LEEFGELD, DueObligation, plan_run
+from budgetbeheer.payments.planning import (
+    LEEFGELD,
+    DueObligation,
+    income_usable_through,
+    kept_through,
+    open_paydays_from,
+    plan_run,
+)
 from budgetbeheer.references import MAX_FREE_TEXT, ReferenceKind, validate_reference
 
 _ONE_DAY = timedelta(days=1)
@@ -57,7 +70,10 @@ _CATEGORIES = {category.value: category for category in Category}
 _NO_REFERENCE = ReferenceKind.NONE.value
 _FREE_TEXT = ReferenceKind.FREE_TEXT.value
 LEEFGELD_LOOKBACK_DAYS = 35
-"""A leefgeld payday older than this is not paid any more on its own: the next payday's run pays from the balance."""
+"""A leefgeld payday older than this is never paid any more (a bound on the search; the closed-payday rule already
+keeps a payday that an earlier run covered from being paid later)."""
+_COVER_DAYS = 14
+"""A run that covered a payday executed at most this many days before it (the lead time, weekends and holidays)."""
 
 
 def fixed_cost_key(fixed_cost_id: int, due: date) -> str:
@@ -75,14 +91,6 @@ def leefgeld_key(household_id: int, payday: date, final: bool = False) -> str:
 def msg_id_base(batch_id: int, execution_date: date) -> str:
     """Unique per batch and at most 27 characters: ``BB<yyyymmdd>-<batch id>``."""
     return f"BB{execution_date:%Y%m%d}-{batch_id}"
-
-
-def last_due_date_covered(execution_date: date, lead_business_days: int) -> date:
-    """The latest due date whose execution date is on or before ``execution_date`` (execution dates only grow)."""
-    due = execution_date
-    while execution_date_for_due_date(due + _ONE_DAY, lead_business_days) <= execution_date:
-        due += _ONE_DAY
-    return due
 
 
 @lru_cache(maxsize=65_536)
@@ -134,15 +142,21 @@ _IncomeRow = tuple[str, int, int, Any, Any]
 
 
 @lru_cache(maxsize=65_536)
-def _next_income(incomes: tuple[_IncomeRow, ...], after: date) -> date | None:
-    """:func:`next_income_date`, remembered per distinct set of expected incomes (hashing the plain rows is cheap)."""
-    return next_income_date(
+def _next_income(
+    incomes: tuple[_IncomeRow, ...], after: date, benefit_received_on: date | None, lead_business_days: int
+) -> tuple[date | None, date | None]:
+    """``(next income, the day after the last due date kept for it)``: :func:`next_income_date` and
+    :func:`~budgetbeheer.payments.planning.kept_through`, remembered per distinct set of expected incomes (hashing
+    the plain rows is cheap); ``(None, None)`` when no income is expected."""
+    income = next_income_date(
         [
             _income(kind, int(cents), day, _as_date(start), None if end is None else _as_date(end))
             for kind, cents, day, start, end in incomes
         ],
         after,
+        benefit_received_on=benefit_received_on,
     )
+    return (None, None) if income is None else (income, kept_through(income, lead_business_days) + _ONE_DAY)
 
 
 _parse_date = lru_cache(maxsize=16_384)(date.fromisoformat)
@@ -427,7 +441,11 @@ def plan_items(
     earlier = _earlier_payments(session, scope, earliest)
     balances = _ledger_balances(session, ids)
     pending, last_leefgeld = earlier.pending, earlier.last_leefgeld
-    run = _Run(execution_date, last_due, payees, earlier.live_fixed, held_ibans)
+    run = _Run(execution_date, last_due, payees, earlier.live_fixed, lead, held_ibans)
+    earlier_runs = _earlier_runs(execution_date, run.lookback_from)
+    run.closed = _ClosedPaydays(_driver_rows(session, earlier_runs), execution_date, lead)
+    run.closed.enrolled_later = _enrolled_after_latest_run(session, earlier_runs, scope)
+    run.benefit_received = _benefits_received(session, scope, run.usable_through, as_date)
     # i10-extensions: households with a pending extension request, and the end they get once it is approved.
     from budgetbeheer.lifecycle.extensions import pending_extension_ends
 
@@ -445,15 +463,116 @@ def plan_items(
     return run.result
 
 
+def _earlier_runs(execution_date: date, lookback_from: date) -> Any:
+    """``(prepared_at, execution date)`` of every live batch executing before ``execution_date`` that can have
+    covered a payday on or after ``lookback_from``."""
+    return select(PaymentBatch.prepared_at, PaymentBatch.execution_date).where(
+        PaymentBatch.status != "cancelled",
+        PaymentBatch.execution_date < execution_date,
+        PaymentBatch.execution_date >= lookback_from - timedelta(days=_COVER_DAYS),
+    )
+
+
+def _enrolled_after_latest_run(session: Session, earlier_runs: Any, scope: Callable[[Any], Any]) -> dict[int, Any]:
+    """``{household: created_at}`` of the households enrolled after the latest of ``earlier_runs`` was prepared: the
+    only ones for which an earlier run may not count (see :class:`_ClosedPaydays`); usually none or a few."""
+    latest = earlier_runs.with_only_columns(PaymentBatch.prepared_at).order_by(
+        PaymentBatch.execution_date.desc()).limit(1).scalar_subquery()
+    return dict(_driver_rows(session, select(Household.id, Household.created_at).where(
+        Household.created_at > latest, scope(Household.id))))
+
+
+def _benefits_received(session: Session, scope: Callable[[Any], Any], usable_through: date,
+                       as_date: Callable[[Any], date]) -> dict[int, date]:
+    """Per household, the latest benefit receipt that can have been an expected benefit after ``usable_through``
+    come early (see :func:`~budgetbeheer.households.forecast.next_income_date`); most households have none."""
+    return {
+        household_id: as_date(latest)
+        for household_id, latest in _driver_rows(session,
+            select(Receipt.household_id, func.max(Receipt.received_on))
+            .where(
+                Receipt.kind == BENEFIT,
+                Receipt.received_on > usable_through - timedelta(days=BENEFIT_EARLY_DAYS),
+                scope(Receipt.household_id),
+            )
+            .group_by(Receipt.household_id)
+        )
+    }
+
+
+def _intake_day(created_at: Any) -> date:
+    """The day a household was enrolled, from ``households.created_at`` as the driver gives it (UTC)."""
+    if isinstance(created_at, datetime):
+        return created_at.date()
+    return _parse_date(str(created_at)[:10])
+
+
+@lru_cache(maxsize=4096)
+def _covered(execution_date: date, lead_business_days: int) -> date:
+    return last_due_date_covered(execution_date, lead_business_days)
+
+
+class _ClosedPaydays:
+    """Which paydays that have passed are closed for a household, read from the live batches before this run.
+
+    Rule 6 of :mod:`.planning`: a payday that has passed is closed when an earlier live run covered it (executed on
+    or after the payday's execution date) and that run counts for the household. A run counts when it was prepared
+    at or after the household's enrolment; for a payday before the day of enrolment every run counts (such a payday
+    is never paid afterwards, unless no run at all covered it: then the first run after intake is its own run). So the
+    database proves which paydays are closed; nothing is recorded for a payday that paid nothing.
+
+    Cheap per household: a household enrolled before the latest earlier run was prepared shares one answer; only
+    those enrolled later (``enrolled_later``, with their ``created_at``) are looked at one by one. Preparation and
+    enrolment times are compared as the driver gives them (ISO text on SQLite, datetimes on PostgreSQL).
+    """
+
+    __slots__ = ("_covered_all", "_latest_executed", "_lead", "_prepared", "_run_date", "enrolled_later", "open_all")
+
+    def __init__(self, rows: Iterable[tuple[Any, Any]], run_date: date, lead_business_days: int) -> None:
+        as_date = _parse_date
+        runs = sorted(((prepared, executed if type(executed) is date else as_date(executed))
+                       for prepared, executed in rows), key=lambda prepared_and_executed: prepared_and_executed[0])
+        self._prepared = [prepared for prepared, _ in runs]
+        latest: list[date] = []
+        for _, executed in reversed(runs):
+            latest.append(executed if not latest or executed > latest[-1] else latest[-1])
+        latest.reverse()
+        self._latest_executed = latest
+        """``latest[i]``: the latest execution date among the runs prepared at or after ``_prepared[i]``."""
+        self._run_date = run_date
+        self._lead = lead_business_days
+        self._covered_all: date | None = None
+        self.open_all: date | None = None
+        """The first open payday of a household for which every earlier run counts (None: every payday is open)."""
+        self.enrolled_later: dict[int, Any] = {}
+        if runs:
+            self._covered_all = _covered(max(executed for _, executed in runs), lead_business_days)
+            self.open_all = open_paydays_from(run_date, self._covered_all)
+
+    def open_from(self, household_id: int) -> date | None:
+        """The first payday still open for the household; None: every payday is."""
+        created_at = self.enrolled_later.get(household_id)
+        if created_at is None:
+            return self.open_all  # enrolled before the latest earlier run was prepared: every earlier run counts
+        index = bisect_left(self._prepared, created_at)
+        own = _covered(self._latest_executed[index], self._lead) if index < len(self._prepared) else None
+        before_intake = _intake_day(created_at) - _ONE_DAY
+        covered_all = cast(date, self._covered_all)
+        covered = covered_all if covered_all < before_intake else before_intake
+        if own is not None and own > covered:
+            covered = own
+        return open_paydays_from(self._run_date, covered)
+
+
 class _Run:
     """What every household of one run shares."""
 
-    __slots__ = ("after_run", "execution_date", "held_ibans", "last_due", "live_fixed", "lookback_from", "payees",
-                 "result")
+    __slots__ = ("after_run", "benefit_received", "closed", "execution_date", "held_ibans", "last_due", "lead",
+                 "live_fixed", "lookback_from", "payees", "result", "usable_through")
 
     def __init__(
         self, execution_date: date, last_due: date, payees: dict[int, _Payee], live_fixed: set[tuple[int, date]],
-        held_ibans: dict[str, str] | None = None,
+        lead: int, held_ibans: dict[str, str] | None = None,
     ) -> None:
         self.execution_date = execution_date
         self.last_due = last_due
@@ -464,6 +583,11 @@ class _Run:
         self.held_ibans = held_ibans or {}
         """IBAN → why it is held (a return said the account is wrong or closed)."""
         self.result = RunResult()
+        self.lead = lead
+        self.usable_through = income_usable_through(execution_date, lead)
+        """Income expected up to this day can be in this run's balance; the next income is the first one after it."""
+        self.closed = _ClosedPaydays([], execution_date, lead)
+        self.benefit_received: dict[int, date] = {}
 
 
 def _plan_household(
@@ -494,6 +618,7 @@ def _plan_household(
     payday: date | None = None
     paydays: Sequence[date] = ()
     horizon: date | None = None
+    next_income: date | None = None
     if final:
         payday = max(pay_until, run.execution_date)
         paydays = (payday,)
@@ -503,13 +628,22 @@ def _plan_household(
             window_from = run.lookback_from
         if last_leefgeld is not None and last_leefgeld >= window_from:
             window_from = last_leefgeld + _ONE_DAY
+        closed = run.closed  # a payday that passed with nothing paid is closed
+        open_from = closed.open_from(household.id) if closed.enrolled_later else closed.open_all
+        if open_from is not None and open_from > window_from:
+            window_from = open_from
         candidates = _paydays(household.leefgeld_frequency, household.leefgeld_day, window_from, run.after_run)
         if candidates:
             payday = candidates[-1]
-            next_income = _next_income(incomes, payday)
-            horizon = reserve_end + _ONE_DAY  # i10-extensions: was ``end``
-            if next_income is not None and next_income < horizon:
-                horizon = next_income
+            # Counted from the execution date: the next income this run cannot have, and everything that must be
+            # paid before a run can use it (lead time included), not beyond the period's end (or, while an extension
+            # is pending, the end it would get: i10-extensions).
+            received = run.benefit_received
+            next_income, kept_until = _next_income(incomes, run.usable_through,
+                                                   received.get(household.id) if received else None, run.lead)
+            horizon = reserve_end + _ONE_DAY
+            if kept_until is not None and kept_until < horizon:
+                horizon = kept_until
             paydays = _paydays(household.leefgeld_frequency, household.leefgeld_day, payday, horizon) or (payday,)
 
     # One pass over each cost's instalments: those up to this run's last due date are paid now (unless a live payment
@@ -539,7 +673,8 @@ def _plan_household(
         balance,
         due,
         due_before_next_income=before_income,
-        next_income_date=horizon,
+        next_income_date=next_income,
+        kept_through=None if horizon is None else horizon - _ONE_DAY,
         buffer_cents=household.buffer_cents,
         leefgeld_frequency=household.leefgeld_frequency,
         leefgeld_paydays=paydays,

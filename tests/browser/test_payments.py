@@ -32,7 +32,7 @@ def test_prepare_then_a_second_finance_user_approves_and_downloads(
     page.get_by_label("Uitvoeringsdatum").fill(RUN_DATE.isoformat())
     page.get_by_role("button", name="Voorbereiden").click()
     assert page.get_by_test_id("batch-status").inner_text() == "voorgesteld"
-    assert "€ 1.060,00" in page.get_by_test_id("batch-total").inner_text()
+    assert "€ 1.034,00" in page.get_by_test_id("batch-total").inner_text()
     assert page.get_by_role("link", name="Goedkeuren").count() == 0
     batch_url = page.url
     page.get_by_role("button", name="Uitloggen").click()
@@ -51,4 +51,4 @@ def test_prepare_then_a_second_finance_user_approves_and_downloads(
     with open(path, "rb") as handle:
         content = handle.read()
     assert sepa.validate_xml(content, "pain.001.001.03") == []
-    assert b"<CtrlSum>1060.00</CtrlSum>" in content
+    assert b"<CtrlSum>1034.00</CtrlSum>" in content

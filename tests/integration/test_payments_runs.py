@@ -38,13 +38,15 @@ def test_run_pays_fixed_costs_then_spreads_leefgeld_over_the_weeks_until_the_ben
     by_kind = {item.kind: item for item in items_of(session, batch.id)}
     assert {k: v.amount_cents for k, v in by_kind.items()} == {
         "rent": 650_00, "health_insurance": 150_00, "energy": 100_00, "water": 30_00,
-        # 1500 - 930 fixed costs - 50 buffer = 520, over the paydays 2, 9, 16 and 23 December before the benefit
-        "leefgeld": 130_00,
+        # 1500 - 930 fixed costs - 50 buffer = 520, over the five Wednesdays 2 to 30 December: the next benefit is
+        # expected on Friday 25 December, Christmas (TARGET2 closed), so it is booked on Monday 28 December and first
+        # used by the run of 29 December; payday 30 December is executed on the 28th and shares this money.
+        "leefgeld": 104_00,
     }
     assert by_kind["leefgeld"].due_date == date(2026, 12, 2)
     assert by_kind["rent"].obligation_key == fixed_cost_key(household.fixed_cost_ids["rent"], date(2026, 12, 1))
     assert by_kind["health_insurance"].reference_kind == "betalingskenmerk"
-    assert batch.total_cents == 1060_00 and batch.item_count == 5 and batch.status == "proposed"
+    assert batch.total_cents == 1034_00 and batch.item_count == 5 and batch.status == "proposed"
     assert len({item.end_to_end_id for item in by_kind.values()}) == 5
     assert money_identity(session).holds
     entry = session.scalar(select(AuditEntry).where(AuditEntry.action == "payment_batch.prepared"))
@@ -121,7 +123,7 @@ def test_a_creditor_iban_that_became_invalid_is_held_out_and_the_rest_goes(
     held = [item for item in items_of(session, batch.id) if item.status == "held"]
     assert [(item.kind, item.obligation_key) for item in held] == [("energy", None)]
     assert held[0].hold_reason is not None and "NL20INGB0001234568" in held[0].hold_reason
-    assert batch.item_count == 4 and batch.total_cents == 1060_00 - 100_00
+    assert batch.item_count == 4 and batch.total_cents == 1034_00 - 100_00
 
 
 def test_a_reference_that_fails_its_check_is_held_out(session: Session, settings: Settings) -> None:
@@ -165,6 +167,6 @@ def test_prepare_and_approve_move_the_money_and_keep_the_identity(
     session.commit()
     service.approve(session, actor_for(approver), batch.id)
     session.commit()
-    assert household_balance(session, household.id) == 1500_00 - 1060_00
+    assert household_balance(session, household.id) == 1500_00 - 1034_00
     identity = money_identity(session)
-    assert identity.holds and identity.in_transit == 1060_00
+    assert identity.holds and identity.in_transit == 1034_00

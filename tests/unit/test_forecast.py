@@ -11,10 +11,12 @@ from budgetbeheer.households.forecast import (
     Forecast,
     ForecastDay,
     IncomeExpectation,
+    LeefgeldHorizon,
     LeefgeldPlan,
     ObligationSchedule,
     Uncovered,
     forecast,
+    leefgeld_horizon,
     next_income_date,
 )
 from budgetbeheer.households.schedule import Frequency, LeefgeldFrequency
@@ -83,7 +85,8 @@ def test_leefgeld_is_what_planning_says() -> None:
         period_end=FAR_END,
     )
     payment = next(p for p in result.days[0].payments if p.kind == LEEFGELD)
-    expected = leefgeld_amount(150000, 92000, 5000, until=date(2026, 12, 1), frequency="monthly")
+    expected = leefgeld_amount(150000, 92000, 5000, next_income=date(2026, 12, 1), kept_through=date(2026, 11, 30),
+                               frequency="monthly")
     assert (payment.amount_cents, payment.reason) == (expected.amount_cents, expected.reason)
 
 
@@ -346,3 +349,65 @@ def test_forecast_properties(
         assert result.first_uncovered == Uncovered(
             when, shortfall.category, shortfall.amount_cents, shortfall.obligation_id, shortfall.due_date
         )
+
+
+def test_next_income_date_skips_a_benefit_that_came_early() -> None:
+    income = benefit(1200, day=25, start=date(2026, 7, 1))
+    assert next_income_date([income], date(2026, 7, 23)) == date(2026, 7, 25)
+    # Received on Friday 24 July for Saturday the 25th: the next income is that of August.
+    assert next_income_date([income], date(2026, 7, 23), benefit_received_on=date(2026, 7, 24)) == date(2026, 8, 25)
+    # Up to seven days early counts; a receipt eight days before is another payment.
+    assert next_income_date([income], date(2026, 7, 17), benefit_received_on=date(2026, 7, 18)) == date(2026, 8, 25)
+    assert next_income_date([income], date(2026, 7, 16), benefit_received_on=date(2026, 7, 17)) == date(2026, 7, 25)
+    # Only a benefit: an allowance is never taken for one.
+    allowance = IncomeExpectation("allowance", 10000, 25, date(2026, 7, 1))
+    assert next_income_date([allowance], date(2026, 7, 23), benefit_received_on=date(2026, 7, 24)) == date(2026, 7, 25)
+
+
+def test_forecast_keeps_back_what_is_due_before_the_next_income_as_the_runs_rule_says() -> None:
+    """The forecast's model of a run each day: the run of the 1st can use that day's benefit, so it keeps back what
+    is due before the next one (kept_through with no lead time), and its reason says up to which day."""
+    result = forecast(
+        0, TODAY, days=2, expected_incomes=[benefit(1500)], fixed_costs=MONTHLY_COSTS,
+        leefgeld=LeefgeldPlan(LeefgeldFrequency.MONTHLY, 1, 5000), period_end=FAR_END,
+    )
+    payment = next(p for p in result.days[0].payments if p.kind == LEEFGELD)
+    assert "vaste lasten t/m 30-11-2026 (volgende inkomsten 01-12-2026) € 920,00" in payment.reason
+
+
+def test_a_benefit_already_in_the_opening_balance_is_not_counted_again() -> None:
+    """Opening on 24 July with the benefit of Saturday 25 July already received (on the 23rd): it does not arrive
+    again, and the leefgeld keeps back the rent due before the August benefit: 1,200 - 600 over the paydays 24 July
+    and 24 August, both before the benefit of 25 August."""
+    income = benefit(1200, day=25, start=date(2026, 7, 1))
+    rent = cost(1, "rent", 600, 1, start=date(2026, 8, 1))
+    plan = LeefgeldPlan(LeefgeldFrequency.MONTHLY, 24, 0)
+    early = forecast(1200_00, date(2026, 7, 24), days=40, expected_incomes=[income], fixed_costs=[rent], leefgeld=plan,
+                     period_end=FAR_END, benefit_received_on=date(2026, 7, 23))
+    assert row(early, date(2026, 7, 25)).income_cents == 0
+    assert row(early, date(2026, 7, 24)).leefgeld_cents == 300_00
+    assert row(early, date(2026, 8, 24)).leefgeld_cents == 300_00
+    assert row(early, date(2026, 8, 1)).fixed_costs_cents == 600_00
+    assert early.first_uncovered is None
+    # Without it the forecast counts the July benefit a second time.
+    twice = forecast(1200_00, date(2026, 7, 24), days=40, expected_incomes=[income], fixed_costs=[rent], leefgeld=plan,
+                     period_end=FAR_END)
+    assert row(twice, date(2026, 7, 25)).income_cents == 1200_00
+
+
+def test_leefgeld_horizon_for_a_run_and_for_the_forecast() -> None:
+    july = benefit(1200, day=25, start=date(2026, 7, 1))
+    # The run of Thursday 30 July (lead 2): next benefit 25 August, first used on 26 August: due up to 27 August.
+    assert leefgeld_horizon([july], date(2026, 7, 30), 2, FAR_END) == LeefgeldHorizon(date(2026, 8, 25),
+                                                                                   date(2026, 8, 27))
+    # The run of Friday 24 July was prepared on the 23rd: the benefit of the 25th is still its next income...
+    assert leefgeld_horizon([july], date(2026, 7, 24), 2, FAR_END).next_income == date(2026, 7, 25)
+    # ...unless it already came (on the 23rd): then it keeps everything up to the August benefit.
+    assert leefgeld_horizon([july], date(2026, 7, 24), 2, FAR_END,
+                            benefit_received_on=date(2026, 7, 23)).next_income == date(2026, 8, 25)
+    # Never past the period's end; nothing expected: up to the end.
+    assert leefgeld_horizon([july], date(2026, 7, 30), 2, date(2026, 8, 10)).kept_through == date(2026, 8, 10)
+    assert leefgeld_horizon([], date(2026, 7, 30), 2, date(2026, 8, 10)) == LeefgeldHorizon(None, date(2026, 8, 10))
+    # The forecast's model: the run of the 25th can use that day's benefit.
+    assert leefgeld_horizon([july], date(2026, 7, 25), None, FAR_END) == LeefgeldHorizon(date(2026, 8, 25),
+                                                                                      date(2026, 8, 24))

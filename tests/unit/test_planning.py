@@ -8,11 +8,15 @@ from hypothesis import strategies as st
 
 from budgetbeheer.households.categories import LABELS_NL, PRIORITY, REQUIRED_CATEGORIES, Category, priority
 from budgetbeheer.money import split_evenly
+from budgetbeheer.payments.calendar import execution_date_for_due_date
 from budgetbeheer.payments.planning import (
     LEEFGELD,
     DueObligation,
     RunPlan,
+    income_usable_through,
+    kept_through,
     leefgeld_amount,
+    open_paydays_from,
     payment_order,
     plan_run,
 )
@@ -318,7 +322,7 @@ def test_a_shortfall_carries_into_the_next_run() -> None:
 
 
 def test_leefgeld_amount_on_its_own() -> None:
-    amount = leefgeld_amount(120000, 65000, 5000, paydays=4, until=NEXT_INCOME, frequency="weekly")
+    amount = leefgeld_amount(120000, 65000, 5000, paydays=4, next_income=NEXT_INCOME, frequency="weekly")
     assert (amount.amount_cents, amount.available_cents, amount.paydays) == (12500, 50000, 4)
     assert leefgeld_amount(120000, 65000, 5000).amount_cents == 50000
     assert leefgeld_amount(100, 200, 0).amount_cents == 0
@@ -457,3 +461,97 @@ def test_payment_order_is_the_category_priority_then_the_order_given(categories:
         range(len(categories)), key=lambda n: (priority(categories[n]), n)
     )
     assert all(type(o.category) is Category for o in ordered)
+
+
+# --- when the next income can be used, and which paydays are open (issue 10, finding 1) ----------------------------
+
+
+def test_a_run_can_use_the_income_expected_up_to_the_business_day_before_it() -> None:
+    assert income_usable_through(date(2026, 7, 27), 2) == date(2026, 7, 24)  # Monday: prepared on Friday
+    assert income_usable_through(date(2026, 7, 28), 2) == date(2026, 7, 27)
+    assert income_usable_through(date(2026, 4, 7), 2) == date(2026, 4, 2)  # after Easter: Thursday before Good Friday
+    assert income_usable_through(date(2026, 7, 27), None) == date(2026, 7, 27)  # the forecast: the day's own income
+
+
+def test_kept_through_counts_the_lead_time_to_the_first_run_that_can_use_the_income() -> None:
+    # Benefit on Tuesday 25 August 2026: booked that day, first used by the run of Wednesday 26 August; everything
+    # executed up to 25 August (due up to Thursday 27 August, two business days later) comes from the money there now.
+    assert kept_through(date(2026, 8, 25), 2) == date(2026, 8, 27)
+    # Saturday 25 July: booked on Monday 27 July, first used on Tuesday 28 July: due up to Wednesday 29 July.
+    assert kept_through(date(2026, 7, 25), 2) == date(2026, 7, 29)
+    # Christmas (Friday 25 December, TARGET2 closed): booked Monday 28 December; due up to Wednesday 30 December.
+    assert kept_through(date(2026, 12, 25), 2) == date(2026, 12, 30)
+    assert kept_through(date(2026, 8, 25), 0) == date(2026, 8, 25)
+    assert kept_through(date(2026, 8, 25), None) == date(2026, 8, 24)  # the forecast: the days before the income
+
+
+@given(st.dates(date(2026, 1, 1), date(2027, 12, 31)), st.dates(date(2026, 1, 1), date(2027, 12, 31)),
+       st.sampled_from([0, 1, 2, 3, None]))
+def test_kept_through_keeps_exactly_what_a_run_that_cannot_use_the_income_pays(
+    income: date, due: date, lead: int | None
+) -> None:
+    """An instalment is kept back for ``income`` if and only if the run that pays it cannot have that income: the two
+    halves of the rule say the same thing, in the payment runs' calendar and in the forecast's."""
+    run = due if lead is None else execution_date_for_due_date(due, lead)
+    run_can_use_it = income <= income_usable_through(run, lead)
+    assert (due <= kept_through(income, lead)) is (not run_can_use_it)
+
+
+def test_a_payday_is_open_until_it_passes_then_only_if_no_earlier_run_covered_it() -> None:
+    run = date(2026, 7, 28)
+    assert open_paydays_from(run, None) is None  # no earlier run at all: every payday (of the search window) is open
+    assert open_paydays_from(run, date(2026, 7, 1)) == date(2026, 7, 2)  # 1 July was covered: closed
+    assert open_paydays_from(run, date(2026, 7, 30)) == run  # paydays from the run's own date on are never closed
+    assert open_paydays_from(run, date(2026, 6, 20)) == date(2026, 6, 21)
+
+
+def test_paydays_share_what_is_kept_up_to_kept_through_and_the_reason_says_so() -> None:
+    wednesdays = [date(2026, 7, 29) + timedelta(weeks=n) for n in range(6)]  # 29 July .. 2 September
+    result = plan(
+        120000, [], due_before_next_income=[due(1, "rent", 600, date(2026, 8, 1)), due(2, "health_insurance", 150,
+                                                                                    date(2026, 8, 1))],
+        next_income_date=date(2026, 8, 23), kept_through=date(2026, 8, 26),
+        leefgeld_frequency="weekly", leefgeld_paydays=wednesdays,
+    )
+    assert result.leefgeld is not None and result.leefgeld.paydays == 5  # 29 July, 5, 12, 19 and 26 August
+    assert result.leefgeld_cents == 9000
+    assert result.leefgeld.reason == (
+        "saldo € 1.200,00 \u2212 vaste lasten t/m 26-08-2026 (volgende inkomsten 23-08-2026) € 750,00 \u2212 "
+        "buffer € 0,00 = € 450,00; week 1 van 5 tot de volgende inkomsten → € 90,00"
+    )
+    without = leefgeld_amount(1000, 0, 0, kept_through=date(2026, 8, 26))
+    assert "vaste lasten t/m 26-08-2026 (geen inkomsten meer verwacht)" in without.reason
+
+
+def test_closed_paydays_from_the_runs_before() -> None:
+    """The database facts behind rule 6: which earlier runs count for a household, by when it was enrolled."""
+    from datetime import UTC, datetime
+
+    from budgetbeheer.payments.runs import _ClosedPaydays
+
+    def at(day: int, month: int = 7, hour: int = 6) -> datetime:
+        return datetime(2026, month, day, hour, 0, tzinfo=UTC)
+
+    def closed(runs: list[tuple[datetime, date]], enrolled: datetime | None = None) -> date | None:
+        """The first open payday for a run of 28 July of a household enrolled at ``enrolled`` (None: long ago)."""
+        paydays = _ClosedPaydays(runs, date(2026, 7, 28), 2)
+        if enrolled is not None and runs and enrolled > max(runs, key=lambda run: run[1])[0]:
+            paydays.enrolled_later = {1: enrolled}  # what plan_items reads: enrolled after the latest run was made
+        return paydays.open_from(1)
+
+    # Runs of 29 June (prepared 26 June) and 27 July (prepared 24 July), before a run of 28 July.
+    both = [(at(24), date(2026, 7, 27)), (at(26, 6), date(2026, 6, 29))]
+    # Enrolled before both (or before the latest was prepared): the run of 27 July (covers due dates up to 29 July)
+    # closes every payday before the run's own date.
+    assert closed(both) == date(2026, 7, 28)
+    assert closed(both, at(20)) == date(2026, 7, 28)
+    # Enrolled 25 July 10:00, after both were prepared: no run counts for its paydays from 25 July on, but a payday
+    # before intake (1 July, covered on 29 June) is closed: paydays from the intake day on are open.
+    assert closed(both, at(25, hour=10)) == date(2026, 7, 25)
+    # No run before: every payday is open (within the search window).
+    assert closed([], at(20)) is None
+    # Only the run of 29 June, prepared before intake on 10 July: payday 1 July was covered by it and is closed;
+    # paydays from 2 July on were covered by no run at all, so the first run after intake is their run.
+    only_june = [(at(26, 6), date(2026, 6, 29))]
+    assert closed(only_june, at(10)) == date(2026, 7, 2)
+    assert closed(only_june) == date(2026, 7, 2)
