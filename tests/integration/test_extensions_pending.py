@@ -4,11 +4,15 @@ The hand case: a household whose period ends on Sunday 28 February 2027, rent EU
 on the 1st, the benefit of EUR 1,200 on the 24th, leefgeld monthly on the 25th, no buffer. The caseworker asks for one
 more month on 10 February; the supervisor decides only on 1 March, the day after the end date.
 
-By hand: the run of Thursday 25 February (it covers due dates through Monday 1 March, after the end date) pays no
-final leefgeld but the ordinary 450.00 (1,200.00 - 600.00 - 150.00 kept for 1 March); the daily end job of 28 February
-does not close the household nor release its BSN, and raises the supervisor's "beslis vóór 28-02-2027" signal; the
-approval on 1 March succeeds (period through 31 March) and the next run pays the March rent and health insurance in
-full from the money kept for them.
+By hand (the leefgeld rule of ``docs/money-rules.md``): the run of Thursday 28 January pays rent and health insurance
+for 1 February and leefgeld for payday 25 January; the payday of 25 February is executed on 23 February, before the
+benefit of 24 February can be used, so both paydays share what is left: 450.00 / 2 = 225.00. The run of Thursday
+25 February (it covers due dates through Monday 1 March, after the end date) pays no final leefgeld but the ordinary
+share: 225.00 left + 1,200.00 received - 600.00 - 150.00 kept for 1 March = 675.00, shared with payday 25 March (also
+executed before the March benefit can be used) = 337.50. The daily end job of 28 February does not close the household
+nor release its BSN, and raises the supervisor's "beslis vóór 28-02-2027" signal; the approval on 1 March succeeds
+(period through 31 March) and the next run pays the March rent and health insurance in full from the money kept for
+them; 337.50 stays for payday 25 March.
 """
 
 from __future__ import annotations
@@ -116,7 +120,7 @@ def test_a_request_pending_over_the_end_date_keeps_the_period_open_and_a_late_ap
     receive(client, people, household_id, date(2027, 1, 22))  # January's bijstand, late with the decision
     january = run_and_approve(client, people, date(2027, 1, 28))  # covers 1 February
     assert of_household(january, household_id) == [
-        ("health_insurance", "2027-02-01", "150.00"), ("leefgeld", "2027-01-25", "450.00"),
+        ("health_insurance", "2027-02-01", "150.00"), ("leefgeld", "2027-01-25", "225.00"),
         ("rent", "2027-02-01", "600.00")]
 
     clock.move_to(at(date(2027, 2, 10)))
@@ -128,7 +132,7 @@ def test_a_request_pending_over_the_end_date_keeps_the_period_open_and_a_late_ap
     receive(client, people, household_id, date(2027, 2, 24))
     over_the_end = run_and_approve(client, people, date(2027, 2, 25))  # covers Monday 1 March, after the end
     # No final payout: the ordinary leefgeld, with the rent and health insurance of 1 March kept back.
-    assert of_household(over_the_end, household_id) == [("leefgeld", "2027-02-25", "450.00")]
+    assert of_household(over_the_end, household_id) == [("leefgeld", "2027-02-25", "337.50")]
     leefgeld = next(i for i in over_the_end["items"] if i["household_id"] == household_id)
     assert "einde periode" not in leefgeld["reason"] and "750,00" in leefgeld["reason"]
     assert session.scalar(select(PaymentItem.id).where(PaymentItem.obligation_key.like("lg:%:final"))) is None
@@ -166,7 +170,7 @@ def test_a_request_pending_over_the_end_date_keeps_the_period_open_and_a_late_ap
     assert of_household(march, household_id) == [
         ("health_insurance", "2027-03-01", "150.00"), ("rent", "2027-03-01", "600.00")]
     assert session.scalar(select(Shortfall.id).where(Shortfall.household_id == household_id)) is None
-    assert household_balance(session, household_id) == 0
+    assert household_balance(session, household_id) == 337_50  # the leefgeld of payday 25 March
     assert money_identity(session).holds
     session.rollback()
 
