@@ -183,7 +183,7 @@ def handover_data(
     household = get_household(session, household_id)
     end = last_day(household)
     stops_on = end + timedelta(days=1)
-    figures = household_figures(session, household_id, today)
+    figures = household_figures(session, household_id, today, lead_business_days=lead_business_days)
     costs = [c for c in fixed_costs_of(session, household_id)
              if c.end_date is None or c.end_date >= household.period_start]
     creditors = {c.id: c for c in session.scalars(select(Creditor).where(Creditor.id.in_({c.creditor_id

@@ -154,7 +154,10 @@ def close_paid_shortfalls(session: Session) -> int:
 
 
 def detect_missing_income(session: Session, today: date, late_days: int) -> int:
-    """Expected income not received ``late_days`` days after its day (a receipt of any kind counts from 7 days before)."""
+    """Expected income not received ``late_days`` days after its day (a receipt of any kind counts from
+    :data:`~budgetbeheer.households.forecast.BENEFIT_EARLY_DAYS` days before, the window in which the runs take a
+    benefit receipt for the expected benefit come early)."""
+    from budgetbeheer.households.forecast import BENEFIT_EARLY_DAYS
     from budgetbeheer.households.models import ExpectedIncome, Receipt
     from budgetbeheer.households.schedule import due_dates
 
@@ -175,7 +178,7 @@ def detect_missing_income(session: Session, today: date, late_days: int) -> int:
                 select(func.count(Receipt.id)).where(
                     Receipt.household_id == income.household_id,
                     Receipt.kind == income.kind,
-                    Receipt.received_on >= day - timedelta(days=7),
+                    Receipt.received_on >= day - timedelta(days=BENEFIT_EARLY_DAYS),
                     Receipt.received_on <= today,
                 )
             )
@@ -273,7 +276,9 @@ def detect_waiting_extensions(session: Session, today: date) -> int:
     return count
 
 
-def detect_uncovered(session: Session, today: date) -> int:
+def detect_uncovered(session: Session, today: date, lead_business_days: int = 2) -> int:
+    """A signal when the household's forecast (the payment runs the scheduler will make) finds a fixed cost the
+    money will not cover; once per instalment."""
     from budgetbeheer.households.categories import LABELS_NL
     from budgetbeheer.households.service import household_forecast
 
@@ -281,11 +286,12 @@ def detect_uncovered(session: Session, today: date) -> int:
     for household_id in session.scalars(
         select(Household.id).where(Household.status == "active").order_by(Household.id)
     ):
-        uncovered = household_forecast(session, household_id, today).first_uncovered
+        uncovered = household_forecast(session, household_id, today,
+                                       lead_business_days=lead_business_days).first_uncovered
         if uncovered is None or _already_paid(session, uncovered.obligation_id, uncovered.due_date):
             continue
         message = (
-            f"Volgens de prognose is er op {_dutch_date(uncovered.date)} niet genoeg saldo voor "
+            f"Volgens de prognose is er in de betaalrun van {_dutch_date(uncovered.date)} niet genoeg saldo voor "
             f"{LABELS_NL[uncovered.category]} ({format_eur(uncovered.amount_cents)}, vervaldag "
             f"{_dutch_date(uncovered.due_date)})."
         )
@@ -305,7 +311,8 @@ def _already_paid(session: Session, fixed_cost_id: int, due_date: date) -> bool:
     return session.scalar(select(PaymentItem.id).where(PaymentItem.obligation_key == key)) is not None
 
 
-def raise_all(session: Session, today: date, *, income_late_days: int = 5) -> dict[str, int]:
+def raise_all(session: Session, today: date, *, income_late_days: int = 5,
+              lead_business_days: int = 2) -> dict[str, int]:
     """Run every detector for ``today``; returns how many new signals each raised."""
     return {
         "shortfall": detect_shortfalls(session, today),
@@ -313,7 +320,7 @@ def raise_all(session: Session, today: date, *, income_late_days: int = 5) -> di
         "returned_payment": detect_returned_payments(session, today),
         "period_ending": detect_period_ending(session, today),
         "extension_waiting": detect_waiting_extensions(session, today),
-        "forecast_uncovered": detect_uncovered(session, today),
+        "forecast_uncovered": detect_uncovered(session, today, lead_business_days),
     }
 
 

@@ -58,6 +58,7 @@ from budgetbeheer.payments.models import PaymentBatch, PaymentItem, Shortfall
 from budgetbeheer.payments.planning import (
     LEEFGELD,
     DueObligation,
+    LeefgeldAmount,
     income_usable_through,
     kept_through,
     open_paydays_from,
@@ -260,12 +261,22 @@ class PlannedShortfall(NamedTuple):
     reason: str
 
 
+class LeefgeldWorkedOut(NamedTuple):
+    """The leefgeld computation of one household in a run: the money it started from (ledger balance minus what
+    proposed batches plan) and :class:`~budgetbeheer.payments.planning.LeefgeldAmount` (also when it came to zero).
+    The household's figures (:mod:`budgetbeheer.households.figures`) show the same ``available_cents``."""
+
+    balance_cents: int
+    leefgeld: LeefgeldAmount
+
+
 @dataclass
 class RunResult:
-    """What :func:`plan_items` worked out, ready for bulk insert."""
+    """What :func:`plan_items` worked out, ready for bulk insert; ``leefgeld`` per household that had a payday."""
 
     items: list[PlannedItem] = field(default_factory=list)
     shortfalls: list[PlannedShortfall] = field(default_factory=list)
+    leefgeld: dict[int, LeefgeldWorkedOut] = field(default_factory=dict)
 
 
 @lru_cache(maxsize=65_536)
@@ -463,6 +474,20 @@ def plan_items(
     return run.result
 
 
+def first_open_payday(session: Session, household_id: int, period_start: date, execution_date: date,
+                      lead_business_days: int) -> date:
+    """The first payday a run for ``execution_date`` may still pay the household, by the same reading of the earlier
+    runs as :func:`plan_items` (closed paydays, :class:`_ClosedPaydays`; the period's start; the look-back), before the
+    household's own latest leefgeld is taken into account. The household's forecast starts its first run here."""
+    lookback_from = execution_date - timedelta(days=LEEFGELD_LOOKBACK_DAYS)
+    earlier = _earlier_runs(execution_date, lookback_from)
+    closed = _ClosedPaydays(_driver_rows(session, earlier), execution_date, lead_business_days)
+    closed.enrolled_later = _enrolled_after_latest_run(session, earlier, lambda column: column == household_id)
+    open_from = closed.open_from(household_id) if closed.enrolled_later else closed.open_all
+    window_from = period_start if period_start > lookback_from else lookback_from
+    return open_from if open_from is not None and open_from > window_from else window_from
+
+
 def _earlier_runs(execution_date: date, lookback_from: date) -> Any:
     """``(prepared_at, execution date)`` of every live batch executing before ``execution_date`` that can have
     covered a payday on or after ``lookback_from``."""
@@ -485,7 +510,8 @@ def _enrolled_after_latest_run(session: Session, earlier_runs: Any, scope: Calla
 def _benefits_received(session: Session, scope: Callable[[Any], Any], usable_through: date,
                        as_date: Callable[[Any], date]) -> dict[int, date]:
     """Per household, the latest benefit receipt that can have been an expected benefit after ``usable_through``
-    come early (see :func:`~budgetbeheer.households.forecast.next_income_date`); most households have none."""
+    come early (see :func:`~budgetbeheer.households.forecast.next_income_date`); most households have none. The
+    household's figures read the same for one household (:func:`budgetbeheer.households.figures.benefit_received_on`)."""
     return {
         household_id: as_date(latest)
         for household_id, latest in _driver_rows(session,
@@ -680,6 +706,8 @@ def _plan_household(
         leefgeld_paydays=paydays,
         final=final,
     )
+    if plan.leefgeld is not None:
+        run.result.leefgeld[household.id] = LeefgeldWorkedOut(balance, plan.leefgeld)
     items = run.result.items
     for payment in plan.payments:
         if payment.kind == LEEFGELD:
