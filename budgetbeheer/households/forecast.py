@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import NamedTuple
 
 from budgetbeheer.households.categories import Category
@@ -230,6 +231,7 @@ def _runs_after(first: dt.date, until: dt.date, lead_business_days: int | None) 
     return runs
 
 
+@lru_cache(maxsize=4096)
 def _last_due(run_date: dt.date, lead_business_days: int | None) -> dt.date:
     """The last due date (and payday) a run for ``run_date`` pays: that day itself in the forecast's own model."""
     return run_date if lead_business_days is None else last_due_date_covered(run_date, lead_business_days)

@@ -218,7 +218,7 @@ def handover_data(
     left = figures.balance_cents - planned_total
     if left > 0:
         if figures.final:
-            payouts.append(Payout("next_run", left, next_business_day(today + timedelta(days=1))))
+            payouts.append(Payout("next_run", left, figures.next_run_on))  # the final settlement
         else:
             payouts.append(Payout("after_end", left, max(next_business_day(today),
                                                           execution_date_for_due_date(end, lead_business_days))))

@@ -272,7 +272,8 @@ class LeefgeldWorkedOut(NamedTuple):
 
 @dataclass
 class RunResult:
-    """What :func:`plan_items` worked out, ready for bulk insert; ``leefgeld`` per household that had a payday."""
+    """What :func:`plan_items` worked out, ready for bulk insert; with ``with_leefgeld`` also ``leefgeld``, the
+    computation per household that had a payday (for comparison with the household's figures)."""
 
     items: list[PlannedItem] = field(default_factory=list)
     shortfalls: list[PlannedShortfall] = field(default_factory=list)
@@ -377,8 +378,10 @@ def plan_items(
     *,
     household_ids: Sequence[int] | None = None,
     force_final: Iterable[int] = (),
+    with_leefgeld: bool = False,
 ) -> RunResult:
     """Work out the items and shortfalls of a run (nothing written). See the module docstring for the rules.
+    ``with_leefgeld``: keep each household's leefgeld computation in :attr:`RunResult.leefgeld`.
 
     Everything is read with one query per table (fixed costs with their amounts in one), straight into plain tuples:
     at 50,000 households a run reads about 200,000 fixed costs and every live payment of the period."""
@@ -453,6 +456,7 @@ def plan_items(
     balances = _ledger_balances(session, ids)
     pending, last_leefgeld = earlier.pending, earlier.last_leefgeld
     run = _Run(execution_date, last_due, payees, earlier.live_fixed, lead, held_ibans)
+    run.with_leefgeld = with_leefgeld
     earlier_runs = _earlier_runs(execution_date, run.lookback_from)
     run.closed = _ClosedPaydays(_driver_rows(session, earlier_runs), execution_date, lead)
     run.closed.enrolled_later = _enrolled_after_latest_run(session, earlier_runs, scope)
@@ -594,7 +598,7 @@ class _Run:
     """What every household of one run shares."""
 
     __slots__ = ("after_run", "benefit_received", "closed", "execution_date", "held_ibans", "last_due", "lead",
-                 "live_fixed", "lookback_from", "payees", "result", "usable_through")
+                 "live_fixed", "lookback_from", "payees", "result", "usable_through", "with_leefgeld")
 
     def __init__(
         self, execution_date: date, last_due: date, payees: dict[int, _Payee], live_fixed: set[tuple[int, date]],
@@ -614,6 +618,7 @@ class _Run:
         """Income expected up to this day can be in this run's balance; the next income is the first one after it."""
         self.closed = _ClosedPaydays([], execution_date, lead)
         self.benefit_received: dict[int, date] = {}
+        self.with_leefgeld = False
 
 
 def _plan_household(
@@ -706,7 +711,7 @@ def _plan_household(
         leefgeld_paydays=paydays,
         final=final,
     )
-    if plan.leefgeld is not None:
+    if run.with_leefgeld and plan.leefgeld is not None:
         run.result.leefgeld[household.id] = LeefgeldWorkedOut(balance, plan.leefgeld)
     items = run.result.items
     for payment in plan.payments:

@@ -160,7 +160,7 @@ def compare_and_run(session: Session, settings: Settings, month: Month, today: d
     """The figures and the forecast of ``today`` against the run the scheduler prepares today; then that run."""
     execution_date = add_business_days(today, 1)
     lead = settings.lead_business_days
-    worked = plan_items(session, execution_date, settings).leefgeld
+    worked = plan_items(session, execution_date, settings, with_leefgeld=True).leefgeld
     for name, hid in month.ids.items():
         figures = household_figures(session, hid, today, lead_business_days=lead)
         forecast = service.household_forecast(session, hid, today, figures=figures, lead_business_days=lead, days=60)

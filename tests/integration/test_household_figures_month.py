@@ -90,7 +90,8 @@ class Month:
         forecast = service.household_forecast(session, hid, today)
         assert forecast.opening_balance_cents == balance - planned
         # The next run computes the same leefgeld from the same state, and so does the forecast's first run.
-        worked = plan_items(session, figures.next_run_on, self.settings, household_ids=[hid]).leefgeld.get(hid)
+        worked = plan_items(session, figures.next_run_on, self.settings, household_ids=[hid],
+                            with_leefgeld=True).leefgeld.get(hid)
         first_run = next(day for day in forecast.days if day.date == figures.next_run_on)
         if worked is not None:
             assert (worked.balance_cents, worked.leefgeld.available_cents) == (balance - planned, available)
