@@ -179,6 +179,9 @@ def test_one_truth_per_household_through_a_month(session: Session, client: Flask
         receive(day, "1500.00")  # 2. the benefit
         month.check(day, 1500_00, 0, 0, 770_00, 730_00)
         assert service.household_forecast(session, household.id, day).first_uncovered is None
+        page = client.get(f"/households/{household.id}").get_data(as_text=True)
+        assert ("Gereserveerd in de betaalrun van 16-03-2027: vaste lasten t/m 19-04-2027, tot het volgende inkomen "
+                "(15-04-2027) gebruikt kan worden") in page  # the run of Tuesday 16 March keeps what it keeps
 
         day = date(2027, 3, 18)
         traveller.move_to(at(day))
