@@ -18,7 +18,7 @@ from budgetbeheer.i18n import translate
 from budgetbeheer.money import cents_to_str
 from budgetbeheer.payments.arrears import ShortInstalment
 from budgetbeheer.web.api import json_body, ok, route
-from budgetbeheer.web.context import actor, db, language, unit_of_work
+from budgetbeheer.web.context import actor, db, language, settings, unit_of_work
 
 _PERSON = {
     "type": "object",
@@ -95,7 +95,9 @@ def arrear_json(row: ShortInstalment) -> dict[str, Any]:
 
 
 def figures_json(figures: HouseholdFigures) -> dict[str, Any]:
-    """The household's five figures (see :mod:`budgetbeheer.households.figures`), amounts as "650.00"."""
+    """The household's five figures (see :mod:`budgetbeheer.households.figures`), amounts as "650.00", with the run
+    they follow (``next_run``, its execution date), what it keeps back (``reserved_through`` inclusive,
+    ``reserved_until`` the day after, ``next_income``) and, for a final settlement, ``not_paid_at_end``."""
     return {
         "as_of": figures.on.isoformat(),
         "balance": cents_to_str(figures.balance_cents),
@@ -105,7 +107,13 @@ def figures_json(figures: HouseholdFigures) -> dict[str, Any]:
         "available": cents_to_str(figures.available_cents),
         "uncovered": cents_to_str(figures.uncovered_cents),
         "reserved_until": figures.reserved_until.isoformat(),
+        "reserved_through": figures.reserved_through.isoformat(),
+        "next_run": figures.next_run_on.isoformat(),
+        "next_income": _iso(figures.next_income),
+        "final": figures.final,
+        "extension_pending": figures.extension_pending,
         "reservations": [reservation_json(line) for line in figures.reserved],
+        "not_paid_at_end": [reservation_json(line) for line in figures.not_paid_at_end],
         "arrears": [arrear_json(row) for row in figures.arrears],
     }
 
@@ -195,7 +203,8 @@ def households_create() -> tuple[Response, int]:
         household = service.enrol_household(session, actor(), data, today=today)
         household_id = household.id
         warning = v.past_start_warning(household.period_start, household.period_end, today)
-    view = household_json(service.household_view(db(), household_id, today))
+    view = household_json(service.household_view(db(), household_id, today,
+                                                 lead_business_days=settings().lead_business_days))
     # A start in the past is accepted with a warning: what it means, in words (the form shows the same text).
     view["warnings"] = {} if warning is None else {"benefit_start_date": translate(warning, language())}
     return ok(view, 201)
@@ -214,7 +223,7 @@ def households_list() -> tuple[Response, int]:
        permission="households.read", responses={"404": "not found"})
 def households_get(household_id: int) -> tuple[Response, int]:
     with unit_of_work() as session:
-        view = service.household_view(session, household_id)
+        view = service.household_view(session, household_id, lead_business_days=settings().lead_business_days)
         service.record_view(session, actor(), household_id, channel="api")
     return ok(household_json(view))
 
@@ -290,13 +299,15 @@ def _dates() -> tuple[Any, Any]:
        responses={"404": "not found", "422": "bad dates"})
 def households_statement(household_id: int) -> tuple[Response, int]:
     start, end = _dates()
-    return ok(statement_json(service.statement(db(), household_id, start, end)))
+    return ok(statement_json(service.statement(db(), household_id, start, end,
+                                               lead_business_days=settings().lead_business_days)))
 
 
 @route("/households/<int:household_id>/forecast", ["GET"], summary="Day-by-day forecast for the next 8 weeks",
        permission="households.read", responses={"404": "not found"})
 def households_forecast(household_id: int) -> tuple[Response, int]:
-    return ok(forecast_json(service.household_forecast(db(), household_id)))
+    return ok(forecast_json(service.household_forecast(db(), household_id,
+                                                       lead_business_days=settings().lead_business_days)))
 
 
 @route("/creditors", ["GET"], summary="The creditors register", permission="creditors.read",

@@ -1,13 +1,14 @@
 """A household's cash forecast: day by day, what comes in, what goes out, and when the money would fall short.
 
-A model of the payment runs, not the runs themselves: one run every day, executing on that day. Each day's expected
-income arrives first, then that day's run pays the fixed costs due that day and leefgeld on a payday, by the same
-rules a payment run uses (:func:`budgetbeheer.payments.planning.plan_run`), without the lead time and the TARGET2
-calendar. The leefgeld rule is the runs' rule in this model (:func:`~budgetbeheer.payments.planning.kept_through`
-and :func:`~budgetbeheer.payments.planning.income_usable_through` with ``lead_business_days=None``): the run of a day
-can use the income of that day, so it keeps back every fixed cost due before the next expected income, and the
-paydays before it share what is left. A payday is paid by its own day's run only, so a payday that passed is closed
-as in the runs. A fixed cost that does not fit is carried and tried again every following day, as later runs would.
+A model of the payment runs, by the runs' own rules (:func:`budgetbeheer.payments.planning.plan_run`, the leefgeld
+horizon of :func:`leefgeld_horizon`, closed paydays as :func:`~budgetbeheer.payments.planning.open_paydays_from`
+says). With the lead time (``lead_business_days``, as the household page and its signals use it) it models the runs
+the scheduler will make: one on every TARGET2 business day from the next one on, each paying what falls due by its
+execution date and seeing the income expected up to the business day before it, so that its first run is the run
+the household's figures (:mod:`budgetbeheer.households.figures`) describe: the same money, the same reservation,
+the same leefgeld. Without it (``None``) it is a model without a calendar: a run every day, after that day's income,
+paying what is due that day. A fixed cost that does not fit is carried and tried again by every following run, as
+later runs would.
 """
 
 from __future__ import annotations
@@ -15,16 +16,20 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import NamedTuple
 
 from budgetbeheer.households.categories import Category
 from budgetbeheer.households.schedule import Frequency, LeefgeldFrequency, due_dates, leefgeld_paydays
+from budgetbeheer.payments.calendar import add_business_days, last_due_date_covered, subtract_business_days
 from budgetbeheer.payments.planning import (
     DueObligation,
+    LeefgeldAmount,
     PlannedPayment,
     Shortfall,
     income_usable_through,
     kept_through,
+    open_paydays_from,
     plan_run,
 )
 
@@ -115,7 +120,9 @@ class LeefgeldPlan:
 
 @dataclass(frozen=True, slots=True)
 class ForecastDay:
-    """One day of the forecast. ``unpaid_cents``: fixed costs due by the end of this day that are still unpaid."""
+    """One day of the forecast. ``unpaid_cents``: fixed costs a run could not pay and that are still unpaid at the
+    end of this day. On a run's execution date: its ``payments`` and ``shortfalls``, and ``leefgeld``, the leefgeld
+    computation behind it when the run had a payday (also when it came to zero)."""
 
     date: dt.date
     income_cents: int
@@ -125,10 +132,12 @@ class ForecastDay:
     unpaid_cents: int = 0
     payments: tuple[PlannedPayment, ...] = ()
     shortfalls: tuple[Shortfall, ...] = ()
+    leefgeld: LeefgeldAmount | None = None
 
 
 class Uncovered(NamedTuple):
-    """The first fixed cost the money would not cover: on ``date``, the instalment due on ``due_date``."""
+    """The first fixed cost the money would not cover: in the run of ``date`` (its execution date), the instalment
+    due on ``due_date``."""
 
     date: dt.date
     category: Category
@@ -211,6 +220,30 @@ def leefgeld_horizon(
     return LeefgeldHorizon(next_income, kept if kept < period_end else period_end)
 
 
+def _runs_after(first: dt.date, until: dt.date, lead_business_days: int | None) -> list[dt.date]:
+    """The execution dates of the modelled runs in ``[first, until)``: every day (the forecast's own model), or every
+    TARGET2 business day (the payment runs)."""
+    runs = []
+    day = first
+    while day < until:
+        runs.append(day)
+        day = day + _ONE_DAY if lead_business_days is None else add_business_days(day, 1)
+    return runs
+
+
+@lru_cache(maxsize=4096)
+def _last_due(run_date: dt.date, lead_business_days: int | None) -> dt.date:
+    """The last due date (and payday) a run for ``run_date`` pays: that day itself in the forecast's own model."""
+    return run_date if lead_business_days is None else last_due_date_covered(run_date, lead_business_days)
+
+
+def first_run_date(today: dt.date, lead_business_days: int | None) -> dt.date:
+    """The first run a forecast from ``today`` models: the next run the scheduler prepares (the first TARGET2
+    business day after ``today``, :func:`budgetbeheer.lifecycle.jobs.prepare_runs`), or, in the model of a run every
+    day, ``today``'s own run."""
+    return today if lead_business_days is None else add_business_days(today, 1)
+
+
 def forecast(
     opening_balance_cents: int,
     today: dt.date,
@@ -222,73 +255,136 @@ def forecast(
     period_end: dt.date,
     open_shortfalls: Sequence[DueObligation] = (),
     benefit_received_on: dt.date | None = None,
+    lead_business_days: int | None = None,
+    leefgeld_paid_through: dt.date | None = None,
+    first_open_payday: dt.date | None = None,
 ) -> Forecast:
     """Forecast ``days`` days from ``today``: one row per day in ``[today, today + days)``.
 
-    ``opening_balance_cents`` is the balance at the start of ``today``, before that day's income and payments.
-    ``open_shortfalls`` are instalments already unpaid; they are tried again from ``today`` on.
+    ``open_shortfalls`` are instalments due before ``today`` and still unpaid; the first run tries them again.
+    ``fixed_costs`` give the instalments from ``today`` on (leave out those that already have a live payment).
     ``benefit_received_on``: the date of the latest benefit receipt in ``opening_balance_cents``; an expected benefit
-    up to :data:`BENEFIT_EARLY_DAYS` days after it came early: it is in the opening balance and does not arrive again.
+    up to :data:`BENEFIT_EARLY_DAYS` days after it came early: it is in the opening balance and does not arrive again,
+    and it is not the next income (:func:`next_income_date`).
+    ``leefgeld_paid_through``: the latest payday that already has a live leefgeld payment; no modelled run pays it or
+    an earlier payday again. ``first_open_payday``: the first payday the first run may still pay, as the payment run
+    reads it from the earlier runs (:func:`budgetbeheer.payments.runs.first_open_payday`); without it the run before
+    the first one is taken to have covered its paydays (the scheduler makes a run every business day).
 
-    Each day: the expected income arrives; then, through ``period_end`` (inclusive), a run pays that day's fixed costs
-    and, on a leefgeld payday, leefgeld as :func:`~budgetbeheer.payments.planning.leefgeld_amount` computes it, keeping
-    back the fixed costs due before the next expected income (:func:`next_income_date`) or through ``period_end``,
-    whichever is first. On ``period_end`` the whole remaining balance is paid out. After ``period_end`` nothing is
-    paid; income still arrives as far as ``expected_incomes`` say (give them an end date when it stops).
+    The runs, by the rules of :mod:`budgetbeheer.payments.planning` (:func:`~budgetbeheer.payments.planning.plan_run`
+    with the horizon of :func:`leefgeld_horizon`):
 
-    ``first_uncovered``: the first day a fixed cost would not be covered, the highest-priority one of that day.
+    - ``lead_business_days`` given (the household's page, its signals): the payment runs as the scheduler makes them.
+      ``opening_balance_cents`` is the money now (balance − planned); the first run is the next one the scheduler
+      prepares (:func:`first_run_date`), and it sees exactly that money, as the household's figures do; then one run
+      on every TARGET2 business day. A run for execution date *E* pays the instalments due up to
+      ``last_due_date_covered(E)`` and the latest open payday up to then, and it sees the income expected up to the
+      business day before *E* (:func:`~budgetbeheer.payments.planning.income_usable_through`). Expected income after
+      ``today`` arrives on its day; income expected up to ``today`` is in the opening balance or late (a run does not
+      wait for it). Money leaves on the run's execution date.
+    - ``None`` (a model without a calendar): ``opening_balance_cents`` is the balance at the start of ``today``; a
+      run every day, executing that day after that day's income, paying what is due that day and the payday of that
+      day.
+
+    A payday passed with nothing paid is closed, as in the runs (:func:`~budgetbeheer.payments.planning.
+    open_paydays_from`). The run whose coverage reaches ``period_end`` is the final one: it pays the instalments due
+    up to the end and the whole remaining balance; after it nothing is paid, while income still arrives as far as
+    ``expected_incomes`` say (give them an end date when it stops).
+
+    ``first_uncovered``: the first run in which a fixed cost would not be covered (its execution date), the
+    highest-priority one of that run.
     """
     if days < 1:
         raise ValueError(f"a forecast covers at least one day, not {days}")
-    balance = opening_balance_cents
+    lead = lead_business_days
+    until = today + dt.timedelta(days=days)
     arrived_through = (
         None if benefit_received_on is None else benefit_received_on + dt.timedelta(days=BENEFIT_EARLY_DAYS)
     )
+    # The income the forecast expects: per day, and in order (a run uses what came up to its usable day).
+    arrives_from = today if lead is None else today + _ONE_DAY
+    income_on: dict[dt.date, int] = {}
+    for expectation in expected_incomes:
+        for arrival in expectation.dates(arrives_from, until):
+            if expectation.kind == BENEFIT and arrived_through is not None and arrival <= arrived_through:
+                continue  # it came early: it is in the opening balance
+            income_on[arrival] = income_on.get(arrival, 0) + expectation.amount_cents
+    arrivals = sorted(income_on.items())
+
+    first = first_run_date(today, lead)
+    runs = set(_runs_after(first, until, lead))
+    previous = first - _ONE_DAY if lead is None else subtract_business_days(first, 1)
+    covered = _last_due(previous, lead)  # the paydays the run before the first one covered
+    paid_through = leefgeld_paid_through
+    taken_from = today  # instalments from here on come from the schedules; earlier ones are open_shortfalls
     carried = list(open_shortfalls)
+    paid_total = 0
+    done = False
+
+    balance = opening_balance_cents
     first_uncovered: Uncovered | None = None
     rows: list[ForecastDay] = []
     for offset in range(days):
         day = today + dt.timedelta(days=offset)
-        tomorrow = day + _ONE_DAY
-        income = sum(
-            e.amount_cents * len(e.dates(day, tomorrow))
-            for e in expected_incomes
-            if arrived_through is None or e.kind != BENEFIT or day > arrived_through
-        )
+        income = income_on.get(day, 0)
         balance += income
         fixed_out = leefgeld_out = 0
         payments: tuple[PlannedPayment, ...] = ()
         shortfalls: tuple[Shortfall, ...] = ()
-        if day <= period_end:
-            due_today = [due for cost in fixed_costs for due in cost.instalments(day, tomorrow)]
-            next_income, last = leefgeld_horizon(expected_incomes, day, None, period_end,
-                                                 benefit_received_on=benefit_received_on)
-            horizon = last + _ONE_DAY
-            final = day == period_end
+        computed: LeefgeldAmount | None = None
+        if day in runs and not done:
+            usable_through = income_usable_through(day, lead)
+            usable = opening_balance_cents - paid_total + sum(cents for when, cents in arrivals
+                                                              if when <= usable_through)
+            last_due = _last_due(day, lead)
+            final = period_end <= last_due
+            pay_until = period_end if final else last_due
+            due = [*carried, *(o for cost in fixed_costs for o in cost.instalments(taken_from, pay_until + _ONE_DAY))]
+            taken_from = pay_until + _ONE_DAY
             paydays: list[dt.date] = []
+            before_income: list[DueObligation] = []
+            next_income: dt.date | None = None
+            kept: dt.date | None = None
             if final:
-                paydays = [day]
-            elif leefgeld_paydays(leefgeld.frequency, leefgeld.day, day, tomorrow):
-                paydays = leefgeld_paydays(leefgeld.frequency, leefgeld.day, day, horizon)
-            if carried or due_today or paydays:
+                paydays = [max(pay_until, day)]
+            else:
+                window_from = open_paydays_from(day, covered) or day
+                if day == first and first_open_payday is not None:
+                    window_from = first_open_payday
+                if paid_through is not None and paid_through >= window_from:
+                    window_from = paid_through + _ONE_DAY
+                candidates = leefgeld_paydays(leefgeld.frequency, leefgeld.day, window_from, last_due + _ONE_DAY)
+                if candidates:
+                    next_income, kept = leefgeld_horizon(expected_incomes, day, lead, period_end,
+                                                         benefit_received_on=benefit_received_on)
+                    paydays = leefgeld_paydays(leefgeld.frequency, leefgeld.day, candidates[-1],
+                                               kept + _ONE_DAY) or [candidates[-1]]
+                    before_income = [o for cost in fixed_costs
+                                     for o in cost.instalments(last_due + _ONE_DAY, kept + _ONE_DAY)]
+            covered = last_due
+            if due or paydays:
                 plan = plan_run(
-                    balance,
-                    [*carried, *due_today],
-                    due_before_next_income=[due for cost in fixed_costs for due in cost.instalments(tomorrow, horizon)],
+                    usable,
+                    due,
+                    due_before_next_income=before_income,
                     next_income_date=next_income,
-                    kept_through=last,
+                    kept_through=kept,
                     buffer_cents=leefgeld.buffer_cents,
                     leefgeld_frequency=leefgeld.frequency,
                     leefgeld_paydays=paydays,
                     final=final,
                 )
-                payments, shortfalls = plan.payments, plan.shortfalls
+                payments, shortfalls, computed = plan.payments, plan.shortfalls, plan.leefgeld
                 fixed_out, leefgeld_out = plan.fixed_costs_cents, plan.leefgeld_cents
-                balance = plan.balance_after_cents
+                paid_total += fixed_out + leefgeld_out
+                balance -= fixed_out + leefgeld_out
+                if leefgeld_out:
+                    paid_through = paydays[0]
                 carried = [s.as_due() for s in shortfalls]
                 if first_uncovered is None and shortfalls:
                     s = shortfalls[0]
                     first_uncovered = Uncovered(day, s.category, s.amount_cents, s.obligation_id, s.due_date)
+            done = final
         rows.append(
             ForecastDay(
                 day,
@@ -299,6 +395,7 @@ def forecast(
                 sum(c.amount_cents for c in carried),
                 payments,
                 shortfalls,
+                computed,
             )
         )
     return Forecast(opening_balance_cents, tuple(rows), first_uncovered)

@@ -22,11 +22,11 @@ from budgetbeheer.errors import Conflict, Message, NotFound, ValidationError
 from budgetbeheer.households import validation as v
 from budgetbeheer.households.categories import REQUIRED_CATEGORIES, Category
 from budgetbeheer.households.figures import (
+    DEFAULT_LEAD_BUSINESS_DAYS,
     HouseholdFigures,
     Reservation,
     household_figures,
     income_expectations,
-    last_day,
     schedule_of,
 )
 from budgetbeheer.households.forecast import (
@@ -922,8 +922,10 @@ def fixed_cost_view(cost: FixedCost, creditor: Creditor | None, today: date) -> 
 
 
 def household_view(session: Session, household_id: int, today: date | None = None,
-                   figures: HouseholdFigures | None = None) -> HouseholdView:
-    """The household with its persons (full BSN), period, figures, fixed costs and expected income, for ``today``."""
+                   figures: HouseholdFigures | None = None, *,
+                   lead_business_days: int = DEFAULT_LEAD_BUSINESS_DAYS) -> HouseholdView:
+    """The household with its persons (full BSN), period, figures, fixed costs and expected income, for ``today``.
+    Give ``lead_business_days`` from the settings (the figures follow the next payment run)."""
     today = today or date.today()
     household = get_household(session, household_id)
     costs = fixed_costs_of(session, household_id)
@@ -946,7 +948,7 @@ def household_view(session: Session, household_id: int, today: date | None = Non
         leefgeld_frequency=household.leefgeld_frequency,
         leefgeld_day=household.leefgeld_day,
         buffer_cents=household.buffer_cents,
-        figures=figures or household_figures(session, household_id, today),
+        figures=figures or household_figures(session, household_id, today, lead_business_days=lead_business_days),
         fixed_costs=tuple(fixed_cost_view(c, creditors.get(c.creditor_id), today) for c in costs),
         expected_income=tuple(
             IncomeView(i.id, i.household_id, i.kind, i.amount_cents, i.day, i.start_date, i.end_date)
@@ -1017,26 +1019,36 @@ def household_row_json(row: HouseholdRow) -> dict[str, Any]:
 
 
 def household_forecast(session: Session, household_id: int, today: date | None = None, days: int = 56,
-                       figures: HouseholdFigures | None = None) -> Forecast:
-    """The next ``days`` days (8 weeks) from the household's figures (:mod:`budgetbeheer.households.figures`).
+                       figures: HouseholdFigures | None = None, *,
+                       lead_business_days: int = DEFAULT_LEAD_BUSINESS_DAYS) -> Forecast:
+    """The next ``days`` days (8 weeks) from the household's figures (:mod:`budgetbeheer.households.figures`): the
+    payment runs the scheduler will make, by their own rules (:func:`~budgetbeheer.households.forecast.forecast` with
+    ``lead_business_days``), so that its first run is the run the figures follow.
 
-    The forecast starts where the payment run starts: ``balance − planned`` (the funds now, less what proposed
-    batches will pay). Every instalment that already has a live payment (proposed, approved or settled) is left out,
-    so nothing is counted twice; the reserved instalments already due (arrears, or not yet taken by a run) are tried
-    again from today on, as the next run would. An expected income that was already received (a receipt of its kind
-    at most 7 days before its day, see :func:`~budgetbeheer.households.figures.income_expectations`) is not
-    expected again. Each instalment is priced at the amount in force on its due date.
+    It starts where that run starts: ``balance − planned`` (the funds now, less what proposed batches will pay).
+    Every instalment that already has a live payment (proposed, approved or settled) is left out, and so is every
+    payday up to the latest one with a live leefgeld, so nothing is counted or paid twice; the instalments already due
+    without a live payment (arrears, or not yet taken by a run) are tried again by the first run. A benefit that came
+    early is not expected again (the figures' ``benefit_received_on``, the runs' rule). While an extension request is
+    pending the forecast runs to the end the period would get, as the runs reserve for it; a final settlement does not
+    pay the fixed costs it cannot pay (a held IBAN). Each instalment is priced at the amount in force on its due date.
     """
     today = today or date.today()
     household = get_household(session, household_id)
-    figures = figures or household_figures(session, household_id, today)
-    schedules = [_Unpaid.of(schedule_of(cost), figures.live_instalments) for cost in fixed_costs_of(session, household_id)]
-    incomes = income_expectations(session, household_id, today)
+    figures = figures or household_figures(session, household_id, today, lead_business_days=lead_business_days)
+    schedules = [_Unpaid.of(schedule_of(cost), figures.live_instalments) for cost in fixed_costs_of(session, household_id)
+                 if cost.id not in figures.unpayable]
     plan = LeefgeldPlan(LeefgeldFrequency(household.leefgeld_frequency), household.leefgeld_day,
                         household.buffer_cents)
-    return forecast(figures.balance_cents - figures.planned_cents, today, days=days, expected_incomes=incomes,
-                    fixed_costs=schedules, leefgeld=plan, period_end=last_day(household),
-                    open_shortfalls=figures.overdue_obligations())
+    from budgetbeheer.payments.runs import first_open_payday  # the runs read households: imported when used
+
+    open_from = first_open_payday(session, household_id, household.period_start, figures.next_run_on,
+                                  lead_business_days)
+    return forecast(figures.balance_cents - figures.planned_cents, today, days=days,
+                    expected_incomes=income_expectations(session, household_id), fixed_costs=schedules, leefgeld=plan,
+                    period_end=figures.last_day, open_shortfalls=figures.overdue_obligations(),
+                    benefit_received_on=figures.benefit_received_on, lead_business_days=lead_business_days,
+                    leefgeld_paid_through=figures.leefgeld_paid_through, first_open_payday=open_from)
 
 
 @dataclass(frozen=True, slots=True)
@@ -1091,7 +1103,8 @@ class Statement:
 
 def statement(
     session: Session, household_id: int, from_: date | None = None, to: date | None = None,
-    today: date | None = None, figures: HouseholdFigures | None = None,
+    today: date | None = None, figures: HouseholdFigures | None = None, *,
+    lead_business_days: int = DEFAULT_LEAD_BUSINESS_DAYS,
 ) -> Statement:
     """The household's statement for ``[from, to]`` (inclusive).
 
@@ -1123,4 +1136,5 @@ def statement(
         running += amount
         movements.append(Movement(int(row.id), row.business_date, row.kind, row.description, amount, running))
     return Statement(household_id, from_, to, opening, tuple(movements),
-                     figures or household_figures(session, household_id, today))
+                     figures or household_figures(session, household_id, today,
+                                                  lead_business_days=lead_business_days))

@@ -22,7 +22,7 @@ from budgetbeheer.households.schedule import Frequency
 from budgetbeheer.i18n import format_date, translate
 from budgetbeheer.payments.service import payments_for_household
 from budgetbeheer.users.models import User, UserRole
-from budgetbeheer.web.context import actor, current, db, language, unit_of_work
+from budgetbeheer.web.context import actor, current, db, language, settings, unit_of_work
 from budgetbeheer.web.security import has_permission, requires
 
 bp = Blueprint("households", __name__, url_prefix="/households")
@@ -185,10 +185,11 @@ def show(household_id: int) -> str:
     with unit_of_work() as session:
         service.record_view(session, actor(), household_id, channel="web")
     session = db()
-    figures = household_figures(session, household_id, today)
+    lead = settings().lead_business_days
+    figures = household_figures(session, household_id, today, lead_business_days=lead)
     view = service.household_view(session, household_id, today, figures=figures)
     household = service.get_household(session, household_id)
-    result = service.household_forecast(session, household_id, today, figures=figures)
+    result = service.household_forecast(session, household_id, today, figures=figures, lead_business_days=lead)
     statement = service.statement(session, household_id, min(household.period_start, today), None, today=today,
                                   figures=figures)
     caseworker = session.get(User, household.caseworker_id) if household.caseworker_id else None

@@ -183,7 +183,7 @@ def handover_data(
     household = get_household(session, household_id)
     end = last_day(household)
     stops_on = end + timedelta(days=1)
-    figures = household_figures(session, household_id, today)
+    figures = household_figures(session, household_id, today, lead_business_days=lead_business_days)
     costs = [c for c in fixed_costs_of(session, household_id)
              if c.end_date is None or c.end_date >= household.period_start]
     creditors = {c.id: c for c in session.scalars(select(Creditor).where(Creditor.id.in_({c.creditor_id
@@ -218,7 +218,7 @@ def handover_data(
     left = figures.balance_cents - planned_total
     if left > 0:
         if figures.final:
-            payouts.append(Payout("next_run", left, next_business_day(today + timedelta(days=1))))
+            payouts.append(Payout("next_run", left, figures.next_run_on))  # the final settlement
         else:
             payouts.append(Payout("after_end", left, max(next_business_day(today),
                                                           execution_date_for_due_date(end, lead_business_days))))

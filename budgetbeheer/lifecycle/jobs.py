@@ -214,7 +214,8 @@ def end_periods(session: Session, actor: Actor, run_for: date, settings: Setting
 def raise_signals(session: Session, actor: Actor, run_for: date, settings: Settings) -> str:
     from budgetbeheer.lifecycle.signals import raise_all
 
-    counts = raise_all(session, run_for, income_late_days=settings.income_late_days)
+    counts = raise_all(session, run_for, income_late_days=settings.income_late_days,
+                       lead_business_days=settings.lead_business_days)
     return ", ".join(f"{kind}: {n}" for kind, n in counts.items() if n) or "geen nieuwe signalen"
 
 

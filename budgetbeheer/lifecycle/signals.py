@@ -1,8 +1,9 @@
 """Signals: something a person must look at, with who must act (caseworker, finance or supervisor).
 
-Each detector is idempotent: a signal's ``dedup_key`` names what it is about (``shortfall:<fixed cost>:<due date>``),
-and the UNIQUE constraint on it means raising the same signal twice stores it once. A signal is closed by a person
-("done", with a note); the same situation does not come back as a new signal.
+Each detector is idempotent: a signal's ``dedup_key`` names what it is about (``shortfall:<fixed cost>:<due date>``,
+and ``…:<attempt>`` from the second attempt on), and the UNIQUE constraint on it means raising the same signal twice
+stores it once. A signal is closed by a person ("done", with a note); the same situation does not come back as a new
+signal. A new situation is a new signal: an instalment paid late, returned by the bank and then short again.
 """
 
 from __future__ import annotations
@@ -86,29 +87,47 @@ def raise_signal(
 
 def detect_shortfalls(session: Session, today: date) -> int:
     """Raise a signal for each unpaid instalment (:mod:`budgetbeheer.payments.arrears`: a run recorded a shortfall and
-    no live payment exists) due in the last 45 days, once per instalment; and close the open ones whose instalment
-    has been paid since (:func:`close_paid_shortfalls`)."""
+    no live payment exists) due in the last 45 days, once per instalment and attempt
+    (:func:`~budgetbeheer.payments.arrears.attempts`: a payment that was booked, came back and then fell short again
+    is a new attempt; a run that finds it short again the next day is not); and close the open ones whose instalment
+    has been paid since (:func:`close_paid_shortfalls`). While a signal of an earlier attempt is still open, that one
+    says it: no second one."""
     from budgetbeheer.households.categories import LABELS_NL, Category
-    from budgetbeheer.payments.arrears import short_instalments
+    from budgetbeheer.payments.arrears import attempts, short_instalments
 
     count = 0
-    for row in short_instalments(session, due_from=today - timedelta(days=INCOME_LOOKBACK_DAYS)):
-        if not row.unpaid:
-            continue
+    rows = [row for row in short_instalments(session, due_from=today - timedelta(days=INCOME_LOOKBACK_DAYS))
+            if row.unpaid]
+    attempt_of = attempts(session, rows)
+    for row in rows:
+        attempt = attempt_of[row.key]
         label = LABELS_NL[Category(row.category)] if row.category in {c.value for c in Category} else row.category
-        message = (
-            f"{label} van {format_eur(row.amount_cents)} met vervaldag {_dutch_date(row.due_date)} is niet betaald: "
-            f"het saldo was te laag in de betaalrun van {_dutch_date(row.first_short_on)}."
-        )
+        if attempt == 1:
+            message = (
+                f"{label} van {format_eur(row.amount_cents)} met vervaldag {_dutch_date(row.due_date)} is niet "
+                f"betaald: het saldo was te laag in de betaalrun van {_dutch_date(row.first_short_on)}."
+            )
+        else:
+            earlier = [shortfall_key(row.fixed_cost_id, row.due_date, n) for n in range(1, attempt)]
+            if session.scalar(select(Signal.id).where(Signal.dedup_key.in_(earlier), Signal.state == "open")):
+                continue
+            message = (
+                f"{label} van {format_eur(row.amount_cents)} met vervaldag {_dutch_date(row.due_date)} is opnieuw "
+                "niet betaald: de eerdere betaling is teruggekomen of geannuleerd, en het saldo was te laag in de "
+                f"betaalrun van {_dutch_date(row.last_short_on)}."
+            )
         if raise_signal(session, kind="shortfall", household_id=row.household_id, message=message,
-                        dedup_key=shortfall_key(row.fixed_cost_id, row.due_date)):
+                        dedup_key=shortfall_key(row.fixed_cost_id, row.due_date, attempt)):
             count += 1
     close_paid_shortfalls(session)
     return count
 
 
-def shortfall_key(fixed_cost_id: int, due: date) -> str:
-    return f"shortfall:{fixed_cost_id}:{due.isoformat()}"
+def shortfall_key(fixed_cost_id: int, due: date, attempt: int = 1) -> str:
+    """``shortfall:<fixed cost>:<due date>`` for an instalment's first attempt, ``…:<attempt>`` from the second on
+    (the keys of signals raised before attempts were counted stay valid)."""
+    key = f"shortfall:{fixed_cost_id}:{due.isoformat()}"
+    return key if attempt == 1 else f"{key}:{attempt}"
 
 
 def close_paid_shortfalls(session: Session) -> int:
@@ -120,13 +139,13 @@ def close_paid_shortfalls(session: Session) -> int:
     many were closed."""
     from budgetbeheer.payments.arrears import BOOKED_ITEM_STATUSES, live_payments, obligation_key
 
-    wanted: dict[str, int] = {}
+    wanted: dict[str, list[int]] = {}
     for signal_id, dedup_key in session.execute(
         select(Signal.id, Signal.dedup_key).where(Signal.kind == "shortfall", Signal.state == "open")
     ):
-        _, fixed_cost, due = [*str(dedup_key).split(":", 2), "", ""][:3]
+        _, fixed_cost, due = [*str(dedup_key).split(":"), "", ""][:3]  # any attempt: the instalment is paid
         try:
-            wanted[obligation_key(int(fixed_cost), date.fromisoformat(due))] = int(signal_id)
+            wanted.setdefault(obligation_key(int(fixed_cost), date.fromisoformat(due)), []).append(int(signal_id))
         except ValueError:
             continue  # not a key this detector wrote
     if not wanted:
@@ -136,25 +155,29 @@ def close_paid_shortfalls(session: Session) -> int:
     for key, (_item, batch_id, paid_on, status) in sorted(live_payments(session, wanted).items()):
         if status not in BOOKED_ITEM_STATUSES:
             continue
-        signal = session.scalar(select(Signal).where(Signal.id == wanted[key]).with_for_update()
-                                .execution_options(populate_existing=True))
-        if signal is None or signal.state != "open":
-            continue  # closed by a person in the meantime
-        note = f"betaald in betaalrun {batch_id} op {_dutch_date(paid_on)}"
-        signal.state = "done"
-        signal.done_by = actor.name
-        signal.done_at = utcnow()
-        signal.note = note
-        session.flush()
-        record(session, actor, "signal.done", "signal", signal.id, before={"state": "open"},
-               after={"state": "done", "kind": signal.kind, "household_id": signal.household_id,
-                      "batch_id": batch_id}, reason=note)
-        closed += 1
+        for signal_id in wanted[key]:
+            signal = session.scalar(select(Signal).where(Signal.id == signal_id).with_for_update()
+                                    .execution_options(populate_existing=True))
+            if signal is None or signal.state != "open":
+                continue  # closed by a person in the meantime
+            note = f"betaald in betaalrun {batch_id} op {_dutch_date(paid_on)}"
+            signal.state = "done"
+            signal.done_by = actor.name
+            signal.done_at = utcnow()
+            signal.note = note
+            session.flush()
+            record(session, actor, "signal.done", "signal", signal.id, before={"state": "open"},
+                   after={"state": "done", "kind": signal.kind, "household_id": signal.household_id,
+                          "batch_id": batch_id}, reason=note)
+            closed += 1
     return closed
 
 
 def detect_missing_income(session: Session, today: date, late_days: int) -> int:
-    """Expected income not received ``late_days`` days after its day (a receipt of any kind counts from 7 days before)."""
+    """Expected income not received ``late_days`` days after its day (a receipt of any kind counts from
+    :data:`~budgetbeheer.households.forecast.BENEFIT_EARLY_DAYS` days before, the window in which the runs take a
+    benefit receipt for the expected benefit come early)."""
+    from budgetbeheer.households.forecast import BENEFIT_EARLY_DAYS
     from budgetbeheer.households.models import ExpectedIncome, Receipt
     from budgetbeheer.households.schedule import due_dates
 
@@ -175,7 +198,7 @@ def detect_missing_income(session: Session, today: date, late_days: int) -> int:
                 select(func.count(Receipt.id)).where(
                     Receipt.household_id == income.household_id,
                     Receipt.kind == income.kind,
-                    Receipt.received_on >= day - timedelta(days=7),
+                    Receipt.received_on >= day - timedelta(days=BENEFIT_EARLY_DAYS),
                     Receipt.received_on <= today,
                 )
             )
@@ -273,7 +296,9 @@ def detect_waiting_extensions(session: Session, today: date) -> int:
     return count
 
 
-def detect_uncovered(session: Session, today: date) -> int:
+def detect_uncovered(session: Session, today: date, lead_business_days: int = 2) -> int:
+    """A signal when the household's forecast (the payment runs the scheduler will make) finds a fixed cost the
+    money will not cover; once per instalment."""
     from budgetbeheer.households.categories import LABELS_NL
     from budgetbeheer.households.service import household_forecast
 
@@ -281,11 +306,12 @@ def detect_uncovered(session: Session, today: date) -> int:
     for household_id in session.scalars(
         select(Household.id).where(Household.status == "active").order_by(Household.id)
     ):
-        uncovered = household_forecast(session, household_id, today).first_uncovered
+        uncovered = household_forecast(session, household_id, today,
+                                       lead_business_days=lead_business_days).first_uncovered
         if uncovered is None or _already_paid(session, uncovered.obligation_id, uncovered.due_date):
             continue
         message = (
-            f"Volgens de prognose is er op {_dutch_date(uncovered.date)} niet genoeg saldo voor "
+            f"Volgens de prognose is er in de betaalrun van {_dutch_date(uncovered.date)} niet genoeg saldo voor "
             f"{LABELS_NL[uncovered.category]} ({format_eur(uncovered.amount_cents)}, vervaldag "
             f"{_dutch_date(uncovered.due_date)})."
         )
@@ -305,7 +331,8 @@ def _already_paid(session: Session, fixed_cost_id: int, due_date: date) -> bool:
     return session.scalar(select(PaymentItem.id).where(PaymentItem.obligation_key == key)) is not None
 
 
-def raise_all(session: Session, today: date, *, income_late_days: int = 5) -> dict[str, int]:
+def raise_all(session: Session, today: date, *, income_late_days: int = 5,
+              lead_business_days: int = 2) -> dict[str, int]:
     """Run every detector for ``today``; returns how many new signals each raised."""
     return {
         "shortfall": detect_shortfalls(session, today),
@@ -313,7 +340,7 @@ def raise_all(session: Session, today: date, *, income_late_days: int = 5) -> di
         "returned_payment": detect_returned_payments(session, today),
         "period_ending": detect_period_ending(session, today),
         "extension_waiting": detect_waiting_extensions(session, today),
-        "forecast_uncovered": detect_uncovered(session, today),
+        "forecast_uncovered": detect_uncovered(session, today, lead_business_days),
     }
 
 

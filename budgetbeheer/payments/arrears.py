@@ -11,6 +11,10 @@ An *instalment* is one due date of one fixed cost: the obligation ``fc:<fixed co
   so the instalment is unpaid again.
 - It was **paid late** when a later run paid it: its live payment's batch, executed on ``paid_on``. Whether that money
   has left the household's funds yet is ``payment_booked`` (the batch was approved: the item is approved or settled).
+- Its **attempt** (:func:`attempts`) counts the situations: 1, plus one for every payment of it that left the funds
+  (its batch was approved) and was undone (returned by the bank, or its approved batch cancelled) before the latest
+  run that could not pay it. A payment that comes back and then falls short again is a new situation; a run that
+  finds the same instalment short again the next day is not.
 
 :func:`short_instalments` reads them (per household or for all, up to a date); :func:`summarise` splits them for a
 range into "paid late in the range" and "still unpaid at the end of the range", each instalment once.
@@ -22,7 +26,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from budgetbeheer.households.models import Creditor, FixedCost
@@ -187,6 +191,30 @@ def _with_payment(row: ShortInstalment, item_id: int, batch_id: int, paid_on: da
 
 def _date(value: object) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def attempts(session: Session, rows: Sequence[ShortInstalment]) -> dict[str, int]:
+    """Per obligation key of ``rows``, which attempt its latest shortfall belongs to: 1 + the number of its payments
+    that were booked (the batch was approved) and undone (returned, or the approved batch cancelled) in batches
+    executed before the latest run that recorded it short. One query over the payments of the rows' households."""
+    wanted = {(row.fixed_cost_id, row.due_date): row for row in rows}
+    result = {row.key: 1 for row in rows}
+    if not wanted:
+        return result
+    households = sorted({row.household_id for row in rows})
+    undone = or_(PaymentItem.status == "returned",
+                 and_(PaymentItem.status == "cancelled", PaymentBatch.approval_transaction_id.is_not(None)))
+    for start in range(0, len(households), _CHUNK):
+        for fixed_cost_id, due, executed in session.execute(
+            select(PaymentItem.fixed_cost_id, PaymentItem.due_date, PaymentBatch.execution_date)
+            .join(PaymentBatch, PaymentBatch.id == PaymentItem.batch_id)
+            .where(PaymentItem.household_id.in_(households[start:start + _CHUNK]),
+                   PaymentItem.fixed_cost_id.is_not(None), undone)
+        ):
+            row = wanted.get((int(fixed_cost_id or 0), _date(due)))
+            if row is not None and _date(executed) < row.last_short_on:
+                result[row.key] += 1
+    return result
 
 
 def unpaid(rows: Iterable[ShortInstalment]) -> list[ShortInstalment]:

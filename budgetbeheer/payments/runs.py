@@ -58,6 +58,7 @@ from budgetbeheer.payments.models import PaymentBatch, PaymentItem, Shortfall
 from budgetbeheer.payments.planning import (
     LEEFGELD,
     DueObligation,
+    LeefgeldAmount,
     income_usable_through,
     kept_through,
     open_paydays_from,
@@ -260,12 +261,23 @@ class PlannedShortfall(NamedTuple):
     reason: str
 
 
+class LeefgeldWorkedOut(NamedTuple):
+    """The leefgeld computation of one household in a run: the money it started from (ledger balance minus what
+    proposed batches plan) and :class:`~budgetbeheer.payments.planning.LeefgeldAmount` (also when it came to zero).
+    The household's figures (:mod:`budgetbeheer.households.figures`) show the same ``available_cents``."""
+
+    balance_cents: int
+    leefgeld: LeefgeldAmount
+
+
 @dataclass
 class RunResult:
-    """What :func:`plan_items` worked out, ready for bulk insert."""
+    """What :func:`plan_items` worked out, ready for bulk insert; with ``with_leefgeld`` also ``leefgeld``, the
+    computation per household that had a payday (for comparison with the household's figures)."""
 
     items: list[PlannedItem] = field(default_factory=list)
     shortfalls: list[PlannedShortfall] = field(default_factory=list)
+    leefgeld: dict[int, LeefgeldWorkedOut] = field(default_factory=dict)
 
 
 @lru_cache(maxsize=65_536)
@@ -366,8 +378,10 @@ def plan_items(
     *,
     household_ids: Sequence[int] | None = None,
     force_final: Iterable[int] = (),
+    with_leefgeld: bool = False,
 ) -> RunResult:
     """Work out the items and shortfalls of a run (nothing written). See the module docstring for the rules.
+    ``with_leefgeld``: keep each household's leefgeld computation in :attr:`RunResult.leefgeld`.
 
     Everything is read with one query per table (fixed costs with their amounts in one), straight into plain tuples:
     at 50,000 households a run reads about 200,000 fixed costs and every live payment of the period."""
@@ -442,6 +456,7 @@ def plan_items(
     balances = _ledger_balances(session, ids)
     pending, last_leefgeld = earlier.pending, earlier.last_leefgeld
     run = _Run(execution_date, last_due, payees, earlier.live_fixed, lead, held_ibans)
+    run.with_leefgeld = with_leefgeld
     earlier_runs = _earlier_runs(execution_date, run.lookback_from)
     run.closed = _ClosedPaydays(_driver_rows(session, earlier_runs), execution_date, lead)
     run.closed.enrolled_later = _enrolled_after_latest_run(session, earlier_runs, scope)
@@ -461,6 +476,20 @@ def plan_items(
             last_leefgeld.get(hid), balances[hid] - pending.get(hid, 0), hid in final_ids, extension_ends.get(hid),
         )
     return run.result
+
+
+def first_open_payday(session: Session, household_id: int, period_start: date, execution_date: date,
+                      lead_business_days: int) -> date:
+    """The first payday a run for ``execution_date`` may still pay the household, by the same reading of the earlier
+    runs as :func:`plan_items` (closed paydays, :class:`_ClosedPaydays`; the period's start; the look-back), before the
+    household's own latest leefgeld is taken into account. The household's forecast starts its first run here."""
+    lookback_from = execution_date - timedelta(days=LEEFGELD_LOOKBACK_DAYS)
+    earlier = _earlier_runs(execution_date, lookback_from)
+    closed = _ClosedPaydays(_driver_rows(session, earlier), execution_date, lead_business_days)
+    closed.enrolled_later = _enrolled_after_latest_run(session, earlier, lambda column: column == household_id)
+    open_from = closed.open_from(household_id) if closed.enrolled_later else closed.open_all
+    window_from = period_start if period_start > lookback_from else lookback_from
+    return open_from if open_from is not None and open_from > window_from else window_from
 
 
 def _earlier_runs(execution_date: date, lookback_from: date) -> Any:
@@ -485,7 +514,8 @@ def _enrolled_after_latest_run(session: Session, earlier_runs: Any, scope: Calla
 def _benefits_received(session: Session, scope: Callable[[Any], Any], usable_through: date,
                        as_date: Callable[[Any], date]) -> dict[int, date]:
     """Per household, the latest benefit receipt that can have been an expected benefit after ``usable_through``
-    come early (see :func:`~budgetbeheer.households.forecast.next_income_date`); most households have none."""
+    come early (see :func:`~budgetbeheer.households.forecast.next_income_date`); most households have none. The
+    household's figures read the same for one household (:func:`budgetbeheer.households.figures.benefit_received_on`)."""
     return {
         household_id: as_date(latest)
         for household_id, latest in _driver_rows(session,
@@ -568,7 +598,7 @@ class _Run:
     """What every household of one run shares."""
 
     __slots__ = ("after_run", "benefit_received", "closed", "execution_date", "held_ibans", "last_due", "lead",
-                 "live_fixed", "lookback_from", "payees", "result", "usable_through")
+                 "live_fixed", "lookback_from", "payees", "result", "usable_through", "with_leefgeld")
 
     def __init__(
         self, execution_date: date, last_due: date, payees: dict[int, _Payee], live_fixed: set[tuple[int, date]],
@@ -588,6 +618,7 @@ class _Run:
         """Income expected up to this day can be in this run's balance; the next income is the first one after it."""
         self.closed = _ClosedPaydays([], execution_date, lead)
         self.benefit_received: dict[int, date] = {}
+        self.with_leefgeld = False
 
 
 def _plan_household(
@@ -680,6 +711,8 @@ def _plan_household(
         leefgeld_paydays=paydays,
         final=final,
     )
+    if run.with_leefgeld and plan.leefgeld is not None:
+        run.result.leefgeld[household.id] = LeefgeldWorkedOut(balance, plan.leefgeld)
     items = run.result.items
     for payment in plan.payments:
         if payment.kind == LEEFGELD:

@@ -193,3 +193,89 @@ def test_the_not_paid_signal_closes_itself_when_a_later_run_pays_it(session: Ses
     entry = session.scalar(select(AuditEntry).where(AuditEntry.action == "signal.done",
                                                     AuditEntry.entity_id == str(energy.id)))
     assert entry is not None and entry.actor == "system:signals" and entry.reason == energy.note
+
+
+def test_a_late_payment_returned_and_then_short_again_is_a_new_signal_once(
+    session: Session, settings: Settings, make_user: Callable[..., User]
+) -> None:
+    """Rent 650.00 and energy 100.00 due 1 February 2027, no expected income (so no leefgeld), runs by hand:
+
+    - run of 28 January: nothing on the account, both short: two signals.
+    - 29 January 100.00 in; run of 1 February pays the energy late (the rent does not fit): its signal closes.
+    - 2 February 600.00 in; run of 3 February: the rent (650.00) still does not fit in 600.00.
+    - 4 February the bank returns the energy payment (MS03, not an account problem): 700.00 on the account.
+    - run of 5 February pays the rent first (priority) and the energy does not fit in the 50.00 left: short again.
+      That is a new situation (the payment came back), so a new signal, ``…:2``; the runs of 8 and 9 February find it
+      short again and raise nothing more. 9 February 50.00 in; the run of 10 February pays it and the new signal
+      closes itself.
+    """
+    preparer = actor_for(make_user("fenna", "finance"))
+    approver = actor_for(make_user("frank", "finance"))
+    with time_machine.travel(at(date(2027, 1, 4)), tick=False) as traveller:
+        household = _household(session, "Amal", "111222333")
+        costs = {}
+        for category, creditor, iban, amount in (("rent", "Woonstad", "NL20INGB0001234567", "650.00"),
+                                                 ("energy", "Energie Direct", "NL44RABO0123456789", "100.00")):
+            costs[category] = add_fixed_cost(session, CASEWORKER, household, {
+                "category": category, "creditor": {"name": creditor, "iban": iban}, "amount": amount,
+                "frequency": "monthly", "due_day": 1, "reference": f"{category} {household}",
+                "start_date": "2027-02-01"}).id
+        session.commit()
+        energy_key = f"shortfall:{costs['energy']}:2027-02-01"
+
+        def on(day: date, receipt: str | None = None) -> None:
+            traveller.move_to(at(day))
+            if receipt:
+                book_receipt(session, CASEWORKER, {"household_id": household, "amount": receipt,
+                                                   "date": day.isoformat(), "kind": "benefit"})
+
+        def run(day: date) -> PaymentBatch:
+            batch, _ = payments.prepare_run(session, preparer, day, settings)
+            if batch.item_count:
+                payments.approve(session, approver, batch.id)
+            detect_shortfalls(session, day)
+            session.commit()
+            return batch
+
+        def energy_signals() -> list[tuple[str, str]]:
+            return [(s.dedup_key, s.state) for s in session.scalars(
+                select(Signal).where(Signal.kind == "shortfall", Signal.dedup_key.like(f"{energy_key}%"))
+                .order_by(Signal.id))]
+
+        on(date(2027, 1, 28))
+        run(date(2027, 1, 28))
+        assert energy_signals() == [(energy_key, "open")]
+        on(date(2027, 1, 29), "100.00")
+        on(date(2027, 2, 1))
+        late = run(date(2027, 2, 1))
+        assert energy_signals() == [(energy_key, "done")]
+        payments.export(session, approver, late.id, settings)
+        payments.mark_sent(session, approver, late.id)
+        payments.settle(session, approver, late.id, date(2027, 2, 1))
+        on(date(2027, 2, 2), "600.00")
+        run(date(2027, 2, 3))
+        on(date(2027, 2, 4))
+        item = session.scalar(select(PaymentItem).where(PaymentItem.batch_id == late.id,
+                                                        PaymentItem.fixed_cost_id == costs["energy"]))
+        assert item is not None
+        payments.return_item(session, approver, item.id, "MS03", date(2027, 2, 4))
+        detect_shortfalls(session, date(2027, 2, 4))  # returned, not yet short again: no signal yet
+        session.commit()
+        assert energy_signals() == [(energy_key, "done")]
+        on(date(2027, 2, 5))
+        again = run(date(2027, 2, 5))
+        assert [(i.kind, i.amount_cents) for i in session.scalars(
+            select(PaymentItem).where(PaymentItem.batch_id == again.id))] == [("rent", 650_00)]
+        assert energy_signals() == [(energy_key, "done"), (f"{energy_key}:2", "open")]
+        new = session.scalar(select(Signal).where(Signal.dedup_key == f"{energy_key}:2"))
+        assert new is not None and "opnieuw niet betaald" in new.message and "05-02-2027" in new.message
+        for day in (date(2027, 2, 8), date(2027, 2, 9)):
+            on(day)
+            run(day)
+        assert energy_signals() == [(energy_key, "done"), (f"{energy_key}:2", "open")]  # not one per run
+        on(date(2027, 2, 9), "50.00")
+        on(date(2027, 2, 10))
+        paid = run(date(2027, 2, 10))
+        assert energy_signals() == [(energy_key, "done"), (f"{energy_key}:2", "done")]
+        new = session.scalar(select(Signal).where(Signal.dedup_key == f"{energy_key}:2"))
+        assert new is not None and new.note == f"betaald in betaalrun {paid.id} op 10-02-2027"

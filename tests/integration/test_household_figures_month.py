@@ -18,7 +18,12 @@ from April; the benefit of 1,500.00 expected on the 15th; monthly leefgeld on th
 9. 20 Apr, the benefit arrives five days late: 1,570.00; reserved the energy in arrears 120, May's rent 700 and
    energy 120, buffer 50 = 990; available 580. That day's run pays the energy late and 580.00 leefgeld.
 10. 29 Apr and 3 May: May's rent and energy are paid; 13 May the benefit comes two days early: it is not expected
-    again on the 15th, so the reservation runs to 15 June: June's rent and energy and the buffer, available 680.
+    again on the 15th, so the next run (14 May) keeps everything up to the June benefit (Tuesday 15 June, first used
+    by the run of the 16th: due up to the 17th): June's rent and energy and the buffer, available 680.
+
+The figures follow the run the scheduler prepares next (the next TARGET2 business day), so at every step their
+``available`` is the leefgeld that run computes from the same state (``plan_items``), and the forecast's first run
+(the same run) computes it too.
 """
 
 from __future__ import annotations
@@ -42,6 +47,7 @@ from budgetbeheer.lifecycle.signals import detect_shortfalls
 from budgetbeheer.money import cents_to_str, format_eur
 from budgetbeheer.payments import service as payments
 from budgetbeheer.payments.models import PaymentBatch
+from budgetbeheer.payments.runs import plan_items
 from budgetbeheer.users.models import User
 from budgetbeheer.users.service import actor_for
 from tests.conftest import TEST_PASSWORD
@@ -60,8 +66,10 @@ def _testid(page: str, name: str) -> str:
 
 
 class Month:
-    def __init__(self, session: Session, client: FlaskClient, headers: dict[str, str], household_id: int) -> None:
+    def __init__(self, session: Session, client: FlaskClient, headers: dict[str, str], household_id: int,
+                 settings: Settings) -> None:
         self.session, self.client, self.headers, self.household_id = session, client, headers, household_id
+        self.settings = settings
 
     def check(self, today: date, balance: int, planned: int, in_transit: int, reserved: int, available: int,
               uncovered: int = 0) -> HouseholdFigures:
@@ -81,6 +89,13 @@ class Month:
         assert sum(line.amount_cents for line in statement.held) == reserved
         forecast = service.household_forecast(session, hid, today)
         assert forecast.opening_balance_cents == balance - planned
+        # The next run computes the same leefgeld from the same state, and so does the forecast's first run.
+        worked = plan_items(session, figures.next_run_on, self.settings, household_ids=[hid],
+                            with_leefgeld=True).leefgeld.get(hid)
+        first_run = next(day for day in forecast.days if day.date == figures.next_run_on)
+        if worked is not None:
+            assert (worked.balance_cents, worked.leefgeld.available_cents) == (balance - planned, available)
+            assert first_run.leefgeld is not None and first_run.leefgeld.available_cents == available
         session.commit()
 
         expected = {"balance": cents_to_str(balance), "planned": cents_to_str(planned),
@@ -138,7 +153,7 @@ def test_one_truth_per_household_through_a_month(session: Session, client: Flask
             "start_date": "2027-04-01"})
         service.add_expected_income(session, CASEWORKER, household.id, {"kind": "benefit", "amount": "1500.00",
                                                                        "day": 15})
-        month = Month(session, client, headers, household.id)
+        month = Month(session, client, headers, household.id, settings)
 
         def receive(day: date, amount: str) -> None:
             service.book_receipt(session, CASEWORKER, {"household_id": household.id, "amount": amount,
@@ -164,6 +179,9 @@ def test_one_truth_per_household_through_a_month(session: Session, client: Flask
         receive(day, "1500.00")  # 2. the benefit
         month.check(day, 1500_00, 0, 0, 770_00, 730_00)
         assert service.household_forecast(session, household.id, day).first_uncovered is None
+        page = client.get(f"/households/{household.id}").get_data(as_text=True)
+        assert ("Gereserveerd in de betaalrun van 16-03-2027: vaste lasten t/m 19-04-2027, tot het volgende inkomen "
+                "(15-04-2027) gebruikt kan worden") in page  # the run of Tuesday 16 March keeps what it keeps
 
         day = date(2027, 3, 18)
         traveller.move_to(at(day))
@@ -229,7 +247,9 @@ def test_one_truth_per_household_through_a_month(session: Session, client: Flask
         month.check(day, 50_00, 0, 0, 50_00, 0)
         receive(day, "1500.00")  # two days early
         early = month.check(day, 1550_00, 0, 0, 870_00, 680_00)
-        assert early.reserved_until == date(2027, 6, 15)
+        assert (early.next_run_on, early.next_income, early.reserved_through) == (
+            date(2027, 5, 14), date(2027, 6, 15), date(2027, 6, 17))
+        assert early.reserved_until == date(2027, 6, 18)
         forecast = service.household_forecast(session, household.id, day)
         assert next(d for d in forecast.days if d.date == date(2027, 5, 15)).income_cents == 0
         assert next(d for d in forecast.days if d.date == date(2027, 6, 15)).income_cents == 1500_00

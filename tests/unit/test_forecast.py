@@ -20,6 +20,7 @@ from budgetbeheer.households.forecast import (
     next_income_date,
 )
 from budgetbeheer.households.schedule import Frequency, LeefgeldFrequency
+from budgetbeheer.payments.calendar import is_business_day
 from budgetbeheer.payments.planning import LEEFGELD, DueObligation, leefgeld_amount
 
 TODAY = date(2026, 11, 1)  # a Sunday
@@ -411,3 +412,98 @@ def test_leefgeld_horizon_for_a_run_and_for_the_forecast() -> None:
     # The forecast's model: the run of the 25th can use that day's benefit.
     assert leefgeld_horizon([july], date(2026, 7, 25), None, FAR_END) == LeefgeldHorizon(date(2026, 8, 25),
                                                                                       date(2026, 8, 24))
+
+
+def test_with_the_lead_time_it_models_the_runs_the_scheduler_will_make() -> None:
+    """Finding 1 of issue 10, from Wednesday 29 July 2026 with the July benefit received on Friday the 24th: the
+    first run is Thursday 30 July (the next business day); it pays the rent and health insurance due 1 August and
+    keeps everything executed before the run of 26 August (the first that can use the benefit of Tuesday 25 August):
+    1,200 - 750 = 450 for payday 1 August. The benefit of the 25th arrives that day; the run of Friday 28 August pays
+    September. Money leaves on the execution dates."""
+    income = benefit(1200, day=25, start=date(2026, 7, 1))
+    costs = [cost(1, "rent", 600, 1, start=date(2026, 8, 1)), cost(2, "health_insurance", 150, 1,
+                                                                   start=date(2026, 8, 1))]
+    result = forecast(1200_00, date(2026, 7, 29), days=35, expected_incomes=[income], fixed_costs=costs,
+                      leefgeld=LeefgeldPlan(LeefgeldFrequency.MONTHLY, 1, 0), period_end=FAR_END,
+                      benefit_received_on=date(2026, 7, 24), lead_business_days=2)
+    assert active(result) == [
+        (date(2026, 7, 30), 0, 750_00, 450_00, 0),
+        (date(2026, 8, 25), 1200_00, 0, 0, 1200_00),
+        (date(2026, 8, 28), 0, 750_00, 450_00, 0),
+    ]
+    first = row(result, date(2026, 7, 30))
+    assert first.leefgeld is not None and first.leefgeld.available_cents == 450_00
+    assert "vaste lasten t/m 27-08-2026 (volgende inkomsten 25-08-2026)" in first.leefgeld.reason
+    assert [p.due_date for p in first.payments if p.kind == LEEFGELD] == [date(2026, 8, 1)]
+    # Not on a closed day: no run on the weekend or on 29 July itself (its run was prepared the day before).
+    assert all(not r.payments for r in result.days if r.date.weekday() >= 5 or r.date == date(2026, 7, 29))
+
+
+def test_a_payday_with_a_live_leefgeld_is_not_paid_again() -> None:
+    # Weekly on Wednesdays: the run of Monday 27 July already paid 29 July; from then on the forecast's runs pay the
+    # next Wednesdays only (Monday 3 August for the 5th, ...), from the money that is left.
+    income = benefit(1200, day=23, start=date(2026, 7, 1))
+    plan = LeefgeldPlan(LeefgeldFrequency.WEEKLY, 3, 0)
+    again = forecast(450_00, date(2026, 7, 27), days=15, expected_incomes=[income], leefgeld=plan,
+                     period_end=FAR_END, benefit_received_on=date(2026, 7, 23), lead_business_days=2)
+    once = forecast(450_00, date(2026, 7, 27), days=15, expected_incomes=[income], leefgeld=plan,
+                    period_end=FAR_END, benefit_received_on=date(2026, 7, 23), lead_business_days=2,
+                    leefgeld_paid_through=date(2026, 7, 29))
+    paydays = [(r.date, p.due_date) for r in once.days for p in r.payments if p.kind == LEEFGELD]
+    assert paydays == [(date(2026, 8, 3), date(2026, 8, 5)), (date(2026, 8, 10), date(2026, 8, 12))]
+    assert (date(2026, 7, 28), date(2026, 7, 29)) in [(r.date, p.due_date) for r in again.days for p in r.payments
+                                                      if p.kind == LEEFGELD]
+
+
+def test_with_the_lead_time_the_final_settlement_is_the_run_that_reaches_the_end() -> None:
+    # Ends Friday 14 August 2026: the run of Wednesday 12 August pays everything due up to the 14th; it is the last.
+    result = forecast(300_00, date(2026, 8, 10), days=10, fixed_costs=[cost(1, "rent", 100, 13,
+                                                                              start=date(2026, 8, 1))],
+                      leefgeld=LeefgeldPlan(LeefgeldFrequency.MONTHLY, 1, 5000), period_end=date(2026, 8, 14),
+                      lead_business_days=2)
+    assert active(result) == [(date(2026, 8, 11), 0, 100_00, 0, 200_00), (date(2026, 8, 12), 0, 0, 200_00, 0)]
+    final = row(result, date(2026, 8, 12))
+    assert final.leefgeld is not None and final.leefgeld.final
+    assert [p.due_date for p in final.payments] == [date(2026, 8, 14)]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.integers(min_value=0, max_value=500_000),
+    incomes,
+    schedules(),
+    leefgeld_plans,
+    st.dates(TODAY, date(2027, 2, 28)),
+    st.one_of(st.none(), st.dates(date(2026, 10, 1), TODAY)),
+)
+def test_forecast_properties_with_the_lead_time(
+    opening: int,
+    expected: list[IncomeExpectation],
+    costs: list[ObligationSchedule],
+    plan: LeefgeldPlan,
+    period_end: date,
+    received: date | None,
+) -> None:
+    result = forecast(opening, TODAY, expected_incomes=expected, fixed_costs=costs, leefgeld=plan,
+                      period_end=period_end, lead_business_days=2, benefit_received_on=received)
+    balance = opening
+    first_short = None
+    finals = 0
+    for r in result.days:
+        assert r.closing_balance_cents == balance + r.income_cents - r.fixed_costs_cents - r.leefgeld_cents
+        assert r.closing_balance_cents >= 0
+        assert r.fixed_costs_cents + r.leefgeld_cents == sum(p.amount_cents for p in r.payments)
+        if r.payments or r.shortfalls or r.leefgeld is not None:
+            assert is_business_day(r.date) and r.date > TODAY and finals == 0
+        if r.leefgeld is not None and r.leefgeld.final:
+            finals += 1
+        if r.shortfalls and first_short is None:
+            first_short = (r.date, r.shortfalls[0])
+        balance = r.closing_balance_cents
+    if first_short is None:
+        assert result.first_uncovered is None
+    else:
+        when, shortfall = first_short
+        assert result.first_uncovered == Uncovered(
+            when, shortfall.category, shortfall.amount_cents, shortfall.obligation_id, shortfall.due_date
+        )
