@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import logging
 import signal
-from datetime import date
 from typing import Any
 
 import click
 
+from budgetbeheer import clock
 from budgetbeheer.cli import cli_settings, domain_errors
 
 
@@ -78,7 +78,7 @@ def jobs_run(name: str, run_for: Any) -> None:
         raise click.ClickException(str(error)) from None
     engine = make_engine(settings.database_url)
     try:
-        outcome = run_job(make_session_factory(engine), job, run_for.date() if run_for else date.today(), settings)
+        outcome = run_job(make_session_factory(engine), job, run_for.date() if run_for else clock.today(), settings)
     finally:
         engine.dispose()
     click.echo(f"{outcome.job} {outcome.run_for.isoformat()}: {outcome.outcome} {outcome.detail or ''}".rstrip())

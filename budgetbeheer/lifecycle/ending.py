@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from budgetbeheer import clock
 from budgetbeheer.audit.service import Actor, record
 from budgetbeheer.db.base import utcnow
 from budgetbeheer.errors import Conflict, Message, ValidationError
@@ -93,7 +94,7 @@ def end_period(
     """
     from budgetbeheer.lifecycle.extensions import close_decide_signals
 
-    today = today or date.today()
+    today = today or clock.today()
     household = get_household(session, household_id, lock=True)
     if household.status != "active" or household.ended_on is not None:
         raise Conflict(

@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from budgetbeheer import clock
 from budgetbeheer.audit.service import Actor, record
 from budgetbeheer.db.base import utcnow
 from budgetbeheer.errors import Conflict, Message, NotFound, ValidationError
@@ -363,7 +364,7 @@ def period_timeline(session: Session, household_id: int, today: date | None = No
     """The data for ``lifecycle/_household_period.html``."""
     from budgetbeheer.households.period import days_left
 
-    today = today or date.today()
+    today = today or clock.today()
     household = get_household(session, household_id)
     requests = requests_for(session, household_id)
     approved = [r for r in requests if r.status == "approved"]

@@ -27,6 +27,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from budgetbeheer import clock
 from budgetbeheer.errors import Message
 from budgetbeheer.households.figures import HouseholdFigures, household_figures, last_day, schedule_of
 from budgetbeheer.households.service import get_household
@@ -179,7 +180,7 @@ def handover_data(
     from budgetbeheer.payments.models import PaymentBatch, PaymentItem
     from budgetbeheer.users.models import User
 
-    today = today or date.today()
+    today = today or clock.today()
     household = get_household(session, household_id)
     end = last_day(household)
     stops_on = end + timedelta(days=1)

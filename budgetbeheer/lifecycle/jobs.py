@@ -22,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from budgetbeheer import clock
 from budgetbeheer.audit.service import Actor
 from budgetbeheer.config import Settings
 from budgetbeheer.db.base import utcnow
@@ -196,7 +197,7 @@ def prepare_runs(session: Session, actor: Actor, run_for: date, settings: Settin
     from budgetbeheer.payments import service as payments
 
     execution_date = add_business_days(run_for, 1)
-    if execution_date < date.today():
+    if execution_date < clock.today():
         return f"uitvoerdatum {execution_date.isoformat()} is al voorbij; overgeslagen"
     batch, created = payments.prepare_run(session, actor, execution_date, settings)
     return (

@@ -25,6 +25,7 @@ from sqlalchemy import Connection, Engine, Table, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from budgetbeheer.clock import now as utc_now
 from budgetbeheer.config import ConfigurationError, Settings
 from budgetbeheer.db.engine import make_engine, make_session_factory, normalise_url
 from budgetbeheer.lifecycle import jobs as job_registry
@@ -37,10 +38,6 @@ SCHEDULER_LEASES = cast(Table, SchedulerLease.__table__)
 DAILY_JOB_ID = "budgetbeheer.daily"
 
 Clock = Callable[[], datetime]
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 def new_holder_id() -> str:
@@ -62,7 +59,7 @@ class Lease:
     """The database lease that makes one scheduler the active one."""
 
     def __init__(self, engine: Engine, holder: str, seconds: int, name: str = LEASE_NAME,
-                 clock: Clock = _utc_now) -> None:
+                 clock: Clock = utc_now) -> None:
         if seconds < 1:
             raise ValueError("a lease lasts at least one second")
         self.engine = engine
@@ -125,7 +122,7 @@ class SchedulerRunner:
         *,
         holder: str | None = None,
         jobs: list[job_registry.Job] | None = None,
-        clock: Clock = _utc_now,
+        clock: Clock = utc_now,
         today: Callable[[], date] = date.today,
     ) -> None:
         self.settings = settings

@@ -3,7 +3,6 @@ the scheduler's status for admins. The household page includes ``lifecycle/_hous
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask import (
@@ -20,6 +19,7 @@ from flask import (
 )
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from budgetbeheer import clock
 from budgetbeheer.errors import BudgetbeheerError, Message, ValidationError
 from budgetbeheer.households.service import get_household
 from budgetbeheer.i18n import translate
@@ -112,7 +112,7 @@ def extensions_page() -> str:
 
     households = {r.household_id: db().get(Household, r.household_id) for r in rows}
     return render_template("lifecycle/extensions.html", requests=rows, status=status, households=households,
-                           reasons=extensions.REASON_CATEGORIES, errors={}, today=date.today())
+                           reasons=extensions.REASON_CATEGORIES, errors={}, today=clock.today())
 
 
 @bp.route("/extensions/<int:request_id>/decision", methods=["POST"])
@@ -191,7 +191,7 @@ def end_period(household_id: int) -> Any:
         except BudgetbeheerError as error:
             errors = _form_errors(error, "date")
     return render_template("lifecycle/end_period.html", household=household, errors=errors, form=request.form,
-                           today=date.today()), (422 if errors else 200)
+                           today=clock.today()), (422 if errors else 200)
 
 
 @bp.route("/households/<int:household_id>/period")

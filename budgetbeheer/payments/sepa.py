@@ -41,13 +41,13 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Final, Literal, TypeAlias, cast, get_args
-from zoneinfo import ZoneInfo
 
 from lxml import etree
 from schwifty import BIC, IBAN
 from schwifty import exceptions as iban_errors
 from sepaxml import SepaTransfer
 
+from budgetbeheer import clock
 from budgetbeheer.errors import BudgetbeheerError, Message, ValidationError
 from budgetbeheer.money import cents_to_str, format_eur
 from budgetbeheer.payments import epc
@@ -70,7 +70,6 @@ MAX_MSG_ID_BASE: Final = 27
 XSD_DIR: Final = Path(__file__).with_name("xsd")
 _CATEGORY_PURPOSE = re.compile(r"[A-Z]{4}")
 _ISSUERS: Final = {ReferenceKind.BETALINGSKENMERK: "CUR", ReferenceKind.ISO11649: "ISO"}
-_AMSTERDAM = "Europe/Amsterdam"
 _ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)
 _XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 
@@ -479,7 +478,7 @@ def _sepaxml_export(
 
 def _credtm(created_at: datetime) -> str:
     """CreDtTm in Dutch local time without offset, the form the Dutch banks' guides show."""
-    return created_at.astimezone(ZoneInfo(_AMSTERDAM)).strftime("%Y-%m-%dT%H:%M:%S")
+    return created_at.astimezone(clock.LOCAL_ZONE).strftime("%Y-%m-%dT%H:%M:%S")
 
 
 def _cents(text: str | None) -> int:

@@ -12,6 +12,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from budgetbeheer import clock
 from budgetbeheer.money import cents_to_str
 from budgetbeheer.payments.batches import (
     SCHEDULER,
@@ -161,7 +162,7 @@ def payments_for_household(
     """``{"upcoming": [...], "past": [...]}``: payments not yet executed (proposed or approved, execution date today
     or later) and those executed, held or returned; cancelled ones are left out. Newest first in ``past``. A held
     payment is never upcoming: it does not go to the bank."""
-    today = today or date.today()
+    today = today or clock.today()
     rows = session.execute(
         select(PaymentItem, PaymentBatch.execution_date, PaymentBatch.status)
         .join(PaymentBatch, PaymentBatch.id == PaymentItem.batch_id)

@@ -12,6 +12,7 @@ from flask import Blueprint, Flask, Response, flash, redirect, render_template, 
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from budgetbeheer import clock
 from budgetbeheer.errors import BudgetbeheerError, Message, ValidationError
 from budgetbeheer.households.categories import LABELS_NL, Category
 from budgetbeheer.i18n import translate
@@ -52,7 +53,7 @@ def batches() -> str:
     session = db()
     rows = service.list_batches(session)
     held = service.held_counts(session, [b.id for b in rows])
-    suggestion = next_business_day(date.today())
+    suggestion = next_business_day(clock.today())
     return render_template("payments/batches.html", batches=rows, held=held, suggestion=suggestion, errors={})
 
 

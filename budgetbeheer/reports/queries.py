@@ -9,14 +9,14 @@ from __future__ import annotations
 import calendar
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, and_, case, func, literal, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
+from budgetbeheer import clock
 from budgetbeheer.audit.models import AuditEntry
 from budgetbeheer.db.base import UtcDateTime
 from budgetbeheer.households.models import Household, Person, Receipt
@@ -24,7 +24,6 @@ from budgetbeheer.ledger.models import Account, Posting, Transaction
 from budgetbeheer.lifecycle.models import ExtensionRequest
 from budgetbeheer.payments.models import Advance, PaymentBatch, PaymentItem
 
-LOCAL_ZONE = ZoneInfo("Europe/Amsterdam")
 PAGE_SIZE = 5000
 
 PAID_BATCH_STATUSES = ("approved", "exported", "sent", "settled", "partly_returned")
@@ -69,16 +68,6 @@ class Month:
         return (self.last - self.first).days + 1
 
 
-def local_midnight_utc(day: date) -> datetime:
-    """The moment the day begins in the Netherlands, in UTC."""
-    return datetime.combine(day, time(0), tzinfo=LOCAL_ZONE).astimezone(UTC)
-
-
-def timestamp_bounds(start: date, end: date) -> tuple[datetime, datetime]:
-    """Half-open UTC bounds ``[lower, upper)`` of the local days ``start`` to ``end`` inclusive."""
-    return local_midnight_utc(start), local_midnight_utc(end + timedelta(days=1))
-
-
 def audit_bound(moment: datetime) -> str:
     """An audit entry's ``recorded_at`` text for a moment, so the stored text compares in time order."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
@@ -92,7 +81,7 @@ def month_of_date(column: Any, months: Sequence[Month]) -> ColumnElement[Any]:
 def month_of_timestamp(column: Any, months: Sequence[Month]) -> ColumnElement[Any]:
     whens = []
     for m in months:
-        lower, upper = timestamp_bounds(m.start, m.end)
+        lower, upper = clock.day_bounds_utc(m.start, m.end)
         whens.append(
             (and_(column >= literal(lower, UtcDateTime()), column < literal(upper, UtcDateTime())), literal(m.label))
         )
@@ -369,14 +358,14 @@ def extensions_by_month(session: Session, months: Sequence[Month]) -> dict[str, 
 
 def extension_rows(session: Session, period: DateRange) -> list[ExtensionRequest]:
     """Requests asked or decided in the range."""
-    lower, upper = timestamp_bounds(period.start, period.end)
+    lower, upper = clock.day_bounds_utc(period.start, period.end)
     asked = and_(ExtensionRequest.requested_at >= lower, ExtensionRequest.requested_at < upper)
     decided = and_(ExtensionRequest.decided_at >= lower, ExtensionRequest.decided_at < upper)
     return list(session.scalars(select(ExtensionRequest).where(asked | decided).order_by(ExtensionRequest.id)))
 
 
 def audit_rows(session: Session, period: DateRange, page_size: int = PAGE_SIZE) -> Iterator[Any]:
-    lower, upper = timestamp_bounds(period.start, period.end)
+    lower, upper = clock.day_bounds_utc(period.start, period.end)
     query = select(
         AuditEntry.id,
         AuditEntry.recorded_at,

@@ -10,6 +10,7 @@ from typing import IO, Any
 
 from flask import Blueprint, Flask, Response, render_template, request
 
+from budgetbeheer import clock
 from budgetbeheer.errors import Message, PermissionDenied, ValidationError
 from budgetbeheer.households.categories import LABELS_NL, Category
 from budgetbeheer.i18n import format_money, translate
@@ -84,7 +85,7 @@ def _choices() -> list[tuple[str, str]]:
 
 
 def _form(errors: dict[str, Message] | None = None, status: int = 200) -> tuple[str, int]:
-    default = last_quarter(date.today())
+    default = last_quarter(clock.today())
     values = {
         "report": request.args.get("report", "accountability"),
         "from": request.args.get("from", default.start.isoformat()),

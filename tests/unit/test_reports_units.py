@@ -9,11 +9,12 @@ from decimal import Decimal
 import pytest
 from lxml import etree
 
+from budgetbeheer import clock
 from budgetbeheer.errors import ValidationError
 from budgetbeheer.reports import charts
 from budgetbeheer.reports.export import check_format, csv_value, json_value, neutralise, write_csv
 from budgetbeheer.reports.hledger import account_name, sanitise, transaction_lines
-from budgetbeheer.reports.queries import DateRange, timestamp_bounds
+from budgetbeheer.reports.queries import DateRange
 from budgetbeheer.reports.reports import Column, ColumnType, Table, parse_period
 from budgetbeheer.reports.web import last_quarter
 
@@ -75,7 +76,7 @@ def test_months_are_clipped_to_the_range() -> None:
 
 
 def test_local_days_become_utc_bounds() -> None:
-    lower, upper = timestamp_bounds(date(2026, 1, 1), date(2026, 3, 31))
+    lower, upper = clock.day_bounds_utc(date(2026, 1, 1), date(2026, 3, 31))
     assert lower == datetime(2025, 12, 31, 23, 0, tzinfo=UTC)
     assert upper == datetime(2026, 3, 31, 22, 0, tzinfo=UTC)  # summer time from 29 March
 
