@@ -3,17 +3,40 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from flask import Response, request
-from sqlalchemy.exc import IntegrityError
 
-from budgetbeheer.households import service
 from budgetbeheer.households import validation as v
 from budgetbeheer.households.categories import LABELS_NL, Category
+from budgetbeheer.households.creditors import create_creditor, creditor_snapshot, list_creditors
 from budgetbeheer.households.figures import HouseholdFigures, Reservation
+from budgetbeheer.households.fixed_costs import add_fixed_cost, change_fixed_cost_amount, fixed_cost_snapshot
 from budgetbeheer.households.forecast import Forecast
+from budgetbeheer.households.income import add_expected_income, income_snapshot
+from budgetbeheer.households.inputs import (
+    AmountChangeData,
+    CreditorData,
+    FixedCostData,
+    IncomeData,
+    IntakeData,
+    ReceiptData,
+)
+from budgetbeheer.households.intake import enrol_household
 from budgetbeheer.households.models import Creditor, FixedCost
+from budgetbeheer.households.read import (
+    PAGE_SIZE,
+    FixedCostView,
+    HouseholdRow,
+    HouseholdView,
+    Statement,
+    household_forecast,
+    household_view,
+    record_view,
+    search_households,
+    statement,
+)
+from budgetbeheer.households.receipts import RECEIPT_KINDS, book_receipt, receipt_snapshot
 from budgetbeheer.i18n import translate
 from budgetbeheer.money import cents_to_str
 from budgetbeheer.payments.arrears import ShortInstalment
@@ -60,7 +83,7 @@ _INCOME_BODY = {
 _RECEIPT_BODY = {
     "type": "object",
     "properties": {"household_id": {"type": "integer"}, "amount": {"type": "string"}, "date": {"type": "string"},
-                   "kind": {"enum": list(service.RECEIPT_KINDS)}, "reference": {"type": "string"}},
+                   "kind": {"enum": list(RECEIPT_KINDS)}, "reference": {"type": "string"}},
     "required": ["household_id", "amount", "date", "kind"],
 }
 _CREDITOR_BODY = {
@@ -70,6 +93,8 @@ _CREDITOR_BODY = {
                    "reference_kind": {"enum": ["betalingskenmerk", "iso11649", "free_text", "none"]}},
     "required": ["name", "iban"],
 }
+# The bodies below are cast to the use cases' input types (households/inputs.py) unchecked: the JSON schema above
+# documents them, and each use case validates every field itself, so a bad value is a 422 naming that field.
 _ERRORS = {"422": "invalid values", "404": "household not found", "409": "household ended"}
 
 
@@ -118,7 +143,7 @@ def figures_json(figures: HouseholdFigures) -> dict[str, Any]:
     }
 
 
-def household_json(view: service.HouseholdView) -> dict[str, Any]:
+def household_json(view: HouseholdView) -> dict[str, Any]:
     """``GET /households/{id}``: the household with ``balance`` (its funds account) and all its ``figures``."""
     return {
         "id": view.id,
@@ -147,7 +172,7 @@ def household_json(view: service.HouseholdView) -> dict[str, Any]:
     }
 
 
-def fixed_cost_json(cost: service.FixedCostView) -> dict[str, Any]:
+def fixed_cost_json(cost: FixedCostView) -> dict[str, Any]:
     return {
         "id": cost.id, "household_id": cost.household_id, "category": cost.category, "creditor_id": cost.creditor_id,
         "amount": cents_to_str(cost.amount_cents), "frequency": cost.frequency, "due_day": cost.due_day,
@@ -159,7 +184,18 @@ def fixed_cost_json(cost: service.FixedCostView) -> dict[str, Any]:
     }
 
 
-def statement_json(result: service.Statement) -> dict[str, Any]:
+def household_row_json(row: HouseholdRow) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "names": row.names,
+        "bsns": row.masked_bsns,
+        "period_end": row.period_end.isoformat(),
+        "status": row.status,
+        "balance": cents_to_str(row.balance_cents),
+    }
+
+
+def statement_json(result: Statement) -> dict[str, Any]:
     return {
         "household_id": result.household_id,
         "from": result.start.isoformat(),
@@ -197,13 +233,13 @@ def forecast_json(result: Forecast) -> dict[str, Any]:
 @route("/households", ["POST"], summary="Enrol a household (intake)", permission="households.write",
        request_body=_HOUSEHOLD_BODY, responses={"201": "created", "422": "invalid values"})
 def households_create() -> tuple[Response, int]:
-    data = json_body()
+    data = cast(IntakeData, json_body())
     today = date.today()
     with unit_of_work() as session:
-        household = service.enrol_household(session, actor(), data, today=today)
+        household = enrol_household(session, actor(), data, today=today)
         household_id = household.id
         warning = v.past_start_warning(household.period_start, household.period_end, today)
-    view = household_json(service.household_view(db(), household_id, today,
+    view = household_json(household_view(db(), household_id, today,
                                                  lead_business_days=settings().lead_business_days))
     # A start in the past is accepted with a warning: what it means, in words (the form shows the same text).
     view["warnings"] = {} if warning is None else {"benefit_start_date": translate(warning, language())}
@@ -214,28 +250,28 @@ def households_create() -> tuple[Response, int]:
        permission="households.read", query={"query": "name or last digits of a BSN", "page": "page number"})
 def households_list() -> tuple[Response, int]:
     page = request.args.get("page", 1, type=int) or 1
-    rows, total = service.search_households(db(), request.args.get("query"), page)
-    return ok({"items": [service.household_row_json(r) for r in rows], "total": total, "page": page,
-               "page_size": service.PAGE_SIZE})
+    rows, total = search_households(db(), request.args.get("query"), page)
+    return ok({"items": [household_row_json(r) for r in rows], "total": total, "page": page,
+               "page_size": PAGE_SIZE})
 
 
 @route("/households/<int:household_id>", ["GET"], summary="A household with balance, figures, period, costs and income",
        permission="households.read", responses={"404": "not found"})
 def households_get(household_id: int) -> tuple[Response, int]:
     with unit_of_work() as session:
-        view = service.household_view(session, household_id, lead_business_days=settings().lead_business_days)
-        service.record_view(session, actor(), household_id, channel="api")
+        view = household_view(session, household_id, lead_business_days=settings().lead_business_days)
+        record_view(session, actor(), household_id, channel="api")
     return ok(household_json(view))
 
 
 @route("/households/<int:household_id>/fixed-costs", ["POST"], summary="Add a fixed cost",
        permission="households.write", request_body=_FIXED_COST_BODY, responses={"201": "created", **_ERRORS})
 def households_add_fixed_cost(household_id: int) -> tuple[Response, int]:
-    data = json_body()
+    data = cast(FixedCostData, json_body())
     with unit_of_work() as session:
-        cost = service.add_fixed_cost(session, actor(), household_id, data)
+        cost = add_fixed_cost(session, actor(), household_id, data)
         creditor = session.get(Creditor, cost.creditor_id)
-        body = service.fixed_cost_snapshot(cost, creditor)
+        body = fixed_cost_snapshot(cost, creditor)
     return ok(body, 201)
 
 
@@ -246,22 +282,22 @@ def households_add_fixed_cost(household_id: int) -> tuple[Response, int]:
                                                       "reason": {"type": "string"}}},
        responses={"201": "created", **_ERRORS})
 def households_change_amount(fixed_cost_id: int) -> tuple[Response, int]:
-    data = json_body()
+    data = cast(AmountChangeData, json_body())
     with unit_of_work() as session:
-        service.change_fixed_cost_amount(session, actor(), fixed_cost_id, data)
+        change_fixed_cost_amount(session, actor(), fixed_cost_id, data)
         cost = session.get(FixedCost, fixed_cost_id)
         assert cost is not None
-        body = service.fixed_cost_snapshot(cost)
+        body = fixed_cost_snapshot(cost)
     return ok(body, 201)
 
 
 @route("/households/<int:household_id>/expected-income", ["POST"], summary="Add expected income",
        permission="households.write", request_body=_INCOME_BODY, responses={"201": "created", **_ERRORS})
 def households_add_income(household_id: int) -> tuple[Response, int]:
-    data = json_body()
+    data = cast(IncomeData, json_body())
     with unit_of_work() as session:
-        income = service.add_expected_income(session, actor(), household_id, data)
-        body = service.income_snapshot(income)
+        income = add_expected_income(session, actor(), household_id, data)
+        body = income_snapshot(income)
     return ok(body, 201)
 
 
@@ -269,20 +305,11 @@ def households_add_income(household_id: int) -> tuple[Response, int]:
        permission="receipts.write", request_body=_RECEIPT_BODY,
        responses={"201": "booked", "422": "invalid values", "409": "key used with another body"})
 def receipts_create() -> tuple[Response, int]:
-    data = json_body()
+    data = cast(ReceiptData, json_body())
     key = request.headers.get("Idempotency-Key")
-    try:
-        with unit_of_work() as session:
-            receipt, created = service.book_receipt(session, actor(), data, idempotency_key=key, source="api")
-            body = service.receipt_snapshot(receipt)
-    except IntegrityError:
-        if key is None:
-            raise
-        # The same key arrived twice at the same moment and the other request won the UNIQUE constraint: its
-        # transaction has committed, so a second try finds that receipt (200) or sees a different body (409).
-        with unit_of_work() as session:
-            receipt, created = service.book_receipt(session, actor(), data, idempotency_key=key, source="api")
-            body = service.receipt_snapshot(receipt)
+    with unit_of_work() as session:
+        receipt, created = book_receipt(session, actor(), data, idempotency_key=key, source="api")
+        body = receipt_snapshot(receipt)
     return ok(body, 201 if created else 200)
 
 
@@ -299,28 +326,28 @@ def _dates() -> tuple[Any, Any]:
        responses={"404": "not found", "422": "bad dates"})
 def households_statement(household_id: int) -> tuple[Response, int]:
     start, end = _dates()
-    return ok(statement_json(service.statement(db(), household_id, start, end,
+    return ok(statement_json(statement(db(), household_id, start, end,
                                                lead_business_days=settings().lead_business_days)))
 
 
 @route("/households/<int:household_id>/forecast", ["GET"], summary="Day-by-day forecast for the next 8 weeks",
        permission="households.read", responses={"404": "not found"})
 def households_forecast(household_id: int) -> tuple[Response, int]:
-    return ok(forecast_json(service.household_forecast(db(), household_id,
+    return ok(forecast_json(household_forecast(db(), household_id,
                                                        lead_business_days=settings().lead_business_days)))
 
 
 @route("/creditors", ["GET"], summary="The creditors register", permission="creditors.read",
        query={"query": "part of the name"})
 def creditors_list() -> tuple[Response, int]:
-    return ok([service.creditor_snapshot(c) for c in service.list_creditors(db(), request.args.get("query"))])
+    return ok([creditor_snapshot(c) for c in list_creditors(db(), request.args.get("query"))])
 
 
 @route("/creditors", ["POST"], summary="Add a creditor to the register", permission="creditors.write",
        request_body=_CREDITOR_BODY, responses={"201": "created", "409": "already there", "422": "invalid values"})
 def creditors_create() -> tuple[Response, int]:
-    data = json_body()
+    data = cast(CreditorData, json_body())
     with unit_of_work() as session:
-        creditor = service.create_creditor(session, actor(), data)
-        body = service.creditor_snapshot(creditor)
+        creditor = create_creditor(session, actor(), data)
+        body = creditor_snapshot(creditor)
     return ok(body, 201)

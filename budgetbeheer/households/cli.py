@@ -28,7 +28,7 @@ def receipts() -> None:
 @domain_errors
 def receipts_import(file: Path, username: str | None) -> None:
     """Book income from a CSV file (household_id,amount,date,kind[,reference,idempotency_key]); all lines or none."""
-    from budgetbeheer.households.service import import_receipts_csv
+    from budgetbeheer.households.receipts import import_receipts_csv
 
     content = file.read_bytes()
     with unit_of_work() as session:
@@ -47,7 +47,7 @@ def creditors() -> None:
 @domain_errors
 def creditors_import(file: Path, username: str | None) -> None:
     """Load creditors from CSV (name,iban[,bic,default_category,reference_required,reference_kind]); all or none."""
-    from budgetbeheer.households.service import load_creditors_csv
+    from budgetbeheer.households.creditors import load_creditors_csv
 
     with unit_of_work() as session:
         created, skipped = load_creditors_csv(session, _actor(session, username), file.read_bytes())

@@ -16,9 +16,13 @@ from sqlalchemy.orm import Session
 from stdnum.nl import bsn as stdnum_bsn
 
 from budgetbeheer.audit.service import Actor
-from budgetbeheer.households import service
+from budgetbeheer.households.creditors import get_or_create_creditor
+from budgetbeheer.households.fixed_costs import add_fixed_cost
+from budgetbeheer.households.income import add_expected_income
+from budgetbeheer.households.intake import enrol_household
 from budgetbeheer.households.models import Person
 from budgetbeheer.households.period import add_months, day_in_month
+from budgetbeheer.households.receipts import book_receipt
 from budgetbeheer.users.models import User
 
 
@@ -97,7 +101,7 @@ HOUSEHOLDS = [
 def load(session: Session, actor: Actor) -> Iterator[str]:
     creditors = {}
     for name, (bank, account), category, kind, required in CREDITORS:
-        creditor, created = service.get_or_create_creditor(session, actor, {
+        creditor, created = get_or_create_creditor(session, actor, {
             "name": name, "iban": demo_iban(bank, account), "default_category": category,
             "reference_kind": kind, "reference_required": required,
         })
@@ -118,7 +122,7 @@ def load(session: Session, actor: Actor) -> Iterator[str]:
             yield f"household {first} {last} exists"
             continue
         start = add_months(today.replace(day=1), -months_ago)
-        household = service.enrol_household(session, actor, {
+        household = enrol_household(session, actor, {
             "persons": [{"bsn": b, "first_name": f, "last_name": ln, "date_of_birth": d}
                         for b, (f, ln, d) in zip(bsns, persons, strict=True)],
             "iban": demo_iban(("INGB", "RABO", "ABNA", "SNSB", "ASNB", "KNAB", "TRIO", "INGB", "RABO")[index],
@@ -130,13 +134,13 @@ def load(session: Session, actor: Actor) -> Iterator[str]:
                         "city": city},
             "caseworker_id": caseworker.id if caseworker else None,
         })
-        service.add_expected_income(session, actor, household.id, {
+        add_expected_income(session, actor, household.id, {
             "kind": "benefit", "amount": benefit, "day": benefit_day, "start_date": start.isoformat()})
         # The municipality takes the fixed costs over from next month's instalment on: what fell due before the demo
         # starts is not in this system (otherwise the first run would pay months of arrears from one benefit).
         costs_from = add_months(today.replace(day=1), 1)
         for category, creditor_name, amount, due_day, reference in costs:
-            service.add_fixed_cost(session, actor, household.id, {
+            add_fixed_cost(session, actor, household.id, {
                 "category": category, "creditor_id": creditors[creditor_name].id, "amount": amount,
                 "frequency": "monthly", "due_day": due_day, "reference": reference,
                 "start_date": costs_from.isoformat()})
@@ -144,7 +148,7 @@ def load(session: Session, actor: Actor) -> Iterator[str]:
         if received > today:
             received = add_months(received, -1)
         received = max(received, start)
-        service.book_receipt(session, actor, {
+        book_receipt(session, actor, {
             "household_id": household.id, "amount": benefit, "date": received.isoformat(), "kind": "benefit",
             "reference": f"Participatiewet {received:%m-%Y}"}, idempotency_key=f"demo:benefit:{bsns[0]}", source="demo")
         yield f"household {household.id}: {first} {last} ({len(persons)} person(s)), {len(costs)} fixed costs"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
@@ -12,12 +12,47 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from budgetbeheer.errors import BudgetbeheerError, Message, NotFound, ValidationError
-from budgetbeheer.households import service
 from budgetbeheer.households import validation as v
 from budgetbeheer.households.categories import LABELS_NL, REQUIRED_CATEGORIES, Category
+from budgetbeheer.households.common import get_household, missing_required_categories
+from budgetbeheer.households.creditors import REFERENCE_KIND_LABELS, create_creditor, list_creditors, load_creditors_csv
 from budgetbeheer.households.figures import household_figures
+from budgetbeheer.households.fixed_costs import (
+    FREQUENCY_LABELS,
+    add_fixed_cost,
+    change_fixed_cost_amount,
+    default_fixed_cost_start,
+    fixed_costs_of,
+)
 from budgetbeheer.households.forecast import Forecast
+from budgetbeheer.households.income import INCOME_KIND_LABELS, add_expected_income
+from budgetbeheer.households.inputs import (
+    AddressData,
+    AmountChangeData,
+    CreditorData,
+    FixedCostData,
+    IncomeData,
+    IntakeData,
+    LeefgeldData,
+    PersonData,
+    ReceiptData,
+)
+from budgetbeheer.households.intake import enrol_household
 from budgetbeheer.households.models import FixedCost, Receipt
+from budgetbeheer.households.read import (
+    PAGE_SIZE,
+    household_forecast,
+    household_view,
+    record_view,
+    search_households,
+    statement,
+)
+from budgetbeheer.households.receipts import (
+    RECEIPT_CSV_COLUMNS,
+    RECEIPT_CSV_OPTIONAL,
+    book_receipt,
+    import_receipts_csv,
+)
 from budgetbeheer.households.schedule import Frequency
 from budgetbeheer.i18n import format_date, translate
 from budgetbeheer.payments.service import payments_for_household
@@ -36,10 +71,10 @@ NAV = [
 PERSON_ROWS = 6
 PERSON_FIELDS = ("bsn", "first_name", "last_name", "date_of_birth")
 CATEGORY_OPTIONS = [(c.value, LABELS_NL[c]) for c in Category]
-FREQUENCY_OPTIONS = [(f.value, service.FREQUENCY_LABELS[f.value]) for f in Frequency]
-INCOME_KIND_OPTIONS = list(service.INCOME_KIND_LABELS.items())
+FREQUENCY_OPTIONS = [(f.value, FREQUENCY_LABELS[f.value]) for f in Frequency]
+INCOME_KIND_OPTIONS = list(INCOME_KIND_LABELS.items())
 LEEFGELD_OPTIONS = [("monthly", "per maand"), ("weekly", "per week")]
-REFERENCE_KIND_OPTIONS = list(service.REFERENCE_KIND_LABELS.items())
+REFERENCE_KIND_OPTIONS = list(REFERENCE_KIND_LABELS.items())
 WEEKDAYS = ["maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"]
 
 
@@ -63,8 +98,8 @@ def _error_fields(error: BudgetbeheerError, fallback: str) -> dict[str, Message]
 def index() -> str:
     query = request.args.get("q", "").strip()
     page = max(1, request.args.get("page", 1, type=int) or 1)
-    rows, total = service.search_households(db(), query, page)
-    pages = max(1, -(-total // service.PAGE_SIZE))
+    rows, total = search_households(db(), query, page)
+    pages = max(1, -(-total // PAGE_SIZE))
     return render_template("households/index.html", rows=rows, total=total, page=page, pages=pages, query=query,
                            today=date.today())
 
@@ -80,26 +115,27 @@ def _caseworkers() -> list[tuple[str, str]]:
     return [(str(u.id), u.display_name) for u in users]
 
 
-def intake_data(form: MultiDict[str, str]) -> tuple[dict[str, Any], list[int]]:
-    """The service's intake dict from the form, and for each person given the form row it came from."""
-    persons: list[dict[str, str]] = []
+def intake_data(form: MultiDict[str, str]) -> tuple[IntakeData, list[int]]:
+    """The service's intake input from the form, and for each person given the form row it came from."""
+    persons: list[PersonData] = []
     rows: list[int] = []
     for row in range(PERSON_ROWS):
         values = {name: form.get(f"persons.{row}.{name}", "").strip() for name in PERSON_FIELDS}
         if any(values.values()):
-            persons.append(values)
+            persons.append(PersonData(bsn=values["bsn"], first_name=values["first_name"],
+                                      last_name=values["last_name"], date_of_birth=values["date_of_birth"]))
             rows.append(row)
-    data = {
-        "persons": persons,
-        "iban": form.get("iban", ""),
-        "account_holder": form.get("account_holder", ""),
-        "benefit_start_date": form.get("benefit_start_date", ""),
-        "leefgeld": {"frequency": form.get("leefgeld.frequency", ""), "day": form.get("leefgeld.day", ""),
-                     "buffer": form.get("leefgeld.buffer", "")},
-        "address": {"street": form.get("address.street", ""), "postal_code": form.get("address.postal_code", ""),
-                    "city": form.get("address.city", "")},
-        "caseworker_id": form.get("caseworker_id", ""),
-    }
+    data = IntakeData(
+        persons=persons,
+        iban=form.get("iban", ""),
+        account_holder=form.get("account_holder", ""),
+        benefit_start_date=form.get("benefit_start_date", ""),
+        leefgeld=LeefgeldData(frequency=form.get("leefgeld.frequency", ""), day=form.get("leefgeld.day", ""),
+                              buffer=form.get("leefgeld.buffer", "")),
+        address=AddressData(street=form.get("address.street", ""), postal_code=form.get("address.postal_code", ""),
+                            city=form.get("address.city", "")),
+        caseworker_id=form.get("caseworker_id", ""),
+    )
     return data, rows
 
 
@@ -126,7 +162,7 @@ def new() -> str | Response | tuple[str, int]:
         try:
             today = date.today()
             with unit_of_work() as session:
-                household = service.enrol_household(session, actor(), data, today=today)
+                household = enrol_household(session, actor(), data, today=today)
                 household_id = household.id
                 warning = v.past_start_warning(household.period_start, household.period_end, today)
             flash(_t("Huishouden ingeschreven. Voeg nu de vaste lasten en het inkomen toe."), "success")
@@ -183,22 +219,22 @@ def show(household_id: int) -> str:
     "Saldo" box, the reserved list, the statement's closing balance and the forecast's starting point agree."""
     today = date.today()
     with unit_of_work() as session:
-        service.record_view(session, actor(), household_id, channel="web")
+        record_view(session, actor(), household_id, channel="web")
     session = db()
     lead = settings().lead_business_days
     figures = household_figures(session, household_id, today, lead_business_days=lead)
-    view = service.household_view(session, household_id, today, figures=figures)
-    household = service.get_household(session, household_id)
-    result = service.household_forecast(session, household_id, today, figures=figures, lead_business_days=lead)
-    statement = service.statement(session, household_id, min(household.period_start, today), None, today=today,
+    view = household_view(session, household_id, today, figures=figures)
+    household = get_household(session, household_id)
+    result = household_forecast(session, household_id, today, figures=figures, lead_business_days=lead)
+    movements = statement(session, household_id, min(household.period_start, today), None, today=today,
                                   figures=figures)
     caseworker = session.get(User, household.caseworker_id) if household.caseworker_id else None
     weekly = [d for i, d in enumerate(result.days) if i % 7 == 6]
     household_payments = payments_for_household(session, household_id, today)
     return render_template(
         "households/show.html", h=view, household=household, figures=figures, forecast=result,
-        chart=forecast_chart(result), weekly=weekly, statement=statement, caseworker=caseworker,
-        labels=dict(LABELS_NL), frequency_labels=service.FREQUENCY_LABELS, income_labels=service.INCOME_KIND_LABELS,
+        chart=forecast_chart(result), weekly=weekly, statement=movements, caseworker=caseworker,
+        labels=dict(LABELS_NL), frequency_labels=FREQUENCY_LABELS, income_labels=INCOME_KIND_LABELS,
         weekdays=WEEKDAYS, today=today, household_payments=household_payments,
         can_write=has_permission("households.write") and view.status != "ended",
     )
@@ -209,43 +245,45 @@ def show(household_id: int) -> str:
 
 def _creditor_options() -> list[tuple[str, str]]:
     return [("", "— nieuwe schuldeiser (hieronder invullen) —")] + [
-        (str(c.id), f"{c.name} ({c.iban})") for c in service.list_creditors(db())
+        (str(c.id), f"{c.name} ({c.iban})") for c in list_creditors(db())
     ]
 
 
-def fixed_cost_data(form: MultiDict[str, str]) -> dict[str, Any]:
-    data: dict[str, Any] = {name: form.get(name, "") for name in
-                            ("category", "amount", "frequency", "due_day", "reference", "start_date", "end_date")}
+def fixed_cost_data(form: MultiDict[str, str]) -> FixedCostData:
+    data = FixedCostData(category=form.get("category", ""), amount=form.get("amount", ""),
+                         frequency=form.get("frequency", ""), due_day=form.get("due_day", ""),
+                         reference=form.get("reference", ""), start_date=form.get("start_date", ""),
+                         end_date=form.get("end_date", ""))
     if form.get("creditor_id"):
-        data["creditor_id"] = form.get("creditor_id")
+        data["creditor_id"] = form.get("creditor_id", "")
     else:
-        data["creditor"] = {"name": form.get("creditor.name", ""), "iban": form.get("creditor.iban", ""),
-                            "bic": form.get("creditor.bic", ""),
-                            "reference_kind": form.get("creditor.reference_kind", "free_text"),
-                            "reference_required": form.get("creditor.reference_required") == "on"}
+        data["creditor"] = CreditorData(name=form.get("creditor.name", ""), iban=form.get("creditor.iban", ""),
+                                        bic=form.get("creditor.bic", ""),
+                                        reference_kind=form.get("creditor.reference_kind", "free_text"),
+                                        reference_required=form.get("creditor.reference_required") == "on")
     return data
 
 
 @bp.route("/<int:household_id>/fixed-costs/new", methods=["GET", "POST"])
 @requires("households.write")
 def new_fixed_cost(household_id: int) -> str | Response | tuple[str, int]:
-    household = service.get_household(db(), household_id)
+    household = get_household(db(), household_id)
     errors: dict[str, Message] = {}
     if request.method == "POST":
         try:
             with unit_of_work() as session:
-                service.add_fixed_cost(session, actor(), household_id, fixed_cost_data(request.form))
+                add_fixed_cost(session, actor(), household_id, fixed_cost_data(request.form))
             flash(_t("Vaste last toegevoegd."), "success")
             return redirect(url_for("households.show", household_id=household_id))
         except BudgetbeheerError as error:
             errors = _error_fields(error, "category")
-    costs = service.fixed_costs_of(db(), household_id)
-    missing = service.missing_required_categories([c.category for c in costs])
+    costs = fixed_costs_of(db(), household_id)
+    missing = missing_required_categories([c.category for c in costs])
     return _render_form(
         "households/fixed_cost_form.html", errors, household=household, form=request.form,
         category_options=CATEGORY_OPTIONS, frequency_options=FREQUENCY_OPTIONS, creditor_options=_creditor_options(),
         reference_kind_options=REFERENCE_KIND_OPTIONS, missing=[LABELS_NL[Category(c)] for c in missing],
-        default_start=service.default_fixed_cost_start(household, date.today()).isoformat(),
+        default_start=default_fixed_cost_start(household, date.today()).isoformat(),
     )
 
 
@@ -259,7 +297,8 @@ def change_amount(fixed_cost_id: int) -> Response | tuple[str, int]:
     household_id = cost.household_id
     try:
         with unit_of_work() as work:
-            service.change_fixed_cost_amount(work, actor(), fixed_cost_id, request.form)
+            # The form's fields as typed: the service validates each one (amount, effective_from, reason).
+            change_fixed_cost_amount(work, actor(), fixed_cost_id, cast(AmountChangeData, request.form.to_dict()))
         flash(_t("Nieuw bedrag vastgelegd."), "success")
     except BudgetbeheerError as error:
         for name, why in _error_fields(error, "amount").items():
@@ -270,13 +309,15 @@ def change_amount(fixed_cost_id: int) -> Response | tuple[str, int]:
 @bp.route("/<int:household_id>/income/new", methods=["GET", "POST"])
 @requires("households.write")
 def new_income(household_id: int) -> str | Response | tuple[str, int]:
-    household = service.get_household(db(), household_id)
+    household = get_household(db(), household_id)
     errors: dict[str, Message] = {}
     if request.method == "POST":
-        data = {name: request.form.get(name, "") for name in ("kind", "amount", "day", "start_date", "end_date")}
+        form = request.form
+        data = IncomeData(kind=form.get("kind", ""), amount=form.get("amount", ""), day=form.get("day", ""),
+                          start_date=form.get("start_date", ""), end_date=form.get("end_date", ""))
         try:
             with unit_of_work() as session:
-                service.add_expected_income(session, actor(), household_id, data)
+                add_expected_income(session, actor(), household_id, data)
             flash(_t("Verwacht inkomen toegevoegd."), "success")
             return redirect(url_for("households.show", household_id=household_id))
         except BudgetbeheerError as error:
@@ -300,7 +341,7 @@ def receipts() -> str | Response | tuple[str, int]:
         else:
             try:
                 with unit_of_work() as session:
-                    result = service.import_receipts_csv(session, actor(), upload.read(), source="upload")
+                    result = import_receipts_csv(session, actor(), upload.read(), source="upload")
                 flash(_t("%(booked)s ontvangst(en) geboekt; %(already)s waren al geboekt.", booked=result.booked,
                          already=result.already_booked), "success")
                 return redirect(url_for("households.receipts"))
@@ -309,8 +350,8 @@ def receipts() -> str | Response | tuple[str, int]:
     session = db()
     recent = session.scalars(select(Receipt).order_by(Receipt.id.desc()).limit(20)).all()
     return _render_form("households/receipts.html", errors, recent=recent, form=request.form,
-                        kind_options=INCOME_KIND_OPTIONS, income_labels=service.INCOME_KIND_LABELS,
-                        columns=service.RECEIPT_CSV_COLUMNS, optional=service.RECEIPT_CSV_OPTIONAL,
+                        kind_options=INCOME_KIND_OPTIONS, income_labels=INCOME_KIND_LABELS,
+                        columns=RECEIPT_CSV_COLUMNS, optional=RECEIPT_CSV_OPTIONAL,
                         manual_errors={}, can_manual=has_permission("receipts.manual"))
 
 
@@ -318,10 +359,12 @@ def receipts() -> str | Response | tuple[str, int]:
 @requires("receipts.manual")
 def manual_receipt() -> str | Response | tuple[str, int]:
     """A receipt entered by hand by finance (e.g. from a bank statement line)."""
-    data = {name: request.form.get(name, "") for name in ("household_id", "amount", "date", "kind", "reference")}
+    form = request.form
+    data = ReceiptData(household_id=form.get("household_id", ""), amount=form.get("amount", ""),
+                       date=form.get("date", ""), kind=form.get("kind", ""), reference=form.get("reference", ""))
     try:
         with unit_of_work() as session:
-            receipt, _ = service.book_receipt(session, actor(), data, source="manual")
+            receipt, _ = book_receipt(session, actor(), data, source="manual")
             household_id = receipt.household_id
         flash(_t("Ontvangst geboekt."), "success")
         return redirect(url_for("households.show", household_id=household_id))
@@ -329,8 +372,8 @@ def manual_receipt() -> str | Response | tuple[str, int]:
         manual_errors = _error_fields(error, "household_id")
     recent = db().scalars(select(Receipt).order_by(Receipt.id.desc()).limit(20)).all()
     return _render_form("households/receipts.html", {}, recent=recent, form=request.form,
-                        kind_options=INCOME_KIND_OPTIONS, income_labels=service.INCOME_KIND_LABELS,
-                        columns=service.RECEIPT_CSV_COLUMNS, optional=service.RECEIPT_CSV_OPTIONAL,
+                        kind_options=INCOME_KIND_OPTIONS, income_labels=INCOME_KIND_LABELS,
+                        columns=RECEIPT_CSV_COLUMNS, optional=RECEIPT_CSV_OPTIONAL,
                         manual_errors=manual_errors, can_manual=True)[0], 422
 
 
@@ -345,20 +388,22 @@ def creditors() -> str | Response | tuple[str, int]:
         if not has_permission("creditors.write"):
             abort(403)
         form = request.form
-        data: dict[str, Any] = {name: form.get(name, "") for name in ("name", "iban", "bic", "default_category", "reference_kind")}
-        data["reference_required"] = form.get("reference_required") == "on"
+        data = CreditorData(name=form.get("name", ""), iban=form.get("iban", ""), bic=form.get("bic", ""),
+                            default_category=form.get("default_category", ""),
+                            reference_kind=form.get("reference_kind", ""),
+                            reference_required=form.get("reference_required") == "on")
         try:
             with unit_of_work() as session:
-                service.create_creditor(session, actor(), data)
+                create_creditor(session, actor(), data)
             flash(_t("Schuldeiser toegevoegd."), "success")
             return redirect(url_for("households.creditors"))
         except BudgetbeheerError as error:
             errors = _error_fields(error, "name")
     query = request.args.get("q", "").strip()
     return _render_form(
-        "households/creditors.html", errors, creditors=service.list_creditors(db(), query), query=query,
+        "households/creditors.html", errors, creditors=list_creditors(db(), query), query=query,
         form=request.form, category_options=[("", "—"), *CATEGORY_OPTIONS], labels=dict(LABELS_NL),
-        reference_kind_options=REFERENCE_KIND_OPTIONS, reference_labels=service.REFERENCE_KIND_LABELS,
+        reference_kind_options=REFERENCE_KIND_OPTIONS, reference_labels=REFERENCE_KIND_LABELS,
         can_write=has_permission("creditors.write"), upload_errors={},
     )
 
@@ -373,16 +418,16 @@ def creditors_upload() -> Response | tuple[str, int]:
     else:
         try:
             with unit_of_work() as session:
-                created, skipped = service.load_creditors_csv(session, actor(), upload.read())
+                created, skipped = load_creditors_csv(session, actor(), upload.read())
             flash(_t("%(created)s schuldeiser(s) toegevoegd; %(skipped)s stonden er al.", created=created,
                      skipped=skipped), "success")
             return redirect(url_for("households.creditors"))
         except BudgetbeheerError as error:
             upload_errors = _error_fields(error, "file")
     return render_template(
-        "households/creditors.html", errors={}, creditors=service.list_creditors(db()), query="", form=request.form,
+        "households/creditors.html", errors={}, creditors=list_creditors(db()), query="", form=request.form,
         category_options=[("", "—"), *CATEGORY_OPTIONS], labels=dict(LABELS_NL),
-        reference_kind_options=REFERENCE_KIND_OPTIONS, reference_labels=service.REFERENCE_KIND_LABELS,
+        reference_kind_options=REFERENCE_KIND_OPTIONS, reference_labels=REFERENCE_KIND_LABELS,
         can_write=True, upload_errors=upload_errors,
     ), 422
 

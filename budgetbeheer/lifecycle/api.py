@@ -7,7 +7,7 @@ from typing import Any
 from flask import Response, g, request
 
 from budgetbeheer.errors import Message, ValidationError
-from budgetbeheer.households.service import get_household
+from budgetbeheer.households.common import get_household
 from budgetbeheer.lifecycle import ending, extensions, handover, jobs, signals
 from budgetbeheer.money import cents_to_str
 from budgetbeheer.web.api import json_body, ok, route
@@ -122,7 +122,7 @@ def _instalments(rows: tuple[handover.Instalment, ...], on_key: str | None = Non
        permission="households.read")
 def handover_json(household_id: int) -> tuple[Response, int]:
     from budgetbeheer.households.api import figures_json
-    from budgetbeheer.households.service import record_view
+    from budgetbeheer.households.read import record_view
 
     config = settings()
     data = handover.handover_data(db(), household_id, municipality=config.municipality_name,

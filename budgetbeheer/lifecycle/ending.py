@@ -29,8 +29,8 @@ from budgetbeheer import clock
 from budgetbeheer.audit.service import Actor, record
 from budgetbeheer.db.base import utcnow
 from budgetbeheer.errors import Conflict, Message, ValidationError
+from budgetbeheer.households.common import get_household
 from budgetbeheer.households.models import Household, Person
-from budgetbeheer.households.service import get_household
 from budgetbeheer.lifecycle.models import ExtensionRequest
 
 MAX_REASON_LENGTH = 2000

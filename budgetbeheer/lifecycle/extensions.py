@@ -27,9 +27,9 @@ from budgetbeheer import clock
 from budgetbeheer.audit.service import Actor, record
 from budgetbeheer.db.base import utcnow
 from budgetbeheer.errors import Conflict, Message, NotFound, ValidationError
+from budgetbeheer.households.common import get_household
 from budgetbeheer.households.models import Household
 from budgetbeheer.households.period import extend_period_end, validate_extension_months
-from budgetbeheer.households.service import get_household
 from budgetbeheer.lifecycle.models import ExtensionRequest
 
 REASON_CATEGORIES: Mapping[str, str] = {

@@ -29,8 +29,8 @@ from sqlalchemy.orm import Session
 
 from budgetbeheer import clock
 from budgetbeheer.errors import Message
+from budgetbeheer.households.common import get_household
 from budgetbeheer.households.figures import HouseholdFigures, household_figures, last_day, schedule_of
-from budgetbeheer.households.service import get_household
 from budgetbeheer.i18n import translate
 from budgetbeheer.money import format_eur
 
@@ -173,8 +173,8 @@ def handover_data(
 ) -> Handover:
     """Everything the overview shows, as of ``today``."""
     from budgetbeheer.households.categories import LABELS_NL, Category
+    from budgetbeheer.households.fixed_costs import fixed_cost_amount_on, fixed_costs_of
     from budgetbeheer.households.models import Creditor
-    from budgetbeheer.households.service import fixed_cost_amount_on, fixed_costs_of
     from budgetbeheer.payments.arrears import short_instalments
     from budgetbeheer.payments.calendar import execution_date_for_due_date, next_business_day
     from budgetbeheer.payments.models import PaymentBatch, PaymentItem

@@ -300,7 +300,7 @@ def detect_uncovered(session: Session, today: date, lead_business_days: int = 2)
     """A signal when the household's forecast (the payment runs the scheduler will make) finds a fixed cost the
     money will not cover; once per instalment."""
     from budgetbeheer.households.categories import LABELS_NL
-    from budgetbeheer.households.service import household_forecast
+    from budgetbeheer.households.read import household_forecast
 
     count = 0
     for household_id in session.scalars(

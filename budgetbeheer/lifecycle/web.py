@@ -21,7 +21,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from budgetbeheer import clock
 from budgetbeheer.errors import BudgetbeheerError, Message, ValidationError
-from budgetbeheer.households.service import get_household
+from budgetbeheer.households.common import get_household
 from budgetbeheer.i18n import translate
 from budgetbeheer.lifecycle import ending, extensions, handover, jobs, signals
 from budgetbeheer.lifecycle.models import SchedulerLease
@@ -206,7 +206,7 @@ def household_period(household_id: int) -> str:
 
 def _handover(household_id: int, channel: str) -> handover.Handover:
     """The overview's data; opening it (page, PDF or CSV) is logged like opening the household page."""
-    from budgetbeheer.households.service import record_view
+    from budgetbeheer.households.read import record_view
 
     config = settings()
     data = handover.handover_data(db(), household_id, municipality=config.municipality_name,

@@ -45,10 +45,10 @@ from budgetbeheer.config import Settings
 from budgetbeheer.db.base import utcnow
 from budgetbeheer.errors import Conflict, Message, ValidationError
 from budgetbeheer.households.categories import LABELS_NL, Category
+from budgetbeheer.households.common import get_household
 from budgetbeheer.households.forecast import BENEFIT, BENEFIT_EARLY_DAYS, IncomeExpectation, next_income_date
 from budgetbeheer.households.models import Creditor, ExpectedIncome, FixedCost, FixedCostAmount, Household, Receipt
 from budgetbeheer.households.schedule import due_dates, leefgeld_paydays
-from budgetbeheer.households.service import get_household
 from budgetbeheer.ledger.models import Account, Posting
 from budgetbeheer.payments.batches import get_batch, recount
 from budgetbeheer.payments.calendar import check_execution_date

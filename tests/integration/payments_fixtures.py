@@ -9,7 +9,10 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from budgetbeheer.audit.service import Actor
-from budgetbeheer.households.service import add_expected_income, add_fixed_cost, book_receipt, enrol_household
+from budgetbeheer.households.fixed_costs import add_fixed_cost
+from budgetbeheer.households.income import add_expected_income
+from budgetbeheer.households.intake import enrol_household
+from budgetbeheer.households.receipts import book_receipt
 from budgetbeheer.references import make_betalingskenmerk
 
 CASEWORKER = Actor.system("test-caseworker")

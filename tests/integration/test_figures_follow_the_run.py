@@ -34,9 +34,14 @@ from sqlalchemy.orm import Session
 
 from budgetbeheer.audit.service import Actor
 from budgetbeheer.config import Settings
-from budgetbeheer.households import service
+from budgetbeheer.households import read
 from budgetbeheer.households.figures import HouseholdFigures, household_figures
+from budgetbeheer.households.fixed_costs import add_fixed_cost
 from budgetbeheer.households.forecast import Forecast
+from budgetbeheer.households.income import add_expected_income
+from budgetbeheer.households.intake import enrol_household
+from budgetbeheer.households.read import household_forecast
+from budgetbeheer.households.receipts import book_receipt
 from budgetbeheer.lifecycle.extensions import request_extension
 from budgetbeheer.payments import service as payments
 from budgetbeheer.payments.calendar import add_business_days, is_business_day
@@ -87,17 +92,17 @@ class Month:
 
 def _enrol(session: Session, name: str, bsn: str, *, start: str, frequency: str, day: int, buffer: str,
            benefit: str, benefit_day: int, costs: tuple[tuple[str, str, int, str], ...]) -> int:
-    household = service.enrol_household(session, CASEWORKER, {
+    household = enrol_household(session, CASEWORKER, {
         "persons": [{"bsn": bsn, "first_name": "Amal", "last_name": name, "date_of_birth": "1990-04-01"}],
         "iban": "NL91ABNA0417164300", "account_holder": f"A. {name}", "benefit_start_date": start,
         "leefgeld": {"frequency": frequency, "day": day, "buffer": buffer},
     })
     for category, amount, due_day, since in costs:
         creditor, iban = CREDITORS[category]
-        service.add_fixed_cost(session, CASEWORKER, household.id, {
+        add_fixed_cost(session, CASEWORKER, household.id, {
             "category": category, "creditor": {"name": creditor, "iban": iban}, "amount": amount,
             "frequency": "monthly", "due_day": due_day, "reference": f"{category} {name}", "start_date": since})
-    service.add_expected_income(session, CASEWORKER, household.id,
+    add_expected_income(session, CASEWORKER, household.id,
                                 {"kind": "benefit", "amount": benefit, "day": benefit_day})
     return household.id
 
@@ -146,7 +151,7 @@ def run_month(session: Session, settings: Settings, make_user: Callable[..., Use
         while day <= LAST_DAY:
             traveller.move_to(at(day))
             for name, amount, kind in RECEIPTS.get(day, []):
-                service.book_receipt(session, CASEWORKER, {"household_id": ids[name], "amount": amount,
+                book_receipt(session, CASEWORKER, {"household_id": ids[name], "amount": amount,
                                                            "date": day.isoformat(), "kind": kind})
             session.commit()
             if is_business_day(day):
@@ -163,7 +168,7 @@ def compare_and_run(session: Session, settings: Settings, month: Month, today: d
     worked = plan_items(session, execution_date, settings, with_leefgeld=True).leefgeld
     for name, hid in month.ids.items():
         figures = household_figures(session, hid, today, lead_business_days=lead)
-        forecast = service.household_forecast(session, hid, today, figures=figures, lead_business_days=lead, days=60)
+        forecast = household_forecast(session, hid, today, figures=figures, lead_business_days=lead, days=60)
         month.figures[name, today], month.forecasts[name, today] = figures, forecast
         assert figures.next_run_on == execution_date
         assert forecast.opening_balance_cents == figures.balance_cents - figures.planned_cents
@@ -270,7 +275,7 @@ def a_pending_extension_keeps_the_costs_after_the_end_as_if_approved(session: Se
     assert (figures.final, figures.extension_pending, figures.last_day) == (False, True, date(2026, 8, 31))
     assert [(line.kind, line.due_date) for line in figures.reserved] == [("rent", date(2026, 8, 1))]
     assert figures.available_cents == 600_00
-    statement = service.statement(session, month.ids["pending"], today=date(2026, 7, 29), figures=figures)
+    statement = read.statement(session, month.ids["pending"], today=date(2026, 7, 29), figures=figures)
     assert [(line.kind, line.due_date, line.amount_cents) for line in statement.held] == [
         ("rent", date(2026, 8, 1), 600_00)]
     forecast = month.forecasts["pending", date(2026, 7, 29)]

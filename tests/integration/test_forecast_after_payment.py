@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from budgetbeheer.config import Settings
 from budgetbeheer.households.figures import household_figures
-from budgetbeheer.households.service import household_forecast
+from budgetbeheer.households.read import household_forecast
 from budgetbeheer.ledger.service import household_balance
 from budgetbeheer.payments import service as payments
 from budgetbeheer.users.models import User

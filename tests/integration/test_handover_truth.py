@@ -30,7 +30,9 @@ from sqlalchemy.orm import Session
 
 from budgetbeheer.audit.service import Actor
 from budgetbeheer.config import Settings
-from budgetbeheer.households.service import add_fixed_cost, book_receipt, enrol_household
+from budgetbeheer.households.fixed_costs import add_fixed_cost
+from budgetbeheer.households.intake import enrol_household
+from budgetbeheer.households.receipts import book_receipt
 from budgetbeheer.lifecycle import ending, handover
 from budgetbeheer.payments import service as payments
 from budgetbeheer.users.models import User

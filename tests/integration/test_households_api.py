@@ -238,7 +238,7 @@ def test_same_idempotency_key_at_the_same_moment_books_once(
 
     from budgetbeheer.audit.service import Actor
     from budgetbeheer.db.engine import make_session_factory
-    from budgetbeheer.households.service import book_receipt
+    from budgetbeheer.households.receipts import book_receipt
 
     finance = api_token("fien", "finance")
     body = {"household_id": household_id, "amount": "1500.00", "date": "2026-03-25", "kind": "benefit",

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from budgetbeheer.audit.service import Actor
 from budgetbeheer.cli import main
-from budgetbeheer.households import service
+from budgetbeheer.households.intake import enrol_household
 from budgetbeheer.households.models import Creditor, Receipt
 from budgetbeheer.ledger.models import Transaction
 from budgetbeheer.ledger.service import household_balance
@@ -23,7 +23,7 @@ HEADER = "household_id,amount,date,kind,reference\n"
 
 @pytest.fixture
 def household_id(session: Session) -> int:
-    household = service.enrol_household(session, Actor.system("test"), {
+    household = enrol_household(session, Actor.system("test"), {
         "persons": [{"bsn": "111222333", "first_name": "Yonas", "last_name": "Tesfay", "date_of_birth": "1995-05-05"}],
         "iban": "NL20INGB0001234567", "account_holder": "Y. Tesfay", "benefit_start_date": "2026-03-01",
         "leefgeld": {"frequency": "weekly", "day": 2, "buffer": "0"},

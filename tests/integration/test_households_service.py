@@ -13,8 +13,17 @@ from sqlalchemy.orm import Session
 from budgetbeheer.audit.models import AuditEntry
 from budgetbeheer.audit.service import Actor
 from budgetbeheer.errors import Conflict, NotFound, ValidationError
-from budgetbeheer.households import service
+from budgetbeheer.households.creditors import create_creditor
+from budgetbeheer.households.fixed_costs import (
+    add_fixed_cost,
+    change_fixed_cost_amount,
+    fixed_cost_amount_on,
+    obligation_schedule,
+)
+from budgetbeheer.households.intake import enrol_household
 from budgetbeheer.households.models import Creditor, ExpectedIncome, FixedCost, Household, Person, Receipt
+from budgetbeheer.households.read import household_view, statement
+from budgetbeheer.households.receipts import book_receipt
 from budgetbeheer.ledger.models import Transaction
 from budgetbeheer.ledger.service import household_balance, money_identity
 
@@ -26,7 +35,7 @@ RENT_IBAN = "NL91ABNA0417164300"
 
 INTAKE_DAY = date(2026, 8, 20)
 """The day the tests enrol (a start more than a year back is refused): not the wall clock."""
-enrol = functools.partial(service.enrol_household, today=INTAKE_DAY)
+enrol = functools.partial(enrol_household, today=INTAKE_DAY)
 
 
 def intake(**overrides: Any) -> dict[str, Any]:
@@ -99,16 +108,16 @@ def test_bsn_in_a_running_household_is_refused(session: Session) -> None:
 
 def test_fixed_cost_with_new_creditor_and_amount_history(session: Session) -> None:
     household = enrol(session, ACTOR, intake())
-    cost = service.add_fixed_cost(session, ACTOR, household.id, {
+    cost = add_fixed_cost(session, ACTOR, household.id, {
         "category": "rent", "creditor": {"name": "Woonstad Rotterdam", "iban": RENT_IBAN}, "amount": "650.00",
         "frequency": "monthly", "due_day": 31, "reference": "huur sept", "start_date": "2026-09-01",
     })
-    service.change_fixed_cost_amount(session, ACTOR, cost.id, {"amount": "675.50", "effective_from": "2027-01-01"})
+    change_fixed_cost_amount(session, ACTOR, cost.id, {"amount": "675.50", "effective_from": "2027-01-01"})
     session.commit()
     assert cost.creditor_id is not None
-    assert service.fixed_cost_amount_on(cost, date(2026, 12, 31)) == 65000
-    assert service.fixed_cost_amount_on(cost, date(2027, 1, 1)) == 67550
-    view = service.household_view(session, household.id, today=date(2026, 10, 1))
+    assert fixed_cost_amount_on(cost, date(2026, 12, 31)) == 65000
+    assert fixed_cost_amount_on(cost, date(2027, 1, 1)) == 67550
+    view = household_view(session, household.id, today=date(2026, 10, 1))
     assert view.fixed_costs[0].amount_cents == 65000
     assert view.fixed_costs[0].amounts == ((date(2026, 9, 1), 65000), (date(2027, 1, 1), 67550))
     assert view.fixed_costs[0].creditor_bic == "ABNANL2A"
@@ -117,21 +126,21 @@ def test_fixed_cost_with_new_creditor_and_amount_history(session: Session) -> No
 
 def test_reference_is_checked_against_the_creditors_rule(session: Session) -> None:
     household = enrol(session, ACTOR, intake())
-    creditor = service.create_creditor(session, ACTOR, {
+    creditor = create_creditor(session, ACTOR, {
         "name": "Zorgverzekeraar", "iban": RENT_IBAN, "reference_required": True, "reference_kind": "betalingskenmerk",
     })
     session.commit()
     before = counts(session)
     base = {"category": "health_insurance", "creditor_id": creditor.id, "amount": "140.00", "due_day": 1}
     with pytest.raises(ValidationError) as caught:
-        service.add_fixed_cost(session, ACTOR, household.id, {**base, "reference": "5000056789012346"})
+        add_fixed_cost(session, ACTOR, household.id, {**base, "reference": "5000056789012346"})
     assert "reference" in caught.value.fields
     with pytest.raises(ValidationError) as caught:
-        service.add_fixed_cost(session, ACTOR, household.id, base)
+        add_fixed_cost(session, ACTOR, household.id, base)
     assert "reference" in caught.value.fields
     session.rollback()
     assert counts(session) == before
-    cost = service.add_fixed_cost(session, ACTOR, household.id, {**base, "reference": "5000 0567 8901 2345"})
+    cost = add_fixed_cost(session, ACTOR, household.id, {**base, "reference": "5000 0567 8901 2345"})
     assert cost.reference == "5000056789012345"
 
 
@@ -139,17 +148,17 @@ def test_receipt_is_booked_once_per_key_and_conflicts_on_another_body(session: S
     household = enrol(session, ACTOR, intake())
     session.commit()
     body = {"household_id": household.id, "amount": "1450.00", "date": "2026-09-01", "kind": "benefit"}
-    first, created = service.book_receipt(session, ACTOR, body, idempotency_key="k-1")
-    again, created_again = service.book_receipt(session, ACTOR, dict(body), idempotency_key="k-1")
+    first, created = book_receipt(session, ACTOR, body, idempotency_key="k-1")
+    again, created_again = book_receipt(session, ACTOR, dict(body), idempotency_key="k-1")
     session.commit()
     assert created and not created_again and first.id == again.id
     assert household_balance(session, household.id) == 145000
     assert money_identity(session).holds
     with pytest.raises(Conflict):
-        service.book_receipt(session, ACTOR, {**body, "amount": "1.00"}, idempotency_key="k-1")
+        book_receipt(session, ACTOR, {**body, "amount": "1.00"}, idempotency_key="k-1")
     household.status = "ended"  # a resend after the period ended is still the same receipt
     session.commit()
-    resent, created_late = service.book_receipt(session, ACTOR, dict(body), idempotency_key="k-1")
+    resent, created_late = book_receipt(session, ACTOR, dict(body), idempotency_key="k-1")
     assert resent.id == first.id and not created_late
 
 
@@ -160,7 +169,7 @@ def test_receipt_for_unknown_or_ended_household_is_refused(session: Session) -> 
     before = counts(session)
     for household_id in (household.id, household.id + 99):
         with pytest.raises(ValidationError) as caught:
-            service.book_receipt(session, ACTOR, {"household_id": household_id, "amount": "10.00",
+            book_receipt(session, ACTOR, {"household_id": household_id, "amount": "10.00",
                                                   "date": "2026-09-01", "kind": "benefit"})
         assert "household_id" in caught.value.fields
     session.rollback()
@@ -170,21 +179,21 @@ def test_receipt_for_unknown_or_ended_household_is_refused(session: Session) -> 
 def test_statement_has_running_balance(session: Session) -> None:
     household = enrol(session, ACTOR, intake())
     for day, amount in (("2026-09-01", "1000.00"), ("2026-09-15", "50.25")):
-        service.book_receipt(session, ACTOR, {"household_id": household.id, "amount": amount, "date": day,
+        book_receipt(session, ACTOR, {"household_id": household.id, "amount": amount, "date": day,
                                               "kind": "benefit"})
     session.commit()
-    result = service.statement(session, household.id, date(2026, 9, 2), date(2026, 9, 30))
+    result = statement(session, household.id, date(2026, 9, 2), date(2026, 9, 30))
     assert result.opening_cents == 1000_00
     assert [(m.amount_cents, m.balance_cents) for m in result.movements] == [(50_25, 1050_25)]
     assert result.closing_cents == 1050_25
     with pytest.raises(NotFound):
-        service.statement(session, household.id + 5)
+        statement(session, household.id + 5)
 
 
 def test_a_number_in_other_digits_is_a_field_error_not_a_crash() -> None:
     """``"²".isdigit()`` is true but ``int("²")`` fails: ids from forms, CSV files and the API go through one check."""
     from budgetbeheer.households import validation as v
-    from budgetbeheer.households.service import _raw_household_id, parse_receipt
+    from budgetbeheer.households.receipts import _raw_household_id, parse_receipt
 
     assert _raw_household_id({"household_id": "²"}) is None
     assert _raw_household_id({"household_id": " 12 "}) == 12
@@ -196,14 +205,14 @@ def test_a_number_in_other_digits_is_a_field_error_not_a_crash() -> None:
 def test_forecast_prices_each_instalment_at_its_own_due_date(session: Session) -> None:
     """A rent rise already entered for a later month is in the forecast from that month, as in the payment run."""
     household = enrol(session, ACTOR, intake())
-    cost = service.add_fixed_cost(session, ACTOR, household.id, {
+    cost = add_fixed_cost(session, ACTOR, household.id, {
         "category": "rent", "creditor": {"name": "Woonstad Rotterdam", "iban": RENT_IBAN}, "amount": "650.00",
         "frequency": "monthly", "due_day": 1, "reference": "huur", "start_date": "2026-09-01",
     })
-    service.change_fixed_cost_amount(session, ACTOR, cost.id, {"amount": "900.00", "effective_from": "2026-11-01"})
+    change_fixed_cost_amount(session, ACTOR, cost.id, {"amount": "900.00", "effective_from": "2026-11-01"})
     session.commit()
-    schedule = service.obligation_schedule(cost, date(2026, 10, 10))
+    schedule = obligation_schedule(cost, date(2026, 10, 10))
     assert [(d.due_date, d.amount_cents) for d in schedule.instalments(date(2026, 10, 10), date(2026, 12, 2))] == [
         (date(2026, 11, 1), 90000), (date(2026, 12, 1), 90000)]
-    assert service.obligation_schedule(cost, date(2026, 9, 10)).instalments(date(2026, 9, 10), date(2026, 10, 2))[
+    assert obligation_schedule(cost, date(2026, 9, 10)).instalments(date(2026, 9, 10), date(2026, 10, 2))[
         0].amount_cents == 65000

@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 
 from budgetbeheer.audit.models import AuditEntry
 from budgetbeheer.audit.service import Actor
-from budgetbeheer.households import service
+from budgetbeheer.households.fixed_costs import fixed_cost_amount_on
+from budgetbeheer.households.intake import enrol_household
 from budgetbeheer.households.models import (
     Creditor,
     ExpectedIncome,
@@ -57,7 +58,7 @@ def intake_form(**overrides: str) -> dict[str, str]:
 
 
 def enrol(session: Session, user: User) -> int:
-    household = service.enrol_household(session, Actor(name=user.username, user_id=user.id), {
+    household = enrol_household(session, Actor(name=user.username, user_id=user.id), {
         "persons": [{"bsn": "111222333", "first_name": "Hamid", "last_name": "Ahmadi", "date_of_birth": "1985-06-01"}],
         "iban": "NL20INGB0001234567", "account_holder": "H. Ahmadi", "benefit_start_date": "2026-01-31",
         "leefgeld": {"frequency": "monthly", "day": 1, "buffer": "0"},
@@ -93,7 +94,7 @@ def test_list_masks_bsn_searches_and_pages(client: FlaskClient, login: Callable[
     user = login("karin", "caseworker")
     actor = Actor(name=user.username, user_id=user.id)
     for n, bsn in enumerate(["111222333", "123456782", "100000009"]):
-        service.enrol_household(session, actor, {
+        enrol_household(session, actor, {
             "persons": [{"bsn": bsn, "first_name": f"Naam{n}", "last_name": "Yilmaz", "date_of_birth": "1990-01-01"}],
             "iban": RENT_IBAN, "account_holder": "x", "benefit_start_date": "2026-01-01",
         }, today=INTAKE_DAY)
@@ -155,7 +156,7 @@ def test_fixed_cost_and_income_forms(client: FlaskClient, login: Callable[..., U
     response = client.post(f"/households/{household_id}/fixed-costs/new", data=FIXED_COST_FORM)
     assert response.status_code == 302, response.get_data(as_text=True)
     cost = session.scalars(select(FixedCost)).one()
-    assert service.fixed_cost_amount_on(cost, cost.start_date) == 71240
+    assert fixed_cost_amount_on(cost, cost.start_date) == 71240
     session.rollback()
     response = client.post(f"/households/fixed-costs/{cost.id}/amount",
                            data={"amount": "720,00", "effective_from": "2026-07-01"})

@@ -14,8 +14,11 @@ from sqlalchemy.orm import Session
 
 from budgetbeheer.config import Settings
 from budgetbeheer.db.engine import make_engine, make_session_factory
+from budgetbeheer.households.fixed_costs import add_fixed_cost
+from budgetbeheer.households.income import add_expected_income
+from budgetbeheer.households.intake import enrol_household
 from budgetbeheer.households.models import Household, Person
-from budgetbeheer.households.service import add_expected_income, add_fixed_cost, book_receipt, enrol_household
+from budgetbeheer.households.receipts import book_receipt
 from budgetbeheer.ledger.service import household_balance, money_identity
 from budgetbeheer.lifecycle import extensions, jobs
 from budgetbeheer.lifecycle.models import JobRun, Signal

@@ -19,8 +19,9 @@ from sqlalchemy.orm import Session
 from budgetbeheer.audit.service import Actor, verify
 from budgetbeheer.config import Settings
 from budgetbeheer.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from budgetbeheer.households.fixed_costs import add_fixed_cost, change_fixed_cost_amount
 from budgetbeheer.households.models import Household, Person, Receipt
-from budgetbeheer.households.service import add_fixed_cost, book_receipt, change_fixed_cost_amount
+from budgetbeheer.households.receipts import book_receipt
 from budgetbeheer.ledger.models import Account, Posting, Transaction
 from budgetbeheer.ledger.service import (
     IN_TRANSIT,
@@ -305,7 +306,7 @@ def test_a_return_of_a_batch_not_yet_sent_is_refused(
 
 def _with_cost_on_day_3(session: Session, balance: str) -> int:
     """A household with rent due on the 1st and energy due on the 3rd: in the runs of RUN_DATE and NEXT_DATE."""
-    from budgetbeheer.households.service import add_fixed_cost
+    from budgetbeheer.households.fixed_costs import add_fixed_cost
 
     household = make_household(session, balance=balance, costs={"rent": "650.00"}, buffer="0.00")
     add_fixed_cost(session, CASEWORKER, household.id, {

@@ -76,8 +76,11 @@ from budgetbeheer.audit.service import Actor
 from budgetbeheer.config import Settings
 from budgetbeheer.db.engine import make_engine, make_session_factory
 from budgetbeheer.households.figures import household_figures
+from budgetbeheer.households.fixed_costs import add_fixed_cost
+from budgetbeheer.households.income import add_expected_income
+from budgetbeheer.households.intake import enrol_household
+from budgetbeheer.households.read import household_forecast
 from budgetbeheer.households.schedule import due_dates
-from budgetbeheer.households.service import add_expected_income, add_fixed_cost, enrol_household, household_forecast
 from budgetbeheer.ledger.service import ensure_system_accounts, household_balance, money_identity
 from budgetbeheer.lifecycle import jobs
 from budgetbeheer.money import cents_to_str

@@ -100,7 +100,7 @@ def test_short_balance_pays_by_priority_records_shortfalls_and_carries_them(
     shortfalls = session.scalars(select(Shortfall).where(Shortfall.batch_id == batch.id)).all()
     assert sorted((s.category, s.amount_cents) for s in shortfalls) == [("energy", 100_00),
                                                                         ("health_insurance", 150_00)]
-    from budgetbeheer.households.service import book_receipt
+    from budgetbeheer.households.receipts import book_receipt
     from tests.integration.payments_fixtures import CASEWORKER
 
     book_receipt(session, CASEWORKER, {"household_id": household.id, "amount": "300.00", "date": "2026-11-28",

@@ -1,0 +1,246 @@
+"""Receipts: income that arrived for a household, booked from the managed bank account to the household's funds.
+
+One at a time (API, by hand) or a whole CSV at once (all lines or none). An ``Idempotency-Key`` (or, in a CSV, the
+file's hash and line) makes booking the same receipt twice return the first one instead of booking it again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from budgetbeheer import clock
+from budgetbeheer.audit.service import Actor, record
+from budgetbeheer.db.base import utcnow
+from budgetbeheer.errors import Conflict, Message, ValidationError
+from budgetbeheer.households import validation as v
+from budgetbeheer.households.common import ENDED, row_id
+from budgetbeheer.households.csvfile import read_csv
+from budgetbeheer.households.income import INCOME_KIND_LABELS, INCOME_KINDS
+from budgetbeheer.households.inputs import ReceiptData
+from budgetbeheer.households.models import Household, Receipt
+from budgetbeheer.ledger import service as ledger
+from budgetbeheer.money import cents_to_str
+
+RECEIPT_KINDS = INCOME_KINDS
+
+
+@dataclass(frozen=True)
+class ReceiptInput:
+    household_id: int
+    amount_cents: int
+    received_on: date
+    kind: str
+    reference: str | None
+
+    def request_hash(self) -> str:
+        canonical = json.dumps(
+            [self.household_id, self.amount_cents, self.received_on.isoformat(), self.kind, self.reference or ""],
+            separators=(",", ":"),
+        )
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def parse_receipt(
+    errors: v.Errors, data: Mapping[str, object], households: Mapping[int, str], prefix: str = ""
+) -> ReceiptInput | None:
+    """Check one receipt against ``households`` (id → status). Adds errors under ``prefix + field``."""
+    household_id = _raw_household_id(data)
+    if household_id is None:
+        errors.add(prefix + "household_id", Message("Geef het nummer van het huishouden."))
+    elif household_id not in households:
+        errors.add(prefix + "household_id", Message("Huishouden %(id)s bestaat niet.", id=household_id))
+        household_id = None
+    elif households[household_id] == ENDED:
+        errors.add(prefix + "household_id",
+                   Message("Het ontzorgen van huishouden %(id)s is beëindigd; boek hier niet meer op.", id=household_id))
+        household_id = None
+    amount = v.amount(errors, prefix + "amount", data.get("amount"))
+    received = v.iso_date(errors, prefix + "date", data.get("date"))
+    if received is not None and received > clock.today() + timedelta(days=1):
+        errors.add(prefix + "date", Message("De datum ligt in de toekomst."))
+        received = None
+    kind = v.choice(errors, prefix + "kind", data.get("kind") or "benefit", RECEIPT_KINDS)
+    reference = v.text(errors, prefix + "reference", data.get("reference"), required=False, maximum=140)
+    if household_id is None or amount is None or received is None or kind is None:
+        return None
+    return ReceiptInput(household_id, amount, received, kind, reference)
+
+
+def household_statuses(session: Session, ids: Sequence[int]) -> dict[int, str]:
+    result: dict[int, str] = {}
+    unique = sorted(set(ids))
+    for start in range(0, len(unique), 900):
+        chunk = unique[start : start + 900]
+        result.update(dict(session.execute(select(Household.id, Household.status).where(Household.id.in_(chunk))).all()))
+    return result
+
+
+def _raw_household_id(data: Mapping[str, object]) -> int | None:
+    return row_id(data.get("household_id"))
+
+
+def book_receipt(
+    session: Session,
+    actor: Actor,
+    data: ReceiptData,
+    idempotency_key: str | None = None,
+    source: str = "api",
+) -> tuple[Receipt, bool]:
+    """Book income for a household: debit the managed bank account, credit the household's funds.
+
+    With an ``idempotency_key`` used before: the same body returns the first receipt (``created`` False); a different
+    body is a :class:`Conflict`.
+    """
+    if idempotency_key is not None:
+        idempotency_key = idempotency_key.strip()
+        if not idempotency_key or len(idempotency_key) > 200:
+            raise ValidationError({"Idempotency-Key": Message("De Idempotency-Key is leeg of langer dan 200 tekens.")})
+    errors = v.Errors()
+    raw_id = _raw_household_id(data)
+    statuses = household_statuses(session, [raw_id] if raw_id is not None else [])
+    parsed = parse_receipt(errors, data, statuses)
+    if idempotency_key is not None:
+        existing = _booked_before(session, data, idempotency_key)
+        if existing is not None:
+            return existing, False
+    errors.raise_if_any()
+    assert parsed is not None
+    if idempotency_key is None:
+        return _book(session, actor, parsed, idempotency_key, source), True
+    try:
+        with session.begin_nested():
+            return _book(session, actor, parsed, idempotency_key, source), True
+    except IntegrityError:
+        # The same key arrived twice at the same moment and the other request won the UNIQUE index: ours waited on
+        # it, so its transaction has committed and its receipt is there now (the same body: that receipt, not an
+        # error) or the key came with a different body (a conflict). Only this booking's savepoint is undone.
+        existing = _booked_before(session, data, idempotency_key)
+        if existing is None:  # pragma: no cover - another unique index than the key's
+            raise
+        return existing, False
+
+
+def _booked_before(session: Session, data: Mapping[str, object], idempotency_key: str) -> Receipt | None:
+    """The receipt booked earlier with ``idempotency_key`` for the same body, ``None`` when the key is new, or a
+    :class:`Conflict` when the key was used for another receipt."""
+    existing = session.scalar(select(Receipt).where(Receipt.idempotency_key == idempotency_key))
+    if existing is None:
+        return None
+    # Compared as first sent: the household may have ended since, which does not make it another receipt.
+    known = {existing.household_id: "active"} if existing.household_id is not None else {}
+    replay = parse_receipt(v.Errors(), data, known)
+    if replay is not None and existing.request_hash == replay.request_hash():
+        return existing
+    raise Conflict(Message("Deze Idempotency-Key is al gebruikt voor een andere ontvangst."))
+
+
+def _book(session: Session, actor: Actor, parsed: ReceiptInput, idempotency_key: str | None, source: str) -> Receipt:
+    label = INCOME_KIND_LABELS.get(parsed.kind, parsed.kind)
+    description = f"Ontvangst {label}" + (f": {parsed.reference}" if parsed.reference else "")
+    transaction = ledger.transfer(
+        session,
+        debit_account_id=ledger.account_id(session, ledger.BANK),
+        credit_account_id=ledger.household_account_id(session, parsed.household_id),
+        amount_cents=parsed.amount_cents,
+        business_date=parsed.received_on,
+        kind="receipt",
+        description=description,
+        booked_by=actor.name,
+        household_id=parsed.household_id,
+    )
+    receipt = Receipt(
+        household_id=parsed.household_id,
+        amount_cents=parsed.amount_cents,
+        received_on=parsed.received_on,
+        kind=parsed.kind,
+        reference=parsed.reference,
+        source=source,
+        idempotency_key=idempotency_key,
+        request_hash=parsed.request_hash(),
+        ledger_transaction_id=transaction.id,
+        created_by=actor.name,
+        created_at=utcnow(),
+    )
+    session.add(receipt)
+    session.flush()
+    record(session, actor, "receipt.booked", "receipt", receipt.id, after=receipt_snapshot(receipt))
+    return receipt
+
+
+def receipt_snapshot(receipt: Receipt) -> dict[str, Any]:
+    return {
+        "id": receipt.id,
+        "household_id": receipt.household_id,
+        "amount": cents_to_str(receipt.amount_cents),
+        "date": receipt.received_on.isoformat(),
+        "kind": receipt.kind,
+        "reference": receipt.reference,
+        "source": receipt.source,
+        "ledger_transaction_id": receipt.ledger_transaction_id,
+    }
+
+
+RECEIPT_CSV_COLUMNS = ("household_id", "amount", "date", "kind")
+RECEIPT_CSV_OPTIONAL = ("reference", "idempotency_key")
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    booked: int
+    already_booked: int
+
+
+def import_receipts_csv(session: Session, actor: Actor, content: bytes, source: str = "csv") -> ImportResult:
+    """Book every line of a receipts CSV, or none: each line is checked first and every error names its line.
+
+    Lines without an ``idempotency_key`` get ``csv:<sha256 of the file>:<line>``, so importing the same file twice
+    books it once.
+    """
+
+    rows = read_csv(content, RECEIPT_CSV_COLUMNS, RECEIPT_CSV_OPTIONAL)
+    digest = hashlib.sha256(content).hexdigest()
+    statuses = household_statuses(session, [i for _, row in rows if (i := _raw_household_id(row)) is not None])
+    errors = v.Errors()
+    parsed: list[tuple[int, ReceiptInput, str]] = []
+    keys: dict[str, int] = {}
+    for line, row in rows:
+        line_errors = v.Errors()
+        receipt = parse_receipt(line_errors, row, statuses)
+        key = (row.get("idempotency_key") or "").strip() or f"csv:{digest}:{line}"
+        if key in keys:
+            line_errors.add("idempotency_key", Message("Dezelfde sleutel staat ook op regel %(line)s.", line=keys[key]))
+        keys.setdefault(key, line)
+        for name, why in line_errors.fields.items():
+            errors.add(f"regel {line}: {name}", why)
+        if receipt is not None:
+            parsed.append((line, receipt, key))
+    existing: dict[str, Receipt] = {}
+    key_list = list(keys)
+    for start in range(0, len(key_list), 900):
+        for found in session.scalars(select(Receipt).where(Receipt.idempotency_key.in_(key_list[start : start + 900]))):
+            assert found.idempotency_key is not None
+            existing[found.idempotency_key] = found
+    for line, receipt, key in parsed:
+        if key in existing and existing[key].request_hash != receipt.request_hash():
+            errors.add(f"regel {line}: idempotency_key",
+                       Message("Deze sleutel is al gebruikt voor een andere ontvangst."))
+    if errors:
+        raise ValidationError(errors.fields, Message("Het bestand is niet ingelezen: %(count)s fout(en).",
+                                                     count=len(errors.fields)))
+    booked = 0
+    for _line, receipt, key in parsed:
+        if key in existing:
+            continue
+        _book(session, actor, receipt, key, source)
+        booked += 1
+    return ImportResult(booked=booked, already_booked=len(parsed) - booked)
+
