@@ -7,6 +7,7 @@ from typing import Any, cast
 
 from flask import Response, request
 
+from budgetbeheer import clock
 from budgetbeheer.households import validation as v
 from budgetbeheer.households.categories import LABELS_NL, Category
 from budgetbeheer.households.creditors import create_creditor, creditor_snapshot, list_creditors
@@ -234,7 +235,7 @@ def forecast_json(result: Forecast) -> dict[str, Any]:
        request_body=_HOUSEHOLD_BODY, responses={"201": "created", "422": "invalid values"})
 def households_create() -> tuple[Response, int]:
     data = cast(IntakeData, json_body())
-    today = date.today()
+    today = clock.today()
     with unit_of_work() as session:
         household = enrol_household(session, actor(), data, today=today)
         household_id = household.id

@@ -8,13 +8,13 @@ BSNs are made up and pass the 11-check.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
 
 from schwifty import IBAN
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from stdnum.nl import bsn as stdnum_bsn
 
+from budgetbeheer import clock
 from budgetbeheer.audit.service import Actor
 from budgetbeheer.households.creditors import get_or_create_creditor
 from budgetbeheer.households.fixed_costs import add_fixed_cost
@@ -109,7 +109,7 @@ def load(session: Session, actor: Actor) -> Iterator[str]:
         if created:
             yield f"creditor {name} ({creditor.iban})"
     caseworker = session.scalar(select(User).where(User.username == "klantmanager"))
-    today = date.today()
+    today = clock.today()
     seed = 21_450_000
     for index, (persons, months_ago, benefit, benefit_day, leefgeld, costs, city) in enumerate(HOUSEHOLDS):
         bsns = []

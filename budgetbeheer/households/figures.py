@@ -60,6 +60,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from budgetbeheer import clock
 from budgetbeheer.config import Settings
 from budgetbeheer.errors import Message, NotFound
 from budgetbeheer.households.categories import Category
@@ -415,7 +416,7 @@ def household_figures(session: Session, household_id: int, on: date | None = Non
     queries on this one household, in the caller's transaction."""
     from budgetbeheer.lifecycle.extensions import pending_extension_ends  # lifecycle builds on households
 
-    on = on or date.today()
+    on = on or clock.today()
     household = session.get(Household, household_id)
     if household is None:
         raise NotFound(Message("Huishouden %(id)s bestaat niet.", id=household_id))

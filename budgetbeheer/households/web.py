@@ -11,6 +11,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
+from budgetbeheer import clock
 from budgetbeheer.errors import BudgetbeheerError, Message, NotFound, ValidationError
 from budgetbeheer.households import validation as v
 from budgetbeheer.households.categories import LABELS_NL, REQUIRED_CATEGORIES, Category
@@ -101,7 +102,7 @@ def index() -> str:
     rows, total = search_households(db(), query, page)
     pages = max(1, -(-total // PAGE_SIZE))
     return render_template("households/index.html", rows=rows, total=total, page=page, pages=pages, query=query,
-                           today=date.today())
+                           today=clock.today())
 
 
 # ----------------------------------------------------------------------------------------------------------- intake
@@ -160,7 +161,7 @@ def new() -> str | Response | tuple[str, int]:
     if request.method == "POST":
         data, rows = intake_data(form)
         try:
-            today = date.today()
+            today = clock.today()
             with unit_of_work() as session:
                 household = enrol_household(session, actor(), data, today=today)
                 household_id = household.id
@@ -217,7 +218,7 @@ def forecast_chart(result: Forecast, width: int = 640, height: int = 180) -> dic
 def show(household_id: int) -> str:
     """The household page. Every amount of money on it comes from one :class:`HouseholdFigures` read once: the
     "Saldo" box, the reserved list, the statement's closing balance and the forecast's starting point agree."""
-    today = date.today()
+    today = clock.today()
     with unit_of_work() as session:
         record_view(session, actor(), household_id, channel="web")
     session = db()
@@ -283,7 +284,7 @@ def new_fixed_cost(household_id: int) -> str | Response | tuple[str, int]:
         "households/fixed_cost_form.html", errors, household=household, form=request.form,
         category_options=CATEGORY_OPTIONS, frequency_options=FREQUENCY_OPTIONS, creditor_options=_creditor_options(),
         reference_kind_options=REFERENCE_KIND_OPTIONS, missing=[LABELS_NL[Category(c)] for c in missing],
-        default_start=default_fixed_cost_start(household, date.today()).isoformat(),
+        default_start=default_fixed_cost_start(household, clock.today()).isoformat(),
     )
 
 
