@@ -10,11 +10,11 @@ from flask import Response, request
 from budgetbeheer import clock
 from budgetbeheer.households import validation as v
 from budgetbeheer.households.categories import LABELS_NL, Category
-from budgetbeheer.households.creditors import create_creditor, creditor_snapshot, list_creditors
+from budgetbeheer.households.creditors import create_creditor, list_creditors
 from budgetbeheer.households.figures import HouseholdFigures, Reservation
-from budgetbeheer.households.fixed_costs import add_fixed_cost, change_fixed_cost_amount, fixed_cost_snapshot
+from budgetbeheer.households.fixed_costs import add_fixed_cost, change_fixed_cost_amount
 from budgetbeheer.households.forecast import Forecast
-from budgetbeheer.households.income import add_expected_income, income_snapshot
+from budgetbeheer.households.income import add_expected_income
 from budgetbeheer.households.inputs import (
     AmountChangeData,
     CreditorData,
@@ -24,20 +24,23 @@ from budgetbeheer.households.inputs import (
     ReceiptData,
 )
 from budgetbeheer.households.intake import enrol_household
-from budgetbeheer.households.models import Creditor, FixedCost
+from budgetbeheer.households.models import Creditor, FixedCost, Receipt
 from budgetbeheer.households.read import (
     PAGE_SIZE,
     FixedCostView,
     HouseholdRow,
     HouseholdView,
+    IncomeView,
     Statement,
+    fixed_cost_view,
     household_forecast,
     household_view,
+    income_view,
     record_view,
     search_households,
     statement,
 )
-from budgetbeheer.households.receipts import RECEIPT_KINDS, book_receipt, receipt_snapshot
+from budgetbeheer.households.receipts import RECEIPT_KINDS, book_receipt
 from budgetbeheer.i18n import translate
 from budgetbeheer.money import cents_to_str
 from budgetbeheer.payments.arrears import ShortInstalment
@@ -164,25 +167,43 @@ def household_json(view: HouseholdView) -> dict[str, Any]:
         "balance": cents_to_str(view.balance_cents),
         "figures": figures_json(view.figures),
         "fixed_costs": [fixed_cost_json(c) for c in view.fixed_costs],
-        "expected_income": [
-            {"id": i.id, "household_id": i.household_id, "kind": i.kind, "amount": cents_to_str(i.amount_cents),
-             "day": i.day, "start_date": i.start_date.isoformat(), "end_date": _iso(i.end_date)}
-            for i in view.expected_income
-        ],
+        "expected_income": [income_json(i) for i in view.expected_income],
         "missing_required_categories": list(view.missing_required_categories),
     }
 
 
-def fixed_cost_json(cost: FixedCostView) -> dict[str, Any]:
-    return {
+def fixed_cost_json(cost: FixedCostView, *, with_creditor: bool = True) -> dict[str, Any]:
+    """A fixed cost with its amount on the view's day and its history; ``with_creditor`` adds the creditor's name and
+    account (adding a fixed cost answers with it, changing its amount does not)."""
+    body = {
         "id": cost.id, "household_id": cost.household_id, "category": cost.category, "creditor_id": cost.creditor_id,
         "amount": cents_to_str(cost.amount_cents), "frequency": cost.frequency, "due_day": cost.due_day,
         "reference": cost.reference, "start_date": cost.start_date.isoformat(), "end_date": _iso(cost.end_date),
         "amounts": [{"amount": cents_to_str(cents), "effective_from": since.isoformat()}
                     for since, cents in cost.amounts],
-        "creditor": {"id": cost.creditor_id, "name": cost.creditor_name, "iban": cost.creditor_iban,
-                     "bic": cost.creditor_bic},
     }
+    if with_creditor:
+        body["creditor"] = {"id": cost.creditor_id, "name": cost.creditor_name, "iban": cost.creditor_iban,
+                            "bic": cost.creditor_bic}
+    return body
+
+
+def income_json(income: IncomeView) -> dict[str, Any]:
+    return {"id": income.id, "household_id": income.household_id, "kind": income.kind,
+            "amount": cents_to_str(income.amount_cents), "day": income.day,
+            "start_date": income.start_date.isoformat(), "end_date": _iso(income.end_date)}
+
+
+def receipt_json(receipt: Receipt) -> dict[str, Any]:
+    return {"id": receipt.id, "household_id": receipt.household_id, "amount": cents_to_str(receipt.amount_cents),
+            "date": receipt.received_on.isoformat(), "kind": receipt.kind, "reference": receipt.reference,
+            "source": receipt.source, "ledger_transaction_id": receipt.ledger_transaction_id}
+
+
+def creditor_json(creditor: Creditor) -> dict[str, Any]:
+    return {"id": creditor.id, "name": creditor.name, "iban": creditor.iban, "bic": creditor.bic,
+            "default_category": creditor.default_category, "reference_required": creditor.reference_required,
+            "reference_kind": creditor.reference_kind, "active": creditor.active}
 
 
 def household_row_json(row: HouseholdRow) -> dict[str, Any]:
@@ -272,7 +293,7 @@ def households_add_fixed_cost(household_id: int) -> tuple[Response, int]:
     with unit_of_work() as session:
         cost = add_fixed_cost(session, actor(), household_id, data)
         creditor = session.get(Creditor, cost.creditor_id)
-        body = fixed_cost_snapshot(cost, creditor)
+        body = fixed_cost_json(fixed_cost_view(cost, creditor, clock.today()))
     return ok(body, 201)
 
 
@@ -288,7 +309,7 @@ def households_change_amount(fixed_cost_id: int) -> tuple[Response, int]:
         change_fixed_cost_amount(session, actor(), fixed_cost_id, data)
         cost = session.get(FixedCost, fixed_cost_id)
         assert cost is not None
-        body = fixed_cost_snapshot(cost)
+        body = fixed_cost_json(fixed_cost_view(cost, None, clock.today()), with_creditor=False)
     return ok(body, 201)
 
 
@@ -298,7 +319,7 @@ def households_add_income(household_id: int) -> tuple[Response, int]:
     data = cast(IncomeData, json_body())
     with unit_of_work() as session:
         income = add_expected_income(session, actor(), household_id, data)
-        body = income_snapshot(income)
+        body = income_json(income_view(income))
     return ok(body, 201)
 
 
@@ -310,7 +331,7 @@ def receipts_create() -> tuple[Response, int]:
     key = request.headers.get("Idempotency-Key")
     with unit_of_work() as session:
         receipt, created = book_receipt(session, actor(), data, idempotency_key=key, source="api")
-        body = receipt_snapshot(receipt)
+        body = receipt_json(receipt)
     return ok(body, 201 if created else 200)
 
 
@@ -341,7 +362,7 @@ def households_forecast(household_id: int) -> tuple[Response, int]:
 @route("/creditors", ["GET"], summary="The creditors register", permission="creditors.read",
        query={"query": "part of the name"})
 def creditors_list() -> tuple[Response, int]:
-    return ok([creditor_snapshot(c) for c in list_creditors(db(), request.args.get("query"))])
+    return ok([creditor_json(c) for c in list_creditors(db(), request.args.get("query"))])
 
 
 @route("/creditors", ["POST"], summary="Add a creditor to the register", permission="creditors.write",
@@ -350,5 +371,5 @@ def creditors_create() -> tuple[Response, int]:
     data = cast(CreditorData, json_body())
     with unit_of_work() as session:
         creditor = create_creditor(session, actor(), data)
-        body = creditor_snapshot(creditor)
+        body = creditor_json(creditor)
     return ok(body, 201)

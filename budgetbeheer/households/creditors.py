@@ -63,6 +63,7 @@ def creditor_fields(errors: v.Errors, data: Mapping[str, object], prefix: str = 
 
 
 def creditor_snapshot(creditor: Creditor) -> dict[str, Any]:
+    """What the audit trail keeps of a creditor; the API shapes its own JSON (``households/api.py``)."""
     return {
         "id": creditor.id,
         "name": creditor.name,

@@ -191,6 +191,7 @@ def fixed_cost_amount_on(fixed_cost: FixedCost, day: date) -> int:
 
 
 def fixed_cost_snapshot(cost: FixedCost, creditor: Creditor | None = None, today: date | None = None) -> dict[str, Any]:
+    """What the audit trail keeps of a fixed cost (amounts as "650.00"); the API shapes its own JSON (``households/api.py``)."""
     today = today or clock.today()
     result: dict[str, Any] = {
         "id": cost.id,

@@ -51,6 +51,7 @@ def add_expected_income(
 
 
 def income_snapshot(income: ExpectedIncome) -> dict[str, Any]:
+    """What the audit trail keeps of expected income (amounts as "650.00"); the API shapes its own JSON (``households/api.py``)."""
     return {
         "id": income.id,
         "household_id": income.household_id,

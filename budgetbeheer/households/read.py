@@ -30,7 +30,7 @@ from budgetbeheer.households.figures import (
 from budgetbeheer.households.fixed_costs import fixed_cost_amount_on, fixed_costs_of
 from budgetbeheer.households.forecast import Forecast, LeefgeldPlan, ObligationSchedule, forecast
 from budgetbeheer.households.income import incomes_of
-from budgetbeheer.households.models import Creditor, FixedCost, Household, Person
+from budgetbeheer.households.models import Creditor, ExpectedIncome, FixedCost, Household, Person
 from budgetbeheer.households.period import days_left, period_over
 from budgetbeheer.households.schedule import LeefgeldFrequency
 from budgetbeheer.ledger import service as ledger
@@ -136,6 +136,11 @@ def fixed_cost_view(cost: FixedCost, creditor: Creditor | None, today: date) -> 
     )
 
 
+def income_view(income: ExpectedIncome) -> IncomeView:
+    return IncomeView(income.id, income.household_id, income.kind, income.amount_cents, income.day, income.start_date,
+                      income.end_date)
+
+
 def household_view(session: Session, household_id: int, today: date | None = None,
                    figures: HouseholdFigures | None = None, *,
                    lead_business_days: int = DEFAULT_LEAD_BUSINESS_DAYS) -> HouseholdView:
@@ -165,10 +170,7 @@ def household_view(session: Session, household_id: int, today: date | None = Non
         buffer_cents=household.buffer_cents,
         figures=figures or household_figures(session, household_id, today, lead_business_days=lead_business_days),
         fixed_costs=tuple(fixed_cost_view(c, creditors.get(c.creditor_id), today) for c in costs),
-        expected_income=tuple(
-            IncomeView(i.id, i.household_id, i.kind, i.amount_cents, i.day, i.start_date, i.end_date)
-            for i in incomes_of(session, household_id)
-        ),
+        expected_income=tuple(income_view(i) for i in incomes_of(session, household_id)),
         missing_required_categories=tuple(missing_required_categories(
             [c.category for c in costs if c.end_date is None or c.end_date >= today])),
     )

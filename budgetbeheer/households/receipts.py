@@ -177,6 +177,7 @@ def _book(session: Session, actor: Actor, parsed: ReceiptInput, idempotency_key:
 
 
 def receipt_snapshot(receipt: Receipt) -> dict[str, Any]:
+    """What the audit trail keeps of a receipt (amounts as "650.00"); the API shapes its own JSON (``households/api.py``)."""
     return {
         "id": receipt.id,
         "household_id": receipt.household_id,
