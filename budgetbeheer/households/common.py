@@ -39,12 +39,15 @@ def row_id(raw: object) -> int | None:
 
 
 def running(household: Household) -> Household:
+    """The household, or a :class:`Conflict` once it has ended: an ended household's file is kept as it was."""
     if household.status == ENDED:
         raise Conflict(Message("Het ontzorgen van dit huishouden is beëindigd; wijzigen kan niet meer."))
     return household
 
 
 def sub_mapping(data: Mapping[str, object], key: str) -> Mapping[str, object]:
+    """``data[key]`` when it is an object (``leefgeld``, ``address``, ``creditor``), else empty: a client that sends
+    something else gets the field-named errors of the missing fields, not a crash."""
     value = data.get(key)
     return value if isinstance(value, Mapping) else {}
 
