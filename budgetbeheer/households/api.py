@@ -209,8 +209,8 @@ def creditor_json(creditor: Creditor) -> dict[str, Any]:
 def household_row_json(row: HouseholdRow) -> dict[str, Any]:
     return {
         "id": row.id,
-        "names": row.names,
-        "bsns": row.masked_bsns,
+        "names": list(row.names),
+        "bsns": list(row.masked_bsns),
         "period_end": row.period_end.isoformat(),
         "status": row.status,
         "balance": cents_to_str(row.balance_cents),

@@ -214,6 +214,5 @@ def fixed_cost_snapshot(cost: FixedCost, creditor: Creditor | None = None, today
     return result
 
 
-
 def fixed_costs_of(session: Session, household_id: int) -> list[FixedCost]:
     return list(session.scalars(select(FixedCost).where(FixedCost.household_id == household_id).order_by(FixedCost.id)))

@@ -63,7 +63,6 @@ def income_snapshot(income: ExpectedIncome) -> dict[str, Any]:
     }
 
 
-
 def incomes_of(session: Session, household_id: int) -> list[ExpectedIncome]:
     return list(
         session.scalars(select(ExpectedIncome).where(ExpectedIncome.household_id == household_id)

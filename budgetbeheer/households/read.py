@@ -45,12 +45,10 @@ def record_view(session: Session, actor: Actor, household_id: int, channel: str 
     record(session, actor, "household.viewed", "household", household_id, after={"channel": channel})
 
 
-
 def _creditors_by_id(session: Session, ids: Sequence[int]) -> dict[int, Creditor]:
     if not ids:
         return {}
     return {c.id: c for c in session.scalars(select(Creditor).where(Creditor.id.in_(set(ids))))}
-
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,11 +174,13 @@ def household_view(session: Session, household_id: int, today: date | None = Non
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class HouseholdRow:
+    """A household in the list: its persons' names and masked BSNs (the list is read more widely than the file)."""
+
     id: int
-    names: list[str]
-    masked_bsns: list[str]
+    names: tuple[str, ...]
+    masked_bsns: tuple[str, ...]
     period_end: date
     status: str
     balance_cents: int
@@ -213,8 +213,8 @@ def search_households(
     rows = [
         HouseholdRow(
             id=h.id,
-            names=[f"{p.first_name} {p.last_name}" for p in h.persons],
-            masked_bsns=[v.mask_bsn(p.bsn) for p in h.persons],
+            names=tuple(f"{p.first_name} {p.last_name}" for p in h.persons),
+            masked_bsns=tuple(v.mask_bsn(p.bsn) for p in h.persons),
             period_end=h.period_end,
             status=h.status,
             balance_cents=balances.get(h.id, 0),
@@ -222,7 +222,6 @@ def search_households(
         for h in (households[i] for i in ids)
     ]
     return rows, total
-
 
 
 def household_forecast(session: Session, household_id: int, today: date | None = None, days: int = 56,
