@@ -40,7 +40,7 @@ system-deps:
 check-fast: $(STAMP) lint typecheck deptry migration-check
 
 lint:
-	$(BIN)/ruff check budgetbeheer tests benchmarks scripts migrations/env.py
+	$(BIN)/ruff check budgetbeheer tests benchmarks scripts migrations/env.py setup.py
 
 typecheck:
 	$(BIN)/mypy
