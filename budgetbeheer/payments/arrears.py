@@ -40,7 +40,7 @@ _CHUNK = 900
 
 def obligation_key(fixed_cost_id: int, due: date) -> str:
     """The obligation key of an instalment, as the payment run writes it (``fc:<ten digits>:<date>``)."""
-    from budgetbeheer.payments.runs import fixed_cost_key  # runs reads households: imported when first used
+    from budgetbeheer.payments.runs.model import fixed_cost_key  # runs reads households: imported when first used
 
     return fixed_cost_key(fixed_cost_id, due)
 
