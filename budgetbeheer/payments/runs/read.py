@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from budgetbeheer.households.forecast import BENEFIT, BENEFIT_EARLY_DAYS
 from budgetbeheer.households.models import Creditor, ExpectedIncome, FixedCost, FixedCostAmount, Household, Receipt
 from budgetbeheer.ledger.models import Account, Posting
+from budgetbeheer.lifecycle.extensions import pending_extension_ends
 from budgetbeheer.payments.iban_holds import active_hold_reasons
 from budgetbeheer.payments.models import PaymentBatch, PaymentItem
 from budgetbeheer.payments.planning import income_usable_through
@@ -301,8 +302,5 @@ def read_run(
     closed = _ClosedPaydays(driver_rows(session, runs_before), execution_date, lead, context)
     closed.enrolled_later = enrolled_after_latest_run(session, runs_before, scope)
     benefit_received = _benefits_received(session, scope, income_usable_through(execution_date, lead), as_date)
-    # i10-extensions: the lifecycle imports the payments package, so its reader is imported when a run needs it.
-    from budgetbeheer.lifecycle.extensions import pending_extension_ends
-
     return RunInput(households, costs_by_household, payees, held_ibans, payout_only, incomes, earlier, balances,
                     closed, benefit_received, pending_extension_ends(session, household_ids))
