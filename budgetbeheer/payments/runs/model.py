@@ -141,7 +141,7 @@ class LeefgeldWorkedOut(NamedTuple):
 
 @dataclass
 class RunResult:
-    """What :func:`plan_items` worked out, ready for bulk insert; with ``with_leefgeld`` also ``leefgeld``, the
+    """What :func:`~.service.plan_items` worked out, ready for bulk insert; with ``with_leefgeld`` also ``leefgeld``, the
     computation per household that had a payday (for comparison with the household's figures)."""
 
     items: list[PlannedItem] = field(default_factory=list)

@@ -62,8 +62,9 @@ def plan_items(
 def first_open_payday(session: Session, household_id: int, period_start: date, execution_date: date,
                       lead_business_days: int) -> date:
     """The first payday a run for ``execution_date`` may still pay the household, by the same reading of the earlier
-    runs as :func:`plan_items` (closed paydays, :class:`~.plan._ClosedPaydays`; the period's start; the look-back), before the
-    household's own latest leefgeld is taken into account. The household's forecast starts its first run here."""
+    runs as :func:`plan_items` (closed paydays, :class:`~.plan._ClosedPaydays`; the period's start; the look-back),
+    before the household's own latest leefgeld is taken into account. The household's forecast starts its first run
+    here."""
     lookback_from = execution_date - timedelta(days=LEEFGELD_LOOKBACK_DAYS)
     earlier = earlier_runs(execution_date, lookback_from)
     closed = _ClosedPaydays(driver_rows(session, earlier), execution_date, lead_business_days, RunContext())
