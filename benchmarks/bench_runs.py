@@ -71,7 +71,7 @@ from budgetbeheer.ledger.models import Account, Posting, Transaction
 from budgetbeheer.ledger.service import BANK, ensure_system_accounts, money_identity
 from budgetbeheer.payments import service
 from budgetbeheer.payments.models import BankFile, PaymentItem
-from budgetbeheer.payments.runs import batch_summary
+from budgetbeheer.payments.runs.service import batch_summary
 from budgetbeheer.users.service import actor_for, create_user
 
 START = date(2026, 11, 20)

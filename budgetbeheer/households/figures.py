@@ -349,7 +349,7 @@ def benefit_received_on(session: Session, household_id: int, run_date: date, lea
     """The latest benefit receipt that can be an expected benefit come early for the run of ``run_date``: dated
     after :data:`~budgetbeheer.households.forecast.BENEFIT_EARLY_DAYS` days before the last day whose income that
     run can have (:func:`~budgetbeheer.payments.planning.income_usable_through`). The payment run reads the same for
-    all households at once (``payments.runs._benefits_received``)."""
+    all households at once (``payments.runs.read._benefits_received``)."""
     usable_through = income_usable_through(run_date, lead_business_days)
     return session.scalar(
         select(func.max(Receipt.received_on)).where(
@@ -393,7 +393,7 @@ def _payments(session: Session, household_id: int) -> _Payments:
 
 
 def _unpayable_at_end(session: Session, household: Household, costs: Sequence[FixedCost]) -> frozenset[int]:
-    """The fixed costs a final settlement of an ``ending`` household does not pay (``payments.runs._payable_costs``):
+    """The fixed costs a final settlement of an ``ending`` household does not pay (``payments.runs.plan._payable_costs``):
     all of them once the household was reopened for its payout, else those whose creditor's IBAN is held."""
     if household.status != "ending" or not costs:
         return frozenset()

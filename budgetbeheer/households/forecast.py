@@ -268,7 +268,7 @@ def forecast(
     and it is not the next income (:func:`next_income_date`).
     ``leefgeld_paid_through``: the latest payday that already has a live leefgeld payment; no modelled run pays it or
     an earlier payday again. ``first_open_payday``: the first payday the first run may still pay, as the payment run
-    reads it from the earlier runs (:func:`budgetbeheer.payments.runs.first_open_payday`); without it the run before
+    reads it from the earlier runs (:func:`budgetbeheer.payments.runs.service.first_open_payday`); without it the run before
     the first one is taken to have covered its paydays (the scheduler makes a run every business day).
 
     The runs, by the rules of :mod:`budgetbeheer.payments.planning` (:func:`~budgetbeheer.payments.planning.plan_run`

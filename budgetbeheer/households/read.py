@@ -246,7 +246,7 @@ def household_forecast(session: Session, household_id: int, today: date | None =
                  if cost.id not in figures.unpayable]
     plan = LeefgeldPlan(LeefgeldFrequency(household.leefgeld_frequency), household.leefgeld_day,
                         household.buffer_cents)
-    from budgetbeheer.payments.runs import first_open_payday  # the runs read households: imported when used
+    from budgetbeheer.payments.runs.service import first_open_payday  # the runs read households: imported when used
 
     open_from = first_open_payday(session, household_id, household.period_start, figures.next_run_on,
                                   lead_business_days)

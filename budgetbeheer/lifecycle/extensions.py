@@ -130,7 +130,7 @@ def pending_extension_ends(session: Session, household_ids: Iterable[int] | None
 def final_payout_batch(session: Session, household_id: int) -> int | None:
     """The batch holding the household's live final payout (proposed, approved or paid), or None.
 
-    A final payout's obligation key ends in ``:final`` (:func:`budgetbeheer.payments.runs.leefgeld_key`) and is NULL
+    A final payout's obligation key ends in ``:final`` (:func:`budgetbeheer.payments.runs.model.leefgeld_key`) and is NULL
     once the payment is cancelled or returned, so a cancelled batch does not count."""
     from budgetbeheer.payments.models import PaymentItem
 

@@ -325,7 +325,7 @@ def _already_paid(session: Session, fixed_cost_id: int, due_date: date) -> bool:
     """The forecast starts from the balance, which no longer holds an instalment already approved for payment; such
     an instalment is not uncovered."""
     from budgetbeheer.payments.models import PaymentItem
-    from budgetbeheer.payments.runs import fixed_cost_key
+    from budgetbeheer.payments.runs.model import fixed_cost_key
 
     key = fixed_cost_key(fixed_cost_id, due_date)
     return session.scalar(select(PaymentItem.id).where(PaymentItem.obligation_key == key)) is not None

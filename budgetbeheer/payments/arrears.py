@@ -2,7 +2,7 @@
 figures and the shortfall signals.
 
 An *instalment* is one due date of one fixed cost: the obligation ``fc:<fixed cost>:<due date>``
-(:func:`~budgetbeheer.payments.runs.fixed_cost_key`).
+(:func:`~budgetbeheer.payments.runs.model.fixed_cost_key`).
 
 - It **fell short** when a payment run of a batch that was not cancelled recorded a shortfall for it (the balance
   did not cover it). A daily run records the same instalment again every day until it is paid: here it counts once.
@@ -40,7 +40,7 @@ _CHUNK = 900
 
 def obligation_key(fixed_cost_id: int, due: date) -> str:
     """The obligation key of an instalment, as the payment run writes it (``fc:<ten digits>:<date>``)."""
-    from budgetbeheer.payments.runs import fixed_cost_key  # runs reads households: imported when first used
+    from budgetbeheer.payments.runs.model import fixed_cost_key  # runs reads households: imported when first used
 
     return fixed_cost_key(fixed_cost_id, due)
 

@@ -32,9 +32,10 @@ from budgetbeheer.ledger.service import (
     reverse,
 )
 from budgetbeheer.money import format_eur
-from budgetbeheer.payments import sepa
 from budgetbeheer.payments.models import BankFile, BatchApproval, PaymentBatch, PaymentItem, status_label
 from budgetbeheer.payments.return_reasons import describe, normalise_code, reason_for
+from budgetbeheer.payments.sepa import bundle as sepa_bundle
+from budgetbeheer.payments.sepa import model as sepa_model
 from budgetbeheer.references import ReferenceKind
 from budgetbeheer.users.models import User
 
@@ -259,7 +260,7 @@ def recount(session: Session, batch: PaymentBatch) -> None:
     batch.total_cents, batch.item_count = int(total), int(count)
 
 
-def _transfers(session: Session, batch_id: int) -> Iterator[sepa.Transfer]:
+def _transfers(session: Session, batch_id: int) -> Iterator[sepa_model.Transfer]:
     """The batch's payments as transfers, in id order, yielded one by one as the rows are read: a batch holds up to
     some 100,000s of payments, which then never all sit in memory as objects (nor get walked again and again by the
     garbage collector while sepaxml builds its tree). A Core select of the table: plain rows, no ORM entities."""
@@ -274,7 +275,7 @@ def _transfers(session: Session, batch_id: int) -> Iterator[sepa.Transfer]:
     )
     kinds: dict[str | None, ReferenceKind] = {kind.value: kind for kind in ReferenceKind}
     kinds[None] = kinds[""] = ReferenceKind.NONE
-    transfer = sepa.Transfer
+    transfer = sepa_model.Transfer
     for e2e, name, iban, bic, amount, kind, reference, remittance in rows:
         yield transfer(
             e2e, name, iban, bic, int(amount), kinds.get(kind) or ReferenceKind(kind),
@@ -296,8 +297,8 @@ def export(session: Session, actor: Actor, batch_id: int, settings: Settings) ->
     assert batch.msg_id_base is not None and batch.approved_at is not None
     version = batch.pain_version or settings.pain001_version
     with cycle_collector_paused():  # sepaxml builds a tree of 10 objects per payment: no cycles, nothing to collect
-        built = sepa.build_bank_files(
-            sepa.DebtorAccount(settings.managed_account_name, settings.managed_account_iban,
+        built = sepa_bundle.build_bank_files(
+            sepa_model.DebtorAccount(settings.managed_account_name, settings.managed_account_iban,
                                settings.managed_account_bic or None),
             _transfers(session, batch.id),
             batch.execution_date,
@@ -308,7 +309,7 @@ def export(session: Session, actor: Actor, batch_id: int, settings: Settings) ->
         )
     total = sum(f.control_sum_cents for f in built)
     if total != batch.total_cents or sum(f.count for f in built) != batch.item_count:
-        raise sepa.BankFileInvalid(Message("Het bankbestand telt niet op tot het totaal van de betaalrun."))
+        raise sepa_model.BankFileInvalid(Message("Het bankbestand telt niet op tot het totaal van de betaalrun."))
     now = utcnow()
     rows = [
         BankFile(
@@ -338,9 +339,9 @@ def download(session: Session, batch_id: int) -> tuple[str, bytes]:
     files = bank_files(session, batch.id)
     if not files:
         raise Conflict(Message("Betaalrun %(id)s heeft nog geen bankbestand.", id=batch.id))
-    return sepa.bundle(
+    return sepa_bundle.bundle(
         [
-            sepa.BankFile(f.filename, f.content, f.sha256, f.msg_id, f.transaction_count, f.control_sum_cents,
+            sepa_model.BankFile(f.filename, f.content, f.sha256, f.msg_id, f.transaction_count, f.control_sum_cents,
                           batch.pain_version or "", (), ())
             for f in files
         ]

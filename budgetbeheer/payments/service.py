@@ -29,9 +29,10 @@ from budgetbeheer.payments.batches import (
     settle,
     totals_by,
 )
+from budgetbeheer.payments.calendar import last_due_date_covered
 from budgetbeheer.payments.models import PaymentBatch, PaymentItem, Shortfall
 from budgetbeheer.payments.return_reasons import RETURN_REASONS
-from budgetbeheer.payments.runs import final_payout, last_due_date_covered, plan_items, prepare_run
+from budgetbeheer.payments.runs.service import final_payout, plan_items, prepare_run
 
 __all__ = [
     "RETURN_REASONS",

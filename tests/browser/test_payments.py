@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from budgetbeheer.config import Settings
-from budgetbeheer.payments import sepa
+from budgetbeheer.payments.sepa.schema import validate_xml
 from budgetbeheer.users.models import User
 from tests.integration.payments_fixtures import RUN_DATE, make_household
 
@@ -50,5 +50,5 @@ def test_prepare_then_a_second_finance_user_approves_and_downloads(
     path = info.value.path()
     with open(path, "rb") as handle:
         content = handle.read()
-    assert sepa.validate_xml(content, "pain.001.001.03") == []
+    assert validate_xml(content, "pain.001.001.03") == []
     assert b"<CtrlSum>1034.00</CtrlSum>" in content

@@ -46,7 +46,7 @@ from budgetbeheer.lifecycle.extensions import request_extension
 from budgetbeheer.payments import service as payments
 from budgetbeheer.payments.calendar import add_business_days, is_business_day
 from budgetbeheer.payments.models import PaymentBatch, PaymentItem, Shortfall
-from budgetbeheer.payments.runs import plan_items
+from budgetbeheer.payments.runs.service import plan_items
 from budgetbeheer.users.models import User
 from budgetbeheer.users.service import actor_for
 

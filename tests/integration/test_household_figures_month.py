@@ -52,7 +52,7 @@ from budgetbeheer.lifecycle.signals import detect_shortfalls
 from budgetbeheer.money import cents_to_str, format_eur
 from budgetbeheer.payments import service as payments
 from budgetbeheer.payments.models import PaymentBatch
-from budgetbeheer.payments.runs import plan_items
+from budgetbeheer.payments.runs.service import plan_items
 from budgetbeheer.users.models import User
 from budgetbeheer.users.service import actor_for
 from tests.conftest import TEST_PASSWORD

@@ -37,7 +37,7 @@ from budgetbeheer.lifecycle.models import Signal
 from budgetbeheer.payments import service
 from budgetbeheer.payments.models import PaymentBatch, PaymentItem, Shortfall
 from budgetbeheer.payments.planning import LEEFGELD
-from budgetbeheer.payments.runs import leefgeld_key
+from budgetbeheer.payments.runs.model import leefgeld_key
 from budgetbeheer.users.models import User, UserRole
 from budgetbeheer.users.service import actor_for
 from tests.integration.payments_fixtures import CASEWORKER, RUN_DATE, make_household

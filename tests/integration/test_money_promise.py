@@ -86,7 +86,8 @@ from budgetbeheer.lifecycle import jobs
 from budgetbeheer.money import cents_to_str
 from budgetbeheer.payments.calendar import add_business_days, execution_date_for_due_date, next_business_day
 from budgetbeheer.payments.models import PaymentBatch, PaymentItem, Shortfall
-from budgetbeheer.payments.runs import LeefgeldWorkedOut, plan_items
+from budgetbeheer.payments.runs.model import LeefgeldWorkedOut
+from budgetbeheer.payments.runs.service import plan_items
 from budgetbeheer.payments.service import approve, export, mark_sent, settle
 from budgetbeheer.users.service import actor_for, create_token, create_user
 from tests.conftest import TEST_PASSWORD, PostgresDatabase

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from budgetbeheer.cli import main
 from budgetbeheer.config import Settings
 from budgetbeheer.ledger.service import money_identity
-from budgetbeheer.payments import sepa
+from budgetbeheer.payments.sepa.schema import validate_xml
 from budgetbeheer.users.models import User
 from tests.integration.payments_fixtures import RUN_DATE, make_household
 
@@ -50,7 +50,7 @@ def test_api_prepare_approve_cancel_and_download(
     assert client.post(f"{url}/approve", headers=frank).status_code == 409
     download = client.get(f"{url}/pain001", headers=frank)
     assert download.status_code == 200 and download.mimetype == "application/xml"
-    assert sepa.validate_xml(download.data, "pain.001.001.03") == []
+    assert validate_xml(download.data, "pain.001.001.03") == []
     assert client.get(f"{url}/pain001", headers=fatima).data == download.data
     assert client.post(f"{url}/cancel", json={"reason": "fout"}, headers=frank).status_code == 409
     listed = client.get("/api/v1/batches", headers=frank).get_json()["data"]
@@ -97,7 +97,7 @@ def test_commands_prepare_approve_export_settle(
     out = tmp_path / "batch.xml"
     exported = runner.invoke(main, ["batches", "export", batch_id, "--out", str(out)])
     assert exported.exit_code == 0, exported.output
-    assert sepa.validate_xml(out.read_bytes(), "pain.001.001.03") == []
+    assert validate_xml(out.read_bytes(), "pain.001.001.03") == []
     assert runner.invoke(main, ["batches", "settle", batch_id, "--as", "frank"]).exit_code == 0
     weekend = runner.invoke(main, ["runs", "prepare", "--date", "2026-12-05"])
     assert weekend.exit_code == 1 and "2026-12-07" in weekend.output

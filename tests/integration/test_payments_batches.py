@@ -20,8 +20,11 @@ from budgetbeheer.db.engine import make_session_factory
 from budgetbeheer.errors import Conflict, Message, PermissionDenied, ValidationError
 from budgetbeheer.households.models import Creditor, Household
 from budgetbeheer.ledger.service import household_balance, money_identity
-from budgetbeheer.payments import sepa, service
+from budgetbeheer.payments import service
 from budgetbeheer.payments.models import BatchApproval, PaymentBatch, PaymentItem
+from budgetbeheer.payments.sepa.bundle import build_bank_files, bundle
+from budgetbeheer.payments.sepa.model import DebtorAccount, Transfer
+from budgetbeheer.payments.sepa.schema import validate_xml
 from budgetbeheer.users.models import User
 from budgetbeheer.users.service import actor_for
 from tests.integration.payments_fixtures import RUN_DATE, make_household
@@ -117,7 +120,7 @@ def test_export_validates_adds_up_and_downloads_the_same_bytes_then_settles(
     files = service.export(session, finance[1], batch.id, settings)
     session.commit()
     assert len(files) == 1
-    assert sepa.validate_xml(files[0].content, "pain.001.001.03") == []
+    assert validate_xml(files[0].content, "pain.001.001.03") == []
     assert files[0].control_sum_cents == batch.total_cents and files[0].transaction_count == batch.item_count
     content = files[0].content.decode()
     assert f"<CtrlSum>{batch.total_cents // 100}.{batch.total_cents % 100:02d}</CtrlSum>" in content
@@ -179,7 +182,7 @@ def test_names_outside_the_epc_set_are_cleaned_in_the_file(
     service.approve(session, finance[1], batch.id)
     files = service.export(session, finance[1], batch.id, settings)
     content = files[0].content.decode()
-    assert sepa.validate_xml(files[0].content, "pain.001.001.03") == []
+    assert validate_xml(files[0].content, "pain.001.001.03") == []
     assert "Zoe AEro-Muller + Son" in content
     assert "Ø" not in content and "“" not in content and "&amp;" not in content and "#" not in content
 
@@ -189,7 +192,7 @@ def test_pain_001_001_09_is_a_setting(session: Session, settings: Settings, fina
     batch = prepared(session, nine, finance[0])
     service.approve(session, finance[1], batch.id)
     files = service.export(session, finance[1], batch.id, nine)
-    assert sepa.validate_xml(files[0].content, "pain.001.001.09") == []
+    assert validate_xml(files[0].content, "pain.001.001.09") == []
 
 
 def test_a_batch_above_the_file_limit_becomes_a_zip_of_valid_files(
@@ -207,7 +210,7 @@ def test_a_batch_above_the_file_limit_becomes_a_zip_of_valid_files(
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         assert len(archive.namelist()) == 3
         for entry in archive.namelist():
-            assert sepa.validate_xml(archive.read(entry), "pain.001.001.03") == []
+            assert validate_xml(archive.read(entry), "pain.001.001.03") == []
 
 
 @pytest.mark.slow
@@ -215,16 +218,16 @@ def test_100_001_transfers_make_two_valid_files() -> None:
     from datetime import UTC, datetime
 
     transfers = [
-        sepa.Transfer(f"E2E-{n}", "Woonstichting De Linde", "NL91ABNA0417164300", None, 100 + n % 1000)
+        Transfer(f"E2E-{n}", "Woonstichting De Linde", "NL91ABNA0417164300", None, 100 + n % 1000)
         for n in range(100_001)
     ]
-    files = sepa.build_bank_files(
-        sepa.DebtorAccount("Gemeente Voorbeeld", MANAGED_IBAN, "BNGHNL2G"), transfers, date(2026, 12, 1),
+    files = build_bank_files(
+        DebtorAccount("Gemeente Voorbeeld", MANAGED_IBAN, "BNGHNL2G"), transfers, date(2026, 12, 1),
         "BB20261201-1", created_at=datetime(2026, 11, 30, 8, tzinfo=UTC),
     )
     assert [f.count for f in files] == [100_000, 1]
     assert sum(f.control_sum_cents for f in files) == sum(t.amount_cents for t in transfers)
-    name, _ = sepa.bundle(files)
+    name, _ = bundle(files)
     assert name.endswith(".zip")
 
 

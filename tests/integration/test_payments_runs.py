@@ -17,7 +17,7 @@ from budgetbeheer.households.models import Creditor, FixedCost, Household
 from budgetbeheer.ledger.service import household_balance, money_identity
 from budgetbeheer.payments import service
 from budgetbeheer.payments.models import PaymentBatch, PaymentItem, Shortfall
-from budgetbeheer.payments.runs import fixed_cost_key
+from budgetbeheer.payments.runs.model import fixed_cost_key
 from budgetbeheer.users.models import User
 from tests.integration.payments_fixtures import RUN_DATE, make_household
 

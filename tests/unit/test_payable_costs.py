@@ -1,4 +1,4 @@
-"""Which fixed costs a run may still pay after returns (payments.runs._payable_costs), without a database."""
+"""Which fixed costs a run may still pay after returns (payments.runs.plan._payable_costs), without a database."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from datetime import date
 import pytest
 
 from budgetbeheer.households.categories import Category
-from budgetbeheer.payments.runs import _Cost, _HouseholdRow, _payable_costs, _Payee
+from budgetbeheer.payments.runs.model import _Cost, _HouseholdRow, _Payee
+from budgetbeheer.payments.runs.plan import _payable_costs
 
 HELD = "NL91ABNA0417164300"
 FINE = "NL20INGB0001234567"

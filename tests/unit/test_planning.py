@@ -527,7 +527,7 @@ def test_closed_paydays_from_the_runs_before() -> None:
     """The database facts behind rule 6: which earlier runs count for a household, by when it was enrolled."""
     from datetime import UTC, datetime
 
-    from budgetbeheer.payments.runs import _ClosedPaydays
+    from budgetbeheer.payments.runs.plan import _ClosedPaydays
 
     def at(day: int, month: int = 7, hour: int = 6) -> datetime:
         return datetime(2026, month, day, hour, 0, tzinfo=UTC)

@@ -20,17 +20,19 @@ from sepaxml import SepaTransfer
 
 from budgetbeheer.errors import ValidationError
 from budgetbeheer.money import cents_to_str
-from budgetbeheer.payments import epc, sepa
-from budgetbeheer.payments.sepa import (
+from budgetbeheer.payments import epc
+from budgetbeheer.payments.sepa import bundle as sepa_bundle
+from budgetbeheer.payments.sepa import checks, repair
+from budgetbeheer.payments.sepa.bundle import build_bank_files, bundle
+from budgetbeheer.payments.sepa.model import (
     MAX_AMOUNT_CENTS,
     BankFile,
+    BankFileInvalid,
     DebtorAccount,
     TextChange,
     Transfer,
-    build_bank_files,
-    bundle,
-    validate_xml,
 )
+from budgetbeheer.payments.sepa.schema import validate_xml
 from budgetbeheer.references import ReferenceKind, make_betalingskenmerk
 
 VERSIONS = ["pain.001.001.03", "pain.001.001.09"]
@@ -482,7 +484,7 @@ class SpyTransfer(SepaTransfer):  # type: ignore[misc]
 @pytest.fixture
 def spy(monkeypatch: pytest.MonkeyPatch) -> Iterator[type[SpyTransfer]]:
     SpyTransfer.instances = []
-    monkeypatch.setattr(sepa, "SepaTransfer", SpyTransfer)
+    monkeypatch.setattr(sepa_bundle, "SepaTransfer", SpyTransfer)
     yield SpyTransfer
 
 
@@ -570,10 +572,10 @@ def test_the_quick_checks_agree_with_the_full_checks(
 ) -> None:
     item = Transfer(e2e, name, iban, bic, amount, reference[0], reference[1], remittance, purpose, instruction)
     quick_changes: list[TextChange] = []
-    quick = sepa._prepare_valid(item, quick_changes)
+    quick = checks._prepare_valid(checks.ExportChecks(), item, quick_changes)
     full_errors: dict[str, Any] = {}
     full_changes: list[TextChange] = []
-    full = sepa._prepare_checked(0, item, full_errors, full_changes)
+    full = checks._prepare_checked(checks.ExportChecks(), 0, item, full_errors, full_changes)
     if quick is None:
         assert quick_changes == []
         assert full is None and full_errors
@@ -583,7 +585,7 @@ def test_the_quick_checks_agree_with_the_full_checks(
         assert quick_changes == full_changes
     combined_errors: dict[str, Any] = {}
     combined_changes: list[TextChange] = []
-    assert sepa._prepare_transfer(0, item, combined_errors, combined_changes) == full
+    assert checks._prepare_transfer(checks.ExportChecks(), 0, item, combined_errors, combined_changes) == full
     assert (combined_errors, combined_changes) == (full_errors, full_changes)
 
 
@@ -601,7 +603,7 @@ def plain_transfers() -> list[Transfer]:
 def test_header_repaired_in_sepaxml_bytes_gives_the_bytes_of_the_repaired_tree(
     monkeypatch: pytest.MonkeyPatch, version: str, batch_booking: bool
 ) -> None:
-    repaired = sepa._repaired_header
+    repaired = repair._repaired_header
     used: list[bool] = []
 
     def spy(*args: Any) -> bytes | None:
@@ -609,10 +611,10 @@ def test_header_repaired_in_sepaxml_bytes_gives_the_bytes_of_the_repaired_tree(
         used.append(result is not None)
         return result
 
-    monkeypatch.setattr(sepa, "_repaired_header", spy)
+    monkeypatch.setattr(repair, "_repaired_header", spy)
     from_bytes = build(plain_transfers(), version=version, batch_booking=batch_booking, max_per_file=2)
     assert used == [True, True]
-    monkeypatch.setattr(sepa, "_repaired_header", lambda *args: None)
+    monkeypatch.setattr(repair, "_repaired_header", lambda *args: None)
     from_tree = build(plain_transfers(), version=version, batch_booking=batch_booking, max_per_file=2)
     assert from_bytes == from_tree
     for file in from_bytes:
@@ -621,7 +623,7 @@ def test_header_repaired_in_sepaxml_bytes_gives_the_bytes_of_the_repaired_tree(
 
 def test_transactions_that_need_a_repair_take_the_tree(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[object] = []
-    monkeypatch.setattr(sepa, "_repaired_header", lambda *args: calls.append(args))
+    monkeypatch.setattr(repair, "_repaired_header", lambda *args: calls.append(args))
     build([transfer(1, instruction_id="I-1")])
     build([transfer(1, reference_kind=ReferenceKind.BETALINGSKENMERK, reference=KENMERK)])
     build([transfer(1, reference_kind=ReferenceKind.NONE, reference="", remittance_text="")])
@@ -630,16 +632,16 @@ def test_transactions_that_need_a_repair_take_the_tree(monkeypatch: pytest.Monke
 
 
 def test_a_header_repair_that_does_not_read_back_falls_back_to_the_tree(monkeypatch: pytest.MonkeyPatch) -> None:
-    repaired = sepa._repaired_header
+    repaired = repair._repaired_header
 
     def wrong(*args: Any) -> bytes | None:
         result = repaired(*args)
         assert result is not None
         return result.replace(b"<MsgId>BB-1-1</MsgId>", b"<MsgId>BB-1-9</MsgId>")
 
-    monkeypatch.setattr(sepa, "_repaired_header", wrong)
+    monkeypatch.setattr(repair, "_repaired_header", wrong)
     [file] = build([transfer(1)])
-    monkeypatch.setattr(sepa, "_repaired_header", lambda *args: None)
+    monkeypatch.setattr(repair, "_repaired_header", lambda *args: None)
     assert [file] == build([transfer(1)])
     root, ns = parse(file)
     assert texts(root, ".//p:GrpHdr/p:MsgId", ns) == ["BB-1-1"]
@@ -648,8 +650,8 @@ def test_a_header_repair_that_does_not_read_back_falls_back_to_the_tree(monkeypa
 @pytest.mark.parametrize("created", ["2027-13-45T99:99:99", "morgen vroeg"])
 def test_a_file_that_fails_the_xsd_is_refused_naming_the_line(monkeypatch: pytest.MonkeyPatch, created: str) -> None:
     """A CreDtTm like an identifier is repaired in sepaxml's bytes, one with spaces in the tree: both validated."""
-    monkeypatch.setattr(sepa, "_credtm", lambda created_at: created)
-    with pytest.raises(sepa.BankFileInvalid) as info:
+    monkeypatch.setattr(repair, "_credtm", lambda created_at: created)
+    with pytest.raises(BankFileInvalid) as info:
         build([transfer(1)])
     text = str(info.value)
     assert "BB-1-1" in text

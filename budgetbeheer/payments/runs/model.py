@@ -1,0 +1,176 @@
+"""The shapes a payment run works with, and the keys and identifiers it writes: plain values, no database.
+
+The rows read for a run (:class:`_HouseholdRow`, :class:`_Cost`, :class:`_Payee`) are NamedTuples of the columns the
+planning needs; what a run proposes (:class:`PlannedItem`, :class:`PlannedShortfall`) is in the column order of its
+table, ready for a bulk insert (:mod:`.write`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any, NamedTuple
+
+from schwifty import IBAN
+
+from budgetbeheer.households.categories import Category
+from budgetbeheer.payments.planning import LeefgeldAmount
+from budgetbeheer.references import ReferenceKind
+
+_ONE_DAY = timedelta(days=1)
+_CATEGORIES = {category.value: category for category in Category}
+_NO_REFERENCE = ReferenceKind.NONE.value
+_FREE_TEXT = ReferenceKind.FREE_TEXT.value
+LEEFGELD_LOOKBACK_DAYS = 35
+"""A leefgeld payday older than this is never paid any more (a bound on the search; the closed-payday rule already
+keeps a payday that an earlier run covered from being paid later)."""
+_COVER_DAYS = 14
+"""A run that covered a payday executed at most this many days before it (the lead time, weekends and holidays)."""
+
+
+def fixed_cost_key(fixed_cost_id: int, due: date) -> str:
+    """``fc:<fixed cost, ten digits>:<due date>``. The ids are zero-padded so that the keys of a run, written in
+    household order, sort in that order: each lands next to the previous one in the UNIQUE index."""
+    return f"fc:{fixed_cost_id:010d}:{due.isoformat()}"
+
+
+def leefgeld_key(household_id: int, payday: date, final: bool = False) -> str:
+    """``lg:<household, ten digits>:<payday>``; the final payout of a period ends in ``:final`` so that it never
+    collides with a regular leefgeld of the same payday."""
+    return f"lg:{household_id:010d}:{payday.isoformat()}" + (":final" if final else "")
+
+
+def msg_id_base(batch_id: int, execution_date: date) -> str:
+    """Unique per batch and at most 27 characters: ``BB<yyyymmdd>-<batch id>``."""
+    return f"BB{execution_date:%Y%m%d}-{batch_id}"
+
+
+def iban_problem(raw: str) -> str | None:
+    """None when ``raw`` is a valid IBAN in the SEPA zone, else a Dutch reason. Not remembered here: a run remembers
+    it per distinct IBAN for that run only (:class:`~.context.RunContext`)."""
+    try:
+        iban = IBAN(raw)
+    except ValueError as error:
+        return f"IBAN {raw} is ongeldig ({error}); de betaling wordt tegengehouden tot het IBAN is verbeterd"
+    if not iban.in_sepa_zone:
+        return f"IBAN {raw} ligt buiten het SEPA-gebied; de betaling wordt tegengehouden"
+    return None
+
+
+_plain_iban_problem = iban_problem
+
+_IncomeRow = tuple[str, int, int, Any, Any]
+"""``(kind, cents, day, start, end)`` of an expected income as the driver gives it (see :func:`.read.as_date`)."""
+
+
+class _Cost(NamedTuple):
+    id: int
+    kind: Category
+    creditor_id: int
+    frequency: str
+    due_day: int
+    start_date: date
+    end_date: date | None
+    reference: str | None
+    amounts: list[tuple[date, int]]
+    """``(effective from, cents)``, oldest first."""
+
+    def amount_on(self, day: date) -> int | None:
+        amount = None
+        for effective_from, cents in self.amounts:
+            if effective_from <= day:
+                amount = cents
+        return amount
+
+
+class _HouseholdRow(NamedTuple):
+    id: int
+    iban: str
+    account_holder: str
+    period_start: date
+    period_end: date
+    status: str
+    ended_on: date | None
+    leefgeld_frequency: str
+    leefgeld_day: int
+    buffer_cents: int
+
+
+class PlannedItem(NamedTuple):
+    """One payment a run proposes, in the column order of ``payment_items`` (batch and EndToEndId are added when the
+    batch is written)."""
+
+    household_id: int
+    kind: str
+    fixed_cost_id: int | None
+    creditor_id: int | None
+    creditor_name: str
+    iban: str
+    bic: str | None
+    amount_cents: int
+    due_date: date
+    reference_kind: str
+    reference: str | None
+    remittance: str
+    obligation_key: str | None
+    reason: str
+    status: str
+    hold_reason: str | None
+
+
+class PlannedShortfall(NamedTuple):
+    """A fixed cost a run could not pay, in the column order of ``shortfalls`` (without the batch)."""
+
+    household_id: int
+    fixed_cost_id: int
+    category: str
+    amount_cents: int
+    due_date: date
+    reason: str
+
+
+class LeefgeldWorkedOut(NamedTuple):
+    """The leefgeld computation of one household in a run: the money it started from (ledger balance minus what
+    proposed batches plan) and :class:`~budgetbeheer.payments.planning.LeefgeldAmount` (also when it came to zero).
+    The household's figures (:mod:`budgetbeheer.households.figures`) show the same ``available_cents``."""
+
+    balance_cents: int
+    leefgeld: LeefgeldAmount
+
+
+@dataclass
+class RunResult:
+    """What :func:`~.service.plan_items` worked out, ready for bulk insert; with ``with_leefgeld`` also ``leefgeld``, the
+    computation per household that had a payday (for comparison with the household's figures)."""
+
+    items: list[PlannedItem] = field(default_factory=list)
+    shortfalls: list[PlannedShortfall] = field(default_factory=list)
+    leefgeld: dict[int, LeefgeldWorkedOut] = field(default_factory=dict)
+
+
+def _held_payee(payee: _Payee, held_ibans: dict[str, str]) -> _Payee:
+    hold = held_ibans.get(payee.iban)
+    return payee._replace(iban_problem=payee.iban_problem or hold) if hold else payee
+
+
+class _Payee(NamedTuple):
+    """A creditor as its payments carry it, worked out once per run."""
+
+    name: str
+    iban: str
+    bic: str | None
+    reference_kind: str
+    reference_required: bool
+    iban_problem: str | None
+
+    @classmethod
+    def of(
+        cls, name: str, iban: str, bic: str | None, reference_kind: str, reference_required: bool,
+        problem: Callable[[str], str | None] | None = None,
+    ) -> _Payee:
+        """``problem``: the run's remembered :func:`iban_problem` (:attr:`.context.RunContext.iban_problem`); None:
+        the plain function (the field of the same name hides it in this class)."""
+        return cls(name[:140], iban.replace(" ", "").upper()[:34], bic, reference_kind, reference_required,
+                   (problem or _plain_iban_problem)(iban))
+

@@ -1,0 +1,326 @@
+"""Every check a transfer goes through before it reaches sepaxml: IBAN, BIC, amount, name, reference, identifiers.
+
+All problems of a batch are reported together, each naming its EndToEndId. Every transfer goes through every check,
+but a valid one takes a quick path (:func:`_prepare_valid`, its answers remembered per distinct value for one export
+in :class:`ExportChecks`); messages are only built for a transfer that has a problem (:func:`_prepare_checked`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import cache
+from typing import Final
+
+from schwifty import BIC, IBAN
+from schwifty import exceptions as iban_errors
+
+from budgetbeheer.errors import Message, ValidationError
+from budgetbeheer.money import format_eur
+from budgetbeheer.payments import epc
+from budgetbeheer.payments.sepa.model import (
+    MAX_AMOUNT_CENTS,
+    MAX_MSG_ID_BASE,
+    MIN_AMOUNT_CENTS,
+    DebtorAccount,
+    TextChange,
+    Transfer,
+    _Prepared,
+)
+from budgetbeheer.payments.sepa.repair import clean_name, record_change
+from budgetbeheer.references import ReferenceKind, validate_reference
+
+_CATEGORY_PURPOSE = re.compile(r"[A-Z]{4}")
+_ISSUERS: Final = {ReferenceKind.BETALINGSKENMERK: "CUR", ReferenceKind.ISO11649: "ISO"}
+
+
+def _check_iban(raw: str) -> tuple[str, str]:
+    """``(compact IBAN, "")`` or ``("", problem)`` with problem one of checksum, length, country, sepa, structure."""
+    try:
+        iban = IBAN(raw)
+    except iban_errors.InvalidChecksumDigits:
+        return "", "checksum"
+    except iban_errors.InvalidLength:
+        return "", "length"
+    except iban_errors.InvalidCountryCode:
+        return "", "country"
+    except ValueError:
+        return "", "structure"
+    if not iban.in_sepa_zone:
+        return "", "sepa"
+    return str(iban.compact), ""
+
+
+_IBAN_MESSAGES: Final = {
+    "checksum": "Betaling %(end_to_end_id)s: het controlegetal van IBAN %(iban)s klopt niet. Waarschijnlijk is er "
+    "een teken verkeerd overgenomen.",
+    "length": "Betaling %(end_to_end_id)s: IBAN %(iban)s heeft niet het juiste aantal tekens.",
+    "country": "Betaling %(end_to_end_id)s: IBAN %(iban)s begint niet met een bestaande landcode.",
+    "sepa": "Betaling %(end_to_end_id)s: IBAN %(iban)s hoort bij een land buiten het SEPA-gebied; daarheen kan "
+    "niet met een SEPA-overboeking worden betaald.",
+    "structure": "Betaling %(end_to_end_id)s: %(iban)s is geen geldig IBAN.",
+}
+_DEBTOR_IBAN_MESSAGES: Final = {
+    "checksum": "Het controlegetal van het IBAN van de eigen rekening (%(iban)s) klopt niet.",
+    "length": "Het IBAN van de eigen rekening (%(iban)s) heeft niet het juiste aantal tekens.",
+    "country": "Het IBAN van de eigen rekening (%(iban)s) begint niet met een bestaande landcode.",
+    "sepa": "De eigen rekening (%(iban)s) ligt buiten het SEPA-gebied.",
+    "structure": "Het IBAN van de eigen rekening (%(iban)s) is geen geldig IBAN.",
+}
+
+
+def _check_bic(raw: str) -> str | None:
+    try:
+        return str(BIC(raw).compact)
+    except ValueError:
+        return None
+
+
+def _reference_check(kind: ReferenceKind) -> Callable[[str], tuple[str | None, str] | None]:
+    """For one kind: ``(issuer, normalised reference)`` when ``validate_reference`` accepts the text (issuer
+    ``CUR``/``ISO`` for a structured kind, else None), or None when it does not (the full check then builds the
+    message)."""
+
+    def check(text: str) -> tuple[str | None, str] | None:
+        try:
+            normalised = validate_reference(kind, text)
+        except ValidationError:
+            return None
+        return _ISSUERS.get(kind), normalised
+
+    return check
+
+
+class ExportChecks:
+    """The checks of one export (one :func:`~.bundle.build_bank_files`), each remembered per distinct value for that
+    export only: an export of 100,000s of transfers has far fewer distinct IBANs, BICs, names and references, and
+    nothing is kept between exports (a process that exports every week would otherwise keep them all).
+
+    Every remembered answer is a plain tuple of strings, bools and None keyed by one string: the garbage collector
+    soon stops tracking such tuples, so 100,000s of entries cost nothing in the full collections during an export.
+    """
+
+    __slots__ = ("bic", "iban", "name", "references")
+
+    def __init__(self) -> None:
+        self.iban: Callable[[str], tuple[str, str]] = cache(_check_iban)
+        self.bic: Callable[[str], str | None] = cache(_check_bic)
+        self.name: Callable[[str], tuple[str, bool, bool]] = cache(clean_name)
+        self.references: dict[str, Callable[[str], tuple[str | None, str] | None]] = {
+            kind: cache(_reference_check(kind)) for kind in ReferenceKind
+        }
+
+
+def _prepare_debtor(
+    checks: ExportChecks, debtor: DebtorAccount, errors: dict[str, Message], changes: list[TextChange]
+) -> DebtorAccount:
+    name = record_change(debtor.name, epc.clean_name(debtor.name), None, "debtor.name", changes)
+    if not name:
+        errors["debtor.name"] = Message("De naam van de eigen rekening ontbreekt.")
+    iban, problem = checks.iban(debtor.iban)
+    bic: str | None = None
+    if problem:
+        errors["debtor.iban"] = Message(_DEBTOR_IBAN_MESSAGES[problem], iban=debtor.iban)
+    elif debtor.bic:
+        bic = checks.bic(debtor.bic)
+        if bic is None:
+            errors["debtor.bic"] = Message("De BIC van de eigen rekening (%(bic)s) is ongeldig.", bic=debtor.bic)
+    else:
+        derived = IBAN(iban).bic
+        if derived is None:
+            errors["debtor.bic"] = Message(
+                "De BIC van de eigen rekening (%(iban)s) is niet bekend; vul de BIC in.", iban=iban
+            )
+        else:
+            bic = str(derived.compact)
+    return DebtorAccount(name, iban, bic)
+
+
+def _prepare_transfer(
+    checks: ExportChecks, index: int, transfer: Transfer, errors: dict[str, Message], changes: list[TextChange]
+) -> _Prepared | None:
+    """``transfer`` checked and cleaned, or None with its problems added to ``errors``; text changes go to
+    ``changes``. Every check happens for every transfer: the common, valid case is decided by :func:`_prepare_valid`
+    (remembered per distinct IBAN, BIC, name and reference for this export: :class:`ExportChecks`), anything else by :func:`_prepare_checked`,
+    which builds the messages."""
+    prepared = _prepare_valid(checks, transfer, changes)
+    if prepared is not None:
+        return prepared
+    return _prepare_checked(checks, index, transfer, errors, changes)
+
+
+def _prepare_valid(checks: ExportChecks, transfer: Transfer, changes: list[TextChange]) -> _Prepared | None:
+    """The result of :func:`_prepare_checked` for a transfer without any problem, else None (and ``changes`` left
+    as it was). The same checks in the same terms, without building messages."""
+    e2e = transfer.end_to_end_id
+    if type(e2e) is not str or not epc.is_epc_identifier(e2e):
+        return None
+    instruction_id = transfer.instruction_id
+    if instruction_id is not None and not epc.is_epc_identifier(instruction_id):
+        return None
+    amount = transfer.amount_cents
+    if type(amount) is not int or not MIN_AMOUNT_CENTS <= amount <= MAX_AMOUNT_CENTS:
+        return None
+    iban, problem = checks.iban(transfer.creditor_iban)
+    if problem:
+        return None
+    bic: str | None = None
+    if transfer.creditor_bic:
+        bic = checks.bic(transfer.creditor_bic)
+        if bic is None:
+            return None
+    name, name_changed, name_truncated = checks.name(transfer.creditor_name)
+    if not name:
+        return None
+    purpose = transfer.category_purpose
+    if purpose is not None and not _CATEGORY_PURPOSE.fullmatch(purpose):
+        return None
+    kind = transfer.reference_kind
+    check = checks.references.get(kind) if isinstance(kind, str) else None
+    valid = None if check is None else check(transfer.reference)
+    if valid is None:
+        return None
+    issuer, reference = valid
+
+    if name_changed:
+        changes.append(TextChange(e2e, "creditor_name", transfer.creditor_name, name, name_truncated))
+    remittance_text = transfer.remittance_text
+    structured = None
+    if issuer is not None and reference:
+        structured = reference
+        if remittance_text.strip():
+            changes.append(TextChange(e2e, "remittance_text", remittance_text, "", False))
+        joined = ""
+    else:
+        issuer = None
+        # Only free text leaves a reference here: validate_reference gives "" for kind NONE.
+        if reference:
+            joined = f"{reference} {remittance_text}" if remittance_text.strip() else reference
+        else:
+            joined = remittance_text if remittance_text.strip() else ""
+    unstructured = joined
+    if not epc.is_clean_text(joined, epc.REMITTANCE_MAX):
+        cleaned = epc.clean_remittance(joined)
+        if cleaned.changed:
+            changes.append(TextChange(e2e, "remittance", joined, cleaned.text, cleaned.truncated))
+        unstructured = cleaned.text
+    return (e2e, instruction_id, name, iban, bic, amount, issuer, structured, unstructured, purpose)
+
+
+def _prepare_checked(
+    checks: ExportChecks, index: int, transfer: Transfer, errors: dict[str, Message], changes: list[TextChange]
+) -> _Prepared | None:
+    e2e = transfer.end_to_end_id
+    key = f"transfers[{index}]"
+    before = len(errors)
+
+    if not isinstance(e2e, str) or not epc.is_epc_identifier(e2e):
+        errors[f"{key}.end_to_end_id"] = Message(
+            "Betaling %(index)s: de EndToEndId %(end_to_end_id)s is leeg, langer dan 35 tekens of bevat tekens "
+            "die de bank niet accepteert.",
+            index=index,
+            end_to_end_id=repr(e2e),
+        )
+    if transfer.instruction_id is not None and not epc.is_epc_identifier(transfer.instruction_id):
+        errors[f"{key}.instruction_id"] = Message(
+            "Betaling %(end_to_end_id)s: de InstrId %(instruction_id)s is leeg, langer dan 35 tekens of bevat tekens "
+            "die de bank niet accepteert.",
+            end_to_end_id=e2e,
+            instruction_id=repr(transfer.instruction_id),
+        )
+
+    amount = transfer.amount_cents
+    if type(amount) is not int:
+        errors[f"{key}.amount_cents"] = Message(
+            "Betaling %(end_to_end_id)s: het bedrag moet een geheel aantal centen zijn.", end_to_end_id=e2e
+        )
+    elif amount < MIN_AMOUNT_CENTS:
+        errors[f"{key}.amount_cents"] = Message(
+            "Betaling %(end_to_end_id)s: het bedrag (%(amount)s) moet groter zijn dan nul.",
+            end_to_end_id=e2e,
+            amount=format_eur(amount),
+        )
+    elif amount > MAX_AMOUNT_CENTS:
+        errors[f"{key}.amount_cents"] = Message(
+            "Betaling %(end_to_end_id)s: het bedrag (%(amount)s) is hoger dan de %(maximum)s die in één "
+            "SEPA-overboeking mag.",
+            end_to_end_id=e2e,
+            amount=format_eur(amount),
+            maximum=format_eur(MAX_AMOUNT_CENTS),
+        )
+
+    iban, problem = checks.iban(transfer.creditor_iban)
+    if problem:
+        errors[f"{key}.creditor_iban"] = Message(
+            _IBAN_MESSAGES[problem], end_to_end_id=e2e, iban=transfer.creditor_iban
+        )
+
+    bic: str | None = None
+    if transfer.creditor_bic:
+        bic = checks.bic(transfer.creditor_bic)
+        if bic is None:
+            errors[f"{key}.creditor_bic"] = Message(
+                "Betaling %(end_to_end_id)s: BIC %(bic)s is ongeldig.", end_to_end_id=e2e, bic=transfer.creditor_bic
+            )
+
+    name = record_change(transfer.creditor_name, epc.clean_name(transfer.creditor_name), e2e, "creditor_name", changes)
+    if not name:
+        errors[f"{key}.creditor_name"] = Message(
+            "Betaling %(end_to_end_id)s: de naam van de ontvanger ontbreekt.", end_to_end_id=e2e
+        )
+
+    purpose = transfer.category_purpose
+    if purpose is not None and not _CATEGORY_PURPOSE.fullmatch(purpose):
+        errors[f"{key}.category_purpose"] = Message(
+            "Betaling %(end_to_end_id)s: categorie %(purpose)s is geen code van vier hoofdletters (zoals SUPP).",
+            end_to_end_id=e2e,
+            purpose=purpose,
+        )
+
+    kind = transfer.reference_kind
+    reference = ""
+    try:
+        reference = validate_reference(kind, transfer.reference)
+        kind = ReferenceKind(kind)
+    except ValidationError as exc:
+        why = exc.fields.get("reference", exc.message)
+        errors[f"{key}.reference"] = Message(
+            "Betaling %(end_to_end_id)s: %(problem)s", end_to_end_id=e2e, problem=str(why)
+        )
+
+    issuer = structured = None
+    text_parts: list[str] = []
+    if kind in _ISSUERS and reference:
+        issuer, structured = _ISSUERS[ReferenceKind(kind)], reference
+        if transfer.remittance_text.strip():
+            changes.append(TextChange(e2e, "remittance_text", transfer.remittance_text, "", False))
+    else:
+        if kind == ReferenceKind.FREE_TEXT and reference:
+            text_parts.append(reference)
+        if transfer.remittance_text.strip():
+            text_parts.append(transfer.remittance_text)
+    joined = " ".join(text_parts)
+    unstructured = record_change(joined, epc.clean_remittance(joined), e2e, "remittance", changes)
+
+    if len(errors) > before:
+        return None
+    return (e2e, transfer.instruction_id, name, iban, bic, amount, issuer, structured, unstructured, purpose)
+
+
+def _msg_ids(msg_id_base: str, file_count: int, block_count: int, errors: dict[str, Message]) -> list[str]:
+    if not epc.is_epc_identifier(msg_id_base) or len(msg_id_base) > MAX_MSG_ID_BASE:
+        errors["msg_id_base"] = Message(
+            "Het berichtkenmerk %(base)s moet uit 1 tot %(maximum)s tekens bestaan, zonder spaties en alleen met "
+            "letters, cijfers en / - ? : ( ) . , ' +.",
+            base=repr(msg_id_base),
+            maximum=MAX_MSG_ID_BASE,
+        )
+        return []
+    ids = [f"{msg_id_base}-{number}" for number in range(1, file_count + 1)]
+    if len(f"{ids[-1]}-{block_count}") > epc.IDENTIFIER_MAX:
+        errors["msg_id_base"] = Message(
+            "Het berichtkenmerk %(base)s is te lang voor %(files)s bestanden.", base=msg_id_base, files=file_count
+        )
+        return []
+    return ids
+
