@@ -39,7 +39,7 @@ from budgetbeheer.payments.planning import LEEFGELD
 from budgetbeheer.payments.runs import leefgeld_key
 from budgetbeheer.users.models import User, UserRole
 from budgetbeheer.users.service import actor_for
-from tests.integration.payments_fixtures import CASEWORKER, RUN_DATE, make_household
+from tests.factories import CASEWORKER, RUN_DATE, payable_household
 
 NEXT_DATE = date(2026, 12, 1)
 """Tuesday after RUN_DATE: covers due dates up to Thursday 2026-12-03."""
@@ -131,7 +131,7 @@ def receive(session: Session, household_id: int, amount: str, on: date = date(20
 
 def test_receipt_run_approve_export_sent_settle(session: Session, settings: Settings,
                                                 finance: tuple[Actor, ...]) -> None:
-    household = make_household(session)
+    household = payable_household(session)
     assert check(session).held == 1500_00
     batch, _ = service.prepare_run(session, finance[0], RUN_DATE, settings)
     session.commit()
@@ -158,7 +158,7 @@ def test_receipt_run_approve_export_sent_settle(session: Session, settings: Sett
 def test_cancel_after_approval_frees_everything_and_nothing_is_paid_twice(
     session: Session, settings: Settings, finance: tuple[Actor, ...]
 ) -> None:
-    household = make_household(session)
+    household = payable_household(session)
     batch, _ = service.prepare_run(session, finance[0], RUN_DATE, settings)
     service.approve(session, finance[1], batch.id)
     session.commit()
@@ -187,7 +187,7 @@ def test_cancel_after_approval_frees_everything_and_nothing_is_paid_twice(
 def test_cancel_of_a_proposed_batch_and_refused_cancel_after_export(
     session: Session, settings: Settings, finance: tuple[Actor, ...]
 ) -> None:
-    make_household(session)
+    payable_household(session)
     batch, _ = service.prepare_run(session, finance[0], RUN_DATE, settings)
     service.cancel(session, finance[0], batch.id, "te vroeg")
     session.commit()
@@ -225,7 +225,7 @@ def test_a_returned_payment_is_held_signalled_and_paid_again_once(
 ) -> None:
     """A return for a reason that does not put the IBAN in doubt (MS03: the bank gave none) is paid again, once; a
     return meaning the account is wrong or closed holds the IBAN instead (tests/integration/test_returns_api.py)."""
-    household = make_household(session)
+    household = payable_household(session)
     _settled_batch(session, settings, finance)
     rent = session.scalars(select(PaymentItem).where(PaymentItem.kind == "rent")).one()
     before = check(session)
@@ -256,7 +256,7 @@ def test_a_returned_payment_is_held_signalled_and_paid_again_once(
 def test_a_return_of_an_item_in_transit_comes_from_transit(
     session: Session, settings: Settings, finance: tuple[Actor, ...]
 ) -> None:
-    make_household(session)
+    payable_household(session)
     batch, _ = service.prepare_run(session, finance[0], RUN_DATE, settings)
     service.approve(session, finance[1], batch.id)
     service.export(session, finance[1], batch.id, settings)
@@ -278,7 +278,7 @@ def test_a_return_of_a_batch_not_yet_sent_is_refused(
 ) -> None:
     """Only the bank returns a payment, and it cannot return what it never received: an approved or exported batch
     must be marked sent first."""
-    make_household(session)
+    payable_household(session)
     batch, _ = service.prepare_run(session, finance[0], RUN_DATE, settings)
     session.commit()
     batch_id, item_id = batch.id, items_of(session, batch.id)[0].id
@@ -307,7 +307,7 @@ def _with_cost_on_day_3(session: Session, balance: str) -> int:
     """A household with rent due on the 1st and energy due on the 3rd: in the runs of RUN_DATE and NEXT_DATE."""
     from budgetbeheer.households.service import add_fixed_cost
 
-    household = make_household(session, balance=balance, costs={"rent": "650.00"}, buffer="0.00")
+    household = payable_household(session, balance=balance, costs={"rent": "650.00"}, buffer="0.00")
     add_fixed_cost(session, CASEWORKER, household.id, {
         "category": "energy", "creditor": {"name": "Energie Direct", "iban": "NL20INGB0001234567"},
         "amount": "100.00", "frequency": "monthly", "due_day": 3})
@@ -384,7 +384,7 @@ def test_approval_is_refused_when_a_household_no_longer_has_the_money(
 ) -> None:
     """A receipt reversed after the run was prepared: approving would push the household below zero, so the
     approval is refused naming the household, and nothing moves; cancel and prepare again."""
-    household = make_household(session)
+    household = payable_household(session)
     batch, _ = service.prepare_run(session, finance[0], RUN_DATE, settings)
     session.commit()
     receipt = session.scalars(select(Receipt)).one()
@@ -408,7 +408,7 @@ def test_approval_is_refused_when_a_household_no_longer_has_the_money(
 def test_approval_by_someone_who_is_no_longer_allowed_is_refused(
     session: Session, settings: Settings, finance: tuple[Actor, ...], change: str
 ) -> None:
-    make_household(session)
+    payable_household(session)
     batch, _ = service.prepare_run(session, finance[0], RUN_DATE, settings)
     session.commit()
     user = session.get(User, finance[1].user_id)
@@ -462,7 +462,7 @@ def _status(session: Session, household_id: int) -> str:
 def test_ending_early_with_money_left_pays_everything_out_and_ends_at_zero(
     session: Session, settings: Settings, finance: tuple[Actor, ...]
 ) -> None:
-    household = make_household(session)
+    household = payable_household(session)
     ending.end_period(session, CASEWORKER, household.id, end_date=TODAY.isoformat(), reason="bijstand gestopt: werk",
                       today=TODAY)
     session.commit()
@@ -484,7 +484,7 @@ def test_ending_early_with_money_left_pays_everything_out_and_ends_at_zero(
 def test_ending_with_a_pending_shortfall(session: Session, settings: Settings, finance: tuple[Actor, ...]) -> None:
     """The rent does not fit: the other costs due up to the end are paid, the rest is the final leefgeld, the rent
     stays a shortfall (a signal and on the handover), and the household ends at zero."""
-    household = make_household(session, balance="500.00")
+    household = payable_household(session, balance="500.00")
     ending.end_period(session, CASEWORKER, household.id, end_date="2026-12-02", reason="bijstand gestopt: verhuisd",
                       today=TODAY)
     session.commit()
@@ -505,8 +505,8 @@ def test_a_held_payment_in_a_past_batch_does_not_keep_a_household_from_ending(
 ) -> None:
     """The household's IBAN was wrong at the final run (its payout held), then corrected: the next run pays out, and
     the dead held item of the earlier, approved batch must not keep the household 'ending' for ever."""
-    make_household(session, holder="B. Other")
-    household = make_household(session)
+    payable_household(session, holder="B. Other")
+    household = payable_household(session)
     session.execute(Household.__table__.update().where(Household.id == household.id)  # type: ignore[attr-defined]
                     .values(iban="NL00BANK0000000000"))
     ending.end_period(session, CASEWORKER, household.id, end_date=TODAY.isoformat(), reason="bijstand gestopt",
@@ -528,7 +528,7 @@ def test_a_held_payment_in_a_past_batch_does_not_keep_a_household_from_ending(
 def test_a_receipt_for_an_ending_household_is_paid_out_in_the_next_run(
     session: Session, settings: Settings, finance: tuple[Actor, ...]
 ) -> None:
-    household = make_household(session)
+    household = payable_household(session)
     ending.end_period(session, CASEWORKER, household.id, end_date=TODAY.isoformat(), reason="bijstand gestopt",
                       today=TODAY)
     session.commit()
@@ -551,7 +551,7 @@ def test_a_receipt_for_an_ended_household_is_refused(session: Session, settings:
                                                      finance: tuple[Actor, ...]) -> None:
     """Issue 3 lists it as bad input: once the period has ended and the account is at zero, income is no longer
     booked here (the payer must pay the household directly); nothing is written."""
-    household = make_household(session)
+    household = payable_household(session)
     ending.end_period(session, CASEWORKER, household.id, end_date=TODAY.isoformat(), reason="bijstand gestopt",
                       today=TODAY)
     session.commit()
@@ -573,7 +573,7 @@ def test_a_return_after_the_household_ended(session: Session, settings: Settings
     """The final payout comes back (closed account): the money is the household's again, it goes back to 'ending'
     with a signal to the caseworker and finance (its IBAN is held), and is paid out once more to the corrected
     IBAN."""
-    household = make_household(session)
+    household = payable_household(session)
     ending.end_period(session, CASEWORKER, household.id, end_date=TODAY.isoformat(), reason="bijstand gestopt",
                       today=TODAY)
     session.commit()
@@ -611,7 +611,7 @@ def test_a_changed_amount_and_an_end_date_between_two_runs(
     January's at 700. Energy ends on 31 December: paid in December, not in January."""
     from budgetbeheer.payments.calendar import execution_date_for_due_date
 
-    household = make_household(session, balance="3000.00", costs={"rent": "650.00"}, frequency="monthly", day=28)
+    household = payable_household(session, balance="3000.00", costs={"rent": "650.00"}, frequency="monthly", day=28)
     energy = add_fixed_cost(session, CASEWORKER, household.id, {
         "category": "energy", "creditor": {"name": "Energie Direct", "iban": "NL20INGB0001234567"},
         "amount": "100.00", "frequency": "monthly", "due_day": 1, "start_date": "2026-11-25", "end_date": "2026-12-31"})
@@ -660,7 +660,7 @@ def test_random_money_flows_keep_the_books(
     steps: list[tuple[str, object, int]],
 ) -> None:
     households = [
-        make_household(session, balance=amount, holder=f"H{n}")
+        payable_household(session, balance=amount, holder=f"H{n}")
         for n, amount in enumerate(("400.00", "1000.00", None))
     ]
     session.commit()
@@ -712,8 +712,8 @@ def test_ending_early_takes_later_payments_out_of_a_proposed_batch(
     """The run of 30 November was proposed with rent and insurance due 1 December; the caseworker then records that
     bijstand stopped on 29 November. Those payments leave the (not yet approved) batch, the household's balance is
     untouched, and the next run pays everything out as final leefgeld."""
-    household = make_household(session)
-    other = make_household(session, holder="B. Karimi")
+    household = payable_household(session)
+    other = payable_household(session, holder="B. Karimi")
     batch, _ = service.prepare_run(session, finance[0], RUN_DATE, settings)
     session.commit()
     due_after = [i for i in items_of(session, batch.id) if i.household_id == household.id and i.due_date > TODAY]
@@ -744,7 +744,7 @@ def test_an_ended_household_is_left_out_of_later_runs(
     session: Session, settings: Settings, finance: tuple[Actor, ...]
 ) -> None:
     """A household that ended with an unpaid instalment does not get the same shortfall again in every later run."""
-    household = make_household(session, balance="100.00")
+    household = payable_household(session, balance="100.00")
     ending.end_period(session, CASEWORKER, household.id, end_date="2026-12-02", reason="bijstand gestopt: werk",
                       today=TODAY)
     session.commit()
