@@ -57,6 +57,8 @@ AMOUNTS = {"rent": "650.00", "health_insurance": "150.00", "energy": "100.00", "
 """The default monthly amount per category."""
 DEFAULT_COSTS = {"rent": AMOUNTS["rent"], "health_insurance": AMOUNTS["health_insurance"]}
 BENEFIT = "1500.00"
+MONTHLY_LEEFGELD = {"frequency": "monthly", "day": 1, "buffer": "0.00"}
+"""Leefgeld once a month on the 1st without a buffer (the default is weekly on Wednesday with a buffer)."""
 
 # --------------------------------------------------------------------------------------------- numbers that pass
 
