@@ -29,6 +29,7 @@ from budgetbeheer import clock
 from budgetbeheer.audit.service import Actor, record
 from budgetbeheer.db.base import utcnow
 from budgetbeheer.errors import Conflict, Message, ValidationError
+from budgetbeheer.fields import parse_iso_date
 from budgetbeheer.households.models import Household, Person
 from budgetbeheer.households.service import get_household
 from budgetbeheer.lifecycle.models import ExtensionRequest
@@ -37,21 +38,10 @@ MAX_REASON_LENGTH = 2000
 MIN_REASON_LENGTH = 3
 
 
-def parse_date(raw: object) -> date | None:
-    if isinstance(raw, date):
-        return raw
-    if isinstance(raw, str):
-        try:
-            return date.fromisoformat(raw.strip())
-        except ValueError:
-            return None
-    return None
-
-
 def validate_end(household: Household, end_date: object, reason: object) -> tuple[date, str]:
     """Check the end date (within ``[start, current end]``) and the reason; name every bad field."""
     errors: dict[str, Message] = {}
-    parsed = parse_date(end_date)
+    parsed = parse_iso_date(end_date)
     if parsed is None:
         errors["date"] = Message("Geef een datum als JJJJ-MM-DD.")
     elif parsed < household.period_start:

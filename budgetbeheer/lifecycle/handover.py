@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from budgetbeheer import clock
 from budgetbeheer.errors import Message
+from budgetbeheer.fields import neutralise_formula
 from budgetbeheer.households.figures import HouseholdFigures, household_figures, last_day, schedule_of
 from budgetbeheer.households.service import get_household
 from budgetbeheer.i18n import translate
@@ -383,7 +384,6 @@ def creditors_csv(data: Handover) -> str:
     """One line per creditor to be told that the municipality's payments stop, with what was paid and what is still
     open. Free text that a spreadsheet would read as a formula is neutralised, as in the report exports."""
     from budgetbeheer.money import cents_to_str
-    from budgetbeheer.reports.export import neutralise
 
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
@@ -399,12 +399,12 @@ def creditors_csv(data: Handover) -> str:
             message += (f" Nog open: {len(cost.unpaid)} termijn(en), samen {format_eur(cost.unpaid_cents)}; de klant "
                         "neemt contact met u op voor een betalingsregeling.")
         writer.writerow([
-            data.household_id, neutralise(cost.creditor), cost.iban, cost.bic or "", cost.category,
+            data.household_id, neutralise_formula(cost.creditor), cost.iban, cost.bic or "", cost.category,
             cents_to_str(cost.amount_cents), cost.frequency, cost.due_day,
-            neutralise(cost.reference or ""), neutralise(data.account_holder), data.period_end.isoformat(),
+            neutralise_formula(cost.reference or ""), neutralise_formula(data.account_holder), data.period_end.isoformat(),
             len(cost.paid), last.due_date.isoformat() if last else "", len(cost.unpaid),
             cents_to_str(cost.unpaid_cents), " ".join(i.due_date.isoformat() for i in cost.unpaid),
-            cost.first_due_yourself.isoformat() if cost.first_due_yourself else "", neutralise(message),
+            cost.first_due_yourself.isoformat() if cost.first_due_yourself else "", neutralise_formula(message),
         ])
     return buffer.getvalue()
 

@@ -8,6 +8,7 @@ from typing import Any
 from flask import Response, request
 
 from budgetbeheer.errors import Message, ValidationError
+from budgetbeheer.fields import parse_iso_date
 from budgetbeheer.payments import iban_changes, iban_holds, service
 from budgetbeheer.payments.models import IBAN_CHANGE_STATUSES
 from budgetbeheer.payments.return_reasons import RETURN_REASONS, holds_iban
@@ -16,11 +17,9 @@ from budgetbeheer.web.context import actor, db, settings, unit_of_work
 
 
 def _iso_date(raw: Any, field: str) -> date:
-    if isinstance(raw, str):
-        try:
-            return date.fromisoformat(raw.strip())
-        except ValueError:
-            pass
+    parsed = parse_iso_date(raw) if isinstance(raw, str) else None
+    if parsed is not None:
+        return parsed
     raise ValidationError({field: Message("Geef een datum als JJJJ-MM-DD.")})
 
 

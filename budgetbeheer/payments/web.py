@@ -6,14 +6,13 @@ The household page shows a household's payments with ``{% include "payments/_hou
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, Flask, Response, flash, redirect, render_template, request, url_for
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from budgetbeheer import clock
 from budgetbeheer.errors import BudgetbeheerError, Message, ValidationError
+from budgetbeheer.fields import parse_iso_date
 from budgetbeheer.households.categories import LABELS_NL, Category
 from budgetbeheer.i18n import translate
 from budgetbeheer.payments import service
@@ -62,11 +61,10 @@ def batches() -> str:
 def prepare() -> str | WerkzeugResponse | tuple[str, int]:
     raw = request.form.get("execution_date", "")
     errors: dict[str, Message] = {}
-    try:
-        execution_date = date.fromisoformat(raw)
-    except ValueError:
+    execution_date = parse_iso_date(raw)
+    if execution_date is None:
         errors = {"execution_date": Message("Geef een datum als JJJJ-MM-DD.")}
-    if not errors:
+    else:
         try:
             with unit_of_work() as session:
                 batch, created = service.prepare_run(session, actor(), execution_date, settings())

@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import IO, Any
 
 from budgetbeheer.errors import Message, ValidationError
+from budgetbeheer.fields import neutralise_formula
 from budgetbeheer.i18n import translate
 from budgetbeheer.money import cents_to_str
 from budgetbeheer.reports.reports import Column, ColumnType, Report, Table
@@ -29,7 +30,6 @@ MEDIA_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 EXTENSIONS = {"json": "json", "csv": "csv", "csv-nl": "csv", "xlsx": "xlsx"}
-DANGEROUS_FIRST = ("=", "+", "-", "@", "\t", "\r")
 XLSX_MAX_ROWS = 1_048_575
 """Data rows per sheet (Excel's limit minus the header row); longer tables continue on a next sheet."""
 
@@ -43,11 +43,6 @@ def check_format(raw: str | None) -> str:
     return chosen
 
 
-def neutralise(text: str) -> str:
-    """Prefix a single quote to text a spreadsheet would read as a formula."""
-    if text.startswith(DANGEROUS_FIRST):
-        return "'" + text
-    return text
 
 
 def filename(report: Report, fmt: str, table: str | None = None) -> str:
@@ -134,10 +129,10 @@ def csv_value(column: Column, value: Any, dutch: bool) -> str:
     if column.type is ColumnType.BOOL:
         return ("ja" if value else "nee") if dutch else ("true" if value else "false")
     if column.type is ColumnType.DATE:
-        return value.isoformat() if isinstance(value, date) else neutralise(str(value))
+        return value.isoformat() if isinstance(value, date) else neutralise_formula(str(value))
     if column.type is ColumnType.DATETIME:
-        return _utc_text(value) if isinstance(value, datetime) else neutralise(str(value))
-    return neutralise(str(value))
+        return _utc_text(value) if isinstance(value, datetime) else neutralise_formula(str(value))
+    return neutralise_formula(str(value))
 
 
 def write_csv(table: Table, out: IO[bytes], *, dutch: bool = False) -> None:
@@ -145,7 +140,7 @@ def write_csv(table: Table, out: IO[bytes], *, dutch: bool = False) -> None:
     text = io.TextIOWrapper(out, encoding="utf-8-sig" if dutch else "utf-8", newline="", write_through=False)
     try:
         writer = csv.writer(text, delimiter=";" if dutch else ",", lineterminator="\r\n")
-        writer.writerow([neutralise(column.key) for column in table.columns])
+        writer.writerow([neutralise_formula(column.key) for column in table.columns])
         for row in table.rows:
             writer.writerow([csv_value(column, value, dutch) for column, value in zip(table.columns, row, strict=True)])
         text.flush()
@@ -159,7 +154,7 @@ def write_csv(table: Table, out: IO[bytes], *, dutch: bool = False) -> None:
 def _xlsx_text(value: str) -> str:
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-    return neutralise(ILLEGAL_CHARACTERS_RE.sub("", value))
+    return neutralise_formula(ILLEGAL_CHARACTERS_RE.sub("", value))
 
 
 def _xlsx_cell(sheet: Any, column: Column, value: Any) -> Any:

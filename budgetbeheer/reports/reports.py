@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from budgetbeheer.audit.service import verify
 from budgetbeheer.db.base import utcnow
 from budgetbeheer.errors import Message, NotFound, ValidationError
+from budgetbeheer.fields import parse_iso_date
 from budgetbeheer.households.categories import LABELS_NL, Category
 from budgetbeheer.ledger.service import ADVANCES, BANK, IN_TRANSIT, UNMATCHED
 from budgetbeheer.payments import arrears
@@ -84,10 +85,11 @@ def parse_period(raw_start: object, raw_end: object) -> DateRange:
         if raw is None or raw == "":
             errors[name] = Message("Vul een datum in (JJJJ-MM-DD).")
             continue
-        try:
-            parsed[name] = date.fromisoformat(str(raw))
-        except ValueError:
+        day = parse_iso_date(str(raw))
+        if day is None:
             errors[name] = Message("\"%(value)s\" is geen datum (JJJJ-MM-DD).", value=str(raw))
+        else:
+            parsed[name] = day
     if not errors and parsed["from"] > parsed["to"]:
         errors["to"] = Message("De einddatum ligt vóór de begindatum.")
     if not errors and len(DateRange(parsed["from"], parsed["to"]).months()) > MAX_MONTHS:

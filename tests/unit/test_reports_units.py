@@ -11,8 +11,9 @@ from lxml import etree
 
 from budgetbeheer import clock
 from budgetbeheer.errors import ValidationError
+from budgetbeheer.fields import neutralise_formula as neutralise
 from budgetbeheer.reports import charts
-from budgetbeheer.reports.export import check_format, csv_value, json_value, neutralise, write_csv
+from budgetbeheer.reports.export import check_format, csv_value, json_value, write_csv
 from budgetbeheer.reports.hledger import account_name, sanitise, transaction_lines
 from budgetbeheer.reports.queries import DateRange
 from budgetbeheer.reports.reports import Column, ColumnType, Table, parse_period
