@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from datetime import date
 from typing import Any
 
@@ -17,6 +16,7 @@ from budgetbeheer.households import service
 from budgetbeheer.households.models import Creditor, ExpectedIncome, FixedCost, Household, Person, Receipt
 from budgetbeheer.ledger.models import Transaction
 from budgetbeheer.ledger.service import household_balance, money_identity
+from tests.factories import enrol, intake_data, person_data, receipt
 
 ACTOR = Actor.system("test")
 BSN_A = "111222333"
@@ -26,22 +26,15 @@ RENT_IBAN = "NL91ABNA0417164300"
 
 INTAKE_DAY = date(2026, 8, 20)
 """The day the tests enrol (a start more than a year back is refused): not the wall clock."""
-enrol = functools.partial(service.enrol_household, today=INTAKE_DAY)
-
-
-def intake(**overrides: Any) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "persons": [
-            {"bsn": BSN_A, "first_name": "Amina", "last_name": "Haddad", "date_of_birth": "1990-04-02"},
-            {"bsn": BSN_B, "first_name": "Omar", "last_name": "Haddad", "date_of_birth": "1988-11-30"},
-        ],
-        "iban": "nl91 abna 0417 1643 00",
-        "account_holder": "A. Haddad",
-        "benefit_start_date": "2026-08-31",
-        "leefgeld": {"frequency": "weekly", "day": 1, "buffer": "25.00"},
-    }
-    data.update(overrides)
-    return data
+HADDADS: dict[str, Any] = {
+    "persons": [person_data(bsn=BSN_A, first_name="Amina", last_name="Haddad", date_of_birth="1990-04-02"),
+                person_data(bsn=BSN_B, first_name="Omar", last_name="Haddad", date_of_birth="1988-11-30")],
+    "iban": "nl91 abna 0417 1643 00",
+    "account_holder": "A. Haddad",
+    "start": date(2026, 8, 31),
+    "leefgeld": {"frequency": "weekly", "day": 1, "buffer": "25.00"},
+}
+"""Two adults, the IBAN as people type it (the intake body: ``intake_data(**HADDADS)``)."""
 
 
 def counts(session: Session) -> tuple[int, ...]:
@@ -52,7 +45,7 @@ def counts(session: Session) -> tuple[int, ...]:
 
 
 def test_enrol_sets_period_opens_account_and_audits(session: Session) -> None:
-    household = enrol(session, ACTOR, intake())
+    household = enrol(session, ACTOR, today=INTAKE_DAY, **HADDADS)
     session.commit()
     assert household.iban == "NL91ABNA0417164300"
     assert (household.period_start, household.period_end) == (date(2026, 8, 31), date(2027, 2, 28))
@@ -79,26 +72,26 @@ def test_enrol_sets_period_opens_account_and_audits(session: Session) -> None:
 def test_enrol_refuses_bad_input_and_writes_nothing(session: Session, change: dict[str, Any], field: str) -> None:
     before = counts(session)
     with pytest.raises(ValidationError) as caught:
-        enrol(session, ACTOR, intake(**change))
+        service.enrol_household(session, ACTOR, intake_data(**HADDADS | change), today=INTAKE_DAY)
     assert field in caught.value.fields
     session.rollback()
     assert counts(session) == before
 
 
 def test_bsn_in_a_running_household_is_refused(session: Session) -> None:
-    enrol(session, ACTOR, intake())
+    enrol(session, ACTOR, today=INTAKE_DAY, **HADDADS)
     session.commit()
     before = counts(session)
-    other = intake(persons=[{"bsn": BSN_B, "first_name": "X", "last_name": "Y", "date_of_birth": "1970-01-01"}])
+    other = person_data(bsn=BSN_B, first_name="X", last_name="Y", date_of_birth="1970-01-01")
     with pytest.raises(ValidationError) as caught:
-        enrol(session, ACTOR, other)
+        enrol(session, ACTOR, today=INTAKE_DAY, **HADDADS | {"persons": [other]})
     assert "persons.0.bsn" in caught.value.fields
     session.rollback()
     assert counts(session) == before
 
 
 def test_fixed_cost_with_new_creditor_and_amount_history(session: Session) -> None:
-    household = enrol(session, ACTOR, intake())
+    household = enrol(session, ACTOR, today=INTAKE_DAY, **HADDADS)
     cost = service.add_fixed_cost(session, ACTOR, household.id, {
         "category": "rent", "creditor": {"name": "Woonstad Rotterdam", "iban": RENT_IBAN}, "amount": "650.00",
         "frequency": "monthly", "due_day": 31, "reference": "huur sept", "start_date": "2026-09-01",
@@ -116,7 +109,7 @@ def test_fixed_cost_with_new_creditor_and_amount_history(session: Session) -> No
 
 
 def test_reference_is_checked_against_the_creditors_rule(session: Session) -> None:
-    household = enrol(session, ACTOR, intake())
+    household = enrol(session, ACTOR, today=INTAKE_DAY, **HADDADS)
     creditor = service.create_creditor(session, ACTOR, {
         "name": "Zorgverzekeraar", "iban": RENT_IBAN, "reference_required": True, "reference_kind": "betalingskenmerk",
     })
@@ -136,7 +129,7 @@ def test_reference_is_checked_against_the_creditors_rule(session: Session) -> No
 
 
 def test_receipt_is_booked_once_per_key_and_conflicts_on_another_body(session: Session) -> None:
-    household = enrol(session, ACTOR, intake())
+    household = enrol(session, ACTOR, today=INTAKE_DAY, **HADDADS)
     session.commit()
     body = {"household_id": household.id, "amount": "1450.00", "date": "2026-09-01", "kind": "benefit"}
     first, created = service.book_receipt(session, ACTOR, body, idempotency_key="k-1")
@@ -154,7 +147,7 @@ def test_receipt_is_booked_once_per_key_and_conflicts_on_another_body(session: S
 
 
 def test_receipt_for_unknown_or_ended_household_is_refused(session: Session) -> None:
-    household = enrol(session, ACTOR, intake())
+    household = enrol(session, ACTOR, today=INTAKE_DAY, **HADDADS)
     household.status = "ended"
     session.commit()
     before = counts(session)
@@ -168,10 +161,9 @@ def test_receipt_for_unknown_or_ended_household_is_refused(session: Session) -> 
 
 
 def test_statement_has_running_balance(session: Session) -> None:
-    household = enrol(session, ACTOR, intake())
-    for day, amount in (("2026-09-01", "1000.00"), ("2026-09-15", "50.25")):
-        service.book_receipt(session, ACTOR, {"household_id": household.id, "amount": amount, "date": day,
-                                              "kind": "benefit"})
+    household = enrol(session, ACTOR, today=INTAKE_DAY, **HADDADS)
+    for day, amount in ((date(2026, 9, 1), "1000.00"), (date(2026, 9, 15), "50.25")):
+        receipt(session, household.id, amount, day, ACTOR)
     session.commit()
     result = service.statement(session, household.id, date(2026, 9, 2), date(2026, 9, 30))
     assert result.opening_cents == 1000_00
@@ -195,7 +187,7 @@ def test_a_number_in_other_digits_is_a_field_error_not_a_crash() -> None:
 
 def test_forecast_prices_each_instalment_at_its_own_due_date(session: Session) -> None:
     """A rent rise already entered for a later month is in the forecast from that month, as in the payment run."""
-    household = enrol(session, ACTOR, intake())
+    household = enrol(session, ACTOR, today=INTAKE_DAY, **HADDADS)
     cost = service.add_fixed_cost(session, ACTOR, household.id, {
         "category": "rent", "creditor": {"name": "Woonstad Rotterdam", "iban": RENT_IBAN}, "amount": "650.00",
         "frequency": "monthly", "due_day": 1, "reference": "huur", "start_date": "2026-09-01",
