@@ -176,9 +176,11 @@ def income(session: Session, household_id: int, actor: Actor = CASEWORKER, **ove
 
 
 def receipt(session: Session, household_id: int, amount: str = BENEFIT, on: date = date(2026, 11, 28),
-            actor: Actor = CASEWORKER, **overrides: Any) -> Receipt:
-    """A receipt booked through the service (debit bank, credit the household's funds)."""
-    booked, _ = book_receipt(session, actor, receipt_data(household_id, amount, on, **overrides))
+            actor: Actor = CASEWORKER, *, idempotency_key: str | None = None, **overrides: Any) -> Receipt:
+    """A receipt booked through the service (debit bank, credit the household's funds); keywords as
+    :func:`receipt_data` (``kind``, ``reference``)."""
+    booked, _ = book_receipt(session, actor, receipt_data(household_id, amount, on, **overrides),
+                             idempotency_key=idempotency_key)
     return booked
 
 
