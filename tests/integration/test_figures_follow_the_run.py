@@ -44,8 +44,8 @@ from budgetbeheer.payments.models import PaymentBatch, PaymentItem, Shortfall
 from budgetbeheer.payments.runs import plan_items
 from budgetbeheer.users.models import User
 from budgetbeheer.users.service import actor_for
+from tests.factories import CASEWORKER, enrol, fixed_cost, income, person_data, receipt
 
-CASEWORKER = Actor.system("test-caseworker")
 FIRST_DAY = date(2026, 7, 20)
 LAST_DAY = date(2026, 8, 31)
 CREDITORS = {
@@ -87,18 +87,14 @@ class Month:
 
 def _enrol(session: Session, name: str, bsn: str, *, start: str, frequency: str, day: int, buffer: str,
            benefit: str, benefit_day: int, costs: tuple[tuple[str, str, int, str], ...]) -> int:
-    household = service.enrol_household(session, CASEWORKER, {
-        "persons": [{"bsn": bsn, "first_name": "Amal", "last_name": name, "date_of_birth": "1990-04-01"}],
-        "iban": "NL91ABNA0417164300", "account_holder": f"A. {name}", "benefit_start_date": start,
-        "leefgeld": {"frequency": frequency, "day": day, "buffer": buffer},
-    })
+    household = enrol(session, CASEWORKER, start=date.fromisoformat(start), iban="NL91ABNA0417164300",
+                      persons=[person_data(bsn=bsn, last_name=name, date_of_birth="1990-04-01")],
+                      account_holder=f"A. {name}", leefgeld={"frequency": frequency, "day": day, "buffer": buffer})
     for category, amount, due_day, since in costs:
         creditor, iban = CREDITORS[category]
-        service.add_fixed_cost(session, CASEWORKER, household.id, {
-            "category": category, "creditor": {"name": creditor, "iban": iban}, "amount": amount,
-            "frequency": "monthly", "due_day": due_day, "reference": f"{category} {name}", "start_date": since})
-    service.add_expected_income(session, CASEWORKER, household.id,
-                                {"kind": "benefit", "amount": benefit, "day": benefit_day})
+        fixed_cost(session, household.id, category, CASEWORKER, start=date.fromisoformat(since), amount=amount,
+                   due_day=due_day, creditor={"name": creditor, "iban": iban}, reference=f"{category} {name}")
+    income(session, household.id, CASEWORKER, amount=benefit, day=benefit_day)
     return household.id
 
 
@@ -146,8 +142,7 @@ def run_month(session: Session, settings: Settings, make_user: Callable[..., Use
         while day <= LAST_DAY:
             traveller.move_to(at(day))
             for name, amount, kind in RECEIPTS.get(day, []):
-                service.book_receipt(session, CASEWORKER, {"household_id": ids[name], "amount": amount,
-                                                           "date": day.isoformat(), "kind": kind})
+                receipt(session, ids[name], amount, day, CASEWORKER, kind=kind)
             session.commit()
             if is_business_day(day):
                 compare_and_run(session, settings, month, day, preparer, approver)

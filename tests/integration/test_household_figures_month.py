@@ -37,7 +37,6 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from budgetbeheer.audit.service import Actor
 from budgetbeheer.config import Settings
 from budgetbeheer.households import service
 from budgetbeheer.households.figures import HouseholdFigures, household_figures
@@ -51,8 +50,7 @@ from budgetbeheer.payments.runs import plan_items
 from budgetbeheer.users.models import User
 from budgetbeheer.users.service import actor_for
 from tests.conftest import TEST_PASSWORD
-
-CASEWORKER = Actor.system("test-caseworker")
+from tests.factories import CASEWORKER, enrol, fixed_cost, income, person_data, receipt
 
 
 def at(day: date) -> datetime:
@@ -138,26 +136,18 @@ def test_one_truth_per_household_through_a_month(session: Session, client: Flask
     with time_machine.travel(at(date(2027, 3, 1)), tick=False) as traveller:
         headers = api_token("karin", "caseworker")
         login("kees", "caseworker")
-        household = service.enrol_household(session, CASEWORKER, {
-            "persons": [{"bsn": "111222333", "first_name": "Amal", "last_name": "Haddad",
-                         "date_of_birth": "1990-04-01"}],
-            "iban": "NL91ABNA0417164300", "account_holder": "A. Haddad", "benefit_start_date": "2027-03-01",
-            "leefgeld": {"frequency": "monthly", "day": 20, "buffer": "50.00"},
-        })
-        rent = service.add_fixed_cost(session, CASEWORKER, household.id, {
-            "category": "rent", "creditor": {"name": "Woonstad", "iban": "NL20INGB0001234567"}, "amount": "600.00",
-            "frequency": "monthly", "due_day": 1, "reference": "huur", "start_date": "2027-03-20"})
-        service.add_fixed_cost(session, CASEWORKER, household.id, {
-            "category": "energy", "creditor": {"name": "Energie Direct", "iban": "NL44RABO0123456789"},
-            "amount": "120.00", "frequency": "monthly", "due_day": 5, "reference": "energie",
-            "start_date": "2027-04-01"})
-        service.add_expected_income(session, CASEWORKER, household.id, {"kind": "benefit", "amount": "1500.00",
-                                                                       "day": 15})
+        household = enrol(session, CASEWORKER, start=date(2027, 3, 1),
+                          persons=[person_data(bsn="111222333", date_of_birth="1990-04-01")],
+                          iban="NL91ABNA0417164300", leefgeld={"frequency": "monthly", "day": 20, "buffer": "50.00"})
+        rent = fixed_cost(session, household.id, "rent", CASEWORKER, start=date(2027, 3, 20), amount="600.00",
+                          creditor={"name": "Woonstad", "iban": "NL20INGB0001234567"}, reference="huur")
+        fixed_cost(session, household.id, "energy", CASEWORKER, start=date(2027, 4, 1), amount="120.00", due_day=5,
+                   creditor={"name": "Energie Direct", "iban": "NL44RABO0123456789"}, reference="energie")
+        income(session, household.id, CASEWORKER, amount="1500.00", day=15)
         month = Month(session, client, headers, household.id, settings)
 
         def receive(day: date, amount: str) -> None:
-            service.book_receipt(session, CASEWORKER, {"household_id": household.id, "amount": amount,
-                                                       "date": day.isoformat(), "kind": "benefit"})
+            receipt(session, household.id, amount, day, CASEWORKER)
 
         def run(day: date, *, approve: bool = True) -> PaymentBatch:
             batch, _ = payments.prepare_run(session, preparer, day, settings)
