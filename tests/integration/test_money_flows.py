@@ -20,7 +20,7 @@ from budgetbeheer.audit.service import Actor, verify
 from budgetbeheer.config import Settings
 from budgetbeheer.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from budgetbeheer.households.models import Household, Person, Receipt
-from budgetbeheer.households.service import add_fixed_cost, book_receipt, change_fixed_cost_amount
+from budgetbeheer.households.service import change_fixed_cost_amount
 from budgetbeheer.ledger.models import Account, Posting, Transaction
 from budgetbeheer.ledger.service import (
     IN_TRANSIT,
@@ -39,7 +39,7 @@ from budgetbeheer.payments.planning import LEEFGELD
 from budgetbeheer.payments.runs import leefgeld_key
 from budgetbeheer.users.models import User, UserRole
 from budgetbeheer.users.service import actor_for
-from tests.factories import CASEWORKER, RUN_DATE, payable_household
+from tests.factories import CASEWORKER, RUN_DATE, fixed_cost, payable_household, receipt
 
 NEXT_DATE = date(2026, 12, 1)
 """Tuesday after RUN_DATE: covers due dates up to Thursday 2026-12-03."""
@@ -119,11 +119,6 @@ def items_of(session: Session, batch_id: int) -> list[PaymentItem]:
 def paid_keys(session: Session) -> list[str]:
     """Obligation keys of every live payment: a duplicate here is a payment made twice."""
     return sorted(k for k in session.scalars(select(PaymentItem.obligation_key)) if k is not None)
-
-
-def receive(session: Session, household_id: int, amount: str, on: date = date(2026, 11, 28)) -> None:
-    book_receipt(session, CASEWORKER, {"household_id": household_id, "amount": amount, "date": on.isoformat(),
-                                       "kind": "benefit"})
 
 
 # ------------------------------------------------------------------------------------------------ the happy path
@@ -305,12 +300,9 @@ def test_a_return_of_a_batch_not_yet_sent_is_refused(
 
 def _with_cost_on_day_3(session: Session, balance: str) -> int:
     """A household with rent due on the 1st and energy due on the 3rd: in the runs of RUN_DATE and NEXT_DATE."""
-    from budgetbeheer.households.service import add_fixed_cost
-
     household = payable_household(session, balance=balance, costs={"rent": "650.00"}, buffer="0.00")
-    add_fixed_cost(session, CASEWORKER, household.id, {
-        "category": "energy", "creditor": {"name": "Energie Direct", "iban": "NL20INGB0001234567"},
-        "amount": "100.00", "frequency": "monthly", "due_day": 3})
+    fixed_cost(session, household.id, "energy", amount="100.00", due_day=3,  # no start: from the day it is entered
+               creditor={"name": "Energie Direct", "iban": "NL20INGB0001234567"})
     session.commit()
     return household.id
 
@@ -533,7 +525,7 @@ def test_a_receipt_for_an_ending_household_is_paid_out_in_the_next_run(
                       today=TODAY)
     session.commit()
     _pay(session, settings, finance, RUN_DATE)
-    receive(session, household.id, "75.00", on=TODAY)
+    receipt(session, household.id, "75.00", TODAY)
     session.commit()
     assert check(session).held == 75_00
     ending.advance_endings(session, CASEWORKER, RUN_DATE)
@@ -561,7 +553,7 @@ def test_a_receipt_for_an_ended_household_is_refused(session: Session, settings:
     assert _status(session, household.id) == "ended"
     held_before = check(session).held
     with pytest.raises(ValidationError) as refused:
-        receive(session, household.id, "40.00", on=TODAY)
+        receipt(session, household.id, "40.00", TODAY)
     session.rollback()
     assert "household_id" in refused.value.fields
     assert _status(session, household.id) == "ended"
@@ -612,15 +604,14 @@ def test_a_changed_amount_and_an_end_date_between_two_runs(
     from budgetbeheer.payments.calendar import execution_date_for_due_date
 
     household = payable_household(session, balance="3000.00", costs={"rent": "650.00"}, frequency="monthly", day=28)
-    energy = add_fixed_cost(session, CASEWORKER, household.id, {
-        "category": "energy", "creditor": {"name": "Energie Direct", "iban": "NL20INGB0001234567"},
-        "amount": "100.00", "frequency": "monthly", "due_day": 1, "start_date": "2026-11-25", "end_date": "2026-12-31"})
+    energy = fixed_cost(session, household.id, "energy", start=date(2026, 11, 25), amount="100.00",
+                        creditor={"name": "Energie Direct", "iban": "NL20INGB0001234567"}, end_date="2026-12-31")
     session.commit()
     december = _pay(session, settings, finance, RUN_DATE)
     change_fixed_cost_amount(session, CASEWORKER, household.fixed_cost_ids["rent"],
                              {"amount": "700.00", "effective_from": "2026-12-15", "reason": "huurverhoging"})
     with time_machine.travel(date(2026, 12, 26), tick=False):
-        receive(session, household.id, "1500.00", on=date(2026, 12, 24))
+        receipt(session, household.id, "1500.00", date(2026, 12, 24))
     session.commit()
     january_run = execution_date_for_due_date(date(2027, 1, 1), settings.lead_business_days)
     january = _pay(session, settings, finance, january_run)
@@ -669,7 +660,7 @@ def test_random_money_flows_keep_the_books(
     for action, arg, cents in steps:
         try:
             if action == "receipt":
-                receive(session, households[int(arg)].id, f"{cents // 100}.{cents % 100:02d}", on=TODAY)  # type: ignore[call-overload]
+                receipt(session, households[int(arg)].id, f"{cents // 100}.{cents % 100:02d}", TODAY)  # type: ignore[call-overload]
             elif action == "prepare":
                 service.prepare_run(session, preparer, arg, settings)  # type: ignore[arg-type]
             else:
