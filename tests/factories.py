@@ -51,8 +51,9 @@ CREDITORS = {
     "health_insurance": ("Zorgverzekeraar Zuid", "NL39RABO0300065264"),
     "energy": ("Energie Direct", "NL20INGB0001234567"),
     "water": ("Waterbedrijf Oost", "NL69INGB0123456789"),
+    "other": ("Bibliotheek Midden", "NL02ABNA0123456789"),
 }
-"""The default creditor (name, IBAN) per category."""
+"""The default creditor (name, IBAN) per category (any other category: the ``other`` one)."""
 AMOUNTS = {"rent": "650.00", "health_insurance": "150.00", "energy": "100.00", "water": "30.00"}
 """The default monthly amount per category."""
 DEFAULT_COSTS = {"rent": AMOUNTS["rent"], "health_insurance": AMOUNTS["health_insurance"]}
@@ -109,7 +110,7 @@ def intake_data(*, start: date = START, persons: list[dict[str, Any]] | None = N
 
 def creditor_data(category: str = "rent", **overrides: Any) -> dict[str, Any]:
     """A creditor (name, valid IBAN) of the category's default; health insurance wants a betalingskenmerk."""
-    name, creditor_iban = CREDITORS[category]
+    name, creditor_iban = CREDITORS.get(category, CREDITORS["other"])
     data: dict[str, Any] = {"name": name, "iban": creditor_iban}
     return data | overrides
 
@@ -122,7 +123,7 @@ def fixed_cost_data(category: str = "rent", *, start: date | None = None, **over
     """
     data: dict[str, Any] = {
         "category": category,
-        "creditor": creditor_data(category),
+        "creditor": overrides.get("creditor") or creditor_data(category),
         "amount": AMOUNTS.get(category, "100.00"),
         "frequency": "monthly",
         "due_day": 1,
