@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test check-fast install system-deps lint typecheck migration-check benchmark clean
+.PHONY: run test check-fast install system-deps lint typecheck deptry migration-check benchmark clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,14 +36,18 @@ test: $(STAMP) system-deps
 system-deps:
 	@bash scripts/ensure_system_packages.sh
 
-## make check-fast: ruff, mypy and the migration check (under a minute)
-check-fast: $(STAMP) lint typecheck migration-check
+## make check-fast: ruff, mypy, deptry and the migration check (under a minute)
+check-fast: $(STAMP) lint typecheck deptry migration-check
 
 lint:
-	$(BIN)/ruff check budgetbeheer tests benchmarks scripts migrations/env.py
+	$(BIN)/ruff check budgetbeheer tests benchmarks scripts migrations/env.py setup.py
 
 typecheck:
 	$(BIN)/mypy
+
+# every import declared in pyproject.toml, every declared dependency used ([tool.deptry])
+deptry:
+	$(BIN)/deptry .
 
 migration-check:
 	@tmp=$$(mktemp -d) && BUDGETBEHEER_ENV=test BUDGETBEHEER_DATABASE_URL=sqlite:///$$tmp/check.sqlite3 \

@@ -4,6 +4,9 @@
   that sum to zero and carry the transaction's business date. A posting for a transaction that is already booked is refused. (The posting's foreign key is
   deferred, so postings without their transaction fail at COMMIT.)
 - Postings, transactions and audit entries refuse UPDATE and DELETE (and TRUNCATE on PostgreSQL).
+
+The revisions do not call this module: each carries the statements it runs as frozen text (migrations/README.md).
+A change here therefore needs a new revision; tests/unit/test_frozen_migrations.py fails until one carries it.
 """
 
 from __future__ import annotations

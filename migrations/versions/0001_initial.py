@@ -12,13 +12,164 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from budgetbeheer.db.triggers import install_triggers, remove_triggers
-
 
 revision: str = '0001'
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+
+# Frozen SQL (issue 11): a revision never calls live code, so a later edit of budgetbeheer/db/triggers.py cannot
+# rewrite history. tests/unit/test_frozen_migrations.py checks that the newest revision defining TRIGGERS and
+# TRIGGER_DROPS agrees with what db/triggers.py writes today; a change there needs a new revision that carries it.
+
+# The triggers this revision installs, per dialect, exactly as budgetbeheer/db/triggers.py wrote them on 2026-11-29.
+TRIGGERS: dict[str, list[str]] = {
+    "sqlite": [
+        """
+    CREATE TRIGGER ledger_postings_sealed BEFORE INSERT ON ledger_postings
+    WHEN EXISTS (SELECT 1 FROM ledger_transactions WHERE id = NEW.transaction_id)
+    BEGIN SELECT RAISE(ABORT, 'ledger transaction is already booked; book a new transaction'); END
+    """,
+        """
+    CREATE TRIGGER ledger_transactions_balanced BEFORE INSERT ON ledger_transactions
+    WHEN (SELECT COUNT(*) FROM ledger_postings WHERE transaction_id = NEW.id) < 2
+      OR (SELECT COALESCE(SUM(amount_cents), 0) FROM ledger_postings WHERE transaction_id = NEW.id) <> 0
+      OR EXISTS (SELECT 1 FROM ledger_postings WHERE transaction_id = NEW.id AND business_date <> NEW.business_date)
+    BEGIN SELECT RAISE(ABORT, 'unbalanced ledger transaction refused (or postings dated otherwise)'); END
+    """,
+        """
+        CREATE TRIGGER ledger_postings_no_update BEFORE UPDATE ON ledger_postings
+        BEGIN SELECT RAISE(ABORT, 'ledger_postings is append-only: UPDATE refused'); END
+        """,
+        """
+        CREATE TRIGGER ledger_postings_no_delete BEFORE DELETE ON ledger_postings
+        BEGIN SELECT RAISE(ABORT, 'ledger_postings is append-only: DELETE refused'); END
+        """,
+        """
+        CREATE TRIGGER ledger_transactions_no_update BEFORE UPDATE ON ledger_transactions
+        BEGIN SELECT RAISE(ABORT, 'ledger_transactions is append-only: UPDATE refused'); END
+        """,
+        """
+        CREATE TRIGGER ledger_transactions_no_delete BEFORE DELETE ON ledger_transactions
+        BEGIN SELECT RAISE(ABORT, 'ledger_transactions is append-only: DELETE refused'); END
+        """,
+        """
+        CREATE TRIGGER audit_entries_no_update BEFORE UPDATE ON audit_entries
+        BEGIN SELECT RAISE(ABORT, 'audit_entries is append-only: UPDATE refused'); END
+        """,
+        """
+        CREATE TRIGGER audit_entries_no_delete BEFORE DELETE ON audit_entries
+        BEGIN SELECT RAISE(ABORT, 'audit_entries is append-only: DELETE refused'); END
+        """,
+    ],
+    "postgresql": [
+        """
+    CREATE OR REPLACE FUNCTION bb_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        RAISE EXCEPTION '% is append-only: % refused', TG_TABLE_NAME, TG_OP;
+    END
+    $$
+    """,
+        """
+    CREATE OR REPLACE FUNCTION bb_posting_sealed() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF EXISTS (SELECT 1 FROM ledger_transactions WHERE id = NEW.transaction_id) THEN
+            RAISE EXCEPTION 'ledger transaction % is already booked; book a new transaction', NEW.transaction_id;
+        END IF;
+        RETURN NEW;
+    END
+    $$
+    """,
+        """
+    CREATE OR REPLACE FUNCTION bb_transaction_balanced() RETURNS trigger LANGUAGE plpgsql AS $$
+    DECLARE
+        posting_count bigint;
+        posting_sum numeric;
+    BEGIN
+        SELECT count(*), coalesce(sum(amount_cents), 0) INTO posting_count, posting_sum
+        FROM ledger_postings WHERE transaction_id = NEW.id;
+        IF posting_count < 2 OR posting_sum <> 0 THEN
+            RAISE EXCEPTION 'unbalanced ledger transaction % refused (% postings, sum %)',
+                NEW.id, posting_count, posting_sum;
+        END IF;
+        IF EXISTS (SELECT 1 FROM ledger_postings WHERE transaction_id = NEW.id
+                   AND business_date <> NEW.business_date) THEN
+            RAISE EXCEPTION 'ledger transaction % refused: its postings carry another business date', NEW.id;
+        END IF;
+        RETURN NEW;
+    END
+    $$
+    """,
+        """
+    CREATE TRIGGER ledger_postings_sealed BEFORE INSERT ON ledger_postings
+    FOR EACH ROW EXECUTE FUNCTION bb_posting_sealed()
+    """,
+        """
+    CREATE TRIGGER ledger_transactions_balanced BEFORE INSERT ON ledger_transactions
+    FOR EACH ROW EXECUTE FUNCTION bb_transaction_balanced()
+    """,
+        """
+        CREATE TRIGGER ledger_postings_no_change BEFORE UPDATE OR DELETE ON ledger_postings
+        FOR EACH ROW EXECUTE FUNCTION bb_refuse_change()
+        """,
+        """
+        CREATE TRIGGER ledger_postings_no_truncate BEFORE TRUNCATE ON ledger_postings
+        FOR EACH STATEMENT EXECUTE FUNCTION bb_refuse_change()
+        """,
+        """
+        CREATE TRIGGER ledger_transactions_no_change BEFORE UPDATE OR DELETE ON ledger_transactions
+        FOR EACH ROW EXECUTE FUNCTION bb_refuse_change()
+        """,
+        """
+        CREATE TRIGGER ledger_transactions_no_truncate BEFORE TRUNCATE ON ledger_transactions
+        FOR EACH STATEMENT EXECUTE FUNCTION bb_refuse_change()
+        """,
+        """
+        CREATE TRIGGER audit_entries_no_change BEFORE UPDATE OR DELETE ON audit_entries
+        FOR EACH ROW EXECUTE FUNCTION bb_refuse_change()
+        """,
+        """
+        CREATE TRIGGER audit_entries_no_truncate BEFORE TRUNCATE ON audit_entries
+        FOR EACH STATEMENT EXECUTE FUNCTION bb_refuse_change()
+        """,
+    ],
+}
+
+# Their removal (downgrade), per dialect.
+TRIGGER_DROPS: dict[str, list[str]] = {
+    "sqlite": [
+        "DROP TRIGGER IF EXISTS ledger_postings_sealed",
+        "DROP TRIGGER IF EXISTS ledger_transactions_balanced",
+        "DROP TRIGGER IF EXISTS ledger_postings_no_update",
+        "DROP TRIGGER IF EXISTS ledger_postings_no_delete",
+        "DROP TRIGGER IF EXISTS ledger_transactions_no_update",
+        "DROP TRIGGER IF EXISTS ledger_transactions_no_delete",
+        "DROP TRIGGER IF EXISTS audit_entries_no_update",
+        "DROP TRIGGER IF EXISTS audit_entries_no_delete",
+    ],
+    "postgresql": [
+        "DROP TRIGGER IF EXISTS ledger_postings_sealed ON ledger_postings",
+        "DROP TRIGGER IF EXISTS ledger_transactions_balanced ON ledger_transactions",
+        "DROP TRIGGER IF EXISTS ledger_postings_no_change ON ledger_postings",
+        "DROP TRIGGER IF EXISTS ledger_postings_no_truncate ON ledger_postings",
+        "DROP TRIGGER IF EXISTS ledger_transactions_no_change ON ledger_transactions",
+        "DROP TRIGGER IF EXISTS ledger_transactions_no_truncate ON ledger_transactions",
+        "DROP TRIGGER IF EXISTS audit_entries_no_change ON audit_entries",
+        "DROP TRIGGER IF EXISTS audit_entries_no_truncate ON audit_entries",
+        "DROP FUNCTION IF EXISTS bb_refuse_change()",
+        "DROP FUNCTION IF EXISTS bb_posting_sealed()",
+        "DROP FUNCTION IF EXISTS bb_transaction_balanced()",
+    ],
+}
+
+
+def _execute_all(statements: list[str]) -> None:
+    """Run raw SQL as budgetbeheer.db.triggers did in 2026-11 (psycopg reads a lone % as a placeholder)."""
+    bind = op.get_bind()
+    for statement in statements:
+        if bind.dialect.name == "postgresql":
+            statement = statement.replace("%", "%%")
+        bind.exec_driver_sql(statement)
 
 
 def upgrade() -> None:
@@ -469,11 +620,11 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_shortfalls_household_id'), ['household_id'], unique=False)
 
     # ### end Alembic commands ###
-    install_triggers(op.get_bind())
+    _execute_all(TRIGGERS[op.get_bind().dialect.name])
 
 
 def downgrade() -> None:
-    remove_triggers(op.get_bind())
+    _execute_all(TRIGGER_DROPS[op.get_bind().dialect.name])
     # ### commands auto generated by Alembic - please adjust! ###
     with op.batch_alter_table('shortfalls', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_shortfalls_household_id'))
