@@ -1,18 +1,20 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from budgetbeheer.users.models import User
-from tests.integration.test_lifecycle_services import make_household
+from tests.factories import MONTHLY_LEEFGELD, enrol
 
 
 def test_caseworker_asks_supervisor_approves_new_end_date_shows(
     page: Any, session: Session, make_user: Callable[..., User], browser_login: Callable[[str], None]
 ) -> None:
-    household = make_household(session)
+    household = enrol(session, start=date(2026, 3, 1), leefgeld=MONTHLY_LEEFGELD)
+    session.commit()
     make_user("karin", "caseworker")
     make_user("tara", "supervisor")
     browser_login("karin")

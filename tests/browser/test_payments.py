@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from budgetbeheer.config import Settings
 from budgetbeheer.payments.sepa.schema import validate_xml
 from budgetbeheer.users.models import User
-from tests.integration.payments_fixtures import RUN_DATE, make_household
+from tests.factories import RUN_DATE, payable_household
 
 
 @pytest.fixture
@@ -22,7 +22,7 @@ def settings(settings: Settings) -> Settings:
 def test_prepare_then_a_second_finance_user_approves_and_downloads(
     page: Any, session: Session, make_user: Callable[..., User], browser_login: Callable[[str], None]
 ) -> None:
-    make_household(session)
+    payable_household(session)
     session.commit()
     make_user("fatima", "finance")
     make_user("frank", "finance")

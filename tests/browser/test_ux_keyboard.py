@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from budgetbeheer.users.models import User
 from tests.conftest import TEST_PASSWORD
-from tests.integration.test_lifecycle_services import make_household
+from tests.factories import MONTHLY_LEEFGELD, enrol
 
 
 def active(page: Any) -> dict[str, str]:
@@ -38,8 +38,7 @@ def test_caseworker_asks_an_extension_with_the_keyboard_only(
     caseworker = make_user("karin", "caseworker")
     today = date.today()
     start = date(today.year - (today.month < 3), (today.month - 3) % 12 + 1, 1)
-    end = date(start.year + (start.month > 6), (start.month + 5) % 12 + 1, 1).replace(day=28)
-    household = make_household(session, start=start, end=end, caseworker_id=caseworker.id)
+    household = enrol(session, start=start, leefgeld=MONTHLY_LEEFGELD, caseworker_id=caseworker.id)
     session.commit()
 
     page.goto("/login")

@@ -34,11 +34,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from budgetbeheer.audit.models import AuditEntry
-from budgetbeheer.audit.service import Actor
 from budgetbeheer.config import Settings
-from budgetbeheer.households.fixed_costs import add_fixed_cost
-from budgetbeheer.households.intake import enrol_household
-from budgetbeheer.households.receipts import book_receipt
 from budgetbeheer.lifecycle.models import Signal
 from budgetbeheer.lifecycle.signals import detect_shortfalls
 from budgetbeheer.payments import service as payments
@@ -48,9 +44,9 @@ from budgetbeheer.reports.queries import DateRange
 from budgetbeheer.reports.reports import accountability_figures
 from budgetbeheer.users.models import User
 from budgetbeheer.users.service import actor_for
+from tests.factories import CASEWORKER, MONTHLY_LEEFGELD, batch, enrol, fixed_cost, person_data, receipt
 
 Q1 = DateRange(date(2027, 1, 1), date(2027, 3, 31))
-CASEWORKER = Actor.system("test-caseworker")
 
 
 def at(day: date) -> datetime:
@@ -64,33 +60,28 @@ class Quarter:
     costs: dict[str, int]
 
 
-def _household(session: Session, name: str, bsn: str) -> int:
-    household = enrol_household(session, CASEWORKER, {
-        "persons": [{"bsn": bsn, "first_name": name, "last_name": "Test", "date_of_birth": "1990-01-01"}],
-        "iban": "NL91ABNA0417164300", "account_holder": f"{name} Test", "benefit_start_date": "2027-01-01",
-        "leefgeld": {"frequency": "monthly", "day": 1, "buffer": "0.00"},
-    })
+def _household(session: Session, name: str) -> int:
+    """Rent 600.00 and energy 150.00 due on the 1st from 1 January 2027, no expected income (so no leefgeld)."""
+    household = enrol(session, CASEWORKER, start=date(2027, 1, 1),
+                      persons=[person_data(first_name=name, last_name="Test", date_of_birth="1990-01-01")],
+                      iban="NL91ABNA0417164300", account_holder=f"{name} Test", leefgeld=MONTHLY_LEEFGELD)
     return household.id
 
 
-def _costs(session: Session, household_id: int) -> dict[str, int]:
-    ids = {}
-    for category, creditor, iban, amount in (("rent", "Woonstad", "NL20INGB0001234567", "600.00"),
-                                             ("energy", "Energie Direct", "NL44RABO0123456789", "150.00")):
-        cost = add_fixed_cost(session, CASEWORKER, household_id, {
-            "category": category, "creditor": {"name": creditor, "iban": iban}, "amount": amount,
-            "frequency": "monthly", "due_day": 1, "reference": f"{category} {household_id}",
-            "start_date": "2027-01-01"})
-        ids[category] = cost.id
-    return ids
+def _costs(session: Session, household_id: int, start: date = date(2027, 1, 1), rent: str = "600.00",
+           energy: str = "150.00") -> dict[str, int]:
+    return {category: fixed_cost(session, household_id, category, CASEWORKER, start=start, amount=amount,
+                                 creditor={"name": creditor, "iban": iban}, reference=f"{category} {household_id}").id
+            for category, creditor, iban, amount in (("rent", "Woonstad", "NL20INGB0001234567", rent),
+                                                     ("energy", "Energie Direct", "NL44RABO0123456789", energy))}
 
 
 def run_quarter(session: Session, settings: Settings, make_user: Callable[..., User]) -> Iterator[Quarter]:
     preparer = actor_for(make_user("fenna", "finance"))
     approver = actor_for(make_user("frank", "finance"))
     with time_machine.travel(at(date(2026, 12, 28)), tick=False) as traveller:
-        short = _household(session, "Amal", "111222333")
-        rich = _household(session, "Bilal", "123456782")
+        short = _household(session, "Amal")
+        rich = _household(session, "Bilal")
         costs = _costs(session, short)
         _costs(session, rich)
         session.commit()
@@ -100,12 +91,9 @@ def run_quarter(session: Session, settings: Settings, make_user: Callable[..., U
         while day <= Q1.end:
             traveller.move_to(at(day))
             for household_id, amount in receipts.get(day, []):
-                book_receipt(session, CASEWORKER, {"household_id": household_id, "amount": amount,
-                                                   "date": day.isoformat(), "kind": "benefit"})
+                receipt(session, household_id, amount, day)
             if is_business_day(day):
-                batch, _ = payments.prepare_run(session, preparer, day, settings)
-                if batch.item_count:
-                    payments.approve(session, approver, batch.id)
+                batch(session, settings, day, preparer, approver)
             detect_shortfalls(session, day)
             session.commit()
             day += timedelta(days=1)
@@ -214,30 +202,21 @@ def test_a_late_payment_returned_and_then_short_again_is_a_new_signal_once(
     preparer = actor_for(make_user("fenna", "finance"))
     approver = actor_for(make_user("frank", "finance"))
     with time_machine.travel(at(date(2027, 1, 4)), tick=False) as traveller:
-        household = _household(session, "Amal", "111222333")
-        costs = {}
-        for category, creditor, iban, amount in (("rent", "Woonstad", "NL20INGB0001234567", "650.00"),
-                                                 ("energy", "Energie Direct", "NL44RABO0123456789", "100.00")):
-            costs[category] = add_fixed_cost(session, CASEWORKER, household, {
-                "category": category, "creditor": {"name": creditor, "iban": iban}, "amount": amount,
-                "frequency": "monthly", "due_day": 1, "reference": f"{category} {household}",
-                "start_date": "2027-02-01"}).id
+        household = _household(session, "Amal")
+        costs = _costs(session, household, date(2027, 2, 1), rent="650.00", energy="100.00")
         session.commit()
         energy_key = f"shortfall:{costs['energy']}:2027-02-01"
 
-        def on(day: date, receipt: str | None = None) -> None:
+        def on(day: date, amount: str | None = None) -> None:
             traveller.move_to(at(day))
-            if receipt:
-                book_receipt(session, CASEWORKER, {"household_id": household, "amount": receipt,
-                                                   "date": day.isoformat(), "kind": "benefit"})
+            if amount:
+                receipt(session, household, amount, day)
 
         def run(day: date) -> PaymentBatch:
-            batch, _ = payments.prepare_run(session, preparer, day, settings)
-            if batch.item_count:
-                payments.approve(session, approver, batch.id)
+            prepared = batch(session, settings, day, preparer, approver)
             detect_shortfalls(session, day)
             session.commit()
-            return batch
+            return prepared
 
         def energy_signals() -> list[tuple[str, str]]:
             return [(s.dedup_key, s.state) for s in session.scalars(

@@ -37,6 +37,7 @@ from budgetbeheer.lifecycle import ending, jobs
 from budgetbeheer.lifecycle.models import ExtensionRequest, Signal
 from budgetbeheer.payments.models import PaymentBatch, PaymentItem, Shortfall
 from budgetbeheer.payments.service import final_payout
+from tests.factories import fixed_cost_data, income_data, intake_data, person_data, receipt_data
 
 START = date(2026, 9, 1)
 END = date(2027, 2, 28)
@@ -71,26 +72,23 @@ def _ok(response: Any, status: int = 200) -> Any:
 def enrol(client: FlaskClient, people: dict[str, dict[str, str]]) -> int:
     """The household of the hand case, enrolled on 22 January 2027 with a benefit start in September (finding 9)."""
     case = people["case"]
-    household = _ok(client.post("/api/v1/households", headers=case, json={
-        "persons": [{"bsn": "111222333", "first_name": "Amal", "last_name": "Haddad", "date_of_birth": "1990-04-01"}],
-        "iban": "NL91ABNA0417164300", "account_holder": "A. Haddad", "benefit_start_date": START.isoformat(),
-        "leefgeld": {"frequency": "monthly", "day": 25, "buffer": "0.00"},
-    }), 201)
+    household = _ok(client.post("/api/v1/households", headers=case, json=intake_data(
+        start=START, persons=[person_data(bsn="111222333", date_of_birth="1990-04-01")], iban="NL91ABNA0417164300",
+        leefgeld={"frequency": "monthly", "day": 25, "buffer": "0.00"})), 201)
     assert household["period"]["end"] == END.isoformat()
     household_id = int(household["id"])
     for category, name, iban, amount in (("rent", "Woonstad", "NL20INGB0001234567", "600.00"),
                                          ("health_insurance", "Zorgverzekeraar", "NL44RABO0123456789", "150.00")):
-        _ok(client.post(f"/api/v1/households/{household_id}/fixed-costs", headers=case, json={
-            "category": category, "creditor": {"name": name, "iban": iban}, "amount": amount,
-            "frequency": "monthly", "due_day": 1, "reference": f"{category} Haddad"}), 201)
+        _ok(client.post(f"/api/v1/households/{household_id}/fixed-costs", headers=case, json=fixed_cost_data(
+            category, amount=amount, creditor={"name": name, "iban": iban}, reference=f"{category} Haddad")), 201)
     _ok(client.post(f"/api/v1/households/{household_id}/expected-income", headers=case,
-                    json={"kind": "benefit", "amount": "1200.00", "day": 24}), 201)
+                    json=income_data(amount="1200.00", day=24)), 201)
     return household_id
 
 
 def receive(client: FlaskClient, people: dict[str, dict[str, str]], household_id: int, on: date) -> None:
-    _ok(client.post("/api/v1/receipts", headers={**people["fin1"], "Idempotency-Key": f"uwv-{on}"}, json={
-        "household_id": household_id, "amount": "1200.00", "date": on.isoformat(), "kind": "benefit"}), 201)
+    _ok(client.post("/api/v1/receipts", headers={**people["fin1"], "Idempotency-Key": f"uwv-{on}"},
+                    json=receipt_data(household_id, "1200.00", on)), 201)
 
 
 def run_and_approve(client: FlaskClient, people: dict[str, dict[str, str]], execution_date: date) -> dict[str, Any]:

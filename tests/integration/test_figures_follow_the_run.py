@@ -36,21 +36,16 @@ from budgetbeheer.audit.service import Actor
 from budgetbeheer.config import Settings
 from budgetbeheer.households import read
 from budgetbeheer.households.figures import HouseholdFigures, household_figures
-from budgetbeheer.households.fixed_costs import add_fixed_cost
 from budgetbeheer.households.forecast import Forecast
-from budgetbeheer.households.income import add_expected_income
-from budgetbeheer.households.intake import enrol_household
-from budgetbeheer.households.read import household_forecast
-from budgetbeheer.households.receipts import book_receipt
 from budgetbeheer.lifecycle.extensions import request_extension
 from budgetbeheer.payments import service as payments
 from budgetbeheer.payments.calendar import add_business_days, is_business_day
 from budgetbeheer.payments.models import PaymentBatch, PaymentItem, Shortfall
-from budgetbeheer.payments.runs.service import plan_items
+from budgetbeheer.payments.runs import plan_items
 from budgetbeheer.users.models import User
 from budgetbeheer.users.service import actor_for
+from tests.factories import CASEWORKER, enrol, fixed_cost, income, person_data, receipt
 
-CASEWORKER = Actor.system("test-caseworker")
 FIRST_DAY = date(2026, 7, 20)
 LAST_DAY = date(2026, 8, 31)
 CREDITORS = {
@@ -92,18 +87,14 @@ class Month:
 
 def _enrol(session: Session, name: str, bsn: str, *, start: str, frequency: str, day: int, buffer: str,
            benefit: str, benefit_day: int, costs: tuple[tuple[str, str, int, str], ...]) -> int:
-    household = enrol_household(session, CASEWORKER, {
-        "persons": [{"bsn": bsn, "first_name": "Amal", "last_name": name, "date_of_birth": "1990-04-01"}],
-        "iban": "NL91ABNA0417164300", "account_holder": f"A. {name}", "benefit_start_date": start,
-        "leefgeld": {"frequency": frequency, "day": day, "buffer": buffer},
-    })
+    household = enrol(session, CASEWORKER, start=date.fromisoformat(start), iban="NL91ABNA0417164300",
+                      persons=[person_data(bsn=bsn, last_name=name, date_of_birth="1990-04-01")],
+                      account_holder=f"A. {name}", leefgeld={"frequency": frequency, "day": day, "buffer": buffer})
     for category, amount, due_day, since in costs:
         creditor, iban = CREDITORS[category]
-        add_fixed_cost(session, CASEWORKER, household.id, {
-            "category": category, "creditor": {"name": creditor, "iban": iban}, "amount": amount,
-            "frequency": "monthly", "due_day": due_day, "reference": f"{category} {name}", "start_date": since})
-    add_expected_income(session, CASEWORKER, household.id,
-                                {"kind": "benefit", "amount": benefit, "day": benefit_day})
+        fixed_cost(session, household.id, category, CASEWORKER, start=date.fromisoformat(since), amount=amount,
+                   due_day=due_day, creditor={"name": creditor, "iban": iban}, reference=f"{category} {name}")
+    income(session, household.id, CASEWORKER, amount=benefit, day=benefit_day)
     return household.id
 
 
@@ -151,8 +142,7 @@ def run_month(session: Session, settings: Settings, make_user: Callable[..., Use
         while day <= LAST_DAY:
             traveller.move_to(at(day))
             for name, amount, kind in RECEIPTS.get(day, []):
-                book_receipt(session, CASEWORKER, {"household_id": ids[name], "amount": amount,
-                                                           "date": day.isoformat(), "kind": kind})
+                receipt(session, ids[name], amount, day, CASEWORKER, kind=kind)
             session.commit()
             if is_business_day(day):
                 compare_and_run(session, settings, month, day, preparer, approver)
@@ -168,7 +158,7 @@ def compare_and_run(session: Session, settings: Settings, month: Month, today: d
     worked = plan_items(session, execution_date, settings, with_leefgeld=True).leefgeld
     for name, hid in month.ids.items():
         figures = household_figures(session, hid, today, lead_business_days=lead)
-        forecast = household_forecast(session, hid, today, figures=figures, lead_business_days=lead, days=60)
+        forecast = read.household_forecast(session, hid, today, figures=figures, lead_business_days=lead, days=60)
         month.figures[name, today], month.forecasts[name, today] = figures, forecast
         assert figures.next_run_on == execution_date
         assert forecast.opening_balance_cents == figures.balance_cents - figures.planned_cents

@@ -15,13 +15,13 @@ from budgetbeheer.ledger.service import household_balance
 from budgetbeheer.payments import service as payments
 from budgetbeheer.users.models import User
 from budgetbeheer.users.service import actor_for
-from tests.integration.payments_fixtures import RUN_DATE, make_household
+from tests.factories import RUN_DATE, payable_household
 
 
 def test_rent_paid_ahead_is_not_reported_uncovered(session: Session, settings: Settings,
                                                    make_user: Callable[..., User]) -> None:
     # 650 rent + 150 health insurance due 1 December, 1,000.00 on the balance; monthly leefgeld on the 20th.
-    household = make_household(session, balance="1000.00", costs={"rent": "650.00", "health_insurance": "150.00"},
+    household = payable_household(session, balance="1000.00", costs={"rent": "650.00", "health_insurance": "150.00"},
                                frequency="monthly", day=20, buffer="0.00")
     session.commit()
     prepare, approve = actor_for(make_user("fatima", "finance")), actor_for(make_user("frank", "finance"))

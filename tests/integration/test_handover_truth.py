@@ -28,18 +28,13 @@ import time_machine
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
-from budgetbeheer.audit.service import Actor
 from budgetbeheer.config import Settings
-from budgetbeheer.households.fixed_costs import add_fixed_cost
-from budgetbeheer.households.intake import enrol_household
-from budgetbeheer.households.receipts import book_receipt
 from budgetbeheer.lifecycle import ending, handover
-from budgetbeheer.payments import service as payments
 from budgetbeheer.users.models import User
 from budgetbeheer.users.service import actor_for
 from tests.conftest import TEST_PASSWORD
+from tests.factories import CASEWORKER, MONTHLY_LEEFGELD, batch, enrol, fixed_cost, person_data, receipt
 
-CASEWORKER = Actor.system("test-caseworker")
 CONTACT = "bel 14 030 (werkdagen 9-17 uur) of mail ontzorgen@voorbeeld.nl"
 INTERNAL = ("Betaalrun", "goedgekeurd", "onderweg", "Ontvangst", "Tegenboeking", "payment_batch")
 
@@ -67,28 +62,21 @@ def test_rent_paid_twice_and_energy_never_paid(session: Session, client: FlaskCl
     with time_machine.travel(at(date(2026, 12, 28)), tick=False) as traveller:
         karin = make_user("karin", "caseworker")
         headers = api_token("kees", "caseworker")
-        household = enrol_household(session, CASEWORKER, {
-            "persons": [{"bsn": "111222333", "first_name": "Amal", "last_name": "Haddad",
-                         "date_of_birth": "1990-04-01"}],
-            "iban": "NL91ABNA0417164300", "account_holder": "A. Haddad", "benefit_start_date": "2027-01-01",
-            "leefgeld": {"frequency": "monthly", "day": 1, "buffer": "0.00"}, "caseworker_id": karin.id,
-        })
+        household = enrol(session, CASEWORKER, start=date(2027, 1, 1), iban="NL91ABNA0417164300",
+                          persons=[person_data(bsn="111222333", date_of_birth="1990-04-01")],
+                          leefgeld=MONTHLY_LEEFGELD, caseworker_id=karin.id)
         for category, creditor, iban, amount in (("rent", "Woonstad", "NL20INGB0001234567", "600.00"),
                                                  ("energy", "Energie Direct", "NL44RABO0123456789", "250.00")):
-            add_fixed_cost(session, CASEWORKER, household.id, {
-                "category": category, "creditor": {"name": creditor, "iban": iban}, "amount": amount,
-                "frequency": "monthly", "due_day": 1, "reference": f"klant {category}", "start_date": "2027-01-01"})
+            fixed_cost(session, household.id, category, CASEWORKER, start=date(2027, 1, 1), amount=amount,
+                       creditor={"name": creditor, "iban": iban}, reference=f"klant {category}")
         session.commit()
 
         def receive(day: date) -> None:
-            book_receipt(session, CASEWORKER, {"household_id": household.id, "amount": "650.00",
-                                               "date": day.isoformat(), "kind": "benefit"})
+            receipt(session, household.id, "650.00", day, CASEWORKER)
 
         def run(day: date) -> None:
             traveller.move_to(at(day))
-            batch, _ = payments.prepare_run(session, preparer, day, settings)
-            if batch.item_count:
-                payments.approve(session, approver, batch.id)
+            batch(session, settings, day, preparer, approver)
             session.commit()
 
         receive(date(2026, 12, 28))

@@ -37,27 +37,20 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from budgetbeheer.audit.service import Actor
 from budgetbeheer.config import Settings
-from budgetbeheer.households import read
+from budgetbeheer.households import fixed_costs, read
 from budgetbeheer.households.figures import HouseholdFigures, household_figures
-from budgetbeheer.households.fixed_costs import add_fixed_cost, change_fixed_cost_amount
-from budgetbeheer.households.income import add_expected_income
-from budgetbeheer.households.intake import enrol_household
-from budgetbeheer.households.read import household_forecast, household_view
-from budgetbeheer.households.receipts import book_receipt
 from budgetbeheer.ledger.service import money_identity
 from budgetbeheer.lifecycle.models import Signal
 from budgetbeheer.lifecycle.signals import detect_shortfalls
 from budgetbeheer.money import cents_to_str, format_eur
 from budgetbeheer.payments import service as payments
 from budgetbeheer.payments.models import PaymentBatch
-from budgetbeheer.payments.runs.service import plan_items
+from budgetbeheer.payments.runs import plan_items
 from budgetbeheer.users.models import User
 from budgetbeheer.users.service import actor_for
 from tests.conftest import TEST_PASSWORD
-
-CASEWORKER = Actor.system("test-caseworker")
+from tests.factories import CASEWORKER, enrol, fixed_cost, income, person_data, receipt
 
 
 def at(day: date) -> datetime:
@@ -88,11 +81,11 @@ class Month:
         assert balance == planned + reserved + available - uncovered
         identity = money_identity(session)
         assert identity.holds and identity.in_transit == in_transit and identity.households == balance
-        assert household_view(session, hid, today).balance_cents == balance
+        assert read.household_view(session, hid, today).balance_cents == balance
         statement = read.statement(session, hid, today=today)
         assert statement.closing_cents == balance
         assert sum(line.amount_cents for line in statement.held) == reserved
-        forecast = household_forecast(session, hid, today)
+        forecast = read.household_forecast(session, hid, today)
         assert forecast.opening_balance_cents == balance - planned
         # The next run computes the same leefgeld from the same state, and so does the forecast's first run.
         worked = plan_items(session, figures.next_run_on, self.settings, household_ids=[hid],
@@ -143,26 +136,18 @@ def test_one_truth_per_household_through_a_month(session: Session, client: Flask
     with time_machine.travel(at(date(2027, 3, 1)), tick=False) as traveller:
         headers = api_token("karin", "caseworker")
         login("kees", "caseworker")
-        household = enrol_household(session, CASEWORKER, {
-            "persons": [{"bsn": "111222333", "first_name": "Amal", "last_name": "Haddad",
-                         "date_of_birth": "1990-04-01"}],
-            "iban": "NL91ABNA0417164300", "account_holder": "A. Haddad", "benefit_start_date": "2027-03-01",
-            "leefgeld": {"frequency": "monthly", "day": 20, "buffer": "50.00"},
-        })
-        rent = add_fixed_cost(session, CASEWORKER, household.id, {
-            "category": "rent", "creditor": {"name": "Woonstad", "iban": "NL20INGB0001234567"}, "amount": "600.00",
-            "frequency": "monthly", "due_day": 1, "reference": "huur", "start_date": "2027-03-20"})
-        add_fixed_cost(session, CASEWORKER, household.id, {
-            "category": "energy", "creditor": {"name": "Energie Direct", "iban": "NL44RABO0123456789"},
-            "amount": "120.00", "frequency": "monthly", "due_day": 5, "reference": "energie",
-            "start_date": "2027-04-01"})
-        add_expected_income(session, CASEWORKER, household.id, {"kind": "benefit", "amount": "1500.00",
-                                                                       "day": 15})
+        household = enrol(session, CASEWORKER, start=date(2027, 3, 1),
+                          persons=[person_data(bsn="111222333", date_of_birth="1990-04-01")],
+                          iban="NL91ABNA0417164300", leefgeld={"frequency": "monthly", "day": 20, "buffer": "50.00"})
+        rent = fixed_cost(session, household.id, "rent", CASEWORKER, start=date(2027, 3, 20), amount="600.00",
+                          creditor={"name": "Woonstad", "iban": "NL20INGB0001234567"}, reference="huur")
+        fixed_cost(session, household.id, "energy", CASEWORKER, start=date(2027, 4, 1), amount="120.00", due_day=5,
+                   creditor={"name": "Energie Direct", "iban": "NL44RABO0123456789"}, reference="energie")
+        income(session, household.id, CASEWORKER, amount="1500.00", day=15)
         month = Month(session, client, headers, household.id, settings)
 
         def receive(day: date, amount: str) -> None:
-            book_receipt(session, CASEWORKER, {"household_id": household.id, "amount": amount,
-                                                       "date": day.isoformat(), "kind": "benefit"})
+            receipt(session, household.id, amount, day, CASEWORKER)
 
         def run(day: date, *, approve: bool = True) -> PaymentBatch:
             batch, _ = payments.prepare_run(session, preparer, day, settings)
@@ -183,7 +168,7 @@ def test_one_truth_per_household_through_a_month(session: Session, client: Flask
         traveller.move_to(at(day))
         receive(day, "1500.00")  # 2. the benefit
         month.check(day, 1500_00, 0, 0, 770_00, 730_00)
-        assert household_forecast(session, household.id, day).first_uncovered is None
+        assert read.household_forecast(session, household.id, day).first_uncovered is None
         page = client.get(f"/households/{household.id}").get_data(as_text=True)
         assert ("Gereserveerd in de betaalrun van 16-03-2027: vaste lasten t/m 19-04-2027, tot het volgende inkomen "
                 "(15-04-2027) gebruikt kan worden") in page  # the run of Tuesday 16 March keeps what it keeps
@@ -205,7 +190,7 @@ def test_one_truth_per_household_through_a_month(session: Session, client: Flask
 
         day = date(2027, 3, 25)
         traveller.move_to(at(day))
-        change_fixed_cost_amount(session, CASEWORKER, rent.id, {"amount": "700.00",
+        fixed_costs.change_fixed_cost_amount(session, CASEWORKER, rent.id, {"amount": "700.00",
                                                                         "effective_from": "2027-04-01"})
         month.check(day, 770_00, 0, 0, 870_00, 0, uncovered=100_00)  # 6. the rent rises
         rent_run = run(date(2027, 3, 30), approve=False)  # 7. the run after Easter, prepared on Thursday
@@ -232,7 +217,7 @@ def test_one_truth_per_household_through_a_month(session: Session, client: Flask
         assert [(line.kind, line.due_date, line.overdue, line.in_arrears) for line in late.reserved] == [
             ("rent", date(2027, 5, 1), False, False), ("energy", date(2027, 4, 5), True, True),
             ("energy", date(2027, 5, 5), False, False), ("buffer", None, False, False)]  # in the order a run pays
-        assert household_forecast(session, household.id, day).first_uncovered is None
+        assert read.household_forecast(session, household.id, day).first_uncovered is None
         paying = run(day, approve=False)
         assert paying.total_cents == 120_00 + 580_00
         month.check(day, 1570_00, 700_00, 0, 870_00, 0)
@@ -255,6 +240,6 @@ def test_one_truth_per_household_through_a_month(session: Session, client: Flask
         assert (early.next_run_on, early.next_income, early.reserved_through) == (
             date(2027, 5, 14), date(2027, 6, 15), date(2027, 6, 17))
         assert early.reserved_until == date(2027, 6, 18)
-        forecast = household_forecast(session, household.id, day)
+        forecast = read.household_forecast(session, household.id, day)
         assert next(d for d in forecast.days if d.date == date(2027, 5, 15)).income_cents == 0
         assert next(d for d in forecast.days if d.date == date(2027, 6, 15)).income_cents == 1500_00

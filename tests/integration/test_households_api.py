@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -15,20 +15,17 @@ from sqlalchemy.orm import Session
 from budgetbeheer.audit.models import AuditEntry
 from budgetbeheer.households.models import Creditor, ExpectedIncome, FixedCost, Household, Person, Receipt
 from budgetbeheer.ledger.models import Transaction
+from tests.factories import intake_data, person_data
 
 HEALTH_IBAN = "NL91ABNA0417164300"
 
 
-def intake(**overrides: Any) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "persons": [{"bsn": "111222333", "first_name": "Amina", "last_name": "Haddad", "date_of_birth": "1990-04-02"}],
-        "iban": "NL20INGB0001234567",
-        "account_holder": "A. Haddad",
-        "benefit_start_date": "2026-03-01",
-        "leefgeld": {"frequency": "monthly", "day": 5, "buffer": "20.00"},
-    }
-    data.update(overrides)
-    return data
+AMINA: dict[str, Any] = {
+    "persons": [person_data(bsn="111222333", first_name="Amina", date_of_birth="1990-04-02")],
+    "iban": "NL20INGB0001234567", "start": date(2026, 3, 1),
+    "leefgeld": {"frequency": "monthly", "day": 5, "buffer": "20.00"},
+}
+"""The intake body the tests post: ``intake_data(**AMINA)``, with a change: ``intake_data(**AMINA | change)``."""
 
 
 @pytest.fixture(autouse=True)
@@ -56,13 +53,13 @@ def caseworker(api_token: Callable[..., dict[str, str]]) -> dict[str, str]:
 
 @pytest.fixture
 def household_id(client: FlaskClient, caseworker: dict[str, str]) -> int:
-    response = client.post("/api/v1/households", json=intake(), headers=caseworker)
+    response = client.post("/api/v1/households", json=intake_data(**AMINA), headers=caseworker)
     assert response.status_code == 201, response.get_json()
     return int(response.get_json()["data"]["id"])
 
 
 def test_enrol_view_list_and_access_log(client: FlaskClient, caseworker: dict[str, str], session: Session) -> None:
-    response = client.post("/api/v1/households", json=intake(), headers=caseworker)
+    response = client.post("/api/v1/households", json=intake_data(**AMINA), headers=caseworker)
     assert response.status_code == 201
     data = response.get_json()["data"]
     assert data["period"]["start"] == "2026-03-01" and data["period"]["end"] == "2026-08-31"
@@ -115,7 +112,7 @@ def test_fixed_cost_income_receipt_statement_and_forecast(
 def test_roles(client: FlaskClient, api_token: Callable[..., dict[str, str]], household_id: int) -> None:
     accountant = api_token("ada", "accountant")
     assert client.get(f"/api/v1/households/{household_id}", headers=accountant).status_code == 200
-    assert client.post("/api/v1/households", json=intake(), headers=accountant).status_code == 403
+    assert client.post("/api/v1/households", json=intake_data(**AMINA), headers=accountant).status_code == 403
     assert client.post("/api/v1/creditors", json={"name": "X", "iban": HEALTH_IBAN}, headers=accountant).status_code \
         == 403
     assert client.get("/api/v1/households/99999", headers=accountant).status_code == 404
@@ -156,7 +153,7 @@ def _refused(client: FlaskClient, session: Session, path: str, body: dict[str, A
 )
 def test_intake_bad_input(client: FlaskClient, session: Session, caseworker: dict[str, str], household_id: int,
                           change: dict[str, Any], field: str) -> None:
-    _refused(client, session, "/api/v1/households", intake(**change), caseworker, field)
+    _refused(client, session, "/api/v1/households", intake_data(**AMINA | change), caseworker, field)
 
 
 FIXED_COST = {"category": "rent", "creditor": {"name": "Ymere", "iban": HEALTH_IBAN}, "amount": "700.00",

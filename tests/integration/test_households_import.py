@@ -13,21 +13,20 @@ from sqlalchemy.orm import Session
 
 from budgetbeheer.audit.service import Actor
 from budgetbeheer.cli import main
-from budgetbeheer.households.intake import enrol_household
 from budgetbeheer.households.models import Creditor, Receipt
 from budgetbeheer.ledger.models import Transaction
 from budgetbeheer.ledger.service import household_balance
+from tests.factories import enrol, person_data
 
 HEADER = "household_id,amount,date,kind,reference\n"
 
 
 @pytest.fixture
 def household_id(session: Session) -> int:
-    household = enrol_household(session, Actor.system("test"), {
-        "persons": [{"bsn": "111222333", "first_name": "Yonas", "last_name": "Tesfay", "date_of_birth": "1995-05-05"}],
-        "iban": "NL20INGB0001234567", "account_holder": "Y. Tesfay", "benefit_start_date": "2026-03-01",
-        "leefgeld": {"frequency": "weekly", "day": 2, "buffer": "0"},
-    }, today=date(2026, 3, 1))
+    household = enrol(session, Actor.system("test"), start=date(2026, 3, 1), iban="NL20INGB0001234567",
+                      persons=[person_data(bsn="111222333", first_name="Yonas", last_name="Tesfay",
+                                           date_of_birth="1995-05-05")],
+                      account_holder="Y. Tesfay", leefgeld={"frequency": "weekly", "day": 2, "buffer": "0"})
     session.commit()
     return household.id
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from datetime import date
 from typing import Any
 
@@ -13,19 +12,11 @@ from sqlalchemy.orm import Session
 from budgetbeheer.audit.models import AuditEntry
 from budgetbeheer.audit.service import Actor
 from budgetbeheer.errors import Conflict, NotFound, ValidationError
-from budgetbeheer.households.creditors import create_creditor
-from budgetbeheer.households.fixed_costs import (
-    add_fixed_cost,
-    change_fixed_cost_amount,
-    fixed_cost_amount_on,
-    obligation_schedule,
-)
-from budgetbeheer.households.intake import enrol_household
+from budgetbeheer.households import creditors, fixed_costs, intake, read, receipts
 from budgetbeheer.households.models import Creditor, ExpectedIncome, FixedCost, Household, Person, Receipt
-from budgetbeheer.households.read import household_view, statement
-from budgetbeheer.households.receipts import book_receipt
 from budgetbeheer.ledger.models import Transaction
 from budgetbeheer.ledger.service import household_balance, money_identity
+from tests.factories import enrol, intake_data, person_data, receipt
 
 ACTOR = Actor.system("test")
 BSN_A = "111222333"
@@ -35,22 +26,15 @@ RENT_IBAN = "NL91ABNA0417164300"
 
 INTAKE_DAY = date(2026, 8, 20)
 """The day the tests enrol (a start more than a year back is refused): not the wall clock."""
-enrol = functools.partial(enrol_household, today=INTAKE_DAY)
-
-
-def intake(**overrides: Any) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "persons": [
-            {"bsn": BSN_A, "first_name": "Amina", "last_name": "Haddad", "date_of_birth": "1990-04-02"},
-            {"bsn": BSN_B, "first_name": "Omar", "last_name": "Haddad", "date_of_birth": "1988-11-30"},
-        ],
-        "iban": "nl91 abna 0417 1643 00",
-        "account_holder": "A. Haddad",
-        "benefit_start_date": "2026-08-31",
-        "leefgeld": {"frequency": "weekly", "day": 1, "buffer": "25.00"},
-    }
-    data.update(overrides)
-    return data
+HADDADS: dict[str, Any] = {
+    "persons": [person_data(bsn=BSN_A, first_name="Amina", last_name="Haddad", date_of_birth="1990-04-02"),
+                person_data(bsn=BSN_B, first_name="Omar", last_name="Haddad", date_of_birth="1988-11-30")],
+    "iban": "nl91 abna 0417 1643 00",
+    "account_holder": "A. Haddad",
+    "start": date(2026, 8, 31),
+    "leefgeld": {"frequency": "weekly", "day": 1, "buffer": "25.00"},
+}
+"""Two adults, the IBAN as people type it (the intake body: ``intake_data(**HADDADS)``)."""
 
 
 def counts(session: Session) -> tuple[int, ...]:
@@ -61,7 +45,7 @@ def counts(session: Session) -> tuple[int, ...]:
 
 
 def test_enrol_sets_period_opens_account_and_audits(session: Session) -> None:
-    household = enrol(session, ACTOR, intake())
+    household = enrol(session, ACTOR, today=INTAKE_DAY, **HADDADS)
     session.commit()
     assert household.iban == "NL91ABNA0417164300"
     assert (household.period_start, household.period_end) == (date(2026, 8, 31), date(2027, 2, 28))
@@ -88,36 +72,36 @@ def test_enrol_sets_period_opens_account_and_audits(session: Session) -> None:
 def test_enrol_refuses_bad_input_and_writes_nothing(session: Session, change: dict[str, Any], field: str) -> None:
     before = counts(session)
     with pytest.raises(ValidationError) as caught:
-        enrol(session, ACTOR, intake(**change))
+        intake.enrol_household(session, ACTOR, intake_data(**HADDADS | change), today=INTAKE_DAY)
     assert field in caught.value.fields
     session.rollback()
     assert counts(session) == before
 
 
 def test_bsn_in_a_running_household_is_refused(session: Session) -> None:
-    enrol(session, ACTOR, intake())
+    enrol(session, ACTOR, today=INTAKE_DAY, **HADDADS)
     session.commit()
     before = counts(session)
-    other = intake(persons=[{"bsn": BSN_B, "first_name": "X", "last_name": "Y", "date_of_birth": "1970-01-01"}])
+    other = person_data(bsn=BSN_B, first_name="X", last_name="Y", date_of_birth="1970-01-01")
     with pytest.raises(ValidationError) as caught:
-        enrol(session, ACTOR, other)
+        enrol(session, ACTOR, today=INTAKE_DAY, **HADDADS | {"persons": [other]})
     assert "persons.0.bsn" in caught.value.fields
     session.rollback()
     assert counts(session) == before
 
 
 def test_fixed_cost_with_new_creditor_and_amount_history(session: Session) -> None:
-    household = enrol(session, ACTOR, intake())
-    cost = add_fixed_cost(session, ACTOR, household.id, {
+    household = enrol(session, ACTOR, today=INTAKE_DAY, **HADDADS)
+    cost = fixed_costs.add_fixed_cost(session, ACTOR, household.id, {
         "category": "rent", "creditor": {"name": "Woonstad Rotterdam", "iban": RENT_IBAN}, "amount": "650.00",
         "frequency": "monthly", "due_day": 31, "reference": "huur sept", "start_date": "2026-09-01",
     })
-    change_fixed_cost_amount(session, ACTOR, cost.id, {"amount": "675.50", "effective_from": "2027-01-01"})
+    fixed_costs.change_fixed_cost_amount(session, ACTOR, cost.id, {"amount": "675.50", "effective_from": "2027-01-01"})
     session.commit()
     assert cost.creditor_id is not None
-    assert fixed_cost_amount_on(cost, date(2026, 12, 31)) == 65000
-    assert fixed_cost_amount_on(cost, date(2027, 1, 1)) == 67550
-    view = household_view(session, household.id, today=date(2026, 10, 1))
+    assert fixed_costs.fixed_cost_amount_on(cost, date(2026, 12, 31)) == 65000
+    assert fixed_costs.fixed_cost_amount_on(cost, date(2027, 1, 1)) == 67550
+    view = read.household_view(session, household.id, today=date(2026, 10, 1))
     assert view.fixed_costs[0].amount_cents == 65000
     assert view.fixed_costs[0].amounts == ((date(2026, 9, 1), 65000), (date(2027, 1, 1), 67550))
     assert view.fixed_costs[0].creditor_bic == "ABNANL2A"
@@ -125,51 +109,51 @@ def test_fixed_cost_with_new_creditor_and_amount_history(session: Session) -> No
 
 
 def test_reference_is_checked_against_the_creditors_rule(session: Session) -> None:
-    household = enrol(session, ACTOR, intake())
-    creditor = create_creditor(session, ACTOR, {
+    household = enrol(session, ACTOR, today=INTAKE_DAY, **HADDADS)
+    creditor = creditors.create_creditor(session, ACTOR, {
         "name": "Zorgverzekeraar", "iban": RENT_IBAN, "reference_required": True, "reference_kind": "betalingskenmerk",
     })
     session.commit()
     before = counts(session)
     base = {"category": "health_insurance", "creditor_id": creditor.id, "amount": "140.00", "due_day": 1}
     with pytest.raises(ValidationError) as caught:
-        add_fixed_cost(session, ACTOR, household.id, {**base, "reference": "5000056789012346"})
+        fixed_costs.add_fixed_cost(session, ACTOR, household.id, {**base, "reference": "5000056789012346"})
     assert "reference" in caught.value.fields
     with pytest.raises(ValidationError) as caught:
-        add_fixed_cost(session, ACTOR, household.id, base)
+        fixed_costs.add_fixed_cost(session, ACTOR, household.id, base)
     assert "reference" in caught.value.fields
     session.rollback()
     assert counts(session) == before
-    cost = add_fixed_cost(session, ACTOR, household.id, {**base, "reference": "5000 0567 8901 2345"})
+    cost = fixed_costs.add_fixed_cost(session, ACTOR, household.id, {**base, "reference": "5000 0567 8901 2345"})
     assert cost.reference == "5000056789012345"
 
 
 def test_receipt_is_booked_once_per_key_and_conflicts_on_another_body(session: Session) -> None:
-    household = enrol(session, ACTOR, intake())
+    household = enrol(session, ACTOR, today=INTAKE_DAY, **HADDADS)
     session.commit()
     body = {"household_id": household.id, "amount": "1450.00", "date": "2026-09-01", "kind": "benefit"}
-    first, created = book_receipt(session, ACTOR, body, idempotency_key="k-1")
-    again, created_again = book_receipt(session, ACTOR, dict(body), idempotency_key="k-1")
+    first, created = receipts.book_receipt(session, ACTOR, body, idempotency_key="k-1")
+    again, created_again = receipts.book_receipt(session, ACTOR, dict(body), idempotency_key="k-1")
     session.commit()
     assert created and not created_again and first.id == again.id
     assert household_balance(session, household.id) == 145000
     assert money_identity(session).holds
     with pytest.raises(Conflict):
-        book_receipt(session, ACTOR, {**body, "amount": "1.00"}, idempotency_key="k-1")
+        receipts.book_receipt(session, ACTOR, {**body, "amount": "1.00"}, idempotency_key="k-1")
     household.status = "ended"  # a resend after the period ended is still the same receipt
     session.commit()
-    resent, created_late = book_receipt(session, ACTOR, dict(body), idempotency_key="k-1")
+    resent, created_late = receipts.book_receipt(session, ACTOR, dict(body), idempotency_key="k-1")
     assert resent.id == first.id and not created_late
 
 
 def test_receipt_for_unknown_or_ended_household_is_refused(session: Session) -> None:
-    household = enrol(session, ACTOR, intake())
+    household = enrol(session, ACTOR, today=INTAKE_DAY, **HADDADS)
     household.status = "ended"
     session.commit()
     before = counts(session)
     for household_id in (household.id, household.id + 99):
         with pytest.raises(ValidationError) as caught:
-            book_receipt(session, ACTOR, {"household_id": household_id, "amount": "10.00",
+            receipts.book_receipt(session, ACTOR, {"household_id": household_id, "amount": "10.00",
                                                   "date": "2026-09-01", "kind": "benefit"})
         assert "household_id" in caught.value.fields
     session.rollback()
@@ -177,17 +161,16 @@ def test_receipt_for_unknown_or_ended_household_is_refused(session: Session) -> 
 
 
 def test_statement_has_running_balance(session: Session) -> None:
-    household = enrol(session, ACTOR, intake())
-    for day, amount in (("2026-09-01", "1000.00"), ("2026-09-15", "50.25")):
-        book_receipt(session, ACTOR, {"household_id": household.id, "amount": amount, "date": day,
-                                              "kind": "benefit"})
+    household = enrol(session, ACTOR, today=INTAKE_DAY, **HADDADS)
+    for day, amount in ((date(2026, 9, 1), "1000.00"), (date(2026, 9, 15), "50.25")):
+        receipt(session, household.id, amount, day, ACTOR)
     session.commit()
-    result = statement(session, household.id, date(2026, 9, 2), date(2026, 9, 30))
+    result = read.statement(session, household.id, date(2026, 9, 2), date(2026, 9, 30))
     assert result.opening_cents == 1000_00
     assert [(m.amount_cents, m.balance_cents) for m in result.movements] == [(50_25, 1050_25)]
     assert result.closing_cents == 1050_25
     with pytest.raises(NotFound):
-        statement(session, household.id + 5)
+        read.statement(session, household.id + 5)
 
 
 def test_a_number_in_other_digits_is_a_field_error_not_a_crash() -> None:
@@ -204,15 +187,15 @@ def test_a_number_in_other_digits_is_a_field_error_not_a_crash() -> None:
 
 def test_forecast_prices_each_instalment_at_its_own_due_date(session: Session) -> None:
     """A rent rise already entered for a later month is in the forecast from that month, as in the payment run."""
-    household = enrol(session, ACTOR, intake())
-    cost = add_fixed_cost(session, ACTOR, household.id, {
+    household = enrol(session, ACTOR, today=INTAKE_DAY, **HADDADS)
+    cost = fixed_costs.add_fixed_cost(session, ACTOR, household.id, {
         "category": "rent", "creditor": {"name": "Woonstad Rotterdam", "iban": RENT_IBAN}, "amount": "650.00",
         "frequency": "monthly", "due_day": 1, "reference": "huur", "start_date": "2026-09-01",
     })
-    change_fixed_cost_amount(session, ACTOR, cost.id, {"amount": "900.00", "effective_from": "2026-11-01"})
+    fixed_costs.change_fixed_cost_amount(session, ACTOR, cost.id, {"amount": "900.00", "effective_from": "2026-11-01"})
     session.commit()
-    schedule = obligation_schedule(cost, date(2026, 10, 10))
+    schedule = fixed_costs.obligation_schedule(cost, date(2026, 10, 10))
     assert [(d.due_date, d.amount_cents) for d in schedule.instalments(date(2026, 10, 10), date(2026, 12, 2))] == [
         (date(2026, 11, 1), 90000), (date(2026, 12, 1), 90000)]
-    assert obligation_schedule(cost, date(2026, 9, 10)).instalments(date(2026, 9, 10), date(2026, 10, 2))[
+    assert fixed_costs.obligation_schedule(cost, date(2026, 9, 10)).instalments(date(2026, 9, 10), date(2026, 10, 2))[
         0].amount_cents == 65000

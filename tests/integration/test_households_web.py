@@ -14,8 +14,7 @@ from sqlalchemy.orm import Session
 
 from budgetbeheer.audit.models import AuditEntry
 from budgetbeheer.audit.service import Actor
-from budgetbeheer.households.fixed_costs import fixed_cost_amount_on
-from budgetbeheer.households.intake import enrol_household
+from budgetbeheer.households import fixed_costs
 from budgetbeheer.households.models import (
     Creditor,
     ExpectedIncome,
@@ -27,6 +26,8 @@ from budgetbeheer.households.models import (
 )
 from budgetbeheer.ledger.models import Transaction
 from budgetbeheer.users.models import User
+from budgetbeheer.users.service import actor_for
+from tests.factories import MONTHLY_LEEFGELD, enrol, person_data
 
 RENT_IBAN = "NL91ABNA0417164300"
 INTAKE_DAY = date(2026, 2, 2)
@@ -57,14 +58,12 @@ def intake_form(**overrides: str) -> dict[str, str]:
     return form
 
 
-def enrol(session: Session, user: User) -> int:
-    household = enrol_household(session, Actor(name=user.username, user_id=user.id), {
-        "persons": [{"bsn": "111222333", "first_name": "Hamid", "last_name": "Ahmadi", "date_of_birth": "1985-06-01"}],
-        "iban": "NL20INGB0001234567", "account_holder": "H. Ahmadi", "benefit_start_date": "2026-01-31",
-        "leefgeld": {"frequency": "monthly", "day": 1, "buffer": "0"},
-    }, today=INTAKE_DAY)
-    session.commit()
-    return household.id
+HAMID = {
+    "persons": [person_data(bsn="111222333", first_name="Hamid", last_name="Ahmadi", date_of_birth="1985-06-01")],
+    "iban": "NL20INGB0001234567", "account_holder": "H. Ahmadi", "start": date(2026, 1, 31), "today": INTAKE_DAY,
+    "leefgeld": MONTHLY_LEEFGELD,
+}
+"""The household the tests enrol through the service (the intake form's first person, on his own)."""
 
 
 @time_machine.travel(datetime(2026, 2, 2, 9, 0, tzinfo=UTC), tick=True)
@@ -94,10 +93,9 @@ def test_list_masks_bsn_searches_and_pages(client: FlaskClient, login: Callable[
     user = login("karin", "caseworker")
     actor = Actor(name=user.username, user_id=user.id)
     for n, bsn in enumerate(["111222333", "123456782", "100000009"]):
-        enrol_household(session, actor, {
-            "persons": [{"bsn": bsn, "first_name": f"Naam{n}", "last_name": "Yilmaz", "date_of_birth": "1990-01-01"}],
-            "iban": RENT_IBAN, "account_holder": "x", "benefit_start_date": "2026-01-01",
-        }, today=INTAKE_DAY)
+        enrol(session, actor, start=date(2026, 1, 1), today=INTAKE_DAY, iban=RENT_IBAN, account_holder="x",
+              persons=[person_data(bsn=bsn, first_name=f"Naam{n}", last_name="Yilmaz", date_of_birth="1990-01-01")],
+              leefgeld={})  # the service's default leefgeld
     session.commit()
     text = client.get("/households/").get_data(as_text=True)
     assert "*****2333" in text and "111222333" not in text
@@ -136,7 +134,8 @@ def test_intake_form_refuses_a_bsn_active_elsewhere(
     client: FlaskClient, login: Callable[..., User], session: Session
 ) -> None:
     user = login("karin", "caseworker")
-    enrol(session, user)
+    enrol(session, actor_for(user), **HAMID)
+    session.commit()
     before = counts(session)
     response = client.post("/households/new", data=intake_form())
     assert response.status_code == 422
@@ -150,13 +149,14 @@ FIXED_COST_FORM = {"category": "rent", "creditor.name": "Mitros", "creditor.iban
 
 def test_fixed_cost_and_income_forms(client: FlaskClient, login: Callable[..., User], session: Session) -> None:
     user = login("karin", "caseworker")
-    household_id = enrol(session, user)
+    household_id = enrol(session, actor_for(user), **HAMID).id
+    session.commit()
     form = client.get(f"/households/{household_id}/fixed-costs/new").get_data(as_text=True)
     assert "huur, zorgverzekering, energie, water" in form
     response = client.post(f"/households/{household_id}/fixed-costs/new", data=FIXED_COST_FORM)
     assert response.status_code == 302, response.get_data(as_text=True)
     cost = session.scalars(select(FixedCost)).one()
-    assert fixed_cost_amount_on(cost, cost.start_date) == 71240
+    assert fixed_costs.fixed_cost_amount_on(cost, cost.start_date) == 71240
     session.rollback()
     response = client.post(f"/households/fixed-costs/{cost.id}/amount",
                            data={"amount": "720,00", "effective_from": "2026-07-01"})
@@ -181,7 +181,8 @@ FIXED_COST_BAD = [({"amount": "0"}, "amount"), ({"amount": "-5,00"}, "amount"), 
 
 
 def test_fixed_cost_form_bad_input(client: FlaskClient, login: Callable[..., User], session: Session) -> None:
-    household_id = enrol(session, login("karin", "caseworker"))
+    household_id = enrol(session, actor_for(login("karin", "caseworker")), **HAMID).id
+    session.commit()
     before = counts(session)
     for change, field in FIXED_COST_BAD:
         response = client.post(f"/households/{household_id}/fixed-costs/new", data={**FIXED_COST_FORM, **change})
@@ -196,7 +197,8 @@ INCOME_BAD = [({"amount": "0"}, "amount"), ({"amount": "-1"}, "amount"), ({"amou
 
 
 def test_income_form_bad_input(client: FlaskClient, login: Callable[..., User], session: Session) -> None:
-    household_id = enrol(session, login("karin", "caseworker"))
+    household_id = enrol(session, actor_for(login("karin", "caseworker")), **HAMID).id
+    session.commit()
     before = counts(session)
     for change, field in INCOME_BAD:
         data = {"kind": "benefit", "amount": "1200", "day": "1", "start_date": "2026-02-01", **change}
@@ -213,7 +215,8 @@ def _upload(client: FlaskClient, content: bytes, path: str = "/households/receip
 def test_receipts_upload_and_manual_receipt(
     client: FlaskClient, login: Callable[..., User], session: Session, make_user: Callable[..., User]
 ) -> None:
-    household_id = enrol(session, make_user("karin", "caseworker"))
+    household_id = enrol(session, actor_for(make_user("karin", "caseworker")), **HAMID).id
+    session.commit()
     login("fenna", "finance")
     ok = _upload(client, f"household_id,amount,date,kind\n{household_id},1350.00,2026-02-25,benefit\n".encode())
     assert ok.status_code == 302
@@ -237,7 +240,8 @@ BAD_FILES = [
 
 
 def test_receipts_upload_bad_files(client: FlaskClient, login: Callable[..., User], session: Session) -> None:
-    household_id = enrol(session, login("fenna", "finance"))
+    household_id = enrol(session, actor_for(login("fenna", "finance")), **HAMID).id
+    session.commit()
     before = counts(session)
     for content, expected in BAD_FILES:
         response = _upload(client, content.replace(b"{id}", str(household_id).encode()))
@@ -249,7 +253,8 @@ def test_receipts_upload_bad_files(client: FlaskClient, login: Callable[..., Use
 def test_manual_receipt_bad_input_and_caseworker_may_not(
     client: FlaskClient, login: Callable[..., User], session: Session, make_user: Callable[..., User]
 ) -> None:
-    household_id = enrol(session, make_user("karin", "caseworker"))
+    household_id = enrol(session, actor_for(make_user("karin", "caseworker")), **HAMID).id
+    session.commit()
     login("fenna", "finance")
     before = counts(session)
     response = client.post("/households/receipts/manual", data={
@@ -287,7 +292,8 @@ def test_creditors_register_for_finance_read_only_for_caseworker(
 
 def test_accountant_reads_but_cannot_enrol(client: FlaskClient, login: Callable[..., User], session: Session,
                                            make_user: Callable[..., User]) -> None:
-    household_id = enrol(session, make_user("karin", "caseworker"))
+    household_id = enrol(session, actor_for(make_user("karin", "caseworker")), **HAMID).id
+    session.commit()
     login("ada", "accountant")
     assert client.get(f"/households/{household_id}").status_code == 200
     assert client.get("/households/new").status_code == 403

@@ -7,24 +7,16 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
-from budgetbeheer.db.base import utcnow
 from budgetbeheer.errors import LedgerError
 from budgetbeheer.ledger import service as ledger
-from budgetbeheer.ledger.models import Account, AccountKind
+from tests.factories import ledger_account
 
 DAY = date(2026, 11, 2)
 
 
-def _household_account(session: Session, code: str = "household:test") -> int:
-    account = Account(code=code, name="test", kind=AccountKind.LIABILITY, created_at=utcnow())
-    session.add(account)
-    session.flush()
-    return account.id
-
-
 def test_balanced_booking_moves_money_and_balances_follow(session: Session) -> None:
     bank = ledger.account_id(session, ledger.BANK)
-    funds = _household_account(session)
+    funds = ledger_account(session)
     ledger.transfer(session, debit_account_id=bank, credit_account_id=funds, amount_cents=123_45,
                     business_date=DAY, kind="receipt", description="bijstand", booked_by="test")
     session.commit()
@@ -36,7 +28,7 @@ def test_balanced_booking_moves_money_and_balances_follow(session: Session) -> N
 
 def test_python_refuses_unbalanced_and_zero(session: Session) -> None:
     bank = ledger.account_id(session, ledger.BANK)
-    funds = _household_account(session)
+    funds = ledger_account(session)
     with pytest.raises(LedgerError):
         ledger.book(session, business_date=DAY, kind="x", description="x", booked_by="t",
                     legs=[ledger.Leg(bank, 100), ledger.Leg(funds, -99)])
@@ -47,7 +39,7 @@ def test_python_refuses_unbalanced_and_zero(session: Session) -> None:
 
 def test_idempotency_key_books_once(session: Session) -> None:
     bank = ledger.account_id(session, ledger.BANK)
-    funds = _household_account(session)
+    funds = ledger_account(session)
     first = ledger.transfer(session, debit_account_id=bank, credit_account_id=funds, amount_cents=500,
                             business_date=DAY, kind="receipt", description="x", booked_by="t", idempotency_key="k1")
     second = ledger.transfer(session, debit_account_id=bank, credit_account_id=funds, amount_cents=500,
@@ -59,7 +51,7 @@ def test_idempotency_key_books_once(session: Session) -> None:
 
 def test_reversal_points_at_original_and_only_once(session: Session) -> None:
     bank = ledger.account_id(session, ledger.BANK)
-    funds = _household_account(session)
+    funds = ledger_account(session)
     original = ledger.transfer(session, debit_account_id=bank, credit_account_id=funds, amount_cents=700,
                                business_date=DAY, kind="receipt", description="x", booked_by="t")
     reversal = ledger.reverse(session, original.id, business_date=DAY, booked_by="t", reason="dubbel")
@@ -77,7 +69,7 @@ def _raw(session: Session, sql: str) -> None:
 
 def test_database_refuses_unbalanced_raw_insert(session: Session) -> None:
     bank = ledger.account_id(session, ledger.BANK)
-    funds = _household_account(session)
+    funds = ledger_account(session)
     session.commit()
     with pytest.raises((IntegrityError, DBAPIError)):
         session.execute(text(f"INSERT INTO ledger_postings (transaction_id, account_id, amount_cents, business_date) VALUES (900, {bank}, 100, '2026-11-02')"))
@@ -90,7 +82,7 @@ def test_database_refuses_unbalanced_raw_insert(session: Session) -> None:
 
 def test_database_refuses_postings_dated_otherwise_than_their_transaction(session: Session) -> None:
     bank = ledger.account_id(session, ledger.BANK)
-    funds = _household_account(session)
+    funds = ledger_account(session)
     session.commit()
     with pytest.raises((IntegrityError, DBAPIError)):
         session.execute(text(f"INSERT INTO ledger_postings (transaction_id, account_id, amount_cents, business_date) VALUES (902, {bank}, 100, '2026-11-02')"))
@@ -104,7 +96,7 @@ def test_database_refuses_postings_dated_otherwise_than_their_transaction(sessio
 def test_a_balanced_raw_insert_in_the_right_order_is_accepted(session: Session) -> None:
     """The triggers refuse what is wrong, not raw SQL as such: the control case for the refusals above."""
     bank = ledger.account_id(session, ledger.BANK)
-    funds = _household_account(session)
+    funds = ledger_account(session)
     session.commit()
     session.execute(text(f"INSERT INTO ledger_postings (transaction_id, account_id, amount_cents, business_date) VALUES (903, {bank}, 100, '2026-11-02')"))
     session.execute(text(f"INSERT INTO ledger_postings (transaction_id, account_id, amount_cents, business_date) VALUES (903, {funds}, -100, '2026-11-02')"))
@@ -116,7 +108,7 @@ def test_a_balanced_raw_insert_in_the_right_order_is_accepted(session: Session) 
 
 def test_database_refuses_postings_without_transaction(session: Session) -> None:
     bank = ledger.account_id(session, ledger.BANK)
-    funds = _household_account(session)
+    funds = ledger_account(session)
     session.commit()
     with pytest.raises((IntegrityError, DBAPIError)):
         session.execute(text(f"INSERT INTO ledger_postings (transaction_id, account_id, amount_cents, business_date) VALUES (901, {bank}, 100, '2026-11-02')"))
@@ -127,7 +119,7 @@ def test_database_refuses_postings_without_transaction(session: Session) -> None
 
 def test_database_refuses_adding_a_posting_to_a_booked_transaction(session: Session) -> None:
     bank = ledger.account_id(session, ledger.BANK)
-    funds = _household_account(session)
+    funds = ledger_account(session)
     booked = ledger.transfer(session, debit_account_id=bank, credit_account_id=funds, amount_cents=100,
                              business_date=DAY, kind="receipt", description="x", booked_by="t")
     session.commit()
@@ -148,7 +140,7 @@ def test_database_refuses_adding_a_posting_to_a_booked_transaction(session: Sess
 )
 def test_database_refuses_changing_booked_rows(session: Session, statement: str) -> None:
     bank = ledger.account_id(session, ledger.BANK)
-    funds = _household_account(session)
+    funds = ledger_account(session)
     ledger.transfer(session, debit_account_id=bank, credit_account_id=funds, amount_cents=100,
                     business_date=DAY, kind="receipt", description="x", booked_by="t")
     session.commit()

@@ -16,12 +16,12 @@ import pytest
 import time_machine
 from flask.testing import FlaskClient
 
-RENT = {"category": "rent", "creditor": {"name": "Woonstad Zuidoever", "iban": "NL20INGB0001234567"},
-        "amount": "600.00", "frequency": "monthly", "due_day": 1, "reference": "Huur Kerkstraat 1",
-        "start_date": "2026-08-01"}
-HEALTH = {"category": "health_insurance", "creditor": {"name": "Zorgverzekeraar Zuid", "iban": "NL39RABO0300065264"},
-          "amount": "150.00", "frequency": "monthly", "due_day": 1, "reference": "Polis 4455667",
-          "start_date": "2026-08-01"}
+from tests.factories import fixed_cost_data, income_data, intake_data, person_data, receipt_data
+
+RENT = fixed_cost_data("rent", start=date(2026, 8, 1), amount="600.00", reference="Huur Kerkstraat 1",
+                       creditor={"name": "Woonstad Zuidoever", "iban": "NL20INGB0001234567"})
+HEALTH = fixed_cost_data("health_insurance", start=date(2026, 8, 1), amount="150.00", reference="Polis 4455667",
+                         creditor={"name": "Zorgverzekeraar Zuid", "iban": "NL39RABO0300065264"})
 
 
 class Desk:
@@ -51,26 +51,22 @@ class Desk:
 
     def enrol(self, *, start: str, leefgeld: dict[str, Any], benefit_day: int, costs: tuple[dict[str, Any], ...]
               = (RENT, HEALTH)) -> int:
-        household = self.call("POST", "/households", self.caseworker, {
-            "persons": [{"bsn": "111222333", "first_name": "Amal", "last_name": "Haddad",
-                         "date_of_birth": "1990-04-01"}],
-            "iban": "NL91ABNA0417164300", "account_holder": "A. Haddad", "benefit_start_date": start,
-            "leefgeld": leefgeld,
-        })
+        household = self.call("POST", "/households", self.caseworker, intake_data(
+            start=date.fromisoformat(start), persons=[person_data(bsn="111222333", date_of_birth="1990-04-01")],
+            iban="NL91ABNA0417164300", leefgeld=leefgeld))
         self.household_id = household["id"]
         for cost in costs:
             self.call("POST", f"/households/{self.household_id}/fixed-costs", self.caseworker, cost)
         self.call("POST", f"/households/{self.household_id}/expected-income", self.caseworker,
-                  {"kind": "benefit", "amount": "1200.00", "day": benefit_day})
+                  income_data(amount="1200.00", day=benefit_day))
         return self.household_id
 
     def benefit(self, received: date) -> None:
         """The benefit system posts EUR 1,200 bijstand received on ``received`` (on that day)."""
         self.on(received)
         headers = self.benefit_system | {"Idempotency-Key": f"bijstand-{received.isoformat()}"}
-        self.call("POST", "/receipts", headers, {"household_id": self.household_id, "amount": "1200.00",
-                                                 "date": received.isoformat(), "kind": "benefit",
-                                                 "reference": f"bijstand {received:%Y-%m}"})
+        self.call("POST", "/receipts", headers, receipt_data(self.household_id, "1200.00", received,
+                                                             reference=f"bijstand {received:%Y-%m}"))
 
     def run(self, execution_date: date, prepared_on: date) -> dict[str, Any]:
         """Finance prepares the run on ``prepared_on``; a second finance user approves it when it pays anything."""

@@ -12,28 +12,13 @@ from sqlalchemy.orm import Session
 from budgetbeheer.audit.models import AuditEntry
 from budgetbeheer.audit.service import Actor
 from budgetbeheer.errors import Conflict, NotFound, ValidationError
-from budgetbeheer.households.models import Household, Person
-from budgetbeheer.ledger.service import BANK, account_id, household_account_id, open_household_account, transfer
+from budgetbeheer.households.models import Person
+from budgetbeheer.ledger.service import BANK, account_id, household_account_id, transfer
 from budgetbeheer.lifecycle import ending, extensions, signals
 from budgetbeheer.lifecycle.models import ExtensionRequest, Signal
 from budgetbeheer.users.models import User
 from budgetbeheer.users.service import actor_for
-
-
-def make_household(session: Session, start: date = date(2026, 3, 1), end: date = date(2026, 8, 31),
-                   bsn: str = "111222333", caseworker_id: int | None = None) -> Household:
-    household = Household(
-        iban="NL91ABNA0417164300", account_holder="A. Test", benefit_start_date=start, period_start=start,
-        period_end=end, status="active", leefgeld_frequency="monthly", leefgeld_day=1, buffer_cents=0,
-        created_at=datetime.now(UTC), created_by="test", caseworker_id=caseworker_id,
-    )
-    session.add(household)
-    session.flush()
-    session.add(Person(household_id=household.id, bsn=bsn, active_bsn=bsn, first_name="Amal", last_name="Test",
-                       date_of_birth=date(1990, 1, 1)))
-    open_household_account(session, household.id, f"Huishouden {household.id}")
-    session.commit()
-    return household
+from tests.factories import MONTHLY_LEEFGELD, enrol, household_row
 
 
 @pytest.fixture
@@ -46,7 +31,9 @@ def people(make_user: Callable[..., User]) -> dict[str, Actor]:
 
 
 def test_request_approve_moves_the_end_by_the_same_rule_and_audits(session: Session, people: dict[str, Actor]) -> None:
-    household = make_household(session, date(2026, 8, 31), date(2027, 2, 27))
+    # Raw: an end (27 Feb) that is not the intake's rule, to show that an extension counts from the start.
+    household = household_row(session, start=date(2026, 8, 31), end=date(2027, 2, 27))
+    session.commit()
     request = extensions.request_extension(session, people["case"], household.id, months=1,
                                            reason_category="language_course", reason_text="Taalcursus loopt nog door")
     session.commit()
@@ -72,7 +59,8 @@ def test_request_approve_moves_the_end_by_the_same_rule_and_audits(session: Sess
 
 
 def test_bad_requests_name_every_field_and_write_nothing(session: Session, people: dict[str, Actor]) -> None:
-    household = make_household(session)
+    household = enrol(session, start=date(2026, 3, 1), leefgeld=MONTHLY_LEEFGELD)
+    session.commit()
     for months in (0, 13, "x", 1.5, True):
         with pytest.raises(ValidationError) as caught:
             extensions.request_extension(session, people["case"], household.id, months=months,
@@ -90,7 +78,8 @@ def test_bad_requests_name_every_field_and_write_nothing(session: Session, peopl
 
 
 def test_four_eyes_deciding_twice_withdraw_and_one_pending_at_a_time(session: Session, people: dict[str, Actor]) -> None:
-    household = make_household(session)
+    household = enrol(session, start=date(2026, 3, 1), leefgeld=MONTHLY_LEEFGELD)
+    session.commit()
     own = extensions.request_extension(session, people["boss2"], household.id, months=3, reason_category="other",
                                        reason_text="Gezin net herenigd en verhuisd")
     session.commit()
@@ -122,7 +111,8 @@ def test_four_eyes_deciding_twice_withdraw_and_one_pending_at_a_time(session: Se
 
 
 def test_ending_early_refuses_bad_dates_and_blocks_extensions(session: Session, people: dict[str, Actor]) -> None:
-    household = make_household(session)
+    household = enrol(session, start=date(2026, 3, 1), leefgeld=MONTHLY_LEEFGELD)
+    session.commit()
     with pytest.raises(ValidationError) as caught:
         ending.end_period(session, people["case"], household.id, end_date="2026-02-28", reason="")
     assert set(caught.value.fields) == {"date", "reason"}
@@ -147,7 +137,8 @@ def test_ending_early_refuses_bad_dates_and_blocks_extensions(session: Session, 
 
 
 def test_advance_endings_goes_ending_then_ended_at_zero_and_releases_the_bsn(session: Session) -> None:
-    household = make_household(session, date(2026, 1, 1), date(2026, 6, 30))
+    household = enrol(session, start=date(2026, 1, 1), leefgeld=MONTHLY_LEEFGELD)
+    session.commit()
     transfer(session, debit_account_id=account_id(session, BANK),
              credit_account_id=household_account_id(session, household.id), amount_cents=1000,
              business_date=date(2026, 6, 1), kind="receipt", description="test", booked_by="test")
@@ -172,8 +163,11 @@ def test_signals_are_raised_once_and_closed_with_a_note(session: Session, people
                                                         make_user: Callable[..., User]) -> None:
     case_user = session.get(User, people["case"].user_id)
     other = make_user("other", "caseworker")
-    mine = make_household(session, date(2026, 1, 1), date(2026, 6, 30), caseworker_id=case_user.id if case_user else None)
-    theirs = make_household(session, date(2026, 1, 5), date(2026, 7, 4), bsn="222333444", caseworker_id=other.id)
+    mine = enrol(session, start=date(2026, 1, 1), leefgeld=MONTHLY_LEEFGELD,
+                 caseworker_id=case_user.id if case_user else None)
+    session.commit()
+    theirs = enrol(session, start=date(2026, 1, 5), leefgeld=MONTHLY_LEEFGELD, caseworker_id=other.id)
+    session.commit()
     today = date(2026, 6, 10)
     assert signals.detect_period_ending(session, today) == 2
     assert signals.detect_period_ending(session, today) == 0
@@ -207,7 +201,8 @@ def test_signals_are_raised_once_and_closed_with_a_note(session: Session, people
 
 
 def test_a_period_that_ran_its_course_is_not_shown_as_ended_early(session: Session, people: dict[str, Actor]) -> None:
-    household = make_household(session)
+    household = enrol(session, start=date(2026, 3, 1), leefgeld=MONTHLY_LEEFGELD)
+    session.commit()
     ending.advance_endings(session, Actor.system("scheduler"), date(2026, 9, 1))  # zero balance: ending, then ended
     session.flush()
     assert household.status == "ended"

@@ -14,11 +14,7 @@ from sqlalchemy.orm import Session
 
 from budgetbeheer.config import Settings
 from budgetbeheer.db.engine import make_engine, make_session_factory
-from budgetbeheer.households.fixed_costs import add_fixed_cost
-from budgetbeheer.households.income import add_expected_income
-from budgetbeheer.households.intake import enrol_household
 from budgetbeheer.households.models import Household, Person
-from budgetbeheer.households.receipts import book_receipt
 from budgetbeheer.ledger.service import household_balance, money_identity
 from budgetbeheer.lifecycle import extensions, jobs
 from budgetbeheer.lifecycle.models import JobRun, Signal
@@ -26,6 +22,7 @@ from budgetbeheer.payments.models import PaymentBatch, PaymentItem, Shortfall
 from budgetbeheer.payments.service import approve
 from budgetbeheer.users.models import User
 from budgetbeheer.users.service import actor_for
+from tests.factories import enrol, fixed_cost, income, person_data, receipt
 
 BENEFIT = 1500_00
 RENT = 600_00
@@ -48,21 +45,14 @@ def test_six_months_an_extension_and_the_end(engine: Engine, session: Session, s
     finance = actor_for(make_user("fin", "finance"))
     start = date(2026, 3, 1)
     with time_machine.travel(at(start - timedelta(days=3)), tick=False) as traveller:
-        household = enrol_household(session, case, {
-            "persons": [{"bsn": "111222333", "first_name": "Amal", "last_name": "Haddad",
-                         "date_of_birth": "1990-04-01"}],
-            "iban": "NL91ABNA0417164300", "account_holder": "A. Haddad", "benefit_start_date": start.isoformat(),
-            "leefgeld": {"frequency": "monthly", "day": 22, "buffer": "0.00"},
-        })
-        add_fixed_cost(session, case, household.id, {
-            "category": "rent", "creditor": {"name": "Woonstad Zuidoever", "iban": "NL20INGB0001234567"},
-            "amount": "600.00", "frequency": "monthly", "due_day": 1, "reference": "Huur Kerkstraat 1",
-            "start_date": "2026-04-01"})
-        add_fixed_cost(session, case, household.id, {
-            "category": "energy", "creditor": {"name": "Energie Direct", "iban": "NL44RABO0123456789"},
-            "amount": "120.00", "frequency": "monthly", "due_day": 5, "reference": "Klant 778899",
-            "start_date": "2026-04-01"})
-        add_expected_income(session, case, household.id, {"kind": "benefit", "amount": "1500.00", "day": 15})
+        household = enrol(session, case, start=start, today=start - timedelta(days=3),
+                          persons=[person_data(date_of_birth="1990-04-01")], iban="NL91ABNA0417164300",
+                          leefgeld={"frequency": "monthly", "day": 22, "buffer": "0.00"})
+        fixed_cost(session, household.id, "rent", case, start=date(2026, 4, 1), amount="600.00",
+                   creditor={"name": "Woonstad Zuidoever", "iban": "NL20INGB0001234567"}, reference="Huur Kerkstraat 1")
+        fixed_cost(session, household.id, "energy", case, start=date(2026, 4, 1), amount="120.00", due_day=5,
+                   creditor={"name": "Energie Direct", "iban": "NL44RABO0123456789"}, reference="Klant 778899")
+        income(session, household.id, case, day=15)
         session.commit()
         assert household.period_end == date(2026, 8, 31)
 
@@ -75,10 +65,8 @@ def test_six_months_an_extension_and_the_end(engine: Engine, session: Session, s
             status = session.scalar(select(Household.status).where(Household.id == household.id))
             session.rollback()  # one writer at a time on SQLite: the jobs below use their own sessions
             if day.day == 15 and status == "active":  # the benefit system pushes the month's bijstand
-                book_receipt(session, case, {"household_id": household.id, "amount": "1500.00",
-                                             "date": day.isoformat(), "kind": "benefit",
-                                             "reference": f"bijstand {day:%Y-%m}"},
-                             idempotency_key=f"benefit-{day:%Y-%m}")
+                receipt(session, household.id, "1500.00", day, case, reference=f"bijstand {day:%Y-%m}",
+                        idempotency_key=f"benefit-{day:%Y-%m}")
                 session.commit()
             if day == date(2026, 8, 10):
                 extension_id = extensions.request_extension(
@@ -159,21 +147,16 @@ def test_a_late_benefit_decision_and_an_extension_decided_after_the_end(
     finance = actor_for(make_user("fin", "finance"))
     start, intake, old_end, new_end = date(2026, 9, 1), date(2027, 1, 20), date(2027, 2, 28), date(2027, 3, 31)
     with time_machine.travel(at(intake), tick=False) as traveller:
-        household = enrol_household(session, case, {
-            "persons": [{"bsn": "111222333", "first_name": "Amal", "last_name": "Haddad",
-                         "date_of_birth": "1990-04-01"}],
-            "iban": "NL91ABNA0417164300", "account_holder": "A. Haddad", "benefit_start_date": start.isoformat(),
-            "leefgeld": {"frequency": "monthly", "day": 25, "buffer": "0.00"},
-        })
+        household = enrol(session, case, start=start, today=intake,
+                          persons=[person_data(bsn="111222333", date_of_birth="1990-04-01")],
+                          iban="NL91ABNA0417164300", leefgeld={"frequency": "monthly", "day": 25, "buffer": "0.00"})
         for category, name, iban, amount in (("rent", "Woonstad Zuidoever", "NL20INGB0001234567", "600.00"),
                                              ("energy", "Energie Direct", "NL44RABO0123456789", "120.00")):
-            add_fixed_cost(session, case, household.id, {  # no start date: from the intake day on
-                "category": category, "creditor": {"name": name, "iban": iban}, "amount": amount,
-                "frequency": "monthly", "due_day": 1, "reference": f"{category} Haddad"})
-        add_expected_income(session, case, household.id, {"kind": "benefit", "amount": "1500.00", "day": 24})
-        book_receipt(session, case, {"household_id": household.id, "amount": "1500.00", "date": intake.isoformat(),
-                                     "kind": "benefit", "reference": "bijstand 2027-01"},
-                     idempotency_key="benefit-2027-01")
+            fixed_cost(session, household.id, category, case, amount=amount,  # no start date: from the intake day on
+                       creditor={"name": name, "iban": iban}, reference=f"{category} Haddad")
+        income(session, household.id, case, day=24)
+        receipt(session, household.id, "1500.00", intake, case, reference="bijstand 2027-01",
+                idempotency_key="benefit-2027-01")
         session.commit()
         assert household.period_end == old_end
 
@@ -186,10 +169,8 @@ def test_a_late_benefit_decision_and_an_extension_decided_after_the_end(
             status = session.scalar(select(Household.status).where(Household.id == household.id))
             session.rollback()
             if day.day == 24 and day.month != intake.month and status != "ended" and day < new_end:  # January: late
-                book_receipt(session, case, {"household_id": household.id, "amount": "1500.00",
-                                             "date": day.isoformat(), "kind": "benefit",
-                                             "reference": f"bijstand {day:%Y-%m}"},
-                             idempotency_key=f"benefit-{day:%Y-%m}")
+                receipt(session, household.id, "1500.00", day, case, reference=f"bijstand {day:%Y-%m}",
+                        idempotency_key=f"benefit-{day:%Y-%m}")
                 session.commit()
             if day == date(2027, 2, 10):
                 extension_id = extensions.request_extension(

@@ -11,32 +11,21 @@ from sqlalchemy.orm import Session
 
 from budgetbeheer.audit.models import AuditEntry
 from budgetbeheer.audit.service import Actor
-from budgetbeheer.households.models import Creditor, FixedCost, FixedCostAmount
 from budgetbeheer.lifecycle import signals
 from budgetbeheer.users.models import User
-from tests.integration.test_lifecycle_services import make_household
+from tests.factories import MONTHLY_LEEFGELD, enrol, fixed_cost
 
 
 def add_rent(session: Session, household_id: int) -> None:
-    from datetime import UTC, datetime
-
-    now = datetime.now(UTC)
-    creditor = Creditor(name="Woonstad Zuidoever", iban="NL91ABNA0417164300", reference_kind="free_text",
-                        reference_required=False, active=True, created_at=now)
-    session.add(creditor)
-    session.flush()
-    cost = FixedCost(household_id=household_id, category="rent", creditor_id=creditor.id, frequency="monthly",
-                     due_day=1, reference="Huur Kerkstraat 1", start_date=date(2026, 3, 1), created_at=now)
-    session.add(cost)
-    session.flush()
-    session.add(FixedCostAmount(fixed_cost_id=cost.id, amount_cents=65_000, effective_from=date(2026, 3, 1),
-                                created_at=now, created_by="test"))
+    fixed_cost(session, household_id, "rent", start=date(2026, 3, 1), amount="650.00", reference="Huur Kerkstraat 1",
+               creditor={"name": "Woonstad Zuidoever", "iban": "NL91ABNA0417164300"})
     session.commit()
 
 
 def test_extension_api_flow_with_conflicts(client: FlaskClient, session: Session,
                                            api_token: Callable[..., dict[str, str]]) -> None:
-    household = make_household(session)
+    household = enrol(session, start=date(2026, 3, 1), leefgeld=MONTHLY_LEEFGELD)
+    session.commit()
     case = api_token("case", "caseworker")
     boss = api_token("boss", "supervisor", "caseworker")
     boss2 = api_token("boss2", "supervisor")
@@ -81,7 +70,8 @@ def test_signals_api_and_inbox_page_with_count(client: FlaskClient, session: Ses
                                                api_token: Callable[..., dict[str, str]],
                                                login: Callable[..., User]) -> None:
     user = login("karin", "caseworker")
-    household = make_household(session, date(2026, 1, 1), date(2026, 6, 30), caseworker_id=user.id)
+    household = enrol(session, start=date(2026, 1, 1), leefgeld=MONTHLY_LEEFGELD, caseworker_id=user.id)
+    session.commit()
     assert signals.detect_period_ending(session, date(2026, 6, 10)) == 1
     session.commit()
     headers = api_token("case-api", "caseworker")
@@ -105,7 +95,8 @@ def test_pages_ask_decide_and_handover_files(app: object, client: FlaskClient, s
                                              make_user: Callable[..., User]) -> None:
     from tests.conftest import TEST_PASSWORD
 
-    household = make_household(session)
+    household = enrol(session, start=date(2026, 3, 1), leefgeld=MONTHLY_LEEFGELD)
+    session.commit()
     add_rent(session, household.id)
     make_user("case", "caseworker")
     make_user("boss", "supervisor")

@@ -19,9 +19,8 @@ from sqlalchemy.orm import Session
 from budgetbeheer.audit.service import Actor, verify
 from budgetbeheer.config import Settings
 from budgetbeheer.errors import Conflict, NotFound, PermissionDenied, ValidationError
-from budgetbeheer.households.fixed_costs import add_fixed_cost, change_fixed_cost_amount
+from budgetbeheer.households.fixed_costs import change_fixed_cost_amount
 from budgetbeheer.households.models import Household, Person, Receipt
-from budgetbeheer.households.receipts import book_receipt
 from budgetbeheer.ledger.models import Account, Posting, Transaction
 from budgetbeheer.ledger.service import (
     IN_TRANSIT,
@@ -37,10 +36,10 @@ from budgetbeheer.lifecycle.models import Signal
 from budgetbeheer.payments import service
 from budgetbeheer.payments.models import PaymentBatch, PaymentItem, Shortfall
 from budgetbeheer.payments.planning import LEEFGELD
-from budgetbeheer.payments.runs.model import leefgeld_key
+from budgetbeheer.payments.runs import leefgeld_key
 from budgetbeheer.users.models import User, UserRole
 from budgetbeheer.users.service import actor_for
-from tests.integration.payments_fixtures import CASEWORKER, RUN_DATE, make_household
+from tests.factories import CASEWORKER, RUN_DATE, fixed_cost, payable_household, receipt
 
 NEXT_DATE = date(2026, 12, 1)
 """Tuesday after RUN_DATE: covers due dates up to Thursday 2026-12-03."""
@@ -122,17 +121,12 @@ def paid_keys(session: Session) -> list[str]:
     return sorted(k for k in session.scalars(select(PaymentItem.obligation_key)) if k is not None)
 
 
-def receive(session: Session, household_id: int, amount: str, on: date = date(2026, 11, 28)) -> None:
-    book_receipt(session, CASEWORKER, {"household_id": household_id, "amount": amount, "date": on.isoformat(),
-                                       "kind": "benefit"})
-
-
 # ------------------------------------------------------------------------------------------------ the happy path
 
 
 def test_receipt_run_approve_export_sent_settle(session: Session, settings: Settings,
                                                 finance: tuple[Actor, ...]) -> None:
-    household = make_household(session)
+    household = payable_household(session)
     assert check(session).held == 1500_00
     batch, _ = service.prepare_run(session, finance[0], RUN_DATE, settings)
     session.commit()
@@ -159,7 +153,7 @@ def test_receipt_run_approve_export_sent_settle(session: Session, settings: Sett
 def test_cancel_after_approval_frees_everything_and_nothing_is_paid_twice(
     session: Session, settings: Settings, finance: tuple[Actor, ...]
 ) -> None:
-    household = make_household(session)
+    household = payable_household(session)
     batch, _ = service.prepare_run(session, finance[0], RUN_DATE, settings)
     service.approve(session, finance[1], batch.id)
     session.commit()
@@ -188,7 +182,7 @@ def test_cancel_after_approval_frees_everything_and_nothing_is_paid_twice(
 def test_cancel_of_a_proposed_batch_and_refused_cancel_after_export(
     session: Session, settings: Settings, finance: tuple[Actor, ...]
 ) -> None:
-    make_household(session)
+    payable_household(session)
     batch, _ = service.prepare_run(session, finance[0], RUN_DATE, settings)
     service.cancel(session, finance[0], batch.id, "te vroeg")
     session.commit()
@@ -226,7 +220,7 @@ def test_a_returned_payment_is_held_signalled_and_paid_again_once(
 ) -> None:
     """A return for a reason that does not put the IBAN in doubt (MS03: the bank gave none) is paid again, once; a
     return meaning the account is wrong or closed holds the IBAN instead (tests/integration/test_returns_api.py)."""
-    household = make_household(session)
+    household = payable_household(session)
     _settled_batch(session, settings, finance)
     rent = session.scalars(select(PaymentItem).where(PaymentItem.kind == "rent")).one()
     before = check(session)
@@ -257,7 +251,7 @@ def test_a_returned_payment_is_held_signalled_and_paid_again_once(
 def test_a_return_of_an_item_in_transit_comes_from_transit(
     session: Session, settings: Settings, finance: tuple[Actor, ...]
 ) -> None:
-    make_household(session)
+    payable_household(session)
     batch, _ = service.prepare_run(session, finance[0], RUN_DATE, settings)
     service.approve(session, finance[1], batch.id)
     service.export(session, finance[1], batch.id, settings)
@@ -279,7 +273,7 @@ def test_a_return_of_a_batch_not_yet_sent_is_refused(
 ) -> None:
     """Only the bank returns a payment, and it cannot return what it never received: an approved or exported batch
     must be marked sent first."""
-    make_household(session)
+    payable_household(session)
     batch, _ = service.prepare_run(session, finance[0], RUN_DATE, settings)
     session.commit()
     batch_id, item_id = batch.id, items_of(session, batch.id)[0].id
@@ -306,12 +300,9 @@ def test_a_return_of_a_batch_not_yet_sent_is_refused(
 
 def _with_cost_on_day_3(session: Session, balance: str) -> int:
     """A household with rent due on the 1st and energy due on the 3rd: in the runs of RUN_DATE and NEXT_DATE."""
-    from budgetbeheer.households.fixed_costs import add_fixed_cost
-
-    household = make_household(session, balance=balance, costs={"rent": "650.00"}, buffer="0.00")
-    add_fixed_cost(session, CASEWORKER, household.id, {
-        "category": "energy", "creditor": {"name": "Energie Direct", "iban": "NL20INGB0001234567"},
-        "amount": "100.00", "frequency": "monthly", "due_day": 3})
+    household = payable_household(session, balance=balance, costs={"rent": "650.00"}, buffer="0.00")
+    fixed_cost(session, household.id, "energy", amount="100.00", due_day=3,  # no start: from the day it is entered
+               creditor={"name": "Energie Direct", "iban": "NL20INGB0001234567"})
     session.commit()
     return household.id
 
@@ -385,7 +376,7 @@ def test_approval_is_refused_when_a_household_no_longer_has_the_money(
 ) -> None:
     """A receipt reversed after the run was prepared: approving would push the household below zero, so the
     approval is refused naming the household, and nothing moves; cancel and prepare again."""
-    household = make_household(session)
+    household = payable_household(session)
     batch, _ = service.prepare_run(session, finance[0], RUN_DATE, settings)
     session.commit()
     receipt = session.scalars(select(Receipt)).one()
@@ -409,7 +400,7 @@ def test_approval_is_refused_when_a_household_no_longer_has_the_money(
 def test_approval_by_someone_who_is_no_longer_allowed_is_refused(
     session: Session, settings: Settings, finance: tuple[Actor, ...], change: str
 ) -> None:
-    make_household(session)
+    payable_household(session)
     batch, _ = service.prepare_run(session, finance[0], RUN_DATE, settings)
     session.commit()
     user = session.get(User, finance[1].user_id)
@@ -463,7 +454,7 @@ def _status(session: Session, household_id: int) -> str:
 def test_ending_early_with_money_left_pays_everything_out_and_ends_at_zero(
     session: Session, settings: Settings, finance: tuple[Actor, ...]
 ) -> None:
-    household = make_household(session)
+    household = payable_household(session)
     ending.end_period(session, CASEWORKER, household.id, end_date=TODAY.isoformat(), reason="bijstand gestopt: werk",
                       today=TODAY)
     session.commit()
@@ -485,7 +476,7 @@ def test_ending_early_with_money_left_pays_everything_out_and_ends_at_zero(
 def test_ending_with_a_pending_shortfall(session: Session, settings: Settings, finance: tuple[Actor, ...]) -> None:
     """The rent does not fit: the other costs due up to the end are paid, the rest is the final leefgeld, the rent
     stays a shortfall (a signal and on the handover), and the household ends at zero."""
-    household = make_household(session, balance="500.00")
+    household = payable_household(session, balance="500.00")
     ending.end_period(session, CASEWORKER, household.id, end_date="2026-12-02", reason="bijstand gestopt: verhuisd",
                       today=TODAY)
     session.commit()
@@ -506,8 +497,8 @@ def test_a_held_payment_in_a_past_batch_does_not_keep_a_household_from_ending(
 ) -> None:
     """The household's IBAN was wrong at the final run (its payout held), then corrected: the next run pays out, and
     the dead held item of the earlier, approved batch must not keep the household 'ending' for ever."""
-    make_household(session, holder="B. Other")
-    household = make_household(session)
+    payable_household(session, holder="B. Other")
+    household = payable_household(session)
     session.execute(Household.__table__.update().where(Household.id == household.id)  # type: ignore[attr-defined]
                     .values(iban="NL00BANK0000000000"))
     ending.end_period(session, CASEWORKER, household.id, end_date=TODAY.isoformat(), reason="bijstand gestopt",
@@ -529,12 +520,12 @@ def test_a_held_payment_in_a_past_batch_does_not_keep_a_household_from_ending(
 def test_a_receipt_for_an_ending_household_is_paid_out_in_the_next_run(
     session: Session, settings: Settings, finance: tuple[Actor, ...]
 ) -> None:
-    household = make_household(session)
+    household = payable_household(session)
     ending.end_period(session, CASEWORKER, household.id, end_date=TODAY.isoformat(), reason="bijstand gestopt",
                       today=TODAY)
     session.commit()
     _pay(session, settings, finance, RUN_DATE)
-    receive(session, household.id, "75.00", on=TODAY)
+    receipt(session, household.id, "75.00", TODAY)
     session.commit()
     assert check(session).held == 75_00
     ending.advance_endings(session, CASEWORKER, RUN_DATE)
@@ -552,7 +543,7 @@ def test_a_receipt_for_an_ended_household_is_refused(session: Session, settings:
                                                      finance: tuple[Actor, ...]) -> None:
     """Issue 3 lists it as bad input: once the period has ended and the account is at zero, income is no longer
     booked here (the payer must pay the household directly); nothing is written."""
-    household = make_household(session)
+    household = payable_household(session)
     ending.end_period(session, CASEWORKER, household.id, end_date=TODAY.isoformat(), reason="bijstand gestopt",
                       today=TODAY)
     session.commit()
@@ -562,7 +553,7 @@ def test_a_receipt_for_an_ended_household_is_refused(session: Session, settings:
     assert _status(session, household.id) == "ended"
     held_before = check(session).held
     with pytest.raises(ValidationError) as refused:
-        receive(session, household.id, "40.00", on=TODAY)
+        receipt(session, household.id, "40.00", TODAY)
     session.rollback()
     assert "household_id" in refused.value.fields
     assert _status(session, household.id) == "ended"
@@ -574,7 +565,7 @@ def test_a_return_after_the_household_ended(session: Session, settings: Settings
     """The final payout comes back (closed account): the money is the household's again, it goes back to 'ending'
     with a signal to the caseworker and finance (its IBAN is held), and is paid out once more to the corrected
     IBAN."""
-    household = make_household(session)
+    household = payable_household(session)
     ending.end_period(session, CASEWORKER, household.id, end_date=TODAY.isoformat(), reason="bijstand gestopt",
                       today=TODAY)
     session.commit()
@@ -612,16 +603,15 @@ def test_a_changed_amount_and_an_end_date_between_two_runs(
     January's at 700. Energy ends on 31 December: paid in December, not in January."""
     from budgetbeheer.payments.calendar import execution_date_for_due_date
 
-    household = make_household(session, balance="3000.00", costs={"rent": "650.00"}, frequency="monthly", day=28)
-    energy = add_fixed_cost(session, CASEWORKER, household.id, {
-        "category": "energy", "creditor": {"name": "Energie Direct", "iban": "NL20INGB0001234567"},
-        "amount": "100.00", "frequency": "monthly", "due_day": 1, "start_date": "2026-11-25", "end_date": "2026-12-31"})
+    household = payable_household(session, balance="3000.00", costs={"rent": "650.00"}, frequency="monthly", day=28)
+    energy = fixed_cost(session, household.id, "energy", start=date(2026, 11, 25), amount="100.00",
+                        creditor={"name": "Energie Direct", "iban": "NL20INGB0001234567"}, end_date="2026-12-31")
     session.commit()
     december = _pay(session, settings, finance, RUN_DATE)
     change_fixed_cost_amount(session, CASEWORKER, household.fixed_cost_ids["rent"],
                              {"amount": "700.00", "effective_from": "2026-12-15", "reason": "huurverhoging"})
     with time_machine.travel(date(2026, 12, 26), tick=False):
-        receive(session, household.id, "1500.00", on=date(2026, 12, 24))
+        receipt(session, household.id, "1500.00", date(2026, 12, 24))
     session.commit()
     january_run = execution_date_for_due_date(date(2027, 1, 1), settings.lead_business_days)
     january = _pay(session, settings, finance, january_run)
@@ -661,7 +651,7 @@ def test_random_money_flows_keep_the_books(
     steps: list[tuple[str, object, int]],
 ) -> None:
     households = [
-        make_household(session, balance=amount, holder=f"H{n}")
+        payable_household(session, balance=amount, holder=f"H{n}")
         for n, amount in enumerate(("400.00", "1000.00", None))
     ]
     session.commit()
@@ -670,7 +660,7 @@ def test_random_money_flows_keep_the_books(
     for action, arg, cents in steps:
         try:
             if action == "receipt":
-                receive(session, households[int(arg)].id, f"{cents // 100}.{cents % 100:02d}", on=TODAY)  # type: ignore[call-overload]
+                receipt(session, households[int(arg)].id, f"{cents // 100}.{cents % 100:02d}", TODAY)  # type: ignore[call-overload]
             elif action == "prepare":
                 service.prepare_run(session, preparer, arg, settings)  # type: ignore[arg-type]
             else:
@@ -713,8 +703,8 @@ def test_ending_early_takes_later_payments_out_of_a_proposed_batch(
     """The run of 30 November was proposed with rent and insurance due 1 December; the caseworker then records that
     bijstand stopped on 29 November. Those payments leave the (not yet approved) batch, the household's balance is
     untouched, and the next run pays everything out as final leefgeld."""
-    household = make_household(session)
-    other = make_household(session, holder="B. Karimi")
+    household = payable_household(session)
+    other = payable_household(session, holder="B. Karimi")
     batch, _ = service.prepare_run(session, finance[0], RUN_DATE, settings)
     session.commit()
     due_after = [i for i in items_of(session, batch.id) if i.household_id == household.id and i.due_date > TODAY]
@@ -745,7 +735,7 @@ def test_an_ended_household_is_left_out_of_later_runs(
     session: Session, settings: Settings, finance: tuple[Actor, ...]
 ) -> None:
     """A household that ended with an unpaid instalment does not get the same shortfall again in every later run."""
-    household = make_household(session, balance="100.00")
+    household = payable_household(session, balance="100.00")
     ending.end_period(session, CASEWORKER, household.id, end_date="2026-12-02", reason="bijstand gestopt: werk",
                       today=TODAY)
     session.commit()

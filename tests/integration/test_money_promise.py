@@ -76,9 +76,6 @@ from budgetbeheer.audit.service import Actor
 from budgetbeheer.config import Settings
 from budgetbeheer.db.engine import make_engine, make_session_factory
 from budgetbeheer.households.figures import household_figures
-from budgetbeheer.households.fixed_costs import add_fixed_cost
-from budgetbeheer.households.income import add_expected_income
-from budgetbeheer.households.intake import enrol_household
 from budgetbeheer.households.read import household_forecast
 from budgetbeheer.households.schedule import due_dates
 from budgetbeheer.ledger.service import ensure_system_accounts, household_balance, money_identity
@@ -86,11 +83,11 @@ from budgetbeheer.lifecycle import jobs
 from budgetbeheer.money import cents_to_str
 from budgetbeheer.payments.calendar import add_business_days, execution_date_for_due_date, next_business_day
 from budgetbeheer.payments.models import PaymentBatch, PaymentItem, Shortfall
-from budgetbeheer.payments.runs.model import LeefgeldWorkedOut
-from budgetbeheer.payments.runs.service import plan_items
+from budgetbeheer.payments.runs import LeefgeldWorkedOut, plan_items
 from budgetbeheer.payments.service import approve, export, mark_sent, settle
 from budgetbeheer.users.service import actor_for, create_token, create_user
 from tests.conftest import TEST_PASSWORD, PostgresDatabase
+from tests.factories import enrol, fixed_cost, income, person_data
 
 EXAMPLES = int(os.environ.get("BUDGETBEHEER_PROMISE_EXAMPLES", "6"))
 """Random examples per database (the explicit one comes on top); set the variable for a deeper search by hand (about
@@ -242,28 +239,24 @@ class Simulation:
 
     def enrol(self, number: int, plan: HouseholdPlan) -> None:
         start = self.world.start
-        household = enrol_household(self.session, self.caseworker, {
-            "persons": [{"bsn": ["111222333", "123456782", "111111110"][number], "first_name": "Amal",
-                         "last_name": f"Haddad {number}", "date_of_birth": "1990-04-01"}],
-            "iban": HOUSEHOLD_IBANS[number], "account_holder": f"A. Haddad {number}",
-            "benefit_start_date": start.isoformat(),
-            "leefgeld": {"frequency": plan.leefgeld_frequency, "day": plan.leefgeld_day,
-                         "buffer": cents_to_str(plan.buffer_cents)},
-        })
+        household = enrol(self.session, self.caseworker, start=start, iban=HOUSEHOLD_IBANS[number],
+                          persons=[person_data(bsn=["111222333", "123456782", "111111110"][number],
+                                               last_name=f"Haddad {number}", date_of_birth="1990-04-01")],
+                          account_holder=f"A. Haddad {number}",
+                          leefgeld={"frequency": plan.leefgeld_frequency, "day": plan.leefgeld_day,
+                                    "buffer": cents_to_str(plan.buffer_cents)})
         next_month = (start.replace(day=1) + timedelta(days=32)).replace(day=1)
         for cost in plan.costs:
             name, iban = CREDITORS[cost.category]
-            add_fixed_cost(self.session, self.caseworker, household.id, {
-                "category": cost.category, "creditor": {"name": name, "iban": iban},
-                "amount": cents_to_str(cost.cents), "frequency": cost.frequency, "due_day": cost.due_day,
-                "reference": f"klant {household.id}",
-                "start_date": (next_month if cost.from_next_month else start).isoformat()})
-        add_expected_income(self.session, self.caseworker, household.id,
-                            {"kind": "benefit", "amount": cents_to_str(plan.benefit_cents), "day": plan.benefit_day})
+            fixed_cost(self.session, household.id, cost.category, self.caseworker,
+                       start=next_month if cost.from_next_month else start, amount=cents_to_str(cost.cents),
+                       frequency=cost.frequency, due_day=cost.due_day, creditor={"name": name, "iban": iban},
+                       reference=f"klant {household.id}")
+        income(self.session, household.id, self.caseworker, amount=cents_to_str(plan.benefit_cents),
+               day=plan.benefit_day)
         if plan.allowance is not None:
-            add_expected_income(self.session, self.caseworker, household.id,
-                                {"kind": "allowance", "amount": cents_to_str(plan.allowance[0]),
-                                 "day": plan.allowance[1]})
+            income(self.session, household.id, self.caseworker, kind="allowance",
+                   amount=cents_to_str(plan.allowance[0]), day=plan.allowance[1])
         self.session.commit()
         last = self.first_day + timedelta(days=SIMULATED_DAYS)
         expected = due_dates("monthly", plan.benefit_day, start, None, start, last)

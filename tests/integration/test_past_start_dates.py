@@ -23,10 +23,11 @@ from budgetbeheer.audit.service import Actor
 from budgetbeheer.households.models import FixedCost, Household, Person
 from budgetbeheer.lifecycle import ending
 from budgetbeheer.users.models import User
+from tests.factories import MONTHLY_LEEFGELD, fixed_cost_data, intake_data, person_data
 
 TODAY = date(2027, 5, 10)
-RENT = {"category": "rent", "creditor": {"name": "Woonstad", "iban": "NL20INGB0001234567"}, "amount": "600.00",
-        "frequency": "monthly", "due_day": 1, "reference": "Huur"}
+RENT = fixed_cost_data("rent", amount="600.00", creditor={"name": "Woonstad", "iban": "NL20INGB0001234567"},
+                       reference="Huur")
 
 
 @pytest.fixture(autouse=True)
@@ -35,12 +36,8 @@ def clock() -> Iterator[Any]:
         yield traveller
 
 
-def intake(start: str, bsn: str = "111222333") -> dict[str, Any]:
-    return {
-        "persons": [{"bsn": bsn, "first_name": "Amina", "last_name": "Haddad", "date_of_birth": "1990-04-02"}],
-        "iban": "NL91ABNA0417164300", "account_holder": "A. Haddad", "benefit_start_date": start,
-        "leefgeld": {"frequency": "monthly", "day": 1, "buffer": "0.00"},
-    }
+AMINA: dict[str, Any] = {"iban": "NL91ABNA0417164300", "leefgeld": MONTHLY_LEEFGELD}
+AMINA_PERSON = {"first_name": "Amina", "date_of_birth": "1990-04-02"}
 
 
 def counts(session: Session) -> tuple[int, ...]:
@@ -61,7 +58,8 @@ def test_a_start_more_than_a_year_away_is_refused_naming_the_field(
 ) -> None:
     case = api_token("kim", "caseworker")
     before = counts(session)
-    refused = client.post("/api/v1/households", json=intake(start), headers=case)
+    refused = client.post("/api/v1/households", headers=case, json=intake_data(
+        benefit_start_date=start, persons=[person_data(bsn="111222333", **AMINA_PERSON)], **AMINA))
     assert refused.status_code == 422
     assert words in refused.get_json()["error"]["fields"]["benefit_start_date"]
     assert counts(session) == before
@@ -71,7 +69,8 @@ def test_a_start_in_the_past_is_accepted_with_a_warning_and_costs_start_from_the
     client: FlaskClient, session: Session, api_token: Callable[..., dict[str, str]],
 ) -> None:
     case, finance = api_token("kim", "caseworker"), api_token("fenna", "finance")
-    created = client.post("/api/v1/households", json=intake("2027-03-01"), headers=case)
+    created = client.post("/api/v1/households", headers=case, json=intake_data(
+        benefit_start_date="2027-03-01", persons=[person_data(bsn="111222333", **AMINA_PERSON)], **AMINA))
     assert created.status_code == 201, created.get_json()
     data = created.get_json()["data"]
     assert (data["period"]["start"], data["period"]["end"], data["status"]) == ("2027-03-01", "2027-08-31", "active")
@@ -79,9 +78,11 @@ def test_a_start_in_the_past_is_accepted_with_a_warning_and_costs_start_from_the
     assert "01-03-2027 ligt in het verleden" in warning and "Vaste lasten tellen vanaf vandaag (10-05-2027)" in warning
     household_id = data["id"]
     # A year back to the day is still accepted; a start from today on gets no warning.
-    oldest = client.post("/api/v1/households", json=intake("2026-05-10", "123456782"), headers=case)
+    oldest = client.post("/api/v1/households", headers=case, json=intake_data(
+        benefit_start_date="2026-05-10", persons=[person_data(bsn="123456782", **AMINA_PERSON)], **AMINA))
     assert oldest.status_code == 201 and oldest.get_json()["data"]["period"]["over"] is True
-    fresh = client.post("/api/v1/households", json=intake("2027-05-10", "100000009"), headers=case)
+    fresh = client.post("/api/v1/households", headers=case, json=intake_data(
+        benefit_start_date="2027-05-10", persons=[person_data(bsn="100000009", **AMINA_PERSON)], **AMINA))
     assert fresh.status_code == 201 and fresh.get_json()["data"]["warnings"] == {}
 
     url = f"/api/v1/households/{household_id}/fixed-costs"
@@ -111,7 +112,8 @@ def test_a_period_that_is_over_reads_ended_and_the_end_job_moves_it_on(
     client: FlaskClient, session: Session, login: Callable[..., User], api_token: Callable[..., dict[str, str]],
 ) -> None:
     case = api_token("kim", "caseworker")
-    created = client.post("/api/v1/households", json=intake("2026-09-30"), headers=case)
+    created = client.post("/api/v1/households", headers=case, json=intake_data(
+        benefit_start_date="2026-09-30", persons=[person_data(bsn="111222333", **AMINA_PERSON)], **AMINA))
     assert created.status_code == 201
     data = created.get_json()["data"]
     assert data["period"]["end"] == "2027-03-29"

@@ -16,7 +16,7 @@ from budgetbeheer.config import Settings
 from budgetbeheer.ledger.service import money_identity
 from budgetbeheer.payments.sepa.schema import validate_xml
 from budgetbeheer.users.models import User
-from tests.integration.payments_fixtures import RUN_DATE, make_household
+from tests.factories import RUN_DATE, payable_household
 
 MANAGED_IBAN = "NL46BNGH0285160126"
 
@@ -29,7 +29,7 @@ def settings(settings: Settings) -> Settings:
 def test_api_prepare_approve_cancel_and_download(
     session: Session, client: FlaskClient, api_token: Callable[..., dict[str, str]]
 ) -> None:
-    make_household(session)
+    payable_household(session)
     session.commit()
     fatima, frank = api_token("fatima", "finance"), api_token("frank", "finance")
     closed = client.post("/api/v1/payment-runs", json={"execution_date": "2026-12-05"}, headers=fatima)
@@ -65,7 +65,7 @@ def test_api_prepare_approve_cancel_and_download(
 def test_api_cancel_needs_a_reason(
     session: Session, client: FlaskClient, api_token: Callable[..., dict[str, str]]
 ) -> None:
-    make_household(session)
+    payable_household(session)
     session.commit()
     fatima = api_token("fatima", "finance")
     batch = client.post("/api/v1/payment-runs", json={"execution_date": RUN_DATE.isoformat()}, headers=fatima)
@@ -79,7 +79,7 @@ def test_commands_prepare_approve_export_settle(
     session: Session, settings: Settings, make_user: Callable[..., User], tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    make_household(session)
+    payable_household(session)
     make_user("fatima", "finance")
     make_user("frank", "finance")
     session.commit()
@@ -106,7 +106,7 @@ def test_commands_prepare_approve_export_settle(
 def test_pages_list_prepare_confirm_and_approve(
     session: Session, app: Flask, client: FlaskClient, login: Callable[..., User], make_user: Callable[..., User]
 ) -> None:
-    make_household(session)
+    payable_household(session)
     session.commit()
     login("fatima", "finance")
     page = client.get("/batches/")

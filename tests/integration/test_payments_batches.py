@@ -27,7 +27,7 @@ from budgetbeheer.payments.sepa.model import DebtorAccount, Transfer
 from budgetbeheer.payments.sepa.schema import validate_xml
 from budgetbeheer.users.models import User
 from budgetbeheer.users.service import actor_for
-from tests.integration.payments_fixtures import RUN_DATE, make_household
+from tests.factories import RUN_DATE, payable_household
 
 MANAGED_IBAN = "NL46BNGH0285160126"
 
@@ -44,7 +44,7 @@ def finance(make_user: Callable[..., User]) -> tuple[Actor, Actor, Actor]:
 
 
 def prepared(session: Session, settings: Settings, actor: Actor, **household: object) -> PaymentBatch:
-    make_household(session, **household)  # type: ignore[arg-type]
+    payable_household(session, **household)  # type: ignore[arg-type]
     batch, _ = service.prepare_run(session, actor, RUN_DATE, settings)
     session.commit()
     assert money_identity(session).holds
@@ -176,7 +176,7 @@ def test_a_returned_payment_goes_back_to_the_household_and_is_proposed_again(
 def test_names_outside_the_epc_set_are_cleaned_in_the_file(
     session: Session, settings: Settings, finance: tuple[Actor, ...]
 ) -> None:
-    make_household(session, holder="Zoë Ærø-Müller & Søn")
+    payable_household(session, holder="Zoë Ærø-Müller & Søn")
     session.execute(update(Creditor).where(Creditor.name == "Energie Direct").values(name="Énergie “Direct” @ Øst #1"))
     batch, _ = service.prepare_run(session, finance[0], RUN_DATE, settings)
     service.approve(session, finance[1], batch.id)

@@ -17,9 +17,9 @@ from budgetbeheer.households.models import Creditor, FixedCost, Household
 from budgetbeheer.ledger.service import household_balance, money_identity
 from budgetbeheer.payments import service
 from budgetbeheer.payments.models import PaymentBatch, PaymentItem, Shortfall
-from budgetbeheer.payments.runs.model import fixed_cost_key
+from budgetbeheer.payments.runs import fixed_cost_key
 from budgetbeheer.users.models import User
-from tests.integration.payments_fixtures import RUN_DATE, make_household
+from tests.factories import RUN_DATE, payable_household, receipt
 
 SCHEDULER = Actor.system("scheduler")
 
@@ -31,7 +31,7 @@ def items_of(session: Session, batch_id: int) -> list[PaymentItem]:
 def test_run_pays_fixed_costs_then_spreads_leefgeld_over_the_weeks_until_the_benefit(
     session: Session, settings: Settings
 ) -> None:
-    household = make_household(session)
+    household = payable_household(session)
     batch, created = service.prepare_run(session, SCHEDULER, RUN_DATE, settings)
     session.commit()
     assert created
@@ -54,7 +54,7 @@ def test_run_pays_fixed_costs_then_spreads_leefgeld_over_the_weeks_until_the_ben
 
 
 def test_preparing_the_same_date_twice_gives_one_batch(session: Session, settings: Settings) -> None:
-    make_household(session)
+    payable_household(session)
     first, created = service.prepare_run(session, SCHEDULER, RUN_DATE, settings)
     session.commit()
     second, created_again = service.prepare_run(session, SCHEDULER, RUN_DATE, settings)
@@ -65,7 +65,7 @@ def test_preparing_the_same_date_twice_gives_one_batch(session: Session, setting
 
 
 def test_a_later_run_does_not_pay_an_instalment_again(session: Session, settings: Settings) -> None:
-    make_household(session)
+    payable_household(session)
     first, _ = service.prepare_run(session, SCHEDULER, RUN_DATE, settings)
     second, created = service.prepare_run(session, SCHEDULER, date(2026, 12, 1), settings)
     session.commit()
@@ -91,7 +91,7 @@ def test_a_closed_day_is_refused_naming_the_next_business_day(
 def test_short_balance_pays_by_priority_records_shortfalls_and_carries_them(
     session: Session, settings: Settings
 ) -> None:
-    household = make_household(session, balance="700.00")
+    household = payable_household(session, balance="700.00")
     batch, _ = service.prepare_run(session, SCHEDULER, RUN_DATE, settings)
     session.commit()
     paid = {item.kind: item.amount_cents for item in items_of(session, batch.id)}
@@ -100,11 +100,7 @@ def test_short_balance_pays_by_priority_records_shortfalls_and_carries_them(
     shortfalls = session.scalars(select(Shortfall).where(Shortfall.batch_id == batch.id)).all()
     assert sorted((s.category, s.amount_cents) for s in shortfalls) == [("energy", 100_00),
                                                                         ("health_insurance", 150_00)]
-    from budgetbeheer.households.receipts import book_receipt
-    from tests.integration.payments_fixtures import CASEWORKER
-
-    book_receipt(session, CASEWORKER, {"household_id": household.id, "amount": "300.00", "date": "2026-11-28",
-                                       "kind": "allowance"})
+    receipt(session, household.id, "300.00", date(2026, 11, 28), kind="allowance")
     later, _ = service.prepare_run(session, SCHEDULER, date(2026, 12, 1), settings)
     session.commit()
     carried = {item.kind: (item.amount_cents, item.due_date) for item in items_of(session, later.id)}
@@ -116,7 +112,7 @@ def test_short_balance_pays_by_priority_records_shortfalls_and_carries_them(
 def test_a_creditor_iban_that_became_invalid_is_held_out_and_the_rest_goes(
     session: Session, settings: Settings
 ) -> None:
-    make_household(session)
+    payable_household(session)
     session.execute(update(Creditor).where(Creditor.name == "Energie Direct").values(iban="NL20INGB0001234568"))
     batch, _ = service.prepare_run(session, SCHEDULER, RUN_DATE, settings)
     session.commit()
@@ -127,7 +123,7 @@ def test_a_creditor_iban_that_became_invalid_is_held_out_and_the_rest_goes(
 
 
 def test_a_reference_that_fails_its_check_is_held_out(session: Session, settings: Settings) -> None:
-    household = make_household(session)
+    household = payable_household(session)
     session.execute(
         update(FixedCost).where(FixedCost.id == household.fixed_cost_ids["health_insurance"])
         .values(reference="5000056789012346")
@@ -139,7 +135,7 @@ def test_a_reference_that_fails_its_check_is_held_out(session: Session, settings
 
 
 def test_an_ended_period_pays_out_the_whole_remaining_balance(session: Session, settings: Settings) -> None:
-    household = make_household(session)
+    household = payable_household(session)
     session.execute(
         update(Household).where(Household.id == household.id)
         .values(status="ending", ended_on=date(2026, 11, 30), end_reason="verhuisd")
@@ -158,7 +154,7 @@ def test_an_ended_period_pays_out_the_whole_remaining_balance(session: Session, 
 def test_prepare_and_approve_move_the_money_and_keep_the_identity(
     session: Session, settings: Settings, make_user: Callable[..., User]
 ) -> None:
-    household = make_household(session)
+    household = payable_household(session)
     preparer = make_user("fatima", "finance")
     approver = make_user("frank", "finance")
     from budgetbeheer.users.service import actor_for

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from budgetbeheer.audit.service import Actor, record
 from budgetbeheer.db.base import utcnow
-from budgetbeheer.households.models import Creditor, FixedCost, Household, Person, Receipt
+from budgetbeheer.households.models import Creditor, FixedCost, Receipt
 from budgetbeheer.ledger import service as ledger
 from budgetbeheer.lifecycle.models import ExtensionRequest
 from budgetbeheer.payments.models import Advance, PaymentBatch, PaymentItem, Shortfall
@@ -22,6 +22,7 @@ from budgetbeheer.reports.queries import DateRange
 from budgetbeheer.reports.reports import accountability_figures, build_report
 from budgetbeheer.users.models import User
 from budgetbeheer.users.service import create_user
+from tests.factories import household_row
 
 Q1 = DateRange(date(2026, 1, 1), date(2026, 3, 31))
 FORMULA_DESCRIPTION = '=HYPERLINK("http://evil.example","klik")'
@@ -36,29 +37,13 @@ class Books:
     accounts: dict[str, int]
 
 
-def _household(session: Session, name: str, start: date, end: date, persons: int, *, ended_on: date | None = None,
-               status: str = "active", bsn_seed: int = 0) -> Household:
-    household = Household(
-        iban="NL91ABNA0417164300", account_holder=name, benefit_start_date=start, period_start=start, period_end=end,
-        status=status, ended_on=ended_on, leefgeld_frequency="monthly", leefgeld_day=1, buffer_cents=0,
-        created_at=utcnow(), created_by="test",
-    )
-    session.add(household)
-    session.flush()
-    for index in range(persons):
-        bsn = f"{bsn_seed + index:09d}"
-        session.add(Person(household_id=household.id, bsn=bsn, active_bsn=None if status == "ended" else bsn,
-                           first_name=f"P{index}", last_name=name, date_of_birth=date(1990, 1, 1)))
-    ledger.open_household_account(session, household.id, f"Tegoed {name}")
-    return household
-
-
 def _at(year: int, month: int, day: int, hour: int = 10, minute: int = 0) -> datetime:
     return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 def build_books(session: Session) -> Books:
-    """The fixed data set.
+    """The fixed data set, as RAW rows (households through tests.factories.household_row): the reports must see
+    exactly these rows, states intake cannot make (an ended household, batches in every status) included.
 
     Households (period first day .. last day, persons):
       H1 2025-12-15..2026-06-14, 2 persons;  H2 2026-02-10..2026-08-09, 3 persons;
@@ -71,11 +56,14 @@ def build_books(session: Session) -> Books:
     actor = Actor.system("test")
     caseworker = create_user(session, actor, username="km", roles=["caseworker"], password=None)
     supervisor = create_user(session, actor, username="tl", roles=["supervisor"], password=None)
-    h1 = _household(session, "Een", date(2025, 12, 15), date(2026, 6, 14), 2, bsn_seed=100)
-    h2 = _household(session, "Twee", date(2026, 2, 10), date(2026, 8, 9), 3, bsn_seed=200)
-    h3 = _household(session, "Drie", date(2025, 9, 1), date(2026, 2, 28), 1, ended_on=date(2026, 1, 31),
-                    status="ended", bsn_seed=300)
-    h4 = _household(session, "Vier", date(2026, 5, 1), date(2026, 10, 31), 1, bsn_seed=400)
+    h1 = household_row(session, name="Een", start=date(2025, 12, 15), end=date(2026, 6, 14), persons=2,
+                       account_name="Tegoed Een")
+    h2 = household_row(session, name="Twee", start=date(2026, 2, 10), end=date(2026, 8, 9), persons=3,
+                       account_name="Tegoed Twee")
+    h3 = household_row(session, name="Drie", start=date(2025, 9, 1), end=date(2026, 2, 28), persons=1,
+                       ended_on=date(2026, 1, 31), status="ended", account_name="Tegoed Drie")
+    h4 = household_row(session, name="Vier", start=date(2026, 5, 1), end=date(2026, 10, 31), persons=1,
+                       account_name="Tegoed Vier")
     bank = ledger.account_id(session, ledger.BANK)
     transit = ledger.account_id(session, ledger.IN_TRANSIT)
     unmatched = ledger.account_id(session, ledger.UNMATCHED)

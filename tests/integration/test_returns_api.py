@@ -25,6 +25,7 @@ from budgetbeheer.ledger.service import money_identity
 from budgetbeheer.lifecycle import ending
 from budgetbeheer.lifecycle.models import Signal
 from budgetbeheer.payments.models import IbanChange, IbanHold
+from tests.factories import fixed_cost_data, income_data, intake_data, person_data, receipt_data
 
 TODAY = date(2026, 11, 28)
 START = date(2026, 11, 25)
@@ -60,25 +61,21 @@ def _data(response: Any, status: int = 200) -> Any:
 
 def enrol(client: FlaskClient, users: dict[str, dict[str, str]], *, benefit: str = "1500.00") -> int:
     caseworker = users["karin"]
-    household = _data(client.post("/api/v1/households", headers=caseworker, json={
-        "persons": [{"bsn": "111222333", "first_name": "Amal", "last_name": "Haddad", "date_of_birth": "1990-05-01"}],
-        "iban": HOUSEHOLD_IBAN, "account_holder": "A. Haddad", "benefit_start_date": START.isoformat(),
-        "leefgeld": {"frequency": "weekly", "day": 3, "buffer": "50.00"},
-    }), 201)
+    household = _data(client.post("/api/v1/households", headers=caseworker, json=intake_data(
+        start=START, persons=[person_data(bsn="111222333")], iban=HOUSEHOLD_IBAN)), 201)
     for category, name, iban, amount in (("rent", "Woonstichting De Linde", RENT_IBAN, "650.00"),
                                          ("energy", "Energie Direct", ENERGY_IBAN, "100.00")):
-        _data(client.post(f"/api/v1/households/{household['id']}/fixed-costs", headers=caseworker, json={
-            "category": category, "creditor": {"name": name, "iban": iban}, "amount": amount,
-            "frequency": "monthly", "due_day": 1}), 201)
+        _data(client.post(f"/api/v1/households/{household['id']}/fixed-costs", headers=caseworker,
+                          json=fixed_cost_data(category, amount=amount, creditor={"name": name, "iban": iban})), 201)
     _data(client.post(f"/api/v1/households/{household['id']}/expected-income", headers=caseworker,
-                      json={"kind": "benefit", "amount": "1500.00", "day": 25}), 201)
+                      json=income_data(amount="1500.00", day=25)), 201)
     receive(client, users, household["id"], benefit, "2026-11-28")
     return int(household["id"])
 
 
 def receive(client: FlaskClient, users: dict[str, dict[str, str]], household_id: int, amount: str, on: str) -> None:
     _data(client.post("/api/v1/receipts", headers=users["karin"] | {"Idempotency-Key": f"r-{household_id}-{on}-{amount}"},
-                      json={"household_id": household_id, "amount": amount, "date": on, "kind": "benefit"}), 201)
+                      json=receipt_data(household_id, amount, date.fromisoformat(on))), 201)
 
 
 def run(client: FlaskClient, users: dict[str, dict[str, str]], on: date, *, settle: bool = True) -> dict[str, Any]:

@@ -18,14 +18,14 @@ from budgetbeheer.payments.iban_changes import confirm_change
 from budgetbeheer.payments.models import IbanChange, PaymentItem
 from budgetbeheer.users.models import User
 from budgetbeheer.users.service import actor_for
-from tests.integration.payments_fixtures import RUN_DATE, make_household
+from tests.factories import RUN_DATE, payable_household
 
 NEW_IBAN = "NL39RABO0300065264"
 
 
 def _returned(session: Session, settings: object, approver: User, kind: str, code: str) -> tuple[int, PaymentItem]:
     """A household whose ``kind`` payment of the first run came back with ``code``."""
-    household = make_household(session, costs={"rent": "650.00"})
+    household = payable_household(session, costs={"rent": "650.00"})
     finance = [Actor.system("prep"), actor_for(approver)]
     batch, _ = service.prepare_run(session, finance[0], RUN_DATE, settings)  # type: ignore[arg-type]
     service.approve(session, finance[1], batch.id)
