@@ -52,10 +52,10 @@ def generate(url: str, households: int, months: int) -> dict[str, Any]:
     from sqlalchemy import func, insert, select
 
     from budgetbeheer.db.engine import make_engine, make_session_factory
-    from budgetbeheer.households.models import Household, Person
     from budgetbeheer.ledger.models import Account, Posting, Transaction
     from budgetbeheer.ledger.service import ensure_system_accounts
-    from budgetbeheer.payments.models import PaymentBatch, PaymentItem
+    from budgetbeheer.tables.households import Household, Person
+    from budgetbeheer.tables.payments import PaymentBatch, PaymentItem
 
     started = time.perf_counter()
     now = datetime(2026, 1, 1, tzinfo=UTC)

@@ -66,12 +66,12 @@ from budgetbeheer.bulk import cycle_collector_paused
 from budgetbeheer.config import Settings
 from budgetbeheer.db.engine import make_engine, make_session_factory, normalise_url
 from budgetbeheer.db.migrate import upgrade
-from budgetbeheer.households.models import Creditor, ExpectedIncome, FixedCost, FixedCostAmount, Household
 from budgetbeheer.ledger.models import Account, Posting, Transaction
 from budgetbeheer.ledger.service import BANK, ensure_system_accounts, money_identity
 from budgetbeheer.payments import service
-from budgetbeheer.payments.models import BankFile, PaymentItem
 from budgetbeheer.payments.runs.service import batch_summary
+from budgetbeheer.tables.households import Creditor, ExpectedIncome, FixedCost, FixedCostAmount, Household
+from budgetbeheer.tables.payments import BankFile, PaymentItem
 from budgetbeheer.users.service import actor_for, create_user
 
 START = date(2026, 11, 20)

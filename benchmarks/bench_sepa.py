@@ -73,10 +73,10 @@ def _run_sepaxml(n: int) -> dict[str, Any]:
 
 
 def _run_ours(n: int) -> dict[str, Any]:
+    from budgetbeheer.domain.references import ReferenceKind, make_betalingskenmerk
     from budgetbeheer.payments.sepa.bundle import build_bank_files
     from budgetbeheer.payments.sepa.model import DebtorAccount, Transfer
     from budgetbeheer.payments.sepa.schema import validate_xml
-    from budgetbeheer.references import ReferenceKind, make_betalingskenmerk
 
     ibans = generated_ibans(1000, first_account=1_000_000)
     transfers = [

@@ -8,7 +8,7 @@ from alembic import context
 
 from budgetbeheer.db.base import UtcDateTime
 from budgetbeheer.db.engine import make_engine
-from budgetbeheer.models import metadata
+from budgetbeheer.tables import metadata
 
 IGNORED_TABLES = {"apscheduler_jobs"}
 

@@ -24,17 +24,17 @@ from sqlalchemy.orm import Session
 from budgetbeheer.audit.service import Actor
 from budgetbeheer.config import Settings
 from budgetbeheer.db.base import utcnow
+from budgetbeheer.domain.references import make_betalingskenmerk
 from budgetbeheer.households.creditors import create_creditor
 from budgetbeheer.households.fixed_costs import add_fixed_cost
 from budgetbeheer.households.income import add_expected_income
 from budgetbeheer.households.intake import enrol_household
-from budgetbeheer.households.models import Creditor, ExpectedIncome, FixedCost, Household, Person, Receipt
 from budgetbeheer.households.receipts import book_receipt
 from budgetbeheer.ledger import service as ledger
 from budgetbeheer.ledger.models import Account, AccountKind
 from budgetbeheer.payments import service as payments
-from budgetbeheer.payments.models import PaymentBatch
-from budgetbeheer.references import make_betalingskenmerk
+from budgetbeheer.tables.households import Creditor, ExpectedIncome, FixedCost, Household, Person, Receipt
+from budgetbeheer.tables.payments import PaymentBatch
 
 CASEWORKER = Actor.system("test-caseworker")
 """Who builds, unless a test passes its own ``actor`` (a system actor: no user row needed)."""

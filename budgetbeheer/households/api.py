@@ -8,12 +8,12 @@ from typing import Any, cast
 from flask import Response, request
 
 from budgetbeheer import clock
+from budgetbeheer.domain.categories import LABELS_NL, Category
+from budgetbeheer.domain.forecast import Forecast
 from budgetbeheer.households import validation as v
-from budgetbeheer.households.categories import LABELS_NL, Category
 from budgetbeheer.households.creditors import create_creditor, list_creditors
 from budgetbeheer.households.figures import HouseholdFigures, Reservation
 from budgetbeheer.households.fixed_costs import add_fixed_cost, change_fixed_cost_amount
-from budgetbeheer.households.forecast import Forecast
 from budgetbeheer.households.income import add_expected_income
 from budgetbeheer.households.inputs import (
     AmountChangeData,
@@ -24,7 +24,6 @@ from budgetbeheer.households.inputs import (
     ReceiptData,
 )
 from budgetbeheer.households.intake import enrol_household
-from budgetbeheer.households.models import Creditor, FixedCost, Receipt
 from budgetbeheer.households.read import (
     PAGE_SIZE,
     FixedCostView,
@@ -44,6 +43,7 @@ from budgetbeheer.households.receipts import RECEIPT_KINDS, book_receipt
 from budgetbeheer.i18n import translate
 from budgetbeheer.money import cents_to_str
 from budgetbeheer.payments.arrears import ShortInstalment
+from budgetbeheer.tables.households import Creditor, FixedCost, Receipt
 from budgetbeheer.web.api import json_body, ok, route
 from budgetbeheer.web.context import actor, db, language, settings, unit_of_work
 

@@ -12,10 +12,10 @@ from collections.abc import Mapping, Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from budgetbeheer.domain.categories import REQUIRED_CATEGORIES, Category
 from budgetbeheer.errors import Conflict, Message, NotFound
-from budgetbeheer.households.categories import REQUIRED_CATEGORIES, Category
-from budgetbeheer.households.models import Household
-from budgetbeheer.households.period import as_whole_number
+from budgetbeheer.fields import as_whole_number
+from budgetbeheer.tables.households import Household
 
 ENDED = "ended"
 

@@ -14,13 +14,13 @@ from sqlalchemy.orm import Session
 
 from budgetbeheer.audit.service import Actor, record
 from budgetbeheer.db.base import utcnow
+from budgetbeheer.domain.categories import Category
+from budgetbeheer.domain.references import ReferenceKind
 from budgetbeheer.errors import Conflict, Message
 from budgetbeheer.households import validation as v
-from budgetbeheer.households.categories import Category
 from budgetbeheer.households.csvfile import read_csv
 from budgetbeheer.households.inputs import CreditorData
-from budgetbeheer.households.models import Creditor
-from budgetbeheer.references import ReferenceKind
+from budgetbeheer.tables.households import Creditor
 
 REFERENCE_KIND_LABELS = {
     "betalingskenmerk": "betalingskenmerk",

@@ -16,13 +16,13 @@ from stdnum.nl import bsn as stdnum_bsn
 
 from budgetbeheer import clock
 from budgetbeheer.audit.service import Actor
+from budgetbeheer.domain.period import add_months, day_in_month
 from budgetbeheer.households.creditors import get_or_create_creditor
 from budgetbeheer.households.fixed_costs import add_fixed_cost
 from budgetbeheer.households.income import add_expected_income
 from budgetbeheer.households.intake import enrol_household
-from budgetbeheer.households.models import Person
-from budgetbeheer.households.period import add_months, day_in_month
 from budgetbeheer.households.receipts import book_receipt
+from budgetbeheer.tables.households import Person
 from budgetbeheer.users.models import User
 
 

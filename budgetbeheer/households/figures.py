@@ -8,10 +8,10 @@ formatted amount back into cents.
 **"Reserved today" means what the next payment run keeps back.** The scheduler prepares on each day the run of the
 next TARGET2 business day (``payments.prepare_runs``); the figures of ``on`` follow that run, the run executing on
 :func:`next_run_date` (``add_business_days(on, 1)``), by the run's own rule: the leefgeld horizon of
-:func:`~budgetbeheer.households.forecast.leefgeld_horizon` (the next expected benefit that run cannot have, with the
+:func:`~budgetbeheer.domain.forecast.leefgeld_horizon` (the next expected benefit that run cannot have, with the
 latest benefit receipt for one that came early, and every instalment executed before a run can use it, lead time
 included), the buffer, and the final settlement when that run is the last of the period. So ``available`` is exactly
-the leefgeld that run would compute from the same state (:class:`~budgetbeheer.payments.planning.LeefgeldAmount`
+the leefgeld that run would compute from the same state (:class:`~budgetbeheer.domain.planning.LeefgeldAmount`
 ``available_cents``, shared over the paydays up to the horizon). When that run is already prepared, its payments are
 ``planned`` and ``available`` is what is still free after them.
 
@@ -38,7 +38,7 @@ The five figures and how they relate:
     pays the rest of the money out.
 ``available``
     What could be paid as leefgeld by the next run: ``max(0, balance − planned − reserved)``
-    (:func:`budgetbeheer.payments.planning.leefgeld_amount`); for the final settlement the whole rest.
+    (:func:`budgetbeheer.domain.planning.leefgeld_amount`); for the final settlement the whole rest.
 
 So ``balance = planned + reserved + available − uncovered``, where ``uncovered = max(0, planned + reserved −
 balance)`` is what the money does not cover (then ``available`` is zero). An instalment counts in exactly one of
@@ -46,8 +46,8 @@ balance)`` is what the money does not cover (then ``available`` is zero). An ins
 after the horizon): a live payment takes it out of ``reserved``.
 
 The reservation rule lives in :func:`figures_from` and the pure helpers above it, built from the planning's and the
-forecast's own functions (:func:`~budgetbeheer.households.forecast.leefgeld_horizon`,
-:func:`~budgetbeheer.payments.planning.plan_run`); the payment run (:mod:`budgetbeheer.payments.runs`) applies the
+forecast's own functions (:func:`~budgetbeheer.domain.forecast.leefgeld_horizon`,
+:func:`~budgetbeheer.domain.planning.plan_run`); the payment run (:mod:`budgetbeheer.payments.runs`) applies the
 same functions to every household.
 """
 
@@ -62,9 +62,9 @@ from sqlalchemy.orm import Session
 
 from budgetbeheer import clock
 from budgetbeheer.config import Settings
-from budgetbeheer.errors import Message, NotFound
-from budgetbeheer.households.categories import Category
-from budgetbeheer.households.forecast import (
+from budgetbeheer.domain.calendar import add_business_days, last_due_date_covered
+from budgetbeheer.domain.categories import Category
+from budgetbeheer.domain.forecast import (
     BENEFIT,
     BENEFIT_EARLY_DAYS,
     IncomeExpectation,
@@ -72,13 +72,7 @@ from budgetbeheer.households.forecast import (
     ObligationSchedule,
     leefgeld_horizon,
 )
-from budgetbeheer.households.models import Creditor, ExpectedIncome, FixedCost, Household, Receipt
-from budgetbeheer.households.schedule import Frequency, LeefgeldFrequency
-from budgetbeheer.ledger.service import household_balance
-from budgetbeheer.payments.arrears import ShortInstalment, short_instalments
-from budgetbeheer.payments.calendar import add_business_days, last_due_date_covered
-from budgetbeheer.payments.models import PaymentBatch, PaymentItem
-from budgetbeheer.payments.planning import (
+from budgetbeheer.domain.planning import (
     LEEFGELD,
     DueObligation,
     income_usable_through,
@@ -86,6 +80,12 @@ from budgetbeheer.payments.planning import (
     payment_order,
     plan_run,
 )
+from budgetbeheer.domain.schedule import Frequency, LeefgeldFrequency
+from budgetbeheer.errors import Message, NotFound
+from budgetbeheer.ledger.service import household_balance
+from budgetbeheer.payments.arrears import ShortInstalment, short_instalments
+from budgetbeheer.tables.households import Creditor, ExpectedIncome, FixedCost, Household, Receipt
+from budgetbeheer.tables.payments import PaymentBatch, PaymentItem
 
 BUFFER = "buffer"
 """The ``kind`` of the buffer's reservation (an instalment's kind is its category)."""
@@ -233,7 +233,7 @@ def reservation_horizon(
     final: bool,
     benefit_received_on: date | None = None,
 ) -> LeefgeldHorizon:
-    """What the run for ``run_date`` keeps back (:func:`~budgetbeheer.households.forecast.leefgeld_horizon`): the
+    """What the run for ``run_date`` keeps back (:func:`~budgetbeheer.domain.forecast.leefgeld_horizon`): the
     next expected income it cannot have and the last due date the money there now must pay, never past ``last_day``;
     for the final settlement everything up to ``last_day``."""
     if final:
@@ -249,7 +249,7 @@ def reserved_instalments(
     live: Collection[Instalment],
 ) -> list[DueObligation]:
     """Every instalment due from the period's ``first_day`` up to ``kept_through`` (inclusive) that has no live
-    payment (``live``), in the order a run pays them (:func:`~budgetbeheer.payments.planning.payment_order`). Those
+    payment (``live``), in the order a run pays them (:func:`~budgetbeheer.domain.planning.payment_order`). Those
     already due are arrears or instalments no run has taken yet: a run takes them first, so they are kept too."""
     due = [
         instalment
@@ -347,8 +347,8 @@ def income_expectations(session: Session, household_id: int) -> list[IncomeExpec
 
 def benefit_received_on(session: Session, household_id: int, run_date: date, lead_business_days: int) -> date | None:
     """The latest benefit receipt that can be an expected benefit come early for the run of ``run_date``: dated
-    after :data:`~budgetbeheer.households.forecast.BENEFIT_EARLY_DAYS` days before the last day whose income that
-    run can have (:func:`~budgetbeheer.payments.planning.income_usable_through`). The payment run reads the same for
+    after :data:`~budgetbeheer.domain.forecast.BENEFIT_EARLY_DAYS` days before the last day whose income that
+    run can have (:func:`~budgetbeheer.domain.planning.income_usable_through`). The payment run reads the same for
     all households at once (``payments.runs.read._benefits_received``)."""
     usable_through = income_usable_through(run_date, lead_business_days)
     return session.scalar(

@@ -17,18 +17,18 @@ from sqlalchemy.orm import Session
 from budgetbeheer import clock
 from budgetbeheer.audit.service import Actor, record
 from budgetbeheer.db.base import utcnow
+from budgetbeheer.domain.categories import Category
+from budgetbeheer.domain.forecast import ObligationSchedule
+from budgetbeheer.domain.references import ReferenceKind, suspicious_reference, validate_reference
+from budgetbeheer.domain.schedule import Frequency, amount_in_force
 from budgetbeheer.errors import Message, NotFound, ValidationError
 from budgetbeheer.households import validation as v
-from budgetbeheer.households.categories import Category
 from budgetbeheer.households.common import get_household, row_id, running, sub_mapping
 from budgetbeheer.households.creditors import create_creditor_row, creditor_fields, find_creditor
 from budgetbeheer.households.figures import schedule_of
-from budgetbeheer.households.forecast import ObligationSchedule
 from budgetbeheer.households.inputs import AmountChangeData, FixedCostData
-from budgetbeheer.households.models import Creditor, FixedCost, FixedCostAmount, Household
-from budgetbeheer.households.schedule import Frequency
 from budgetbeheer.money import cents_to_str
-from budgetbeheer.references import ReferenceKind, suspicious_reference, validate_reference
+from budgetbeheer.tables.households import Creditor, FixedCost, FixedCostAmount, Household
 
 FREQUENCY_LABELS = {
     "weekly": "per week",
@@ -183,11 +183,8 @@ def fixed_cost_amount_on(fixed_cost: FixedCost, day: date) -> int:
     amounts = sorted(fixed_cost.amounts, key=lambda row: row.effective_from)
     if not amounts:
         raise ValueError(f"fixed cost {fixed_cost.id} has no amount")
-    current = amounts[0].amount_cents
-    for row in amounts:
-        if row.effective_from <= day:
-            current = row.amount_cents
-    return current
+    in_force = amount_in_force(((row.effective_from, row.amount_cents) for row in amounts), day)
+    return amounts[0].amount_cents if in_force is None else in_force
 
 
 def fixed_cost_snapshot(cost: FixedCost, creditor: Creditor | None = None, today: date | None = None) -> dict[str, Any]:

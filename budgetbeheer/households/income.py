@@ -14,8 +14,8 @@ from budgetbeheer.errors import Message
 from budgetbeheer.households import validation as v
 from budgetbeheer.households.common import get_household, running
 from budgetbeheer.households.inputs import IncomeData
-from budgetbeheer.households.models import ExpectedIncome
 from budgetbeheer.money import cents_to_str
+from budgetbeheer.tables.households import ExpectedIncome
 
 INCOME_KINDS = ("benefit", "allowance", "child_benefit", "wages", "other")
 INCOME_KIND_LABELS = {

@@ -18,15 +18,15 @@ from sqlalchemy.orm import Session
 from budgetbeheer import clock
 from budgetbeheer.audit.service import Actor, record
 from budgetbeheer.db.base import utcnow
+from budgetbeheer.domain.period import period_end
+from budgetbeheer.domain.schedule import LeefgeldFrequency
 from budgetbeheer.errors import Message
 from budgetbeheer.households import validation as v
 from budgetbeheer.households.common import household_name, row_id, sub_mapping
 from budgetbeheer.households.inputs import IntakeData
-from budgetbeheer.households.models import Household, Person
-from budgetbeheer.households.period import period_end
-from budgetbeheer.households.schedule import LeefgeldFrequency
 from budgetbeheer.ledger import service as ledger
 from budgetbeheer.money import cents_to_str
+from budgetbeheer.tables.households import Household, Person
 from budgetbeheer.users.models import User
 
 MAX_PERSONS = 20

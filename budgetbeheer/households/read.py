@@ -16,6 +16,10 @@ from sqlalchemy.orm import Session
 
 from budgetbeheer import clock
 from budgetbeheer.audit.service import Actor, record
+from budgetbeheer.domain.forecast import Forecast, LeefgeldPlan, ObligationSchedule, forecast
+from budgetbeheer.domain.period import days_left, period_over
+from budgetbeheer.domain.planning import DueObligation
+from budgetbeheer.domain.schedule import LeefgeldFrequency
 from budgetbeheer.errors import Message, ValidationError
 from budgetbeheer.households import validation as v
 from budgetbeheer.households.common import ENDED, get_household, missing_required_categories
@@ -28,14 +32,10 @@ from budgetbeheer.households.figures import (
     schedule_of,
 )
 from budgetbeheer.households.fixed_costs import fixed_cost_amount_on, fixed_costs_of
-from budgetbeheer.households.forecast import Forecast, LeefgeldPlan, ObligationSchedule, forecast
 from budgetbeheer.households.income import incomes_of
-from budgetbeheer.households.models import Creditor, ExpectedIncome, FixedCost, Household, Person
-from budgetbeheer.households.period import days_left, period_over
-from budgetbeheer.households.schedule import LeefgeldFrequency
 from budgetbeheer.ledger import service as ledger
 from budgetbeheer.ledger.models import Posting, Transaction
-from budgetbeheer.payments.planning import DueObligation
+from budgetbeheer.tables.households import Creditor, ExpectedIncome, FixedCost, Household, Person
 
 PAGE_SIZE = 25
 
@@ -228,7 +228,7 @@ def household_forecast(session: Session, household_id: int, today: date | None =
                        figures: HouseholdFigures | None = None, *,
                        lead_business_days: int = DEFAULT_LEAD_BUSINESS_DAYS) -> Forecast:
     """The next ``days`` days (8 weeks) from the household's figures (:mod:`budgetbeheer.households.figures`): the
-    payment runs the scheduler will make, by their own rules (:func:`~budgetbeheer.households.forecast.forecast` with
+    payment runs the scheduler will make, by their own rules (:func:`~budgetbeheer.domain.forecast.forecast` with
     ``lead_business_days``), so that its first run is the run the figures follow.
 
     It starts where that run starts: ``balance − planned`` (the funds now, less what proposed batches will pay).

@@ -26,9 +26,9 @@ from budgetbeheer.households.common import ENDED, row_id
 from budgetbeheer.households.csvfile import read_csv
 from budgetbeheer.households.income import INCOME_KIND_LABELS, INCOME_KINDS
 from budgetbeheer.households.inputs import ReceiptData
-from budgetbeheer.households.models import Household, Receipt
 from budgetbeheer.ledger import service as ledger
 from budgetbeheer.money import cents_to_str
+from budgetbeheer.tables.households import Household, Receipt
 
 RECEIPT_KINDS = INCOME_KINDS
 

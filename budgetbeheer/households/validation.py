@@ -14,8 +14,9 @@ from schwifty import IBAN
 from schwifty.exceptions import SchwiftyException
 from stdnum.nl import bsn as stdnum_bsn
 
+from budgetbeheer.domain.period import add_months
 from budgetbeheer.errors import Message, ValidationError
-from budgetbeheer.households.period import add_months, as_whole_number
+from budgetbeheer.fields import as_whole_number, check_iban
 from budgetbeheer.money import AmountError, parse_amount
 
 MAX_NAME = 100
@@ -84,15 +85,14 @@ def iban(errors: Errors, field: str, raw: Any) -> IBAN | None:
     if raw is None or not isinstance(raw, str) or not raw.strip():
         errors.add(field, Message("Vul het IBAN in."))
         return None
-    compact = "".join(raw.split()).upper()
-    try:
-        value = IBAN(compact)
-    except SchwiftyException:
-        errors.add(field, Message("Dit IBAN klopt niet. Controleer de tekens en de controlecijfers."))
-        return None
-    if not value.in_sepa_zone:
+    checked = check_iban(raw)
+    if checked.problem == "sepa":
         errors.add(field, Message("Dit IBAN is van een land buiten SEPA; daar kunnen we niet naar betalen."))
         return None
+    if not checked.ok:
+        errors.add(field, Message("Dit IBAN klopt niet. Controleer de tekens en de controlecijfers."))
+        return None
+    value = IBAN(checked.compact)
     return value
 
 

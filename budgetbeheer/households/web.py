@@ -12,9 +12,11 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from budgetbeheer import clock
+from budgetbeheer.domain.categories import LABELS_NL, REQUIRED_CATEGORIES, Category
+from budgetbeheer.domain.forecast import Forecast
+from budgetbeheer.domain.schedule import Frequency
 from budgetbeheer.errors import BudgetbeheerError, Message, NotFound, ValidationError
 from budgetbeheer.households import validation as v
-from budgetbeheer.households.categories import LABELS_NL, REQUIRED_CATEGORIES, Category
 from budgetbeheer.households.common import get_household, missing_required_categories
 from budgetbeheer.households.creditors import REFERENCE_KIND_LABELS, create_creditor, list_creditors, load_creditors_csv
 from budgetbeheer.households.figures import household_figures
@@ -25,7 +27,6 @@ from budgetbeheer.households.fixed_costs import (
     default_fixed_cost_start,
     fixed_costs_of,
 )
-from budgetbeheer.households.forecast import Forecast
 from budgetbeheer.households.income import INCOME_KIND_LABELS, add_expected_income
 from budgetbeheer.households.inputs import (
     AddressData,
@@ -39,7 +40,6 @@ from budgetbeheer.households.inputs import (
     ReceiptData,
 )
 from budgetbeheer.households.intake import enrol_household
-from budgetbeheer.households.models import FixedCost, Receipt
 from budgetbeheer.households.read import (
     PAGE_SIZE,
     household_forecast,
@@ -54,9 +54,9 @@ from budgetbeheer.households.receipts import (
     book_receipt,
     import_receipts_csv,
 )
-from budgetbeheer.households.schedule import Frequency
 from budgetbeheer.i18n import format_date, translate
 from budgetbeheer.payments.service import payments_for_household
+from budgetbeheer.tables.households import FixedCost, Receipt
 from budgetbeheer.users.models import User, UserRole
 from budgetbeheer.web.context import actor, current, db, language, settings, unit_of_work
 from budgetbeheer.web.security import has_permission, requires

@@ -31,8 +31,8 @@ from budgetbeheer.db.base import utcnow
 from budgetbeheer.errors import Conflict, Message, ValidationError
 from budgetbeheer.fields import parse_iso_date
 from budgetbeheer.households.common import get_household
-from budgetbeheer.households.models import Household, Person
-from budgetbeheer.lifecycle.models import ExtensionRequest
+from budgetbeheer.tables.households import Household, Person
+from budgetbeheer.tables.lifecycle import ExtensionRequest
 
 MAX_REASON_LENGTH = 2000
 MIN_REASON_LENGTH = 3
@@ -148,7 +148,7 @@ def start_ending(session: Session, actor: Actor, household: Household) -> None:
 def _waiting_payments(session: Session, household_id: int) -> int:
     """Payments for the household in batches still waiting for approval. A held item of a batch that was approved
     or cancelled is dead (its obligation is proposed again by a later run) and does not count."""
-    from budgetbeheer.payments.models import PaymentBatch, PaymentItem
+    from budgetbeheer.tables.payments import PaymentBatch, PaymentItem
 
     return len(
         session.scalars(

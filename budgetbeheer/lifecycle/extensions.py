@@ -1,7 +1,7 @@
 """Extension requests (verlenging, maatwerk art. 57 Pw): a caseworker asks, a supervisor who did not ask decides.
 
 Approval moves the household's end date by the months asked, by the same rule as the intake
-(:func:`budgetbeheer.households.period.extend_period_end`). Several extensions in a row are allowed, one pending request
+(:func:`budgetbeheer.domain.period.extend_period_end`). Several extensions in a row are allowed, one pending request
 per household at a time. Every step is in the audit trail.
 
 While a request is pending the period is kept open as if it will be approved (:func:`pending_extension_ends`): the
@@ -26,11 +26,11 @@ from sqlalchemy.orm import Session
 from budgetbeheer import clock
 from budgetbeheer.audit.service import Actor, record
 from budgetbeheer.db.base import utcnow
+from budgetbeheer.domain.period import extend_period_end, validate_extension_months
 from budgetbeheer.errors import Conflict, Message, NotFound, ValidationError
 from budgetbeheer.households.common import get_household
-from budgetbeheer.households.models import Household
-from budgetbeheer.households.period import extend_period_end, validate_extension_months
-from budgetbeheer.lifecycle.models import ExtensionRequest
+from budgetbeheer.tables.households import Household
+from budgetbeheer.tables.lifecycle import ExtensionRequest
 
 REASON_CATEGORIES: Mapping[str, str] = {
     "language_course": "Taalcursus nog niet afgerond",
@@ -132,7 +132,7 @@ def final_payout_batch(session: Session, household_id: int) -> int | None:
 
     A final payout's obligation key ends in ``:final`` (:func:`budgetbeheer.payments.runs.model.leefgeld_key`) and is NULL
     once the payment is cancelled or returned, so a cancelled batch does not count."""
-    from budgetbeheer.payments.models import PaymentItem
+    from budgetbeheer.tables.payments import PaymentItem
 
     return session.scalar(
         select(PaymentItem.batch_id)
@@ -167,7 +167,7 @@ def paid_out_reason(session: Session, household: Household) -> Message | None:
 
 def close_decide_signals(session: Session, actor: Actor, request_id: int, note: str) -> None:
     """Close the open ``extension_decide`` signals of a request that was decided or withdrawn, with a note."""
-    from budgetbeheer.lifecycle.models import Signal
+    from budgetbeheer.tables.lifecycle import Signal
 
     for signal in session.scalars(
         select(Signal).where(Signal.dedup_key.like(f"extension_decide:{request_id}:%"), Signal.state == "open")
@@ -362,7 +362,7 @@ class PeriodTimeline:
 
 def period_timeline(session: Session, household_id: int, today: date | None = None) -> PeriodTimeline:
     """The data for ``lifecycle/_household_period.html``."""
-    from budgetbeheer.households.period import days_left
+    from budgetbeheer.domain.period import days_left
 
     today = today or clock.today()
     household = get_household(session, household_id)

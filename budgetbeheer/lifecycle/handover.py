@@ -173,12 +173,12 @@ def handover_data(
     lead_business_days: int = 2,
 ) -> Handover:
     """Everything the overview shows, as of ``today``."""
-    from budgetbeheer.households.categories import LABELS_NL, Category
+    from budgetbeheer.domain.calendar import execution_date_for_due_date, next_business_day
+    from budgetbeheer.domain.categories import LABELS_NL, Category
     from budgetbeheer.households.fixed_costs import fixed_cost_amount_on, fixed_costs_of
-    from budgetbeheer.households.models import Creditor
     from budgetbeheer.payments.arrears import short_instalments
-    from budgetbeheer.payments.calendar import execution_date_for_due_date, next_business_day
-    from budgetbeheer.payments.models import PaymentBatch, PaymentItem
+    from budgetbeheer.tables.households import Creditor
+    from budgetbeheer.tables.payments import PaymentBatch, PaymentItem
     from budgetbeheer.users.models import User
 
     today = today or clock.today()

@@ -4,7 +4,7 @@ Each feature registers its daily jobs here (``register_job(name, func, ...)``); 
 (:mod:`budgetbeheer.lifecycle.scheduler`) runs them. A job is a function ``func(session, actor, run_for, settings)``
 that returns a short text for the admin page; it flushes but does not commit.
 
-Exactly once per day: :func:`run_job` writes a :class:`~budgetbeheer.lifecycle.models.JobRun` row for
+Exactly once per day: :func:`run_job` writes a :class:`~budgetbeheer.tables.lifecycle.JobRun` row for
 ``(job, run_for)`` in the same database transaction as the job's work. UNIQUE(job_name, run_for) makes a second run
 for the same day change nothing; a failed run leaves a ``failed`` row and is tried again.
 """
@@ -27,7 +27,7 @@ from budgetbeheer.audit.service import Actor
 from budgetbeheer.config import Settings
 from budgetbeheer.db.base import utcnow
 from budgetbeheer.features import FEATURES, feature_module
-from budgetbeheer.lifecycle.models import JobRun
+from budgetbeheer.tables.lifecycle import JobRun
 
 log = logging.getLogger(__name__)
 
@@ -190,7 +190,7 @@ def last_runs(session: Session) -> dict[str, JobRun]:
 
 def prepare_runs(session: Session, actor: Actor, run_for: date, settings: Settings) -> str:
     """Propose the batch for the next TARGET2 business day after ``run_for`` (``payments.service.prepare_run``)."""
-    from budgetbeheer.payments.calendar import add_business_days
+    from budgetbeheer.domain.calendar import add_business_days
 
     if importlib.util.find_spec("budgetbeheer.payments.service") is None:
         return "betalingen zijn nog niet beschikbaar"

@@ -1,7 +1,7 @@
 """The scheduler process (``budgetbeheer scheduler``): APScheduler 3 with its jobs kept in the database, one active.
 
 Several scheduler processes may be started (on several machines, or by mistake); only the one holding the
-:class:`~budgetbeheer.lifecycle.models.SchedulerLease` runs jobs, the others wait as stand-by. The lease is taken with
+:class:`~budgetbeheer.tables.lifecycle.SchedulerLease` runs jobs, the others wait as stand-by. The lease is taken with
 one atomic ``UPDATE ... WHERE name = :name AND (expires_at < :now OR holder = :me)`` (or an INSERT when there is no
 row yet), renewed every ``lease_seconds / 3`` seconds, and a holder that crashes loses it ``lease_seconds`` after its
 last renewal. A holder that cannot renew in time stops its jobs before another can take over.
@@ -29,7 +29,7 @@ from budgetbeheer.clock import now as utc_now
 from budgetbeheer.config import ConfigurationError, Settings
 from budgetbeheer.db.engine import make_engine, make_session_factory, normalise_url
 from budgetbeheer.lifecycle import jobs as job_registry
-from budgetbeheer.lifecycle.models import SchedulerLease
+from budgetbeheer.tables.lifecycle import SchedulerLease
 
 log = logging.getLogger(__name__)
 

@@ -20,9 +20,9 @@ from sqlalchemy.orm import Session
 from budgetbeheer.audit.service import Actor, record
 from budgetbeheer.db.base import utcnow
 from budgetbeheer.errors import Conflict, Message, NotFound, ValidationError
-from budgetbeheer.households.models import Household
-from budgetbeheer.lifecycle.models import ExtensionRequest, Signal
 from budgetbeheer.money import format_eur
+from budgetbeheer.tables.households import Household
+from budgetbeheer.tables.lifecycle import ExtensionRequest, Signal
 
 KINDS: dict[str, tuple[str, str]] = {
     "shortfall": ("Vaste last niet betaald", "caseworker"),
@@ -92,7 +92,7 @@ def detect_shortfalls(session: Session, today: date) -> int:
     is a new attempt; a run that finds it short again the next day is not); and close the open ones whose instalment
     has been paid since (:func:`close_paid_shortfalls`). While a signal of an earlier attempt is still open, that one
     says it: no second one."""
-    from budgetbeheer.households.categories import LABELS_NL, Category
+    from budgetbeheer.domain.categories import LABELS_NL, Category
     from budgetbeheer.payments.arrears import attempts, short_instalments
 
     count = 0
@@ -175,11 +175,11 @@ def close_paid_shortfalls(session: Session) -> int:
 
 def detect_missing_income(session: Session, today: date, late_days: int) -> int:
     """Expected income not received ``late_days`` days after its day (a receipt of any kind counts from
-    :data:`~budgetbeheer.households.forecast.BENEFIT_EARLY_DAYS` days before, the window in which the runs take a
+    :data:`~budgetbeheer.domain.forecast.BENEFIT_EARLY_DAYS` days before, the window in which the runs take a
     benefit receipt for the expected benefit come early)."""
-    from budgetbeheer.households.forecast import BENEFIT_EARLY_DAYS
-    from budgetbeheer.households.models import ExpectedIncome, Receipt
-    from budgetbeheer.households.schedule import due_dates
+    from budgetbeheer.domain.forecast import BENEFIT_EARLY_DAYS
+    from budgetbeheer.domain.schedule import due_dates
+    from budgetbeheer.tables.households import ExpectedIncome, Receipt
 
     window_from = today - timedelta(days=INCOME_LOOKBACK_DAYS)
     window_to = today - timedelta(days=late_days) + timedelta(days=1)
@@ -216,8 +216,8 @@ def detect_missing_income(session: Session, today: date, late_days: int) -> int:
 
 
 def detect_returned_payments(session: Session, today: date) -> int:
-    from budgetbeheer.payments.models import PaymentItem
     from budgetbeheer.payments.return_reasons import holds_iban
+    from budgetbeheer.tables.payments import PaymentItem
 
     count = 0
     for item in session.scalars(select(PaymentItem).where(PaymentItem.status == "returned").order_by(PaymentItem.id)):
@@ -299,7 +299,7 @@ def detect_waiting_extensions(session: Session, today: date) -> int:
 def detect_uncovered(session: Session, today: date, lead_business_days: int = 2) -> int:
     """A signal when the household's forecast (the payment runs the scheduler will make) finds a fixed cost the
     money will not cover; once per instalment."""
-    from budgetbeheer.households.categories import LABELS_NL
+    from budgetbeheer.domain.categories import LABELS_NL
     from budgetbeheer.households.read import household_forecast
 
     count = 0
@@ -324,8 +324,8 @@ def detect_uncovered(session: Session, today: date, lead_business_days: int = 2)
 def _already_paid(session: Session, fixed_cost_id: int, due_date: date) -> bool:
     """The forecast starts from the balance, which no longer holds an instalment already approved for payment; such
     an instalment is not uncovered."""
-    from budgetbeheer.payments.models import PaymentItem
     from budgetbeheer.payments.runs.model import fixed_cost_key
+    from budgetbeheer.tables.payments import PaymentItem
 
     key = fixed_cost_key(fixed_cost_id, due_date)
     return session.scalar(select(PaymentItem.id).where(PaymentItem.obligation_key == key)) is not None

@@ -24,8 +24,8 @@ from budgetbeheer.errors import BudgetbeheerError, Message, ValidationError
 from budgetbeheer.households.common import get_household
 from budgetbeheer.i18n import translate
 from budgetbeheer.lifecycle import ending, extensions, handover, jobs, signals
-from budgetbeheer.lifecycle.models import SchedulerLease
 from budgetbeheer.lifecycle.scheduler import LEASE_NAME, next_daily_run
+from budgetbeheer.tables.lifecycle import SchedulerLease
 from budgetbeheer.users.permissions import allowed
 from budgetbeheer.web.context import actor, current, db, language, settings, unit_of_work
 from budgetbeheer.web.security import requires
@@ -108,7 +108,7 @@ def signal_done(signal_id: int) -> WerkzeugResponse:
 def extensions_page() -> str:
     status = request.args.get("status", "pending")
     rows = extensions.list_requests(db(), status if status in ("pending", "approved", "rejected", "withdrawn") else None)
-    from budgetbeheer.households.models import Household
+    from budgetbeheer.tables.households import Household
 
     households = {r.household_id: db().get(Household, r.household_id) for r in rows}
     return render_template("lifecycle/extensions.html", requests=rows, status=status, households=households,

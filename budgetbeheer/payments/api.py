@@ -10,8 +10,8 @@ from flask import Response, request
 from budgetbeheer.errors import Message, ValidationError
 from budgetbeheer.fields import parse_iso_date
 from budgetbeheer.payments import iban_changes, iban_holds, service
-from budgetbeheer.payments.models import IBAN_CHANGE_STATUSES
 from budgetbeheer.payments.return_reasons import RETURN_REASONS, holds_iban
+from budgetbeheer.tables.payments import IBAN_CHANGE_STATUSES
 from budgetbeheer.web.api import json_body, ok, route
 from budgetbeheer.web.context import actor, db, settings, unit_of_work
 

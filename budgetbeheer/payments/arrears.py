@@ -29,8 +29,8 @@ from datetime import date
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from budgetbeheer.households.models import Creditor, FixedCost
-from budgetbeheer.payments.models import PaymentBatch, PaymentItem, Shortfall
+from budgetbeheer.tables.households import Creditor, FixedCost
+from budgetbeheer.tables.payments import PaymentBatch, PaymentItem, Shortfall
 
 BOOKED_ITEM_STATUSES = frozenset({"approved", "settled"})
 """A live payment in one of these states has left the household's funds (its batch was approved)."""

@@ -19,6 +19,7 @@ from budgetbeheer.audit.service import Actor, record
 from budgetbeheer.bulk import cycle_collector_paused
 from budgetbeheer.config import Settings
 from budgetbeheer.db.base import utcnow
+from budgetbeheer.domain.references import ReferenceKind
 from budgetbeheer.errors import Conflict, Message, NotFound, PermissionDenied, ValidationError
 from budgetbeheer.ledger.models import Account
 from budgetbeheer.ledger.service import (
@@ -32,11 +33,10 @@ from budgetbeheer.ledger.service import (
     reverse,
 )
 from budgetbeheer.money import format_eur
-from budgetbeheer.payments.models import BankFile, BatchApproval, PaymentBatch, PaymentItem, status_label
 from budgetbeheer.payments.return_reasons import describe, normalise_code, reason_for
 from budgetbeheer.payments.sepa import bundle as sepa_bundle
 from budgetbeheer.payments.sepa import model as sepa_model
-from budgetbeheer.references import ReferenceKind
+from budgetbeheer.tables.payments import BankFile, BatchApproval, PaymentBatch, PaymentItem, status_label
 from budgetbeheer.users.models import User
 
 SCHEDULER = "system:scheduler"
@@ -417,10 +417,10 @@ def return_item(
       no fixed cost is paid for it (the returned instalment is unpaid; the handover already told the household what
       it must pay itself). An ``ending`` household's instalment is retried like any other, unless its IBAN is held.
     """
-    from budgetbeheer.households.models import Household
     from budgetbeheer.lifecycle.ending import reopen_for_payout
     from budgetbeheer.lifecycle.signals import signal_returned_payment
     from budgetbeheer.payments.iban_holds import hold_for_return
+    from budgetbeheer.tables.households import Household
 
     code = normalise_code(reason_code)
     if code is None:
@@ -501,7 +501,7 @@ def totals_by(session: Session, batch_id: int, column: object) -> list[tuple[str
 def change_against_previous_month(session: Session, batch: PaymentBatch, limit: int = 200) -> list[dict[str, int]]:
     """Per household: this batch's total against what was paid to and for it in the previous calendar month (live
     batches), only where it differs; at most ``limit`` rows, largest change first."""
-    from budgetbeheer.households.period import add_months
+    from budgetbeheer.domain.period import add_months
 
     month_start = batch.execution_date.replace(day=1)
     previous_start = add_months(month_start, -1)

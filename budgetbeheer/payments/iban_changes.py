@@ -25,9 +25,9 @@ from budgetbeheer.audit.service import Actor, record
 from budgetbeheer.db.base import utcnow
 from budgetbeheer.errors import Conflict, Message, NotFound, PermissionDenied, ValidationError
 from budgetbeheer.households import validation as v
-from budgetbeheer.households.models import Creditor, Household
 from budgetbeheer.payments import iban_holds
-from budgetbeheer.payments.models import IbanChange
+from budgetbeheer.tables.households import Creditor, Household
+from budgetbeheer.tables.payments import IbanChange
 from budgetbeheer.users.models import User
 from budgetbeheer.users.permissions import allowed
 

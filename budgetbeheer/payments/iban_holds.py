@@ -22,10 +22,10 @@ from sqlalchemy.orm import Session
 
 from budgetbeheer.audit.service import Actor, record
 from budgetbeheer.db.base import utcnow
-from budgetbeheer.households.models import Creditor, Household
 from budgetbeheer.money import format_eur
-from budgetbeheer.payments.models import IbanHold, PaymentItem
 from budgetbeheer.payments.return_reasons import reason_for
+from budgetbeheer.tables.households import Creditor, Household
+from budgetbeheer.tables.payments import IbanHold, PaymentItem
 
 LEEFGELD = "leefgeld"
 SIGNAL_KIND = "iban_held"
@@ -148,8 +148,8 @@ def payees_using(session: Session, iban: str) -> int:
 def lift(session: Session, actor: Actor, hold: IbanHold, *, reason: str, change_id: int | None = None) -> None:
     """Lift an active hold (the IBAN is corrected or confirmed), with its audit entry; its open signals are closed
     with the same note."""
-    from budgetbeheer.lifecycle.models import Signal
     from budgetbeheer.lifecycle.signals import mark_done
+    from budgetbeheer.tables.lifecycle import Signal
 
     if hold.active_iban is None:
         return

@@ -12,11 +12,11 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from budgetbeheer.errors import BudgetbeheerError, ValidationError
-from budgetbeheer.households.models import Creditor, FixedCost, Household
 from budgetbeheer.i18n import translate
 from budgetbeheer.payments import iban_changes, iban_holds
-from budgetbeheer.payments.models import IbanChange, IbanHold
 from budgetbeheer.payments.return_reasons import reason_for
+from budgetbeheer.tables.households import Creditor, FixedCost, Household
+from budgetbeheer.tables.payments import IbanChange, IbanHold
 from budgetbeheer.web.context import actor, current, db, language, unit_of_work
 from budgetbeheer.web.security import has_permission, requires
 

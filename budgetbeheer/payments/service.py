@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from budgetbeheer import clock
+from budgetbeheer.domain.calendar import last_due_date_covered
 from budgetbeheer.money import cents_to_str
 from budgetbeheer.payments.batches import (
     SCHEDULER,
@@ -29,10 +30,9 @@ from budgetbeheer.payments.batches import (
     settle,
     totals_by,
 )
-from budgetbeheer.payments.calendar import last_due_date_covered
-from budgetbeheer.payments.models import PaymentBatch, PaymentItem, Shortfall
 from budgetbeheer.payments.return_reasons import RETURN_REASONS
 from budgetbeheer.payments.runs.service import final_payout, plan_items, prepare_run
+from budgetbeheer.tables.payments import PaymentBatch, PaymentItem, Shortfall
 
 __all__ = [
     "RETURN_REASONS",

@@ -11,13 +11,13 @@ from sqlalchemy import func, select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from budgetbeheer import clock
+from budgetbeheer.domain.calendar import next_business_day
+from budgetbeheer.domain.categories import LABELS_NL, Category
 from budgetbeheer.errors import BudgetbeheerError, Message, ValidationError
 from budgetbeheer.fields import parse_iso_date
-from budgetbeheer.households.categories import LABELS_NL, Category
 from budgetbeheer.i18n import translate
 from budgetbeheer.payments import service
-from budgetbeheer.payments.calendar import next_business_day
-from budgetbeheer.payments.models import STATUS_LABELS, PaymentItem, Shortfall
+from budgetbeheer.tables.payments import STATUS_LABELS, PaymentItem, Shortfall
 from budgetbeheer.web.context import actor, db, language, settings, unit_of_work
 from budgetbeheer.web.security import requires
 

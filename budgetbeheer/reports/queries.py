@@ -19,10 +19,10 @@ from sqlalchemy.sql.elements import ColumnElement
 from budgetbeheer import clock
 from budgetbeheer.audit.models import AuditEntry
 from budgetbeheer.db.base import UtcDateTime
-from budgetbeheer.households.models import Household, Person, Receipt
 from budgetbeheer.ledger.models import Account, Posting, Transaction
-from budgetbeheer.lifecycle.models import ExtensionRequest
-from budgetbeheer.payments.models import Advance, PaymentBatch, PaymentItem
+from budgetbeheer.tables.households import Household, Person, Receipt
+from budgetbeheer.tables.lifecycle import ExtensionRequest
+from budgetbeheer.tables.payments import Advance, PaymentBatch, PaymentItem
 
 PAGE_SIZE = 5000
 

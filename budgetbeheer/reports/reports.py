@@ -19,9 +19,9 @@ from sqlalchemy.orm import Session
 
 from budgetbeheer.audit.service import verify
 from budgetbeheer.db.base import utcnow
+from budgetbeheer.domain.categories import LABELS_NL, Category
 from budgetbeheer.errors import Message, NotFound, ValidationError
 from budgetbeheer.fields import parse_iso_date
-from budgetbeheer.households.categories import LABELS_NL, Category
 from budgetbeheer.ledger.service import ADVANCES, BANK, IN_TRANSIT, UNMATCHED
 from budgetbeheer.payments import arrears
 from budgetbeheer.reports import queries

@@ -11,8 +11,8 @@ from typing import IO, Any
 from flask import Blueprint, Flask, Response, render_template, request
 
 from budgetbeheer import clock
+from budgetbeheer.domain.categories import LABELS_NL, Category
 from budgetbeheer.errors import Message, PermissionDenied, ValidationError
-from budgetbeheer.households.categories import LABELS_NL, Category
 from budgetbeheer.i18n import format_money, translate
 from budgetbeheer.reports import charts
 from budgetbeheer.reports.export import FORMATS, export_report

@@ -35,13 +35,13 @@ from sqlalchemy.orm import Session
 
 from budgetbeheer.audit.models import AuditEntry
 from budgetbeheer.config import Settings
-from budgetbeheer.lifecycle.models import Signal
+from budgetbeheer.domain.calendar import is_business_day
 from budgetbeheer.lifecycle.signals import detect_shortfalls
 from budgetbeheer.payments import service as payments
-from budgetbeheer.payments.calendar import is_business_day
-from budgetbeheer.payments.models import PaymentBatch, PaymentItem, Shortfall
 from budgetbeheer.reports.queries import DateRange
 from budgetbeheer.reports.reports import accountability_figures
+from budgetbeheer.tables.lifecycle import Signal
+from budgetbeheer.tables.payments import PaymentBatch, PaymentItem, Shortfall
 from budgetbeheer.users.models import User
 from budgetbeheer.users.service import actor_for
 from tests.factories import CASEWORKER, MONTHLY_LEEFGELD, batch, enrol, fixed_cost, person_data, receipt

@@ -31,12 +31,12 @@ from budgetbeheer.audit.models import AuditEntry
 from budgetbeheer.audit.service import Actor
 from budgetbeheer.config import Settings
 from budgetbeheer.db.engine import make_engine, make_session_factory
-from budgetbeheer.households.models import Household, Person
 from budgetbeheer.ledger.service import household_balance, money_identity
 from budgetbeheer.lifecycle import ending, jobs
-from budgetbeheer.lifecycle.models import ExtensionRequest, Signal
-from budgetbeheer.payments.models import PaymentBatch, PaymentItem, Shortfall
 from budgetbeheer.payments.service import final_payout
+from budgetbeheer.tables.households import Household, Person
+from budgetbeheer.tables.lifecycle import ExtensionRequest, Signal
+from budgetbeheer.tables.payments import PaymentBatch, PaymentItem, Shortfall
 from tests.factories import fixed_cost_data, income_data, intake_data, person_data, receipt_data
 
 START = date(2026, 9, 1)

@@ -34,14 +34,14 @@ from sqlalchemy.orm import Session
 
 from budgetbeheer.audit.service import Actor
 from budgetbeheer.config import Settings
+from budgetbeheer.domain.calendar import add_business_days, is_business_day
+from budgetbeheer.domain.forecast import Forecast
 from budgetbeheer.households import read
 from budgetbeheer.households.figures import HouseholdFigures, household_figures
-from budgetbeheer.households.forecast import Forecast
 from budgetbeheer.lifecycle.extensions import request_extension
 from budgetbeheer.payments import service as payments
-from budgetbeheer.payments.calendar import add_business_days, is_business_day
-from budgetbeheer.payments.models import PaymentBatch, PaymentItem, Shortfall
-from budgetbeheer.payments.runs import plan_items
+from budgetbeheer.payments.runs.service import plan_items
+from budgetbeheer.tables.payments import PaymentBatch, PaymentItem, Shortfall
 from budgetbeheer.users.models import User
 from budgetbeheer.users.service import actor_for
 from tests.factories import CASEWORKER, enrol, fixed_cost, income, person_data, receipt

@@ -41,12 +41,12 @@ from budgetbeheer.config import Settings
 from budgetbeheer.households import fixed_costs, read
 from budgetbeheer.households.figures import HouseholdFigures, household_figures
 from budgetbeheer.ledger.service import money_identity
-from budgetbeheer.lifecycle.models import Signal
 from budgetbeheer.lifecycle.signals import detect_shortfalls
 from budgetbeheer.money import cents_to_str, format_eur
 from budgetbeheer.payments import service as payments
-from budgetbeheer.payments.models import PaymentBatch
-from budgetbeheer.payments.runs import plan_items
+from budgetbeheer.payments.runs.service import plan_items
+from budgetbeheer.tables.lifecycle import Signal
+from budgetbeheer.tables.payments import PaymentBatch
 from budgetbeheer.users.models import User
 from budgetbeheer.users.service import actor_for
 from tests.conftest import TEST_PASSWORD

@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from budgetbeheer.audit.models import AuditEntry
-from budgetbeheer.households.models import Creditor, ExpectedIncome, FixedCost, Household, Person, Receipt
 from budgetbeheer.ledger.models import Transaction
+from budgetbeheer.tables.households import Creditor, ExpectedIncome, FixedCost, Household, Person, Receipt
 from tests.factories import intake_data, person_data
 
 HEALTH_IBAN = "NL91ABNA0417164300"

@@ -7,8 +7,8 @@ from sqlalchemy.orm import Session
 
 from budgetbeheer.audit.service import Actor
 from budgetbeheer.households.demo import load
-from budgetbeheer.households.models import Creditor, Household, Receipt
 from budgetbeheer.ledger.service import money_identity
+from budgetbeheer.tables.households import Creditor, Household, Receipt
 
 
 def test_demo_is_idempotent_and_balanced(session: Session) -> None:

@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 
 from budgetbeheer.audit.service import Actor
 from budgetbeheer.cli import main
-from budgetbeheer.households.models import Creditor, Receipt
 from budgetbeheer.ledger.models import Transaction
 from budgetbeheer.ledger.service import household_balance
+from budgetbeheer.tables.households import Creditor, Receipt
 from tests.factories import enrol, person_data
 
 HEADER = "household_id,amount,date,kind,reference\n"

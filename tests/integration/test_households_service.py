@@ -13,9 +13,9 @@ from budgetbeheer.audit.models import AuditEntry
 from budgetbeheer.audit.service import Actor
 from budgetbeheer.errors import Conflict, NotFound, ValidationError
 from budgetbeheer.households import creditors, fixed_costs, intake, read, receipts
-from budgetbeheer.households.models import Creditor, ExpectedIncome, FixedCost, Household, Person, Receipt
 from budgetbeheer.ledger.models import Transaction
 from budgetbeheer.ledger.service import household_balance, money_identity
+from budgetbeheer.tables.households import Creditor, ExpectedIncome, FixedCost, Household, Person, Receipt
 from tests.factories import enrol, intake_data, person_data, receipt
 
 ACTOR = Actor.system("test")

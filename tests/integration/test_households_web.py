@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 from budgetbeheer.audit.models import AuditEntry
 from budgetbeheer.audit.service import Actor
 from budgetbeheer.households import fixed_costs
-from budgetbeheer.households.models import (
+from budgetbeheer.ledger.models import Transaction
+from budgetbeheer.tables.households import (
     Creditor,
     ExpectedIncome,
     FixedCost,
@@ -24,7 +25,6 @@ from budgetbeheer.households.models import (
     Person,
     Receipt,
 )
-from budgetbeheer.ledger.models import Transaction
 from budgetbeheer.users.models import User
 from budgetbeheer.users.service import actor_for
 from tests.factories import MONTHLY_LEEFGELD, enrol, person_data

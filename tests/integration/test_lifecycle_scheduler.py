@@ -15,8 +15,8 @@ from budgetbeheer.audit.service import Actor
 from budgetbeheer.config import Settings
 from budgetbeheer.db.engine import make_session_factory
 from budgetbeheer.lifecycle import jobs
-from budgetbeheer.lifecycle.models import JobRun
 from budgetbeheer.lifecycle.scheduler import Lease, SchedulerRunner, parse_run_time
+from budgetbeheer.tables.lifecycle import JobRun
 
 
 class FakeClock:

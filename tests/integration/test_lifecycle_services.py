@@ -12,10 +12,10 @@ from sqlalchemy.orm import Session
 from budgetbeheer.audit.models import AuditEntry
 from budgetbeheer.audit.service import Actor
 from budgetbeheer.errors import Conflict, NotFound, ValidationError
-from budgetbeheer.households.models import Person
 from budgetbeheer.ledger.service import BANK, account_id, household_account_id, transfer
 from budgetbeheer.lifecycle import ending, extensions, signals
-from budgetbeheer.lifecycle.models import ExtensionRequest, Signal
+from budgetbeheer.tables.households import Person
+from budgetbeheer.tables.lifecycle import ExtensionRequest, Signal
 from budgetbeheer.users.models import User
 from budgetbeheer.users.service import actor_for
 from tests.factories import MONTHLY_LEEFGELD, enrol, household_row

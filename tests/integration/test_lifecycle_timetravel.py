@@ -14,12 +14,12 @@ from sqlalchemy.orm import Session
 
 from budgetbeheer.config import Settings
 from budgetbeheer.db.engine import make_engine, make_session_factory
-from budgetbeheer.households.models import Household, Person
 from budgetbeheer.ledger.service import household_balance, money_identity
 from budgetbeheer.lifecycle import extensions, jobs
-from budgetbeheer.lifecycle.models import JobRun, Signal
-from budgetbeheer.payments.models import PaymentBatch, PaymentItem, Shortfall
 from budgetbeheer.payments.service import approve
+from budgetbeheer.tables.households import Household, Person
+from budgetbeheer.tables.lifecycle import JobRun, Signal
+from budgetbeheer.tables.payments import PaymentBatch, PaymentItem, Shortfall
 from budgetbeheer.users.models import User
 from budgetbeheer.users.service import actor_for
 from tests.factories import enrol, fixed_cost, income, person_data, receipt

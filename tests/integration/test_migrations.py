@@ -6,7 +6,7 @@ from sqlalchemy import inspect, text
 
 from budgetbeheer.db.engine import make_engine
 from budgetbeheer.db.migrate import check, downgrade, upgrade
-from budgetbeheer.models import metadata
+from budgetbeheer.tables import metadata
 
 
 def test_migrations_match_models_and_install_triggers(db_url: str, dialect: str) -> None:

@@ -18,9 +18,9 @@ from sqlalchemy.orm import Session
 
 from budgetbeheer.audit.service import Actor, verify
 from budgetbeheer.config import Settings
+from budgetbeheer.domain.planning import LEEFGELD
 from budgetbeheer.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from budgetbeheer.households.fixed_costs import change_fixed_cost_amount
-from budgetbeheer.households.models import Household, Person, Receipt
 from budgetbeheer.ledger.models import Account, Posting, Transaction
 from budgetbeheer.ledger.service import (
     IN_TRANSIT,
@@ -32,11 +32,11 @@ from budgetbeheer.ledger.service import (
     reverse,
 )
 from budgetbeheer.lifecycle import ending
-from budgetbeheer.lifecycle.models import Signal
 from budgetbeheer.payments import service
-from budgetbeheer.payments.models import PaymentBatch, PaymentItem, Shortfall
-from budgetbeheer.payments.planning import LEEFGELD
-from budgetbeheer.payments.runs import leefgeld_key
+from budgetbeheer.payments.runs.model import leefgeld_key
+from budgetbeheer.tables.households import Household, Person, Receipt
+from budgetbeheer.tables.lifecycle import Signal
+from budgetbeheer.tables.payments import PaymentBatch, PaymentItem, Shortfall
 from budgetbeheer.users.models import User, UserRole
 from budgetbeheer.users.service import actor_for
 from tests.factories import CASEWORKER, RUN_DATE, fixed_cost, payable_household, receipt
@@ -601,7 +601,7 @@ def test_a_changed_amount_and_an_end_date_between_two_runs(
 ) -> None:
     """Rent goes from EUR 650 to EUR 700 from 15 December: December's instalment (due 1 December) is paid at 650,
     January's at 700. Energy ends on 31 December: paid in December, not in January."""
-    from budgetbeheer.payments.calendar import execution_date_for_due_date
+    from budgetbeheer.domain.calendar import execution_date_for_due_date
 
     household = payable_household(session, balance="3000.00", costs={"rent": "650.00"}, frequency="monthly", day=28)
     energy = fixed_cost(session, household.id, "energy", start=date(2026, 11, 25), amount="100.00",

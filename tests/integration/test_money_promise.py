@@ -15,7 +15,7 @@ business day, signals), a second finance user approves every proposed batch that
 exported to pain.001 and sent, and each is settled on its execution date, so that the money moves.
 
 Words. ``L`` is ``settings.lead_business_days``. An instalment due on ``d`` is executed on
-``exec(d) = subtract_business_days(d, L)`` (:func:`~budgetbeheer.payments.calendar.execution_date_for_due_date`) and
+``exec(d) = subtract_business_days(d, L)`` (:func:`~budgetbeheer.domain.calendar.execution_date_for_due_date`) and
 paid by the run of that date. Income that arrives on day ``A`` is in the balance of the runs prepared from ``A`` on;
 the scheduler prepares on each business day the run of the next one, so the first run that can use it executes on
 ``U(A) = add_business_days(next_business_day(A), 1)``. The *covering income* of an instalment is the latest expected
@@ -75,16 +75,17 @@ from sqlalchemy.orm import Session
 from budgetbeheer.audit.service import Actor
 from budgetbeheer.config import Settings
 from budgetbeheer.db.engine import make_engine, make_session_factory
+from budgetbeheer.domain.calendar import add_business_days, execution_date_for_due_date, next_business_day
+from budgetbeheer.domain.schedule import due_dates
 from budgetbeheer.households.figures import household_figures
 from budgetbeheer.households.read import household_forecast
-from budgetbeheer.households.schedule import due_dates
 from budgetbeheer.ledger.service import ensure_system_accounts, household_balance, money_identity
 from budgetbeheer.lifecycle import jobs
 from budgetbeheer.money import cents_to_str
-from budgetbeheer.payments.calendar import add_business_days, execution_date_for_due_date, next_business_day
-from budgetbeheer.payments.models import PaymentBatch, PaymentItem, Shortfall
-from budgetbeheer.payments.runs import LeefgeldWorkedOut, plan_items
+from budgetbeheer.payments.runs.model import LeefgeldWorkedOut
+from budgetbeheer.payments.runs.service import plan_items
 from budgetbeheer.payments.service import approve, export, mark_sent, settle
+from budgetbeheer.tables.payments import PaymentBatch, PaymentItem, Shortfall
 from budgetbeheer.users.service import actor_for, create_token, create_user
 from tests.conftest import TEST_PASSWORD, PostgresDatabase
 from tests.factories import enrol, fixed_cost, income, person_data

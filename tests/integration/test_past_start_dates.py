@@ -20,8 +20,8 @@ from sqlalchemy.orm import Session
 
 from budgetbeheer.audit.models import AuditEntry
 from budgetbeheer.audit.service import Actor
-from budgetbeheer.households.models import FixedCost, Household, Person
 from budgetbeheer.lifecycle import ending
+from budgetbeheer.tables.households import FixedCost, Household, Person
 from budgetbeheer.users.models import User
 from tests.factories import MONTHLY_LEEFGELD, fixed_cost_data, intake_data, person_data
 

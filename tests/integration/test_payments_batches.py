@@ -18,13 +18,13 @@ from budgetbeheer.audit.service import Actor, verify
 from budgetbeheer.config import Settings
 from budgetbeheer.db.engine import make_session_factory
 from budgetbeheer.errors import Conflict, Message, PermissionDenied, ValidationError
-from budgetbeheer.households.models import Creditor, Household
 from budgetbeheer.ledger.service import household_balance, money_identity
 from budgetbeheer.payments import service
-from budgetbeheer.payments.models import BatchApproval, PaymentBatch, PaymentItem
 from budgetbeheer.payments.sepa.bundle import build_bank_files, bundle
 from budgetbeheer.payments.sepa.model import DebtorAccount, Transfer
 from budgetbeheer.payments.sepa.schema import validate_xml
+from budgetbeheer.tables.households import Creditor, Household
+from budgetbeheer.tables.payments import BatchApproval, PaymentBatch, PaymentItem
 from budgetbeheer.users.models import User
 from budgetbeheer.users.service import actor_for
 from tests.factories import RUN_DATE, payable_household
@@ -284,7 +284,7 @@ def test_a_wrong_status_is_named_in_words_in_both_languages() -> None:
     """The user reads "bankbestand gemaakt" / "bank file created", never the code ``exported``."""
     from budgetbeheer.i18n import translate
     from budgetbeheer.payments.batches import _wrong_status
-    from budgetbeheer.payments.models import PaymentBatch
+    from budgetbeheer.tables.payments import PaymentBatch
 
     error = _wrong_status(PaymentBatch(id=3, status="exported"), Message("goedkeuren"))
     assert translate(error.message, "nl") == "Betaalrun 3 heeft status bankbestand gemaakt; goedkeuren kan niet."

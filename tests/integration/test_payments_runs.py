@@ -13,11 +13,11 @@ from budgetbeheer.audit.models import AuditEntry
 from budgetbeheer.audit.service import Actor
 from budgetbeheer.config import Settings
 from budgetbeheer.errors import ValidationError
-from budgetbeheer.households.models import Creditor, FixedCost, Household
 from budgetbeheer.ledger.service import household_balance, money_identity
 from budgetbeheer.payments import service
-from budgetbeheer.payments.models import PaymentBatch, PaymentItem, Shortfall
-from budgetbeheer.payments.runs import fixed_cost_key
+from budgetbeheer.payments.runs.model import fixed_cost_key
+from budgetbeheer.tables.households import Creditor, FixedCost, Household
+from budgetbeheer.tables.payments import PaymentBatch, PaymentItem, Shortfall
 from budgetbeheer.users.models import User
 from tests.factories import RUN_DATE, payable_household, receipt
 

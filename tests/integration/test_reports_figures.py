@@ -14,12 +14,12 @@ from sqlalchemy.orm import Session
 
 from budgetbeheer.audit.service import Actor, record
 from budgetbeheer.db.base import utcnow
-from budgetbeheer.households.models import Creditor, FixedCost, Receipt
 from budgetbeheer.ledger import service as ledger
-from budgetbeheer.lifecycle.models import ExtensionRequest
-from budgetbeheer.payments.models import Advance, PaymentBatch, PaymentItem, Shortfall
 from budgetbeheer.reports.queries import DateRange
 from budgetbeheer.reports.reports import accountability_figures, build_report
+from budgetbeheer.tables.households import Creditor, FixedCost, Receipt
+from budgetbeheer.tables.lifecycle import ExtensionRequest
+from budgetbeheer.tables.payments import Advance, PaymentBatch, PaymentItem, Shortfall
 from budgetbeheer.users.models import User
 from budgetbeheer.users.service import create_user
 from tests.factories import household_row

@@ -20,11 +20,11 @@ from sqlalchemy.orm import Session
 
 from budgetbeheer.audit.models import AuditEntry
 from budgetbeheer.audit.service import Actor
-from budgetbeheer.households.models import Household
 from budgetbeheer.ledger.service import money_identity
 from budgetbeheer.lifecycle import ending
-from budgetbeheer.lifecycle.models import Signal
-from budgetbeheer.payments.models import IbanChange, IbanHold
+from budgetbeheer.tables.households import Household
+from budgetbeheer.tables.lifecycle import Signal
+from budgetbeheer.tables.payments import IbanChange, IbanHold
 from tests.factories import fixed_cost_data, income_data, intake_data, person_data, receipt_data
 
 TODAY = date(2026, 11, 28)

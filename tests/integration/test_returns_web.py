@@ -12,10 +12,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from budgetbeheer.audit.service import Actor
-from budgetbeheer.households.models import Creditor, Household
 from budgetbeheer.payments import service
 from budgetbeheer.payments.iban_changes import confirm_change
-from budgetbeheer.payments.models import IbanChange, PaymentItem
+from budgetbeheer.tables.households import Creditor, Household
+from budgetbeheer.tables.payments import IbanChange, PaymentItem
 from budgetbeheer.users.models import User
 from budgetbeheer.users.service import actor_for
 from tests.factories import RUN_DATE, payable_household

@@ -19,9 +19,9 @@ from sqlalchemy.orm import Session
 from budgetbeheer.audit.service import Actor
 from budgetbeheer.config import Settings
 from budgetbeheer.demo import DEMO_PASSWORD, load_demo
-from budgetbeheer.households.models import Household
-from budgetbeheer.payments.calendar import next_business_day
+from budgetbeheer.domain.calendar import next_business_day
 from budgetbeheer.payments.service import prepare_run
+from budgetbeheer.tables.households import Household
 
 ROLES = {"caseworker": "klantmanager", "finance": "financien2", "supervisor": "teamleider",
          "accountant": "accountant", "admin": "beheerder"}

@@ -22,7 +22,7 @@ import pytest
 from alembic.script import ScriptDirectory
 
 from budgetbeheer.db.migrate import alembic_config
-from budgetbeheer.models import metadata
+from budgetbeheer.tables import metadata
 
 CHECKOUT = Path(__file__).resolve().parents[2]
 LEFT_OUT = {".git", ".venv", "instance", "build", "dist", "tests", "benchmarks", "docs", "__pycache__"}

@@ -8,8 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from budgetbeheer.errors import ValidationError
-from budgetbeheer.payments.calendar import (
+from budgetbeheer.domain.calendar import (
     add_business_days,
     business_days_between,
     check_execution_date,
@@ -20,6 +19,7 @@ from budgetbeheer.payments.calendar import (
     previous_business_day,
     subtract_business_days,
 )
+from budgetbeheer.errors import ValidationError
 
 GOOD_FRIDAY_2027 = date(2027, 3, 26)
 EASTER_MONDAY_2027 = date(2027, 3, 29)

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from budgetbeheer.payments.epc import (
+from budgetbeheer.domain.epc import (
     ALLOWED,
     IDENTIFIER_MAX,
     NAME_MAX,
@@ -159,7 +159,7 @@ def test_cleaned_identifier_is_valid_or_empty(text: str) -> None:
 
 @given(st.text(alphabet="ab Z09/-?:().,'+ \u00e9\t", max_size=30), st.integers(min_value=1, max_value=40))
 def test_the_fast_path_for_clean_text_gives_what_full_cleaning_gives(text: str, limit: int) -> None:
-    from budgetbeheer.payments import epc
+    from budgetbeheer.domain import epc
 
     full, truncated = epc._cut(epc._to_basic_set(text), limit)
     assert epc.clean_text(text, limit) == (full, full != text, truncated)

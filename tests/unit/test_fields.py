@@ -61,3 +61,14 @@ def test_formula_guard_quotes_what_a_spreadsheet_would_run(text: str) -> None:
 def test_formula_guard_leaves_plain_text_alone(text: str) -> None:
     assert not starts_like_formula(text)
     assert neutralise_formula(text) == text
+
+
+def test_amount_in_force_takes_the_last_change_on_or_before_the_day() -> None:
+    from budgetbeheer.domain.schedule import amount_in_force
+
+    changes = [(date(2026, 1, 1), 60000), (date(2026, 7, 1), 62500)]
+    assert amount_in_force(changes, date(2025, 12, 31)) is None
+    assert amount_in_force(changes, date(2026, 1, 1)) == 60000
+    assert amount_in_force(changes, date(2026, 6, 30)) == 60000
+    assert amount_in_force(changes, date(2026, 7, 1)) == 62500
+    assert amount_in_force([], date(2026, 7, 1)) is None

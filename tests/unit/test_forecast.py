@@ -6,8 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from budgetbeheer.households.categories import Category
-from budgetbeheer.households.forecast import (
+from budgetbeheer.domain.calendar import is_business_day
+from budgetbeheer.domain.categories import Category
+from budgetbeheer.domain.forecast import (
     Forecast,
     ForecastDay,
     IncomeExpectation,
@@ -19,9 +20,8 @@ from budgetbeheer.households.forecast import (
     leefgeld_horizon,
     next_income_date,
 )
-from budgetbeheer.households.schedule import Frequency, LeefgeldFrequency
-from budgetbeheer.payments.calendar import is_business_day
-from budgetbeheer.payments.planning import LEEFGELD, DueObligation, leefgeld_amount
+from budgetbeheer.domain.planning import LEEFGELD, DueObligation, leefgeld_amount
+from budgetbeheer.domain.schedule import Frequency, LeefgeldFrequency
 
 TODAY = date(2026, 11, 1)  # a Sunday
 FAR_END = date(2027, 4, 30)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from budgetbeheer.households.categories import Category
+from budgetbeheer.domain.categories import Category
+from budgetbeheer.domain.forecast import IncomeExpectation, LeefgeldHorizon, ObligationSchedule
+from budgetbeheer.domain.schedule import Frequency
 from budgetbeheer.households.figures import (
     BUFFER,
     HouseholdFigures,
@@ -13,8 +15,6 @@ from budgetbeheer.households.figures import (
     reservation_horizon,
     reserved_instalments,
 )
-from budgetbeheer.households.forecast import IncomeExpectation, LeefgeldHorizon, ObligationSchedule
-from budgetbeheer.households.schedule import Frequency
 from budgetbeheer.payments.arrears import ShortInstalment, summarise
 
 RENT = ObligationSchedule(1, Category.RENT, 600_00, Frequency.MONTHLY, 1, date(2027, 4, 1),

@@ -6,13 +6,13 @@ from datetime import date
 
 import pytest
 
+from budgetbeheer.domain.categories import Category
+from budgetbeheer.domain.forecast import LeefgeldPlan, ObligationSchedule, forecast
+from budgetbeheer.domain.schedule import Frequency
 from budgetbeheer.errors import ValidationError
 from budgetbeheer.households import validation as v
-from budgetbeheer.households.categories import Category
 from budgetbeheer.households.common import missing_required_categories
 from budgetbeheer.households.csvfile import read_csv
-from budgetbeheer.households.forecast import LeefgeldPlan, ObligationSchedule, forecast
-from budgetbeheer.households.schedule import Frequency
 
 
 @pytest.mark.parametrize(("raw", "expected"), [("111222333", "111222333"), (" 1112.22.333 ", "111222333"),

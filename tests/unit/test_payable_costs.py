@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from budgetbeheer.households.categories import Category
+from budgetbeheer.domain.categories import Category
 from budgetbeheer.payments.runs.model import _Cost, _HouseholdRow, _Payee
 from budgetbeheer.payments.runs.plan import _payable_costs
 

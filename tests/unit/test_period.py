@@ -7,8 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from budgetbeheer.errors import ValidationError
-from budgetbeheer.households.period import (
+from budgetbeheer.domain.period import (
     STANDARD_MONTHS,
     add_months,
     day_in_month,
@@ -19,6 +18,7 @@ from budgetbeheer.households.period import (
     period_over,
     validate_extension_months,
 )
+from budgetbeheer.errors import ValidationError
 
 starts = st.dates(min_value=date(2000, 1, 1), max_value=date(2090, 12, 31))
 ONE_DAY = timedelta(days=1)

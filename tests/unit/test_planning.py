@@ -6,10 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from budgetbeheer.households.categories import LABELS_NL, PRIORITY, REQUIRED_CATEGORIES, Category, priority
-from budgetbeheer.money import split_evenly
-from budgetbeheer.payments.calendar import execution_date_for_due_date
-from budgetbeheer.payments.planning import (
+from budgetbeheer.domain.calendar import execution_date_for_due_date
+from budgetbeheer.domain.categories import LABELS_NL, PRIORITY, REQUIRED_CATEGORIES, Category, priority
+from budgetbeheer.domain.planning import (
     LEEFGELD,
     DueObligation,
     RunPlan,
@@ -20,6 +19,7 @@ from budgetbeheer.payments.planning import (
     payment_order,
     plan_run,
 )
+from budgetbeheer.money import split_evenly
 
 RUN = date(2026, 11, 1)
 NEXT_INCOME = date(2026, 12, 1)

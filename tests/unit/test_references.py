@@ -6,8 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from budgetbeheer.errors import Message, ValidationError
-from budgetbeheer.references import (
+from budgetbeheer.domain.references import (
     ReferenceKind,
     betalingskenmerk_check_digit,
     detect_kind,
@@ -18,6 +17,7 @@ from budgetbeheer.references import (
     suspicious_reference,
     validate_reference,
 )
+from budgetbeheer.errors import Message, ValidationError
 
 # Worked example of the Betaalvereniging and XMLdation: weights from the right 2,4,8,5,10,9,7,3,6,1,2,4,8,5,10 over
 # 000056789012345 give 215; 215 mod 11 = 6; 11 - 6 = 5.

@@ -8,8 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from budgetbeheer.errors import ValidationError
-from budgetbeheer.households.schedule import (
+from budgetbeheer.domain.schedule import (
     Frequency,
     LeefgeldFrequency,
     due_dates,
@@ -17,6 +16,7 @@ from budgetbeheer.households.schedule import (
     validate_due_day,
     validate_leefgeld_day,
 )
+from budgetbeheer.errors import ValidationError
 
 dates = st.dates(min_value=date(2020, 1, 1), max_value=date(2035, 12, 31))
 frequencies = st.sampled_from(list(Frequency))

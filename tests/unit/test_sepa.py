@@ -18,9 +18,10 @@ from lxml import etree
 from schwifty import IBAN
 from sepaxml import SepaTransfer
 
+from budgetbeheer.domain import epc
+from budgetbeheer.domain.references import ReferenceKind, make_betalingskenmerk
 from budgetbeheer.errors import ValidationError
 from budgetbeheer.money import cents_to_str
-from budgetbeheer.payments import epc
 from budgetbeheer.payments.sepa import bundle as sepa_bundle
 from budgetbeheer.payments.sepa import checks, repair
 from budgetbeheer.payments.sepa.bundle import build_bank_files, bundle
@@ -33,7 +34,6 @@ from budgetbeheer.payments.sepa.model import (
     Transfer,
 )
 from budgetbeheer.payments.sepa.schema import validate_xml
-from budgetbeheer.references import ReferenceKind, make_betalingskenmerk
 
 VERSIONS = ["pain.001.001.03", "pain.001.001.09"]
 EXECUTION = date(2027, 3, 25)  # Thursday before Easter

@@ -15,14 +15,14 @@ from datetime import date
 from functools import cache
 from typing import Any, cast
 
+from budgetbeheer.domain.calendar import last_due_date_covered
+from budgetbeheer.domain.categories import LABELS_NL, Category
+from budgetbeheer.domain.forecast import IncomeExpectation, next_income_date
+from budgetbeheer.domain.planning import kept_through
+from budgetbeheer.domain.references import MAX_FREE_TEXT, ReferenceKind, validate_reference
+from budgetbeheer.domain.schedule import due_dates, leefgeld_paydays
 from budgetbeheer.errors import ValidationError
-from budgetbeheer.households.categories import LABELS_NL, Category
-from budgetbeheer.households.forecast import IncomeExpectation, next_income_date
-from budgetbeheer.households.schedule import due_dates, leefgeld_paydays
-from budgetbeheer.payments.calendar import last_due_date_covered
-from budgetbeheer.payments.planning import kept_through
 from budgetbeheer.payments.runs.model import _FREE_TEXT, _ONE_DAY, _IncomeRow, iban_problem
-from budgetbeheer.references import MAX_FREE_TEXT, ReferenceKind, validate_reference
 
 
 def reference_of(kind: str, reference: str | None, required: bool) -> tuple[str, str, str | None]:
@@ -46,7 +46,7 @@ def reference_of(kind: str, reference: str | None, required: bool) -> tuple[str,
 def due_dates_in(
     frequency: str, due_day: int, start: date, end: date | None, window_from: date, window_to: date
 ) -> tuple[date, ...]:
-    """:func:`~budgetbeheer.households.schedule.due_dates` as a tuple (many households share a schedule and a
+    """:func:`~budgetbeheer.domain.schedule.due_dates` as a tuple (many households share a schedule and a
     window: the run remembers it)."""
     return tuple(due_dates(frequency, due_day, start, end, window_from, window_to))
 
@@ -85,7 +85,7 @@ class RunContext:
             incomes: tuple[_IncomeRow, ...], after: date, benefit_received_on: date | None, lead_business_days: int
         ) -> tuple[date | None, date | None]:
             """``(next income, the day after the last due date kept for it)``: :func:`next_income_date` and
-            :func:`~budgetbeheer.payments.planning.kept_through`, remembered per distinct set of expected incomes
+            :func:`~budgetbeheer.domain.planning.kept_through`, remembered per distinct set of expected incomes
             (hashing the plain rows is cheap); ``(None, None)`` when no income is expected."""
             found = next_income_date(
                 [

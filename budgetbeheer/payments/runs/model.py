@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, NamedTuple
 
-from schwifty import IBAN
-
-from budgetbeheer.households.categories import Category
-from budgetbeheer.payments.planning import LeefgeldAmount
-from budgetbeheer.references import ReferenceKind
+from budgetbeheer.domain.categories import Category
+from budgetbeheer.domain.planning import LeefgeldAmount
+from budgetbeheer.domain.references import ReferenceKind
+from budgetbeheer.domain.schedule import amount_in_force
+from budgetbeheer.fields import check_iban
 
 _ONE_DAY = timedelta(days=1)
 _CATEGORIES = {category.value: category for category in Category}
@@ -49,13 +49,17 @@ def msg_id_base(batch_id: int, execution_date: date) -> str:
 def iban_problem(raw: str) -> str | None:
     """None when ``raw`` is a valid IBAN in the SEPA zone, else a Dutch reason. Not remembered here: a run remembers
     it per distinct IBAN for that run only (:class:`~.context.RunContext`)."""
-    try:
-        iban = IBAN(raw)
-    except ValueError as error:
-        return f"IBAN {raw} is ongeldig ({error}); de betaling wordt tegengehouden tot het IBAN is verbeterd"
-    if not iban.in_sepa_zone:
+    checked = check_iban(raw)
+    if checked.problem == "sepa":
         return f"IBAN {raw} ligt buiten het SEPA-gebied; de betaling wordt tegengehouden"
+    if not checked.ok:
+        return (f"IBAN {raw} is ongeldig ({IBAN_PROBLEMS_NL[checked.problem]}); de betaling wordt tegengehouden tot "
+                "het IBAN is verbeterd")
     return None
+
+
+IBAN_PROBLEMS_NL = {"checksum": "de controlecijfers kloppen niet", "length": "de lengte klopt niet voor het land",
+                    "country": "onbekende landcode", "structure": "de tekens kloppen niet"}
 
 
 _plain_iban_problem = iban_problem
@@ -77,11 +81,7 @@ class _Cost(NamedTuple):
     """``(effective from, cents)``, oldest first."""
 
     def amount_on(self, day: date) -> int | None:
-        amount = None
-        for effective_from, cents in self.amounts:
-            if effective_from <= day:
-                amount = cents
-        return amount
+        return amount_in_force(self.amounts, day)
 
 
 class _HouseholdRow(NamedTuple):
@@ -132,7 +132,7 @@ class PlannedShortfall(NamedTuple):
 
 class LeefgeldWorkedOut(NamedTuple):
     """The leefgeld computation of one household in a run: the money it started from (ledger balance minus what
-    proposed batches plan) and :class:`~budgetbeheer.payments.planning.LeefgeldAmount` (also when it came to zero).
+    proposed batches plan) and :class:`~budgetbeheer.domain.planning.LeefgeldAmount` (also when it came to zero).
     The household's figures (:mod:`budgetbeheer.households.figures`) show the same ``available_cents``."""
 
     balance_cents: int

@@ -2,16 +2,16 @@
 
 For every household in ontzorgen the run takes
 
-* the fixed-cost instalments whose execution date (:func:`~budgetbeheer.payments.calendar.execution_date_for_due_date`)
+* the fixed-cost instalments whose execution date (:func:`~budgetbeheer.domain.calendar.execution_date_for_due_date`)
   is on or before the run's date and that have no live payment yet (so instalments an earlier run could not pay, or
   whose payment was cancelled or returned, are carried forward), from the start of the household's period on;
 * leefgeld for the latest open payday whose execution date has come and that has no leefgeld yet: a payday the run
   executes on or before, or one that passed while no earlier run covered it (:class:`_ClosedPaydays`);
-* the next expected benefit this run cannot have (:func:`~budgetbeheer.payments.planning.income_usable_through`,
+* the next expected benefit this run cannot have (:func:`~budgetbeheer.domain.planning.income_usable_through`,
   with the household's latest benefit receipt for one that came early) and every instalment that must be paid before
-  a run can use it (:func:`~budgetbeheer.payments.planning.kept_through`), kept out of the leefgeld;
+  a run can use it (:func:`~budgetbeheer.domain.planning.kept_through`), kept out of the leefgeld;
 
-and applies the pure run rules of :mod:`budgetbeheer.payments.planning` to the household's *available* balance: its
+and applies the pure run rules of :mod:`budgetbeheer.domain.planning` to the household's *available* balance: its
 ledger balance minus what proposed (not yet approved) batches already plan to pay from it. When the period has ended
 (status ``ending``/``ended``, or its last day falls within what this run covers) no fixed cost due after the end is
 paid and the whole remaining balance is paid out as final leefgeld.
@@ -29,7 +29,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, cast
 
-from budgetbeheer.payments.planning import LEEFGELD, DueObligation, income_usable_through, open_paydays_from, plan_run
+from budgetbeheer.domain.planning import LEEFGELD, DueObligation, income_usable_through, open_paydays_from, plan_run
 from budgetbeheer.payments.runs.context import RunContext
 from budgetbeheer.payments.runs.model import (
     _NO_REFERENCE,

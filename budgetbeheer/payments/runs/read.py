@@ -15,13 +15,11 @@ from typing import Any, cast
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
-from budgetbeheer.households.forecast import BENEFIT, BENEFIT_EARLY_DAYS
-from budgetbeheer.households.models import Creditor, ExpectedIncome, FixedCost, FixedCostAmount, Household, Receipt
+from budgetbeheer.domain.forecast import BENEFIT, BENEFIT_EARLY_DAYS
+from budgetbeheer.domain.planning import income_usable_through
 from budgetbeheer.ledger.models import Account, Posting
 from budgetbeheer.lifecycle.extensions import pending_extension_ends
 from budgetbeheer.payments.iban_holds import active_hold_reasons
-from budgetbeheer.payments.models import PaymentBatch, PaymentItem
-from budgetbeheer.payments.planning import income_usable_through
 from budgetbeheer.payments.runs.context import RunContext
 from budgetbeheer.payments.runs.model import (
     _CATEGORIES,
@@ -34,6 +32,8 @@ from budgetbeheer.payments.runs.model import (
     _Payee,
 )
 from budgetbeheer.payments.runs.plan import _ClosedPaydays
+from budgetbeheer.tables.households import Creditor, ExpectedIncome, FixedCost, FixedCostAmount, Household, Receipt
+from budgetbeheer.tables.payments import PaymentBatch, PaymentItem
 
 
 def _unchanged(value: date) -> date:
@@ -175,7 +175,7 @@ def enrolled_after_latest_run(session: Session, earlier_runs: Any, scope: Callab
 def _benefits_received(session: Session, scope: Callable[[Any], Any], usable_through: date,
                        as_date: Callable[[Any], date]) -> dict[int, date]:
     """Per household, the latest benefit receipt that can have been an expected benefit after ``usable_through``
-    come early (see :func:`~budgetbeheer.households.forecast.next_income_date`); most households have none. The
+    come early (see :func:`~budgetbeheer.domain.forecast.next_income_date`); most households have none. The
     household's figures read the same for one household (:func:`budgetbeheer.households.figures.benefit_received_on`)."""
     return {
         household_id: as_date(latest)

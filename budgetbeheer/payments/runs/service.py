@@ -21,16 +21,16 @@ from sqlalchemy.orm import Session
 from budgetbeheer.audit.service import Actor, record
 from budgetbeheer.bulk import cycle_collector_paused
 from budgetbeheer.config import Settings
+from budgetbeheer.domain.calendar import check_execution_date, last_due_date_covered
 from budgetbeheer.errors import Conflict, Message
 from budgetbeheer.households.common import get_household
 from budgetbeheer.payments.batches import get_batch
-from budgetbeheer.payments.calendar import check_execution_date, last_due_date_covered
-from budgetbeheer.payments.models import PaymentBatch, PaymentItem, Shortfall
 from budgetbeheer.payments.runs.context import RunContext
 from budgetbeheer.payments.runs.model import LEEFGELD_LOOKBACK_DAYS, RunResult
 from budgetbeheer.payments.runs.plan import _ClosedPaydays, plan_households
 from budgetbeheer.payments.runs.read import driver_rows, earlier_runs, enrolled_after_latest_run, read_run
 from budgetbeheer.payments.runs.write import insert_items, new_batch, refresh_totals
+from budgetbeheer.tables.payments import PaymentBatch, PaymentItem, Shortfall
 
 
 def plan_items(

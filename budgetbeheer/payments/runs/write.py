@@ -18,8 +18,8 @@ from budgetbeheer.audit.service import Actor
 from budgetbeheer.config import Settings
 from budgetbeheer.db.base import utcnow
 from budgetbeheer.payments.batches import recount
-from budgetbeheer.payments.models import PaymentBatch, PaymentItem, Shortfall
 from budgetbeheer.payments.runs.model import PlannedItem, PlannedShortfall, RunResult, msg_id_base
+from budgetbeheer.tables.payments import PaymentBatch, PaymentItem, Shortfall
 
 
 def _unchanged(value: Any) -> Any:

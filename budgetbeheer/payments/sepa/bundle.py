@@ -22,8 +22,8 @@ from datetime import date, datetime
 
 from sepaxml import SepaTransfer
 
+from budgetbeheer.domain.calendar import check_execution_date
 from budgetbeheer.errors import Message, ValidationError
-from budgetbeheer.payments.calendar import check_execution_date
 from budgetbeheer.payments.sepa.checks import ExportChecks, _msg_ids, _prepare_debtor, _prepare_transfer
 from budgetbeheer.payments.sepa.model import (
     _AMOUNT,

@@ -13,11 +13,12 @@ from functools import cache
 from typing import Final
 
 from schwifty import BIC, IBAN
-from schwifty import exceptions as iban_errors
 
+from budgetbeheer.domain import epc
+from budgetbeheer.domain.references import ReferenceKind, validate_reference
 from budgetbeheer.errors import Message, ValidationError
+from budgetbeheer.fields import check_iban
 from budgetbeheer.money import format_eur
-from budgetbeheer.payments import epc
 from budgetbeheer.payments.sepa.model import (
     MAX_AMOUNT_CENTS,
     MAX_MSG_ID_BASE,
@@ -28,27 +29,16 @@ from budgetbeheer.payments.sepa.model import (
     _Prepared,
 )
 from budgetbeheer.payments.sepa.repair import clean_name, record_change
-from budgetbeheer.references import ReferenceKind, validate_reference
 
 _CATEGORY_PURPOSE = re.compile(r"[A-Z]{4}")
 _ISSUERS: Final = {ReferenceKind.BETALINGSKENMERK: "CUR", ReferenceKind.ISO11649: "ISO"}
 
 
 def _check_iban(raw: str) -> tuple[str, str]:
-    """``(compact IBAN, "")`` or ``("", problem)`` with problem one of checksum, length, country, sepa, structure."""
-    try:
-        iban = IBAN(raw)
-    except iban_errors.InvalidChecksumDigits:
-        return "", "checksum"
-    except iban_errors.InvalidLength:
-        return "", "length"
-    except iban_errors.InvalidCountryCode:
-        return "", "country"
-    except ValueError:
-        return "", "structure"
-    if not iban.in_sepa_zone:
-        return "", "sepa"
-    return str(iban.compact), ""
+    """``(compact IBAN, "")`` or ``("", problem)`` with problem one of checksum, length, country, sepa, structure
+    (:func:`budgetbeheer.fields.check_iban`, the one IBAN check)."""
+    checked = check_iban(raw)
+    return checked.compact, checked.problem
 
 
 _IBAN_MESSAGES: Final = {

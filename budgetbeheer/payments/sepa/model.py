@@ -8,8 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final, Literal, TypeAlias, get_args
 
+from budgetbeheer.domain.references import ReferenceKind
 from budgetbeheer.errors import BudgetbeheerError
-from budgetbeheer.references import ReferenceKind
 
 SchemaVersion = Literal["pain.001.001.03", "pain.001.001.09"]
 SUPPORTED_VERSIONS: Final[tuple[str, ...]] = get_args(SchemaVersion)
@@ -47,7 +47,7 @@ class Transfer:
 
     ``end_to_end_id`` is ours, unique per payment and stored, so that status reports and statements can be matched
     back; it must already be a clean EPC identifier (at most 35 characters). ``reference_kind``/``reference`` follow
-    :mod:`budgetbeheer.references`. The text the creditor sees (``Ustrd``) is the free-text reference followed by
+    :mod:`budgetbeheer.domain.references`. The text the creditor sees (``Ustrd``) is the free-text reference followed by
     ``remittance_text``; with a structured reference only the reference is sent. ``category_purpose`` is an ISO
     external category purpose code such as ``SUPP`` or ``BENE``.
     """

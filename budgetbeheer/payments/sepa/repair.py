@@ -1,6 +1,6 @@
 """Repairs: text brought into the EPC character set with a trace, and the XML sepaxml gets wrong or cannot write.
 
-Names, remittance text and identifiers are transliterated by :mod:`budgetbeheer.payments.epc`; every change is kept
+Names, remittance text and identifiers are transliterated by :mod:`budgetbeheer.domain.epc`; every change is kept
 as a :class:`~.model.TextChange` (:func:`record_change`). sepaxml's bytes are parsed once with lxml and repaired:
 MsgId, PmtInfId and CreDtTm are ours and deterministic (sepaxml uses the clock and random hex), InstrId is written
 when given, a structured reference goes into ``RmtInf/Strd/CdtrRefInf`` in place of ``Ustrd``, and transfers with
@@ -20,8 +20,8 @@ from typing import Final
 from lxml import etree
 
 from budgetbeheer import clock
+from budgetbeheer.domain import epc
 from budgetbeheer.money import cents_to_str
-from budgetbeheer.payments import epc
 from budgetbeheer.payments.sepa.model import (
     _AMOUNT,
     _E2E,

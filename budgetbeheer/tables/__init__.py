@@ -2,7 +2,8 @@
 
 from budgetbeheer.audit.models import AuditEntry
 from budgetbeheer.db.base import Base
-from budgetbeheer.households.models import (
+from budgetbeheer.ledger.models import Account, Posting, Transaction
+from budgetbeheer.tables.households import (
     Creditor,
     ExpectedIncome,
     FixedCost,
@@ -11,9 +12,8 @@ from budgetbeheer.households.models import (
     Person,
     Receipt,
 )
-from budgetbeheer.ledger.models import Account, Posting, Transaction
-from budgetbeheer.lifecycle.models import ExtensionRequest, JobRun, SchedulerLease, Signal
-from budgetbeheer.payments.models import (
+from budgetbeheer.tables.lifecycle import ExtensionRequest, JobRun, SchedulerLease, Signal
+from budgetbeheer.tables.payments import (
     Advance,
     BankFile,
     BatchApproval,

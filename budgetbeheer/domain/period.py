@@ -20,6 +20,7 @@ import calendar
 from datetime import date, timedelta
 
 from budgetbeheer.errors import Message, ValidationError
+from budgetbeheer.fields import as_whole_number
 
 STANDARD_MONTHS = 6
 MIN_EXTENSION_MONTHS = 1
@@ -131,16 +132,3 @@ def validate_extension_months(months: object) -> int:
             }
         )
     return value
-
-
-def as_whole_number(raw: object) -> int | None:
-    """An ``int`` or a string of ASCII digits as ``int``; ``None`` for anything else (``bool`` and ``float`` too)."""
-    if isinstance(raw, bool):
-        return None
-    if isinstance(raw, int):
-        return raw
-    if isinstance(raw, str):
-        text = raw.strip()
-        if text.isascii() and text.isdigit():
-            return int(text)
-    return None

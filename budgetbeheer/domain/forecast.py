@@ -1,7 +1,7 @@
 """A household's cash forecast: day by day, what comes in, what goes out, and when the money would fall short.
 
-A model of the payment runs, by the runs' own rules (:func:`budgetbeheer.payments.planning.plan_run`, the leefgeld
-horizon of :func:`leefgeld_horizon`, closed paydays as :func:`~budgetbeheer.payments.planning.open_paydays_from`
+A model of the payment runs, by the runs' own rules (:func:`budgetbeheer.domain.planning.plan_run`, the leefgeld
+horizon of :func:`leefgeld_horizon`, closed paydays as :func:`~budgetbeheer.domain.planning.open_paydays_from`
 says). With the lead time (``lead_business_days``, as the household page and its signals use it) it models the runs
 the scheduler will make: one on every TARGET2 business day from the next one on, each paying what falls due by its
 execution date and seeing the income expected up to the business day before it, so that its first run is the run
@@ -19,10 +19,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
-from budgetbeheer.households.categories import Category
-from budgetbeheer.households.schedule import Frequency, LeefgeldFrequency, due_dates, leefgeld_paydays
-from budgetbeheer.payments.calendar import add_business_days, last_due_date_covered, subtract_business_days
-from budgetbeheer.payments.planning import (
+from budgetbeheer.domain.calendar import add_business_days, last_due_date_covered, subtract_business_days
+from budgetbeheer.domain.categories import Category
+from budgetbeheer.domain.planning import (
     DueObligation,
     LeefgeldAmount,
     PlannedPayment,
@@ -32,6 +31,7 @@ from budgetbeheer.payments.planning import (
     open_paydays_from,
     plan_run,
 )
+from budgetbeheer.domain.schedule import Frequency, LeefgeldFrequency, amount_in_force, due_dates, leefgeld_paydays
 
 BENEFIT = "benefit"
 """The income kind that sets the leefgeld horizon when expected (see :func:`next_income_date`)."""
@@ -69,7 +69,7 @@ class IncomeExpectation:
 
 @dataclass(frozen=True, slots=True)
 class ObligationSchedule:
-    """A fixed cost's schedule (see :func:`budgetbeheer.households.schedule.due_dates`); ``end_date`` inclusive."""
+    """A fixed cost's schedule (see :func:`budgetbeheer.domain.schedule.due_dates`); ``end_date`` inclusive."""
 
     id: int
     category: Category
@@ -90,11 +90,8 @@ class ObligationSchedule:
             raise ValueError(f"fixed cost {self.id}: amount must be positive, not {self.amount_cents}")
 
     def amount_on(self, due: dt.date) -> int:
-        amount = self.amount_cents
-        for effective_from, cents in self.later_amounts:
-            if effective_from <= due:
-                amount = cents
-        return amount
+        later = amount_in_force(self.later_amounts, due)
+        return self.amount_cents if later is None else later
 
     def instalments(self, window_from: dt.date, window_to: dt.date) -> list[DueObligation]:
         """The instalments due in ``[window_from, window_to)``."""
@@ -207,9 +204,9 @@ def leefgeld_horizon(
     *,
     benefit_received_on: dt.date | None = None,
 ) -> LeefgeldHorizon:
-    """The leefgeld rule's horizon for a run on ``run_date`` (rules 4 and 5 of :mod:`budgetbeheer.payments.planning`):
-    the next expected income after :func:`~budgetbeheer.payments.planning.income_usable_through`, and what must be
-    paid before it can be used (:func:`~budgetbeheer.payments.planning.kept_through`), never past ``period_end``.
+    """The leefgeld rule's horizon for a run on ``run_date`` (rules 4 and 5 of :mod:`budgetbeheer.domain.planning`):
+    the next expected income after :func:`~budgetbeheer.domain.planning.income_usable_through`, and what must be
+    paid before it can be used (:func:`~budgetbeheer.domain.planning.kept_through`), never past ``period_end``.
     ``lead_business_days`` as the payment runs use it, or None for the forecast's model. The payment run computes
     the same from remembered parts (``payments.runs``); a page that shows what is reserved can use this."""
     next_income = next_income_date(incomes, income_usable_through(run_date, lead_business_days),
@@ -271,7 +268,7 @@ def forecast(
     reads it from the earlier runs (:func:`budgetbeheer.payments.runs.service.first_open_payday`); without it the run before
     the first one is taken to have covered its paydays (the scheduler makes a run every business day).
 
-    The runs, by the rules of :mod:`budgetbeheer.payments.planning` (:func:`~budgetbeheer.payments.planning.plan_run`
+    The runs, by the rules of :mod:`budgetbeheer.domain.planning` (:func:`~budgetbeheer.domain.planning.plan_run`
     with the horizon of :func:`leefgeld_horizon`):
 
     - ``lead_business_days`` given (the household's page, its signals): the payment runs as the scheduler makes them.
@@ -279,14 +276,14 @@ def forecast(
       prepares (:func:`first_run_date`), and it sees exactly that money, as the household's figures do; then one run
       on every TARGET2 business day. A run for execution date *E* pays the instalments due up to
       ``last_due_date_covered(E)`` and the latest open payday up to then, and it sees the income expected up to the
-      business day before *E* (:func:`~budgetbeheer.payments.planning.income_usable_through`). Expected income after
+      business day before *E* (:func:`~budgetbeheer.domain.planning.income_usable_through`). Expected income after
       ``today`` arrives on its day; income expected up to ``today`` is in the opening balance or late (a run does not
       wait for it). Money leaves on the run's execution date.
     - ``None`` (a model without a calendar): ``opening_balance_cents`` is the balance at the start of ``today``; a
       run every day, executing that day after that day's income, paying what is due that day and the payday of that
       day.
 
-    A payday passed with nothing paid is closed, as in the runs (:func:`~budgetbeheer.payments.planning.
+    A payday passed with nothing paid is closed, as in the runs (:func:`~budgetbeheer.domain.planning.
     open_paydays_from`). The run whose coverage reaches ``period_end`` is the final one: it pays the instalments due
     up to the end and the whole remaining balance; after it nothing is paid, while income still arrives as far as
     ``expected_incomes`` say (give them an end date when it stops).

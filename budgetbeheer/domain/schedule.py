@@ -8,11 +8,13 @@ February the 28th or 29th). A month is never skipped.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 from enum import StrEnum
 
+from budgetbeheer.domain.period import add_months, day_in_month
 from budgetbeheer.errors import Message, ValidationError
-from budgetbeheer.households.period import add_months, as_whole_number, day_in_month
+from budgetbeheer.fields import as_whole_number
 
 
 class Frequency(StrEnum):
@@ -136,3 +138,14 @@ def validate_leefgeld_day(frequency: LeefgeldFrequency | str, day: object, field
     elif value is None or not 1 <= value <= 31:
         raise ValidationError({field: Message("Kies een dag van 1 tot en met 31.")})
     return value
+
+
+def amount_in_force(amounts: Iterable[tuple[date, int]], day: date) -> int | None:
+    """The amount in force on ``day``: that of the last ``(effective_from, cents)`` on or before it, in the order
+    given (oldest first); None when every change is later. The one rule for "the amount on a day", used by the runs,
+    the forecast and the household's fixed costs (which fall back to the first amount before the first change)."""
+    current = None
+    for effective_from, cents in amounts:
+        if effective_from <= day:
+            current = cents
+    return current

@@ -3,7 +3,7 @@
 The rules (``docs/money-rules.md`` has them in words, with a worked example):
 
 1. A fixed cost is paid in full or not at all.
-2. The fixed costs of the run are taken in priority order (:data:`~budgetbeheer.households.categories.PRIORITY`:
+2. The fixed costs of the run are taken in priority order (:data:`~budgetbeheer.domain.categories.PRIORITY`:
    rent, health insurance, energy, water, municipal taxes, contents insurance, liability insurance, loan repayment,
    other), within a category the earlier due date first (then the order given). Each one that fits in what is left
    is paid; each one that does not becomes a :class:`Shortfall` with its full amount.
@@ -38,10 +38,10 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import NamedTuple
 
-from budgetbeheer.households.categories import LABELS_NL, PRIORITY, Category
-from budgetbeheer.households.schedule import LeefgeldFrequency
+from budgetbeheer.domain.calendar import last_due_date_covered, next_business_day, subtract_business_days
+from budgetbeheer.domain.categories import LABELS_NL, PRIORITY, Category
+from budgetbeheer.domain.schedule import LeefgeldFrequency
 from budgetbeheer.money import format_eur
-from budgetbeheer.payments.calendar import last_due_date_covered, next_business_day, subtract_business_days
 
 LEEFGELD = "leefgeld"
 """The ``kind`` of a leefgeld payment (a fixed-cost payment's kind is its category)."""
@@ -185,7 +185,7 @@ def income_usable_through(run_date: date, lead_business_days: int | None) -> dat
     scheduler prepares each business day the run of the next one) and sees what was booked by then: income expected
     up to that day. The forecast (``None``) runs each day after that day's income: income expected up to ``run_date``.
     Income that arrived early is found from the receipts (see
-    :func:`~budgetbeheer.households.forecast.next_income_date`); income that is late is not waited for: the run keeps
+    :func:`~budgetbeheer.domain.forecast.next_income_date`); income that is late is not waited for: the run keeps
     money back until the income after it.
     """
     if lead_business_days is None:
