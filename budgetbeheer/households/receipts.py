@@ -18,10 +18,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from budgetbeheer import clock
+from budgetbeheer import validation as v
 from budgetbeheer.audit.service import Actor, record
 from budgetbeheer.db.base import utcnow
 from budgetbeheer.errors import Conflict, Message, ValidationError
-from budgetbeheer.households import validation as v
 from budgetbeheer.households.common import ENDED, row_id
 from budgetbeheer.households.csvfile import read_csv
 from budgetbeheer.households.income import INCOME_KIND_LABELS, INCOME_KINDS
