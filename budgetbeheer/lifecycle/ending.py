@@ -29,9 +29,11 @@ from budgetbeheer import clock
 from budgetbeheer.audit.service import Actor, record
 from budgetbeheer.db.base import utcnow
 from budgetbeheer.errors import Conflict, Message, ValidationError
+from budgetbeheer.events import publish
 from budgetbeheer.fields import parse_iso_date
 from budgetbeheer.households.common import get_household
 from budgetbeheer.ledger.service import household_balances
+from budgetbeheer.lifecycle.events import HouseholdEnded
 from budgetbeheer.lifecycle.extensions import DECIDE_AHEAD_DAYS, close_decide_signals
 from budgetbeheer.lifecycle.signals import raise_signal
 from budgetbeheer.payments.batches import withdraw_household_items
@@ -245,6 +247,7 @@ def close_household(session: Session, actor: Actor, household: Household) -> Non
     record(session, actor, "household.ended", "household", household.id, before=before,
            after=household_state(household) | {"bsns_released": True},
            reason="Het saldo is nul: het ontzorgen is afgerond.")
+    publish(session, HouseholdEnded(household_id=household.id, ended_on=household.ended_on, actor=actor))
 
 
 def reopen_for_payout(session: Session, actor: Actor, household_id: int, why: str) -> bool:

@@ -35,7 +35,7 @@ from budgetbeheer.ledger.service import (
     reverse,
 )
 from budgetbeheer.money import format_eur
-from budgetbeheer.payments.events import BatchApproved, PaymentReturned
+from budgetbeheer.payments.events import BatchApproved, BatchSettled, PaymentReturned
 from budgetbeheer.payments.iban_holds import hold_for_return
 from budgetbeheer.payments.return_reasons import describe, normalise_code, reason_for
 from budgetbeheer.payments.sepa import bundle as sepa_bundle
@@ -403,6 +403,8 @@ def settle(session: Session, actor: Actor, batch_id: int, on: date | None = None
     session.flush()
     record(session, actor, "payment_batch.settled", "payment_batch", batch.id, before=before,
            after=_state(batch) | {"amount_cents": amount, "ledger_transaction_id": transaction_id})
+    publish(session, BatchSettled(batch_id=batch.id, amount_cents=amount, partly_returned=bool(returned),
+                                  actor=actor))
     return batch
 
 

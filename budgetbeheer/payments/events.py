@@ -17,6 +17,17 @@ class BatchApproved(Event):
 
 
 @dataclass(frozen=True)
+class BatchSettled(Event):
+    """The bank executed a batch: its payments left the managed account (in transit → bank). ``partly_returned``:
+    some of its payments had already come back."""
+
+    batch_id: int
+    amount_cents: int
+    partly_returned: bool
+    actor: Actor
+
+
+@dataclass(frozen=True)
 class PaymentReturned(Event):
     """A payment came back from the bank; its money is back on the household's funds.
 

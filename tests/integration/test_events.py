@@ -12,13 +12,16 @@ from budgetbeheer.audit.service import Actor
 from budgetbeheer.config import Settings
 from budgetbeheer.events import BUS_KEY, EventBus
 from budgetbeheer.features import event_subscriptions
+from budgetbeheer.households.events import ReceiptBooked
+from budgetbeheer.lifecycle import ending
+from budgetbeheer.lifecycle.events import HouseholdEnded
 from budgetbeheer.payments import service
-from budgetbeheer.payments.events import PaymentReturned
+from budgetbeheer.payments.events import BatchSettled, PaymentReturned
 from budgetbeheer.tables.lifecycle import Signal
 from budgetbeheer.tables.payments import PaymentItem
 from budgetbeheer.users.models import User
 from budgetbeheer.users.service import actor_for
-from tests.factories import RUN_DATE, payable_household
+from tests.factories import RUN_DATE, enrol, payable_household, receipt
 
 
 @pytest.fixture
@@ -75,3 +78,27 @@ def test_without_subscribers_payments_writes_no_signal(
     session.commit()
     assert session.get(PaymentItem, rent.id).status == "returned"
     assert session.scalars(select(Signal)).all() == []
+
+
+def test_settling_ending_and_receipts_are_published(
+    session: Session, settings: Settings, finance: tuple[Actor, Actor]
+) -> None:
+    heard: list[object] = []
+    session.info[BUS_KEY] = EventBus([*event_subscriptions(),
+                                      *((kind, lambda s, e: heard.append(e))
+                                        for kind in (ReceiptBooked, BatchSettled, HouseholdEnded))])
+    rent = _sent_rent(session, settings, finance)
+    service.settle(session, finance[1], rent.batch_id)
+    session.commit()
+    booked = [e for e in heard if isinstance(e, ReceiptBooked)]
+    assert len(booked) == 1 and booked[0].household_id == rent.household_id
+    settled = [e for e in heard if isinstance(e, BatchSettled)]
+    assert [(e.batch_id, e.partly_returned) for e in settled] == [(rent.batch_id, False)]
+    assert settled[0].amount_cents > 0
+    receipt(session, rent.household_id)
+    assert len([e for e in heard if isinstance(e, ReceiptBooked)]) == 2
+    household = enrol(session)
+    household.status = "ending"
+    ending.close_household(session, finance[0], household)
+    assert [(e.household_id, e.ended_on) for e in heard if isinstance(e, HouseholdEnded)] == [
+        (household.id, household.period_end)]
