@@ -1,4 +1,4 @@
-"""Writing a :class:`~budgetbeheer.reports.reports.Report` as JSON, CSV (plain or Dutch Excel) or XLSX, in one pass.
+"""Writing a :class:`~budgetbeheer.reports.model.Report` as JSON, CSV (plain or Dutch Excel) or XLSX, in one pass.
 
 Formula neutralisation: a text cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a
 single quote in front, in CSV and XLSX, so a spreadsheet never runs it as a formula. Amounts and counts are written by
@@ -26,7 +26,8 @@ from budgetbeheer.errors import Message, ValidationError
 from budgetbeheer.fields import neutralise_formula
 from budgetbeheer.i18n import translate
 from budgetbeheer.money import cents_to_str
-from budgetbeheer.reports.reports import Column, ColumnType, Report, Table, build_report, report_kind
+from budgetbeheer.reports.model import Column, ColumnType, Report, Table
+from budgetbeheer.reports.reports import build_report, report_kind
 
 FORMATS = ("json", "csv", "csv-nl", "xlsx")
 MEDIA_TYPES = {
