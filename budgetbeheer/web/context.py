@@ -28,7 +28,7 @@ def settings() -> Settings:
 
 def root() -> Root:
     """The composition root the app was built from (settings, engine, sessions, the feature registry)."""
-    return cast(Root, current_app.extensions["budgetbeheer_root"])
+    return cast("Root", current_app.extensions["budgetbeheer_root"])
 
 
 def registry() -> Registry:
