@@ -17,6 +17,7 @@ from types import ModuleType
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from budgetbeheer import events
 from budgetbeheer.config import Settings, load_settings
 from budgetbeheer.db.engine import is_sqlite, make_engine, make_session_factory
 from budgetbeheer.db.unit_of_work import UnitOfWork, unit_of_work
@@ -36,6 +37,7 @@ def registry() -> Registry:
     built = Registry()
     for plugin in PLUGINS:
         plugin.register(built)
+    events.set_bus_factory(lambda: events.EventBus(built.handlers()))
     return built
 
 

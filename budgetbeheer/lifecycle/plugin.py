@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import cast
+
 from budgetbeheer.features import Registry
-from budgetbeheer.lifecycle import api, jobs, web
+from budgetbeheer.lifecycle import api, handlers, jobs, web
 
 
 def register(registry: Registry) -> None:
@@ -14,6 +17,8 @@ def register(registry: Registry) -> None:
     jobs.register(registry.jobs)
     registry.add_template_context(web.lifecycle_helpers)
     registry.add_panel("lifecycle_period", web.period_panel)  # on the household page
+    for event_type, handler in handlers.SUBSCRIPTIONS:
+        registry.subscribe(event_type, cast(Callable[..., None], handler))  # mypy sees a bare 'function' here
     registry.add_task("caseworker", "Signalen", "lifecycle.signals")
     registry.add_task("finance", "Signalen", "lifecycle.signals")
     registry.add_task("supervisor", "Verlengingen", "lifecycle.extensions")
