@@ -1,96 +1,38 @@
-"""The ``budgetbeheer`` command. Feature packages add theirs in ``budgetbeheer.<feature>.cli`` (``register(group)``).
+"""The ``budgetbeheer`` command. Feature packages add theirs through their plug-in (``registry.add_command``).
 
 Every option can also come from an environment variable ``BUDGETBEHEER_<COMMAND>_<OPTION>``. Errors go to stderr in
-plain words with a non-zero exit, and a command that fails writes nothing.
+plain words with a non-zero exit, and a command that fails writes nothing: each runs one use case in one unit of work
+(:func:`budgetbeheer.clitools.use_case`) on the run's composition root (:mod:`budgetbeheer.composition`).
 """
 
 from __future__ import annotations
 
+import logging
+import signal
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from functools import wraps
-from typing import Any, TypeVar
+from datetime import datetime
+from typing import Any
 
 import click
 from sqlalchemy.orm import Session
 
-from budgetbeheer.audit.service import Actor
-from budgetbeheer.config import ConfigurationError, Settings, load_settings
-from budgetbeheer.db.engine import make_engine, make_session_factory
-from budgetbeheer.errors import BudgetbeheerError
-from budgetbeheer.features import feature_modules
-from budgetbeheer.i18n import translate
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def cli_settings() -> Settings:
-    try:
-        return load_settings()
-    except ConfigurationError as error:
-        raise click.ClickException(str(error)) from None
-
-
-@contextmanager
-def unit_of_work(settings: Settings | None = None, *, read_only: bool = False) -> Iterator[Session]:
-    """One database transaction for a command: committed when the block ends, rolled back on any error.
-
-    ``read_only`` commands (reports, exports) do not take SQLite's write lock up front, so they never hold up writers.
-    """
-    settings = settings or cli_settings()
-    engine = make_engine(settings.database_url, sqlite_begin="DEFERRED" if read_only else "IMMEDIATE")
-    session = make_session_factory(engine)()
-    try:
-        yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
-        engine.dispose()
-
-
-def cli_actor(username: str | None, job: str = "cli") -> Actor:
-    """The actor for a command: ``--as USERNAME`` when given, else ``system:<job>``."""
-    return Actor(name=username) if username else Actor.system(job)
-
-
-def user_actor(session: Session, username: str) -> tuple[Actor, Any]:
-    from budgetbeheer.users.service import actor_for, user_by_username
-
-    user = user_by_username(session, username)
-    return actor_for(user, client_address="cli"), user
-
-
-def domain_errors(func: F) -> F:
-    """Turn domain errors into a plain message on stderr and exit code 1."""
-
-    @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except BudgetbeheerError as error:
-            language = load_settings_language()
-            lines = [translate(error.message, language)]
-            lines += [f"  {name}: {translate(why, language)}" for name, why in error.fields.items()]
-            click.echo("\n".join(lines), err=True)
-            sys.exit(1)
-
-    return wrapper  # type: ignore[return-value]
-
-
-def load_settings_language() -> str:
-    try:
-        return load_settings().language
-    except ConfigurationError:
-        return "nl"
+from budgetbeheer import clock, composition
+from budgetbeheer.audit.service import Actor, verify
+from budgetbeheer.clitools import LazyRoot, cli_settings, domain_errors, root, use_case
+from budgetbeheer.db.migrate import check, upgrade
+from budgetbeheer.demo import load_demo
+from budgetbeheer.jobs import run_job
+from budgetbeheer.scheduler import SchedulerRunner
+from budgetbeheer.users.service import create_token, create_user, user_by_username
 
 
 @click.group(context_settings={"auto_envvar_prefix": "BUDGETBEHEER", "help_option_names": ["-h", "--help"]})
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """budgetbeheer: financieel ontzorgen (fixed costs by SEPA, the rest as leefgeld)."""
+    lazy = LazyRoot(composition.build)
+    ctx.obj = lazy
+    ctx.call_on_close(lazy.close)
 
 
 @main.group()
@@ -101,8 +43,6 @@ def db() -> None:
 @db.command("upgrade")
 def db_upgrade() -> None:
     """Apply all migrations to the configured database."""
-    from budgetbeheer.db.migrate import upgrade
-
     upgrade(cli_settings().database_url)
     click.echo("database is up to date")
 
@@ -110,8 +50,6 @@ def db_upgrade() -> None:
 @db.command("check")
 def db_check() -> None:
     """Fail when the models and the migrations disagree."""
-    from budgetbeheer.db.migrate import check
-
     check(cli_settings().database_url)
     click.echo("models and migrations agree")
 
@@ -126,17 +64,15 @@ def users() -> None:
 @click.option("--role", "roles", multiple=True, required=True, help="caseworker, finance, supervisor, accountant, admin")
 @click.option("--password-stdin", is_flag=True, help="read the password from standard input")
 @click.option("--display-name", default=None)
-@domain_errors
-def users_create(username: str, roles: tuple[str, ...], password_stdin: bool, display_name: str | None) -> None:
+@use_case()
+def users_create(session: Session, username: str, roles: tuple[str, ...], password_stdin: bool,
+                 display_name: str | None) -> None:
     """Create a user with one or more roles."""
-    from budgetbeheer.users.service import create_user
-
     password = sys.stdin.readline().rstrip("\n") if password_stdin else None
-    with unit_of_work() as session:
-        user = create_user(
-            session, Actor.system("cli"), username=username, roles=roles, password=password, display_name=display_name
-        )
-        click.echo(f"created user {user.username} ({', '.join(sorted(user.roles))})")
+    user = create_user(
+        session, Actor.system("cli"), username=username, roles=roles, password=password, display_name=display_name
+    )
+    click.echo(f"created user {user.username} ({', '.join(sorted(user.roles))})")
 
 
 @main.group()
@@ -147,15 +83,11 @@ def tokens() -> None:
 @tokens.command("create")
 @click.option("--username", required=True)
 @click.option("--label", default=None)
-@domain_errors
-def tokens_create(username: str, label: str | None) -> None:
+@use_case()
+def tokens_create(session: Session, username: str, label: str | None) -> None:
     """Print a new API token for the user on stdout, nothing else."""
-    from budgetbeheer.users.service import create_token, user_by_username
-
-    with unit_of_work() as session:
-        user = user_by_username(session, username)
-        token = create_token(session, Actor.system("cli"), user, label=label)
-    click.echo(token)
+    user = user_by_username(session, username)
+    click.echo(create_token(session, Actor.system("cli"), user, label=label))
 
 
 @main.group()
@@ -164,12 +96,10 @@ def audit() -> None:
 
 
 @audit.command("verify")
-def audit_verify() -> None:
+@use_case(read_only=True)  # a long walk: never hold up writers
+def audit_verify(session: Session) -> None:
     """Exit 0 with `ok: N entries` when the trail is intact; otherwise non-zero and the first bad entry."""
-    from budgetbeheer.audit.service import verify
-
-    with unit_of_work(read_only=True) as session:  # a long walk: never hold up writers
-        result = verify(session)
+    result = verify(session)
     if result.ok:
         click.echo(result.describe())
     else:
@@ -178,14 +108,11 @@ def audit_verify() -> None:
 
 
 @main.command()
-@domain_errors
-def demo() -> None:
+@use_case()
+def demo(session: Session) -> None:
     """Load demo users, creditors, households and income (idempotent)."""
-    from budgetbeheer.demo import load_demo
-
-    with unit_of_work() as session:
-        for line in load_demo(session):
-            click.echo(line)
+    for line in load_demo(session, root().registry.demo_loaders):
+        click.echo(line)
 
 
 @main.command()
@@ -194,11 +121,73 @@ def demo() -> None:
 @click.option("--debug", is_flag=True)
 def serve(host: str, port: int, debug: bool) -> None:
     """Serve the web app and API (development server; use gunicorn in production, see README)."""
+    # Imported here on purpose: the web app (Flask and every page) is only loaded by the one command that serves it.
     from budgetbeheer.web.app import create_app
 
     app = create_app(cli_settings())
     app.run(host=host, port=port, debug=debug, use_reloader=False)
 
 
-for _feature, _cli in feature_modules("cli"):
-    _cli.register(main)
+# ------------------------------------------------------------------------------------------ the scheduler and its jobs
+
+
+@main.command()
+@click.option("--once", is_flag=True, help="run the jobs due through today (when this process gets the lease), "
+                                           "then stop")
+def scheduler(once: bool) -> None:
+    """Run the scheduled jobs in the foreground (one active scheduler at a time; others wait as stand-by)."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app = root()
+    runner = SchedulerRunner(app.settings, jobs=app.registry.jobs.all(), engine=app.engine)
+    if once:
+        try:
+            if not runner.step():
+                click.echo(f"another scheduler is active ({runner.lease.current()}); nothing done", err=True)
+                raise SystemExit(3)
+            click.echo("jobs done")
+        finally:
+            if runner.active.is_set():
+                runner.lease.release()
+        return
+
+    def stop(signum: int, frame: Any) -> None:
+        runner.stop()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    click.echo(f"scheduler {runner.holder} started; stand-by until it holds the lease")
+    runner.run()
+
+
+@main.group("jobs")
+def jobs_group() -> None:
+    """Scheduled jobs."""
+
+
+@jobs_group.command("list")
+def jobs_list() -> None:
+    """The registered jobs, in running order."""
+    for job in composition.registry().jobs.all():
+        click.echo(f"{job.name}\t{job.description}")
+
+
+@jobs_group.command("run")
+@click.argument("name")
+@click.option("--date", "run_for", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="the day to run for (default today)")
+@domain_errors
+def jobs_run(name: str, run_for: datetime | None) -> None:
+    """Run one job for one day by hand (once per day: a second run changes nothing)."""
+    try:
+        job = composition.registry().jobs.get(name)
+    except KeyError as error:
+        raise click.ClickException(str(error)) from None
+    app = root()
+    outcome = run_job(app.sessions, job, run_for.date() if run_for else clock.today(), app.settings)
+    click.echo(f"{outcome.job} {outcome.run_for.isoformat()}: {outcome.outcome} {outcome.detail or ''}".rstrip())
+    if outcome.outcome == "failed":
+        raise SystemExit(1)
+
+
+for _command in composition.registry().commands:
+    main.add_command(_command)

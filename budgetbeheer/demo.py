@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from budgetbeheer.audit.service import Actor
-from budgetbeheer.features import feature_modules
+from budgetbeheer.features import DemoLoader
 from budgetbeheer.ledger.service import ensure_system_accounts
 from budgetbeheer.users.models import User
 from budgetbeheer.users.service import create_user
@@ -25,7 +25,8 @@ DEMO_USERS = [
 ]
 
 
-def load_demo(session: Session) -> Iterator[str]:
+def load_demo(session: Session, loaders: Sequence[DemoLoader]) -> Iterator[str]:
+    """The demo users, then each feature's demo data (``loaders``: the registry's ``demo_loaders``)."""
     actor = Actor.system("demo")
     ensure_system_accounts(session)
     for username, display_name, roles in DEMO_USERS:
@@ -35,5 +36,5 @@ def load_demo(session: Session) -> Iterator[str]:
             yield f"user {username} ({', '.join(roles)}) password {DEMO_PASSWORD}"
         else:
             yield f"user {username} exists"
-    for _feature, module in feature_modules("demo"):
-        yield from module.load(session, actor)
+    for load in loaders:
+        yield from load(session, actor)

@@ -44,8 +44,8 @@ from budgetbeheer.i18n import translate
 from budgetbeheer.money import cents_to_str
 from budgetbeheer.payments.arrears import ShortInstalment
 from budgetbeheer.tables.households import Creditor, FixedCost, Receipt
-from budgetbeheer.web.api import json_body, ok, route
-from budgetbeheer.web.context import actor, db, language, settings, unit_of_work
+from budgetbeheer.web.api import ApiRoutes, json_body, ok
+from budgetbeheer.web.context import actor, db, language, settings
 
 _PERSON = {
     "type": "object",
@@ -252,15 +252,18 @@ def forecast_json(result: Forecast) -> dict[str, Any]:
     }
 
 
-@route("/households", ["POST"], summary="Enrol a household (intake)", permission="households.write",
+routes = ApiRoutes()
+
+
+@routes.route("/households", ["POST"], summary="Enrol a household (intake)", permission="households.write",
        request_body=_HOUSEHOLD_BODY, responses={"201": "created", "422": "invalid values"})
 def households_create() -> tuple[Response, int]:
     data = cast(IntakeData, json_body())
     today = clock.today()
-    with unit_of_work() as session:
-        household = enrol_household(session, actor(), data, today=today)
-        household_id = household.id
-        warning = v.past_start_warning(household.period_start, household.period_end, today)
+    session = db()
+    household = enrol_household(session, actor(), data, today=today)
+    household_id = household.id
+    warning = v.past_start_warning(household.period_start, household.period_end, today)
     view = household_json(household_view(db(), household_id, today,
                                                  lead_business_days=settings().lead_business_days))
     # A start in the past is accepted with a warning: what it means, in words (the form shows the same text).
@@ -268,7 +271,7 @@ def households_create() -> tuple[Response, int]:
     return ok(view, 201)
 
 
-@route("/households", ["GET"], summary="Households, searched by name or last BSN digits (BSN masked)",
+@routes.route("/households", ["GET"], summary="Households, searched by name or last BSN digits (BSN masked)",
        permission="households.read", query={"query": "name or last digits of a BSN", "page": "page number"})
 def households_list() -> tuple[Response, int]:
     page = request.args.get("page", 1, type=int) or 1
@@ -277,27 +280,27 @@ def households_list() -> tuple[Response, int]:
                "page_size": PAGE_SIZE})
 
 
-@route("/households/<int:household_id>", ["GET"], summary="A household with balance, figures, period, costs and income",
+@routes.route("/households/<int:household_id>", ["GET"], summary="A household with balance, figures, period, costs and income",
        permission="households.read", responses={"404": "not found"})
 def households_get(household_id: int) -> tuple[Response, int]:
-    with unit_of_work() as session:
-        view = household_view(session, household_id, lead_business_days=settings().lead_business_days)
-        record_view(session, actor(), household_id, channel="api")
+    session = db()
+    view = household_view(session, household_id, lead_business_days=settings().lead_business_days)
+    record_view(session, actor(), household_id, channel="api")
     return ok(household_json(view))
 
 
-@route("/households/<int:household_id>/fixed-costs", ["POST"], summary="Add a fixed cost",
+@routes.route("/households/<int:household_id>/fixed-costs", ["POST"], summary="Add a fixed cost",
        permission="households.write", request_body=_FIXED_COST_BODY, responses={"201": "created", **_ERRORS})
 def households_add_fixed_cost(household_id: int) -> tuple[Response, int]:
     data = cast(FixedCostData, json_body())
-    with unit_of_work() as session:
-        cost = add_fixed_cost(session, actor(), household_id, data)
-        creditor = session.get(Creditor, cost.creditor_id)
-        body = fixed_cost_json(fixed_cost_view(cost, creditor, clock.today()))
+    session = db()
+    cost = add_fixed_cost(session, actor(), household_id, data)
+    creditor = session.get(Creditor, cost.creditor_id)
+    body = fixed_cost_json(fixed_cost_view(cost, creditor, clock.today()))
     return ok(body, 201)
 
 
-@route("/fixed-costs/<int:fixed_cost_id>/amounts", ["POST"], summary="Change a fixed cost's amount from a date on",
+@routes.route("/fixed-costs/<int:fixed_cost_id>/amounts", ["POST"], summary="Change a fixed cost's amount from a date on",
        permission="households.write",
        request_body={"type": "object", "properties": {"amount": {"type": "string"},
                                                       "effective_from": {"type": "string"},
@@ -305,33 +308,33 @@ def households_add_fixed_cost(household_id: int) -> tuple[Response, int]:
        responses={"201": "created", **_ERRORS})
 def households_change_amount(fixed_cost_id: int) -> tuple[Response, int]:
     data = cast(AmountChangeData, json_body())
-    with unit_of_work() as session:
-        change_fixed_cost_amount(session, actor(), fixed_cost_id, data)
-        cost = session.get(FixedCost, fixed_cost_id)
-        assert cost is not None
-        body = fixed_cost_json(fixed_cost_view(cost, None, clock.today()), with_creditor=False)
+    session = db()
+    change_fixed_cost_amount(session, actor(), fixed_cost_id, data)
+    cost = session.get(FixedCost, fixed_cost_id)
+    assert cost is not None
+    body = fixed_cost_json(fixed_cost_view(cost, None, clock.today()), with_creditor=False)
     return ok(body, 201)
 
 
-@route("/households/<int:household_id>/expected-income", ["POST"], summary="Add expected income",
+@routes.route("/households/<int:household_id>/expected-income", ["POST"], summary="Add expected income",
        permission="households.write", request_body=_INCOME_BODY, responses={"201": "created", **_ERRORS})
 def households_add_income(household_id: int) -> tuple[Response, int]:
     data = cast(IncomeData, json_body())
-    with unit_of_work() as session:
-        income = add_expected_income(session, actor(), household_id, data)
-        body = income_json(income_view(income))
+    session = db()
+    income = add_expected_income(session, actor(), household_id, data)
+    body = income_json(income_view(income))
     return ok(body, 201)
 
 
-@route("/receipts", ["POST"], summary="Book a receipt (header Idempotency-Key: the same key again returns it)",
+@routes.route("/receipts", ["POST"], summary="Book a receipt (header Idempotency-Key: the same key again returns it)",
        permission="receipts.write", request_body=_RECEIPT_BODY,
        responses={"201": "booked", "422": "invalid values", "409": "key used with another body"})
 def receipts_create() -> tuple[Response, int]:
     data = cast(ReceiptData, json_body())
     key = request.headers.get("Idempotency-Key")
-    with unit_of_work() as session:
-        receipt, created = book_receipt(session, actor(), data, idempotency_key=key, source="api")
-        body = receipt_json(receipt)
+    session = db()
+    receipt, created = book_receipt(session, actor(), data, idempotency_key=key, source="api")
+    body = receipt_json(receipt)
     return ok(body, 201 if created else 200)
 
 
@@ -343,7 +346,7 @@ def _dates() -> tuple[Any, Any]:
     return start, end
 
 
-@route("/households/<int:household_id>/statement", ["GET"], summary="Every movement with running balance",
+@routes.route("/households/<int:household_id>/statement", ["GET"], summary="Every movement with running balance",
        permission="households.read", query={"from": "YYYY-MM-DD (inclusive)", "to": "YYYY-MM-DD (inclusive)"},
        responses={"404": "not found", "422": "bad dates"})
 def households_statement(household_id: int) -> tuple[Response, int]:
@@ -352,24 +355,24 @@ def households_statement(household_id: int) -> tuple[Response, int]:
                                                lead_business_days=settings().lead_business_days)))
 
 
-@route("/households/<int:household_id>/forecast", ["GET"], summary="Day-by-day forecast for the next 8 weeks",
+@routes.route("/households/<int:household_id>/forecast", ["GET"], summary="Day-by-day forecast for the next 8 weeks",
        permission="households.read", responses={"404": "not found"})
 def households_forecast(household_id: int) -> tuple[Response, int]:
     return ok(forecast_json(household_forecast(db(), household_id,
                                                        lead_business_days=settings().lead_business_days)))
 
 
-@route("/creditors", ["GET"], summary="The creditors register", permission="creditors.read",
+@routes.route("/creditors", ["GET"], summary="The creditors register", permission="creditors.read",
        query={"query": "part of the name"})
 def creditors_list() -> tuple[Response, int]:
     return ok([creditor_json(c) for c in list_creditors(db(), request.args.get("query"))])
 
 
-@route("/creditors", ["POST"], summary="Add a creditor to the register", permission="creditors.write",
+@routes.route("/creditors", ["POST"], summary="Add a creditor to the register", permission="creditors.write",
        request_body=_CREDITOR_BODY, responses={"201": "created", "409": "already there", "422": "invalid values"})
 def creditors_create() -> tuple[Response, int]:
     data = cast(CreditorData, json_body())
-    with unit_of_work() as session:
-        creditor = create_creditor(session, actor(), data)
-        body = creditor_json(creditor)
+    session = db()
+    creditor = create_creditor(session, actor(), data)
+    body = creditor_json(creditor)
     return ok(body, 201)

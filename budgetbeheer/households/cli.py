@@ -8,7 +8,9 @@ import click
 from sqlalchemy.orm import Session
 
 from budgetbeheer.audit.service import Actor
-from budgetbeheer.cli import domain_errors, unit_of_work, user_actor
+from budgetbeheer.clitools import use_case, user_actor
+from budgetbeheer.households.creditors import load_creditors_csv
+from budgetbeheer.households.receipts import import_receipts_csv
 
 
 def _actor(session: Session, username: str | None) -> Actor:
@@ -25,14 +27,10 @@ def receipts() -> None:
 @receipts.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--as", "username", default=None, help="book as this user (default: system:receipts-import)")
-@domain_errors
-def receipts_import(file: Path, username: str | None) -> None:
+@use_case()
+def receipts_import(session: Session, file: Path, username: str | None) -> None:
     """Book income from a CSV file (household_id,amount,date,kind[,reference,idempotency_key]); all lines or none."""
-    from budgetbeheer.households.receipts import import_receipts_csv
-
-    content = file.read_bytes()
-    with unit_of_work() as session:
-        result = import_receipts_csv(session, _actor(session, username), content, source="csv")
+    result = import_receipts_csv(session, _actor(session, username), file.read_bytes(), source="csv")
     click.echo(f"booked {result.booked} receipt(s); {result.already_booked} already booked")
 
 
@@ -44,17 +42,8 @@ def creditors() -> None:
 @creditors.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--as", "username", default=None)
-@domain_errors
-def creditors_import(file: Path, username: str | None) -> None:
+@use_case()
+def creditors_import(session: Session, file: Path, username: str | None) -> None:
     """Load creditors from CSV (name,iban[,bic,default_category,reference_required,reference_kind]); all or none."""
-    from budgetbeheer.households.creditors import load_creditors_csv
-
-    with unit_of_work() as session:
-        created, skipped = load_creditors_csv(session, _actor(session, username), file.read_bytes())
+    created, skipped = load_creditors_csv(session, _actor(session, username), file.read_bytes())
     click.echo(f"added {created} creditor(s); {skipped} already in the register")
-
-
-def register(main: click.Group) -> None:
-    main.add_command(receipts)
-    main.add_command(creditors)
-

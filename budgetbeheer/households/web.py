@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime
 from typing import Any, cast
 
-from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
@@ -54,11 +53,11 @@ from budgetbeheer.households.receipts import (
     book_receipt,
     import_receipts_csv,
 )
-from budgetbeheer.i18n import format_date, translate
+from budgetbeheer.i18n import translate
 from budgetbeheer.payments.service import payments_for_household
 from budgetbeheer.tables.households import FixedCost, Receipt
 from budgetbeheer.users.models import User, UserRole
-from budgetbeheer.web.context import actor, current, db, language, settings, unit_of_work
+from budgetbeheer.web.context import actor, current, db, discard, language, settings
 from budgetbeheer.web.security import has_permission, requires
 
 bp = Blueprint("households", __name__, url_prefix="/households")
@@ -162,15 +161,16 @@ def new() -> str | Response | tuple[str, int]:
         data, rows = intake_data(form)
         try:
             today = clock.today()
-            with unit_of_work() as session:
-                household = enrol_household(session, actor(), data, today=today)
-                household_id = household.id
-                warning = v.past_start_warning(household.period_start, household.period_end, today)
+            session = db()
+            household = enrol_household(session, actor(), data, today=today)
+            household_id = household.id
+            warning = v.past_start_warning(household.period_start, household.period_end, today)
             flash(_t("Huishouden ingeschreven. Voeg nu de vaste lasten en het inkomen toe."), "success")
             if warning is not None:  # a start in the past: say what it means
                 flash(translate(warning, language()), "warning")
             return redirect(url_for("households.show", household_id=household_id))
         except ValidationError as error:
+            discard()
             errors = _remap_person_errors(error.fields, rows)
     user = current()
     defaults = {"caseworker_id": str(user.id) if user else "", "leefgeld.frequency": "monthly", "leefgeld.day": "1",
@@ -219,8 +219,8 @@ def show(household_id: int) -> str:
     """The household page. Every amount of money on it comes from one :class:`HouseholdFigures` read once: the
     "Saldo" box, the reserved list, the statement's closing balance and the forecast's starting point agree."""
     today = clock.today()
-    with unit_of_work() as session:
-        record_view(session, actor(), household_id, channel="web")
+    session = db()
+    record_view(session, actor(), household_id, channel="web")
     session = db()
     lead = settings().lead_business_days
     figures = household_figures(session, household_id, today, lead_business_days=lead)
@@ -272,11 +272,12 @@ def new_fixed_cost(household_id: int) -> str | Response | tuple[str, int]:
     errors: dict[str, Message] = {}
     if request.method == "POST":
         try:
-            with unit_of_work() as session:
-                add_fixed_cost(session, actor(), household_id, fixed_cost_data(request.form))
+            session = db()
+            add_fixed_cost(session, actor(), household_id, fixed_cost_data(request.form))
             flash(_t("Vaste last toegevoegd."), "success")
             return redirect(url_for("households.show", household_id=household_id))
         except BudgetbeheerError as error:
+            discard()
             errors = _error_fields(error, "category")
     costs = fixed_costs_of(db(), household_id)
     missing = missing_required_categories([c.category for c in costs])
@@ -297,11 +298,12 @@ def change_amount(fixed_cost_id: int) -> Response | tuple[str, int]:
         raise NotFound(Message("Vaste last %(id)s bestaat niet.", id=fixed_cost_id))
     household_id = cost.household_id
     try:
-        with unit_of_work() as work:
-            # The form's fields as typed: the service validates each one (amount, effective_from, reason).
-            change_fixed_cost_amount(work, actor(), fixed_cost_id, cast(AmountChangeData, request.form.to_dict()))
+        work = db()
+        # The form's fields as typed: the service validates each one (amount, effective_from, reason).
+        change_fixed_cost_amount(work, actor(), fixed_cost_id, cast(AmountChangeData, request.form.to_dict()))
         flash(_t("Nieuw bedrag vastgelegd."), "success")
     except BudgetbeheerError as error:
+        discard()
         for name, why in _error_fields(error, "amount").items():
             flash(f"{name}: {translate(why, language())}", "error")
     return redirect(url_for("households.show", household_id=household_id))
@@ -317,11 +319,12 @@ def new_income(household_id: int) -> str | Response | tuple[str, int]:
         data = IncomeData(kind=form.get("kind", ""), amount=form.get("amount", ""), day=form.get("day", ""),
                           start_date=form.get("start_date", ""), end_date=form.get("end_date", ""))
         try:
-            with unit_of_work() as session:
-                add_expected_income(session, actor(), household_id, data)
+            session = db()
+            add_expected_income(session, actor(), household_id, data)
             flash(_t("Verwacht inkomen toegevoegd."), "success")
             return redirect(url_for("households.show", household_id=household_id))
         except BudgetbeheerError as error:
+            discard()
             errors = _error_fields(error, "kind")
     return _render_form("households/income_form.html", errors, household=household, form=request.form,
                         kind_options=INCOME_KIND_OPTIONS, default_start=household.period_start.isoformat())
@@ -341,12 +344,13 @@ def receipts() -> str | Response | tuple[str, int]:
             errors = {"file": Message("Kies een CSV-bestand.")}
         else:
             try:
-                with unit_of_work() as session:
-                    result = import_receipts_csv(session, actor(), upload.read(), source="upload")
+                session = db()
+                result = import_receipts_csv(session, actor(), upload.read(), source="upload")
                 flash(_t("%(booked)s ontvangst(en) geboekt; %(already)s waren al geboekt.", booked=result.booked,
                          already=result.already_booked), "success")
                 return redirect(url_for("households.receipts"))
             except BudgetbeheerError as error:
+                discard()
                 errors = _error_fields(error, "file")
     session = db()
     recent = session.scalars(select(Receipt).order_by(Receipt.id.desc()).limit(20)).all()
@@ -364,12 +368,13 @@ def manual_receipt() -> str | Response | tuple[str, int]:
     data = ReceiptData(household_id=form.get("household_id", ""), amount=form.get("amount", ""),
                        date=form.get("date", ""), kind=form.get("kind", ""), reference=form.get("reference", ""))
     try:
-        with unit_of_work() as session:
-            receipt, _ = book_receipt(session, actor(), data, source="manual")
-            household_id = receipt.household_id
+        session = db()
+        receipt, _ = book_receipt(session, actor(), data, source="manual")
+        household_id = receipt.household_id
         flash(_t("Ontvangst geboekt."), "success")
         return redirect(url_for("households.show", household_id=household_id))
     except BudgetbeheerError as error:
+        discard()
         manual_errors = _error_fields(error, "household_id")
     recent = db().scalars(select(Receipt).order_by(Receipt.id.desc()).limit(20)).all()
     return _render_form("households/receipts.html", {}, recent=recent, form=request.form,
@@ -394,11 +399,12 @@ def creditors() -> str | Response | tuple[str, int]:
                             reference_kind=form.get("reference_kind", ""),
                             reference_required=form.get("reference_required") == "on")
         try:
-            with unit_of_work() as session:
-                create_creditor(session, actor(), data)
+            session = db()
+            create_creditor(session, actor(), data)
             flash(_t("Schuldeiser toegevoegd."), "success")
             return redirect(url_for("households.creditors"))
         except BudgetbeheerError as error:
+            discard()
             errors = _error_fields(error, "name")
     query = request.args.get("q", "").strip()
     return _render_form(
@@ -418,12 +424,13 @@ def creditors_upload() -> Response | tuple[str, int]:
         upload_errors = {"file": Message("Kies een CSV-bestand.")}
     else:
         try:
-            with unit_of_work() as session:
-                created, skipped = load_creditors_csv(session, actor(), upload.read())
+            session = db()
+            created, skipped = load_creditors_csv(session, actor(), upload.read())
             flash(_t("%(created)s schuldeiser(s) toegevoegd; %(skipped)s stonden er al.", created=created,
                      skipped=skipped), "success")
             return redirect(url_for("households.creditors"))
         except BudgetbeheerError as error:
+            discard()
             upload_errors = _error_fields(error, "file")
     return render_template(
         "households/creditors.html", errors={}, creditors=list_creditors(db()), query="", form=request.form,
@@ -433,26 +440,4 @@ def creditors_upload() -> Response | tuple[str, int]:
     ), 422
 
 
-def _isodate_filter(value: object) -> str:
-    """An API date ("2026-12-01") or timestamp as the reader's date format (01-12-2026); anything else unchanged."""
-    if value is None or value == "":
-        return ""
-    if isinstance(value, date):
-        return format_date(value, language())
-    text = str(value)
-    try:
-        if len(text) > 10:
-            return format_date(datetime.fromisoformat(text), language())
-        return format_date(date.fromisoformat(text), language())
-    except ValueError:
-        return text
-
-
-def register(app: Flask) -> None:
-    app.register_blueprint(bp)
-    app.jinja_env.filters.setdefault("isodate", _isodate_filter)
-    # Imported macros (macros.html) see only globals; without this their `_` is Flask-Babel's, which knows no English.
-    app.jinja_env.globals["_"] = lambda message, **params: translate(message, language(), **params)
-
-
-__all__ = ["NAV", "bp", "register"]
+__all__ = ["NAV", "bp"]

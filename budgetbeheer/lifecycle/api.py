@@ -8,10 +8,11 @@ from flask import Response, g, request
 
 from budgetbeheer.errors import Message, ValidationError
 from budgetbeheer.households.common import get_household
-from budgetbeheer.lifecycle import ending, extensions, handover, jobs, signals
+from budgetbeheer.jobs import last_runs
+from budgetbeheer.lifecycle import ending, extensions, handover, signals
 from budgetbeheer.money import cents_to_str
-from budgetbeheer.web.api import json_body, ok, route
-from budgetbeheer.web.context import actor, db, settings, unit_of_work
+from budgetbeheer.web.api import ApiRoutes, json_body, ok
+from budgetbeheer.web.context import actor, db, registry, settings
 
 STATUSES = ("pending", "approved", "rejected", "withdrawn")
 
@@ -21,7 +22,10 @@ def _viewer() -> signals.Viewer:
     return signals.Viewer(user.id, user.roles)
 
 
-@route(
+routes = ApiRoutes()
+
+
+@routes.route(
     "/households/<int:household_id>/extensions", ["POST"], summary="Ask to extend the period (pending request)",
     permission="extensions.request",
     request_body={"type": "object", "required": ["months", "reason"], "properties": {
@@ -33,23 +37,23 @@ def _viewer() -> signals.Viewer:
 )
 def request_extension(household_id: int) -> tuple[Response, int]:
     body = json_body()
-    with unit_of_work() as session:
-        row = extensions.request_extension(
-            session, actor(), household_id, months=body.get("months"),
-            reason_category=body.get("reason_category", "other"), reason_text=body.get("reason"),
-        )
-        data = extensions.request_json(row)
+    session = db()
+    row = extensions.request_extension(
+        session, actor(), household_id, months=body.get("months"),
+        reason_category=body.get("reason_category", "other"), reason_text=body.get("reason"),
+    )
+    data = extensions.request_json(row)
     return ok(data, 201)
 
 
-@route("/households/<int:household_id>/extensions", ["GET"], summary="A household's extension requests",
+@routes.route("/households/<int:household_id>/extensions", ["GET"], summary="A household's extension requests",
        permission="extensions.read")
 def household_extensions(household_id: int) -> tuple[Response, int]:
     get_household(db(), household_id)
     return ok([extensions.request_json(r) for r in extensions.requests_for(db(), household_id)])
 
 
-@route("/extensions", ["GET"], summary="Extension requests, optionally by status", permission="extensions.read",
+@routes.route("/extensions", ["GET"], summary="Extension requests, optionally by status", permission="extensions.read",
        query={"status": "pending, approved, rejected or withdrawn"})
 def list_extensions() -> tuple[Response, int]:
     status = request.args.get("status") or None
@@ -58,7 +62,7 @@ def list_extensions() -> tuple[Response, int]:
     return ok([extensions.request_json(r) for r in extensions.list_requests(db(), status)])
 
 
-@route(
+@routes.route(
     "/extensions/<int:request_id>/decision", ["POST"], summary="Approve or reject (not one's own request)",
     permission="extensions.decide",
     request_body={"type": "object", "required": ["decision", "note"], "properties": {
@@ -68,25 +72,25 @@ def list_extensions() -> tuple[Response, int]:
 )
 def decide_extension(request_id: int) -> tuple[Response, int]:
     body = json_body()
-    with unit_of_work() as session:
-        row = extensions.decide_extension(session, actor(), request_id, decision=body.get("decision"),
-                                          note=body.get("note"))
-        data = extensions.request_json(row)
+    session = db()
+    row = extensions.decide_extension(session, actor(), request_id, decision=body.get("decision"),
+                                      note=body.get("note"))
+    data = extensions.request_json(row)
     return ok(data)
 
 
-@route("/extensions/<int:request_id>/withdraw", ["POST"], summary="Withdraw a pending request",
+@routes.route("/extensions/<int:request_id>/withdraw", ["POST"], summary="Withdraw a pending request",
        permission="extensions.request", responses={"409": "not pending"})
 def withdraw_extension(request_id: int) -> tuple[Response, int]:
     body = request.get_json(silent=True) or {}
-    with unit_of_work() as session:
-        row = extensions.withdraw_extension(session, actor(), request_id,
-                                            note=body.get("note") if isinstance(body, dict) else None)
-        data = extensions.request_json(row)
+    session = db()
+    row = extensions.withdraw_extension(session, actor(), request_id,
+                                        note=body.get("note") if isinstance(body, dict) else None)
+    data = extensions.request_json(row)
     return ok(data)
 
 
-@route(
+@routes.route(
     "/households/<int:household_id>/end", ["POST"], summary="End the period on a date (bijstand stopped)",
     permission="households.end",
     request_body={"type": "object", "required": ["date", "reason"], "properties": {
@@ -95,15 +99,15 @@ def withdraw_extension(request_id: int) -> tuple[Response, int]:
 )
 def end_period(household_id: int) -> tuple[Response, int]:
     body = json_body()
-    with unit_of_work() as session:
-        household = ending.end_period(session, actor(), household_id, end_date=body.get("date"),
-                                      reason=body.get("reason"))
-        data = {
-            "id": household.id, "status": household.status,
-            "period": {"start": household.period_start.isoformat(), "end": household.period_end.isoformat()},
-            "ended_on": household.ended_on.isoformat() if household.ended_on else None,
-            "end_reason": household.end_reason,
-        }
+    session = db()
+    household = ending.end_period(session, actor(), household_id, end_date=body.get("date"),
+                                  reason=body.get("reason"))
+    data = {
+        "id": household.id, "status": household.status,
+        "period": {"start": household.period_start.isoformat(), "end": household.period_end.isoformat()},
+        "ended_on": household.ended_on.isoformat() if household.ended_on else None,
+        "end_reason": household.end_reason,
+    }
     return ok(data)
 
 
@@ -117,7 +121,7 @@ def _instalments(rows: tuple[handover.Instalment, ...], on_key: str | None = Non
     return result
 
 
-@route("/households/<int:household_id>/handover", ["GET"],
+@routes.route("/households/<int:household_id>/handover", ["GET"],
        summary="The handover overview: paid and unpaid per fixed cost, how to pay them, the money left, contact",
        permission="households.read")
 def handover_json(household_id: int) -> tuple[Response, int]:
@@ -127,8 +131,8 @@ def handover_json(household_id: int) -> tuple[Response, int]:
     config = settings()
     data = handover.handover_data(db(), household_id, municipality=config.municipality_name,
                                   contact=config.contact_line, lead_business_days=config.lead_business_days)
-    with unit_of_work() as session:
-        record_view(session, actor(), household_id, channel="api:handover")
+    session = db()
+    record_view(session, actor(), household_id, channel="api:handover")
     lines = [*handover.intro_lines(data), *handover.money_lines(data), *handover.contact_lines(data)]
     return ok({
         "household_id": data.household_id,
@@ -164,7 +168,7 @@ def handover_json(household_id: int) -> tuple[Response, int]:
     })
 
 
-@route("/signals", ["GET"], summary="Signals for the token user's roles and households", permission="signals.read",
+@routes.route("/signals", ["GET"], summary="Signals for the token user's roles and households", permission="signals.read",
        query={"state": "open (default), done or all", "scope": "mine (default) or role"})
 def list_signals() -> tuple[Response, int]:
     state = request.args.get("state", "open")
@@ -180,22 +184,22 @@ def list_signals() -> tuple[Response, int]:
     return ok([signals.signal_json(s) for s in rows])
 
 
-@route("/signals/<int:signal_id>/done", ["POST"], summary="Close a signal with a note", permission="signals.write",
+@routes.route("/signals/<int:signal_id>/done", ["POST"], summary="Close a signal with a note", permission="signals.write",
        request_body={"type": "object", "required": ["note"], "properties": {"note": {"type": "string"}}},
        responses={"409": "already done"})
 def signal_done(signal_id: int) -> tuple[Response, int]:
     body = json_body()
-    with unit_of_work() as session:
-        row = signals.mark_done(session, actor(), signal_id, body.get("note"), viewer=_viewer())
-        data = signals.signal_json(row)
+    session = db()
+    row = signals.mark_done(session, actor(), signal_id, body.get("note"), viewer=_viewer())
+    data = signals.signal_json(row)
     return ok(data)
 
 
-@route("/scheduler/jobs", ["GET"], summary="Each scheduled job's last run and outcome", permission="scheduler.read")
+@routes.route("/scheduler/jobs", ["GET"], summary="Each scheduled job's last run and outcome", permission="scheduler.read")
 def scheduler_jobs() -> tuple[Response, int]:
-    last = jobs.last_runs(db())
+    last = last_runs(db())
     result: list[dict[str, Any]] = []
-    for job in jobs.registered_jobs():
+    for job in registry().jobs.all():
         run = last.get(job.name)
         result.append({
             "name": job.name, "description": job.description,

@@ -7,7 +7,6 @@ from typing import Any
 
 from flask import (
     Blueprint,
-    Flask,
     Response,
     current_app,
     flash,
@@ -23,11 +22,12 @@ from budgetbeheer import clock
 from budgetbeheer.errors import BudgetbeheerError, Message, ValidationError
 from budgetbeheer.households.common import get_household
 from budgetbeheer.i18n import translate
-from budgetbeheer.lifecycle import ending, extensions, handover, jobs, signals
-from budgetbeheer.lifecycle.scheduler import LEASE_NAME, next_daily_run
+from budgetbeheer.jobs import last_runs
+from budgetbeheer.lifecycle import ending, extensions, handover, signals
+from budgetbeheer.scheduler import LEASE_NAME, next_daily_run
 from budgetbeheer.tables.lifecycle import SchedulerLease
 from budgetbeheer.users.permissions import allowed
-from budgetbeheer.web.context import actor, current, db, language, settings, unit_of_work
+from budgetbeheer.web.context import actor, current, db, discard, language, registry, settings
 from budgetbeheer.web.security import requires
 
 bp = Blueprint("lifecycle", __name__)
@@ -38,16 +38,13 @@ NAV = [
     ("Planner", "lifecycle.scheduler_status", "scheduler.read"),
 ]
 
-HOUSEHOLD_ENDPOINTS = ("households.show", "households.detail", "households.view", "households.household")
-
-
 def household_url(household_id: int | None) -> str:
-    """The household page when the households package has one, else this package's period page."""
+    """The household page (the ``household`` link a feature registered), else this package's period page."""
     if household_id is None:
         return ""
-    for endpoint in HOUSEHOLD_ENDPOINTS:
-        if endpoint in current_app.view_functions:
-            return url_for(endpoint, household_id=household_id)
+    endpoint = registry().links.get("household")
+    if endpoint is not None and endpoint in current_app.view_functions:
+        return url_for(endpoint, household_id=household_id)
     return url_for("lifecycle.household_period", household_id=household_id)
 
 
@@ -92,10 +89,11 @@ def signals_page() -> str:
 @requires("signals.write")
 def signal_done(signal_id: int) -> WerkzeugResponse:
     try:
-        with unit_of_work() as session:
-            signals.mark_done(session, actor(), signal_id, request.form.get("note", ""), viewer=viewer())
+        session = db()
+        signals.mark_done(session, actor(), signal_id, request.form.get("note", ""), viewer=viewer())
         flash(_t("Signaal afgehandeld."), "success")
     except BudgetbeheerError as error:
+        discard()
         flash(_error_text(error), "error")
     return redirect(url_for("lifecycle.signals"))
 
@@ -119,17 +117,18 @@ def extensions_page() -> str:
 @requires("extensions.decide")
 def decide(request_id: int) -> WerkzeugResponse:
     try:
-        with unit_of_work() as session:
-            row = extensions.decide_extension(session, actor(), request_id, decision=request.form.get("decision"),
-                                              note=request.form.get("note", ""))
-            approved = row.status == "approved"
-            new_end = row.end_after
+        session = db()
+        row = extensions.decide_extension(session, actor(), request_id, decision=request.form.get("decision"),
+                                          note=request.form.get("note", ""))
+        approved = row.status == "approved"
+        new_end = row.end_after
         if approved and new_end:
             flash(_t(Message("Verlenging goedgekeurd. Nieuwe einddatum: %(end)s.", end=f"{new_end:%d-%m-%Y}")),
                   "success")
         else:
             flash(_t("Verlenging afgewezen."), "success")
     except BudgetbeheerError as error:
+        discard()
         flash(_error_text(error), "error")
     return redirect(url_for("lifecycle.extensions"))
 
@@ -137,9 +136,9 @@ def decide(request_id: int) -> WerkzeugResponse:
 @bp.route("/extensions/<int:request_id>/withdraw", methods=["POST"])
 @requires("extensions.request")
 def withdraw(request_id: int) -> WerkzeugResponse:
-    with unit_of_work() as session:
-        row = extensions.withdraw_extension(session, actor(), request_id, note=request.form.get("note"))
-        household_id = row.household_id
+    session = db()
+    row = extensions.withdraw_extension(session, actor(), request_id, note=request.form.get("note"))
+    household_id = row.household_id
     flash(_t("Verzoek ingetrokken."), "success")
     return _back_to(household_id)
 
@@ -151,15 +150,16 @@ def ask_extension(household_id: int) -> Any:
     household = get_household(db(), household_id)
     if request.method == "POST":
         try:
-            with unit_of_work() as session:
-                extensions.request_extension(
-                    session, actor(), household_id, months=request.form.get("months", ""),
-                    reason_category=request.form.get("reason_category", ""),
-                    reason_text=request.form.get("reason", ""),
-                )
+            session = db()
+            extensions.request_extension(
+                session, actor(), household_id, months=request.form.get("months", ""),
+                reason_category=request.form.get("reason_category", ""),
+                reason_text=request.form.get("reason", ""),
+            )
             flash(_t("Verlenging aangevraagd. Een teamleider beslist."), "success")
             return _back_to(household_id)
         except BudgetbeheerError as error:
+            discard()
             errors = _form_errors(error, "months")
     return render_template("lifecycle/ask_extension.html", household=household, errors=errors, form=request.form,
                            reasons=extensions.REASON_CATEGORIES), (422 if errors else 200)
@@ -183,12 +183,13 @@ def end_period(household_id: int) -> Any:
     household = get_household(db(), household_id)
     if request.method == "POST":
         try:
-            with unit_of_work() as session:
-                ending.end_period(session, actor(), household_id, end_date=request.form.get("date", ""),
-                                  reason=request.form.get("reason", ""))
+            session = db()
+            ending.end_period(session, actor(), household_id, end_date=request.form.get("date", ""),
+                              reason=request.form.get("reason", ""))
             flash(_t("De periode is beëindigd. Het saldo wordt bij de volgende betaalrun uitbetaald."), "success")
             return redirect(url_for("lifecycle.handover_page", household_id=household_id))
         except BudgetbeheerError as error:
+            discard()
             errors = _form_errors(error, "date")
     return render_template("lifecycle/end_period.html", household=household, errors=errors, form=request.form,
                            today=clock.today()), (422 if errors else 200)
@@ -211,8 +212,8 @@ def _handover(household_id: int, channel: str) -> handover.Handover:
     config = settings()
     data = handover.handover_data(db(), household_id, municipality=config.municipality_name,
                                   contact=config.contact_line, lead_business_days=config.lead_business_days)
-    with unit_of_work() as session:
-        record_view(session, actor(), household_id, channel=channel)
+    session = db()
+    record_view(session, actor(), household_id, channel=channel)
     return data
 
 
@@ -253,32 +254,33 @@ def handover_csv(household_id: int) -> Response:
 @requires("scheduler.read")
 def scheduler_status() -> str:
     session = db()
-    last = jobs.last_runs(session)
+    last = last_runs(session)
     row = session.get(SchedulerLease, LEASE_NAME)
     lease = None if row is None else (row.holder, row.expires_at)
     return render_template(
-        "lifecycle/scheduler.html", jobs=jobs.registered_jobs(), last=last, lease=lease,
+        "lifecycle/scheduler.html", jobs=registry().jobs.all(), last=last, lease=lease,
         next_run=next_daily_run(session.connection()), run_time=settings().scheduler_run_time,
     )
 
 
-def register(app: Flask) -> None:
-    app.register_blueprint(bp)
+def lifecycle_helpers() -> dict[str, Any]:
+    """Template context on every page: the open signals in the menu, links to households, extension reasons."""
+    def signal_count() -> int:
+        user = current()
+        if user is None or not allowed(user.roles, "signals.read"):
+            return 0
+        return signals.open_count(db(), viewer())
 
-    @app.context_processor
-    def lifecycle_helpers() -> dict[str, Any]:
-        def signal_count() -> int:
-            user = current()
-            if user is None or not allowed(user.roles, "signals.read"):
-                return 0
-            return signals.open_count(db(), viewer())
+    count = 0
+    if request.blueprint != "api" and current() is not None:
+        count = signal_count()
+    return {
+        "signal_count": count,
+        "household_url": household_url,
+        "extension_reasons": extensions.REASON_CATEGORIES,
+    }
 
-        count = 0
-        if request.blueprint != "api" and current() is not None:
-            count = signal_count()
-        return {
-            "signal_count": count,
-            "lifecycle_period": lambda household_id: extensions.period_timeline(db(), household_id),
-            "household_url": household_url,
-            "extension_reasons": extensions.REASON_CATEGORIES,
-        }
+
+def period_panel(household_id: int) -> Any:
+    """The period's timeline, the panel this package shows on the household page."""
+    return extensions.period_timeline(db(), household_id)

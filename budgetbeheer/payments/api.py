@@ -12,8 +12,8 @@ from budgetbeheer.fields import parse_iso_date
 from budgetbeheer.payments import iban_changes, iban_holds, service
 from budgetbeheer.payments.return_reasons import RETURN_REASONS, holds_iban
 from budgetbeheer.tables.payments import IBAN_CHANGE_STATUSES
-from budgetbeheer.web.api import json_body, ok, route
-from budgetbeheer.web.context import actor, db, settings, unit_of_work
+from budgetbeheer.web.api import ApiRoutes, json_body, ok
+from budgetbeheer.web.context import actor, db, settings
 
 
 def _iso_date(raw: Any, field: str) -> date:
@@ -23,7 +23,10 @@ def _iso_date(raw: Any, field: str) -> date:
     raise ValidationError({field: Message("Geef een datum als JJJJ-MM-DD.")})
 
 
-@route(
+routes = ApiRoutes()
+
+
+@routes.route(
     "/payment-runs", ["POST"], summary="Propose the batch for an execution date (200 and the same batch when it exists)",
     permission="payments.prepare",
     request_body={"type": "object", "properties": {"execution_date": {"type": "string", "format": "date"}},
@@ -32,13 +35,13 @@ def _iso_date(raw: Any, field: str) -> date:
 )
 def prepare_run() -> tuple[Response, int]:
     execution_date = _iso_date(json_body().get("execution_date"), "execution_date")
-    with unit_of_work() as session:
-        batch, created = service.prepare_run(session, actor(), execution_date, settings())
-        data = service.batch_as_json(session, batch)
+    session = db()
+    batch, created = service.prepare_run(session, actor(), execution_date, settings())
+    data = service.batch_as_json(session, batch)
     return ok(data, 201 if created else 200)
 
 
-@route("/batches", ["GET"], summary="Batches, newest execution date first", permission="payments.read",
+@routes.route("/batches", ["GET"], summary="Batches, newest execution date first", permission="payments.read",
        query={"limit": "at most this many (default 100)"})
 def list_batches() -> tuple[Response, int]:
     limit = min(max(request.args.get("limit", 100, type=int) or 100, 1), 1000)
@@ -46,52 +49,52 @@ def list_batches() -> tuple[Response, int]:
     return ok([service.batch_as_json(session, b, with_items=False) for b in service.list_batches(session, limit)])
 
 
-@route("/batches/<int:batch_id>", ["GET"], summary="A batch with its items, held items and shortfalls",
+@routes.route("/batches/<int:batch_id>", ["GET"], summary="A batch with its items, held items and shortfalls",
        permission="payments.read")
 def get_batch(batch_id: int) -> tuple[Response, int]:
     session = db()
     return ok(service.batch_as_json(session, service.get_batch(session, batch_id)))
 
 
-@route("/batches/<int:batch_id>/approve", ["POST"], summary="Approve (four eyes; a second approver above the threshold)",
+@routes.route("/batches/<int:batch_id>/approve", ["POST"], summary="Approve (four eyes; a second approver above the threshold)",
        permission="payments.approve", responses={"409": "own batch, approved twice or wrong status"})
 def approve(batch_id: int) -> tuple[Response, int]:
-    with unit_of_work() as session:
-        batch = service.approve(session, actor(), batch_id)
-        data = service.batch_as_json(session, batch, with_items=False)
+    session = db()
+    batch = service.approve(session, actor(), batch_id)
+    data = service.batch_as_json(session, batch, with_items=False)
     return ok(data)
 
 
-@route("/batches/<int:batch_id>/cancel", ["POST"], summary="Cancel before export, with a reason",
+@routes.route("/batches/<int:batch_id>/cancel", ["POST"], summary="Cancel before export, with a reason",
        permission="payments.approve",
        request_body={"type": "object", "properties": {"reason": {"type": "string"}}, "required": ["reason"]},
        responses={"409": "already exported"})
 def cancel(batch_id: int) -> tuple[Response, int]:
     reason = json_body().get("reason")
-    with unit_of_work() as session:
-        batch = service.cancel(session, actor(), batch_id, reason if isinstance(reason, str) else "")
-        data = service.batch_as_json(session, batch, with_items=False)
+    session = db()
+    batch = service.cancel(session, actor(), batch_id, reason if isinstance(reason, str) else "")
+    data = service.batch_as_json(session, batch, with_items=False)
     return ok(data)
 
 
-@route("/batches/<int:batch_id>/settle", ["POST"], summary="Book the batch as executed by the bank (by hand)",
+@routes.route("/batches/<int:batch_id>/settle", ["POST"], summary="Book the batch as executed by the bank (by hand)",
        permission="payments.settle")
 def settle(batch_id: int) -> tuple[Response, int]:
-    with unit_of_work() as session:
-        batch = service.settle(session, actor(), batch_id)
-        data = service.batch_as_json(session, batch, with_items=False)
+    session = db()
+    batch = service.settle(session, actor(), batch_id)
+    data = service.batch_as_json(session, batch, with_items=False)
     return ok(data)
 
 
-@route("/batches/<int:batch_id>/pain001", ["GET"],
+@routes.route("/batches/<int:batch_id>/pain001", ["GET"],
        summary="The pain.001 file (a zip when split); written on the first download of an approved batch",
        permission="payments.export", responses={"409": "not approved yet"})
 def pain001(batch_id: int) -> Response:
-    with unit_of_work() as session:
-        batch = service.get_batch(session, batch_id)
-        if batch.status == "approved":
-            service.export(session, actor(), batch_id, settings())
-        filename, content = service.download(session, batch_id)
+    session = db()
+    batch = service.get_batch(session, batch_id)
+    if batch.status == "approved":
+        service.export(session, actor(), batch_id, settings())
+    filename, content = service.download(session, batch_id)
     mimetype = "application/zip" if filename.endswith(".zip") else "application/xml"
     response = Response(content, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -101,7 +104,7 @@ def pain001(batch_id: int) -> Response:
 # ------------------------------------------------------------------------------------ returns, held IBANs, changes
 
 
-@route("/return-reasons", ["GET"], summary="The bank's return reason codes and whether each holds the IBAN",
+@routes.route("/return-reasons", ["GET"], summary="The bank's return reason codes and whether each holds the IBAN",
        permission="payments.read")
 def return_reasons() -> tuple[Response, int]:
     return ok([
@@ -111,7 +114,7 @@ def return_reasons() -> tuple[Response, int]:
     ])
 
 
-@route(
+@routes.route(
     "/payment-items/<int:item_id>/return", ["POST"],
     summary="Record that the bank returned a payment (reason code as on the statement); an account-wrong code holds "
             "the IBAN",
@@ -125,16 +128,16 @@ def return_payment(item_id: int) -> tuple[Response, int]:
     body = json_body()
     on = _iso_date(body["date"], "date") if body.get("date") is not None else None
     raw_code = body.get("reason_code")
-    with unit_of_work() as session:
-        item = service.return_item(session, actor(), item_id, raw_code if isinstance(raw_code, str) else "", on)
-        hold = iban_holds.active_hold(session, item.iban)
-        data = {"id": item.id, "status": item.status, "reason_code": item.return_reason_code,
-                "holds_iban": holds_iban(item.return_reason_code or ""),
-                "iban_hold": iban_holds.hold_snapshot(hold) if hold else None}
+    session = db()
+    item = service.return_item(session, actor(), item_id, raw_code if isinstance(raw_code, str) else "", on)
+    hold = iban_holds.active_hold(session, item.iban)
+    data = {"id": item.id, "status": item.status, "reason_code": item.return_reason_code,
+            "holds_iban": holds_iban(item.return_reason_code or ""),
+            "iban_hold": iban_holds.hold_snapshot(hold) if hold else None}
     return ok(data)
 
 
-@route("/iban-holds", ["GET"], summary="IBANs held after a return (active, or all with state=all)",
+@routes.route("/iban-holds", ["GET"], summary="IBANs held after a return (active, or all with state=all)",
        permission="iban_changes.read", query={"state": "active (default) or all"})
 def list_iban_holds() -> tuple[Response, int]:
     state = request.args.get("state", "active")
@@ -148,7 +151,7 @@ _IBAN_CHANGE_RESPONSES = {"201": "pending change", "404": "not found",
                           "422": "invalid values (fields names each)"}
 
 
-@route(
+@routes.route(
     "/households/<int:household_id>/iban-changes", ["POST"],
     summary="Propose a new own IBAN for the household (confirmed by another finance user)",
     permission="iban_changes.propose",
@@ -158,13 +161,13 @@ _IBAN_CHANGE_RESPONSES = {"201": "pending change", "404": "not found",
 )
 def propose_household_iban(household_id: int) -> tuple[Response, int]:
     body = json_body()
-    with unit_of_work() as session:
-        change = iban_changes.propose_household_change(session, actor(), household_id, body)
-        data = iban_changes.change_json(change)
+    session = db()
+    change = iban_changes.propose_household_change(session, actor(), household_id, body)
+    data = iban_changes.change_json(change)
     return ok(data, 201)
 
 
-@route(
+@routes.route(
     "/creditors/<int:creditor_id>/iban-changes", ["POST"],
     summary="Propose a new IBAN for a creditor in the register (confirmed by another finance user)",
     permission="iban_changes.propose",
@@ -174,13 +177,13 @@ def propose_household_iban(household_id: int) -> tuple[Response, int]:
 )
 def propose_creditor_iban(creditor_id: int) -> tuple[Response, int]:
     body = json_body()
-    with unit_of_work() as session:
-        change = iban_changes.propose_creditor_change(session, actor(), creditor_id, body)
-        data = iban_changes.change_json(change)
+    session = db()
+    change = iban_changes.propose_creditor_change(session, actor(), creditor_id, body)
+    data = iban_changes.change_json(change)
     return ok(data, 201)
 
 
-@route("/iban-changes", ["GET"], summary="IBAN changes, newest first", permission="iban_changes.read",
+@routes.route("/iban-changes", ["GET"], summary="IBAN changes, newest first", permission="iban_changes.read",
        query={"status": "pending, confirmed or rejected"})
 def list_iban_changes() -> tuple[Response, int]:
     status = request.args.get("status") or None
@@ -189,30 +192,30 @@ def list_iban_changes() -> tuple[Response, int]:
     return ok([iban_changes.change_json(c) for c in iban_changes.list_changes(db(), status)])
 
 
-@route("/iban-changes/<int:change_id>", ["GET"], summary="One IBAN change", permission="iban_changes.read")
+@routes.route("/iban-changes/<int:change_id>", ["GET"], summary="One IBAN change", permission="iban_changes.read")
 def get_iban_change(change_id: int) -> tuple[Response, int]:
     return ok(iban_changes.change_json(iban_changes.get_change(db(), change_id)))
 
 
-@route("/iban-changes/<int:change_id>/confirm", ["POST"],
+@routes.route("/iban-changes/<int:change_id>/confirm", ["POST"],
        summary="Confirm a pending IBAN change (a finance user who did not propose it); lifts the hold",
        permission="iban_changes.propose",
        responses={"403": "not a finance user", "409": "one's own proposal, or not pending"})
 def confirm_iban_change(change_id: int) -> tuple[Response, int]:
-    with unit_of_work() as session:
-        change = iban_changes.confirm_change(session, actor(), change_id)
-        data = iban_changes.change_json(change)
+    session = db()
+    change = iban_changes.confirm_change(session, actor(), change_id)
+    data = iban_changes.change_json(change)
     return ok(data)
 
 
-@route("/iban-changes/<int:change_id>/reject", ["POST"],
+@routes.route("/iban-changes/<int:change_id>/reject", ["POST"],
        summary="Reject (finance) or withdraw (who proposed it) a pending IBAN change, with a note",
        permission="iban_changes.propose",
        request_body={"type": "object", "required": ["note"], "properties": {"note": {"type": "string"}}},
        responses={"409": "not pending", "422": "no note"})
 def reject_iban_change(change_id: int) -> tuple[Response, int]:
     body = json_body()
-    with unit_of_work() as session:
-        change = iban_changes.reject_change(session, actor(), change_id, body.get("note"))
-        data = iban_changes.change_json(change)
+    session = db()
+    change = iban_changes.reject_change(session, actor(), change_id, body.get("note"))
+    data = iban_changes.change_json(change)
     return ok(data)

@@ -6,13 +6,11 @@ from datetime import date
 from pathlib import Path
 
 import click
+from sqlalchemy.orm import Session
 
-from budgetbeheer.cli import cli_actor, cli_settings, domain_errors, unit_of_work, user_actor
-
-
-def register(main: click.Group) -> None:
-    main.add_command(runs)
-    main.add_command(batches)
+from budgetbeheer.clitools import cli_actor, root, use_case, user_actor
+from budgetbeheer.payments.return_reasons import describe, holds_iban
+from budgetbeheer.payments.service import approve, download, export, mark_sent, prepare_run, return_item, settle
 
 
 @click.group()
@@ -24,18 +22,15 @@ def runs() -> None:
 @click.option("--date", "execution_date", required=True, type=click.DateTime(formats=["%Y-%m-%d"]),
               help="execution date (a TARGET2 business day)")
 @click.option("--as", "username", default=None, help="finance user; without it the run counts as the scheduler's")
-@domain_errors
-def runs_prepare(execution_date: object, username: str | None) -> None:
+@use_case()
+def runs_prepare(session: Session, execution_date: object, username: str | None) -> None:
     """Propose the batch for that execution date; prints its id."""
-    from budgetbeheer.payments.service import prepare_run
-
     assert hasattr(execution_date, "date")
     day: date = execution_date.date()
-    settings = cli_settings()
-    with unit_of_work(settings) as session:
-        actor = user_actor(session, username)[0] if username else cli_actor(None, "scheduler")
-        batch, _ = prepare_run(session, actor, day, settings)
-        batch_id = batch.id
+    settings = root().settings
+    actor = user_actor(session, username)[0] if username else cli_actor(None, "scheduler")
+    batch, _ = prepare_run(session, actor, day, settings)
+    batch_id = batch.id
     click.echo(batch_id)
 
 
@@ -47,14 +42,11 @@ def batches() -> None:
 @batches.command("approve")
 @click.argument("batch_id", type=int)
 @click.option("--as", "username", required=True, help="a finance user who did not prepare the batch")
-@domain_errors
-def batches_approve(batch_id: int, username: str) -> None:
+@use_case()
+def batches_approve(session: Session, batch_id: int, username: str) -> None:
     """Approve as that finance user (four-eyes applies)."""
-    from budgetbeheer.payments.service import approve
-
-    with unit_of_work() as session:
-        batch = approve(session, user_actor(session, username)[0], batch_id)
-        status = batch.status
+    batch = approve(session, user_actor(session, username)[0], batch_id)
+    status = batch.status
     click.echo(f"batch {batch_id}: {status}")
 
 
@@ -63,16 +55,13 @@ def batches_approve(batch_id: int, username: str) -> None:
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="file to write (a .zip when the batch is split into several files)")
 @click.option("--as", "username", default=None)
-@domain_errors
-def batches_export(batch_id: int, out: Path, username: str | None) -> None:
+@use_case()
+def batches_export(session: Session, batch_id: int, out: Path, username: str | None) -> None:
     """Write the pain.001 file(s) of an approved batch."""
-    from budgetbeheer.payments.service import download, export
-
-    settings = cli_settings()
-    with unit_of_work(settings) as session:
-        actor = user_actor(session, username)[0] if username else cli_actor(None)
-        export(session, actor, batch_id, settings)
-        filename, content = download(session, batch_id)
+    settings = root().settings
+    actor = user_actor(session, username)[0] if username else cli_actor(None)
+    export(session, actor, batch_id, settings)
+    filename, content = download(session, batch_id)
     out.write_bytes(content)
     click.echo(f"{out} ({filename}, {len(content)} bytes)")
 
@@ -80,27 +69,21 @@ def batches_export(batch_id: int, out: Path, username: str | None) -> None:
 @batches.command("sent")
 @click.argument("batch_id", type=int)
 @click.option("--as", "username", required=True)
-@domain_errors
-def batches_sent(batch_id: int, username: str) -> None:
+@use_case()
+def batches_sent(session: Session, batch_id: int, username: str) -> None:
     """Record that the file was uploaded to the bank."""
-    from budgetbeheer.payments.service import mark_sent
-
-    with unit_of_work() as session:
-        mark_sent(session, user_actor(session, username)[0], batch_id)
+    mark_sent(session, user_actor(session, username)[0], batch_id)
     click.echo(f"batch {batch_id}: sent")
 
 
 @batches.command("settle")
 @click.argument("batch_id", type=int)
 @click.option("--as", "username", required=True)
-@domain_errors
-def batches_settle(batch_id: int, username: str) -> None:
+@use_case()
+def batches_settle(session: Session, batch_id: int, username: str) -> None:
     """Book the batch as executed by the bank (in transit → bank)."""
-    from budgetbeheer.payments.service import settle
-
-    with unit_of_work() as session:
-        batch = settle(session, user_actor(session, username)[0], batch_id)
-        status = batch.status
+    batch = settle(session, user_actor(session, username)[0], batch_id)
+    status = batch.status
     click.echo(f"batch {batch_id}: {status}")
 
 
@@ -108,16 +91,12 @@ def batches_settle(batch_id: int, username: str) -> None:
 @click.argument("item_id", type=int)
 @click.option("--reason-code", required=True, help="the bank's reason code, e.g. AC04")
 @click.option("--as", "username", required=True)
-@domain_errors
-def batches_return(item_id: int, reason_code: str, username: str) -> None:
+@use_case()
+def batches_return(session: Session, item_id: int, reason_code: str, username: str) -> None:
     """A payment came back: its money returns to the household's funds; a code meaning the account is wrong or
     closed (AC01, AC04, MD07, ...) holds the IBAN until it is corrected, any other code is paid again."""
-    from budgetbeheer.payments.return_reasons import describe, holds_iban
-    from budgetbeheer.payments.service import return_item
-
-    with unit_of_work() as session:
-        item = return_item(session, user_actor(session, username)[0], item_id, reason_code)
-        code, iban = item.return_reason_code or "", item.iban
+    item = return_item(session, user_actor(session, username)[0], item_id, reason_code)
+    code, iban = item.return_reason_code or "", item.iban
     next_step = (f"IBAN {iban} held until it is corrected" if holds_iban(code)
                  else "the next run pays it again (for an ended household: to the household as final leefgeld)")
     click.echo(f"payment {item_id}: returned ({describe(code, 'en')}); {next_step}")

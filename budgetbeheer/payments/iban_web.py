@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Blueprint, Flask, flash, redirect, request, url_for
+from flask import Blueprint, flash, redirect, request, url_for
 from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
@@ -17,7 +17,7 @@ from budgetbeheer.payments import iban_changes, iban_holds
 from budgetbeheer.payments.return_reasons import reason_for
 from budgetbeheer.tables.households import Creditor, FixedCost, Household
 from budgetbeheer.tables.payments import IbanChange, IbanHold
-from budgetbeheer.web.context import actor, current, db, language, unit_of_work
+from budgetbeheer.web.context import actor, current, db, discard, language
 from budgetbeheer.web.security import has_permission, requires
 
 bp = Blueprint("iban_changes", __name__, url_prefix="/iban-changes")
@@ -93,12 +93,13 @@ def _form(*names: str) -> dict[str, Any]:
 @requires("iban_changes.propose")
 def propose_for_household(household_id: int) -> WerkzeugResponse:
     try:
-        with unit_of_work() as session:
-            iban_changes.propose_household_change(session, actor(), household_id,
-                                                  _form("iban", "account_holder", "reason"))
+        session = db()
+        iban_changes.propose_household_change(session, actor(), household_id,
+                                              _form("iban", "account_holder", "reason"))
         flash(translate("IBAN-wijziging voorgesteld; een andere medewerker financiën moet hem bevestigen.",
                         language()), "success")
     except BudgetbeheerError as error:
+        discard()
         _flash_error(error)
     return _back(url_for("households.show", household_id=household_id))
 
@@ -110,11 +111,12 @@ def propose_for_creditor() -> WerkzeugResponse:
     try:
         if not raw.isdigit():
             raise ValidationError({"creditor_id": "Kies een schuldeiser."})
-        with unit_of_work() as session:
-            iban_changes.propose_creditor_change(session, actor(), int(raw), _form("iban", "bic", "reason"))
+        session = db()
+        iban_changes.propose_creditor_change(session, actor(), int(raw), _form("iban", "bic", "reason"))
         flash(translate("IBAN-wijziging voorgesteld; een andere medewerker financiën moet hem bevestigen.",
                         language()), "success")
     except BudgetbeheerError as error:
+        discard()
         _flash_error(error)
     return _back(url_for("households.creditors"))
 
@@ -123,11 +125,12 @@ def propose_for_creditor() -> WerkzeugResponse:
 @requires("iban_changes.propose")
 def confirm(change_id: int) -> WerkzeugResponse:
     try:
-        with unit_of_work() as session:
-            iban_changes.confirm_change(session, actor(), change_id)
+        session = db()
+        iban_changes.confirm_change(session, actor(), change_id)
         flash(translate("IBAN-wijziging bevestigd; de volgende betaalrun betaalt naar het nieuwe IBAN.", language()),
               "success")
     except BudgetbeheerError as error:
+        discard()
         _flash_error(error)
     return _back(url_for("households.creditors"))
 
@@ -136,22 +139,19 @@ def confirm(change_id: int) -> WerkzeugResponse:
 @requires("iban_changes.propose")
 def reject(change_id: int) -> WerkzeugResponse:
     try:
-        with unit_of_work() as session:
-            iban_changes.reject_change(session, actor(), change_id, request.form.get("note", ""))
+        session = db()
+        iban_changes.reject_change(session, actor(), change_id, request.form.get("note", ""))
         flash(translate("IBAN-wijziging afgewezen.", language()), "success")
     except BudgetbeheerError as error:
+        discard()
         _flash_error(error)
     return _back(url_for("households.creditors"))
 
 
-def register(app: Flask) -> None:
-    app.register_blueprint(bp)
-
-    @app.context_processor
-    def iban_helpers() -> dict[str, Any]:
-        user = current()
-        return {
-            "iban_panel": panel,
-            "iban_change_is_mine": lambda change: user is not None and (
-                change.proposed_by_user_id == user.id or change.proposed_by == user.username),
-        }
+def iban_helpers() -> dict[str, Any]:
+    """Template context on every page: whether an IBAN change was proposed by the signed-in user."""
+    user = current()
+    return {
+        "iban_change_is_mine": lambda change: user is not None and (
+            change.proposed_by_user_id == user.id or change.proposed_by == user.username),
+    }

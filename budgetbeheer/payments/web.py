@@ -6,7 +6,7 @@ The household page shows a household's payments with ``{% include "payments/_hou
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
@@ -18,7 +18,7 @@ from budgetbeheer.fields import parse_iso_date
 from budgetbeheer.i18n import translate
 from budgetbeheer.payments import service
 from budgetbeheer.tables.payments import STATUS_LABELS, PaymentItem, Shortfall
-from budgetbeheer.web.context import actor, db, language, settings, unit_of_work
+from budgetbeheer.web.context import actor, db, discard, language, settings
 from budgetbeheer.web.security import requires
 
 bp = Blueprint("payments", __name__, url_prefix="/batches")
@@ -27,15 +27,9 @@ PAGE_SIZE = 200
 KIND_LABELS = {c.value: LABELS_NL[c] for c in Category} | {"leefgeld": "leefgeld"}
 
 
-def register(app: Flask) -> None:
-    from budgetbeheer.payments import iban_web
-
-    app.register_blueprint(bp)
-    iban_web.register(app)
-
-    @app.context_processor
-    def payment_labels() -> dict[str, object]:
-        return {"payment_status_labels": STATUS_LABELS, "payment_kind_labels": KIND_LABELS}
+def payment_labels() -> dict[str, object]:
+    """Template context on every page: the words for payment statuses and kinds."""
+    return {"payment_status_labels": STATUS_LABELS, "payment_kind_labels": KIND_LABELS}
 
 
 def _flash_error(error: BudgetbeheerError) -> None:
@@ -66,13 +60,14 @@ def prepare() -> str | WerkzeugResponse | tuple[str, int]:
         errors = {"execution_date": Message("Geef een datum als JJJJ-MM-DD.")}
     else:
         try:
-            with unit_of_work() as session:
-                batch, created = service.prepare_run(session, actor(), execution_date, settings())
-                batch_id = batch.id
+            session = db()
+            batch, created = service.prepare_run(session, actor(), execution_date, settings())
+            batch_id = batch.id
             flash(translate("Betaalrun voorbereid." if created else "Er was al een betaalrun voor deze datum.",
                             language()), "success")
             return redirect(url_for("payments.batch", batch_id=batch_id))
         except BudgetbeheerError as error:
+            discard()
             errors = error.fields or {"execution_date": error.message}
     session = db()
     rows = service.list_batches(session)
@@ -127,13 +122,14 @@ def batch(batch_id: int) -> str:
 def approve(batch_id: int) -> str | WerkzeugResponse:
     if request.method == "POST":
         try:
-            with unit_of_work() as session:
-                found = service.approve(session, actor(), batch_id)
-                status = found.status
+            session = db()
+            found = service.approve(session, actor(), batch_id)
+            status = found.status
             message = "Betaalrun goedgekeurd." if status == "approved" else \
                 "Uw goedkeuring is vastgelegd; een tweede medewerker financiën moet nog goedkeuren."
             flash(translate(message, language()), "success")
         except BudgetbeheerError as error:
+            discard()
             _flash_error(error)
         return redirect(url_for("payments.batch", batch_id=batch_id))
     found = service.get_batch(db(), batch_id)
@@ -146,11 +142,12 @@ def cancel(batch_id: int) -> str | WerkzeugResponse | tuple[str, int]:
     errors: dict[str, Message] = {}
     if request.method == "POST":
         try:
-            with unit_of_work() as session:
-                service.cancel(session, actor(), batch_id, request.form.get("reason", ""))
+            session = db()
+            service.cancel(session, actor(), batch_id, request.form.get("reason", ""))
             flash(translate("Betaalrun geannuleerd.", language()), "success")
             return redirect(url_for("payments.batch", batch_id=batch_id))
         except BudgetbeheerError as error:
+            discard()
             if not error.fields.get("reason"):
                 _flash_error(error)
                 return redirect(url_for("payments.batch", batch_id=batch_id))
@@ -164,10 +161,11 @@ def cancel(batch_id: int) -> str | WerkzeugResponse | tuple[str, int]:
 @requires("payments.export")
 def export(batch_id: int) -> WerkzeugResponse:
     try:
-        with unit_of_work() as session:
-            service.export(session, actor(), batch_id, settings())
+        session = db()
+        service.export(session, actor(), batch_id, settings())
         flash(translate("Bankbestand gemaakt en gecontroleerd tegen het XSD.", language()), "success")
     except BudgetbeheerError as error:
+        discard()
         _flash_error(error)
     return redirect(url_for("payments.batch", batch_id=batch_id))
 
@@ -186,10 +184,11 @@ def download(batch_id: int) -> Response:
 @requires("payments.export")
 def sent(batch_id: int) -> WerkzeugResponse:
     try:
-        with unit_of_work() as session:
-            service.mark_sent(session, actor(), batch_id)
+        session = db()
+        service.mark_sent(session, actor(), batch_id)
         flash(translate("Vastgelegd dat het bankbestand naar de bank is gestuurd.", language()), "success")
     except BudgetbeheerError as error:
+        discard()
         _flash_error(error)
     return redirect(url_for("payments.batch", batch_id=batch_id))
 
@@ -198,9 +197,10 @@ def sent(batch_id: int) -> WerkzeugResponse:
 @requires("payments.settle")
 def settle(batch_id: int) -> WerkzeugResponse:
     try:
-        with unit_of_work() as session:
-            service.settle(session, actor(), batch_id)
+        session = db()
+        service.settle(session, actor(), batch_id)
         flash(translate("Betaalrun geboekt als afgeschreven door de bank.", language()), "success")
     except BudgetbeheerError as error:
+        discard()
         _flash_error(error)
     return redirect(url_for("payments.batch", batch_id=batch_id))

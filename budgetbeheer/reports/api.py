@@ -9,8 +9,8 @@ from budgetbeheer.reports.export import export_report
 from budgetbeheer.reports.model import parse_period
 from budgetbeheer.reports.reports import REPORTS
 from budgetbeheer.reports.web import exporter_label, file_response, may_export
-from budgetbeheer.web.api import route
-from budgetbeheer.web.context import actor, language, settings, unit_of_work
+from budgetbeheer.web.api import ApiRoutes
+from budgetbeheer.web.context import actor, db, language, settings
 
 
 def _household_id() -> int | None:
@@ -22,7 +22,10 @@ def _household_id() -> int | None:
     return int(raw)
 
 
-@route(
+routes = ApiRoutes()
+
+
+@routes.route(
     "/reports/<name>",
     ["GET"],
     summary="A report for a date range (both ends inclusive): " + ", ".join(REPORTS),
@@ -44,11 +47,11 @@ def report(name: str) -> Response:
         raise PermissionDenied(Message("U heeft geen rechten voor dit rapport."))
     period = parse_period(request.args.get("from"), request.args.get("to"))
     household_id = _household_id()
-    with unit_of_work() as session:
-        spool, download_name, media_type = export_report(
-            session, actor(), name=name, period=period, fmt=request.args.get("format", "json"),
-            municipality=settings().municipality_name, exported_by=exporter_label(), language=language(),
-            table=request.args.get("table") or None, household_id=household_id,
-        )
+    session = db()
+    spool, download_name, media_type = export_report(
+        session, actor(), name=name, period=period, fmt=request.args.get("format", "json"),
+        municipality=settings().municipality_name, exported_by=exporter_label(), language=language(),
+        table=request.args.get("table") or None, household_id=household_id,
+    )
     fmt = request.args.get("format", "json")
     return file_response(spool, download_name, media_type, attachment=fmt != "json")

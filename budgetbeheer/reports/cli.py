@@ -2,7 +2,9 @@
 
 Both only read the books. They write to a temporary file next to ``--out`` and rename it when complete, so a failed
 command leaves nothing half-written behind. On SQLite they read in a DEFERRED transaction: a consistent snapshot that
-does not hold the write lock while a long export runs.
+does not hold the write lock while a long export runs. Two units of work in a row, on purpose: the long read
+(read-only, no write lock), then the audit entry of the export in its own short unit of work once the file is
+complete (a failed export writes no audit entry).
 """
 
 from __future__ import annotations
@@ -10,21 +12,18 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
-from sqlalchemy.orm import Session
 
-from budgetbeheer.cli import cli_settings, domain_errors, unit_of_work, user_actor
+from budgetbeheer.audit.service import Actor, record
+from budgetbeheer.clitools import domain_errors, root, user_actor
 from budgetbeheer.db.base import utcnow
 from budgetbeheer.reports.export import FORMATS, export_report, note_export
+from budgetbeheer.reports.hledger import write_journal
 from budgetbeheer.reports.model import parse_period
 from budgetbeheer.reports.reports import REPORTS
-
-
-def reading_session() -> AbstractContextManager[Session]:
-    return unit_of_work(read_only=True)
 
 
 @contextmanager
@@ -51,11 +50,10 @@ def atomic_output(path: Path) -> Iterator[Path]:
 def reports(name: str, start: str, end: str, fmt: str, out: Path, table: str | None, household_id: int | None,
             username: str | None) -> None:
     """Write report NAME for the range [--from, --to] to --out."""
-    from budgetbeheer.audit.service import Actor
-
     period = parse_period(start, end)
-    settings = cli_settings()
-    with reading_session() as session:
+    app = root()
+    settings = app.settings
+    with app.unit_of_work(read_only=True) as session:
         if username:
             actor, user = user_actor(session, username)
             exporter = f"{user.display_name} ({user.username})"
@@ -66,7 +64,7 @@ def reports(name: str, start: str, end: str, fmt: str, out: Path, table: str | N
                                     household_id=household_id, language=settings.language, note=False)
         with spool, atomic_output(out) as temporary, temporary.open("wb") as target:
             shutil.copyfileobj(spool, target)
-    with unit_of_work(settings) as session:
+    with app.unit_of_work() as session:
         note_export(session, actor, name=name, period=period, fmt=fmt, table=table, household_id=household_id)
     click.echo(f"{name} {period.start.isoformat()} t/m {period.end.isoformat()} written to {out}")
 
@@ -82,22 +80,11 @@ def ledger_group() -> None:
 @domain_errors
 def ledger_export(fmt: str, out: Path) -> None:
     """Write the whole ledger as a plain-text journal: check it with `hledger -f FILE check` and `hledger -f FILE bal`."""
-    from budgetbeheer.audit.service import Actor, record
-    from budgetbeheer.reports.hledger import write_journal
-
-    settings = cli_settings()
-    with reading_session() as session, atomic_output(out) as temporary, temporary.open("w", encoding="utf-8") as target:
+    app = root()
+    settings = app.settings
+    with app.unit_of_work(read_only=True) as session, atomic_output(out) as temporary, temporary.open("w", encoding="utf-8") as target:
         count = write_journal(session, target, generated_at=utcnow(), municipality=settings.municipality_name)
-    with unit_of_work(settings) as session:  # every export is in the audit trail, as the report exports are
+    with app.unit_of_work() as session:  # every export is in the audit trail, as the report exports are
         record(session, Actor.system("cli"), "report.exported", "report", "ledger",
                after={"format": fmt, "transactions": count})
     click.echo(f"{count} transactions written to {out}")
-
-
-def register(main: click.Group) -> None:
-    main.add_command(reports)
-    existing = main.commands.get("ledger")
-    if isinstance(existing, click.Group):
-        existing.add_command(ledger_export)
-    else:
-        main.add_command(ledger_group)

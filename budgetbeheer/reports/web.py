@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import IO, Any
 
-from flask import Blueprint, Flask, Response, render_template, request
+from flask import Blueprint, Response, render_template, request
 
 from budgetbeheer import clock
 from budgetbeheer.domain.categories import LABELS_NL, Category
@@ -27,7 +27,7 @@ from budgetbeheer.reports.model import LEEFGELD, parse_period
 from budgetbeheer.reports.queries import DateRange
 from budgetbeheer.reports.reports import REPORTS, report_kind
 from budgetbeheer.users.permissions import allowed
-from budgetbeheer.web.context import actor, current, db, language, settings, unit_of_work
+from budgetbeheer.web.context import actor, current, db, discard, language, settings
 from budgetbeheer.web.security import requires
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -115,12 +115,13 @@ def download() -> Response | tuple[str, int]:
         if not may_export(name):
             raise PermissionDenied(Message("U heeft geen rechten voor dit rapport."))
         period = parse_period(request.args.get("from"), request.args.get("to"))
-        with unit_of_work() as session:
-            spool, download_name, media_type = export_report(
-                session, actor(), name=name, period=period, fmt=request.args.get("format", "xlsx"),
-                municipality=settings().municipality_name, exported_by=exporter_label(), language=language(),
-            )
+        session = db()
+        spool, download_name, media_type = export_report(
+            session, actor(), name=name, period=period, fmt=request.args.get("format", "xlsx"),
+            municipality=settings().municipality_name, exported_by=exporter_label(), language=language(),
+        )
     except ValidationError as error:
+        discard()
         return _form(error.fields, 422)
     return file_response(spool, download_name, media_type)
 
@@ -178,6 +179,7 @@ def accountability() -> tuple[str, int]:
     try:
         period = parse_period(request.args.get("from"), request.args.get("to"))
     except ValidationError as error:
+        discard()
         return _form(error.fields, 422)
     result = accountability_figures(db(), period)
     lang = language()
@@ -198,7 +200,3 @@ def accountability() -> tuple[str, int]:
         identity_holds=result.identity_holds,
         money=_money,
     ), 200
-
-
-def register(app: Flask) -> None:
-    app.register_blueprint(bp)

@@ -12,7 +12,7 @@ from budgetbeheer.errors import BudgetbeheerError, Message, NotFound
 from budgetbeheer.i18n import translate
 from budgetbeheer.users.models import ROLES, ApiToken, User
 from budgetbeheer.users.service import create_token, create_user, revoke_token, update_user
-from budgetbeheer.web.context import actor, db, language, unit_of_work
+from budgetbeheer.web.context import actor, db, discard, language
 from budgetbeheer.web.security import requires
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -32,19 +32,20 @@ def new_user() -> str | Response:
     form = request.form
     if request.method == "POST":
         try:
-            with unit_of_work() as session:
-                create_user(
-                    session,
-                    actor(),
-                    username=form.get("username", ""),
-                    display_name=form.get("display_name") or None,
-                    roles=form.getlist("roles"),
-                    password=form.get("password", ""),
-                    language=form.get("language", "nl"),
-                )
+            session = db()
+            create_user(
+                session,
+                actor(),
+                username=form.get("username", ""),
+                display_name=form.get("display_name") or None,
+                roles=form.getlist("roles"),
+                password=form.get("password", ""),
+                language=form.get("language", "nl"),
+            )
             flash(translate("Gebruiker aangemaakt.", language()), "success")
             return redirect(url_for("admin.users"))
         except BudgetbeheerError as error:
+            discard()
             errors = error.fields or {"username": error.message}
     return render_template("admin/user_form.html", user=None, roles=ROLES, errors=errors, form=form), (
         422 if errors else 200
@@ -62,19 +63,20 @@ def edit_user(user_id: int) -> str | Response:
     if request.method == "POST":
         form = request.form
         try:
-            with unit_of_work() as work:
-                update_user(
-                    work,
-                    actor(),
-                    user_id,
-                    roles=form.getlist("roles"),
-                    is_active=form.get("is_active") == "on",
-                    password=form.get("password") or None,
-                    display_name=form.get("display_name") or None,
-                )
+            work = db()
+            update_user(
+                work,
+                actor(),
+                user_id,
+                roles=form.getlist("roles"),
+                is_active=form.get("is_active") == "on",
+                password=form.get("password") or None,
+                display_name=form.get("display_name") or None,
+            )
             flash(translate("Gebruiker bijgewerkt.", language()), "success")
             return redirect(url_for("admin.users"))
         except BudgetbeheerError as error:
+            discard()
             errors = error.fields or {"roles": error.message}
     tokens = session.scalars(select(ApiToken).where(ApiToken.user_id == user_id).order_by(ApiToken.id)).all()
     return render_template(
@@ -85,11 +87,11 @@ def edit_user(user_id: int) -> str | Response:
 @bp.route("/users/<int:user_id>/tokens", methods=["POST"])
 @requires("users.manage")
 def new_token(user_id: int) -> Response:
-    with unit_of_work() as session:
-        user = session.get(User, user_id)
-        if user is None:
-            raise NotFound(Message("Gebruiker bestaat niet."))
-        token = create_token(session, actor(), user, label=request.form.get("label") or None)
+    session = db()
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound(Message("Gebruiker bestaat niet."))
+    token = create_token(session, actor(), user, label=request.form.get("label") or None)
     flash(translate("Nieuw API-token (wordt maar één keer getoond): %(token)s", language(), token=token), "success")
     return redirect(url_for("admin.edit_user", user_id=user_id))
 
@@ -97,12 +99,12 @@ def new_token(user_id: int) -> Response:
 @bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])
 @requires("users.manage")
 def revoke(token_id: int) -> Response:
-    with unit_of_work() as session:
-        row = session.get(ApiToken, token_id)
-        if row is None:
-            raise NotFound(Message("Token bestaat niet."))
-        user_id = row.user_id
-        revoke_token(session, actor(), token_id)
+    session = db()
+    row = session.get(ApiToken, token_id)
+    if row is None:
+        raise NotFound(Message("Token bestaat niet."))
+    user_id = row.user_id
+    revoke_token(session, actor(), token_id)
     flash(translate("Token ingetrokken.", language()), "success")
     return redirect(url_for("admin.edit_user", user_id=user_id))
 

@@ -1,16 +1,18 @@
 """The JSON API under ``/api/v1``: token auth, ``{"data": ...}`` / ``{"error": ...}``, and the OpenAPI description.
 
-Feature packages add endpoints with :func:`route`, which also records them for ``/api/v1/openapi.json``.
+Each ``api.py`` keeps its endpoints in one :class:`ApiRoutes` (``routes = ApiRoutes()``, ``@routes.route(...)``); its
+feature's plug-in hands it to the registry, and the app builds the API blueprint from all of them with
+:func:`blueprint` (nothing is added by importing a module). The same objects describe ``/api/v1/openapi.json``.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from flask import Blueprint, Response, g, jsonify, request
+from flask import Blueprint, Response, current_app, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from budgetbeheer.errors import BudgetbeheerError, MalformedInput, Message
@@ -23,7 +25,7 @@ from budgetbeheer.web.security import public, requires
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
+API_PREFIX = "/api/v1"
 
 
 @dataclass(frozen=True)
@@ -37,33 +39,57 @@ class Endpoint:
     responses: dict[str, str] = field(default_factory=dict)
 
 
-ENDPOINTS: list[Endpoint] = []
+@dataclass(frozen=True)
+class _Rule:
+    path: str
+    endpoint: str
+    view: Callable[..., Any]
+    methods: list[str]
 
 
-def route(
-    path: str,
-    methods: list[str],
-    *,
-    summary: str,
-    permission: str | None,
-    request_body: dict[str, Any] | None = None,
-    query: dict[str, str] | None = None,
-    responses: dict[str, str] | None = None,
-) -> Callable[[F], F]:
-    """Add an API endpoint with its permission (None = public) and record it for the OpenAPI description."""
-    if permission is not None and permission not in PERMISSIONS:
-        raise KeyError(f"unknown permission {permission!r}")
+class ApiRoutes:
+    """One module's API endpoints: their views, permissions and OpenAPI descriptions."""
 
-    def decorate(view: F) -> F:
-        marked = requires(permission)(view) if permission else public(view)
-        bp.add_url_rule(path, endpoint=view.__name__, view_func=marked, methods=methods)
-        for method in methods:
-            ENDPOINTS.append(
-                Endpoint(path, method.lower(), summary, permission, request_body, query or {}, responses or {})
-            )
-        return marked
+    def __init__(self) -> None:
+        self.rules: list[_Rule] = []
+        self.endpoints: list[Endpoint] = []
 
-    return decorate
+    def route(
+        self,
+        path: str,
+        methods: list[str],
+        *,
+        summary: str,
+        permission: str | None,
+        request_body: dict[str, Any] | None = None,
+        query: dict[str, str] | None = None,
+        responses: dict[str, str] | None = None,
+    ) -> Callable[[F], F]:
+        """An API endpoint with its permission (None = public), recorded for the OpenAPI description."""
+        if permission is not None and permission not in PERMISSIONS:
+            raise KeyError(f"unknown permission {permission!r}")
+
+        def decorate(view: F) -> F:
+            marked = requires(permission)(view) if permission else public(view)
+            self.rules.append(_Rule(path, view.__name__, marked, methods))
+            for method in methods:
+                self.endpoints.append(
+                    Endpoint(path, method.lower(), summary, permission, request_body, query or {}, responses or {})
+                )
+            return marked
+
+        return decorate
+
+
+def blueprint(collections: Iterable[ApiRoutes]) -> Blueprint:
+    """The ``api`` blueprint with every collection's endpoints (this module's own first)."""
+    collections = [routes, *collections]
+    bp = Blueprint("api", __name__, url_prefix=API_PREFIX)
+    for collection in collections:
+        for rule in collection.rules:
+            bp.add_url_rule(rule.path, endpoint=rule.endpoint, view_func=rule.view, methods=rule.methods)
+    bp.record_once(lambda state: state.app.extensions.__setitem__("budgetbeheer_api_routes", collections))
+    return bp
 
 
 def ok(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> tuple[Response, int]:
@@ -120,9 +146,9 @@ def _openapi_path(path: str) -> str:
     return re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", path)
 
 
-def openapi_document() -> dict[str, Any]:
+def openapi_document(collections: Iterable[ApiRoutes]) -> dict[str, Any]:
     paths: dict[str, dict[str, Any]] = {}
-    for endpoint in ENDPOINTS:
+    for endpoint in (e for collection in collections for e in collection.endpoints):
         operation: dict[str, Any] = {
             "summary": endpoint.summary,
             "responses": {"200": {"description": "OK"}} | {k: {"description": v} for k, v in endpoint.responses.items()},
@@ -143,7 +169,7 @@ def openapi_document() -> dict[str, Any]:
             operation["parameters"] = parameters
         if endpoint.request_body:
             operation["requestBody"] = {"content": {"application/json": {"schema": endpoint.request_body}}}
-        paths.setdefault("/api/v1" + _openapi_path(endpoint.path), {})[endpoint.method] = operation
+        paths.setdefault(API_PREFIX + _openapi_path(endpoint.path), {})[endpoint.method] = operation
     return {
         "openapi": "3.1.0",
         "info": {"title": "budgetbeheer", "version": "1"},
@@ -152,15 +178,18 @@ def openapi_document() -> dict[str, Any]:
     }
 
 
-@route("/openapi.json", ["GET"], summary="This description of every endpoint", permission=None)
+routes = ApiRoutes()
+
+
+@routes.route("/openapi.json", ["GET"], summary="This description of every endpoint", permission=None)
 def openapi() -> Response:
-    return jsonify(openapi_document())
+    return jsonify(openapi_document(current_app.extensions["budgetbeheer_api_routes"]))
 
 
-@route("/me", ["GET"], summary="The token's user and roles", permission="home")
+@routes.route("/me", ["GET"], summary="The token's user and roles", permission="home")
 def me() -> tuple[Response, int]:
     user = g.api_user
     return ok({"id": user.id, "username": user.username, "roles": sorted(user.roles)})
 
 
-__all__ = ["STATUS_BY_ERROR", "bp", "json_body", "ok", "route"]
+__all__ = ["STATUS_BY_ERROR", "ApiRoutes", "blueprint", "json_body", "ok"]

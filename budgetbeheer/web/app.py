@@ -1,41 +1,35 @@
-"""The app factory. Feature packages plug in through modules with fixed names (see :mod:`budgetbeheer.features`)."""
+"""The app factory: the composition root's parts (:mod:`budgetbeheer.composition`), the core pages, and what the
+features plugged in through their ``plugin.register(registry)`` (pages, API routes, template helpers, panels).
+
+Every request is one unit of work (:func:`budgetbeheer.web.context.finish_request`).
+"""
 
 from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
 
-from flask import Flask, request
+from flask import Flask
 from flask_babel import Babel
 from flask_wtf.csrf import CSRFProtect
 
-from budgetbeheer.config import Settings, load_settings
-from budgetbeheer.db.engine import make_engine, make_session_factory
-from budgetbeheer.features import FEATURES, feature_module
-from budgetbeheer.i18n import format_date, format_money, translate
-from budgetbeheer.users.permissions import allowed
-from budgetbeheer.web import api, context, errors, security
+from budgetbeheer import composition
+from budgetbeheer.config import Settings
+from budgetbeheer.features import NavItem
+from budgetbeheer.web import admin, api, auth, context, errors, main, security, templating
 
-CORE_NAV: list[tuple[str, str, str]] = [
-    ("Gebruikers", "admin.users", "users.manage"),
-    ("Auditlog", "admin.audit", "audit.read"),
+CORE_NAV = [
+    NavItem("Gebruikers", "admin.users", "users.manage"),
+    NavItem("Auditlog", "admin.audit", "audit.read"),
 ]
 
 csrf = CSRFProtect()
 babel = Babel()
 
 
-def navigation() -> list[tuple[str, str, str]]:
-    items: list[tuple[str, str, str]] = []
-    for feature in FEATURES:
-        module = feature_module(feature, "web")
-        if module is not None:
-            items += getattr(module, "NAV", [])
-    return items + CORE_NAV
-
-
 def create_app(settings: Settings | None = None, **flask_config: Any) -> Flask:
-    settings = settings or load_settings()
+    root = composition.build(settings)
+    settings = root.settings
     app = Flask(__name__, template_folder="templates", static_folder="static")
     app.config.update(
         SECRET_KEY=settings.secret_key,
@@ -52,10 +46,10 @@ def create_app(settings: Settings | None = None, **flask_config: Any) -> Flask:
     )
     app.config.update(flask_config)
 
-    engine = make_engine(settings.database_url)
-    app.extensions["budgetbeheer_engine"] = engine
-    app.extensions["budgetbeheer_sessions"] = make_session_factory(engine)
-    app.teardown_appcontext(context.close_db)
+    app.extensions["budgetbeheer_root"] = root
+    app.extensions["budgetbeheer_engine"] = root.engine
+    app.extensions["budgetbeheer_sessions"] = root.sessions
+    app.teardown_appcontext(context.close_request)
 
     babel.init_app(app, locale_selector=context.language)
     csrf.init_app(app)
@@ -63,35 +57,17 @@ def create_app(settings: Settings | None = None, **flask_config: Any) -> Flask:
     security.init_app(app)
     errors.init_app(app)
 
-    from budgetbeheer.web import admin, auth, main
-
     app.register_blueprint(auth.bp)
     app.register_blueprint(main.bp)
     app.register_blueprint(admin.bp)
-    for feature in FEATURES:
-        feature_module(feature, "api")  # importing adds its routes to the API blueprint
-        web_module = feature_module(feature, "web")
-        if web_module is not None:
-            web_module.register(app)
-    csrf.exempt(api.bp)
-    app.register_blueprint(api.bp)
-
-    @app.context_processor
-    def template_helpers() -> dict[str, Any]:
-        lang = context.language()
-        user = context.current()
-        roles = user.roles if user else frozenset()
-        return {
-            "_": lambda message, **params: translate(message, lang, **params),
-            "lang": lang,
-            "current": user,
-            "nav_items": [item for item in navigation() if allowed(roles, item[2])],
-            "can": lambda permission: allowed(roles, permission),
-            "settings": settings,
-            "endpoint": request.endpoint,
-        }
-
-    app.jinja_env.filters["money"] = lambda cents: format_money(cents, context.language())
-    app.jinja_env.filters["nldate"] = lambda value: format_date(value, context.language())
-    app.jinja_env.filters["t"] = lambda message: translate(message, context.language())
+    registry = root.registry
+    for blueprint in registry.blueprints:
+        app.register_blueprint(blueprint)
+    api_bp = api.blueprint(registry.api_routes)
+    csrf.exempt(api_bp)
+    app.register_blueprint(api_bp)
+    templating.init_app(app, settings, registry, [*registry.nav, *CORE_NAV])
+    # Registered last, so it runs first among the after_request functions: a failed commit's error response still
+    # gets the security headers.
+    app.after_request(context.finish_request)
     return app

@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 from budgetbeheer.errors import Message
 from budgetbeheer.i18n import translate
 from budgetbeheer.users.service import authenticate
-from budgetbeheer.web.context import actor, language, settings, unit_of_work
+from budgetbeheer.web.context import actor, commit_on_error, db, language, settings
 from budgetbeheer.web.security import public
 
 bp = Blueprint("auth", __name__)
@@ -26,19 +26,20 @@ def _safe_next(target: str | None) -> str:
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
+@commit_on_error  # a failed log-in answers 401, and its audit entry and failure count (the lockout) must stay
 def login() -> str | Response:
     error = None
     if request.method == "POST":
         config = settings()
-        with unit_of_work() as db_session:
-            outcome = authenticate(
-                db_session,
-                actor(),
-                request.form.get("username", ""),
-                request.form.get("password", ""),
-                max_failures=config.login_max_failures,
-                lockout=timedelta(minutes=config.login_lockout_minutes),
-            )
+        db_session = db()
+        outcome = authenticate(
+            db_session,
+            actor(),
+            request.form.get("username", ""),
+            request.form.get("password", ""),
+            max_failures=config.login_max_failures,
+            lockout=timedelta(minutes=config.login_lockout_minutes),
+        )
         if outcome.user is not None:
             session.clear()
             login_user(outcome.user)

@@ -1,50 +1,93 @@
-"""Per-request database session, the current actor and the unit of work for views."""
+"""Per request: the unit of work (one per request, see :func:`finish_request`), the current actor, the language."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import cast
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from flask import current_app, g, has_request_context, request, session
+from flask import Response, current_app, g, has_request_context, request, session
 from flask_login import current_user
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from budgetbeheer.audit.service import Actor
 from budgetbeheer.config import Settings
+from budgetbeheer.db.unit_of_work import UnitOfWork
+from budgetbeheer.features import Registry
 from budgetbeheer.users.models import User
+
+if TYPE_CHECKING:  # the composition root imports the web app's features; only its type is needed here
+    from budgetbeheer.composition import Root
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def settings() -> Settings:
     return cast(Settings, current_app.config["BUDGETBEHEER_SETTINGS"])
 
 
+def root() -> Root:
+    """The composition root the app was built from (settings, engine, sessions, the feature registry)."""
+    return cast("Root", current_app.extensions["budgetbeheer_root"])
+
+
+def registry() -> Registry:
+    """What the features plugged in (jobs, links, panels, ...)."""
+    return root().registry
+
+
+def work() -> UnitOfWork:
+    """The request's unit of work, begun on first use (see :func:`finish_request`)."""
+    if "unit_of_work" not in g:
+        g.unit_of_work = root().begin()
+    return cast(UnitOfWork, g.unit_of_work)
+
+
 def db() -> Session:
-    """The request's session; rolled back and closed at the end of the request unless committed."""
-    if "db_session" not in g:
-        factory = cast(sessionmaker[Session], current_app.extensions["budgetbeheer_sessions"])
-        g.db_session = factory()
-    return cast(Session, g.db_session)
+    """The request's session: one unit of work per request, committed by :func:`finish_request` when the response
+    has a status below 400, rolled back otherwise (and on any exception). Views never commit."""
+    return work().session
 
 
-def close_db(exception: BaseException | None = None) -> None:
-    db_session = g.pop("db_session", None)
-    if db_session is not None:
-        db_session.rollback()
-        db_session.close()
+def discard() -> None:
+    """A use case failed but the view still answers below 400 (a redirect with a flash message) or shows a form
+    again: undo what the use case wrote, exactly as a failed transaction would have. Call it where the view catches
+    the service's :class:`~budgetbeheer.errors.BudgetbeheerError`."""
+    if "unit_of_work" in g:
+        work().discard()
 
 
-@contextmanager
-def unit_of_work() -> Iterator[Session]:
-    """Run a use case in one database transaction: commit when the block ends, roll back on any exception."""
-    db_session = db()
+def commit_on_error(view: F) -> F:
+    """Opt-out, for a view whose writes must stay even when it answers with an error status: the failed log-in (its
+    audit entry and the failure count that locks the account answer 401). An exception still rolls back."""
+    view._commit_on_error = True  # type: ignore[attr-defined]
+    return view
+
+
+def _commits_on_error() -> bool:
+    view = current_app.view_functions.get(request.endpoint or "")
+    return bool(getattr(view, "_commit_on_error", False))
+
+
+def finish_request(response: Response) -> Response:
+    """after_request: commit the request's unit of work when the response is a success (status < 400) or the view
+    opted in with :func:`commit_on_error`; roll it back otherwise. A commit that fails answers like the view would
+    have when the error was raised inside it (e.g. 409 or 500), with nothing written."""
+    unit = g.get("unit_of_work")
+    if unit is None or unit.finished:
+        return response
     try:
-        yield db_session
-        db_session.commit()
-    except BaseException:
-        db_session.rollback()
-        raise
+        unit.finish(commit=response.status_code < 400 or _commits_on_error())
+    except Exception as error:  # the errors module maps it to the page or JSON error
+        return current_app.make_response(current_app.handle_user_exception(error))
+    return response
+
+
+def close_request(exception: BaseException | None = None) -> None:
+    """teardown: end the request's unit of work (rolled back unless :func:`finish_request` committed it)."""
+    unit = g.pop("unit_of_work", None)
+    if unit is not None:
+        unit.close()
 
 
 def request_id() -> str:

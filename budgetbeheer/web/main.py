@@ -2,26 +2,22 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template
 
-from budgetbeheer.web.context import current
+from budgetbeheer.web.context import current, registry
 from budgetbeheer.web.security import requires
 
 bp = Blueprint("main", __name__)
 
-ROLE_TASKS: dict[str, list[tuple[str, str]]] = {
-    "caseworker": [
-        ("Huishoudens", "households.index"),
-        ("Signalen", "lifecycle.signals"),
-    ],
-    "finance": [
-        ("Betaalruns", "payments.batches"),
-        ("Signalen", "lifecycle.signals"),
-    ],
-    "supervisor": [("Verlengingen", "lifecycle.extensions")],
-    "accountant": [("Rapportages", "reports.index"), ("Auditlog", "admin.audit")],
+CORE_TASKS: dict[str, list[tuple[str, str]]] = {
+    "accountant": [("Auditlog", "admin.audit")],
     "admin": [("Gebruikers", "admin.users"), ("Auditlog", "admin.audit")],
 }
+"""The core pages' first tasks; each feature adds its own (``registry.add_task``), listed before these."""
+
+
+def role_tasks(role: str) -> list[tuple[str, str]]:
+    return registry().tasks.get(role, []) + CORE_TASKS.get(role, [])
 
 ROLE_LABELS = {
     "caseworker": "klantmanager",
@@ -37,11 +33,9 @@ ROLE_LABELS = {
 def home() -> str:
     user = current()
     assert user is not None
-    from flask import current_app
-
     tasks = []
     for role in sorted(user.roles):
-        for label, endpoint in ROLE_TASKS.get(role, []):
+        for label, endpoint in role_tasks(role):
             if endpoint in current_app.view_functions and (label, endpoint) not in tasks:
                 tasks.append((label, endpoint))
     return render_template("home.html", user=user, tasks=tasks, role_labels=ROLE_LABELS)

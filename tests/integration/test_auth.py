@@ -199,3 +199,15 @@ def test_api_ignores_the_browser_session_cookie(client: FlaskClient, login: Call
     response = client.post("/api/v1/creditors", json={"name": "Via cookie", "iban": "NL91ABNA0417164300"})
     assert response.status_code == 401
     assert client.get("/batches/").status_code == 200  # the pages still know the user
+
+
+def test_a_failed_login_is_kept_although_it_answers_401(client: FlaskClient, make_user: Callable[..., User],
+                                                        session: Session) -> None:
+    """The request's unit of work rolls back on a status >= 400; the log-in view opts out, so the failure counts."""
+    make_user("piet", "caseworker")
+    response = client.post("/login", data={"username": "piet", "password": "wrong"})
+    assert response.status_code == 401
+    user = session.scalar(select(User).where(User.username == "piet"))
+    assert user is not None
+    session.refresh(user)
+    assert user.failed_login_count == 1

@@ -27,12 +27,14 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from budgetbeheer import jobs
 from budgetbeheer.audit.models import AuditEntry
 from budgetbeheer.audit.service import Actor
+from budgetbeheer.composition import registry
 from budgetbeheer.config import Settings
 from budgetbeheer.db.engine import make_engine, make_session_factory
 from budgetbeheer.ledger.service import household_balance, money_identity
-from budgetbeheer.lifecycle import ending, jobs
+from budgetbeheer.lifecycle import ending
 from budgetbeheer.payments.service import final_payout
 from budgetbeheer.tables.households import Household, Person
 from budgetbeheer.tables.lifecycle import ExtensionRequest, Signal
@@ -107,7 +109,7 @@ def end_job(settings: Settings, day: date, request: pytest.FixtureRequest) -> jo
     """The daily job ``lifecycle.end_periods`` for ``day``, as the scheduler runs it (its own engine and session)."""
     engine = make_engine(settings.database_url)
     request.addfinalizer(engine.dispose)
-    return jobs.run_job(make_session_factory(engine), jobs.get_job("lifecycle.end_periods"), day, settings)
+    return jobs.run_job(make_session_factory(engine), registry().jobs.get("lifecycle.end_periods"), day, settings)
 
 
 def test_a_request_pending_over_the_end_date_keeps_the_period_open_and_a_late_approval_pays_the_rent(

@@ -11,11 +11,12 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from budgetbeheer import jobs
 from budgetbeheer.audit.service import Actor
+from budgetbeheer.composition import registry
 from budgetbeheer.config import Settings
 from budgetbeheer.db.engine import make_session_factory
-from budgetbeheer.lifecycle import jobs
-from budgetbeheer.lifecycle.scheduler import Lease, SchedulerRunner, parse_run_time
+from budgetbeheer.scheduler import Lease, SchedulerRunner, parse_run_time
 from budgetbeheer.tables.lifecycle import JobRun
 
 
@@ -139,7 +140,7 @@ def test_a_job_runs_once_per_day_retries_a_failure_and_catches_up(engine: Engine
 
 
 def test_registry_and_run_time() -> None:
-    names = [job.name for job in jobs.registered_jobs()]
+    names = [job.name for job in registry().jobs.all()]
     assert names.index("lifecycle.end_periods") < names.index("payments.prepare_runs") < names.index(
         "lifecycle.raise_signals")
     assert parse_run_time("06:30") == (6, 30)

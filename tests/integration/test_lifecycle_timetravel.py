@@ -12,10 +12,12 @@ import time_machine
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from budgetbeheer import jobs
+from budgetbeheer.composition import registry
 from budgetbeheer.config import Settings
 from budgetbeheer.db.engine import make_engine, make_session_factory
 from budgetbeheer.ledger.service import household_balance, money_identity
-from budgetbeheer.lifecycle import extensions, jobs
+from budgetbeheer.lifecycle import extensions
 from budgetbeheer.payments.service import approve
 from budgetbeheer.tables.households import Household, Person
 from budgetbeheer.tables.lifecycle import JobRun, Signal
@@ -77,9 +79,9 @@ def test_six_months_an_extension_and_the_end(engine: Engine, session: Session, s
                 assert extension_id is not None
                 extensions.decide_extension(session, boss, extension_id, decision="approve", note="Akkoord")
                 session.commit()
-            outcomes = jobs.run_due(factory, settings, day)
+            outcomes = jobs.run_due(factory, settings, day, registry().jobs.all())
             assert {o.outcome for o in outcomes} == {"succeeded"}, outcomes
-            assert jobs.run_due(factory, settings, day) == []  # running again the same day changes nothing
+            assert jobs.run_due(factory, settings, day, registry().jobs.all()) == []  # running again the same day changes nothing
             session.expire_all()
             for batch in session.scalars(select(PaymentBatch).where(PaymentBatch.status == "proposed")):
                 if batch.item_count:
@@ -184,7 +186,7 @@ def test_a_late_benefit_decision_and_an_extension_decided_after_the_end(
                     select(PaymentItem.id).where(PaymentItem.obligation_key.like("lg:%:final"))) is None
                 extensions.decide_extension(session, boss, extension_id, decision="approve", note="Akkoord")
                 session.commit()
-            outcomes = jobs.run_due(factory, settings, day)
+            outcomes = jobs.run_due(factory, settings, day, registry().jobs.all())
             assert {o.outcome for o in outcomes} == {"succeeded"}, outcomes
             session.expire_all()
             for batch in session.scalars(select(PaymentBatch).where(PaymentBatch.status == "proposed")):

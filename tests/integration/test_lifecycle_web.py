@@ -134,11 +134,12 @@ def test_pages_ask_decide_and_handover_files(app: object, client: FlaskClient, s
 
 def test_scheduler_admin_page_and_api(client: FlaskClient, session: Session, login: Callable[..., User],
                                       api_token: Callable[..., dict[str, str]], settings: object) -> None:
+    from budgetbeheer import jobs
+    from budgetbeheer.composition import registry
     from budgetbeheer.db.engine import make_session_factory
-    from budgetbeheer.lifecycle import jobs
 
     factory = make_session_factory(session.get_bind())  # type: ignore[arg-type]
-    job = jobs.get_job("lifecycle.raise_signals")
+    job = registry().jobs.get("lifecycle.raise_signals")
     outcome = jobs.run_job(factory, job, date(2026, 5, 4), settings)  # type: ignore[arg-type]
     assert outcome.outcome == "succeeded"
     login("bea", "admin")

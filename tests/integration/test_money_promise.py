@@ -10,7 +10,7 @@ next month), weekly or monthly leefgeld on a drawn day, a buffer, and sometimes 
 simulated from the enrolment. Each expected benefit arrives on its day, one to three days early, one to ten days
 late, or not at all; the benefit system posts it through ``POST /api/v1/receipts`` on the day it arrives, before
 that day's jobs. Then, every calendar day in order (the clock moved there with time_machine), the scheduler's daily
-jobs run (:func:`budgetbeheer.lifecycle.jobs.run_due`: ending, ``payments.prepare_runs`` for the next TARGET2
+jobs run (:func:`budgetbeheer.jobs.run_due`: ending, ``payments.prepare_runs`` for the next TARGET2
 business day, signals), a second finance user approves every proposed batch that pays anything, approved batches are
 exported to pain.001 and sent, and each is settled on its execution date, so that the money moves.
 
@@ -72,7 +72,9 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from budgetbeheer import jobs
 from budgetbeheer.audit.service import Actor
+from budgetbeheer.composition import registry
 from budgetbeheer.config import Settings
 from budgetbeheer.db.engine import make_engine, make_session_factory
 from budgetbeheer.domain.calendar import add_business_days, execution_date_for_due_date, next_business_day
@@ -80,7 +82,6 @@ from budgetbeheer.domain.schedule import due_dates
 from budgetbeheer.households.figures import household_figures
 from budgetbeheer.households.read import household_forecast
 from budgetbeheer.ledger.service import ensure_system_accounts, household_balance, money_identity
-from budgetbeheer.lifecycle import jobs
 from budgetbeheer.money import cents_to_str
 from budgetbeheer.payments.runs.model import LeefgeldWorkedOut
 from budgetbeheer.payments.runs.service import plan_items
@@ -296,7 +297,7 @@ class Simulation:
         seen = set(self.session.scalars(select(PaymentBatch.id)))
         self.check_figures(today)
         self.session.rollback()
-        outcomes = jobs.run_due(self.factory, self.settings, today)
+        outcomes = jobs.run_due(self.factory, self.settings, today, registry().jobs.all())
         assert {o.outcome for o in outcomes} <= {"succeeded"}, outcomes
         for batch in self.session.scalars(select(PaymentBatch).where(PaymentBatch.id.not_in(seen or {0}))):
             self.check_new_batch(batch, today)

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from budgetbeheer.audit.service import Actor
+from budgetbeheer.composition import registry
 from budgetbeheer.config import Settings
 from budgetbeheer.demo import DEMO_PASSWORD, load_demo
 from budgetbeheer.domain.calendar import next_business_day
@@ -126,7 +127,7 @@ def pages_for(app: Flask) -> list[str]:
 def test_every_reachable_page_has_one_h1_a_title_a_language_and_labels(
     app: Flask, client: FlaskClient, session: Session, settings: Settings, language: str
 ) -> None:
-    for _ in load_demo(session):
+    for _ in load_demo(session, registry().demo_loaders):
         pass
     session.commit()
     run_date = next_business_day(date.today())

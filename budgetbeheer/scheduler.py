@@ -6,8 +6,10 @@ one atomic ``UPDATE ... WHERE name = :name AND (expires_at < :now OR holder = :m
 row yet), renewed every ``lease_seconds / 3`` seconds, and a holder that crashes loses it ``lease_seconds`` after its
 last renewal. A holder that cannot renew in time stops its jobs before another can take over.
 
-On becoming active, each job first runs for the days it missed (see :func:`budgetbeheer.lifecycle.jobs.run_due`);
-then APScheduler fires it daily at ``scheduler_run_time``. The web app never runs jobs.
+On becoming active, each job first runs for the days it missed (see :func:`budgetbeheer.jobs.run_due`); then
+APScheduler fires it daily at ``scheduler_run_time``. Each job run is one unit of work
+(:mod:`budgetbeheer.db.unit_of_work`). The jobs come from the features' plug-ins (the composition root hands them in,
+see :mod:`budgetbeheer.composition`); the web app never runs jobs.
 """
 
 from __future__ import annotations
@@ -17,18 +19,19 @@ import os
 import socket
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Connection, Engine, Table, insert, update
+from sqlalchemy import Connection, Engine, Table, insert, inspect, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from budgetbeheer import jobs as job_registry
 from budgetbeheer.clock import now as utc_now
+from budgetbeheer.clock import today as local_today
 from budgetbeheer.config import ConfigurationError, Settings
 from budgetbeheer.db.engine import make_engine, make_session_factory, normalise_url
-from budgetbeheer.lifecycle import jobs as job_registry
 from budgetbeheer.tables.lifecycle import SchedulerLease
 
 log = logging.getLogger(__name__)
@@ -120,14 +123,15 @@ class SchedulerRunner:
         self,
         settings: Settings,
         *,
+        jobs: Sequence[job_registry.Job],
         holder: str | None = None,
-        jobs: list[job_registry.Job] | None = None,
         clock: Clock = utc_now,
-        today: Callable[[], date] = date.today,
+        today: Callable[[], date] = local_today,
+        engine: Engine | None = None,
     ) -> None:
         self.settings = settings
         self.holder = holder or new_holder_id()
-        self.engine = make_engine(settings.database_url)
+        self.engine = engine if engine is not None else make_engine(settings.database_url)
         self.factory: sessionmaker[Session] = make_session_factory(self.engine)
         self.lease = Lease(self.engine, self.holder, settings.scheduler_lease_seconds, clock=clock)
         self.jobs = jobs
@@ -153,6 +157,7 @@ class SchedulerRunner:
         return outcomes
 
     def _build_apscheduler(self) -> Any:
+        # Imported here on purpose: only the active scheduler needs APScheduler (stand-bys and the CLI do not).
         from apscheduler.jobstores.memory import MemoryJobStore
         from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
         from apscheduler.schedulers.blocking import BlockingScheduler
@@ -167,7 +172,7 @@ class SchedulerRunner:
         )
         # Kept in the database by reference, so whichever process holds the lease picks it up after a take-over.
         scheduler.add_job(
-            "budgetbeheer.lifecycle.scheduler:_daily", "cron", hour=hour, minute=minute, id=DAILY_JOB_ID,
+            "budgetbeheer.scheduler:_daily", "cron", hour=hour, minute=minute, id=DAILY_JOB_ID,
             name="dagelijkse taken", replace_existing=True, jobstore="default",
         )
         scheduler.add_job(self._renew_or_stop, "interval", seconds=self.renew_seconds, id="lease-renewal",
@@ -241,8 +246,6 @@ def _daily() -> None:
 
 def next_daily_run(connection: Connection) -> datetime | None:
     """When APScheduler will next run the daily jobs, read from its table (None before the first start)."""
-    from sqlalchemy import inspect, text
-
     if not inspect(connection).has_table("apscheduler_jobs"):
         return None
     value = connection.execute(

@@ -1,0 +1,117 @@
+"""What every command shares: the composition root of the run, one unit of work per command, plain-word errors.
+
+A command is one use case in one unit of work::
+
+    @group.command("approve")
+    @click.argument("batch_id", type=int)
+    @use_case()
+    def approve(session: Session, batch_id: int) -> None:
+        ...
+
+:func:`use_case` opens the unit of work (:mod:`budgetbeheer.db.unit_of_work`) on the run's :class:`Root` (built by
+``budgetbeheer``'s group from the environment), passes its session as the first argument, commits when the command
+returns and rolls back on any error; a domain error becomes a message on stderr and exit code 1. ``read_only``
+commands (reports, exports, the audit walk) do not take SQLite's write lock up front, so they never hold up writers.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from functools import wraps
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+import click
+from sqlalchemy.orm import Session
+
+from budgetbeheer.audit.service import Actor
+from budgetbeheer.config import ConfigurationError, Settings, load_settings
+from budgetbeheer.errors import BudgetbeheerError
+from budgetbeheer.i18n import translate
+from budgetbeheer.users.service import actor_for, user_by_username
+
+if TYPE_CHECKING:  # the composition root imports every feature's commands; only its type is needed here
+    from budgetbeheer.composition import Root
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class LazyRoot:
+    """The run's composition root, built on first use (``--help`` and ``db upgrade`` need no engine)."""
+
+    def __init__(self, build: Callable[[Settings], Root]) -> None:
+        self._build = build
+        self._root: Root | None = None
+
+    def get(self) -> Root:
+        if self._root is None:
+            self._root = self._build(cli_settings())
+        return self._root
+
+    def close(self) -> None:
+        if self._root is not None:
+            self._root.dispose()
+            self._root = None
+
+
+def root() -> Root:
+    """The composition root of this command run."""
+    lazy = click.get_current_context().find_root().obj
+    if not isinstance(lazy, LazyRoot):
+        raise RuntimeError("a budgetbeheer command runs under the budgetbeheer group")
+    return lazy.get()
+
+
+def cli_settings() -> Settings:
+    try:
+        return load_settings()
+    except ConfigurationError as error:
+        raise click.ClickException(str(error)) from None
+
+
+def cli_actor(username: str | None, job: str = "cli") -> Actor:
+    """The actor for a command: ``--as USERNAME`` when given, else ``system:<job>``."""
+    return Actor(name=username) if username else Actor.system(job)
+
+
+def user_actor(session: Session, username: str) -> tuple[Actor, Any]:
+    user = user_by_username(session, username)
+    return actor_for(user, client_address="cli"), user
+
+
+def load_settings_language() -> str:
+    try:
+        return load_settings().language
+    except ConfigurationError:
+        return "nl"
+
+
+def domain_errors(func: F) -> F:
+    """Turn domain errors into a plain message on stderr and exit code 1."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except BudgetbeheerError as error:
+            language = load_settings_language()
+            lines = [translate(error.message, language)]
+            lines += [f"  {name}: {translate(why, language)}" for name, why in error.fields.items()]
+            click.echo("\n".join(lines), err=True)
+            sys.exit(1)
+
+    return cast(F, wrapper)
+
+
+def use_case(*, read_only: bool = False) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Run the command in one unit of work and pass its session first (see the module's docstring)."""
+
+    def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with root().unit_of_work(read_only=read_only) as session:
+                return func(session, *args, **kwargs)
+
+        return domain_errors(wrapper)
+
+    return decorate

@@ -1,0 +1,59 @@
+"""The app-wide template helpers: filters and globals every page and macro can use (installed by the app, not by a
+feature), plus what the features plugged in (their filters, context and panels, see :mod:`budgetbeheer.features`)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from flask import Flask, request
+
+from budgetbeheer.config import Settings
+from budgetbeheer.features import NavItem, Registry
+from budgetbeheer.i18n import format_date, format_money, translate
+from budgetbeheer.users.permissions import allowed
+from budgetbeheer.web import context
+
+
+def isodate(value: object) -> str:
+    """An API date ("2026-12-01") or timestamp as the reader's date format (01-12-2026); anything else unchanged."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, date):
+        return format_date(value, context.language())
+    text = str(value)
+    try:
+        if len(text) > 10:
+            return format_date(datetime.fromisoformat(text), context.language())
+        return format_date(date.fromisoformat(text), context.language())
+    except ValueError:
+        return text
+
+
+def init_app(app: Flask, settings: Settings, registry: Registry, navigation: list[NavItem]) -> None:
+    @app.context_processor
+    def template_helpers() -> dict[str, Any]:
+        lang = context.language()
+        user = context.current()
+        roles = user.roles if user else frozenset()
+        return {
+            "_": lambda message, **params: translate(message, lang, **params),
+            "lang": lang,
+            "current": user,
+            "nav_items": [tuple(item) for item in navigation if allowed(roles, item.permission)],
+            "can": lambda permission: allowed(roles, permission),
+            "settings": settings,
+            "endpoint": request.endpoint,
+        }
+
+    for provide in registry.template_context:
+        app.context_processor(provide)
+
+    app.jinja_env.filters["money"] = lambda cents: format_money(cents, context.language())
+    app.jinja_env.filters["nldate"] = lambda value: format_date(value, context.language())
+    app.jinja_env.filters["t"] = lambda message: translate(message, context.language())
+    app.jinja_env.filters["isodate"] = isodate
+    app.jinja_env.filters.update(registry.template_filters)
+    # Imported macros (macros.html) see only globals; without this their `_` is Flask-Babel's, which knows no English.
+    app.jinja_env.globals["_"] = lambda message, **params: translate(message, context.language(), **params)
+    app.jinja_env.globals.update(registry.panels)
