@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test check-fast install system-deps lint typecheck deptry migration-check benchmark clean
+.PHONY: run test check-fast install system-deps lint lint-imports typecheck deptry migration-check benchmark clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,11 +36,15 @@ test: $(STAMP) system-deps
 system-deps:
 	@bash scripts/ensure_system_packages.sh
 
-## make check-fast: ruff, mypy, deptry and the migration check (under a minute)
-check-fast: $(STAMP) lint typecheck deptry migration-check
+## make check-fast: ruff, the layer contract, mypy, deptry and the migration check (under a minute)
+check-fast: $(STAMP) lint lint-imports typecheck deptry migration-check
 
 lint:
 	$(BIN)/ruff check budgetbeheer tests benchmarks scripts migrations/env.py setup.py
+
+# the layers of docs/architecture.md and no import cycles ([tool.importlinter] in pyproject.toml)
+lint-imports:
+	$(BIN)/lint-imports
 
 typecheck:
 	$(BIN)/mypy

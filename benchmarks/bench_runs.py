@@ -63,6 +63,7 @@ from sqlalchemy.engine import make_url
 
 from budgetbeheer.audit.service import Actor
 from budgetbeheer.bulk import cycle_collector_paused
+from budgetbeheer.composition import registry
 from budgetbeheer.config import Settings
 from budgetbeheer.db.engine import make_engine, make_session_factory, normalise_url
 from budgetbeheer.db.migrate import upgrade
@@ -317,6 +318,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--output", type=Path, default=None)
     args = parser.parse_args(argv)
+    registry()  # the features plugged in and the event bus built, as the CLI does
     timer = Timer()
     load_at_start = [round(x, 2) for x in os.getloadavg()]
     with database(args.database_url) as url:

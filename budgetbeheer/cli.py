@@ -122,7 +122,7 @@ def demo(session: Session) -> None:
 def serve(host: str, port: int, debug: bool) -> None:
     """Serve the web app and API (development server; use gunicorn in production, see README)."""
     # Imported here on purpose: the web app (Flask and every page) is only loaded by the one command that serves it.
-    from budgetbeheer.web.app import create_app
+    from budgetbeheer.web.app import create_app  # noqa: PLC0415
 
     app = create_app(cli_settings())
     app.run(host=host, port=port, debug=debug, use_reloader=False)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from functools import wraps
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 import click
 from sqlalchemy.orm import Session
@@ -28,10 +28,8 @@ from budgetbeheer.audit.service import Actor
 from budgetbeheer.config import ConfigurationError, Settings, load_settings
 from budgetbeheer.errors import BudgetbeheerError
 from budgetbeheer.i18n import translate
+from budgetbeheer.root import Root
 from budgetbeheer.users.service import actor_for, user_by_username
-
-if TYPE_CHECKING:  # the composition root imports every feature's commands; only its type is needed here
-    from budgetbeheer.composition import Root
 
 F = TypeVar("F", bound=Callable[..., Any])
 

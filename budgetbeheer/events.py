@@ -22,8 +22,6 @@ from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
-from budgetbeheer import features
-
 BUS_KEY = "budgetbeheer_event_bus"
 
 
@@ -61,8 +59,8 @@ _bus_factory: Callable[[], EventBus] | None = None
 
 
 def set_bus_factory(factory: Callable[[], EventBus]) -> None:
-    """How the application's bus is built; by default from every feature's subscriptions
-    (:func:`budgetbeheer.features.event_subscriptions`). Built once, when the first event is published."""
+    """How the application's bus is built: the composition root (:func:`budgetbeheer.composition.registry`) sets it
+    to every feature's subscriptions. Built once, when the first event is published."""
     global _application_bus, _bus_factory
     _bus_factory = factory
     _application_bus = None
@@ -71,8 +69,9 @@ def set_bus_factory(factory: Callable[[], EventBus]) -> None:
 def application_bus() -> EventBus:
     global _application_bus
     if _application_bus is None:
-        factory = _bus_factory or (lambda: EventBus(features.event_subscriptions()))
-        _application_bus = factory()
+        if _bus_factory is None:  # a use case ran outside the web app, the CLI and the scheduler
+            raise RuntimeError("no event bus: build the application with budgetbeheer.composition first")
+        _application_bus = _bus_factory()
     return _application_bus
 
 

@@ -4,7 +4,7 @@ Each feature package (``households``, ``payments``, ``lifecycle``, ``reports``, 
 module ``budgetbeheer/<feature>/plugin.py`` with one function ``register(registry: Registry)``. It adds, explicitly:
 
 - ``registry.add_blueprint(bp)`` and ``registry.add_nav(label, endpoint, permission)``: its pages and menu items;
-- ``registry.add_api_routes(routes)``: its :class:`~budgetbeheer.web.api.ApiRoutes` (the app adds them to ``/api/v1``
+- ``registry.add_api_routes(routes)``: its :class:`~budgetbeheer.http.api.ApiRoutes` (the app adds them to ``/api/v1``
   and to the OpenAPI description);
 - ``registry.add_command(command)``: its click commands and groups (added to ``budgetbeheer``);
 - ``registry.jobs.add(name, func, ...)``: its daily jobs (:mod:`budgetbeheer.jobs`);
@@ -22,11 +22,8 @@ to the web app, the command line and the scheduler. This module is core: it know
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from types import ModuleType
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -109,27 +106,3 @@ class Registry:
     def handlers(self) -> list[tuple[type, Callable[..., Any]]]:
         """Every ``(event_type, handler)`` pair, in the order they were subscribed."""
         return list(self._handlers)
-
-
-# ------------------------------------------------------------------------- the event bus's lookup by module name
-# Kept while :mod:`budgetbeheer.events` builds its default bus this way; the composition root hands the bus
-# ``registry.handlers()`` instead (each feature subscribes in its plug-in), so both give the same pairs.
-
-
-def feature_module(feature: str, name: str) -> ModuleType | None:
-    """``budgetbeheer.<feature>.<name>``, imported, or None when the feature has no such module."""
-    module_name = f"budgetbeheer.{feature}.{name}"
-    if importlib.util.find_spec(module_name) is None:
-        return None
-    return importlib.import_module(module_name)
-
-
-def event_subscriptions() -> list[tuple[type, Callable[..., None]]]:
-    """Every feature's event handlers: the ``SUBSCRIPTIONS`` of its ``handlers`` module, as ``(event type,
-    handler)`` pairs (see :mod:`budgetbeheer.events`)."""
-    pairs: list[tuple[type, Callable[..., None]]] = []
-    for feature in FEATURES:
-        module = feature_module(feature, "handlers")
-        if module is not None:
-            pairs += module.SUBSCRIPTIONS
-    return pairs

@@ -158,9 +158,9 @@ class SchedulerRunner:
 
     def _build_apscheduler(self) -> Any:
         # Imported here on purpose: only the active scheduler needs APScheduler (stand-bys and the CLI do not).
-        from apscheduler.jobstores.memory import MemoryJobStore
-        from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
-        from apscheduler.schedulers.blocking import BlockingScheduler
+        from apscheduler.jobstores.memory import MemoryJobStore  # noqa: PLC0415
+        from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore  # noqa: PLC0415
+        from apscheduler.schedulers.blocking import BlockingScheduler  # noqa: PLC0415
 
         hour, minute = parse_run_time(self.settings.scheduler_run_time)
         scheduler = BlockingScheduler(

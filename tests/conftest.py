@@ -24,6 +24,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session
 
 from budgetbeheer.audit.service import Actor
+from budgetbeheer.composition import registry
 from budgetbeheer.config import Settings
 from budgetbeheer.db.engine import make_engine, make_session_factory, normalise_url
 from budgetbeheer.db.migrate import upgrade
@@ -43,6 +44,13 @@ TEST_PASSWORD = "test-wachtwoord-123"
 
 def pytest_report_header(config: pytest.Config) -> str:
     return f"budgetbeheer databases: {', '.join(DATABASES)}"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def application_registry() -> None:
+    """The features plugged in and the event bus built, as the web app, the CLI and the scheduler do at start, so a
+    test may call a use case directly."""
+    registry()
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -59,6 +59,4 @@ def make_engine(url: str, *, sqlite_begin: str = "IMMEDIATE", **kwargs: Any) -> 
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    import budgetbeheer.tables  # noqa: F401  (every mapper must be known before the first flush)
-
     return sessionmaker(bind=engine, expire_on_commit=False, autoflush=True)

@@ -1,6 +1,6 @@
 """The unit of work: one use case, one database transaction. The only place that commits.
 
-The web app (one per request, see :mod:`budgetbeheer.web.context`), the command line (one per command, see
+The web app (one per request, see :mod:`budgetbeheer.http.context`), the command line (one per command, see
 :func:`budgetbeheer.clitools.use_case`) and the scheduler (one per job run, see :func:`budgetbeheer.jobs.run_job`)
 all go through :class:`UnitOfWork`: commit when the use case ends well, roll back on any exception.
 """

@@ -40,12 +40,12 @@ from budgetbeheer.households.read import (
     statement,
 )
 from budgetbeheer.households.receipts import RECEIPT_KINDS, book_receipt
+from budgetbeheer.http.api import ApiRoutes, json_body, ok
+from budgetbeheer.http.context import actor, db, language, settings
 from budgetbeheer.i18n import translate
 from budgetbeheer.money import cents_to_str
 from budgetbeheer.payments.arrears import ShortInstalment
 from budgetbeheer.tables.households import Creditor, FixedCost, Receipt
-from budgetbeheer.web.api import ApiRoutes, json_body, ok
-from budgetbeheer.web.context import actor, db, language, settings
 
 _PERSON = {
     "type": "object",

@@ -53,12 +53,12 @@ from budgetbeheer.households.receipts import (
     book_receipt,
     import_receipts_csv,
 )
+from budgetbeheer.http.context import actor, current, db, discard, language, settings
+from budgetbeheer.http.security import has_permission, requires
 from budgetbeheer.i18n import translate
 from budgetbeheer.payments.service import payments_for_household
 from budgetbeheer.tables.households import FixedCost, Receipt
 from budgetbeheer.users.models import User, UserRole
-from budgetbeheer.web.context import actor, current, db, discard, language, settings
-from budgetbeheer.web.security import has_permission, requires
 
 bp = Blueprint("households", __name__, url_prefix="/households")
 

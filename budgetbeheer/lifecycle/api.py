@@ -7,12 +7,14 @@ from typing import Any
 from flask import Response, g, request
 
 from budgetbeheer.errors import Message, ValidationError
+from budgetbeheer.households.api import figures_json
 from budgetbeheer.households.common import get_household
+from budgetbeheer.households.read import record_view
+from budgetbeheer.http.api import ApiRoutes, json_body, ok
+from budgetbeheer.http.context import actor, db, registry, settings
 from budgetbeheer.jobs import last_runs
 from budgetbeheer.lifecycle import ending, extensions, handover, signals
 from budgetbeheer.money import cents_to_str
-from budgetbeheer.web.api import ApiRoutes, json_body, ok
-from budgetbeheer.web.context import actor, db, registry, settings
 
 STATUSES = ("pending", "approved", "rejected", "withdrawn")
 
@@ -125,9 +127,6 @@ def _instalments(rows: tuple[handover.Instalment, ...], on_key: str | None = Non
        summary="The handover overview: paid and unpaid per fixed cost, how to pay them, the money left, contact",
        permission="households.read")
 def handover_json(household_id: int) -> tuple[Response, int]:
-    from budgetbeheer.households.api import figures_json
-    from budgetbeheer.households.read import record_view
-
     config = settings()
     data = handover.handover_data(db(), household_id, municipality=config.municipality_name,
                                   contact=config.contact_line, lead_business_days=config.lead_business_days)

@@ -21,14 +21,16 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from budgetbeheer import clock
 from budgetbeheer.errors import BudgetbeheerError, Message, ValidationError
 from budgetbeheer.households.common import get_household
+from budgetbeheer.households.read import record_view
+from budgetbeheer.http.context import actor, current, db, discard, language, registry, settings
+from budgetbeheer.http.security import requires
 from budgetbeheer.i18n import translate
 from budgetbeheer.jobs import last_runs
 from budgetbeheer.lifecycle import ending, extensions, handover, signals
 from budgetbeheer.scheduler import LEASE_NAME, next_daily_run
+from budgetbeheer.tables.households import Household
 from budgetbeheer.tables.lifecycle import SchedulerLease
 from budgetbeheer.users.permissions import allowed
-from budgetbeheer.web.context import actor, current, db, discard, language, registry, settings
-from budgetbeheer.web.security import requires
 
 bp = Blueprint("lifecycle", __name__)
 
@@ -106,7 +108,6 @@ def signal_done(signal_id: int) -> WerkzeugResponse:
 def extensions_page() -> str:
     status = request.args.get("status", "pending")
     rows = extensions.list_requests(db(), status if status in ("pending", "approved", "rejected", "withdrawn") else None)
-    from budgetbeheer.tables.households import Household
 
     households = {r.household_id: db().get(Household, r.household_id) for r in rows}
     return render_template("lifecycle/extensions.html", requests=rows, status=status, households=households,
@@ -207,8 +208,6 @@ def household_period(household_id: int) -> str:
 
 def _handover(household_id: int, channel: str) -> handover.Handover:
     """The overview's data; opening it (page, PDF or CSV) is logged like opening the household page."""
-    from budgetbeheer.households.read import record_view
-
     config = settings()
     data = handover.handover_data(db(), household_id, municipality=config.municipality_name,
                                   contact=config.contact_line, lead_business_days=config.lead_business_days)

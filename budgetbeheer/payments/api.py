@@ -9,11 +9,11 @@ from flask import Response, request
 
 from budgetbeheer.errors import Message, ValidationError
 from budgetbeheer.fields import parse_iso_date
+from budgetbeheer.http.api import ApiRoutes, json_body, ok
+from budgetbeheer.http.context import actor, db, settings
 from budgetbeheer.payments import iban_changes, iban_holds, service
 from budgetbeheer.payments.return_reasons import RETURN_REASONS, holds_iban
 from budgetbeheer.tables.payments import IBAN_CHANGE_STATUSES
-from budgetbeheer.web.api import ApiRoutes, json_body, ok
-from budgetbeheer.web.context import actor, db, settings
 
 
 def _iso_date(raw: Any, field: str) -> date:

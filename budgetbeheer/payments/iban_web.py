@@ -12,13 +12,13 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from budgetbeheer.errors import BudgetbeheerError, ValidationError
+from budgetbeheer.http.context import actor, current, db, discard, language
+from budgetbeheer.http.security import has_permission, requires
 from budgetbeheer.i18n import translate
 from budgetbeheer.payments import iban_changes, iban_holds
 from budgetbeheer.payments.return_reasons import reason_for
 from budgetbeheer.tables.households import Creditor, FixedCost, Household
 from budgetbeheer.tables.payments import IbanChange, IbanHold
-from budgetbeheer.web.context import actor, current, db, discard, language
-from budgetbeheer.web.security import has_permission, requires
 
 bp = Blueprint("iban_changes", __name__, url_prefix="/iban-changes")
 

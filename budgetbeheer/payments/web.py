@@ -15,11 +15,11 @@ from budgetbeheer.domain.calendar import next_business_day
 from budgetbeheer.domain.categories import LABELS_NL, Category
 from budgetbeheer.errors import BudgetbeheerError, Message, ValidationError
 from budgetbeheer.fields import parse_iso_date
+from budgetbeheer.http.context import actor, db, discard, language, settings
+from budgetbeheer.http.security import requires
 from budgetbeheer.i18n import translate
 from budgetbeheer.payments import service
 from budgetbeheer.tables.payments import STATUS_LABELS, PaymentItem, Shortfall
-from budgetbeheer.web.context import actor, db, discard, language, settings
-from budgetbeheer.web.security import requires
 
 bp = Blueprint("payments", __name__, url_prefix="/batches")
 NAV = [("Betaalruns", "payments.batches", "payments.read")]

@@ -5,12 +5,12 @@ from __future__ import annotations
 from flask import Response, request
 
 from budgetbeheer.errors import Message, PermissionDenied, ValidationError
+from budgetbeheer.http.api import ApiRoutes
+from budgetbeheer.http.context import actor, db, language, settings
 from budgetbeheer.reports.export import export_report
 from budgetbeheer.reports.model import parse_period
-from budgetbeheer.reports.reports import REPORTS
+from budgetbeheer.reports.reports import REPORTS, report_kind
 from budgetbeheer.reports.web import exporter_label, file_response, may_export
-from budgetbeheer.web.api import ApiRoutes
-from budgetbeheer.web.context import actor, db, language, settings
 
 
 def _household_id() -> int | None:
@@ -40,8 +40,6 @@ routes = ApiRoutes()
     responses={"403": "audit needs audit.read", "404": "unknown report", "422": "bad range or format"},
 )
 def report(name: str) -> Response:
-    from budgetbeheer.reports.reports import report_kind
-
     report_kind(name)
     if not may_export(name):
         raise PermissionDenied(Message("U heeft geen rechten voor dit rapport."))

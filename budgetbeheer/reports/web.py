@@ -13,6 +13,8 @@ from flask import Blueprint, Response, render_template, request
 from budgetbeheer import clock
 from budgetbeheer.domain.categories import LABELS_NL, Category
 from budgetbeheer.errors import Message, PermissionDenied, ValidationError
+from budgetbeheer.http.context import actor, current, db, discard, language, settings
+from budgetbeheer.http.security import requires
 from budgetbeheer.i18n import format_money, translate
 from budgetbeheer.reports import charts
 from budgetbeheer.reports.accountability import (
@@ -27,8 +29,6 @@ from budgetbeheer.reports.model import LEEFGELD, parse_period
 from budgetbeheer.reports.queries import DateRange
 from budgetbeheer.reports.reports import REPORTS, report_kind
 from budgetbeheer.users.permissions import allowed
-from budgetbeheer.web.context import actor, current, db, discard, language, settings
-from budgetbeheer.web.security import requires
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 

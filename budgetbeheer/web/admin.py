@@ -9,11 +9,11 @@ from werkzeug.wrappers import Response
 from budgetbeheer.audit.models import AuditEntry
 from budgetbeheer.audit.service import verify
 from budgetbeheer.errors import BudgetbeheerError, Message, NotFound
+from budgetbeheer.http.context import actor, db, discard, language
+from budgetbeheer.http.security import requires
 from budgetbeheer.i18n import translate
 from budgetbeheer.users.models import ROLES, ApiToken, User
 from budgetbeheer.users.service import create_token, create_user, revoke_token, update_user
-from budgetbeheer.web.context import actor, db, discard, language
-from budgetbeheer.web.security import requires
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

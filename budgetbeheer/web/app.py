@@ -1,7 +1,7 @@
 """The app factory: the composition root's parts (:mod:`budgetbeheer.composition`), the core pages, and what the
 features plugged in through their ``plugin.register(registry)`` (pages, API routes, template helpers, panels).
 
-Every request is one unit of work (:func:`budgetbeheer.web.context.finish_request`).
+Every request is one unit of work (:func:`budgetbeheer.http.context.finish_request`).
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from flask_wtf.csrf import CSRFProtect
 from budgetbeheer import composition
 from budgetbeheer.config import Settings
 from budgetbeheer.features import NavItem
-from budgetbeheer.web import admin, api, auth, context, errors, main, security, templating
+from budgetbeheer.http import api, context, security
+from budgetbeheer.web import admin, auth, main, templating
 
 CORE_NAV = [
     NavItem("Gebruikers", "admin.users", "users.manage"),
@@ -55,7 +56,7 @@ def create_app(settings: Settings | None = None, **flask_config: Any) -> Flask:
     csrf.init_app(app)
     app.before_request(api.authenticate_token)
     security.init_app(app)
-    errors.init_app(app)
+    api.install_error_handler(app)
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(main.bp)

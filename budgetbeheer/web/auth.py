@@ -10,10 +10,10 @@ from flask_login import login_user, logout_user
 from werkzeug.wrappers import Response
 
 from budgetbeheer.errors import Message
+from budgetbeheer.http.context import actor, commit_on_error, db, language, settings
+from budgetbeheer.http.security import public
 from budgetbeheer.i18n import translate
 from budgetbeheer.users.service import authenticate
-from budgetbeheer.web.context import actor, commit_on_error, db, language, settings
-from budgetbeheer.web.security import public
 
 bp = Blueprint("auth", __name__)
 

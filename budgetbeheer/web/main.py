@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template
 
-from budgetbeheer.web.context import current, registry
-from budgetbeheer.web.security import requires
+from budgetbeheer.http.context import current, registry
+from budgetbeheer.http.security import requires
 
 bp = Blueprint("main", __name__)
 

@@ -10,9 +10,9 @@ from flask import Flask, request
 
 from budgetbeheer.config import Settings
 from budgetbeheer.features import NavItem, Registry
+from budgetbeheer.http import context
 from budgetbeheer.i18n import format_date, format_money, translate
 from budgetbeheer.users.permissions import allowed
-from budgetbeheer.web import context
 
 
 def isodate(value: object) -> str:

@@ -9,9 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from budgetbeheer.audit.service import Actor
+from budgetbeheer.composition import registry
 from budgetbeheer.config import Settings
 from budgetbeheer.events import BUS_KEY, EventBus
-from budgetbeheer.features import event_subscriptions
 from budgetbeheer.households.events import ReceiptBooked
 from budgetbeheer.lifecycle import ending
 from budgetbeheer.lifecycle.events import HouseholdEnded
@@ -44,7 +44,7 @@ def test_the_lifecycle_signal_of_a_return_comes_with_the_return(
 ) -> None:
     rent = _sent_rent(session, settings, finance)
     heard: list[PaymentReturned] = []
-    session.info[BUS_KEY] = EventBus([*event_subscriptions(), (PaymentReturned, lambda s, e: heard.append(e))])
+    session.info[BUS_KEY] = EventBus([*registry().handlers(), (PaymentReturned, lambda s, e: heard.append(e))])
     service.return_item(session, finance[1], rent.id, "MS03")
     session.commit()
     assert [(e.item_id, e.iban_held, e.paid_out_to_household) for e in heard] == [(rent.id, False, False)]
@@ -59,7 +59,7 @@ def test_when_a_subscriber_fails_the_return_is_not_booked_either(
     def refuses(session: Session, event: PaymentReturned) -> None:
         raise RuntimeError("subscriber failed")
 
-    session.info[BUS_KEY] = EventBus([*event_subscriptions(), (PaymentReturned, refuses)])
+    session.info[BUS_KEY] = EventBus([*registry().handlers(), (PaymentReturned, refuses)])
     with pytest.raises(RuntimeError):
         service.return_item(session, finance[1], rent.id, "MS03")
     session.rollback()
@@ -84,7 +84,7 @@ def test_settling_ending_and_receipts_are_published(
     session: Session, settings: Settings, finance: tuple[Actor, Actor]
 ) -> None:
     heard: list[object] = []
-    session.info[BUS_KEY] = EventBus([*event_subscriptions(),
+    session.info[BUS_KEY] = EventBus([*registry().handlers(),
                                       *((kind, lambda s, e: heard.append(e))
                                         for kind in (ReceiptBooked, BatchSettled, HouseholdEnded))])
     rent = _sent_rent(session, settings, finance)

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session
 
-from budgetbeheer import events, features
+from budgetbeheer import events
+from budgetbeheer.composition import registry
 from budgetbeheer.events import BUS_KEY, Event, EventBus
 from budgetbeheer.lifecycle import handlers as lifecycle_handlers
 from budgetbeheer.payments.events import BatchApproved, IbanHeld, IbanHoldLifted, PaymentReturned
@@ -67,7 +68,7 @@ def test_a_session_may_carry_a_bus_of_its_own() -> None:
 
 
 def test_the_application_bus_has_every_features_subscriptions() -> None:
-    subscriptions = features.event_subscriptions()
+    subscriptions = registry().handlers()
     assert (BatchApproved, lifecycle_handlers.on_batch_approved) in subscriptions
     bus = events.application_bus()
     for event_type in (BatchApproved, PaymentReturned, IbanHeld, IbanHoldLifted):

@@ -7,21 +7,26 @@ feature's plug-in hands it to the registry, and the app builds the API blueprint
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from flask import Blueprint, Response, current_app, g, jsonify, request
+from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from budgetbeheer.errors import BudgetbeheerError, MalformedInput, Message
+from budgetbeheer.http import context, errors
+from budgetbeheer.http.context import db, language
+from budgetbeheer.http.errors import PAGE_TEXT, STATUS_BY_ERROR, status_for
+from budgetbeheer.http.security import public, requires
 from budgetbeheer.i18n import translate
 from budgetbeheer.users.permissions import PERMISSIONS
 from budgetbeheer.users.service import user_for_token
-from budgetbeheer.web.context import db, language
-from budgetbeheer.web.errors import PAGE_TEXT, STATUS_BY_ERROR, status_for
-from budgetbeheer.web.security import public, requires
+
+log = logging.getLogger(__name__)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -193,3 +198,26 @@ def me() -> tuple[Response, int]:
 
 
 __all__ = ["STATUS_BY_ERROR", "ApiRoutes", "blueprint", "json_body", "ok"]
+
+
+def install_error_handler(app: Flask) -> None:
+    """One error handler for the whole app: JSON for the API (:func:`handle_api_error`), an error page otherwise."""
+
+    @app.errorhandler(Exception)
+    def handle(error: Exception) -> Any:
+        if context.is_api_request():
+            if not isinstance(error, (BudgetbeheerError, HTTPException)):
+                log.exception("unhandled error in API request")
+            result = handle_api_error(error)
+            assert result is not None
+            return result
+        if isinstance(error, CSRFError):
+            return errors.error_page(400)
+        if isinstance(error, BudgetbeheerError):
+            return errors.error_page(errors.status_for(error), error.message)
+        if isinstance(error, HTTPException):
+            if error.code and error.code < 400:
+                return error.get_response()
+            return errors.error_page(error.code or 500)
+        log.exception("unhandled error in web request")
+        return errors.error_page(500)

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
 
-from flask import Flask, render_template
-from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from flask import render_template
 
 from budgetbeheer.errors import (
     BudgetbeheerError,
@@ -20,7 +17,6 @@ from budgetbeheer.errors import (
     PermissionDenied,
     ValidationError,
 )
-from budgetbeheer.web.context import is_api_request
 
 log = logging.getLogger(__name__)
 
@@ -57,26 +53,3 @@ PAGE_TEXT = {
 def error_page(status: int, detail: Message | None = None) -> tuple[str, int]:
     title, text = PAGE_TEXT.get(status, PAGE_TEXT[500])
     return render_template("error.html", status=status, title=title, text=detail or text), status
-
-
-def init_app(app: Flask) -> None:
-    from budgetbeheer.web.api import handle_api_error
-
-    @app.errorhandler(Exception)
-    def handle(error: Exception) -> Any:
-        if is_api_request():
-            if not isinstance(error, (BudgetbeheerError, HTTPException)):
-                log.exception("unhandled error in API request")
-            result = handle_api_error(error)
-            assert result is not None
-            return result
-        if isinstance(error, CSRFError):
-            return error_page(400)
-        if isinstance(error, BudgetbeheerError):
-            return error_page(status_for(error), error.message)
-        if isinstance(error, HTTPException):
-            if error.code and error.code < 400:
-                return error.get_response()
-            return error_page(error.code or 500)
-        log.exception("unhandled error in web request")
-        return error_page(500)

@@ -9,9 +9,9 @@ from typing import Any, TypeVar
 from flask import Flask, Response, abort, current_app, g, request
 from flask_login import LoginManager
 
+from budgetbeheer.http.context import current, db, is_api_request
 from budgetbeheer.users.models import User
 from budgetbeheer.users.permissions import PERMISSIONS, allowed
-from budgetbeheer.web.context import current, db, is_api_request
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from flask import Response, current_app, g, has_request_context, request, session
 from flask_login import current_user
@@ -14,10 +14,8 @@ from budgetbeheer.audit.service import Actor
 from budgetbeheer.config import Settings
 from budgetbeheer.db.unit_of_work import UnitOfWork
 from budgetbeheer.features import Registry
+from budgetbeheer.root import Root
 from budgetbeheer.users.models import User
-
-if TYPE_CHECKING:  # the composition root imports the web app's features; only its type is needed here
-    from budgetbeheer.composition import Root
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -28,7 +26,7 @@ def settings() -> Settings:
 
 def root() -> Root:
     """The composition root the app was built from (settings, engine, sessions, the feature registry)."""
-    return cast("Root", current_app.extensions["budgetbeheer_root"])
+    return cast(Root, current_app.extensions["budgetbeheer_root"])
 
 
 def registry() -> Registry:
