@@ -72,6 +72,13 @@ class Creditor(Base):
     name: Mapped[str] = mapped_column(String(140))
     iban: Mapped[str] = mapped_column(String(34))
     bic: Mapped[str | None] = mapped_column(String(11))
+    street_name: Mapped[str | None] = mapped_column(String(70))
+    """The creditor's structured address (pain.001.001.09 ``PstlAdr``): street, number, postal code, town and
+    country (ISO 3166 alpha-2). Country and town at least; required for a creditor outside the EEA."""
+    building_number: Mapped[str | None] = mapped_column(String(16))
+    postal_code: Mapped[str | None] = mapped_column(String(16))
+    town_name: Mapped[str | None] = mapped_column(String(35))
+    country: Mapped[str | None] = mapped_column(String(2))
     default_category: Mapped[str | None] = mapped_column(String(32))
     reference_required: Mapped[bool] = mapped_column(Boolean, default=False)
     reference_kind: Mapped[str] = mapped_column(String(20), default="free_text")
