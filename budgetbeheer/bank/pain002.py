@@ -11,7 +11,17 @@ from lxml import etree
 
 from budgetbeheer.bank.camt import check_message, parse_datetime, text
 from budgetbeheer.bank.model import PaymentInformationStatus, StatusReport, TransferStatus
-from budgetbeheer.bank.xmlsafe import DEFAULT_LIMITS, Limits, Source, is_zip, iterparse, local, open_xml, refuse, release
+from budgetbeheer.bank.xmlsafe import (
+    DEFAULT_LIMITS,
+    Limits,
+    Source,
+    is_zip,
+    iterparse,
+    local,
+    open_xml,
+    refuse,
+    release,
+)
 
 STATUS_VERSIONS = frozenset({"pain.002.001.03", "pain.002.001.10"})
 

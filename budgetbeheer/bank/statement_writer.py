@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo
 
 from lxml import etree
 
-from budgetbeheer.bank.model import BankCode, Entry, StatusReport, Statement, Transfer
+from budgetbeheer.bank.model import BankCode, Entry, Statement, StatusReport, Transfer
 
 SHAPES = ("BNG", "ING", "ABNAMRO", "RABO")
 ISSUERS = {"BNG": "BNGBANK", "ING": "INGGroup", "ABNAMRO": "ABNAMRO", "RABO": "RABOBANK"}
@@ -294,34 +294,33 @@ def write_status_report(
     namespace = NAMESPACE.format(chosen)
     with etree.xmlfile(target, encoding="UTF-8") as out:
         out.write_declaration()
-        with out.element(f"{{{namespace}}}Document", nsmap={None: namespace}):
-            with out.element("CstmrPmtStsRpt"):
-                header = etree.Element("GrpHdr")
-                _sub(header, "MsgId", report.message_id)
-                if report.created_at is not None:
-                    _sub(header, "CreDtTm", report.created_at.isoformat())
-                group = etree.Element("OrgnlGrpInfAndSts")
-                _sub(group, "OrgnlMsgId", report.original_message_id)
-                _sub(group, "OrgnlMsgNmId", original_message_name)
-                if report.group_status is not None:
-                    _sub(group, "GrpSts", report.group_status)
-                _reason(group, report.group_reason)
-                out.write("\n", header, "\n", group, "\n")
-                for block in report.payment_informations:
-                    element = etree.Element("OrgnlPmtInfAndSts")
-                    _sub(element, "OrgnlPmtInfId", block.original_payment_information_id)
-                    if block.status is not None:
-                        _sub(element, "PmtInfSts", block.status)
-                    _reason(element, block.reason)
-                    for transfer in block.transfers:
-                        item = _sub(element, "TxInfAndSts")
-                        if transfer.original_instruction_id is not None:
-                            _sub(item, "OrgnlInstrId", transfer.original_instruction_id)
-                        if transfer.original_end_to_end_id is not None:
-                            _sub(item, "OrgnlEndToEndId", transfer.original_end_to_end_id)
-                        _sub(item, "TxSts", transfer.status)
-                        _reason(item, transfer.reason, transfer.additional_info)
-                    out.write(element, "\n")
+        with out.element(f"{{{namespace}}}Document", nsmap={None: namespace}), out.element("CstmrPmtStsRpt"):
+            header = etree.Element("GrpHdr")
+            _sub(header, "MsgId", report.message_id)
+            if report.created_at is not None:
+                _sub(header, "CreDtTm", report.created_at.isoformat())
+            group = etree.Element("OrgnlGrpInfAndSts")
+            _sub(group, "OrgnlMsgId", report.original_message_id)
+            _sub(group, "OrgnlMsgNmId", original_message_name)
+            if report.group_status is not None:
+                _sub(group, "GrpSts", report.group_status)
+            _reason(group, report.group_reason)
+            out.write("\n", header, "\n", group, "\n")
+            for block in report.payment_informations:
+                element = etree.Element("OrgnlPmtInfAndSts")
+                _sub(element, "OrgnlPmtInfId", block.original_payment_information_id)
+                if block.status is not None:
+                    _sub(element, "PmtInfSts", block.status)
+                _reason(element, block.reason)
+                for transfer in block.transfers:
+                    item = _sub(element, "TxInfAndSts")
+                    if transfer.original_instruction_id is not None:
+                        _sub(item, "OrgnlInstrId", transfer.original_instruction_id)
+                    if transfer.original_end_to_end_id is not None:
+                        _sub(item, "OrgnlEndToEndId", transfer.original_end_to_end_id)
+                    _sub(item, "TxSts", transfer.status)
+                    _reason(item, transfer.reason, transfer.additional_info)
+                out.write(element, "\n")
 
 
 def status_report_bytes(report: StatusReport, version: str | None = None) -> bytes:

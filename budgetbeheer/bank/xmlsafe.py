@@ -17,7 +17,7 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from lxml import etree
 
@@ -266,7 +266,7 @@ def read_zip(source: Source, limits: Limits = DEFAULT_LIMITS) -> Iterator[Docume
                              limit=_mib(limits.max_total_bytes))
             spooled.write(chunk)
         spooled.seek(0)
-        raw = spooled  # type: ignore[assignment]
+        raw = spooled
     try:
         archive = zipfile.ZipFile(raw)
     except (zipfile.BadZipFile, OSError) as error:
@@ -278,13 +278,13 @@ def read_zip(source: Source, limits: Limits = DEFAULT_LIMITS) -> Iterator[Docume
         for info in members:
             with archive.open(info) as member:
                 document = _document(
-                    _Counting(member, limits.max_total_bytes - counted, shown),
+                    cast(IO[bytes], _Counting(member, limits.max_total_bytes - counted, shown)),
                     f"{shown}/{info.filename}", info.file_size, limits.max_bytes,
                 )
                 try:
                     yield document
                 finally:
-                    counted += document.stream._count  # noqa: SLF001 - our own class
+                    counted += document.stream._count
                     document.stream.close()
 
 
