@@ -29,6 +29,7 @@ from budgetbeheer.bank.xmlsafe import (
     refuse,
     release,
 )
+from budgetbeheer.errors import Message
 
 STATEMENT_VERSIONS = frozenset({"camt.053.001.02", "camt.053.001.08", "camt.054.001.02", "camt.054.001.08"})
 MESSAGE_NAMES = {
@@ -44,6 +45,7 @@ MESSAGE_NAMES = {
     "pacs.008": "overboeking tussen banken (pacs.008)",
 }
 NOT_PROVIDED = "NOTPROVIDED"
+Where = Message | str
 _AMOUNT = re.compile(r"(-?)(\d+)(?:\.(\d+))?")
 
 
@@ -68,7 +70,7 @@ def _interned(value: str | None) -> str | None:
     return sys.intern(value) if value is not None else None
 
 
-def cents(element: etree._Element | None, where: str, name: str) -> int | None:
+def cents(element: etree._Element | None, where: Where, name: str) -> int | None:
     """An ``Amt`` element's value in integer cents, exactly (no float): refused when negative, not a number, or with
     cents of a cent (``12.500`` is 12.50; ``12.505`` is refused)."""
     if element is None:
@@ -88,7 +90,7 @@ def cents(element: etree._Element | None, where: str, name: str) -> int | None:
     return int(whole) * 100 + int((fraction[:2]).ljust(2, "0"))
 
 
-def parse_datetime(value: str | None, where: str, name: str) -> datetime | None:
+def parse_datetime(value: str | None, where: Where, name: str) -> datetime | None:
     if value is None:
         return None
     try:
@@ -98,7 +100,7 @@ def parse_datetime(value: str | None, where: str, name: str) -> datetime | None:
                      name=name) from error
 
 
-def _date(element: etree._Element | None, path: str, where: str, name: str) -> date | None:
+def _date(element: etree._Element | None, path: str, where: Where, name: str) -> date | None:
     """``path/Dt`` or ``path/DtTm`` (as its date), None when neither is there."""
     if element is None:
         return None
@@ -117,21 +119,21 @@ def _iban(value: str | None) -> str | None:
     return sys.intern("".join(value.split()).upper()) if value else None
 
 
-def message_name(kind: str) -> str:
+def message_name(kind: str) -> Message:
     """A reader's words for a message type: ``pain.001.001.09`` → ``betaalopdracht (pain.001), versie 001.09``."""
     base = kind[:8]
-    described = MESSAGE_NAMES.get(base, f"{base}-bericht")
-    return f"{described}, versie {kind[9:]}"
+    described = Message(MESSAGE_NAMES[base]) if base in MESSAGE_NAMES else Message("%(type)s-bericht", type=base)
+    return Message("%(what)s, versie %(version)s", what=described, version=kind[9:])
 
 
-def check_message(document: Document, wanted: str, versions: frozenset[str]) -> str:
+def check_message(document: Document, wanted: Message, versions: frozenset[str]) -> str:
     """The message type of ``document`` when it is one of ``versions``; refused (naming what it is) otherwise.
     ``wanted`` is the Dutch name of what was expected."""
     kind = document.root.message_type
     if kind is None:
         raise refuse("Het bestand %(name)s is geen %(wanted)s: het is geen ISO 20022-bericht (hoofdelement "
                      "%(root)s, namespace %(namespace)s).", name=document.name, wanted=wanted,
-                     root=document.root.local_name, namespace=document.root.namespace or "geen")
+                     root=document.root.local_name, namespace=document.root.namespace or Message("geen"))
     if kind in versions:
         return kind
     if any(version.startswith(kind[:8]) for version in versions):
@@ -185,19 +187,20 @@ class _Reader:
         if not self.count:
             raise refuse("Het bestand %(name)s bevat geen afschrift (Stmt of Ntfctn).", name=self.document.name)
 
-    def _where(self, header: _Header | None = None) -> str:
-        shown = header or self.header
-        return f"afschrift {shown.statement_id}" if shown else "het afschrift"
+    def _where(self) -> Message:
+        if self.header is None:
+            return Message("het afschrift")
+        return Message("afschrift %(statement)s", statement=self.header.statement_id)
 
     def _header(self, statement: etree._Element) -> _Header:
         name = self.document.name
         statement_id = text(statement, "Id")
         if statement_id is None:
             raise refuse("Een afschrift in %(name)s heeft geen Id.", name=name)
-        where = f"afschrift {statement_id}"
+        where = Message("afschrift %(statement)s", statement=statement_id)
         iban = _iban(text(statement, "Acct/Id/IBAN"))
         if iban is None:
-            raise refuse("%(where)s in %(name)s noemt geen IBAN van de rekening (Acct/Id/IBAN).", where=where,
+            raise refuse("In %(name)s noemt %(where)s geen IBAN van de rekening (Acct/Id/IBAN).", where=where,
                          name=name)
         sequence = text(statement, "ElctrncSeqNb") or text(statement, "LglSeqNb")
         if sequence is not None and not sequence.isdigit():
@@ -209,7 +212,7 @@ class _Reader:
         for balance in statement.iterfind(_p("Bal")):
             code = text(balance, "Tp/CdOrPrtry/Cd") or text(balance, "Tp/CdOrPrtry/Prtry")
             amount_element = balance.find(_p("Amt"))
-            amount = cents(amount_element, f"saldo {code} van {where}", name)
+            amount = cents(amount_element, Message("saldo %(code)s van %(of)s", code=code or "", of=where), name)
             if amount is None:
                 continue
             if currency is None and amount_element is not None:
@@ -218,7 +221,9 @@ class _Reader:
             if code == "OPBD" or (code == "PRCD" and opening is None):
                 opening = signed
             elif code == "CLBD":
-                closing, closing_date = signed, _date(balance, "Dt", f"saldo CLBD van {where}", name)
+                closing, closing_date = signed, _date(
+                    balance, "Dt", Message("saldo %(code)s van %(of)s", code="CLBD", of=where), name
+                )
         from_to = statement.find(_p("FrToDt"))
         start = parse_datetime(text(from_to, "FrDtTm"), where, name)
         end = parse_datetime(text(from_to, "ToDtTm"), where, name)
@@ -243,7 +248,7 @@ class _Reader:
             closing_date=header.closing_date, entries=entries,
         )
 
-    def _currency(self, amount: etree._Element | None, where: str) -> None:
+    def _currency(self, amount: etree._Element | None, where: Message) -> None:
         if amount is None or self.header is None:
             return
         currency = amount.get("Ccy")
@@ -252,24 +257,24 @@ class _Reader:
         if self.header.currency is None:
             self.header.currency = currency
         elif currency != self.header.currency:
-            raise refuse("%(where)s is in %(currency)s, de rekening in %(account)s.", where=where, currency=currency,
-                         account=self.header.currency)
+            raise refuse("In %(name)s is %(where)s in %(currency)s, de rekening in %(account)s.", where=where,
+                         currency=currency, account=self.header.currency, name=self.document.name)
 
     def _entry(self, element: etree._Element, number: int) -> Entry:
         name = self.document.name
-        where = f"post {number} van {self._where()}"
+        where = Message("post %(number)s van %(of)s", number=number, of=self._where())
         amount_element = element.find(_p("Amt"))
         amount = cents(amount_element, where, name)
         if amount is None:
-            raise refuse("%(where)s in %(name)s heeft geen bedrag.", where=where, name=name)
+            raise refuse("In %(name)s heeft %(where)s geen bedrag.", where=where, name=name)
         self._currency(amount_element, where)
         indicator = text(element, "CdtDbtInd")
         if indicator not in ("CRDT", "DBIT"):
-            raise refuse("%(where)s in %(name)s is geen bij- of afschrijving (CdtDbtInd %(value)s).", where=where,
-                         name=name, value=indicator or "ontbreekt")
+            raise refuse("In %(name)s is %(where)s geen bij- of afschrijving (CdtDbtInd %(value)s).", where=where,
+                         name=name, value=indicator or Message("ontbreekt"))
         booking = _date(element, "BookgDt", where, name) or _date(element, "ValDt", where, name)
         if booking is None:
-            raise refuse("%(where)s in %(name)s heeft geen boekdatum.", where=where, name=name)
+            raise refuse("In %(name)s heeft %(where)s geen boekdatum.", where=where, name=name)
         credit = indicator == "CRDT"
         batch_element = element.find(_p("NtryDtls/Btch"))
         return Entry(
@@ -284,7 +289,7 @@ class _Reader:
             additional_info=text(element, "AddtlNtryInf") or "",
             batch=self._batch(batch_element, where) if batch_element is not None else None,
             transfers=tuple(
-                self._transfer(detail, credit, f"transactie {index} van {where}")
+                self._transfer(detail, credit, Message("transactie %(number)s van %(of)s", number=index, of=where))
                 for index, detail in enumerate(element.iterfind(_p("NtryDtls/TxDtls")), 1)
             ),
         )
@@ -300,7 +305,7 @@ class _Reader:
             code = self.codes[key] = BankCode(*key)
         return code
 
-    def _batch(self, element: etree._Element, where: str) -> BatchBooking:
+    def _batch(self, element: etree._Element, where: Message) -> BatchBooking:
         count = text(element, "NbOfTxs")
         if count is not None and not count.isdigit():
             raise refuse("Het aantal transacties %(value)s in %(where)s van %(name)s is geen getal.", value=count,
@@ -309,10 +314,10 @@ class _Reader:
             payment_information_id=text(element, "PmtInfId"),
             message_id=text(element, "MsgId"),
             number_of_transactions=int(count) if count else None,
-            total_cents=cents(element.find(_p("TtlAmt")), f"Btch van {where}", self.document.name),
+            total_cents=cents(element.find(_p("TtlAmt")), Message("Btch van %(of)s", of=where), self.document.name),
         )
 
-    def _transfer(self, element: etree._Element, credit: bool, where: str) -> Transfer:
+    def _transfer(self, element: etree._Element, credit: bool, where: Message) -> Transfer:
         name = self.document.name
         amount_element = (
             element.find(_p("Amt")) if element.find(_p("Amt")) is not None
@@ -358,5 +363,5 @@ def read_statements(source: Source, limits: Limits = DEFAULT_LIMITS) -> Iterator
     the account's IBAN, an entry in another currency than the account. A refusal can come after earlier statements
     were yielded: read the whole source before writing anything (``list(read_statements(...))``)."""
     for document in open_documents(source, limits):
-        kind = check_message(document, "rekeningafschrift (camt.053)", STATEMENT_VERSIONS)
+        kind = check_message(document, Message("rekeningafschrift (camt.053)"), STATEMENT_VERSIONS)
         yield from _Reader(document, kind).read()

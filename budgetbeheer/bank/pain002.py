@@ -22,6 +22,7 @@ from budgetbeheer.bank.xmlsafe import (
     refuse,
     release,
 )
+from budgetbeheer.errors import Message
 
 STATUS_VERSIONS = frozenset({"pain.002.001.03", "pain.002.001.10"})
 
@@ -47,7 +48,7 @@ def read_status_report(source: Source, limits: Limits = DEFAULT_LIMITS) -> Statu
     document = open_xml(source, limits)
     name = document.name
     try:
-        kind = check_message(document, "statusrapport van betalingen (pain.002)", STATUS_VERSIONS)
+        kind = check_message(document, Message("statusrapport van betalingen (pain.002)"), STATUS_VERSIONS)
         message_id: str | None = None
         created_at = None
         original: str | None = None

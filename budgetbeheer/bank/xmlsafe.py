@@ -14,6 +14,7 @@ import os
 import re
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -325,7 +326,10 @@ class _Counting(io.RawIOBase):
         return True
 
     def read(self, size: int | None = -1) -> bytes:
-        chunk = self._raw.read(-1 if size is None else size)
+        try:
+            chunk = self._raw.read(-1 if size is None else size)
+        except (zipfile.BadZipFile, zlib.error, EOFError) as error:
+            raise refuse("Het bestand %(name)s is geen geldig zip-bestand.", name=self._name) from error
         self._budget -= len(chunk)
         if self._budget < 0:
             raise refuse("Het zip-bestand %(name)s pakt uit tot meer dan toegestaan.", name=self._name)
