@@ -115,6 +115,64 @@ def _date(element: etree._Element | None, path: str, where: Where, name: str) ->
     return moment.date() if moment else None
 
 
+Found = dict[str, list[etree._Element]]
+ENTRY_SKIP = frozenset({"NtryDtls/TxDtls"})
+
+
+def index(root: etree._Element, skip: frozenset[str] = frozenset()) -> Found:
+    """Every element under ``root`` by its path of local names (``Refs/EndToEndId``), in document order; the
+    elements at a path in ``skip`` are listed but not entered. One pass over the subtree: far cheaper than a
+    ``find`` per field on 350,000 entries."""
+    found: Found = {}
+    queue: list[tuple[etree._Element, str]] = [(root, "")]
+    position = 0
+    while position < len(queue):
+        element, prefix = queue[position]
+        position += 1
+        for child in element:
+            tag = child.tag
+            if not isinstance(tag, str):
+                continue
+            path = prefix + tag[tag.find("}") + 1 :]
+            same = found.get(path)
+            if same is None:
+                found[path] = [child]
+            else:
+                same.append(child)
+            if len(child) and path not in skip:
+                queue.append((child, path + "/"))
+    return found
+
+
+def first(found: Found, path: str) -> etree._Element | None:
+    same = found.get(path)
+    return same[0] if same else None
+
+
+def found_text(found: Found, path: str) -> str | None:
+    """The stripped text of the first element at ``path``, None when absent or empty."""
+    same = found.get(path)
+    if not same:
+        return None
+    value = same[0].text
+    if value is None:
+        return None
+    value = value.strip()
+    return value or None
+
+
+def _found_date(found: Found, path: str, where: Where, name: str) -> date | None:
+    day = found_text(found, path + "/Dt")
+    if day is not None:
+        try:
+            return date.fromisoformat(day[:10])
+        except ValueError as error:
+            raise refuse("De datum %(value)s in %(where)s van %(name)s is geen datum.", value=day, where=where,
+                         name=name) from error
+    moment = parse_datetime(found_text(found, path + "/DtTm"), where, name)
+    return moment.date() if moment else None
+
+
 def _iban(value: str | None) -> str | None:
     return sys.intern("".join(value.split()).upper()) if value else None
 
@@ -263,93 +321,92 @@ class _Reader:
     def _entry(self, element: etree._Element, number: int) -> Entry:
         name = self.document.name
         where = Message("post %(number)s van %(of)s", number=number, of=self._where())
-        amount_element = element.find(_p("Amt"))
+        found = index(element, ENTRY_SKIP)
+        amount_element = first(found, "Amt")
         amount = cents(amount_element, where, name)
         if amount is None:
             raise refuse("In %(name)s heeft %(where)s geen bedrag.", where=where, name=name)
         self._currency(amount_element, where)
-        indicator = text(element, "CdtDbtInd")
+        indicator = found_text(found, "CdtDbtInd")
         if indicator not in ("CRDT", "DBIT"):
             raise refuse("In %(name)s is %(where)s geen bij- of afschrijving (CdtDbtInd %(value)s).", where=where,
                          name=name, value=indicator or Message("ontbreekt"))
-        booking = _date(element, "BookgDt", where, name) or _date(element, "ValDt", where, name)
+        value_date = _found_date(found, "ValDt", where, name)
+        booking = _found_date(found, "BookgDt", where, name) or value_date
         if booking is None:
             raise refuse("In %(name)s heeft %(where)s geen boekdatum.", where=where, name=name)
         credit = indicator == "CRDT"
-        batch_element = element.find(_p("NtryDtls/Btch"))
         return Entry(
             amount_cents=amount if credit else -amount,
             booking_date=booking,
-            value_date=_date(element, "ValDt", where, name),
-            reversal=(text(element, "RvslInd") or "").lower() in ("true", "1"),
-            status=_interned(text(element, "Sts/Cd") or text(element, "Sts")) or "",
-            code=self._code(element),
-            entry_reference=text(element, "NtryRef"),
-            account_servicer_reference=text(element, "AcctSvcrRef"),
-            additional_info=text(element, "AddtlNtryInf") or "",
-            batch=self._batch(batch_element, where) if batch_element is not None else None,
+            value_date=value_date,
+            reversal=(found_text(found, "RvslInd") or "").lower() in ("true", "1"),
+            status=_interned(found_text(found, "Sts/Cd") or found_text(found, "Sts")) or "",
+            code=self._code(found),
+            entry_reference=found_text(found, "NtryRef"),
+            account_servicer_reference=found_text(found, "AcctSvcrRef"),
+            additional_info=found_text(found, "AddtlNtryInf") or "",
+            batch=self._batch(found, where) if "NtryDtls/Btch" in found else None,
             transfers=tuple(
-                self._transfer(detail, credit, Message("transactie %(number)s van %(of)s", number=index, of=where))
-                for index, detail in enumerate(element.iterfind(_p("NtryDtls/TxDtls")), 1)
+                self._transfer(detail, credit, Message("transactie %(number)s van %(of)s", number=count, of=where))
+                for count, detail in enumerate(found.get("NtryDtls/TxDtls", ()), 1)
             ),
         )
 
-    def _code(self, element: etree._Element) -> BankCode:
+    def _code(self, found: Found) -> BankCode:
         key = (
-            text(element, "BkTxCd/Domn/Cd"), text(element, "BkTxCd/Domn/Fmly/Cd"),
-            text(element, "BkTxCd/Domn/Fmly/SubFmlyCd"), text(element, "BkTxCd/Prtry/Cd"),
-            text(element, "BkTxCd/Prtry/Issr"),
+            found_text(found, "BkTxCd/Domn/Cd"), found_text(found, "BkTxCd/Domn/Fmly/Cd"),
+            found_text(found, "BkTxCd/Domn/Fmly/SubFmlyCd"), found_text(found, "BkTxCd/Prtry/Cd"),
+            found_text(found, "BkTxCd/Prtry/Issr"),
         )
         code = self.codes.get(key)
         if code is None:
             code = self.codes[key] = BankCode(*key)
         return code
 
-    def _batch(self, element: etree._Element, where: Message) -> BatchBooking:
-        count = text(element, "NbOfTxs")
+    def _batch(self, found: Found, where: Message) -> BatchBooking:
+        count = found_text(found, "NtryDtls/Btch/NbOfTxs")
         if count is not None and not count.isdigit():
             raise refuse("Het aantal transacties %(value)s in %(where)s van %(name)s is geen getal.", value=count,
                          where=where, name=self.document.name)
         return BatchBooking(
-            payment_information_id=text(element, "PmtInfId"),
-            message_id=text(element, "MsgId"),
+            payment_information_id=found_text(found, "NtryDtls/Btch/PmtInfId"),
+            message_id=found_text(found, "NtryDtls/Btch/MsgId"),
             number_of_transactions=int(count) if count else None,
-            total_cents=cents(element.find(_p("TtlAmt")), Message("Btch van %(of)s", of=where), self.document.name),
+            total_cents=cents(first(found, "NtryDtls/Btch/TtlAmt"), Message("Btch van %(of)s", of=where),
+                              self.document.name),
         )
 
     def _transfer(self, element: etree._Element, credit: bool, where: Message) -> Transfer:
-        name = self.document.name
-        amount_element = (
-            element.find(_p("Amt")) if element.find(_p("Amt")) is not None
-            else element.find(_p("AmtDtls/TxAmt/Amt")) if element.find(_p("AmtDtls/TxAmt/Amt")) is not None
-            else element.find(_p("AmtDtls/InstdAmt/Amt"))
-        )
-        side = "Dbtr" if credit else "Cdtr"
-        end_to_end = text(element, "Refs/EndToEndId")
+        found = index(element)
+        amounts = found.get("Amt") or found.get("AmtDtls/TxAmt/Amt") or found.get("AmtDtls/InstdAmt/Amt")
+        amount_element = amounts[0] if amounts else None
+        side = "RltdPties/Dbtr" if credit else "RltdPties/Cdtr"
+        end_to_end = found_text(found, "Refs/EndToEndId")
         if end_to_end == NOT_PROVIDED:
             end_to_end = None
-        return_reason = text(element, "RtrInf/Rsn/Cd") or text(element, "RtrInf/Rsn/Prtry")
-        original = text(element, "RtrInf/OrgnlEndToEndId")
+        return_reason = found_text(found, "RtrInf/Rsn/Cd") or found_text(found, "RtrInf/Rsn/Prtry")
+        original = found_text(found, "RtrInf/OrgnlEndToEndId")
         if original == NOT_PROVIDED:
             original = None
         if original is None and return_reason is not None:
             original = end_to_end
-        reference = element.find(_p("RmtInf/Strd/CdtrRefInf"))
+        reference = "RmtInf/Strd/CdtrRefInf/"
         return Transfer(
             end_to_end_id=end_to_end,
-            amount_cents=cents(amount_element, where, name),
-            counterparty_name=_interned(
-                text(element, f"RltdPties/{side}/Nm") or text(element, f"RltdPties/{side}/Pty/Nm")
-            ),
-            counterparty_iban=_iban(text(element, f"RltdPties/{side}Acct/Id/IBAN")),
+            amount_cents=cents(amount_element, where, self.document.name),
+            counterparty_name=_interned(found_text(found, f"{side}/Nm") or found_text(found, f"{side}/Pty/Nm")),
+            counterparty_iban=_iban(found_text(found, f"{side}Acct/Id/IBAN")),
             remittance=" ".join(
-                value for line in element.iterfind(_p("RmtInf/Ustrd")) if (value := (line.text or "").strip())
+                value for line in found.get("RmtInf/Ustrd", ()) if (value := (line.text or "").strip())
             ),
-            structured_reference=text(reference, "Ref"),
-            reference_issuer=_interned(text(reference, "Tp/Issr") or text(reference, "Tp/CdOrPrtry/Issr")),
-            bank_reference=text(element, "Refs/AcctSvcrRef") or text(element, "Refs/TxId"),
-            message_id=text(element, "Refs/MsgId"),
-            payment_information_id=text(element, "Refs/PmtInfId"),
+            structured_reference=found_text(found, reference + "Ref"),
+            reference_issuer=_interned(
+                found_text(found, reference + "Tp/Issr") or found_text(found, reference + "Tp/CdOrPrtry/Issr")
+            ),
+            bank_reference=found_text(found, "Refs/AcctSvcrRef") or found_text(found, "Refs/TxId"),
+            message_id=found_text(found, "Refs/MsgId"),
+            payment_information_id=found_text(found, "Refs/PmtInfId"),
             return_reason=_interned(return_reason),
             original_end_to_end_id=original,
         )
