@@ -26,10 +26,11 @@ from budgetbeheer.money import format_eur
 from budgetbeheer.payments.return_reasons import reason_for
 from budgetbeheer.tables.households import Creditor, Household
 from budgetbeheer.tables.payments import IbanHold, PaymentItem
+from budgetbeheer.tables.states import HouseholdStatus, SignalRole, SignalState
 
 LEEFGELD = "leefgeld"
 SIGNAL_KIND = "iban_held"
-SIGNAL_ROLES = ("caseworker", "finance")
+SIGNAL_ROLES = (SignalRole.CASEWORKER, SignalRole.FINANCE)
 
 
 def compact(iban: str) -> str:
@@ -140,7 +141,7 @@ def payees_using(session: Session, iban: str) -> int:
     iban = compact(iban)
     creditors = session.scalar(select(func.count(Creditor.id)).where(Creditor.iban == iban)) or 0
     households = session.scalar(
-        select(func.count(Household.id)).where(Household.iban == iban, Household.status != "ended")
+        select(func.count(Household.id)).where(Household.iban == iban, Household.status != HouseholdStatus.ENDED)
     ) or 0
     return int(creditors) + int(households)
 
@@ -164,7 +165,7 @@ def lift(session: Session, actor: Actor, hold: IbanHold, *, reason: str, change_
            reason=reason)
     keys = [f"{SIGNAL_KIND}:{hold.id}:{role}" for role in SIGNAL_ROLES]
     for signal_id in session.scalars(
-        select(Signal.id).where(Signal.dedup_key.in_(keys), Signal.state == "open").order_by(Signal.id)
+        select(Signal.id).where(Signal.dedup_key.in_(keys), Signal.state == SignalState.OPEN).order_by(Signal.id)
     ):
         mark_done(session, actor, signal_id, reason)
 

@@ -17,7 +17,8 @@ from budgetbeheer.errors import BudgetbeheerError, Message, ValidationError
 from budgetbeheer.fields import parse_iso_date
 from budgetbeheer.i18n import translate
 from budgetbeheer.payments import service
-from budgetbeheer.tables.payments import STATUS_LABELS, PaymentItem, Shortfall
+from budgetbeheer.tables.payments import PaymentItem, Shortfall
+from budgetbeheer.tables.states import STATUS_LABELS, BatchStatus, ItemStatus
 from budgetbeheer.web.context import actor, db, language, settings, unit_of_work
 from budgetbeheer.web.security import requires
 
@@ -89,14 +90,14 @@ def batch(batch_id: int) -> str:
     found = service.get_batch(session, batch_id)
     page = max(1, request.args.get("page", 1, type=int) or 1)
     items = session.scalars(
-        select(PaymentItem).where(PaymentItem.batch_id == batch_id, PaymentItem.status != "held")
+        select(PaymentItem).where(PaymentItem.batch_id == batch_id, PaymentItem.status != ItemStatus.HELD)
         .order_by(PaymentItem.household_id, PaymentItem.id).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
     ).all()
     item_rows = session.scalar(
-        select(func.count(PaymentItem.id)).where(PaymentItem.batch_id == batch_id, PaymentItem.status != "held")
+        select(func.count(PaymentItem.id)).where(PaymentItem.batch_id == batch_id, PaymentItem.status != ItemStatus.HELD)
     ) or 0
     held = session.scalars(
-        select(PaymentItem).where(PaymentItem.batch_id == batch_id, PaymentItem.status == "held")
+        select(PaymentItem).where(PaymentItem.batch_id == batch_id, PaymentItem.status == ItemStatus.HELD)
         .order_by(PaymentItem.id).limit(1000)
     ).all()
     shortfalls = session.scalars(
@@ -130,7 +131,7 @@ def approve(batch_id: int) -> str | WerkzeugResponse:
             with unit_of_work() as session:
                 found = service.approve(session, actor(), batch_id)
                 status = found.status
-            message = "Betaalrun goedgekeurd." if status == "approved" else \
+            message = "Betaalrun goedgekeurd." if status == BatchStatus.APPROVED else \
                 "Uw goedkeuring is vastgelegd; een tweede medewerker financiën moet nog goedkeuren."
             flash(translate(message, language()), "success")
         except BudgetbeheerError as error:
