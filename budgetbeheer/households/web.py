@@ -57,6 +57,7 @@ from budgetbeheer.households.receipts import (
 from budgetbeheer.i18n import format_date, translate
 from budgetbeheer.payments.service import payments_for_household
 from budgetbeheer.tables.households import FixedCost, Receipt
+from budgetbeheer.tables.states import HouseholdStatus
 from budgetbeheer.users.models import User, UserRole
 from budgetbeheer.web.context import actor, current, db, language, settings, unit_of_work
 from budgetbeheer.web.security import has_permission, requires
@@ -237,7 +238,7 @@ def show(household_id: int) -> str:
         chart=forecast_chart(result), weekly=weekly, statement=movements, caseworker=caseworker,
         labels=dict(LABELS_NL), frequency_labels=FREQUENCY_LABELS, income_labels=INCOME_KIND_LABELS,
         weekdays=WEEKDAYS, today=today, household_payments=household_payments,
-        can_write=has_permission("households.write") and view.status != "ended",
+        can_write=has_permission("households.write") and view.status != HouseholdStatus.ENDED,
     )
 
 

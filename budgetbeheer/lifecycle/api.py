@@ -10,10 +10,11 @@ from budgetbeheer.errors import Message, ValidationError
 from budgetbeheer.households.common import get_household
 from budgetbeheer.lifecycle import ending, extensions, handover, jobs, signals
 from budgetbeheer.money import cents_to_str
+from budgetbeheer.tables.states import ExtensionStatus, SignalState, values
 from budgetbeheer.web.api import json_body, ok, route
 from budgetbeheer.web.context import actor, db, settings, unit_of_work
 
-STATUSES = ("pending", "approved", "rejected", "withdrawn")
+STATUSES = values(ExtensionStatus)
 
 
 def _viewer() -> signals.Viewer:
@@ -170,7 +171,7 @@ def list_signals() -> tuple[Response, int]:
     state = request.args.get("state", "open")
     scope = request.args.get("scope", "mine")
     errors: dict[str, Message] = {}
-    if state not in ("open", "done", "all"):
+    if state not in (*SignalState, "all"):
         errors["state"] = Message("Kies open, done of all.")
     if scope not in ("mine", "role"):
         errors["scope"] = Message("Kies mine of role.")

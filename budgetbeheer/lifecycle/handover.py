@@ -34,6 +34,7 @@ from budgetbeheer.households.common import get_household
 from budgetbeheer.households.figures import HouseholdFigures, household_figures, last_day, schedule_of
 from budgetbeheer.i18n import translate
 from budgetbeheer.money import format_eur
+from budgetbeheer.tables.states import ITEM_PLANNED, BatchStatus, ItemStatus
 
 DEJAVU_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
 
@@ -199,11 +200,11 @@ def handover_data(
         select(PaymentItem, PaymentBatch.execution_date, PaymentBatch.status)
         .join(PaymentBatch, PaymentBatch.id == PaymentItem.batch_id)
         .where(PaymentItem.household_id == household_id,
-               PaymentItem.status.in_(("proposed", "approved", "settled")))
+               PaymentItem.status.in_(ITEM_PLANNED))
         .order_by(PaymentItem.due_date, PaymentItem.id)
     ):
-        waiting = item.status == "proposed"
-        if waiting and batch_status == "proposed":
+        waiting = item.status == ItemStatus.PROPOSED
+        if waiting and batch_status == BatchStatus.PROPOSED:
             planned_total += item.amount_cents
         instalment = Instalment(item.due_date, item.amount_cents, execution_date)
         if item.fixed_cost_id is not None:

@@ -26,6 +26,7 @@ from budgetbeheer.i18n import translate
 from budgetbeheer.lifecycle import ending, extensions, handover, jobs, signals
 from budgetbeheer.lifecycle.scheduler import LEASE_NAME, next_daily_run
 from budgetbeheer.tables.lifecycle import SchedulerLease
+from budgetbeheer.tables.states import ExtensionStatus, SignalState
 from budgetbeheer.users.permissions import allowed
 from budgetbeheer.web.context import actor, current, db, language, settings, unit_of_work
 from budgetbeheer.web.security import requires
@@ -82,7 +83,7 @@ def _back_to(household_id: int) -> WerkzeugResponse:
 def signals_page() -> str:
     state = request.args.get("state", "open")
     scope = request.args.get("scope", "mine")
-    rows = signals.inbox(db(), viewer(), state=state if state in ("open", "done") else "open",
+    rows = signals.inbox(db(), viewer(), state=state if state in set(SignalState) else SignalState.OPEN,
                          scope=scope if scope in ("mine", "role") else "mine")
     return render_template("lifecycle/signals.html", signals=rows, state=state, scope=scope, kinds=signals.KINDS,
                            errors={})
@@ -106,8 +107,8 @@ def signal_done(signal_id: int) -> WerkzeugResponse:
 @bp.route("/extensions", endpoint="extensions")
 @requires("extensions.decide")
 def extensions_page() -> str:
-    status = request.args.get("status", "pending")
-    rows = extensions.list_requests(db(), status if status in ("pending", "approved", "rejected", "withdrawn") else None)
+    status = request.args.get("status", ExtensionStatus.PENDING)
+    rows = extensions.list_requests(db(), status if status in set(ExtensionStatus) else None)
     from budgetbeheer.tables.households import Household
 
     households = {r.household_id: db().get(Household, r.household_id) for r in rows}
@@ -122,7 +123,7 @@ def decide(request_id: int) -> WerkzeugResponse:
         with unit_of_work() as session:
             row = extensions.decide_extension(session, actor(), request_id, decision=request.form.get("decision"),
                                               note=request.form.get("note", ""))
-            approved = row.status == "approved"
+            approved = row.status == ExtensionStatus.APPROVED
             new_end = row.end_after
         if approved and new_end:
             flash(_t(Message("Verlenging goedgekeurd. Nieuwe einddatum: %(end)s.", end=f"{new_end:%d-%m-%Y}")),

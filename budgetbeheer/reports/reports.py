@@ -26,6 +26,7 @@ from budgetbeheer.ledger.service import ADVANCES, BANK, IN_TRANSIT, UNMATCHED
 from budgetbeheer.payments import arrears
 from budgetbeheer.reports import queries
 from budgetbeheer.reports.queries import DateRange
+from budgetbeheer.tables.states import ExtensionStatus
 
 MAX_MONTHS = 60
 LEEFGELD = "leefgeld"
@@ -402,8 +403,8 @@ def accountability_figures(session: Session, period: DateRange) -> Accountabilit
     for label, counts in queries.extensions_by_month(session, months).items():
         row = figures[label]
         row.extensions_asked = counts.get("asked", 0)
-        row.extensions_approved = counts.get("approved", 0)
-        row.extensions_rejected = counts.get("rejected", 0)
+        row.extensions_approved = counts.get(ExtensionStatus.APPROVED, 0)
+        row.extensions_rejected = counts.get(ExtensionStatus.REJECTED, 0)
         row.extension_months_added = counts.get("months_added", 0)
     for label, kind, count, cents in queries.paid_by_month_and_kind(session, months):
         row = figures[label]
