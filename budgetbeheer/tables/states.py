@@ -106,6 +106,13 @@ class LeefgeldFrequency(StrEnum):
     MONTHLY = "monthly"
 
 
+ENUMS: tuple[type[StrEnum], ...] = (
+    BatchStatus, ItemStatus, HouseholdStatus, ExtensionStatus, IbanChangeStatus, SignalState, SignalRole, Party,
+    LeefgeldFrequency,
+)
+"""Every state enum; the web app hands them to the templates by name (``BatchStatus.PROPOSED``)."""
+
+
 def values(states: Iterable[StrEnum]) -> tuple[str, ...]:
     """The stored strings of ``states``, in order (for a CHECK constraint, an API's ``enum`` or a ``*_STATUSES``)."""
     return tuple(state.value for state in states)

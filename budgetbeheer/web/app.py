@@ -13,6 +13,7 @@ from budgetbeheer.config import Settings, load_settings
 from budgetbeheer.db.engine import make_engine, make_session_factory
 from budgetbeheer.features import FEATURES, feature_module
 from budgetbeheer.i18n import format_date, format_money, translate
+from budgetbeheer.tables.states import ENUMS
 from budgetbeheer.users.permissions import allowed
 from budgetbeheer.web import api, context, errors, security
 
@@ -94,4 +95,6 @@ def create_app(settings: Settings | None = None, **flask_config: Any) -> Flask:
     app.jinja_env.filters["money"] = lambda cents: format_money(cents, context.language())
     app.jinja_env.filters["nldate"] = lambda value: format_date(value, context.language())
     app.jinja_env.filters["t"] = lambda message: translate(message, context.language())
+    # the state enums by name, so a template compares ``batch.status == BatchStatus.PROPOSED``
+    app.jinja_env.globals.update({enum.__name__: enum for enum in ENUMS})
     return app
