@@ -168,7 +168,7 @@ def handover_json(household_id: int) -> tuple[Response, int]:
 @route("/signals", ["GET"], summary="Signals for the token user's roles and households", permission="signals.read",
        query={"state": "open (default), done or all", "scope": "mine (default) or role"})
 def list_signals() -> tuple[Response, int]:
-    state = request.args.get("state", "open")
+    state = request.args.get("state", SignalState.OPEN)
     scope = request.args.get("scope", "mine")
     errors: dict[str, Message] = {}
     if state not in (*SignalState, "all"):

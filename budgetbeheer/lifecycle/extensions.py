@@ -302,7 +302,7 @@ def decide_extension(
     session.flush()
     session.refresh(row)
     record(
-        session, actor, f"extension.{'approved' if decision == 'approve' else 'rejected'}", "extension_request",
+        session, actor, f"extension.{ExtensionStatus.APPROVED if decision == 'approve' else ExtensionStatus.REJECTED}", "extension_request",
         row.id, before=before, after=snapshot(row), reason=note_text,
     )
     close_decide_signals(session, actor, row.id,

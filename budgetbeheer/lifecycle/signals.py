@@ -364,7 +364,7 @@ class Viewer:
     roles: frozenset[str]
 
 
-def inbox_query(viewer: Viewer, *, state: str = "open", scope: str = "mine") -> Select[Any]:
+def inbox_query(viewer: Viewer, *, state: str = SignalState.OPEN, scope: str = "mine") -> Select[Any]:
     """Signals for the viewer's roles. ``scope="mine"``: a caseworker sees only the caseworker signals of households
     assigned to them (or to nobody); finance and supervisors see all of their role. ``scope="role"``: all of the role.
     """
@@ -381,14 +381,14 @@ def inbox_query(viewer: Viewer, *, state: str = "open", scope: str = "mine") -> 
     return query
 
 
-def inbox(session: Session, viewer: Viewer, *, state: str = "open", scope: str = "mine",
+def inbox(session: Session, viewer: Viewer, *, state: str = SignalState.OPEN, scope: str = "mine",
           limit: int = 500) -> list[Signal]:
     query = inbox_query(viewer, state=state, scope=scope).order_by(Signal.created_at.desc(), Signal.id.desc())
     return list(session.scalars(query.limit(limit)))
 
 
 def open_count(session: Session, viewer: Viewer) -> int:
-    query = inbox_query(viewer, state="open", scope="mine")
+    query = inbox_query(viewer, state=SignalState.OPEN, scope="mine")
     return int(session.scalar(select(func.count()).select_from(query.subquery())) or 0)
 
 

@@ -81,7 +81,7 @@ def _back_to(household_id: int) -> WerkzeugResponse:
 @bp.route("/signals", endpoint="signals")
 @requires("signals.read")
 def signals_page() -> str:
-    state = request.args.get("state", "open")
+    state = request.args.get("state", SignalState.OPEN)
     scope = request.args.get("scope", "mine")
     rows = signals.inbox(db(), viewer(), state=state if state in set(SignalState) else SignalState.OPEN,
                          scope=scope if scope in ("mine", "role") else "mine")

@@ -12,7 +12,8 @@ from sqlalchemy import BigInteger, Boolean, CheckConstraint, Date, ForeignKey, I
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from budgetbeheer.db.base import Base, BigId, UtcDateTime, one_of
-from budgetbeheer.tables.states import HouseholdStatus, LeefgeldFrequency, values
+from budgetbeheer.domain.schedule import LeefgeldFrequency
+from budgetbeheer.tables.states import HouseholdStatus, values
 
 
 class Household(Base):

@@ -196,7 +196,7 @@ class IbanHold(Base):
 
     __table_args__ = (
         CheckConstraint(one_of("party", values(Party)), name="party"),
-        CheckConstraint("(party = 'creditor') = (creditor_id IS NOT NULL)", name="creditor_party"),
+        CheckConstraint(f"(party = '{Party.CREDITOR.value}') = (creditor_id IS NOT NULL)", name="creditor_party"),
         CheckConstraint("active_iban IS NULL OR active_iban = iban", name="active_iban"),
     )
 
@@ -237,5 +237,5 @@ class IbanChange(Base):
             "(party = 'creditor' AND creditor_id IS NOT NULL AND household_id IS NULL)",
             name="payee",
         ),
-        CheckConstraint("(status = 'pending') = (pending_key IS NOT NULL)", name="pending_key"),
+        CheckConstraint(f"(status = '{IbanChangeStatus.PENDING.value}') = (pending_key IS NOT NULL)", name="pending_key"),
     )

@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from enum import StrEnum
 
+from budgetbeheer.domain.schedule import LeefgeldFrequency
 from budgetbeheer.errors import Conflict, Message, MessageLike
 
 
@@ -99,18 +100,12 @@ class Party(StrEnum):
     HOUSEHOLD = "household"
 
 
-class LeefgeldFrequency(StrEnum):
-    """``Household.leefgeld_frequency``."""
-
-    WEEKLY = "weekly"
-    MONTHLY = "monthly"
-
-
 ENUMS: tuple[type[StrEnum], ...] = (
     BatchStatus, ItemStatus, HouseholdStatus, ExtensionStatus, IbanChangeStatus, SignalState, SignalRole, Party,
     LeefgeldFrequency,
 )
-"""Every state enum; the web app hands them to the templates by name (``BatchStatus.PROPOSED``)."""
+"""Every state enum (``LeefgeldFrequency``, ``Household.leefgeld_frequency``, is the domain's, from
+:mod:`budgetbeheer.domain.schedule`); the web app hands them to the templates by name (``BatchStatus.PROPOSED``)."""
 
 
 def values(states: Iterable[StrEnum]) -> tuple[str, ...]:
