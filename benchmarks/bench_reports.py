@@ -156,7 +156,7 @@ def measure(url: str, name: str, out: str) -> dict[str, Any]:
     from budgetbeheer.db.engine import make_engine, make_session_factory
     from budgetbeheer.reports.export import export_report
     from budgetbeheer.reports.hledger import write_journal
-    from budgetbeheer.reports.reports import parse_period
+    from budgetbeheer.reports.model import parse_period
 
     engine = make_engine(url, sqlite_begin="DEFERRED")
     session = make_session_factory(engine)()

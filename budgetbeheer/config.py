@@ -10,6 +10,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from schwifty import IBAN
+
+from budgetbeheer.money import AmountError, parse_amount
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_INSTANCE_DIR = PROJECT_ROOT / "instance"
 
@@ -65,8 +69,6 @@ def _int(env: dict[str, str], name: str, default: int, minimum: int = 0, maximum
 
 
 def _cents(env: dict[str, str], name: str, default: int) -> int:
-    from budgetbeheer.money import AmountError, parse_amount
-
     raw = env.get(f"BUDGETBEHEER_{name}")
     if raw is None or raw == "":
         return default
@@ -97,8 +99,6 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         raise ConfigurationError("BUDGETBEHEER_PAIN001_VERSION must be pain.001.001.03 or pain.001.001.09")
     managed_iban = env.get("BUDGETBEHEER_MANAGED_ACCOUNT_IBAN", Settings.managed_account_iban)
     try:
-        from schwifty import IBAN
-
         managed_iban = str(IBAN(managed_iban))
     except ValueError as error:
         raise ConfigurationError(f"BUDGETBEHEER_MANAGED_ACCOUNT_IBAN is not a valid IBAN: {error}") from None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from types import ModuleType
 
 FEATURES = ("households", "payments", "lifecycle", "reports")
@@ -29,3 +29,9 @@ def feature_modules(name: str) -> Iterator[tuple[str, ModuleType]]:
         module = feature_module(feature, name)
         if module is not None:
             yield feature, module
+
+
+def event_subscriptions() -> list[tuple[type, Callable[..., None]]]:
+    """Every feature's event handlers: the ``SUBSCRIPTIONS`` of its ``handlers`` module, as ``(event type,
+    handler)`` pairs (see :mod:`budgetbeheer.events`)."""
+    return [pair for _, module in feature_modules("handlers") for pair in module.SUBSCRIPTIONS]

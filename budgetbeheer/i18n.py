@@ -12,6 +12,7 @@ import pkgutil
 from datetime import date, datetime
 from functools import lru_cache
 
+import budgetbeheer
 from budgetbeheer.errors import Message
 from budgetbeheer.money import format_eur
 
@@ -20,8 +21,6 @@ LANGUAGES = ("nl", "en")
 
 @lru_cache(maxsize=1)
 def english_catalogue() -> dict[str, str]:
-    import budgetbeheer
-
     catalogue: dict[str, str] = {}
     for module in pkgutil.walk_packages(budgetbeheer.__path__, "budgetbeheer."):
         if module.name.endswith(".texts_en"):

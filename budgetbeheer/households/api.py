@@ -8,9 +8,9 @@ from typing import Any, cast
 from flask import Response, request
 
 from budgetbeheer import clock
+from budgetbeheer import validation as v
 from budgetbeheer.domain.categories import LABELS_NL, Category
 from budgetbeheer.domain.forecast import Forecast
-from budgetbeheer.households import validation as v
 from budgetbeheer.households.creditors import create_creditor, list_creditors
 from budgetbeheer.households.figures import HouseholdFigures, Reservation
 from budgetbeheer.households.fixed_costs import add_fixed_cost, change_fixed_cost_amount

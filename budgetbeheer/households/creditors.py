@@ -12,12 +12,12 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from budgetbeheer import validation as v
 from budgetbeheer.audit.service import Actor, record
 from budgetbeheer.db.base import utcnow
 from budgetbeheer.domain.categories import Category
 from budgetbeheer.domain.references import ReferenceKind
 from budgetbeheer.errors import Conflict, Message
-from budgetbeheer.households import validation as v
 from budgetbeheer.households.csvfile import read_csv
 from budgetbeheer.households.inputs import CreditorData
 from budgetbeheer.tables.households import Creditor

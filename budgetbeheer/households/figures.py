@@ -84,8 +84,10 @@ from budgetbeheer.domain.schedule import Frequency, LeefgeldFrequency
 from budgetbeheer.errors import Message, NotFound
 from budgetbeheer.ledger.service import household_balance
 from budgetbeheer.payments.arrears import ShortInstalment, short_instalments
+from budgetbeheer.payments.iban_holds import active_hold_reasons, compact
 from budgetbeheer.tables.households import Creditor, ExpectedIncome, FixedCost, Household, Receipt
 from budgetbeheer.tables.payments import PaymentBatch, PaymentItem
+from budgetbeheer.tables.reads import pending_extension_ends
 from budgetbeheer.tables.states import HOUSEHOLD_FINAL, ITEM_PLANNED, BatchStatus, HouseholdStatus, ItemStatus
 
 BUFFER = "buffer"
@@ -400,8 +402,6 @@ def _unpayable_at_end(session: Session, household: Household, costs: Sequence[Fi
         return frozenset()
     if household.reopened_for_payout_at is not None:
         return frozenset(cost.id for cost in costs)
-    from budgetbeheer.payments.iban_holds import active_hold_reasons, compact
-
     held = active_hold_reasons(session)
     if not held:
         return frozenset()
@@ -415,8 +415,6 @@ def household_figures(session: Session, household_id: int, on: date | None = Non
     """The household's figures now, for the calendar day ``on`` (today when not given), following the run the
     scheduler prepares on ``on`` (:func:`next_run_date`) with the settings' ``lead_business_days``: a few small
     queries on this one household, in the caller's transaction."""
-    from budgetbeheer.lifecycle.extensions import pending_extension_ends  # lifecycle builds on households
-
     on = on or clock.today()
     household = session.get(Household, household_id)
     if household is None:

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from budgetbeheer import clock
+from budgetbeheer import validation as v
 from budgetbeheer.audit.service import Actor, record
 from budgetbeheer.db.base import utcnow
 from budgetbeheer.domain.categories import Category
@@ -22,7 +23,6 @@ from budgetbeheer.domain.forecast import ObligationSchedule
 from budgetbeheer.domain.references import ReferenceKind, suspicious_reference, validate_reference
 from budgetbeheer.domain.schedule import Frequency, amount_in_force
 from budgetbeheer.errors import Message, NotFound, ValidationError
-from budgetbeheer.households import validation as v
 from budgetbeheer.households.common import get_household, row_id, running, sub_mapping
 from budgetbeheer.households.creditors import create_creditor_row, creditor_fields, find_creditor
 from budgetbeheer.households.figures import schedule_of

@@ -8,10 +8,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from budgetbeheer import validation as v
 from budgetbeheer.audit.service import Actor, record
 from budgetbeheer.db.base import utcnow
 from budgetbeheer.errors import Message
-from budgetbeheer.households import validation as v
 from budgetbeheer.households.common import get_household, running
 from budgetbeheer.households.inputs import IncomeData
 from budgetbeheer.money import cents_to_str

@@ -1,7 +1,7 @@
 """What a form or a JSON body gives the household use cases, as types.
 
 The values are still as typed by a person or sent by a client ("650,00", "2026-03-01", "12" for a day): each use
-case validates them field by field (:mod:`budgetbeheer.households.validation`), so one
+case validates them field by field (:mod:`budgetbeheer.validation`), so one
 :class:`~budgetbeheer.errors.ValidationError` names every bad field (the 422 the form and the API show). The types say
 which fields a use case reads and what shape they come in; every field may be missing (``total=False``), because
 saying that it is missing is the validation's job.

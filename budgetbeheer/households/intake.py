@@ -16,12 +16,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from budgetbeheer import clock
+from budgetbeheer import validation as v
 from budgetbeheer.audit.service import Actor, record
 from budgetbeheer.db.base import utcnow
 from budgetbeheer.domain.period import period_end
 from budgetbeheer.domain.schedule import LeefgeldFrequency
 from budgetbeheer.errors import Message
-from budgetbeheer.households import validation as v
 from budgetbeheer.households.common import household_name, row_id, sub_mapping
 from budgetbeheer.households.inputs import IntakeData
 from budgetbeheer.ledger import service as ledger
@@ -112,7 +112,7 @@ def enrol_household(
     """Intake: persons with BSN, the household's own IBAN, start date (period of six months), leefgeld, caseworker.
 
     The start date may lie up to a year in the past (a bijstand decision often comes weeks late) or ahead; see
-    :func:`~budgetbeheer.households.validation.past_start_warning` for what the caseworker is told. Opens the
+    :func:`~budgetbeheer.validation.past_start_warning` for what the caseworker is told. Opens the
     household's funds account in the ledger.
     """
     today = today or clock.today()

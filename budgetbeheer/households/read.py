@@ -15,13 +15,13 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from budgetbeheer import clock
+from budgetbeheer import validation as v
 from budgetbeheer.audit.service import Actor, record
 from budgetbeheer.domain.forecast import Forecast, LeefgeldPlan, ObligationSchedule, forecast
 from budgetbeheer.domain.period import days_left, period_over
 from budgetbeheer.domain.planning import DueObligation
 from budgetbeheer.domain.schedule import LeefgeldFrequency
 from budgetbeheer.errors import Message, ValidationError
-from budgetbeheer.households import validation as v
 from budgetbeheer.households.common import get_household, missing_required_categories
 from budgetbeheer.households.figures import (
     DEFAULT_LEAD_BUSINESS_DAYS,
@@ -35,6 +35,7 @@ from budgetbeheer.households.fixed_costs import fixed_cost_amount_on, fixed_cost
 from budgetbeheer.households.income import incomes_of
 from budgetbeheer.ledger import service as ledger
 from budgetbeheer.ledger.models import Posting, Transaction
+from budgetbeheer.payments.runs.service import first_open_payday
 from budgetbeheer.tables.households import Creditor, ExpectedIncome, FixedCost, Household, Person
 from budgetbeheer.tables.states import HouseholdStatus
 
@@ -247,7 +248,6 @@ def household_forecast(session: Session, household_id: int, today: date | None =
                  if cost.id not in figures.unpayable]
     plan = LeefgeldPlan(LeefgeldFrequency(household.leefgeld_frequency), household.leefgeld_day,
                         household.buffer_cents)
-    from budgetbeheer.payments.runs.service import first_open_payday  # the runs read households: imported when used
 
     open_from = first_open_payday(session, household_id, household.period_start, figures.next_run_on,
                                   lead_business_days)

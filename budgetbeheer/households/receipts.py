@@ -18,12 +18,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from budgetbeheer import clock
+from budgetbeheer import validation as v
 from budgetbeheer.audit.service import Actor, record
 from budgetbeheer.db.base import utcnow
 from budgetbeheer.errors import Conflict, Message, ValidationError
-from budgetbeheer.households import validation as v
+from budgetbeheer.events import publish
 from budgetbeheer.households.common import row_id
 from budgetbeheer.households.csvfile import read_csv
+from budgetbeheer.households.events import ReceiptBooked
 from budgetbeheer.households.income import INCOME_KIND_LABELS, INCOME_KINDS
 from budgetbeheer.households.inputs import ReceiptData
 from budgetbeheer.ledger import service as ledger
@@ -174,6 +176,9 @@ def _book(session: Session, actor: Actor, parsed: ReceiptInput, idempotency_key:
     session.add(receipt)
     session.flush()
     record(session, actor, "receipt.booked", "receipt", receipt.id, after=receipt_snapshot(receipt))
+    publish(session, ReceiptBooked(receipt_id=receipt.id, household_id=receipt.household_id,
+                                   amount_cents=receipt.amount_cents, received_on=receipt.received_on,
+                                   kind=receipt.kind, actor=actor))
     return receipt
 
 

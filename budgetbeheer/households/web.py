@@ -12,11 +12,11 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from budgetbeheer import clock
+from budgetbeheer import validation as v
 from budgetbeheer.domain.categories import LABELS_NL, REQUIRED_CATEGORIES, Category
 from budgetbeheer.domain.forecast import Forecast
 from budgetbeheer.domain.schedule import Frequency
 from budgetbeheer.errors import BudgetbeheerError, Message, NotFound, ValidationError
-from budgetbeheer.households import validation as v
 from budgetbeheer.households.common import get_household, missing_required_categories
 from budgetbeheer.households.creditors import REFERENCE_KIND_LABELS, create_creditor, list_creditors, load_creditors_csv
 from budgetbeheer.households.figures import household_figures

@@ -29,11 +29,24 @@ from budgetbeheer import clock
 from budgetbeheer.audit.service import Actor, record
 from budgetbeheer.db.base import utcnow
 from budgetbeheer.errors import Conflict, Message, ValidationError
+from budgetbeheer.events import publish
 from budgetbeheer.fields import parse_iso_date
 from budgetbeheer.households.common import get_household
+from budgetbeheer.ledger.service import household_balances
+from budgetbeheer.lifecycle.events import HouseholdEnded
+from budgetbeheer.lifecycle.extensions import DECIDE_AHEAD_DAYS, close_decide_signals
+from budgetbeheer.lifecycle.signals import raise_signal
+from budgetbeheer.payments.batches import withdraw_household_items
 from budgetbeheer.tables.households import Household, Person
 from budgetbeheer.tables.lifecycle import ExtensionRequest
-from budgetbeheer.tables.states import ExtensionStatus, HouseholdStatus, require_household_transition
+from budgetbeheer.tables.payments import PaymentBatch, PaymentItem
+from budgetbeheer.tables.states import (
+    BatchStatus,
+    ExtensionStatus,
+    HouseholdStatus,
+    ItemStatus,
+    require_household_transition,
+)
 
 MAX_REASON_LENGTH = 2000
 MIN_REASON_LENGTH = 3
@@ -83,8 +96,6 @@ def end_period(
     No fixed cost due after that day is paid (the payment run reads ``ended_on``), a pending extension request is
     withdrawn, and from that day on the household is ``ending`` (see :func:`advance_endings`).
     """
-    from budgetbeheer.lifecycle.extensions import close_decide_signals
-
     today = today or clock.today()
     household = get_household(session, household_id, lock=True)
     if household.status != HouseholdStatus.ACTIVE or household.ended_on is not None:
@@ -121,9 +132,6 @@ def end_period(
 
 def _stop_payments_after(session: Session, actor: Actor, household: Household, last_day: date) -> None:
     """Payments already proposed for after the new last day leave their batches; approved ones are finance's call."""
-    from budgetbeheer.lifecycle.signals import raise_signal
-    from budgetbeheer.payments.batches import withdraw_household_items
-
     approved = withdraw_household_items(
         session, actor, household.id, due_after=last_day,
         reason=f"Periode van huishouden {household.id} eindigt op {last_day:%d-%m-%Y}",
@@ -156,9 +164,6 @@ def start_ending(session: Session, actor: Actor, household: Household) -> None:
 def _waiting_payments(session: Session, household_id: int) -> int:
     """Payments for the household in batches still waiting for approval. A held item of a batch that was approved
     or cancelled is dead (its obligation is proposed again by a later run) and does not count."""
-    from budgetbeheer.tables.payments import PaymentBatch, PaymentItem
-    from budgetbeheer.tables.states import BatchStatus, ItemStatus
-
     return len(
         session.scalars(
             select(PaymentItem.id)
@@ -191,8 +196,6 @@ def advance_endings(session: Session, actor: Actor, today: date) -> EndingResult
     ``extension_decide`` signal (from :data:`~budgetbeheer.lifecycle.extensions.DECIDE_AHEAD_DAYS` before the end on).
     Running it twice for the same day changes nothing the second time.
     """
-    from budgetbeheer.ledger.service import household_balances
-
     pending = {
         row.household_id: row
         for row in session.scalars(select(ExtensionRequest).where(ExtensionRequest.status == ExtensionStatus.PENDING))
@@ -225,9 +228,6 @@ def advance_endings(session: Session, actor: Actor, today: date) -> EndingResult
 def _signal_decisions_due(session: Session, requests: list[ExtensionRequest], today: date) -> None:
     """An ``extension_decide`` signal for each pending request whose period ends within
     :data:`~budgetbeheer.lifecycle.extensions.DECIDE_AHEAD_DAYS` days or has ended: once per request and end date."""
-    from budgetbeheer.lifecycle.extensions import DECIDE_AHEAD_DAYS
-    from budgetbeheer.lifecycle.signals import raise_signal
-
     for row in sorted(requests, key=lambda r: r.id):
         household = session.get(Household, row.household_id)
         if household is None or household.status == HouseholdStatus.ENDED or household.ended_on is not None:
@@ -263,6 +263,7 @@ def close_household(session: Session, actor: Actor, household: Household) -> Non
     record(session, actor, "household.ended", "household", household.id, before=before,
            after=household_state(household) | {"bsns_released": True},
            reason="Het saldo is nul: het ontzorgen is afgerond.")
+    publish(session, HouseholdEnded(household_id=household.id, ended_on=household.ended_on, actor=actor))
 
 
 def reopen_for_payout(session: Session, actor: Actor, household_id: int, why: str) -> bool:

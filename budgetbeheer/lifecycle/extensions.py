@@ -15,7 +15,7 @@ is ``active`` again.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -26,11 +26,12 @@ from sqlalchemy.orm import Session
 from budgetbeheer import clock
 from budgetbeheer.audit.service import Actor, record
 from budgetbeheer.db.base import utcnow
-from budgetbeheer.domain.period import extend_period_end, validate_extension_months
+from budgetbeheer.domain.period import days_left, extend_period_end, validate_extension_months
 from budgetbeheer.errors import Conflict, Message, NotFound, ValidationError
 from budgetbeheer.households.common import get_household
 from budgetbeheer.tables.households import Household
-from budgetbeheer.tables.lifecycle import ExtensionRequest
+from budgetbeheer.tables.lifecycle import ExtensionRequest, Signal
+from budgetbeheer.tables.payments import PaymentItem
 from budgetbeheer.tables.states import (
     ExtensionStatus,
     HouseholdStatus,
@@ -122,31 +123,11 @@ def _not_extendable() -> Conflict:
     )
 
 
-def pending_extension_ends(session: Session, household_ids: Iterable[int] | None = None) -> dict[int, date]:
-    """Per household with a pending request, the end its period would have once the request is approved.
-
-    The payment run reads it once per run (one indexed query): such a household gets no final payout, and the money
-    for its fixed costs up to this end (or the next income) is kept out of the leefgeld."""
-    query = (
-        select(ExtensionRequest.household_id, ExtensionRequest.months, Household.period_start, Household.period_end)
-        .join(Household, Household.id == ExtensionRequest.household_id)
-        .where(ExtensionRequest.status == ExtensionStatus.PENDING, Household.ended_on.is_(None))
-    )
-    if household_ids is not None:
-        query = query.where(ExtensionRequest.household_id.in_(list(household_ids)))
-    return {
-        household_id: extend_period_end(start, end, months)
-        for household_id, months, start, end in session.execute(query)
-    }
-
-
 def final_payout_batch(session: Session, household_id: int) -> int | None:
     """The batch holding the household's live final payout (proposed, approved or paid), or None.
 
     A final payout's obligation key ends in ``:final`` (:func:`budgetbeheer.payments.runs.model.leefgeld_key`) and is NULL
     once the payment is cancelled or returned, so a cancelled batch does not count."""
-    from budgetbeheer.tables.payments import PaymentItem
-
     return session.scalar(
         select(PaymentItem.batch_id)
         .where(PaymentItem.household_id == household_id, PaymentItem.obligation_key.like("lg:%:final"))
@@ -180,8 +161,6 @@ def paid_out_reason(session: Session, household: Household) -> Message | None:
 
 def close_decide_signals(session: Session, actor: Actor, request_id: int, note: str) -> None:
     """Close the open ``extension_decide`` signals of a request that was decided or withdrawn, with a note."""
-    from budgetbeheer.tables.lifecycle import Signal
-
     for signal in session.scalars(
         select(Signal).where(Signal.dedup_key.like(f"extension_decide:{request_id}:%"), Signal.state == SignalState.OPEN)
     ):
@@ -377,8 +356,6 @@ class PeriodTimeline:
 
 def period_timeline(session: Session, household_id: int, today: date | None = None) -> PeriodTimeline:
     """The data for ``lifecycle/_household_period.html``."""
-    from budgetbeheer.domain.period import days_left
-
     today = today or clock.today()
     household = get_household(session, household_id)
     requests = requests_for(session, household_id)

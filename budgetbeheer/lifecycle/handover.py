@@ -24,17 +24,26 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from budgetbeheer import clock
+from budgetbeheer.domain.calendar import execution_date_for_due_date, next_business_day
+from budgetbeheer.domain.categories import LABELS_NL, Category
 from budgetbeheer.errors import Message
 from budgetbeheer.fields import neutralise_formula
 from budgetbeheer.households.common import get_household
 from budgetbeheer.households.figures import HouseholdFigures, household_figures, last_day, schedule_of
+from budgetbeheer.households.fixed_costs import fixed_cost_amount_on, fixed_costs_of
 from budgetbeheer.i18n import translate
-from budgetbeheer.money import format_eur
+from budgetbeheer.money import cents_to_str, format_eur
+from budgetbeheer.payments.arrears import short_instalments
+from budgetbeheer.tables.households import Creditor
+from budgetbeheer.tables.payments import PaymentBatch, PaymentItem
 from budgetbeheer.tables.states import ITEM_PLANNED, BatchStatus, ItemStatus
+from budgetbeheer.users.models import User
 
 DEJAVU_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
 
@@ -174,14 +183,6 @@ def handover_data(
     lead_business_days: int = 2,
 ) -> Handover:
     """Everything the overview shows, as of ``today``."""
-    from budgetbeheer.domain.calendar import execution_date_for_due_date, next_business_day
-    from budgetbeheer.domain.categories import LABELS_NL, Category
-    from budgetbeheer.households.fixed_costs import fixed_cost_amount_on, fixed_costs_of
-    from budgetbeheer.payments.arrears import short_instalments
-    from budgetbeheer.tables.households import Creditor
-    from budgetbeheer.tables.payments import PaymentBatch, PaymentItem
-    from budgetbeheer.users.models import User
-
     today = today or clock.today()
     household = get_household(session, household_id)
     end = last_day(household)
@@ -384,8 +385,6 @@ def text(message: Message, language: str = "nl") -> str:
 def creditors_csv(data: Handover) -> str:
     """One line per creditor to be told that the municipality's payments stop, with what was paid and what is still
     open. Free text that a spreadsheet would read as a formula is neutralised, as in the report exports."""
-    from budgetbeheer.money import cents_to_str
-
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(["household_id", "creditor", "iban", "bic", "category", "amount", "frequency", "due_day",
@@ -442,9 +441,6 @@ def transliterate(value: str) -> str:
 def handover_pdf(data: Handover, *, font: tuple[Path, Path] | str | None = "auto", language: str = "nl") -> bytes:
     """The overview as a PDF for the household (Dutch by default): DejaVu Sans (embedded, so € and diacritics show)
     or core Helvetica transliterated."""
-    from fpdf import FPDF
-    from fpdf.enums import XPos, YPos
-
     chosen = dejavu_font() if font == "auto" else font
     pdf = FPDF(format="A4")
     pdf.set_margins(18, 18, 18)

@@ -19,10 +19,23 @@ from sqlalchemy.orm import Session
 
 from budgetbeheer.audit.service import Actor, record
 from budgetbeheer.db.base import utcnow
+from budgetbeheer.domain.categories import LABELS_NL, Category
+from budgetbeheer.domain.forecast import BENEFIT_EARLY_DAYS
+from budgetbeheer.domain.schedule import due_dates
 from budgetbeheer.errors import Conflict, Message, NotFound, ValidationError
+from budgetbeheer.households.read import household_forecast
 from budgetbeheer.money import format_eur
-from budgetbeheer.tables.households import Household
+from budgetbeheer.payments.arrears import (
+    attempts,
+    live_payments,
+    obligation_key,
+    short_instalments,
+)
+from budgetbeheer.payments.return_reasons import describe, holds_iban
+from budgetbeheer.payments.runs.model import fixed_cost_key
+from budgetbeheer.tables.households import ExpectedIncome, Household, Receipt
 from budgetbeheer.tables.lifecycle import ExtensionRequest, Signal
+from budgetbeheer.tables.payments import PaymentItem
 from budgetbeheer.tables.states import (
     ITEM_BOOKED,
     ExtensionStatus,
@@ -101,9 +114,6 @@ def detect_shortfalls(session: Session, today: date) -> int:
     is a new attempt; a run that finds it short again the next day is not); and close the open ones whose instalment
     has been paid since (:func:`close_paid_shortfalls`). While a signal of an earlier attempt is still open, that one
     says it: no second one."""
-    from budgetbeheer.domain.categories import LABELS_NL, Category
-    from budgetbeheer.payments.arrears import attempts, short_instalments
-
     count = 0
     rows = [row for row in short_instalments(session, due_from=today - timedelta(days=INCOME_LOOKBACK_DAYS))
             if row.unpaid]
@@ -146,8 +156,6 @@ def close_paid_shortfalls(session: Session) -> int:
     payment, finance gets a signal of its own and the next run tries the instalment again.) Closed by
     ``system:signals`` with the note "betaald in betaalrun N op <uitvoeringsdatum>" and an audit entry. Returns how
     many were closed."""
-    from budgetbeheer.payments.arrears import live_payments, obligation_key
-
     wanted: dict[str, list[int]] = {}
     for signal_id, dedup_key in session.execute(
         select(Signal.id, Signal.dedup_key).where(Signal.kind == "shortfall", Signal.state == SignalState.OPEN)
@@ -186,10 +194,6 @@ def detect_missing_income(session: Session, today: date, late_days: int) -> int:
     """Expected income not received ``late_days`` days after its day (a receipt of any kind counts from
     :data:`~budgetbeheer.domain.forecast.BENEFIT_EARLY_DAYS` days before, the window in which the runs take a
     benefit receipt for the expected benefit come early)."""
-    from budgetbeheer.domain.forecast import BENEFIT_EARLY_DAYS
-    from budgetbeheer.domain.schedule import due_dates
-    from budgetbeheer.tables.households import ExpectedIncome, Receipt
-
     window_from = today - timedelta(days=INCOME_LOOKBACK_DAYS)
     window_to = today - timedelta(days=late_days) + timedelta(days=1)
     count = 0
@@ -225,9 +229,6 @@ def detect_missing_income(session: Session, today: date, late_days: int) -> int:
 
 
 def detect_returned_payments(session: Session, today: date) -> int:
-    from budgetbeheer.payments.return_reasons import holds_iban
-    from budgetbeheer.tables.payments import PaymentItem
-
     count = 0
     for item in session.scalars(select(PaymentItem).where(PaymentItem.status == ItemStatus.RETURNED).order_by(PaymentItem.id)):
         if item.return_reason_code and holds_iban(item.return_reason_code):
@@ -240,8 +241,6 @@ def detect_returned_payments(session: Session, today: date) -> int:
 def signal_returned_payment(session: Session, item: Any, *, paid_out_to_household: bool = False) -> Signal | None:
     """The signal for finance that a payment came back (for a reason that does not hold the IBAN); raised at the
     return itself and again (stored once) by the daily detector."""
-    from budgetbeheer.payments.return_reasons import describe
-
     code = f" met {describe(item.return_reason_code)}" if item.return_reason_code else ""
     if paid_out_to_household:
         next_step = ("Het huishouden is al beëindigd: het geld wordt met de volgende betaalrun als laatste leefgeld "
@@ -308,9 +307,6 @@ def detect_waiting_extensions(session: Session, today: date) -> int:
 def detect_uncovered(session: Session, today: date, lead_business_days: int = 2) -> int:
     """A signal when the household's forecast (the payment runs the scheduler will make) finds a fixed cost the
     money will not cover; once per instalment."""
-    from budgetbeheer.domain.categories import LABELS_NL
-    from budgetbeheer.households.read import household_forecast
-
     count = 0
     for household_id in session.scalars(
         select(Household.id).where(Household.status == HouseholdStatus.ACTIVE).order_by(Household.id)
@@ -333,9 +329,6 @@ def detect_uncovered(session: Session, today: date, lead_business_days: int = 2)
 def _already_paid(session: Session, fixed_cost_id: int, due_date: date) -> bool:
     """The forecast starts from the balance, which no longer holds an instalment already approved for payment; such
     an instalment is not uncovered."""
-    from budgetbeheer.payments.runs.model import fixed_cost_key
-    from budgetbeheer.tables.payments import PaymentItem
-
     key = fixed_cost_key(fixed_cost_id, due_date)
     return session.scalar(select(PaymentItem.id).where(PaymentItem.obligation_key == key)) is not None
 

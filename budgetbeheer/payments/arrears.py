@@ -29,6 +29,7 @@ from datetime import date
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from budgetbeheer.payments.runs.model import fixed_cost_key
 from budgetbeheer.tables.households import Creditor, FixedCost
 from budgetbeheer.tables.payments import PaymentBatch, PaymentItem, Shortfall
 from budgetbeheer.tables.states import ITEM_BOOKED, BatchStatus, ItemStatus
@@ -41,8 +42,6 @@ _CHUNK = 900
 
 def obligation_key(fixed_cost_id: int, due: date) -> str:
     """The obligation key of an instalment, as the payment run writes it (``fc:<ten digits>:<date>``)."""
-    from budgetbeheer.payments.runs.model import fixed_cost_key  # runs reads households: imported when first used
-
     return fixed_cost_key(fixed_cost_id, due)
 
 

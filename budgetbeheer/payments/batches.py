@@ -19,8 +19,10 @@ from budgetbeheer.audit.service import Actor, record
 from budgetbeheer.bulk import cycle_collector_paused
 from budgetbeheer.config import Settings
 from budgetbeheer.db.base import utcnow
+from budgetbeheer.domain.period import add_months
 from budgetbeheer.domain.references import ReferenceKind
 from budgetbeheer.errors import Conflict, Message, NotFound, PermissionDenied, ValidationError
+from budgetbeheer.events import publish
 from budgetbeheer.ledger.models import Account
 from budgetbeheer.ledger.service import (
     BANK,
@@ -33,9 +35,12 @@ from budgetbeheer.ledger.service import (
     reverse,
 )
 from budgetbeheer.money import format_eur
+from budgetbeheer.payments.events import BatchApproved, BatchSettled, PaymentReturned
+from budgetbeheer.payments.iban_holds import hold_for_return
 from budgetbeheer.payments.return_reasons import describe, normalise_code, reason_for
 from budgetbeheer.payments.sepa import bundle as sepa_bundle
 from budgetbeheer.payments.sepa import model as sepa_model
+from budgetbeheer.tables.households import Household
 from budgetbeheer.tables.payments import BankFile, BatchApproval, PaymentBatch, PaymentItem
 from budgetbeheer.tables.states import (
     BATCH_AT_BANK,
@@ -46,6 +51,7 @@ from budgetbeheer.tables.states import (
     ITEM_NOT_PAYING,
     ITEM_UNPAID,
     BatchStatus,
+    HouseholdStatus,
     ItemStatus,
     require_batch_transition,
     status_label,
@@ -121,9 +127,7 @@ def approve(session: Session, actor: Actor, batch_id: int) -> PaymentBatch:
             .where(PaymentItem.batch_id == batch.id, PaymentItem.status == ItemStatus.PROPOSED)
             .values(status=ItemStatus.APPROVED)
         )
-        from budgetbeheer.lifecycle.signals import close_paid_shortfalls
-
-        close_paid_shortfalls(session)  # an instalment this batch pays late: its "not paid" signal closes now
+        publish(session, BatchApproved(batch_id=batch.id, actor=actor))  # e.g. "not paid" signals close now
     session.flush()
     record(
         session, actor, "payment_batch.approved", "payment_batch", batch.id, before=before,
@@ -397,6 +401,8 @@ def settle(session: Session, actor: Actor, batch_id: int, on: date | None = None
     session.flush()
     record(session, actor, "payment_batch.settled", "payment_batch", batch.id, before=before,
            after=_state(batch) | {"amount_cents": amount, "ledger_transaction_id": transaction_id})
+    publish(session, BatchSettled(batch_id=batch.id, amount_cents=amount, partly_returned=bool(returned),
+                                  actor=actor))
     return batch
 
 
@@ -410,15 +416,10 @@ def return_item(
       (:func:`budgetbeheer.payments.iban_holds.hold_for_return`): runs hold out every payment to it until the IBAN is
       corrected, and the caseworker and finance are signalled;
     - any other code: the obligation is free again, so the next run pays it again (to the same IBAN);
-    - an ``ended`` household gets the money as final leefgeld instead: it is reopened for the payout and from then on
-      no fixed cost is paid for it (the returned instalment is unpaid; the handover already told the household what
+    - an ``ended`` household gets the money as final leefgeld instead: it is reopened for the payout (by lifecycle's
+      handler of :class:`~budgetbeheer.payments.events.PaymentReturned`) and from then on no fixed cost is paid for it (the returned instalment is unpaid; the handover already told the household what
       it must pay itself). An ``ending`` household's instalment is retried like any other, unless its IBAN is held.
     """
-    from budgetbeheer.lifecycle.ending import reopen_for_payout
-    from budgetbeheer.lifecycle.signals import signal_returned_payment
-    from budgetbeheer.payments.iban_holds import hold_for_return
-    from budgetbeheer.tables.households import Household
-
     code = normalise_code(reason_code)
     if code is None:
         raise ValidationError({"reason_code": Message("Geef de redencode van de bank, zoals AC04.")})
@@ -444,6 +445,9 @@ def return_item(
             Message("Betaling %(id)s is niet naar de bank gegaan (status %(status)s) en kan niet terugkomen.",
                     id=item.id, status=status_label(item.status))
         )
+    household_status = session.scalar(  # locked: the household's lifecycle reacts to this return
+        select(Household.status).where(Household.id == item.household_id).with_for_update()
+    )
     source = BANK if item.status == ItemStatus.SETTLED else IN_TRANSIT
     before = {"status": item.status, "obligation_key": item.obligation_key}
     book(
@@ -465,19 +469,9 @@ def return_item(
         batch.status = BatchStatus.PARTLY_RETURNED
     session.flush()
     hold = hold_for_return(session, actor, item, code)[0] if reason.holds_iban else None
-    reopened = reopen_for_payout(
-        session, actor, item.household_id,
-        f"Betaling {item.end_to_end_id} teruggekomen ({describe(code)}) na het einde; het geld wordt als laatste "
-        "leefgeld aan het huishouden uitbetaald.",
-    )
-    if reopened:
-        household = session.get(Household, item.household_id)
-        assert household is not None
-        if household.reopened_for_payout_at is None:
-            household.reopened_for_payout_at = utcnow()
-        session.flush()
-    if hold is None:
-        signal_returned_payment(session, item, paid_out_to_household=reopened)
+    reopened = household_status == HouseholdStatus.ENDED
+    publish(session, PaymentReturned(item_id=item.id, household_id=item.household_id, reason=describe(code),
+                                     iban_held=hold is not None, paid_out_to_household=reopened, actor=actor))
     record(session, actor, "payment_item.returned", "payment_item", item.id, before=before,
            after={"status": item.status, "reason_code": code, "batch_id": batch.id, "amount_cents": item.amount_cents,
                   "iban_hold_id": hold.id if hold else None,
@@ -499,8 +493,6 @@ def totals_by(session: Session, batch_id: int, column: object) -> list[tuple[str
 def change_against_previous_month(session: Session, batch: PaymentBatch, limit: int = 200) -> list[dict[str, int]]:
     """Per household: this batch's total against what was paid to and for it in the previous calendar month (live
     batches), only where it differs; at most ``limit`` rows, largest change first."""
-    from budgetbeheer.domain.period import add_months
-
     month_start = batch.execution_date.replace(day=1)
     previous_start = add_months(month_start, -1)
     current = dict(

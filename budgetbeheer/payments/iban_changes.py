@@ -6,7 +6,7 @@ the payment runs keep paying the old IBAN (or keep holding it out when it is hel
 old IBAN (see :mod:`budgetbeheer.payments.iban_holds`) and writes before and after to the audit trail. A proposal can
 be rejected by finance or withdrawn by the one who proposed it. One pending change per payee; the database keeps it so.
 
-The new IBAN goes through the project's one IBAN check (:func:`budgetbeheer.households.validation.iban`, schwifty);
+The new IBAN goes through the project's one IBAN check (:func:`budgetbeheer.validation.iban`, schwifty);
 a bad value is refused naming the field and nothing is written. Proposing the IBAN the payee already has is only
 meaningful while that IBAN is held: it says the account is fine after all (the bank unblocked it), and confirming it
 lifts the hold.
@@ -21,10 +21,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from budgetbeheer import validation as v
 from budgetbeheer.audit.service import Actor, record
 from budgetbeheer.db.base import utcnow
 from budgetbeheer.errors import Conflict, Message, NotFound, PermissionDenied, ValidationError
-from budgetbeheer.households import validation as v
 from budgetbeheer.payments import iban_holds
 from budgetbeheer.tables.households import Creditor, Household
 from budgetbeheer.tables.payments import IbanChange

@@ -3,8 +3,9 @@
 A payment that comes back with such a reason (:func:`budgetbeheer.payments.return_reasons.holds_iban`) holds the IBAN
 it was paid to: for a fixed cost the creditor's IBAN in the register, for leefgeld the household's own IBAN. While
 the hold is active every payment a run plans to that IBAN is held out (status ``held``, with the reason), for every
-creditor and household that has it; the money stays in the household's funds. The caseworker of the household and
-finance each get one signal per hold.
+creditor and household that has it; the money stays in the household's funds. An
+:class:`~budgetbeheer.payments.events.IbanHeld` event goes out (lifecycle gives the caseworker of the household and
+finance each one signal per hold); lifting publishes :class:`~budgetbeheer.payments.events.IbanHoldLifted`.
 
 A hold is lifted by a confirmed IBAN change (:mod:`budgetbeheer.payments.iban_changes`): when the payee moves to
 another IBAN and no other payee still has the held one, or when the change confirms the same IBAN (the bank says the
@@ -22,15 +23,15 @@ from sqlalchemy.orm import Session
 
 from budgetbeheer.audit.service import Actor, record
 from budgetbeheer.db.base import utcnow
+from budgetbeheer.events import publish
 from budgetbeheer.money import format_eur
+from budgetbeheer.payments.events import IbanHeld, IbanHoldLifted
 from budgetbeheer.payments.return_reasons import reason_for
 from budgetbeheer.tables.households import Creditor, Household
 from budgetbeheer.tables.payments import IbanHold, PaymentItem
-from budgetbeheer.tables.states import HouseholdStatus, SignalRole, SignalState
+from budgetbeheer.tables.states import HouseholdStatus
 
 LEEFGELD = "leefgeld"
-SIGNAL_KIND = "iban_held"
-SIGNAL_ROLES = (SignalRole.CASEWORKER, SignalRole.FINANCE)
 
 
 def compact(iban: str) -> str:
@@ -121,8 +122,6 @@ def hold_for_return(session: Session, actor: Actor, item: PaymentItem, code: str
 
 
 def _raise_signals(session: Session, actor: Actor, hold: IbanHold, item: PaymentItem) -> None:
-    from budgetbeheer.lifecycle.signals import raise_signal
-
     reason = reason_for(hold.reason_code)
     whose = (f"het eigen IBAN van huishouden {hold.household_id}" if hold.party == "household"
              else f"het IBAN van {item.creditor_name} in het register")
@@ -131,9 +130,7 @@ def _raise_signals(session: Session, actor: Actor, hold: IbanHold, item: Payment
         f"{reason.code} ({reason.nl}). Er gaat niets meer naar dit IBAN: het geld blijft op het saldo van het "
         f"huishouden. Verbeter {whose} (IBAN-wijziging, bevestigd door een tweede medewerker financiën)."
     )
-    for role in SIGNAL_ROLES:
-        raise_signal(session, kind=SIGNAL_KIND, household_id=hold.household_id, message=message, role=role,
-                     dedup_key=f"{SIGNAL_KIND}:{hold.id}:{role}", actor=actor)
+    publish(session, IbanHeld(hold_id=hold.id, household_id=hold.household_id, message=message, actor=actor))
 
 
 def payees_using(session: Session, iban: str) -> int:
@@ -149,9 +146,6 @@ def payees_using(session: Session, iban: str) -> int:
 def lift(session: Session, actor: Actor, hold: IbanHold, *, reason: str, change_id: int | None = None) -> None:
     """Lift an active hold (the IBAN is corrected or confirmed), with its audit entry; its open signals are closed
     with the same note."""
-    from budgetbeheer.lifecycle.signals import mark_done
-    from budgetbeheer.tables.lifecycle import Signal
-
     if hold.active_iban is None:
         return
     before = hold_snapshot(hold)
@@ -163,11 +157,7 @@ def lift(session: Session, actor: Actor, hold: IbanHold, *, reason: str, change_
     session.flush()
     record(session, actor, "iban_hold.lifted", "iban_hold", hold.id, before=before, after=hold_snapshot(hold),
            reason=reason)
-    keys = [f"{SIGNAL_KIND}:{hold.id}:{role}" for role in SIGNAL_ROLES]
-    for signal_id in session.scalars(
-        select(Signal.id).where(Signal.dedup_key.in_(keys), Signal.state == SignalState.OPEN).order_by(Signal.id)
-    ):
-        mark_done(session, actor, signal_id, reason)
+    publish(session, IbanHoldLifted(hold_id=hold.id, reason=reason, actor=actor))
 
 
 def holds_for(

@@ -6,7 +6,8 @@ from flask import Response, request
 
 from budgetbeheer.errors import Message, PermissionDenied, ValidationError
 from budgetbeheer.reports.export import export_report
-from budgetbeheer.reports.reports import REPORTS, parse_period
+from budgetbeheer.reports.model import parse_period
+from budgetbeheer.reports.reports import REPORTS
 from budgetbeheer.reports.web import exporter_label, file_response, may_export
 from budgetbeheer.web.api import route
 from budgetbeheer.web.context import actor, language, settings, unit_of_work

@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session
 from budgetbeheer.cli import cli_settings, domain_errors, unit_of_work, user_actor
 from budgetbeheer.db.base import utcnow
 from budgetbeheer.reports.export import FORMATS, export_report, note_export
-from budgetbeheer.reports.reports import REPORTS, parse_period
+from budgetbeheer.reports.model import parse_period
+from budgetbeheer.reports.reports import REPORTS
 
 
 def reading_session() -> AbstractContextManager[Session]:

@@ -1,4 +1,4 @@
-"""Writing a :class:`~budgetbeheer.reports.reports.Report` as JSON, CSV (plain or Dutch Excel) or XLSX, in one pass.
+"""Writing a :class:`~budgetbeheer.reports.model.Report` as JSON, CSV (plain or Dutch Excel) or XLSX, in one pass.
 
 Formula neutralisation: a text cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a
 single quote in front, in CSV and XLSX, so a spreadsheet never runs it as a formula. Amounts and counts are written by
@@ -11,16 +11,23 @@ import codecs
 import csv
 import io
 import json
+import tempfile
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import IO, Any
 
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+from budgetbeheer.audit.service import record
 from budgetbeheer.errors import Message, ValidationError
 from budgetbeheer.fields import neutralise_formula
 from budgetbeheer.i18n import translate
 from budgetbeheer.money import cents_to_str
-from budgetbeheer.reports.reports import Column, ColumnType, Report, Table
+from budgetbeheer.reports.model import Column, ColumnType, Report, Table
+from budgetbeheer.reports.reports import build_report, report_kind
 
 FORMATS = ("json", "csv", "csv-nl", "xlsx")
 MEDIA_TYPES = {
@@ -152,14 +159,10 @@ def write_csv(table: Table, out: IO[bytes], *, dutch: bool = False) -> None:
 
 
 def _xlsx_text(value: str) -> str:
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
     return neutralise_formula(ILLEGAL_CHARACTERS_RE.sub("", value))
 
 
 def _xlsx_cell(sheet: Any, column: Column, value: Any) -> Any:
-    from openpyxl.cell import WriteOnlyCell
-
     if value is None:
         return None
     if column.type is ColumnType.AMOUNT:
@@ -192,8 +195,6 @@ def sheet_title(key: str, part: int = 1) -> str:
 
 def write_xlsx(report: Report, out: IO[bytes], language: str = "nl") -> None:
     """A header sheet (municipality, range, moment and author of the export), then one sheet per table."""
-    from openpyxl import Workbook
-
     workbook = Workbook(write_only=True)
     head = workbook.create_sheet("rapport")
     period = report.period
@@ -248,8 +249,6 @@ def table_keys(report: Report) -> Sequence[str]:
 
 def to_spooled_file(report: Report, fmt: str, *, table: str | None = None, language: str = "nl") -> IO[bytes]:
     """The report written to a temporary file (in memory up to 16 MB, on disk beyond), rewound for reading."""
-    import tempfile
-
     spool: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)  # noqa: SIM115 (caller closes)
     write(report, fmt, spool, table=table, language=language)
     spool.seek(0)
@@ -274,8 +273,6 @@ def export_report(
     ``note`` is false (the caller then calls :func:`note_export` itself). Returns the rewound file, its file name and
     its media type. The caller commits.
     """
-    from budgetbeheer.reports.reports import build_report, report_kind
-
     fmt = check_format(fmt)
     report_kind(name)
     report = build_report(session, name, period, municipality=municipality, exported_by=exported_by,
@@ -290,7 +287,5 @@ def export_report(
 
 def note_export(session: Any, actor: Any, *, name: str, period: Any, fmt: str, table: str | None = None,
                 household_id: int | None = None) -> None:
-    from budgetbeheer.audit.service import record
-
     record(session, actor, "report.exported", "report", name,
            after={"from": period.start, "to": period.end, "format": fmt, "table": table, "household_id": household_id})

@@ -15,19 +15,17 @@ from budgetbeheer.domain.categories import LABELS_NL, Category
 from budgetbeheer.errors import Message, PermissionDenied, ValidationError
 from budgetbeheer.i18n import format_money, translate
 from budgetbeheer.reports import charts
-from budgetbeheer.reports.export import FORMATS, export_report
-from budgetbeheer.reports.queries import DateRange
-from budgetbeheer.reports.reports import (
+from budgetbeheer.reports.accountability import (
     ACCOUNTABILITY_COLUMNS,
     LEDGER_COLUMNS,
-    LEEFGELD,
-    REPORTS,
     Accountability,
     accountability_figures,
     figures_row,
-    parse_period,
-    report_kind,
 )
+from budgetbeheer.reports.export import FORMATS, export_report
+from budgetbeheer.reports.model import LEEFGELD, parse_period
+from budgetbeheer.reports.queries import DateRange
+from budgetbeheer.reports.reports import REPORTS, report_kind
 from budgetbeheer.users.permissions import allowed
 from budgetbeheer.web.context import actor, current, db, language, settings, unit_of_work
 from budgetbeheer.web.security import requires

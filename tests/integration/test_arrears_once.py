@@ -38,8 +38,8 @@ from budgetbeheer.config import Settings
 from budgetbeheer.domain.calendar import is_business_day
 from budgetbeheer.lifecycle.signals import detect_shortfalls
 from budgetbeheer.payments import service as payments
+from budgetbeheer.reports.accountability import accountability_figures
 from budgetbeheer.reports.queries import DateRange
-from budgetbeheer.reports.reports import accountability_figures
 from budgetbeheer.tables.lifecycle import Signal
 from budgetbeheer.tables.payments import PaymentBatch, PaymentItem, Shortfall
 from budgetbeheer.users.models import User

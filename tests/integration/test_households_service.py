@@ -175,7 +175,7 @@ def test_statement_has_running_balance(session: Session) -> None:
 
 def test_a_number_in_other_digits_is_a_field_error_not_a_crash() -> None:
     """``"²".isdigit()`` is true but ``int("²")`` fails: ids from forms, CSV files and the API go through one check."""
-    from budgetbeheer.households import validation as v
+    from budgetbeheer import validation as v
     from budgetbeheer.households.receipts import _raw_household_id, parse_receipt
 
     assert _raw_household_id({"household_id": "²"}) is None

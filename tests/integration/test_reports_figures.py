@@ -15,8 +15,9 @@ from sqlalchemy.orm import Session
 from budgetbeheer.audit.service import Actor, record
 from budgetbeheer.db.base import utcnow
 from budgetbeheer.ledger import service as ledger
+from budgetbeheer.reports.accountability import accountability_figures
 from budgetbeheer.reports.queries import DateRange
-from budgetbeheer.reports.reports import accountability_figures, build_report
+from budgetbeheer.reports.reports import build_report
 from budgetbeheer.tables.households import Creditor, FixedCost, Receipt
 from budgetbeheer.tables.lifecycle import ExtensionRequest
 from budgetbeheer.tables.payments import Advance, PaymentBatch, PaymentItem, Shortfall

@@ -6,11 +6,11 @@ from datetime import date
 
 import pytest
 
+from budgetbeheer import validation as v
 from budgetbeheer.domain.categories import Category
 from budgetbeheer.domain.forecast import LeefgeldPlan, ObligationSchedule, forecast
 from budgetbeheer.domain.schedule import Frequency
 from budgetbeheer.errors import ValidationError
-from budgetbeheer.households import validation as v
 from budgetbeheer.households.common import missing_required_categories
 from budgetbeheer.households.csvfile import read_csv
 

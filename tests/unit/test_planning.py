@@ -527,14 +527,14 @@ def test_closed_paydays_from_the_runs_before() -> None:
     """The database facts behind rule 6: which earlier runs count for a household, by when it was enrolled."""
     from datetime import UTC, datetime
 
-    from budgetbeheer.payments.runs.plan import _ClosedPaydays
+    from budgetbeheer.payments.runs.paydays import ClosedPaydays
 
     def at(day: int, month: int = 7, hour: int = 6) -> datetime:
         return datetime(2026, month, day, hour, 0, tzinfo=UTC)
 
     def closed(runs: list[tuple[datetime, date]], enrolled: datetime | None = None) -> date | None:
         """The first open payday for a run of 28 July of a household enrolled at ``enrolled`` (None: long ago)."""
-        paydays = _ClosedPaydays(runs, date(2026, 7, 28), 2)
+        paydays = ClosedPaydays(runs, date(2026, 7, 28), 2)
         if enrolled is not None and runs and enrolled > max(runs, key=lambda run: run[1])[0]:
             paydays.enrolled_later = {1: enrolled}  # what plan_items reads: enrolled after the latest run was made
         return paydays.open_from(1)

@@ -15,8 +15,8 @@ from budgetbeheer.fields import neutralise_formula as neutralise
 from budgetbeheer.reports import charts
 from budgetbeheer.reports.export import check_format, csv_value, json_value, write_csv
 from budgetbeheer.reports.hledger import account_name, sanitise, transaction_lines
+from budgetbeheer.reports.model import Column, ColumnType, Table, parse_period
 from budgetbeheer.reports.queries import DateRange
-from budgetbeheer.reports.reports import Column, ColumnType, Table, parse_period
 from budgetbeheer.reports.web import last_quarter
 
 TEXT = Column("t", "t")

@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 from budgetbeheer.domain.forecast import BENEFIT, BENEFIT_EARLY_DAYS
 from budgetbeheer.domain.planning import income_usable_through
 from budgetbeheer.ledger.models import Account, Posting
-from budgetbeheer.lifecycle.extensions import pending_extension_ends
 from budgetbeheer.payments.iban_holds import active_hold_reasons
 from budgetbeheer.payments.runs.context import RunContext
 from budgetbeheer.payments.runs.model import (
@@ -31,9 +30,10 @@ from budgetbeheer.payments.runs.model import (
     _IncomeRow,
     _Payee,
 )
-from budgetbeheer.payments.runs.plan import _ClosedPaydays
+from budgetbeheer.payments.runs.paydays import ClosedPaydays
 from budgetbeheer.tables.households import Creditor, ExpectedIncome, FixedCost, FixedCostAmount, Household, Receipt
 from budgetbeheer.tables.payments import PaymentBatch, PaymentItem
+from budgetbeheer.tables.reads import pending_extension_ends
 from budgetbeheer.tables.states import BatchStatus, HouseholdStatus, ItemStatus
 
 
@@ -166,7 +166,7 @@ def earlier_runs(execution_date: date, lookback_from: date) -> Any:
 
 def enrolled_after_latest_run(session: Session, earlier_runs: Any, scope: Callable[[Any], Any]) -> dict[int, Any]:
     """``{household: created_at}`` of the households enrolled after the latest of ``earlier_runs`` was prepared: the
-    only ones for which an earlier run may not count (see :class:`~.plan._ClosedPaydays`); usually none or a few."""
+    only ones for which an earlier run may not count (see :class:`~.paydays.ClosedPaydays`); usually none or a few."""
     latest = earlier_runs.with_only_columns(PaymentBatch.prepared_at).order_by(
         PaymentBatch.execution_date.desc()).limit(1).scalar_subquery()
     return dict(driver_rows(session, select(Household.id, Household.created_at).where(
@@ -219,7 +219,7 @@ class RunInput:
     earlier: _EarlierPayments
     balances: dict[int, int]
     """Per household its ledger balance."""
-    closed: _ClosedPaydays
+    closed: ClosedPaydays
     benefit_received: dict[int, date]
     extension_ends: dict[int, date] = field(default_factory=dict)
     """i10-extensions: households with a pending extension request, and the end they get once it is approved."""
@@ -300,7 +300,7 @@ def read_run(
     earlier = _earlier_payments(session, scope, earliest, as_date)
     balances = _ledger_balances(session, ids)
     runs_before = earlier_runs(execution_date, execution_date - timedelta(days=LEEFGELD_LOOKBACK_DAYS))
-    closed = _ClosedPaydays(driver_rows(session, runs_before), execution_date, lead, context)
+    closed = ClosedPaydays(driver_rows(session, runs_before), execution_date, lead, context)
     closed.enrolled_later = enrolled_after_latest_run(session, runs_before, scope)
     benefit_received = _benefits_received(session, scope, income_usable_through(execution_date, lead), as_date)
     return RunInput(households, costs_by_household, payees, held_ibans, payout_only, incomes, earlier, balances,

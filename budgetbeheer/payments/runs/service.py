@@ -22,14 +22,15 @@ from budgetbeheer.audit.service import Actor, record
 from budgetbeheer.bulk import cycle_collector_paused
 from budgetbeheer.config import Settings
 from budgetbeheer.domain.calendar import check_execution_date, last_due_date_covered
-from budgetbeheer.errors import Conflict, Message
-from budgetbeheer.households.common import get_household
+from budgetbeheer.errors import Conflict, Message, NotFound
 from budgetbeheer.payments.batches import get_batch
 from budgetbeheer.payments.runs.context import RunContext
 from budgetbeheer.payments.runs.model import LEEFGELD_LOOKBACK_DAYS, RunResult
-from budgetbeheer.payments.runs.plan import _ClosedPaydays, plan_households
+from budgetbeheer.payments.runs.paydays import ClosedPaydays
+from budgetbeheer.payments.runs.plan import plan_households
 from budgetbeheer.payments.runs.read import driver_rows, earlier_runs, enrolled_after_latest_run, read_run
 from budgetbeheer.payments.runs.write import insert_items, new_batch, refresh_totals
+from budgetbeheer.tables.households import Household
 from budgetbeheer.tables.payments import PaymentBatch, PaymentItem, Shortfall
 from budgetbeheer.tables.states import BatchStatus, ItemStatus
 
@@ -63,12 +64,12 @@ def plan_items(
 def first_open_payday(session: Session, household_id: int, period_start: date, execution_date: date,
                       lead_business_days: int) -> date:
     """The first payday a run for ``execution_date`` may still pay the household, by the same reading of the earlier
-    runs as :func:`plan_items` (closed paydays, :class:`~.plan._ClosedPaydays`; the period's start; the look-back),
+    runs as :func:`plan_items` (closed paydays, :class:`~.paydays.ClosedPaydays`; the period's start; the look-back),
     before the household's own latest leefgeld is taken into account. The household's forecast starts its first run
     here."""
     lookback_from = execution_date - timedelta(days=LEEFGELD_LOOKBACK_DAYS)
     earlier = earlier_runs(execution_date, lookback_from)
-    closed = _ClosedPaydays(driver_rows(session, earlier), execution_date, lead_business_days, RunContext())
+    closed = ClosedPaydays(driver_rows(session, earlier), execution_date, lead_business_days, RunContext())
     closed.enrolled_later = enrolled_after_latest_run(session, earlier, lambda column: column == household_id)
     open_from = closed.open_from(household_id) if closed.enrolled_later else closed.open_all
     window_from = period_start if period_start > lookback_from else lookback_from
@@ -135,7 +136,8 @@ def final_payout(
     For the lifecycle: call it when a period ends. Raises :class:`Conflict` when the date's batch is already approved.
     """
     check_execution_date(execution_date)
-    get_household(session, household_id)
+    if session.get(Household, household_id) is None:
+        raise NotFound(Message("Huishouden %(id)s bestaat niet.", id=household_id))
     batch = live_batch_for(session, execution_date)
     created = False
     if batch is None:

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from schwifty import IBAN
+from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
 from stdnum.nl import bsn as stdnum_bsn
 
@@ -99,8 +99,6 @@ def iban(errors: Errors, field: str, raw: Any) -> IBAN | None:
 def bic(errors: Errors, field: str, raw: Any) -> str | None:
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
-    from schwifty import BIC
-
     try:
         return str(BIC("".join(str(raw).split()).upper()))
     except SchwiftyException:

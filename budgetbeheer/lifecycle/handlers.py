@@ -1,0 +1,78 @@
+"""How the lifecycle reacts to what the payments feature publishes (see :mod:`budgetbeheer.events`).
+
+Each handler runs in the publisher's transaction: the signal, the closed signal or the reopened household is written
+with the payment change that caused it, or not at all.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from budgetbeheer.db.base import utcnow
+from budgetbeheer.lifecycle.ending import reopen_for_payout
+from budgetbeheer.lifecycle.signals import close_paid_shortfalls, mark_done, raise_signal, signal_returned_payment
+from budgetbeheer.payments.events import BatchApproved, IbanHeld, IbanHoldLifted, PaymentReturned
+from budgetbeheer.tables.households import Household
+from budgetbeheer.tables.lifecycle import Signal
+from budgetbeheer.tables.payments import PaymentItem
+from budgetbeheer.tables.states import SignalRole, SignalState
+
+IBAN_HELD = "iban_held"
+IBAN_HELD_ROLES = (SignalRole.CASEWORKER, SignalRole.FINANCE)
+
+
+def iban_held_key(hold_id: int, role: str) -> str:
+    return f"{IBAN_HELD}:{hold_id}:{role}"
+
+
+def on_batch_approved(session: Session, event: BatchApproved) -> None:
+    """An instalment the batch pays late: its "not paid" signal closes now."""
+    close_paid_shortfalls(session)
+
+
+def on_payment_returned(session: Session, event: PaymentReturned) -> None:
+    """An ended household goes back to ``ending`` so the next run pays the money out as final leefgeld; finance gets
+    a signal unless the IBAN was held (that has signals of its own)."""
+    reopened = event.paid_out_to_household and reopen_for_payout(
+        session, event.actor, event.household_id,
+        f"Betaling {_end_to_end_id(session, event.item_id)} teruggekomen ({event.reason}) na het einde; het geld "
+        "wordt als laatste leefgeld aan het huishouden uitbetaald.",
+    )
+    if reopened:
+        household = session.get(Household, event.household_id)
+        assert household is not None
+        if household.reopened_for_payout_at is None:
+            household.reopened_for_payout_at = utcnow()
+        session.flush()
+    if not event.iban_held:
+        item = session.get(PaymentItem, event.item_id)
+        signal_returned_payment(session, item, paid_out_to_household=event.paid_out_to_household)
+
+
+def on_iban_held(session: Session, event: IbanHeld) -> None:
+    """One signal for the household's caseworker and one for finance."""
+    for role in IBAN_HELD_ROLES:
+        raise_signal(session, kind=IBAN_HELD, household_id=event.household_id, message=event.message, role=role,
+                     dedup_key=iban_held_key(event.hold_id, role), actor=event.actor)
+
+
+def on_iban_hold_lifted(session: Session, event: IbanHoldLifted) -> None:
+    """The hold's open signals close with the lift's reason as their note."""
+    keys = [iban_held_key(event.hold_id, role) for role in IBAN_HELD_ROLES]
+    for signal_id in session.scalars(
+        select(Signal.id).where(Signal.dedup_key.in_(keys), Signal.state == SignalState.OPEN).order_by(Signal.id)
+    ):
+        mark_done(session, event.actor, signal_id, event.reason)
+
+
+def _end_to_end_id(session: Session, item_id: int) -> str:
+    return str(session.scalar(select(PaymentItem.end_to_end_id).where(PaymentItem.id == item_id)))
+
+
+SUBSCRIPTIONS = [
+    (BatchApproved, on_batch_approved),
+    (PaymentReturned, on_payment_returned),
+    (IbanHeld, on_iban_held),
+    (IbanHoldLifted, on_iban_hold_lifted),
+]

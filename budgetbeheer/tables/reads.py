@@ -1,0 +1,33 @@
+"""Reads on the shared tables that more than one feature needs (features do not import each other downwards for
+these: they sit here, below all of them)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from budgetbeheer.domain.period import extend_period_end
+from budgetbeheer.tables.households import Household
+from budgetbeheer.tables.lifecycle import ExtensionRequest
+from budgetbeheer.tables.states import ExtensionStatus
+
+
+def pending_extension_ends(session: Session, household_ids: Iterable[int] | None = None) -> dict[int, date]:
+    """Per household with a pending request, the end its period would have once the request is approved.
+
+    The payment run reads it once per run (one indexed query): such a household gets no final payout, and the money
+    for its fixed costs up to this end (or the next income) is kept out of the leefgeld."""
+    query = (
+        select(ExtensionRequest.household_id, ExtensionRequest.months, Household.period_start, Household.period_end)
+        .join(Household, Household.id == ExtensionRequest.household_id)
+        .where(ExtensionRequest.status == ExtensionStatus.PENDING, Household.ended_on.is_(None))
+    )
+    if household_ids is not None:
+        query = query.where(ExtensionRequest.household_id.in_(list(household_ids)))
+    return {
+        household_id: extend_period_end(start, end, months)
+        for household_id, months, start, end in session.execute(query)
+    }
