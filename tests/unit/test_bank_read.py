@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 from budgetbeheer.bank.camt import read_statements
@@ -152,3 +152,18 @@ def test_pain002_10_group_rejected_and_status_inherited() -> None:
     assert (block.status, block.reason) == ("RJCT", "FF01")
     assert block.transfers[0].status == "RJCT"
     assert block.transfers[0].original_end_to_end_id == "BB-2025-11-0050-1-1"
+
+
+def test_camt054_notification_without_balances() -> None:
+    notification = one("ing_camt054_02.xml")
+    assert notification.kind == "camt.054.001.02"
+    assert (notification.statement_id, notification.sequence_number) == ("NTF-5", 5)
+    assert notification.created_at == datetime(2025, 11, 3, 14, 0, tzinfo=UTC)
+    assert notification.opening_balance_cents is None and notification.closing_balance_cents is None
+    assert notification.currency == "EUR"
+    (entry,) = notification.entries
+    assert entry.amount_cents == 8710 and entry.value_date is None
+    assert entry.code == BankCode("PMNT", "RCDT", "ESCT")
+    (transfer,) = entry.transfers
+    assert (transfer.structured_reference, transfer.reference_issuer) == ("1234567890123456", "CUR")
+    assert transfer.counterparty_name == "Sociale Verzekeringsbank"

@@ -218,3 +218,11 @@ def test_message_parameters_are_translated_too() -> None:
         "The file pain001_not_a_statement.xml is not a bank statement (camt.053) but a payment order (pain.001), "
         "version 001.09."
     )
+
+
+def test_numbers_that_are_not_numbers() -> None:
+    assert "volgnummer 21x" in refusal(statements(BNG.replace(b">214<", b">21x<", 1))).lower()
+    assert "aantal transacties drie" in refusal(statements(BNG.replace(b"<NbOfTxs>3<", b"<NbOfTxs>drie<")))
+    message = refusal(statements(BNG.replace(b"<CdtDbtInd>DBIT</CdtDbtInd>\n        <Sts>", b"<Sts>", 1)))
+    assert "geen bij- of afschrijving (CdtDbtInd ontbreekt)" in message
+    assert "geen datum" in refusal(statements(BNG.replace(b"<BookgDt><Dt>2025-11-03", b"<BookgDt><Dt>3-11-2025", 1)))
