@@ -257,36 +257,42 @@ def read_zip(source: Source, limits: Limits = DEFAULT_LIMITS) -> Iterator[Docume
     that climbs out of the zip (``..``, absolute, a drive letter), an encrypted member, a nested zip, no XML at all.
     Directories and ``__MACOSX/`` entries are skipped; other non-XML members are refused."""
     raw, shown, _size = _open(source, limits.max_total_bytes)
-    if not raw.seekable():
-        spooled = tempfile.SpooledTemporaryFile(max_size=16 * MiB)  # noqa: SIM115 - owned by the zip below
-        copied = 0
-        while chunk := raw.read(MiB):
-            copied += len(chunk)
-            if copied > limits.max_total_bytes:
-                raise refuse("Het bestand %(name)s is groter dan de grens van %(limit)s.", name=shown,
-                             limit=_mib(limits.max_total_bytes))
-            spooled.write(chunk)
-        spooled.seek(0)
-        raw = spooled
+    opened = [raw]
     try:
-        archive = zipfile.ZipFile(raw)
-    except (zipfile.BadZipFile, OSError) as error:
-        raise refuse("Het bestand %(name)s is geen geldig zip-bestand.", name=shown) from error
-    with archive:
-        members = [info for info in archive.infolist() if not _skipped(info)]
-        _check_members(members, shown, limits)
-        counted = 0
-        for info in members:
-            with archive.open(info) as member:
-                document = _document(
-                    cast(IO[bytes], _Counting(member, limits.max_total_bytes - counted, shown)),
-                    f"{shown}/{info.filename}", info.file_size, limits.max_bytes,
-                )
-                try:
-                    yield document
-                finally:
-                    counted += document.stream._count
-                    document.stream.close()
+        if not raw.seekable():
+            spooled = tempfile.SpooledTemporaryFile(max_size=16 * MiB)  # noqa: SIM115 - closed below
+            opened.append(spooled)
+            copied = 0
+            while chunk := raw.read(MiB):
+                copied += len(chunk)
+                if copied > limits.max_total_bytes:
+                    raise refuse("Het bestand %(name)s is groter dan de grens van %(limit)s.", name=shown,
+                                 limit=_mib(limits.max_total_bytes))
+                spooled.write(chunk)
+            spooled.seek(0)
+            raw = spooled
+        try:
+            archive = zipfile.ZipFile(raw)
+        except (zipfile.BadZipFile, OSError) as error:
+            raise refuse("Het bestand %(name)s is geen geldig zip-bestand.", name=shown) from error
+        with archive:
+            members = [info for info in archive.infolist() if not _skipped(info)]
+            _check_members(members, shown, limits)
+            counted = 0
+            for info in members:
+                with archive.open(info) as member:
+                    document = _document(
+                        cast(IO[bytes], _Counting(member, limits.max_total_bytes - counted, shown)),
+                        f"{shown}/{info.filename}", info.file_size, limits.max_bytes,
+                    )
+                    try:
+                        yield document
+                    finally:
+                        counted += document.stream._count
+                        document.stream.close()
+    finally:
+        for stream in opened:  # the given stream is consumed, as open_xml's is
+            stream.close()
 
 
 def _skipped(info: zipfile.ZipInfo) -> bool:
@@ -338,6 +344,13 @@ class _Counting(io.RawIOBase):
 
 def open_documents(source: Source, limits: Limits = DEFAULT_LIMITS) -> Iterator[Document]:
     """One XML file, or each XML member of a zip of several: "one file or a zip"."""
+    if not isinstance(source, (bytes, str, os.PathLike)) and not source.seekable():
+        magic = source.read(4)  # a stream that cannot be rewound (an upload): peek, then replay what was read
+        shown = str(getattr(source, "name", "") or "(upload)")
+        source = cast(IO[bytes], LimitedReader(source, limits.max_total_bytes, name=shown, prefix=magic))
+        if magic == ZIP_MAGIC:
+            yield from read_zip(source, limits)
+            return
     if is_zip(source):
         yield from read_zip(source, limits)
         return

@@ -226,3 +226,26 @@ def test_numbers_that_are_not_numbers() -> None:
     message = refusal(statements(BNG.replace(b"<CdtDbtInd>DBIT</CdtDbtInd>\n        <Sts>", b"<Sts>", 1)))
     assert "geen bij- of afschrijving (CdtDbtInd ontbreekt)" in message
     assert "geen datum" in refusal(statements(BNG.replace(b"<BookgDt><Dt>2025-11-03", b"<BookgDt><Dt>3-11-2025", 1)))
+
+
+class OneWay(io.RawIOBase):
+    """An upload stream that cannot be rewound."""
+
+    def __init__(self, data: bytes) -> None:
+        super().__init__()
+        self._data = io.BytesIO(data)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        chunk = self._data.read(len(buffer))
+        buffer[: len(chunk)] = chunk
+        return len(chunk)
+
+
+def test_streams_that_cannot_be_rewound() -> None:
+    (direct,) = read_statements(BNG)
+    assert list(read_statements(OneWay(BNG))) == [direct]
+    assert list(read_statements(OneWay(zipped({"a.xml": BNG, "b.xml": BNG})))) == [direct, direct]
+    assert "groter dan de grens" in refusal(statements(OneWay(BNG), Limits(max_bytes=2000)))
