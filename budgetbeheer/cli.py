@@ -11,6 +11,7 @@ import logging
 import signal
 import sys
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import click
@@ -18,6 +19,8 @@ from sqlalchemy.orm import Session
 
 from budgetbeheer import clock, composition
 from budgetbeheer.audit.service import Actor, verify
+from budgetbeheer.bank.demo import write_demo_statement
+from budgetbeheer.bank.statement_writer import SHAPES
 from budgetbeheer.clitools import LazyRoot, cli_settings, domain_errors, root, use_case
 from budgetbeheer.db.migrate import check, upgrade
 from budgetbeheer.demo import load_demo
@@ -108,9 +111,16 @@ def audit_verify(session: Session) -> None:
 
 
 @main.command()
+@click.option("--bank-statement", "bank_statement", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="write a camt.053 for the demo's exported batches and expected income instead (to try the import)")
+@click.option("--shape", type=click.Choice(SHAPES), default="ING", show_default=True,
+              help="the bank whose statement shape to write (with --bank-statement)")
 @use_case()
-def demo(session: Session) -> None:
+def demo(session: Session, bank_statement: Path | None, shape: str) -> None:
     """Load demo users, creditors, households and income (idempotent)."""
+    if bank_statement is not None:
+        click.echo(write_demo_statement(session, root().settings, bank_statement, shape=shape))
+        return
     for line in load_demo(session, root().registry.demo_loaders):
         click.echo(line)
 
