@@ -8,7 +8,7 @@ audit trail, in the same database transaction as the change.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date
 
 from sqlalchemy import func, select, update
@@ -404,6 +404,42 @@ def settle(session: Session, actor: Actor, batch_id: int, on: date | None = None
     publish(session, BatchSettled(batch_id=batch.id, amount_cents=amount, partly_returned=bool(returned),
                                   actor=actor))
     return batch
+
+
+def settle_items(
+    session: Session, actor: Actor, batch_id: int, item_ids: Iterable[int], *, on: date, key: str
+) -> tuple[int, int | None]:
+    """The bank executed these payments of the batch (its statement says so): in transit → bank for those still
+    ``approved``, on ``on``. When none of the batch is left to execute, the batch is settled as :func:`settle` does.
+    ``key`` makes the booking exactly-once (the statement line that proved it). Returns the amount booked and the
+    ledger transaction (None when nothing was left to book)."""
+    batch = get_batch(session, batch_id, lock=True)
+    wanted = sorted(set(item_ids))
+    amount = int(session.scalar(
+        select(func.coalesce(func.sum(PaymentItem.amount_cents), 0)).where(
+            PaymentItem.batch_id == batch.id, PaymentItem.id.in_(wanted), PaymentItem.status == ItemStatus.APPROVED)
+    ) or 0)
+    if not amount:
+        return 0, None
+    require_batch_transition(batch.id, batch.status, BatchStatus.SETTLED)
+    transaction = book(
+        session, business_date=on, kind="payment_items_settled",
+        description=f"Betaalrun {batch.id}: betalingen afgeschreven door de bank ({key})", booked_by=actor.name,
+        legs=[Leg(account_id(session, IN_TRANSIT), amount), Leg(account_id(session, BANK), -amount)],
+        idempotency_key=f"payment_items:{key}:settled",
+    )
+    session.execute(
+        update(PaymentItem)
+        .where(PaymentItem.batch_id == batch.id, PaymentItem.id.in_(wanted), PaymentItem.status == ItemStatus.APPROVED)
+        .values(status=ItemStatus.SETTLED).execution_options(synchronize_session="fetch")
+    )
+    record(session, actor, "payment_items.settled", "payment_batch", batch.id,
+           after={"amount_cents": amount, "items": len(wanted), "ledger_transaction_id": transaction.id, "by": key})
+    left = session.scalar(select(func.count(PaymentItem.id)).where(
+        PaymentItem.batch_id == batch.id, PaymentItem.status == ItemStatus.APPROVED))
+    if not left:
+        settle(session, actor, batch.id, on)
+    return amount, transaction.id
 
 
 def return_item(

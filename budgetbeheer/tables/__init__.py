@@ -3,6 +3,7 @@
 from budgetbeheer.audit.models import AuditEntry
 from budgetbeheer.db.base import Base
 from budgetbeheer.ledger.models import Account, Posting, Transaction
+from budgetbeheer.tables.bank import BankImport, BankLine, BankStatement, StatusReportRecord
 from budgetbeheer.tables.households import (
     Creditor,
     ExpectedIncome,
@@ -33,6 +34,9 @@ __all__ = [
     "ApiToken",
     "AuditEntry",
     "BankFile",
+    "BankImport",
+    "BankLine",
+    "BankStatement",
     "Base",
     "BatchApproval",
     "Creditor",
@@ -52,6 +56,7 @@ __all__ = [
     "SchedulerLease",
     "Shortfall",
     "Signal",
+    "StatusReportRecord",
     "Transaction",
     "User",
     "UserRole",
