@@ -16,8 +16,7 @@ from budgetbeheer.domain.categories import REQUIRED_CATEGORIES, Category
 from budgetbeheer.errors import Conflict, Message, NotFound
 from budgetbeheer.fields import as_whole_number
 from budgetbeheer.tables.households import Household
-
-ENDED = "ended"
+from budgetbeheer.tables.states import HouseholdStatus
 
 
 def get_household(session: Session, household_id: int, *, lock: bool = False) -> Household:
@@ -40,7 +39,7 @@ def row_id(raw: object) -> int | None:
 
 def running(household: Household) -> Household:
     """The household, or a :class:`Conflict` once it has ended: an ended household's file is kept as it was."""
-    if household.status == ENDED:
+    if household.status == HouseholdStatus.ENDED:
         raise Conflict(Message("Het ontzorgen van dit huishouden is beëindigd; wijzigen kan niet meer."))
     return household
 

@@ -88,10 +88,11 @@ from budgetbeheer.payments.iban_holds import active_hold_reasons, compact
 from budgetbeheer.tables.households import Creditor, ExpectedIncome, FixedCost, Household, Receipt
 from budgetbeheer.tables.payments import PaymentBatch, PaymentItem
 from budgetbeheer.tables.reads import pending_extension_ends
+from budgetbeheer.tables.states import HOUSEHOLD_FINAL, ITEM_PLANNED, BatchStatus, HouseholdStatus, ItemStatus
 
 BUFFER = "buffer"
 """The ``kind`` of the buffer's reservation (an instalment's kind is its category)."""
-FINAL_STATUSES = ("ending", "ended")
+FINAL_STATUSES = HOUSEHOLD_FINAL
 DEFAULT_LEAD_BUSINESS_DAYS = Settings.lead_business_days
 """``BUDGETBEHEER_LEAD_BUSINESS_DAYS`` when the caller does not give the settings' value."""
 _ONE_DAY = timedelta(days=1)
@@ -379,11 +380,11 @@ def _payments(session: Session, household_id: int) -> _Payments:
                PaymentItem.due_date, PaymentItem.obligation_key)
         .join(PaymentBatch, PaymentBatch.id == PaymentItem.batch_id)
         .where(PaymentItem.household_id == household_id,
-               PaymentItem.status.in_(("proposed", "approved", "settled")))
+               PaymentItem.status.in_(ITEM_PLANNED))
     ):
-        if status == "proposed" and batch_status == "proposed":
+        if status == ItemStatus.PROPOSED and batch_status == BatchStatus.PROPOSED:
             planned += int(cents)
-        elif status == "approved":
+        elif status == ItemStatus.APPROVED:
             in_transit += int(cents)
         if key is None:
             continue
@@ -397,7 +398,7 @@ def _payments(session: Session, household_id: int) -> _Payments:
 def _unpayable_at_end(session: Session, household: Household, costs: Sequence[FixedCost]) -> frozenset[int]:
     """The fixed costs a final settlement of an ``ending`` household does not pay (``payments.runs.plan._payable_costs``):
     all of them once the household was reopened for its payout, else those whose creditor's IBAN is held."""
-    if household.status != "ending" or not costs:
+    if household.status != HouseholdStatus.ENDING or not costs:
         return frozenset()
     if household.reopened_for_payout_at is not None:
         return frozenset(cost.id for cost in costs)
@@ -423,7 +424,7 @@ def household_figures(session: Session, household_id: int, on: date | None = Non
     payments = _payments(session, household_id)
     run_date = next_run_date(on)
     ending = household.status in FINAL_STATUSES
-    extension_end = None if household.status == "ended" else pending_extension_ends(
+    extension_end = None if household.status == HouseholdStatus.ENDED else pending_extension_ends(
         session, [household_id]).get(household_id)
     end = last_day(household)
     final = is_final_run(run_date, end, lead_business_days, ending=ending, extension_end=extension_end)

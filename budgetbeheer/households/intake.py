@@ -27,6 +27,7 @@ from budgetbeheer.households.inputs import IntakeData
 from budgetbeheer.ledger import service as ledger
 from budgetbeheer.money import cents_to_str
 from budgetbeheer.tables.households import Household, Person
+from budgetbeheer.tables.states import HouseholdStatus
 from budgetbeheer.users.models import User
 
 MAX_PERSONS = 20
@@ -139,7 +140,7 @@ def enrol_household(
         benefit_start_date=start,
         period_start=start,
         period_end=period_end(start),
-        status="active",
+        status=HouseholdStatus.ACTIVE,
         leefgeld_frequency=frequency,
         leefgeld_day=day,
         buffer_cents=buffer,

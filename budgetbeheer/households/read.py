@@ -22,7 +22,7 @@ from budgetbeheer.domain.period import days_left, period_over
 from budgetbeheer.domain.planning import DueObligation
 from budgetbeheer.domain.schedule import LeefgeldFrequency
 from budgetbeheer.errors import Message, ValidationError
-from budgetbeheer.households.common import ENDED, get_household, missing_required_categories
+from budgetbeheer.households.common import get_household, missing_required_categories
 from budgetbeheer.households.figures import (
     DEFAULT_LEAD_BUSINESS_DAYS,
     HouseholdFigures,
@@ -37,6 +37,7 @@ from budgetbeheer.ledger import service as ledger
 from budgetbeheer.ledger.models import Posting, Transaction
 from budgetbeheer.payments.runs.service import first_open_payday
 from budgetbeheer.tables.households import Creditor, ExpectedIncome, FixedCost, Household, Person
+from budgetbeheer.tables.states import HouseholdStatus
 
 PAGE_SIZE = 25
 
@@ -162,8 +163,8 @@ def household_view(session: Session, household_id: int, today: date | None = Non
         benefit_start_date=household.benefit_start_date,
         period_start=household.period_start,
         period_end=household.period_end,
-        days_left=days_left(household.period_end, today) if household.status != ENDED else 0,
-        period_over=household.status == ENDED or period_over(household.period_end, today),
+        days_left=days_left(household.period_end, today) if household.status != HouseholdStatus.ENDED else 0,
+        period_over=household.status == HouseholdStatus.ENDED or period_over(household.period_end, today),
         leefgeld_frequency=household.leefgeld_frequency,
         leefgeld_day=household.leefgeld_day,
         buffer_cents=household.buffer_cents,

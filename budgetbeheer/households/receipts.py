@@ -23,7 +23,7 @@ from budgetbeheer.audit.service import Actor, record
 from budgetbeheer.db.base import utcnow
 from budgetbeheer.errors import Conflict, Message, ValidationError
 from budgetbeheer.events import publish
-from budgetbeheer.households.common import ENDED, row_id
+from budgetbeheer.households.common import row_id
 from budgetbeheer.households.csvfile import read_csv
 from budgetbeheer.households.events import ReceiptBooked
 from budgetbeheer.households.income import INCOME_KIND_LABELS, INCOME_KINDS
@@ -31,6 +31,7 @@ from budgetbeheer.households.inputs import ReceiptData
 from budgetbeheer.ledger import service as ledger
 from budgetbeheer.money import cents_to_str
 from budgetbeheer.tables.households import Household, Receipt
+from budgetbeheer.tables.states import HouseholdStatus
 
 RECEIPT_KINDS = INCOME_KINDS
 
@@ -61,7 +62,7 @@ def parse_receipt(
     elif household_id not in households:
         errors.add(prefix + "household_id", Message("Huishouden %(id)s bestaat niet.", id=household_id))
         household_id = None
-    elif households[household_id] == ENDED:
+    elif households[household_id] == HouseholdStatus.ENDED:
         errors.add(prefix + "household_id",
                    Message("Het ontzorgen van huishouden %(id)s is beëindigd; boek hier niet meer op.", id=household_id))
         household_id = None
@@ -138,7 +139,7 @@ def _booked_before(session: Session, data: Mapping[str, object], idempotency_key
     if existing is None:
         return None
     # Compared as first sent: the household may have ended since, which does not make it another receipt.
-    known = {existing.household_id: "active"} if existing.household_id is not None else {}
+    known = {existing.household_id: HouseholdStatus.ACTIVE.value} if existing.household_id is not None else {}
     replay = parse_receipt(v.Errors(), data, known)
     if replay is not None and existing.request_hash == replay.request_hash():
         return existing

@@ -66,6 +66,7 @@ from budgetbeheer.http.security import has_permission, requires
 from budgetbeheer.i18n import translate
 from budgetbeheer.payments.service import payments_for_household
 from budgetbeheer.tables.households import FixedCost, Receipt
+from budgetbeheer.tables.states import HouseholdStatus
 from budgetbeheer.users.models import User, UserRole
 
 bp = Blueprint("households", __name__, url_prefix="/households")
@@ -245,7 +246,7 @@ def show(household_id: int) -> str:
         chart=forecast_chart(result), weekly=weekly, statement=movements, caseworker=caseworker,
         labels=dict(LABELS_NL), frequency_labels=FREQUENCY_LABELS, income_labels=INCOME_KIND_LABELS,
         weekdays=WEEKDAYS, today=today, household_payments=household_payments,
-        can_write=has_permission("households.write") and view.status != "ended",
+        can_write=has_permission("households.write") and view.status != HouseholdStatus.ENDED,
     )
 
 

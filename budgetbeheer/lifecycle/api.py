@@ -15,8 +15,9 @@ from budgetbeheer.http.context import actor, db, registry, settings
 from budgetbeheer.jobs import last_runs
 from budgetbeheer.lifecycle import ending, extensions, handover, signals
 from budgetbeheer.money import cents_to_str
+from budgetbeheer.tables.states import ExtensionStatus, SignalState, values
 
-STATUSES = ("pending", "approved", "rejected", "withdrawn")
+STATUSES = values(ExtensionStatus)
 
 
 def _viewer() -> signals.Viewer:
@@ -170,10 +171,10 @@ def handover_json(household_id: int) -> tuple[Response, int]:
 @routes.route("/signals", ["GET"], summary="Signals for the token user's roles and households", permission="signals.read",
        query={"state": "open (default), done or all", "scope": "mine (default) or role"})
 def list_signals() -> tuple[Response, int]:
-    state = request.args.get("state", "open")
+    state = request.args.get("state", SignalState.OPEN)
     scope = request.args.get("scope", "mine")
     errors: dict[str, Message] = {}
-    if state not in ("open", "done", "all"):
+    if state not in (*SignalState, "all"):
         errors["state"] = Message("Kies open, done of all.")
     if scope not in ("mine", "role"):
         errors["scope"] = Message("Kies mine of role.")

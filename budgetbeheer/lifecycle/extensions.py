@@ -32,6 +32,13 @@ from budgetbeheer.households.common import get_household
 from budgetbeheer.tables.households import Household
 from budgetbeheer.tables.lifecycle import ExtensionRequest, Signal
 from budgetbeheer.tables.payments import PaymentItem
+from budgetbeheer.tables.states import (
+    ExtensionStatus,
+    HouseholdStatus,
+    SignalState,
+    household_transition_allowed,
+    require_household_transition,
+)
 
 REASON_CATEGORIES: Mapping[str, str] = {
     "language_course": "Taalcursus nog niet afgerond",
@@ -102,12 +109,18 @@ def validate_request(months: object, reason_category: object, reason_text: objec
 def ensure_extendable(household: Household, *, ending_allowed: bool = False) -> None:
     """409 unless the period can still be extended: ``active`` (or, for a decision, ``ending`` and not paid out: see
     :func:`paid_out_reason`) and not ended early."""
-    allowed = ("active", "ending") if ending_allowed else ("active",)
-    if household.status not in allowed or household.ended_on is not None:
-        raise Conflict(
-            Message("De periode van dit huishouden is beëindigd; verlengen kan niet meer."),
-            {"household_id": Message("periode beëindigd")},
-        )
+    if household.ended_on is not None or not (
+        household.status == HouseholdStatus.ACTIVE
+        or (ending_allowed and household_transition_allowed(household.status, HouseholdStatus.ACTIVE))
+    ):
+        raise _not_extendable()
+
+
+def _not_extendable() -> Conflict:
+    return Conflict(
+        Message("De periode van dit huishouden is beëindigd; verlengen kan niet meer."),
+        {"household_id": Message("periode beëindigd")},
+    )
 
 
 def final_payout_batch(session: Session, household_id: int) -> int | None:
@@ -128,7 +141,7 @@ def paid_out_reason(session: Session, household: Household) -> Message | None:
 
     Paid out: ``ended`` (the funds account reached zero and the BSNs were released), or a final payout in a batch that
     is not cancelled."""
-    if household.status == "ended":
+    if household.status == HouseholdStatus.ENDED:
         return Message(
             "Huishouden %(id)s is al uitbetaald en afgesloten (eindafrekening gedaan, BSN's vrijgegeven); over een "
             "verlenging kan niet meer worden besloten. Trek het verzoek in; is verder ontzorgen nodig, schrijf het "
@@ -149,14 +162,14 @@ def paid_out_reason(session: Session, household: Household) -> Message | None:
 def close_decide_signals(session: Session, actor: Actor, request_id: int, note: str) -> None:
     """Close the open ``extension_decide`` signals of a request that was decided or withdrawn, with a note."""
     for signal in session.scalars(
-        select(Signal).where(Signal.dedup_key.like(f"extension_decide:{request_id}:%"), Signal.state == "open")
+        select(Signal).where(Signal.dedup_key.like(f"extension_decide:{request_id}:%"), Signal.state == SignalState.OPEN)
     ):
-        signal.state = "done"
+        signal.state = SignalState.DONE
         signal.done_by = actor.name
         signal.done_at = utcnow()
         signal.note = note
-        record(session, actor, "signal.done", "signal", signal.id, before={"state": "open"},
-               after={"state": "done"}, reason=note)
+        record(session, actor, "signal.done", "signal", signal.id, before={"state": SignalState.OPEN},
+               after={"state": SignalState.DONE}, reason=note)
 
 
 def request_extension(
@@ -176,7 +189,7 @@ def request_extension(
         raise Conflict(Message("Alleen een medewerker kan een verlenging aanvragen."))
     pending = session.scalar(
         select(ExtensionRequest.id).where(
-            ExtensionRequest.household_id == household_id, ExtensionRequest.status == "pending"
+            ExtensionRequest.household_id == household_id, ExtensionRequest.status == ExtensionStatus.PENDING
         )
     )
     if pending is not None:
@@ -189,7 +202,7 @@ def request_extension(
         months=checked_months,
         reason_category=category,
         reason_text=text,
-        status="pending",
+        status=ExtensionStatus.PENDING,
         requested_by_user_id=actor.user_id,
         requested_by=actor.name,
         requested_at=utcnow(),
@@ -216,7 +229,7 @@ def decide_extension(
     if errors:
         raise ValidationError(errors)
     row = request_or_404(session, request_id, lock=True)
-    if row.status != "pending":
+    if row.status != ExtensionStatus.PENDING:
         raise Conflict(
             Message("Over dit verzoek is al besloten (%(status)s).", status=row.status),
             {"decision": Message("al besloten")},
@@ -238,20 +251,22 @@ def decide_extension(
         old_end, old_status = household.period_end, household.status
         new_end = extend_period_end(household.period_start, old_end, row.months)
         household.period_end = new_end
-        household.status = "active"
+        if household.status != HouseholdStatus.ACTIVE:  # ``ending`` → ``active``
+            require_household_transition(household.status, HouseholdStatus.ACTIVE, _not_extendable)
+        household.status = HouseholdStatus.ACTIVE
         row.end_before, row.end_after = old_end, new_end
         record(
             session, actor, "household.period_extended", "household", household.id,
             before={"period_end": old_end, "status": old_status},
-            after={"period_end": new_end, "status": "active", "extension_request_id": row.id},
+            after={"period_end": new_end, "status": HouseholdStatus.ACTIVE, "extension_request_id": row.id},
             reason=note_text,
         )
     # The guarded UPDATE makes a racing second decision change nothing.
     changed = session.execute(  # type: ignore[attr-defined]
         update(ExtensionRequest)
-        .where(ExtensionRequest.id == row.id, ExtensionRequest.status == "pending")
+        .where(ExtensionRequest.id == row.id, ExtensionRequest.status == ExtensionStatus.PENDING)
         .values(
-            status="approved" if decision == "approve" else "rejected",
+            status=ExtensionStatus.APPROVED if decision == "approve" else ExtensionStatus.REJECTED,
             decided_by_user_id=actor.user_id,
             decided_by=actor.name,
             decided_at=now,
@@ -266,7 +281,7 @@ def decide_extension(
     session.flush()
     session.refresh(row)
     record(
-        session, actor, f"extension.{'approved' if decision == 'approve' else 'rejected'}", "extension_request",
+        session, actor, f"extension.{ExtensionStatus.APPROVED if decision == 'approve' else ExtensionStatus.REJECTED}", "extension_request",
         row.id, before=before, after=snapshot(row), reason=note_text,
     )
     close_decide_signals(session, actor, row.id,
@@ -277,12 +292,12 @@ def decide_extension(
 def withdraw_extension(session: Session, actor: Actor, request_id: int, *, note: str | None = None) -> ExtensionRequest:
     """Withdraw a request while it is pending."""
     row = request_or_404(session, request_id, lock=True)
-    if row.status != "pending":
+    if row.status != ExtensionStatus.PENDING:
         raise Conflict(
             Message("Alleen een verzoek dat nog openstaat kan worden ingetrokken (nu: %(status)s).", status=row.status)
         )
     before = snapshot(row)
-    row.status = "withdrawn"
+    row.status = ExtensionStatus.WITHDRAWN
     row.decided_by = actor.name
     row.decided_by_user_id = actor.user_id
     row.decided_at = utcnow()
@@ -344,7 +359,7 @@ def period_timeline(session: Session, household_id: int, today: date | None = No
     today = today or clock.today()
     household = get_household(session, household_id)
     requests = requests_for(session, household_id)
-    approved = [r for r in requests if r.status == "approved"]
+    approved = [r for r in requests if r.status == ExtensionStatus.APPROVED]
     original_end = approved[0].end_before if approved and approved[0].end_before else household.period_end
     events = [TimelineEvent("start", household.period_start, Message("Start van de periode"))]
     for r in approved:
@@ -362,8 +377,8 @@ def period_timeline(session: Session, household_id: int, today: date | None = No
                                     household.end_reason))
     else:
         events.append(TimelineEvent("end", household.period_end, Message("Einde van de periode")))
-    pending = next((r for r in requests if r.status == "pending"), None)
-    open_period = household.status == "active" and household.ended_on is None
+    pending = next((r for r in requests if r.status == ExtensionStatus.PENDING), None)
+    open_period = household.status == HouseholdStatus.ACTIVE and household.ended_on is None
     return PeriodTimeline(
         household_id=household.id,
         status=household.status,

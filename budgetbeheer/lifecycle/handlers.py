@@ -16,9 +16,10 @@ from budgetbeheer.payments.events import BatchApproved, IbanHeld, IbanHoldLifted
 from budgetbeheer.tables.households import Household
 from budgetbeheer.tables.lifecycle import Signal
 from budgetbeheer.tables.payments import PaymentItem
+from budgetbeheer.tables.states import SignalRole, SignalState
 
 IBAN_HELD = "iban_held"
-IBAN_HELD_ROLES = ("caseworker", "finance")
+IBAN_HELD_ROLES = (SignalRole.CASEWORKER, SignalRole.FINANCE)
 
 
 def iban_held_key(hold_id: int, role: str) -> str:
@@ -60,7 +61,7 @@ def on_iban_hold_lifted(session: Session, event: IbanHoldLifted) -> None:
     """The hold's open signals close with the lift's reason as their note."""
     keys = [iban_held_key(event.hold_id, role) for role in IBAN_HELD_ROLES]
     for signal_id in session.scalars(
-        select(Signal.id).where(Signal.dedup_key.in_(keys), Signal.state == "open").order_by(Signal.id)
+        select(Signal.id).where(Signal.dedup_key.in_(keys), Signal.state == SignalState.OPEN).order_by(Signal.id)
     ):
         mark_done(session, event.actor, signal_id, event.reason)
 

@@ -42,6 +42,7 @@ from budgetbeheer.money import cents_to_str, format_eur
 from budgetbeheer.payments.arrears import short_instalments
 from budgetbeheer.tables.households import Creditor
 from budgetbeheer.tables.payments import PaymentBatch, PaymentItem
+from budgetbeheer.tables.states import ITEM_PLANNED, BatchStatus, ItemStatus
 from budgetbeheer.users.models import User
 
 DEJAVU_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
@@ -200,11 +201,11 @@ def handover_data(
         select(PaymentItem, PaymentBatch.execution_date, PaymentBatch.status)
         .join(PaymentBatch, PaymentBatch.id == PaymentItem.batch_id)
         .where(PaymentItem.household_id == household_id,
-               PaymentItem.status.in_(("proposed", "approved", "settled")))
+               PaymentItem.status.in_(ITEM_PLANNED))
         .order_by(PaymentItem.due_date, PaymentItem.id)
     ):
-        waiting = item.status == "proposed"
-        if waiting and batch_status == "proposed":
+        waiting = item.status == ItemStatus.PROPOSED
+        if waiting and batch_status == BatchStatus.PROPOSED:
             planned_total += item.amount_cents
         instalment = Instalment(item.due_date, item.amount_cents, execution_date)
         if item.fixed_cost_id is not None:

@@ -26,7 +26,6 @@ from budgetbeheer.errors import Conflict, Message, NotFound, ValidationError
 from budgetbeheer.households.read import household_forecast
 from budgetbeheer.money import format_eur
 from budgetbeheer.payments.arrears import (
-    BOOKED_ITEM_STATUSES,
     attempts,
     live_payments,
     obligation_key,
@@ -37,6 +36,15 @@ from budgetbeheer.payments.runs.model import fixed_cost_key
 from budgetbeheer.tables.households import ExpectedIncome, Household, Receipt
 from budgetbeheer.tables.lifecycle import ExtensionRequest, Signal
 from budgetbeheer.tables.payments import PaymentItem
+from budgetbeheer.tables.states import (
+    ITEM_BOOKED,
+    ExtensionStatus,
+    HouseholdStatus,
+    ItemStatus,
+    SignalRole,
+    SignalState,
+    values,
+)
 
 KINDS: dict[str, tuple[str, str]] = {
     "shortfall": ("Vaste last niet betaald", "caseworker"),
@@ -54,7 +62,7 @@ KINDS: dict[str, tuple[str, str]] = {
 PERIOD_ENDING_DAYS = 28
 EXTENSION_WAITING_WORKING_DAYS = 5
 INCOME_LOOKBACK_DAYS = 45
-ROLES = ("caseworker", "finance", "supervisor")
+ROLES = values(SignalRole)
 
 
 def _dutch_date(d: date) -> str:
@@ -82,7 +90,7 @@ def raise_signal(
         kind=kind,
         message=message,
         role=role or KINDS[kind][1],
-        state="open",
+        state=SignalState.OPEN,
         dedup_key=dedup_key[:160],
         created_at=utcnow(),
     )
@@ -120,7 +128,7 @@ def detect_shortfalls(session: Session, today: date) -> int:
             )
         else:
             earlier = [shortfall_key(row.fixed_cost_id, row.due_date, n) for n in range(1, attempt)]
-            if session.scalar(select(Signal.id).where(Signal.dedup_key.in_(earlier), Signal.state == "open")):
+            if session.scalar(select(Signal.id).where(Signal.dedup_key.in_(earlier), Signal.state == SignalState.OPEN)):
                 continue
             message = (
                 f"{label} van {format_eur(row.amount_cents)} met vervaldag {_dutch_date(row.due_date)} is opnieuw "
@@ -150,7 +158,7 @@ def close_paid_shortfalls(session: Session) -> int:
     many were closed."""
     wanted: dict[str, list[int]] = {}
     for signal_id, dedup_key in session.execute(
-        select(Signal.id, Signal.dedup_key).where(Signal.kind == "shortfall", Signal.state == "open")
+        select(Signal.id, Signal.dedup_key).where(Signal.kind == "shortfall", Signal.state == SignalState.OPEN)
     ):
         _, fixed_cost, due = [*str(dedup_key).split(":"), "", ""][:3]  # any attempt: the instalment is paid
         try:
@@ -162,21 +170,21 @@ def close_paid_shortfalls(session: Session) -> int:
     actor = Actor.system("signals")
     closed = 0
     for key, (_item, batch_id, paid_on, status) in sorted(live_payments(session, wanted).items()):
-        if status not in BOOKED_ITEM_STATUSES:
+        if status not in ITEM_BOOKED:
             continue
         for signal_id in wanted[key]:
             signal = session.scalar(select(Signal).where(Signal.id == signal_id).with_for_update()
                                     .execution_options(populate_existing=True))
-            if signal is None or signal.state != "open":
+            if signal is None or signal.state != SignalState.OPEN:
                 continue  # closed by a person in the meantime
             note = f"betaald in betaalrun {batch_id} op {_dutch_date(paid_on)}"
-            signal.state = "done"
+            signal.state = SignalState.DONE
             signal.done_by = actor.name
             signal.done_at = utcnow()
             signal.note = note
             session.flush()
-            record(session, actor, "signal.done", "signal", signal.id, before={"state": "open"},
-                   after={"state": "done", "kind": signal.kind, "household_id": signal.household_id,
+            record(session, actor, "signal.done", "signal", signal.id, before={"state": SignalState.OPEN},
+                   after={"state": SignalState.DONE, "kind": signal.kind, "household_id": signal.household_id,
                           "batch_id": batch_id}, reason=note)
             closed += 1
     return closed
@@ -192,7 +200,7 @@ def detect_missing_income(session: Session, today: date, late_days: int) -> int:
     rows = session.execute(
         select(ExpectedIncome, Household)
         .join(Household, Household.id == ExpectedIncome.household_id)
-        .where(Household.status == "active")
+        .where(Household.status == HouseholdStatus.ACTIVE)
         .order_by(ExpectedIncome.id)
     ).all()
     for income, household in rows:
@@ -222,7 +230,7 @@ def detect_missing_income(session: Session, today: date, late_days: int) -> int:
 
 def detect_returned_payments(session: Session, today: date) -> int:
     count = 0
-    for item in session.scalars(select(PaymentItem).where(PaymentItem.status == "returned").order_by(PaymentItem.id)):
+    for item in session.scalars(select(PaymentItem).where(PaymentItem.status == ItemStatus.RETURNED).order_by(PaymentItem.id)):
         if item.return_reason_code and holds_iban(item.return_reason_code):
             continue  # the IBAN was held: its own signals (kind iban_held) went to the caseworker and finance
         if signal_returned_payment(session, item):
@@ -252,7 +260,7 @@ def detect_period_ending(session: Session, today: date) -> int:
     horizon = today + timedelta(days=PERIOD_ENDING_DAYS)
     for household in session.scalars(
         select(Household)
-        .where(Household.status == "active", Household.period_end >= today, Household.period_end <= horizon)
+        .where(Household.status == HouseholdStatus.ACTIVE, Household.period_end >= today, Household.period_end <= horizon)
         .order_by(Household.id)
     ):
         message = (
@@ -281,7 +289,7 @@ def working_days_between(start: date, end: date) -> int:
 def detect_waiting_extensions(session: Session, today: date) -> int:
     count = 0
     for row in session.scalars(
-        select(ExtensionRequest).where(ExtensionRequest.status == "pending").order_by(ExtensionRequest.id)
+        select(ExtensionRequest).where(ExtensionRequest.status == ExtensionStatus.PENDING).order_by(ExtensionRequest.id)
     ):
         waited = working_days_between(row.requested_at.date(), today)
         if waited <= EXTENSION_WAITING_WORKING_DAYS:
@@ -301,7 +309,7 @@ def detect_uncovered(session: Session, today: date, lead_business_days: int = 2)
     money will not cover; once per instalment."""
     count = 0
     for household_id in session.scalars(
-        select(Household.id).where(Household.status == "active").order_by(Household.id)
+        select(Household.id).where(Household.status == HouseholdStatus.ACTIVE).order_by(Household.id)
     ):
         uncovered = household_forecast(session, household_id, today,
                                        lead_business_days=lead_business_days).first_uncovered
@@ -349,13 +357,13 @@ class Viewer:
     roles: frozenset[str]
 
 
-def inbox_query(viewer: Viewer, *, state: str = "open", scope: str = "mine") -> Select[Any]:
+def inbox_query(viewer: Viewer, *, state: str = SignalState.OPEN, scope: str = "mine") -> Select[Any]:
     """Signals for the viewer's roles. ``scope="mine"``: a caseworker sees only the caseworker signals of households
     assigned to them (or to nobody); finance and supervisors see all of their role. ``scope="role"``: all of the role.
     """
     roles = [role for role in ROLES if role in viewer.roles]
     query = select(Signal).where(Signal.role.in_(roles or ["-"]))
-    if state in ("open", "done"):
+    if state in set(SignalState):
         query = query.where(Signal.state == state)
     if scope == "mine" and "caseworker" in roles:
         own = select(Household.id).where(
@@ -366,14 +374,14 @@ def inbox_query(viewer: Viewer, *, state: str = "open", scope: str = "mine") -> 
     return query
 
 
-def inbox(session: Session, viewer: Viewer, *, state: str = "open", scope: str = "mine",
+def inbox(session: Session, viewer: Viewer, *, state: str = SignalState.OPEN, scope: str = "mine",
           limit: int = 500) -> list[Signal]:
     query = inbox_query(viewer, state=state, scope=scope).order_by(Signal.created_at.desc(), Signal.id.desc())
     return list(session.scalars(query.limit(limit)))
 
 
 def open_count(session: Session, viewer: Viewer) -> int:
-    query = inbox_query(viewer, state="open", scope="mine")
+    query = inbox_query(viewer, state=SignalState.OPEN, scope="mine")
     return int(session.scalar(select(func.count()).select_from(query.subquery())) or 0)
 
 
@@ -387,15 +395,15 @@ def mark_done(session: Session, actor: Actor, signal_id: int, note: object, view
     signal = session.scalar(select(Signal).where(Signal.id == signal_id).with_for_update())
     if signal is None or (viewer is not None and signal.role not in viewer.roles):
         raise NotFound(Message("Signaal %(id)s bestaat niet.", id=signal_id))
-    if signal.state == "done":
+    if signal.state == SignalState.DONE:
         raise Conflict(Message("Dit signaal is al afgehandeld door %(who)s.", who=signal.done_by or "?"))
-    signal.state = "done"
+    signal.state = SignalState.DONE
     signal.done_by = actor.name
     signal.done_at = utcnow()
     signal.note = text
     session.flush()
-    record(session, actor, "signal.done", "signal", signal.id, before={"state": "open"},
-           after={"state": "done", "kind": signal.kind, "household_id": signal.household_id}, reason=text)
+    record(session, actor, "signal.done", "signal", signal.id, before={"state": SignalState.OPEN},
+           after={"state": SignalState.DONE, "kind": signal.kind, "household_id": signal.household_id}, reason=text)
     return signal
 
 

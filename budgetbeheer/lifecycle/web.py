@@ -30,6 +30,7 @@ from budgetbeheer.lifecycle import ending, extensions, handover, signals
 from budgetbeheer.scheduler import LEASE_NAME, next_daily_run
 from budgetbeheer.tables.households import Household
 from budgetbeheer.tables.lifecycle import SchedulerLease
+from budgetbeheer.tables.states import ExtensionStatus, SignalState
 from budgetbeheer.users.permissions import allowed
 
 bp = Blueprint("lifecycle", __name__)
@@ -79,9 +80,9 @@ def _back_to(household_id: int) -> WerkzeugResponse:
 @bp.route("/signals", endpoint="signals")
 @requires("signals.read")
 def signals_page() -> str:
-    state = request.args.get("state", "open")
+    state = request.args.get("state", SignalState.OPEN)
     scope = request.args.get("scope", "mine")
-    rows = signals.inbox(db(), viewer(), state=state if state in ("open", "done") else "open",
+    rows = signals.inbox(db(), viewer(), state=state if state in set(SignalState) else SignalState.OPEN,
                          scope=scope if scope in ("mine", "role") else "mine")
     return render_template("lifecycle/signals.html", signals=rows, state=state, scope=scope, kinds=signals.KINDS,
                            errors={})
@@ -106,8 +107,8 @@ def signal_done(signal_id: int) -> WerkzeugResponse:
 @bp.route("/extensions", endpoint="extensions")
 @requires("extensions.decide")
 def extensions_page() -> str:
-    status = request.args.get("status", "pending")
-    rows = extensions.list_requests(db(), status if status in ("pending", "approved", "rejected", "withdrawn") else None)
+    status = request.args.get("status", ExtensionStatus.PENDING)
+    rows = extensions.list_requests(db(), status if status in set(ExtensionStatus) else None)
 
     households = {r.household_id: db().get(Household, r.household_id) for r in rows}
     return render_template("lifecycle/extensions.html", requests=rows, status=status, households=households,
@@ -121,7 +122,7 @@ def decide(request_id: int) -> WerkzeugResponse:
         session = db()
         row = extensions.decide_extension(session, actor(), request_id, decision=request.form.get("decision"),
                                           note=request.form.get("note", ""))
-        approved = row.status == "approved"
+        approved = row.status == ExtensionStatus.APPROVED
         new_end = row.end_after
         if approved and new_end:
             flash(_t(Message("Verlenging goedgekeurd. Nieuwe einddatum: %(end)s.", end=f"{new_end:%d-%m-%Y}")),

@@ -14,7 +14,7 @@ from budgetbeheer.http.api import ApiRoutes, json_body, ok
 from budgetbeheer.http.context import actor, db, settings
 from budgetbeheer.payments import iban_changes, iban_holds, service
 from budgetbeheer.payments.return_reasons import RETURN_REASONS, holds_iban
-from budgetbeheer.tables.payments import IBAN_CHANGE_STATUSES
+from budgetbeheer.tables.states import BatchStatus, IbanChangeStatus
 
 
 def _iso_date(raw: Any, field: str) -> date:
@@ -93,7 +93,7 @@ def settle(batch_id: int) -> tuple[Response, int]:
 def pain001(batch_id: int) -> Response:
     session = db()
     batch = service.get_batch(session, batch_id)
-    if batch.status == "approved":
+    if batch.status == BatchStatus.APPROVED:
         service.export(session, actor(), batch_id, settings())
     filename, content = service.download(session, batch_id)
     mimetype = "application/zip" if filename.endswith(".zip") else "application/xml"
@@ -188,7 +188,7 @@ def propose_creditor_iban(creditor_id: int) -> tuple[Response, int]:
        query={"status": "pending, confirmed or rejected"})
 def list_iban_changes() -> tuple[Response, int]:
     status = request.args.get("status") or None
-    if status is not None and status not in IBAN_CHANGE_STATUSES:
+    if status is not None and status not in set(IbanChangeStatus):
         raise ValidationError({"status": Message("Kies pending, confirmed of rejected.")})
     return ok([iban_changes.change_json(c) for c in iban_changes.list_changes(db(), status)])
 

@@ -32,8 +32,9 @@ from sqlalchemy.orm import Session
 from budgetbeheer.payments.runs.model import fixed_cost_key
 from budgetbeheer.tables.households import Creditor, FixedCost
 from budgetbeheer.tables.payments import PaymentBatch, PaymentItem, Shortfall
+from budgetbeheer.tables.states import ITEM_BOOKED, BatchStatus, ItemStatus
 
-BOOKED_ITEM_STATUSES = frozenset({"approved", "settled"})
+BOOKED_ITEM_STATUSES = ITEM_BOOKED
 """A live payment in one of these states has left the household's funds (its batch was approved)."""
 _CHUNK = 900
 """Keys per ``IN (...)``: under SQLite's limit of bound parameters on old builds."""
@@ -123,7 +124,7 @@ def short_instalments(
             func.max(Shortfall.id).label("last_id"),
         )
         .join(PaymentBatch, PaymentBatch.id == Shortfall.batch_id)
-        .where(PaymentBatch.status != "cancelled")
+        .where(PaymentBatch.status != BatchStatus.CANCELLED)
         .group_by(Shortfall.fixed_cost_id, Shortfall.due_date)
     )
     if household_id is not None:
@@ -201,8 +202,8 @@ def attempts(session: Session, rows: Sequence[ShortInstalment]) -> dict[str, int
     if not wanted:
         return result
     households = sorted({row.household_id for row in rows})
-    undone = or_(PaymentItem.status == "returned",
-                 and_(PaymentItem.status == "cancelled", PaymentBatch.approval_transaction_id.is_not(None)))
+    undone = or_(PaymentItem.status == ItemStatus.RETURNED,
+                 and_(PaymentItem.status == ItemStatus.CANCELLED, PaymentBatch.approval_transaction_id.is_not(None)))
     for start in range(0, len(households), _CHUNK):
         for fixed_cost_id, due, executed in session.execute(
             select(PaymentItem.fixed_cost_id, PaymentItem.due_date, PaymentBatch.execution_date)

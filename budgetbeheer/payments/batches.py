@@ -42,7 +42,21 @@ from budgetbeheer.payments.return_reasons import describe, normalise_code, reaso
 from budgetbeheer.payments.sepa import bundle as sepa_bundle
 from budgetbeheer.payments.sepa import model as sepa_model
 from budgetbeheer.tables.households import Creditor, Household
-from budgetbeheer.tables.payments import BankFile, BatchApproval, PaymentBatch, PaymentItem, status_label
+from budgetbeheer.tables.payments import BankFile, BatchApproval, PaymentBatch, PaymentItem
+from budgetbeheer.tables.states import (
+    BATCH_AT_BANK,
+    BATCH_CANCELLABLE,
+    BATCH_FILE_WRITTEN,
+    ITEM_BOOKED,
+    ITEM_IN_BANK_FILE,
+    ITEM_NOT_PAYING,
+    ITEM_UNPAID,
+    BatchStatus,
+    HouseholdStatus,
+    ItemStatus,
+    require_batch_transition,
+    status_label,
+)
 from budgetbeheer.users.models import User
 
 SCHEDULER = "system:scheduler"
@@ -60,14 +74,6 @@ def get_batch(session: Session, batch_id: int, *, lock: bool = False) -> Payment
 
 def _state(batch: PaymentBatch) -> dict[str, object]:
     return {"status": batch.status, "total_cents": batch.total_cents, "count": batch.item_count}
-
-
-def _wrong_status(batch: PaymentBatch, action: Message) -> Conflict:
-    return Conflict(
-        Message("Betaalrun %(id)s heeft status %(status)s; %(action)s kan niet.", id=batch.id,
-                status=status_label(batch.status), action=action),
-        {"status": status_label(batch.status)},
-    )
 
 
 def approvals_of(session: Session, batch_id: int) -> list[BatchApproval]:
@@ -88,8 +94,7 @@ def approve(session: Session, actor: Actor, batch_id: int) -> PaymentBatch:
         session.refresh(user, ["role_rows"])
     if user is None or not user.is_active or "finance" not in user.roles:
         raise PermissionDenied(Message("Alleen een medewerker financiën kan een betaalrun goedkeuren."))
-    if batch.status != "proposed":
-        raise _wrong_status(batch, Message("goedkeuren"))
+    require_batch_transition(batch.id, batch.status, BatchStatus.APPROVED)
     if batch.prepared_by_user_id == user.id or batch.prepared_by == user.username:
         raise Conflict(
             Message("U heeft deze betaalrun zelf voorbereid; een andere medewerker financiën moet hem goedkeuren."),
@@ -116,12 +121,12 @@ def approve(session: Session, actor: Actor, batch_id: int) -> PaymentBatch:
         raise Conflict(Message("Iemand anders keurde deze betaalrun net goed; laad de pagina opnieuw.")) from None
     if approval.sequence >= batch.required_approvals:
         _move_to_transit(session, actor, batch)
-        batch.status = "approved"
+        batch.status = BatchStatus.APPROVED
         batch.approved_at = approval.approved_at
         session.execute(
             update(PaymentItem)
-            .where(PaymentItem.batch_id == batch.id, PaymentItem.status == "proposed")
-            .values(status="approved")
+            .where(PaymentItem.batch_id == batch.id, PaymentItem.status == ItemStatus.PROPOSED)
+            .values(status=ItemStatus.APPROVED)
         )
         publish(session, BatchApproved(batch_id=batch.id, actor=actor))  # e.g. "not paid" signals close now
     session.flush()
@@ -145,7 +150,7 @@ def _household_accounts(session: Session, batch_id: int) -> dict[int, int]:
 def _move_to_transit(session: Session, actor: Actor, batch: PaymentBatch) -> None:
     per_household = session.execute(
         select(PaymentItem.household_id, func.sum(PaymentItem.amount_cents))
-        .where(PaymentItem.batch_id == batch.id, PaymentItem.status == "proposed")
+        .where(PaymentItem.batch_id == batch.id, PaymentItem.status == ItemStatus.PROPOSED)
         .group_by(PaymentItem.household_id)
         .order_by(PaymentItem.household_id)
     ).all()
@@ -194,12 +199,7 @@ def cancel(session: Session, actor: Actor, batch_id: int, reason: str) -> Paymen
     if not reason:
         raise ValidationError({"reason": Message("Geef een reden voor het annuleren.")})
     batch = get_batch(session, batch_id, lock=True)
-    if batch.status not in ("proposed", "approved"):
-        raise Conflict(
-            Message("Betaalrun %(id)s is al %(status)s; alleen een run die nog niet naar de bank is gegaan kan worden "
-                    "geannuleerd.", id=batch.id, status=status_label(batch.status)),
-            {"status": status_label(batch.status)},
-        )
+    require_batch_transition(batch.id, batch.status, BatchStatus.CANCELLED)
     before = _state(batch)
     if batch.approval_transaction_id is not None:
         reverse(session, batch.approval_transaction_id, business_date=batch.execution_date, booked_by=actor.name,
@@ -207,9 +207,9 @@ def cancel(session: Session, actor: Actor, batch_id: int, reason: str) -> Paymen
     session.execute(
         update(PaymentItem)
         .where(PaymentItem.batch_id == batch.id)
-        .values(status="cancelled", obligation_key=None)
+        .values(status=ItemStatus.CANCELLED, obligation_key=None)
     )
-    batch.status = "cancelled"
+    batch.status = BatchStatus.CANCELLED
     batch.active_execution_date = None
     batch.cancelled_reason = reason
     session.flush()
@@ -231,21 +231,21 @@ def withdraw_household_items(
         .where(
             PaymentItem.household_id == household_id,
             PaymentItem.due_date > due_after,
-            PaymentItem.status.in_(("proposed", "held", "approved")),
-            PaymentBatch.status.in_(("proposed", "approved")),
+            PaymentItem.status.in_((ItemStatus.PROPOSED, ItemStatus.HELD, ItemStatus.APPROVED)),
+            PaymentBatch.status.in_(BATCH_CANCELLABLE),
         )
     ).all()
-    approved = {batch_id for _, batch_id, status in rows if status == "approved"}
-    for batch_id in sorted({batch_id for _, batch_id, status in rows if status == "proposed"}):
+    approved = {batch_id for _, batch_id, status in rows if status == BatchStatus.APPROVED}
+    for batch_id in sorted({batch_id for _, batch_id, status in rows if status == BatchStatus.PROPOSED}):
         batch = get_batch(session, batch_id, lock=True)
-        if batch.status != "proposed":  # approved (or cancelled) by someone else since the read above: hands off
-            if batch.status == "approved":
+        if batch.status != BatchStatus.PROPOSED:  # approved (or cancelled) by someone else since the read: hands off
+            if batch.status == BatchStatus.APPROVED:
                 approved.add(batch_id)
             continue
         before = _state(batch)
         item_ids = [item_id for item_id, item_batch, _ in rows if item_batch == batch_id]
         session.execute(
-            update(PaymentItem).where(PaymentItem.id.in_(item_ids)).values(status="cancelled", obligation_key=None)
+            update(PaymentItem).where(PaymentItem.id.in_(item_ids)).values(status=ItemStatus.CANCELLED, obligation_key=None)
         )
         recount(session, batch)
         session.flush()
@@ -258,7 +258,7 @@ def recount(session: Session, batch: PaymentBatch) -> None:
     """Set the batch's total and number from its proposed items, as stored."""
     total, count = session.execute(
         select(func.coalesce(func.sum(PaymentItem.amount_cents), 0), func.count(PaymentItem.id)).where(
-            PaymentItem.batch_id == batch.id, PaymentItem.status == "proposed"
+            PaymentItem.batch_id == batch.id, PaymentItem.status == ItemStatus.PROPOSED
         )
     ).one()
     batch.total_cents, batch.item_count = int(total), int(count)
@@ -277,7 +277,7 @@ def _transfers(session: Session, batch_id: int) -> Iterator[sepa_model.Transfer]
             creditors.postal_code, creditors.town_name, creditors.country,
         )
         .outerjoin(Creditor.__table__, creditors.id == items.creditor_id)
-        .where(items.batch_id == batch_id, items.status.in_(("approved", "settled", "returned")))
+        .where(items.batch_id == batch_id, items.status.in_(ITEM_IN_BANK_FILE))
         .order_by(items.id)
     )
     kinds: dict[str | None, ReferenceKind] = {kind.value: kind for kind in ReferenceKind}
@@ -305,10 +305,9 @@ def bank_files(session: Session, batch_id: int) -> list[BankFile]:
 def export(session: Session, actor: Actor, batch_id: int, settings: Settings) -> list[BankFile]:
     """Write and store the pain.001 file(s) of an approved batch; once exported, the stored files are returned."""
     batch = get_batch(session, batch_id, lock=True)
-    if batch.status in ("exported", "sent", "settled", "partly_returned"):
+    if batch.status in BATCH_FILE_WRITTEN:
         return bank_files(session, batch.id)
-    if batch.status != "approved":
-        raise _wrong_status(batch, Message("een bankbestand maken"))
+    require_batch_transition(batch.id, batch.status, BatchStatus.EXPORTED)
     assert batch.msg_id_base is not None and batch.approved_at is not None
     version = batch.pain_version or settings.pain001_version
     with cycle_collector_paused():  # sepaxml builds a tree of 10 objects per payment: no cycles, nothing to collect
@@ -336,7 +335,7 @@ def export(session: Session, actor: Actor, batch_id: int, settings: Settings) ->
     ]
     session.add_all(rows)
     before = _state(batch)
-    batch.status = "exported"
+    batch.status = BatchStatus.EXPORTED
     batch.exported_at = now
     batch.pain_version = version
     session.flush()
@@ -366,10 +365,9 @@ def download(session: Session, batch_id: int) -> tuple[str, bytes]:
 
 def mark_sent(session: Session, actor: Actor, batch_id: int) -> PaymentBatch:
     batch = get_batch(session, batch_id, lock=True)
-    if batch.status != "exported":
-        raise _wrong_status(batch, Message("als verzonden markeren"))
+    require_batch_transition(batch.id, batch.status, BatchStatus.SENT)
     before = _state(batch)
-    batch.status = "sent"
+    batch.status = BatchStatus.SENT
     batch.sent_at = utcnow()
     session.flush()
     record(session, actor, "payment_batch.sent", "payment_batch", batch.id, before=before, after=_state(batch))
@@ -379,13 +377,12 @@ def mark_sent(session: Session, actor: Actor, batch_id: int) -> PaymentBatch:
 def settle(session: Session, actor: Actor, batch_id: int, on: date | None = None) -> PaymentBatch:
     """The bank executed the batch (by hand for now): in transit → bank for every payment not returned."""
     batch = get_batch(session, batch_id, lock=True)
-    if batch.status not in ("exported", "sent"):
-        raise _wrong_status(batch, Message("als afgeschreven boeken"))
+    require_batch_transition(batch.id, batch.status, BatchStatus.SETTLED)
     before = _state(batch)
     amount = int(
         session.scalar(
             select(func.coalesce(func.sum(PaymentItem.amount_cents), 0)).where(
-                PaymentItem.batch_id == batch.id, PaymentItem.status == "approved"
+                PaymentItem.batch_id == batch.id, PaymentItem.status == ItemStatus.APPROVED
             )
         )
         or 0
@@ -405,13 +402,14 @@ def settle(session: Session, actor: Actor, batch_id: int, on: date | None = None
         transaction_id = None
     session.execute(
         update(PaymentItem)
-        .where(PaymentItem.batch_id == batch.id, PaymentItem.status == "approved")
-        .values(status="settled")
+        .where(PaymentItem.batch_id == batch.id, PaymentItem.status == ItemStatus.APPROVED)
+        .values(status=ItemStatus.SETTLED)
     )
     returned = session.scalar(
-        select(func.count(PaymentItem.id)).where(PaymentItem.batch_id == batch.id, PaymentItem.status == "returned")
+        select(func.count(PaymentItem.id)).where(PaymentItem.batch_id == batch.id,
+                                                 PaymentItem.status == ItemStatus.RETURNED)
     )
-    batch.status = "partly_returned" if returned else "settled"
+    batch.status = BatchStatus.PARTLY_RETURNED if returned else BatchStatus.SETTLED
     batch.settled_at = utcnow()
     session.flush()
     record(session, actor, "payment_batch.settled", "payment_batch", batch.id, before=before,
@@ -445,17 +443,17 @@ def return_item(
     if item is None:
         raise NotFound(Message("Betaling %(id)s bestaat niet.", id=item_id))
     batch = get_batch(session, item.batch_id, lock=True)
-    if item.status == "returned":
+    if item.status == ItemStatus.RETURNED:
         raise Conflict(Message("Betaling %(id)s is al teruggekomen (%(code)s); er wordt niets dubbel geboekt.",
                                id=item.id, code=item.return_reason_code or "?"))
-    if item.status in ("approved", "settled") and batch.status in ("approved", "exported"):
+    if item.status in ITEM_BOOKED and batch.status in (BatchStatus.APPROVED, BatchStatus.EXPORTED):
         raise Conflict(
             Message("Betaalrun %(batch)s is nog niet als verzonden gemarkeerd; de bank kan betaling %(id)s dan niet "
                     "terugsturen. Markeer de run eerst als verzonden als het bestand wel bij de bank is.",
                     batch=batch.id, id=item.id),
             {"status": status_label(batch.status)},
         )
-    if item.status not in ("approved", "settled") or batch.status not in ("sent", "settled", "partly_returned"):
+    if item.status not in ITEM_BOOKED or batch.status not in BATCH_AT_BANK:
         raise Conflict(
             Message("Betaling %(id)s is niet naar de bank gegaan (status %(status)s) en kan niet terugkomen.",
                     id=item.id, status=status_label(item.status))
@@ -463,7 +461,7 @@ def return_item(
     household_status = session.scalar(  # locked: the household's lifecycle reacts to this return
         select(Household.status).where(Household.id == item.household_id).with_for_update()
     )
-    source = BANK if item.status == "settled" else IN_TRANSIT
+    source = BANK if item.status == ItemStatus.SETTLED else IN_TRANSIT
     before = {"status": item.status, "obligation_key": item.obligation_key}
     book(
         session,
@@ -476,14 +474,15 @@ def return_item(
         idempotency_key=f"payment_item:{item.id}:returned",
         household_id=item.household_id,
     )
-    item.status = "returned"
+    item.status = ItemStatus.RETURNED
     item.return_reason_code = code
     item.obligation_key = None
-    if batch.status == "settled":
-        batch.status = "partly_returned"
+    if batch.status == BatchStatus.SETTLED:
+        require_batch_transition(batch.id, batch.status, BatchStatus.PARTLY_RETURNED)
+        batch.status = BatchStatus.PARTLY_RETURNED
     session.flush()
     hold = hold_for_return(session, actor, item, code)[0] if reason.holds_iban else None
-    reopened = household_status == "ended"
+    reopened = household_status == HouseholdStatus.ENDED
     publish(session, PaymentReturned(item_id=item.id, household_id=item.household_id, reason=describe(code),
                                      iban_held=hold is not None, paid_out_to_household=reopened, actor=actor))
     record(session, actor, "payment_item.returned", "payment_item", item.id, before=before,
@@ -497,7 +496,7 @@ def return_item(
 def totals_by(session: Session, batch_id: int, column: object) -> list[tuple[str, int, int]]:
     rows = session.execute(
         select(column, func.count(PaymentItem.id), func.sum(PaymentItem.amount_cents))  # type: ignore[call-overload]
-        .where(PaymentItem.batch_id == batch_id, PaymentItem.status != "held", PaymentItem.status != "cancelled")
+        .where(PaymentItem.batch_id == batch_id, PaymentItem.status.not_in(ITEM_NOT_PAYING))
         .group_by(column)
         .order_by(func.sum(PaymentItem.amount_cents).desc())
     )
@@ -512,7 +511,7 @@ def change_against_previous_month(session: Session, batch: PaymentBatch, limit: 
     current = dict(
         session.execute(
             select(PaymentItem.household_id, func.sum(PaymentItem.amount_cents))
-            .where(PaymentItem.batch_id == batch.id, PaymentItem.status.not_in(("held", "cancelled")))
+            .where(PaymentItem.batch_id == batch.id, PaymentItem.status.not_in(ITEM_NOT_PAYING))
             .group_by(PaymentItem.household_id)
         ).all()
     )
@@ -523,8 +522,8 @@ def change_against_previous_month(session: Session, batch: PaymentBatch, limit: 
             .where(
                 PaymentBatch.execution_date >= previous_start,
                 PaymentBatch.execution_date < month_start,
-                PaymentBatch.status != "cancelled",
-                PaymentItem.status.not_in(("held", "cancelled", "returned")),
+                PaymentBatch.status != BatchStatus.CANCELLED,
+                PaymentItem.status.not_in(ITEM_UNPAID),
                 PaymentItem.household_id.in_(select(PaymentItem.household_id).where(PaymentItem.batch_id == batch.id)),
             )
             .group_by(PaymentItem.household_id)

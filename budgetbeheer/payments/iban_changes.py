@@ -28,6 +28,7 @@ from budgetbeheer.errors import Conflict, Message, NotFound, PermissionDenied, V
 from budgetbeheer.payments import iban_holds
 from budgetbeheer.tables.households import Creditor, Household
 from budgetbeheer.tables.payments import IbanChange
+from budgetbeheer.tables.states import IBAN_CHANGE_STATUS_LABELS, HouseholdStatus, IbanChangeStatus
 from budgetbeheer.users.models import User
 from budgetbeheer.users.permissions import allowed
 
@@ -114,7 +115,7 @@ def propose_household_change(
     household = session.scalar(select(Household).where(Household.id == household_id).with_for_update())
     if household is None:
         raise NotFound(Message("Huishouden %(id)s bestaat niet.", id=household_id))
-    if household.status == "ended":
+    if household.status == HouseholdStatus.ENDED:
         raise Conflict(Message("Dit huishouden is beëindigd; er gaat niets meer naar zijn rekening."),
                        {"iban": Message("huishouden beëindigd")})
     errors = v.Errors()
@@ -130,7 +131,7 @@ def propose_household_change(
     assert compact is not None and holder is not None and reason is not None
     return _store(session, actor, IbanChange(
         party="household", household_id=household.id, pending_key=key, old_iban=household.iban, new_iban=compact,
-        old_holder=household.account_holder, new_holder=holder, reason=reason, status="pending",
+        old_holder=household.account_holder, new_holder=holder, reason=reason, status=IbanChangeStatus.PENDING,
         proposed_by=actor.name, proposed_by_user_id=actor.user_id, proposed_at=utcnow(),
     ))
 
@@ -162,7 +163,7 @@ def propose_creditor_change(
     _refuse_second(session, key)
     return _store(session, actor, IbanChange(
         party="creditor", creditor_id=creditor.id, pending_key=key, old_iban=creditor.iban, new_iban=compact,
-        old_bic=creditor.bic, new_bic=bic, reason=reason, status="pending", proposed_by=actor.name,
+        old_bic=creditor.bic, new_bic=bic, reason=reason, status=IbanChangeStatus.PENDING, proposed_by=actor.name,
         proposed_by_user_id=actor.user_id, proposed_at=utcnow(),
     ))
 
@@ -191,7 +192,7 @@ def get_change(session: Session, change_id: int, *, lock: bool = False) -> IbanC
 
 
 def _refuse_decided(change: IbanChange) -> None:
-    if change.status != "pending":
+    if change.status != IbanChangeStatus.PENDING:
         raise Conflict(
             Message("IBAN-wijziging %(id)s is al %(status)s door %(who)s.", id=change.id,
                     status=Message(STATUS_LABELS[change.status]), who=change.decided_by or "?"),
@@ -199,7 +200,7 @@ def _refuse_decided(change: IbanChange) -> None:
         )
 
 
-STATUS_LABELS = {"pending": "wacht op bevestiging", "confirmed": "bevestigd", "rejected": "afgewezen"}
+STATUS_LABELS = IBAN_CHANGE_STATUS_LABELS
 
 
 def confirm_change(session: Session, actor: Actor, change_id: int) -> IbanChange:
@@ -223,7 +224,7 @@ def confirm_change(session: Session, actor: Actor, change_id: int) -> IbanChange
             {"iban": Message("IBAN tegengehouden")},
         )
     before, after = _apply(session, change)
-    change.status = "confirmed"
+    change.status = IbanChangeStatus.CONFIRMED
     change.pending_key = None
     change.decided_by = user.username
     change.decided_by_user_id = user.id
@@ -231,8 +232,8 @@ def confirm_change(session: Session, actor: Actor, change_id: int) -> IbanChange
     session.flush()
     record(session, actor, f"{change.party}.iban_changed", change.party, change.household_id or change.creditor_id,
            before=before, after=after | {"iban_change_id": change.id}, reason=change.reason)
-    record(session, actor, "iban_change.confirmed", "iban_change", change.id, before={"status": "pending"},
-           after={"status": "confirmed", "proposed_by": change.proposed_by})
+    record(session, actor, "iban_change.confirmed", "iban_change", change.id, before={"status": IbanChangeStatus.PENDING},
+           after={"status": IbanChangeStatus.CONFIRMED, "proposed_by": change.proposed_by})
     _lift_holds(session, actor, change)
     return change
 
@@ -300,15 +301,15 @@ def reject_change(session: Session, actor: Actor, change_id: int, note: object) 
         raise PermissionDenied(Message("Alleen een medewerker financiën of wie de wijziging voorstelde kan hem "
                                        "afwijzen."))
     _refuse_decided(change)
-    change.status = "rejected"
+    change.status = IbanChangeStatus.REJECTED
     change.pending_key = None
     change.decided_by = actor.name
     change.decided_by_user_id = actor.user_id
     change.decided_at = utcnow()
     change.decision_note = text
     session.flush()
-    record(session, actor, "iban_change.rejected", "iban_change", change.id, before={"status": "pending"},
-           after={"status": "rejected", "withdrawn": own}, reason=text)
+    record(session, actor, "iban_change.rejected", "iban_change", change.id, before={"status": IbanChangeStatus.PENDING},
+           after={"status": IbanChangeStatus.REJECTED, "withdrawn": own}, reason=text)
     return change
 
 

@@ -29,6 +29,7 @@ from budgetbeheer.payments.events import IbanHeld, IbanHoldLifted
 from budgetbeheer.payments.return_reasons import reason_for
 from budgetbeheer.tables.households import Creditor, Household
 from budgetbeheer.tables.payments import IbanHold, PaymentItem
+from budgetbeheer.tables.states import HouseholdStatus
 
 LEEFGELD = "leefgeld"
 
@@ -137,7 +138,7 @@ def payees_using(session: Session, iban: str) -> int:
     iban = compact(iban)
     creditors = session.scalar(select(func.count(Creditor.id)).where(Creditor.iban == iban)) or 0
     households = session.scalar(
-        select(func.count(Household.id)).where(Household.iban == iban, Household.status != "ended")
+        select(func.count(Household.id)).where(Household.iban == iban, Household.status != HouseholdStatus.ENDED)
     ) or 0
     return int(creditors) + int(households)
 

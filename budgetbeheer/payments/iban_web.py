@@ -19,6 +19,7 @@ from budgetbeheer.payments import iban_changes, iban_holds
 from budgetbeheer.payments.return_reasons import reason_for
 from budgetbeheer.tables.households import Creditor, FixedCost, Household
 from budgetbeheer.tables.payments import IbanChange, IbanHold
+from budgetbeheer.tables.states import HouseholdStatus, IbanChangeStatus, Party
 
 bp = Blueprint("iban_changes", __name__, url_prefix="/iban-changes")
 
@@ -50,7 +51,7 @@ def panel(household_id: int | None = None) -> IbanPanel:
         household = session.get(Household, household_id)
         if household is None:
             return result
-        result.can_propose = result.can_propose and household.status != "ended"
+        result.can_propose = result.can_propose and household.status != HouseholdStatus.ENDED
         result.holds = [(h, _reason(h)) for h in iban_holds.holds_for(session, ibans=[household.iban])]
         creditors = session.execute(
             select(Creditor.iban, Creditor.name).where(
@@ -64,7 +65,7 @@ def panel(household_id: int | None = None) -> IbanPanel:
         result.pending = [waiting] if waiting else []
         return result
     result.holds = [(h, _reason(h)) for h in iban_holds.list_holds(session) if h.party == "creditor"]
-    result.pending = [c for c in iban_changes.list_changes(session, "pending") if c.party == "creditor"]
+    result.pending = [c for c in iban_changes.list_changes(session, IbanChangeStatus.PENDING) if c.party == Party.CREDITOR]
     result.creditors = [(cid, name) for cid, name in session.execute(
         select(Creditor.id, Creditor.name).order_by(Creditor.name, Creditor.id).limit(2000))]
     return result

@@ -33,6 +33,7 @@ from budgetbeheer.payments.batches import (
 from budgetbeheer.payments.return_reasons import RETURN_REASONS
 from budgetbeheer.payments.runs.service import final_payout, plan_items, prepare_run
 from budgetbeheer.tables.payments import PaymentBatch, PaymentItem, Shortfall
+from budgetbeheer.tables.states import BATCH_UPCOMING, ItemStatus
 
 __all__ = [
     "RETURN_REASONS",
@@ -101,7 +102,7 @@ def batch_as_json(session: Session, batch: PaymentBatch, *, with_items: bool = T
             "status": item.status,
             "reason": item.reason,
         }
-        if item.status == "held":
+        if item.status == ItemStatus.HELD:
             data["held"].append(row | {"hold_reason": item.hold_reason})  # type: ignore[attr-defined]
         else:
             if item.return_reason_code:
@@ -132,7 +133,7 @@ def held_counts(session: Session, batch_ids: list[int]) -> dict[int, int]:
         return {}
     rows = session.execute(
         select(PaymentItem.batch_id, func.count(PaymentItem.id))
-        .where(PaymentItem.batch_id.in_(batch_ids), PaymentItem.status == "held")
+        .where(PaymentItem.batch_id.in_(batch_ids), PaymentItem.status == ItemStatus.HELD)
         .group_by(PaymentItem.batch_id)
     )
     return {int(b): int(c) for b, c in rows}
@@ -167,7 +168,7 @@ def payments_for_household(
     rows = session.execute(
         select(PaymentItem, PaymentBatch.execution_date, PaymentBatch.status)
         .join(PaymentBatch, PaymentBatch.id == PaymentItem.batch_id)
-        .where(PaymentItem.household_id == household_id, PaymentItem.status != "cancelled")
+        .where(PaymentItem.household_id == household_id, PaymentItem.status != ItemStatus.CANCELLED)
         .order_by(PaymentBatch.execution_date, PaymentItem.id)
     )
     upcoming: list[HouseholdPayment] = []
@@ -177,7 +178,7 @@ def payments_for_household(
             item.id, item.batch_id, execution_date, item.due_date, item.kind, item.creditor_name, item.iban,
             item.amount_cents, item.status, batch_status, item.reason, item.hold_reason, item.return_reason_code,
         )
-        if item.status != "held" and batch_status in ("proposed", "approved", "exported") and execution_date >= today:
+        if item.status != ItemStatus.HELD and batch_status in BATCH_UPCOMING and execution_date >= today:
             upcoming.append(payment)
         else:
             past.append(payment)

@@ -19,7 +19,8 @@ from budgetbeheer.http.context import actor, db, discard, language, settings
 from budgetbeheer.http.security import requires
 from budgetbeheer.i18n import translate
 from budgetbeheer.payments import service
-from budgetbeheer.tables.payments import STATUS_LABELS, PaymentItem, Shortfall
+from budgetbeheer.tables.payments import PaymentItem, Shortfall
+from budgetbeheer.tables.states import STATUS_LABELS, BatchStatus, ItemStatus
 
 bp = Blueprint("payments", __name__, url_prefix="/batches")
 NAV = [("Betaalruns", "payments.batches", "payments.read")]
@@ -85,14 +86,14 @@ def batch(batch_id: int) -> str:
     found = service.get_batch(session, batch_id)
     page = max(1, request.args.get("page", 1, type=int) or 1)
     items = session.scalars(
-        select(PaymentItem).where(PaymentItem.batch_id == batch_id, PaymentItem.status != "held")
+        select(PaymentItem).where(PaymentItem.batch_id == batch_id, PaymentItem.status != ItemStatus.HELD)
         .order_by(PaymentItem.household_id, PaymentItem.id).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
     ).all()
     item_rows = session.scalar(
-        select(func.count(PaymentItem.id)).where(PaymentItem.batch_id == batch_id, PaymentItem.status != "held")
+        select(func.count(PaymentItem.id)).where(PaymentItem.batch_id == batch_id, PaymentItem.status != ItemStatus.HELD)
     ) or 0
     held = session.scalars(
-        select(PaymentItem).where(PaymentItem.batch_id == batch_id, PaymentItem.status == "held")
+        select(PaymentItem).where(PaymentItem.batch_id == batch_id, PaymentItem.status == ItemStatus.HELD)
         .order_by(PaymentItem.id).limit(1000)
     ).all()
     shortfalls = session.scalars(
@@ -126,7 +127,7 @@ def approve(batch_id: int) -> str | WerkzeugResponse:
             session = db()
             found = service.approve(session, actor(), batch_id)
             status = found.status
-            message = "Betaalrun goedgekeurd." if status == "approved" else \
+            message = "Betaalrun goedgekeurd." if status == BatchStatus.APPROVED else \
                 "Uw goedkeuring is vastgelegd; een tweede medewerker financiën moet nog goedkeuren."
             flash(translate(message, language()), "success")
         except BudgetbeheerError as error:

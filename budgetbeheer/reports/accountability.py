@@ -17,6 +17,7 @@ from budgetbeheer.payments import arrears
 from budgetbeheer.reports import queries
 from budgetbeheer.reports.model import LEEFGELD, Column, ColumnType, Table
 from budgetbeheer.reports.queries import DateRange
+from budgetbeheer.tables.states import ExtensionStatus
 
 
 @dataclass
@@ -132,8 +133,8 @@ def accountability_figures(session: Session, period: DateRange) -> Accountabilit
     for label, counts in queries.extensions_by_month(session, months).items():
         row = figures[label]
         row.extensions_asked = counts.get("asked", 0)
-        row.extensions_approved = counts.get("approved", 0)
-        row.extensions_rejected = counts.get("rejected", 0)
+        row.extensions_approved = counts.get(ExtensionStatus.APPROVED, 0)
+        row.extensions_rejected = counts.get(ExtensionStatus.REJECTED, 0)
         row.extension_months_added = counts.get("months_added", 0)
     for label, kind, count, cents in queries.paid_by_month_and_kind(session, months):
         row = figures[label]

@@ -23,12 +23,13 @@ from budgetbeheer.ledger.models import Account, Posting, Transaction
 from budgetbeheer.tables.households import Household, Person, Receipt
 from budgetbeheer.tables.lifecycle import ExtensionRequest
 from budgetbeheer.tables.payments import Advance, PaymentBatch, PaymentItem
+from budgetbeheer.tables.states import BATCH_PAID, ITEM_UNPAID, ExtensionStatus, ItemStatus
 
 PAGE_SIZE = 5000
 
-PAID_BATCH_STATUSES = ("approved", "exported", "sent", "settled", "partly_returned")
+PAID_BATCH_STATUSES = BATCH_PAID
 """A batch in one of these states has sent (or is sending) its money to the bank."""
-UNPAID_ITEM_STATUSES = ("held", "cancelled", "returned")
+UNPAID_ITEM_STATUSES = ITEM_UNPAID
 """An item in one of these states did not pay anything (a returned item came back; it is counted as a return)."""
 
 
@@ -286,7 +287,7 @@ def returned_by_month(session: Session, months: Sequence[Month]) -> dict[str, tu
     query = (
         select(month, func.count(PaymentItem.id), func.sum(PaymentItem.amount_cents))
         .join(PaymentBatch, PaymentBatch.id == PaymentItem.batch_id)
-        .where(PaymentItem.status == "returned", month.is_not(None))
+        .where(PaymentItem.status == ItemStatus.RETURNED, month.is_not(None))
         .group_by(month)
     )
     return {label: (int(n), int(total)) for label, n, total in session.execute(query)}
@@ -347,11 +348,11 @@ def extensions_by_month(session: Session, months: Sequence[Month]) -> dict[str, 
     decided = month_of_timestamp(ExtensionRequest.decided_at, months)
     for label, status, n, added in session.execute(
         select(decided, ExtensionRequest.status, func.count(ExtensionRequest.id), func.sum(ExtensionRequest.months))
-        .where(decided.is_not(None), ExtensionRequest.status.in_(("approved", "rejected")))
+        .where(decided.is_not(None), ExtensionRequest.status.in_((ExtensionStatus.APPROVED, ExtensionStatus.REJECTED)))
         .group_by(decided, ExtensionRequest.status)
     ):
         result.setdefault(label, {})[str(status)] = int(n)
-        if status == "approved":
+        if status == ExtensionStatus.APPROVED:
             result[label]["months_added"] = int(added)
     return result
 

@@ -12,6 +12,8 @@ from sqlalchemy import BigInteger, Boolean, CheckConstraint, Date, ForeignKey, I
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from budgetbeheer.db.base import Base, BigId, UtcDateTime, one_of
+from budgetbeheer.domain.schedule import LeefgeldFrequency
+from budgetbeheer.tables.states import HouseholdStatus, values
 
 
 class Household(Base):
@@ -27,10 +29,10 @@ class Household(Base):
     benefit_start_date: Mapped[date] = mapped_column(Date)
     period_start: Mapped[date] = mapped_column(Date)
     period_end: Mapped[date] = mapped_column(Date, index=True)
-    status: Mapped[str] = mapped_column(String(16), default="active", index=True)
+    status: Mapped[str] = mapped_column(String(16), default=HouseholdStatus.ACTIVE.value, index=True)
     ended_on: Mapped[date | None] = mapped_column(Date)
     end_reason: Mapped[str | None] = mapped_column(Text)
-    leefgeld_frequency: Mapped[str] = mapped_column(String(16), default="monthly")
+    leefgeld_frequency: Mapped[str] = mapped_column(String(16), default=LeefgeldFrequency.MONTHLY.value)
     leefgeld_day: Mapped[int] = mapped_column(Integer, default=1)
     buffer_cents: Mapped[int] = mapped_column(BigInteger, default=0)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
@@ -44,8 +46,8 @@ class Household(Base):
     )
 
     __table_args__ = (
-        CheckConstraint(one_of("status", ("active", "ending", "ended")), name="status"),
-        CheckConstraint(one_of("leefgeld_frequency", ("weekly", "monthly")), name="leefgeld_frequency"),
+        CheckConstraint(one_of("status", values(HouseholdStatus)), name="status"),
+        CheckConstraint(one_of("leefgeld_frequency", values(LeefgeldFrequency)), name="leefgeld_frequency"),
         CheckConstraint("buffer_cents >= 0", name="buffer"),
         CheckConstraint("period_end >= period_start", name="period"),
     )

@@ -6,6 +6,7 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text,
 from sqlalchemy.orm import Mapped, mapped_column
 
 from budgetbeheer.db.base import Base, BigId, UtcDateTime, one_of
+from budgetbeheer.tables.states import ExtensionStatus, SignalRole, SignalState, values
 
 
 class ExtensionRequest(Base):
@@ -16,7 +17,7 @@ class ExtensionRequest(Base):
     months: Mapped[int] = mapped_column(Integer)
     reason_category: Mapped[str] = mapped_column(String(40))
     reason_text: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    status: Mapped[str] = mapped_column(String(16), default=ExtensionStatus.PENDING.value, index=True)
     requested_by_user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     requested_by: Mapped[str] = mapped_column(String(120))
     requested_at: Mapped[datetime] = mapped_column(UtcDateTime())
@@ -29,7 +30,7 @@ class ExtensionRequest(Base):
 
     __table_args__ = (
         CheckConstraint("months BETWEEN 1 AND 12", name="months"),
-        CheckConstraint(one_of("status", ("pending", "approved", "rejected", "withdrawn")), name="status"),
+        CheckConstraint(one_of("status", values(ExtensionStatus)), name="status"),
     )
 
 
@@ -43,7 +44,7 @@ class Signal(Base):
     kind: Mapped[str] = mapped_column(String(40))
     message: Mapped[str] = mapped_column(Text)
     role: Mapped[str] = mapped_column(String(20))
-    state: Mapped[str] = mapped_column(String(10), default="open", index=True)
+    state: Mapped[str] = mapped_column(String(10), default=SignalState.OPEN.value, index=True)
     dedup_key: Mapped[str] = mapped_column(String(160), unique=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     done_by: Mapped[str | None] = mapped_column(String(120))
@@ -51,8 +52,8 @@ class Signal(Base):
     note: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (
-        CheckConstraint(one_of("state", ("open", "done")), name="state"),
-        CheckConstraint(one_of("role", ("caseworker", "finance", "supervisor")), name="role"),
+        CheckConstraint(one_of("state", values(SignalState)), name="state"),
+        CheckConstraint(one_of("role", values(SignalRole)), name="role"),
     )
 
 

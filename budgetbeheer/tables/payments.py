@@ -24,26 +24,19 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from budgetbeheer.db.base import Base, BigId, UtcDateTime, one_of
-from budgetbeheer.errors import Message
+from budgetbeheer.tables.states import (
+    BatchStatus,
+    IbanChangeStatus,
+    ItemStatus,
+    Party,
+    values,
+)
 
-BATCH_STATUSES = ("proposed", "approved", "exported", "sent", "settled", "partly_returned", "cancelled")
-ITEM_STATUSES = ("proposed", "held", "approved", "settled", "returned", "cancelled")
-STATUS_LABELS = {
-    "proposed": "voorgesteld",
-    "approved": "goedgekeurd",
-    "exported": "bankbestand gemaakt",
-    "sent": "verzonden",
-    "settled": "afgeschreven",
-    "partly_returned": "deels teruggekomen",
-    "cancelled": "geannuleerd",
-    "held": "tegengehouden",
-    "returned": "teruggekomen",
-}
-"""The Dutch word users see for a batch's or an item's status (English in ``texts_en``)."""
+BATCH_STATUSES = values(BatchStatus)
+ITEM_STATUSES = values(ItemStatus)
+IBAN_CHANGE_STATUSES = values(IbanChangeStatus)
 
-
-def status_label(status: str) -> Message:
-    return Message(STATUS_LABELS.get(status, status))
+"""The stored strings, in the order of the CHECK constraints (the enums are in :mod:`budgetbeheer.tables.states`)."""
 
 
 class PaymentBatch(Base):
@@ -52,7 +45,7 @@ class PaymentBatch(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     execution_date: Mapped[date] = mapped_column(Date, index=True)
     active_execution_date: Mapped[date | None] = mapped_column(Date, unique=True)
-    status: Mapped[str] = mapped_column(String(20), default="proposed")
+    status: Mapped[str] = mapped_column(String(20), default=BatchStatus.PROPOSED.value)
     prepared_by: Mapped[str] = mapped_column(String(120))
     prepared_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     prepared_at: Mapped[datetime] = mapped_column(UtcDateTime())
@@ -113,7 +106,7 @@ class PaymentItem(Base):
     end_to_end_id: Mapped[str] = mapped_column(String(35), unique=True)
     obligation_key: Mapped[str | None] = mapped_column(String(80), unique=True)
     reason: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(16), default="proposed")
+    status: Mapped[str] = mapped_column(String(16), default=ItemStatus.PROPOSED.value)
     hold_reason: Mapped[str | None] = mapped_column(Text)
     return_reason_code: Mapped[str | None] = mapped_column(String(8))
 
@@ -202,13 +195,10 @@ class IbanHold(Base):
     lift_reason: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (
-        CheckConstraint(one_of("party", ("creditor", "household")), name="party"),
-        CheckConstraint("(party = 'creditor') = (creditor_id IS NOT NULL)", name="creditor_party"),
+        CheckConstraint(one_of("party", values(Party)), name="party"),
+        CheckConstraint(f"(party = '{Party.CREDITOR.value}') = (creditor_id IS NOT NULL)", name="creditor_party"),
         CheckConstraint("active_iban IS NULL OR active_iban = iban", name="active_iban"),
     )
-
-
-IBAN_CHANGE_STATUSES = ("pending", "confirmed", "rejected")
 
 
 class IbanChange(Base):
@@ -230,7 +220,7 @@ class IbanChange(Base):
     old_bic: Mapped[str | None] = mapped_column(String(11))
     new_bic: Mapped[str | None] = mapped_column(String(11))
     reason: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(16), default="pending")
+    status: Mapped[str] = mapped_column(String(16), default=IbanChangeStatus.PENDING.value)
     proposed_by: Mapped[str] = mapped_column(String(120))
     proposed_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     proposed_at: Mapped[datetime] = mapped_column(UtcDateTime())
@@ -240,12 +230,12 @@ class IbanChange(Base):
     decision_note: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (
-        CheckConstraint(one_of("party", ("creditor", "household")), name="party"),
+        CheckConstraint(one_of("party", values(Party)), name="party"),
         CheckConstraint(one_of("status", IBAN_CHANGE_STATUSES), name="status"),
         CheckConstraint(
             "(party = 'household' AND household_id IS NOT NULL AND creditor_id IS NULL) OR "
             "(party = 'creditor' AND creditor_id IS NOT NULL AND household_id IS NULL)",
             name="payee",
         ),
-        CheckConstraint("(status = 'pending') = (pending_key IS NOT NULL)", name="pending_key"),
+        CheckConstraint(f"(status = '{IbanChangeStatus.PENDING.value}') = (pending_key IS NOT NULL)", name="pending_key"),
     )

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from budgetbeheer.domain.period import extend_period_end
 from budgetbeheer.tables.households import Household
 from budgetbeheer.tables.lifecycle import ExtensionRequest
+from budgetbeheer.tables.states import ExtensionStatus
 
 
 def pending_extension_ends(session: Session, household_ids: Iterable[int] | None = None) -> dict[int, date]:
@@ -22,7 +23,7 @@ def pending_extension_ends(session: Session, household_ids: Iterable[int] | None
     query = (
         select(ExtensionRequest.household_id, ExtensionRequest.months, Household.period_start, Household.period_end)
         .join(Household, Household.id == ExtensionRequest.household_id)
-        .where(ExtensionRequest.status == "pending", Household.ended_on.is_(None))
+        .where(ExtensionRequest.status == ExtensionStatus.PENDING, Household.ended_on.is_(None))
     )
     if household_ids is not None:
         query = query.where(ExtensionRequest.household_id.in_(list(household_ids)))

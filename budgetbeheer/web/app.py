@@ -17,6 +17,7 @@ from budgetbeheer import composition
 from budgetbeheer.config import Settings
 from budgetbeheer.features import NavItem
 from budgetbeheer.http import api, context, security
+from budgetbeheer.tables.states import ENUMS
 from budgetbeheer.web import admin, auth, main, templating
 
 CORE_NAV = [
@@ -71,4 +72,6 @@ def create_app(settings: Settings | None = None, **flask_config: Any) -> Flask:
     # Registered last, so it runs first among the after_request functions: a failed commit's error response still
     # gets the security headers.
     app.after_request(context.finish_request)
+    # the state enums by name, so a template compares ``batch.status == BatchStatus.PROPOSED``
+    app.jinja_env.globals.update({enum.__name__: enum for enum in ENUMS})
     return app

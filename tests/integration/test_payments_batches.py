@@ -17,7 +17,7 @@ from budgetbeheer.audit.models import AuditEntry
 from budgetbeheer.audit.service import Actor, verify
 from budgetbeheer.config import Settings
 from budgetbeheer.db.engine import make_session_factory
-from budgetbeheer.errors import Conflict, Message, PermissionDenied, ValidationError
+from budgetbeheer.errors import Conflict, PermissionDenied, ValidationError
 from budgetbeheer.ledger.service import household_balance, money_identity
 from budgetbeheer.payments import service
 from budgetbeheer.payments.sepa.bundle import build_bank_files, bundle
@@ -283,9 +283,8 @@ def test_household_payments_show_upcoming_and_past(
 def test_a_wrong_status_is_named_in_words_in_both_languages() -> None:
     """The user reads "bankbestand gemaakt" / "bank file created", never the code ``exported``."""
     from budgetbeheer.i18n import translate
-    from budgetbeheer.payments.batches import _wrong_status
-    from budgetbeheer.tables.payments import PaymentBatch
+    from budgetbeheer.tables.states import BatchStatus, batch_refusal
 
-    error = _wrong_status(PaymentBatch(id=3, status="exported"), Message("goedkeuren"))
+    error = batch_refusal(3, "exported", BatchStatus.APPROVED)
     assert translate(error.message, "nl") == "Betaalrun 3 heeft status bankbestand gemaakt; goedkeuren kan niet."
     assert "exported" not in translate(error.message, "en") and "goedkeuren" not in translate(error.message, "en")

@@ -46,6 +46,10 @@ from budgetbeheer.payments.runs.model import (
 )
 from budgetbeheer.payments.runs.paydays import ClosedPaydays
 from budgetbeheer.payments.runs.read import RunInput
+from budgetbeheer.tables.states import HOUSEHOLD_FINAL, HouseholdStatus, ItemStatus
+
+_HELD, _PROPOSED = ItemStatus.HELD.value, ItemStatus.PROPOSED.value
+"""Plain strings for the items' status: a run writes them for up to 100,000s of rows."""
 
 
 def plan_households(
@@ -116,7 +120,7 @@ def _plan_household(
     end = household.period_end
     if household.ended_on is not None and household.ended_on < end:
         end = household.ended_on
-    final = force_final or end <= run.last_due or household.status in ("ending", "ended")
+    final = force_final or end <= run.last_due or household.status in HOUSEHOLD_FINAL
     # i10-extensions (issue 10, finding 2) ------------------------------------------------------------------------
     # While an extension request is pending (``extension_end``: the end once approved) the period is not final, and
     # the leefgeld keeps back the fixed costs up to the next income as if the request will be approved. Instalments
@@ -206,7 +210,7 @@ def _plan_household(
                 household.iban.replace(" ", "").upper()[:34], None, payment.amount_cents, payment.due_date,
                 _NO_REFERENCE, None, context.leefgeld_remittance(final, payment.due_date),
                 None if hold else leefgeld_key(household.id, payment.due_date, final), payment.reason,
-                "held" if hold else "proposed", hold,
+                _HELD if hold else _PROPOSED, hold,
             ))
             continue
         for cost in costs:
@@ -222,7 +226,7 @@ def _plan_household(
             payment.amount_cents, payment.due_date, kind, reference or None,
             context.remittance(payment.kind, payment.due_date),
             None if hold else fixed_cost_key(cost.id, payment.due_date), payment.reason,
-            "held" if hold else "proposed", hold,
+            _HELD if hold else _PROPOSED, hold,
         ))
     for shortfall in plan.shortfalls:
         run.result.shortfalls.append(PlannedShortfall(
@@ -246,7 +250,7 @@ def _payable_costs(
     """
     if household.id in payout_only:
         return []
-    if held_ibans and (household.status != "active" or household.id in final_ids):
+    if held_ibans and (household.status != HouseholdStatus.ACTIVE or household.id in final_ids):
         return [cost for cost in costs if payees[cost.creditor_id].iban not in held_ibans]
     return costs
 

@@ -34,6 +34,7 @@ from budgetbeheer.payments.runs.paydays import ClosedPaydays
 from budgetbeheer.tables.households import Creditor, ExpectedIncome, FixedCost, FixedCostAmount, Household, Receipt
 from budgetbeheer.tables.payments import PaymentBatch, PaymentItem
 from budgetbeheer.tables.reads import pending_extension_ends
+from budgetbeheer.tables.states import BatchStatus, HouseholdStatus, ItemStatus
 
 
 def _unchanged(value: date) -> date:
@@ -80,7 +81,7 @@ def _households(
         Household.leefgeld_frequency,
         Household.leefgeld_day,
         Household.buffer_cents,
-    ).where(Household.period_start <= last_due, Household.status != "ended")  # ended: nothing left to pay
+    ).where(Household.period_start <= last_due, Household.status != HouseholdStatus.ENDED)  # ended: nothing left to pay
     if household_ids is not None:
         query = query.where(Household.id.in_(household_ids))
     return [
@@ -125,8 +126,8 @@ def _earlier_payments(
     leefgeld and the pending amount added up by the database."""
     live = and_(PaymentItem.obligation_key.is_not(None), PaymentItem.due_date >= earliest)
     proposed = and_(
-        PaymentItem.status == "proposed",
-        PaymentItem.batch_id.in_(select(PaymentBatch.id).where(PaymentBatch.status == "proposed")),
+        PaymentItem.status == ItemStatus.PROPOSED,
+        PaymentItem.batch_id.in_(select(PaymentBatch.id).where(PaymentBatch.status == BatchStatus.PROPOSED)),
     )
     found = _EarlierPayments(
         live_fixed={
@@ -157,7 +158,7 @@ def earlier_runs(execution_date: date, lookback_from: date) -> Any:
     """``(prepared_at, execution date)`` of every live batch executing before ``execution_date`` that can have
     covered a payday on or after ``lookback_from``."""
     return select(PaymentBatch.prepared_at, PaymentBatch.execution_date).where(
-        PaymentBatch.status != "cancelled",
+        PaymentBatch.status != BatchStatus.CANCELLED,
         PaymentBatch.execution_date < execution_date,
         PaymentBatch.execution_date >= lookback_from - timedelta(days=_COVER_DAYS),
     )
@@ -195,7 +196,7 @@ def _reopened_for_payout(session: Session, scope: Any) -> set[int]:
     """Households that had ended and were reopened because money came back (see ``Household.reopened_for_payout_at``)."""
     return set(session.scalars(
         select(Household.id).where(
-            scope(Household.id), Household.status == "ending", Household.reopened_for_payout_at.is_not(None)
+            scope(Household.id), Household.status == HouseholdStatus.ENDING, Household.reopened_for_payout_at.is_not(None)
         )
     ))
 

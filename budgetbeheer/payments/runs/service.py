@@ -32,6 +32,7 @@ from budgetbeheer.payments.runs.read import driver_rows, earlier_runs, enrolled_
 from budgetbeheer.payments.runs.write import insert_items, new_batch, refresh_totals
 from budgetbeheer.tables.households import Household
 from budgetbeheer.tables.payments import PaymentBatch, PaymentItem, Shortfall
+from budgetbeheer.tables.states import BatchStatus, ItemStatus
 
 
 def plan_items(
@@ -82,7 +83,7 @@ def live_batch_for(session: Session, execution_date: date) -> PaymentBatch | Non
 def batch_summary(session: Session, batch: PaymentBatch) -> dict[str, object]:
     held, shortfalls = session.execute(
         select(
-            select(func.count(PaymentItem.id)).where(PaymentItem.batch_id == batch.id, PaymentItem.status == "held")
+            select(func.count(PaymentItem.id)).where(PaymentItem.batch_id == batch.id, PaymentItem.status == ItemStatus.HELD)
             .scalar_subquery(),
             select(func.count(Shortfall.id)).where(Shortfall.batch_id == batch.id).scalar_subquery(),
         )
@@ -147,7 +148,7 @@ def final_payout(
         batch = batch or live_batch_for(session, execution_date)
     if batch is not None and not created:
         batch = get_batch(session, batch.id, lock=True)  # an approval racing this one waits, or wins first
-    if batch is None or batch.status != "proposed":
+    if batch is None or batch.status != BatchStatus.PROPOSED:
         raise Conflict(
             Message(
                 "De betaalrun van %(date)s is al goedgekeurd; kies een latere uitvoeringsdatum voor de eindafrekening.",

@@ -20,6 +20,7 @@ from budgetbeheer.db.base import utcnow
 from budgetbeheer.payments.batches import recount
 from budgetbeheer.payments.runs.model import PlannedItem, PlannedShortfall, RunResult, msg_id_base
 from budgetbeheer.tables.payments import PaymentBatch, PaymentItem, Shortfall
+from budgetbeheer.tables.states import BatchStatus
 
 
 def _unchanged(value: Any) -> Any:
@@ -83,7 +84,7 @@ def new_batch(session: Session, actor: Actor, execution_date: date, settings: Se
     batch = PaymentBatch(
         execution_date=execution_date,
         active_execution_date=execution_date,
-        status="proposed",
+        status=BatchStatus.PROPOSED,
         prepared_by=actor.name,
         prepared_by_user_id=actor.user_id,
         prepared_at=utcnow(),
