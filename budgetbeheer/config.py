@@ -32,10 +32,12 @@ class Settings:
     managed_account_iban: str = "NL46BNGH0285160126"
     managed_account_bic: str = "BNGHNL2G"
     managed_account_name: str = "Gemeente Voorbeeld beheerrekening"
-    pain001_version: str = "pain.001.001.03"
+    pain001_version: str = "pain.001.001.09"
     lead_business_days: int = 2
     approval_threshold_cents: int = 250_000_00
     max_transactions_per_file: int = 100_000
+    pain001_max_bytes: int = 3_000_000
+    """The largest bank file in bytes (Rabobank Internet Banking Professional: 3 MB); a larger batch is split."""
     login_max_failures: int = 5
     login_lockout_minutes: int = 15
     scheduler_lease_seconds: int = 120
@@ -94,7 +96,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
                 "BUDGETBEHEER_SECRET_KEY is required (or set BUDGETBEHEER_ENV=development for a local demo)."
             )
         secret_key = "development-only-secret-key-do-not-use-in-production"  # noqa: S105 (development only)
-    version = env.get("BUDGETBEHEER_PAIN001_VERSION", "pain.001.001.03")
+    version = env.get("BUDGETBEHEER_PAIN001_VERSION") or Settings.pain001_version
     if version not in {"pain.001.001.03", "pain.001.001.09"}:
         raise ConfigurationError("BUDGETBEHEER_PAIN001_VERSION must be pain.001.001.03 or pain.001.001.09")
     managed_iban = env.get("BUDGETBEHEER_MANAGED_ACCOUNT_IBAN", Settings.managed_account_iban)
@@ -119,6 +121,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         lead_business_days=_int(env, "LEAD_BUSINESS_DAYS", defaults.lead_business_days),
         approval_threshold_cents=_cents(env, "APPROVAL_THRESHOLD", defaults.approval_threshold_cents),
         max_transactions_per_file=_int(env, "MAX_TRANSACTIONS_PER_FILE", defaults.max_transactions_per_file, 1, 100_000),
+        pain001_max_bytes=_int(env, "PAIN001_MAX_BYTES", defaults.pain001_max_bytes, 10_000),
         login_max_failures=_int(env, "LOGIN_MAX_FAILURES", defaults.login_max_failures, 1),
         login_lockout_minutes=_int(env, "LOGIN_LOCKOUT_MINUTES", defaults.login_lockout_minutes),
         scheduler_lease_seconds=_int(env, "SCHEDULER_LEASE_SECONDS", defaults.scheduler_lease_seconds, 1),

@@ -10,10 +10,12 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
+import pycountry
 from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
 from stdnum.nl import bsn as stdnum_bsn
 
+from budgetbeheer.domain import address as postal
 from budgetbeheer.domain.period import add_months
 from budgetbeheer.errors import Message, ValidationError
 from budgetbeheer.fields import as_whole_number, check_iban
@@ -205,3 +207,57 @@ def past_start_warning(start: date, end: date, today: date) -> Message | None:
         "de vaste last bewust een eerdere ingangsdatum invult; die termijnen gaan dan mee in de eerstvolgende "
         "betaalrun.",
         start=start.strftime("%d-%m-%Y"), end=end.strftime("%d-%m-%Y"), today=today.strftime("%d-%m-%Y"))
+
+
+ADDRESS_FIELDS = ("street_name", "building_number", "postal_code", "town_name", "country")
+"""A creditor's structured address (:class:`~budgetbeheer.domain.address.PostalAddress`), as forms, CSV and API
+name its parts."""
+_ADDRESS_MAXIMA = {"street_name": postal.STREET_MAX, "building_number": postal.BUILDING_MAX,
+                   "postal_code": postal.POSTAL_CODE_MAX, "town_name": postal.TOWN_MAX}
+
+
+def country_code(errors: Errors, field: str, raw: Any) -> str | None:
+    """An ISO 3166-1 alpha-2 country code (``NL``, ``ch``); None when empty or unknown (the latter with a message)."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    code = raw.strip().upper() if isinstance(raw, str) else ""
+    if len(code) != 2 or not code.isascii() or not code.isalpha() or pycountry.countries.get(alpha_2=code) is None:
+        errors.add(field, Message("Geef het land als landcode van twee letters (ISO 3166), zoals NL, BE of CH."))
+        return None
+    return code
+
+
+def postal_address(
+    errors: Errors, data: Any, prefix: str = "", *, iban_text: str | None = None
+) -> dict[str, str | None]:
+    """The structured address in ``data`` (``street_name``, ``building_number``, ``postal_code``, ``town_name``,
+    ``country``), each part optional and at most as long as pain.001.001.09 allows. Once any part is given, town
+    and country are required. With ``iban_text`` (the creditor's compact IBAN): a creditor whose IBAN lies outside
+    the EEA must have town and country (the bank needs the address), and the message says so under ``country``
+    and ``town_name``."""
+    values: dict[str, str | None] = {}
+    for name in ADDRESS_FIELDS[:-1]:
+        raw = data.get(name) if hasattr(data, "get") else None
+        values[name] = text(errors, prefix + name, raw, required=False, maximum=_ADDRESS_MAXIMA[name])
+    raw_country = data.get("country") if hasattr(data, "get") else None
+    values["country"] = country_code(errors, prefix + "country", raw_country)
+    given = any(values.values()) or any(
+        prefix + name in errors.fields for name in ADDRESS_FIELDS
+    )
+    outside_eea = iban_text is not None and postal.needs_address(iban_text)
+    if outside_eea:
+        why = Message(
+            "Het IBAN %(iban)s is van een land buiten de Europese Economische Ruimte; de bank wil dan het adres van "
+            "de schuldeiser. Vul ten minste plaats en land in.",
+            iban=iban_text,
+        )
+        for name in ("town_name", "country"):
+            if not values[name] and prefix + name not in errors.fields:
+                errors.add(prefix + name, why)
+    elif given:
+        for name, why in (("town_name", Message("Vul de plaats in; een adres heeft ten minste plaats en land.")),
+                          ("country", Message("Vul het land in (zoals NL); een adres heeft ten minste plaats en "
+                                              "land."))):
+            if not values[name] and prefix + name not in errors.fields:
+                errors.add(prefix + name, why)
+    return values

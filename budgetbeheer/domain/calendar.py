@@ -135,8 +135,32 @@ def last_due_date_covered(execution_date: date, lead_business_days: int = 2) -> 
     return due
 
 
-def check_execution_date(d: date) -> date:
-    """Return ``d`` when it is a TARGET2 business day; else raise ValidationError naming the next business day."""
+MAX_DAYS_AHEAD = 364
+"""The furthest ahead a bank takes an execution date: ABN AMRO 364 days (Rabobank one year)."""
+
+
+def execution_date_range(today: date) -> tuple[date, date]:
+    """The first and the last execution date a file made on ``today`` may carry: the first TARGET2 business day
+    from ``today`` on, and the last one at most :data:`MAX_DAYS_AHEAD` days ahead."""
+    return next_business_day(today), previous_business_day(today + timedelta(days=MAX_DAYS_AHEAD))
+
+
+def check_execution_date(d: date, today: date | None = None) -> date:
+    """Return ``d`` when it is a TARGET2 business day; else raise ValidationError naming the next business day.
+
+    With ``today``: ``d`` must also not lie in the past nor more than :data:`MAX_DAYS_AHEAD` days ahead (ABN AMRO's
+    limit); the refusal names the next possible date (and the last one)."""
+    if today is not None:
+        first, last = execution_date_range(today)
+        if d < today:
+            raise ValidationError({FIELD: Message(
+                "%(date)s ligt in het verleden; de eerstvolgende mogelijke uitvoeringsdatum is %(next)s.",
+                date=d.isoformat(), next=first.isoformat())})
+        if d > today + timedelta(days=MAX_DAYS_AHEAD):
+            raise ValidationError({FIELD: Message(
+                "%(date)s ligt meer dan %(days)s dagen vooruit; dat neemt de bank niet aan. Kies een uitvoeringsdatum "
+                "van %(next)s tot en met %(last)s.",
+                date=d.isoformat(), days=MAX_DAYS_AHEAD, next=first.isoformat(), last=last.isoformat())})
     if is_business_day(d):
         return d
     raise ValidationError(

@@ -11,7 +11,7 @@ from budgetbeheer import clock
 from budgetbeheer import validation as v
 from budgetbeheer.domain.categories import LABELS_NL, Category
 from budgetbeheer.domain.forecast import Forecast
-from budgetbeheer.households.creditors import create_creditor, list_creditors
+from budgetbeheer.households.creditors import change_creditor_address, create_creditor, list_creditors
 from budgetbeheer.households.figures import HouseholdFigures, Reservation
 from budgetbeheer.households.fixed_costs import add_fixed_cost, change_fixed_cost_amount
 from budgetbeheer.households.income import add_expected_income
@@ -90,13 +90,21 @@ _RECEIPT_BODY = {
                    "kind": {"enum": list(RECEIPT_KINDS)}, "reference": {"type": "string"}},
     "required": ["household_id", "amount", "date", "kind"],
 }
+_ADDRESS_PROPERTIES = {
+    "street_name": {"type": "string", "maxLength": 70}, "building_number": {"type": "string", "maxLength": 16},
+    "postal_code": {"type": "string", "maxLength": 16}, "town_name": {"type": "string", "maxLength": 35},
+    "country": {"type": "string", "description": "ISO 3166 alpha-2; town and country required once any part is "
+                "given, and for an IBAN outside the EEA"},
+}
 _CREDITOR_BODY = {
     "type": "object",
     "properties": {"name": {"type": "string"}, "iban": {"type": "string"}, "bic": {"type": "string"},
                    "default_category": {"type": "string"}, "reference_required": {"type": "boolean"},
-                   "reference_kind": {"enum": ["betalingskenmerk", "iso11649", "free_text", "none"]}},
+                   "reference_kind": {"enum": ["betalingskenmerk", "iso11649", "free_text", "none"]},
+                   **_ADDRESS_PROPERTIES},
     "required": ["name", "iban"],
 }
+_ADDRESS_BODY = {"type": "object", "properties": _ADDRESS_PROPERTIES}
 # The bodies below are cast to the use cases' input types (households/inputs.py) unchecked: the JSON schema above
 # documents them, and each use case validates every field itself, so a bad value is a 422 naming that field.
 _ERRORS = {"422": "invalid values", "404": "household not found", "409": "household ended"}
@@ -203,7 +211,8 @@ def receipt_json(receipt: Receipt) -> dict[str, Any]:
 def creditor_json(creditor: Creditor) -> dict[str, Any]:
     return {"id": creditor.id, "name": creditor.name, "iban": creditor.iban, "bic": creditor.bic,
             "default_category": creditor.default_category, "reference_required": creditor.reference_required,
-            "reference_kind": creditor.reference_kind, "active": creditor.active}
+            "reference_kind": creditor.reference_kind, "active": creditor.active,
+            "address": {name: getattr(creditor, name) for name in v.ADDRESS_FIELDS}}
 
 
 def household_row_json(row: HouseholdRow) -> dict[str, Any]:
@@ -376,3 +385,11 @@ def creditors_create() -> tuple[Response, int]:
     creditor = create_creditor(session, actor(), data)
     body = creditor_json(creditor)
     return ok(body, 201)
+
+
+@routes.route("/creditors/<int:creditor_id>/address", ["PUT"], summary="Set a creditor's postal address",
+       permission="creditors.write", request_body=_ADDRESS_BODY,
+       responses={"200": "the creditor", "404": "no such creditor", "422": "invalid values"})
+def creditors_address(creditor_id: int) -> tuple[Response, int]:
+    creditor = change_creditor_address(db(), actor(), creditor_id, json_body())
+    return ok(creditor_json(creditor))

@@ -58,6 +58,11 @@ class CreditorData(TypedDict, total=False):
     default_category: str | None
     reference_kind: str
     reference_required: bool | str
+    street_name: str | None
+    building_number: str | None
+    postal_code: str | None
+    town_name: str | None
+    country: str | None
 
 
 class FixedCostData(TypedDict, total=False):

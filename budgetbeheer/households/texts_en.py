@@ -271,4 +271,18 @@ EN = {
     'De eindafrekening kan deze vaste lasten niet betalen; ze staan als achterstand op het overdrachtsoverzicht:': 'The final settlement cannot pay these fixed costs; they are listed as arrears on the handover overview:',
     'achterstand': 'in arrears',
     'nog niet betaald': 'not paid yet',
+    # issue 12: creditor addresses, the bank file's limits
+    'Geef het land als landcode van twee letters (ISO 3166), zoals NL, BE of CH.': 'Give the country as its two-letter code (ISO 3166), such as NL, BE or CH.',
+    'Het IBAN %(iban)s is van een land buiten de Europese Economische Ruimte; de bank wil dan het adres van de schuldeiser. Vul ten minste plaats en land in.': "IBAN %(iban)s belongs to a country outside the European Economic Area; the bank then needs the creditor's address. Fill in at least the town and the country.",
+    'Vul de plaats in; een adres heeft ten minste plaats en land.': 'Fill in the town; an address has at least a town and a country.',
+    'Vul het land in (zoals NL); een adres heeft ten minste plaats en land.': 'Fill in the country (such as NL); an address has at least a town and a country.',
+    'Schuldeiser %(id)s bestaat niet.': 'Creditor %(id)s does not exist.',
+    'Adres van de schuldeiser opgeslagen.': "The creditor's address was saved.",
+    'Adres van een schuldeiser wijzigen': "Change a creditor's address",
+    'Adres (verplicht bij een IBAN buiten de EER, zoals CH of GB)': 'Address (required for an IBAN outside the EEA, such as CH or GB)',
+    'Straat': 'Street',
+    'Huisnummer': 'House number',
+    'Land (twee letters, zoals NL)': 'Country (two letters, such as NL)',
+    'Adres opslaan': 'Save the address',
+    'Kies een schuldeiser.': 'Choose a creditor.',
 }

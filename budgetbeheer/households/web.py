@@ -16,8 +16,16 @@ from budgetbeheer.domain.categories import LABELS_NL, REQUIRED_CATEGORIES, Categ
 from budgetbeheer.domain.forecast import Forecast
 from budgetbeheer.domain.schedule import Frequency
 from budgetbeheer.errors import BudgetbeheerError, Message, NotFound, ValidationError
+from budgetbeheer.fields import as_whole_number
 from budgetbeheer.households.common import get_household, missing_required_categories
-from budgetbeheer.households.creditors import REFERENCE_KIND_LABELS, create_creditor, list_creditors, load_creditors_csv
+from budgetbeheer.households.creditors import (
+    REFERENCE_KIND_LABELS,
+    change_creditor_address,
+    create_creditor,
+    creditor_address,
+    list_creditors,
+    load_creditors_csv,
+)
 from budgetbeheer.households.figures import household_figures
 from budgetbeheer.households.fixed_costs import (
     FREQUENCY_LABELS,
@@ -398,7 +406,10 @@ def creditors() -> str | Response | tuple[str, int]:
         data = CreditorData(name=form.get("name", ""), iban=form.get("iban", ""), bic=form.get("bic", ""),
                             default_category=form.get("default_category", ""),
                             reference_kind=form.get("reference_kind", ""),
-                            reference_required=form.get("reference_required") == "on")
+                            reference_required=form.get("reference_required") == "on",
+                            street_name=form.get("street_name", ""), building_number=form.get("building_number", ""),
+                            postal_code=form.get("postal_code", ""), town_name=form.get("town_name", ""),
+                            country=form.get("country", ""))
         try:
             session = db()
             create_creditor(session, actor(), data)
@@ -409,11 +420,44 @@ def creditors() -> str | Response | tuple[str, int]:
             errors = _error_fields(error, "name")
     query = request.args.get("q", "").strip()
     return _render_form(
-        "households/creditors.html", errors, creditors=list_creditors(db(), query), query=query,
-        form=request.form, category_options=[("", "—"), *CATEGORY_OPTIONS], labels=dict(LABELS_NL),
-        reference_kind_options=REFERENCE_KIND_OPTIONS, reference_labels=REFERENCE_KIND_LABELS,
-        can_write=has_permission("creditors.write"), upload_errors={},
+        "households/creditors.html", errors, **_creditor_page(query), form=request.form,
+        can_write=has_permission("creditors.write"), upload_errors={}, address_errors={},
     )
+
+
+def _creditor_page(query: str = "") -> dict[str, object]:
+    """What the creditors page shows besides the forms: the register (with each creditor's address) and the
+    options of its forms."""
+    found = list_creditors(db(), query)
+    return {
+        "creditors": found, "query": query, "addresses": {c.id: creditor_address(c).one_line() for c in found},
+        "creditor_options": [(str(c.id), f"{c.name} ({c.iban})") for c in list_creditors(db())],
+        "category_options": [("", "—"), *CATEGORY_OPTIONS], "labels": dict(LABELS_NL),
+        "reference_kind_options": REFERENCE_KIND_OPTIONS, "reference_labels": REFERENCE_KIND_LABELS,
+    }
+
+
+@bp.route("/creditors/address", methods=["POST"])
+@requires("creditors.write")
+def creditors_address() -> Response | tuple[str, int]:
+    form = request.form
+    address_errors: dict[str, Message] = {}
+    creditor_id = as_whole_number(form.get("creditor_id", ""))
+    if creditor_id is None:
+        address_errors = {"creditor_id": Message("Kies een schuldeiser.")}
+    else:
+        try:
+            change_creditor_address(db(), actor(), creditor_id,
+                                    {name: form.get(f"address.{name}", "") for name in v.ADDRESS_FIELDS})
+            flash(_t("Adres van de schuldeiser opgeslagen."), "success")
+            return redirect(url_for("households.creditors"))
+        except BudgetbeheerError as error:
+            discard()
+            address_errors = {f"address.{name}": why for name, why in _error_fields(error, "town_name").items()}
+    return render_template(
+        "households/creditors.html", errors={}, **_creditor_page(), form={}, address_form=form, can_write=True,
+        upload_errors={}, address_errors=address_errors,
+    ), 422
 
 
 @bp.route("/creditors/upload", methods=["POST"])
@@ -434,10 +478,8 @@ def creditors_upload() -> Response | tuple[str, int]:
             discard()
             upload_errors = _error_fields(error, "file")
     return render_template(
-        "households/creditors.html", errors={}, creditors=list_creditors(db()), query="", form=request.form,
-        category_options=[("", "—"), *CATEGORY_OPTIONS], labels=dict(LABELS_NL),
-        reference_kind_options=REFERENCE_KIND_OPTIONS, reference_labels=REFERENCE_KIND_LABELS,
-        can_write=True, upload_errors=upload_errors,
+        "households/creditors.html", errors={}, **_creditor_page(), form=request.form, can_write=True,
+        upload_errors=upload_errors, address_errors={},
     ), 422
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Response, request
 
+from budgetbeheer import clock
 from budgetbeheer.errors import Message, ValidationError
 from budgetbeheer.fields import parse_iso_date
 from budgetbeheer.http.api import ApiRoutes, json_body, ok
@@ -31,12 +32,12 @@ routes = ApiRoutes()
     permission="payments.prepare",
     request_body={"type": "object", "properties": {"execution_date": {"type": "string", "format": "date"}},
                   "required": ["execution_date"]},
-    responses={"201": "proposed", "422": "not a TARGET2 business day (names the next one)"},
+    responses={"201": "proposed", "422": "not a TARGET2 business day, in the past or more than 364 days ahead (names the next possible date)"},
 )
 def prepare_run() -> tuple[Response, int]:
     execution_date = _iso_date(json_body().get("execution_date"), "execution_date")
     session = db()
-    batch, created = service.prepare_run(session, actor(), execution_date, settings())
+    batch, created = service.prepare_run(session, actor(), execution_date, settings(), today=clock.today())
     data = service.batch_as_json(session, batch)
     return ok(data, 201 if created else 200)
 

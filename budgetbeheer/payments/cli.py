@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 from sqlalchemy.orm import Session
 
+from budgetbeheer import clock
 from budgetbeheer.clitools import cli_actor, root, use_case, user_actor
 from budgetbeheer.payments.return_reasons import describe, holds_iban
 from budgetbeheer.payments.service import approve, download, export, mark_sent, prepare_run, return_item, settle
@@ -29,7 +30,7 @@ def runs_prepare(session: Session, execution_date: object, username: str | None)
     day: date = execution_date.date()
     settings = root().settings
     actor = user_actor(session, username)[0] if username else cli_actor(None, "scheduler")
-    batch, _ = prepare_run(session, actor, day, settings)
+    batch, _ = prepare_run(session, actor, day, settings, today=clock.today())
     batch_id = batch.id
     click.echo(batch_id)
 

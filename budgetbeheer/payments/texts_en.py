@@ -231,6 +231,11 @@ EN = {
     "Notitie": "Note",
     "Intrekken": "Withdraw",
     "Afwijzen": "Reject",
+    # issue 12: creditor addresses, the bank file's limits
+    '%(date)s ligt in het verleden; de eerstvolgende mogelijke uitvoeringsdatum is %(next)s.': '%(date)s lies in the past; the next possible execution date is %(next)s.',
+    '%(date)s ligt meer dan %(days)s dagen vooruit; dat neemt de bank niet aan. Kies een uitvoeringsdatum van %(next)s tot en met %(last)s.': '%(date)s lies more than %(days)s days ahead, which the bank does not accept. Choose an execution date from %(next)s up to and including %(last)s.',
+    'Betaling %(end_to_end_id)s: IBAN %(iban)s is van een land buiten de Europese Economische Ruimte; de bank wil dan het adres van de ontvanger (ten minste plaats en land).': "Payment %(end_to_end_id)s: IBAN %(iban)s belongs to a country outside the European Economic Area; the bank then needs the payee's address (at least town and country).",
+    'Betaling %(end_to_end_id)s past niet in een bankbestand van hoogstens %(maximum)s bytes.': 'Payment %(end_to_end_id)s does not fit in a bank file of at most %(maximum)s bytes.',
 }
 
 # The bank's return reasons, in Dutch and English, from their one table.

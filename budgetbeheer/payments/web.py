@@ -62,7 +62,8 @@ def prepare() -> str | WerkzeugResponse | tuple[str, int]:
     else:
         try:
             session = db()
-            batch, created = service.prepare_run(session, actor(), execution_date, settings())
+            batch, created = service.prepare_run(session, actor(), execution_date, settings(),
+                                                 today=clock.today())
             batch_id = batch.id
             flash(translate("Betaalrun voorbereid." if created else "Er was al een betaalrun voor deze datum.",
                             language()), "success")

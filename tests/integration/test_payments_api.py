@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import time_machine
 from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
@@ -19,6 +21,14 @@ from budgetbeheer.users.models import User
 from tests.factories import RUN_DATE, payable_household
 
 MANAGED_IBAN = "NL46BNGH0285160126"
+
+
+@pytest.fixture(autouse=True)
+def before_the_run_date() -> Iterator[None]:
+    """Saturday 28 November 2026 (as in test_returns_api): RUN_DATE (Monday 30 November) is not yet in the past,
+    which a person's request for a run may not be (issue 12)."""
+    with time_machine.travel(datetime(2026, 11, 28, 9, 0, tzinfo=UTC), tick=False):
+        yield
 
 
 @pytest.fixture
@@ -50,7 +60,7 @@ def test_api_prepare_approve_cancel_and_download(
     assert client.post(f"{url}/approve", headers=frank).status_code == 409
     download = client.get(f"{url}/pain001", headers=frank)
     assert download.status_code == 200 and download.mimetype == "application/xml"
-    assert validate_xml(download.data, "pain.001.001.03") == []
+    assert validate_xml(download.data, "pain.001.001.09") == []
     assert client.get(f"{url}/pain001", headers=fatima).data == download.data
     assert client.post(f"{url}/cancel", json={"reason": "fout"}, headers=frank).status_code == 409
     listed = client.get("/api/v1/batches", headers=frank).get_json()["data"]
@@ -97,7 +107,7 @@ def test_commands_prepare_approve_export_settle(
     out = tmp_path / "batch.xml"
     exported = runner.invoke(main, ["batches", "export", batch_id, "--out", str(out)])
     assert exported.exit_code == 0, exported.output
-    assert validate_xml(out.read_bytes(), "pain.001.001.03") == []
+    assert validate_xml(out.read_bytes(), "pain.001.001.09") == []
     assert runner.invoke(main, ["batches", "settle", batch_id, "--as", "frank"]).exit_code == 0
     weekend = runner.invoke(main, ["runs", "prepare", "--date", "2026-12-05"])
     assert weekend.exit_code == 1 and "2026-12-07" in weekend.output

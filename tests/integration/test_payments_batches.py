@@ -120,7 +120,7 @@ def test_export_validates_adds_up_and_downloads_the_same_bytes_then_settles(
     files = service.export(session, finance[1], batch.id, settings)
     session.commit()
     assert len(files) == 1
-    assert validate_xml(files[0].content, "pain.001.001.03") == []
+    assert validate_xml(files[0].content, settings.pain001_version) == []
     assert files[0].control_sum_cents == batch.total_cents and files[0].transaction_count == batch.item_count
     content = files[0].content.decode()
     assert f"<CtrlSum>{batch.total_cents // 100}.{batch.total_cents % 100:02d}</CtrlSum>" in content
@@ -182,7 +182,7 @@ def test_names_outside_the_epc_set_are_cleaned_in_the_file(
     service.approve(session, finance[1], batch.id)
     files = service.export(session, finance[1], batch.id, settings)
     content = files[0].content.decode()
-    assert validate_xml(files[0].content, "pain.001.001.03") == []
+    assert validate_xml(files[0].content, settings.pain001_version) == []
     assert "Zoe AEro-Muller + Son" in content
     assert "Ø" not in content and "“" not in content and "&amp;" not in content and "#" not in content
 
@@ -210,7 +210,7 @@ def test_a_batch_above_the_file_limit_becomes_a_zip_of_valid_files(
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         assert len(archive.namelist()) == 3
         for entry in archive.namelist():
-            assert validate_xml(archive.read(entry), "pain.001.001.03") == []
+            assert validate_xml(archive.read(entry), settings.pain001_version) == []
 
 
 @pytest.mark.slow
@@ -223,7 +223,7 @@ def test_100_001_transfers_make_two_valid_files() -> None:
     ]
     files = build_bank_files(
         DebtorAccount("Gemeente Voorbeeld", MANAGED_IBAN, "BNGHNL2G"), transfers, date(2026, 12, 1),
-        "BB20261201-1", created_at=datetime(2026, 11, 30, 8, tzinfo=UTC),
+        "BB20261201-1", created_at=datetime(2026, 11, 30, 8, tzinfo=UTC), max_bytes=10**9,
     )
     assert [f.count for f in files] == [100_000, 1]
     assert sum(f.control_sum_cents for f in files) == sum(t.amount_cents for t in transfers)

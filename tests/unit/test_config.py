@@ -13,18 +13,21 @@ def test_production_requires_a_secret_key() -> None:
 def test_development_has_defaults_and_sqlite_under_instance() -> None:
     settings = load_settings({"BUDGETBEHEER_ENV": "development", "BUDGETBEHEER_INSTANCE_DIR": "/tmp/x"})
     assert settings.database_url == "sqlite:////tmp/x/budgetbeheer.sqlite3"
-    assert settings.pain001_version == "pain.001.001.03"
+    assert settings.pain001_version == "pain.001.001.09"  # since issue 12 (BNG Bank: structured addresses)
+    assert settings.pain001_max_bytes == 3_000_000  # Rabobank Internet Banking Professional
     assert settings.is_development
 
 
 def test_every_setting_is_read_from_the_environment() -> None:
     settings = load_settings({
         "BUDGETBEHEER_SECRET_KEY": "s", "BUDGETBEHEER_DATABASE_URL": "postgresql://u@h/db",
-        "BUDGETBEHEER_PAIN001_VERSION": "pain.001.001.09", "BUDGETBEHEER_LEAD_BUSINESS_DAYS": "3",
+        "BUDGETBEHEER_PAIN001_VERSION": "pain.001.001.03", "BUDGETBEHEER_LEAD_BUSINESS_DAYS": "3",
+        "BUDGETBEHEER_PAIN001_MAX_BYTES": "50000",
         "BUDGETBEHEER_APPROVAL_THRESHOLD": "1000,00", "BUDGETBEHEER_LANGUAGE": "en",
     })
     assert (settings.database_url, settings.pain001_version, settings.lead_business_days) == (
-        "postgresql://u@h/db", "pain.001.001.09", 3)
+        "postgresql://u@h/db", "pain.001.001.03", 3)
+    assert settings.pain001_max_bytes == 50_000
     assert settings.approval_threshold_cents == 100_000
     assert settings.language == "en"
 
@@ -32,7 +35,7 @@ def test_every_setting_is_read_from_the_environment() -> None:
 @pytest.mark.parametrize(
     ("name", "value"),
     [("BUDGETBEHEER_PAIN001_VERSION", "pain.001.001.99"), ("BUDGETBEHEER_LEAD_BUSINESS_DAYS", "two"),
-     ("BUDGETBEHEER_LANGUAGE", "de"), ("BUDGETBEHEER_APPROVAL_THRESHOLD", "-1"),
+     ("BUDGETBEHEER_LANGUAGE", "de"), ("BUDGETBEHEER_PAIN001_MAX_BYTES", "9999"), ("BUDGETBEHEER_APPROVAL_THRESHOLD", "-1"),
      ("BUDGETBEHEER_MAX_TRANSACTIONS_PER_FILE", "0"), ("BUDGETBEHEER_MAX_TRANSACTIONS_PER_FILE", "100001"),
      ("BUDGETBEHEER_LEAD_BUSINESS_DAYS", "-1"), ("BUDGETBEHEER_LOGIN_MAX_FAILURES", "0")],
 )

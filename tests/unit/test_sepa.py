@@ -58,7 +58,9 @@ def transfer(number: int = 1, **changes: Any) -> Transfer:
 
 
 def build(transfers: Iterable[Transfer], **options: Any) -> list[BankFile]:
+    """The tests written for .03 keep testing it by name (the default is .09 since issue 12)."""
     options.setdefault("created_at", CREATED)
+    options.setdefault("version", "pain.001.001.03")
     return build_bank_files(DEBTOR, transfers, options.pop("execution_date", EXECUTION), "BB-1", **options)
 
 
@@ -709,7 +711,7 @@ def test_100_001_transfers_give_two_files() -> None:
     """Measured at 8-11 s on a shared 2-core machine (sepaxml alone takes about 4 s of that), hence `slow`."""
     transfers = many_transfers(100_001)
     started = time.perf_counter()
-    files = build(transfers)
+    files = build(transfers, max_bytes=10**9)  # the count limit alone (the size limit has a test of its own)
     elapsed = time.perf_counter() - started
     assert [f.count for f in files] == [100_000, 1]
     assert [f.msg_id for f in files] == ["BB-1-1", "BB-1-2"]

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, NamedTuple
 
+from budgetbeheer.domain.address import needs_address
 from budgetbeheer.domain.categories import Category
 from budgetbeheer.domain.planning import LeefgeldAmount
 from budgetbeheer.domain.references import ReferenceKind
@@ -167,10 +168,23 @@ class _Payee(NamedTuple):
     @classmethod
     def of(
         cls, name: str, iban: str, bic: str | None, reference_kind: str, reference_required: bool,
-        problem: Callable[[str], str | None] | None = None,
+        problem: Callable[[str], str | None] | None = None, *, has_address: bool = True,
     ) -> _Payee:
         """``problem``: the run's remembered :func:`iban_problem` (:attr:`.context.RunContext.iban_problem`); None:
-        the plain function (the field of the same name hides it in this class)."""
-        return cls(name[:140], iban.replace(" ", "").upper()[:34], bic, reference_kind, reference_required,
-                   (problem or _plain_iban_problem)(iban))
+        the plain function (the field of the same name hides it in this class). ``has_address``: the creditor has
+        town and country in the register; without them a payment to an IBAN outside the EEA is held out too
+        (:func:`address_problem`), with that reason in the same field."""
+        compact = iban.replace(" ", "").upper()[:34]
+        hold = (problem or _plain_iban_problem)(iban) or (None if has_address else address_problem(name, compact))
+        return cls(name[:140], compact, bic, reference_kind, reference_required, hold)
+
+
+def address_problem(name: str, iban: str) -> str | None:
+    """None when a transfer to ``iban`` needs no address (its country is in the EEA), else the Dutch reason a
+    payment to creditor ``name`` without an address is held out."""
+    if not needs_address(iban):
+        return None
+    return (f"Schuldeiser {name} heeft een IBAN buiten de Europese Economische Ruimte ({iban}) maar geen adres in "
+            "het register; de bank weigert de betaling zonder adres. De betaling wordt tegengehouden tot plaats en "
+            "land zijn ingevuld")
 

@@ -100,13 +100,15 @@ def batch_summary(session: Session, batch: PaymentBatch) -> dict[str, object]:
 
 
 def prepare_run(
-    session: Session, actor: Actor, execution_date: date, settings: Settings
+    session: Session, actor: Actor, execution_date: date, settings: Settings, *, today: date | None = None
 ) -> tuple[PaymentBatch, bool]:
     """Propose the batch for ``execution_date``; ``(batch, created)``. The same date again gives the same batch.
 
-    Raises :class:`ValidationError` (field ``execution_date``, naming the next business day) for a closed day.
+    Raises :class:`ValidationError` (field ``execution_date``, naming the next business day) for a closed day, and
+    with ``today`` (a person asks: API, page, command) also for a date in the past or more than 364 days ahead,
+    naming the next possible date. The scheduler passes no ``today``: it catches up missed days on purpose.
     """
-    check_execution_date(execution_date)
+    check_execution_date(execution_date, today)
     existing = live_batch_for(session, execution_date)
     if existing is not None:
         return existing, False

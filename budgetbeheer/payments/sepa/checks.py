@@ -14,6 +14,7 @@ from typing import Final
 
 from schwifty import BIC, IBAN
 
+from budgetbeheer.domain import address as postal
 from budgetbeheer.domain import epc
 from budgetbeheer.domain.references import ReferenceKind, validate_reference
 from budgetbeheer.errors import Message, ValidationError
@@ -26,6 +27,7 @@ from budgetbeheer.payments.sepa.model import (
     DebtorAccount,
     TextChange,
     Transfer,
+    _Address,
     _Prepared,
 )
 from budgetbeheer.payments.sepa.repair import clean_name, record_change
@@ -171,6 +173,11 @@ def _prepare_valid(checks: ExportChecks, transfer: Transfer, changes: list[TextC
     if valid is None:
         return None
     issuer, reference = valid
+    address = transfer.creditor_address
+    if address is not None and not address.complete:
+        address = None
+    if address is None and postal.needs_address(iban):
+        return None
 
     if name_changed:
         changes.append(TextChange(e2e, "creditor_name", transfer.creditor_name, name, name_truncated))
@@ -194,7 +201,27 @@ def _prepare_valid(checks: ExportChecks, transfer: Transfer, changes: list[TextC
         if cleaned.changed:
             changes.append(TextChange(e2e, "remittance", joined, cleaned.text, cleaned.truncated))
         unstructured = cleaned.text
-    return (e2e, instruction_id, name, iban, bic, amount, issuer, structured, unstructured, purpose)
+    clean_address = _clean_address(address, e2e, changes) if address is not None else None
+    return (e2e, instruction_id, name, iban, bic, amount, issuer, structured, unstructured, purpose, clean_address)
+
+
+_ADDRESS_PARTS: Final = (
+    ("street_name", postal.STREET_MAX),
+    ("building_number", postal.BUILDING_MAX),
+    ("postal_code", postal.POSTAL_CODE_MAX),
+    ("town_name", postal.TOWN_MAX),
+)
+
+
+def _clean_address(address: postal.PostalAddress, e2e: str, changes: list[TextChange]) -> _Address:
+    """The address's parts in the EPC character set and within their pain.001.001.09 lengths (each change kept as a
+    :class:`TextChange` of field ``creditor_address.<part>``); the country as its two capitals."""
+    parts = [
+        record_change(value, epc.clean_text(value, limit), e2e, f"creditor_address.{field}", changes)
+        if (value := getattr(address, field) or "") else ""
+        for field, limit in _ADDRESS_PARTS
+    ]
+    return (parts[0], parts[1], parts[2], parts[3], (address.country or "").upper())
 
 
 def _prepare_checked(
@@ -292,9 +319,22 @@ def _prepare_checked(
     joined = " ".join(text_parts)
     unstructured = record_change(joined, epc.clean_remittance(joined), e2e, "remittance", changes)
 
+    address = transfer.creditor_address
+    if address is not None and not address.complete:
+        address = None
+    if iban and address is None and postal.needs_address(iban):
+        errors[f"{key}.creditor_address"] = Message(
+            "Betaling %(end_to_end_id)s: IBAN %(iban)s is van een land buiten de Europese Economische Ruimte; de "
+            "bank wil dan het adres van de ontvanger (ten minste plaats en land).",
+            end_to_end_id=e2e,
+            iban=iban,
+        )
+
     if len(errors) > before:
         return None
-    return (e2e, transfer.instruction_id, name, iban, bic, amount, issuer, structured, unstructured, purpose)
+    clean_address = _clean_address(address, e2e, changes) if address is not None else None
+    return (e2e, transfer.instruction_id, name, iban, bic, amount, issuer, structured, unstructured, purpose,
+            clean_address)
 
 
 def _msg_ids(msg_id_base: str, file_count: int, block_count: int, errors: dict[str, Message]) -> list[str]:

@@ -8,19 +8,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final, Literal, TypeAlias, get_args
 
+from budgetbeheer.domain.address import PostalAddress
 from budgetbeheer.domain.references import ReferenceKind
 from budgetbeheer.errors import BudgetbeheerError
 
 SchemaVersion = Literal["pain.001.001.03", "pain.001.001.09"]
 SUPPORTED_VERSIONS: Final[tuple[str, ...]] = get_args(SchemaVersion)
-DEFAULT_VERSION: Final[SchemaVersion] = "pain.001.001.03"
-"""Accepted by every Dutch bank; .09 is needed for structured addresses at BNG Bank."""
+DEFAULT_VERSION: Final[SchemaVersion] = "pain.001.001.09"
+"""BNG Bank accepts structured addresses only in .09 (since November 2025); .03 stays possible by setting."""
 
 MIN_AMOUNT_CENTS: Final = 1
 MAX_AMOUNT_CENTS: Final = 99_999_999_999
 """EUR 999,999,999.99, the largest amount the EPC rulebook allows in one credit transfer."""
 MAX_PER_FILE: Final = 100_000
 """BNG Bank refuses files with more transactions."""
+MAX_BYTES: Final = 3_000_000
+"""Rabobank Internet Banking Professional takes files of at most 3 MB (about 11,000 transfers)."""
+MIN_BYTES: Final = 10_000
+"""A smaller file limit could not hold even one transfer with its header."""
 MAX_MSG_ID_BASE: Final = 27
 """Leaves room for ``-<file>-<block>`` within the 35 characters of a PmtInfId (up to 999 files and 999 blocks)."""
 
@@ -62,6 +67,9 @@ class Transfer:
     remittance_text: str = ""
     category_purpose: str | None = None
     instruction_id: str | None = None
+    creditor_address: PostalAddress | None = None
+    """Written as ``Cdtr/PstlAdr``: structured in .09, ``Ctry`` and two ``AdrLine`` in .03. Required (town and
+    country) when the IBAN lies outside the EEA (:func:`budgetbeheer.domain.address.needs_address`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,9 +98,14 @@ class BankFile:
     changes: tuple[TextChange, ...]
 
 
-_Prepared: TypeAlias = tuple[str, str | None, str, str, str | None, int, str | None, str | None, str, str | None]
+_Address: TypeAlias = tuple[str, str, str, str, str]
+"""``(street_name, building_number, postal_code, town_name, country)`` after EPC cleaning; "" for a missing part."""
+_Prepared: TypeAlias = tuple[
+    str, str | None, str, str, str | None, int, str | None, str | None, str, str | None, _Address | None
+]
 """A transfer after validation and cleaning, exactly what goes into the XML: ``(end_to_end_id, instruction_id, name,
-iban, bic, amount_cents, issuer, structured_ref, unstructured, category_purpose)``, read with the indexes below.
+iban, bic, amount_cents, issuer, structured_ref, unstructured, category_purpose, address)``, read with the indexes
+below.
 
 A plain tuple on purpose: holding only strings, ints and None, it is soon no longer tracked by the garbage collector,
 where 100,000s of NamedTuples or dataclass instances would be walked by every full collection during the export
@@ -107,4 +120,5 @@ _ISSUER: Final = 6
 _STRUCTURED: Final = 7
 _UNSTRUCTURED: Final = 8
 _PURPOSE: Final = 9
+_ADDRESS: Final = 10
 

@@ -239,7 +239,7 @@ def _fix_transaction(
     sepaxml writes PmtId first, with EndToEndId as its only child, and RmtInf last). ``structured_for(issuer)``: a
     fresh ``Strd`` element with an empty Ref."""
     payment_id = tx[0]
-    end_to_end_id, instruction_id, _, _, _, _, issuer, structured_ref, unstructured, _ = payment
+    end_to_end_id, instruction_id, _, _, _, _, issuer, structured_ref, unstructured, _, _ = payment
     if payment_id.tag != q("PmtId") or payment_id[-1].text != end_to_end_id:
         raise BankFileInvalid(f"transaction order or EndToEndId lost for {end_to_end_id}")
     if instruction_id is not None:
