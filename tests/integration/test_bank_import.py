@@ -1,0 +1,166 @@
+"""A round trip through the bank: prepare, approve, export, the bank's statement, import; and what is refused."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date
+
+import pytest
+import time_machine
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from budgetbeheer.audit.service import Actor
+from budgetbeheer.bank import service as bank
+from budgetbeheer.bank import simulate
+from budgetbeheer.bank.model import PaymentInformationStatus, StatusReport, TransferStatus
+from budgetbeheer.bank.statement_writer import statement_bytes, status_report_bytes
+from budgetbeheer.config import Settings
+from budgetbeheer.errors import Conflict, ValidationError
+from budgetbeheer.ledger.service import BANK, UNMATCHED, account_id, balance, money_identity
+from budgetbeheer.payments import service
+from budgetbeheer.tables.bank import BankImport, BankLine, LineState
+from budgetbeheer.tables.households import Receipt
+from budgetbeheer.tables.payments import BankFile, PaymentBatch, PaymentItem
+from budgetbeheer.users.models import User
+from budgetbeheer.users.service import actor_for
+from tests.factories import RUN_DATE, batch, payable_household
+
+INCOME_DAY = date(2026, 12, 2)
+
+
+@pytest.fixture
+def finance(make_user: Callable[..., User]) -> tuple[Actor, Actor]:
+    return actor_for(make_user("fatima", "finance")), actor_for(make_user("frank", "finance"))
+
+
+@pytest.fixture(autouse=True)
+def after_the_income_day() -> object:
+    with time_machine.travel("2026-12-03 09:00 +01:00", tick=False):
+        yield
+
+
+def _exported(session: Session, settings: Settings, finance: tuple[Actor, Actor]) -> tuple[PaymentBatch, list[bytes]]:
+    approved = batch(session, settings, RUN_DATE, finance[0], finance[1])
+    service.export(session, finance[1], approved.id, settings)
+    session.commit()
+    files = list(session.scalars(select(BankFile.content).where(BankFile.batch_id == approved.id)))
+    return approved, files
+
+
+def _opening(session: Session) -> int:
+    return balance(session, account_id(session, BANK), date(2026, 11, 29))
+
+
+@pytest.mark.parametrize("shape", ["BNG", "ING", "ABNAMRO", "RABO"])
+def test_every_payment_is_settled_or_returned_and_the_bank_agrees_with_the_books(
+    session: Session, settings: Settings, finance: tuple[Actor, Actor], shape: str
+) -> None:
+    households = [payable_household(session, holder=f"B. Num{n}") for n in range(3)]
+    approved, files = _exported(session, settings, finance)
+    items = session.scalars(select(PaymentItem).where(PaymentItem.batch_id == approved.id)).all()
+    rent = next(i for i in items if i.kind == "rent" and i.household_id == households[0].id)
+    water = next(i for i in items if i.kind == "water" and i.household_id == households[1].id)
+    credits = [
+        simulate.Credit(123_456, INCOME_DAY, "Gemeente", "NL18BNGH0285001234",
+                        f"Uitkering 12-2026 klantnummer {households[2].id}"),
+        simulate.Credit(4_200, INCOME_DAY, "Onbekend", "NL02ABNA0123456789", "terugbetaling"),
+    ]
+    made = simulate.statement(files, account_iban=settings.managed_account_iban, opening_balance_cents=_opening(session),
+                              credits=credits, returns={rent.end_to_end_id: "AC04", water.end_to_end_id: "MS03"},
+                              shape=shape)
+    content = statement_bytes(made, shape=shape)
+
+    result = bank.import_statements(session, finance[0], content, settings, "afschrift.xml")
+    session.commit()
+
+    assert result.created and len(result.statements) == 1
+    outcome = result.outcomes[result.statements[0].id]
+    statuses = dict(session.execute(select(PaymentItem.id, PaymentItem.status)
+                                    .where(PaymentItem.batch_id == approved.id)).all())
+    assert statuses[rent.id] == statuses[water.id] == "returned"
+    assert {s for i, s in statuses.items() if i not in (rent.id, water.id)} == {"settled"}
+    assert session.get(PaymentBatch, approved.id).status == "partly_returned"
+    assert outcome.returned_items == 2 and outcome.receipts_booked == 1 and outcome.unmatched == 1
+    booked = session.scalars(select(Receipt).where(Receipt.source == "bank")).one()
+    assert (booked.household_id, booked.amount_cents) == (households[2].id, 123_456)
+    queue = session.scalars(select(BankLine).where(BankLine.state == LineState.UNMATCHED)).all()
+    assert [(q.amount_cents, q.counterparty_name) for q in queue] == [(4_200, "Onbekend")]
+    assert balance(session, account_id(session, UNMATCHED)) == 4_200
+    assert money_identity(session).holds
+    figures = bank.reconciliation_of(session, result.statements[0])
+    assert figures.difference_cents == 0 and figures.unexplained_cents == 0
+
+    again = bank.import_statements(session, finance[1], content, settings)
+    session.commit()
+    assert not again.created and [s.id for s in again.statements] == [s.id for s in result.statements]
+    assert session.scalar(select(func.count(BankImport.id))) == 1
+    assert session.scalar(select(func.count(Receipt.id)).where(Receipt.source == "bank")) == 1
+
+    other = statement_bytes(replace(made, message_id="OTHER-MSG"), shape=shape)
+    with pytest.raises(Conflict):
+        bank.import_statements(session, finance[1], other, settings)
+    session.rollback()
+
+
+def test_an_announced_receipt_is_confirmed_not_booked_twice(
+    session: Session, settings: Settings, finance: tuple[Actor, Actor]
+) -> None:
+    household = payable_household(session)
+    _, files = _exported(session, settings, finance)
+    announced = session.scalars(select(Receipt).where(Receipt.household_id == household.id)).one()
+    credit = simulate.Credit(announced.amount_cents, announced.received_on, "UWV", "NL18BNGH0285001234", "Uitkering")
+    opening = balance(session, account_id(session, BANK), date(2026, 11, 27))
+    made = simulate.statement(files, account_iban=settings.managed_account_iban, opening_balance_cents=opening,
+                              credits=[credit])
+    result = bank.import_statements(session, finance[0], statement_bytes(made), settings)
+    session.commit()
+    assert result.outcomes[result.statements[0].id].receipts_confirmed == 1
+    assert session.scalar(select(func.count(Receipt.id))) == 1
+    figures = bank.reconciliation_of(session, result.statements[0])
+    assert figures.unexplained_cents == 0
+
+
+def test_a_statement_of_another_account_or_currency_is_refused_and_writes_nothing(
+    session: Session, settings: Settings, finance: tuple[Actor, Actor]
+) -> None:
+    payable_household(session)
+    _, files = _exported(session, settings, finance)
+    made = simulate.statement(files, account_iban="NL02ABNA0123456789", opening_balance_cents=0)
+    with pytest.raises(ValidationError) as refused:
+        bank.import_statements(session, finance[0], statement_bytes(made), settings)
+    session.rollback()
+    assert str(refused.value.fields["file"]) == (
+        f"Afschrift SIM-1 is van rekening NL02ABNA0123456789, niet van de beheerrekening "
+        f"{settings.managed_account_iban.replace(' ', '')}.")
+    assert session.scalar(select(func.count(BankImport.id))) == 0
+    assert session.scalar(select(func.count(BankLine.id))) == 0
+
+
+def test_a_rejection_in_a_status_report_returns_the_payment_to_the_household(
+    session: Session, settings: Settings, finance: tuple[Actor, Actor]
+) -> None:
+    payable_household(session)
+    approved, _ = _exported(session, settings, finance)
+    rent = session.scalars(select(PaymentItem).where(PaymentItem.batch_id == approved.id,
+                                                     PaymentItem.kind == "rent")).one()
+    msg_id = session.scalars(select(BankFile.msg_id).where(BankFile.batch_id == approved.id)).first()
+    report = StatusReport(
+        kind="pain.002.001.10", message_id="STS-1", created_at=None, original_message_id=str(msg_id),
+        group_status="PART", group_reason=None,
+        payment_informations=(PaymentInformationStatus(
+            original_payment_information_id=f"{msg_id}-1", status="PART", reason=None,
+            transfers=(TransferStatus(original_end_to_end_id=rent.end_to_end_id, original_instruction_id=None,
+                                      status="RJCT", reason="AC04"),
+                       TransferStatus(original_end_to_end_id="NOT-OURS", original_instruction_id=None,
+                                      status="RJCT", reason="AC04")),
+        ),),
+    )
+    content = status_report_bytes(report)
+    result = bank.import_status_report(session, finance[0], content)
+    session.commit()
+    assert (result.record.rejected_items, result.record.unknown) == (1, 1)
+    assert session.get(PaymentItem, rent.id).status == "returned"
+    assert money_identity(session).holds
+    assert not bank.import_status_report(session, finance[0], content).created
