@@ -12,6 +12,7 @@ from functools import cache
 from types import ModuleType
 
 from budgetbeheer import events
+from budgetbeheer.bank import plugin as bank_plugin
 from budgetbeheer.config import Settings, load_settings
 from budgetbeheer.db.engine import make_engine, make_session_factory
 from budgetbeheer.features import Registry
@@ -21,7 +22,8 @@ from budgetbeheer.payments import plugin as payments_plugin
 from budgetbeheer.reports import plugin as reports_plugin
 from budgetbeheer.root import Root
 
-PLUGINS: tuple[ModuleType, ...] = (households_plugin, payments_plugin, lifecycle_plugin, reports_plugin)
+PLUGINS: tuple[ModuleType, ...] = (households_plugin, payments_plugin, bank_plugin, lifecycle_plugin,
+                                   reports_plugin)
 """Every feature's plug-in, in the order their menus, tasks and jobs are listed (see ``features.FEATURES``)."""
 
 

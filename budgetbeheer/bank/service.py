@@ -31,8 +31,18 @@ from budgetbeheer.bank.reconcile import Reconciliation, reconcile
 from budgetbeheer.config import Settings
 from budgetbeheer.db.base import utcnow
 from budgetbeheer.errors import Conflict, Message, NotFound, ValidationError
+from budgetbeheer.households.receipts import book_from_unmatched
+from budgetbeheer.money import cents_to_str
 from budgetbeheer.payments import batches
-from budgetbeheer.tables.bank import BankImport, BankLine, BankStatement, ImportKind, LineState, StatusReportRecord
+from budgetbeheer.tables.bank import (
+    BankImport,
+    BankLine,
+    BankStatement,
+    ImportKind,
+    LineState,
+    MatchedTo,
+    StatusReportRecord,
+)
 from budgetbeheer.tables.payments import PaymentBatch, PaymentItem
 from budgetbeheer.tables.states import BatchStatus, ItemStatus
 
@@ -265,3 +275,42 @@ def statement_summary(session: Session, statement: BankStatement, outcome: Outco
         "receipts_confirmed": outcome.receipts_confirmed if outcome else None,
         "reconciliation": figures,
     }
+
+
+# ---------------------------------------------------------------------------------------------- the queue of lines
+
+
+def assign_line(session: Session, actor: Actor, line_id: int, data: dict[str, Any]) -> BankLine:
+    """A person says whose money an unmatched credit is: ``{household_id, kind}`` books it unmatched → the household
+    (as a receipt, source ``bank``). 409 when the line is no longer unmatched; 422 naming the field otherwise."""
+    line = session.scalar(select(BankLine).where(BankLine.id == line_id).with_for_update()
+                          .execution_options(populate_existing=True))
+    if line is None:
+        raise NotFound(Message("Bankpost %(id)s bestaat niet.", id=line_id))
+    if line.state != LineState.UNMATCHED:
+        raise Conflict(Message("Bankpost %(id)s is al %(state)s; er wordt niets dubbel geboekt.", id=line.id,
+                               state=line.state), {"state": Message(str(line.state))})
+    if "account" in data:
+        raise ValidationError({"account": Message(
+            "Toewijzen aan een andere rekening dan een huishouden kan nog niet; laat de post in de wachtrij.")})
+    if line.amount_cents <= 0:
+        raise ValidationError({"household_id": Message(
+            "Een afschrijving kan niet aan een huishouden worden toegewezen.")})
+    before = {"state": line.state}
+    receipt = book_from_unmatched(
+        session, actor,
+        {"household_id": data.get("household_id") or "", "amount": cents_to_str(line.amount_cents),
+         "date": line.booking_date.isoformat(), "kind": data.get("kind") or "benefit",
+         "reference": (line.remittance or "")[:140] or None},
+        idempotency_key=f"bank-line:{line.id}:assigned",
+    )
+    line.state = LineState.ASSIGNED
+    line.matched_type = MatchedTo.RECEIPT
+    line.matched_id = str(receipt.id)
+    line.assigned_by = actor.name
+    line.assigned_at = utcnow()
+    session.flush()
+    record(session, actor, "bank_line.assigned", "bank_line", line.id, before=before,
+           after={"state": line.state, "household_id": receipt.household_id, "receipt_id": receipt.id,
+                  "amount_cents": line.amount_cents})
+    return line

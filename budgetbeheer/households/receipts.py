@@ -132,6 +132,20 @@ def book_receipt(
         return existing, False
 
 
+def book_from_unmatched(
+    session: Session, actor: Actor, data: ReceiptData, idempotency_key: str
+) -> Receipt:
+    """Money that waited as unmatched (it is on the bank already) is the household's after all: the same checks as
+    :func:`book_receipt`, booked unmatched → household (source ``bank``). Raises :class:`ValidationError` naming the
+    field."""
+    errors = v.Errors()
+    raw_id = _raw_household_id(data)
+    parsed = parse_receipt(errors, data, household_statuses(session, [raw_id] if raw_id is not None else []))
+    errors.raise_if_any()
+    assert parsed is not None
+    return _book(session, actor, parsed, idempotency_key, "bank", from_account=ledger.UNMATCHED)
+
+
 def _booked_before(session: Session, data: Mapping[str, object], idempotency_key: str) -> Receipt | None:
     """The receipt booked earlier with ``idempotency_key`` for the same body, ``None`` when the key is new, or a
     :class:`Conflict` when the key was used for another receipt."""
@@ -146,12 +160,13 @@ def _booked_before(session: Session, data: Mapping[str, object], idempotency_key
     raise Conflict(Message("Deze Idempotency-Key is al gebruikt voor een andere ontvangst."))
 
 
-def _book(session: Session, actor: Actor, parsed: ReceiptInput, idempotency_key: str | None, source: str) -> Receipt:
+def _book(session: Session, actor: Actor, parsed: ReceiptInput, idempotency_key: str | None, source: str,
+          from_account: str = ledger.BANK) -> Receipt:
     label = INCOME_KIND_LABELS.get(parsed.kind, parsed.kind)
     description = f"Ontvangst {label}" + (f": {parsed.reference}" if parsed.reference else "")
     transaction = ledger.transfer(
         session,
-        debit_account_id=ledger.account_id(session, ledger.BANK),
+        debit_account_id=ledger.account_id(session, from_account),
         credit_account_id=ledger.household_account_id(session, parsed.household_id),
         amount_cents=parsed.amount_cents,
         business_date=parsed.received_on,

@@ -1,0 +1,83 @@
+"""JSON API for bank statements, status reports and the queue of unmatched lines (see interface.md)."""
+
+from __future__ import annotations
+
+from flask import Response, request
+
+from budgetbeheer.bank import service, shapes
+from budgetbeheer.errors import Message, ValidationError
+from budgetbeheer.http.api import ApiRoutes, json_body, ok
+from budgetbeheer.http.context import actor, db, settings
+from budgetbeheer.tables.bank import LineState
+
+routes = ApiRoutes()
+LINE_STATES = (*LineState, "all")
+
+
+def _file() -> bytes:
+    content = request.get_data(cache=False)
+    if not content:
+        raise ValidationError({"file": Message("Stuur het bestand als de body van het verzoek.")})
+    return content
+
+
+def _page() -> tuple[int, int]:
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    per_page = min(max(request.args.get("per_page", 50, type=int) or 50, 1), 500)
+    return page, per_page
+
+
+@routes.route("/bank-statements", ["POST"], summary="Import a camt.053 statement (or a zip of several)",
+              permission="bank.import",
+              responses={"201": "imported", "409": "another file claims an imported statement",
+                         "422": "refused, with the reason in fields.file"})
+def import_statement() -> tuple[Response, int]:
+    session = db()
+    result = service.import_statements(session, actor(), _file(), settings(), request.headers.get("X-Filename"))
+    return ok(shapes.import_json(session, result), 201 if result.created else 200)
+
+
+@routes.route("/bank-statements", ["GET"], summary="Imported statements, newest first", permission="bank.read",
+              query={"page": "page number", "per_page": "at most 500"})
+def list_statements() -> tuple[Response, int]:
+    page, per_page = _page()
+    session = db()
+    rows, total = service.list_statements(session, page, per_page)
+    return ok({"items": [shapes.statement_json(session, s) for s in rows], "total": total, "page": page,
+               "per_page": per_page})
+
+
+@routes.route("/bank-statements/<int:statement_id>", ["GET"], summary="A statement with its lines",
+              permission="bank.read")
+def get_statement(statement_id: int) -> tuple[Response, int]:
+    session = db()
+    return ok(shapes.statement_json(session, service.get_statement(session, statement_id), with_lines=True))
+
+
+@routes.route("/bank-lines", ["GET"], summary="Bank lines; state=unmatched is the queue", permission="bank.read",
+              query={"state": "unmatched (default), matched, assigned or all", "page": "page number",
+                     "per_page": "at most 500"})
+def list_lines() -> tuple[Response, int]:
+    state = request.args.get("state", LineState.UNMATCHED)
+    if state not in LINE_STATES:
+        raise ValidationError({"state": Message("Kies unmatched, matched, assigned of all.")})
+    page, per_page = _page()
+    rows, total = service.list_lines(db(), state, page, per_page)
+    return ok({"items": [shapes.line_json(line) for line in rows], "total": total, "page": page,
+               "per_page": per_page})
+
+
+@routes.route("/bank-lines/<int:line_id>/assign", ["POST"], summary="Say whose money an unmatched line is",
+              permission="bank.assign",
+              request_body={"type": "object", "properties": {"household_id": {"type": "integer"},
+                                                             "kind": {"type": "string"}}},
+              responses={"409": "no longer unmatched", "422": "invalid household or kind"})
+def assign_line(line_id: int) -> tuple[Response, int]:
+    return ok(shapes.line_json(service.assign_line(db(), actor(), line_id, json_body())))
+
+
+@routes.route("/payment-status-reports", ["POST"], summary="Import a pain.002 payment status report",
+              permission="bank.import", responses={"201": "imported", "422": "refused"})
+def import_status_report() -> tuple[Response, int]:
+    result = service.import_status_report(db(), actor(), _file(), request.headers.get("X-Filename"))
+    return ok(shapes.status_report_json(result.record), 201 if result.created else 200)

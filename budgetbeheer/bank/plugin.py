@@ -1,0 +1,12 @@
+"""How the bank feature plugs in (see :mod:`budgetbeheer.features`)."""
+
+from __future__ import annotations
+
+from budgetbeheer.bank import api, cli
+from budgetbeheer.features import Registry
+
+
+def register(registry: Registry) -> None:
+    registry.add_api_routes(api.routes)
+    registry.add_command(cli.statements)
+    registry.add_command(cli.status_reports)
