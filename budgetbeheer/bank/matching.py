@@ -27,8 +27,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from budgetbeheer.audit.service import Actor
+from budgetbeheer.bank.events import MoneyForEndedHousehold
 from budgetbeheer.bank.model import Entry, Transfer
 from budgetbeheer.bank.simulate import SentBlock, read_pain001
+from budgetbeheer.events import publish
 from budgetbeheer.households.receipts import book_receipt
 from budgetbeheer.ledger.service import BANK, UNMATCHED, account_id, transfer
 from budgetbeheer.money import cents_to_str
@@ -203,6 +205,8 @@ def _income(session: Session, actor: Actor, line: BankLine, entry: Entry, outcom
         return _unmatched(line, "Geen huishouden herkend (geen aangekondigde ontvangst, geen klantnummer in de "
                                 "omschrijving).")
     if household.status == HouseholdStatus.ENDED:
+        publish(session, MoneyForEndedHousehold(line_id=line.id, household_id=household.id,
+                                                amount_cents=entry.amount_cents, actor=actor))
         return _unmatched(line, f"Geld voor huishouden {household.id}, maar het ontzorgen is beëindigd.")
     receipt, _ = book_receipt(
         session, actor,

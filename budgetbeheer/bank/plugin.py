@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from budgetbeheer.bank import api, cli
+from budgetbeheer.bank import api, cli, jobs
 from budgetbeheer.features import Registry
 
 
@@ -10,3 +10,4 @@ def register(registry: Registry) -> None:
     registry.add_api_routes(api.routes)
     registry.add_command(cli.statements)
     registry.add_command(cli.status_reports)
+    jobs.register(registry.jobs)

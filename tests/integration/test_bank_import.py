@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from budgetbeheer.audit.service import Actor
 from budgetbeheer.bank import service as bank
 from budgetbeheer.bank import simulate
+from budgetbeheer.bank.jobs import receipts_not_on_bank
 from budgetbeheer.bank.model import PaymentInformationStatus, StatusReport, TransferStatus
 from budgetbeheer.bank.statement_writer import statement_bytes, status_report_bytes
 from budgetbeheer.config import Settings
@@ -22,10 +23,11 @@ from budgetbeheer.ledger.service import BANK, UNMATCHED, account_id, balance, mo
 from budgetbeheer.payments import service
 from budgetbeheer.tables.bank import BankImport, BankLine, LineState
 from budgetbeheer.tables.households import Receipt
+from budgetbeheer.tables.lifecycle import Signal
 from budgetbeheer.tables.payments import BankFile, PaymentBatch, PaymentItem
 from budgetbeheer.users.models import User
 from budgetbeheer.users.service import actor_for
-from tests.factories import RUN_DATE, batch, payable_household
+from tests.factories import RUN_DATE, batch, household_row, payable_household, receipt
 
 INCOME_DAY = date(2026, 12, 2)
 
@@ -164,3 +166,31 @@ def test_a_rejection_in_a_status_report_returns_the_payment_to_the_household(
     assert session.get(PaymentItem, rent.id).status == "returned"
     assert money_identity(session).holds
     assert not bank.import_status_report(session, finance[0], content).created
+
+
+def test_a_gap_a_difference_ended_households_money_and_a_receipt_never_on_the_bank_are_signalled(
+    session: Session, settings: Settings, finance: tuple[Actor, Actor]
+) -> None:
+    household = payable_household(session)
+    announced = receipt(session, household.id, "77.00", on=date(2026, 12, 3))
+    ended = household_row(session, start=date(2026, 1, 1), end=date(2026, 6, 30), status="ended",
+                          ended_on=date(2026, 6, 30))
+    session.commit()
+    first = simulate.statement([], account_iban=settings.managed_account_iban, opening_balance_cents=0,
+                               statement_id="S-10", sequence_number=10,
+                               credits=[simulate.Credit(1_000, date(2026, 12, 1), "X", "NL02ABNA0123456789", "x")])
+    bank.import_statements(session, finance[0], statement_bytes(first), settings)
+    later = simulate.statement([], account_iban=settings.managed_account_iban, opening_balance_cents=999_999,
+                               statement_id="S-13", sequence_number=13,
+                               credits=[simulate.Credit(2_500, date(2026, 12, 2), "Y", "NL02ABNA0123456789",
+                                                        f"klantnummer {ended.id}")])
+    bank.import_statements(session, finance[0], statement_bytes(later), settings)
+    receipts_not_on_bank(session, finance[0], date(2026, 12, 20), settings)
+    session.commit()
+    kinds = sorted(session.scalars(select(Signal.kind)))
+    assert kinds.count("statement_gap") == 1 and "bank_difference" in kinds
+    assert "ended_household_money" in kinds
+    gap = session.scalars(select(Signal).where(Signal.kind == "statement_gap")).one()
+    assert "11, 12" in gap.message
+    late = session.scalars(select(Signal).where(Signal.kind == "receipt_not_on_bank")).one()
+    assert late.household_id == household.id and f"ontvangst {announced.id}" in late.message
