@@ -118,6 +118,7 @@ EN = {
         "Difference with the books: %(difference)s, fully explained.",
     "Verschil met de boeken: %(difference)s, waarvan %(unexplained)s onverklaard.":
         "Difference with the books: %(difference)s, of which %(unexplained)s unexplained.",
+    "%(name)s is niet ingelezen; er is niets veranderd.": "%(name)s was not imported; nothing changed.",
     "Kies het soort bestand.": "Choose the kind of file.",
     "Kies een bestand om in te lezen.": "Choose a file to import.",
     "Statusrapport %(id)s ingelezen (antwoord op %(original)s): %(rejected)s betalingen geweigerd en teruggeboekt, "

@@ -79,7 +79,7 @@ def _queued_counts(statement_ids: list[int]) -> dict[int, int]:
     return {int(statement_id): int(count) for statement_id, count in rows}
 
 
-def _statements_page(errors: dict[str, Message], kind: str = "statement") -> str:
+def _statements_page(errors: dict[str, Message], kind: str = "statement", refused: str | None = None) -> str:
     session = db()
     page = _page()
     rows, total = service.list_statements(session, page, STATEMENTS_PER_PAGE)
@@ -87,7 +87,7 @@ def _statements_page(errors: dict[str, Message], kind: str = "statement") -> str
     return render_template(
         "bank/statements.html", statements=rows, figures=figures, queued=_queued_counts([s.id for s in rows]),
         page=page, pages=_pages(total, STATEMENTS_PER_PAGE), total=total, errors=errors, kinds=FILE_KINDS,
-        kind=kind, limit=_upload_limit(),
+        kind=kind, limit=_upload_limit(), refused=refused,
     )
 
 
@@ -126,6 +126,7 @@ def upload() -> str | WerkzeugResponse | tuple[str, int]:
     upload = request.files.get("file")
     errors: dict[str, Message] = {}
     status = 422
+    refused: str | None = None
     if kind not in dict(FILE_KINDS):
         errors = {"kind": Message("Kies het soort bestand.")}
     elif upload is None or not upload.filename:
@@ -154,12 +155,13 @@ def upload() -> str | WerkzeugResponse | tuple[str, int]:
             return redirect(url_for("bank.statements"))
         except BudgetbeheerError as error:
             discard()
+            refused = filename
             status = 409 if isinstance(error, Conflict) else 422
             reason = error.fields.get("file") if isinstance(error, ValidationError) else None
             errors = {"file": reason or error.message}
             if isinstance(error, ValidationError):
                 errors |= {name: why for name, why in error.fields.items() if name != "file"}
-    return _statements_page(errors, kind), status
+    return _statements_page(errors, kind, refused), status
 
 
 # ------------------------------------------------------------------------------------------- one statement
