@@ -132,6 +132,7 @@ EN = {
     "terugboeking van betaling %(id)s in betaalrun %(batch)s": "return of payment %(id)s in payment run %(batch)s",
     "huishouden %(id)s": "household %(id)s",
     "ontvangst %(id)s": "receipt %(id)s",
+    "%(type)s %(id)s": "%(type)s %(id)s",
     "Vul het nummer van het huishouden in.": "Fill in the household's number.",
     "Bankpost %(id)s (%(amount)s) toegewezen aan huishouden %(household)s.":
         "Bank line %(id)s (%(amount)s) assigned to household %(household)s.",

@@ -179,9 +179,9 @@ def _targets(lines: list[BankLine]) -> dict[int, list[Target]]:
     """Line id → what it was matched to: the payment or batch (the batch page), the receipt or return (the household
     page)."""
     session = db()
-    item_ids = {int(line.matched_id) for line in lines if line.matched_type in (MatchedTo.ITEM, MatchedTo.RETURN)
+    item_ids = {int(line.matched_id or 0) for line in lines if line.matched_type in (MatchedTo.ITEM, MatchedTo.RETURN)
                 and (line.matched_id or "").isdigit()}
-    receipt_ids = {int(line.matched_id) for line in lines if line.matched_type == MatchedTo.RECEIPT
+    receipt_ids = {int(line.matched_id or 0) for line in lines if line.matched_type == MatchedTo.RECEIPT
                    and (line.matched_id or "").isdigit()}
     items = {row.id: (row.batch_id, row.household_id) for row in session.execute(
         select(PaymentItem.id, PaymentItem.batch_id, PaymentItem.household_id)

@@ -119,7 +119,7 @@ def test_upload_creates_the_statement_and_shows_its_lines_and_reconciliation(
     assert f'href="/batches/{made.batch_id}"' in page  # the debit's batch
     assert 'data-testid="agreement">✓ klopt' in page
     assert "Geen huishouden herkend" in page  # why a line waits
-    assert f"/bank/statements/" in page and 'data-state="unmatched"' in page
+    assert "/bank/statements/" in page and 'data-state="unmatched"' in page
     only_queue = client.get(response.headers["Location"] + "?state=unmatched").get_data(as_text=True)
     assert only_queue.count('data-testid="line"') == 2
 
