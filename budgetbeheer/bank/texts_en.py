@@ -102,8 +102,8 @@ EN = {
     # the bank pages (bank/web.py, templates/bank/)
     "Bank": "Bank",
     "Bankafschriften": "Bank statements",
-    "Rekeningafschrift (camt.053 of camt.054, XML of zip)": "Bank statement (camt.053 or camt.054, XML or zip)",
-    "Statusrapport van betalingen (pain.002, XML)": "Payment status report (pain.002, XML)",
+    "Rekeningafschrift (camt.053)": "Bank statement (camt.053)",
+    "Statusrapport (pain.002)": "Payment status report (pain.002)",
     "in de wachtrij": "in the queue",
     "herkend": "matched",
     "toegewezen": "assigned",
@@ -154,8 +154,8 @@ EN = {
         "Sending failed. Check the connection and try again.",
     "Soort bestand": "Kind of file",
     "Bestand": "File",
-    "Een camt.053-afschrift als XML, of een zip met meerdere; of een pain.002-statusrapport als XML.":
-        "A camt.053 statement as XML, or a zip of several; or a pain.002 status report as XML.",
+    "Een afschrift (camt.053 of camt.054) als XML, of een zip met meerdere; of een statusrapport (pain.002) als XML.":
+        "A statement (camt.053 or camt.054) as XML, or a zip of several; or a status report (pain.002) as XML.",
     "Hoogstens %(size)s MB per keer.": "At most %(size)s MB at a time.",
     "Een bestand dat al is ingelezen verandert niets.": "A file that has already been imported changes nothing.",
     "Dit bestand is groter dan %(size)s MB; lees het in met de opdracht budgetbeheer statements import.":

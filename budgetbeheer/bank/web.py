@@ -28,8 +28,7 @@ bp = Blueprint("bank", __name__, url_prefix="/bank")
 STATEMENTS_PER_PAGE = 25
 LINES_PER_PAGE = 200
 QUEUE_PER_PAGE = 50
-FILE_KINDS = (("statement", "Rekeningafschrift (camt.053 of camt.054, XML of zip)"),
-              ("status_report", "Statusrapport van betalingen (pain.002, XML)"))
+FILE_KINDS = (("statement", "Rekeningafschrift (camt.053)"), ("status_report", "Statusrapport (pain.002)"))
 STATE_LABELS = {LineState.UNMATCHED: "in de wachtrij", LineState.MATCHED: "herkend",
                 LineState.ASSIGNED: "toegewezen"}
 DIRECTION_LABELS = (("all", "Bij- en afschrijvingen"), ("credit", "Alleen bijschrijvingen"),
@@ -119,6 +118,13 @@ def _statement_flash(session: Any, result: service.StatementImport) -> None:
         flash(text, "success" if figures.unexplained_cents == 0 else "warning")
 
 
+def _naming(reason: Message, filename: str) -> Message:
+    """The reader names an upload ``(upload)``; the page names the file the user chose."""
+    if reason.params.get("name") == "(upload)":
+        return Message(reason.msgid, **(reason.params | {"name": filename}))
+    return reason
+
+
 @bp.route("/upload", methods=["POST"])
 @requires("bank.import")
 def upload() -> str | WerkzeugResponse | tuple[str, int]:
@@ -158,7 +164,7 @@ def upload() -> str | WerkzeugResponse | tuple[str, int]:
             refused = filename
             status = 409 if isinstance(error, Conflict) else 422
             reason = error.fields.get("file") if isinstance(error, ValidationError) else None
-            errors = {"file": reason or error.message}
+            errors = {"file": _naming(reason or error.message, filename)}
             if isinstance(error, ValidationError):
                 errors |= {name: why for name, why in error.fields.items() if name != "file"}
     return _statements_page(errors, kind, refused), status

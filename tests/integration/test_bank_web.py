@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 
 from budgetbeheer.bank import service as bank
 from budgetbeheer.bank import simulate, suggest
-from budgetbeheer.bank.statement_writer import statement_bytes
+from budgetbeheer.bank.model import PaymentInformationStatus, StatusReport, TransferStatus
+from budgetbeheer.bank.statement_writer import statement_bytes, status_report_bytes
 from budgetbeheer.config import Settings
 from budgetbeheer.ledger.service import BANK, account_id, balance, money_identity
 from budgetbeheer.payments import service
@@ -145,6 +146,7 @@ def test_a_refused_file_shows_the_reason_and_writes_nothing(
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert 'data-testid="upload-error"' in page and reason in page and "kapot.xml" in page
+    assert "(upload)" not in page
     assert 'id="error-summary"' in page
     assert session.scalar(select(func.count(BankImport.id))) == 0
     assert session.scalar(select(func.count(BankLine.id))) == 0
@@ -165,12 +167,29 @@ def test_another_account_and_a_missing_file_are_refused(
 
 
 def test_a_status_report_is_read_by_the_same_form(
-    client: FlaskClient, session: Session, login: Callable[..., User]
+    client: FlaskClient, session: Session, login: Callable[..., User], made: Made
 ) -> None:
     login("finn", "finance")
     refused = _upload(client, b"<x/>", "status.xml", kind="status_report")
     assert refused.status_code == 422 and 'data-testid="upload-error"' in refused.get_data(as_text=True)
     assert session.scalar(select(func.count(BankImport.id))) == 0
+    content = session.scalars(select(BankFile.content).where(BankFile.batch_id == made.batch_id)).first()
+    assert content is not None
+    block = next(simulate.read_pain001(content))
+    first = block.transfers[0]
+    report = StatusReport(
+        kind="pain.002.001.03", message_id="STS-1", created_at=None, original_message_id=block.message_id,
+        group_status="PART", group_reason=None,
+        payment_informations=(PaymentInformationStatus(block.payment_information_id, None, None, (
+            TransferStatus(first.end_to_end_id, None, "RJCT", "AC04"),)),),
+    )
+    response = _upload(client, status_report_bytes(report), "status.xml", kind="status_report")
+    assert response.status_code == 302 and response.headers["Location"] == "/bank/"
+    page = client.get("/bank/").get_data(as_text=True)
+    assert "Statusrapport STS-1 ingelezen" in page and "1 betalingen geweigerd en teruggeboekt" in page
+    again = _upload(client, status_report_bytes(report), "status.xml", kind="status_report")
+    assert "al ingelezen" in client.get(again.headers["Location"]).get_data(as_text=True)
+    assert session.scalar(select(func.count(BankImport.id))) == 1
 
 
 def test_the_queue_searches_filters_suggests_and_assigns(
