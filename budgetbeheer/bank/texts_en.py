@@ -99,4 +99,16 @@ EN = {
         "Block %(number)s of the status report %(name)s has no OrgnlPmtInfId.",
     "Transactie %(index)s van blok %(block)s in het statusrapport %(name)s heeft geen status.":
         "Transaction %(index)s of block %(block)s in the status report %(name)s has no status.",
+    'Stuur het bestand als de body van het verzoek.': 'Send the file as the request body.',
+    'Kies unmatched, matched, assigned of all.': 'Choose unmatched, matched, assigned or all.',
+    'Afschrift %(id)s van %(iban)s is al ingelezen uit een ander bestand (import %(known)s).': 'Statement %(id)s of %(iban)s was already imported from another file (import %(known)s).',
+    'al ingelezen': 'already imported',
+    'Afschrift %(id)s bestaat niet.': 'Statement %(id)s does not exist.',
+    'Bankpost %(id)s bestaat niet.': 'Bank line %(id)s does not exist.',
+    'Bankpost %(id)s is al %(state)s; er wordt niets dubbel geboekt.': 'Bank line %(id)s is already %(state)s; nothing is booked twice.',
+    'Toewijzen aan een andere rekening dan een huishouden kan nog niet; laat de post in de wachtrij.': 'Assigning to an account other than a household is not possible yet; leave the line in the queue.',
+    'Een afschrijving kan niet aan een huishouden worden toegewezen.': 'A debit cannot be assigned to a household.',
+    'Het bestand bevat geen afschrift.': 'The file holds no statement.',
+    'Afschrift %(id)s is van rekening %(iban)s, niet van de beheerrekening %(managed)s.': 'Statement %(id)s is of account %(iban)s, not of the managed account %(managed)s.',
+    "Afschrift %(id)s is in %(currency)s; alleen euro's kunnen worden ingelezen.": 'Statement %(id)s is in %(currency)s; only euros can be imported.',
 }

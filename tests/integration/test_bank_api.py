@@ -113,3 +113,24 @@ def test_the_command_imports_and_exits_2_when_refused(
     assert refused.exit_code == 2
     assert session.scalar(select(func.count(BankImport.id))) == 1
     assert session.scalar(select(func.count(BankLine.id))) == 2
+
+
+def test_the_bank_reconciliation_report_in_every_format(
+    client: FlaskClient, session: Session, api_token: Callable[..., dict[str, str]], statement: tuple[bytes, int]
+) -> None:
+    content, _ = statement
+    finance = api_token("finn", "finance")
+    assert client.post("/api/v1/bank-statements", data=content,
+                       headers=finance | {"Content-Type": "application/xml"}).status_code == 201
+    accountant = api_token("acc", "accountant")
+    shown = client.get("/api/v1/reports/bank-reconciliation?date=2026-12-02", headers=accountant)
+    assert shown.status_code == 200, shown.get_json()
+    tables = shown.get_json()["data"]["tables"]
+    (row,) = tables["statements"]
+    assert row["difference"] == "0.00" and row["unexplained"] == "0.00" and row["unmatched_lines"] == 1
+    assert [r["amount"] for r in tables["queue"]] == ["99.00"]
+    for fmt in ("csv", "csv-nl", "xlsx"):
+        exported = client.get(f"/api/v1/reports/bank-reconciliation?date=2026-12-02&format={fmt}", headers=accountant)
+        assert exported.status_code == 200 and exported.data
+    books = client.get("/api/v1/reports/accountability?from=2026-12-01&to=2026-12-31", headers=accountant)
+    assert books.get_json()["data"]["tables"]["bank"][0]["difference"] == "0.00"
