@@ -111,4 +111,6 @@ EN = {
     'Het bestand bevat geen afschrift.': 'The file holds no statement.',
     'Afschrift %(id)s is van rekening %(iban)s, niet van de beheerrekening %(managed)s.': 'Statement %(id)s is of account %(iban)s, not of the managed account %(managed)s.',
     "Afschrift %(id)s is in %(currency)s; alleen euro's kunnen worden ingelezen.": 'Statement %(id)s is in %(currency)s; only euros can be imported.',
+    'Verwacht inkomen %(id)s van huishouden %(household)s bestaat niet.': 'Expected income %(id)s of household %(household)s does not exist.',
+    'De marge is groter dan het verwachte bedrag.': 'The tolerance is larger than the expected amount.',
 }
