@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask import Response, request
 
-from budgetbeheer.bank import queue, service, shapes
+from budgetbeheer.bank import queue, rules, service, shapes
 from budgetbeheer.errors import Message, ValidationError
 from budgetbeheer.http.api import ApiRoutes, json_body, ok
 from budgetbeheer.http.context import actor, db, settings
+from budgetbeheer.money import cents_to_str
 from budgetbeheer.tables.bank import LineState
 
 routes = ApiRoutes()
@@ -98,3 +99,17 @@ def line_suggestions(line_id: int) -> tuple[Response, int]:
 def import_status_report() -> tuple[Response, int]:
     result = service.import_status_report(db(), actor(), _file(), request.headers.get("X-Filename"))
     return ok(shapes.status_report_json(result.record), 201 if result.created else 200)
+
+
+@routes.route("/households/<int:household_id>/expected-income/<int:income_id>/match-rule", ["PUT"],
+              summary="How the bank statement recognises this income: payer IBAN, words, amount tolerance",
+              permission="receipts.write",
+              request_body={"type": "object", "properties": {
+                  "payer_iban": {"type": "string"}, "match_words": {"type": "string"},
+                  "amount_tolerance": {"type": "string"}}},
+              responses={"404": "no such expected income", "422": "invalid values"})
+def set_match_rule(household_id: int, income_id: int) -> tuple[Response, int]:
+    income = rules.set_match_rule(db(), actor(), household_id, income_id, json_body())
+    return ok({"id": income.id, "household_id": income.household_id, "payer_iban": income.payer_iban,
+               "match_words": income.match_words,
+               "amount_tolerance": cents_to_str(income.amount_tolerance_cents)})

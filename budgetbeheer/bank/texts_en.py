@@ -99,22 +99,21 @@ EN = {
         "Block %(number)s of the status report %(name)s has no OrgnlPmtInfId.",
     "Transactie %(index)s van blok %(block)s in het statusrapport %(name)s heeft geen status.":
         "Transaction %(index)s of block %(block)s in the status report %(name)s has no status.",
-    # the import, the queue (service.py, queue.py, api.py)
-    "Stuur het bestand als de body van het verzoek.": "Send the file as the body of the request.",
-    "Kies unmatched, matched, assigned of all.": "Choose unmatched, matched, assigned or all.",
-    "Afschrift %(id)s bestaat niet.": "Statement %(id)s does not exist.",
-    "Het bestand bevat geen afschrift.": "The file holds no statement.",
-    "Afschrift %(id)s van %(iban)s is al ingelezen uit een ander bestand (import %(known)s).":
-        "Statement %(id)s of %(iban)s was already imported from another file (import %(known)s).",
-    "Afschrift %(id)s is van rekening %(iban)s, niet van de beheerrekening %(managed)s.":
-        "Statement %(id)s is of account %(iban)s, not of the managed account %(managed)s.",
-    "Afschrift %(id)s is in %(currency)s; alleen euro's kunnen worden ingelezen.":
-        "Statement %(id)s is in %(currency)s; only euros can be imported.",
-    "al ingelezen": "already imported",
-    "Een afschrijving kan niet aan een huishouden worden toegewezen.": "A debit cannot be assigned to a household.",
-    "Bankpost %(id)s bestaat niet.": "Bank line %(id)s does not exist.",
-    "Bankpost %(id)s is al %(state)s; er wordt niets dubbel geboekt.":
-        "Bank line %(id)s is already %(state)s; nothing is booked twice.",
+    'Stuur het bestand als de body van het verzoek.': 'Send the file as the request body.',
+    'Kies unmatched, matched, assigned of all.': 'Choose unmatched, matched, assigned or all.',
+    'Afschrift %(id)s van %(iban)s is al ingelezen uit een ander bestand (import %(known)s).': 'Statement %(id)s of %(iban)s was already imported from another file (import %(known)s).',
+    'al ingelezen': 'already imported',
+    'Afschrift %(id)s bestaat niet.': 'Statement %(id)s does not exist.',
+    'Bankpost %(id)s bestaat niet.': 'Bank line %(id)s does not exist.',
+    'Bankpost %(id)s is al %(state)s; er wordt niets dubbel geboekt.': 'Bank line %(id)s is already %(state)s; nothing is booked twice.',
+    'Toewijzen aan een andere rekening dan een huishouden kan nog niet; laat de post in de wachtrij.': 'Assigning to an account other than a household is not possible yet; leave the line in the queue.',
+    'Een afschrijving kan niet aan een huishouden worden toegewezen.': 'A debit cannot be assigned to a household.',
+    'Het bestand bevat geen afschrift.': 'The file holds no statement.',
+    'Afschrift %(id)s is van rekening %(iban)s, niet van de beheerrekening %(managed)s.': 'Statement %(id)s is of account %(iban)s, not of the managed account %(managed)s.',
+    "Afschrift %(id)s is in %(currency)s; alleen euro's kunnen worden ingelezen.": 'Statement %(id)s is in %(currency)s; only euros can be imported.',
+    'Verwacht inkomen %(id)s van huishouden %(household)s bestaat niet.': 'Expected income %(id)s of household %(household)s does not exist.',
+    'De marge is groter dan het verwachte bedrag.': 'The tolerance is larger than the expected amount.',
+    # the queue beyond households (queue.py)
     "Bankpost %(id)s is niet toegewezen; er is niets terug te draaien.":
         "Bank line %(id)s is not assigned; there is nothing to undo.",
     "Bankpost %(id)s is als ontvangst %(receipt)s aan een huishouden geboekt; corrigeer die ontvangst (overboeken "

@@ -15,6 +15,7 @@ from budgetbeheer.domain.categories import LABELS_NL, Category
 from budgetbeheer.ledger.service import ADVANCES, BANK, IN_TRANSIT, MUNICIPALITY_ACCOUNTS, UNMATCHED
 from budgetbeheer.payments import arrears
 from budgetbeheer.reports import queries
+from budgetbeheer.reports.bank import RECONCILIATION_COLUMNS, latest_reconciliation
 from budgetbeheer.reports.model import LEEFGELD, Column, ColumnType, Table
 from budgetbeheer.reports.queries import DateRange
 from budgetbeheer.tables.states import ExtensionStatus
@@ -287,4 +288,6 @@ def accountability_tables(result: Accountability) -> list[Table]:
 
 
 def accountability(session: Session, period: DateRange) -> list[Table]:
-    return accountability_tables(accountability_figures(session, period))
+    return [*accountability_tables(accountability_figures(session, period)),
+            Table("bank", "Aansluiting met de bank (laatste afschrift in de periode)", RECONCILIATION_COLUMNS,
+                  latest_reconciliation(session, period))]

@@ -65,7 +65,7 @@ def test_every_payment_is_settled_or_returned_and_the_bank_agrees_with_the_books
     rent = next(i for i in items if i.kind == "rent" and i.household_id == households[0].id)
     water = next(i for i in items if i.kind == "water" and i.household_id == households[1].id)
     credits = [
-        simulate.Credit(123_456, INCOME_DAY, "Gemeente", "NL18BNGH0285001234",
+        simulate.Credit(123_456, INCOME_DAY, "Gemeente", "NL14BNGH0285001234",
                         f"Uitkering 12-2026 klantnummer {households[2].id}"),
         simulate.Credit(4_200, INCOME_DAY, "Onbekend", "NL02ABNA0123456789", "terugbetaling"),
     ]
@@ -112,7 +112,7 @@ def test_an_announced_receipt_is_confirmed_not_booked_twice(
     household = payable_household(session)
     _, files = _exported(session, settings, finance)
     announced = session.scalars(select(Receipt).where(Receipt.household_id == household.id)).one()
-    credit = simulate.Credit(announced.amount_cents, announced.received_on, "UWV", "NL18BNGH0285001234", "Uitkering")
+    credit = simulate.Credit(announced.amount_cents, announced.received_on, "UWV", "NL14BNGH0285001234", "Uitkering")
     opening = balance(session, account_id(session, BANK), date(2026, 11, 27))
     made = simulate.statement(files, account_iban=settings.managed_account_iban, opening_balance_cents=opening,
                               credits=[credit])
