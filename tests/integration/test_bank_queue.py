@@ -13,7 +13,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from budgetbeheer.audit.models import AuditEntry
+from budgetbeheer.bank import queue as bank_queue
+from budgetbeheer.bank import service as bank_service
 from budgetbeheer.bank import simulate
+from budgetbeheer.bank.model import BankCode, Entry, Statement
 from budgetbeheer.bank.statement_writer import statement_bytes
 from budgetbeheer.config import Settings
 from budgetbeheer.ledger.service import (
@@ -128,3 +131,26 @@ def test_an_assignment_to_a_household_is_not_undone_here(
     refused = client.post(f"/api/v1/bank-lines/{line_id}/unassign", json={"reason": "fout"}, headers=auth)
     assert refused.status_code == 409
     assert session.scalar(select(func.count(BankLine.id)).where(BankLine.state == "assigned")) == 1
+
+
+def test_bank_charges_go_to_their_account_and_the_books_still_agree(
+    session: Session, settings: Settings, make_user: Callable[..., User]
+) -> None:
+    """A debit no payment of ours explains (the bank's own charges) waits, then goes to ``bank_costs``."""
+    finance = actor_for(make_user("fatima", "finance"))
+    charge = Entry(amount_cents=-1_250, booking_date=date(2026, 12, 1), value_date=date(2026, 12, 1), reversal=False,
+                   status="BOOK", code=BankCode("ACMT", "MDOP", "CHRG"), entry_reference=None,
+                   account_servicer_reference="KOSTEN-2026-11", additional_info="Kosten betalingsverkeer november",
+                   batch=None, transfers=())
+    made = Statement(kind="camt.053.001.02", message_id="KOSTEN-1", statement_id="2026-12-01-1", sequence_number=1,
+                     created_at=None, account_iban=settings.managed_account_iban, currency="EUR",
+                     from_date=date(2026, 12, 1), to_date=date(2026, 12, 1), opening_balance_cents=0,
+                     closing_balance_cents=-1_250, closing_date=date(2026, 12, 1), entries=(charge,))
+    bank_service.import_statements(session, finance, statement_bytes(made), settings)
+    line = session.scalar(select(BankLine).where(BankLine.state == "unmatched"))
+    assert line is not None and line.amount_cents == -1_250
+    bank_queue.assign_to_account(session, finance, line.id, BANK_COSTS, "bankkosten november")
+    assert line.state == "assigned"
+    assert balance(session, municipality_account_id(session, BANK_COSTS)) == -1_250  # the municipality bears it
+    identity = money_identity(session)
+    assert identity.holds and identity.bank == -1_250 and identity.municipality == -1_250 and identity.unmatched == 0
