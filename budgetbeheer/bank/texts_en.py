@@ -113,4 +113,14 @@ EN = {
     "Afschrift %(id)s is in %(currency)s; alleen euro's kunnen worden ingelezen.": 'Statement %(id)s is in %(currency)s; only euros can be imported.',
     'Verwacht inkomen %(id)s van huishouden %(household)s bestaat niet.': 'Expected income %(id)s of household %(household)s does not exist.',
     'De marge is groter dan het verwachte bedrag.': 'The tolerance is larger than the expected amount.',
+    # the queue beyond households (queue.py)
+    "Bankpost %(id)s is niet toegewezen; er is niets terug te draaien.":
+        "Bank line %(id)s is not assigned; there is nothing to undo.",
+    "Bankpost %(id)s is als ontvangst %(receipt)s aan een huishouden geboekt; corrigeer die ontvangst (overboeken "
+    "naar het goede huishouden).":
+        "Bank line %(id)s was booked to a household as receipt %(receipt)s; correct that receipt (rebook it to the "
+        "right household).",
+    "Kies een van de rekeningen: %(accounts)s.": "Choose one of the accounts: %(accounts)s.",
+    "Geef een reden: waarom is dit geld van geen huishouden?": "Give a reason: why is this money no household's?",
+    "Geef een reden voor het terugdraaien.": "Give a reason for undoing it.",
 }

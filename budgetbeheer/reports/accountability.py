@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from budgetbeheer.domain.categories import LABELS_NL, Category
-from budgetbeheer.ledger.service import ADVANCES, BANK, IN_TRANSIT, UNMATCHED
+from budgetbeheer.ledger.service import ADVANCES, BANK, IN_TRANSIT, MUNICIPALITY_ACCOUNTS, UNMATCHED
 from budgetbeheer.payments import arrears
 from budgetbeheer.reports import queries
 from budgetbeheer.reports.bank import RECONCILIATION_COLUMNS, latest_reconciliation
@@ -98,7 +98,8 @@ class Accountability:
     @property
     def identity_holds(self) -> bool:
         led = self.ledger
-        return led["bank"] == led["households"] + led["in_transit"] + led["unmatched"] - led["advances"]
+        owed = led["households"] + led["in_transit"] + led["unmatched"] + led.get("municipality", 0)
+        return led["bank"] == owed - led["advances"]
 
 
 def _overlap_days(first: date, last: date, start: date, end: date) -> int:
@@ -163,6 +164,9 @@ def accountability_figures(session: Session, period: DateRange) -> Accountabilit
         "unmatched": -raw.get(UNMATCHED, 0),
         "advances": raw.get(ADVANCES, 0),
     }
+    municipality = -sum(raw.get(code, 0) for code in MUNICIPALITY_ACCOUNTS)
+    if municipality:  # money assigned from the bank queue that is no household's (bank charges, a top-up)
+        ledger["municipality"] = municipality
     return Accountability(period, [figures[m.label] for m in months], total, ledger,
                           arrears.in_range(short, period.start, period.end))
 
