@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from budgetbeheer.bank import api, cli, web
+from budgetbeheer.bank import api, cli, jobs, web
 from budgetbeheer.features import Registry
 
 
@@ -13,3 +13,4 @@ def register(registry: Registry) -> None:
     registry.add_api_routes(api.routes)
     registry.add_command(cli.statements)
     registry.add_command(cli.status_reports)
+    jobs.register(registry.jobs)

@@ -24,13 +24,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from budgetbeheer.audit.service import Actor, record
-from budgetbeheer.bank import camt, pain002
+from budgetbeheer.bank import camt, pain002, queue
+from budgetbeheer.bank.events import StatementReconciled
 from budgetbeheer.bank.matching import Outcome, match_lines
 from budgetbeheer.bank.model import Statement, StatusReport
 from budgetbeheer.bank.reconcile import Reconciliation, reconcile
 from budgetbeheer.config import Settings
 from budgetbeheer.db.base import utcnow
 from budgetbeheer.errors import Conflict, Message, NotFound, ValidationError
+from budgetbeheer.events import publish
 from budgetbeheer.households.receipts import book_from_unmatched
 from budgetbeheer.money import cents_to_str
 from budgetbeheer.payments import batches
@@ -156,7 +158,24 @@ def _store(session: Session, actor: Actor, import_id: int, statement: Statement)
     figures = reconcile(session, stored)
     stored.ledger_bank_balance_cents = figures.ledger_bank_balance_cents
     session.flush()
+    publish(session, StatementReconciled(
+        statement_pk=stored.id, statement_id=stored.statement_id, account_iban=stored.account_iban, on=figures.on,
+        unexplained_cents=figures.unexplained_cents, missing_sequence=_missing_sequence(session, stored),
+        actor=actor))
     return stored, outcome
+
+
+def _missing_sequence(session: Session, stored: BankStatement) -> tuple[int, ...]:
+    """The sequence numbers between the account's latest earlier statement and this one (a gap: a statement never
+    imported). At most 31 are named."""
+    if stored.sequence_number is None:
+        return ()
+    previous = session.scalar(select(func.max(BankStatement.sequence_number)).where(
+        BankStatement.account_iban == stored.account_iban, BankStatement.id != stored.id,
+        BankStatement.sequence_number < stored.sequence_number))
+    if previous is None:
+        return ()
+    return tuple(range(previous + 1, stored.sequence_number))[:31]
 
 
 def get_statement(session: Session, statement_id: int) -> BankStatement:
@@ -290,9 +309,8 @@ def assign_line(session: Session, actor: Actor, line_id: int, data: dict[str, An
     if line.state != LineState.UNMATCHED:
         raise Conflict(Message("Bankpost %(id)s is al %(state)s; er wordt niets dubbel geboekt.", id=line.id,
                                state=line.state), {"state": Message(str(line.state))})
-    if "account" in data:
-        raise ValidationError({"account": Message(
-            "Toewijzen aan een andere rekening dan een huishouden kan nog niet; laat de post in de wachtrij.")})
+    if "account" in data:  # money that is no household's: bank charges, the municipality's own
+        return queue.assign_to_account(session, actor, line.id, data.get("account"), data.get("reason"))
     if line.amount_cents <= 0:
         raise ValidationError({"household_id": Message(
             "Een afschrijving kan niet aan een huishouden worden toegewezen.")})

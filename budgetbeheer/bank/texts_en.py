@@ -267,4 +267,28 @@ EN = {
         "A debit is not assigned to a household; find out which payment it is (bank charges, for example).",
     "Geen bankposten in de wachtrij.": "No bank lines in the queue.",
     "Geen bankposten gevonden.": "No bank lines found.",
+    'Stuur het bestand als de body van het verzoek.': 'Send the file as the request body.',
+    'Kies unmatched, matched, assigned of all.': 'Choose unmatched, matched, assigned or all.',
+    'Afschrift %(id)s van %(iban)s is al ingelezen uit een ander bestand (import %(known)s).': 'Statement %(id)s of %(iban)s was already imported from another file (import %(known)s).',
+    'al ingelezen': 'already imported',
+    'Afschrift %(id)s bestaat niet.': 'Statement %(id)s does not exist.',
+    'Bankpost %(id)s bestaat niet.': 'Bank line %(id)s does not exist.',
+    'Bankpost %(id)s is al %(state)s; er wordt niets dubbel geboekt.': 'Bank line %(id)s is already %(state)s; nothing is booked twice.',
+    'Toewijzen aan een andere rekening dan een huishouden kan nog niet; laat de post in de wachtrij.': 'Assigning to an account other than a household is not possible yet; leave the line in the queue.',
+    'Een afschrijving kan niet aan een huishouden worden toegewezen.': 'A debit cannot be assigned to a household.',
+    'Het bestand bevat geen afschrift.': 'The file holds no statement.',
+    'Afschrift %(id)s is van rekening %(iban)s, niet van de beheerrekening %(managed)s.': 'Statement %(id)s is of account %(iban)s, not of the managed account %(managed)s.',
+    "Afschrift %(id)s is in %(currency)s; alleen euro's kunnen worden ingelezen.": 'Statement %(id)s is in %(currency)s; only euros can be imported.',
+    'Verwacht inkomen %(id)s van huishouden %(household)s bestaat niet.': 'Expected income %(id)s of household %(household)s does not exist.',
+    'De marge is groter dan het verwachte bedrag.': 'The tolerance is larger than the expected amount.',
+    # the queue beyond households (queue.py)
+    "Bankpost %(id)s is niet toegewezen; er is niets terug te draaien.":
+        "Bank line %(id)s is not assigned; there is nothing to undo.",
+    "Bankpost %(id)s is als ontvangst %(receipt)s aan een huishouden geboekt; corrigeer die ontvangst (overboeken "
+    "naar het goede huishouden).":
+        "Bank line %(id)s was booked to a household as receipt %(receipt)s; correct that receipt (rebook it to the "
+        "right household).",
+    "Kies een van de rekeningen: %(accounts)s.": "Choose one of the accounts: %(accounts)s.",
+    "Geef een reden: waarom is dit geld van geen huishouden?": "Give a reason: why is this money no household's?",
+    "Geef een reden voor het terugdraaien.": "Give a reason for undoing it.",
 }

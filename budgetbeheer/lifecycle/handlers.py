@@ -9,9 +9,11 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from budgetbeheer.bank.events import MoneyForEndedHousehold, ReceiptNotOnBank, StatementReconciled
 from budgetbeheer.db.base import utcnow
 from budgetbeheer.lifecycle.ending import reopen_for_payout
 from budgetbeheer.lifecycle.signals import close_paid_shortfalls, mark_done, raise_signal, signal_returned_payment
+from budgetbeheer.money import format_eur
 from budgetbeheer.payments.events import BatchApproved, IbanHeld, IbanHoldLifted, PaymentReturned
 from budgetbeheer.tables.households import Household
 from budgetbeheer.tables.lifecycle import Signal
@@ -66,6 +68,38 @@ def on_iban_hold_lifted(session: Session, event: IbanHoldLifted) -> None:
         mark_done(session, event.actor, signal_id, event.reason)
 
 
+def on_statement_reconciled(session: Session, event: StatementReconciled) -> None:
+    """Finance hears of a difference the statement leaves after matching, and of statements never imported."""
+    if event.unexplained_cents:
+        raise_signal(session, kind="bank_difference", household_id=None, dedup_key=f"bank_difference:{event.statement_pk}",
+                     actor=event.actor, message=(
+                         f"Afschrift {event.statement_id} ({event.account_iban}): het eindsaldo verschilt "
+                         f"{format_eur(event.unexplained_cents)} met de boeken op {event.on}, na alles wat het "
+                         "verklaart. Kijk de wachtrij en de niet-ontvangen aankondigingen na."))
+    if event.missing_sequence:
+        numbers = ", ".join(str(n) for n in event.missing_sequence)
+        raise_signal(session, kind="statement_gap", household_id=None, dedup_key=f"statement_gap:{event.statement_pk}",
+                     actor=event.actor, message=(
+                         f"Voor afschrift {event.statement_id} van {event.account_iban} ontbreken de afschriften met "
+                         f"volgnummer {numbers}. Lees ze in, anders kloppen bank en boeken niet."))
+
+
+def on_money_for_ended_household(session: Session, event: MoneyForEndedHousehold) -> None:
+    raise_signal(session, kind="ended_household_money", household_id=event.household_id,
+                 dedup_key=f"ended_household_money:{event.line_id}", actor=event.actor, message=(
+                     f"Er kwam {format_eur(event.amount_cents)} binnen voor huishouden {event.household_id}, maar het "
+                     f"ontzorgen is beëindigd. De post (bankpost {event.line_id}) wacht in de wachtrij: wijs hem toe "
+                     "of betaal hem terug."))
+
+
+def on_receipt_not_on_bank(session: Session, event: ReceiptNotOnBank) -> None:
+    raise_signal(session, kind="receipt_not_on_bank", household_id=event.household_id,
+                 dedup_key=f"receipt_not_on_bank:{event.receipt_id}", message=(
+                     f"De ontvangst van {format_eur(event.amount_cents)} van {event.received_on} (ontvangst "
+                     f"{event.receipt_id}) staat {event.days} dagen later nog op geen enkel bankafschrift. Is hij "
+                     "echt binnengekomen?"))
+
+
 def _end_to_end_id(session: Session, item_id: int) -> str:
     return str(session.scalar(select(PaymentItem.end_to_end_id).where(PaymentItem.id == item_id)))
 
@@ -75,4 +109,7 @@ SUBSCRIPTIONS = [
     (PaymentReturned, on_payment_returned),
     (IbanHeld, on_iban_held),
     (IbanHoldLifted, on_iban_hold_lifted),
+    (StatementReconciled, on_statement_reconciled),
+    (MoneyForEndedHousehold, on_money_for_ended_household),
+    (ReceiptNotOnBank, on_receipt_not_on_bank),
 ]

@@ -56,6 +56,10 @@ KINDS: dict[str, tuple[str, str]] = {
     "forecast_uncovered": ("Saldo dekt een vaste last niet", "caseworker"),
     "payment_after_end": ("Goedgekeurde betaling na het einde", "finance"),
     "iban_held": ("IBAN tegengehouden na een teruggekomen betaling", "finance"),
+    "bank_difference": ("Bank en boeken verschillen", "finance"),
+    "statement_gap": ("Bankafschrift ontbreekt", "finance"),
+    "ended_household_money": ("Geld voor een beëindigd huishouden", "finance"),
+    "receipt_not_on_bank": ("Aangekondigde ontvangst niet op de bank", "finance"),
 }
 """Kind → (Dutch label, role that must act)."""
 
