@@ -262,9 +262,16 @@ EN = {
     "Geen waarschijnlijk huishouden gevonden.": "No likely household found.",
     "Of nummer van het huishouden": "Or the household's number",
     "Toewijzen": "Assign",
-    "Een afschrijving wordt niet aan een huishouden toegewezen; zoek uit welke betaling het is (bijvoorbeeld "
-    "bankkosten).":
-        "A debit is not assigned to a household; find out which payment it is (bank charges, for example).",
+    "Een afschrijving wordt niet aan een huishouden toegewezen; zoek uit welke betaling het is, of boek bankkosten "
+    "hieronder op de rekening van de gemeente.":
+        "A debit is not assigned to a household; find out which payment it is, or book bank charges to the "
+        "municipality's account below.",
+    "Geen geld van een huishouden: naar een rekening van de gemeente":
+        "No household's money: to an account of the municipality",
+    "Op deze rekening boeken": "Book to this account",
+    "Bankkosten (voor rekening van de gemeente)": "Bank charges (borne by the municipality)",
+    "Gemeente: eigen geld op de beheerrekening": "Municipality: its own money on the managed account",
+    "Bankpost %(id)s (%(amount)s) geboekt op %(account)s.": "Bank line %(id)s (%(amount)s) booked to %(account)s.",
     "Geen bankposten in de wachtrij.": "No bank lines in the queue.",
     "Geen bankposten gevonden.": "No bank lines found.",
     'Stuur het bestand als de body van het verzoek.': 'Send the file as the request body.',

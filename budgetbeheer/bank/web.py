@@ -20,6 +20,7 @@ from budgetbeheer.households.income import INCOME_KIND_LABELS, INCOME_KINDS
 from budgetbeheer.http.context import actor, db, discard, language, registry, settings
 from budgetbeheer.http.security import requires
 from budgetbeheer.i18n import format_money, translate
+from budgetbeheer.ledger.service import MUNICIPALITY_ACCOUNT_NAMES, MUNICIPALITY_ACCOUNTS
 from budgetbeheer.tables.bank import BankLine, BankStatement, LineState, MatchedTo
 from budgetbeheer.tables.households import Receipt
 from budgetbeheer.tables.payments import PaymentItem
@@ -215,6 +216,8 @@ def _targets(lines: list[BankLine]) -> dict[int, list[Target]]:
             targets.append(Target(Message("ontvangst %(id)s", id=int(raw))))
             if household is not None:
                 targets.append(Target(Message("huishouden %(id)s", id=household), household_url(household)))
+        elif line.matched_type == MatchedTo.ACCOUNT:
+            targets.append(Target(Message(MUNICIPALITY_ACCOUNT_NAMES.get(raw, raw))))
         elif line.matched_type is not None:
             targets.append(Target(Message("%(type)s %(id)s", type=line.matched_type, id=raw)))
         found[line.id] = targets
@@ -282,6 +285,7 @@ def queue() -> tuple[str, int]:
         suggestions=suggest.suggestions(session, rows), kinds=[(k, INCOME_KIND_LABELS[k]) for k in INCOME_KINDS],
         guessed={line.id: suggest.guessed_kind(line) for line in rows}, directions=DIRECTION_LABELS,
         statement_names=statement_names, args=args, household_url=household_url,
+        accounts=[(a, MUNICIPALITY_ACCOUNT_NAMES[a]) for a in MUNICIPALITY_ACCOUNTS],
     ), (422 if errors else 200)
 
 
@@ -297,14 +301,23 @@ def _back() -> str:
 @bp.route("/lines/<int:line_id>/assign", methods=["POST"])
 @requires("bank.assign")
 def assign(line_id: int) -> WerkzeugResponse:
+    """Whose money a waiting line is: a household (a credit; ``suggested`` or ``household_id``, and ``kind``) or, with
+    ``account`` and ``reason``, no household's (bank charges, the municipality's own money)."""
+    account = request.form.get("account")
     household_id = (request.form.get("suggested") or request.form.get("household_id") or "").strip()
-    kind = request.form.get("kind") or "benefit"
+    data: dict[str, Any] = ({"account": account, "reason": request.form.get("reason", "")} if account is not None
+                            else {"household_id": household_id, "kind": request.form.get("kind") or "benefit"})
     try:
-        if not household_id:
+        if account is None and not household_id:
             raise ValidationError({"household_id": Message("Vul het nummer van het huishouden in.")})
-        line = service.assign_line(db(), actor(), line_id, {"household_id": household_id, "kind": kind})
-        flash(_t("Bankpost %(id)s (%(amount)s) toegewezen aan huishouden %(household)s.", id=line.id,
-                 amount=_money(line.amount_cents), household=household_id), "success")
+        line = service.assign_line(db(), actor(), line_id, data)
+        if account is not None:
+            flash(_t("Bankpost %(id)s (%(amount)s) geboekt op %(account)s.", id=line.id,
+                     amount=_money(line.amount_cents), account=_t(MUNICIPALITY_ACCOUNT_NAMES.get(account, account))),
+                  "success")
+        else:
+            flash(_t("Bankpost %(id)s (%(amount)s) toegewezen aan huishouden %(household)s.", id=line.id,
+                     amount=_money(line.amount_cents), household=household_id), "success")
     except BudgetbeheerError as error:
         discard()
         text = _t(error.message)

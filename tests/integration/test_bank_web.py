@@ -240,6 +240,28 @@ def test_the_queue_searches_filters_suggests_and_assigns(
     assert money_identity(session).holds
 
 
+def test_money_that_is_no_households_goes_to_a_named_account_with_a_reason(
+    client: FlaskClient, session: Session, settings: Settings, login: Callable[..., User], made: Made
+) -> None:
+    statement_id = _import(session, settings, made.content)
+    login("finn", "finance")
+    assert 'data-testid="account-form"' in client.get("/bank/queue").get_data(as_text=True)
+    stranger = session.scalars(select(BankLine.id).where(BankLine.amount_cents == 9_900)).one()
+    without = client.post(f"/bank/lines/{stranger}/assign", data={"account": "municipality", "reason": " "})
+    assert without.status_code == 302
+    assert "Geef een reden" in client.get("/bank/queue").get_data(as_text=True)
+    done = client.post(f"/bank/lines/{stranger}/assign", data={"account": "municipality",
+                                                               "reason": "storting door de gemeente"})
+    assert done.status_code == 302
+    assert "geboekt op Gemeente: eigen geld op de beheerrekening" in client.get("/bank/queue").get_data(as_text=True)
+    session.expire_all()
+    line = session.get(BankLine, stranger)
+    assert line is not None and (line.state, line.matched_id) == (LineState.ASSIGNED, "municipality")
+    page = client.get(f"/bank/statements/{statement_id}").get_data(as_text=True)
+    assert "Gemeente: eigen geld op de beheerrekening" in page and "storting door de gemeente" in page
+    assert money_identity(session).holds
+
+
 def test_suggestions_by_client_number_iban_name_and_expected_income(session: Session) -> None:
     first = payable_household(session, holder="Jansen")
     second = payable_household(session, holder="de Vries")
