@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -174,32 +174,70 @@ def _income_kind(text: str) -> str:
     return next((kind for word, kind in INCOME_WORDS if word in lowered), "benefit")
 
 
-def _confirm(session: Session, line: BankLine, entry: Entry, text: str, outcome: Outcome) -> bool:
+class _Receipts:
+    """The announced receipts a statement's credits can confirm (booked through the API or a CSV, not yet confirmed
+    by a line), read once per statement: by amount, in (received on, id) order. What a line confirms is taken."""
+
+    def __init__(self, session: Session, entries: Iterable[Entry]) -> None:
+        days = [e.booking_date for e in entries if e.amount_cents > 0]
+        self._by_amount: dict[int, list[tuple[date, int, int | None]]] = {}
+        self._taken: set[int] = set()
+        if not days:
+            return
+        low, high = min(days) - timedelta(days=RECEIPT_WINDOW_DAYS), max(days) + timedelta(days=1)
+        rows = session.execute(
+            select(Receipt.amount_cents, Receipt.received_on, Receipt.id, Receipt.household_id)
+            .where(Receipt.received_on >= low, Receipt.received_on <= high, Receipt.source != "bank",
+                   Receipt.household_id.is_not(None))
+            .order_by(Receipt.received_on, Receipt.id)
+        ).all()
+        for amount, received_on, receipt_id, household_id in rows:
+            self._by_amount.setdefault(amount, []).append((received_on, receipt_id, household_id))
+        wanted = [str(row[2]) for row in rows]
+        for start in range(0, len(wanted), 900):
+            self._taken.update(int(i) for i in session.scalars(
+                select(BankLine.matched_id).where(BankLine.matched_type == MatchedTo.RECEIPT,
+                                                  BankLine.matched_id.in_(wanted[start:start + 900]))) if i)
+
+    def free(self, amount_cents: int, low: date, high: date) -> list[tuple[date, int, int | None]]:
+        return [c for c in self._by_amount.get(amount_cents, ()) if low <= c[0] <= high and c[1] not in self._taken]
+
+    def take(self, receipt_id: int) -> None:
+        self._taken.add(receipt_id)
+
+
+def _confirm(line: BankLine, entry: Entry, text: str, outcome: Outcome, receipts: _Receipts) -> bool:
     low, high = entry.booking_date - timedelta(days=RECEIPT_WINDOW_DAYS), entry.booking_date + timedelta(days=1)
-    confirmed = select(BankLine.matched_id).where(BankLine.matched_type == MatchedTo.RECEIPT)
-    candidates = list(session.scalars(
-        select(Receipt).where(Receipt.amount_cents == entry.amount_cents, Receipt.received_on >= low,
-                              Receipt.received_on <= high, Receipt.source != "bank",
-                              Receipt.household_id.is_not(None))
-        .order_by(Receipt.received_on, Receipt.id)
-    ))
-    taken = {int(i) for i in session.scalars(confirmed.where(
-        BankLine.matched_id.in_([str(c.id) for c in candidates]))) if i} if candidates else set()
-    free = [c for c in candidates if c.id not in taken]
+    free = receipts.free(entry.amount_cents, low, high)
     named = _household_in(text)
     if named is not None:
-        free = [c for c in free if c.household_id == named] or ([] if len(free) > 1 else free)
+        free = [c for c in free if c[2] == named] or ([] if len(free) > 1 else free)
     if len(free) != 1 and not (free and named is not None):
         return False
-    _matched(line, MatchedTo.RECEIPT, free[0].id)
+    receipts.take(free[0][1])
+    _matched(line, MatchedTo.RECEIPT, free[0][1])
     outcome.receipts_confirmed += 1
     return True
 
 
-def _income(session: Session, actor: Actor, line: BankLine, entry: Entry, outcome: Outcome) -> None:
+def _income_text(entry: Entry) -> str:
     tx = entry.transfers[0] if entry.transfers else Transfer()
-    text = " ".join(filter(None, [tx.remittance, tx.structured_reference or "", entry.additional_info]))
-    if _confirm(session, line, entry, text, outcome):
+    return " ".join(filter(None, [tx.remittance, tx.structured_reference or "", entry.additional_info]))
+
+
+def _households_named(session: Session, entries: Iterable[Entry]) -> list[Household]:
+    """The households the credits name, read in one go (kept by the caller, so ``session.get`` finds them)."""
+    named = sorted({n for e in entries if e.amount_cents > 0 and (n := _household_in(_income_text(e))) is not None})
+    found: list[Household] = []
+    for start in range(0, len(named), 900):
+        found += session.scalars(select(Household).where(Household.id.in_(named[start:start + 900])))
+    return found
+
+
+def _income(session: Session, actor: Actor, line: BankLine, entry: Entry, outcome: Outcome,
+            receipts: _Receipts) -> None:
+    text = _income_text(entry)
+    if _confirm(line, entry, text, outcome, receipts):
         return
     household_id = _household_in(text)
     kind = _income_kind(text)
@@ -243,6 +281,8 @@ def match_lines(session: Session, actor: Actor, pairs: Sequence[tuple[BankLine, 
     """Match every line of one statement (debits first), queueing what is left; see the module docstring."""
     outcome = Outcome()
     blocks = _Blocks(session)
+    receipts = _Receipts(session, (entry for _line, entry in pairs))
+    households = _households_named(session, (entry for _line, entry in pairs))  # noqa: F841 (held for session.get)
     ordered = sorted(pairs, key=lambda pair: (pair[1].amount_cents > 0, pair[0].position))
     for line, entry in ordered:
         returned = next((t for t in entry.transfers if t.return_reason), None)
@@ -253,7 +293,7 @@ def match_lines(session: Session, actor: Actor, pairs: Sequence[tuple[BankLine, 
         elif returned is not None:
             _return(session, actor, line, entry, returned, outcome)
         else:
-            _income(session, actor, line, entry, outcome)
+            _income(session, actor, line, entry, outcome, receipts)
         if line.state == LineState.UNMATCHED:
             _queue(session, actor, line)
             outcome.unmatched += 1
