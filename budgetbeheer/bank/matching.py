@@ -242,7 +242,8 @@ def _income(session: Session, actor: Actor, line: BankLine, entry: Entry, outcom
     household_id = _household_in(text)
     kind = _income_kind(text)
     if household_id is None:
-        rule = match_by_rules(session, entry.amount_cents, tx.counterparty_iban, text)
+        payer = entry.transfers[0].counterparty_iban if entry.transfers else None
+        rule = match_by_rules(session, entry.amount_cents, payer, text)
         if rule is not None:
             household_id, kind = rule.household_id, rule.kind
     household = session.get(Household, household_id) if household_id is not None else None
