@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask import Response, request
 
-from budgetbeheer.bank import service, shapes
+from budgetbeheer.bank import queue, rules, service, shapes
 from budgetbeheer.errors import Message, ValidationError
 from budgetbeheer.http.api import ApiRoutes, json_body, ok
 from budgetbeheer.http.context import actor, db, settings
+from budgetbeheer.money import cents_to_str
 from budgetbeheer.tables.bank import LineState
 
 routes = ApiRoutes()
@@ -70,10 +71,27 @@ def list_lines() -> tuple[Response, int]:
 @routes.route("/bank-lines/<int:line_id>/assign", ["POST"], summary="Say whose money an unmatched line is",
               permission="bank.assign",
               request_body={"type": "object", "properties": {"household_id": {"type": "integer"},
-                                                             "kind": {"type": "string"}}},
-              responses={"409": "no longer unmatched", "422": "invalid household or kind"})
+                                                             "kind": {"type": "string"},
+                                                             "account": {"type": "string",
+                                                                         "enum": list(queue.ACCOUNTS)},
+                                                             "reason": {"type": "string"}}},
+              responses={"409": "no longer unmatched", "422": "invalid household, kind, account or reason"})
 def assign_line(line_id: int) -> tuple[Response, int]:
     return ok(shapes.line_json(service.assign_line(db(), actor(), line_id, json_body())))
+
+
+@routes.route("/bank-lines/<int:line_id>/unassign", ["POST"], summary="Undo an assignment to an account (reversal)",
+              permission="bank.assign",
+              request_body={"type": "object", "properties": {"reason": {"type": "string"}}, "required": ["reason"]},
+              responses={"409": "not assigned, or assigned to a household (rebook the receipt)"})
+def unassign_line(line_id: int) -> tuple[Response, int]:
+    return ok(shapes.line_json(queue.unassign(db(), actor(), line_id, json_body().get("reason"))))
+
+
+@routes.route("/bank-lines/<int:line_id>/suggestions", ["GET"], summary="The households a line likely belongs to",
+              permission="bank.read")
+def line_suggestions(line_id: int) -> tuple[Response, int]:
+    return ok([s.as_json() for s in queue.suggestions(db(), line_id)])
 
 
 @routes.route("/payment-status-reports", ["POST"], summary="Import a pain.002 payment status report",
@@ -81,3 +99,17 @@ def assign_line(line_id: int) -> tuple[Response, int]:
 def import_status_report() -> tuple[Response, int]:
     result = service.import_status_report(db(), actor(), _file(), request.headers.get("X-Filename"))
     return ok(shapes.status_report_json(result.record), 201 if result.created else 200)
+
+
+@routes.route("/households/<int:household_id>/expected-income/<int:income_id>/match-rule", ["PUT"],
+              summary="How the bank statement recognises this income: payer IBAN, words, amount tolerance",
+              permission="receipts.write",
+              request_body={"type": "object", "properties": {
+                  "payer_iban": {"type": "string"}, "match_words": {"type": "string"},
+                  "amount_tolerance": {"type": "string"}}},
+              responses={"404": "no such expected income", "422": "invalid values"})
+def set_match_rule(household_id: int, income_id: int) -> tuple[Response, int]:
+    income = rules.set_match_rule(db(), actor(), household_id, income_id, json_body())
+    return ok({"id": income.id, "household_id": income.household_id, "payer_iban": income.payer_iban,
+               "match_words": income.match_words,
+               "amount_tolerance": cents_to_str(income.amount_tolerance_cents)})

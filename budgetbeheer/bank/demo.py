@@ -25,7 +25,7 @@ from budgetbeheer.tables.payments import BankFile, PaymentBatch
 from budgetbeheer.tables.states import BatchStatus, HouseholdStatus
 
 PAYER_NAME = "Gemeente Demo, Werk en Inkomen"
-PAYER_IBAN = "NL18BNGH0285001234"
+PAYER_IBAN = "NL14BNGH0285001234"
 """The demo's benefit administration (a matching rule can recognise it by this IBAN)."""
 
 

@@ -9,7 +9,8 @@
    account).
 3. A credit confirms a receipt already booked through the API or a CSV (same amount, booked within
    :data:`RECEIPT_WINDOW_DAYS` days, not yet confirmed by another line; the household's number in the text decides
-   between several), or is booked to the household whose number the remittance names (``klantnummer 123``).
+   between several), or is booked to the household whose number the remittance names (``klantnummer 123``), or to
+   the one household whose matching rules it meets (:mod:`budgetbeheer.bank.rules`: payer IBAN, words, tolerance).
 4. Everything else waits in the queue: booked bank ↔ unmatched, so the books follow the bank, with the reason.
 
 Entries are handled debits first, so a return in the same statement as its payment finds the payment settled.
@@ -29,6 +30,7 @@ from sqlalchemy.orm import Session
 from budgetbeheer.audit.service import Actor
 from budgetbeheer.bank.events import MoneyForEndedHousehold
 from budgetbeheer.bank.model import Entry, Transfer
+from budgetbeheer.bank.rules import match_by_rules
 from budgetbeheer.bank.simulate import SentBlock, read_pain001
 from budgetbeheer.events import publish
 from budgetbeheer.households.receipts import book_receipt
@@ -238,10 +240,16 @@ def _income(session: Session, actor: Actor, line: BankLine, entry: Entry, outcom
     if _confirm(line, entry, text, outcome, receipts):
         return
     household_id = _household_in(text)
+    kind = _income_kind(text)
+    if household_id is None:
+        payer = entry.transfers[0].counterparty_iban if entry.transfers else None
+        rule = match_by_rules(session, entry.amount_cents, payer, text)
+        if rule is not None:
+            household_id, kind = rule.household_id, rule.kind
     household = session.get(Household, household_id) if household_id is not None else None
     if household is None:
         return _unmatched(line, "Geen huishouden herkend (geen aangekondigde ontvangst, geen klantnummer in de "
-                                "omschrijving).")
+                                "omschrijving, de herkenningsregels van geen of meer dan één huishouden).")
     if household.status == HouseholdStatus.ENDED:
         publish(session, MoneyForEndedHousehold(line_id=line.id, household_id=household.id,
                                                 amount_cents=entry.amount_cents, actor=actor))
@@ -249,7 +257,7 @@ def _income(session: Session, actor: Actor, line: BankLine, entry: Entry, outcom
     receipt, _ = book_receipt(
         session, actor,
         {"household_id": household.id, "amount": str(Decimal(entry.amount_cents) / 100),
-         "date": entry.booking_date.isoformat(), "kind": _income_kind(text), "reference": text[:140] or None},
+         "date": entry.booking_date.isoformat(), "kind": kind, "reference": text[:140] or None},
         idempotency_key=f"bank-line:{line.id}", source="bank",
     )
     line.ledger_transaction_id = receipt.ledger_transaction_id

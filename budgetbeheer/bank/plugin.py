@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from budgetbeheer.bank import api, cli, jobs
+from budgetbeheer.bank import api, cli, jobs, web
 from budgetbeheer.features import Registry
 
 
 def register(registry: Registry) -> None:
+    registry.add_blueprint(web.bp)
+    registry.add_nav("Bank", "bank.statements", "bank.read")
+    registry.add_task("finance", "Bankafschriften", "bank.statements")
     registry.add_api_routes(api.routes)
     registry.add_command(cli.statements)
     registry.add_command(cli.status_reports)

@@ -24,7 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from budgetbeheer.audit.service import Actor, record
-from budgetbeheer.bank import camt, pain002
+from budgetbeheer.bank import camt, pain002, queue
 from budgetbeheer.bank.events import StatementReconciled
 from budgetbeheer.bank.matching import Outcome, match_lines
 from budgetbeheer.bank.model import Statement, StatusReport
@@ -309,9 +309,8 @@ def assign_line(session: Session, actor: Actor, line_id: int, data: dict[str, An
     if line.state != LineState.UNMATCHED:
         raise Conflict(Message("Bankpost %(id)s is al %(state)s; er wordt niets dubbel geboekt.", id=line.id,
                                state=line.state), {"state": Message(str(line.state))})
-    if "account" in data:
-        raise ValidationError({"account": Message(
-            "Toewijzen aan een andere rekening dan een huishouden kan nog niet; laat de post in de wachtrij.")})
+    if "account" in data:  # money that is no household's: bank charges, the municipality's own
+        return queue.assign_to_account(session, actor, line.id, data.get("account"), data.get("reason"))
     if line.amount_cents <= 0:
         raise ValidationError({"household_id": Message(
             "Een afschrijving kan niet aan een huishouden worden toegewezen.")})

@@ -99,4 +99,203 @@ EN = {
         "Block %(number)s of the status report %(name)s has no OrgnlPmtInfId.",
     "Transactie %(index)s van blok %(block)s in het statusrapport %(name)s heeft geen status.":
         "Transaction %(index)s of block %(block)s in the status report %(name)s has no status.",
+    # the bank pages (bank/web.py, templates/bank/)
+    "Bank": "Bank",
+    "Bankafschriften": "Bank statements",
+    "Rekeningafschrift (camt.053)": "Bank statement (camt.053)",
+    "Statusrapport (pain.002)": "Payment status report (pain.002)",
+    "in de wachtrij": "in the queue",
+    "herkend": "matched",
+    "toegewezen": "assigned",
+    "Bij- en afschrijvingen": "Credits and debits",
+    "Alleen bijschrijvingen": "Credits only",
+    "Alleen afschrijvingen": "Debits only",
+    "Dit bestand was al ingelezen; er is niets veranderd.": "This file had already been imported; nothing changed.",
+    "Afschrift %(id)s ingelezen: %(lines)s posten, %(matched)s herkend, %(unmatched)s in de wachtrij.":
+        "Statement %(id)s imported: %(lines)s lines, %(matched)s matched, %(unmatched)s in the queue.",
+    "Het eindsaldo klopt met de boeken.": "The closing balance agrees with the books.",
+    "Verschil met de boeken: %(difference)s, helemaal verklaard.":
+        "Difference with the books: %(difference)s, fully explained.",
+    "Verschil met de boeken: %(difference)s, waarvan %(unexplained)s onverklaard.":
+        "Difference with the books: %(difference)s, of which %(unexplained)s unexplained.",
+    "%(name)s is niet ingelezen; er is niets veranderd.": "%(name)s was not imported; nothing changed.",
+    "Kies het soort bestand.": "Choose the kind of file.",
+    "Kies een bestand om in te lezen.": "Choose a file to import.",
+    "Statusrapport %(id)s ingelezen (antwoord op %(original)s): %(rejected)s betalingen geweigerd en teruggeboekt, "
+    "%(accepted)s geaccepteerd, %(unknown)s onbekend.":
+        "Status report %(id)s imported (answering %(original)s): %(rejected)s payments rejected and returned, "
+        "%(accepted)s accepted, %(unknown)s unknown.",
+    "Dit statusrapport was al ingelezen; er is niets veranderd.":
+        "This status report had already been imported; nothing changed.",
+    "betaalrun %(id)s": "payment run %(id)s",
+    "betaling %(id)s in betaalrun %(batch)s": "payment %(id)s in payment run %(batch)s",
+    "terugboeking van betaling %(id)s in betaalrun %(batch)s": "return of payment %(id)s in payment run %(batch)s",
+    "huishouden %(id)s": "household %(id)s",
+    "ontvangst %(id)s": "receipt %(id)s",
+    "%(type)s %(id)s": "%(type)s %(id)s",
+    "Vul het nummer van het huishouden in.": "Fill in the household's number.",
+    "Bankpost %(id)s (%(amount)s) toegewezen aan huishouden %(household)s.":
+        "Bank line %(id)s (%(amount)s) assigned to household %(household)s.",
+    "Bankpost %(id)s is niet toegewezen: %(why)s": "Bank line %(id)s was not assigned: %(why)s",
+    # suggestions (bank/suggest.py)
+    "betaald vanaf de eigen rekening van het huishouden (%(iban)s)":
+        "paid from the household's own account (%(iban)s)",
+    "klantnummer %(number)s in de omschrijving": "client number %(number)s in the description",
+    "de naam %(name)s staat in de omschrijving of bij de betaler":
+        "the name %(name)s is in the description or the payer's name",
+    "het bedrag is een verwacht inkomen van het huishouden": "the amount is an expected income of the household",
+    # templates/bank/statements.html
+    "Naar de wachtrij: bankposten die nog niet zijn toegewezen": "To the queue: bank lines not yet assigned",
+    "Bestand van de bank inlezen": "Import a file from the bank",
+    "verstuurd": "sent",
+    "Het bestand is verstuurd; het wordt nu gelezen en vergeleken met de boeken…":
+        "The file has been sent; it is now being read and compared with the books…",
+    "Versturen is mislukt. Controleer de verbinding en probeer het opnieuw.":
+        "Sending failed. Check the connection and try again.",
+    "Soort bestand": "Kind of file",
+    "Bestand": "File",
+    "Een afschrift (camt.053 of camt.054) als XML, of een zip met meerdere; of een statusrapport (pain.002) als XML.":
+        "A statement (camt.053 or camt.054) as XML, or a zip of several; or a status report (pain.002) as XML.",
+    "Hoogstens %(size)s MB per keer.": "At most %(size)s MB at a time.",
+    "Een bestand dat al is ingelezen verandert niets.": "A file that has already been imported changes nothing.",
+    "Dit bestand is groter dan %(size)s MB; lees het in met de opdracht budgetbeheer statements import.":
+        "This file is larger than %(size)s MB; import it with the command budgetbeheer statements import.",
+    "Bestand inlezen": "Import the file",
+    "Voortgang": "Progress",
+    "Ingelezen afschriften": "Imported statements",
+    "Het eindsaldo van elk afschrift tegenover de bankrekening in de boeken op dezelfde dag. Wat het verschil "
+    "verklaart staat op de pagina van het afschrift.":
+        "Each statement's closing balance against the bank account in the books on the same day. What explains the "
+        "difference is on the statement's page.",
+    "Afschrift": "Statement",
+    "Periode": "Period",
+    "Eindsaldo bank": "Bank closing balance",
+    "Bank in de boeken": "Bank in the books",
+    "Verschil bank en boeken": "Difference bank and books",
+    "Onverklaard": "Unexplained",
+    "In de wachtrij": "In the queue",
+    "Aansluiting": "Reconciliation",
+    "volgnummer %(n)s": "sequence number %(n)s",
+    "Nog geen afschriften ingelezen.": "No statements imported yet.",
+    # templates/bank/_macros.html
+    "geen eindsaldo": "no closing balance",
+    "klopt": "agrees",
+    "klopt, verschil verklaard": "agrees, difference explained",
+    "verschil": "difference",
+    "Pagina’s": "Pages",
+    "Vorige": "Previous",
+    "Volgende": "Next",
+    "Pagina %(page)s van %(pages)s": "Page %(page)s of %(pages)s",
+    # templates/bank/statement.html
+    "Afschrift %(id)s": "Statement %(id)s",
+    "Rekening": "Account",
+    "Volgnummer": "Sequence number",
+    "Soort bericht": "Message type",
+    "Beginsaldo": "Opening balance",
+    "Bijgeschreven": "Credited",
+    "Afgeschreven": "Debited",
+    "Eindsaldo": "Closing balance",
+    "Posten": "Lines",
+    "%(n)s posten": "%(n)s lines",
+    "%(n)s herkend": "%(n)s matched",
+    "%(n)s toegewezen": "%(n)s assigned",
+    "%(n)s in de wachtrij": "%(n)s in the queue",
+    "Aansluiting met de boeken": "Reconciliation with the books",
+    "Eindsaldo volgens de bank op %(date)s": "Closing balance according to the bank on %(date)s",
+    "Bankrekening in de boeken op die dag": "Bank account in the books that day",
+    "waarvan aangekondigd maar nog niet op de bank ontvangen": "of which announced but not yet received on the bank",
+    "Het afschrift heeft geen eindsaldo; er valt niets te vergelijken.":
+        "The statement has no closing balance; there is nothing to compare.",
+    "Het eindsaldo van de bank is gelijk aan de bankrekening in de boeken: bank en boeken kloppen tot op de cent.":
+        "The bank's closing balance equals the bank account in the books: bank and books agree to the cent.",
+    "Het verschil bestaat helemaal uit ontvangsten die via de API of een CSV zijn aangekondigd (en al in de boeken "
+    "staan) maar nog niet op een afschrift zijn verschenen. Komt zo'n ontvangst niet binnen een paar dagen, dan volgt "
+    "een signaal.":
+        "The difference consists entirely of receipts announced through the API or a CSV (already in the books) that "
+        "have not yet appeared on a statement. If such a receipt does not arrive within a few days, a signal follows.",
+    "Er is een verschil dat niet door aangekondigde ontvangsten wordt verklaard. Kijk bij de posten die niet herkend "
+    "zijn en in de boekingen op de bankrekening; een ontbrekend of dubbel ingelezen afschrift geeft ook een verschil.":
+        "There is a difference that announced receipts do not explain. Look at the lines that were not matched and "
+        "at the bookings on the bank account; a missing statement or one imported twice also gives a difference.",
+    "Onderweg: %(amount)s aan goedgekeurde betalingen die de bank nog niet als uitgevoerd heeft getoond. Die staan "
+    "niet op het afschrift en ook niet op de bankrekening in de boeken, dus ze verklaren geen verschil.":
+        "In transit: %(amount)s of approved payments the bank has not yet shown as executed. They are neither on the "
+        "statement nor on the bank account in the books, so they explain no difference.",
+    "Posten tonen": "Show lines",
+    "Alle": "All",
+    "Herkend": "Matched",
+    "Toegewezen": "Assigned",
+    "Naar de wachtrij": "To the queue",
+    "Geboekt op": "Booked on",
+    "Tegenpartij": "Counterparty",
+    "Omschrijving": "Description",
+    "Stand": "State",
+    "Gekoppeld aan of reden": "Matched to, or why not",
+    "reden terugboeking %(code)s": "return reason %(code)s",
+    "storno": "reversal",
+    "toegewezen door %(who)s": "assigned by %(who)s",
+    "Geen posten.": "No lines.",
+    "Terug naar de bankafschriften": "Back to the bank statements",
+    # templates/bank/queue.html
+    "Wachtrij bankposten": "Queue of bank lines",
+    "Bankposten die niet vanzelf herkend zijn. Ze staan in de boeken als bank tegenover ‘niet toegewezen’ tot iemand "
+    "zegt van wie het geld is.":
+        "Bank lines that were not matched automatically. They are in the books as bank against ‘unassigned’ until "
+        "someone says whose money it is.",
+    "Zoek op naam, IBAN, omschrijving of bedrag": "Search by name, IBAN, description or amount",
+    "Een bedrag als 99,50 vindt de posten van precies dat bedrag.":
+        "An amount such as 99.50 finds the lines of exactly that amount.",
+    "Soort post": "Kind of line",
+    "Geboekt vanaf": "Booked from",
+    "Geboekt tot en met": "Booked up to and including",
+    "Alles tonen": "Show everything",
+    "%(count)s post(en) in de wachtrij": "%(count)s line(s) in the queue",
+    "%(amount)s bijgeschreven op %(date)s": "%(amount)s credited on %(date)s",
+    "%(amount)s afgeschreven op %(date)s": "%(amount)s debited on %(date)s",
+    "Waarom in de wachtrij": "Why in the queue",
+    "post %(n)s": "line %(n)s",
+    "Soort inkomen": "Kind of income",
+    "Waarschijnlijke huishoudens": "Likely households",
+    "Huishouden %(id)s": "Household %(id)s",
+    "beëindigd": "ended",
+    "Toewijzen aan huishouden %(id)s": "Assign to household %(id)s",
+    "Geen waarschijnlijk huishouden gevonden.": "No likely household found.",
+    "Of nummer van het huishouden": "Or the household's number",
+    "Toewijzen": "Assign",
+    "Een afschrijving wordt niet aan een huishouden toegewezen; zoek uit welke betaling het is, of boek bankkosten "
+    "hieronder op de rekening van de gemeente.":
+        "A debit is not assigned to a household; find out which payment it is, or book bank charges to the "
+        "municipality's account below.",
+    "Geen geld van een huishouden: naar een rekening van de gemeente":
+        "No household's money: to an account of the municipality",
+    "Op deze rekening boeken": "Book to this account",
+    "Bankkosten (voor rekening van de gemeente)": "Bank charges (borne by the municipality)",
+    "Gemeente: eigen geld op de beheerrekening": "Municipality: its own money on the managed account",
+    "Bankpost %(id)s (%(amount)s) geboekt op %(account)s.": "Bank line %(id)s (%(amount)s) booked to %(account)s.",
+    "Geen bankposten in de wachtrij.": "No bank lines in the queue.",
+    "Geen bankposten gevonden.": "No bank lines found.",
+    'Stuur het bestand als de body van het verzoek.': 'Send the file as the request body.',
+    'Kies unmatched, matched, assigned of all.': 'Choose unmatched, matched, assigned or all.',
+    'Afschrift %(id)s van %(iban)s is al ingelezen uit een ander bestand (import %(known)s).': 'Statement %(id)s of %(iban)s was already imported from another file (import %(known)s).',
+    'al ingelezen': 'already imported',
+    'Afschrift %(id)s bestaat niet.': 'Statement %(id)s does not exist.',
+    'Bankpost %(id)s bestaat niet.': 'Bank line %(id)s does not exist.',
+    'Bankpost %(id)s is al %(state)s; er wordt niets dubbel geboekt.': 'Bank line %(id)s is already %(state)s; nothing is booked twice.',
+    'Toewijzen aan een andere rekening dan een huishouden kan nog niet; laat de post in de wachtrij.': 'Assigning to an account other than a household is not possible yet; leave the line in the queue.',
+    'Een afschrijving kan niet aan een huishouden worden toegewezen.': 'A debit cannot be assigned to a household.',
+    'Het bestand bevat geen afschrift.': 'The file holds no statement.',
+    'Afschrift %(id)s is van rekening %(iban)s, niet van de beheerrekening %(managed)s.': 'Statement %(id)s is of account %(iban)s, not of the managed account %(managed)s.',
+    "Afschrift %(id)s is in %(currency)s; alleen euro's kunnen worden ingelezen.": 'Statement %(id)s is in %(currency)s; only euros can be imported.',
+    'Verwacht inkomen %(id)s van huishouden %(household)s bestaat niet.': 'Expected income %(id)s of household %(household)s does not exist.',
+    'De marge is groter dan het verwachte bedrag.': 'The tolerance is larger than the expected amount.',
+    # the queue beyond households (queue.py)
+    "Bankpost %(id)s is niet toegewezen; er is niets terug te draaien.":
+        "Bank line %(id)s is not assigned; there is nothing to undo.",
+    "Bankpost %(id)s is als ontvangst %(receipt)s aan een huishouden geboekt; corrigeer die ontvangst (overboeken "
+    "naar het goede huishouden).":
+        "Bank line %(id)s was booked to a household as receipt %(receipt)s; correct that receipt (rebook it to the "
+        "right household).",
+    "Kies een van de rekeningen: %(accounts)s.": "Choose one of the accounts: %(accounts)s.",
+    "Geef een reden: waarom is dit geld van geen huishouden?": "Give a reason: why is this money no household's?",
+    "Geef een reden voor het terugdraaien.": "Give a reason for undoing it.",
 }

@@ -25,6 +25,12 @@ UNMATCHED = "unmatched"
 """Receipts that could not be matched to a household yet, a liability."""
 ADVANCES = "advances"
 """Outstanding advances (voorschotten) to households, an asset: money owed back to the municipality."""
+BANK_COSTS = "bank_costs"
+"""Bank charges on the managed account, borne by the municipality (a liability that runs below zero)."""
+MUNICIPALITY = "municipality"
+"""The municipality's own money on the managed account (a top-up, a refund to it), a liability."""
+MUNICIPALITY_ACCOUNTS = (BANK_COSTS, MUNICIPALITY)
+"""Money on the managed account that is no household's: assigned from the bank queue with a reason."""
 
 SYSTEM_ACCOUNTS = {
     BANK: ("Beheerrekening (bank)", AccountKind.ASSET),
@@ -32,6 +38,11 @@ SYSTEM_ACCOUNTS = {
     UNMATCHED: ("Niet-toegewezen ontvangsten", AccountKind.LIABILITY),
     ADVANCES: ("Uitstaande voorschotten", AccountKind.ASSET),
 }
+MUNICIPALITY_ACCOUNT_NAMES = {
+    BANK_COSTS: "Bankkosten (voor rekening van de gemeente)",
+    MUNICIPALITY: "Gemeente: eigen geld op de beheerrekening",
+}
+"""Liabilities made on first use (:func:`municipality_account_id`), so books without them list no empty accounts."""
 
 
 def household_account_code(household_id: int) -> str:
@@ -64,6 +75,20 @@ def account_id(session: Session, code: str) -> int:
             return ensure_system_accounts(session)[code]
         raise LedgerError(Message("Grootboekrekening %(code)s bestaat niet.", code=code))
     return found
+
+
+def municipality_account_id(session: Session, code: str) -> int:
+    """The account of :data:`MUNICIPALITY_ACCOUNTS` named ``code``, made on first use."""
+    if code not in MUNICIPALITY_ACCOUNT_NAMES:
+        raise LedgerError(Message("Grootboekrekening %(code)s bestaat niet.", code=code))
+    found = session.scalar(select(Account.id).where(Account.code == code))
+    if found is not None:
+        return found
+    account = Account(code=code, name=MUNICIPALITY_ACCOUNT_NAMES[code], kind=AccountKind.LIABILITY,
+                      created_at=utcnow())
+    session.add(account)
+    session.flush()
+    return account.id
 
 
 def open_household_account(session: Session, household_id: int, name: str) -> Account:
@@ -258,17 +283,19 @@ def balances_by_code(session: Session, as_of: date | None = None) -> dict[str, i
 
 @dataclass(frozen=True)
 class MoneyIdentity:
-    """bank = households + in transit + unmatched − advances, with every term in cents."""
+    """bank = households + in transit + unmatched + municipality − advances, with every term in cents
+    (``municipality``: money on the managed account that is no household's, bank charges below zero)."""
 
     bank: int
     households: int
     in_transit: int
     unmatched: int
     advances: int
+    municipality: int = 0
 
     @property
     def holds(self) -> bool:
-        return self.bank == self.households + self.in_transit + self.unmatched - self.advances
+        return self.bank == self.households + self.in_transit + self.unmatched + self.municipality - self.advances
 
 
 def money_identity(session: Session, as_of: date | None = None) -> MoneyIdentity:
@@ -280,4 +307,5 @@ def money_identity(session: Session, as_of: date | None = None) -> MoneyIdentity
         in_transit=balances.get(IN_TRANSIT, 0),
         unmatched=balances.get(UNMATCHED, 0),
         advances=balances.get(ADVANCES, 0),
+        municipality=sum(balances.get(code, 0) for code in MUNICIPALITY_ACCOUNTS),
     )

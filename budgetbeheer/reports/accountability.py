@@ -12,9 +12,10 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from budgetbeheer.domain.categories import LABELS_NL, Category
-from budgetbeheer.ledger.service import ADVANCES, BANK, IN_TRANSIT, UNMATCHED
+from budgetbeheer.ledger.service import ADVANCES, BANK, IN_TRANSIT, MUNICIPALITY_ACCOUNTS, UNMATCHED
 from budgetbeheer.payments import arrears
 from budgetbeheer.reports import queries
+from budgetbeheer.reports.bank import RECONCILIATION_COLUMNS, latest_reconciliation
 from budgetbeheer.reports.model import LEEFGELD, Column, ColumnType, Table
 from budgetbeheer.reports.queries import DateRange
 from budgetbeheer.tables.states import ExtensionStatus
@@ -97,7 +98,8 @@ class Accountability:
     @property
     def identity_holds(self) -> bool:
         led = self.ledger
-        return led["bank"] == led["households"] + led["in_transit"] + led["unmatched"] - led["advances"]
+        owed = led["households"] + led["in_transit"] + led["unmatched"] + led.get("municipality", 0)
+        return led["bank"] == owed - led["advances"]
 
 
 def _overlap_days(first: date, last: date, start: date, end: date) -> int:
@@ -162,6 +164,9 @@ def accountability_figures(session: Session, period: DateRange) -> Accountabilit
         "unmatched": -raw.get(UNMATCHED, 0),
         "advances": raw.get(ADVANCES, 0),
     }
+    municipality = -sum(raw.get(code, 0) for code in MUNICIPALITY_ACCOUNTS)
+    if municipality:  # money assigned from the bank queue that is no household's (bank charges, a top-up)
+        ledger["municipality"] = municipality
     return Accountability(period, [figures[m.label] for m in months], total, ledger,
                           arrears.in_range(short, period.start, period.end))
 
@@ -283,4 +288,6 @@ def accountability_tables(result: Accountability) -> list[Table]:
 
 
 def accountability(session: Session, period: DateRange) -> list[Table]:
-    return accountability_tables(accountability_figures(session, period))
+    return [*accountability_tables(accountability_figures(session, period)),
+            Table("bank", "Aansluiting met de bank (laatste afschrift in de periode)", RECONCILIATION_COLUMNS,
+                  latest_reconciliation(session, period))]

@@ -33,6 +33,7 @@ routes = ApiRoutes()
     query={
         "from": "first business date, YYYY-MM-DD (inclusive)",
         "to": "last business date, YYYY-MM-DD (inclusive)",
+        "date": "instead of from and to: one day (bank-reconciliation?date=D)",
         "format": "json (default), csv, csv-nl (semicolon, decimal comma) or xlsx",
         "table": "csv only: which table of the report (default: the first)",
         "household_id": "statement only: one household",
@@ -43,7 +44,8 @@ def report(name: str) -> Response:
     report_kind(name)
     if not may_export(name):
         raise PermissionDenied(Message("U heeft geen rechten voor dit rapport."))
-    period = parse_period(request.args.get("from"), request.args.get("to"))
+    on = request.args.get("date")  # bank-reconciliation?date=D: the statements closing on that day
+    period = parse_period(request.args.get("from", on), request.args.get("to", on))
     household_id = _household_id()
     session = db()
     spool, download_name, media_type = export_report(

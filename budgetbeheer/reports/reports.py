@@ -17,6 +17,7 @@ from budgetbeheer.audit.service import verify
 from budgetbeheer.errors import Message, NotFound
 from budgetbeheer.reports import queries
 from budgetbeheer.reports.accountability import accountability
+from budgetbeheer.reports.bank import bank_reconciliation
 from budgetbeheer.reports.model import (
     PAID_KINDS,
     Column,
@@ -266,6 +267,7 @@ REPORTS: dict[str, ReportKind] = {
         ReportKind("payments", "Betalingen", payments),
         ReportKind("extensions", "Verlengingen", extensions),
         ReportKind("accountability", "Verantwoording", accountability),
+        ReportKind("bank-reconciliation", "Aansluiting bank en boeken", bank_reconciliation),
         ReportKind("audit", "Auditlog", audit, permission="audit.read"),
     )
 }

@@ -143,6 +143,12 @@ class ExpectedIncome(Base):
     start_date: Mapped[date] = mapped_column(Date)
     end_date: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    payer_iban: Mapped[str | None] = mapped_column(String(34))
+    """Matching rule for the bank statement: the payer's IBAN (UWV, SVB, Toeslagen, the benefit administration)."""
+    match_words: Mapped[str | None] = mapped_column(String(200))
+    """Matching rule: words (or a client number) that must all be in the remittance text, separated by spaces."""
+    amount_tolerance_cents: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    """Matching rule: how far the amount on the bank may differ from the expected amount."""
 
     __table_args__ = (
         CheckConstraint("amount_cents > 0", name="positive"),

@@ -19,7 +19,7 @@ from budgetbeheer.config import Settings
 from budgetbeheer.ledger.service import BANK, account_id, balance, money_identity
 from budgetbeheer.payments import service
 from budgetbeheer.tables.bank import BankImport, BankLine
-from budgetbeheer.tables.households import Receipt
+from budgetbeheer.tables.households import ExpectedIncome, Receipt
 from budgetbeheer.tables.payments import BankFile
 from budgetbeheer.users.models import User
 from budgetbeheer.users.service import actor_for
@@ -113,3 +113,54 @@ def test_the_command_imports_and_exits_2_when_refused(
     assert refused.exit_code == 2
     assert session.scalar(select(func.count(BankImport.id))) == 1
     assert session.scalar(select(func.count(BankLine.id))) == 2
+
+
+def test_the_bank_reconciliation_report_in_every_format(
+    client: FlaskClient, session: Session, api_token: Callable[..., dict[str, str]], statement: tuple[bytes, int]
+) -> None:
+    content, _ = statement
+    finance = api_token("finn", "finance")
+    assert client.post("/api/v1/bank-statements", data=content,
+                       headers=finance | {"Content-Type": "application/xml"}).status_code == 201
+    accountant = api_token("acc", "accountant")
+    shown = client.get("/api/v1/reports/bank-reconciliation?date=2026-12-02", headers=accountant)
+    assert shown.status_code == 200, shown.get_json()
+    tables = shown.get_json()["data"]["tables"]
+    (row,) = tables["statements"]
+    assert row["difference"] == "0.00" and row["unexplained"] == "0.00" and row["unmatched_lines"] == 1
+    assert [r["amount"] for r in tables["queue"]] == ["99.00"]
+    for fmt in ("csv", "csv-nl", "xlsx"):
+        exported = client.get(f"/api/v1/reports/bank-reconciliation?date=2026-12-02&format={fmt}", headers=accountant)
+        assert exported.status_code == 200 and exported.data
+    books = client.get("/api/v1/reports/accountability?from=2026-12-01&to=2026-12-31", headers=accountant)
+    assert books.get_json()["data"]["tables"]["bank"][0]["difference"] == "0.00"
+
+
+def test_an_income_recognised_by_its_matching_rule_is_booked_to_the_household(
+    client: FlaskClient, session: Session, api_token: Callable[..., dict[str, str]], settings: Settings
+) -> None:
+    household = payable_household(session)
+    other = payable_household(session, holder="C. Ander")
+    session.commit()
+    income = session.scalars(select(ExpectedIncome).where(ExpectedIncome.household_id == household.id)).one()
+    caseworker = api_token("kim", "caseworker")
+    bad = client.put(f"/api/v1/households/{household.id}/expected-income/{income.id}/match-rule",
+                     json={"payer_iban": "NL00BANK0000000000"}, headers=caseworker)
+    assert bad.status_code == 422 and "payer_iban" in bad.get_json()["error"]["fields"]
+    done = client.put(f"/api/v1/households/{household.id}/expected-income/{income.id}/match-rule",
+                      json={"payer_iban": "NL14 BNGH 0285 0012 34", "match_words": "Haddad", "amount_tolerance": "5.00"},
+                      headers=caseworker)
+    assert done.status_code == 200, done.get_json()
+    credits = [simulate.Credit(income.amount_cents - 300, date(2026, 12, 2), "Gemeente", "NL14BNGH0285001234",
+                               "Uitkering december A. Haddad"),
+               simulate.Credit(income.amount_cents, date(2026, 12, 2), "Gemeente", "NL14BNGH0285001234",
+                               "Uitkering december zonder naam")]
+    made = simulate.statement([], account_iban=settings.managed_account_iban,
+                              opening_balance_cents=balance(session, account_id(session, BANK), date(2026, 12, 1)),
+                              credits=credits)
+    finance = api_token("finn", "finance") | {"Content-Type": "application/xml"}
+    summary = client.post("/api/v1/bank-statements", data=statement_bytes(made), headers=finance).get_json()["data"]
+    assert (summary["receipts_booked"], summary["unmatched"]) == (1, 1)
+    booked = session.scalars(select(Receipt).where(Receipt.source == "bank")).one()
+    assert (booked.household_id, booked.amount_cents) == (household.id, income.amount_cents - 300)
+    assert other.id != household.id

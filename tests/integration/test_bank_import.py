@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 
 import pytest
 import time_machine
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from budgetbeheer.audit.service import Actor
@@ -18,6 +19,7 @@ from budgetbeheer.bank.jobs import receipts_not_on_bank
 from budgetbeheer.bank.model import PaymentInformationStatus, StatusReport, TransferStatus
 from budgetbeheer.bank.statement_writer import statement_bytes, status_report_bytes
 from budgetbeheer.config import Settings
+from budgetbeheer.db.engine import make_session_factory
 from budgetbeheer.errors import Conflict, ValidationError
 from budgetbeheer.ledger.service import BANK, UNMATCHED, account_id, balance, money_identity
 from budgetbeheer.payments import service
@@ -65,7 +67,7 @@ def test_every_payment_is_settled_or_returned_and_the_bank_agrees_with_the_books
     rent = next(i for i in items if i.kind == "rent" and i.household_id == households[0].id)
     water = next(i for i in items if i.kind == "water" and i.household_id == households[1].id)
     credits = [
-        simulate.Credit(123_456, INCOME_DAY, "Gemeente", "NL18BNGH0285001234",
+        simulate.Credit(123_456, INCOME_DAY, "Gemeente", "NL14BNGH0285001234",
                         f"Uitkering 12-2026 klantnummer {households[2].id}"),
         simulate.Credit(4_200, INCOME_DAY, "Onbekend", "NL02ABNA0123456789", "terugbetaling"),
     ]
@@ -112,7 +114,7 @@ def test_an_announced_receipt_is_confirmed_not_booked_twice(
     household = payable_household(session)
     _, files = _exported(session, settings, finance)
     announced = session.scalars(select(Receipt).where(Receipt.household_id == household.id)).one()
-    credit = simulate.Credit(announced.amount_cents, announced.received_on, "UWV", "NL18BNGH0285001234", "Uitkering")
+    credit = simulate.Credit(announced.amount_cents, announced.received_on, "UWV", "NL14BNGH0285001234", "Uitkering")
     opening = balance(session, account_id(session, BANK), date(2026, 11, 27))
     made = simulate.statement(files, account_iban=settings.managed_account_iban, opening_balance_cents=opening,
                               credits=[credit])
@@ -194,3 +196,41 @@ def test_a_gap_a_difference_ended_households_money_and_a_receipt_never_on_the_ba
     assert "11, 12" in gap.message
     late = session.scalars(select(Signal).where(Signal.kind == "receipt_not_on_bank")).one()
     assert late.household_id == household.id and f"ontvangst {announced.id}" in late.message
+
+
+def test_two_imports_of_the_same_file_racing_give_one_import(
+    engine: Engine, session: Session, settings: Settings, finance: tuple[Actor, Actor], dialect: str
+) -> None:
+    if dialect != "postgresql":
+        pytest.skip("SQLite serialises writers with one database lock; the race is a PostgreSQL question")
+    payable_household(session)
+    _, files = _exported(session, settings, finance)
+    made = simulate.statement(files, account_iban=settings.managed_account_iban, opening_balance_cents=_opening(session))
+    content = statement_bytes(made)
+    factory = make_session_factory(engine)
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def import_as(actor: Actor) -> None:
+        own = factory()
+        try:
+            barrier.wait(timeout=10)
+            result = bank.import_statements(own, actor, content, settings)
+            own.commit()
+            outcomes.append("created" if result.created else "the same")
+        except Exception as error:
+            own.rollback()
+            outcomes.append(repr(error))
+        finally:
+            own.close()
+
+    threads = [threading.Thread(target=import_as, args=(a,)) for a in finance]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(outcomes) == ["created", "the same"]
+    session.expire_all()
+    assert session.scalar(select(func.count(BankImport.id))) == 1
+    assert session.scalar(select(func.count(BankLine.id))) == len(made.entries)
+    assert money_identity(session).holds

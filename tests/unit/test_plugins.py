@@ -30,10 +30,11 @@ def test_lifecycle_registers_its_jobs_in_order_and_no_commands() -> None:
 
 def test_the_whole_registry() -> None:
     built = registry()
-    assert len(PLUGINS) == 4
+    assert len(PLUGINS) == 5
     assert [job.name for job in built.jobs.all()] == [
-        "lifecycle.end_periods", "payments.prepare_runs", "lifecycle.raise_signals"]
-    assert {c.name for c in built.commands} == {"receipts", "creditors", "runs", "batches", "reports", "ledger"}
+        "lifecycle.end_periods", "payments.prepare_runs", "lifecycle.raise_signals", "bank.receipts_not_on_bank"]
+    assert {c.name for c in built.commands} == {"receipts", "creditors", "runs", "batches", "reports", "ledger",
+                                                 "statements", "status-reports"}
     assert built.links["household"] == "households.show"
     assert len(built.demo_loaders) == 1
 
