@@ -33,7 +33,7 @@ def test_accountant_downloads_the_accountability_report_as_xlsx(
     target = tmp_path / download.suggested_filename
     download.save_as(str(target))
     book = load_workbook(target)
-    assert book.sheetnames == ["rapport", "months", "totals", "ledger", "arrears"]
+    assert book.sheetnames == ["rapport", "months", "totals", "ledger", "arrears", "bank"]
     header = {row[0].value: row[1].value for row in book["rapport"].iter_rows()}
     assert header["Geëxporteerd door"] == "Anton (anton)"
     labels = [cell.value for cell in book["totals"][1]]
