@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# two workers (pytest-xdist): the machines here have 2 cores; `make test PYTEST_ARGS=` runs serially
+PYTEST_ARGS ?= -n 2
 
 .PHONY: run test check-fast install system-deps lint lint-imports typecheck deptry migration-check benchmark clean
 
