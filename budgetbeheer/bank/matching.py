@@ -61,26 +61,29 @@ class Outcome:
 
 
 class _Blocks:
-    """The payment-information blocks of the batches still waiting for the bank, read from our own files."""
+    """The payment-information blocks of our own pain.001 files, read from the stored file a statement names.
+
+    A block's ``PmtInfId`` is ``<MsgId>-<n>`` (:mod:`budgetbeheer.payments.sepa.repair`), so the file is found by its
+    unique ``MsgId`` whatever its batch's status: a batch already settled by hand is recognised (and not booked
+    again) instead of being queued. Each file is read once per statement."""
 
     def __init__(self, session: Session) -> None:
         self._session = session
-        self._by_id: dict[str, SentBlock] | None = None
+        self._files: dict[str, list[SentBlock]] = {}
+
+    def _file(self, message_id: str) -> list[SentBlock]:
+        if message_id not in self._files:
+            content = self._session.scalar(select(BankFile.content).where(BankFile.msg_id == message_id))
+            self._files[message_id] = list(read_pain001(content)) if content is not None else []
+        return self._files[message_id]
 
     def get(self, payment_information_id: str | None, message_id: str | None) -> list[SentBlock]:
-        if self._by_id is None:
-            self._by_id = {}
-            for content in self._session.scalars(
-                select(BankFile.content).join(PaymentBatch, PaymentBatch.id == BankFile.batch_id)
-                .where(PaymentBatch.status.in_((BatchStatus.EXPORTED, BatchStatus.SENT)))
-            ):
-                for block in read_pain001(content):
-                    self._by_id[block.payment_information_id] = block
-        if payment_information_id and payment_information_id in self._by_id:
-            return [self._by_id[payment_information_id]]
-        if message_id:
-            return [b for b in self._by_id.values() if b.message_id == message_id]
-        return []
+        if payment_information_id:
+            for name in filter(None, (message_id, payment_information_id.rsplit("-", 1)[0])):
+                found = [b for b in self._file(name) if b.payment_information_id == payment_information_id]
+                if found:
+                    return found
+        return self._file(message_id) if message_id else []
 
 
 def _items_by_e2e(session: Session, ids: Iterable[str]) -> dict[str, PaymentItem]:

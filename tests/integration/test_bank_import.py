@@ -234,3 +234,23 @@ def test_two_imports_of_the_same_file_racing_give_one_import(
     assert session.scalar(select(func.count(BankImport.id))) == 1
     assert session.scalar(select(func.count(BankLine.id))) == len(made.entries)
     assert money_identity(session).holds
+
+
+def test_a_block_settled_by_hand_before_the_statement_is_recognised_not_booked_again(
+    session: Session, settings: Settings, finance: tuple[Actor, Actor]
+) -> None:
+    payable_household(session)
+    approved, files = _exported(session, settings, finance)
+    opening = _opening(session)
+    service.mark_sent(session, finance[1], approved.id)
+    service.settle(session, finance[1], approved.id, RUN_DATE)
+    session.commit()
+    made = simulate.statement(files, account_iban=settings.managed_account_iban, opening_balance_cents=opening,
+                              shape="BNG")
+    result = bank.import_statements(session, finance[0], statement_bytes(made, shape="BNG"), settings)
+    session.commit()
+    lines = session.scalars(select(BankLine)).all()
+    assert [line.state for line in lines] == [LineState.MATCHED] * len(made.entries)
+    assert balance(session, account_id(session, UNMATCHED)) == 0
+    assert money_identity(session).holds
+    assert bank.reconciliation_of(session, result.statements[0]).unexplained_cents == 0
