@@ -34,7 +34,7 @@ from budgetbeheer.bank.events import MoneyForEndedHousehold
 from budgetbeheer.bank.model import Entry, Transfer
 from budgetbeheer.bank.rules import RuleBook
 from budgetbeheer.db.base import table_of
-from budgetbeheer.errors import BudgetbeheerError
+from budgetbeheer.errors import BudgetbeheerError, Message
 from budgetbeheer.events import Event, publish
 from budgetbeheer.households.inputs import ReceiptData
 from budgetbeheer.households.receipts import Booked, book_receipts_in_bulk
@@ -435,7 +435,10 @@ def _income(session: Session, actor: Actor, line: Line, entry: Entry, outcome: O
 
 
 def _book_receipts(session: Session, actor: Actor, work: _Work, outcome: Outcome) -> None:
-    answers = book_receipts_in_bulk(session, actor, [(data, f"bank-line:{line.id}") for line, data in work.receipts])
+    answers: list[Booked | dict[str, Message]] = []
+    for start in range(0, len(work.receipts), 5000):  # in chunks: bounded memory for 100,000 credits
+        answers += book_receipts_in_bulk(session, actor, [(data, f"bank-line:{line.id}")
+                                                          for line, data in work.receipts[start:start + 5000]])
     for (line, _data), answer in zip(work.receipts, answers, strict=True):
         if isinstance(answer, Booked):
             line.ledger_transaction_id = answer.ledger_transaction_id
