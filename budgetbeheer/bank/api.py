@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from flask import Response, request
 
-from budgetbeheer.bank import queue, rules, service, shapes
-from budgetbeheer.errors import Message, ValidationError
+from budgetbeheer.bank import queue, rules, service, shapes, suggest
+from budgetbeheer.errors import Message, NotFound, ValidationError
 from budgetbeheer.http.api import ApiRoutes, json_body, ok
 from budgetbeheer.http.context import actor, db, settings
 from budgetbeheer.money import cents_to_str
-from budgetbeheer.tables.bank import LineState
+from budgetbeheer.tables.bank import BankLine, LineState
 
 routes = ApiRoutes()
 LINE_STATES = (*LineState, "all")
+SUGGESTIONS = 5
 
 
 def _file() -> bytes:
@@ -80,10 +81,10 @@ def assign_line(line_id: int) -> tuple[Response, int]:
     return ok(shapes.line_json(service.assign_line(db(), actor(), line_id, json_body())))
 
 
-@routes.route("/bank-lines/<int:line_id>/unassign", ["POST"], summary="Undo an assignment to an account (reversal)",
+@routes.route("/bank-lines/<int:line_id>/unassign", ["POST"], summary="Undo an assignment to an account or a household (reversal bookings)",
               permission="bank.assign",
               request_body={"type": "object", "properties": {"reason": {"type": "string"}}, "required": ["reason"]},
-              responses={"409": "not assigned, or assigned to a household (rebook the receipt)"})
+              responses={"409": "not assigned; the household no longer holds the money; a confirmed announced receipt; reversed by the bank"})
 def unassign_line(line_id: int) -> tuple[Response, int]:
     return ok(shapes.line_json(queue.unassign(db(), actor(), line_id, json_body().get("reason"))))
 
@@ -91,7 +92,11 @@ def unassign_line(line_id: int) -> tuple[Response, int]:
 @routes.route("/bank-lines/<int:line_id>/suggestions", ["GET"], summary="The households a line likely belongs to",
               permission="bank.read")
 def line_suggestions(line_id: int) -> tuple[Response, int]:
-    return ok([s.as_json() for s in queue.suggestions(db(), line_id)])
+    session = db()
+    line = session.get(BankLine, line_id)
+    if line is None:
+        raise NotFound(Message("Bankpost %(id)s bestaat niet.", id=line_id))
+    return ok([s.as_json() for s in suggest.suggestions(session, [line], top=SUGGESTIONS).get(line.id, [])])
 
 
 @routes.route("/payment-status-reports", ["POST"], summary="Import a pain.002 payment status report",

@@ -28,6 +28,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from budgetbeheer.audit.service import Actor
+from budgetbeheer.bank import reversal
 from budgetbeheer.bank.events import MoneyForEndedHousehold
 from budgetbeheer.bank.model import Entry, Transfer
 from budgetbeheer.bank.rules import match_by_rules
@@ -291,7 +292,7 @@ def match_lines(session: Session, actor: Actor, pairs: Sequence[tuple[BankLine, 
     for line, entry in ordered:
         returned = next((t for t in entry.transfers if t.return_reason), None)
         if entry.reversal:
-            _unmatched(line, "Correctie (storno) door de bank: kijk na welke post hij herstelt.")
+            reversal.undo(session, actor, line, entry, outcome)
         elif entry.amount_cents < 0:
             _settle(session, actor, line, entry, outcome, blocks)
         elif returned is not None:

@@ -144,6 +144,8 @@ EN = {
     "de naam %(name)s staat in de omschrijving of bij de betaler":
         "the name %(name)s is in the description or the payer's name",
     "het bedrag is een verwacht inkomen van het huishouden": "the amount is an expected income of the household",
+    "de betaler heeft de naam van de rekeninghouder van het huishouden (%(name)s)":
+        "the payer has the name of the household's account holder (%(name)s)",
     # templates/bank/statements.html
     "Naar de wachtrij: bankposten die nog niet zijn toegewezen": "To the queue: bank lines not yet assigned",
     "Bestand van de bank inlezen": "Import a file from the bank",
@@ -291,10 +293,21 @@ EN = {
     # the queue beyond households (queue.py)
     "Bankpost %(id)s is niet toegewezen; er is niets terug te draaien.":
         "Bank line %(id)s is not assigned; there is nothing to undo.",
-    "Bankpost %(id)s is als ontvangst %(receipt)s aan een huishouden geboekt; corrigeer die ontvangst (overboeken "
-    "naar het goede huishouden).":
-        "Bank line %(id)s was booked to a household as receipt %(receipt)s; correct that receipt (rebook it to the "
-        "right household).",
+    "Bankpost %(id)s is door de bank zelf teruggedraaid (storno, bankpost %(reversal)s); er is niets meer terug te "
+    "draaien.":
+        "Bank line %(id)s was reversed by the bank itself (reversal, bank line %(reversal)s); there is nothing left "
+        "to undo.",
+    "Ontvangst %(receipt)s van bankpost %(id)s bestaat niet of is al teruggedraaid.":
+        "Receipt %(receipt)s of bank line %(id)s does not exist or has already been undone.",
+    "Bankpost %(id)s bevestigt ontvangst %(receipt)s, die via de API of een CSV is aangekondigd; corrigeer die "
+    "ontvangst zelf.":
+        "Bank line %(id)s confirms receipt %(receipt)s, announced through the API or a CSV; correct that receipt "
+        "itself.",
+    "Huishouden %(household)s heeft %(short)s van deze %(amount)s niet meer: het geld is al uitbetaald of onderweg "
+    "naar de bank. Terugdraaien kan dan niet; boek een correctie bij het huishouden.":
+        "Household %(household)s no longer holds %(short)s of these %(amount)s: the money has been paid out or is on "
+        "its way to the bank. It cannot be undone then; book a correction for the household.",
+    "het saldo dekt de ontvangst niet meer": "the balance no longer covers the receipt",
     "Kies een van de rekeningen: %(accounts)s.": "Choose one of the accounts: %(accounts)s.",
     "Geef een reden: waarom is dit geld van geen huishouden?": "Give a reason: why is this money no household's?",
     "Geef een reden voor het terugdraaien.": "Give a reason for undoing it.",
