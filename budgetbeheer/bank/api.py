@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from flask import Response, request
+from werkzeug.http import parse_options_header
 
-from budgetbeheer.bank import queue, rules, service, shapes, suggest
-from budgetbeheer.errors import Message, NotFound, ValidationError
+from budgetbeheer.bank import naming, queue, rules, service, shapes, suggest
+from budgetbeheer.errors import BudgetbeheerError, Message, NotFound, ValidationError
 from budgetbeheer.http.api import ApiRoutes, json_body, ok
 from budgetbeheer.http.context import actor, db, settings
 from budgetbeheer.money import cents_to_str
@@ -23,6 +24,16 @@ def _file() -> bytes:
     return content
 
 
+def _filename() -> str | None:
+    """The file's name: the ``X-Filename`` header, else the ``filename`` of a ``Content-Disposition`` header; None
+    when the client sent neither (the messages then say "het bestand")."""
+    named = request.headers.get("X-Filename") or ""
+    if not named.strip():
+        disposition = request.headers.get("Content-Disposition", "")
+        named = parse_options_header(disposition)[1].get("filename", "") if disposition else ""
+    return named.strip()[:200] or None
+
+
 def _page() -> tuple[int, int]:
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     per_page = min(max(request.args.get("per_page", 50, type=int) or 50, 1), 500)
@@ -35,7 +46,11 @@ def _page() -> tuple[int, int]:
                          "422": "refused, with the reason in fields.file"})
 def import_statement() -> tuple[Response, int]:
     session = db()
-    result = service.import_statements(session, actor(), _file(), settings(), request.headers.get("X-Filename"))
+    filename = _filename()
+    try:
+        result = service.import_statements(session, actor(), _file(), settings(), filename)
+    except BudgetbeheerError as error:
+        raise naming.for_file(error, filename) from None
     return ok(shapes.import_json(session, result), 201 if result.created else 200)
 
 
@@ -102,7 +117,11 @@ def line_suggestions(line_id: int) -> tuple[Response, int]:
 @routes.route("/payment-status-reports", ["POST"], summary="Import a pain.002 payment status report",
               permission="bank.import", responses={"201": "imported", "422": "refused"})
 def import_status_report() -> tuple[Response, int]:
-    result = service.import_status_report(db(), actor(), _file(), request.headers.get("X-Filename"))
+    filename = _filename()
+    try:
+        result = service.import_status_report(db(), actor(), _file(), filename)
+    except BudgetbeheerError as error:
+        raise naming.for_file(error, filename) from None
     return ok(shapes.status_report_json(result.record), 201 if result.created else 200)
 
 

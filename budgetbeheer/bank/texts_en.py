@@ -1,5 +1,7 @@
 """English for the bank package's Dutch message ids."""
 
+from budgetbeheer.bank.naming import nameless_catalogue
+
 EN = {
     # what a file is
     "%(what)s, versie %(version)s": "%(what)s, version %(version)s",
@@ -312,3 +314,4 @@ EN = {
     "Geef een reden: waarom is dit geld van geen huishouden?": "Give a reason: why is this money no household's?",
     "Geef een reden voor het terugdraaien.": "Give a reason for undoing it.",
 }
+EN |= nameless_catalogue(EN)  # each refusal naming a file, also worded without a name (bank/naming.py)

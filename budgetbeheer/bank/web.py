@@ -12,7 +12,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from budgetbeheer.bank import service, suggest
+from budgetbeheer.bank import naming, service, suggest
 from budgetbeheer.bank.reconcile import Reconciliation
 from budgetbeheer.errors import BudgetbeheerError, Conflict, Message, ValidationError
 from budgetbeheer.fields import parse_iso_date
@@ -119,13 +119,6 @@ def _statement_flash(session: Any, result: service.StatementImport) -> None:
         flash(text, "success" if figures.unexplained_cents == 0 else "warning")
 
 
-def _naming(reason: Message, filename: str) -> Message:
-    """The reader names an upload ``(upload)``; the page names the file the user chose."""
-    if reason.params.get("name") == "(upload)":
-        return Message(reason.msgid, **(reason.params | {"name": filename}))
-    return reason
-
-
 @bp.route("/upload", methods=["POST"])
 @requires("bank.import")
 def upload() -> str | WerkzeugResponse | tuple[str, int]:
@@ -163,9 +156,10 @@ def upload() -> str | WerkzeugResponse | tuple[str, int]:
         except BudgetbeheerError as error:
             discard()
             refused = filename
+            naming.for_file(error, filename)
             status = 409 if isinstance(error, Conflict) else 422
             reason = error.fields.get("file") if isinstance(error, ValidationError) else None
-            errors = {"file": _naming(reason or error.message, filename)}
+            errors = {"file": reason or error.message}
             if isinstance(error, ValidationError):
                 errors |= {name: why for name, why in error.fields.items() if name != "file"}
     return _statements_page(errors, kind, refused), status
