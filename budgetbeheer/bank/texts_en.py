@@ -313,5 +313,84 @@ EN = {
     "Kies een van de rekeningen: %(accounts)s.": "Choose one of the accounts: %(accounts)s.",
     "Geef een reden: waarom is dit geld van geen huishouden?": "Give a reason: why is this money no household's?",
     "Geef een reden voor het terugdraaien.": "Give a reason for undoing it.",
+    # undoing, returns by hand, matching rules (bank/web.py, templates/bank/)
+    "storno: draait bankpost %(id)s terug": "reversal: undoes bank line %(id)s",
+    "Toewijzing van bankpost %(id)s (%(amount)s) teruggedraaid; de post staat weer in de wachtrij.":
+        "Assignment of bank line %(id)s (%(amount)s) undone; the line is back in the queue.",
+    "Bankpost %(id)s is niet teruggedraaid: %(why)s": "Bank line %(id)s was not undone: %(why)s",
+    "Toewijzing terugdraaien": "Undo the assignment",
+    "De boeking wordt tegengeboekt en de post gaat terug naar de wachtrij. Geld dat het huishouden al heeft "
+    "uitgegeven of dat onderweg is, kan niet worden teruggedraaid.":
+        "The booking is reversed and the line goes back to the queue. Money the household has already spent or that "
+        "is on its way cannot be undone.",
+    "Terugdraaien": "Undo",
+    "Meer bij de bank": "More at the bank",
+    "Geef het betalingskenmerk (EndToEndId) of het nummer van de betaling.":
+        "Give the payment's reference (EndToEndId) or its number.",
+    "Geen betaling met kenmerk of nummer %(value)s.": "No payment with reference or number %(value)s.",
+    "Kies de redencode die de bank gaf.": "Choose the reason code the bank gave.",
+    "Betaling %(id)s is al teruggekomen (%(code)s).": "Payment %(id)s has already come back (%(code)s).",
+    "Betaling %(e2e)s (%(amount)s) is als teruggekomen geboekt (%(reason)s); het geld staat weer bij huishouden "
+    "%(household)s.":
+        "Payment %(e2e)s (%(amount)s) has been booked as returned (%(reason)s); the money is back with household "
+        "%(household)s.",
+    "Terugboeking met de hand vastleggen": "Record a return by hand",
+    "Voor een betaling die de bank heeft teruggestuurd zonder dat er een afschrift of statusrapport over is (een "
+    "brief, een telefoontje, het portaal van de bank). Komt dezelfde terugboeking later ook op een afschrift, dan zet "
+    "het inlezen die post in de wachtrij met de reden dat de betaling al als teruggekomen is geboekt.":
+        "For a payment the bank sent back without a statement or status report about it (a letter, a phone call, "
+        "the bank's portal). Should the same return later appear on a statement too, the import puts that line in "
+        "the queue with the reason that the payment has already been booked as returned.",
+    "Betalingskenmerk (EndToEndId) of nummer van de betaling": "Payment reference (EndToEndId) or payment number",
+    "Zoals het op de betaalrun of in de brief van de bank staat, bijvoorbeeld BB20261130-1-000001.":
+        "As it is on the payment run or in the bank's letter, for example BB20261130-1-000001.",
+    "Redencode van de bank": "The bank's reason code",
+    "Datum van de terugboeking": "Date of the return",
+    "Controleren": "Check",
+    "Terugboeking bevestigen": "Confirm the return",
+    "Betaling": "Payment",
+    "nummer %(id)s": "number %(id)s",
+    "Betaalrun": "Payment run",
+    "Redencode": "Reason code",
+    "Het bedrag gaat terug naar het huishouden.": "The amount goes back to the household.",
+    "Deze code betekent dat de rekening van de ontvanger onjuist of opgeheven is: het IBAN wordt geblokkeerd tot "
+    "iemand het verbetert, en volgende runs betalen er niet meer naartoe.":
+        "This code means the payee's account is wrong or closed: the IBAN is held until someone corrects it, and "
+        "later runs no longer pay to it.",
+    "De volgende betaalrun betaalt deze verplichting opnieuw, naar hetzelfde IBAN.":
+        "The next payment run pays this obligation again, to the same IBAN.",
+    "Betaalrun %(id)s is nog niet als verzonden gemarkeerd; met deze terugboeking wordt hij als verzonden gemarkeerd "
+    "(de bank had het bestand).":
+        "Payment run %(id)s has not been marked as sent yet; with this return it is marked as sent (the bank had the "
+        "file).",
+    "Terugboeking vastleggen": "Record the return",
+    "Terug naar het formulier": "Back to the form",
+    "Herkenningsregels van inkomsten": "Matching rules of incomes",
+    "Herkenningsregels van huishouden %(id)s": "Matching rules of household %(id)s",
+    "Een bijschrijving op het afschrift die geen aangekondigde ontvangst en geen klantnummer noemt, wordt geboekt op "
+    "het huishouden waarvan de regel past: het IBAN van de betaler, woorden die in de omschrijving moeten staan "
+    "(alle), en hoeveel het bedrag van het verwachte bedrag mag afwijken. Passen de regels van meer dan één "
+    "huishouden, dan wacht de post in de wachtrij.":
+        "A credit on the statement that names no announced receipt and no client number is booked to the household "
+        "whose rule fits: the payer's IBAN, words that must be in the description (all of them), and how far the "
+        "amount may differ from the expected amount. When the rules of more than one household fit, the line waits "
+        "in the queue.",
+    "Nummer van het huishouden": "Household number",
+    "Tonen": "Show",
+    "vanaf %(date)s": "from %(date)s",
+    "tot en met %(date)s": "up to and including %(date)s",
+    "IBAN van de betaler": "Payer's IBAN",
+    "Bijvoorbeeld dat van UWV, SVB, de Belastingdienst/Toeslagen of de eigen uitkeringsadministratie. Leeg: elk IBAN.":
+        "For example that of UWV, SVB, the Tax Administration (allowances) or the municipality's own benefit "
+        "administration. Empty: any IBAN.",
+    "Woorden in de omschrijving": "Words in the description",
+    "Alle woorden moeten erin staan, zoals een klantnummer of ‘kinderbijslag’. Leeg: geen woorden nodig.":
+        "All the words must be in it, such as a client number or ‘kinderbijslag’. Empty: no words needed.",
+    "Marge op het bedrag": "Tolerance on the amount",
+    "In euro’s, bijvoorbeeld 5,00: zoveel mag het bedrag hoger of lager zijn. Leeg: precies het verwachte bedrag.":
+        "In euros, for example 5.00: the amount may be this much higher or lower. Empty: exactly the expected amount.",
+    "Regel opslaan": "Save the rule",
+    "De herkenningsregel van dit inkomen is opgeslagen.": "The matching rule of this income has been saved.",
+    "Dit huishouden heeft geen verwachte inkomsten.": "This household has no expected incomes.",
 }
 EN |= nameless_catalogue(EN)  # each refusal naming a file, also worded without a name (bank/naming.py)
