@@ -211,3 +211,16 @@ def test_a_reversed_settlement_or_return_waits_with_the_reason(
     reasons = " ".join(line.reason or "" for line in stornos)
     assert "blijven als afgeschreven geboekt" in reasons and "toch uitgevoerd" in reasons
     assert set(session.scalars(select(PaymentItem.status).where(PaymentItem.batch_id == approved.id))) == statuses
+
+
+def test_a_reversal_in_the_same_statement_as_its_original_undoes_it(
+    session: Session, settings: Settings, finance: tuple[Actor, Actor]
+) -> None:
+    household = payable_household(session)
+    session.commit()
+    before = household_balance(session, household.id)
+    income = _credit(8_800, f"Toeslag klantnummer {household.id}", "E2E-SAME", "BANK-S")
+    _import(session, settings, finance[0], 1, [income, _reversal(income, "BANK-S-R", on=DAY1)])
+    storno = _line(session, -8_800, reversal=True)
+    assert (storno.state, storno.matched_id) == (LineState.MATCHED, str(_line(session, 8_800).id))
+    assert household_balance(session, household.id) == before
