@@ -366,6 +366,8 @@ EN = {
     "Terugboeking vastleggen": "Record the return",
     "Terug naar het formulier": "Back to the form",
     "Herkenningsregels van inkomsten": "Matching rules of incomes",
+    "Herkenningsregels voor het bankafschrift (IBAN van de betaler, woorden, marge)":
+        "Matching rules for the bank statement (payer's IBAN, words, tolerance)",
     "Herkenningsregels van huishouden %(id)s": "Matching rules of household %(id)s",
     "Een bijschrijving op het afschrift die geen aangekondigde ontvangst en geen klantnummer noemt, wordt geboekt op "
     "het huishouden waarvan de regel past: het IBAN van de betaler, woorden die in de omschrijving moeten staan "

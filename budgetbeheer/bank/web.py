@@ -21,7 +21,7 @@ from budgetbeheer.errors import BudgetbeheerError, Conflict, Message, Validation
 from budgetbeheer.fields import parse_iso_date
 from budgetbeheer.households.income import INCOME_KIND_LABELS, INCOME_KINDS
 from budgetbeheer.http.context import actor, db, discard, language, registry, settings
-from budgetbeheer.http.security import requires
+from budgetbeheer.http.security import has_permission, requires
 from budgetbeheer.i18n import format_money, translate
 from budgetbeheer.ledger.service import MUNICIPALITY_ACCOUNT_NAMES, MUNICIPALITY_ACCOUNTS
 from budgetbeheer.money import cents_to_str
@@ -453,6 +453,11 @@ def record_return() -> str | tuple[str, int] | WerkzeugResponse:
 
 
 # ------------------------------------------------------------------------------ matching rules per expected income
+
+
+def match_rules_link(household_id: int) -> str | None:
+    """The matching rules page of a household, for the household page (a panel), when the user may set them."""
+    return url_for("bank.match_rules", household_id=household_id) if has_permission("receipts.write") else None
 
 
 def _incomes(household_id: int) -> list[ExpectedIncome]:

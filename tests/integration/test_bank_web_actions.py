@@ -133,6 +133,8 @@ def test_a_caseworker_sets_the_matching_rule_of_an_expected_income(
     session.commit()
     income = session.scalars(select(ExpectedIncome).where(ExpectedIncome.household_id == household.id)).one()
     login("kim", "caseworker")
+    shown = client.get(f"/households/{household.id}").get_data(as_text=True)
+    assert f'href="/bank/match-rules?household_id={household.id}"' in shown  # under the household's incomes
     assert client.get("/bank/match-rules?household_id=abc").status_code == 422
     assert "bestaat niet" in client.get("/bank/match-rules?household_id=99999").get_data(as_text=True)
     page = client.get(f"/bank/match-rules?household_id={household.id}").get_data(as_text=True)
@@ -157,3 +159,4 @@ def test_a_caseworker_sets_the_matching_rule_of_an_expected_income(
     client.post("/logout")
     login("anna", "accountant")
     assert client.get(f"/bank/match-rules?household_id={household.id}").status_code == 403
+    assert 'data-testid="match-rules-link"' not in client.get(f"/households/{household.id}").get_data(as_text=True)
