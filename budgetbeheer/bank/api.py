@@ -96,10 +96,12 @@ def assign_line(line_id: int) -> tuple[Response, int]:
     return ok(shapes.line_json(service.assign_line(db(), actor(), line_id, json_body())))
 
 
-@routes.route("/bank-lines/<int:line_id>/unassign", ["POST"], summary="Undo an assignment to an account or a household (reversal bookings)",
+@routes.route("/bank-lines/<int:line_id>/unassign", ["POST"],
+              summary="Undo an assignment to an account or a household (reversal bookings; the line waits again)",
               permission="bank.assign",
               request_body={"type": "object", "properties": {"reason": {"type": "string"}}, "required": ["reason"]},
-              responses={"409": "not assigned; the household no longer holds the money; a confirmed announced receipt; reversed by the bank"})
+              responses={"409": "not assigned; the household no longer holds the money; a confirmed announced "
+                                "receipt; reversed by the bank", "422": "no reason"})
 def unassign_line(line_id: int) -> tuple[Response, int]:
     return ok(shapes.line_json(queue.unassign(db(), actor(), line_id, json_body().get("reason"))))
 

@@ -5,20 +5,16 @@ reversal keeps the sign the bank booked: the storno of a credit of 100.00 is a d
 reversal's references: an EndToEndId, the bank's reference or the ``PmtInfId``. Its effect is undone by reversing
 ledger transactions; nothing booked is edited or deleted:
 
-=====================================  ==================================================================================
-original                               the reversal
-=====================================  ==================================================================================
-income booked or confirmed as a        the receipt's booking is reversed (household → bank), when the household's funds
-receipt                                still cover it
-credit assigned to a household         the receipt's booking is reversed (household → unmatched) and the original's
-                                       queue booking (bank → unmatched) too, when the funds still cover it
-line assigned to an account            that assignment and the original's queue booking are reversed
-(bank charges, the municipality)
-settlement debit of our payments       **the queue**: no rule lets a settled payment go back in transit (``states.py``);
-                                       the bank must say whether it executes them again
-return of one of our payments          **the queue**: the returned payment may have been paid again in a later run and
-                                       its IBAN may be held; a person decides
-=====================================  ==================================================================================
+- income booked or confirmed as a receipt: the receipt's booking is reversed (household → bank), when the
+  household's funds still cover it;
+- a credit assigned to a household: the receipt's booking is reversed (household → unmatched) and the original's
+  queue booking (bank → unmatched) too, when the funds still cover it;
+- a line assigned to an account (bank charges, the municipality): that assignment and the original's queue booking
+  are reversed;
+- a settlement debit of our payments: **the queue**. No rule lets a settled payment go back in transit
+  (:mod:`budgetbeheer.tables.states`); the bank must say whether it executes them again;
+- a return of one of our payments: **the queue**. The returned payment may have been paid again in a later run and
+  its IBAN may be held; a person decides.
 
 Anything else, no original found, or a household whose funds no longer cover the receipt (the money was paid out):
 the reversal waits in the queue with the reason. A reversal that undid its original is ``matched`` to it
