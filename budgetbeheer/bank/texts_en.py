@@ -336,11 +336,11 @@ EN = {
         "%(household)s.",
     "Terugboeking met de hand vastleggen": "Record a return by hand",
     "Voor een betaling die de bank heeft teruggestuurd zonder dat er een afschrift of statusrapport over is (een "
-    "brief, een telefoontje, het portaal van de bank). Komt dezelfde terugboeking later ook op een afschrift, dan zet "
-    "het inlezen die post in de wachtrij met de reden dat de betaling al als teruggekomen is geboekt.":
+    "brief, een telefoontje, het portaal van de bank). Komt dezelfde terugboeking later ook op een afschrift, dan "
+    "wacht die post in de wachtrij; koppel hem daar aan deze terugboeking, dan wordt niets dubbel geboekt.":
         "For a payment the bank sent back without a statement or status report about it (a letter, a phone call, "
-        "the bank's portal). Should the same return later appear on a statement too, the import puts that line in "
-        "the queue with the reason that the payment has already been booked as returned.",
+        "the bank's portal). Should the same return later appear on a statement too, that line waits in the queue; "
+        "link it there to this return, and nothing is booked twice.",
     "Betalingskenmerk (EndToEndId) of nummer van de betaling": "Payment reference (EndToEndId) or payment number",
     "Zoals het op de betaalrun of in de brief van de bank staat, bijvoorbeeld BB20261130-1-000001.":
         "As it is on the payment run or in the bank's letter, for example BB20261130-1-000001.",
@@ -394,5 +394,25 @@ EN = {
     "Regel opslaan": "Save the rule",
     "De herkenningsregel van dit inkomen is opgeslagen.": "The matching rule of this income has been saved.",
     "Dit huishouden heeft geen verwachte inkomsten.": "This household has no expected incomes.",
+    # a return booked by hand, then on the statement (queue.recognise_return)
+    "Bankpost %(id)s is geen terugboeking die in de wachtrij staat.": "Bank line %(id)s is not a return in the queue.",
+    "Betaling %(id)s is %(amount)s, de bankpost %(line)s.": "Payment %(id)s is %(amount)s, the bank line %(line)s.",
+    "Betaling %(id)s is niet met de hand als teruggekomen van de bank geboekt (geweigerd voor uitvoering, of nog niet "
+    "teruggekomen); deze bijschrijving is dus niet al in de boeken.":
+        "Payment %(id)s was not booked by hand as returned from the bank (rejected before execution, or not returned "
+        "yet); so this credit is not in the books already.",
+    "De terugboeking van betaling %(id)s is al bankpost %(other)s.":
+        "The return of payment %(id)s is already bank line %(other)s.",
+    "Bankpost %(id)s (%(amount)s) is de terugboeking die al met de hand was geboekt; er is niets dubbel geboekt.":
+        "Bank line %(id)s (%(amount)s) is the return already booked by hand; nothing has been booked twice.",
+    "Bankpost %(id)s is niet gekoppeld: %(why)s": "Bank line %(id)s was not linked: %(why)s",
+    "Deze terugboeking is al met de hand geboekt": "This return has already been booked by hand",
+    "Koppelen aan die terugboeking": "Link it to that return",
+    "Deze betaling staat nog niet als uitgevoerd op een afschrift. Boek haar alleen als teruggekomen als de bank zegt "
+    "dat ze niet is uitgevoerd of al terug is; komt de afschrijving van haar run later toch, dan wacht die post in de "
+    "wachtrij.":
+        "This payment is not yet on a statement as executed. Book it as returned only when the bank says it was not "
+        "executed or has already come back; should the debit of its run come later after all, that line waits in the "
+        "queue.",
 }
 EN |= nameless_catalogue(EN)  # each refusal naming a file, also worded without a name (bank/naming.py)

@@ -4,6 +4,7 @@ confirmed), and the matching rules per expected income."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -21,7 +22,7 @@ from budgetbeheer.bank.statement_writer import statement_bytes
 from budgetbeheer.config import Settings
 from budgetbeheer.ledger.service import BANK, account_id, balance, household_balance, money_identity
 from budgetbeheer.payments import service
-from budgetbeheer.tables.bank import BankLine, LineState
+from budgetbeheer.tables.bank import BankLine, BankStatement, LineState
 from budgetbeheer.tables.households import ExpectedIncome
 from budgetbeheer.tables.payments import BankFile, PaymentBatch, PaymentItem
 from budgetbeheer.users.models import User
@@ -160,3 +161,44 @@ def test_a_caseworker_sets_the_matching_rule_of_an_expected_income(
     login("anna", "accountant")
     assert client.get(f"/bank/match-rules?household_id={household.id}").status_code == 403
     assert 'data-testid="match-rules-link"' not in client.get(f"/households/{household.id}").get_data(as_text=True)
+
+
+def test_a_return_booked_by_hand_and_then_on_the_statement_is_linked_not_booked_twice(
+    client: FlaskClient, session: Session, settings: Settings, login: Callable[..., User],
+    exported: tuple[int, int, list[bytes]]
+) -> None:
+    _, batch_id, files = exported
+    rent = session.scalars(select(PaymentItem).where(PaymentItem.batch_id == batch_id,
+                                                     PaymentItem.kind == "rent")).one()
+    made = simulate.statement(files, account_iban=settings.managed_account_iban,
+                              opening_balance_cents=balance(session, account_id(session, BANK), date(2026, 11, 29)))
+    first = bank.import_statements(session, Actor.system("test"), statement_bytes(made), settings, "1.xml")
+    session.commit()
+    login("finn", "finance")
+    client.post("/bank/returns", data={"payment": rent.end_to_end_id, "reason_code": "MS03", "date": "2026-12-02",
+                                       "confirm": "1"})
+    (back,) = simulate.return_entries(simulate.read_pain001(files[0]), {rent.end_to_end_id: "MS03"}, days_later=2)
+    later = simulate.statement([], account_iban=settings.managed_account_iban,
+                               opening_balance_cents=first.statements[0].closing_balance_cents or 0,
+                               statement_id="SIM-2", sequence_number=2)
+    later = replace(later, entries=(back,), from_date=back.booking_date, to_date=back.booking_date,
+                    closing_date=back.booking_date,
+                    closing_balance_cents=(first.statements[0].closing_balance_cents or 0) + back.amount_cents)
+    second = bank.import_statements(session, Actor.system("test"), statement_bytes(later), settings, "2.xml")
+    session.commit()
+    line = session.scalars(select(BankLine).where(BankLine.statement_id == second.statements[0].id)).one()
+    assert line.state == LineState.UNMATCHED and "al als teruggekomen" in (line.reason or "")
+    assert 'data-testid="recognise-return"' in client.get("/bank/queue").get_data(as_text=True)
+
+    done = client.post(f"/bank/lines/{line.id}/recognise-return", data={"payment": rent.end_to_end_id})
+    assert "er is niets dubbel geboekt" in client.get(done.headers["Location"]).get_data(as_text=True)
+    session.expire_all()
+    stored = session.get(BankLine, line.id)
+    assert stored is not None and (stored.state, stored.matched_type, stored.matched_id) == (
+        LineState.ASSIGNED, "return", str(rent.id))
+    assert money_identity(session).holds
+    statement = session.get(BankStatement, second.statements[0].id)
+    assert statement is not None and bank.reconciliation_of(session, statement).difference_cents == 0
+    again = client.post(f"/bank/lines/{line.id}/recognise-return", data={"payment": rent.end_to_end_id})
+    assert "is niet gekoppeld" in client.get(again.headers["Location"]).get_data(as_text=True)
+    assert session.scalar(select(func.count(AuditEntry.id)).where(AuditEntry.action == "bank_line.recognised")) == 1
