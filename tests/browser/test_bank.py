@@ -68,6 +68,7 @@ def test_upload_a_statement_then_assign_a_line_from_the_queue(
 
     page.get_by_role("link", name="Naar de wachtrij").first.click()
     line = page.get_by_test_id("queue-line")
+    line.first.wait_for()  # the queue page has loaded (count() does not wait)
     assert line.count() == 1
     assert "eigen rekening" in line.get_by_test_id("suggestion").first.inner_text()
     line.get_by_role("button", name=f"Toewijzen aan huishouden {household.id}").click()
