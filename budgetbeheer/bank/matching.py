@@ -29,7 +29,7 @@ from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
 from budgetbeheer.audit.service import Actor
-from budgetbeheer.bank import xmlsafe
+from budgetbeheer.bank import reversal, xmlsafe
 from budgetbeheer.bank.events import MoneyForEndedHousehold
 from budgetbeheer.bank.model import Entry, Transfer
 from budgetbeheer.bank.rules import RuleBook
@@ -478,7 +478,7 @@ def _queue(session: Session, actor: Actor, line: BankLine) -> None:
 
 
 def _reversal(session: Session, actor: Actor, line: BankLine, entry: Entry, outcome: Outcome) -> None:
-    _unmatched(line, "Correctie (storno) door de bank: kijk na welke post hij herstelt.")
+    reversal.undo(session, actor, line, entry, outcome)  # undoes its original, or leaves it unmatched with why
 
 
 def _line_ids(session: Session, count: int) -> list[int]:

@@ -304,7 +304,7 @@ def assign_line(session: Session, actor: Actor, line_id: int, data: dict[str, An
         {"household_id": data.get("household_id") or "", "amount": cents_to_str(line.amount_cents),
          "date": line.booking_date.isoformat(), "kind": data.get("kind") or "benefit",
          "reference": (line.remittance or "")[:140] or None},
-        idempotency_key=f"bank-line:{line.id}:assigned",
+        idempotency_key=queue.assignment_key(session, line),
     )
     line.state = LineState.ASSIGNED
     line.matched_type = MatchedTo.RECEIPT
