@@ -25,7 +25,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Protocol
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from budgetbeheer.audit.service import Actor
@@ -34,6 +34,7 @@ from budgetbeheer.bank.events import MoneyForEndedHousehold
 from budgetbeheer.bank.model import Entry, Transfer
 from budgetbeheer.bank.rules import RuleBook
 from budgetbeheer.db.base import table_of
+from budgetbeheer.db.bulk_write import id_in, in_chunks, insert_rows, next_ids
 from budgetbeheer.errors import BudgetbeheerError, Message
 from budgetbeheer.events import Event, publish
 from budgetbeheer.households.inputs import ReceiptData
@@ -192,9 +193,9 @@ _ITEM_COLUMNS = (PaymentItem.end_to_end_id, PaymentItem.id, PaymentItem.batch_id
 def _items_by_e2e(session: Session, ids: Iterable[str]) -> dict[str, _Item]:
     wanted = sorted({i for i in ids if i})
     found: dict[str, _Item] = {}
-    for start in range(0, len(wanted), 900):
+    for chunk in in_chunks(session, wanted):
         for e2e, item_id, batch_id, amount, status in session.execute(
-                select(*_ITEM_COLUMNS).where(PaymentItem.end_to_end_id.in_(wanted[start:start + 900]))):
+                select(*_ITEM_COLUMNS).where(id_in(session, PaymentItem.end_to_end_id, chunk))):
             found[e2e] = _Item(item_id, batch_id, amount, status)
     return found
 
@@ -354,10 +355,10 @@ class _Receipts:
         for amount, received_on, receipt_id, household_id in rows:
             self._by_amount.setdefault(amount, []).append((received_on, receipt_id, household_id))
         wanted = [str(row[2]) for row in rows]
-        for start in range(0, len(wanted), 900):
+        for chunk in in_chunks(session, wanted):
             self._taken.update(int(i) for i in session.scalars(
                 select(BankLine.matched_id).where(BankLine.matched_type == MatchedTo.RECEIPT,
-                                                  BankLine.matched_id.in_(wanted[start:start + 900]))) if i)
+                                                  id_in(session, BankLine.matched_id, chunk))) if i)
 
     def free(self, amount_cents: int, low: date, high: date) -> list[tuple[date, int, int | None]]:
         return [c for c in self._by_amount.get(amount_cents, ()) if low <= c[0] <= high and c[1] not in self._taken]
@@ -389,9 +390,9 @@ def _households_named(session: Session, entries: Iterable[Entry]) -> dict[int, s
     """The status of each household the credits name (``klantnummer``), read in one go."""
     named = sorted({n for e in entries if e.amount_cents > 0 and (n := _household_in(_income_text(e))) is not None})
     found: dict[int, str] = {}
-    for start in range(0, len(named), 900):
+    for chunk in in_chunks(session, named):
         found.update(dict(session.execute(select(Household.id, Household.status)
-                                          .where(Household.id.in_(named[start:start + 900]))).all()))
+                                          .where(id_in(session, Household.id, chunk))).all()))
     return found
 
 
@@ -481,15 +482,6 @@ def _reversal(session: Session, actor: Actor, line: BankLine, entry: Entry, outc
     reversal.undo(session, actor, line, entry, outcome)  # undoes its original, or leaves it unmatched with why
 
 
-def _line_ids(session: Session, count: int) -> list[int]:
-    if session.get_bind().dialect.name == "postgresql":
-        return [int(i) for i in session.scalars(text(
-            "SELECT nextval(pg_get_serial_sequence('bank_lines', 'id')) FROM generate_series(1, :n)"), {"n": count})]
-    # SQLite: the write transaction holds the database's write lock, so MAX + 1 is safe
-    first = int(session.scalar(select(func.coalesce(func.max(BankLine.id), 0) + 1)) or 1)
-    return list(range(first, first + count))
-
-
 def match_and_store(session: Session, actor: Actor, statement_pk: int, entries: Sequence[Entry]) -> Outcome:
     """Match every entry of one statement (debits first) and store each as a :class:`BankLine` with what it was
     matched to, queueing what is left; see the module docstring. Set-based where the volume is: the credits'
@@ -502,7 +494,7 @@ def match_and_store(session: Session, actor: Actor, statement_pk: int, entries: 
     named = _households_named(session, entries)
     rules = RuleBook(session)
     lines = [Line.of(line_id, statement_pk, position, entry)
-             for (position, entry), line_id in zip(enumerate(entries, start=1), _line_ids(session, len(entries)),
+             for (position, entry), line_id in zip(enumerate(entries, start=1), next_ids(session, table_of(BankLine), len(entries)),
                                                    strict=True)]
     returned = {t.original_end_to_end_id or t.end_to_end_id for e in entries if e.amount_cents > 0
                 for t in e.transfers if t.return_reason}
@@ -524,7 +516,7 @@ def match_and_store(session: Session, actor: Actor, statement_pk: int, entries: 
     _book_receipts(session, actor, work, outcome)
     _queue_all(session, actor, work.queued)
     for start in range(0, len(lines), 5000):  # in chunks: the rows of a 100,000-line statement are not all held
-        session.execute(insert(table_of(BankLine)), [line.row() for line in lines[start:start + 5000]])
+        insert_rows(session, table_of(BankLine), [line.row() for line in lines[start:start + 5000]])
     for event in work.after_store:
         publish(session, event)
     unmatched = sum(1 for line in lines if line.state == LineState.UNMATCHED and not line.reversal)

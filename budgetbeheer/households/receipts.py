@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -21,6 +21,7 @@ from budgetbeheer import clock
 from budgetbeheer import validation as v
 from budgetbeheer.audit.service import Actor, Change, record, record_many
 from budgetbeheer.db.base import table_of, utcnow
+from budgetbeheer.db.bulk_write import id_in, in_chunks, insert_rows, next_ids
 from budgetbeheer.errors import Conflict, Message, ValidationError
 from budgetbeheer.events import publish
 from budgetbeheer.households.common import row_id
@@ -81,9 +82,9 @@ def parse_receipt(
 def household_statuses(session: Session, ids: Sequence[int]) -> dict[int, str]:
     result: dict[int, str] = {}
     unique = sorted(set(ids))
-    for start in range(0, len(unique), 900):
-        chunk = unique[start : start + 900]
-        result.update(dict(session.execute(select(Household.id, Household.status).where(Household.id.in_(chunk))).all()))
+    for chunk in in_chunks(session, unique):
+        result.update(dict(session.execute(select(Household.id, Household.status)
+                                           .where(id_in(session, Household.id, chunk))).all()))
     return result
 
 
@@ -215,9 +216,9 @@ def book_receipts_in_bulk(
     is booked, in the caller's transaction."""
     keys = [key for _data, key in wanted]
     before: dict[str, Receipt] = {}
-    for start in range(0, len(keys), 900):
+    for chunk in in_chunks(session, keys):
         before.update({r.idempotency_key or "": r for r in session.scalars(
-            select(Receipt).where(Receipt.idempotency_key.in_(keys[start:start + 900])))})
+            select(Receipt).where(id_in(session, Receipt.idempotency_key, chunk)))})
     raw_ids = [i for data, _key in wanted if (i := _raw_household_id(data)) is not None]
     statuses = household_statuses(session, raw_ids)
     answers: list[Booked | dict[str, Message] | None] = []
@@ -254,8 +255,10 @@ def book_receipts_in_bulk(
                  "request_hash": p.request_hash(), "ledger_transaction_id": transaction_id, "created_by": actor.name,
                  "created_at": now}
                 for (_i, p, key), transaction_id in zip(parsed_rows, transaction_ids, strict=True)]
-        receipt_ids = list(session.scalars(
-            insert(table_of(Receipt)).returning(table_of(Receipt).c.id, sort_by_parameter_order=True), rows))
+        receipt_ids = next_ids(session, table_of(Receipt), len(rows))
+        for receipt_id, row in zip(receipt_ids, rows, strict=True):
+            row["id"] = receipt_id
+        insert_rows(session, table_of(Receipt), rows)
         record_many(session, actor, [
             Change("receipt.booked", "receipt", receipt_id, after=_snapshot_of(receipt_id, row))
             for receipt_id, row in zip(receipt_ids, rows, strict=True)])
