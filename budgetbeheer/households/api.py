@@ -42,6 +42,7 @@ from budgetbeheer.households.read import (
 from budgetbeheer.households.receipts import RECEIPT_KINDS, book_receipt
 from budgetbeheer.http.api import ApiRoutes, json_body, ok
 from budgetbeheer.http.context import actor, db, language, settings
+from budgetbeheer.http.inputs import query_number
 from budgetbeheer.i18n import translate
 from budgetbeheer.money import cents_to_str
 from budgetbeheer.payments.arrears import ShortInstalment
@@ -87,7 +88,9 @@ _INCOME_BODY = {
 _RECEIPT_BODY = {
     "type": "object",
     "properties": {"household_id": {"type": "integer"}, "amount": {"type": "string"}, "date": {"type": "string"},
-                   "kind": {"enum": list(RECEIPT_KINDS)}, "reference": {"type": "string"}},
+                   "kind": {"enum": list(RECEIPT_KINDS)}, "reference": {"type": "string"},
+                   "confirm_duplicate": {"type": "boolean", "description": "without an Idempotency-Key: book it even "
+                                         "though an equal receipt was booked in the last days (else 409)"}},
     "required": ["household_id", "amount", "date", "kind"],
 }
 _ADDRESS_PROPERTIES = {
@@ -283,7 +286,7 @@ def households_create() -> tuple[Response, int]:
 @routes.route("/households", ["GET"], summary="Households, searched by name or last BSN digits (BSN masked)",
        permission="households.read", query={"query": "name or last digits of a BSN", "page": "page number"})
 def households_list() -> tuple[Response, int]:
-    page = request.args.get("page", 1, type=int) or 1
+    page = query_number("page", 1)
     rows, total = search_households(db(), request.args.get("query"), page)
     return ok({"items": [household_row_json(r) for r in rows], "total": total, "page": page,
                "page_size": PAGE_SIZE})
@@ -342,7 +345,8 @@ def receipts_create() -> tuple[Response, int]:
     data = cast(ReceiptData, json_body())
     key = request.headers.get("Idempotency-Key")
     session = db()
-    receipt, created = book_receipt(session, actor(), data, idempotency_key=key, source="api")
+    receipt, created = book_receipt(session, actor(), data, idempotency_key=key, source="api",
+                                    duplicate_days=settings().receipt_duplicate_days)
     body = receipt_json(receipt)
     return ok(body, 201 if created else 200)
 

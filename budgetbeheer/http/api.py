@@ -21,6 +21,8 @@ from budgetbeheer.errors import BudgetbeheerError, MalformedInput, Message
 from budgetbeheer.http import context, errors
 from budgetbeheer.http.context import db, language
 from budgetbeheer.http.errors import PAGE_TEXT, STATUS_BY_ERROR, status_for
+from budgetbeheer.http.idempotency import idempotent_api
+from budgetbeheer.http.inputs import parsed_json
 from budgetbeheer.http.security import public, requires
 from budgetbeheer.i18n import translate
 from budgetbeheer.users.permissions import PERMISSIONS
@@ -75,7 +77,9 @@ class ApiRoutes:
             raise KeyError(f"unknown permission {permission!r}")
 
         def decorate(view: F) -> F:
-            marked = requires(permission)(view) if permission else public(view)
+            # Every POST is safe to retry with an Idempotency-Key (issue 17).
+            guarded = idempotent_api(view) if "POST" in methods else view
+            marked = requires(permission)(guarded) if permission else public(guarded)
             self.rules.append(_Rule(path, view.__name__, marked, methods))
             for method in methods:
                 self.endpoints.append(
@@ -119,7 +123,7 @@ def error_response(
 
 def json_body() -> dict[str, Any]:
     """The request's JSON object, or a 400 that says why not."""
-    data = request.get_json(silent=True)
+    data = parsed_json()
     if not isinstance(data, dict):
         raise MalformedInput(Message("De aanvraag is geen geldige JSON."))
     return data
