@@ -135,13 +135,13 @@ def parse_amount(
     elif isinstance(raw, Decimal):
         if not raw.is_finite():
             raise AmountError(Message("\"%(value)s\" is geen bedrag.", value=str(raw)))
-        if raw.adjusted() > 20:
-            raise too_high
         value = raw
     elif isinstance(raw, str):
         value = _read_amount_text(raw)
     else:
         raise AmountError(Message("Geef het bedrag als tekst, bijvoorbeeld \"650.00\"."))
+    if value.adjusted() > 15:  # beyond MAX_ANY_CENTS, and before quantize() could overflow the context's precision
+        raise too_high
     if value != value.quantize(CENT, rounding=ROUND_HALF_UP):
         raise AmountError(Message("Een bedrag heeft hoogstens twee decimalen."))
     cents = int(value.quantize(CENT) * 100)

@@ -20,7 +20,7 @@ from flask import g, request
 from werkzeug.routing import IntegerConverter, Map
 
 from budgetbeheer.errors import MalformedInput, Message, TooLarge, ValidationError
-from budgetbeheer.fields import MAX_BIGINT, forbidden_character
+from budgetbeheer.fields import MAX_BIGINT, as_whole_number, forbidden_character
 from budgetbeheer.validation import forbidden_character_message
 
 MAX_JSON_BYTES = 1024 * 1024
@@ -125,13 +125,14 @@ class DatabaseInteger(IntegerConverter):
 
 
 def query_number(name: str, default: int, *, maximum: int = 1_000_000) -> int:
-    """A whole-number query parameter (``page``, ``per_page``, ``limit``): ``default`` when missing or empty, a number
-    above ``maximum`` counts as ``maximum``; anything but ASCII digits from 1 is a 422 naming it (never an
-    ``OverflowError`` or an offset beyond the database's integer)."""
+    """A whole-number query parameter (``page``, ``per_page``, ``limit``): ``default`` when missing or empty; a number
+    above ``maximum`` (but within the database's integer) counts as ``maximum``; anything else (not ASCII digits,
+    below 1, beyond the database's 64-bit integer) is a 422 naming it, never an ``OverflowError`` or an offset the
+    database cannot take."""
     raw = request.args.get(name)
     if raw is None or not raw.strip():
         return default
-    text = raw.strip()
-    if not (text.isascii() and text.isdigit()) or int(text[:20]) < 1:
+    number = as_whole_number(raw)
+    if number is None or number < 1:
         raise ValidationError({name: Message("Geef een heel getal van 1 tot en met %(maximum)s.", maximum=maximum)})
-    return min(int(text[:20]) if len(text) <= 20 else maximum, maximum)
+    return min(number, maximum)
