@@ -167,13 +167,22 @@ def openapi_document(collections: Iterable[ApiRoutes]) -> dict[str, Any]:
             operation["x-permission"] = endpoint.permission
             operation["x-roles"] = sorted(PERMISSIONS[endpoint.permission])
         parameters = [
-            {"name": name, "in": "path", "required": True, "schema": {"type": "integer"}}
+            {"name": name, "in": "path", "required": True,
+             "schema": {"type": "integer", "minimum": 0, "maximum": 2**63 - 1}}
             for name in re.findall(r"<(?:\w+:)?(\w+)>", endpoint.path)
         ]
         parameters += [
             {"name": name, "in": "query", "required": False, "schema": {"type": "string"}, "description": text}
             for name, text in endpoint.query.items()
         ]
+        if endpoint.method == "post":
+            parameters.append({"name": "Idempotency-Key", "in": "header", "required": False,
+                               "schema": {"type": "string", "minLength": 1, "maxLength": 200},
+                               "description": "the same key and body again: 200 with the first answer; another "
+                               "body: 409"})
+            operation["responses"].setdefault("409", {"description": "Idempotency-Key used with another body"})
+            operation["responses"].setdefault("413", {"description": "JSON body above 1 MiB"})
+            operation["responses"].setdefault("422", {"description": "invalid values (fields names each)"})
         if parameters:
             operation["parameters"] = parameters
         if endpoint.request_body:

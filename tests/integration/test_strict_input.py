@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 import time_machine
 from click.testing import CliRunner
 from flask.testing import FlaskClient
@@ -300,3 +302,35 @@ def test_csv_amounts_in_the_documented_forms_only(run: Callable[..., Any], sessi
     session.rollback()
     assert sorted(session.scalars(select(Receipt.amount_cents))) == [4550, 178030]
     session.rollback()
+
+
+# ------------------------------------------------------------------------------------------------------------ CLI
+
+
+@pytest.mark.parametrize("args", [["runs", "prepare", "--date", "20261207"], ["runs", "prepare", "--date", "2026-W50-1"],
+                                  ["jobs", "run", "payments.prepare_runs", "--date", "20261207"],
+                                  ["batches", "settle", str(2**64), "--as", "fien"],
+                                  ["batches", "export", "99999999999999999999999", "--out", "x.xml"]])
+def test_commands_read_dates_and_ids_strictly(cli: Callable[..., Any], args: list[str]) -> None:
+    result = cli(*args)
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+
+
+# ------------------------------------------------------------------------------- the property, through the API
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(amount=st.one_of(st.text(max_size=30), st.integers(), st.floats()),
+       day=st.one_of(st.text(max_size=20), st.dates().map(date.isoformat)),
+       household=st.one_of(st.text(max_size=25), st.integers(min_value=-(2**70), max_value=2**70)),
+       reference=st.one_of(st.none(), st.text(max_size=160)))
+def test_random_receipt_fields_give_an_answer_in_the_envelope_never_a_500(
+    client: FlaskClient, finance: dict[str, str], household_id: int, amount: Any, day: str, household: Any,
+    reference: str | None,
+) -> None:
+    body = {"household_id": household, "amount": amount, "date": day, "kind": "benefit", "reference": reference}
+    response = client.post("/api/v1/receipts", json=body, headers=finance)
+    assert response.status_code in (201, 409, 422), response.get_json()
+    if response.status_code >= 400:
+        assert set(response.get_json()["error"]) == {"message", "fields"}
