@@ -340,3 +340,17 @@ def test_a_form_shown_again_with_errors_keeps_its_token_usable(
                                                        "reference_kind": "free_text", "submission_token": token})
     assert good.status_code == 302
     assert count(session, Creditor) == 1
+
+
+def test_openapi_offers_the_key_on_every_post_and_gives_the_limits(client: FlaskClient) -> None:
+    document = client.get("/api/v1/openapi.json").get_json()
+    posts = [operation for path in document["paths"].values() for method, operation in path.items()
+             if method == "post"]
+    assert posts
+    for operation in posts:
+        assert any(p["name"] == "Idempotency-Key" and p["in"] == "header" for p in operation["parameters"])
+        assert {"409", "413", "422"} <= set(operation["responses"])
+    receipt_body = document["paths"]["/api/v1/receipts"]["post"]["requestBody"]["content"]["application/json"]
+    properties = receipt_body["schema"]["properties"]
+    assert properties["household_id"]["maximum"] == 2**63 - 1
+    assert "pattern" in properties["amount"] and "pattern" in properties["date"]
