@@ -181,6 +181,31 @@ def test_a_receipt_without_a_key_sent_twice_is_refused_the_second_time(
     assert other_day.status_code == 201
 
 
+def test_two_equal_receipts_without_a_key_at_once_book_one(
+    client: FlaskClient, session: Session, engine: Any, staff: dict[str, str], household_id: int, dialect: str,
+) -> None:
+    """PostgreSQL: the first booking holds the household's row lock; the second waits, then sees it and answers 409."""
+    if dialect != "postgresql":
+        pytest.skip("SQLite lets one writer in at a time (BEGIN IMMEDIATE); the race needs PostgreSQL")
+    from budgetbeheer.db.engine import make_session_factory
+    from budgetbeheer.households.receipts import book_receipt
+
+    other = make_session_factory(engine)()
+    book_receipt(other, Actor("other-request"), receipt(household_id), duplicate_days=7)  # type: ignore[arg-type]
+    other.flush()
+    answers: list[Any] = []
+    thread = threading.Thread(target=lambda: answers.append(
+        client.post("/api/v1/receipts", json=receipt(household_id), headers=staff)))
+    thread.start()
+    thread.join(timeout=1.0)
+    assert thread.is_alive()  # waiting on the household's lock
+    other.commit()
+    other.close()
+    thread.join(timeout=30)
+    assert answers and answers[0].status_code == 409, answers[0].get_json()
+    assert count(session, Receipt) == 1
+
+
 def test_an_equal_receipt_after_the_window_is_booked(
     client: FlaskClient, session: Session, staff: dict[str, str], household_id: int
 ) -> None:
