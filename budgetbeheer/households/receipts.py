@@ -156,7 +156,8 @@ def refuse_recent_twin(session: Session, parsed: ReceiptInput, days: int) -> Non
         "Deze ontvangst is al geboekt: ontvangst %(id)s (%(amount)s op %(date)s, %(kind)s) voor huishouden "
         "%(household)s, %(booked)s. Is dit echt een tweede ontvangst, bevestig dat dan (API: \"confirm_duplicate\": "
         "true; op het scherm: het vinkje \"Dit is een tweede ontvangst\").", id=twin.id,
-        amount=format_eur(twin.amount_cents), date=twin.received_on.isoformat(), kind=twin.kind,
+        amount=format_eur(twin.amount_cents), date=twin.received_on.isoformat(),
+        kind=Message(INCOME_KIND_LABELS.get(twin.kind, twin.kind)),
         household=parsed.household_id, booked=twin.created_at.astimezone(clock.LOCAL_ZONE).strftime("%d-%m-%Y %H:%M"))
     raise Conflict(why, {"confirm_duplicate": why})
 
