@@ -30,10 +30,10 @@ _PARSED = "budgetbeheer_json"
 
 def check_request() -> None:
     """before_request: see the module docstring. The parsed JSON body is kept for :func:`parsed_json`."""
-    _check_pairs(request.args.items(multi=True), multiline=False, where="query")
+    _check_pairs(request.args.items(multi=True), multiline=False)
     if request.method in ("POST", "PUT", "PATCH", "DELETE"):
         if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
-            _check_pairs(request.form.items(multi=True), multiline=True, where="form")
+            _check_pairs(request.form.items(multi=True), multiline=True)
         elif request.is_json:
             g.setdefault(_PARSED, _read_json())
 
@@ -45,7 +45,7 @@ def parsed_json() -> Any:
     return g.get(_PARSED)
 
 
-def _check_pairs(pairs: Iterable[tuple[str, str]], *, multiline: bool, where: str) -> None:
+def _check_pairs(pairs: Iterable[tuple[str, str]], *, multiline: bool) -> None:
     fields: dict[str, Message] = {}
     for name, value in pairs:
         for text in (name, value):
