@@ -379,3 +379,19 @@ def test_openapi_offers_the_key_on_every_post_and_gives_the_limits(client: Flask
     properties = receipt_body["schema"]["properties"]
     assert properties["household_id"]["maximum"] == 2**63 - 1
     assert "pattern" in properties["amount"] and "pattern" in properties["date"]
+
+
+def test_the_extension_request_form_submitted_twice_asks_once(
+    client: FlaskClient, login: Callable[..., User], session: Session, household_id: int
+) -> None:
+    from budgetbeheer.tables.lifecycle import ExtensionRequest
+
+    login("karin", "caseworker")
+    token = token_of(client.get(f"/households/{household_id}/extensions/new").get_data(as_text=True))
+    form = {"months": "3", "reason_category": "language_course", "reason": "Taalcursus loopt nog tot het voorjaar",
+            "submission_token": token}
+    first = client.post(f"/households/{household_id}/extensions/new", data=form)
+    second = client.post(f"/households/{household_id}/extensions/new", data=form)
+    assert first.status_code == second.status_code == 302, second.get_data(as_text=True)
+    assert second.location == first.location
+    assert count(session, ExtensionRequest) == 1
