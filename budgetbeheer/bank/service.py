@@ -219,14 +219,15 @@ def import_status_report(session: Session, actor: Actor, content: bytes,
                           size_bytes=len(content), imported_by=actor.name, imported_at=utcnow())
     session.add(imported)
     session.flush()
-    done = 0
-    for item, reason in rejected.items:
-        batch = session.get(PaymentBatch, item.batch_id)
-        if batch is not None and batch.status == BatchStatus.EXPORTED:
-            batches.mark_sent(session, actor, batch.id)
-        if item.status == ItemStatus.APPROVED or item.status == ItemStatus.SETTLED:
-            batches.return_item(session, actor, item.id, reason or "NARR")
-            done += 1
+    batch_ids = sorted({item.batch_id for item, _reason in rejected.items})
+    for batch_id in session.scalars(select(PaymentBatch.id).where(PaymentBatch.id.in_(batch_ids),
+                                                                  PaymentBatch.status == BatchStatus.EXPORTED)):
+        batches.mark_sent(session, actor, batch_id)
+    rejectable = [(item, reason) for item, reason in rejected.items
+                  if item.status in (ItemStatus.APPROVED, ItemStatus.SETTLED)]
+    answers = batches.return_items(session, actor, [batches.ItemReturn(item.id, reason or "NARR")
+                                                    for item, reason in rejectable])
+    done = sum(1 for answer in answers if isinstance(answer, PaymentItem))
     stored = StatusReportRecord(import_id=imported.id, message_id=report.message_id[:70],
                                 original_message_id=report.original_message_id[:70], group_status=report.group_status,
                                 rejected_items=done, accepted=rejected.accepted, unknown=rejected.unknown)
