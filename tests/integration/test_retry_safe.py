@@ -90,7 +90,7 @@ def test_a_create_sent_twice_with_one_key_has_one_effect_and_the_first_answer(
     assert count(session, model) == before + 1
 
 
-def test_a_fixed_cost_sent_twice_without_a_key_is_two_and_with_a_key_one(
+def test_a_fixed_cost_sent_three_times_with_one_key_is_stored_once(
     client: FlaskClient, session: Session, staff: dict[str, str], household_id: int
 ) -> None:
     """Finding 1: the retry that paid the creditor twice. With a key, one fixed cost."""
