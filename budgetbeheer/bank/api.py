@@ -9,6 +9,7 @@ from budgetbeheer.bank import naming, queue, rules, service, shapes, suggest
 from budgetbeheer.errors import BudgetbeheerError, Message, NotFound, ValidationError
 from budgetbeheer.http.api import ApiRoutes, json_body, ok
 from budgetbeheer.http.context import actor, db, settings
+from budgetbeheer.http.inputs import query_number
 from budgetbeheer.money import cents_to_str
 from budgetbeheer.tables.bank import BankLine, LineState
 
@@ -35,8 +36,8 @@ def _filename() -> str | None:
 
 
 def _page() -> tuple[int, int]:
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
-    per_page = min(max(request.args.get("per_page", 50, type=int) or 50, 1), 500)
+    page = query_number("page", 1)
+    per_page = query_number("per_page", 50, maximum=500)
     return page, per_page
 
 

@@ -21,6 +21,7 @@ from budgetbeheer.errors import BudgetbeheerError, Conflict, Message, Validation
 from budgetbeheer.fields import parse_iso_date
 from budgetbeheer.households.income import INCOME_KIND_LABELS, INCOME_KINDS
 from budgetbeheer.http.context import actor, db, discard, language, registry, settings
+from budgetbeheer.http.inputs import query_number
 from budgetbeheer.http.security import has_permission, requires
 from budgetbeheer.i18n import format_money, translate
 from budgetbeheer.ledger.service import MUNICIPALITY_ACCOUNT_NAMES, MUNICIPALITY_ACCOUNTS
@@ -62,7 +63,7 @@ def household_url(household_id: int | None) -> str | None:
 
 
 def _page() -> int:
-    return max(1, request.args.get("page", 1, type=int) or 1)
+    return query_number("page", 1)
 
 
 def _pages(total: int, per_page: int) -> int:

@@ -9,7 +9,7 @@ import click
 from sqlalchemy.orm import Session
 
 from budgetbeheer import clock
-from budgetbeheer.clitools import cli_actor, root, use_case, user_actor
+from budgetbeheer.clitools import ISO_DATE, ROW_ID, cli_actor, root, use_case, user_actor
 from budgetbeheer.payments.return_reasons import describe, holds_iban
 from budgetbeheer.payments.service import approve, download, export, mark_sent, prepare_run, return_item, settle
 
@@ -20,14 +20,13 @@ def runs() -> None:
 
 
 @runs.command("prepare")
-@click.option("--date", "execution_date", required=True, type=click.DateTime(formats=["%Y-%m-%d"]),
+@click.option("--date", "execution_date", required=True, type=ISO_DATE,
               help="execution date (a TARGET2 business day)")
 @click.option("--as", "username", default=None, help="finance user; without it the run counts as the scheduler's")
 @use_case()
-def runs_prepare(session: Session, execution_date: object, username: str | None) -> None:
+def runs_prepare(session: Session, execution_date: date, username: str | None) -> None:
     """Propose the batch for that execution date; prints its id."""
-    assert hasattr(execution_date, "date")
-    day: date = execution_date.date()
+    day = execution_date
     settings = root().settings
     actor = user_actor(session, username)[0] if username else cli_actor(None, "scheduler")
     batch, _ = prepare_run(session, actor, day, settings, today=clock.today())
@@ -41,7 +40,7 @@ def batches() -> None:
 
 
 @batches.command("approve")
-@click.argument("batch_id", type=int)
+@click.argument("batch_id", type=ROW_ID)
 @click.option("--as", "username", required=True, help="a finance user who did not prepare the batch")
 @use_case()
 def batches_approve(session: Session, batch_id: int, username: str) -> None:
@@ -52,7 +51,7 @@ def batches_approve(session: Session, batch_id: int, username: str) -> None:
 
 
 @batches.command("export")
-@click.argument("batch_id", type=int)
+@click.argument("batch_id", type=ROW_ID)
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="file to write (a .zip when the batch is split into several files)")
 @click.option("--as", "username", default=None)
@@ -68,7 +67,7 @@ def batches_export(session: Session, batch_id: int, out: Path, username: str | N
 
 
 @batches.command("sent")
-@click.argument("batch_id", type=int)
+@click.argument("batch_id", type=ROW_ID)
 @click.option("--as", "username", required=True)
 @use_case()
 def batches_sent(session: Session, batch_id: int, username: str) -> None:
@@ -78,7 +77,7 @@ def batches_sent(session: Session, batch_id: int, username: str) -> None:
 
 
 @batches.command("settle")
-@click.argument("batch_id", type=int)
+@click.argument("batch_id", type=ROW_ID)
 @click.option("--as", "username", required=True)
 @use_case()
 def batches_settle(session: Session, batch_id: int, username: str) -> None:
@@ -89,7 +88,7 @@ def batches_settle(session: Session, batch_id: int, username: str) -> None:
 
 
 @batches.command("return")
-@click.argument("item_id", type=int)
+@click.argument("item_id", type=ROW_ID)
 @click.option("--reason-code", required=True, help="the bank's reason code, e.g. AC04")
 @click.option("--as", "username", required=True)
 @use_case()
