@@ -107,16 +107,6 @@ def unassign_line(line_id: int) -> tuple[Response, int]:
     return ok(shapes.line_json(queue.unassign(db(), actor(), line_id, json_body().get("reason"))))
 
 
-@routes.route("/bank-lines/<int:line_id>/recognise-return", ["POST"],
-              summary="A waiting return whose payment was already booked as returned by hand: matched, not booked twice",
-              permission="bank.assign",
-              request_body={"type": "object", "properties": {"payment": {"type": "string"}}, "required": ["payment"]},
-              responses={"409": "not a waiting return, or the payment was not returned by hand from the bank",
-                         "422": "no such payment, or another amount"})
-def recognise_return(line_id: int) -> tuple[Response, int]:
-    return ok(shapes.line_json(queue.recognise_return(db(), actor(), line_id, json_body().get("payment"))))
-
-
 @routes.route("/bank-lines/<int:line_id>/suggestions", ["GET"], summary="The households a line likely belongs to",
               permission="bank.read")
 def line_suggestions(line_id: int) -> tuple[Response, int]:

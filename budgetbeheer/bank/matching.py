@@ -39,6 +39,7 @@ from budgetbeheer.errors import BudgetbeheerError, Message
 from budgetbeheer.events import Event, publish
 from budgetbeheer.households.inputs import ReceiptData
 from budgetbeheer.households.receipts import Booked, book_receipts_in_bulk
+from budgetbeheer.ledger.models import Posting, Transaction
 from budgetbeheer.ledger.service import BANK, UNMATCHED, Booking, Leg, account_id, book_many, transfer
 from budgetbeheer.money import cents_to_str
 from budgetbeheer.payments import batches
@@ -292,7 +293,22 @@ def _settle(session: Session, actor: Actor, line: Line, entry: Entry, outcome: O
         _matched(line, MatchedTo.BATCH, ",".join(str(b) for b in sorted(by_batch)))
 
 
-def _return(line: Line, entry: Entry, tx: Transfer, items: Mapping[str, _Item], work: _Work) -> None:
+def _returned_by_hand_from_bank(session: Session, item: _Item) -> bool:
+    """The payment was booked as returned by hand (``payments return`` or the Bank pages) after the bank executed
+    it, so that booking debited the bank, and no statement line is its return yet: a return credit for it is that
+    booking's money, not new money."""
+    booked = session.scalar(select(Transaction.id).where(
+        Transaction.idempotency_key == f"payment_item:{item.id}:returned"))
+    if booked is None or session.scalar(select(Posting.id).where(
+            Posting.transaction_id == booked, Posting.account_id == account_id(session, BANK),
+            Posting.amount_cents == item.amount_cents)) is None:
+        return False
+    return session.scalar(select(BankLine.id).where(BankLine.matched_type == MatchedTo.RETURN,
+                                                    BankLine.matched_id == str(item.id))) is None
+
+
+def _return(session: Session, line: Line, entry: Entry, tx: Transfer, items: Mapping[str, _Item],
+            work: _Work) -> None:
     """A credit with return information: checked against its payment here, returned with the statement's other
     returns in one go (:func:`_book_returns`)."""
     original = tx.original_end_to_end_id or tx.end_to_end_id
@@ -303,6 +319,9 @@ def _return(line: Line, entry: Entry, tx: Transfer, items: Mapping[str, _Item], 
         return _unmatched(line, f"Terugboeking van {cents_to_str(entry.amount_cents)}, de betaling was "
                                 f"{cents_to_str(item.amount_cents)}.")
     if item.status == ItemStatus.RETURNED:
+        if item.id not in work.recognised and _returned_by_hand_from_bank(session, item):
+            work.recognised.add(item.id)  # the return booked by hand has this money in the books already
+            return _matched(line, MatchedTo.RETURN, item.id)
         return _unmatched(line, f"Betaling {original} is al als teruggekomen geboekt.")
     line.state = LineState.MATCHED  # returned below, with every other return of the statement
     work.returns.append((line, item, ItemReturn(item.id, tx.return_reason or "NARR", entry.booking_date)))
@@ -406,6 +425,7 @@ class _Work:
     after_store: list[Event] = field(default_factory=list)
     reversals: list[tuple[Line, Entry]] = field(default_factory=list)
     returns: list[tuple[Line, _Item, ItemReturn]] = field(default_factory=list)
+    recognised: set[int] = field(default_factory=set)
 
 
 def _income(session: Session, actor: Actor, line: Line, entry: Entry, outcome: Outcome, receipts: _Receipts,
@@ -507,7 +527,7 @@ def match_and_store(session: Session, actor: Actor, statement_pk: int, entries: 
         if entry.amount_cents < 0:
             _settle(session, actor, line, entry, outcome, blocks, known)
         elif back is not None:
-            _return(line, entry, back, returned_items, work)
+            _return(session, line, entry, back, returned_items, work)
         else:
             _income(session, actor, line, entry, outcome, receipts, named, rules, work)
         if line.state == LineState.UNMATCHED:

@@ -379,22 +379,6 @@ def unassign(line_id: int) -> WerkzeugResponse:
     return redirect(back)
 
 
-@bp.route("/lines/<int:line_id>/recognise-return", methods=["POST"])
-@requires("bank.assign")
-def recognise_return(line_id: int) -> WerkzeugResponse:
-    """A waiting return that was already booked by hand: matched to that return, its queue booking reversed."""
-    try:
-        line = bank_queue.recognise_return(db(), actor(), line_id, request.form.get("payment", ""))
-        flash(_t("Bankpost %(id)s (%(amount)s) is de terugboeking die al met de hand was geboekt; er is niets dubbel "
-                 "geboekt.", id=line.id, amount=_money(line.amount_cents)), "success")
-    except BudgetbeheerError as error:
-        discard()
-        text = " ".join(_t(why) for why in error.fields.values()) if isinstance(error, ValidationError) \
-            else _t(error.message)
-        flash(_t("Bankpost %(id)s is niet gekoppeld: %(why)s", id=line_id, why=text), "error")
-    return redirect(_back())
-
-
 # ------------------------------------------------------------------------------------ returns recorded by hand
 
 REASON_CHOICES = [(code, f"{code} – {reason.nl}") for code, reason in sorted(RETURN_REASONS.items())]
