@@ -250,7 +250,9 @@ def _matched(line: _Target, kind: MatchedTo, target: object) -> None:
 
 
 def _settle(session: Session, actor: Actor, line: Line, entry: Entry, outcome: Outcome, blocks: _Blocks,
-            known: _Items) -> None:
+            known: _Items, settled: dict[int, date]) -> None:
+    """A debit: our payments executed by the bank (``settled``: batch → the latest booking date seen, for
+    :func:`budgetbeheer.payments.batches.finish_settlement` once all the statement's debits are in)."""
     e2es = [t.end_to_end_id for t in entry.transfers if t.end_to_end_id]
     if not e2es and entry.batch is not None:
         found = blocks.get(entry.batch.payment_information_id, entry.batch.message_id)
@@ -284,7 +286,9 @@ def _settle(session: Session, actor: Actor, line: Line, entry: Entry, outcome: O
     if len(waiting) != len(e2es):
         return _unmatched(line, "Niet al deze betalingen zijn goedgekeurd en onderweg naar de bank.")
     for batch_id, item_ids in sorted(by_batch.items()):
-        batches.settle_items(session, actor, batch_id, item_ids, on=entry.booking_date, key=f"bank-line:{line.id}")
+        batches.settle_items(session, actor, batch_id, item_ids, on=entry.booking_date, key=f"bank-line:{line.id}",
+                             finish=False)
+        settled[batch_id] = max(settled.get(batch_id, entry.booking_date), entry.booking_date)
     known.settled(e2es)
     outcome.settled_items += len(waiting)
     if len(e2es) == 1:
@@ -519,19 +523,22 @@ def match_and_store(session: Session, actor: Actor, statement_pk: int, entries: 
     returned = {t.original_end_to_end_id or t.end_to_end_id for e in entries if e.amount_cents > 0
                 for t in e.transfers if t.return_reason}
     returned_items = _items_by_e2e(session, (e2e for e2e in returned if e2e))
+    settled: dict[int, date] = {}
     for line, entry in sorted(zip(lines, entries, strict=True), key=lambda p: (p[1].amount_cents > 0, p[0].position)):
         back = next((t for t in entry.transfers if t.return_reason), None)
         if entry.reversal:
             work.reversals.append((line, entry))
             continue
         if entry.amount_cents < 0:
-            _settle(session, actor, line, entry, outcome, blocks, known)
+            _settle(session, actor, line, entry, outcome, blocks, known, settled)
         elif back is not None:
             _return(session, line, entry, back, returned_items, work)
         else:
             _income(session, actor, line, entry, outcome, receipts, named, rules, work)
         if line.state == LineState.UNMATCHED:
             work.queued.append(line)
+    for batch_id, on in sorted(settled.items()):  # a batch the bank executed whole is settled (before its returns)
+        batches.finish_settlement(session, actor, batch_id, on)
     _book_returns(session, actor, work, outcome)
     _book_receipts(session, actor, work, outcome)
     _queue_all(session, actor, work.queued)

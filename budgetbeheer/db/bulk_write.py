@@ -1,10 +1,11 @@
 """Writing many rows at once, the cheapest way the database offers, for the bulk paths (a bank statement's
 100,000 lines, receipts, ledger transactions and audit entries).
 
-* :func:`insert_rows`: ``COPY ... FROM STDIN`` on PostgreSQL (psycopg), a Core ``executemany`` on SQLite. Every
-  constraint and trigger applies as with ``INSERT`` (row triggers fire for ``COPY``), and each value goes through its
-  column type's bind processing as SQLAlchemy would do it; what is skipped is the SQL text of a multi-row ``VALUES``
-  that the driver would otherwise parse for every thousand rows.
+* :func:`insert_rows`: ``COPY ... FROM STDIN`` on PostgreSQL (psycopg), one ``executemany`` of the bare statement
+  elsewhere. Every constraint and trigger applies as with ``INSERT`` (row triggers fire for ``COPY``), and each value
+  goes through its column type's bind processing as SQLAlchemy would do it; what is skipped is SQLAlchemy's
+  per-row statement work and, on PostgreSQL, the SQL text of a multi-row ``VALUES`` that the driver would otherwise
+  parse for every thousand rows.
 * :func:`next_ids`: a block of ids for rows about to be inserted, so a caller knows them before the insert.
 * :func:`id_in` and :func:`in_chunks`: ``column IN (...)`` for thousands of values: ``= ANY(array)`` on PostgreSQL,
   one parameter instead of one per value (and one statement: :func:`in_chunks` gives one chunk there, chunks of 900
@@ -16,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import BigInteger, ColumnElement, Integer, any_, bindparam, func, insert, select, text
+from sqlalchemy import BigInteger, ColumnElement, Integer, any_, bindparam, func, select, text
 from sqlalchemy.orm import QueryableAttribute, Session
 from sqlalchemy.sql.schema import Table
 from sqlalchemy.types import ARRAY
@@ -36,19 +37,22 @@ def insert_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]
     if not rows:
         return
     session.flush()
-    driver = _copy_driver(session)
-    if driver is None:
-        session.execute(insert(table), list(rows))
-        return
-    dialect = session.connection().dialect
+    connection = session.connection()
+    dialect = connection.dialect
     columns = list(rows[0].keys())
     processors = [table.c[name].type.bind_processor(dialect) for name in columns]
-    with cast(Any, driver).cursor() as cursor, cursor.copy(
-        f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
-    ) as copy:
-        for row in rows:
-            copy.write_row([row[name] if process is None else process(row[name])
-                            for name, process in zip(columns, processors, strict=True)])
+    values = [tuple(row[name] if process is None else process(row[name])
+                    for name, process in zip(columns, processors, strict=True)) for row in rows]
+    driver = _copy_driver(session)
+    if driver is not None:
+        with cast(Any, driver).cursor() as cursor, cursor.copy(
+            f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
+        ) as copy:
+            for value in values:
+                copy.write_row(value)
+        return
+    marks = ", ".join(["?" if dialect.paramstyle == "qmark" else "%s"] * len(columns))
+    connection.exec_driver_sql(f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({marks})", values)
 
 
 def next_ids(session: Session, table: Table, count: int) -> list[int]:

@@ -427,12 +427,14 @@ def settle(session: Session, actor: Actor, batch_id: int, on: date | None = None
 
 
 def settle_items(
-    session: Session, actor: Actor, batch_id: int, item_ids: Iterable[int], *, on: date, key: str
+    session: Session, actor: Actor, batch_id: int, item_ids: Iterable[int], *, on: date, key: str,
+    finish: bool = True,
 ) -> tuple[int, int | None]:
     """The bank executed these payments of the batch (its statement says so): in transit → bank for those still
-    ``approved``, on ``on``. When none of the batch is left to execute, the batch is settled as :func:`settle` does.
-    ``key`` makes the booking exactly-once (the statement line that proved it). Returns the amount booked and the
-    ledger transaction (None when nothing was left to book)."""
+    ``approved``, on ``on``. When none of the batch is left to execute, the batch is settled as :func:`settle` does
+    (with ``finish`` False the caller does that once for all its blocks: :func:`finish_settlement`). ``key`` makes
+    the booking exactly-once (the statement line that proved it). Returns the amount booked and the ledger
+    transaction (None when nothing was left to book)."""
     batch = get_batch(session, batch_id, lock=True)
     wanted = sorted(set(item_ids))
     items = table_of(PaymentItem).c
@@ -458,11 +460,18 @@ def settle_items(
     )
     record(session, actor, "payment_items.settled", "payment_batch", batch.id,
            after={"amount_cents": amount, "items": len(wanted), "ledger_transaction_id": transaction.id, "by": key})
-    left = session.scalar(select(func.count(PaymentItem.id)).where(
-        PaymentItem.batch_id == batch.id, PaymentItem.status == ItemStatus.APPROVED))
-    if not left:
-        settle(session, actor, batch.id, on)
+    if finish:
+        finish_settlement(session, actor, batch.id, on)
     return amount, transaction.id
+
+
+def finish_settlement(session: Session, actor: Actor, batch_id: int, on: date) -> None:
+    """A batch whose payments the bank has all executed (none ``approved`` any more) is settled, on ``on``."""
+    left = session.scalar(select(PaymentItem.id).where(
+        PaymentItem.batch_id == batch_id, PaymentItem.status == ItemStatus.APPROVED).limit(1))
+    batch = get_batch(session, batch_id)
+    if left is None and batch.status not in (BatchStatus.SETTLED, BatchStatus.PARTLY_RETURNED):
+        settle(session, actor, batch_id, on)
 
 
 def return_item(
