@@ -3,16 +3,22 @@
 Each entry's hash is the SHA-256 of its canonical content, which includes its id and the previous entry's hash. An
 edited entry no longer matches its hash; a deleted, inserted or reordered entry breaks the chain at the next entry. The
 ``previous_hash`` column is UNIQUE, so two writers can never fork the chain.
+
+A chain without a key can be rewritten and hashed anew by whoever can write the database. So the head (the last
+entry's id and hash) is signed with HMAC-SHA256 under a key kept outside the database (``BUDGETBEHEER_AUDIT_KEY``):
+``audit verify`` prints that signature, to be kept with the accounts, and checks a kept one against the chain.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import select, text
@@ -24,18 +30,46 @@ from budgetbeheer.db.base import utcnow
 GENESIS_HASH = "0" * 64
 
 
+class AuthMethod(StrEnum):
+    """How an actor proved who they were; kept in every audit entry (``auth_method``)."""
+
+    SESSION = "session"
+    """signed in on the web pages (session cookie, checked against the user's session version)"""
+    TOKEN = "token"  # noqa: S105 (a name, not a secret)
+    """an API request with the user's Bearer token"""
+    CLI_PASSWORD = "cli-password"  # noqa: S105 (a name, not a secret)
+    """a command with ``--as U`` and U's password on standard input"""
+    CLI_TOKEN = "cli-token"  # noqa: S105 (a name, not a secret)
+    """a command with ``--as U`` and U's API token in ``BUDGETBEHEER_TOKEN``"""
+    CLI_UNPROVEN = "cli-unproven"
+    """a command with ``--as U`` that needs no proof (exports, bank feedback): the name is the operator's word"""
+    OPERATOR = "operator"
+    """the operator's own command on the server (``system:cli``: users and tokens set up, imports without ``--as``)"""
+    SCHEDULER = "scheduler"
+    """the scheduler process, or one of its jobs run by hand"""
+    SYSTEM = "system"
+    """the application itself (an event handler, a test)"""
+
+
 @dataclass(frozen=True)
 class Actor:
-    """Who does something: a user (with the request it came from) or ``system:<job>``."""
+    """Who does something: a user (with the request it came from) or ``system:<job>``, and how they proved it."""
 
     name: str
     user_id: int | None = None
     request_id: str | None = None
     client_address: str | None = None
+    auth_method: str | None = None
 
     @classmethod
     def system(cls, job: str) -> Actor:
-        return cls(name=f"system:{job}")
+        if job == "scheduler":
+            method = AuthMethod.SCHEDULER
+        elif job == "cli":
+            method = AuthMethod.OPERATOR
+        else:
+            method = AuthMethod.SYSTEM
+        return cls(name=f"system:{job}", auth_method=method.value)
 
     @property
     def is_system(self) -> bool:
@@ -61,8 +95,7 @@ def canonical_json(value: Any) -> str | None:
 
 
 def entry_content(entry: AuditEntry) -> str:
-    return json.dumps(
-        {
+    content: dict[str, Any] = {
             "id": entry.id,
             "recorded_at": entry.recorded_at,
             "actor": entry.actor,
@@ -75,11 +108,10 @@ def entry_content(entry: AuditEntry) -> str:
             "request_id": entry.request_id,
             "client_address": entry.client_address,
             "previous_hash": entry.previous_hash,
-        },
-        sort_keys=True,
-        separators=(",", ":"),
-        ensure_ascii=False,
-    )
+    }
+    if entry.auth_method is not None:  # entries written before it was kept hash as they did then
+        content["auth_method"] = entry.auth_method
+    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def compute_hash(entry: AuditEntry) -> str:
@@ -120,6 +152,7 @@ def record(
         reason=reason,
         request_id=actor.request_id,
         client_address=actor.client_address,
+        auth_method=actor.auth_method,
         previous_hash=last.entry_hash if last else GENESIS_HASH,
     )
     entry.entry_hash = compute_hash(entry)
@@ -134,11 +167,31 @@ class VerificationResult:
     count: int
     first_bad_id: int | None = None
     problem: str | None = None
+    head_hash: str = GENESIS_HASH
+    """The last entry's hash (the genesis hash for an empty trail)."""
 
     def describe(self) -> str:
         if self.ok:
             return f"ok: {self.count} entries"
         return f"audit trail broken at entry {self.first_bad_id}: {self.problem}"
+
+
+def sign_head(key: str, count: int, head_hash: str) -> str:
+    """HMAC-SHA256 of the chain's head: entry ``count`` (ids run 1..count) and its hash."""
+    message = f"budgetbeheer audit head {count} {head_hash}".encode()
+    return hmac.new(key.encode("utf-8"), message, hashlib.sha256).hexdigest()
+
+
+def head_at(session: Session, entry_id: int) -> str | None:
+    """The stored hash of entry ``entry_id`` (the head as it was when that entry was the last), or None."""
+    return session.scalar(select(AuditEntry.entry_hash).where(AuditEntry.id == entry_id))
+
+
+def check_kept_signature(key: str, count: int, head_hash: str | None, signature: str) -> bool:
+    """Whether a signature kept with the accounts (``count:signature``) still matches the chain at that entry."""
+    if head_hash is None:
+        return False
+    return hmac.compare_digest(sign_head(key, count, head_hash), signature.strip().lower())
 
 
 def _entries(session: Session, batch_size: int = 5000) -> Iterator[AuditEntry]:
@@ -173,4 +226,4 @@ def verify(session: Session) -> VerificationResult:
         previous_hash = entry.entry_hash
         expected_id += 1
         count += 1
-    return VerificationResult(True, count)
+    return VerificationResult(True, count, head_hash=previous_hash)
