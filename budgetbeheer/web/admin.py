@@ -103,9 +103,19 @@ def edit_user(user_id: int) -> str | Response:
     ), (422 if errors else 200)  # type: ignore[return-value]
 
 
-@bp.route("/role-grants/<int:grant_id>/<any(confirm, reject):decision>", methods=["POST"])
+@bp.route("/role-grants/<int:grant_id>/confirm", methods=["POST"])
 @requires("users.manage")
-def decide_grant(grant_id: int, decision: str) -> Response:
+def confirm_role(grant_id: int) -> Response:
+    return _decide_grant(grant_id, "confirm")
+
+
+@bp.route("/role-grants/<int:grant_id>/reject", methods=["POST"])
+@requires("users.manage")
+def reject_role(grant_id: int) -> Response:
+    return _decide_grant(grant_id, "reject")
+
+
+def _decide_grant(grant_id: int, decision: str) -> Response:
     session = db()
     grant = session.get(RoleGrant, grant_id)
     if grant is None:

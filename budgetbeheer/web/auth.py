@@ -14,6 +14,7 @@ from budgetbeheer.errors import Message
 from budgetbeheer.http.context import actor, commit_on_error, current, db, language
 from budgetbeheer.http.redirects import safe_next
 from budgetbeheer.http.security import SESSION_VERSION_KEY, public
+from budgetbeheer.http.throttle import remember_browser
 from budgetbeheer.i18n import translate
 from budgetbeheer.users.service import authenticate, end_sessions
 
@@ -31,7 +32,9 @@ def login() -> str | Response:
             session.clear()
             login_user(outcome.user)
             session[SESSION_VERSION_KEY] = outcome.user.session_version
-            return redirect(safe_next(request.args.get("next"), url_for("main.home")))
+            response = redirect(safe_next(request.args.get("next"), url_for("main.home")))
+            remember_browser(response, outcome.user.username)
+            return response
         error = Message("Gebruikersnaam of wachtwoord klopt niet.")
     return render_template("login.html", error=error), (401 if error else 200)  # type: ignore[return-value]
 
