@@ -61,6 +61,10 @@ def _validate_roles(roles: Iterable[str]) -> list[str]:
     return chosen
 
 
+ROLE_NAMES = {"caseworker": "klantmanager", "finance": "financiën", "supervisor": "teamleider",
+              "accountant": "accountant", "admin": "beheerder"}
+
+
 def refuse_incompatible(roles: Iterable[str]) -> None:
     """An admin (who manages users and roles) never also holds a role that moves money: one person could then give
     themself a payment and approve it."""
@@ -69,7 +73,7 @@ def refuse_incompatible(roles: Iterable[str]) -> None:
     if ADMIN_ROLE in held and money:
         raise Conflict(
             Message("Een beheerder kan niet ook %(roles)s zijn: wie gebruikers en rollen beheert, beweegt geen geld. "
-                    "Gebruik voor elke taak een eigen account.", roles=", ".join(money)),
+                    "Gebruik voor elke taak een eigen account.", roles=", ".join(ROLE_NAMES[role] for role in money)),
             {"roles": Message("beheerder en financiën gaan niet samen")},
         )
 

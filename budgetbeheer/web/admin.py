@@ -8,7 +8,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from budgetbeheer.audit.models import AuditEntry
-from budgetbeheer.errors import BudgetbeheerError, Message, NotFound
+from budgetbeheer.errors import BudgetbeheerError, Message, NotFound, ValidationError
 from budgetbeheer.http.context import actor, db, discard, language, settings
 from budgetbeheer.http.security import requires
 from budgetbeheer.i18n import translate
@@ -24,6 +24,14 @@ from budgetbeheer.users.service import (
 )
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def _form_errors(error: BudgetbeheerError, main_field: str) -> dict[str, Message]:
+    """Invalid input by field; a refusal (a conflict: admin and finance together, a name taken) as its whole sentence
+    on the field it is about, the short labels of its fields being no explanation."""
+    if isinstance(error, ValidationError) and error.fields:
+        return dict(error.fields)
+    return {next(iter(error.fields), main_field): error.message}
 
 
 @bp.route("/users")
@@ -64,7 +72,7 @@ def new_user() -> str | Response:
             return redirect(url_for("admin.users"))
         except BudgetbeheerError as error:
             discard()
-            errors = error.fields or {"username": error.message}
+            errors = _form_errors(error, "username")
     return render_template("admin/user_form.html", user=None, roles=ROLES, errors=errors, form=form), (
         422 if errors else 200
     )  # type: ignore[return-value]
@@ -95,7 +103,7 @@ def edit_user(user_id: int) -> str | Response:
             return redirect(url_for("admin.users"))
         except BudgetbeheerError as error:
             discard()
-            errors = error.fields or {"roles": error.message}
+            errors = _form_errors(error, "roles")
     tokens = session.scalars(select(ApiToken).where(ApiToken.user_id == user_id).order_by(ApiToken.id)).all()
     return render_template(
         "admin/user_form.html", user=user, roles=ROLES, errors=errors, form=request.form, tokens=tokens,
