@@ -15,7 +15,6 @@ workers a shared store such as ``redis://`` so they count together).
 from __future__ import annotations
 
 import hashlib
-import math
 import time
 from collections.abc import Callable
 from typing import Any
@@ -83,7 +82,7 @@ def _failed(response: Response) -> bool:
 
 
 def _throttled(limit: RequestLimit) -> Response:
-    minutes = max(1, math.ceil((limit.reset_at - time.time()) / 60))
+    minutes = max(1, round((limit.reset_at - time.time()) / 60))
     error = Message("Te veel mislukte pogingen om in te loggen. Probeer het over %(minutes)s minuten opnieuw.",
                     minutes=minutes)
     response = Response(render_template("login.html", error=error), status=429)
