@@ -19,24 +19,28 @@ Entries are handled debits first, so a return in the same statement as its payme
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Protocol
 
-from sqlalchemy import select
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
 from budgetbeheer.audit.service import Actor
+from budgetbeheer.bank import xmlsafe
 from budgetbeheer.bank.events import MoneyForEndedHousehold
 from budgetbeheer.bank.model import Entry, Transfer
-from budgetbeheer.bank.rules import match_by_rules
-from budgetbeheer.bank.simulate import SentBlock, read_pain001
-from budgetbeheer.events import publish
-from budgetbeheer.households.receipts import book_receipt
-from budgetbeheer.ledger.service import BANK, UNMATCHED, account_id, transfer
+from budgetbeheer.bank.rules import RuleBook
+from budgetbeheer.errors import BudgetbeheerError
+from budgetbeheer.events import Event, publish
+from budgetbeheer.households.inputs import ReceiptData
+from budgetbeheer.households.receipts import Booked, book_receipts_in_bulk
+from budgetbeheer.ledger.service import BANK, UNMATCHED, Booking, Leg, account_id, book_many, transfer
 from budgetbeheer.money import cents_to_str
 from budgetbeheer.payments import batches
+from budgetbeheer.payments.batches import ItemReturn
 from budgetbeheer.tables.bank import BankLine, LineState, MatchedTo
 from budgetbeheer.tables.households import Household, Receipt
 from budgetbeheer.tables.payments import BankFile, PaymentBatch, PaymentItem
@@ -60,6 +64,92 @@ class Outcome:
     receipts_confirmed: int = 0
 
 
+@dataclass(slots=True)
+class Line:
+    """A statement line being matched: the row :func:`match_and_store` inserts once its outcome is known (a
+    thousandfold cheaper than an ORM object per line). The names are :class:`BankLine`'s columns."""
+
+    id: int
+    statement_id: int
+    position: int
+    booking_date: date
+    value_date: date | None
+    amount_cents: int
+    counterparty_name: str | None
+    counterparty_iban: str | None
+    remittance: str
+    end_to_end_id: str | None
+    bank_reference: str | None
+    payment_information_id: str | None
+    return_reason: str | None
+    reversal: bool
+    state: str = LineState.UNMATCHED
+    matched_type: str | None = None
+    matched_id: str | None = None
+    reason: str | None = None
+    ledger_transaction_id: int | None = None
+
+    @classmethod
+    def of(cls, line_id: int, statement_id: int, position: int, entry: Entry) -> Line:
+        first = entry.transfers[0] if entry.transfers else None
+        return cls(
+            id=line_id, statement_id=statement_id, position=position, booking_date=entry.booking_date,
+            value_date=entry.value_date, amount_cents=entry.amount_cents,
+            counterparty_name=first.counterparty_name if first else None,
+            counterparty_iban=first.counterparty_iban if first else None,
+            remittance=" ".join(filter(None, [first.remittance if first else "", entry.additional_info])),
+            end_to_end_id=first.end_to_end_id if first and len(entry.transfers) == 1 else None,
+            bank_reference=entry.account_servicer_reference or (first.bank_reference if first else None),
+            payment_information_id=entry.batch.payment_information_id if entry.batch else None,
+            return_reason=first.return_reason if first else None, reversal=entry.reversal,
+        )
+
+    def row(self) -> dict[str, object]:
+        return {name: getattr(self, name) for name in self.__slots__}
+
+
+class _Target(Protocol):
+    """What matching sets on a line: a :class:`Line` before it is stored, a :class:`BankLine` after."""
+
+    id: int
+    state: str
+    matched_type: str | None
+    matched_id: str | None
+    reason: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class _SentBlock:
+    payment_information_id: str
+    end_to_end_ids: tuple[str, ...]
+    total_cents: int
+
+
+def _sent_blocks(content: bytes) -> list[_SentBlock]:
+    """The blocks of one of our own pain.001 files: only what settling needs (PmtInfId, each EndToEndId and
+    amount), streamed with every transfer released as it is read."""
+    document = xmlsafe.open_xml(content, name="pain.001")
+    blocks: list[_SentBlock] = []
+    block_id: str | None = None
+    e2es: list[str] = []
+    total = 0
+    for element in xmlsafe.iterparse(document, ("PmtInfId", "EndToEndId", "InstdAmt", "CdtTrfTxInf")):
+        name = xmlsafe.local(element)
+        if name == "CdtTrfTxInf":
+            xmlsafe.release(element)
+        elif name == "PmtInfId":
+            if block_id is not None:
+                blocks.append(_SentBlock(block_id, tuple(e2es), total))
+            block_id, e2es, total = (element.text or "").strip(), [], 0
+        elif name == "EndToEndId":
+            e2es.append((element.text or "").strip())
+        else:
+            total += int((Decimal((element.text or "0").strip()) * 100).to_integral_value())
+    if block_id is not None:
+        blocks.append(_SentBlock(block_id, tuple(e2es), total))
+    return blocks
+
+
 class _Blocks:
     """The payment-information blocks of our own pain.001 files, read from the stored file a statement names.
 
@@ -69,15 +159,15 @@ class _Blocks:
 
     def __init__(self, session: Session) -> None:
         self._session = session
-        self._files: dict[str, list[SentBlock]] = {}
+        self._files: dict[str, list[_SentBlock]] = {}
 
-    def _file(self, message_id: str) -> list[SentBlock]:
+    def _file(self, message_id: str) -> list[_SentBlock]:
         if message_id not in self._files:
             content = self._session.scalar(select(BankFile.content).where(BankFile.msg_id == message_id))
-            self._files[message_id] = list(read_pain001(content)) if content is not None else []
+            self._files[message_id] = _sent_blocks(content) if content is not None else []
         return self._files[message_id]
 
-    def get(self, payment_information_id: str | None, message_id: str | None) -> list[SentBlock]:
+    def get(self, payment_information_id: str | None, message_id: str | None) -> list[_SentBlock]:
         if payment_information_id:
             for name in filter(None, (message_id, payment_information_id.rsplit("-", 1)[0])):
                 found = [b for b in self._file(name) if b.payment_information_id == payment_information_id]
@@ -86,42 +176,52 @@ class _Blocks:
         return self._file(message_id) if message_id else []
 
 
-def _items_by_e2e(session: Session, ids: Iterable[str]) -> dict[str, PaymentItem]:
+@dataclass(frozen=True, slots=True)
+class _Item:
+    id: int
+    batch_id: int
+    amount_cents: int
+    status: str
+
+
+def _items_by_e2e(session: Session, ids: Iterable[str]) -> dict[str, _Item]:
     wanted = sorted({i for i in ids if i})
-    found: dict[str, PaymentItem] = {}
+    found: dict[str, _Item] = {}
     for start in range(0, len(wanted), 900):
-        for item in session.scalars(select(PaymentItem).where(PaymentItem.end_to_end_id.in_(wanted[start:start + 900]))):
-            found[item.end_to_end_id] = item
+        for e2e, item_id, batch_id, amount, status in session.execute(
+                select(PaymentItem.end_to_end_id, PaymentItem.id, PaymentItem.batch_id, PaymentItem.amount_cents,
+                       PaymentItem.status).where(PaymentItem.end_to_end_id.in_(wanted[start:start + 900]))):
+            found[e2e] = _Item(item_id, batch_id, amount, status)
     return found
 
 
-def _unmatched(line: BankLine, reason: str) -> None:
+def _unmatched(line: _Target, reason: str) -> None:
     line.state = LineState.UNMATCHED
     line.reason = reason
 
 
-def _matched(line: BankLine, kind: MatchedTo, target: object) -> None:
+def _matched(line: _Target, kind: MatchedTo, target: object) -> None:
     line.state = LineState.MATCHED
     line.matched_type = kind
     line.matched_id = str(target)
     line.reason = None
 
 
-def _settle(session: Session, actor: Actor, line: BankLine, entry: Entry, outcome: Outcome, blocks: _Blocks) -> None:
+def _settle(session: Session, actor: Actor, line: Line, entry: Entry, outcome: Outcome, blocks: _Blocks) -> None:
     e2es = [t.end_to_end_id for t in entry.transfers if t.end_to_end_id]
     if not e2es and entry.batch is not None:
         found = blocks.get(entry.batch.payment_information_id, entry.batch.message_id)
         if not found:
             return _unmatched(line, f"Geen betaalbestand van ons met PmtInfId {entry.batch.payment_information_id} "
                                     f"of MsgId {entry.batch.message_id} wacht nog op de bank.")
-        count = sum(len(b.transfers) for b in found)
+        count = sum(len(b.end_to_end_ids) for b in found)
         total = sum(b.total_cents for b in found)
         if (entry.batch.number_of_transactions not in (None, count) or entry.batch.total_cents not in (None, total)
                 or total != -entry.amount_cents):
             return _unmatched(line, f"Aantal of totaal klopt niet: de bank boekte {entry.batch.number_of_transactions} "
                                     f"betalingen voor {cents_to_str(-entry.amount_cents)}, ons bestand heeft {count} "
                                     f"voor {cents_to_str(total)}.")
-        e2es = [t.end_to_end_id for b in found for t in b.transfers]
+        e2es = [e2e for b in found for e2e in b.end_to_end_ids]
     if not e2es:
         return _unmatched(line, "Afschrijving zonder betalingskenmerk van ons (EndToEndId of PmtInfId).")
     items = _items_by_e2e(session, e2es)
@@ -149,9 +249,11 @@ def _settle(session: Session, actor: Actor, line: BankLine, entry: Entry, outcom
         _matched(line, MatchedTo.BATCH, ",".join(str(b) for b in sorted(by_batch)))
 
 
-def _return(session: Session, actor: Actor, line: BankLine, entry: Entry, tx: Transfer, outcome: Outcome) -> None:
+def _return(line: Line, entry: Entry, tx: Transfer, items: Mapping[str, _Item], work: _Work) -> None:
+    """A credit with return information: checked against its payment here, returned with the statement's other
+    returns in one go (:func:`_book_returns`)."""
     original = tx.original_end_to_end_id or tx.end_to_end_id
-    item = _items_by_e2e(session, [original or ""]).get(original or "")
+    item = items.get(original or "")
     if item is None:
         return _unmatched(line, f"Terugboeking van een onbekende betaling ({original or 'geen kenmerk'}).")
     if item.amount_cents != entry.amount_cents:
@@ -159,12 +261,25 @@ def _return(session: Session, actor: Actor, line: BankLine, entry: Entry, tx: Tr
                                 f"{cents_to_str(item.amount_cents)}.")
     if item.status == ItemStatus.RETURNED:
         return _unmatched(line, f"Betaling {original} is al als teruggekomen geboekt.")
-    batch = session.get(PaymentBatch, item.batch_id)
-    if batch is not None and batch.status == BatchStatus.EXPORTED:
-        batches.mark_sent(session, actor, batch.id)  # the bank had the file: it sends the payment back
-    batches.return_item(session, actor, item.id, tx.return_reason or "NARR", entry.booking_date)
-    outcome.returned_items += 1
-    _matched(line, MatchedTo.RETURN, item.id)
+    line.state = LineState.MATCHED  # returned below, with every other return of the statement
+    work.returns.append((line, item, ItemReturn(item.id, tx.return_reason or "NARR", entry.booking_date)))
+
+
+def _book_returns(session: Session, actor: Actor, work: _Work, outcome: Outcome) -> None:
+    if not work.returns:
+        return
+    batch_ids = sorted({item.batch_id for _line, item, _wanted in work.returns})
+    for batch_id in session.scalars(select(PaymentBatch.id).where(PaymentBatch.id.in_(batch_ids),
+                                                                  PaymentBatch.status == BatchStatus.EXPORTED)):
+        batches.mark_sent(session, actor, batch_id)  # the bank had the file: it sends the payment back
+    answers = batches.return_items(session, actor, [wanted for _line, _item, wanted in work.returns])
+    for (line, item, _wanted), answer in zip(work.returns, answers, strict=True):
+        if isinstance(answer, BudgetbeheerError):
+            _unmatched(line, f"Terugboeking niet verwerkt: {answer.message}")
+            work.queued.append(line)
+        else:
+            outcome.returned_items += 1
+            _matched(line, MatchedTo.RETURN, item.id)
 
 
 def _household_in(text: str) -> int | None:
@@ -209,7 +324,7 @@ class _Receipts:
         self._taken.add(receipt_id)
 
 
-def _confirm(line: BankLine, entry: Entry, text: str, outcome: Outcome, receipts: _Receipts) -> bool:
+def _confirm(line: Line, entry: Entry, text: str, outcome: Outcome, receipts: _Receipts) -> bool:
     low, high = entry.booking_date - timedelta(days=RECEIPT_WINDOW_DAYS), entry.booking_date + timedelta(days=1)
     free = receipts.free(entry.amount_cents, low, high)
     named = _household_in(text)
@@ -228,17 +343,30 @@ def _income_text(entry: Entry) -> str:
     return " ".join(filter(None, [tx.remittance, tx.structured_reference or "", entry.additional_info]))
 
 
-def _households_named(session: Session, entries: Iterable[Entry]) -> list[Household]:
-    """The households the credits name, read in one go (kept by the caller, so ``session.get`` finds them)."""
+def _households_named(session: Session, entries: Iterable[Entry]) -> dict[int, str]:
+    """The status of each household the credits name (``klantnummer``), read in one go."""
     named = sorted({n for e in entries if e.amount_cents > 0 and (n := _household_in(_income_text(e))) is not None})
-    found: list[Household] = []
+    found: dict[int, str] = {}
     for start in range(0, len(named), 900):
-        found += session.scalars(select(Household).where(Household.id.in_(named[start:start + 900])))
+        found.update(dict(session.execute(select(Household.id, Household.status)
+                                          .where(Household.id.in_(named[start:start + 900]))).all()))
     return found
 
 
-def _income(session: Session, actor: Actor, line: BankLine, entry: Entry, outcome: Outcome,
-            receipts: _Receipts) -> None:
+@dataclass
+class _Work:
+    """What matching found to do after deciding every line: receipts to book in one go, lines to queue, events
+    that name a stored line."""
+
+    receipts: list[tuple[Line, ReceiptData]] = field(default_factory=list)
+    queued: list[Line] = field(default_factory=list)
+    after_store: list[Event] = field(default_factory=list)
+    reversals: list[tuple[Line, Entry]] = field(default_factory=list)
+    returns: list[tuple[Line, _Item, ItemReturn]] = field(default_factory=list)
+
+
+def _income(session: Session, actor: Actor, line: Line, entry: Entry, outcome: Outcome, receipts: _Receipts,
+            named: Mapping[int, str], rules: RuleBook, work: _Work) -> None:
     text = _income_text(entry)
     if _confirm(line, entry, text, outcome, receipts):
         return
@@ -246,30 +374,53 @@ def _income(session: Session, actor: Actor, line: BankLine, entry: Entry, outcom
     kind = _income_kind(text)
     if household_id is None:
         payer = entry.transfers[0].counterparty_iban if entry.transfers else None
-        rule = match_by_rules(session, entry.amount_cents, payer, text)
+        rule = rules.match(entry.amount_cents, payer, text)
         if rule is not None:
             household_id, kind = rule.household_id, rule.kind
-    household = session.get(Household, household_id) if household_id is not None else None
-    if household is None:
+            named = {household_id: HouseholdStatus.ACTIVE}  # rules are kept for households in ontzorgen only
+    status = named.get(household_id) if household_id is not None else None
+    if household_id is None or status is None:
         return _unmatched(line, "Geen huishouden herkend (geen aangekondigde ontvangst, geen klantnummer in de "
                                 "omschrijving, de herkenningsregels van geen of meer dan één huishouden).")
-    if household.status == HouseholdStatus.ENDED:
-        publish(session, MoneyForEndedHousehold(line_id=line.id, household_id=household.id,
-                                                amount_cents=entry.amount_cents, actor=actor))
-        return _unmatched(line, f"Geld voor huishouden {household.id}, maar het ontzorgen is beëindigd.")
-    receipt, _ = book_receipt(
-        session, actor,
-        {"household_id": household.id, "amount": str(Decimal(entry.amount_cents) / 100),
-         "date": entry.booking_date.isoformat(), "kind": kind, "reference": text[:140] or None},
-        idempotency_key=f"bank-line:{line.id}", source="bank",
-    )
-    line.ledger_transaction_id = receipt.ledger_transaction_id
-    outcome.receipts_booked += 1
-    _matched(line, MatchedTo.RECEIPT, receipt.id)
+    if status == HouseholdStatus.ENDED:
+        work.after_store.append(MoneyForEndedHousehold(line_id=line.id, household_id=household_id,
+                                                       amount_cents=entry.amount_cents, actor=actor))
+        return _unmatched(line, f"Geld voor huishouden {household_id}, maar het ontzorgen is beëindigd.")
+    line.state = LineState.MATCHED  # booked below, with every other credit of the statement
+    work.receipts.append((line, {"household_id": household_id, "amount": cents_to_str(entry.amount_cents),
+                                 "date": entry.booking_date.isoformat(), "kind": kind,
+                                 "reference": text[:140] or None}))
+
+
+def _book_receipts(session: Session, actor: Actor, work: _Work, outcome: Outcome) -> None:
+    answers = book_receipts_in_bulk(session, actor, [(data, f"bank-line:{line.id}") for line, data in work.receipts])
+    for (line, _data), answer in zip(work.receipts, answers, strict=True):
+        if isinstance(answer, Booked):
+            line.ledger_transaction_id = answer.ledger_transaction_id
+            outcome.receipts_booked += 1
+            _matched(line, MatchedTo.RECEIPT, answer.receipt_id)
+        else:
+            _unmatched(line, "Niet geboekt: " + "; ".join(f"{name}: {why}" for name, why in answer.items()))
+            work.queued.append(line)
+
+
+def _queue_all(session: Session, actor: Actor, lines: Sequence[Line]) -> None:
+    """Book unmatched lines bank ↔ unmatched, so the books follow the bank while they wait."""
+    if not lines:
+        return
+    bank, unmatched = account_id(session, BANK), account_id(session, UNMATCHED)
+    ids = book_many(session, [
+        Booking(business_date=line.booking_date, kind="bank_line_unmatched",
+                description=f"Bankpost {line.id} nog niet toegewezen: {(line.counterparty_name or '')[:60]}",
+                booked_by=actor.name, idempotency_key=f"bank-line:{line.id}:unmatched",
+                legs=(Leg(bank, line.amount_cents), Leg(unmatched, -line.amount_cents)))
+        for line in lines])
+    for line, transaction_id in zip(lines, ids, strict=True):
+        line.ledger_transaction_id = transaction_id
 
 
 def _queue(session: Session, actor: Actor, line: BankLine) -> None:
-    """Book an unmatched line bank ↔ unmatched, so the books follow the bank while it waits."""
+    """Book one stored unmatched line bank ↔ unmatched (what :func:`_queue_all` does for many)."""
     bank, unmatched = account_id(session, BANK), account_id(session, UNMATCHED)
     credit = line.amount_cents > 0
     booked = transfer(
@@ -281,27 +432,64 @@ def _queue(session: Session, actor: Actor, line: BankLine) -> None:
     line.ledger_transaction_id = booked.id
 
 
-def match_lines(session: Session, actor: Actor, pairs: Sequence[tuple[BankLine, Entry]]) -> Outcome:
-    """Match every line of one statement (debits first), queueing what is left; see the module docstring."""
+def _reversal(session: Session, actor: Actor, line: BankLine, entry: Entry, outcome: Outcome) -> None:
+    _unmatched(line, "Correctie (storno) door de bank: kijk na welke post hij herstelt.")
+
+
+def _line_ids(session: Session, count: int) -> list[int]:
+    if session.get_bind().dialect.name == "postgresql":
+        return [int(i) for i in session.scalars(text(
+            "SELECT nextval(pg_get_serial_sequence('bank_lines', 'id')) FROM generate_series(1, :n)"), {"n": count})]
+    # SQLite: the write transaction holds the database's write lock, so MAX + 1 is safe
+    first = int(session.scalar(select(func.coalesce(func.max(BankLine.id), 0) + 1)) or 1)
+    return list(range(first, first + count))
+
+
+def match_and_store(session: Session, actor: Actor, statement_pk: int, entries: Sequence[Entry]) -> Outcome:
+    """Match every entry of one statement (debits first) and store each as a :class:`BankLine` with what it was
+    matched to, queueing what is left; see the module docstring. Set-based where the volume is: the credits'
+    receipts, the queue's bookings and the lines themselves are written in one go each."""
     outcome = Outcome()
+    work = _Work()
     blocks = _Blocks(session)
-    receipts = _Receipts(session, (entry for _line, entry in pairs))
-    households = _households_named(session, (entry for _line, entry in pairs))  # noqa: F841 (held for session.get)
-    ordered = sorted(pairs, key=lambda pair: (pair[1].amount_cents > 0, pair[0].position))
-    for line, entry in ordered:
-        returned = next((t for t in entry.transfers if t.return_reason), None)
+    receipts = _Receipts(session, entries)
+    named = _households_named(session, entries)
+    rules = RuleBook(session)
+    lines = [Line.of(line_id, statement_pk, position, entry)
+             for (position, entry), line_id in zip(enumerate(entries, start=1), _line_ids(session, len(entries)),
+                                                   strict=True)]
+    returned = {t.original_end_to_end_id or t.end_to_end_id for e in entries if e.amount_cents > 0
+                for t in e.transfers if t.return_reason}
+    returned_items = _items_by_e2e(session, (e2e for e2e in returned if e2e))
+    for line, entry in sorted(zip(lines, entries, strict=True), key=lambda p: (p[1].amount_cents > 0, p[0].position)):
+        back = next((t for t in entry.transfers if t.return_reason), None)
         if entry.reversal:
-            _unmatched(line, "Correctie (storno) door de bank: kijk na welke post hij herstelt.")
-        elif entry.amount_cents < 0:
+            work.reversals.append((line, entry))
+            continue
+        if entry.amount_cents < 0:
             _settle(session, actor, line, entry, outcome, blocks)
-        elif returned is not None:
-            _return(session, actor, line, entry, returned, outcome)
+        elif back is not None:
+            _return(line, entry, back, returned_items, work)
         else:
-            _income(session, actor, line, entry, outcome, receipts)
+            _income(session, actor, line, entry, outcome, receipts, named, rules, work)
         if line.state == LineState.UNMATCHED:
-            _queue(session, actor, line)
-            outcome.unmatched += 1
-        else:
-            outcome.matched += 1
+            work.queued.append(line)
+    _book_returns(session, actor, work, outcome)
+    _book_receipts(session, actor, work, outcome)
+    _queue_all(session, actor, work.queued)
+    if lines:
+        session.execute(insert(BankLine), [line.row() for line in lines])
+    for event in work.after_store:
+        publish(session, event)
+    unmatched = sum(1 for line in lines if line.state == LineState.UNMATCHED and not line.reversal)
+    for pending, entry in work.reversals:
+        stored = session.get(BankLine, pending.id)
+        assert stored is not None
+        _reversal(session, actor, stored, entry, outcome)
+        if stored.state == LineState.UNMATCHED:
+            _queue(session, actor, stored)
+            unmatched += 1
+    outcome.unmatched = unmatched
+    outcome.matched = len(lines) - unmatched
     session.flush()
     return outcome

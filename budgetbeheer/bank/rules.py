@@ -60,24 +60,51 @@ def set_match_rule(session: Session, actor: Actor, household_id: int, income_id:
     return income
 
 
-def match_by_rules(session: Session, amount_cents: int, counterparty_iban: str | None, text: str) -> RuleMatch | None:
-    """The one household in ontzorgen whose rules this credit meets, or None (none, or more than one)."""
-    payer = "".join((counterparty_iban or "").split()).upper()
-    lowered = text.lower()
-    found: dict[int, RuleMatch] = {}
-    query = (
-        select(ExpectedIncome).join(Household, Household.id == ExpectedIncome.household_id)
-        .where(Household.status != HouseholdStatus.ENDED,
-               (ExpectedIncome.payer_iban.is_not(None)) | (ExpectedIncome.match_words.is_not(None)))
-    )
-    if payer:
-        query = query.where((ExpectedIncome.payer_iban.is_(None)) | (ExpectedIncome.payer_iban == payer))
-    for income in session.scalars(query):
-        if income.payer_iban is not None and income.payer_iban != payer:
-            continue
-        if income.match_words and not all(word in lowered for word in income.match_words.split()):
-            continue
-        if abs(amount_cents - income.amount_cents) > income.amount_tolerance_cents:
-            continue
-        found.setdefault(income.household_id, RuleMatch(income.household_id, income.id, income.kind))
-    return next(iter(found.values())) if len(found) == 1 else None
+@dataclass(frozen=True, slots=True)
+class _Rule:
+    household_id: int
+    income_id: int
+    kind: str
+    payer_iban: str | None
+    words: tuple[str, ...]
+    amount_cents: int
+    tolerance_cents: int
+
+
+class RuleBook:
+    """Every rule of the households in ontzorgen, read once (on first use) for a whole statement: what
+    which one household's rules a credit meets (None: none, or more than one), without a query per credit."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        self._by_payer: dict[str | None, list[_Rule]] | None = None
+
+    def _load(self) -> dict[str | None, list[_Rule]]:
+        by_payer: dict[str | None, list[_Rule]] = {}
+        query = (
+            select(ExpectedIncome).join(Household, Household.id == ExpectedIncome.household_id)
+            .where(Household.status != HouseholdStatus.ENDED,
+                   (ExpectedIncome.payer_iban.is_not(None)) | (ExpectedIncome.match_words.is_not(None)))
+            .order_by(ExpectedIncome.id)
+        )
+        for income in self._session.scalars(query):
+            rule = _Rule(income.household_id, income.id, income.kind, income.payer_iban,
+                         tuple((income.match_words or "").split()), income.amount_cents, income.amount_tolerance_cents)
+            by_payer.setdefault(rule.payer_iban, []).append(rule)
+        return by_payer
+
+    def match(self, amount_cents: int, counterparty_iban: str | None, text: str) -> RuleMatch | None:
+        if self._by_payer is None:
+            self._by_payer = self._load()
+        payer = "".join((counterparty_iban or "").split()).upper()
+        lowered = text.lower()
+        found: dict[int, RuleMatch] = {}
+        candidates = [*self._by_payer.get(payer, ()), *self._by_payer.get(None, ())] if payer else \
+            self._by_payer.get(None, [])
+        for rule in sorted(candidates, key=lambda r: r.income_id):
+            if rule.words and not all(word in lowered for word in rule.words):
+                continue
+            if abs(amount_cents - rule.amount_cents) > rule.tolerance_cents:
+                continue
+            found.setdefault(rule.household_id, RuleMatch(rule.household_id, rule.income_id, rule.kind))
+        return next(iter(found.values())) if len(found) == 1 else None

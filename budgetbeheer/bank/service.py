@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from budgetbeheer.audit.service import Actor, record
 from budgetbeheer.bank import camt, pain002, queue
 from budgetbeheer.bank.events import StatementReconciled
-from budgetbeheer.bank.matching import Outcome, match_lines
+from budgetbeheer.bank.matching import Outcome, match_and_store
 from budgetbeheer.bank.model import Statement, StatusReport
 from budgetbeheer.bank.reconcile import Reconciliation, reconcile
 from budgetbeheer.config import Settings
@@ -137,24 +137,7 @@ def _store(session: Session, actor: Actor, import_id: int, statement: Statement)
     )
     session.add(stored)
     session.flush()
-    pairs = []
-    for position, entry in enumerate(statement.entries, start=1):
-        first = entry.transfers[0] if entry.transfers else None
-        line = BankLine(
-            statement_id=stored.id, position=position, booking_date=entry.booking_date, value_date=entry.value_date,
-            amount_cents=entry.amount_cents, counterparty_name=(first.counterparty_name if first else None),
-            counterparty_iban=(first.counterparty_iban if first else None),
-            remittance=" ".join(filter(None, [first.remittance if first else "", entry.additional_info])),
-            end_to_end_id=(first.end_to_end_id if first and len(entry.transfers) == 1 else None),
-            bank_reference=entry.account_servicer_reference or (first.bank_reference if first else None),
-            payment_information_id=(entry.batch.payment_information_id if entry.batch else None),
-            return_reason=(first.return_reason if first else None), reversal=entry.reversal,
-            state=LineState.UNMATCHED,
-        )
-        session.add(line)
-        pairs.append((line, entry))
-    session.flush()
-    outcome = match_lines(session, actor, pairs)
+    outcome = match_and_store(session, actor, stored.id, statement.entries)
     figures = reconcile(session, stored)
     stored.ledger_bank_balance_cents = figures.ledger_bank_balance_cents
     session.flush()

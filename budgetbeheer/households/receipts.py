@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from budgetbeheer import clock
 from budgetbeheer import validation as v
-from budgetbeheer.audit.service import Actor, record
+from budgetbeheer.audit.service import Actor, Change, record, record_many
 from budgetbeheer.db.base import utcnow
 from budgetbeheer.errors import Conflict, Message, ValidationError
 from budgetbeheer.events import publish
@@ -162,8 +162,7 @@ def _booked_before(session: Session, data: Mapping[str, object], idempotency_key
 
 def _book(session: Session, actor: Actor, parsed: ReceiptInput, idempotency_key: str | None, source: str,
           from_account: str = ledger.BANK) -> Receipt:
-    label = INCOME_KIND_LABELS.get(parsed.kind, parsed.kind)
-    description = f"Ontvangst {label}" + (f": {parsed.reference}" if parsed.reference else "")
+    description = _description(parsed)
     transaction = ledger.transfer(
         session,
         debit_account_id=ledger.account_id(session, from_account),
@@ -195,6 +194,90 @@ def _book(session: Session, actor: Actor, parsed: ReceiptInput, idempotency_key:
                                    amount_cents=receipt.amount_cents, received_on=receipt.received_on,
                                    kind=receipt.kind, actor=actor))
     return receipt
+
+
+@dataclass(frozen=True)
+class Booked:
+    """A receipt :func:`book_receipts_in_bulk` booked (or found booked before under the same key)."""
+
+    receipt_id: int
+    ledger_transaction_id: int
+    created: bool
+
+
+def book_receipts_in_bulk(
+    session: Session, actor: Actor, wanted: Sequence[tuple[ReceiptData, str]], source: str = "bank"
+) -> list[Booked | dict[str, Message]]:
+    """Book many receipts at once, each as :func:`book_receipt` books one (the same checks, ledger transaction,
+    audit entry and event), for the bulk paths: a bank statement's tens of thousands of credits. Each comes with
+    its idempotency key; a key booked before answers with that receipt (the same body) or with the conflict's
+    message. What a receipt's checks refuse is answered with its errors (field → message) and not booked; the rest
+    is booked, in the caller's transaction."""
+    keys = [key for _data, key in wanted]
+    before: dict[str, Receipt] = {}
+    for start in range(0, len(keys), 900):
+        before.update({r.idempotency_key or "": r for r in session.scalars(
+            select(Receipt).where(Receipt.idempotency_key.in_(keys[start:start + 900])))})
+    raw_ids = [i for data, _key in wanted if (i := _raw_household_id(data)) is not None]
+    statuses = household_statuses(session, raw_ids)
+    answers: list[Booked | dict[str, Message] | None] = []
+    parsed_rows: list[tuple[int, ReceiptInput, str]] = []
+    for position, (data, key) in enumerate(wanted):
+        if key in before:
+            try:
+                existing = _booked_before(session, data, key)
+            except Conflict as conflict:
+                answers.append({"Idempotency-Key": conflict.message})
+                continue
+            assert existing is not None
+            answers.append(Booked(existing.id, existing.ledger_transaction_id, False))
+            continue
+        errors = v.Errors()
+        parsed = parse_receipt(errors, data, statuses)
+        if parsed is None or errors:
+            answers.append(dict(errors.fields))
+            continue
+        answers.append(None)
+        parsed_rows.append((position, parsed, key))
+    if parsed_rows:
+        bank = ledger.account_id(session, ledger.BANK)
+        accounts = ledger.household_account_ids(session, [p.household_id for _i, p, _k in parsed_rows])
+        transaction_ids = ledger.book_many(session, [
+            ledger.Booking(
+                business_date=p.received_on, kind="receipt", description=_description(p), booked_by=actor.name,
+                legs=(ledger.Leg(bank, p.amount_cents), ledger.Leg(accounts[p.household_id], -p.amount_cents)),
+                household_id=p.household_id)
+            for _i, p, _k in parsed_rows])
+        now = utcnow()
+        rows = [{"household_id": p.household_id, "amount_cents": p.amount_cents, "received_on": p.received_on,
+                 "kind": p.kind, "reference": p.reference, "source": source, "idempotency_key": key,
+                 "request_hash": p.request_hash(), "ledger_transaction_id": transaction_id, "created_by": actor.name,
+                 "created_at": now}
+                for (_i, p, key), transaction_id in zip(parsed_rows, transaction_ids, strict=True)]
+        receipt_ids = list(session.scalars(
+            insert(Receipt).returning(Receipt.id, sort_by_parameter_order=True), rows))
+        record_many(session, actor, [
+            Change("receipt.booked", "receipt", receipt_id, after=_snapshot_of(receipt_id, row))
+            for receipt_id, row in zip(receipt_ids, rows, strict=True)])
+        for (position, p, _key), receipt_id, transaction_id in zip(parsed_rows, receipt_ids, transaction_ids,
+                                                                    strict=True):
+            answers[position] = Booked(receipt_id, transaction_id, True)
+            publish(session, ReceiptBooked(receipt_id=receipt_id, household_id=p.household_id,
+                                           amount_cents=p.amount_cents, received_on=p.received_on, kind=p.kind,
+                                           actor=actor))
+    return [answer for answer in answers if answer is not None]
+
+
+def _description(parsed: ReceiptInput) -> str:
+    label = INCOME_KIND_LABELS.get(parsed.kind, parsed.kind)
+    return f"Ontvangst {label}" + (f": {parsed.reference}" if parsed.reference else "")
+
+
+def _snapshot_of(receipt_id: int, row: Mapping[str, Any]) -> dict[str, Any]:
+    """:func:`receipt_snapshot` of a receipt inserted in bulk (its row, not an object)."""
+    return {"id": receipt_id, "household_id": row["household_id"], "amount": cents_to_str(row["amount_cents"]),
+            "date": row["received_on"].isoformat(), "kind": row["kind"], "reference": row["reference"],
+            "source": row["source"], "ledger_transaction_id": row["ledger_transaction_id"]}
 
 
 def receipt_snapshot(receipt: Receipt) -> dict[str, Any]:

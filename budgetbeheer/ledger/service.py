@@ -209,6 +209,68 @@ def book(
     return transaction
 
 
+@dataclass(frozen=True)
+class Booking:
+    """One balanced transaction for :func:`book_many`."""
+
+    business_date: date
+    kind: str
+    description: str
+    booked_by: str
+    legs: tuple[Leg, ...]
+    idempotency_key: str | None = None
+    household_id: int | None = None
+
+
+def _next_transaction_ids(session: Session, count: int) -> list[int]:
+    if session.get_bind().dialect.name == "postgresql":
+        return [int(i) for i in session.scalars(
+            text("SELECT nextval('ledger_transaction_id_seq') FROM generate_series(1, :n)"), {"n": count})]
+    first = _next_transaction_id(session)
+    return list(range(first, first + count))
+
+
+def book_many(session: Session, bookings: Sequence[Booking], recorded_at: datetime | None = None) -> list[int]:
+    """Book many balanced transactions in one go (postings, then transactions: the database checks each one as
+    :func:`book`'s are checked); returns their ids in order. For the bulk paths (a statement's thousands of
+    receipts): no idempotency lookup here — a key used before is refused by its UNIQUE index, so the caller checks
+    first."""
+    if not bookings:
+        return []
+    for booking in bookings:
+        check_legs(booking.legs)
+    session.flush()
+    ids = _next_transaction_ids(session, len(bookings))
+    moment = recorded_at or utcnow()
+    session.execute(insert(Posting), [
+        {"transaction_id": transaction_id, "account_id": leg.account_id, "amount_cents": leg.amount_cents,
+         "business_date": booking.business_date}
+        for transaction_id, booking in zip(ids, bookings, strict=True) for leg in booking.legs
+    ])
+    session.execute(insert(Transaction), [
+        {"id": transaction_id, "business_date": booking.business_date, "recorded_at": moment, "kind": booking.kind,
+         "description": booking.description[:500], "booked_by": booking.booked_by,
+         "idempotency_key": booking.idempotency_key, "reverses_id": None, "household_id": booking.household_id,
+         "content_hash": transaction_hash(
+             transaction_id, business_date=booking.business_date, recorded_at=moment, kind=booking.kind,
+             description=booking.description[:500], booked_by=booking.booked_by,
+             idempotency_key=booking.idempotency_key, reverses_id=None, household_id=booking.household_id,
+             postings=[(leg.account_id, leg.amount_cents, booking.business_date) for leg in booking.legs])}
+        for transaction_id, booking in zip(ids, bookings, strict=True)
+    ])
+    return ids
+
+
+def household_account_ids(session: Session, household_ids: Iterable[int]) -> dict[int, int]:
+    """The funds account of each household (id → account id), read in chunks."""
+    wanted = sorted(set(household_ids))
+    found: dict[int, int] = {}
+    for start in range(0, len(wanted), 900):
+        found.update({int(h or 0): int(a) for h, a in session.execute(
+            select(Account.household_id, Account.id).where(Account.household_id.in_(wanted[start:start + 900])))})
+    return found
+
+
 def transfer(
     session: Session,
     *,

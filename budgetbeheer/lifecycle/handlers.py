@@ -12,9 +12,16 @@ from sqlalchemy.orm import Session
 from budgetbeheer.bank.events import MoneyForEndedHousehold, ReceiptNotOnBank, StatementReconciled
 from budgetbeheer.db.base import utcnow
 from budgetbeheer.lifecycle.ending import reopen_for_payout
-from budgetbeheer.lifecycle.signals import close_paid_shortfalls, mark_done, raise_signal, signal_returned_payment
+from budgetbeheer.lifecycle.signals import (
+    NewSignal,
+    close_paid_shortfalls,
+    mark_done,
+    raise_signal,
+    raise_signals,
+    returned_payment_signal,
+)
 from budgetbeheer.money import format_eur
-from budgetbeheer.payments.events import BatchApproved, IbanHeld, IbanHoldLifted, PaymentReturned
+from budgetbeheer.payments.events import BatchApproved, IbanHoldLifted, IbansHeld, PaymentsReturned
 from budgetbeheer.tables.households import Household
 from budgetbeheer.tables.lifecycle import Signal
 from budgetbeheer.tables.payments import PaymentItem
@@ -33,30 +40,40 @@ def on_batch_approved(session: Session, event: BatchApproved) -> None:
     close_paid_shortfalls(session)
 
 
-def on_payment_returned(session: Session, event: PaymentReturned) -> None:
+def on_payments_returned(session: Session, event: PaymentsReturned) -> None:
     """An ended household goes back to ``ending`` so the next run pays the money out as final leefgeld; finance gets
-    a signal unless the IBAN was held (that has signals of its own)."""
-    reopened = event.paid_out_to_household and reopen_for_payout(
-        session, event.actor, event.household_id,
-        f"Betaling {_end_to_end_id(session, event.item_id)} teruggekomen ({event.reason}) na het einde; het geld "
-        "wordt als laatste leefgeld aan het huishouden uitbetaald.",
-    )
-    if reopened:
-        household = session.get(Household, event.household_id)
+    a signal for each return unless its IBAN was held (that has signals of its own). All of a use case's returns in
+    one go."""
+    reopened: set[int] = set()
+    for returned in event.returns:
+        if returned.paid_out_to_household and reopen_for_payout(
+            session, returned.actor, returned.household_id,
+            f"Betaling {_end_to_end_id(session, returned.item_id)} teruggekomen ({returned.reason}) na het einde; het "
+            "geld wordt als laatste leefgeld aan het huishouden uitbetaald.",
+        ):
+            reopened.add(returned.household_id)
+    for household_id in sorted(reopened):
+        household = session.get(Household, household_id)
         assert household is not None
         if household.reopened_for_payout_at is None:
             household.reopened_for_payout_at = utcnow()
-        session.flush()
-    if not event.iban_held:
-        item = session.get(PaymentItem, event.item_id)
-        signal_returned_payment(session, item, paid_out_to_household=event.paid_out_to_household)
+    session.flush()
+    signalled = {r.item_id: r for r in event.returns if not r.iban_held}
+    items: list[PaymentItem] = []
+    wanted = sorted(signalled)
+    for start in range(0, len(wanted), 900):
+        items += session.scalars(select(PaymentItem).where(PaymentItem.id.in_(wanted[start:start + 900])))
+    raise_signals(session, [returned_payment_signal(item, paid_out_to_household=signalled[item.id]
+                                                    .paid_out_to_household)
+                            for item in sorted(items, key=lambda i: i.id)],
+                  actor=event.actor)
 
 
-def on_iban_held(session: Session, event: IbanHeld) -> None:
-    """One signal for the household's caseworker and one for finance."""
-    for role in IBAN_HELD_ROLES:
-        raise_signal(session, kind=IBAN_HELD, household_id=event.household_id, message=event.message, role=role,
-                     dedup_key=iban_held_key(event.hold_id, role), actor=event.actor)
+def on_ibans_held(session: Session, event: IbansHeld) -> None:
+    """One signal for the household's caseworker and one for finance, per hold."""
+    raise_signals(session, [NewSignal(kind=IBAN_HELD, household_id=held.household_id, message=held.message,
+                                      role=role, dedup_key=iban_held_key(held.hold_id, role))
+                            for held in event.holds for role in IBAN_HELD_ROLES], actor=event.actor)
 
 
 def on_iban_hold_lifted(session: Session, event: IbanHoldLifted) -> None:
@@ -106,8 +123,8 @@ def _end_to_end_id(session: Session, item_id: int) -> str:
 
 SUBSCRIPTIONS = [
     (BatchApproved, on_batch_approved),
-    (PaymentReturned, on_payment_returned),
-    (IbanHeld, on_iban_held),
+    (PaymentsReturned, on_payments_returned),
+    (IbansHeld, on_ibans_held),
     (IbanHoldLifted, on_iban_hold_lifted),
     (StatementReconciled, on_statement_reconciled),
     (MoneyForEndedHousehold, on_money_for_ended_household),

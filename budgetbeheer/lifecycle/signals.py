@@ -8,16 +8,16 @@ signal. A new situation is a new signal: an instalment paid late, returned by th
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from budgetbeheer.audit.service import Actor, record
+from budgetbeheer.audit.service import Actor, Change, record, record_many
 from budgetbeheer.db.base import utcnow
 from budgetbeheer.domain.categories import LABELS_NL, Category
 from budgetbeheer.domain.forecast import BENEFIT_EARLY_DAYS
@@ -106,6 +106,49 @@ def raise_signal(
     record(session, actor or Actor.system("signals"), "signal.raised", "signal", signal.id,
            after={"kind": kind, "household_id": household_id, "role": signal.role, "dedup_key": signal.dedup_key})
     return signal
+
+
+@dataclass(frozen=True)
+class NewSignal:
+    """One signal for :func:`raise_signals`: what :func:`raise_signal` takes."""
+
+    kind: str
+    household_id: int | None
+    message: str
+    dedup_key: str
+    role: str | None = None
+
+
+def raise_signals(session: Session, signals: Sequence[NewSignal], actor: Actor | None = None) -> int:
+    """Store many signals at once, each unless one with its ``dedup_key`` exists (or comes earlier in
+    ``signals``), with their audit entries; the number stored. For the bulk paths (a statement's returns). A signal
+    raised with the same key by another process at the same moment makes this use case fail, to be tried again."""
+    for signal in signals:
+        if signal.kind not in KINDS:
+            raise ValueError(f"unknown signal kind {signal.kind!r}")
+    keys = sorted({signal.dedup_key[:160] for signal in signals})
+    taken: set[str] = set()
+    for start in range(0, len(keys), 900):
+        taken.update(session.scalars(select(Signal.dedup_key).where(Signal.dedup_key.in_(keys[start:start + 900]))))
+    rows: list[dict[str, Any]] = []
+    now = utcnow()
+    for signal in signals:
+        key = signal.dedup_key[:160]
+        if key in taken:
+            continue
+        taken.add(key)
+        rows.append({"household_id": signal.household_id, "kind": signal.kind, "message": signal.message,
+                     "role": signal.role or KINDS[signal.kind][1], "state": SignalState.OPEN, "dedup_key": key,
+                     "created_at": now})
+    if not rows:
+        return 0
+    session.flush()
+    ids = list(session.scalars(insert(Signal).returning(Signal.id, sort_by_parameter_order=True), rows))
+    record_many(session, actor or Actor.system("signals"), [
+        Change("signal.raised", "signal", signal_id, after={"kind": row["kind"], "household_id": row["household_id"],
+                                                            "role": row["role"], "dedup_key": row["dedup_key"]})
+        for signal_id, row in zip(ids, rows, strict=True)])
+    return len(rows)
 
 
 # ---------------------------------------------------------------------------------------------------------- detectors
@@ -242,9 +285,8 @@ def detect_returned_payments(session: Session, today: date) -> int:
     return count
 
 
-def signal_returned_payment(session: Session, item: Any, *, paid_out_to_household: bool = False) -> Signal | None:
-    """The signal for finance that a payment came back (for a reason that does not hold the IBAN); raised at the
-    return itself and again (stored once) by the daily detector."""
+def returned_payment_signal(item: Any, *, paid_out_to_household: bool = False) -> NewSignal:
+    """The signal for finance that a payment came back (for a reason that does not hold the IBAN)."""
     code = f" met {describe(item.return_reason_code)}" if item.return_reason_code else ""
     if paid_out_to_household:
         next_step = ("Het huishouden is al beëindigd: het geld wordt met de volgende betaalrun als laatste leefgeld "
@@ -255,8 +297,15 @@ def signal_returned_payment(session: Session, item: Any, *, paid_out_to_househol
         f"De betaling van {format_eur(item.amount_cents)} aan {item.creditor_name} ({item.iban}) is "
         f"teruggekomen{code}. {next_step}"
     )
-    return raise_signal(session, kind="returned_payment", household_id=item.household_id, message=message,
-                        dedup_key=f"returned_payment:{item.id}")
+    return NewSignal(kind="returned_payment", household_id=item.household_id, message=message,
+                     dedup_key=f"returned_payment:{item.id}")
+
+
+def signal_returned_payment(session: Session, item: Any, *, paid_out_to_household: bool = False) -> Signal | None:
+    """:func:`returned_payment_signal`, raised at the return itself and again (stored once) by the daily detector."""
+    wanted = returned_payment_signal(item, paid_out_to_household=paid_out_to_household)
+    return raise_signal(session, kind=wanted.kind, household_id=wanted.household_id, message=wanted.message,
+                        dedup_key=wanted.dedup_key)
 
 
 def detect_period_ending(session: Session, today: date) -> int:

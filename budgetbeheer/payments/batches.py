@@ -8,36 +8,39 @@ audit trail, in the same database transaction as the change.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from budgetbeheer.audit.service import Actor, record
+from budgetbeheer.audit.service import Actor, Change, record, record_many
 from budgetbeheer.bulk import cycle_collector_paused
 from budgetbeheer.config import Settings
 from budgetbeheer.db.base import utcnow
 from budgetbeheer.domain.address import PostalAddress
 from budgetbeheer.domain.period import add_months
 from budgetbeheer.domain.references import ReferenceKind
-from budgetbeheer.errors import Conflict, Message, NotFound, PermissionDenied, ValidationError
+from budgetbeheer.errors import BudgetbeheerError, Conflict, Message, NotFound, PermissionDenied, ValidationError
 from budgetbeheer.events import publish
 from budgetbeheer.ledger.models import Account
 from budgetbeheer.ledger.service import (
     BANK,
     IN_TRANSIT,
+    Booking,
     Leg,
     account_id,
     book,
-    household_account_id,
+    book_many,
+    household_account_ids,
     household_balances,
     reverse,
 )
 from budgetbeheer.money import format_eur
-from budgetbeheer.payments.events import BatchApproved, BatchSettled, PaymentReturned
-from budgetbeheer.payments.iban_holds import hold_for_return
+from budgetbeheer.payments.events import BatchApproved, BatchSettled, PaymentReturned, PaymentsReturned
+from budgetbeheer.payments.iban_holds import hold_for_returns
 from budgetbeheer.payments.return_reasons import describe, normalise_code, reason_for
 from budgetbeheer.payments.seals import changed_items, item_digest
 from budgetbeheer.payments.sepa import bundle as sepa_bundle
@@ -479,64 +482,128 @@ def return_item(
       handler of :class:`~budgetbeheer.payments.events.PaymentReturned`) and from then on no fixed cost is paid for it (the returned instalment is unpaid; the handover already told the household what
       it must pay itself). An ``ending`` household's instalment is retried like any other, unless its IBAN is held.
     """
-    code = normalise_code(reason_code)
+    answer = return_items(session, actor, [ItemReturn(item_id, reason_code, on)])[0]
+    if isinstance(answer, BudgetbeheerError):
+        raise answer
+    return answer
+
+
+@dataclass(frozen=True)
+class ItemReturn:
+    """One payment that came back: the item, the bank's reason code and the booking date (today when None)."""
+
+    item_id: int
+    reason_code: str
+    on: date | None = None
+
+
+def _in_chunks(ids: Iterable[int], size: int = 900) -> Iterator[list[int]]:
+    wanted = sorted(set(ids))
+    for start in range(0, len(wanted), size):
+        yield wanted[start:start + size]
+
+
+def _refusal(item: PaymentItem | None, batch: PaymentBatch | None, item_id: int, code: str | None,
+             returned: set[int]) -> BudgetbeheerError | None:
+    """Why this payment cannot come back now, or None."""
     if code is None:
-        raise ValidationError({"reason_code": Message("Geef de redencode van de bank, zoals AC04.")})
-    reason = reason_for(code)
-    item = session.scalar(
-        select(PaymentItem).where(PaymentItem.id == item_id).with_for_update().execution_options(populate_existing=True)
-    )
-    if item is None:
-        raise NotFound(Message("Betaling %(id)s bestaat niet.", id=item_id))
-    batch = get_batch(session, item.batch_id, lock=True)
-    if item.status == ItemStatus.RETURNED:
-        raise Conflict(Message("Betaling %(id)s is al teruggekomen (%(code)s); er wordt niets dubbel geboekt.",
-                               id=item.id, code=item.return_reason_code or "?"))
+        return ValidationError({"reason_code": Message("Geef de redencode van de bank, zoals AC04.")})
+    if item is None or batch is None:
+        return NotFound(Message("Betaling %(id)s bestaat niet.", id=item_id))
+    if item.status == ItemStatus.RETURNED or item.id in returned:
+        return Conflict(Message("Betaling %(id)s is al teruggekomen (%(code)s); er wordt niets dubbel geboekt.",
+                                id=item.id, code=item.return_reason_code or code))
     if item.status in ITEM_BOOKED and batch.status in (BatchStatus.APPROVED, BatchStatus.EXPORTED):
-        raise Conflict(
+        return Conflict(
             Message("Betaalrun %(batch)s is nog niet als verzonden gemarkeerd; de bank kan betaling %(id)s dan niet "
                     "terugsturen. Markeer de run eerst als verzonden als het bestand wel bij de bank is.",
                     batch=batch.id, id=item.id),
             {"status": status_label(batch.status)},
         )
     if item.status not in ITEM_BOOKED or batch.status not in BATCH_AT_BANK:
-        raise Conflict(
+        return Conflict(
             Message("Betaling %(id)s is niet naar de bank gegaan (status %(status)s) en kan niet terugkomen.",
                     id=item.id, status=status_label(item.status))
         )
-    household_status = session.scalar(  # locked: the household's lifecycle reacts to this return
-        select(Household.status).where(Household.id == item.household_id).with_for_update()
-    )
-    source = BANK if item.status == ItemStatus.SETTLED else IN_TRANSIT
-    before = {"status": item.status, "obligation_key": item.obligation_key}
-    book(
-        session,
-        business_date=on or utcnow().date(),
-        kind="payment_returned",
-        description=f"Betaling {item.end_to_end_id} teruggekomen ({describe(code)})",
-        booked_by=actor.name,
-        legs=[Leg(account_id(session, source), item.amount_cents),
-              Leg(household_account_id(session, item.household_id), -item.amount_cents)],
-        idempotency_key=f"payment_item:{item.id}:returned",
-        household_id=item.household_id,
-    )
-    item.status = ItemStatus.RETURNED
-    item.return_reason_code = code
-    item.obligation_key = None
-    if batch.status == BatchStatus.SETTLED:
-        require_batch_transition(batch.id, batch.status, BatchStatus.PARTLY_RETURNED)
-        batch.status = BatchStatus.PARTLY_RETURNED
+    return None
+
+
+def return_items(
+    session: Session, actor: Actor, returns: Sequence[ItemReturn]
+) -> list[PaymentItem | BudgetbeheerError]:
+    """Many payments came back at once (a statement's returns, a status report's rejections): each as
+    :func:`return_item` describes, set-based — one read of the items, batches and households, one booking per
+    return written together, the holds and signals in one go. Each answer is the returned item, or why it could
+    not come back (nothing is written for that one); the rest is written in the caller's transaction."""
+    items: dict[int, PaymentItem] = {}
+    for chunk in _in_chunks(r.item_id for r in returns):
+        items.update({i.id: i for i in session.scalars(
+            select(PaymentItem).where(PaymentItem.id.in_(chunk)).with_for_update()
+            .execution_options(populate_existing=True))})
+    found: dict[int, PaymentBatch] = {}
+    for chunk in _in_chunks(i.batch_id for i in items.values()):
+        found.update({b.id: b for b in session.scalars(
+            select(PaymentBatch).where(PaymentBatch.id.in_(chunk)).order_by(PaymentBatch.id).with_for_update()
+            .execution_options(populate_existing=True))})
+    answers: list[PaymentItem | BudgetbeheerError] = []
+    accepted: list[tuple[PaymentItem, PaymentBatch, str, date]] = []
+    returned: set[int] = set()
+    for wanted in returns:
+        code = normalise_code(wanted.reason_code)
+        item = items.get(wanted.item_id)
+        batch = found.get(item.batch_id) if item is not None else None
+        refusal = _refusal(item, batch, wanted.item_id, code, returned)
+        if refusal is not None:
+            answers.append(refusal)
+            continue
+        assert item is not None and batch is not None and code is not None
+        returned.add(item.id)
+        accepted.append((item, batch, code, wanted.on or utcnow().date()))
+        answers.append(item)
+    if not accepted:
+        return answers
+    statuses: dict[int, str] = {}
+    for chunk in _in_chunks(item.household_id for item, *_rest in accepted):  # locked: their lifecycle reacts
+        statuses.update(dict(session.execute(
+            select(Household.id, Household.status).where(Household.id.in_(chunk)).with_for_update()).all()))
+    accounts = household_account_ids(session, (item.household_id for item, *_rest in accepted))
+    sources = {ItemStatus.SETTLED: account_id(session, BANK), ItemStatus.APPROVED: account_id(session, IN_TRANSIT)}
+    book_many(session, [
+        Booking(business_date=on, kind="payment_returned",
+                description=f"Betaling {item.end_to_end_id} teruggekomen ({describe(code)})", booked_by=actor.name,
+                legs=(Leg(sources[ItemStatus(item.status)], item.amount_cents),
+                      Leg(accounts[item.household_id], -item.amount_cents)),
+                idempotency_key=f"payment_item:{item.id}:returned", household_id=item.household_id)
+        for item, _batch, code, on in accepted])
+    befores = {item.id: {"status": item.status, "obligation_key": item.obligation_key} for item, *_r in accepted}
+    for item, batch, code, _on in accepted:
+        item.status = ItemStatus.RETURNED
+        item.return_reason_code = code
+        item.obligation_key = None
+        if batch.status == BatchStatus.SETTLED:
+            require_batch_transition(batch.id, batch.status, BatchStatus.PARTLY_RETURNED)
+            batch.status = BatchStatus.PARTLY_RETURNED
     session.flush()
-    hold = hold_for_return(session, actor, item, code)[0] if reason.holds_iban else None
-    reopened = household_status == HouseholdStatus.ENDED
-    publish(session, PaymentReturned(item_id=item.id, household_id=item.household_id, reason=describe(code),
-                                     iban_held=hold is not None, paid_out_to_household=reopened, actor=actor))
-    record(session, actor, "payment_item.returned", "payment_item", item.id, before=before,
-           after={"status": item.status, "reason_code": code, "batch_id": batch.id, "amount_cents": item.amount_cents,
-                  "iban_hold_id": hold.id if hold else None,
-                  "next": "paid_out_to_household" if reopened else "held" if hold else "retried"},
-           reason=describe(code))
-    return item
+    holds = hold_for_returns(session, actor, [(item, code) for item, _b, code, _on in accepted
+                                              if reason_for(code).holds_iban])
+    events = tuple(
+        PaymentReturned(item_id=item.id, household_id=item.household_id, reason=describe(code),
+                        iban_held=item.id in holds, paid_out_to_household=statuses.get(item.household_id)
+                        == HouseholdStatus.ENDED, actor=actor)
+        for item, _batch, code, _on in accepted)
+    for event in events:
+        publish(session, event)
+    publish(session, PaymentsReturned(returns=events, actor=actor))
+    record_many(session, actor, [
+        Change("payment_item.returned", "payment_item", item.id, before=befores[item.id],
+               after={"status": item.status, "reason_code": code, "batch_id": batch.id,
+                      "amount_cents": item.amount_cents,
+                      "iban_hold_id": holds[item.id].id if item.id in holds else None,
+                      "next": "paid_out_to_household" if event.paid_out_to_household
+                      else "held" if item.id in holds else "retried"},
+               reason=describe(code))
+        for (item, batch, code, _on), event in zip(accepted, events, strict=True)])
+    return answers
 
 
 def totals_by(session: Session, batch_id: int, column: object) -> list[tuple[str, int, int]]:

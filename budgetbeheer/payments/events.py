@@ -55,6 +55,23 @@ class IbanHeld(Event):
 
 
 @dataclass(frozen=True)
+class PaymentsReturned(Event):
+    """Every :class:`PaymentReturned` of one use case (a statement's returns, a status report's rejections, one
+    return by hand), published after them: what the lifecycle reacts to in one go."""
+
+    returns: tuple[PaymentReturned, ...]
+    actor: Actor
+
+
+@dataclass(frozen=True)
+class IbansHeld(Event):
+    """Every :class:`IbanHeld` of one use case, published after them (the lifecycle's signals in one go)."""
+
+    holds: tuple[IbanHeld, ...]
+    actor: Actor
+
+
+@dataclass(frozen=True)
 class IbanHoldLifted(Event):
     """A hold is lifted (the IBAN was corrected or confirmed), for ``reason``."""
 

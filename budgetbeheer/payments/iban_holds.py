@@ -4,7 +4,8 @@ A payment that comes back with such a reason (:func:`budgetbeheer.payments.retur
 it was paid to: for a fixed cost the creditor's IBAN in the register, for leefgeld the household's own IBAN. While
 the hold is active every payment a run plans to that IBAN is held out (status ``held``, with the reason), for every
 creditor and household that has it; the money stays in the household's funds. An
-:class:`~budgetbeheer.payments.events.IbanHeld` event goes out (lifecycle gives the caseworker of the household and
+:class:`~budgetbeheer.payments.events.IbanHeld` event goes out, then all of a use case's as one
+:class:`~budgetbeheer.payments.events.IbansHeld` (lifecycle gives the caseworker of the household and
 finance each one signal per hold); lifting publishes :class:`~budgetbeheer.payments.events.IbanHoldLifted`.
 
 A hold is lifted by a confirmed IBAN change (:mod:`budgetbeheer.payments.iban_changes`): when the payee moves to
@@ -14,18 +15,17 @@ account is fine again). Lifting closes the hold's signals with a note.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from budgetbeheer.audit.service import Actor, record
+from budgetbeheer.audit.service import Actor, Change, record, record_many
 from budgetbeheer.db.base import utcnow
 from budgetbeheer.events import publish
 from budgetbeheer.money import format_eur
-from budgetbeheer.payments.events import IbanHeld, IbanHoldLifted
+from budgetbeheer.payments.events import IbanHeld, IbanHoldLifted, IbansHeld
 from budgetbeheer.payments.return_reasons import reason_for
 from budgetbeheer.tables.households import Creditor, Household
 from budgetbeheer.tables.payments import IbanHold, PaymentItem
@@ -83,45 +83,61 @@ def hold_snapshot(hold: IbanHold) -> dict[str, Any]:
     }
 
 
-def _current_iban(session: Session, item: PaymentItem) -> str | None:
-    """The payee's IBAN as it is now (it may have been changed since the payment left)."""
-    if item.kind == LEEFGELD:
-        return session.scalar(select(Household.iban).where(Household.id == item.household_id))
-    if item.creditor_id is None:
-        return None
-    return session.scalar(select(Creditor.iban).where(Creditor.id == item.creditor_id))
+def _current_ibans(session: Session, items: Iterable[PaymentItem]) -> dict[int, str | None]:
+    """Each payee's IBAN as it is now (it may have been changed since the payment left), by item id."""
+    items = list(items)
+    households = {i.household_id for i in items if i.kind == LEEFGELD}
+    creditors = {i.creditor_id for i in items if i.kind != LEEFGELD and i.creditor_id is not None}
+    household_ibans = dict(session.execute(select(Household.id, Household.iban).where(Household.id.in_(households)))
+                           .all()) if households else {}
+    creditor_ibans = dict(session.execute(select(Creditor.id, Creditor.iban).where(Creditor.id.in_(creditors)))
+                          .all()) if creditors else {}
+    return {i.id: household_ibans.get(i.household_id) if i.kind == LEEFGELD
+            else creditor_ibans.get(i.creditor_id) if i.creditor_id is not None else None for i in items}
 
 
-def hold_for_return(session: Session, actor: Actor, item: PaymentItem, code: str) -> tuple[IbanHold, bool]:
-    """Hold the IBAN that ``item`` was paid to, because it came back with ``code``; ``(hold, created)``. An IBAN that is
-    already held keeps its first hold (one active hold per IBAN, guaranteed by the database)."""
-    iban = compact(item.iban)
-    existing = active_hold(session, iban)
-    if existing is not None:
-        return existing, False
-    party = "household" if item.kind == LEEFGELD or item.creditor_id is None else "creditor"
-    hold = IbanHold(
-        iban=iban, active_iban=iban, party=party, creditor_id=item.creditor_id if party == "creditor" else None,
-        household_id=item.household_id, payment_item_id=item.id, reason_code=code, held_at=utcnow(),
-        held_by=actor.name,
-    )
-    try:
-        with session.begin_nested():
+def hold_for_returns(session: Session, actor: Actor, returned: Sequence[tuple[PaymentItem, str]]) -> dict[int, IbanHold]:
+    """Hold the IBAN each item was paid to, because it came back with its code; item id → its hold. An IBAN that is
+    already held keeps its first hold (one active hold per IBAN, guaranteed by the database: a hold made by another
+    return at the same moment makes this use case fail, to be tried again, rather than hold twice). Each new hold is
+    audited and, when the payee still has that IBAN, announced (:class:`IbanHeld`, then all of them as
+    :class:`IbansHeld`)."""
+    if not returned:
+        return {}
+    ibans = sorted({compact(item.iban) for item, _code in returned})
+    active = {hold.active_iban: hold for hold in session.scalars(
+        select(IbanHold).where(IbanHold.active_iban.in_(ibans)))}
+    held: dict[int, IbanHold] = {}
+    created: list[tuple[IbanHold, PaymentItem]] = []
+    for item, code in returned:
+        iban = compact(item.iban)
+        hold = active.get(iban)
+        if hold is None:
+            party = "household" if item.kind == LEEFGELD or item.creditor_id is None else "creditor"
+            hold = active[iban] = IbanHold(
+                iban=iban, active_iban=iban, party=party,
+                creditor_id=item.creditor_id if party == "creditor" else None, household_id=item.household_id,
+                payment_item_id=item.id, reason_code=code, held_at=utcnow(), held_by=actor.name,
+            )
             session.add(hold)
-            session.flush()
-    except IntegrityError:  # another return held the same IBAN at the same moment
-        raced = active_hold(session, iban)
-        if raced is None:  # pragma: no cover - the other hold was lifted in between
-            raise
-        return raced, False
-    record(session, actor, "iban_hold.created", "iban_hold", hold.id, after=hold_snapshot(hold),
-           reason=f"Betaling {item.end_to_end_id} teruggekomen met {code} ({reason_for(code).nl})")
-    if _current_iban(session, item) == iban:  # an IBAN already replaced needs nobody's action
-        _raise_signals(session, actor, hold, item)
-    return hold, True
+            created.append((hold, item))
+        held[item.id] = hold
+    session.flush()
+    record_many(session, actor, [
+        Change("iban_hold.created", "iban_hold", hold.id, after=hold_snapshot(hold),
+               reason=f"Betaling {item.end_to_end_id} teruggekomen met {hold.reason_code} "
+                      f"({reason_for(hold.reason_code).nl})")
+        for hold, item in created])
+    current = _current_ibans(session, (item for _hold, item in created))
+    announced = tuple(_held(hold, item, actor) for hold, item in created if current[item.id] == hold.iban)
+    for event in announced:  # an IBAN already replaced needs nobody's action
+        publish(session, event)
+    if announced:
+        publish(session, IbansHeld(holds=announced, actor=actor))
+    return held
 
 
-def _raise_signals(session: Session, actor: Actor, hold: IbanHold, item: PaymentItem) -> None:
+def _held(hold: IbanHold, item: PaymentItem, actor: Actor) -> IbanHeld:
     reason = reason_for(hold.reason_code)
     whose = (f"het eigen IBAN van huishouden {hold.household_id}" if hold.party == "household"
              else f"het IBAN van {item.creditor_name} in het register")
@@ -130,7 +146,7 @@ def _raise_signals(session: Session, actor: Actor, hold: IbanHold, item: Payment
         f"{reason.code} ({reason.nl}). Er gaat niets meer naar dit IBAN: het geld blijft op het saldo van het "
         f"huishouden. Verbeter {whose} (IBAN-wijziging, bevestigd door een tweede medewerker financiën)."
     )
-    publish(session, IbanHeld(hold_id=hold.id, household_id=hold.household_id, message=message, actor=actor))
+    return IbanHeld(hold_id=hold.id, household_id=hold.household_id, message=message, actor=actor)
 
 
 def payees_using(session: Session, iban: str) -> int:

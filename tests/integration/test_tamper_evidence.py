@@ -19,10 +19,19 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from budgetbeheer.audit.models import AuditEntry
-from budgetbeheer.audit.service import Actor, compute_hash, record, verify
+from budgetbeheer.audit.service import Actor, Change, compute_hash, record, record_many, verify
 from budgetbeheer.config import Settings
 from budgetbeheer.errors import Conflict
-from budgetbeheer.ledger.service import BANK, UNMATCHED, Leg, account_id, book, verify_transactions
+from budgetbeheer.ledger.service import (
+    BANK,
+    UNMATCHED,
+    Booking,
+    Leg,
+    account_id,
+    book,
+    book_many,
+    verify_transactions,
+)
 from budgetbeheer.payments import service as payments
 from budgetbeheer.payments.seals import verify_items
 from budgetbeheer.tables.payments import PaymentBatch, PaymentItem
@@ -174,6 +183,19 @@ def test_finding8_an_edited_posting_is_named_by_audit_verify(session: Session, d
     result = cli("audit", "verify")
     assert result.exit_code == 2
     assert f"ledger transaction {transaction_id}: the transaction or its postings do not match its seal" in result.output
+
+
+def test_finding8_the_bulk_paths_seal_and_chain_like_the_single_ones(session: Session, dialect: str) -> None:
+    legs = (Leg(account_id(session, BANK), 2_500), Leg(account_id(session, UNMATCHED), -2_500))
+    ids = book_many(session, [Booking(date(2026, 11, 27), "receipt", f"ontvangst {n}", "tester", legs)
+                              for n in range(3)])
+    record_many(session, Actor("fenna", user_id=None, auth_method="cli-token"),
+                [Change("thing.changed", "thing", n) for n in range(3)])
+    session.commit()
+    assert verify_transactions(session).sealed == 3 and verify(session).ok
+    assert set(session.scalars(select(AuditEntry.auth_method))) == {"cli-token"}
+    _as_owner(session, dialect, f"UPDATE ledger_postings SET amount_cents = -amount_cents WHERE transaction_id = {ids[1]}")
+    assert verify_transactions(session).first_bad_id == ids[1]
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from budgetbeheer import events
 from budgetbeheer.composition import registry
 from budgetbeheer.events import BUS_KEY, Event, EventBus
 from budgetbeheer.lifecycle import handlers as lifecycle_handlers
-from budgetbeheer.payments.events import BatchApproved, IbanHeld, IbanHoldLifted, PaymentReturned
+from budgetbeheer.payments.events import BatchApproved, IbanHoldLifted, IbansHeld, PaymentsReturned
 
 
 @dataclass(frozen=True)
@@ -71,5 +71,5 @@ def test_the_application_bus_has_every_features_subscriptions() -> None:
     subscriptions = registry().handlers()
     assert (BatchApproved, lifecycle_handlers.on_batch_approved) in subscriptions
     bus = events.application_bus()
-    for event_type in (BatchApproved, PaymentReturned, IbanHeld, IbanHoldLifted):
+    for event_type in (BatchApproved, PaymentsReturned, IbansHeld, IbanHoldLifted):
         assert bus.handlers_for(event_type), event_type
