@@ -24,7 +24,7 @@ from budgetbeheer.bank.statement_writer import SHAPES
 from budgetbeheer.clitools import LazyRoot, cli_settings, domain_errors, root, use_case
 from budgetbeheer.db.migrate import check, upgrade
 from budgetbeheer.demo import load_demo
-from budgetbeheer.jobs import run_job
+from budgetbeheer.jobs import BY_HAND_ACTOR, run_job
 from budgetbeheer.payments.integrity import check_books, check_kept
 from budgetbeheer.scheduler import SchedulerRunner
 from budgetbeheer.users.service import create_token, create_user, user_by_username
@@ -205,7 +205,7 @@ def jobs_run(name: str, run_for: datetime | None) -> None:
     except KeyError as error:
         raise click.ClickException(str(error)) from None
     app = root()
-    outcome = run_job(app.sessions, job, run_for.date() if run_for else clock.today(), app.settings)
+    outcome = run_job(app.sessions, job, run_for.date() if run_for else clock.today(), app.settings, BY_HAND_ACTOR)
     click.echo(f"{outcome.job} {outcome.run_for.isoformat()}: {outcome.outcome} {outcome.detail or ''}".rstrip())
     if outcome.outcome == "failed":
         raise SystemExit(1)

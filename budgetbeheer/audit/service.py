@@ -44,7 +44,8 @@ class AuthMethod(StrEnum):
     CLI_UNPROVEN = "cli-unproven"
     """a command with ``--as U`` that needs no proof (exports, bank feedback): the name is the operator's word"""
     OPERATOR = "operator"
-    """the operator's own command on the server (``system:cli``: users and tokens set up, imports without ``--as``)"""
+    """the operator's own command on the server (``system:cli``: users and tokens set up, imports without ``--as``; a
+    scheduled job run by hand with ``budgetbeheer jobs run``)"""
     SCHEDULER = "scheduler"
     """the scheduler process, or one of its jobs run by hand"""
     SYSTEM = "system"

@@ -274,3 +274,15 @@ def test_finding2_the_audit_trail_names_how_each_actor_proved_who_they_were(
     assert created is not None and created.auth_method == "token"
     [prepared] = _entries(session, "payment_batch.prepared")
     assert prepared.actor == "system:scheduler" and prepared.auth_method == "scheduler"
+
+
+def test_finding2_a_scheduled_job_run_by_hand_is_audited_as_the_operators(
+    session: Session, cli: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BUDGETBEHEER_MANAGED_ACCOUNT_IBAN", MANAGED_IBAN)
+    payable_household(session)
+    session.commit()
+    result = cli("jobs", "run", "payments.prepare_runs", "--date", "2026-11-27")
+    assert result.exit_code == 0, result.output
+    [entry] = _entries(session, "payment_batch.prepared")
+    assert entry.actor == "system:scheduler" and entry.auth_method == "operator"
