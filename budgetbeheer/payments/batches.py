@@ -42,7 +42,7 @@ from budgetbeheer.money import format_eur
 from budgetbeheer.payments.events import BatchApproved, BatchSettled, PaymentReturned, PaymentsReturned
 from budgetbeheer.payments.iban_holds import hold_for_returns
 from budgetbeheer.payments.return_reasons import describe, normalise_code, reason_for
-from budgetbeheer.payments.seals import changed_items, item_digest
+from budgetbeheer.payments.seals import approval_mismatches, approval_seals, changed_items, item_digest
 from budgetbeheer.payments.sepa import bundle as sepa_bundle
 from budgetbeheer.payments.sepa import model as sepa_model
 from budgetbeheer.tables.households import Creditor, Household
@@ -137,10 +137,12 @@ def approve(session: Session, actor: Actor, batch_id: int) -> PaymentBatch:
         )
         publish(session, BatchApproved(batch_id=batch.id, actor=actor))  # e.g. "not paid" signals close now
     session.flush()
+    sealed = approval_seals(session, batch.id, batch.approval_transaction_id) \
+        if batch.status == BatchStatus.APPROVED else {}
     record(
         session, actor, "payment_batch.approved", "payment_batch", batch.id, before=before,
         after=_state(batch) | {"approval": approval.sequence, "required_approvals": batch.required_approvals,
-                               "ledger_transaction_id": batch.approval_transaction_id},
+                               "ledger_transaction_id": batch.approval_transaction_id} | sealed,
     )
     return batch
 
@@ -317,6 +319,10 @@ def export(session: Session, actor: Actor, batch_id: int, settings: Settings) ->
     require_batch_transition(batch.id, batch.status, BatchStatus.EXPORTED)
     assert batch.msg_id_base is not None and batch.approved_at is not None
     changed = changed_items(session, batch.id, ITEM_IN_BANK_FILE)
+    if not changed and approval_mismatches(session, batch.id):
+        raise Conflict(Message(
+            "Geen bankbestand: de betalingen van betaalrun %(batch)s zijn niet meer wat de goedkeuring in het auditlog "
+            "vastlegde. Annuleer de betaalrun en laat hem opnieuw voorbereiden en goedkeuren.", batch=batch.id))
     if changed:
         raise Conflict(Message(
             "Geen bankbestand: betaling %(ids)s van betaalrun %(batch)s is gewijzigd na de goedkeuring. Annuleer de "

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from budgetbeheer.audit.service import VerificationResult, check_kept_signature, head_at, sign_head, verify
 from budgetbeheer.ledger.service import LedgerVerification, verify_transactions
-from budgetbeheer.payments.seals import ItemVerification, verify_items
+from budgetbeheer.payments.seals import ItemVerification, approval_mismatches, verify_items
 
 
 @dataclass(frozen=True)
@@ -19,10 +19,12 @@ class BooksCheck:
     items: ItemVerification
     signature: str | None
     """HMAC-SHA256 of the head under ``BUDGETBEHEER_AUDIT_KEY``; None when no key is set (the head is unsigned)."""
+    approvals: tuple[str, ...] = ()
+    """Batches whose payments or approval booking differ from what their approval's audit entry sealed."""
 
     @property
     def ok(self) -> bool:
-        return self.audit.ok and self.ledger.ok and self.items.ok
+        return self.audit.ok and self.ledger.ok and self.items.ok and not self.approvals
 
     @property
     def count(self) -> int:
@@ -46,7 +48,7 @@ class BooksCheck:
             found.append(f"ledger transaction {self.ledger.first_bad_id}: {self.ledger.problem}")
         if not self.items.ok:
             found.append(f"payment item {self.items.first_bad_id} changed after approval (its seal does not match)")
-        return found
+        return found + list(self.approvals)
 
     def lines(self) -> list[str]:
         """What ``audit verify`` prints when everything holds: the counts, the head and its signature."""
@@ -54,7 +56,7 @@ class BooksCheck:
         lines = [
             self.audit.describe(),
             f"ledger: {self.ledger.sealed} transactions sealed{unsealed}, all match",
-            f"payments: {self.items.sealed} approved payments sealed, all match",
+            f"payments: {self.items.sealed} approved payments sealed, all match, and as their approvals recorded",
             f"head: entry {self.audit.count} sha256 {self.audit.head_hash}",
         ]
         if self.signature is None:
@@ -67,7 +69,8 @@ class BooksCheck:
 def check_books(session: Session, key: str) -> BooksCheck:
     audit = verify(session)
     signature = sign_head(key, audit.count, audit.head_hash) if key and audit.ok else None
-    return BooksCheck(audit, verify_transactions(session), verify_items(session), signature)
+    return BooksCheck(audit, verify_transactions(session), verify_items(session), signature,
+                      tuple(approval_mismatches(session)))
 
 
 def check_kept(session: Session, key: str, kept: str) -> str | None:

@@ -6,17 +6,28 @@ reference and remittance (and its ids). It is computed by the database in the sa
 ``sha256()``), so a batch of 100,000 payments costs no extra round trip. Before a bank file is made the seals are
 checked (:func:`changed_items`) and ``audit verify`` checks them all (:func:`verify_items`): an IBAN edited in an
 approved batch is named instead of paid.
+
+A seal alone can be computed anew by whoever edits the row. So the approval's audit entry carries the batch's seals
+too (:func:`batch_digest`, and the approval booking's ``content_hash``): the audit chain, whose head is signed with a
+key outside the database, then covers what was approved, and an item edited and sealed again no longer matches the
+entry (checked at export and by ``audit verify``, :func:`approval_mismatches`).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 
 from sqlalchemy import String, cast, func, literal, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
+from budgetbeheer.audit.models import AuditEntry
+from budgetbeheer.ledger.models import Transaction
 from budgetbeheer.tables.payments import PaymentItem
+
+APPROVED_ACTION = "payment_batch.approved"
 
 _SEPARATOR = "\x1f"
 _NULL = "\x1e"
@@ -84,3 +95,49 @@ def verify_items(session: Session) -> ItemVerification:
         .order_by(items.id).limit(1)
     )
     return ItemVerification(sealed, None if bad is None else int(bad))
+
+
+def batch_digest(session: Session, batch_id: int) -> str:
+    """SHA-256 over the seals of the batch's approved payments (id and seal, in id order): one value that the
+    approval's audit entry keeps. A payment withdrawn after approval keeps its seal, so the digest stays."""
+    items = PaymentItem.__table__.c
+    digest = hashlib.sha256()
+    for item_id, seal in session.execute(
+        select(items.id, items.approved_hash)
+        .where(items.batch_id == batch_id, items.approved_hash.is_not(None)).order_by(items.id)
+    ):
+        digest.update(f"{item_id}:{seal}\n".encode("ascii"))
+    return digest.hexdigest()
+
+
+def approval_seals(session: Session, batch_id: int, transaction_id: int | None) -> dict[str, str | None]:
+    """What the approval's audit entry keeps: the batch's digest and the approval booking's seal."""
+    ledger_seal = session.scalar(select(Transaction.content_hash).where(Transaction.id == transaction_id)) \
+        if transaction_id is not None else None
+    return {"items_seal": batch_digest(session, batch_id), "ledger_seal": ledger_seal}
+
+
+def _approval_entries(session: Session, batch_id: int | None = None) -> list[tuple[int, str, dict[str, object]]]:
+    query = select(AuditEntry.id, AuditEntry.entity_id, AuditEntry.after_json).where(
+        AuditEntry.action == APPROVED_ACTION, AuditEntry.after_json.contains('"items_seal"'))
+    if batch_id is not None:
+        query = query.where(AuditEntry.entity_id == str(batch_id))
+    return [(int(entry_id), str(entity), json.loads(after or "{}"))
+            for entry_id, entity, after in session.execute(query.order_by(AuditEntry.id))]
+
+
+def approval_mismatches(session: Session, batch_id: int | None = None) -> list[str]:
+    """Batches (one, or all) whose approved payments or approval booking no longer match what the approval's audit
+    entry sealed; each as a sentence naming the batch and the entry."""
+    found = []
+    for entry_id, entity, after in _approval_entries(session, batch_id):
+        batch = int(entity)
+        if after.get("items_seal") != batch_digest(session, batch):
+            found.append(f"payment run {batch}: its approved payments are not what audit entry {entry_id} sealed")
+        transaction_id = after.get("ledger_transaction_id")
+        if after.get("ledger_seal") is not None and isinstance(transaction_id, int):
+            stored = session.scalar(select(Transaction.content_hash).where(Transaction.id == transaction_id))
+            if stored != after["ledger_seal"]:
+                found.append(f"payment run {batch}: its approval booking {transaction_id} is not what audit entry "
+                             f"{entry_id} sealed")
+    return found

@@ -240,6 +240,8 @@ EN = {
         "No bank file: payment %(ids)s of payment run %(batch)s changed after approval. Cancel the run and have it prepared and approved again.",
     "Een beheerder kan geen betaalrun goedkeuren: wie gebruikers en rollen beheert, beweegt geen geld.":
         "An admin cannot approve a payment run: whoever manages users and roles does not move money.",
+    "Geen bankbestand: de betalingen van betaalrun %(batch)s zijn niet meer wat de goedkeuring in het auditlog vastlegde. Annuleer de betaalrun en laat hem opnieuw voorbereiden en goedkeuren.":
+        "No bank file: the payments of payment run %(batch)s are no longer what the approval recorded in the audit trail. Cancel the run and have it prepared and approved again.",
 }
 
 # The bank's return reasons, in Dutch and English, from their one table.

@@ -261,3 +261,50 @@ def test_finding9_the_old_get_still_makes_the_file_with_a_deprecation_header(
     response = client.get(f"/api/v1/batches/{approved.id}/pain001", headers=headers)
     assert response.status_code == 200 and response.data.startswith(b"<?xml")
     assert response.headers["Deprecation"] == "true" and 'rel="successor-version"' in response.headers["Link"]
+
+
+def test_finding8_an_item_edited_and_sealed_anew_is_caught_by_its_approvals_audit_entry(
+    session: Session, settings: Settings, dialect: str, approved: PaymentBatch, cli: Callable[..., Any]
+) -> None:
+    """Whoever edits a row can compute its seal again; the approval's audit entry (under the signed head) cannot be
+    changed unseen, and it keeps the batch's seals."""
+    from budgetbeheer.payments.seals import item_digest
+
+    item_id = session.scalar(select(PaymentItem.id).where(PaymentItem.batch_id == approved.id,
+                                                          PaymentItem.kind == "rent"))
+    session.execute(text(f"UPDATE payment_items SET iban = 'NL02ABNA0123456789' WHERE id = {item_id}"))
+    session.execute(PaymentItem.__table__.update().where(PaymentItem.id == item_id)
+                    .values(approved_hash=item_digest(dialect)))
+    session.commit()
+    assert verify_items(session).ok  # the row's own seal was made anew ...
+    with pytest.raises(Conflict) as refused:
+        payments.export(session, Actor.system("test"), approved.id, settings)
+    assert "niet meer wat de goedkeuring in het auditlog vastlegde" in str(refused.value)  # ... the entry's is not
+    session.rollback()
+    result = cli("audit", "verify")
+    assert result.exit_code == 2
+    assert f"payment run {approved.id}: its approved payments are not what audit entry" in result.output
+
+
+def test_finding8_an_approval_booking_edited_and_sealed_anew_is_caught(
+    session: Session, dialect: str, approved: PaymentBatch, cli: Callable[..., Any]
+) -> None:
+    from budgetbeheer.ledger.models import Transaction
+    from budgetbeheer.ledger.service import postings_of, transaction_hash
+
+    booking = session.get(Transaction, approved.approval_transaction_id)
+    assert booking is not None
+    postings = postings_of(session, booking.id)
+    legs = [(p.account_id, p.amount_cents * 2, p.business_date) for p in postings]  # doubled, still balanced
+    forged = transaction_hash(booking.id, business_date=booking.business_date, recorded_at=booking.recorded_at,
+                              kind=booking.kind, description=booking.description, booked_by=booking.booked_by,
+                              idempotency_key=booking.idempotency_key, reverses_id=booking.reverses_id,
+                              household_id=booking.household_id, postings=legs)
+    session.rollback()
+    _as_owner(session, dialect,
+              f"UPDATE ledger_postings SET amount_cents = amount_cents * 2 WHERE transaction_id = {booking.id}",
+              f"UPDATE ledger_transactions SET content_hash = '{forged}' WHERE id = {booking.id}")
+    assert verify_transactions(session).ok  # the booking's own seal was made anew ...
+    result = cli("audit", "verify")
+    assert result.exit_code == 2  # ... the approval's audit entry still holds the old one
+    assert f"its approval booking {booking.id} is not what audit entry" in result.output
