@@ -6,7 +6,8 @@ N households (default 50,000) enrolled with bench_runs' bulk builder (rent, heal
 leefgeld, EUR 2,000 each). The first two weekly runs of the month (30 November and 7 December 2026: rent, health
 insurance, water and two weeks of leefgeld, five transfers per household, 250,000 for 50,000) are prepared, approved
 and exported by the service. Then half of the month's income is announced: one receipt per household booked through
-:func:`budgetbeheer.households.receipts.book_receipt` (as the API does). The bank's statement
+:func:`budgetbeheer.households.receipts.book_receipts_in_bulk` (source ``api``: what the API's
+``book_receipt`` books, 5,000 at a time). The bank's statement
 (:mod:`budgetbeheer.bank.simulate`, written streaming by :mod:`budgetbeheer.bank.statement_writer`) has:
 
 * one debit entry per payment-information block, alternately BNG-style (``Btch`` only, no details: matched by
@@ -60,7 +61,7 @@ from budgetbeheer.composition import registry
 from budgetbeheer.config import Settings
 from budgetbeheer.db.engine import make_engine, make_session_factory, normalise_url
 from budgetbeheer.db.migrate import upgrade
-from budgetbeheer.households.receipts import book_receipt
+from budgetbeheer.households.receipts import book_receipts_in_bulk
 from budgetbeheer.ledger.service import BANK, account_id, balance, money_identity
 from budgetbeheer.payments import service
 from budgetbeheer.tables.bank import BankLine, LineState
@@ -153,14 +154,12 @@ def prepare(session: Any, households: int, settings: Settings, folder: Path) -> 
         session.commit()
         batch_ids.append(batch.id)
     print(f"  runs prepared, approved and exported: {time.perf_counter() - started:.1f} s", flush=True)
-    for n in range(1, households + 1):
-        book_receipt(session, finance[0], {"household_id": n, "amount": f"{announced_amount(n) / 100:.2f}",
-                                           "date": INCOME_DAY.isoformat(), "kind": "benefit",
-                                           "reference": f"UWV uitkering 12-2026 {n}"},
-                     idempotency_key=f"bench-announced:{n}")
-        if n % 5000 == 0:
-            session.commit()
-    session.commit()
+    for first in range(1, households + 1, 5000):  # as the API books them, 5,000 at a time
+        book_receipts_in_bulk(session, finance[0], [
+            ({"household_id": n, "amount": f"{announced_amount(n) / 100:.2f}", "date": INCOME_DAY.isoformat(),
+              "kind": "benefit", "reference": f"UWV uitkering 12-2026 {n}"}, f"bench-announced:{n}")
+            for n in range(first, min(first + 5000, households + 1))], source="api")
+        session.commit()
     print(f"  announced receipts booked: {time.perf_counter() - started:.1f} s", flush=True)
     files = list(session.scalars(select(BankFile.content).where(BankFile.batch_id.in_(batch_ids))
                                  .order_by(BankFile.id)))

@@ -25,7 +25,7 @@ from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session
 
 from budgetbeheer.audit.models import AuditEntry
-from budgetbeheer.db.base import utcnow
+from budgetbeheer.db.base import table_of, utcnow
 
 GENESIS_HASH = "0" * 64
 
@@ -195,7 +195,7 @@ def record_many(session: Session, actor: Actor, changes: Sequence[Change]) -> in
         previous = row["entry_hash"] = hashlib.sha256(_content(row).encode("utf-8")).hexdigest()
         rows.append(row)
         next_id += 1
-    session.execute(insert(AuditEntry), rows)
+    session.execute(insert(table_of(AuditEntry)), rows)
     return len(rows)
 
 

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from flask import Response, request
+from werkzeug.http import parse_options_header
 
-from budgetbeheer.bank import queue, rules, service, shapes
-from budgetbeheer.errors import Message, ValidationError
+from budgetbeheer.bank import naming, queue, rules, service, shapes, suggest
+from budgetbeheer.errors import BudgetbeheerError, Message, NotFound, ValidationError
 from budgetbeheer.http.api import ApiRoutes, json_body, ok
 from budgetbeheer.http.context import actor, db, settings
 from budgetbeheer.money import cents_to_str
-from budgetbeheer.tables.bank import LineState
+from budgetbeheer.tables.bank import BankLine, LineState
 
 routes = ApiRoutes()
 LINE_STATES = (*LineState, "all")
+SUGGESTIONS = 5
 
 
 def _file() -> bytes:
@@ -20,6 +22,16 @@ def _file() -> bytes:
     if not content:
         raise ValidationError({"file": Message("Stuur het bestand als de body van het verzoek.")})
     return content
+
+
+def _filename() -> str | None:
+    """The file's name: the ``X-Filename`` header, else the ``filename`` of a ``Content-Disposition`` header; None
+    when the client sent neither (the messages then say "het bestand")."""
+    named = request.headers.get("X-Filename") or ""
+    if not named.strip():
+        disposition = request.headers.get("Content-Disposition", "")
+        named = parse_options_header(disposition)[1].get("filename", "") if disposition else ""
+    return named.strip()[:200] or None
 
 
 def _page() -> tuple[int, int]:
@@ -34,7 +46,11 @@ def _page() -> tuple[int, int]:
                          "422": "refused, with the reason in fields.file"})
 def import_statement() -> tuple[Response, int]:
     session = db()
-    result = service.import_statements(session, actor(), _file(), settings(), request.headers.get("X-Filename"))
+    filename = _filename()
+    try:
+        result = service.import_statements(session, actor(), _file(), settings(), filename)
+    except BudgetbeheerError as error:
+        raise naming.for_file(error, filename) from None
     return ok(shapes.import_json(session, result), 201 if result.created else 200)
 
 
@@ -80,24 +96,44 @@ def assign_line(line_id: int) -> tuple[Response, int]:
     return ok(shapes.line_json(service.assign_line(db(), actor(), line_id, json_body())))
 
 
-@routes.route("/bank-lines/<int:line_id>/unassign", ["POST"], summary="Undo an assignment to an account (reversal)",
+@routes.route("/bank-lines/<int:line_id>/unassign", ["POST"],
+              summary="Undo an assignment to an account or a household (reversal bookings; the line waits again)",
               permission="bank.assign",
               request_body={"type": "object", "properties": {"reason": {"type": "string"}}, "required": ["reason"]},
-              responses={"409": "not assigned, or assigned to a household (rebook the receipt)"})
+              responses={"409": "not assigned; the household no longer holds the money; a confirmed announced "
+                                "receipt; reversed by the bank", "422": "no reason"})
 def unassign_line(line_id: int) -> tuple[Response, int]:
     return ok(shapes.line_json(queue.unassign(db(), actor(), line_id, json_body().get("reason"))))
+
+
+@routes.route("/bank-lines/<int:line_id>/recognise-return", ["POST"],
+              summary="A waiting return whose payment was already booked as returned by hand: matched, not booked twice",
+              permission="bank.assign",
+              request_body={"type": "object", "properties": {"payment": {"type": "string"}}, "required": ["payment"]},
+              responses={"409": "not a waiting return, or the payment was not returned by hand from the bank",
+                         "422": "no such payment, or another amount"})
+def recognise_return(line_id: int) -> tuple[Response, int]:
+    return ok(shapes.line_json(queue.recognise_return(db(), actor(), line_id, json_body().get("payment"))))
 
 
 @routes.route("/bank-lines/<int:line_id>/suggestions", ["GET"], summary="The households a line likely belongs to",
               permission="bank.read")
 def line_suggestions(line_id: int) -> tuple[Response, int]:
-    return ok([s.as_json() for s in queue.suggestions(db(), line_id)])
+    session = db()
+    line = session.get(BankLine, line_id)
+    if line is None:
+        raise NotFound(Message("Bankpost %(id)s bestaat niet.", id=line_id))
+    return ok([s.as_json() for s in suggest.suggestions(session, [line], top=SUGGESTIONS).get(line.id, [])])
 
 
 @routes.route("/payment-status-reports", ["POST"], summary="Import a pain.002 payment status report",
               permission="bank.import", responses={"201": "imported", "422": "refused"})
 def import_status_report() -> tuple[Response, int]:
-    result = service.import_status_report(db(), actor(), _file(), request.headers.get("X-Filename"))
+    filename = _filename()
+    try:
+        result = service.import_status_report(db(), actor(), _file(), filename)
+    except BudgetbeheerError as error:
+        raise naming.for_file(error, filename) from None
     return ok(shapes.status_report_json(result.record), 201 if result.created else 200)
 
 

@@ -10,7 +10,7 @@ from typing import NoReturn
 import click
 from sqlalchemy.orm import Session
 
-from budgetbeheer.bank import service, shapes
+from budgetbeheer.bank import naming, service, shapes
 from budgetbeheer.clitools import cli_actor, load_settings_language, root, use_case, user_actor
 from budgetbeheer.errors import BudgetbeheerError
 from budgetbeheer.i18n import translate
@@ -18,8 +18,9 @@ from budgetbeheer.i18n import translate
 FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
 
-def _refused(error: BudgetbeheerError) -> NoReturn:
-    """Exit 2 with the reason; the unit of work rolls back, so nothing is written."""
+def _refused(error: BudgetbeheerError, path: Path) -> NoReturn:
+    """Exit 2 with the reason (naming the file as given); the unit of work rolls back, so nothing is written."""
+    naming.for_file(error, path.name)
     language = load_settings_language()
     lines = [translate(error.message, language)]
     lines += [f"  {name}: {translate(why, language)}" for name, why in error.fields.items()]
@@ -43,7 +44,7 @@ def statements_import(session: Session, path: Path, username: str | None, as_jso
     try:
         result = service.import_statements(session, actor, path.read_bytes(), root().settings, path.name)
     except BudgetbeheerError as error:
-        _refused(error)
+        _refused(error, path)
     data = shapes.import_json(session, result)
     if as_json:
         click.echo(json.dumps({"data": data}, ensure_ascii=False))
@@ -71,7 +72,7 @@ def status_reports_import(session: Session, path: Path, username: str | None, as
     try:
         result = service.import_status_report(session, actor, path.read_bytes(), path.name)
     except BudgetbeheerError as error:
-        _refused(error)
+        _refused(error, path)
     data = shapes.status_report_json(result.record)
     if as_json:
         click.echo(json.dumps({"data": data}, ensure_ascii=False))

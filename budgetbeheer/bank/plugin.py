@@ -9,6 +9,7 @@ from budgetbeheer.features import Registry
 def register(registry: Registry) -> None:
     registry.add_blueprint(web.bp)
     registry.add_nav("Bank", "bank.statements", "bank.read")
+    registry.add_panel("match_rules_link", web.match_rules_link)  # on the household page, under its incomes
     registry.add_task("finance", "Bankafschriften", "bank.statements")
     registry.add_api_routes(api.routes)
     registry.add_command(cli.statements)

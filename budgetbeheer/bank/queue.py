@@ -1,30 +1,34 @@
-"""The bank queue beyond "this is a household's money": suggestions, money that is no household's, undoing.
+"""The bank queue beyond "this is a household's money": money that is no household's, undoing an assignment.
 
-- :func:`suggestions`: the households a waiting line most likely belongs to (its payer's IBAN is the household's own
-  account, the household's number or the account holder's name is in the text, the amount is an expected income).
+(The households a waiting line most likely belongs to are :func:`budgetbeheer.bank.suggest.suggestions`.)
+
 - :func:`assign_to_account`: a line that is no household's money (bank charges, a top-up or a refund by the
   municipality) goes from unmatched to a named account of :data:`ACCOUNTS`, with a reason; the money identity keeps
   holding (those accounts are its ``municipality`` term).
-- :func:`unassign`: an assignment to an account is undone by a reversal booking; the line waits again. (An
-  assignment to a household booked a receipt: that is corrected by rebooking the receipt, not here.)
+- :func:`unassign`: an assignment is undone by reversal bookings and the line waits again: one to an account (its
+  booking reversed), one to a household (the receipt's booking reversed: household → unmatched), also a receipt that
+  matching booked from the line itself (household → bank, and the line is queued bank → unmatched). Refused (409)
+  when the household no longer holds the money (paid out or on its way to the bank), when the line confirms a
+  receipt announced through the API or a CSV (correct that receipt), and when the bank itself reversed the line.
+- :func:`recognise_return`: a waiting return (a credit with ``RtrInf``) whose payment was already booked as returned
+  by hand (``/bank/returns``, ``batches return``) from the bank: the line's queue booking is reversed and the line is
+  matched to that return, so the money is not on the books twice.
 
 Everything is audited in the caller's transaction; nothing booked is edited.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-from typing import Any
-
-from sqlalchemy import or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from budgetbeheer.audit.service import Actor, record
+from budgetbeheer.bank import undo
 from budgetbeheer.db.base import utcnow
 from budgetbeheer.errors import Conflict, Message, NotFound, ValidationError
-from budgetbeheer.ledger.models import Transaction
+from budgetbeheer.ledger.models import Posting, Transaction
 from budgetbeheer.ledger.service import (
+    BANK,
     BANK_COSTS,
     MUNICIPALITY,
     MUNICIPALITY_ACCOUNT_NAMES,
@@ -36,13 +40,12 @@ from budgetbeheer.ledger.service import (
 )
 from budgetbeheer.money import cents_to_str
 from budgetbeheer.tables.bank import BankLine, LineState, MatchedTo
-from budgetbeheer.tables.households import ExpectedIncome, Household
-from budgetbeheer.tables.states import HouseholdStatus
+from budgetbeheer.tables.households import Receipt
+from budgetbeheer.tables.payments import PaymentItem
+from budgetbeheer.tables.states import ItemStatus
 
 ACCOUNTS = (BANK_COSTS, MUNICIPALITY)
 """The named accounts a line that is no household's money may go to."""
-MAX_SUGGESTIONS = 5
-_NUMBER = re.compile(r"\b(\d{1,12})\b")
 
 
 def _line(session: Session, line_id: int, *, lock: bool = False) -> BankLine:
@@ -51,54 +54,6 @@ def _line(session: Session, line_id: int, *, lock: bool = False) -> BankLine:
     if line is None:
         raise NotFound(Message("Bankpost %(id)s bestaat niet.", id=line_id))
     return line
-
-
-@dataclass(frozen=True)
-class Suggestion:
-    household_id: int
-    account_holder: str
-    status: str
-    why: tuple[str, ...]
-
-    def as_json(self) -> dict[str, Any]:
-        return {"household_id": self.household_id, "account_holder": self.account_holder, "status": self.status,
-                "why": list(self.why)}
-
-
-def suggestions(session: Session, line_id: int) -> list[Suggestion]:
-    """The likely households of a line, best first (most reasons first, then the household's number)."""
-    line = _line(session, line_id)
-    text = f"{line.remittance or ''} {line.counterparty_name or ''}".lower()
-    reasons: dict[int, list[str]] = {}
-
-    def add(household_id: int, why: str) -> None:
-        found = reasons.setdefault(int(household_id), [])
-        if why not in found:
-            found.append(why)
-
-    if line.counterparty_iban:
-        for hid in session.scalars(select(Household.id).where(Household.iban == line.counterparty_iban)):
-            add(hid, "iban")
-    numbers = {int(n) for n in _NUMBER.findall(text)}
-    if numbers:
-        for hid in session.scalars(select(Household.id).where(Household.id.in_(sorted(numbers)[:50]))):
-            add(hid, "reference")
-    name = (line.counterparty_name or "").strip()
-    words = [w for w in re.split(r"\W+", name.lower()) if len(w) >= 4]
-    if words:
-        conditions = [Household.account_holder.ilike(f"%{word}%") for word in words[:5]]
-        for hid in session.scalars(select(Household.id).where(or_(*conditions)).limit(50)):
-            add(hid, "name")
-    if line.amount_cents > 0:
-        for hid in session.scalars(select(ExpectedIncome.household_id)
-                                   .where(ExpectedIncome.amount_cents == line.amount_cents).limit(50)):
-            add(hid, "amount")
-    if not reasons:
-        return []
-    rows = {int(h.id): h for h in session.scalars(select(Household).where(Household.id.in_(list(reasons))))}
-    ranked = sorted(reasons, key=lambda hid: (-len(reasons[hid]), rows[hid].status == HouseholdStatus.ENDED, hid))
-    return [Suggestion(hid, rows[hid].account_holder, str(rows[hid].status), tuple(reasons[hid]))
-            for hid in ranked[:MAX_SUGGESTIONS] if hid in rows]
 
 
 def _not_unmatched(line: BankLine) -> Conflict:
@@ -145,18 +100,29 @@ def _attempt(session: Session, line: BankLine) -> int:
     return 1 + len(list(keys))
 
 
+def assignment_key(session: Session, line: BankLine) -> str:
+    """The idempotency key of the receipt an assignment of ``line`` to a household books: the first is
+    ``bank-line:<id>:assigned``, one after an undone assignment gets ``:2``, ``:3``, ..."""
+    base = f"bank-line:{line.id}:assigned"
+    earlier = int(session.scalar(select(func.count(Receipt.id)).where(
+        (Receipt.idempotency_key == base) | Receipt.idempotency_key.like(base + ":%"))) or 0)
+    return base if not earlier else f"{base}:{earlier + 1}"
+
+
 def unassign(session: Session, actor: Actor, line_id: int, reason: object) -> BankLine:
-    """Undo an assignment to an account: the booking is reversed (on the line's booking date), the line waits again."""
+    """Undo an assignment (see the module docstring); the line waits again, audited as ``bank_line.unassigned``."""
     if not isinstance(reason, str) or not reason.strip():
         raise ValidationError({"reason": Message("Geef een reden voor het terugdraaien.")})
     line = _line(session, line_id, lock=True)
-    if line.state != LineState.ASSIGNED:
+    by_bank = undo.reversed_by(session, line.id)
+    if by_bank is not None:
+        raise Conflict(Message("Bankpost %(id)s is door de bank zelf teruggedraaid (storno, bankpost %(reversal)s); er "
+                               "is niets meer terug te draaien.", id=line.id, reversal=by_bank.id))
+    if line.matched_type == MatchedTo.RECEIPT and line.state in (LineState.ASSIGNED, LineState.MATCHED):
+        return _unassign_household(session, actor, line, reason.strip())
+    if line.state != LineState.ASSIGNED or line.matched_type != MatchedTo.ACCOUNT:
         raise Conflict(Message("Bankpost %(id)s is niet toegewezen; er is niets terug te draaien.", id=line.id),
                        {"state": Message(str(line.state))})
-    if line.matched_type != MatchedTo.ACCOUNT:
-        raise Conflict(Message("Bankpost %(id)s is als ontvangst %(receipt)s aan een huishouden geboekt; corrigeer "
-                               "die ontvangst (overboeken naar het goede huishouden).", id=line.id,
-                               receipt=line.matched_id or "?"))
     prefix = f"bank-line:{line.id}:account:"
     last = session.scalar(select(Transaction.id).where(Transaction.idempotency_key.like(prefix + "%"))
                           .order_by(Transaction.id.desc()).limit(1))
@@ -164,13 +130,107 @@ def unassign(session: Session, actor: Actor, line_id: int, reason: object) -> Ba
     reversal = reverse(session, last, business_date=line.booking_date, booked_by=actor.name,
                        reason=f"toewijzing van bankpost {line.id} teruggedraaid: {reason.strip()}")
     before = {"state": line.state, "account": line.matched_id}
-    line.state = LineState.UNMATCHED
-    line.matched_type = None
-    line.matched_id = None
-    line.reason = f"Toewijzing teruggedraaid: {reason.strip()}"
-    line.assigned_by = None
-    line.assigned_at = None
+    _back_in_queue(line, f"Toewijzing teruggedraaid: {reason.strip()}")
     session.flush()
     record(session, actor, "bank_line.unassigned", "bank_line", line.id, before=before,
            after={"state": line.state, "ledger_transaction_id": reversal.id}, reason=reason.strip())
+    return line
+
+
+def _back_in_queue(line: BankLine, why: str) -> None:
+    line.state = LineState.UNMATCHED
+    line.matched_type = None
+    line.matched_id = None
+    line.reason = why
+    line.assigned_by = None
+    line.assigned_at = None
+
+
+def _unassign_household(session: Session, actor: Actor, line: BankLine, reason: str) -> BankLine:
+    """The receipt booked from the line is reversed when the household still holds the money; 409 otherwise."""
+    receipt = undo.receipt_of(session, line)
+    if receipt is None or undo.receipt_reversed(session, receipt):
+        raise Conflict(Message("Ontvangst %(receipt)s van bankpost %(id)s bestaat niet of is al teruggedraaid.",
+                               id=line.id, receipt=line.matched_id or "?"))
+    from_line = line.state == LineState.ASSIGNED or undo.booked_from(receipt, line)
+    if not from_line:
+        raise Conflict(Message("Bankpost %(id)s bevestigt ontvangst %(receipt)s, die via de API of een CSV is "
+                               "aangekondigd; corrigeer die ontvangst zelf.", id=line.id, receipt=receipt.id))
+    short = undo.shortfall(session, receipt)
+    if short:
+        raise Conflict(Message(
+            "Huishouden %(household)s heeft %(short)s van deze %(amount)s niet meer: het geld is al uitbetaald of "
+            "onderweg naar de bank. Terugdraaien kan dan niet; boek een correctie bij het huishouden.",
+            household=receipt.household_id, short=cents_to_str(short), amount=cents_to_str(receipt.amount_cents)),
+            {"household_id": Message("het saldo dekt de ontvangst niet meer")})
+    before = {"state": line.state, "household_id": receipt.household_id, "receipt_id": receipt.id,
+              "ledger_transaction_id": line.ledger_transaction_id}
+    booked = [undo.reverse_receipt(session, actor, receipt, on=line.booking_date,
+                                   reason=f"toewijzing van bankpost {line.id} teruggedraaid: {reason}").id]
+    if line.state == LineState.MATCHED:  # matching booked bank → household: the line now waits as bank → unmatched
+        queued = transfer(
+            session, debit_account_id=account_id(session, BANK), credit_account_id=account_id(session, UNMATCHED),
+            amount_cents=line.amount_cents, business_date=line.booking_date, kind="bank_line_unmatched",
+            description=f"Bankpost {line.id} terug in de wachtrij: {reason}"[:500], booked_by=actor.name,
+            idempotency_key=f"bank-line:{line.id}:unmatched",
+        )
+        line.ledger_transaction_id = queued.id
+        booked.append(queued.id)
+    _back_in_queue(line, f"Toewijzing aan huishouden {receipt.household_id} teruggedraaid: {reason}")
+    session.flush()
+    record(session, actor, "bank_line.unassigned", "bank_line", line.id, before=before,
+           after={"state": line.state, "household_id": None, "receipt_id": None,
+                  "ledger_transaction_id": line.ledger_transaction_id, "ledger_transaction_ids": booked},
+           reason=reason)
+    return line
+
+
+def recognise_return(session: Session, actor: Actor, line_id: int, payment: object) -> BankLine:
+    """A waiting return credit is one already booked by hand: ``payment`` (its EndToEndId or number) was returned
+    from the bank (its return booking debits the bank) for the same amount, and no other line is that return. The
+    line's queue booking (bank ↔ unmatched) is reversed and the line matched to the return; audited as
+    ``bank_line.recognised``."""
+    line = _line(session, line_id, lock=True)
+    if line.state != LineState.UNMATCHED or line.amount_cents <= 0 or not line.return_reason:
+        raise Conflict(Message("Bankpost %(id)s is geen terugboeking die in de wachtrij staat.", id=line.id),
+                       {"state": Message(str(line.state))})
+    text = payment.strip() if isinstance(payment, str) else ""
+    item = session.scalar(select(PaymentItem).where(PaymentItem.end_to_end_id == text)) if text else None
+    if item is None and text.isdigit():
+        item = session.get(PaymentItem, int(text))
+    if item is None:
+        raise ValidationError({"payment": Message("Geen betaling met kenmerk of nummer %(value)s.", value=text or "—")})
+    if item.amount_cents != line.amount_cents:
+        raise ValidationError({"payment": Message("Betaling %(id)s is %(amount)s, de bankpost %(line)s.", id=item.id,
+                                                  amount=cents_to_str(item.amount_cents),
+                                                  line=cents_to_str(line.amount_cents))})
+    returned = session.scalar(select(Transaction.id).where(
+        Transaction.idempotency_key == f"payment_item:{item.id}:returned"))
+    from_bank = returned is not None and session.scalar(select(Posting.id).where(
+        Posting.transaction_id == returned, Posting.account_id == account_id(session, BANK),
+        Posting.amount_cents == item.amount_cents)) is not None
+    if item.status != ItemStatus.RETURNED or not from_bank:
+        raise Conflict(Message("Betaling %(id)s is niet met de hand als teruggekomen van de bank geboekt (geweigerd "
+                               "voor uitvoering, of nog niet teruggekomen); deze bijschrijving is dus niet al in de "
+                               "boeken.", id=item.id))
+    other = session.scalar(select(BankLine.id).where(BankLine.matched_type == MatchedTo.RETURN,
+                                                     BankLine.matched_id == str(item.id), BankLine.id != line.id))
+    if other is not None:
+        raise Conflict(Message("De terugboeking van betaling %(id)s is al bankpost %(other)s.", id=item.id,
+                               other=other))
+    assert line.ledger_transaction_id is not None
+    undone = reverse(session, line.ledger_transaction_id, business_date=line.booking_date, booked_by=actor.name,
+                     reason=f"bankpost {line.id} is de terugboeking van betaling {item.end_to_end_id}, al met de "
+                            "hand geboekt")
+    before = {"state": line.state, "reason": line.reason}
+    line.state = LineState.ASSIGNED
+    line.matched_type = MatchedTo.RETURN
+    line.matched_id = str(item.id)
+    line.reason = None
+    line.assigned_by = actor.name
+    line.assigned_at = utcnow()
+    session.flush()
+    record(session, actor, "bank_line.recognised", "bank_line", line.id, before=before,
+           after={"state": line.state, "payment_item_id": item.id, "returned_transaction_id": returned,
+                  "ledger_transaction_id": undone.id})
     return line

@@ -219,14 +219,15 @@ def import_status_report(session: Session, actor: Actor, content: bytes,
                           size_bytes=len(content), imported_by=actor.name, imported_at=utcnow())
     session.add(imported)
     session.flush()
-    done = 0
-    for item, reason in rejected.items:
-        batch = session.get(PaymentBatch, item.batch_id)
-        if batch is not None and batch.status == BatchStatus.EXPORTED:
-            batches.mark_sent(session, actor, batch.id)
-        if item.status == ItemStatus.APPROVED or item.status == ItemStatus.SETTLED:
-            batches.return_item(session, actor, item.id, reason or "NARR")
-            done += 1
+    batch_ids = sorted({item.batch_id for item, _reason in rejected.items})
+    for batch_id in session.scalars(select(PaymentBatch.id).where(PaymentBatch.id.in_(batch_ids),
+                                                                  PaymentBatch.status == BatchStatus.EXPORTED)):
+        batches.mark_sent(session, actor, batch_id)
+    rejectable = [(item, reason) for item, reason in rejected.items
+                  if item.status in (ItemStatus.APPROVED, ItemStatus.SETTLED)]
+    answers = batches.return_items(session, actor, [batches.ItemReturn(item.id, reason or "NARR")
+                                                    for item, reason in rejectable])
+    done = sum(1 for answer in answers if isinstance(answer, PaymentItem))
     stored = StatusReportRecord(import_id=imported.id, message_id=report.message_id[:70],
                                 original_message_id=report.original_message_id[:70], group_status=report.group_status,
                                 rejected_items=done, accepted=rejected.accepted, unknown=rejected.unknown)
@@ -303,7 +304,7 @@ def assign_line(session: Session, actor: Actor, line_id: int, data: dict[str, An
         {"household_id": data.get("household_id") or "", "amount": cents_to_str(line.amount_cents),
          "date": line.booking_date.isoformat(), "kind": data.get("kind") or "benefit",
          "reference": (line.remittance or "")[:140] or None},
-        idempotency_key=f"bank-line:{line.id}:assigned",
+        idempotency_key=queue.assignment_key(session, line),
     )
     line.state = LineState.ASSIGNED
     line.matched_type = MatchedTo.RECEIPT

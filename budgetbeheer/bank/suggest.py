@@ -1,10 +1,12 @@
-"""Reads for the queue page: the unmatched lines found by search and filters, and the households a line is likely
-for (the suggestions finance picks from before assigning a line with :func:`budgetbeheer.bank.service.assign_line`).
+"""Reads for the queue: the unmatched lines found by search and filters, and the households a line is likely for
+(the suggestions finance picks from before assigning a line with :func:`budgetbeheer.bank.service.assign_line`). The
+one place suggestions are made: the queue page and ``GET /bank-lines/{id}/suggestions`` both call
+:func:`suggestions`.
 
 A suggestion says why: the payer's IBAN is the household's own IBAN, the text names its client number
 (``klantnummer 123``, the household's number), a name of the household is in the text or the payer's name, or the
 amount is one of the household's expected incomes that day. Each reason weighs; the three best households per line
-are given. Nothing here writes.
+are given (the API asks for five), an ended household after an active one of the same weight. Nothing here writes.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
@@ -26,6 +29,8 @@ from budgetbeheer.tables.states import HouseholdStatus
 
 TOP = 3
 WEIGHTS = {"client_number": 8, "iban": 6, "name": 3, "amount": 1}
+CODES = {"client_number": "reference", "iban": "iban", "name": "name", "amount": "amount"}
+"""The reason as the API names it (``why``)."""
 DIRECTIONS = ("all", "credit", "debit")
 _WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
 _AMOUNT = re.compile(r"^[-+]?(?:€\s*)?\d{1,3}(?:\.\d{3})*(?:,\d{1,2})?$|^[-+]?(?:€\s*)?\d+(?:[.,]\d{1,2})?$")
@@ -96,10 +101,19 @@ class Suggestion:
     status: str
     score: int = 0
     reasons: list[Message] = field(default_factory=list)
+    codes: list[str] = field(default_factory=list)
+    account_holder: str = ""
 
     @property
     def ended(self) -> bool:
         return self.status == HouseholdStatus.ENDED
+
+    def as_json(self) -> dict[str, Any]:
+        """The API's shape: ``why`` the reasons' codes (``iban``, ``reference``, ``name``, ``amount``), ``reasons``
+        the sentences (Dutch message ids, as on the page)."""
+        return {"household_id": self.household_id, "account_holder": self.account_holder, "names": self.name,
+                "status": self.status, "score": self.score, "why": list(dict.fromkeys(self.codes)),
+                "reasons": [str(r) for r in self.reasons]}
 
 
 def guessed_kind(line: BankLine) -> str:
@@ -121,9 +135,9 @@ def _words(text: str) -> set[str]:
     return set(tokens) | runs
 
 
-def suggestions(session: Session, lines: Sequence[BankLine]) -> dict[int, list[Suggestion]]:
-    """The likely households of each credit line (a debit is not a household's money), at most :data:`TOP` each,
-    best first."""
+def suggestions(session: Session, lines: Sequence[BankLine], top: int = TOP) -> dict[int, list[Suggestion]]:
+    """The likely households of each credit line (a debit is not a household's money), at most ``top`` each, best
+    first."""
     credits = [line for line in lines if line.amount_cents > 0]
     if not credits:
         return {}
@@ -134,6 +148,7 @@ def suggestions(session: Session, lines: Sequence[BankLine]) -> dict[int, list[S
         entry = found[line_id].setdefault(household_id, Suggestion(household_id, "", ""))
         entry.score += WEIGHTS[reason]
         entry.reasons.append(why)
+        entry.codes.append(CODES[reason])
 
     ibans = {_compact(line.counterparty_iban) for line in credits if line.counterparty_iban}
     if ibans:
@@ -170,6 +185,20 @@ def suggestions(session: Session, lines: Sequence[BankLine]) -> dict[int, list[S
                 add(line.id, household_id, "name", Message("de naam %(name)s staat in de omschrijving of bij de betaler",
                                                            name=name.title()))
 
+    for line in credits:  # the payer's name against the household's account holder (the name on its own IBAN)
+        payer = [w for w in re.split(r"\W+", (line.counterparty_name or "").lower()) if len(w) >= 4][:5]
+        if not payer:
+            continue
+        for household_id, holder in session.execute(
+            select(Household.id, Household.account_holder)
+            .where(or_(*(Household.account_holder.icontains(w, autoescape=True) for w in payer)))
+            .order_by(Household.id).limit(20)
+        ):
+            so_far = found[line.id].get(household_id)
+            if so_far is None or "name" not in so_far.codes:
+                add(line.id, household_id, "name", Message("de betaler heeft de naam van de rekeninghouder van het "
+                                                           "huishouden (%(name)s)", name=holder))
+
     for line in credits:
         for household_id in session.scalars(
             select(ExpectedIncome.household_id).where(
@@ -179,24 +208,25 @@ def suggestions(session: Session, lines: Sequence[BankLine]) -> dict[int, list[S
         ):
             add(line.id, household_id, "amount", Message("het bedrag is een verwacht inkomen van het huishouden"))
 
-    chosen = {line_id: sorted(by.values(), key=lambda s: (-s.score, s.household_id))[:TOP]
+    ids = sorted({household_id for by in found.values() for household_id in by})
+    described = _describe(session, ids) if ids else {}
+    for by in found.values():
+        for s in by.values():
+            s.name, s.status, s.account_holder = described.get(s.household_id, ("", "", ""))
+    chosen = {line_id: sorted(by.values(), key=lambda s: (-s.score, s.ended, s.household_id))[:top]
               for line_id, by in found.items()}
-    ids = sorted({s.household_id for ss in chosen.values() for s in ss})
-    if ids:
-        described = _describe(session, ids)
-        for ss in chosen.values():
-            for s in ss:
-                s.name, s.status = described.get(s.household_id, ("", ""))
     return {line_id: ss for line_id, ss in chosen.items() if ss}
 
 
-def _describe(session: Session, ids: list[int]) -> dict[int, tuple[str, str]]:
-    """Household id → (the names of its persons, its status)."""
+def _describe(session: Session, ids: list[int]) -> dict[int, tuple[str, str, str]]:
+    """Household id → (the names of its persons, its status, its account holder)."""
     names: dict[int, list[str]] = {}
     for household_id, first, last in session.execute(
         select(Person.household_id, Person.first_name, Person.last_name).where(Person.household_id.in_(ids))
         .order_by(Person.household_id, Person.id)
     ):
         names.setdefault(household_id, []).append(f"{first} {last}")
-    statuses = dict(session.execute(select(Household.id, Household.status).where(and_(Household.id.in_(ids)))).all())
-    return {i: (", ".join(names.get(i, [])), str(statuses.get(i, ""))) for i in ids}
+    rows = {i: (status, holder) for i, status, holder in session.execute(
+        select(Household.id, Household.status, Household.account_holder).where(and_(Household.id.in_(ids))))}
+    return {i: (", ".join(names.get(i, [])), str(rows.get(i, ("", ""))[0]), str(rows.get(i, ("", ""))[1] or ""))
+            for i in ids}

@@ -1,5 +1,7 @@
 """English for the bank package's Dutch message ids."""
 
+from budgetbeheer.bank.naming import nameless_catalogue
+
 EN = {
     # what a file is
     "%(what)s, versie %(version)s": "%(what)s, version %(version)s",
@@ -144,6 +146,8 @@ EN = {
     "de naam %(name)s staat in de omschrijving of bij de betaler":
         "the name %(name)s is in the description or the payer's name",
     "het bedrag is een verwacht inkomen van het huishouden": "the amount is an expected income of the household",
+    "de betaler heeft de naam van de rekeninghouder van het huishouden (%(name)s)":
+        "the payer has the name of the household's account holder (%(name)s)",
     # templates/bank/statements.html
     "Naar de wachtrij: bankposten die nog niet zijn toegewezen": "To the queue: bank lines not yet assigned",
     "Bestand van de bank inlezen": "Import a file from the bank",
@@ -291,11 +295,124 @@ EN = {
     # the queue beyond households (queue.py)
     "Bankpost %(id)s is niet toegewezen; er is niets terug te draaien.":
         "Bank line %(id)s is not assigned; there is nothing to undo.",
-    "Bankpost %(id)s is als ontvangst %(receipt)s aan een huishouden geboekt; corrigeer die ontvangst (overboeken "
-    "naar het goede huishouden).":
-        "Bank line %(id)s was booked to a household as receipt %(receipt)s; correct that receipt (rebook it to the "
-        "right household).",
+    "Bankpost %(id)s is door de bank zelf teruggedraaid (storno, bankpost %(reversal)s); er is niets meer terug te "
+    "draaien.":
+        "Bank line %(id)s was reversed by the bank itself (reversal, bank line %(reversal)s); there is nothing left "
+        "to undo.",
+    "Ontvangst %(receipt)s van bankpost %(id)s bestaat niet of is al teruggedraaid.":
+        "Receipt %(receipt)s of bank line %(id)s does not exist or has already been undone.",
+    "Bankpost %(id)s bevestigt ontvangst %(receipt)s, die via de API of een CSV is aangekondigd; corrigeer die "
+    "ontvangst zelf.":
+        "Bank line %(id)s confirms receipt %(receipt)s, announced through the API or a CSV; correct that receipt "
+        "itself.",
+    "Huishouden %(household)s heeft %(short)s van deze %(amount)s niet meer: het geld is al uitbetaald of onderweg "
+    "naar de bank. Terugdraaien kan dan niet; boek een correctie bij het huishouden.":
+        "Household %(household)s no longer holds %(short)s of these %(amount)s: the money has been paid out or is on "
+        "its way to the bank. It cannot be undone then; book a correction for the household.",
+    "het saldo dekt de ontvangst niet meer": "the balance no longer covers the receipt",
     "Kies een van de rekeningen: %(accounts)s.": "Choose one of the accounts: %(accounts)s.",
     "Geef een reden: waarom is dit geld van geen huishouden?": "Give a reason: why is this money no household's?",
     "Geef een reden voor het terugdraaien.": "Give a reason for undoing it.",
+    # undoing, returns by hand, matching rules (bank/web.py, templates/bank/)
+    "storno: draait bankpost %(id)s terug": "reversal: undoes bank line %(id)s",
+    "Toewijzing van bankpost %(id)s (%(amount)s) teruggedraaid; de post staat weer in de wachtrij.":
+        "Assignment of bank line %(id)s (%(amount)s) undone; the line is back in the queue.",
+    "Bankpost %(id)s is niet teruggedraaid: %(why)s": "Bank line %(id)s was not undone: %(why)s",
+    "Toewijzing terugdraaien": "Undo the assignment",
+    "De boeking wordt tegengeboekt en de post gaat terug naar de wachtrij. Geld dat het huishouden al heeft "
+    "uitgegeven of dat onderweg is, kan niet worden teruggedraaid.":
+        "The booking is reversed and the line goes back to the queue. Money the household has already spent or that "
+        "is on its way cannot be undone.",
+    "Terugdraaien": "Undo",
+    "Meer bij de bank": "More at the bank",
+    "Geef het betalingskenmerk (EndToEndId) of het nummer van de betaling.":
+        "Give the payment's reference (EndToEndId) or its number.",
+    "Geen betaling met kenmerk of nummer %(value)s.": "No payment with reference or number %(value)s.",
+    "Kies de redencode die de bank gaf.": "Choose the reason code the bank gave.",
+    "Betaling %(id)s is al teruggekomen (%(code)s).": "Payment %(id)s has already come back (%(code)s).",
+    "Betaling %(e2e)s (%(amount)s) is als teruggekomen geboekt (%(reason)s); het geld staat weer bij huishouden "
+    "%(household)s.":
+        "Payment %(e2e)s (%(amount)s) has been booked as returned (%(reason)s); the money is back with household "
+        "%(household)s.",
+    "Terugboeking met de hand vastleggen": "Record a return by hand",
+    "Voor een betaling die de bank heeft teruggestuurd zonder dat er een afschrift of statusrapport over is (een "
+    "brief, een telefoontje, het portaal van de bank). Komt dezelfde terugboeking later ook op een afschrift, dan "
+    "wacht die post in de wachtrij; koppel hem daar aan deze terugboeking, dan wordt niets dubbel geboekt.":
+        "For a payment the bank sent back without a statement or status report about it (a letter, a phone call, "
+        "the bank's portal). Should the same return later appear on a statement too, that line waits in the queue; "
+        "link it there to this return, and nothing is booked twice.",
+    "Betalingskenmerk (EndToEndId) of nummer van de betaling": "Payment reference (EndToEndId) or payment number",
+    "Zoals het op de betaalrun of in de brief van de bank staat, bijvoorbeeld BB20261130-1-000001.":
+        "As it is on the payment run or in the bank's letter, for example BB20261130-1-000001.",
+    "Redencode van de bank": "The bank's reason code",
+    "Datum van de terugboeking": "Date of the return",
+    "Controleren": "Check",
+    "Terugboeking bevestigen": "Confirm the return",
+    "Betaling": "Payment",
+    "nummer %(id)s": "number %(id)s",
+    "Betaalrun": "Payment run",
+    "Redencode": "Reason code",
+    "Het bedrag gaat terug naar het huishouden.": "The amount goes back to the household.",
+    "Deze code betekent dat de rekening van de ontvanger onjuist of opgeheven is: het IBAN wordt geblokkeerd tot "
+    "iemand het verbetert, en volgende runs betalen er niet meer naartoe.":
+        "This code means the payee's account is wrong or closed: the IBAN is held until someone corrects it, and "
+        "later runs no longer pay to it.",
+    "De volgende betaalrun betaalt deze verplichting opnieuw, naar hetzelfde IBAN.":
+        "The next payment run pays this obligation again, to the same IBAN.",
+    "Betaalrun %(id)s is nog niet als verzonden gemarkeerd; met deze terugboeking wordt hij als verzonden gemarkeerd "
+    "(de bank had het bestand).":
+        "Payment run %(id)s has not been marked as sent yet; with this return it is marked as sent (the bank had the "
+        "file).",
+    "Terugboeking vastleggen": "Record the return",
+    "Terug naar het formulier": "Back to the form",
+    "Herkenningsregels van inkomsten": "Matching rules of incomes",
+    "Herkenningsregels voor het bankafschrift (IBAN van de betaler, woorden, marge)":
+        "Matching rules for the bank statement (payer's IBAN, words, tolerance)",
+    "Herkenningsregels van huishouden %(id)s": "Matching rules of household %(id)s",
+    "Een bijschrijving op het afschrift die geen aangekondigde ontvangst en geen klantnummer noemt, wordt geboekt op "
+    "het huishouden waarvan de regel past: het IBAN van de betaler, woorden die in de omschrijving moeten staan "
+    "(alle), en hoeveel het bedrag van het verwachte bedrag mag afwijken. Passen de regels van meer dan één "
+    "huishouden, dan wacht de post in de wachtrij.":
+        "A credit on the statement that names no announced receipt and no client number is booked to the household "
+        "whose rule fits: the payer's IBAN, words that must be in the description (all of them), and how far the "
+        "amount may differ from the expected amount. When the rules of more than one household fit, the line waits "
+        "in the queue.",
+    "Nummer van het huishouden": "Household number",
+    "Tonen": "Show",
+    "vanaf %(date)s": "from %(date)s",
+    "tot en met %(date)s": "up to and including %(date)s",
+    "IBAN van de betaler": "Payer's IBAN",
+    "Bijvoorbeeld dat van UWV, SVB, de Belastingdienst/Toeslagen of de eigen uitkeringsadministratie. Leeg: elk IBAN.":
+        "For example that of UWV, SVB, the Tax Administration (allowances) or the municipality's own benefit "
+        "administration. Empty: any IBAN.",
+    "Woorden in de omschrijving": "Words in the description",
+    "Alle woorden moeten erin staan, zoals een klantnummer of ‘kinderbijslag’. Leeg: geen woorden nodig.":
+        "All the words must be in it, such as a client number or ‘kinderbijslag’. Empty: no words needed.",
+    "Marge op het bedrag": "Tolerance on the amount",
+    "In euro’s, bijvoorbeeld 5,00: zoveel mag het bedrag hoger of lager zijn. Leeg: precies het verwachte bedrag.":
+        "In euros, for example 5.00: the amount may be this much higher or lower. Empty: exactly the expected amount.",
+    "Regel opslaan": "Save the rule",
+    "De herkenningsregel van dit inkomen is opgeslagen.": "The matching rule of this income has been saved.",
+    "Dit huishouden heeft geen verwachte inkomsten.": "This household has no expected incomes.",
+    # a return booked by hand, then on the statement (queue.recognise_return)
+    "Bankpost %(id)s is geen terugboeking die in de wachtrij staat.": "Bank line %(id)s is not a return in the queue.",
+    "Betaling %(id)s is %(amount)s, de bankpost %(line)s.": "Payment %(id)s is %(amount)s, the bank line %(line)s.",
+    "Betaling %(id)s is niet met de hand als teruggekomen van de bank geboekt (geweigerd voor uitvoering, of nog niet "
+    "teruggekomen); deze bijschrijving is dus niet al in de boeken.":
+        "Payment %(id)s was not booked by hand as returned from the bank (rejected before execution, or not returned "
+        "yet); so this credit is not in the books already.",
+    "De terugboeking van betaling %(id)s is al bankpost %(other)s.":
+        "The return of payment %(id)s is already bank line %(other)s.",
+    "Bankpost %(id)s (%(amount)s) is de terugboeking die al met de hand was geboekt; er is niets dubbel geboekt.":
+        "Bank line %(id)s (%(amount)s) is the return already booked by hand; nothing has been booked twice.",
+    "Bankpost %(id)s is niet gekoppeld: %(why)s": "Bank line %(id)s was not linked: %(why)s",
+    "Deze terugboeking is al met de hand geboekt": "This return has already been booked by hand",
+    "Koppelen aan die terugboeking": "Link it to that return",
+    "Deze betaling staat nog niet als uitgevoerd op een afschrift. Boek haar alleen als teruggekomen als de bank zegt "
+    "dat ze niet is uitgevoerd of al terug is; komt de afschrijving van haar run later toch, dan wacht die post in de "
+    "wachtrij.":
+        "This payment is not yet on a statement as executed. Book it as returned only when the bank says it was not "
+        "executed or has already come back; should the debit of its run come later after all, that line waits in the "
+        "queue.",
 }
+EN |= nameless_catalogue(EN)  # each refusal naming a file, also worded without a name (bank/naming.py)

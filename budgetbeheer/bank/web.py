@@ -1,6 +1,7 @@
 """Web pages for finance: the bank statements with their reconciliation state and the upload of a statement
 (camt.053/.054, one file or a zip) or a payment status report (pain.002), one statement's lines with what each was
-matched to, and the queue of unmatched lines with search, filters, suggestions and assignment."""
+matched to (and undoing an assignment), the queue of unmatched lines with search, filters, suggestions and
+assignment, returns recorded by hand when the bank sent no file, and the matching rules per expected income."""
 
 from __future__ import annotations
 
@@ -12,18 +13,24 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from budgetbeheer.bank import service, suggest
+from budgetbeheer import clock
+from budgetbeheer.bank import naming, rules, service, suggest
+from budgetbeheer.bank import queue as bank_queue
 from budgetbeheer.bank.reconcile import Reconciliation
 from budgetbeheer.errors import BudgetbeheerError, Conflict, Message, ValidationError
 from budgetbeheer.fields import parse_iso_date
 from budgetbeheer.households.income import INCOME_KIND_LABELS, INCOME_KINDS
 from budgetbeheer.http.context import actor, db, discard, language, registry, settings
-from budgetbeheer.http.security import requires
+from budgetbeheer.http.security import has_permission, requires
 from budgetbeheer.i18n import format_money, translate
 from budgetbeheer.ledger.service import MUNICIPALITY_ACCOUNT_NAMES, MUNICIPALITY_ACCOUNTS
+from budgetbeheer.money import cents_to_str
+from budgetbeheer.payments import batches
+from budgetbeheer.payments.return_reasons import RETURN_REASONS, describe, normalise_code, reason_for
 from budgetbeheer.tables.bank import BankLine, BankStatement, LineState, MatchedTo
-from budgetbeheer.tables.households import Receipt
-from budgetbeheer.tables.payments import PaymentItem
+from budgetbeheer.tables.households import ExpectedIncome, Household, Receipt
+from budgetbeheer.tables.payments import PaymentBatch, PaymentItem
+from budgetbeheer.tables.states import BatchStatus, ItemStatus, status_label
 
 bp = Blueprint("bank", __name__, url_prefix="/bank")
 STATEMENTS_PER_PAGE = 25
@@ -119,13 +126,6 @@ def _statement_flash(session: Any, result: service.StatementImport) -> None:
         flash(text, "success" if figures.unexplained_cents == 0 else "warning")
 
 
-def _naming(reason: Message, filename: str) -> Message:
-    """The reader names an upload ``(upload)``; the page names the file the user chose."""
-    if reason.params.get("name") == "(upload)":
-        return Message(reason.msgid, **(reason.params | {"name": filename}))
-    return reason
-
-
 @bp.route("/upload", methods=["POST"])
 @requires("bank.import")
 def upload() -> str | WerkzeugResponse | tuple[str, int]:
@@ -163,9 +163,10 @@ def upload() -> str | WerkzeugResponse | tuple[str, int]:
         except BudgetbeheerError as error:
             discard()
             refused = filename
+            naming.for_file(error, filename)
             status = 409 if isinstance(error, Conflict) else 422
             reason = error.fields.get("file") if isinstance(error, ValidationError) else None
-            errors = {"file": _naming(reason or error.message, filename)}
+            errors = {"file": reason or error.message}
             if isinstance(error, ValidationError):
                 errors |= {name: why for name, why in error.fields.items() if name != "file"}
     return _statements_page(errors, kind, refused), status
@@ -218,10 +219,18 @@ def _targets(lines: list[BankLine]) -> dict[int, list[Target]]:
                 targets.append(Target(Message("huishouden %(id)s", id=household), household_url(household)))
         elif line.matched_type == MatchedTo.ACCOUNT:
             targets.append(Target(Message(MUNICIPALITY_ACCOUNT_NAMES.get(raw, raw))))
+        elif line.matched_type == MatchedTo.LINE and raw.isdigit():
+            targets.append(Target(Message("storno: draait bankpost %(id)s terug", id=int(raw)),
+                                  _line_url(int(raw))))
         elif line.matched_type is not None:
             targets.append(Target(Message("%(type)s %(id)s", type=line.matched_type, id=raw)))
         found[line.id] = targets
     return found
+
+
+def _line_url(line_id: int) -> str | None:
+    statement_id = db().scalar(select(BankLine.statement_id).where(BankLine.id == line_id))
+    return url_for("bank.statement", statement_id=statement_id) + f"#line-{line_id}" if statement_id else None
 
 
 @bp.route("/statements/<int:statement_id>")
@@ -245,7 +254,7 @@ def statement(statement_id: int) -> str:
     return render_template(
         "bank/statement.html", statement=found, figures=service.reconciliation_of(session, found), lines=lines,
         targets=_targets(lines), counts=counts, state=state, page=page, pages=_pages(shown, LINES_PER_PAGE),
-        state_labels=STATE_LABELS,
+        state_labels=STATE_LABELS, undoable=undoable(lines),
     )
 
 
@@ -325,3 +334,190 @@ def assign(line_id: int) -> WerkzeugResponse:
             text = " ".join(_t(why) for why in error.fields.values())
         flash(_t("Bankpost %(id)s is niet toegewezen: %(why)s", id=line_id, why=text), "error")
     return redirect(_back())
+
+
+# ---------------------------------------------------------------------------------------- undoing an assignment
+
+
+def undoable(lines: list[BankLine]) -> set[int]:
+    """The lines a person may undo (:func:`budgetbeheer.bank.queue.unassign`): assigned, or matched to a receipt that
+    matching booked from the line itself; not a line the bank itself reversed."""
+    session = db()
+    candidates = [line for line in lines if line.matched_type in (MatchedTo.RECEIPT, MatchedTo.ACCOUNT)
+                  and (line.state == LineState.ASSIGNED
+                       or (line.state == LineState.MATCHED and line.matched_type == MatchedTo.RECEIPT))]
+    if not candidates:
+        return set()
+    keys = {f"bank-line:{line.id}": line.id for line in candidates if line.state == LineState.MATCHED}
+    booked = {keys[key] for key in session.scalars(select(Receipt.idempotency_key)
+                                                   .where(Receipt.idempotency_key.in_(sorted(keys)))) if key} \
+        if keys else set()
+    reversed_ = set(session.scalars(select(BankLine.matched_id).where(
+        BankLine.reversal.is_(True), BankLine.matched_type == MatchedTo.LINE,
+        BankLine.matched_id.in_([str(line.id) for line in candidates]))))
+    return {line.id for line in candidates if str(line.id) not in reversed_
+            and (line.state == LineState.ASSIGNED or line.id in booked)}
+
+
+@bp.route("/lines/<int:line_id>/unassign", methods=["POST"])
+@requires("bank.assign")
+def unassign(line_id: int) -> WerkzeugResponse:
+    """Undo an assignment (to a household or an account) with a reason; back to the statement's page."""
+    session = db()
+    line = session.get(BankLine, line_id)
+    back = url_for("bank.statement", statement_id=line.statement_id) if line is not None else url_for("bank.queue")
+    try:
+        undone = bank_queue.unassign(session, actor(), line_id, request.form.get("reason", ""))
+        flash(_t("Toewijzing van bankpost %(id)s (%(amount)s) teruggedraaid; de post staat weer in de wachtrij.",
+                 id=undone.id, amount=_money(undone.amount_cents)), "success")
+    except BudgetbeheerError as error:
+        discard()
+        text = " ".join(_t(why) for why in error.fields.values()) if isinstance(error, ValidationError) \
+            else _t(error.message)
+        flash(_t("Bankpost %(id)s is niet teruggedraaid: %(why)s", id=line_id, why=text), "error")
+    return redirect(back)
+
+
+@bp.route("/lines/<int:line_id>/recognise-return", methods=["POST"])
+@requires("bank.assign")
+def recognise_return(line_id: int) -> WerkzeugResponse:
+    """A waiting return that was already booked by hand: matched to that return, its queue booking reversed."""
+    try:
+        line = bank_queue.recognise_return(db(), actor(), line_id, request.form.get("payment", ""))
+        flash(_t("Bankpost %(id)s (%(amount)s) is de terugboeking die al met de hand was geboekt; er is niets dubbel "
+                 "geboekt.", id=line.id, amount=_money(line.amount_cents)), "success")
+    except BudgetbeheerError as error:
+        discard()
+        text = " ".join(_t(why) for why in error.fields.values()) if isinstance(error, ValidationError) \
+            else _t(error.message)
+        flash(_t("Bankpost %(id)s is niet gekoppeld: %(why)s", id=line_id, why=text), "error")
+    return redirect(_back())
+
+
+# ------------------------------------------------------------------------------------ returns recorded by hand
+
+REASON_CHOICES = [(code, f"{code} – {reason.nl}") for code, reason in sorted(RETURN_REASONS.items())]
+
+
+def _find_item(errors: dict[str, Message], raw: str) -> PaymentItem | None:
+    session = db()
+    text = raw.strip()
+    if not text:
+        errors["payment"] = Message("Geef het betalingskenmerk (EndToEndId) of het nummer van de betaling.")
+        return None
+    item = session.scalar(select(PaymentItem).where(PaymentItem.end_to_end_id == text))
+    if item is None and text.isdigit():
+        item = session.get(PaymentItem, int(text))
+    if item is None:
+        errors["payment"] = Message("Geen betaling met kenmerk of nummer %(value)s.", value=text)
+    return item
+
+
+def _return_form(errors: dict[str, Message], values: dict[str, str]) -> tuple[str, int]:
+    return render_template("bank/returns.html", errors=errors, values=values, reasons=REASON_CHOICES,
+                           today=clock.today().isoformat()), (422 if errors else 200)
+
+
+@bp.route("/returns")
+@requires("payments.settle")
+def returns() -> tuple[str, int]:
+    """The form to record a return when the bank sent no file (a letter, a phone call, the bank's portal)."""
+    return _return_form({}, {"date": clock.today().isoformat(), "reason_code": "AC04"})
+
+
+@bp.route("/returns", methods=["POST"])
+@requires("payments.settle")
+def record_return() -> str | tuple[str, int] | WerkzeugResponse:
+    """First the check and the confirmation page (what will happen), then, confirmed, the return itself
+    (:func:`budgetbeheer.payments.batches.return_item`, audited as ``payment_item.returned``)."""
+    values = {name: request.form.get(name, "").strip() for name in ("payment", "reason_code", "date")}
+    errors: dict[str, Message] = {}
+    item = _find_item(errors, values["payment"])
+    code = normalise_code(values["reason_code"])
+    if code is None or code not in RETURN_REASONS:
+        errors["reason_code"] = Message("Kies de redencode die de bank gaf.")
+    on = parse_iso_date(values["date"])
+    if on is None:
+        errors["date"] = Message("Geef een datum als JJJJ-MM-DD.")
+    elif on > clock.today():
+        errors["date"] = Message("De datum ligt in de toekomst.")
+    if item is not None and item.status == ItemStatus.RETURNED:
+        errors["payment"] = Message("Betaling %(id)s is al teruggekomen (%(code)s).", id=item.id,
+                                    code=item.return_reason_code or "?")
+    elif item is not None and item.status not in (ItemStatus.APPROVED, ItemStatus.SETTLED):
+        errors["payment"] = Message("Betaling %(id)s is niet naar de bank gegaan (status %(status)s) en kan niet "
+                                    "terugkomen.", id=item.id, status=status_label(item.status))
+    if errors or item is None or code is None or on is None:
+        return _return_form(errors, values)
+    session = db()
+    batch = session.get(PaymentBatch, item.batch_id)
+    if request.form.get("confirm") != "1":
+        return render_template("bank/return_confirm.html", item=item, batch=batch, values=values,
+                               reason=reason_for(code), household_url=household_url,
+                               mark_sent=batch is not None and batch.status == BatchStatus.EXPORTED)
+    try:
+        if batch is not None and batch.status == BatchStatus.EXPORTED:
+            batches.mark_sent(session, actor(), batch.id)  # the bank had the file: it sends the payment back
+        returned = batches.return_item(session, actor(), item.id, code, on)
+    except BudgetbeheerError as error:
+        discard()
+        return _return_form({"payment": error.message}, values)
+    flash(_t("Betaling %(e2e)s (%(amount)s) is als teruggekomen geboekt (%(reason)s); het geld staat weer bij "
+             "huishouden %(household)s.", e2e=returned.end_to_end_id, amount=_money(returned.amount_cents),
+             reason=describe(code, language()), household=returned.household_id), "success")
+    return redirect(url_for("bank.returns"))
+
+
+# ------------------------------------------------------------------------------ matching rules per expected income
+
+
+def match_rules_link(household_id: int) -> str | None:
+    """The matching rules page of a household, for the household page (a panel), when the user may set them."""
+    return url_for("bank.match_rules", household_id=household_id) if has_permission("receipts.write") else None
+
+
+def _incomes(household_id: int) -> list[ExpectedIncome]:
+    return list(db().scalars(select(ExpectedIncome).where(ExpectedIncome.household_id == household_id)
+                             .order_by(ExpectedIncome.start_date, ExpectedIncome.id)))
+
+
+def _rules_page(household_id: int | None, errors: dict[int, dict[str, Message]] | None = None,
+                values: dict[int, dict[str, str]] | None = None, lookup_error: Message | None = None) -> str:
+    session = db()
+    household = session.get(Household, household_id) if household_id is not None else None
+    if household_id is not None and household is None:
+        lookup_error = Message("Huishouden %(id)s bestaat niet.", id=household_id)
+    incomes = _incomes(household.id) if household is not None else []
+    shown = {income.id: {"payer_iban": income.payer_iban or "", "match_words": income.match_words or "",
+                         "amount_tolerance": cents_to_str(income.amount_tolerance_cents)
+                         if income.amount_tolerance_cents else ""} for income in incomes}
+    for income_id, given in (values or {}).items():
+        shown[income_id] = given
+    return render_template("bank/match_rules.html", household=household, incomes=incomes, shown=shown,
+                           errors=errors or {}, lookup_error=lookup_error, kind_labels=INCOME_KIND_LABELS,
+                           household_url=household_url)
+
+
+@bp.route("/match-rules")
+@requires("receipts.write")
+def match_rules() -> tuple[str, int]:
+    """Per expected income of a household, how the statement recognises it: the payer's IBAN, words in the text, how
+    far the amount may differ (:func:`budgetbeheer.bank.rules.set_match_rule`)."""
+    raw = request.args.get("household_id", "").strip()
+    if raw and not raw.isdigit():
+        return _rules_page(None, lookup_error=Message("Geef het nummer van het huishouden.")), 422
+    page = _rules_page(int(raw) if raw else None)
+    return page, 200
+
+
+@bp.route("/match-rules/<int:household_id>/<int:income_id>", methods=["POST"])
+@requires("receipts.write")
+def set_match_rule(household_id: int, income_id: int) -> tuple[str, int] | WerkzeugResponse:
+    data = {name: request.form.get(name, "") for name in ("payer_iban", "match_words", "amount_tolerance")}
+    try:
+        rules.set_match_rule(db(), actor(), household_id, income_id, data)
+    except ValidationError as error:
+        discard()
+        return _rules_page(household_id, {income_id: error.fields}, {income_id: data}), 422
+    flash(_t("De herkenningsregel van dit inkomen is opgeslagen."), "success")
+    return redirect(url_for("bank.match_rules", household_id=household_id) + f"#income-{income_id}")

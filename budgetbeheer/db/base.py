@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from typing import cast
 
-from sqlalchemy import BigInteger, DateTime, Integer, MetaData, TypeDecorator
+from sqlalchemy import BigInteger, DateTime, Integer, MetaData, Table, TypeDecorator
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase
 
@@ -63,3 +64,9 @@ def one_of(column: str, values: Iterable[str]) -> str:
     if not names or any("'" in name for name in names):
         raise ValueError(f"not a list of plain names: {names!r}")
     return " OR ".join(f"{column} = '{name}'" for name in names)
+
+
+def table_of(model: type[DeclarativeBase]) -> Table:
+    """A mapped class's table, for the bulk paths' Core inserts (an ``executemany`` without the ORM's
+    per-row work)."""
+    return cast(Table, model.__table__)

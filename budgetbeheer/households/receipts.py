@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from budgetbeheer import clock
 from budgetbeheer import validation as v
 from budgetbeheer.audit.service import Actor, Change, record, record_many
-from budgetbeheer.db.base import utcnow
+from budgetbeheer.db.base import table_of, utcnow
 from budgetbeheer.errors import Conflict, Message, ValidationError
 from budgetbeheer.events import publish
 from budgetbeheer.households.common import row_id
@@ -255,7 +255,7 @@ def book_receipts_in_bulk(
                  "created_at": now}
                 for (_i, p, key), transaction_id in zip(parsed_rows, transaction_ids, strict=True)]
         receipt_ids = list(session.scalars(
-            insert(Receipt).returning(Receipt.id, sort_by_parameter_order=True), rows))
+            insert(table_of(Receipt)).returning(table_of(Receipt).c.id, sort_by_parameter_order=True), rows))
         record_many(session, actor, [
             Change("receipt.booked", "receipt", receipt_id, after=_snapshot_of(receipt_id, row))
             for receipt_id, row in zip(receipt_ids, rows, strict=True)])

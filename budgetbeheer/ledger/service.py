@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
-from budgetbeheer.db.base import utcnow
+from budgetbeheer.db.base import table_of, utcnow
 from budgetbeheer.errors import LedgerError, Message
 from budgetbeheer.ledger.models import Account, AccountKind, Posting, Transaction
 
@@ -242,12 +242,12 @@ def book_many(session: Session, bookings: Sequence[Booking], recorded_at: dateti
     session.flush()
     ids = _next_transaction_ids(session, len(bookings))
     moment = recorded_at or utcnow()
-    session.execute(insert(Posting), [
+    session.execute(insert(table_of(Posting)), [
         {"transaction_id": transaction_id, "account_id": leg.account_id, "amount_cents": leg.amount_cents,
          "business_date": booking.business_date}
         for transaction_id, booking in zip(ids, bookings, strict=True) for leg in booking.legs
     ])
-    session.execute(insert(Transaction), [
+    session.execute(insert(table_of(Transaction)), [
         {"id": transaction_id, "business_date": booking.business_date, "recorded_at": moment, "kind": booking.kind,
          "description": booking.description[:500], "booked_by": booking.booked_by,
          "idempotency_key": booking.idempotency_key, "reverses_id": None, "household_id": booking.household_id,

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from budgetbeheer.audit.service import Actor, Change, record, record_many
-from budgetbeheer.db.base import utcnow
+from budgetbeheer.db.base import table_of, utcnow
 from budgetbeheer.domain.categories import LABELS_NL, Category
 from budgetbeheer.domain.forecast import BENEFIT_EARLY_DAYS
 from budgetbeheer.domain.schedule import due_dates
@@ -143,7 +143,7 @@ def raise_signals(session: Session, signals: Sequence[NewSignal], actor: Actor |
     if not rows:
         return 0
     session.flush()
-    ids = list(session.scalars(insert(Signal).returning(Signal.id, sort_by_parameter_order=True), rows))
+    ids = list(session.scalars(insert(table_of(Signal)).returning(table_of(Signal).c.id, sort_by_parameter_order=True), rows))
     record_many(session, actor or Actor.system("signals"), [
         Change("signal.raised", "signal", signal_id, after={"kind": row["kind"], "household_id": row["household_id"],
                                                             "role": row["role"], "dedup_key": row["dedup_key"]})

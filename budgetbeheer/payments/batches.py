@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from budgetbeheer.audit.service import Actor, Change, record, record_many
 from budgetbeheer.bulk import cycle_collector_paused
 from budgetbeheer.config import Settings
-from budgetbeheer.db.base import utcnow
+from budgetbeheer.db.base import table_of, utcnow
 from budgetbeheer.domain.address import PostalAddress
 from budgetbeheer.domain.period import add_months
 from budgetbeheer.domain.references import ReferenceKind
@@ -447,23 +447,26 @@ def settle_items(
     ledger transaction (None when nothing was left to book)."""
     batch = get_batch(session, batch_id, lock=True)
     wanted = sorted(set(item_ids))
-    amount = int(session.scalar(
-        select(func.coalesce(func.sum(PaymentItem.amount_cents), 0)).where(
-            PaymentItem.batch_id == batch.id, PaymentItem.id.in_(wanted), PaymentItem.status == ItemStatus.APPROVED)
-    ) or 0)
+    items = table_of(PaymentItem).c
+    session.flush()
+    amounts = list(session.scalars(  # Core: a statement's thousands of items without the ORM's bookkeeping
+        update(table_of(PaymentItem))
+        .where(items.batch_id == batch.id, items.id.in_(wanted), items.status == ItemStatus.APPROVED)
+        .values(status=ItemStatus.SETTLED).returning(items.amount_cents)
+    ))
+    settled = set(wanted)
+    for item in list(session.identity_map.values()):  # what this session holds of them is read again
+        if isinstance(item, PaymentItem) and item.id in settled:
+            session.expire(item, ["status"])
+    amount = sum(amounts)
     if not amount:
         return 0, None
-    require_batch_transition(batch.id, batch.status, BatchStatus.SETTLED)
+    require_batch_transition(batch.id, batch.status, BatchStatus.SETTLED)  # refused: the caller's transaction is undone
     transaction = book(
         session, business_date=on, kind="payment_items_settled",
         description=f"Betaalrun {batch.id}: betalingen afgeschreven door de bank ({key})", booked_by=actor.name,
         legs=[Leg(account_id(session, IN_TRANSIT), amount), Leg(account_id(session, BANK), -amount)],
         idempotency_key=f"payment_items:{key}:settled",
-    )
-    session.execute(
-        update(PaymentItem)
-        .where(PaymentItem.batch_id == batch.id, PaymentItem.id.in_(wanted), PaymentItem.status == ItemStatus.APPROVED)
-        .values(status=ItemStatus.SETTLED).execution_options(synchronize_session="fetch")
     )
     record(session, actor, "payment_items.settled", "payment_batch", batch.id,
            after={"amount_cents": amount, "items": len(wanted), "ledger_transaction_id": transaction.id, "by": key})

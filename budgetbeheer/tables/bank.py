@@ -37,6 +37,8 @@ class MatchedTo(StrEnum):
     RECEIPT = "receipt"
     RETURN = "return"
     ACCOUNT = "account"
+    LINE = "line"
+    """A reversal (``RvslInd``) that undid another bank line: ``matched_id`` is that line's id."""
 
 
 class BankImport(Base):

@@ -68,8 +68,20 @@ def test_upload_a_statement_then_assign_a_line_from_the_queue(
 
     page.get_by_role("link", name="Naar de wachtrij").first.click()
     line = page.get_by_test_id("queue-line")
+    line.first.wait_for()  # the queue page has loaded (count() does not wait)
     assert line.count() == 1
     assert "eigen rekening" in line.get_by_test_id("suggestion").first.inner_text()
     line.get_by_role("button", name=f"Toewijzen aan huishouden {household.id}").click()
     assert f"toegewezen aan huishouden {household.id}" in page.get_by_role("status").first.inner_text()
     assert "0 post(en) in de wachtrij" in page.get_by_test_id("queue-count").inner_text()
+
+    # a mistake: undone from the statement's page, with a reason; the line waits in the queue again
+    page.get_by_role("link", name="Terug naar de bankafschriften").click()
+    page.get_by_test_id("statement-row").first.get_by_role("link").first.click()
+    undo = page.get_by_test_id("unassign")
+    undo.get_by_text("Toewijzing terugdraaien").click()
+    undo.get_by_label("Reden").fill("verkeerd huishouden")
+    undo.get_by_role("button", name="Terugdraaien").click()
+    assert "de post staat weer in de wachtrij" in page.get_by_role("status").first.inner_text()
+    page.get_by_role("link", name="Naar de wachtrij").first.click()
+    assert "1 post(en) in de wachtrij" in page.get_by_test_id("queue-count").inner_text()

@@ -92,6 +92,17 @@ def test_refusals_name_the_file_and_write_nothing(
         assert refused.status_code == 422
         assert "file" in refused.get_json()["error"]["fields"]
     assert session.scalar(select(func.count(BankImport.id))) == 0
+    nameless = client.post("/api/v1/bank-statements", data=b"not xml at all", headers=headers).get_json()["error"]
+    assert nameless["fields"]["file"] == "Het bestand is geen XML."
+    named = client.post("/api/v1/bank-statements", data=b"not xml at all",
+                        headers=headers | {"X-Filename": "mei.xml"}).get_json()["error"]
+    assert named["fields"]["file"] == "Het bestand mei.xml is geen XML."
+    disposed = client.post("/api/v1/payment-status-reports", data=b"not xml at all",
+                           headers=headers | {"Content-Disposition": 'attachment; filename="pain002.xml"'})
+    assert disposed.get_json()["error"]["fields"]["file"] == "Het bestand pain002.xml is geen XML."
+    english = client.post("/api/v1/bank-statements", data=b"not xml at all",
+                          headers=headers | {"Accept-Language": "en"}).get_json()["error"]
+    assert "(upload)" not in str(english)
     caseworker = api_token("kim", "caseworker") | {"Content-Type": "application/xml"}
     assert client.post("/api/v1/bank-statements", data=b"<x/>", headers=caseworker).status_code == 403
 
@@ -111,6 +122,7 @@ def test_the_command_imports_and_exits_2_when_refused(
     broken.write_bytes(b"<Document><oops>")
     refused = cli("statements", "import", str(broken))
     assert refused.exit_code == 2
+    assert "kapot.xml" in refused.output and "(upload)" not in refused.output
     assert session.scalar(select(func.count(BankImport.id))) == 1
     assert session.scalar(select(func.count(BankLine.id))) == 2
 

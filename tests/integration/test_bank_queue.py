@@ -19,21 +19,28 @@ from budgetbeheer.bank import simulate
 from budgetbeheer.bank.model import BankCode, Entry, Statement
 from budgetbeheer.bank.statement_writer import statement_bytes
 from budgetbeheer.config import Settings
+from budgetbeheer.errors import Conflict
 from budgetbeheer.ledger.service import (
     BANK,
     BANK_COSTS,
+    IN_TRANSIT,
     MUNICIPALITY,
+    UNMATCHED,
     account_id,
     balance,
+    household_account_id,
+    household_balance,
     money_identity,
     municipality_account_id,
+    transfer,
 )
 from budgetbeheer.payments import service
 from budgetbeheer.tables.bank import BankLine
+from budgetbeheer.tables.households import Receipt
 from budgetbeheer.tables.payments import BankFile
 from budgetbeheer.users.models import User
 from budgetbeheer.users.service import actor_for
-from tests.factories import HOUSEHOLD_IBAN, RUN_DATE, batch, payable_household
+from tests.factories import HOUSEHOLD_IBAN, RUN_DATE, batch, payable_household, receipt
 
 STRANGER = "NL02ABNA0123456789"
 
@@ -121,16 +128,71 @@ def test_money_that_is_no_households_goes_to_a_named_account_and_can_be_undone(
     assert actions == ["bank_line.assigned", "bank_line.unassigned", "bank_line.assigned"]
 
 
-def test_an_assignment_to_a_household_is_not_undone_here(
+def test_an_assignment_to_a_household_is_undone_while_the_household_still_holds_the_money(
     client: FlaskClient, session: Session, imported: tuple[dict[str, str], int, dict[str, int]]
 ) -> None:
     auth, household_id, lines = imported
     line_id = lines["A. Haddad"]
+    before = household_balance(session, household_id)
     assert client.post(f"/api/v1/bank-lines/{line_id}/assign", json={"household_id": household_id},
                        headers=auth).status_code == 200
-    refused = client.post(f"/api/v1/bank-lines/{line_id}/unassign", json={"reason": "fout"}, headers=auth)
+    assert household_balance(session, household_id) == before + 4_200
+    no_reason = client.post(f"/api/v1/bank-lines/{line_id}/unassign", json={}, headers=auth)
+    assert no_reason.status_code == 422
+
+    undone = client.post(f"/api/v1/bank-lines/{line_id}/unassign", json={"reason": "verkeerd huishouden"},
+                         headers=auth)
+    assert undone.status_code == 200, undone.get_json()
+    data = undone.get_json()["data"]
+    assert data["state"] == "unmatched" and "verkeerd huishouden" in data["reason"]
+    assert household_balance(session, household_id) == before
+    assert balance(session, account_id(session, UNMATCHED)) == 4_200 + 50_000
+    assert money_identity(session).holds
+    assert session.scalar(select(func.count(Receipt.id)).where(Receipt.source == "bank")) == 1  # kept, reversed
+
+    again = client.post(f"/api/v1/bank-lines/{line_id}/assign", json={"household_id": household_id}, headers=auth)
+    assert again.status_code == 200, again.get_json()  # assigned anew: a new receipt
+    assert household_balance(session, household_id) == before + 4_200
+    # the household's money goes out (paid): the assignment can no longer be undone
+    transfer(session, debit_account_id=household_account_id(session, household_id),
+             credit_account_id=account_id(session, IN_TRANSIT), amount_cents=before + 1_000,
+             business_date=date(2026, 12, 2), kind="test_payout", description="uitbetaald", booked_by="test",
+             household_id=household_id)
+    session.commit()
+    refused = client.post(f"/api/v1/bank-lines/{line_id}/unassign", json={"reason": "toch fout"}, headers=auth)
     assert refused.status_code == 409
+    assert "al uitbetaald" in refused.get_json()["error"]["message"]
     assert session.scalar(select(func.count(BankLine.id)).where(BankLine.state == "assigned")) == 1
+    actions = list(session.scalars(select(AuditEntry.action).where(AuditEntry.entity_type == "bank_line")))
+    assert actions == ["bank_line.assigned", "bank_line.unassigned", "bank_line.assigned"]
+    assert session.scalar(select(func.count(AuditEntry.id)).where(AuditEntry.action == "receipt.reversed")) == 1
+
+
+def test_a_receipt_matching_booked_from_the_line_is_undone_and_a_confirmation_is_not(
+    session: Session, settings: Settings, make_user: Callable[..., User]
+) -> None:
+    finance = actor_for(make_user("fatima", "finance"))
+    household = payable_household(session)
+    announced = receipt(session, household.id, "77.00", on=date(2026, 12, 2))
+    session.commit()
+    before = household_balance(session, household.id)
+    credits = [simulate.Credit(12_300, date(2026, 12, 2), "UWV", STRANGER, f"klantnummer {household.id}"),
+               simulate.Credit(7_700, date(2026, 12, 2), "SVB", STRANGER, "kinderbijslag")]
+    made = simulate.statement([], account_iban=settings.managed_account_iban,
+                              opening_balance_cents=balance(session, account_id(session, BANK), date(2026, 12, 1)),
+                              credits=credits)
+    result = bank_service.import_statements(session, finance, statement_bytes(made), settings)
+    booked = session.scalars(select(BankLine).where(BankLine.amount_cents == 12_300)).one()
+    confirmed = session.scalars(select(BankLine).where(BankLine.amount_cents == 7_700)).one()
+    assert booked.state == confirmed.state == "matched" and confirmed.matched_id == str(announced.id)
+
+    bank_queue.unassign(session, finance, booked.id, "niet van dit huishouden")
+    assert booked.state == "unmatched" and household_balance(session, household.id) == before
+    assert balance(session, account_id(session, UNMATCHED)) == 12_300
+    assert money_identity(session).holds
+    assert bank_service.reconciliation_of(session, result.statements[0]).difference_cents == 0
+    with pytest.raises(Conflict, match="aangekondigd"):
+        bank_queue.unassign(session, finance, confirmed.id, "fout")
 
 
 def test_bank_charges_go_to_their_account_and_the_books_still_agree(
