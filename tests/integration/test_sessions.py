@@ -202,3 +202,18 @@ def test_finding9_a_new_token_is_shown_once_on_a_page_of_its_own(client: FlaskCl
     assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {token.group(1)}"}).status_code == 200
     row = session.scalar(select(ApiToken).where(ApiToken.user_id == karin.id))
     assert row is not None and row.label == "script"
+
+
+def test_finding1_a_user_revokes_only_their_own_tokens(client: FlaskClient, login: Callable[..., User],
+                                                       session: Session, make_user: Callable[..., User]) -> None:
+    from budgetbeheer.users.service import actor_for, create_token
+
+    frank = make_user("frank", "finance")
+    create_token(session, actor_for(frank), frank)
+    session.commit()
+    login("karin", "caseworker")
+    row = session.scalar(select(ApiToken).where(ApiToken.user_id == frank.id))
+    assert row is not None
+    assert client.post(f"/account/tokens/{row.id}/revoke").status_code == 404
+    session.refresh(row)
+    assert row.revoked_at is None
