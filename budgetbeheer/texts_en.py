@@ -179,4 +179,11 @@ EN: dict[str, str] = {
         "A user makes their own tokens (My API tokens); an admin can only revoke them.",
     "Rollen die wachten op een tweede beheerder": "Roles waiting for a second admin",
     "gevraagd door %(by)s": "asked for by %(by)s",
+    "Boekingen met zegel: %(sealed)s, goedgekeurde betalingen met zegel: %(items)s; alle zegels kloppen.":
+        "Sealed bookings: %(sealed)s, sealed approved payments: %(items)s; every seal matches.",
+    "Handtekening van de laatste regel (bewaar hem bij de jaarrekening):":
+        "Signature of the last entry (keep it with the annual accounts):",
+    "De laatste regel is niet ondertekend: BUDGETBEHEER_AUDIT_KEY is niet ingesteld.":
+        "The last entry is not signed: BUDGETBEHEER_AUDIT_KEY is not set.",
+    "De boekhouding is na het boeken gewijzigd: %(problem)s": "The books were changed after booking: %(problem)s",
 }

@@ -308,3 +308,23 @@ def test_finding8_an_approval_booking_edited_and_sealed_anew_is_caught(
     result = cli("audit", "verify")
     assert result.exit_code == 2  # ... the approval's audit entry still holds the old one
     assert f"its approval booking {booking.id} is not what audit entry" in result.output
+
+
+def test_finding8_the_audit_page_shows_the_signature_and_names_an_edited_posting(
+    session: Session, settings: Settings, dialect: str, make_user: Callable[..., User]
+) -> None:
+    from budgetbeheer.web.app import create_app
+    from tests.conftest import TEST_PASSWORD
+
+    app = create_app(settings.with_overrides(audit_key=KEY), TESTING=True, WTF_CSRF_ENABLED=False)
+    make_user("anton", "accountant")
+    transaction_id = _booking(session)
+    browser = app.test_client()
+    assert browser.post("/login", data={"username": "anton", "password": TEST_PASSWORD}).status_code == 302
+    page = browser.get("/admin/audit?verify=1").get_data(as_text=True)
+    assert 'data-testid="audit-signature">' in page and "alle zegels kloppen" in page
+    _as_owner(session, dialect, f"UPDATE ledger_postings SET amount_cents = amount_cents * 3 "
+                                f"WHERE transaction_id = {transaction_id}")
+    page = browser.get("/admin/audit?verify=1").get_data(as_text=True)
+    assert f"De boekhouding is na het boeken gewijzigd: ledger transaction {transaction_id}" in page
+    app.extensions["budgetbeheer_engine"].dispose()
