@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import signal
 import sys
-from datetime import datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,7 @@ from budgetbeheer import clock, composition
 from budgetbeheer.audit.service import Actor
 from budgetbeheer.bank.demo import write_demo_statement
 from budgetbeheer.bank.statement_writer import SHAPES
-from budgetbeheer.clitools import LazyRoot, cli_settings, domain_errors, root, use_case
+from budgetbeheer.clitools import ISO_DATE, LazyRoot, cli_settings, domain_errors, root, use_case
 from budgetbeheer.db.migrate import check, upgrade
 from budgetbeheer.demo import load_demo
 from budgetbeheer.jobs import BY_HAND_ACTOR, run_job
@@ -195,17 +195,17 @@ def jobs_list() -> None:
 
 @jobs_group.command("run")
 @click.argument("name")
-@click.option("--date", "run_for", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+@click.option("--date", "run_for", type=ISO_DATE, default=None,
               help="the day to run for (default today)")
 @domain_errors
-def jobs_run(name: str, run_for: datetime | None) -> None:
+def jobs_run(name: str, run_for: date | None) -> None:
     """Run one job for one day by hand (once per day: a second run changes nothing)."""
     try:
         job = composition.registry().jobs.get(name)
     except KeyError as error:
         raise click.ClickException(str(error)) from None
     app = root()
-    outcome = run_job(app.sessions, job, run_for.date() if run_for else clock.today(), app.settings, BY_HAND_ACTOR)
+    outcome = run_job(app.sessions, job, run_for or clock.today(), app.settings, BY_HAND_ACTOR)
     click.echo(f"{outcome.job} {outcome.run_for.isoformat()}: {outcome.outcome} {outcome.detail or ''}".rstrip())
     if outcome.outcome == "failed":
         raise SystemExit(1)

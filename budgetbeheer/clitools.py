@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from datetime import date
 from functools import wraps
 from typing import Any, TypeVar, cast
 
@@ -32,11 +33,30 @@ from sqlalchemy.orm import Session
 from budgetbeheer.audit.service import Actor, AuthMethod
 from budgetbeheer.config import ConfigurationError, Settings, load_settings
 from budgetbeheer.errors import BudgetbeheerError, Message, NotAuthenticated
+from budgetbeheer.fields import MAX_BIGINT, parse_iso_date
 from budgetbeheer.i18n import translate
 from budgetbeheer.root import Root
 from budgetbeheer.users.service import actor_for, check_password, user_by_username, user_for_token
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+class IsoDate(click.ParamType):  # type: ignore[type-arg, unused-ignore]
+    """A command's date: ``YYYY-MM-DD`` only, read like every form and file does (:func:`fields.parse_iso_date`);
+    gives a ``date``."""
+
+    name = "YYYY-MM-DD"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        day = parse_iso_date(value)
+        if day is None:
+            self.fail(f"{value!r} is not a date as YYYY-MM-DD", param, ctx)
+        return day
+
+
+ISO_DATE = IsoDate()
+ROW_ID = click.IntRange(1, MAX_BIGINT)
+"""A command's row id (batch, payment item, household): a whole number within the database's 64-bit integer."""
 
 
 class LazyRoot:

@@ -53,6 +53,10 @@ class MalformedInput(BudgetbeheerError):
     """The request cannot be read at all (not JSON, wrong type of body, missing file). HTTP 400."""
 
 
+class TooLarge(BudgetbeheerError):
+    """The request's body is larger than the endpoint reads (a JSON body above its limit). HTTP 413."""
+
+
 class ValidationError(BudgetbeheerError):
     """One or more values are invalid; ``fields`` names each offending field. Nothing was written. HTTP 422."""
 

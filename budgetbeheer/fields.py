@@ -7,6 +7,7 @@ what is wrong with it; the caller names the field and chooses the words (a form 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Final
@@ -18,32 +19,85 @@ FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
 """A cell starting with one of these is read by a spreadsheet as a formula (CSV injection)."""
 
 
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+EARLIEST_DATE: Final = date(1900, 1, 1)
+LATEST_DATE: Final = date(2199, 12, 31)
+"""No business date is read outside these (a date of birth reaches back to 1900; a year like 0001 or 9999 is a typing
+error, and months added to it would leave the calendar). Each field narrows the range further
+(:func:`budgetbeheer.validation.iso_date`)."""
+
+MAX_BIGINT: Final = 2**63 - 1
+"""The database's largest integer (PostgreSQL ``BIGINT``, SQLite ``INTEGER``): ids, pages and counts stay below."""
+
+
 def parse_iso_date(raw: object) -> date | None:
     """A ``date`` given as a date or as ``YYYY-MM-DD`` text (surrounding spaces ignored); None for anything else.
 
-    A ``datetime`` is not a date here: a business date never carries a time."""
+    Only that form: Python's ``date.fromisoformat`` also reads ``20261125`` and ``2026-W48-3``, which no form or file
+    here means. A ``datetime`` is not a date here: a business date never carries a time."""
     if isinstance(raw, datetime):
         return None
     if isinstance(raw, date):
-        return raw
+        return raw if EARLIEST_DATE <= raw <= LATEST_DATE else None
     if isinstance(raw, str):
+        text = raw.strip()
+        if not _ISO_DATE.fullmatch(text):
+            return None
         try:
-            return date.fromisoformat(raw.strip())
+            value = date.fromisoformat(text)
         except ValueError:
             return None
+        return value if EARLIEST_DATE <= value <= LATEST_DATE else None
     return None
 
 
 def as_whole_number(raw: object) -> int | None:
-    """An ``int`` or a string of ASCII digits as ``int``; ``None`` for anything else (``bool`` and ``float`` too)."""
+    """An ``int`` or a string of ASCII digits as ``int``; ``None`` for anything else (``bool`` and ``float`` too),
+    and for a number beyond the database's 64-bit integer (:data:`MAX_BIGINT`)."""
     if isinstance(raw, bool):
         return None
     if isinstance(raw, int):
-        return raw
+        return raw if -MAX_BIGINT <= raw <= MAX_BIGINT else None
     if isinstance(raw, str):
         text = raw.strip()
-        if text.isascii() and text.isdigit():
-            return int(text)
+        if text.isascii() and text.isdigit() and len(text) <= 19:
+            number = int(text)
+            return number if number <= MAX_BIGINT else None
+    return None
+
+
+def page_number(raw: object, default: int = 1, *, maximum: int = 1_000_000) -> int | None:
+    """``page``/``per_page`` of a query: ASCII digits, 1 through ``maximum``; ``default`` when missing or empty;
+    None when given otherwise (the caller answers 422 naming the parameter)."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return default
+    number = as_whole_number(raw)
+    if number is None or not 1 <= number <= maximum:
+        return None
+    return number
+
+
+FORBIDDEN_CHARACTERS: Final = frozenset(
+    [chr(c) for c in range(0x20) if chr(c) not in "\t\n\r"]
+    + ["\x7f"]
+    + [chr(c) for c in range(0x80, 0xA0)]
+    + [chr(c) for c in range(0x202A, 0x202F)]
+    + [chr(c) for c in range(0x2066, 0x206A)]
+    + ["\u200b", "\u200c", "\u200d", "\ufeff", "\u2028", "\u2029"]
+)
+"""Characters no text field stores: C0 and C1 control characters (NUL, BEL, ESC, ...; tab and line breaks are
+handled per field), DEL, the bidirectional overrides and isolates (U+202A-U+202E, U+2066-U+2069, which make a text
+read otherwise than it is stored), zero-width characters (U+200B-U+200D, U+FEFF) and the Unicode line and paragraph
+separators. Refused on every database alike (PostgreSQL cannot store NUL; SQLite would)."""
+
+
+def forbidden_character(text: str, *, multiline: bool = False) -> str | None:
+    """The first character of ``text`` a text field may not hold, as ``U+0000``; None when it is clean. Tab, CR and
+    LF are allowed only where ``multiline`` text is."""
+    for character in text:
+        if character in FORBIDDEN_CHARACTERS or (not multiline and character in "\t\n\r"):
+            return f"U+{ord(character):04X}"
     return None
 
 

@@ -186,4 +186,28 @@ EN: dict[str, str] = {
     "De laatste regel is niet ondertekend: BUDGETBEHEER_AUDIT_KEY is niet ingesteld.":
         "The last entry is not signed: BUDGETBEHEER_AUDIT_KEY is not set.",
     "De boekhouding is na het boeken gewijzigd: %(problem)s": "The books were changed after booking: %(problem)s",
+    '"%(value)s" is geen bedrag. Schrijf een bedrag als 1234.56 of 1234,56 (met duizendtallen: 1.234,56), zonder andere tekens.':
+        '"%(value)s" is not an amount. Write an amount as 1234.56 or 1234,56 (with thousands: 1.234,56), without other characters.',
+    'Dit is te lang voor een bedrag (hoogstens %(maximum)s tekens).':
+        'This is too long for an amount (at most %(maximum)s characters).',
+    '"%(value)s" is niet eenduidig: een punt kan hier duizendtallen of decimalen scheiden. Bedoelt u %(whole)s euro, schrijf dan %(api)s of %(dutch)s.':
+        '"%(value)s" is ambiguous: a point may separate thousands or decimals here. If you mean %(whole)s euros, write %(api)s or %(dutch)s.',
+    '"%(value)s" gebruikt een komma voor duizendtallen; een komma is hier het decimaalteken. Schrijf %(api)s of %(dutch)s.':
+        '"%(value)s" uses a comma for thousands; here a comma is the decimal sign. Write %(api)s or %(dutch)s.',
+    'Dit veld bevat een teken dat niet is toegestaan (%(code)s: een stuurteken, een teken dat de leesrichting omdraait of een onzichtbaar teken). Typ de tekst opnieuw zonder dat teken.':
+        'This field contains a character that is not allowed (%(code)s: a control character, a character that reverses the reading direction or an invisible character). Type the text again without it.',
+    'Kies een datum van %(earliest)s tot en met %(latest)s.':
+        'Choose a date from %(earliest)s through %(latest)s.',
+    'De aanvraag is te groot (hoogstens %(maximum)s bytes JSON).':
+        'The request is too large (at most %(maximum)s bytes of JSON).',
+    'De JSON is te diep genest (hoogstens %(maximum)s niveaus).':
+        'The JSON is nested too deeply (at most %(maximum)s levels).',
+    'Geef een heel getal van 1 tot en met %(maximum)s.':
+        'Give a whole number from 1 through %(maximum)s.',
+    'De Idempotency-Key is leeg, langer dan 200 tekens of bevat andere tekens dan zichtbare ASCII.':
+        'The Idempotency-Key is empty, longer than 200 characters or contains characters other than visible ASCII.',
+    'Deze Idempotency-Key is al gebruikt voor een ander verzoek.':
+        'This Idempotency-Key was already used for another request.',
+    'Dit formulier was al verstuurd; het is niet nog eens verwerkt. Hieronder ziet u het resultaat van de eerste keer.':
+        'This form was already sent; it was not processed again. Below is the result of the first time.',
 }

@@ -7,7 +7,7 @@ Each check takes a raw value and either returns the clean value or adds a Dutch 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import pycountry
@@ -18,7 +18,14 @@ from stdnum.nl import bsn as stdnum_bsn
 from budgetbeheer.domain import address as postal
 from budgetbeheer.domain.period import add_months
 from budgetbeheer.errors import Message, ValidationError
-from budgetbeheer.fields import as_whole_number, check_iban
+from budgetbeheer.fields import (
+    EARLIEST_DATE,
+    LATEST_DATE,
+    as_whole_number,
+    check_iban,
+    forbidden_character,
+    parse_iso_date,
+)
 from budgetbeheer.money import AmountError, parse_amount
 
 MAX_NAME = 100
@@ -45,7 +52,12 @@ class Errors:
             raise ValidationError(self.fields)
 
 
-def text(errors: Errors, field: str, raw: Any, *, required: bool = True, maximum: int = MAX_NAME) -> str | None:
+def text(
+    errors: Errors, field: str, raw: Any, *, required: bool = True, maximum: int = MAX_NAME, multiline: bool = False
+) -> str | None:
+    """Text for ``field``: spaces collapsed (line breaks kept where ``multiline``), at most ``maximum`` characters,
+    and without a character no text may hold (control characters, bidi overrides, zero-width characters; see
+    :data:`budgetbeheer.fields.FORBIDDEN_CHARACTERS`), on every database alike."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         if required:
             errors.add(field, Message("Vul dit veld in."))
@@ -53,11 +65,31 @@ def text(errors: Errors, field: str, raw: Any, *, required: bool = True, maximum
     if not isinstance(raw, str):
         errors.add(field, Message("Geef hier tekst."))
         return None
-    value = " ".join(raw.split())
+    if not clean_text(errors, field, raw, multiline=True):
+        return None
+    if multiline:
+        value = "\n".join(" ".join(line.split()) for line in raw.strip().splitlines())
+    else:
+        value = " ".join(raw.split())
     if len(value) > maximum:
         errors.add(field, Message("Hoogstens %(maximum)s tekens.", maximum=maximum))
         return None
     return value
+
+
+def clean_text(errors: Errors, field: str, raw: str, *, multiline: bool = False) -> bool:
+    """Whether ``raw`` holds no forbidden character; otherwise a message under ``field`` naming the character."""
+    bad = forbidden_character(raw, multiline=multiline)
+    if bad is None:
+        return True
+    errors.add(field, forbidden_character_message(bad))
+    return False
+
+
+def forbidden_character_message(code: str) -> Message:
+    return Message("Dit veld bevat een teken dat niet is toegestaan (%(code)s: een stuurteken, een teken dat de "
+                   "leesrichting omdraait of een onzichtbaar teken). Typ de tekst opnieuw zonder dat teken.",
+                   code=code)
 
 
 def bsn(errors: Errors, field: str, raw: Any) -> str | None:
@@ -108,21 +140,32 @@ def bic(errors: Errors, field: str, raw: Any) -> str | None:
         return None
 
 
-def iso_date(errors: Errors, field: str, raw: Any, *, required: bool = True) -> date | None:
+def iso_date(
+    errors: Errors, field: str, raw: Any, *, required: bool = True, earliest: date = EARLIEST_DATE,
+    latest: date = LATEST_DATE,
+) -> date | None:
+    """A date as ``YYYY-MM-DD`` only (not ``20261125`` or ``2026-W48-3``), from ``earliest`` through ``latest``
+    (inclusive; the message says the range)."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         if required:
             errors.add(field, Message("Vul een datum in (JJJJ-MM-DD)."))
         return None
-    if isinstance(raw, date):
-        return raw
-    if not isinstance(raw, str):
+    if isinstance(raw, datetime) or not isinstance(raw, (str, date)):
         errors.add(field, Message("Geef de datum als JJJJ-MM-DD."))
         return None
-    try:
-        return date.fromisoformat(raw.strip())
-    except ValueError:
-        errors.add(field, Message("\"%(value)s\" is geen datum (JJJJ-MM-DD).", value=raw.strip()[:20]))
+    value = raw if isinstance(raw, date) else parse_iso_date(raw)
+    if value is None:
+        errors.add(field, Message("\"%(value)s\" is geen datum (JJJJ-MM-DD).", value=str(raw).strip()[:20]))
         return None
+    if not earliest <= value <= latest:
+        errors.add(field, date_range_message(earliest, latest))
+        return None
+    return value
+
+
+def date_range_message(earliest: date, latest: date) -> Message:
+    return Message("Kies een datum van %(earliest)s tot en met %(latest)s.", earliest=earliest.isoformat(),
+                   latest=latest.isoformat())
 
 
 def amount(errors: Errors, field: str, raw: Any, *, allow_zero: bool = False) -> int | None:
@@ -159,6 +202,16 @@ def day_number(errors: Errors, field: str, raw: Any, low: int, high: int) -> int
         errors.add(field, Message("Kies een dag van %(low)s tot en met %(high)s.", low=low, high=high))
         return None
     return value
+
+
+BUSINESS_EARLIEST = date(2000, 1, 1)
+"""No receipt, fixed cost, income or benefit in this service is dated before 2000 (a year like 1900 is a typing
+error)."""
+
+
+def years_ahead(today: date, years: int) -> date:
+    """``today`` plus whole years (29 February becomes 28 February), the latest plausible date of a field."""
+    return add_months(today, 12 * years)
 
 
 START_DATE_REACH_MONTHS = 12

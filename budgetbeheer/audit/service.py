@@ -21,11 +21,12 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from budgetbeheer.audit.models import AuditEntry
 from budgetbeheer.db.base import table_of, utcnow
+from budgetbeheer.db.bulk_write import insert_rows
 
 GENESIS_HASH = "0" * 64
 
@@ -195,7 +196,7 @@ def record_many(session: Session, actor: Actor, changes: Sequence[Change]) -> in
         previous = row["entry_hash"] = hashlib.sha256(_content(row).encode("utf-8")).hexdigest()
         rows.append(row)
         next_id += 1
-    session.execute(insert(table_of(AuditEntry)), rows)
+    insert_rows(session, table_of(AuditEntry), rows)
     return len(rows)
 
 

@@ -9,6 +9,7 @@ from budgetbeheer.bank import naming, queue, rules, service, shapes, suggest
 from budgetbeheer.errors import BudgetbeheerError, Message, NotFound, ValidationError
 from budgetbeheer.http.api import ApiRoutes, json_body, ok
 from budgetbeheer.http.context import actor, db, settings
+from budgetbeheer.http.inputs import query_number
 from budgetbeheer.money import cents_to_str
 from budgetbeheer.tables.bank import BankLine, LineState
 
@@ -35,8 +36,8 @@ def _filename() -> str | None:
 
 
 def _page() -> tuple[int, int]:
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
-    per_page = min(max(request.args.get("per_page", 50, type=int) or 50, 1), 500)
+    page = query_number("page", 1)
+    per_page = query_number("per_page", 50, maximum=500)
     return page, per_page
 
 
@@ -104,16 +105,6 @@ def assign_line(line_id: int) -> tuple[Response, int]:
                                 "receipt; reversed by the bank", "422": "no reason"})
 def unassign_line(line_id: int) -> tuple[Response, int]:
     return ok(shapes.line_json(queue.unassign(db(), actor(), line_id, json_body().get("reason"))))
-
-
-@routes.route("/bank-lines/<int:line_id>/recognise-return", ["POST"],
-              summary="A waiting return whose payment was already booked as returned by hand: matched, not booked twice",
-              permission="bank.assign",
-              request_body={"type": "object", "properties": {"payment": {"type": "string"}}, "required": ["payment"]},
-              responses={"409": "not a waiting return, or the payment was not returned by hand from the bank",
-                         "422": "no such payment, or another amount"})
-def recognise_return(line_id: int) -> tuple[Response, int]:
-    return ok(shapes.line_json(queue.recognise_return(db(), actor(), line_id, json_body().get("payment"))))
 
 
 @routes.route("/bank-lines/<int:line_id>/suggestions", ["GET"], summary="The households a line likely belongs to",

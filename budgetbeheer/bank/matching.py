@@ -25,7 +25,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Protocol
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from budgetbeheer.audit.service import Actor
@@ -34,10 +34,12 @@ from budgetbeheer.bank.events import MoneyForEndedHousehold
 from budgetbeheer.bank.model import Entry, Transfer
 from budgetbeheer.bank.rules import RuleBook
 from budgetbeheer.db.base import table_of
+from budgetbeheer.db.bulk_write import id_in, in_chunks, insert_rows, next_ids
 from budgetbeheer.errors import BudgetbeheerError, Message
 from budgetbeheer.events import Event, publish
 from budgetbeheer.households.inputs import ReceiptData
 from budgetbeheer.households.receipts import Booked, book_receipts_in_bulk
+from budgetbeheer.ledger.models import Posting, Transaction
 from budgetbeheer.ledger.service import BANK, UNMATCHED, Booking, Leg, account_id, book_many, transfer
 from budgetbeheer.money import cents_to_str
 from budgetbeheer.payments import batches
@@ -192,9 +194,9 @@ _ITEM_COLUMNS = (PaymentItem.end_to_end_id, PaymentItem.id, PaymentItem.batch_id
 def _items_by_e2e(session: Session, ids: Iterable[str]) -> dict[str, _Item]:
     wanted = sorted({i for i in ids if i})
     found: dict[str, _Item] = {}
-    for start in range(0, len(wanted), 900):
+    for chunk in in_chunks(session, wanted):
         for e2e, item_id, batch_id, amount, status in session.execute(
-                select(*_ITEM_COLUMNS).where(PaymentItem.end_to_end_id.in_(wanted[start:start + 900]))):
+                select(*_ITEM_COLUMNS).where(id_in(session, PaymentItem.end_to_end_id, chunk))):
             found[e2e] = _Item(item_id, batch_id, amount, status)
     return found
 
@@ -291,7 +293,22 @@ def _settle(session: Session, actor: Actor, line: Line, entry: Entry, outcome: O
         _matched(line, MatchedTo.BATCH, ",".join(str(b) for b in sorted(by_batch)))
 
 
-def _return(line: Line, entry: Entry, tx: Transfer, items: Mapping[str, _Item], work: _Work) -> None:
+def _returned_by_hand_from_bank(session: Session, item: _Item) -> bool:
+    """The payment was booked as returned by hand (``payments return`` or the Bank pages) after the bank executed
+    it, so that booking debited the bank, and no statement line is its return yet: a return credit for it is that
+    booking's money, not new money."""
+    booked = session.scalar(select(Transaction.id).where(
+        Transaction.idempotency_key == f"payment_item:{item.id}:returned"))
+    if booked is None or session.scalar(select(Posting.id).where(
+            Posting.transaction_id == booked, Posting.account_id == account_id(session, BANK),
+            Posting.amount_cents == item.amount_cents)) is None:
+        return False
+    return session.scalar(select(BankLine.id).where(BankLine.matched_type == MatchedTo.RETURN,
+                                                    BankLine.matched_id == str(item.id))) is None
+
+
+def _return(session: Session, line: Line, entry: Entry, tx: Transfer, items: Mapping[str, _Item],
+            work: _Work) -> None:
     """A credit with return information: checked against its payment here, returned with the statement's other
     returns in one go (:func:`_book_returns`)."""
     original = tx.original_end_to_end_id or tx.end_to_end_id
@@ -302,6 +319,9 @@ def _return(line: Line, entry: Entry, tx: Transfer, items: Mapping[str, _Item], 
         return _unmatched(line, f"Terugboeking van {cents_to_str(entry.amount_cents)}, de betaling was "
                                 f"{cents_to_str(item.amount_cents)}.")
     if item.status == ItemStatus.RETURNED:
+        if item.id not in work.recognised and _returned_by_hand_from_bank(session, item):
+            work.recognised.add(item.id)  # the return booked by hand has this money in the books already
+            return _matched(line, MatchedTo.RETURN, item.id)
         return _unmatched(line, f"Betaling {original} is al als teruggekomen geboekt.")
     line.state = LineState.MATCHED  # returned below, with every other return of the statement
     work.returns.append((line, item, ItemReturn(item.id, tx.return_reason or "NARR", entry.booking_date)))
@@ -354,10 +374,10 @@ class _Receipts:
         for amount, received_on, receipt_id, household_id in rows:
             self._by_amount.setdefault(amount, []).append((received_on, receipt_id, household_id))
         wanted = [str(row[2]) for row in rows]
-        for start in range(0, len(wanted), 900):
+        for chunk in in_chunks(session, wanted):
             self._taken.update(int(i) for i in session.scalars(
                 select(BankLine.matched_id).where(BankLine.matched_type == MatchedTo.RECEIPT,
-                                                  BankLine.matched_id.in_(wanted[start:start + 900]))) if i)
+                                                  id_in(session, BankLine.matched_id, chunk))) if i)
 
     def free(self, amount_cents: int, low: date, high: date) -> list[tuple[date, int, int | None]]:
         return [c for c in self._by_amount.get(amount_cents, ()) if low <= c[0] <= high and c[1] not in self._taken]
@@ -389,9 +409,9 @@ def _households_named(session: Session, entries: Iterable[Entry]) -> dict[int, s
     """The status of each household the credits name (``klantnummer``), read in one go."""
     named = sorted({n for e in entries if e.amount_cents > 0 and (n := _household_in(_income_text(e))) is not None})
     found: dict[int, str] = {}
-    for start in range(0, len(named), 900):
+    for chunk in in_chunks(session, named):
         found.update(dict(session.execute(select(Household.id, Household.status)
-                                          .where(Household.id.in_(named[start:start + 900]))).all()))
+                                          .where(id_in(session, Household.id, chunk))).all()))
     return found
 
 
@@ -405,6 +425,7 @@ class _Work:
     after_store: list[Event] = field(default_factory=list)
     reversals: list[tuple[Line, Entry]] = field(default_factory=list)
     returns: list[tuple[Line, _Item, ItemReturn]] = field(default_factory=list)
+    recognised: set[int] = field(default_factory=set)
 
 
 def _income(session: Session, actor: Actor, line: Line, entry: Entry, outcome: Outcome, receipts: _Receipts,
@@ -481,15 +502,6 @@ def _reversal(session: Session, actor: Actor, line: BankLine, entry: Entry, outc
     reversal.undo(session, actor, line, entry, outcome)  # undoes its original, or leaves it unmatched with why
 
 
-def _line_ids(session: Session, count: int) -> list[int]:
-    if session.get_bind().dialect.name == "postgresql":
-        return [int(i) for i in session.scalars(text(
-            "SELECT nextval(pg_get_serial_sequence('bank_lines', 'id')) FROM generate_series(1, :n)"), {"n": count})]
-    # SQLite: the write transaction holds the database's write lock, so MAX + 1 is safe
-    first = int(session.scalar(select(func.coalesce(func.max(BankLine.id), 0) + 1)) or 1)
-    return list(range(first, first + count))
-
-
 def match_and_store(session: Session, actor: Actor, statement_pk: int, entries: Sequence[Entry]) -> Outcome:
     """Match every entry of one statement (debits first) and store each as a :class:`BankLine` with what it was
     matched to, queueing what is left; see the module docstring. Set-based where the volume is: the credits'
@@ -502,7 +514,7 @@ def match_and_store(session: Session, actor: Actor, statement_pk: int, entries: 
     named = _households_named(session, entries)
     rules = RuleBook(session)
     lines = [Line.of(line_id, statement_pk, position, entry)
-             for (position, entry), line_id in zip(enumerate(entries, start=1), _line_ids(session, len(entries)),
+             for (position, entry), line_id in zip(enumerate(entries, start=1), next_ids(session, table_of(BankLine), len(entries)),
                                                    strict=True)]
     returned = {t.original_end_to_end_id or t.end_to_end_id for e in entries if e.amount_cents > 0
                 for t in e.transfers if t.return_reason}
@@ -515,7 +527,7 @@ def match_and_store(session: Session, actor: Actor, statement_pk: int, entries: 
         if entry.amount_cents < 0:
             _settle(session, actor, line, entry, outcome, blocks, known)
         elif back is not None:
-            _return(line, entry, back, returned_items, work)
+            _return(session, line, entry, back, returned_items, work)
         else:
             _income(session, actor, line, entry, outcome, receipts, named, rules, work)
         if line.state == LineState.UNMATCHED:
@@ -524,7 +536,7 @@ def match_and_store(session: Session, actor: Actor, statement_pk: int, entries: 
     _book_receipts(session, actor, work, outcome)
     _queue_all(session, actor, work.queued)
     for start in range(0, len(lines), 5000):  # in chunks: the rows of a 100,000-line statement are not all held
-        session.execute(insert(table_of(BankLine)), [line.row() for line in lines[start:start + 5000]])
+        insert_rows(session, table_of(BankLine), [line.row() for line in lines[start:start + 5000]])
     for event in work.after_store:
         publish(session, event)
     unmatched = sum(1 for line in lines if line.state == LineState.UNMATCHED and not line.reversal)

@@ -10,9 +10,6 @@
   matching booked from the line itself (household → bank, and the line is queued bank → unmatched). Refused (409)
   when the household no longer holds the money (paid out or on its way to the bank), when the line confirms a
   receipt announced through the API or a CSV (correct that receipt), and when the bank itself reversed the line.
-- :func:`recognise_return`: a waiting return (a credit with ``RtrInf``) whose payment was already booked as returned
-  by hand (``/bank/returns``, ``batches return``) from the bank: the line's queue booking is reversed and the line is
-  matched to that return, so the money is not on the books twice.
 
 Everything is audited in the caller's transaction; nothing booked is edited.
 """
@@ -26,7 +23,7 @@ from budgetbeheer.audit.service import Actor, record
 from budgetbeheer.bank import undo
 from budgetbeheer.db.base import utcnow
 from budgetbeheer.errors import Conflict, Message, NotFound, ValidationError
-from budgetbeheer.ledger.models import Posting, Transaction
+from budgetbeheer.ledger.models import Transaction
 from budgetbeheer.ledger.service import (
     BANK,
     BANK_COSTS,
@@ -41,8 +38,6 @@ from budgetbeheer.ledger.service import (
 from budgetbeheer.money import cents_to_str
 from budgetbeheer.tables.bank import BankLine, LineState, MatchedTo
 from budgetbeheer.tables.households import Receipt
-from budgetbeheer.tables.payments import PaymentItem
-from budgetbeheer.tables.states import ItemStatus
 
 ACCOUNTS = (BANK_COSTS, MUNICIPALITY)
 """The named accounts a line that is no household's money may go to."""
@@ -182,55 +177,4 @@ def _unassign_household(session: Session, actor: Actor, line: BankLine, reason: 
            after={"state": line.state, "household_id": None, "receipt_id": None,
                   "ledger_transaction_id": line.ledger_transaction_id, "ledger_transaction_ids": booked},
            reason=reason)
-    return line
-
-
-def recognise_return(session: Session, actor: Actor, line_id: int, payment: object) -> BankLine:
-    """A waiting return credit is one already booked by hand: ``payment`` (its EndToEndId or number) was returned
-    from the bank (its return booking debits the bank) for the same amount, and no other line is that return. The
-    line's queue booking (bank ↔ unmatched) is reversed and the line matched to the return; audited as
-    ``bank_line.recognised``."""
-    line = _line(session, line_id, lock=True)
-    if line.state != LineState.UNMATCHED or line.amount_cents <= 0 or not line.return_reason:
-        raise Conflict(Message("Bankpost %(id)s is geen terugboeking die in de wachtrij staat.", id=line.id),
-                       {"state": Message(str(line.state))})
-    text = payment.strip() if isinstance(payment, str) else ""
-    item = session.scalar(select(PaymentItem).where(PaymentItem.end_to_end_id == text)) if text else None
-    if item is None and text.isdigit():
-        item = session.get(PaymentItem, int(text))
-    if item is None:
-        raise ValidationError({"payment": Message("Geen betaling met kenmerk of nummer %(value)s.", value=text or "—")})
-    if item.amount_cents != line.amount_cents:
-        raise ValidationError({"payment": Message("Betaling %(id)s is %(amount)s, de bankpost %(line)s.", id=item.id,
-                                                  amount=cents_to_str(item.amount_cents),
-                                                  line=cents_to_str(line.amount_cents))})
-    returned = session.scalar(select(Transaction.id).where(
-        Transaction.idempotency_key == f"payment_item:{item.id}:returned"))
-    from_bank = returned is not None and session.scalar(select(Posting.id).where(
-        Posting.transaction_id == returned, Posting.account_id == account_id(session, BANK),
-        Posting.amount_cents == item.amount_cents)) is not None
-    if item.status != ItemStatus.RETURNED or not from_bank:
-        raise Conflict(Message("Betaling %(id)s is niet met de hand als teruggekomen van de bank geboekt (geweigerd "
-                               "voor uitvoering, of nog niet teruggekomen); deze bijschrijving is dus niet al in de "
-                               "boeken.", id=item.id))
-    other = session.scalar(select(BankLine.id).where(BankLine.matched_type == MatchedTo.RETURN,
-                                                     BankLine.matched_id == str(item.id), BankLine.id != line.id))
-    if other is not None:
-        raise Conflict(Message("De terugboeking van betaling %(id)s is al bankpost %(other)s.", id=item.id,
-                               other=other))
-    assert line.ledger_transaction_id is not None
-    undone = reverse(session, line.ledger_transaction_id, business_date=line.booking_date, booked_by=actor.name,
-                     reason=f"bankpost {line.id} is de terugboeking van betaling {item.end_to_end_id}, al met de "
-                            "hand geboekt")
-    before = {"state": line.state, "reason": line.reason}
-    line.state = LineState.ASSIGNED
-    line.matched_type = MatchedTo.RETURN
-    line.matched_id = str(item.id)
-    line.reason = None
-    line.assigned_by = actor.name
-    line.assigned_at = utcnow()
-    session.flush()
-    record(session, actor, "bank_line.recognised", "bank_line", line.id, before=before,
-           after={"state": line.state, "payment_item_id": item.id, "returned_transaction_id": returned,
-                  "ledger_transaction_id": undone.id})
     return line

@@ -2,8 +2,8 @@
 
 ``difference`` = statement closing balance − the books' bank balance on the closing date. What explains it:
 
-* ``announced_not_received_cents``: receipts booked from the API or a CSV (the books have them) within the
-  statement's dates that no statement line has confirmed yet;
+* ``announced_not_received_cents``: receipts booked from the API or a CSV (the books have them) on or before the
+  closing date, since the first imported statement began, that no statement line booked by that day confirmed;
 * what is left is ``unexplained_cents``; zero when every line is matched or queued and every announced receipt came.
 
 ``in_transit_cents`` (approved payments the bank has not shown executed yet) is given beside it: those are neither on
@@ -38,12 +38,17 @@ class Reconciliation:
         return self.unexplained_cents == 0
 
 
-def _announced_not_received(session: Session, first: date, on: date) -> int:
-    confirmed = select(BankLine.matched_id).where(BankLine.matched_type == MatchedTo.RECEIPT)
+def _announced_not_received(session: Session, on: date) -> int:
+    """Receipts the books have on ``on`` (from the API or a CSV, since the first imported statement's first day)
+    that no statement line booked on or before ``on`` confirmed: a receipt confirmed by a later statement was still
+    on its way that day."""
+    first = session.scalar(select(func.min(BankStatement.from_date)))
+    confirmed = select(BankLine.matched_id).where(BankLine.matched_type == MatchedTo.RECEIPT,
+                                                  BankLine.booking_date <= on)
     total = session.scalar(
         select(func.coalesce(func.sum(Receipt.amount_cents), 0)).where(
             Receipt.source != "bank", Receipt.received_on <= on,
-            Receipt.received_on >= first,
+            Receipt.received_on >= (first or on),
             cast(Receipt.id, String).not_in(confirmed),
         )
     )
@@ -53,8 +58,7 @@ def _announced_not_received(session: Session, first: date, on: date) -> int:
 def reconcile(session: Session, statement: BankStatement) -> Reconciliation:
     on = statement.closing_date or statement.to_date
     ledger_bank = balance(session, account_id(session, BANK), on)
-    first = statement.from_date or on
-    announced = _announced_not_received(session, first, on) if on and first else 0
+    announced = _announced_not_received(session, on) if on else 0
     difference = None if statement.closing_balance_cents is None else statement.closing_balance_cents - ledger_bank
     return Reconciliation(
         on=on, statement_closing_cents=statement.closing_balance_cents, ledger_bank_balance_cents=ledger_bank,

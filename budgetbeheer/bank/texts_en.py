@@ -394,20 +394,6 @@ EN = {
     "Regel opslaan": "Save the rule",
     "De herkenningsregel van dit inkomen is opgeslagen.": "The matching rule of this income has been saved.",
     "Dit huishouden heeft geen verwachte inkomsten.": "This household has no expected incomes.",
-    # a return booked by hand, then on the statement (queue.recognise_return)
-    "Bankpost %(id)s is geen terugboeking die in de wachtrij staat.": "Bank line %(id)s is not a return in the queue.",
-    "Betaling %(id)s is %(amount)s, de bankpost %(line)s.": "Payment %(id)s is %(amount)s, the bank line %(line)s.",
-    "Betaling %(id)s is niet met de hand als teruggekomen van de bank geboekt (geweigerd voor uitvoering, of nog niet "
-    "teruggekomen); deze bijschrijving is dus niet al in de boeken.":
-        "Payment %(id)s was not booked by hand as returned from the bank (rejected before execution, or not returned "
-        "yet); so this credit is not in the books already.",
-    "De terugboeking van betaling %(id)s is al bankpost %(other)s.":
-        "The return of payment %(id)s is already bank line %(other)s.",
-    "Bankpost %(id)s (%(amount)s) is de terugboeking die al met de hand was geboekt; er is niets dubbel geboekt.":
-        "Bank line %(id)s (%(amount)s) is the return already booked by hand; nothing has been booked twice.",
-    "Bankpost %(id)s is niet gekoppeld: %(why)s": "Bank line %(id)s was not linked: %(why)s",
-    "Deze terugboeking is al met de hand geboekt": "This return has already been booked by hand",
-    "Koppelen aan die terugboeking": "Link it to that return",
     "Deze betaling staat nog niet als uitgevoerd op een afschrift. Boek haar alleen als teruggekomen als de bank zegt "
     "dat ze niet is uitgevoerd of al terug is; komt de afschrijving van haar run later toch, dan wacht die post in de "
     "wachtrij.":

@@ -21,6 +21,7 @@ from budgetbeheer.errors import BudgetbeheerError, Conflict, Message, Validation
 from budgetbeheer.fields import parse_iso_date
 from budgetbeheer.households.income import INCOME_KIND_LABELS, INCOME_KINDS
 from budgetbeheer.http.context import actor, db, discard, language, registry, settings
+from budgetbeheer.http.inputs import query_number
 from budgetbeheer.http.security import has_permission, requires
 from budgetbeheer.i18n import format_money, translate
 from budgetbeheer.ledger.service import MUNICIPALITY_ACCOUNT_NAMES, MUNICIPALITY_ACCOUNTS
@@ -62,7 +63,7 @@ def household_url(household_id: int | None) -> str | None:
 
 
 def _page() -> int:
-    return max(1, request.args.get("page", 1, type=int) or 1)
+    return query_number("page", 1)
 
 
 def _pages(total: int, per_page: int) -> int:
@@ -376,22 +377,6 @@ def unassign(line_id: int) -> WerkzeugResponse:
             else _t(error.message)
         flash(_t("Bankpost %(id)s is niet teruggedraaid: %(why)s", id=line_id, why=text), "error")
     return redirect(back)
-
-
-@bp.route("/lines/<int:line_id>/recognise-return", methods=["POST"])
-@requires("bank.assign")
-def recognise_return(line_id: int) -> WerkzeugResponse:
-    """A waiting return that was already booked by hand: matched to that return, its queue booking reversed."""
-    try:
-        line = bank_queue.recognise_return(db(), actor(), line_id, request.form.get("payment", ""))
-        flash(_t("Bankpost %(id)s (%(amount)s) is de terugboeking die al met de hand was geboekt; er is niets dubbel "
-                 "geboekt.", id=line.id, amount=_money(line.amount_cents)), "success")
-    except BudgetbeheerError as error:
-        discard()
-        text = " ".join(_t(why) for why in error.fields.values()) if isinstance(error, ValidationError) \
-            else _t(error.message)
-        flash(_t("Bankpost %(id)s is niet gekoppeld: %(why)s", id=line_id, why=text), "error")
-    return redirect(_back())
 
 
 # ------------------------------------------------------------------------------------ returns recorded by hand

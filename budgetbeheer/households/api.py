@@ -42,11 +42,19 @@ from budgetbeheer.households.read import (
 from budgetbeheer.households.receipts import RECEIPT_KINDS, book_receipt
 from budgetbeheer.http.api import ApiRoutes, json_body, ok
 from budgetbeheer.http.context import actor, db, language, settings
+from budgetbeheer.http.inputs import query_number
 from budgetbeheer.i18n import translate
 from budgetbeheer.money import cents_to_str
 from budgetbeheer.payments.arrears import ShortInstalment
 from budgetbeheer.tables.households import Creditor, FixedCost, Receipt
 
+_AMOUNT = {
+    "type": "string", "pattern": r"^(€ ?)?([0-9]+([.,][0-9]{1,2})?|[0-9]{1,3}(\.[0-9]{3})+,[0-9]{1,2})$",
+    "maxLength": 40,
+    "description": "1234.56, 1234,56 or 1.234,56; positive, at most 100000.00; 1,000.00 and 1.000 are refused",
+}
+_DATE = {"type": "string", "format": "date", "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}
+_ID = {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}
 _PERSON = {
     "type": "object",
     "properties": {"bsn": {"type": "string"}, "first_name": {"type": "string"}, "last_name": {"type": "string"},
@@ -73,21 +81,24 @@ _FIXED_COST_BODY = {
     "properties": {
         "category": {"type": "string"}, "creditor_id": {"type": "integer"},
         "creditor": {"type": "object", "properties": {"name": {"type": "string"}, "iban": {"type": "string"}}},
-        "amount": {"type": "string"}, "frequency": {"type": "string"}, "due_day": {"type": "integer"},
-        "reference": {"type": "string"}, "start_date": {"type": "string"}, "end_date": {"type": "string"},
+        "amount": _AMOUNT, "frequency": {"type": "string"}, "due_day": {"type": "integer"},
+        "reference": {"type": "string"}, "start_date": _DATE, "end_date": _DATE,
     },
     "required": ["category", "amount", "due_day"],
 }
 _INCOME_BODY = {
     "type": "object",
-    "properties": {"kind": {"type": "string"}, "amount": {"type": "string"}, "day": {"type": "integer"},
-                   "start_date": {"type": "string"}, "end_date": {"type": "string"}},
+    "properties": {"kind": {"type": "string"}, "amount": _AMOUNT, "day": {"type": "integer"},
+                   "start_date": _DATE, "end_date": _DATE},
     "required": ["kind", "amount", "day"],
 }
 _RECEIPT_BODY = {
     "type": "object",
-    "properties": {"household_id": {"type": "integer"}, "amount": {"type": "string"}, "date": {"type": "string"},
-                   "kind": {"enum": list(RECEIPT_KINDS)}, "reference": {"type": "string"}},
+    "properties": {"household_id": _ID, "amount": _AMOUNT,
+                   "date": {**_DATE, "description": "2000-01-01 through tomorrow"},
+                   "kind": {"enum": list(RECEIPT_KINDS)}, "reference": {"type": "string", "maxLength": 140},
+                   "confirm_duplicate": {"type": "boolean", "description": "without an Idempotency-Key: book it even "
+                                         "though an equal receipt was booked in the last days (else 409)"}},
     "required": ["household_id", "amount", "date", "kind"],
 }
 _ADDRESS_PROPERTIES = {
@@ -283,7 +294,7 @@ def households_create() -> tuple[Response, int]:
 @routes.route("/households", ["GET"], summary="Households, searched by name or last BSN digits (BSN masked)",
        permission="households.read", query={"query": "name or last digits of a BSN", "page": "page number"})
 def households_list() -> tuple[Response, int]:
-    page = request.args.get("page", 1, type=int) or 1
+    page = query_number("page", 1)
     rows, total = search_households(db(), request.args.get("query"), page)
     return ok({"items": [household_row_json(r) for r in rows], "total": total, "page": page,
                "page_size": PAGE_SIZE})
@@ -311,8 +322,8 @@ def households_add_fixed_cost(household_id: int) -> tuple[Response, int]:
 
 @routes.route("/fixed-costs/<int:fixed_cost_id>/amounts", ["POST"], summary="Change a fixed cost's amount from a date on",
        permission="households.write",
-       request_body={"type": "object", "properties": {"amount": {"type": "string"},
-                                                      "effective_from": {"type": "string"},
+       request_body={"type": "object", "properties": {"amount": _AMOUNT,
+                                                      "effective_from": _DATE,
                                                       "reason": {"type": "string"}}},
        responses={"201": "created", **_ERRORS})
 def households_change_amount(fixed_cost_id: int) -> tuple[Response, int]:
@@ -342,7 +353,8 @@ def receipts_create() -> tuple[Response, int]:
     data = cast(ReceiptData, json_body())
     key = request.headers.get("Idempotency-Key")
     session = db()
-    receipt, created = book_receipt(session, actor(), data, idempotency_key=key, source="api")
+    receipt, created = book_receipt(session, actor(), data, idempotency_key=key, source="api",
+                                    duplicate_days=settings().receipt_duplicate_days)
     body = receipt_json(receipt)
     return ok(body, 201 if created else 200)
 

@@ -10,16 +10,29 @@ import io
 from collections.abc import Sequence
 
 from budgetbeheer.errors import Message, ValidationError
+from budgetbeheer.fields import forbidden_character
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """A cell starting with one of these is run as a formula by spreadsheet programs (CSV injection)."""
 MAX_ERRORS = 200
 
 
+def _looks_like_utf16(content: bytes) -> bool:
+    """UTF-16 with a byte-order mark, or without one: text where every other byte of the first line is zero."""
+    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    head = content[:200]
+    return len(head) >= 4 and (head[1::2].count(0) > len(head) // 4 or head[0::2].count(0) > len(head) // 4)
+
+
 def read_csv(
     content: bytes, required: Sequence[str], optional: Sequence[str] = ()
 ) -> list[tuple[int, dict[str, str]]]:
     """The rows of ``content`` as ``(line number, {column: value})``; raises ``ValidationError`` naming every problem."""
+    if _looks_like_utf16(content):
+        raise ValidationError({"file": Message(
+            "Het bestand is opgeslagen als UTF-16 (Unicode-tekst), niet als UTF-8. Sla het op als \"CSV UTF-8\" en "
+            "probeer het opnieuw.")})
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -40,6 +53,11 @@ def read_csv(
         header = [name.strip().lower() for name in next(reader)]
     except csv.Error:
         raise ValidationError({"file": Message("Regel 1 is geen geldige CSV.")}) from None
+    repeated = sorted({name for name in header if name and header.count(name) > 1})
+    if repeated:
+        raise ValidationError({"file": Message(
+            "Kolom(men) staan meer dan eens in de kolomnamen: %(columns)s. Elke kolom mag maar één keer voorkomen.",
+            columns=", ".join(repeated))})
     missing = [name for name in required if name not in header]
     if missing:
         raise ValidationError(
@@ -52,8 +70,10 @@ def read_csv(
     errors: dict[str, Message] = {}
     rows: list[tuple[int, dict[str, str]]] = []
     try:
+        end = reader.line_num
         for cells in reader:
-            line = reader.line_num
+            # A record may span several lines (a quoted line break); it is named by its first line.
+            line, end = end + 1, reader.line_num
             if not cells or all(not cell.strip() for cell in cells):
                 continue
             if len(cells) != len(header):
@@ -67,13 +87,19 @@ def read_csv(
                     "Regel %(line)s: de cel in kolom %(column)s begint met = + - of @ en wordt als formule geweigerd.",
                     line=line, column=column,
                 )
+            elif bad := next(((i, code) for i, cell in enumerate(cells)
+                               if (code := forbidden_character(cell, multiline=True)) is not None), None):
+                errors[f"regel {line}: {header[bad[0]]}"] = Message(
+                    "Regel %(line)s: de cel in kolom %(column)s bevat een teken dat niet is toegestaan (%(code)s: een "
+                    "stuurteken, een teken dat de leesrichting omdraait of een "
+                    "onzichtbaar teken).", line=line, column=header[bad[0]], code=bad[1])
             else:
                 rows.append((line, {name: cell.strip() for name, cell in zip(header, cells, strict=True)}))
             if len(errors) >= MAX_ERRORS:
                 break
     except csv.Error as error:
-        errors[f"regel {reader.line_num}"] = Message("Regel %(line)s is geen geldige CSV (%(why)s).",
-                                                     line=reader.line_num, why=str(error))
+        errors[f"regel {end + 1}"] = Message("Regel %(line)s is geen geldige CSV (%(why)s).",
+                                             line=end + 1, why=str(error))
     if errors:
         raise ValidationError(errors, Message("Het bestand is niet ingelezen: %(count)s fout(en).", count=len(errors)))
     if not rows:

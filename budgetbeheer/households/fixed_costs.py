@@ -105,13 +105,15 @@ def add_fixed_cost(
         pending = Creditor(reference_required=bool(new_creditor and new_creditor["reference_required"]),
                            reference_kind=(new_creditor or {}).get("reference_kind") or "free_text")
         reference = _reference_for(errors, pending, data.get("reference"))
-    start = v.iso_date(errors, "start_date", data.get("start_date"), required=False)
+    start = v.iso_date(errors, "start_date", data.get("start_date"), required=False,
+                       earliest=v.BUSINESS_EARLIEST, latest=v.years_ahead(today, 2))
     if start is not None and start < household.period_start:
         errors.add("start_date", Message(
             "De ingangsdatum ligt vóór de start van de periode (%(start)s). Termijnen van vóór de periode betaalt het "
             "ontzorgen niet; kies een datum in de periode.", start=household.period_start.strftime("%d-%m-%Y")))
     start = start or default_fixed_cost_start(household, today)
-    end = v.iso_date(errors, "end_date", data.get("end_date"), required=False)
+    end = v.iso_date(errors, "end_date", data.get("end_date"), required=False, earliest=v.BUSINESS_EARLIEST,
+                     latest=v.years_ahead(today, 30))
     if end is not None and end < start:
         errors.add("end_date", Message("De einddatum ligt vóór de begindatum."))
     errors.raise_if_any()
@@ -152,7 +154,8 @@ def change_fixed_cost_amount(
     running(get_household(session, cost.household_id))
     errors = v.Errors()
     amount = v.amount(errors, "amount", data.get("amount"))
-    effective = v.iso_date(errors, "effective_from", data.get("effective_from"))
+    effective = v.iso_date(errors, "effective_from", data.get("effective_from"), earliest=v.BUSINESS_EARLIEST,
+                           latest=v.years_ahead(clock.today(), 2))
     if effective is not None and effective < cost.start_date:
         errors.add("effective_from", Message("Deze datum ligt vóór het begin van de vaste last."))
     if effective is not None and any(row.effective_from == effective for row in cost.amounts):

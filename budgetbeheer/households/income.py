@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from budgetbeheer import clock
 from budgetbeheer import validation as v
 from budgetbeheer.audit.service import Actor, record
 from budgetbeheer.db.base import utcnow
@@ -36,8 +37,11 @@ def add_expected_income(
     kind = v.choice(errors, "kind", data.get("kind") or "benefit", INCOME_KINDS)
     amount = v.amount(errors, "amount", data.get("amount"))
     day = v.day_number(errors, "day", data.get("day"), 1, 31)
-    start = v.iso_date(errors, "start_date", data.get("start_date"), required=False) or household.period_start
-    end = v.iso_date(errors, "end_date", data.get("end_date"), required=False)
+    today = clock.today()
+    start = v.iso_date(errors, "start_date", data.get("start_date"), required=False, earliest=v.BUSINESS_EARLIEST,
+                       latest=v.years_ahead(today, 2)) or household.period_start
+    end = v.iso_date(errors, "end_date", data.get("end_date"), required=False, earliest=v.BUSINESS_EARLIEST,
+                     latest=v.years_ahead(today, 30))
     if end is not None and end < start:
         errors.add("end_date", Message("De einddatum ligt vóór de begindatum."))
     errors.raise_if_any()

@@ -106,3 +106,4 @@ class ReceiptData(TypedDict, total=False):
     date: str
     kind: str
     reference: str | None
+    confirm_duplicate: bool | str

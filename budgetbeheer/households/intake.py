@@ -58,7 +58,8 @@ def _validate_persons(session: Session, errors: v.Errors, raw: Any) -> list[_Per
         number = v.bsn(errors, prefix + "bsn", item.get("bsn"))
         first = v.text(errors, prefix + "first_name", item.get("first_name"))
         last = v.text(errors, prefix + "last_name", item.get("last_name"))
-        born = v.iso_date(errors, prefix + "date_of_birth", item.get("date_of_birth"))
+        born = v.iso_date(errors, prefix + "date_of_birth", item.get("date_of_birth"), earliest=date(1900, 1, 1),
+                          latest=date.max)
         if born is not None and born > clock.today():
             errors.add(prefix + "date_of_birth", Message("De geboortedatum ligt in de toekomst."))
             born = None

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -21,15 +21,16 @@ from budgetbeheer import clock
 from budgetbeheer import validation as v
 from budgetbeheer.audit.service import Actor, Change, record, record_many
 from budgetbeheer.db.base import table_of, utcnow
+from budgetbeheer.db.bulk_write import id_in, in_chunks, insert_rows, next_ids
 from budgetbeheer.errors import Conflict, Message, ValidationError
 from budgetbeheer.events import publish
-from budgetbeheer.households.common import row_id
+from budgetbeheer.households.common import get_household, row_id
 from budgetbeheer.households.csvfile import read_csv
 from budgetbeheer.households.events import ReceiptBooked
 from budgetbeheer.households.income import INCOME_KIND_LABELS, INCOME_KINDS
 from budgetbeheer.households.inputs import ReceiptData
 from budgetbeheer.ledger import service as ledger
-from budgetbeheer.money import cents_to_str
+from budgetbeheer.money import cents_to_str, format_eur
 from budgetbeheer.tables.households import Household, Receipt
 from budgetbeheer.tables.states import HouseholdStatus
 
@@ -67,11 +68,10 @@ def parse_receipt(
                    Message("Het ontzorgen van huishouden %(id)s is beëindigd; boek hier niet meer op.", id=household_id))
         household_id = None
     amount = v.amount(errors, prefix + "amount", data.get("amount"))
-    received = v.iso_date(errors, prefix + "date", data.get("date"))
-    if received is not None and received > clock.today() + timedelta(days=1):
-        errors.add(prefix + "date", Message("De datum ligt in de toekomst."))
-        received = None
-    kind = v.choice(errors, prefix + "kind", data.get("kind") or "benefit", RECEIPT_KINDS)
+    # Dated from 2000 through tomorrow (a receipt announced the evening before): later is in the future.
+    received = v.iso_date(errors, prefix + "date", data.get("date"), earliest=v.BUSINESS_EARLIEST,
+                          latest=clock.today() + timedelta(days=1))
+    kind = v.choice(errors, prefix + "kind", data.get("kind"), RECEIPT_KINDS)
     reference = v.text(errors, prefix + "reference", data.get("reference"), required=False, maximum=140)
     if household_id is None or amount is None or received is None or kind is None:
         return None
@@ -81,9 +81,9 @@ def parse_receipt(
 def household_statuses(session: Session, ids: Sequence[int]) -> dict[int, str]:
     result: dict[int, str] = {}
     unique = sorted(set(ids))
-    for start in range(0, len(unique), 900):
-        chunk = unique[start : start + 900]
-        result.update(dict(session.execute(select(Household.id, Household.status).where(Household.id.in_(chunk))).all()))
+    for chunk in in_chunks(session, unique):
+        result.update(dict(session.execute(select(Household.id, Household.status)
+                                           .where(id_in(session, Household.id, chunk))).all()))
     return result
 
 
@@ -97,11 +97,15 @@ def book_receipt(
     data: ReceiptData,
     idempotency_key: str | None = None,
     source: str = "api",
+    *,
+    duplicate_days: int = 0,
 ) -> tuple[Receipt, bool]:
     """Book income for a household: debit the managed bank account, credit the household's funds.
 
     With an ``idempotency_key`` used before: the same body returns the first receipt (``created`` False); a different
-    body is a :class:`Conflict`.
+    body is a :class:`Conflict`. Without a key and with ``duplicate_days``: a receipt equal to one booked in those
+    last days (household, amount, date, kind, reference) is a :class:`Conflict` unless ``data`` says
+    ``confirm_duplicate`` (see :func:`refuse_recent_twin`).
     """
     if idempotency_key is not None:
         idempotency_key = idempotency_key.strip()
@@ -118,6 +122,8 @@ def book_receipt(
     errors.raise_if_any()
     assert parsed is not None
     if idempotency_key is None:
+        if duplicate_days > 0 and not _confirmed(data.get("confirm_duplicate")):
+            refuse_recent_twin(session, parsed, duplicate_days)
         return _book(session, actor, parsed, idempotency_key, source), True
     try:
         with session.begin_nested():
@@ -130,6 +136,31 @@ def book_receipt(
         if existing is None:  # pragma: no cover - another unique index than the key's
             raise
         return existing, False
+
+
+def _confirmed(raw: object) -> bool:
+    return raw is True or (isinstance(raw, str) and raw.strip().lower() in ("true", "on", "1", "ja", "yes"))
+
+
+def refuse_recent_twin(session: Session, parsed: ReceiptInput, days: int) -> None:
+    """A :class:`Conflict` when a receipt equal to ``parsed`` was booked in the last ``days`` days: a retry or a
+    double submit without a key would book the money twice. The household is locked first (PostgreSQL; SQLite's
+    write lock is taken at BEGIN), so two such requests at once see each other."""
+    get_household(session, parsed.household_id, lock=True)
+    since = utcnow() - timedelta(days=days)
+    twin = session.scalar(select(Receipt).where(
+        Receipt.household_id == parsed.household_id, Receipt.request_hash == parsed.request_hash(),
+        Receipt.created_at >= since).order_by(Receipt.id.desc()).limit(1))
+    if twin is None:
+        return
+    why = Message(
+        "Deze ontvangst is al geboekt: ontvangst %(id)s (%(amount)s op %(date)s, %(kind)s) voor huishouden "
+        "%(household)s, %(booked)s. Is dit echt een tweede ontvangst, bevestig dat dan (API: \"confirm_duplicate\": "
+        "true; op het scherm: het vinkje \"Dit is een tweede ontvangst\").", id=twin.id,
+        amount=format_eur(twin.amount_cents), date=twin.received_on.isoformat(),
+        kind=Message(INCOME_KIND_LABELS.get(twin.kind, twin.kind)),
+        household=parsed.household_id, booked=twin.created_at.astimezone(clock.LOCAL_ZONE).strftime("%d-%m-%Y %H:%M"))
+    raise Conflict(why, {"confirm_duplicate": why})
 
 
 def book_from_unmatched(
@@ -215,9 +246,9 @@ def book_receipts_in_bulk(
     is booked, in the caller's transaction."""
     keys = [key for _data, key in wanted]
     before: dict[str, Receipt] = {}
-    for start in range(0, len(keys), 900):
+    for chunk in in_chunks(session, keys):
         before.update({r.idempotency_key or "": r for r in session.scalars(
-            select(Receipt).where(Receipt.idempotency_key.in_(keys[start:start + 900])))})
+            select(Receipt).where(id_in(session, Receipt.idempotency_key, chunk)))})
     raw_ids = [i for data, _key in wanted if (i := _raw_household_id(data)) is not None]
     statuses = household_statuses(session, raw_ids)
     answers: list[Booked | dict[str, Message] | None] = []
@@ -254,8 +285,10 @@ def book_receipts_in_bulk(
                  "request_hash": p.request_hash(), "ledger_transaction_id": transaction_id, "created_by": actor.name,
                  "created_at": now}
                 for (_i, p, key), transaction_id in zip(parsed_rows, transaction_ids, strict=True)]
-        receipt_ids = list(session.scalars(
-            insert(table_of(Receipt)).returning(table_of(Receipt).c.id, sort_by_parameter_order=True), rows))
+        receipt_ids = next_ids(session, table_of(Receipt), len(rows))
+        for receipt_id, row in zip(receipt_ids, rows, strict=True):
+            row["id"] = receipt_id
+        insert_rows(session, table_of(Receipt), rows)
         record_many(session, actor, [
             Change("receipt.booked", "receipt", receipt_id, after=_snapshot_of(receipt_id, row))
             for receipt_id, row in zip(receipt_ids, rows, strict=True)])
@@ -294,6 +327,15 @@ def receipt_snapshot(receipt: Receipt) -> dict[str, Any]:
     }
 
 
+MAX_KEY = 200
+"""The longest idempotency key (the column's width)."""
+
+
+def line_key(receipt: ReceiptInput) -> str:
+    """The key of a CSV line without one: ``csv:`` and the hash of what the line says (see :func:`import_receipts_csv`)."""
+    return f"csv:{receipt.request_hash()}"
+
+
 RECEIPT_CSV_COLUMNS = ("household_id", "amount", "date", "kind")
 RECEIPT_CSV_OPTIONAL = ("reference", "idempotency_key")
 
@@ -307,8 +349,11 @@ class ImportResult:
 def import_receipts_csv(session: Session, actor: Actor, content: bytes, source: str = "csv") -> ImportResult:
     """Book every line of a receipts CSV, or none: each line is checked first and every error names its line.
 
-    Lines without an ``idempotency_key`` get ``csv:<sha256 of the file>:<line>``, so importing the same file twice
-    books it once.
+    Lines without an ``idempotency_key`` get a key from their content (:func:`line_key`: household, amount, date,
+    kind and reference as read, so line ends, a BOM, spaces and "45,50" against "45.50" do not matter), so the same
+    lines imported again (the file re-saved with other line ends, or in another file) are booked once; two identical
+    lines without a key in one file are refused, naming both. A key the earlier ``csv:<sha256 of the file>:<line>``
+    form gave (before issue 17) still counts as booked.
     """
 
     rows = read_csv(content, RECEIPT_CSV_COLUMNS, RECEIPT_CSV_OPTIONAL)
@@ -317,11 +362,21 @@ def import_receipts_csv(session: Session, actor: Actor, content: bytes, source: 
     errors = v.Errors()
     parsed: list[tuple[int, ReceiptInput, str]] = []
     keys: dict[str, int] = {}
+    legacy: dict[str, str] = {}
     for line, row in rows:
         line_errors = v.Errors()
         receipt = parse_receipt(line_errors, row, statuses)
-        key = (row.get("idempotency_key") or "").strip() or f"csv:{digest}:{line}"
-        if key in keys:
+        given = (row.get("idempotency_key") or "").strip()
+        if len(given) > MAX_KEY:
+            line_errors.add("idempotency_key", Message("De sleutel is langer dan %(maximum)s tekens.", maximum=MAX_KEY))
+        key = given or (line_key(receipt) if receipt is not None else f"csv:{digest}:{line}")
+        if not given and receipt is not None:
+            legacy[f"csv:{digest}:{line}"] = key
+        if key in keys and not given:
+            line_errors.add("line", Message(
+                "Regel %(line)s is gelijk aan regel %(first)s (huishouden, bedrag, datum, soort en kenmerk). Zijn het "
+                "echt twee ontvangsten, geef elke regel dan een eigen idempotency_key.", line=line, first=keys[key]))
+        elif key in keys:
             line_errors.add("idempotency_key", Message("Dezelfde sleutel staat ook op regel %(line)s.", line=keys[key]))
         keys.setdefault(key, line)
         for name, why in line_errors.fields.items():
@@ -329,11 +384,11 @@ def import_receipts_csv(session: Session, actor: Actor, content: bytes, source: 
         if receipt is not None:
             parsed.append((line, receipt, key))
     existing: dict[str, Receipt] = {}
-    key_list = list(keys)
+    key_list = [*keys, *legacy]
     for start in range(0, len(key_list), 900):
         for found in session.scalars(select(Receipt).where(Receipt.idempotency_key.in_(key_list[start : start + 900]))):
             assert found.idempotency_key is not None
-            existing[found.idempotency_key] = found
+            existing[legacy.get(found.idempotency_key, found.idempotency_key)] = found
     for line, receipt, key in parsed:
         if key in existing and existing[key].request_hash != receipt.request_hash():
             errors.add(f"regel {line}: idempotency_key",

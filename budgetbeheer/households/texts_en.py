@@ -285,4 +285,18 @@ EN = {
     'Land (twee letters, zoals NL)': 'Country (two letters, such as NL)',
     'Adres opslaan': 'Save the address',
     'Kies een schuldeiser.': 'Choose a creditor.',
+    'Het bestand is opgeslagen als UTF-16 (Unicode-tekst), niet als UTF-8. Sla het op als "CSV UTF-8" en probeer het opnieuw.':
+        'The file was saved as UTF-16 (Unicode text), not as UTF-8. Save it as "CSV UTF-8" and try again.',
+    'Kolom(men) staan meer dan eens in de kolomnamen: %(columns)s. Elke kolom mag maar één keer voorkomen.':
+        'Column(s) appear more than once in the header: %(columns)s. Each column may appear only once.',
+    'Regel %(line)s: de cel in kolom %(column)s bevat een teken dat niet is toegestaan (%(code)s: een stuurteken, een teken dat de leesrichting omdraait of een onzichtbaar teken).':
+        'Line %(line)s: the cell in column %(column)s contains a character that is not allowed (%(code)s: a control character, a character that reverses the reading direction or an invisible character).',
+    'De sleutel is langer dan %(maximum)s tekens.':
+        'The key is longer than %(maximum)s characters.',
+    'Regel %(line)s is gelijk aan regel %(first)s (huishouden, bedrag, datum, soort en kenmerk). Zijn het echt twee ontvangsten, geef elke regel dan een eigen idempotency_key.':
+        'Line %(line)s is the same as line %(first)s (household, amount, date, kind and reference). If they really are two receipts, give each line its own idempotency_key.',
+    'Deze ontvangst is al geboekt: ontvangst %(id)s (%(amount)s op %(date)s, %(kind)s) voor huishouden %(household)s, %(booked)s. Is dit echt een tweede ontvangst, bevestig dat dan (API: "confirm_duplicate": true; op het scherm: het vinkje "Dit is een tweede ontvangst").':
+        'This receipt was already booked: receipt %(id)s (%(amount)s on %(date)s, %(kind)s) for household %(household)s, %(booked)s. If this really is a second receipt, confirm it (API: "confirm_duplicate": true; on the page: the box "This is a second receipt").',
+    'Dit is een tweede ontvangst (niet dezelfde nog eens)':
+        'This is a second receipt (not the same one again)',
 }

@@ -62,6 +62,8 @@ from budgetbeheer.households.receipts import (
     import_receipts_csv,
 )
 from budgetbeheer.http.context import actor, current, db, discard, language, settings
+from budgetbeheer.http.idempotency import once_per_submission
+from budgetbeheer.http.inputs import query_number
 from budgetbeheer.http.security import has_permission, requires
 from budgetbeheer.i18n import translate
 from budgetbeheer.payments.service import payments_for_household
@@ -106,7 +108,7 @@ def _error_fields(error: BudgetbeheerError, fallback: str) -> dict[str, Message]
 @requires("households.read")
 def index() -> str:
     query = request.args.get("q", "").strip()
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = query_number("page", 1)
     rows, total = search_households(db(), query, page)
     pages = max(1, -(-total // PAGE_SIZE))
     return render_template("households/index.html", rows=rows, total=total, page=page, pages=pages, query=query,
@@ -163,6 +165,7 @@ def _remap_person_errors(fields: Mapping[str, Message], rows: list[int]) -> dict
 
 @bp.route("/new", methods=["GET", "POST"])
 @requires("households.write")
+@once_per_submission
 def new() -> str | Response | tuple[str, int]:
     errors: dict[str, Message] = {}
     form = request.form
@@ -276,6 +279,7 @@ def fixed_cost_data(form: MultiDict[str, str]) -> FixedCostData:
 
 @bp.route("/<int:household_id>/fixed-costs/new", methods=["GET", "POST"])
 @requires("households.write")
+@once_per_submission
 def new_fixed_cost(household_id: int) -> str | Response | tuple[str, int]:
     household = get_household(db(), household_id)
     errors: dict[str, Message] = {}
@@ -320,6 +324,7 @@ def change_amount(fixed_cost_id: int) -> Response | tuple[str, int]:
 
 @bp.route("/<int:household_id>/income/new", methods=["GET", "POST"])
 @requires("households.write")
+@once_per_submission
 def new_income(household_id: int) -> str | Response | tuple[str, int]:
     household = get_household(db(), household_id)
     errors: dict[str, Message] = {}
@@ -344,6 +349,7 @@ def new_income(household_id: int) -> str | Response | tuple[str, int]:
 
 @bp.route("/receipts", methods=["GET", "POST"])
 @requires("receipts.write")
+@once_per_submission
 def receipts() -> str | Response | tuple[str, int]:
     """Upload a receipts CSV (all lines or none)."""
     errors: dict[str, Message] = {}
@@ -371,14 +377,17 @@ def receipts() -> str | Response | tuple[str, int]:
 
 @bp.route("/receipts/manual", methods=["POST"])
 @requires("receipts.manual")
+@once_per_submission
 def manual_receipt() -> str | Response | tuple[str, int]:
     """A receipt entered by hand by finance (e.g. from a bank statement line)."""
     form = request.form
     data = ReceiptData(household_id=form.get("household_id", ""), amount=form.get("amount", ""),
-                       date=form.get("date", ""), kind=form.get("kind", ""), reference=form.get("reference", ""))
+                       date=form.get("date", ""), kind=form.get("kind", ""), reference=form.get("reference", ""),
+                       confirm_duplicate=form.get("confirm_duplicate", ""))
     try:
         session = db()
-        receipt, _ = book_receipt(session, actor(), data, source="manual")
+        receipt, _ = book_receipt(session, actor(), data, source="manual",
+                                  duplicate_days=settings().receipt_duplicate_days)
         household_id = receipt.household_id
         flash(_t("Ontvangst geboekt."), "success")
         return redirect(url_for("households.show", household_id=household_id))
@@ -397,6 +406,7 @@ def manual_receipt() -> str | Response | tuple[str, int]:
 
 @bp.route("/creditors", methods=["GET", "POST"])
 @requires("creditors.read")
+@once_per_submission
 def creditors() -> str | Response | tuple[str, int]:
     errors: dict[str, Message] = {}
     if request.method == "POST":

@@ -21,6 +21,8 @@ from budgetbeheer.errors import BudgetbeheerError, MalformedInput, Message
 from budgetbeheer.http import context, errors
 from budgetbeheer.http.context import db, language
 from budgetbeheer.http.errors import PAGE_TEXT, STATUS_BY_ERROR, status_for
+from budgetbeheer.http.idempotency import idempotent_api
+from budgetbeheer.http.inputs import parsed_json
 from budgetbeheer.http.security import public, requires
 from budgetbeheer.i18n import translate
 from budgetbeheer.users.permissions import PERMISSIONS
@@ -75,7 +77,9 @@ class ApiRoutes:
             raise KeyError(f"unknown permission {permission!r}")
 
         def decorate(view: F) -> F:
-            marked = requires(permission)(view) if permission else public(view)
+            # Every POST is safe to retry with an Idempotency-Key (issue 17).
+            guarded = idempotent_api(view) if "POST" in methods else view
+            marked = requires(permission)(guarded) if permission else public(guarded)
             self.rules.append(_Rule(path, view.__name__, marked, methods))
             for method in methods:
                 self.endpoints.append(
@@ -119,7 +123,7 @@ def error_response(
 
 def json_body() -> dict[str, Any]:
     """The request's JSON object, or a 400 that says why not."""
-    data = request.get_json(silent=True)
+    data = parsed_json()
     if not isinstance(data, dict):
         raise MalformedInput(Message("De aanvraag is geen geldige JSON."))
     return data
@@ -163,13 +167,22 @@ def openapi_document(collections: Iterable[ApiRoutes]) -> dict[str, Any]:
             operation["x-permission"] = endpoint.permission
             operation["x-roles"] = sorted(PERMISSIONS[endpoint.permission])
         parameters = [
-            {"name": name, "in": "path", "required": True, "schema": {"type": "integer"}}
+            {"name": name, "in": "path", "required": True,
+             "schema": {"type": "integer", "minimum": 0, "maximum": 2**63 - 1}}
             for name in re.findall(r"<(?:\w+:)?(\w+)>", endpoint.path)
         ]
         parameters += [
             {"name": name, "in": "query", "required": False, "schema": {"type": "string"}, "description": text}
             for name, text in endpoint.query.items()
         ]
+        if endpoint.method == "post":
+            parameters.append({"name": "Idempotency-Key", "in": "header", "required": False,
+                               "schema": {"type": "string", "minLength": 1, "maxLength": 200},
+                               "description": "the same key and body again: 200 with the first answer; another "
+                               "body: 409"})
+            operation["responses"].setdefault("409", {"description": "Idempotency-Key used with another body"})
+            operation["responses"].setdefault("413", {"description": "JSON body above 1 MiB"})
+            operation["responses"].setdefault("422", {"description": "invalid values (fields names each)"})
         if parameters:
             operation["parameters"] = parameters
         if endpoint.request_body:

@@ -15,6 +15,7 @@ from budgetbeheer.errors import (
     NotAuthenticated,
     NotFound,
     PermissionDenied,
+    TooLarge,
     ValidationError,
 )
 
@@ -26,6 +27,7 @@ STATUS_BY_ERROR: dict[type[BudgetbeheerError], int] = {
     PermissionDenied: 403,
     NotFound: 404,
     Conflict: 409,
+    TooLarge: 413,
     ValidationError: 422,
     LedgerError: 422,
 }

@@ -16,6 +16,7 @@ from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
 from budgetbeheer.db.base import table_of, utcnow
+from budgetbeheer.db.bulk_write import id_in, in_chunks, insert_rows
 from budgetbeheer.errors import LedgerError, Message
 from budgetbeheer.ledger.models import Account, AccountKind, Posting, Transaction
 
@@ -242,12 +243,12 @@ def book_many(session: Session, bookings: Sequence[Booking], recorded_at: dateti
     session.flush()
     ids = _next_transaction_ids(session, len(bookings))
     moment = recorded_at or utcnow()
-    session.execute(insert(table_of(Posting)), [
+    insert_rows(session, table_of(Posting), [
         {"transaction_id": transaction_id, "account_id": leg.account_id, "amount_cents": leg.amount_cents,
          "business_date": booking.business_date}
         for transaction_id, booking in zip(ids, bookings, strict=True) for leg in booking.legs
     ])
-    session.execute(insert(table_of(Transaction)), [
+    insert_rows(session, table_of(Transaction), [
         {"id": transaction_id, "business_date": booking.business_date, "recorded_at": moment, "kind": booking.kind,
          "description": booking.description[:500], "booked_by": booking.booked_by,
          "idempotency_key": booking.idempotency_key, "reverses_id": None, "household_id": booking.household_id,
@@ -265,9 +266,9 @@ def household_account_ids(session: Session, household_ids: Iterable[int]) -> dic
     """The funds account of each household (id → account id), read in chunks."""
     wanted = sorted(set(household_ids))
     found: dict[int, int] = {}
-    for start in range(0, len(wanted), 900):
+    for chunk in in_chunks(session, wanted):
         found.update({int(h or 0): int(a) for h, a in session.execute(
-            select(Account.household_id, Account.id).where(Account.household_id.in_(wanted[start:start + 900])))})
+            select(Account.household_id, Account.id).where(id_in(session, Account.household_id, chunk)))})
     return found
 
 

@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Select, func, insert, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from budgetbeheer.audit.service import Actor, Change, record, record_many
 from budgetbeheer.db.base import table_of, utcnow
+from budgetbeheer.db.bulk_write import id_in, in_chunks, insert_rows, next_ids
 from budgetbeheer.domain.categories import LABELS_NL, Category
 from budgetbeheer.domain.forecast import BENEFIT_EARLY_DAYS
 from budgetbeheer.domain.schedule import due_dates
@@ -128,8 +129,8 @@ def raise_signals(session: Session, signals: Sequence[NewSignal], actor: Actor |
             raise ValueError(f"unknown signal kind {signal.kind!r}")
     keys = sorted({signal.dedup_key[:160] for signal in signals})
     taken: set[str] = set()
-    for start in range(0, len(keys), 900):
-        taken.update(session.scalars(select(Signal.dedup_key).where(Signal.dedup_key.in_(keys[start:start + 900]))))
+    for chunk in in_chunks(session, keys):
+        taken.update(session.scalars(select(Signal.dedup_key).where(id_in(session, Signal.dedup_key, chunk))))
     rows: list[dict[str, Any]] = []
     now = utcnow()
     for signal in signals:
@@ -143,7 +144,10 @@ def raise_signals(session: Session, signals: Sequence[NewSignal], actor: Actor |
     if not rows:
         return 0
     session.flush()
-    ids = list(session.scalars(insert(table_of(Signal)).returning(table_of(Signal).c.id, sort_by_parameter_order=True), rows))
+    ids = next_ids(session, table_of(Signal), len(rows))
+    for signal_id, row in zip(ids, rows, strict=True):
+        row["id"] = signal_id
+    insert_rows(session, table_of(Signal), rows)
     record_many(session, actor or Actor.system("signals"), [
         Change("signal.raised", "signal", signal_id, after={"kind": row["kind"], "household_id": row["household_id"],
                                                             "role": row["role"], "dedup_key": row["dedup_key"]})

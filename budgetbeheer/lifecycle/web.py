@@ -23,6 +23,7 @@ from budgetbeheer.errors import BudgetbeheerError, Message, ValidationError
 from budgetbeheer.households.common import get_household
 from budgetbeheer.households.read import record_view
 from budgetbeheer.http.context import actor, current, db, discard, language, registry, settings
+from budgetbeheer.http.idempotency import once_per_submission
 from budgetbeheer.http.redirects import safe_next
 from budgetbeheer.http.security import requires
 from budgetbeheer.i18n import translate
@@ -145,6 +146,7 @@ def withdraw(request_id: int) -> WerkzeugResponse:
 
 @bp.route("/households/<int:household_id>/extensions/new", methods=["GET", "POST"])
 @requires("extensions.request")
+@once_per_submission
 def ask_extension(household_id: int) -> Any:
     errors: dict[str, Message] = {}
     household = get_household(db(), household_id)
@@ -178,6 +180,7 @@ def _form_errors(error: BudgetbeheerError, main_field: str) -> dict[str, Message
 
 @bp.route("/households/<int:household_id>/end", methods=["GET", "POST"])
 @requires("households.end")
+@once_per_submission
 def end_period(household_id: int) -> Any:
     errors: dict[str, Message] = {}
     household = get_household(db(), household_id)

@@ -12,6 +12,7 @@ from budgetbeheer.errors import Message, ValidationError
 from budgetbeheer.fields import parse_iso_date
 from budgetbeheer.http.api import API_PREFIX, ApiRoutes, json_body, ok
 from budgetbeheer.http.context import actor, db, settings
+from budgetbeheer.http.inputs import query_number
 from budgetbeheer.payments import iban_changes, iban_holds, service
 from budgetbeheer.payments.return_reasons import RETURN_REASONS, holds_iban
 from budgetbeheer.tables.states import BatchStatus, IbanChangeStatus
@@ -45,7 +46,7 @@ def prepare_run() -> tuple[Response, int]:
 @routes.route("/batches", ["GET"], summary="Batches, newest execution date first", permission="payments.read",
        query={"limit": "at most this many (default 100)"})
 def list_batches() -> tuple[Response, int]:
-    limit = min(max(request.args.get("limit", 100, type=int) or 100, 1), 1000)
+    limit = query_number("limit", 100, maximum=1000)
     session = db()
     return ok([service.batch_as_json(session, b, with_items=False) for b in service.list_batches(session, limit)])
 

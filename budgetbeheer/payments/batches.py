@@ -20,6 +20,7 @@ from budgetbeheer.audit.service import Actor, Change, record, record_many
 from budgetbeheer.bulk import cycle_collector_paused
 from budgetbeheer.config import Settings
 from budgetbeheer.db.base import table_of, utcnow
+from budgetbeheer.db.bulk_write import id_in
 from budgetbeheer.domain.address import PostalAddress
 from budgetbeheer.domain.period import add_months
 from budgetbeheer.domain.references import ReferenceKind
@@ -451,7 +452,7 @@ def settle_items(
     session.flush()
     amounts = list(session.scalars(  # Core: a statement's thousands of items without the ORM's bookkeeping
         update(table_of(PaymentItem))
-        .where(items.batch_id == batch.id, items.id.in_(wanted), items.status == ItemStatus.APPROVED)
+        .where(items.batch_id == batch.id, id_in(session, items.id, wanted), items.status == ItemStatus.APPROVED)
         .values(status=ItemStatus.SETTLED).returning(items.amount_cents)
     ))
     settled = set(wanted)

@@ -9,7 +9,7 @@ import click
 from sqlalchemy.orm import Session
 
 from budgetbeheer import clock
-from budgetbeheer.clitools import cli_actor, proof_options, proven_actor, root, use_case, user_actor
+from budgetbeheer.clitools import ISO_DATE, ROW_ID, cli_actor, proof_options, proven_actor, root, use_case, user_actor
 from budgetbeheer.payments.return_reasons import describe, holds_iban
 from budgetbeheer.payments.service import approve, download, export, mark_sent, prepare_run, return_item, settle
 
@@ -20,19 +20,18 @@ def runs() -> None:
 
 
 @runs.command("prepare")
-@click.option("--date", "execution_date", required=True, type=click.DateTime(formats=["%Y-%m-%d"]),
+@click.option("--date", "execution_date", required=True, type=ISO_DATE,
               help="execution date (a TARGET2 business day)")
 @click.option("--as", "username", required=True,
               help="the finance user who prepares (proven: --password-stdin or BUDGETBEHEER_TOKEN); another finance "
                    "user approves")
 @proof_options
 @use_case()
-def runs_prepare(session: Session, execution_date: object, username: str, password_stdin: bool,
+def runs_prepare(session: Session, execution_date: date, username: str, password_stdin: bool,
                  token: str | None) -> None:
     """Propose the batch for that execution date as that finance user; prints its id. (The scheduler prepares its
     own runs; a person who prepares by hand is the preparer, so four eyes hold.)"""
-    assert hasattr(execution_date, "date")
-    day: date = execution_date.date()
+    day = execution_date
     settings = root().settings
     actor = proven_actor(session, "runs prepare", username, password_stdin, token)
     batch, _ = prepare_run(session, actor, day, settings, today=clock.today())
@@ -46,7 +45,7 @@ def batches() -> None:
 
 
 @batches.command("approve")
-@click.argument("batch_id", type=int)
+@click.argument("batch_id", type=ROW_ID)
 @click.option("--as", "username", required=True, help="a finance user who did not prepare the batch")
 @proof_options
 @use_case()
@@ -59,7 +58,7 @@ def batches_approve(session: Session, batch_id: int, username: str, password_std
 
 
 @batches.command("export")
-@click.argument("batch_id", type=int)
+@click.argument("batch_id", type=ROW_ID)
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="file to write (a .zip when the batch is split into several files)")
 @click.option("--as", "username", default=None)
@@ -75,7 +74,7 @@ def batches_export(session: Session, batch_id: int, out: Path, username: str | N
 
 
 @batches.command("sent")
-@click.argument("batch_id", type=int)
+@click.argument("batch_id", type=ROW_ID)
 @click.option("--as", "username", required=True)
 @use_case()
 def batches_sent(session: Session, batch_id: int, username: str) -> None:
@@ -85,7 +84,7 @@ def batches_sent(session: Session, batch_id: int, username: str) -> None:
 
 
 @batches.command("settle")
-@click.argument("batch_id", type=int)
+@click.argument("batch_id", type=ROW_ID)
 @click.option("--as", "username", required=True)
 @use_case()
 def batches_settle(session: Session, batch_id: int, username: str) -> None:
@@ -96,7 +95,7 @@ def batches_settle(session: Session, batch_id: int, username: str) -> None:
 
 
 @batches.command("return")
-@click.argument("item_id", type=int)
+@click.argument("item_id", type=ROW_ID)
 @click.option("--reason-code", required=True, help="the bank's reason code, e.g. AC04")
 @click.option("--as", "username", required=True)
 @use_case()

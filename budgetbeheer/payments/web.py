@@ -16,6 +16,7 @@ from budgetbeheer.domain.categories import LABELS_NL, Category
 from budgetbeheer.errors import BudgetbeheerError, Message, ValidationError
 from budgetbeheer.fields import parse_iso_date
 from budgetbeheer.http.context import actor, db, discard, language, settings
+from budgetbeheer.http.inputs import query_number
 from budgetbeheer.http.security import requires
 from budgetbeheer.i18n import translate
 from budgetbeheer.payments import service
@@ -84,7 +85,7 @@ def prepare() -> str | WerkzeugResponse | tuple[str, int]:
 def batch(batch_id: int) -> str:
     session = db()
     found = service.get_batch(session, batch_id)
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = query_number("page", 1)
     items = session.scalars(
         select(PaymentItem).where(PaymentItem.batch_id == batch_id, PaymentItem.status != ItemStatus.HELD)
         .order_by(PaymentItem.household_id, PaymentItem.id).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)

@@ -18,7 +18,7 @@ from pathlib import Path
 import click
 
 from budgetbeheer.audit.service import Actor, record
-from budgetbeheer.clitools import domain_errors, root, user_actor
+from budgetbeheer.clitools import ROW_ID, domain_errors, root, user_actor
 from budgetbeheer.db.base import utcnow
 from budgetbeheer.reports.export import FORMATS, export_report, note_export
 from budgetbeheer.reports.hledger import write_journal
@@ -44,7 +44,7 @@ def atomic_output(path: Path) -> Iterator[Path]:
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="csv", show_default=True)
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--table", default=None, help="csv: which table of the report (default: the first)")
-@click.option("--household", "household_id", type=int, default=None, help="statement: one household")
+@click.option("--household", "household_id", type=ROW_ID, default=None, help="statement: one household")
 @click.option("--as", "username", default=None, help="the user who exports (named in the header and the audit trail)")
 @domain_errors
 def reports(name: str, start: str, end: str, fmt: str, out: Path, table: str | None, household_id: int | None,

@@ -24,6 +24,7 @@ from budgetbeheer.tables.payments import (
     PaymentItem,
     Shortfall,
 )
+from budgetbeheer.tables.requests import IdempotentRequest
 from budgetbeheer.users.models import ApiToken, User, UserRole
 
 metadata = Base.metadata
@@ -47,6 +48,7 @@ __all__ = [
     "Household",
     "IbanChange",
     "IbanHold",
+    "IdempotentRequest",
     "JobRun",
     "PaymentBatch",
     "PaymentItem",

@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 from budgetbeheer.audit.models import AuditEntry
 from budgetbeheer.errors import BudgetbeheerError, Message, NotFound, ValidationError
 from budgetbeheer.http.context import actor, db, discard, language, settings
+from budgetbeheer.http.inputs import query_number
 from budgetbeheer.http.security import requires
 from budgetbeheer.i18n import translate
 from budgetbeheer.payments.integrity import check_books
@@ -158,7 +159,7 @@ def revoke(token_id: int) -> Response:
 @requires("audit.read")
 def audit() -> str:
     session = db()
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = query_number("page", 1)
     entries = session.scalars(
         select(AuditEntry).order_by(AuditEntry.id.desc()).limit(50).offset((page - 1) * 50)
     ).all()

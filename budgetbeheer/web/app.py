@@ -16,7 +16,7 @@ from flask_wtf.csrf import CSRFProtect
 from budgetbeheer import composition
 from budgetbeheer.config import Settings
 from budgetbeheer.features import NavItem
-from budgetbeheer.http import api, context, security, throttle
+from budgetbeheer.http import api, context, inputs, security, throttle
 from budgetbeheer.tables.states import ENUMS
 from budgetbeheer.web import account, admin, auth, main, templating
 
@@ -48,6 +48,8 @@ def create_app(settings: Settings | None = None, **flask_config: Any) -> Flask:
     )
     app.config.update(flask_config)
 
+    # Before any route is added: every <int:...> is bounded to the database's integer (issue 17).
+    app.url_map.converters["int"] = inputs.DatabaseInteger
     app.extensions["budgetbeheer_root"] = root
     app.extensions["budgetbeheer_engine"] = root.engine
     app.extensions["budgetbeheer_sessions"] = root.sessions
@@ -57,6 +59,7 @@ def create_app(settings: Settings | None = None, **flask_config: Any) -> Flask:
     csrf.init_app(app)
     app.before_request(api.authenticate_token)
     security.init_app(app)
+    app.before_request(inputs.check_request)  # after the permission check: 401/403 come first
     api.install_error_handler(app)
 
     app.register_blueprint(auth.bp)
