@@ -116,6 +116,16 @@ def _date(element: etree._Element | None, path: str, where: Where, name: str) ->
 
 
 Found = dict[str, list[etree._Element]]
+_LOCAL_NAMES: dict[object, str] = {}
+
+
+def _local(element: etree._Element) -> str:
+    """The element's local name (cached per tag: a statement has a few dozen distinct tags)."""
+    tag = element.tag
+    name = _LOCAL_NAMES.get(tag)
+    if name is None:
+        name = _LOCAL_NAMES[tag] = tag[tag.find("}") + 1:] if isinstance(tag, str) else ""
+    return name
 ENTRY_SKIP = frozenset({"NtryDtls/TxDtls"})
 
 
@@ -349,6 +359,8 @@ class _Reader:
             batch=self._batch(found, where) if "NtryDtls/Btch" in found else None,
             transfers=tuple(
                 self._transfer(detail, credit, Message("transactie %(number)s van %(of)s", number=count, of=where))
+                if count == 1 or credit else
+                self._reference(detail, Message("transactie %(number)s van %(of)s", number=count, of=where))
                 for count, detail in enumerate(found.get("NtryDtls/TxDtls", ()), 1)
             ),
         )
@@ -376,6 +388,27 @@ class _Reader:
             total_cents=cents(first(found, "NtryDtls/Btch/TtlAmt"), Message("Btch van %(of)s", of=where),
                               self.document.name),
         )
+
+    def _reference(self, element: etree._Element, where: Message) -> Transfer:
+        """A further transfer of a debit booked as one entry (ING's batch with a ``TxDtls`` per payment, 10,000 in
+        one entry): what settling our payments needs, its EndToEndId and amount, picked from its children in one
+        pass instead of indexing its whole subtree (the first transfer is read in full: the line shows it)."""
+        end_to_end: str | None = None
+        amount: etree._Element | None = None
+        for child in element:
+            name = _local(child)
+            if name == "Refs":
+                for reference in child:
+                    if _local(reference) == "EndToEndId":
+                        end_to_end = (reference.text or "").strip() or None
+            elif name == "Amt":
+                amount = child
+            elif name == "AmtDtls" and amount is None:
+                amount = child.find(_p("TxAmt/Amt"))
+                if amount is None:
+                    amount = child.find(_p("InstdAmt/Amt"))
+        return Transfer(end_to_end_id=None if end_to_end == NOT_PROVIDED else end_to_end,
+                        amount_cents=cents(amount, where, self.document.name))
 
     def _transfer(self, element: etree._Element, credit: bool, where: Message) -> Transfer:
         found = index(element)

@@ -18,6 +18,7 @@ Entries are handled debits first, so a return in the same statement as its payme
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -44,6 +45,7 @@ from budgetbeheer.ledger.service import BANK, UNMATCHED, Booking, Leg, account_i
 from budgetbeheer.money import cents_to_str
 from budgetbeheer.payments import batches
 from budgetbeheer.payments.batches import ItemReturn
+from budgetbeheer.payments.sepa.model import SentBlock
 from budgetbeheer.tables.bank import BankLine, LineState, MatchedTo
 from budgetbeheer.tables.households import Household, Receipt
 from budgetbeheer.tables.payments import BankFile, PaymentBatch, PaymentItem
@@ -121,18 +123,11 @@ class _Target(Protocol):
     reason: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class _SentBlock:
-    payment_information_id: str
-    end_to_end_ids: tuple[str, ...]
-    total_cents: int
-
-
-def _sent_blocks(content: bytes) -> list[_SentBlock]:
+def _sent_blocks(content: bytes) -> list[SentBlock]:
     """The blocks of one of our own pain.001 files: only what settling needs (PmtInfId, each EndToEndId and
     amount), streamed with every transfer released as it is read."""
     document = xmlsafe.open_xml(content, name="pain.001")
-    blocks: list[_SentBlock] = []
+    blocks: list[SentBlock] = []
     block_id: str | None = None
     e2es: list[str] = []
     total = 0
@@ -142,14 +137,14 @@ def _sent_blocks(content: bytes) -> list[_SentBlock]:
             xmlsafe.release(element)
         elif name == "PmtInfId":
             if block_id is not None:
-                blocks.append(_SentBlock(block_id, tuple(e2es), total))
+                blocks.append(SentBlock(block_id, tuple(e2es), total))
             block_id, e2es, total = (element.text or "").strip(), [], 0
         elif name == "EndToEndId":
             e2es.append((element.text or "").strip())
         else:
             total += int((Decimal((element.text or "0").strip()) * 100).to_integral_value())
     if block_id is not None:
-        blocks.append(_SentBlock(block_id, tuple(e2es), total))
+        blocks.append(SentBlock(block_id, tuple(e2es), total))
     return blocks
 
 
@@ -162,15 +157,20 @@ class _Blocks:
 
     def __init__(self, session: Session) -> None:
         self._session = session
-        self._files: dict[str, list[_SentBlock]] = {}
+        self._files: dict[str, list[SentBlock]] = {}
 
-    def _file(self, message_id: str) -> list[_SentBlock]:
+    def _file(self, message_id: str) -> list[SentBlock]:
         if message_id not in self._files:
-            content = self._session.scalar(select(BankFile.content).where(BankFile.msg_id == message_id))
-            self._files[message_id] = _sent_blocks(content) if content is not None else []
+            blocks = self._session.scalar(select(BankFile.blocks_json).where(BankFile.msg_id == message_id))
+            if blocks is not None:  # kept when the file was written
+                self._files[message_id] = [SentBlock(pmt_inf_id, tuple(e2es), total)
+                                           for pmt_inf_id, e2es, total in json.loads(blocks)]
+            else:  # a file written before the blocks were kept: read them from its XML
+                content = self._session.scalar(select(BankFile.content).where(BankFile.msg_id == message_id))
+                self._files[message_id] = _sent_blocks(content) if content is not None else []
         return self._files[message_id]
 
-    def get(self, payment_information_id: str | None, message_id: str | None) -> list[_SentBlock]:
+    def get(self, payment_information_id: str | None, message_id: str | None) -> list[SentBlock]:
         if payment_information_id:
             for name in filter(None, (message_id, payment_information_id.rsplit("-", 1)[0])):
                 found = [b for b in self._file(name) if b.payment_information_id == payment_information_id]

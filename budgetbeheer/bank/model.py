@@ -88,7 +88,9 @@ class Entry:
     """``AddtlNtryInf`` ('' when absent); some banks put the remittance text only here."""
     batch: BatchBooking | None
     transfers: tuple[Transfer, ...]
-    """``TxDtls``, in file order; empty for a batch booked as one entry without details."""
+    """``TxDtls``, in file order; empty for a batch booked as one entry without details. Of a debit with several
+    (ING's batch with a ``TxDtls`` per payment) the first is read in full, the others for their EndToEndId and
+    amount only: what settling our payments needs, at 10,000 transfers an entry."""
 
     @property
     def is_credit(self) -> bool:

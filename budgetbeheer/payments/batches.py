@@ -8,6 +8,7 @@ audit trail, in the same database transaction as the change.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -350,6 +351,8 @@ def export(session: Session, actor: Actor, batch_id: int, settings: Settings) ->
         BankFile(
             batch_id=batch.id, sequence=number, filename=f.filename, msg_id=f.msg_id, sha256=f.sha256,
             content=f.content, transaction_count=f.count, control_sum_cents=f.control_sum_cents, created_at=now,
+            blocks_json=json.dumps([[b.payment_information_id, list(b.end_to_end_ids), b.total_cents]
+                                    for b in f.blocks], separators=(",", ":")),
         )
         for number, f in enumerate(built, start=1)
     ]

@@ -151,6 +151,9 @@ class BankFile(Base):
     transaction_count: Mapped[int] = mapped_column(Integer)
     control_sum_cents: Mapped[int] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    blocks_json: Mapped[str | None] = mapped_column(Text)
+    """The file's PmtInf blocks as written: ``[[PmtInfId, [EndToEndId, ...], total cents], ...]``, so a statement's
+    batch booking is matched without reading the XML again (None for files written before it was kept)."""
 
     __table_args__ = (UniqueConstraint("batch_id", "sequence"),)
 

@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 import time_machine
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session
 
 from budgetbeheer.audit.service import Actor
@@ -254,3 +254,23 @@ def test_a_block_settled_by_hand_before_the_statement_is_recognised_not_booked_a
     assert balance(session, account_id(session, UNMATCHED)) == 0
     assert money_identity(session).holds
     assert bank.reconciliation_of(session, result.statements[0]).unexplained_cents == 0
+
+
+@pytest.mark.parametrize("kept", [True, False], ids=["blocks kept", "file written before blocks were kept"])
+def test_a_block_booked_as_one_entry_is_matched_by_the_blocks_kept_with_its_file_or_by_reading_the_file(
+    session: Session, settings: Settings, finance: tuple[Actor, Actor], kept: bool
+) -> None:
+    payable_household(session)
+    approved, files = _exported(session, settings, finance)
+    stored = session.scalars(select(BankFile).where(BankFile.batch_id == approved.id)).all()
+    assert all(f.blocks_json for f in stored)
+    if not kept:
+        session.execute(update(BankFile).where(BankFile.batch_id == approved.id).values(blocks_json=None))
+    session.commit()
+    made = simulate.statement(files, account_iban=settings.managed_account_iban, opening_balance_cents=_opening(session),
+                              shape="BNG")
+    result = bank.import_statements(session, finance[0], statement_bytes(made, shape="BNG"), settings)
+    session.commit()
+    assert result.outcomes[result.statements[0].id].settled_items == approved.item_count
+    assert {line.state for line in session.scalars(select(BankLine))} == {LineState.MATCHED}
+    assert money_identity(session).holds

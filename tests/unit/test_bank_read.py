@@ -89,7 +89,8 @@ def test_ing_transfers_per_batch_return_by_end_to_end_id_scor_cur_and_reversal()
         counterparty_iban="NL91ABNA0417164300", structured_reference="5000056789012345", reference_issuer="CUR",
         bank_reference="ING1-1", message_id="BB-2025-11-0043", payment_information_id="BB-2025-11-0043-1",
     )
-    assert second.remittance == "Premie november polis 123456"
+    # a further transfer of a debit booked as one entry: its reference and amount (what settling needs)
+    assert second == Transfer(end_to_end_id="BB-2025-11-0043-1-2", amount_cents=5_025)
     assert returned.transfers[0].return_reason == "MD07"
     assert returned.transfers[0].original_end_to_end_id == "BB-2025-10-0040-1-9"
     assert returned.transfers[0].counterparty_name == "Zilveren Kruis"

@@ -86,7 +86,18 @@ def statement(kind: str, *, batch_details: bool) -> Statement:
 @pytest.mark.parametrize("kind", ["camt.053.001.02", "camt.053.001.08", "camt.054.001.02", "camt.054.001.08"])
 def test_round_trip_in_every_shape(shape: str, kind: str) -> None:
     written = statement(kind, batch_details=shape != "BNG")
-    assert list(read_statements(statement_bytes(written, shape=shape))) == [written]
+    assert list(read_statements(statement_bytes(written, shape=shape))) == [as_read(written)]
+
+
+def as_read(written: Statement) -> Statement:
+    """What the reader gives back: of a debit with several transfers the first in full, the others' EndToEndId and
+    amount (see :class:`~budgetbeheer.bank.model.Entry`)."""
+    def entry_as_read(e: Entry) -> Entry:
+        if e.amount_cents > 0 or len(e.transfers) < 2:
+            return e
+        rest = tuple(Transfer(end_to_end_id=t.end_to_end_id, amount_cents=t.amount_cents) for t in e.transfers[1:])
+        return dataclasses.replace(e, transfers=(e.transfers[0], *rest))
+    return dataclasses.replace(written, entries=tuple(entry_as_read(e) for e in written.entries))
 
 
 def test_bng_leaves_out_the_details_of_a_batch_the_others_keep_them() -> None:
@@ -96,7 +107,7 @@ def test_bng_leaves_out_the_details_of_a_batch_the_others_keep_them() -> None:
     assert bng.entries[1:] == written.entries[1:]
     for shape in ("ING", "ABNAMRO", "RABO"):
         (other,) = read_statements(statement_bytes(written, shape=shape))
-        assert other.entries[0].transfers == written.entries[0].transfers
+        assert other.entries[0].transfers == as_read(written).entries[0].transfers
 
 
 def test_shape_details_in_the_xml() -> None:
@@ -120,7 +131,7 @@ def test_several_statements_in_one_file(tmp_path: Path) -> None:
     second = dataclasses.replace(first, statement_id="STMT-2", sequence_number=43, entries=first.entries[2:4])
     path = tmp_path / "twee.xml"
     write_statements(path, [first, second], shape="RABO")
-    assert list(read_statements(path)) == [first, second]
+    assert list(read_statements(path)) == [as_read(first), as_read(second)]
 
 
 def test_unknown_shape_or_version() -> None:
@@ -201,4 +212,4 @@ def test_a_file_object_target() -> None:
     buffer = io.BytesIO()
     written = statement("camt.053.001.08", batch_details=True)
     write_statement(buffer, written, shape="ABNAMRO")
-    assert list(read_statements(buffer.getvalue())) == [written]
+    assert list(read_statements(buffer.getvalue())) == [as_read(written)]

@@ -231,6 +231,11 @@ def test_category_purpose_gets_its_own_payment_block() -> None:
     block_sums = [int(b.findtext("p:CtrlSum", namespaces=ns).replace(".", "")) for b in blocks]  # type: ignore[union-attr]
     assert sum(block_sums) == file.control_sum_cents
     assert validate_xml(file.content, "pain.001.001.03") == []
+    # the blocks as kept beside the file (what a statement's batch booking is matched against) are the file's own
+    assert [(b.payment_information_id, b.end_to_end_ids, b.total_cents) for b in file.blocks] == [
+        (b.findtext("p:PmtInfId", namespaces=ns), tuple(texts(b, ".//p:EndToEndId", ns)),
+         int(b.findtext("p:CtrlSum", namespaces=ns).replace(".", "")))  # type: ignore[union-attr]
+        for b in blocks]
 
 
 # --- EPC character set -------------------------------------------------------------------------------------------

@@ -43,12 +43,13 @@ from budgetbeheer.payments.sepa.model import (
     BankFile,
     DebtorAccount,
     SchemaVersion,
+    SentBlock,
     TextChange,
     Transfer,
     _Address,
     _Prepared,
 )
-from budgetbeheer.payments.sepa.repair import _fix_xml
+from budgetbeheer.payments.sepa.repair import _fix_xml, purpose_groups
 from budgetbeheer.payments.sepa.schema import _validated_content, load_schema
 
 _ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)
@@ -229,6 +230,10 @@ def build_bank_files(
                 version=version,
                 end_to_end_ids=ids,
                 changes=tuple(file_changes),
+                blocks=tuple(
+                    SentBlock(f"{msg_id}-{number}", tuple(chunk[i][_E2E] for i in positions),
+                              sum(chunk[i][_AMOUNT] for i in positions))
+                    for number, positions in enumerate(purpose_groups(chunk).values(), start=1)),
             )
         )
     if len(files) > len(chunks):  # split by size: the MsgIds of the extra files must still fit

@@ -96,6 +96,17 @@ class BankFile:
     version: str
     end_to_end_ids: tuple[str, ...]
     changes: tuple[TextChange, ...]
+    blocks: tuple[SentBlock, ...] = ()
+    """The file's payment-information blocks as written (its PmtInfIds, their payments and totals)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SentBlock:
+    """One ``PmtInf`` block of a file we wrote: what a statement's batch booking of it is matched against."""
+
+    payment_information_id: str
+    end_to_end_ids: tuple[str, ...]
+    total_cents: int
 
 
 _Address: TypeAlias = tuple[str, str, str, str, str]

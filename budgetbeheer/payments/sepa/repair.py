@@ -65,6 +65,19 @@ def _cents(text: str | None) -> int:
     return int(Decimal(text or "0") * 100)
 
 
+def purpose_groups(payments: Sequence[_Prepared]) -> dict[str | None, list[int]]:
+    """The file's PmtInf blocks: category purpose → the positions of its payments, in order of first appearance
+    (block ``n`` is PmtInfId ``<MsgId>-<n>``)."""
+    purposes = [p[_PURPOSE] for p in payments]
+    groups: dict[str | None, list[int]] = {}
+    if len(set(purposes)) == 1:
+        groups[purposes[0]] = list(range(len(payments)))
+    else:
+        for position, purpose in enumerate(purposes):
+            groups.setdefault(purpose, []).append(position)
+    return groups
+
+
 def _fix_xml(
     raw: bytes,
     version: SchemaVersion,
@@ -86,13 +99,7 @@ def _fix_xml(
     first). Either way every transaction is checked to carry our EndToEndId, in order.
     """
     credtm = _credtm(created_at)
-    purposes = [p[_PURPOSE] for p in payments]
-    groups: dict[str | None, list[int]] = {}
-    if len(set(purposes)) == 1:
-        groups[purposes[0]] = list(range(len(payments)))
-    else:
-        for position, purpose in enumerate(purposes):
-            groups.setdefault(purpose, []).append(position)
+    groups = purpose_groups(payments)
     to_fix = [
         position
         for position, payment in enumerate(payments)
