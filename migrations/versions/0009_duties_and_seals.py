@@ -1,8 +1,8 @@
 """Separation of duties (role grants), session versions, how actors proved who they were, seals on ledger
 transactions and approved payment items; SQLite's append-only tables also refuse INSERT OR REPLACE
 
-Revision ID: 0008_duties_and_seals
-Revises: 0007_idempotent_requests
+Revision ID: 0009_duties_and_seals
+Revises: 0008_bank_file_blocks
 Create Date: 2026-12-03 13:52:04.670710
 """
 
@@ -14,8 +14,8 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision: str = '0008_duties_and_seals'
-down_revision: str | None = '0007_idempotent_requests'
+revision: str = '0009_duties_and_seals'
+down_revision: str | None = '0008_bank_file_blocks'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
