@@ -18,13 +18,14 @@ import click
 from sqlalchemy.orm import Session
 
 from budgetbeheer import clock, composition
-from budgetbeheer.audit.service import Actor, verify
+from budgetbeheer.audit.service import Actor
 from budgetbeheer.bank.demo import write_demo_statement
 from budgetbeheer.bank.statement_writer import SHAPES
 from budgetbeheer.clitools import ISO_DATE, LazyRoot, cli_settings, domain_errors, root, use_case
 from budgetbeheer.db.migrate import check, upgrade
 from budgetbeheer.demo import load_demo
-from budgetbeheer.jobs import run_job
+from budgetbeheer.jobs import BY_HAND_ACTOR, run_job
+from budgetbeheer.payments.integrity import check_books, check_kept
 from budgetbeheer.scheduler import SchedulerRunner
 from budgetbeheer.users.service import create_token, create_user, user_by_username
 
@@ -90,7 +91,7 @@ def tokens() -> None:
 def tokens_create(session: Session, username: str, label: str | None) -> None:
     """Print a new API token for the user on stdout, nothing else."""
     user = user_by_username(session, username)
-    click.echo(create_token(session, Actor.system("cli"), user, label=label))
+    click.echo(create_token(session, Actor.system("cli"), user, label=label))  # audited as the operator's command
 
 
 @main.group()
@@ -99,15 +100,26 @@ def audit() -> None:
 
 
 @audit.command("verify")
+@click.option("--kept", "kept", multiple=True, metavar="N:SIGNATURE",
+              help="a signature printed earlier: check that the trail up to entry N is still what was signed")
 @use_case(read_only=True)  # a long walk: never hold up writers
-def audit_verify(session: Session) -> None:
-    """Exit 0 with `ok: N entries` when the trail is intact; otherwise non-zero and the first bad entry."""
-    result = verify(session)
-    if result.ok:
-        click.echo(result.describe())
-    else:
-        click.echo(result.describe(), err=True)
+def audit_verify(session: Session, kept: tuple[str, ...]) -> None:
+    """Check the audit chain, the ledger's and the approved payments' seals; print the head and its signature
+    (HMAC-SHA256 with BUDGETBEHEER_AUDIT_KEY). Exit 2 naming the first entry, transaction or payment that fails."""
+    key = root().settings.audit_key
+    result = check_books(session, key)
+    problems = result.problems()
+    for signature in kept:
+        if not key:
+            problems.append("a kept signature cannot be checked: BUDGETBEHEER_AUDIT_KEY is not set")
+            break
+        problem = check_kept(session, key, signature)
+        if problem:
+            problems.append(problem)
+    if problems:
+        click.echo("\n".join(problems), err=True)
         sys.exit(2)
+    click.echo("\n".join(result.lines()))
 
 
 @main.command()
@@ -193,7 +205,7 @@ def jobs_run(name: str, run_for: date | None) -> None:
     except KeyError as error:
         raise click.ClickException(str(error)) from None
     app = root()
-    outcome = run_job(app.sessions, job, run_for or clock.today(), app.settings)
+    outcome = run_job(app.sessions, job, run_for or clock.today(), app.settings, BY_HAND_ACTOR)
     click.echo(f"{outcome.job} {outcome.run_for.isoformat()}: {outcome.outcome} {outcome.detail or ''}".rstrip())
     if outcome.outcome == "failed":
         raise SystemExit(1)

@@ -12,6 +12,11 @@ A command is one use case in one unit of work::
 ``budgetbeheer``'s group from the environment), passes its session as the first argument, commits when the command
 returns and rolls back on any error; a domain error becomes a message on stderr and exit code 1. ``read_only``
 commands (reports, exports, the audit walk) do not take SQLite's write lock up front, so they never hold up writers.
+
+A command that approves, confirms (or prepares what another approves) as a user proves who that is
+(:func:`proven_actor`, options from :func:`proof_options`): the user's password on standard input
+(``--password-stdin``) or their API token in ``BUDGETBEHEER_TOKEN``; without either it is refused with exit code 2.
+Other ``--as`` commands take the name as the operator's word (:func:`user_actor`), and the audit trail says so.
 """
 
 from __future__ import annotations
@@ -25,13 +30,13 @@ from typing import Any, TypeVar, cast
 import click
 from sqlalchemy.orm import Session
 
-from budgetbeheer.audit.service import Actor
+from budgetbeheer.audit.service import Actor, AuthMethod
 from budgetbeheer.config import ConfigurationError, Settings, load_settings
-from budgetbeheer.errors import BudgetbeheerError
+from budgetbeheer.errors import BudgetbeheerError, Message, NotAuthenticated
 from budgetbeheer.fields import MAX_BIGINT, parse_iso_date
 from budgetbeheer.i18n import translate
 from budgetbeheer.root import Root
-from budgetbeheer.users.service import actor_for, user_by_username
+from budgetbeheer.users.service import actor_for, check_password, user_by_username, user_for_token
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -93,8 +98,55 @@ def cli_actor(username: str | None, job: str = "cli") -> Actor:
 
 
 def user_actor(session: Session, username: str) -> tuple[Actor, Any]:
+    """The user named by ``--as``, on the operator's word (no proof): for commands that approve nothing."""
     user = user_by_username(session, username)
-    return actor_for(user, client_address="cli"), user
+    return actor_for(user, client_address="cli", auth_method=AuthMethod.CLI_UNPROVEN), user
+
+
+TOKEN_ENVVAR = "BUDGETBEHEER_TOKEN"  # noqa: S105 (the variable's name, not a secret)
+
+
+def proof_options(func: F) -> F:
+    """``--password-stdin`` and the token from ``BUDGETBEHEER_TOKEN`` (never a command-line argument: it would show
+    in the process list), for :func:`proven_actor`."""
+    func = click.option("--password-stdin", "password_stdin", is_flag=True,
+                        help="read the --as user's password from standard input (or set BUDGETBEHEER_TOKEN "
+                             "to their API token)")(func)
+    func = click.option("--token", "token", envvar=TOKEN_ENVVAR, hidden=True, default=None,
+                        callback=_token_from_environment_only, expose_value=True)(func)
+    return func
+
+
+def _token_from_environment_only(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    source = ctx.get_parameter_source(param.name or "token")
+    if value is not None and source == click.core.ParameterSource.COMMANDLINE:
+        raise click.UsageError(f"give the token in {TOKEN_ENVVAR}, not on the command line")
+    return value
+
+
+def proven_actor(session: Session, command: str, username: str, password_stdin: bool,
+                 token: str | None) -> Actor:
+    """The ``--as`` user, proven by their password on standard input or their API token; :class:`NotAuthenticated`
+    (exit code 2, nothing written) otherwise."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+        user = check_password(session, username, password)
+        if user is None:
+            raise NotAuthenticated(Message(
+                "%(command)s --as %(username)s: het wachtwoord klopt niet (of de gebruiker bestaat niet of is "
+                "geblokkeerd); er is niets gedaan.", command=command, username=username))
+        return actor_for(user, client_address="cli", auth_method=AuthMethod.CLI_PASSWORD)
+    if token:
+        user = user_for_token(session, token.strip())
+        if user is None or user.username != username:
+            raise NotAuthenticated(Message(
+                "%(command)s --as %(username)s: het token in BUDGETBEHEER_TOKEN is niet (meer) van %(username)s; er "
+                "is niets gedaan.", command=command, username=username))
+        return actor_for(user, client_address="cli", auth_method=AuthMethod.CLI_TOKEN)
+    raise NotAuthenticated(Message(
+        "%(command)s --as %(username)s moet bewijzen dat u %(username)s bent: geef het wachtwoord op standaardinvoer "
+        "(--password-stdin) of het API-token van %(username)s in BUDGETBEHEER_TOKEN.", command=command,
+        username=username))
 
 
 def load_settings_language() -> str:
@@ -105,7 +157,7 @@ def load_settings_language() -> str:
 
 
 def domain_errors(func: F) -> F:
-    """Turn domain errors into a plain message on stderr and exit code 1."""
+    """Turn domain errors into a plain message on stderr and exit code 1 (2 when who acts is not proven)."""
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -116,7 +168,7 @@ def domain_errors(func: F) -> F:
             lines = [translate(error.message, language)]
             lines += [f"  {name}: {translate(why, language)}" for name, why in error.fields.items()]
             click.echo("\n".join(lines), err=True)
-            sys.exit(1)
+            sys.exit(2 if isinstance(error, NotAuthenticated) else 1)
 
     return cast(F, wrapper)
 

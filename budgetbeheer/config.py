@@ -6,6 +6,7 @@ Every setting has an environment variable ``BUDGETBEHEER_<NAME>``; the README li
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -38,8 +39,14 @@ class Settings:
     max_transactions_per_file: int = 100_000
     pain001_max_bytes: int = 3_000_000
     """The largest bank file in bytes (Rabobank Internet Banking Professional: 3 MB); a larger batch is split."""
-    login_max_failures: int = 5
-    login_lockout_minutes: int = 15
+    login_limit_per_address: str = "10 per minute;50 per hour;200 per day"
+    """Failed log-ins from one client address before the log-in page waits (Flask-Limiter's notation)."""
+    login_limit_per_name: str = "5 per minute;20 per hour;100 per day"
+    """Failed log-ins for one name typed (a user or not) before the log-in page waits."""
+    ratelimit_storage_uri: str = "memory://"
+    """Where the throttle counts (``memory://``: per process; ``redis://host`` for several workers)."""
+    audit_key: str = ""
+    """The key that signs the audit trail's head (HMAC-SHA256); kept outside the database. Empty: unsigned."""
     scheduler_lease_seconds: int = 120
     scheduler_run_time: str = "06:00"
     income_late_days: int = 5
@@ -85,6 +92,18 @@ def _cents(env: dict[str, str], name: str, default: int) -> int:
         raise ConfigurationError(f"BUDGETBEHEER_{name}: {error}") from None
 
 
+_LIMIT = re.compile(r"\s*\d+\s*(?:/|per)\s*\d*\s*(?:second|minute|hour|day|month|year)s?\s*", re.IGNORECASE)
+
+
+def _limits(env: dict[str, str], name: str, default: str) -> str:
+    raw = env.get(f"BUDGETBEHEER_{name}") or default
+    if not all(_LIMIT.fullmatch(part) for part in re.split(r"[;,]", raw)):
+        raise ConfigurationError(
+            f"BUDGETBEHEER_{name} must be limits such as '5 per minute;20 per hour', not {raw!r}"
+        )
+    return raw
+
+
 def default_sqlite_url(instance_dir: Path) -> str:
     return f"sqlite:///{instance_dir / 'budgetbeheer.sqlite3'}"
 
@@ -127,8 +146,10 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         approval_threshold_cents=_cents(env, "APPROVAL_THRESHOLD", defaults.approval_threshold_cents),
         max_transactions_per_file=_int(env, "MAX_TRANSACTIONS_PER_FILE", defaults.max_transactions_per_file, 1, 100_000),
         pain001_max_bytes=_int(env, "PAIN001_MAX_BYTES", defaults.pain001_max_bytes, 10_000),
-        login_max_failures=_int(env, "LOGIN_MAX_FAILURES", defaults.login_max_failures, 1),
-        login_lockout_minutes=_int(env, "LOGIN_LOCKOUT_MINUTES", defaults.login_lockout_minutes),
+        login_limit_per_address=_limits(env, "LOGIN_LIMIT_PER_ADDRESS", defaults.login_limit_per_address),
+        login_limit_per_name=_limits(env, "LOGIN_LIMIT_PER_NAME", defaults.login_limit_per_name),
+        ratelimit_storage_uri=env.get("BUDGETBEHEER_RATELIMIT_STORAGE_URI") or defaults.ratelimit_storage_uri,
+        audit_key=env.get("BUDGETBEHEER_AUDIT_KEY", ""),
         scheduler_lease_seconds=_int(env, "SCHEDULER_LEASE_SECONDS", defaults.scheduler_lease_seconds, 1),
         scheduler_run_time=env.get("BUDGETBEHEER_SCHEDULER_RUN_TIME", defaults.scheduler_run_time),
         income_late_days=_int(env, "INCOME_LATE_DAYS", defaults.income_late_days),

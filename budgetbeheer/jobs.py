@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from budgetbeheer.audit.service import Actor
+from budgetbeheer.audit.service import Actor, AuthMethod
 from budgetbeheer.config import Settings
 from budgetbeheer.db.base import utcnow
 from budgetbeheer.db.unit_of_work import unit_of_work
@@ -31,6 +31,9 @@ log = logging.getLogger(__name__)
 
 JobFunc = Callable[[Session, Actor, date, Settings], str | None]
 SCHEDULER_ACTOR = Actor.system("scheduler")
+BY_HAND_ACTOR = Actor(name=SCHEDULER_ACTOR.name, auth_method=AuthMethod.OPERATOR.value)
+"""A job run by hand (``budgetbeheer jobs run``): the scheduler's work, and the audit trail says the operator
+started it."""
 
 
 @dataclass(frozen=True)
@@ -79,7 +82,8 @@ class RunOutcome:
     detail: str | None = None
 
 
-def run_job(factory: sessionmaker[Session], job: Job, run_for: date, settings: Settings) -> RunOutcome:
+def run_job(factory: sessionmaker[Session], job: Job, run_for: date, settings: Settings,
+            actor: Actor = SCHEDULER_ACTOR) -> RunOutcome:
     """Run ``job`` for ``run_for`` once, in one unit of work: its work and its JobRun row commit together, or
     neither does (then a separate unit of work records the failure)."""
     try:
@@ -94,7 +98,7 @@ def run_job(factory: sessionmaker[Session], job: Job, run_for: date, settings: S
             row.detail = None
             session.add(row)
             session.flush()  # a second scheduler racing for the same day stops here (UNIQUE)
-            detail = job.func(session, SCHEDULER_ACTOR, run_for, settings)
+            detail = job.func(session, actor, run_for, settings)
             row.outcome = "succeeded"
             row.finished_at = utcnow()
             row.detail = (detail or "")[:2000] or None

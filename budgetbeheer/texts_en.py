@@ -42,8 +42,6 @@ EN: dict[str, str] = {
     "Ingelogd als": "Logged in as",
     "Welkom, %(name)s": "Welcome, %(name)s",
     "Gebruikersnaam of wachtwoord klopt niet.": "Username or password is incorrect.",
-    "Te veel mislukte pogingen. Probeer het over %(minutes)s minuten opnieuw.":
-        "Too many failed attempts. Try again in %(minutes)s minutes.",
     "U bent uitgelogd.": "You are logged out.",
     "Log in om verder te gaan.": "Log in to continue.",
     "Geen toegang": "No access",
@@ -141,6 +139,53 @@ EN: dict[str, str] = {
         'The check number of this RF reference is wrong. Probably a character was copied wrongly; check the reference on the invoice.',
     'Een RF-kenmerk begint met RF, dan twee cijfers, dan alleen letters en cijfers (bijvoorbeeld RF18 5390 0754 7034).':
         'An RF reference starts with RF, then two digits, then only letters and digits (for example RF18 5390 0754 7034).',
+    # separation of duties, proof on the command line, sessions (issue 14)
+    "%(command)s --as %(username)s: het wachtwoord klopt niet (of de gebruiker bestaat niet of is geblokkeerd); er is niets gedaan.":
+        "%(command)s --as %(username)s: the password is wrong (or the user does not exist or is blocked); nothing was done.",
+    "%(command)s --as %(username)s: het token in BUDGETBEHEER_TOKEN is niet (meer) van %(username)s; er is niets gedaan.":
+        "%(command)s --as %(username)s: the token in BUDGETBEHEER_TOKEN is not (or no longer) %(username)s's; nothing was done.",
+    "%(command)s --as %(username)s moet bewijzen dat u %(username)s bent: geef het wachtwoord op standaardinvoer (--password-stdin) of het API-token van %(username)s in BUDGETBEHEER_TOKEN.":
+        "%(command)s --as %(username)s must prove that you are %(username)s: give the password on standard input (--password-stdin) or %(username)s's API token in BUDGETBEHEER_TOKEN.",
+    "Te veel mislukte pogingen om in te loggen. Probeer het over %(minutes)s minuten opnieuw.":
+        "Too many failed log-in attempts. Try again in %(minutes)s minutes.",
+    "Alleen een beheerder beslist over een rol die wacht op bevestiging.":
+        "Only an admin decides on a role waiting for confirmation.",
+    "Deze roltoekenning bestaat niet.": "This role grant does not exist.",
+    "Over deze roltoekenning is al beslist.": "This role grant has already been decided.",
+    "U vroeg deze rol zelf aan; een tweede beheerder moet hem bevestigen.":
+        "You asked for this role yourself; a second admin must confirm it.",
+    "U kunt geen rol aan uzelf toekennen.": "You cannot grant a role to yourself.",
+    "Een API-token maakt iedereen voor zichzelf; u kunt er geen maken voor een ander.":
+        "Everyone makes their own API token; you cannot make one for someone else.",
+    "Een beheerder kan niet ook %(roles)s zijn: wie gebruikers en rollen beheert, beweegt geen geld. Gebruik voor elke taak een eigen account.":
+        "An admin cannot also be %(roles)s: whoever manages users and roles does not move money. Use a separate account for each task.",
+    "beheerder en financiën gaan niet samen": "admin and finance do not go together",
+    "Opgeslagen. De rol %(roles)s wacht op bevestiging door een tweede beheerder.":
+        "Saved. The role %(roles)s waits for confirmation by a second admin.",
+    "Opgeslagen.": "Saved.",
+    "Rol bevestigd.": "Role confirmed.",
+    "Roltoekenning afgewezen.": "Role grant rejected.",
+    "Nieuw API-token": "New API token",
+    "Kopieer het token nu: het wordt maar één keer getoond en is nergens anders te zien.":
+        "Copy the token now: it is shown only once and cannot be seen anywhere else.",
+    "Terug naar mijn API-tokens": "Back to my API tokens",
+    "Mijn API-tokens": "My API tokens",
+    "Met een API-token werkt een programma namens u. Niemand anders kan een token voor u maken.":
+        "With an API token a program works on your behalf. No one else can make a token for you.",
+    "U heeft geen API-tokens.": "You have no API tokens.",
+    "Wacht op bevestiging": "Waiting for confirmation",
+    "Rol %(role)s, gevraagd door %(by)s": "Role %(role)s, asked for by %(by)s",
+    "Een gebruiker maakt zijn eigen tokens (Mijn API-tokens); een beheerder kan ze alleen intrekken.":
+        "A user makes their own tokens (My API tokens); an admin can only revoke them.",
+    "Rollen die wachten op een tweede beheerder": "Roles waiting for a second admin",
+    "gevraagd door %(by)s": "asked for by %(by)s",
+    "Boekingen met zegel: %(sealed)s, goedgekeurde betalingen met zegel: %(items)s; alle zegels kloppen.":
+        "Sealed bookings: %(sealed)s, sealed approved payments: %(items)s; every seal matches.",
+    "Handtekening van de laatste regel (bewaar hem bij de jaarrekening):":
+        "Signature of the last entry (keep it with the annual accounts):",
+    "De laatste regel is niet ondertekend: BUDGETBEHEER_AUDIT_KEY is niet ingesteld.":
+        "The last entry is not signed: BUDGETBEHEER_AUDIT_KEY is not set.",
+    "De boekhouding is na het boeken gewijzigd: %(problem)s": "The books were changed after booking: %(problem)s",
     '"%(value)s" is geen bedrag. Schrijf een bedrag als 1234.56 of 1234,56 (met duizendtallen: 1.234,56), zonder andere tekens.':
         '"%(value)s" is not an amount. Write an amount as 1234.56 or 1234,56 (with thousands: 1.234,56), without other characters.',
     'Dit is te lang voor een bedrag (hoogstens %(maximum)s tekens).':

@@ -157,7 +157,7 @@ def settings(db_url: str, tmp_path: Path) -> Settings:
         database_url=db_url,
         secret_key="test-secret-key",
         instance_dir=tmp_path,
-        login_max_failures=3,
+        login_limit_per_name="3 per 15 minutes",
     )
 
 

@@ -22,5 +22,8 @@ class AuditEntry(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     request_id: Mapped[str | None] = mapped_column(String(64))
     client_address: Mapped[str | None] = mapped_column(String(64))
+    auth_method: Mapped[str | None] = mapped_column(String(20))
+    """How the actor proved who they were (:class:`budgetbeheer.audit.service.AuthMethod`); NULL in entries written
+    before it was recorded, and then left out of the hashed content so those entries still verify."""
     previous_hash: Mapped[str] = mapped_column(String(64), unique=True)
     entry_hash: Mapped[str] = mapped_column(String(64), unique=True)

@@ -3,16 +3,22 @@
 Each entry's hash is the SHA-256 of its canonical content, which includes its id and the previous entry's hash. An
 edited entry no longer matches its hash; a deleted, inserted or reordered entry breaks the chain at the next entry. The
 ``previous_hash`` column is UNIQUE, so two writers can never fork the chain.
+
+A chain without a key can be rewritten and hashed anew by whoever can write the database. So the head (the last
+entry's id and hash) is signed with HMAC-SHA256 under a key kept outside the database (``BUDGETBEHEER_AUDIT_KEY``):
+``audit verify`` prints that signature, to be kept with the accounts, and checks a kept one against the chain.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import select, text
@@ -25,18 +31,47 @@ from budgetbeheer.db.bulk_write import insert_rows
 GENESIS_HASH = "0" * 64
 
 
+class AuthMethod(StrEnum):
+    """How an actor proved who they were; kept in every audit entry (``auth_method``)."""
+
+    SESSION = "session"
+    """signed in on the web pages (session cookie, checked against the user's session version)"""
+    TOKEN = "token"  # noqa: S105 (a name, not a secret)
+    """an API request with the user's Bearer token"""
+    CLI_PASSWORD = "cli-password"  # noqa: S105 (a name, not a secret)
+    """a command with ``--as U`` and U's password on standard input"""
+    CLI_TOKEN = "cli-token"  # noqa: S105 (a name, not a secret)
+    """a command with ``--as U`` and U's API token in ``BUDGETBEHEER_TOKEN``"""
+    CLI_UNPROVEN = "cli-unproven"
+    """a command with ``--as U`` that needs no proof (exports, bank feedback): the name is the operator's word"""
+    OPERATOR = "operator"
+    """the operator's own command on the server (``system:cli``: users and tokens set up, imports without ``--as``; a
+    scheduled job run by hand with ``budgetbeheer jobs run``)"""
+    SCHEDULER = "scheduler"
+    """the scheduler process, or one of its jobs run by hand"""
+    SYSTEM = "system"
+    """the application itself (an event handler, a test)"""
+
+
 @dataclass(frozen=True)
 class Actor:
-    """Who does something: a user (with the request it came from) or ``system:<job>``."""
+    """Who does something: a user (with the request it came from) or ``system:<job>``, and how they proved it."""
 
     name: str
     user_id: int | None = None
     request_id: str | None = None
     client_address: str | None = None
+    auth_method: str | None = None
 
     @classmethod
     def system(cls, job: str) -> Actor:
-        return cls(name=f"system:{job}")
+        if job == "scheduler":
+            method = AuthMethod.SCHEDULER
+        elif job == "cli":
+            method = AuthMethod.OPERATOR
+        else:
+            method = AuthMethod.SYSTEM
+        return cls(name=f"system:{job}", auth_method=method.value)
 
     @property
     def is_system(self) -> bool:
@@ -66,17 +101,16 @@ CHAINED_FIELDS = ("id", "recorded_at", "actor", "action", "entity_type", "entity
 
 
 def _content(values: Mapping[str, Any]) -> str:
-    """The text an entry's hash is taken of (``before_json``/``after_json`` under the names ``before``/``after``)."""
-    return json.dumps(
-        {name.removesuffix("_json"): values[name] for name in CHAINED_FIELDS},
-        sort_keys=True,
-        separators=(",", ":"),
-        ensure_ascii=False,
-    )
+    """The text an entry's hash is taken of (``before_json``/``after_json`` under the names ``before``/``after``).
+    ``auth_method`` is in it when set: entries written before it was kept hash as they did then."""
+    content = {name.removesuffix("_json"): values[name] for name in CHAINED_FIELDS}
+    if values.get("auth_method") is not None:
+        content["auth_method"] = values["auth_method"]
+    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def entry_content(entry: AuditEntry) -> str:
-    return _content({name: getattr(entry, name) for name in CHAINED_FIELDS})
+    return _content({name: getattr(entry, name) for name in (*CHAINED_FIELDS, "auth_method")})
 
 
 def compute_hash(entry: AuditEntry) -> str:
@@ -117,6 +151,7 @@ def record(
         reason=reason,
         request_id=actor.request_id,
         client_address=actor.client_address,
+        auth_method=actor.auth_method,
         previous_hash=last.entry_hash if last else GENESIS_HASH,
     )
     entry.entry_hash = compute_hash(entry)
@@ -157,7 +192,7 @@ def record_many(session: Session, actor: Actor, changes: Sequence[Change]) -> in
                "entity_id": None if change.entity_id is None else str(change.entity_id),
                "before_json": canonical_json(change.before), "after_json": canonical_json(change.after),
                "reason": change.reason, "request_id": actor.request_id, "client_address": actor.client_address,
-               "previous_hash": previous}
+               "auth_method": actor.auth_method, "previous_hash": previous}
         previous = row["entry_hash"] = hashlib.sha256(_content(row).encode("utf-8")).hexdigest()
         rows.append(row)
         next_id += 1
@@ -171,11 +206,31 @@ class VerificationResult:
     count: int
     first_bad_id: int | None = None
     problem: str | None = None
+    head_hash: str = GENESIS_HASH
+    """The last entry's hash (the genesis hash for an empty trail)."""
 
     def describe(self) -> str:
         if self.ok:
             return f"ok: {self.count} entries"
         return f"audit trail broken at entry {self.first_bad_id}: {self.problem}"
+
+
+def sign_head(key: str, count: int, head_hash: str) -> str:
+    """HMAC-SHA256 of the chain's head: entry ``count`` (ids run 1..count) and its hash."""
+    message = f"budgetbeheer audit head {count} {head_hash}".encode()
+    return hmac.new(key.encode("utf-8"), message, hashlib.sha256).hexdigest()
+
+
+def head_at(session: Session, entry_id: int) -> str | None:
+    """The stored hash of entry ``entry_id`` (the head as it was when that entry was the last), or None."""
+    return session.scalar(select(AuditEntry.entry_hash).where(AuditEntry.id == entry_id))
+
+
+def check_kept_signature(key: str, count: int, head_hash: str | None, signature: str) -> bool:
+    """Whether a signature kept with the accounts (``count:signature``) still matches the chain at that entry."""
+    if head_hash is None:
+        return False
+    return hmac.compare_digest(sign_head(key, count, head_hash), signature.strip().lower())
 
 
 def _entries(session: Session, batch_size: int = 5000) -> Iterator[AuditEntry]:
@@ -210,4 +265,4 @@ def verify(session: Session) -> VerificationResult:
         previous_hash = entry.entry_hash
         expected_id += 1
         count += 1
-    return VerificationResult(True, count)
+    return VerificationResult(True, count, head_hash=previous_hash)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,14 @@ def normalise_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
+def _sha256_hex(value: str | None) -> str | None:
+    """``bb_sha256(text)`` on SQLite: the hex SHA-256 of the text's UTF-8 bytes, as PostgreSQL's
+    ``encode(sha256(convert_to(text, 'UTF8')), 'hex')`` (the payment seals, :mod:`budgetbeheer.payments.seals`)."""
+    if value is None:
+        return None
+    return hashlib.sha256(str(value).encode("utf-8")).hexdigest()
+
+
 def _configure_sqlite(engine: Engine, begin: str) -> None:
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection: Any, connection_record: Any) -> None:
@@ -38,6 +47,7 @@ def _configure_sqlite(engine: Engine, begin: str) -> None:
         # into tables whose indexes (hashes, keys) are larger than that; taken only as it is used.
         cursor.execute("PRAGMA cache_size=-65536")
         cursor.close()
+        dbapi_connection.create_function("bb_sha256", 1, _sha256_hex, deterministic=True)
 
     @event.listens_for(engine, "begin")
     def on_begin(connection: Any) -> None:

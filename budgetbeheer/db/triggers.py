@@ -4,6 +4,10 @@
   that sum to zero and carry the transaction's business date. A posting for a transaction that is already booked is refused. (The posting's foreign key is
   deferred, so postings without their transaction fail at COMMIT.)
 - Postings, transactions and audit entries refuse UPDATE and DELETE (and TRUNCATE on PostgreSQL).
+- On SQLite they also refuse an INSERT that would meet an existing row on a unique key: ``INSERT OR REPLACE`` deletes
+  the old row without firing DELETE triggers (unless a connection sets ``recursive_triggers``), so without this a
+  rewritten row slipped past the append-only rule. A trigger in the file holds for every client, ours or not.
+  (PostgreSQL has no REPLACE; ``INSERT ... ON CONFLICT DO UPDATE`` fires the UPDATE trigger.)
 
 The revisions do not call this module: each carries the statements it runs as frozen text (migrations/README.md).
 A change here therefore needs a new revision; tests/unit/test_frozen_migrations.py fails until one carries it.
@@ -79,8 +83,22 @@ _POSTGRES_FUNCTIONS = [
 ]
 
 
+_SQLITE_UNIQUE_KEYS = {
+    "ledger_postings": ("id",),
+    "ledger_transactions": ("id", "idempotency_key", "reverses_id"),
+    "audit_entries": ("id", "previous_hash", "entry_hash"),
+}
+"""Every unique key of the append-only tables: a REPLACE over any of them would delete the row it meets."""
+
+
 def _sqlite_append_only(table: str) -> list[str]:
+    meets = " OR ".join(f"{key} = NEW.{key}" for key in _SQLITE_UNIQUE_KEYS[table])
     return [
+        f"""
+        CREATE TRIGGER {table}_no_replace BEFORE INSERT ON {table}
+        WHEN EXISTS (SELECT 1 FROM {table} WHERE {meets})
+        BEGIN SELECT RAISE(ABORT, '{table} is append-only: an insert over an existing row refused'); END
+        """,
         f"""
         CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table}
         BEGIN SELECT RAISE(ABORT, '{table} is append-only: UPDATE refused'); END
@@ -123,7 +141,7 @@ def drop_statements(dialect_name: str) -> list[str]:
     names = ["ledger_postings_sealed", "ledger_transactions_balanced"]
     if dialect_name == "sqlite":
         for table in APPEND_ONLY_TABLES:
-            names += [f"{table}_no_update", f"{table}_no_delete"]
+            names += [f"{table}_no_replace", f"{table}_no_update", f"{table}_no_delete"]
         return [f"DROP TRIGGER IF EXISTS {name}" for name in names]
     statements = [
         "DROP TRIGGER IF EXISTS ledger_postings_sealed ON ledger_postings",

@@ -229,8 +229,8 @@ def install_error_handler(app: Flask) -> None:
         if isinstance(error, BudgetbeheerError):
             return errors.error_page(errors.status_for(error), error.message)
         if isinstance(error, HTTPException):
-            if error.code and error.code < 400:
-                return error.get_response()
+            if (error.code and error.code < 400) or error.response is not None:
+                return error.get_response()  # a redirect, or a page made for it (the throttled log-in page)
             return errors.error_page(error.code or 500)
         log.exception("unhandled error in web request")
         return errors.error_page(500)

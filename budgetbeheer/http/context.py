@@ -10,7 +10,7 @@ from flask import Response, current_app, g, has_request_context, request, sessio
 from flask_login import current_user
 from sqlalchemy.orm import Session
 
-from budgetbeheer.audit.service import Actor
+from budgetbeheer.audit.service import Actor, AuthMethod
 from budgetbeheer.config import Settings
 from budgetbeheer.db.unit_of_work import UnitOfWork
 from budgetbeheer.features import Registry
@@ -109,7 +109,9 @@ def actor() -> Actor:
     client = request.remote_addr if has_request_context() else None
     if user is None:
         return Actor(name="anonymous", request_id=request_id(), client_address=client)
-    return Actor(name=user.username, user_id=user.id, request_id=request_id(), client_address=client)
+    method = AuthMethod.TOKEN if is_api_request() else AuthMethod.SESSION
+    return Actor(name=user.username, user_id=user.id, request_id=request_id(), client_address=client,
+                 auth_method=method.value)
 
 
 def is_api_request() -> bool:

@@ -1,4 +1,9 @@
-"""Permissions on every view (deny by default), session login, API tokens, security headers."""
+"""Permissions on every view (deny by default), session login, API tokens, security headers.
+
+A session counts only while the version it was given at log-in (``session["sv"]``) is the user's current
+``session_version`` (:mod:`budgetbeheer.users.service`): log-out, a password or role change and deactivation end every
+session of that user, a copied cookie included.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +11,13 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import Flask, Response, abort, current_app, g, request
+from flask import Flask, Response, abort, current_app, g, request, session
 from flask_login import LoginManager
 
-from budgetbeheer.http.context import current, db, is_api_request
+from budgetbeheer.http.context import current, db, is_api_request, settings
 from budgetbeheer.users.models import User
 from budgetbeheer.users.permissions import PERMISSIONS, allowed
+from budgetbeheer.users.service import session_is_current
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -20,11 +26,14 @@ login_manager.login_view = "auth.login"
 login_manager.login_message = "Log in om verder te gaan."
 login_manager.session_protection = "strong"
 
+SESSION_VERSION_KEY = "sv"
+HSTS = "max-age=31536000; includeSubDomains"
+
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
     user = db().get(User, int(user_id))
-    if user is None or not user.is_active:
+    if user is None or not user.is_active or not session_is_current(user, session.get(SESSION_VERSION_KEY)):
         return None
     return user
 
@@ -86,6 +95,8 @@ def security_headers(response: Response) -> Response:
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("Cache-Control", "no-store")
+    if not (settings().is_development or current_app.debug):  # production only: never pin a local demo to https
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
     return response
 
 

@@ -56,6 +56,10 @@ class Transaction(Base):
     idempotency_key: Mapped[str | None] = mapped_column(String(200), unique=True)
     reverses_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_transactions.id"), unique=True)
     household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id"), index=True)
+    content_hash: Mapped[str | None] = mapped_column(String(64))
+    """SHA-256 of the transaction with its postings (:func:`budgetbeheer.ledger.service.transaction_hash`), written
+    with the row; ``audit verify`` recomputes it, so an edited posting is named. NULL for transactions booked before
+    it was kept."""
 
 
 class Posting(Base):

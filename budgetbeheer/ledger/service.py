@@ -6,9 +6,11 @@ it again (see :mod:`budgetbeheer.db.triggers`), so neither a bug nor raw SQL can
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
@@ -125,6 +127,30 @@ def check_legs(legs: Sequence[Leg]) -> None:
         raise LedgerError(Message("De boeking is niet in evenwicht: debet en credit verschillen."))
 
 
+def transaction_hash(
+    transaction_id: int,
+    *,
+    business_date: date,
+    recorded_at: datetime,
+    kind: str,
+    description: str,
+    booked_by: str,
+    idempotency_key: str | None,
+    reverses_id: int | None,
+    household_id: int | None,
+    postings: Iterable[tuple[int, int, date]],
+) -> str:
+    """SHA-256 of a transaction with its postings (account, cents, business date; sorted, as posting ids say nothing
+    about the booking). Written with the row by :func:`book`, recomputed by :func:`verify_transactions`."""
+    content = [
+        transaction_id, business_date.isoformat(), recorded_at.astimezone(UTC).isoformat(), kind, description,
+        booked_by, idempotency_key, reverses_id, household_id,
+        sorted([account, cents, day.isoformat()] for account, cents, day in postings),
+    ]
+    encoded = json.dumps(content, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    return hashlib.sha256(encoded).hexdigest()
+
+
 def book(
     session: Session,
     *,
@@ -146,6 +172,8 @@ def book(
     check_legs(legs)
     session.flush()
     transaction_id = _next_transaction_id(session)
+    recorded_at = recorded_at or utcnow()
+    description = description[:500]
     session.execute(
         insert(Posting),
         [
@@ -162,13 +190,19 @@ def book(
         insert(Transaction).values(
             id=transaction_id,
             business_date=business_date,
-            recorded_at=recorded_at or utcnow(),
+            recorded_at=recorded_at,
             kind=kind,
-            description=description[:500],
+            description=description,
             booked_by=booked_by,
             idempotency_key=idempotency_key,
             reverses_id=reverses_id,
             household_id=household_id,
+            content_hash=transaction_hash(
+                transaction_id, business_date=business_date, recorded_at=recorded_at, kind=kind,
+                description=description, booked_by=booked_by, idempotency_key=idempotency_key,
+                reverses_id=reverses_id, household_id=household_id,
+                postings=[(leg.account_id, leg.amount_cents, business_date) for leg in legs],
+            ),
         )
     )
     transaction = session.get(Transaction, transaction_id)
@@ -217,7 +251,12 @@ def book_many(session: Session, bookings: Sequence[Booking], recorded_at: dateti
     insert_rows(session, table_of(Transaction), [
         {"id": transaction_id, "business_date": booking.business_date, "recorded_at": moment, "kind": booking.kind,
          "description": booking.description[:500], "booked_by": booking.booked_by,
-         "idempotency_key": booking.idempotency_key, "reverses_id": None, "household_id": booking.household_id}
+         "idempotency_key": booking.idempotency_key, "reverses_id": None, "household_id": booking.household_id,
+         "content_hash": transaction_hash(
+             transaction_id, business_date=booking.business_date, recorded_at=moment, kind=booking.kind,
+             description=booking.description[:500], booked_by=booking.booked_by,
+             idempotency_key=booking.idempotency_key, reverses_id=None, household_id=booking.household_id,
+             postings=[(leg.account_id, leg.amount_cents, booking.business_date) for leg in booking.legs])}
         for transaction_id, booking in zip(ids, bookings, strict=True)
     ])
     return ids
@@ -259,6 +298,70 @@ def transfer(
         idempotency_key=idempotency_key,
         household_id=household_id,
     )
+
+
+@dataclass(frozen=True)
+class LedgerVerification:
+    """The outcome of :func:`verify_transactions`: how many transactions carry a seal, how many were booked before
+    seals were kept, and the first one whose transaction or postings no longer match (with why)."""
+
+    sealed: int
+    unsealed: int
+    first_bad_id: int | None = None
+    problem: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.first_bad_id is None
+
+
+def verify_transactions(session: Session, batch_size: int = 2000) -> LedgerVerification:
+    """Recompute every sealed transaction's hash from its row and postings. A transaction without a seal is accepted
+    only before the first sealed one (booked before seals were kept); a posting without its transaction is named."""
+    sealed = unsealed = 0
+    seen_sealed = False
+    last_id = 0
+    table = Transaction.__table__.c
+    postings = Posting.__table__.c
+    while True:
+        rows = session.execute(
+            select(table.id, table.business_date, table.recorded_at, table.kind, table.description, table.booked_by,
+                   table.idempotency_key, table.reverses_id, table.household_id, table.content_hash)
+            .where(table.id > last_id).order_by(table.id).limit(batch_size)
+        ).all()
+        if not rows:
+            break
+        legs: dict[int, list[tuple[int, int, date]]] = {}
+        for transaction_id, account, cents, day in session.execute(
+            select(postings.transaction_id, postings.account_id, postings.amount_cents, postings.business_date)
+            .where(postings.transaction_id > last_id, postings.transaction_id <= rows[-1].id)
+        ):
+            legs.setdefault(int(transaction_id), []).append((int(account), int(cents), day))
+        for row in rows:
+            if row.content_hash is None:
+                if seen_sealed:
+                    return LedgerVerification(sealed, unsealed, row.id, "its seal is missing (removed)")
+                unsealed += 1
+                continue
+            seen_sealed = True
+            recorded_at = row.recorded_at if row.recorded_at.tzinfo else row.recorded_at.replace(tzinfo=UTC)
+            expected = transaction_hash(
+                row.id, business_date=row.business_date, recorded_at=recorded_at, kind=row.kind,
+                description=row.description, booked_by=row.booked_by, idempotency_key=row.idempotency_key,
+                reverses_id=row.reverses_id, household_id=row.household_id, postings=legs.get(row.id, []),
+            )
+            if expected != row.content_hash:
+                return LedgerVerification(
+                    sealed, unsealed, row.id, "the transaction or its postings do not match its seal (edited)"
+                )
+            sealed += 1
+        last_id = rows[-1].id
+    orphan = session.scalar(
+        select(postings.transaction_id).where(postings.transaction_id.not_in(select(table.id))).limit(1)
+    )
+    if orphan is not None:
+        return LedgerVerification(sealed, unsealed, int(orphan), "postings without their transaction")
+    return LedgerVerification(sealed, unsealed)
 
 
 def postings_of(session: Session, transaction_id: int) -> list[Posting]:

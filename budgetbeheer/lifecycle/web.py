@@ -24,6 +24,7 @@ from budgetbeheer.households.common import get_household
 from budgetbeheer.households.read import record_view
 from budgetbeheer.http.context import actor, current, db, discard, language, registry, settings
 from budgetbeheer.http.idempotency import once_per_submission
+from budgetbeheer.http.redirects import safe_next
 from budgetbeheer.http.security import requires
 from budgetbeheer.i18n import translate
 from budgetbeheer.jobs import last_runs
@@ -69,10 +70,7 @@ def _error_text(error: BudgetbeheerError) -> str:
 
 
 def _back_to(household_id: int) -> WerkzeugResponse:
-    target = request.form.get("next") or ""
-    if target.startswith("/") and not target.startswith("//"):
-        return redirect(target)
-    return redirect(household_url(household_id))
+    return redirect(safe_next(request.form.get("next"), household_url(household_id)))
 
 
 # ------------------------------------------------------------------------------------------------------------ signals

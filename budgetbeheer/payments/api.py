@@ -10,7 +10,7 @@ from flask import Response, request
 from budgetbeheer import clock
 from budgetbeheer.errors import Message, ValidationError
 from budgetbeheer.fields import parse_iso_date
-from budgetbeheer.http.api import ApiRoutes, json_body, ok
+from budgetbeheer.http.api import API_PREFIX, ApiRoutes, json_body, ok
 from budgetbeheer.http.context import actor, db, settings
 from budgetbeheer.http.inputs import query_number
 from budgetbeheer.payments import iban_changes, iban_holds, service
@@ -88,18 +88,46 @@ def settle(batch_id: int) -> tuple[Response, int]:
     return ok(data)
 
 
+def _file_response(batch_id: int) -> Response:
+    filename, content = service.download(db(), batch_id)
+    mimetype = "application/zip" if filename.endswith(".zip") else "application/xml"
+    response = Response(content, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@routes.route("/batches/<int:batch_id>/pain001", ["POST"],
+       summary="Make the pain.001 file of an approved batch (201; 200 when it was made before); GET fetches it",
+       permission="payments.export", responses={"201": "made", "409": "not approved yet, or a payment changed "
+                                                                     "after approval"})
+def make_pain001(batch_id: int) -> tuple[Response, int]:
+    session = db()
+    batch = service.get_batch(session, batch_id)
+    made = batch.status == BatchStatus.APPROVED
+    files = service.export(session, actor(), batch_id, settings())
+    location = f"{API_PREFIX}/batches/{batch_id}/pain001"
+    return ok(
+        {"batch_id": batch_id, "download": location,
+         "files": [{"filename": f.filename, "sha256": f.sha256, "transactions": f.transaction_count} for f in files]},
+        201 if made else 200, headers={"Location": location},
+    )
+
+
 @routes.route("/batches/<int:batch_id>/pain001", ["GET"],
-       summary="The pain.001 file (a zip when split); written on the first download of an approved batch",
+       summary="The pain.001 file (a zip when split). Deprecated for an approved batch without a file: it still "
+               "makes the file then, with a Deprecation header; POST makes it",
        permission="payments.export", responses={"409": "not approved yet"})
 def pain001(batch_id: int) -> Response:
     session = db()
     batch = service.get_batch(session, batch_id)
-    if batch.status == BatchStatus.APPROVED:
+    made = batch.status == BatchStatus.APPROVED
+    if made:
         service.export(session, actor(), batch_id, settings())
-    filename, content = service.download(session, batch_id)
-    mimetype = "application/zip" if filename.endswith(".zip") else "application/xml"
-    response = Response(content, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response = _file_response(batch_id)
+    if made:  # a GET that changes state: kept for old clients, marked as such (RFC 9745)
+        response.headers["Deprecation"] = "true"
+        successor = f"<{API_PREFIX}/batches/{batch_id}/pain001>"
+        response.headers["Link"] = f'{successor}; rel="successor-version"; title="POST makes the file"'
     return response
 
 

@@ -44,6 +44,7 @@ from budgetbeheer.money import format_eur
 from budgetbeheer.payments.events import BatchApproved, BatchSettled, PaymentReturned, PaymentsReturned
 from budgetbeheer.payments.iban_holds import hold_for_returns
 from budgetbeheer.payments.return_reasons import describe, normalise_code, reason_for
+from budgetbeheer.payments.seals import approval_mismatches, approval_seals, changed_items, item_digest
 from budgetbeheer.payments.sepa import bundle as sepa_bundle
 from budgetbeheer.payments.sepa import model as sepa_model
 from budgetbeheer.tables.households import Creditor, Household
@@ -99,6 +100,9 @@ def approve(session: Session, actor: Actor, batch_id: int) -> PaymentBatch:
         session.refresh(user, ["role_rows"])
     if user is None or not user.is_active or "finance" not in user.roles:
         raise PermissionDenied(Message("Alleen een medewerker financiën kan een betaalrun goedkeuren."))
+    if "admin" in user.roles:  # an account from before the rule (users.service refuses the combination)
+        raise PermissionDenied(Message(
+            "Een beheerder kan geen betaalrun goedkeuren: wie gebruikers en rollen beheert, beweegt geen geld."))
     require_batch_transition(batch.id, batch.status, BatchStatus.APPROVED)
     if batch.prepared_by_user_id == user.id or batch.prepared_by == user.username:
         raise Conflict(
@@ -131,14 +135,16 @@ def approve(session: Session, actor: Actor, batch_id: int) -> PaymentBatch:
         session.execute(
             update(PaymentItem)
             .where(PaymentItem.batch_id == batch.id, PaymentItem.status == ItemStatus.PROPOSED)
-            .values(status=ItemStatus.APPROVED)
+            .values(status=ItemStatus.APPROVED, approved_hash=item_digest(session.get_bind().dialect.name))
         )
         publish(session, BatchApproved(batch_id=batch.id, actor=actor))  # e.g. "not paid" signals close now
     session.flush()
+    sealed = approval_seals(session, batch.id, batch.approval_transaction_id) \
+        if batch.status == BatchStatus.APPROVED else {}
     record(
         session, actor, "payment_batch.approved", "payment_batch", batch.id, before=before,
         after=_state(batch) | {"approval": approval.sequence, "required_approvals": batch.required_approvals,
-                               "ledger_transaction_id": batch.approval_transaction_id},
+                               "ledger_transaction_id": batch.approval_transaction_id} | sealed,
     )
     return batch
 
@@ -314,6 +320,16 @@ def export(session: Session, actor: Actor, batch_id: int, settings: Settings) ->
         return bank_files(session, batch.id)
     require_batch_transition(batch.id, batch.status, BatchStatus.EXPORTED)
     assert batch.msg_id_base is not None and batch.approved_at is not None
+    changed = changed_items(session, batch.id, ITEM_IN_BANK_FILE)
+    if not changed and approval_mismatches(session, batch.id):
+        raise Conflict(Message(
+            "Geen bankbestand: de betalingen van betaalrun %(batch)s zijn niet meer wat de goedkeuring in het auditlog "
+            "vastlegde. Annuleer de betaalrun en laat hem opnieuw voorbereiden en goedkeuren.", batch=batch.id))
+    if changed:
+        raise Conflict(Message(
+            "Geen bankbestand: betaling %(ids)s van betaalrun %(batch)s is gewijzigd na de goedkeuring. Annuleer de "
+            "betaalrun en laat hem opnieuw voorbereiden en goedkeuren.", ids=", ".join(map(str, changed)),
+            batch=batch.id))
     version = batch.pain_version or settings.pain001_version
     with cycle_collector_paused():  # sepaxml builds a tree of 10 objects per payment: no cycles, nothing to collect
         built = sepa_bundle.build_bank_files(

@@ -9,7 +9,7 @@ import click
 from sqlalchemy.orm import Session
 
 from budgetbeheer import clock
-from budgetbeheer.clitools import ISO_DATE, ROW_ID, cli_actor, root, use_case, user_actor
+from budgetbeheer.clitools import ISO_DATE, ROW_ID, cli_actor, proof_options, proven_actor, root, use_case, user_actor
 from budgetbeheer.payments.return_reasons import describe, holds_iban
 from budgetbeheer.payments.service import approve, download, export, mark_sent, prepare_run, return_item, settle
 
@@ -22,13 +22,18 @@ def runs() -> None:
 @runs.command("prepare")
 @click.option("--date", "execution_date", required=True, type=ISO_DATE,
               help="execution date (a TARGET2 business day)")
-@click.option("--as", "username", default=None, help="finance user; without it the run counts as the scheduler's")
+@click.option("--as", "username", required=True,
+              help="the finance user who prepares (proven: --password-stdin or BUDGETBEHEER_TOKEN); another finance "
+                   "user approves")
+@proof_options
 @use_case()
-def runs_prepare(session: Session, execution_date: date, username: str | None) -> None:
-    """Propose the batch for that execution date; prints its id."""
+def runs_prepare(session: Session, execution_date: date, username: str, password_stdin: bool,
+                 token: str | None) -> None:
+    """Propose the batch for that execution date as that finance user; prints its id. (The scheduler prepares its
+    own runs; a person who prepares by hand is the preparer, so four eyes hold.)"""
     day = execution_date
     settings = root().settings
-    actor = user_actor(session, username)[0] if username else cli_actor(None, "scheduler")
+    actor = proven_actor(session, "runs prepare", username, password_stdin, token)
     batch, _ = prepare_run(session, actor, day, settings, today=clock.today())
     batch_id = batch.id
     click.echo(batch_id)
@@ -42,10 +47,12 @@ def batches() -> None:
 @batches.command("approve")
 @click.argument("batch_id", type=ROW_ID)
 @click.option("--as", "username", required=True, help="a finance user who did not prepare the batch")
+@proof_options
 @use_case()
-def batches_approve(session: Session, batch_id: int, username: str) -> None:
-    """Approve as that finance user (four-eyes applies)."""
-    batch = approve(session, user_actor(session, username)[0], batch_id)
+def batches_approve(session: Session, batch_id: int, username: str, password_stdin: bool, token: str | None) -> None:
+    """Approve as that finance user (four-eyes applies), proven by their password on standard input
+    (--password-stdin) or their API token in BUDGETBEHEER_TOKEN."""
+    batch = approve(session, proven_actor(session, "batches approve", username, password_stdin, token), batch_id)
     status = batch.status
     click.echo(f"batch {batch_id}: {status}")
 

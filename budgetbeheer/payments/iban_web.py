@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from budgetbeheer.errors import BudgetbeheerError, ValidationError
 from budgetbeheer.http.context import actor, current, db, discard, language
+from budgetbeheer.http.redirects import safe_next
 from budgetbeheer.http.security import has_permission, requires
 from budgetbeheer.i18n import translate
 from budgetbeheer.payments import iban_changes, iban_holds
@@ -80,10 +81,7 @@ def _flash_error(error: BudgetbeheerError) -> None:
 
 
 def _back(fallback: str) -> WerkzeugResponse:
-    target = request.form.get("next") or ""
-    if target.startswith("/") and not target.startswith("//"):
-        return redirect(target)
-    return redirect(fallback)
+    return redirect(safe_next(request.form.get("next"), fallback))
 
 
 def _form(*names: str) -> dict[str, Any]:

@@ -236,6 +236,12 @@ EN = {
     '%(date)s ligt meer dan %(days)s dagen vooruit; dat neemt de bank niet aan. Kies een uitvoeringsdatum van %(next)s tot en met %(last)s.': '%(date)s lies more than %(days)s days ahead, which the bank does not accept. Choose an execution date from %(next)s up to and including %(last)s.',
     'Betaling %(end_to_end_id)s: IBAN %(iban)s is van een land buiten de Europese Economische Ruimte; de bank wil dan het adres van de ontvanger (ten minste plaats en land).': "Payment %(end_to_end_id)s: IBAN %(iban)s belongs to a country outside the European Economic Area; the bank then needs the payee's address (at least town and country).",
     'Betaling %(end_to_end_id)s past niet in een bankbestand van hoogstens %(maximum)s bytes.': 'Payment %(end_to_end_id)s does not fit in a bank file of at most %(maximum)s bytes.',
+    "Geen bankbestand: betaling %(ids)s van betaalrun %(batch)s is gewijzigd na de goedkeuring. Annuleer de betaalrun en laat hem opnieuw voorbereiden en goedkeuren.":
+        "No bank file: payment %(ids)s of payment run %(batch)s changed after approval. Cancel the run and have it prepared and approved again.",
+    "Een beheerder kan geen betaalrun goedkeuren: wie gebruikers en rollen beheert, beweegt geen geld.":
+        "An admin cannot approve a payment run: whoever manages users and roles does not move money.",
+    "Geen bankbestand: de betalingen van betaalrun %(batch)s zijn niet meer wat de goedkeuring in het auditlog vastlegde. Annuleer de betaalrun en laat hem opnieuw voorbereiden en goedkeuren.":
+        "No bank file: the payments of payment run %(batch)s are no longer what the approval recorded in the audit trail. Cancel the run and have it prepared and approved again.",
 }
 
 # The bank's return reasons, in Dutch and English, from their one table.

@@ -109,6 +109,9 @@ class PaymentItem(Base):
     status: Mapped[str] = mapped_column(String(16), default=ItemStatus.PROPOSED.value)
     hold_reason: Mapped[str | None] = mapped_column(Text)
     return_reason_code: Mapped[str | None] = mapped_column(String(8))
+    approved_hash: Mapped[str | None] = mapped_column(String(64))
+    """SHA-256 of what the bank is told (payee, IBAN, amount, reference, ...) at the moment of approval
+    (:mod:`budgetbeheer.payments.seals`): checked again before a bank file is made and by ``audit verify``."""
 
     __table_args__ = (
         CheckConstraint("amount_cents > 0", name="positive"),

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from budgetbeheer.db.base import Base, BigId, UtcDateTime, one_of
 
 ROLES = ("caseworker", "finance", "supervisor", "accountant", "admin")
+GRANT_STATUSES = ("pending", "confirmed", "rejected")
 
 
 class User(Base):
@@ -23,6 +24,9 @@ class User(Base):
     locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
     last_login_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    """Kept in every session cookie at log-in and compared on every request: log-out, a password or role change and
+    deactivation add one, which ends every session of the user at once (a copied cookie included)."""
 
     role_rows: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
@@ -67,3 +71,29 @@ class ApiToken(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     last_used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class RoleGrant(Base):
+    """A role that moves money (finance), asked for by one admin and waiting for a second admin's confirmation.
+
+    ``pending_key`` is ``<user id>:<role>`` while the grant waits and NULL once decided: its UNIQUE constraint keeps one
+    waiting grant per user and role."""
+
+    __tablename__ = "role_grants"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(12), default="pending")
+    pending_key: Mapped[str | None] = mapped_column(String(40), unique=True)
+    requested_by: Mapped[str] = mapped_column(String(120))
+    requested_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    requested_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    decided_by: Mapped[str | None] = mapped_column(String(120))
+    decided_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+    __table_args__ = (
+        CheckConstraint(one_of("role", ROLES), name="role"),
+        CheckConstraint(one_of("status", GRANT_STATUSES), name="status"),
+    )

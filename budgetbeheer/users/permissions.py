@@ -34,7 +34,23 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "audit.read": frozenset({"accountant", "admin"}),
     "users.manage": frozenset({"admin"}),
     "scheduler.read": frozenset({"admin"}),
+    "tokens.own": frozenset({"caseworker", "finance", "supervisor", "accountant", "admin"}),
 }
+
+MONEY_PERMISSIONS = frozenset({
+    "payments.prepare", "payments.approve", "payments.export", "payments.settle", "receipts.manual", "bank.assign",
+    "advances.write", "iban_changes.confirm",
+})
+"""What moves money out of a household's funds or decides where it goes. (``receipts.write`` books money in; the
+caseworker who holds it today loses it with the team rules of the separation-of-duties issue.)"""
+
+ADMIN_ROLE = "admin"
+
+
+def money_roles() -> frozenset[str]:
+    """The roles that hold a permission of :data:`MONEY_PERMISSIONS`: never together with admin, and granted only
+    with a second admin's confirmation."""
+    return frozenset(role for permission in MONEY_PERMISSIONS for role in PERMISSIONS[permission])
 
 
 def allowed(roles: Iterable[str], permission: str) -> bool:

@@ -1,4 +1,14 @@
-"""Creating users, checking passwords with throttling, and API tokens."""
+"""Users and their roles, passwords, sessions and API tokens, and the duties that cannot be combined.
+
+- An admin never holds a role that moves money (:func:`budgetbeheer.users.permissions.money_roles`, today finance):
+  refused when a user is created or changed, and again at approval.
+- A person (an admin on the web) who gives a user a money role asks for it: a :class:`RoleGrant` waits until a second
+  admin confirms it. The operator's own command on the server (``budgetbeheer users create``, actor ``system:cli``)
+  sets a system up and grants at once; it is audited as such.
+- API tokens: a user makes their own; only the operator's command makes one for someone else.
+- Every session carries the user's ``session_version``; log-out, a password or role change and deactivation raise
+  it, which ends every session of that user.
+"""
 
 from __future__ import annotations
 
@@ -6,17 +16,18 @@ import hashlib
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from budgetbeheer.audit.service import Actor, record
+from budgetbeheer.audit.service import Actor, AuthMethod, record
 from budgetbeheer.db.base import utcnow
-from budgetbeheer.errors import Conflict, Message, NotFound, ValidationError
-from budgetbeheer.users.models import ROLES, ApiToken, User, UserRole
+from budgetbeheer.errors import Conflict, Message, NotFound, PermissionDenied, ValidationError
+from budgetbeheer.users.models import ROLES, ApiToken, RoleGrant, User, UserRole
+from budgetbeheer.users.permissions import ADMIN_ROLE, money_roles
 
 _hasher = PasswordHasher()  # argon2id: memory-hard
 MIN_PASSWORD_LENGTH = 10
@@ -50,6 +61,23 @@ def _validate_roles(roles: Iterable[str]) -> list[str]:
     return chosen
 
 
+ROLE_NAMES = {"caseworker": "klantmanager", "finance": "financiën", "supervisor": "teamleider",
+              "accountant": "accountant", "admin": "beheerder"}
+
+
+def refuse_incompatible(roles: Iterable[str]) -> None:
+    """An admin (who manages users and roles) never also holds a role that moves money: one person could then give
+    themself a payment and approve it."""
+    held = set(roles)
+    money = sorted(held & money_roles())
+    if ADMIN_ROLE in held and money:
+        raise Conflict(
+            Message("Een beheerder kan niet ook %(roles)s zijn: wie gebruikers en rollen beheert, beweegt geen geld. "
+                    "Gebruik voor elke taak een eigen account.", roles=", ".join(ROLE_NAMES[role] for role in money)),
+            {"roles": Message("beheerder en financiën gaan niet samen")},
+        )
+
+
 def user_snapshot(user: User) -> dict[str, object]:
     return {
         "username": user.username,
@@ -58,6 +86,38 @@ def user_snapshot(user: User) -> dict[str, object]:
         "is_active": user.is_active,
         "language": user.language,
     }
+
+
+def _by_person(actor: Actor) -> bool:
+    """A person signed in (an admin on the web or the API), as opposed to the operator's command or the system."""
+    return actor.user_id is not None
+
+
+def pending_grants(session: Session, user_id: int | None = None) -> list[RoleGrant]:
+    query = select(RoleGrant).where(RoleGrant.status == "pending").order_by(RoleGrant.id)
+    if user_id is not None:
+        query = query.where(RoleGrant.user_id == user_id)
+    return list(session.scalars(query))
+
+
+def _request_grant(session: Session, actor: Actor, user: User, role: str) -> RoleGrant:
+    key = f"{user.id}:{role}"
+    existing = session.scalar(select(RoleGrant).where(RoleGrant.pending_key == key))
+    if existing is not None:
+        return existing
+    grant = RoleGrant(
+        user_id=user.id, role=role, status="pending", pending_key=key, requested_by=actor.name,
+        requested_by_user_id=actor.user_id, requested_at=utcnow(),
+    )
+    session.add(grant)
+    session.flush()
+    record(session, actor, "role_grant.requested", "role_grant", grant.id,
+           after={"user": user.username, "role": role})
+    return grant
+
+
+def _end_sessions(user: User) -> None:
+    user.session_version = (user.session_version or 0) + 1
 
 
 def create_user(
@@ -70,6 +130,8 @@ def create_user(
     display_name: str | None = None,
     language: str = "nl",
 ) -> User:
+    """Create a user. A money role given by a person waits for a second admin (:func:`confirm_grant`); the user is
+    made at once with the other roles (or none)."""
     errors: dict[str, Message] = {}
     username = username.strip()
     if not username or len(username) > 80 or not all(c.isalnum() or c in "._-" for c in username):
@@ -85,8 +147,10 @@ def create_user(
         errors["language"] = Message("Kies Nederlands (nl) of Engels (en).")
     if errors:
         raise ValidationError(errors)
+    refuse_incompatible(chosen)
     if session.scalar(select(User.id).where(User.username == username)) is not None:
         raise Conflict(Message("Gebruiker %(username)s bestaat al.", username=username), {"username": Message("bestaat al")})
+    waiting = [role for role in chosen if role in money_roles()] if _by_person(actor) else []
     user = User(
         username=username,
         display_name=display_name or username,
@@ -95,11 +159,15 @@ def create_user(
         language=language,
         failed_login_count=0,
         created_at=utcnow(),
+        session_version=1,
     )
-    user.role_rows = [UserRole(role=role) for role in chosen]
+    user.role_rows = [UserRole(role=role) for role in chosen if role not in waiting]
     session.add(user)
     session.flush()
-    record(session, actor, "user.created", "user", user.id, after=user_snapshot(user))
+    record(session, actor, "user.created", "user", user.id,
+           after=user_snapshot(user) | ({"roles_waiting": waiting} if waiting else {}))
+    for role in waiting:
+        _request_grant(session, actor, user, role)
     return user
 
 
@@ -113,10 +181,13 @@ def update_user(
     password: str | None = None,
     display_name: str | None = None,
 ) -> User:
+    """Change a user. A money role added by a person waits for a second admin; removing a role is at once. A change
+    of password, roles or activity ends every session of the user."""
     user = session.get(User, user_id)
     if user is None:
         raise NotFound(Message("Gebruiker bestaat niet."))
     before = user_snapshot(user)
+    waiting: list[str] = []
     if password is not None:
         if len(password) < MIN_PASSWORD_LENGTH:
             raise ValidationError(
@@ -125,10 +196,14 @@ def update_user(
         user.password_hash = hash_password(password)
     if roles is not None:
         chosen = _validate_roles(roles)
-        if actor.user_id == user.id and "admin" not in chosen:
+        if actor.user_id == user.id and ADMIN_ROLE not in chosen:
             raise Conflict(Message("U kunt uw eigen beheerrol niet intrekken."), {"roles": Message("eigen beheerrol")})
-        user.role_rows = [row for row in user.role_rows if row.role in chosen] + [
-            UserRole(role=role) for role in chosen if role not in user.roles
+        refuse_incompatible([*chosen, *(grant.role for grant in pending_grants(session, user.id))])
+        if _by_person(actor):
+            waiting = [role for role in chosen if role in money_roles() and role not in user.roles]
+        applied = [role for role in chosen if role not in waiting]
+        user.role_rows = [row for row in user.role_rows if row.role in applied] + [
+            UserRole(role=role) for role in applied if role not in user.roles
         ]
     if is_active is not None:
         if actor.user_id == user.id and not is_active:
@@ -136,53 +211,119 @@ def update_user(
         user.is_active = is_active
     if display_name:
         user.display_name = display_name
+    after = user_snapshot(user)
+    if (password is not None or after["roles"] != before["roles"]
+            or after["is_active"] != before["is_active"]):
+        _end_sessions(user)
     session.flush()
     record(
         session, actor, "user.updated", "user", user.id, before=before,
-        after=user_snapshot(user) | {"password_changed": password is not None},
+        after=after | {"password_changed": password is not None} | ({"roles_waiting": waiting} if waiting else {}),
     )
+    for role in waiting:
+        _request_grant(session, actor, user, role)
+    return user
+
+
+def _deciding_admin(session: Session, actor: Actor) -> User:
+    decider = session.get(User, actor.user_id) if actor.user_id is not None else None
+    if decider is not None:
+        session.refresh(decider, ["role_rows"])
+    if decider is None or not decider.is_active or ADMIN_ROLE not in decider.roles:
+        raise PermissionDenied(Message("Alleen een beheerder beslist over een rol die wacht op bevestiging."))
+    return decider
+
+
+def _pending_grant(session: Session, grant_id: int) -> RoleGrant:
+    grant = session.get(RoleGrant, grant_id)
+    if grant is None:
+        raise NotFound(Message("Deze roltoekenning bestaat niet."))
+    if grant.status != "pending":
+        raise Conflict(Message("Over deze roltoekenning is al beslist."))
+    return grant
+
+
+def confirm_grant(session: Session, actor: Actor, grant_id: int) -> RoleGrant:
+    """A second admin (not the one who asked) confirms a waiting money role; the user gets it at once."""
+    decider = _deciding_admin(session, actor)
+    grant = _pending_grant(session, grant_id)
+    if grant.requested_by_user_id == decider.id:
+        raise Conflict(
+            Message("U vroeg deze rol zelf aan; een tweede beheerder moet hem bevestigen."),
+            {"grant": Message("vier-ogenprincipe")},
+        )
+    user = session.get(User, grant.user_id)
+    assert user is not None
+    if user.id == decider.id:
+        raise Conflict(Message("U kunt geen rol aan uzelf toekennen."), {"grant": Message("eigen account")})
+    refuse_incompatible([*user.roles, grant.role])
+    before = user_snapshot(user)
+    if grant.role not in user.roles:
+        user.role_rows = [*user.role_rows, UserRole(role=grant.role)]
+    _end_sessions(user)
+    grant.status, grant.pending_key = "confirmed", None
+    grant.decided_by, grant.decided_by_user_id, grant.decided_at = decider.username, decider.id, utcnow()
+    session.flush()
+    record(session, actor, "role_grant.confirmed", "role_grant", grant.id, before=before,
+           after=user_snapshot(user) | {"role": grant.role, "requested_by": grant.requested_by})
+    return grant
+
+
+def reject_grant(session: Session, actor: Actor, grant_id: int) -> RoleGrant:
+    """An admin (the one who asked, too: a withdrawal) turns a waiting money role down."""
+    decider = _deciding_admin(session, actor)
+    grant = _pending_grant(session, grant_id)
+    grant.status, grant.pending_key = "rejected", None
+    grant.decided_by, grant.decided_by_user_id, grant.decided_at = decider.username, decider.id, utcnow()
+    session.flush()
+    record(session, actor, "role_grant.rejected", "role_grant", grant.id,
+           after={"user_id": grant.user_id, "role": grant.role, "requested_by": grant.requested_by})
+    return grant
+
+
+def end_sessions(session: Session, actor: Actor, user_id: int) -> None:
+    """Log-out: every session of the user ends (also one whose cookie was copied)."""
+    user = session.get(User, user_id)
+    if user is None:
+        return
+    _end_sessions(user)
+    session.flush()
+    record(session, actor, "user.logged_out", "user", user.id)
+
+
+def session_is_current(user: User, version: object) -> bool:
+    """Whether a session cookie's version is the user's current one."""
+    return isinstance(version, int) and version == user.session_version
+
+
+def check_password(session: Session, username: str, password: str) -> User | None:
+    """The active user with this name and password, else None; an unknown name costs the same time as a wrong
+    password (a hash of a random password is checked instead)."""
+    user = session.scalar(select(User).where(User.username == username.strip()))
+    if user is None or not user.is_active:
+        password_matches(_DUMMY_HASH, password)
+        return None
+    if not password_matches(user.password_hash, password):
+        return None
     return user
 
 
 @dataclass(frozen=True)
 class LoginOutcome:
     user: User | None
-    locked: bool = False
 
 
-def authenticate(
-    session: Session,
-    actor: Actor,
-    username: str,
-    password: str,
-    *,
-    max_failures: int = 5,
-    lockout: timedelta = timedelta(minutes=15),
-    now: datetime | None = None,
-) -> LoginOutcome:
-    """Check a password. After ``max_failures`` failures in a row the account is locked for ``lockout``."""
+def authenticate(session: Session, actor: Actor, username: str, password: str, *,
+                 now: datetime | None = None) -> LoginOutcome:
+    """Check a log-in. Throttling is the web layer's (per client address and per name typed, Flask-Limiter), so no
+    one can lock someone else's account. A failure stores nothing that was typed: for a name that is no user (it
+    may be a password typed in the wrong box) only that it failed."""
     now = now or utcnow()
-    user = session.scalar(select(User).where(User.username == username.strip()))
-    if user is None or not user.is_active:
-        password_matches(_DUMMY_HASH, password)
-        record(session, actor, "login.failed", "user", None, after={"username": username[:80]})
+    user = check_password(session, username, password)
+    if user is None:
+        known = session.scalar(select(User.id).where(User.username == username.strip()))
+        record(session, actor, "login.failed", "user", known)
         return LoginOutcome(None)
-    if user.locked_until is not None and user.locked_until > now:
-        record(session, actor, "login.refused_locked", "user", user.id)
-        return LoginOutcome(None, locked=True)
-    if not password_matches(user.password_hash, password):
-        user.failed_login_count += 1
-        locked = user.failed_login_count >= max_failures
-        if locked:
-            user.locked_until = now + lockout
-            user.failed_login_count = 0
-        record(
-            session, actor, "login.failed", "user", user.id,
-            after={"failed_login_count": user.failed_login_count, "locked_until": user.locked_until},
-        )
-        return LoginOutcome(None, locked=locked)
-    user.failed_login_count = 0
-    user.locked_until = None
     user.last_login_at = now
     record(session, actor, "login.succeeded", "user", user.id)
     return LoginOutcome(user)
@@ -194,13 +335,18 @@ def _token_hash(token: str) -> str:
 
 
 def create_token(session: Session, actor: Actor, user: User, label: str | None = None) -> str:
+    """A new token for ``user``. A person makes one for themself only; the operator's command (``budgetbeheer tokens
+    create --username U``, a system actor) for anyone, audited as the operator's."""
+    if _by_person(actor) and actor.user_id != user.id:
+        raise PermissionDenied(Message("Een API-token maakt iedereen voor zichzelf; u kunt er geen maken voor een ander."))
     token = "bb_" + secrets.token_urlsafe(32)
     row = ApiToken(
         user_id=user.id, token_hash=_token_hash(token), prefix=token[:10], label=label, created_at=utcnow()
     )
     session.add(row)
     session.flush()
-    record(session, actor, "token.created", "api_token", row.id, after={"user": user.username, "prefix": row.prefix})
+    record(session, actor, "token.created", "api_token", row.id,
+           after={"user": user.username, "prefix": row.prefix, "issued_by": "self" if _by_person(actor) else "operator"})
     return token
 
 
@@ -232,5 +378,7 @@ def user_by_username(session: Session, username: str) -> User:
     return user
 
 
-def actor_for(user: User, request_id: str | None = None, client_address: str | None = None) -> Actor:
-    return Actor(name=user.username, user_id=user.id, request_id=request_id, client_address=client_address)
+def actor_for(user: User, request_id: str | None = None, client_address: str | None = None,
+              auth_method: AuthMethod | None = None) -> Actor:
+    return Actor(name=user.username, user_id=user.id, request_id=request_id, client_address=client_address,
+                 auth_method=None if auth_method is None else auth_method.value)

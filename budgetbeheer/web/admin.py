@@ -1,4 +1,5 @@
-"""Admin pages: users and roles, API tokens; the audit trail for accountants and admins."""
+"""Admin pages: users and roles (a money role waits for a second admin), revoking API tokens; the audit trail for
+accountants and admins. An admin makes no token for anyone else: each user makes their own (:mod:`.account`)."""
 
 from __future__ import annotations
 
@@ -7,23 +8,48 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from budgetbeheer.audit.models import AuditEntry
-from budgetbeheer.audit.service import verify
-from budgetbeheer.errors import BudgetbeheerError, Message, NotFound
-from budgetbeheer.http.context import actor, db, discard, language
+from budgetbeheer.errors import BudgetbeheerError, Message, NotFound, ValidationError
+from budgetbeheer.http.context import actor, db, discard, language, settings
 from budgetbeheer.http.inputs import query_number
 from budgetbeheer.http.security import requires
 from budgetbeheer.i18n import translate
-from budgetbeheer.users.models import ROLES, ApiToken, User
-from budgetbeheer.users.service import create_token, create_user, revoke_token, update_user
+from budgetbeheer.payments.integrity import check_books
+from budgetbeheer.users.models import ROLES, ApiToken, RoleGrant, User
+from budgetbeheer.users.service import (
+    confirm_grant,
+    create_user,
+    pending_grants,
+    reject_grant,
+    revoke_token,
+    update_user,
+)
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def _form_errors(error: BudgetbeheerError, main_field: str) -> dict[str, Message]:
+    """Invalid input by field; a refusal (a conflict: admin and finance together, a name taken) as its whole sentence
+    on the field it is about, the short labels of its fields being no explanation."""
+    if isinstance(error, ValidationError) and error.fields:
+        return dict(error.fields)
+    return {next(iter(error.fields), main_field): error.message}
 
 
 @bp.route("/users")
 @requires("users.manage")
 def users() -> str:
-    rows = db().scalars(select(User).order_by(User.username)).all()
-    return render_template("admin/users.html", users=rows, roles=ROLES)
+    session = db()
+    rows = session.scalars(select(User).order_by(User.username)).all()
+    names = {user.id: user.username for user in rows}
+    return render_template("admin/users.html", users=rows, roles=ROLES, grants=pending_grants(session), names=names)
+
+
+def _saved_message(session_user: User) -> str:
+    waiting = [grant.role for grant in pending_grants(db(), session_user.id)]
+    if waiting:
+        return translate("Opgeslagen. De rol %(roles)s wacht op bevestiging door een tweede beheerder.", language(),
+                         roles=", ".join(waiting))
+    return translate("Opgeslagen.", language())
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -34,7 +60,7 @@ def new_user() -> str | Response:
     if request.method == "POST":
         try:
             session = db()
-            create_user(
+            created = create_user(
                 session,
                 actor(),
                 username=form.get("username", ""),
@@ -43,11 +69,11 @@ def new_user() -> str | Response:
                 password=form.get("password", ""),
                 language=form.get("language", "nl"),
             )
-            flash(translate("Gebruiker aangemaakt.", language()), "success")
+            flash(translate("Gebruiker aangemaakt.", language()) + " " + _saved_message(created), "success")
             return redirect(url_for("admin.users"))
         except BudgetbeheerError as error:
             discard()
-            errors = error.fields or {"username": error.message}
+            errors = _form_errors(error, "username")
     return render_template("admin/user_form.html", user=None, roles=ROLES, errors=errors, form=form), (
         422 if errors else 200
     )  # type: ignore[return-value]
@@ -65,7 +91,7 @@ def edit_user(user_id: int) -> str | Response:
         form = request.form
         try:
             work = db()
-            update_user(
+            updated = update_user(
                 work,
                 actor(),
                 user_id,
@@ -74,27 +100,46 @@ def edit_user(user_id: int) -> str | Response:
                 password=form.get("password") or None,
                 display_name=form.get("display_name") or None,
             )
-            flash(translate("Gebruiker bijgewerkt.", language()), "success")
+            flash(translate("Gebruiker bijgewerkt.", language()) + " " + _saved_message(updated), "success")
             return redirect(url_for("admin.users"))
         except BudgetbeheerError as error:
             discard()
-            errors = error.fields or {"roles": error.message}
+            errors = _form_errors(error, "roles")
     tokens = session.scalars(select(ApiToken).where(ApiToken.user_id == user_id).order_by(ApiToken.id)).all()
     return render_template(
-        "admin/user_form.html", user=user, roles=ROLES, errors=errors, form=request.form, tokens=tokens
+        "admin/user_form.html", user=user, roles=ROLES, errors=errors, form=request.form, tokens=tokens,
+        grants=pending_grants(session, user_id),
     ), (422 if errors else 200)  # type: ignore[return-value]
 
 
-@bp.route("/users/<int:user_id>/tokens", methods=["POST"])
+@bp.route("/role-grants/<int:grant_id>/confirm", methods=["POST"])
 @requires("users.manage")
-def new_token(user_id: int) -> Response:
+def confirm_role(grant_id: int) -> Response:
+    return _decide_grant(grant_id, "confirm")
+
+
+@bp.route("/role-grants/<int:grant_id>/reject", methods=["POST"])
+@requires("users.manage")
+def reject_role(grant_id: int) -> Response:
+    return _decide_grant(grant_id, "reject")
+
+
+def _decide_grant(grant_id: int, decision: str) -> Response:
     session = db()
-    user = session.get(User, user_id)
-    if user is None:
-        raise NotFound(Message("Gebruiker bestaat niet."))
-    token = create_token(session, actor(), user, label=request.form.get("label") or None)
-    flash(translate("Nieuw API-token (wordt maar één keer getoond): %(token)s", language(), token=token), "success")
-    return redirect(url_for("admin.edit_user", user_id=user_id))
+    grant = session.get(RoleGrant, grant_id)
+    if grant is None:
+        raise NotFound(Message("Deze roltoekenning bestaat niet."))
+    try:
+        if decision == "confirm":
+            confirm_grant(session, actor(), grant_id)
+            flash(translate("Rol bevestigd.", language()), "success")
+        else:
+            reject_grant(session, actor(), grant_id)
+            flash(translate("Roltoekenning afgewezen.", language()), "success")
+    except BudgetbeheerError as error:
+        discard()
+        flash(translate(error.message, language()), "error")
+    return redirect(url_for("admin.edit_user", user_id=grant.user_id))
 
 
 @bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])
@@ -118,5 +163,5 @@ def audit() -> str:
     entries = session.scalars(
         select(AuditEntry).order_by(AuditEntry.id.desc()).limit(50).offset((page - 1) * 50)
     ).all()
-    result = verify(session) if request.args.get("verify") else None
+    result = check_books(session, settings().audit_key) if request.args.get("verify") else None
     return render_template("admin/audit.html", entries=entries, page=page, result=result)

@@ -16,9 +16,9 @@ from flask_wtf.csrf import CSRFProtect
 from budgetbeheer import composition
 from budgetbeheer.config import Settings
 from budgetbeheer.features import NavItem
-from budgetbeheer.http import api, context, inputs, security
+from budgetbeheer.http import api, context, inputs, security, throttle
 from budgetbeheer.tables.states import ENUMS
-from budgetbeheer.web import admin, auth, main, templating
+from budgetbeheer.web import account, admin, auth, main, templating
 
 CORE_NAV = [
     NavItem("Gebruikers", "admin.users", "users.manage"),
@@ -63,8 +63,10 @@ def create_app(settings: Settings | None = None, **flask_config: Any) -> Flask:
     api.install_error_handler(app)
 
     app.register_blueprint(auth.bp)
+    throttle.limit_login(app, "auth.login", settings)
     app.register_blueprint(main.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(account.bp)
     registry = root.registry
     for blueprint in registry.blueprints:
         app.register_blueprint(blueprint)

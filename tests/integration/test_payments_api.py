@@ -18,6 +18,7 @@ from budgetbeheer.config import Settings
 from budgetbeheer.ledger.service import money_identity
 from budgetbeheer.payments.sepa.schema import validate_xml
 from budgetbeheer.users.models import User
+from tests.conftest import TEST_PASSWORD
 from tests.factories import RUN_DATE, payable_household
 
 MANAGED_IBAN = "NL46BNGH0285160126"
@@ -97,19 +98,23 @@ def test_commands_prepare_approve_export_settle(
     monkeypatch.setenv("BUDGETBEHEER_ENV", "test")
     monkeypatch.setenv("BUDGETBEHEER_MANAGED_ACCOUNT_IBAN", MANAGED_IBAN)
     runner = CliRunner()
-    prepared = runner.invoke(main, ["runs", "prepare", "--date", RUN_DATE.isoformat(), "--as", "fatima"])
+    password = TEST_PASSWORD + "\n"
+    prepared = runner.invoke(main, ["runs", "prepare", "--date", RUN_DATE.isoformat(), "--as", "fatima",
+                                    "--password-stdin"], input=password)
     assert prepared.exit_code == 0, prepared.output
     batch_id = prepared.output.strip()
     assert batch_id.isdigit()
-    refused = runner.invoke(main, ["batches", "approve", batch_id, "--as", "fatima"])
+    refused = runner.invoke(main, ["batches", "approve", batch_id, "--as", "fatima", "--password-stdin"], input=password)
     assert refused.exit_code == 1 and "zelf voorbereid" in refused.output
-    assert runner.invoke(main, ["batches", "approve", batch_id, "--as", "frank"]).exit_code == 0
+    approved = runner.invoke(main, ["batches", "approve", batch_id, "--as", "frank", "--password-stdin"], input=password)
+    assert approved.exit_code == 0, approved.output
     out = tmp_path / "batch.xml"
     exported = runner.invoke(main, ["batches", "export", batch_id, "--out", str(out)])
     assert exported.exit_code == 0, exported.output
     assert validate_xml(out.read_bytes(), "pain.001.001.09") == []
     assert runner.invoke(main, ["batches", "settle", batch_id, "--as", "frank"]).exit_code == 0
-    weekend = runner.invoke(main, ["runs", "prepare", "--date", "2026-12-05"])
+    weekend = runner.invoke(main, ["runs", "prepare", "--date", "2026-12-05", "--as", "fatima", "--password-stdin"],
+                            input=password)
     assert weekend.exit_code == 1 and "2026-12-07" in weekend.output
 
 

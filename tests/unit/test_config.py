@@ -37,7 +37,8 @@ def test_every_setting_is_read_from_the_environment() -> None:
     [("BUDGETBEHEER_PAIN001_VERSION", "pain.001.001.99"), ("BUDGETBEHEER_LEAD_BUSINESS_DAYS", "two"),
      ("BUDGETBEHEER_LANGUAGE", "de"), ("BUDGETBEHEER_PAIN001_MAX_BYTES", "9999"), ("BUDGETBEHEER_APPROVAL_THRESHOLD", "-1"),
      ("BUDGETBEHEER_MAX_TRANSACTIONS_PER_FILE", "0"), ("BUDGETBEHEER_MAX_TRANSACTIONS_PER_FILE", "100001"),
-     ("BUDGETBEHEER_LEAD_BUSINESS_DAYS", "-1"), ("BUDGETBEHEER_LOGIN_MAX_FAILURES", "0")],
+     ("BUDGETBEHEER_LEAD_BUSINESS_DAYS", "-1"), ("BUDGETBEHEER_LOGIN_LIMIT_PER_NAME", "five a minute"),
+         ("BUDGETBEHEER_LOGIN_LIMIT_PER_ADDRESS", "10 per minute;lots")],
 )
 def test_impossible_values_are_refused_by_name(name: str, value: str) -> None:
     with pytest.raises(ConfigurationError, match=name):
