@@ -29,6 +29,7 @@ from budgetbeheer.bank.events import StatementReconciled
 from budgetbeheer.bank.matching import Outcome, match_and_store
 from budgetbeheer.bank.model import Statement, StatusReport
 from budgetbeheer.bank.reconcile import Reconciliation, reconcile
+from budgetbeheer.bulk import cycle_collector_paused
 from budgetbeheer.config import Settings
 from budgetbeheer.db.base import utcnow
 from budgetbeheer.errors import Conflict, Message, NotFound, ValidationError
@@ -94,6 +95,12 @@ def import_statements(session: Session, actor: Actor, content: bytes, settings: 
     again = _existing(session, digest)
     if again is not None:
         return again
+    with cycle_collector_paused():  # a month's statement: millions of small objects, none of them cyclic
+        return _import(session, actor, content, settings, filename, digest)
+
+
+def _import(session: Session, actor: Actor, content: bytes, settings: Settings, filename: str | None,
+            digest: str) -> StatementImport:
     statements = list(camt.read_statements(content))
     _check(statements, settings)
     for statement in statements:
