@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from budgetbeheer import clock
 from budgetbeheer import validation as v
-from budgetbeheer.audit.service import Actor, Change, record, record_many
+from budgetbeheer.audit.service import Actor, record
 from budgetbeheer.db.base import table_of, utcnow
 from budgetbeheer.db.bulk_write import id_in, in_chunks, insert_rows, next_ids
 from budgetbeheer.errors import Conflict, Message, ValidationError
@@ -239,8 +239,9 @@ class Booked:
 def book_receipts_in_bulk(
     session: Session, actor: Actor, wanted: Sequence[tuple[ReceiptData, str]], source: str = "bank"
 ) -> list[Booked | dict[str, Message]]:
-    """Book many receipts at once, each as :func:`book_receipt` books one (the same checks, ledger transaction,
-    audit entry and event), for the bulk paths: a bank statement's tens of thousands of credits. Each comes with
+    """Book many receipts at once, each as :func:`book_receipt` books one (the same checks, ledger transaction and
+    event; one audit entry ``receipts.booked`` lists them all, as a payment run's payments are audited with their
+    batch), for the bulk paths: a bank statement's tens of thousands of credits. Each comes with
     its idempotency key; a key booked before answers with that receipt (the same body) or with the conflict's
     message. What a receipt's checks refuse is answered with its errors (field → message) and not booked; the rest
     is booked, in the caller's transaction."""
@@ -289,9 +290,11 @@ def book_receipts_in_bulk(
         for receipt_id, row in zip(receipt_ids, rows, strict=True):
             row["id"] = receipt_id
         insert_rows(session, table_of(Receipt), rows)
-        record_many(session, actor, [
-            Change("receipt.booked", "receipt", receipt_id, after=_snapshot_of(receipt_id, row))
-            for receipt_id, row in zip(receipt_ids, rows, strict=True)])
+        # one entry for the lot, as a payment run's payments are audited with their batch
+        record(session, actor, "receipts.booked", "receipt", None, after={
+            "source": source, "count": len(rows),
+            "total": cents_to_str(sum(p.amount_cents for _i, p, _k in parsed_rows)),
+            "receipts": [_snapshot_of(receipt_id, row) for receipt_id, row in zip(receipt_ids, rows, strict=True)]})
         for (position, p, _key), receipt_id, transaction_id in zip(parsed_rows, receipt_ids, transaction_ids,
                                                                     strict=True):
             answers[position] = Booked(receipt_id, transaction_id, True)
@@ -307,10 +310,11 @@ def _description(parsed: ReceiptInput) -> str:
 
 
 def _snapshot_of(receipt_id: int, row: Mapping[str, Any]) -> dict[str, Any]:
-    """:func:`receipt_snapshot` of a receipt inserted in bulk (its row, not an object)."""
+    """What the audit trail keeps of a receipt inserted in bulk (:func:`receipt_snapshot` without the source, which
+    the entry names once)."""
     return {"id": receipt_id, "household_id": row["household_id"], "amount": cents_to_str(row["amount_cents"]),
             "date": row["received_on"].isoformat(), "kind": row["kind"], "reference": row["reference"],
-            "source": row["source"], "ledger_transaction_id": row["ledger_transaction_id"]}
+            "ledger_transaction_id": row["ledger_transaction_id"]}
 
 
 def receipt_snapshot(receipt: Receipt) -> dict[str, Any]:
