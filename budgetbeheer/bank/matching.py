@@ -508,8 +508,9 @@ def _reversal(session: Session, actor: Actor, line: BankLine, entry: Entry, outc
 
 def match_and_store(session: Session, actor: Actor, statement_pk: int, entries: Sequence[Entry]) -> Outcome:
     """Match every entry of one statement (debits first) and store each as a :class:`BankLine` with what it was
-    matched to, queueing what is left; see the module docstring. Set-based where the volume is: the credits'
-    receipts, the queue's bookings and the lines themselves are written in one go each."""
+    matched to, queueing what is left; see the module docstring. Set-based where the volume is: every line is
+    decided first; then the statement's returns, receipts, queue bookings and lines are written in one go each
+    (``docs/bank.md``, "Import")."""
     outcome = Outcome()
     work = _Work()
     blocks = _Blocks(session)
@@ -517,9 +518,9 @@ def match_and_store(session: Session, actor: Actor, statement_pk: int, entries: 
     receipts = _Receipts(session, entries)
     named = _households_named(session, entries)
     rules = RuleBook(session)
+    line_ids = next_ids(session, table_of(BankLine), len(entries))
     lines = [Line.of(line_id, statement_pk, position, entry)
-             for (position, entry), line_id in zip(enumerate(entries, start=1), next_ids(session, table_of(BankLine), len(entries)),
-                                                   strict=True)]
+             for (position, entry), line_id in zip(enumerate(entries, start=1), line_ids, strict=True)]
     returned = {t.original_end_to_end_id or t.end_to_end_id for e in entries if e.amount_cents > 0
                 for t in e.transfers if t.return_reason}
     returned_items = _items_by_e2e(session, (e2e for e2e in returned if e2e))
