@@ -41,7 +41,7 @@ from budgetbeheer.events import Event, publish
 from budgetbeheer.households.inputs import ReceiptData
 from budgetbeheer.households.receipts import Booked, book_receipts_in_bulk
 from budgetbeheer.ledger.models import Posting, Transaction
-from budgetbeheer.ledger.service import BANK, UNMATCHED, Booking, Leg, account_id, book_many, transfer
+from budgetbeheer.ledger.service import BANK, UNMATCHED, Booking, Leg, account_id, book_many
 from budgetbeheer.money import cents_to_str
 from budgetbeheer.payments import batches
 from budgetbeheer.payments.batches import ItemReturn
@@ -474,32 +474,22 @@ def _book_receipts(session: Session, actor: Actor, work: _Work, outcome: Outcome
             work.queued.append(line)
 
 
-def _queue_all(session: Session, actor: Actor, lines: Sequence[Line]) -> None:
-    """Book unmatched lines bank ↔ unmatched, so the books follow the bank while they wait."""
+def _queue_booking(line: Line | BankLine, bank: int, unmatched: int, actor: Actor) -> Booking:
+    """An unmatched line booked bank ↔ unmatched, so the books follow the bank while it waits."""
+    return Booking(business_date=line.booking_date, kind="bank_line_unmatched",
+                   description=f"Bankpost {line.id} nog niet toegewezen: {(line.counterparty_name or '')[:60]}",
+                   booked_by=actor.name, idempotency_key=f"bank-line:{line.id}:unmatched",
+                   legs=(Leg(bank, line.amount_cents), Leg(unmatched, -line.amount_cents)))
+
+
+def _queue_all(session: Session, actor: Actor, lines: Sequence[Line | BankLine]) -> None:
+    """Queue unmatched lines (:func:`_queue_booking`), in one go."""
     if not lines:
         return
     bank, unmatched = account_id(session, BANK), account_id(session, UNMATCHED)
-    ids = book_many(session, [
-        Booking(business_date=line.booking_date, kind="bank_line_unmatched",
-                description=f"Bankpost {line.id} nog niet toegewezen: {(line.counterparty_name or '')[:60]}",
-                booked_by=actor.name, idempotency_key=f"bank-line:{line.id}:unmatched",
-                legs=(Leg(bank, line.amount_cents), Leg(unmatched, -line.amount_cents)))
-        for line in lines])
+    ids = book_many(session, [_queue_booking(line, bank, unmatched, actor) for line in lines])
     for line, transaction_id in zip(lines, ids, strict=True):
         line.ledger_transaction_id = transaction_id
-
-
-def _queue(session: Session, actor: Actor, line: BankLine) -> None:
-    """Book one stored unmatched line bank ↔ unmatched (what :func:`_queue_all` does for many)."""
-    bank, unmatched = account_id(session, BANK), account_id(session, UNMATCHED)
-    credit = line.amount_cents > 0
-    booked = transfer(
-        session, debit_account_id=bank if credit else unmatched, credit_account_id=unmatched if credit else bank,
-        amount_cents=abs(line.amount_cents), business_date=line.booking_date, kind="bank_line_unmatched",
-        description=f"Bankpost {line.id} nog niet toegewezen: {(line.counterparty_name or '')[:60]}",
-        booked_by=actor.name, idempotency_key=f"bank-line:{line.id}:unmatched",
-    )
-    line.ledger_transaction_id = booked.id
 
 
 def _reversal(session: Session, actor: Actor, line: BankLine, entry: Entry, outcome: Outcome) -> None:
@@ -553,7 +543,7 @@ def match_and_store(session: Session, actor: Actor, statement_pk: int, entries: 
         assert stored is not None
         _reversal(session, actor, stored, entry, outcome)
         if stored.state == LineState.UNMATCHED:
-            _queue(session, actor, stored)
+            _queue_all(session, actor, [stored])
             unmatched += 1
     outcome.unmatched = unmatched
     outcome.matched = len(lines) - unmatched

@@ -55,12 +55,16 @@ def insert_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]
     connection.exec_driver_sql(f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({marks})", values)
 
 
-def next_ids(session: Session, table: Table, count: int) -> list[int]:
-    """``count`` new ids for ``table``'s integer primary key ``id``: from its sequence on PostgreSQL; on SQLite
-    MAX + 1 onwards, safe because a write transaction holds the database's write lock."""
+def next_ids(session: Session, table: Table, count: int, sequence: str | None = None) -> list[int]:
+    """``count`` new ids for ``table``'s integer primary key ``id``: from its sequence on PostgreSQL (``sequence``,
+    else the column's own); on SQLite MAX + 1 onwards, safe because a write transaction holds the database's write
+    lock (BEGIN IMMEDIATE)."""
     if count <= 0:
         return []
     if session.get_bind().dialect.name == "postgresql":
+        if sequence is not None:
+            return [int(i) for i in session.scalars(
+                text("SELECT nextval(:sequence) FROM generate_series(1, :n)"), {"sequence": sequence, "n": count})]
         return [int(i) for i in session.scalars(
             text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)"),
             {"table": table.name, "n": count})]

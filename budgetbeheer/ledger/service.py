@@ -12,13 +12,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from budgetbeheer.db.base import table_of, utcnow
-from budgetbeheer.db.bulk_write import id_in, in_chunks, insert_rows
+from budgetbeheer.db.bulk_write import id_in, in_chunks, insert_rows, next_ids
 from budgetbeheer.errors import LedgerError, Message
-from budgetbeheer.ledger.models import Account, AccountKind, Posting, Transaction
+from budgetbeheer.ledger.models import TRANSACTION_ID_SEQUENCE, Account, AccountKind, Posting, Transaction
 
 BANK = "bank"
 """The managed bank account (beheerrekening), an asset."""
@@ -111,13 +111,6 @@ def household_account_id(session: Session, household_id: int) -> int:
     return account_id(session, household_account_code(household_id))
 
 
-def _next_transaction_id(session: Session) -> int:
-    if session.get_bind().dialect.name == "postgresql":
-        return int(session.scalar(text("SELECT nextval('ledger_transaction_id_seq')")))
-    # SQLite: every write transaction holds the database's write lock (BEGIN IMMEDIATE), so MAX + 1 is safe.
-    return int(session.scalar(select(func.coalesce(func.max(Transaction.id), 0) + 1)) or 1)
-
-
 def check_legs(legs: Sequence[Leg]) -> None:
     if len(legs) < 2:
         raise LedgerError(Message("Een boeking heeft minstens twee regels."))
@@ -169,42 +162,9 @@ def book(
         existing = session.scalar(select(Transaction).where(Transaction.idempotency_key == idempotency_key))
         if existing is not None:
             return existing
-    check_legs(legs)
-    session.flush()
-    transaction_id = _next_transaction_id(session)
-    recorded_at = recorded_at or utcnow()
-    description = description[:500]
-    session.execute(
-        insert(Posting),
-        [
-            {
-                "transaction_id": transaction_id,
-                "account_id": leg.account_id,
-                "amount_cents": leg.amount_cents,
-                "business_date": business_date,
-            }
-            for leg in legs
-        ],
-    )
-    session.execute(
-        insert(Transaction).values(
-            id=transaction_id,
-            business_date=business_date,
-            recorded_at=recorded_at,
-            kind=kind,
-            description=description,
-            booked_by=booked_by,
-            idempotency_key=idempotency_key,
-            reverses_id=reverses_id,
-            household_id=household_id,
-            content_hash=transaction_hash(
-                transaction_id, business_date=business_date, recorded_at=recorded_at, kind=kind,
-                description=description, booked_by=booked_by, idempotency_key=idempotency_key,
-                reverses_id=reverses_id, household_id=household_id,
-                postings=[(leg.account_id, leg.amount_cents, business_date) for leg in legs],
-            ),
-        )
-    )
+    (transaction_id,) = book_many(session, [Booking(
+        business_date=business_date, kind=kind, description=description, booked_by=booked_by, legs=tuple(legs),
+        idempotency_key=idempotency_key, household_id=household_id, reverses_id=reverses_id)], recorded_at)
     transaction = session.get(Transaction, transaction_id)
     assert transaction is not None
     return transaction
@@ -221,27 +181,19 @@ class Booking:
     legs: tuple[Leg, ...]
     idempotency_key: str | None = None
     household_id: int | None = None
-
-
-def _next_transaction_ids(session: Session, count: int) -> list[int]:
-    if session.get_bind().dialect.name == "postgresql":
-        return [int(i) for i in session.scalars(
-            text("SELECT nextval('ledger_transaction_id_seq') FROM generate_series(1, :n)"), {"n": count})]
-    first = _next_transaction_id(session)
-    return list(range(first, first + count))
+    reverses_id: int | None = None
 
 
 def book_many(session: Session, bookings: Sequence[Booking], recorded_at: datetime | None = None) -> list[int]:
-    """Book many balanced transactions in one go (postings, then transactions: the database checks each one as
-    :func:`book`'s are checked); returns their ids in order. For the bulk paths (a statement's thousands of
-    receipts): no idempotency lookup here — a key used before is refused by its UNIQUE index, so the caller checks
-    first."""
+    """Book balanced transactions in one go (postings, then transactions: the database checks each one's balance),
+    each sealed with :func:`transaction_hash`; returns their ids in order. :func:`book` is this for one. No
+    idempotency lookup here — a key used before is refused by its UNIQUE index, so the caller checks first."""
     if not bookings:
         return []
     for booking in bookings:
         check_legs(booking.legs)
     session.flush()
-    ids = _next_transaction_ids(session, len(bookings))
+    ids = next_ids(session, table_of(Transaction), len(bookings), sequence=TRANSACTION_ID_SEQUENCE.name)
     moment = recorded_at or utcnow()
     insert_rows(session, table_of(Posting), [
         {"transaction_id": transaction_id, "account_id": leg.account_id, "amount_cents": leg.amount_cents,
@@ -251,11 +203,12 @@ def book_many(session: Session, bookings: Sequence[Booking], recorded_at: dateti
     insert_rows(session, table_of(Transaction), [
         {"id": transaction_id, "business_date": booking.business_date, "recorded_at": moment, "kind": booking.kind,
          "description": booking.description[:500], "booked_by": booking.booked_by,
-         "idempotency_key": booking.idempotency_key, "reverses_id": None, "household_id": booking.household_id,
+         "idempotency_key": booking.idempotency_key, "reverses_id": booking.reverses_id,
+         "household_id": booking.household_id,
          "content_hash": transaction_hash(
              transaction_id, business_date=booking.business_date, recorded_at=moment, kind=booking.kind,
              description=booking.description[:500], booked_by=booking.booked_by,
-             idempotency_key=booking.idempotency_key, reverses_id=None, household_id=booking.household_id,
+             idempotency_key=booking.idempotency_key, reverses_id=booking.reverses_id, household_id=booking.household_id,
              postings=[(leg.account_id, leg.amount_cents, booking.business_date) for leg in booking.legs])}
         for transaction_id, booking in zip(ids, bookings, strict=True)
     ])
