@@ -47,9 +47,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import time_machine
 from bench_runs import MANAGED_IBAN, RUN_DATES, build_households
-from common import generated_ibans, rss_kib
+from common import fresh_database, generated_ibans, rss_kib
 from lxml import etree
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
 from budgetbeheer.audit.service import Actor
@@ -98,32 +98,6 @@ def measured(steps: dict[str, dict[str, float]], name: str) -> Iterator[None]:
     seconds = time.perf_counter() - started
     steps[name] = {"seconds": round(seconds, 3), "peak_rss_growth_kib": max(0, peak_kib() - before)}
     print(f"  {name}: {seconds:.2f} s, peak RSS +{steps[name]['peak_rss_growth_kib'] // 1024} MiB", flush=True)
-
-
-@contextmanager
-def database(url: str | None) -> Iterator[str]:
-    if url is None:
-        with tempfile.TemporaryDirectory() as folder:
-            yield f"sqlite:///{folder}/bench.sqlite3"
-        return
-    parsed = make_url(normalise_url(url))
-    if parsed.get_backend_name() != "postgresql":
-        yield url
-        return
-    name = parsed.database or "bench_bank"
-    if name in ("test", "postgres"):
-        raise SystemExit(f"refusing to use the database {name!r}: name one of your own, e.g. .../bench_bank")
-    admin = create_engine(parsed.set(database="postgres").render_as_string(hide_password=False),
-                          isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    try:
-        yield parsed.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
 
 
 def announced_amount(household: int) -> int:
@@ -262,6 +236,11 @@ def run(households: int, url: str, steps: dict[str, dict[str, float]], folder: P
     return facts
 
 
+def _database_name(url: str | None) -> str:
+    """The database a PostgreSQL URL names (the benchmark makes it fresh), ``bench_bank`` when it names none."""
+    return (make_url(normalise_url(url)).database if url else None) or "bench_bank"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--households", type=int, default=50_000)
@@ -272,7 +251,8 @@ def main(argv: list[str] | None = None) -> int:
     registry()  # the features plugged in and the event bus built, as the CLI does
     steps: dict[str, dict[str, float]] = {}
     load_at_start = [round(x, 2) for x in os.getloadavg()]
-    with (database(args.database_url) as url, tempfile.TemporaryDirectory() as folder,
+    with (fresh_database(args.database_url, _database_name(args.database_url)) as url,
+          tempfile.TemporaryDirectory() as folder,
           time_machine.travel(MONTH_END, tick=True)):
         dialect = make_url(url).get_backend_name()
         print(f"{args.households} households on {dialect}", flush=True)

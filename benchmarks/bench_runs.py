@@ -32,7 +32,6 @@ import json
 import os
 import platform
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
@@ -42,7 +41,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from common import generated_ibans, peak_rss_kib, rss_kib
+from common import fresh_database, generated_ibans, peak_rss_kib, rss_kib
 from sqlalchemy import (
     Column,
     Date,
@@ -53,7 +52,6 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
-    create_engine,
     func,
     insert,
     select,
@@ -65,7 +63,7 @@ from budgetbeheer.audit.service import Actor
 from budgetbeheer.bulk import cycle_collector_paused
 from budgetbeheer.composition import registry
 from budgetbeheer.config import Settings
-from budgetbeheer.db.engine import make_engine, make_session_factory, normalise_url
+from budgetbeheer.db.engine import make_engine, make_session_factory
 from budgetbeheer.db.migrate import upgrade
 from budgetbeheer.ledger.models import Account, Posting, Transaction
 from budgetbeheer.ledger.service import BANK, ensure_system_accounts, money_identity
@@ -227,29 +225,6 @@ def sepaxml_alone(
             sepa.export(validate=False)
 
 
-@contextmanager
-def database(url: str | None) -> Iterator[str]:
-    if url is None:
-        with tempfile.TemporaryDirectory() as folder:
-            yield f"sqlite:///{folder}/bench.sqlite3"
-        return
-    parsed = make_url(normalise_url(url))
-    if parsed.get_backend_name() != "postgresql":
-        yield url
-        return
-    name = f"bbbench_{os.getpid()}"
-    admin = create_engine(parsed.render_as_string(hide_password=False), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    try:
-        yield parsed.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
-
-
 def run(households: int, url: str, timer: Timer) -> dict[str, Any]:
     upgrade(url)
     engine = make_engine(url)
@@ -321,7 +296,7 @@ def main(argv: list[str] | None = None) -> int:
     registry()  # the features plugged in and the event bus built, as the CLI does
     timer = Timer()
     load_at_start = [round(x, 2) for x in os.getloadavg()]
-    with database(args.database_url) as url:
+    with fresh_database(args.database_url, f"bbbench_{os.getpid()}") as url:
         dialect = make_url(url).get_backend_name()
         print(f"{args.households} households on {dialect}", flush=True)
         facts = run(args.households, url, timer)

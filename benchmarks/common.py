@@ -1,8 +1,16 @@
-"""What the benchmarks share: memory readings and generated test IBANs."""
+"""What the benchmarks share: memory readings, generated test IBANs and a fresh database to run in."""
 
 from __future__ import annotations
 
 import resource
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import create_engine
+from sqlalchemy.engine import make_url
+
+from budgetbeheer.db.engine import normalise_url
 
 
 def rss_kib() -> int:
@@ -26,3 +34,31 @@ def generated_ibans(count: int, first_account: int) -> list[str]:
     from schwifty import IBAN
 
     return [str(IBAN.generate("NL", bank_code="INGB", account_code=str(first_account + i))) for i in range(count)]
+
+
+@contextmanager
+def fresh_database(url: str | None, name: str) -> Iterator[str]:
+    """A database of the benchmark's own: without ``url`` a SQLite file in a temporary folder; with a PostgreSQL URL
+    the database ``name`` created fresh on that server (and dropped afterwards); any other URL as it is. The shared
+    ``test`` and ``postgres`` databases are refused."""
+    if url is None:
+        with tempfile.TemporaryDirectory() as folder:
+            yield f"sqlite:///{folder}/bench.sqlite3"
+        return
+    parsed = make_url(normalise_url(url))
+    if parsed.get_backend_name() != "postgresql":
+        yield url
+        return
+    if name in ("test", "postgres"):
+        raise SystemExit(f"refusing to use the database {name!r}: name one of your own, e.g. .../bench_bank")
+    admin = create_engine(parsed.set(database="postgres").render_as_string(hide_password=False),
+                          isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    try:
+        yield parsed.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
