@@ -492,10 +492,6 @@ def _queue_all(session: Session, actor: Actor, lines: Sequence[Line | BankLine])
         line.ledger_transaction_id = transaction_id
 
 
-def _reversal(session: Session, actor: Actor, line: BankLine, entry: Entry, outcome: Outcome) -> None:
-    reversal.undo(session, actor, line, entry, outcome)  # undoes its original, or leaves it unmatched with why
-
-
 def match_and_store(session: Session, actor: Actor, statement_pk: int, entries: Sequence[Entry]) -> Outcome:
     """Match every entry of one statement (debits first) and store each as a :class:`BankLine` with what it was
     matched to, queueing what is left; see the module docstring. Set-based where the volume is: every line is
@@ -541,7 +537,7 @@ def match_and_store(session: Session, actor: Actor, statement_pk: int, entries: 
     for pending, entry in work.reversals:
         stored = session.get(BankLine, pending.id)
         assert stored is not None
-        _reversal(session, actor, stored, entry, outcome)
+        reversal.undo(session, actor, stored, entry)  # undoes its original, or leaves it unmatched with why
         if stored.state == LineState.UNMATCHED:
             _queue_all(session, actor, [stored])
             unmatched += 1

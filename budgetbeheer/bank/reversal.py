@@ -139,9 +139,9 @@ def undo_line(session: Session, actor: Actor, line: BankLine, original: BankLine
     return f"Correctie (storno) van bankpost {original.id}; kijk na welke post hij herstelt."
 
 
-def undo(session: Session, actor: Actor, line: BankLine, entry: Entry, outcome: object) -> None:
+def undo(session: Session, actor: Actor, line: BankLine, entry: Entry) -> None:
     """Match a reversal entry: undo its original (matched to it) or leave it for the queue with the reason; the caller
-    (:func:`budgetbeheer.bank.matching.match_lines`) queues an unmatched line and counts it in ``outcome``."""
+    (:func:`budgetbeheer.bank.matching.match_and_store`) queues an unmatched line and counts it."""
     original = find_original(session, line, entry)
     if original is None:
         return _queued(line, "Correctie (storno) door de bank, maar de oorspronkelijke post is niet gevonden (zelfde "
