@@ -455,11 +455,18 @@ def settle_items(
     wanted = sorted(set(item_ids))
     items = table_of(PaymentItem).c
     session.flush()
-    amounts = list(session.scalars(  # Core: a statement's thousands of items without the ORM's bookkeeping
+    # Core: a statement's thousands of items without the ORM's bookkeeping. Found by primary key alone, and their
+    # batch checked on what the update returns: with ``batch_id`` in the WHERE, PostgreSQL's planner (its statistics
+    # not yet told of a run's new payments) scanned the whole batch for every block of it.
+    changed = session.execute(
         update(table_of(PaymentItem))
-        .where(items.batch_id == batch.id, id_in(session, items.id, wanted), items.status == ItemStatus.APPROVED)
-        .values(status=ItemStatus.SETTLED).returning(items.amount_cents)
-    ))
+        .where(id_in(session, items.id, wanted), items.status == ItemStatus.APPROVED)
+        .values(status=ItemStatus.SETTLED).returning(items.batch_id, items.amount_cents)
+    ).all()
+    foreign = sorted({int(b) for b, _amount in changed if b != batch.id})
+    if foreign:  # a caller's mistake: the caller's transaction is undone, nothing of it stays
+        raise ValueError(f"payment items of batch(es) {foreign} given to settle batch {batch.id}")
+    amounts = [int(amount) for _batch, amount in changed]
     settled = set(wanted)
     for item in list(session.identity_map.values()):  # what this session holds of them is read again
         if isinstance(item, PaymentItem) and item.id in settled:
