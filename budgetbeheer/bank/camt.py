@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
+from typing import cast
 
 from lxml import etree
 
@@ -135,15 +136,17 @@ def index(root: etree._Element, skip: frozenset[str] = frozenset()) -> Found:
     ``find`` per field on 350,000 entries."""
     found: Found = {}
     queue: list[tuple[etree._Element, str]] = [(root, "")]
+    names = _LOCAL_NAMES
     position = 0
     while position < len(queue):
         element, prefix = queue[position]
         position += 1
-        for child in element:
-            tag = child.tag
-            if not isinstance(tag, str):
-                continue
-            path = prefix + tag[tag.find("}") + 1 :]
+        for child in element.iterchildren(etree.Element):  # elements only (no comments), picked in C
+            tag = cast(str, child.tag)
+            local_name = names.get(tag)
+            if local_name is None:
+                local_name = names[tag] = tag[tag.find("}") + 1:]
+            path = prefix + local_name
             same = found.get(path)
             if same is None:
                 found[path] = [child]

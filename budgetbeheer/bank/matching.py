@@ -529,8 +529,8 @@ def match_and_store(session: Session, actor: Actor, statement_pk: int, entries: 
     _book_returns(session, actor, work, outcome)
     _book_receipts(session, actor, work, outcome)
     _queue_all(session, actor, work.queued)
-    for start in range(0, len(lines), 5000):  # in chunks: the rows of a 100,000-line statement are not all held
-        insert_rows(session, table_of(BankLine), [line.row() for line in lines[start:start + 5000]])
+    # one by one as they are sent: the rows of a 100,000-line statement are never all held
+    insert_rows(session, table_of(BankLine), (line.row() for line in lines))
     for event in work.after_store:
         publish(session, event)
     unmatched = sum(1 for line in lines if line.state == LineState.UNMATCHED and not line.reversal)

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar, cast
 
@@ -32,17 +33,22 @@ def _copy_driver(session: Session) -> Any | None:
     return None
 
 
-def insert_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
-    """Insert ``rows`` (each with the same keys, column names of ``table``) in the session's transaction."""
-    if not rows:
+def insert_rows(session: Session, table: Table, rows: Iterable[Mapping[str, Any]]) -> None:
+    """Insert ``rows`` (each with the same keys, column names of ``table``) in the session's transaction. ``rows``
+    may be a generator: on PostgreSQL each row is then made as it is sent, while the server works on the rows sent
+    before it (on another core)."""
+    remaining = iter(rows)
+    first = next(remaining, None)
+    if first is None:
         return
     session.flush()
     connection = session.connection()
     dialect = connection.dialect
-    columns = list(rows[0].keys())
+    columns = list(first.keys())
     processors = [table.c[name].type.bind_processor(dialect) for name in columns]
-    values = [tuple(row[name] if process is None else process(row[name])
-                    for name, process in zip(columns, processors, strict=True)) for row in rows]
+    values = (tuple(row[name] if process is None else process(row[name])
+                    for name, process in zip(columns, processors, strict=True))
+              for row in itertools.chain((first,), remaining))
     driver = _copy_driver(session)
     if driver is not None:
         with cast(Any, driver).cursor() as cursor, cursor.copy(
@@ -52,7 +58,9 @@ def insert_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]
                 copy.write_row(value)
         return
     marks = ", ".join(["?" if dialect.paramstyle == "qmark" else "%s"] * len(columns))
-    connection.exec_driver_sql(f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({marks})", values)
+    statement = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({marks})"
+    while chunk := list(itertools.islice(values, 5000)):  # bounded memory however many rows come
+        connection.exec_driver_sql(statement, chunk)
 
 
 def next_ids(session: Session, table: Table, count: int, sequence: str | None = None) -> list[int]:

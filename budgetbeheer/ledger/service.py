@@ -195,12 +195,12 @@ def book_many(session: Session, bookings: Sequence[Booking], recorded_at: dateti
     session.flush()
     ids = next_ids(session, table_of(Transaction), len(bookings), sequence=TRANSACTION_ID_SEQUENCE.name)
     moment = recorded_at or utcnow()
-    insert_rows(session, table_of(Posting), [
+    insert_rows(session, table_of(Posting), (
         {"transaction_id": transaction_id, "account_id": leg.account_id, "amount_cents": leg.amount_cents,
          "business_date": booking.business_date}
         for transaction_id, booking in zip(ids, bookings, strict=True) for leg in booking.legs
-    ])
-    insert_rows(session, table_of(Transaction), [
+    ))
+    insert_rows(session, table_of(Transaction), (
         {"id": transaction_id, "business_date": booking.business_date, "recorded_at": moment, "kind": booking.kind,
          "description": booking.description[:500], "booked_by": booking.booked_by,
          "idempotency_key": booking.idempotency_key, "reverses_id": booking.reverses_id,
@@ -211,7 +211,7 @@ def book_many(session: Session, bookings: Sequence[Booking], recorded_at: dateti
              idempotency_key=booking.idempotency_key, reverses_id=booking.reverses_id, household_id=booking.household_id,
              postings=[(leg.account_id, leg.amount_cents, booking.business_date) for leg in booking.legs])}
         for transaction_id, booking in zip(ids, bookings, strict=True)
-    ])
+    ))
     return ids
 
 
