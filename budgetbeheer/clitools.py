@@ -21,10 +21,13 @@ Other ``--as`` commands take the name as the operator's word (:func:`user_actor`
 
 from __future__ import annotations
 
+import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from functools import wraps
+from pathlib import Path
 from typing import Any, TypeVar, cast
 
 import click
@@ -185,3 +188,16 @@ def use_case(*, read_only: bool = False) -> Callable[[Callable[..., Any]], Calla
         return domain_errors(wrapper)
 
     return decorate
+
+
+@contextmanager
+def atomic_output(path: Path) -> Iterator[Path]:
+    """A temporary file next to ``path`` to write to, renamed to ``path`` when the block ends without an error (and
+    removed when it does not): a command killed or failing halfway leaves no half-written file behind."""
+    temporary = path.with_name(f".{path.name}.partial")
+    try:
+        yield temporary
+        os.replace(temporary, path)
+    finally:
+        if temporary.exists():
+            temporary.unlink()

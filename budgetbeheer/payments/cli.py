@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 
@@ -9,7 +10,17 @@ import click
 from sqlalchemy.orm import Session
 
 from budgetbeheer import clock
-from budgetbeheer.clitools import ISO_DATE, ROW_ID, cli_actor, proof_options, proven_actor, root, use_case, user_actor
+from budgetbeheer.clitools import (
+    ISO_DATE,
+    ROW_ID,
+    atomic_output,
+    cli_actor,
+    proof_options,
+    proven_actor,
+    root,
+    use_case,
+    user_actor,
+)
 from budgetbeheer.payments.return_reasons import describe, holds_iban
 from budgetbeheer.payments.service import approve, download, export, mark_sent, prepare_run, return_item, settle
 
@@ -64,12 +75,19 @@ def batches_approve(session: Session, batch_id: int, username: str, password_std
 @click.option("--as", "username", default=None)
 @use_case()
 def batches_export(session: Session, batch_id: int, out: Path, username: str | None) -> None:
-    """Write the pain.001 file(s) of an approved batch."""
+    """Write the pain.001 file(s) of an approved batch.
+
+    The file is complete on disk before the batch's new status is committed: a command killed in between leaves
+    the batch approved and a file that the next ``batches export`` writes again with the same bytes (export is
+    idempotent and the stored file is deterministic); a command killed while writing leaves no half file."""
     settings = root().settings
     actor = user_actor(session, username)[0] if username else cli_actor(None)
     export(session, actor, batch_id, settings)
     filename, content = download(session, batch_id)
-    out.write_bytes(content)
+    with atomic_output(out) as temporary, temporary.open("wb") as target:
+        target.write(content)
+        target.flush()
+        os.fsync(target.fileno())
     click.echo(f"{out} ({filename}, {len(content)} bytes)")
 
 

@@ -9,32 +9,18 @@ complete (a failed export writes no audit entry).
 
 from __future__ import annotations
 
-import os
 import shutil
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
 from budgetbeheer.audit.service import Actor, record
-from budgetbeheer.clitools import ROW_ID, domain_errors, root, user_actor
+from budgetbeheer.clitools import ROW_ID, atomic_output, domain_errors, root, user_actor
 from budgetbeheer.db.base import utcnow
 from budgetbeheer.reports.export import FORMATS, export_report, note_export
 from budgetbeheer.reports.hledger import write_journal
 from budgetbeheer.reports.model import parse_period
 from budgetbeheer.reports.reports import REPORTS
-
-
-@contextmanager
-def atomic_output(path: Path) -> Iterator[Path]:
-    temporary = path.with_name(f".{path.name}.partial")
-    try:
-        yield temporary
-        os.replace(temporary, path)
-    finally:
-        if temporary.exists():
-            temporary.unlink()
 
 
 @click.command("reports")
