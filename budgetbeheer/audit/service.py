@@ -21,10 +21,11 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from budgetbeheer.audit.models import AuditEntry
+from budgetbeheer.db import locks
 from budgetbeheer.db.base import table_of, utcnow
 from budgetbeheer.db.bulk_write import insert_rows
 
@@ -118,8 +119,7 @@ def compute_hash(entry: AuditEntry) -> str:
 
 
 def _lock_chain(session: Session) -> None:
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(7245001)"))
+    locks.hold(session, locks.Lock.AUDIT_CHAIN)
 
 
 def record(

@@ -124,6 +124,11 @@ EN = {
         "Payment %(id)s did not go to the bank (status %(status)s) and cannot come back.",
     "Een andere betaalrun voor %(date)s is net gemaakt; probeer opnieuw.":
         "Another payment run for %(date)s was just made; try again.",
+    "Er wordt op dit moment een andere betaalrun voorbereid. Probeer het over een minuut opnieuw: deze run houdt dan "
+    "rekening met de betalingen van die andere run.":
+        "Another payment run is being prepared at this moment. Try again in a minute: this run will then take that "
+        "other run's payments into account.",
+    "even bezet": "busy for a moment",
     "De betaalrun van %(date)s is al goedgekeurd; kies een latere uitvoeringsdatum voor de eindafrekening.":
         "The payment run of %(date)s is already approved; choose a later execution date for the final settlement.",
     "goedkeuren": "approving",

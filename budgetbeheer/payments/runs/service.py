@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from budgetbeheer.audit.service import Actor, record
 from budgetbeheer.bulk import cycle_collector_paused
 from budgetbeheer.config import Settings
+from budgetbeheer.db import locks
 from budgetbeheer.domain.calendar import check_execution_date, last_due_date_covered
 from budgetbeheer.errors import Conflict, Message, NotFound
 from budgetbeheer.payments.batches import get_batch
@@ -112,6 +113,12 @@ def prepare_run(
     existing = live_batch_for(session, execution_date)
     if existing is not None:
         return existing, False
+    # One preparation at a time: a run for another date being prepared now plans some of the same obligations
+    # (they would meet on their unique key). Not waiting for it: this transaction may hold other locks already.
+    if not locks.try_hold(session, locks.Lock.PAYMENT_RUNS):
+        raise Conflict(Message(
+            "Er wordt op dit moment een andere betaalrun voorbereid. Probeer het over een minuut opnieuw: deze run "
+            "houdt dan rekening met de betalingen van die andere run."), {"execution_date": Message("even bezet")})
     batch = new_batch(session, actor, execution_date, settings)
     if batch is None:
         existing = live_batch_for(session, execution_date)

@@ -1,25 +1,33 @@
-"""Issue 17, finding 8: ``batches export`` had committed the batch as exported before its file was on disk, so a kill
+"""Issue 17, findings 7 and 8 (conflicts answer in words). Finding 8: ``batches export`` had committed the batch as exported before its file was on disk, so a kill
 in between left an exported batch and no file. The file is now complete on disk (written next to ``--out`` and
 renamed) before the status is committed; a commit that never happens leaves the batch approved, and the next
 ``batches export`` writes the same bytes again."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 import time_machine
 from click.testing import CliRunner
+from flask.testing import FlaskClient
+from sqlalchemy import select, text
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from budgetbeheer.audit.service import Actor
 from budgetbeheer.cli import main
 from budgetbeheer.config import Settings
+from budgetbeheer.db.engine import make_session_factory
+from budgetbeheer.db.locks import Lock
 from budgetbeheer.db.unit_of_work import UnitOfWork
+from budgetbeheer.errors import Conflict
+from budgetbeheer.ledger.service import money_identity
 from budgetbeheer.payments import service
-from budgetbeheer.tables.payments import PaymentBatch
+from budgetbeheer.tables.payments import PaymentBatch, PaymentItem
 from budgetbeheer.tables.states import BatchStatus
 from budgetbeheer.users.models import User
 from budgetbeheer.users.service import actor_for
@@ -100,3 +108,57 @@ def test_finding8_a_failed_write_leaves_no_half_file_and_no_export(
     assert failed.exit_code != 0
     assert not out.exists() and not list(tmp_path.glob(".*.partial"))
     assert _status(session, approved_batch) == BatchStatus.APPROVED
+
+
+def test_finding7_two_runs_prepared_at_once_answer_in_words(
+    engine: Engine, session: Session, settings: Settings, dialect: str
+) -> None:
+    """Two ``runs prepare`` for different dates at once: the one that finds the other busy is refused with a sentence
+    (409), not a ``UniqueViolation`` traceback; tried again after the first committed, it plans around its payments."""
+    if dialect != "postgresql":
+        pytest.skip("SQLite serialises writers with one database lock; the race is a PostgreSQL question")
+    payable_household(session)
+    session.commit()
+    settings = settings.with_overrides(managed_account_iban=MANAGED_IBAN)
+    factory = make_session_factory(engine)
+    first, second = factory(), factory()
+    try:
+        service.prepare_run(first, Actor.system("scheduler"), RUN_DATE, settings)  # holds the preparation
+        with pytest.raises(Conflict) as refused:
+            service.prepare_run(second, Actor.system("cli"), RUN_DATE + timedelta(days=7), settings)
+        assert "andere betaalrun voorbereid" in str(refused.value.message)
+        assert "execution_date" in refused.value.fields
+        second.rollback()
+        first.commit()
+        later, created = service.prepare_run(second, Actor.system("cli"), RUN_DATE + timedelta(days=7), settings)
+        second.commit()
+        assert created and later.execution_date == RUN_DATE + timedelta(days=7)
+    finally:
+        first.close()
+        second.close()
+    keys = [key for key in session.scalars(select(PaymentItem.obligation_key)) if key]
+    assert len(keys) == len(set(keys))
+    assert money_identity(session).holds
+
+
+def test_finding7_the_api_answers_409_while_another_run_is_prepared(
+    engine: Engine, session: Session, settings: Settings, dialect: str, client: FlaskClient,
+    api_token: Callable[..., dict[str, str]],
+) -> None:
+    if dialect != "postgresql":
+        pytest.skip("SQLite serialises writers with one database lock; the race is a PostgreSQL question")
+    payable_household(session)
+    session.commit()
+    fatima = api_token("fatima", "finance")
+    busy = make_session_factory(engine)()
+    try:
+        busy.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": int(Lock.PAYMENT_RUNS)})
+        answer = client.post("/api/v1/payment-runs", json={"execution_date": RUN_DATE.isoformat()}, headers=fatima)
+    finally:
+        busy.rollback()
+        busy.close()
+    assert answer.status_code == 409
+    body = answer.get_json()
+    assert "andere betaalrun" in json.dumps(body, ensure_ascii=False)
+    assert client.post("/api/v1/payment-runs", json={"execution_date": RUN_DATE.isoformat()},
+                       headers=fatima).status_code == 201
