@@ -82,10 +82,16 @@ class RunOutcome:
     detail: str | None = None
 
 
+class LeaseLost(Exception):
+    """The scheduler lost its lease while the job ran: the job's work is rolled back, not committed."""
+
+
 def run_job(factory: sessionmaker[Session], job: Job, run_for: date, settings: Settings,
-            actor: Actor = SCHEDULER_ACTOR) -> RunOutcome:
+            actor: Actor = SCHEDULER_ACTOR, still_allowed: Callable[[Session], bool] | None = None) -> RunOutcome:
     """Run ``job`` for ``run_for`` once, in one unit of work: its work and its JobRun row commit together, or
-    neither does (then a separate unit of work records the failure)."""
+    neither does (then a separate unit of work records the failure). With ``still_allowed`` (the scheduler's lease,
+    asked in the job's transaction), a job that may no longer commit when it is done writes nothing: outcome
+    ``stopped``, and the JobRun stays as it was, for the scheduler that holds the lease now."""
     try:
         with unit_of_work(factory) as session:
             existing = session.scalar(select(JobRun).where(JobRun.job_name == job.name, JobRun.run_for == run_for))
@@ -102,7 +108,13 @@ def run_job(factory: sessionmaker[Session], job: Job, run_for: date, settings: S
             row.outcome = "succeeded"
             row.finished_at = utcnow()
             row.detail = (detail or "")[:2000] or None
+            session.flush()
+            if still_allowed is not None and not still_allowed(session):
+                raise LeaseLost
         return RunOutcome(job.name, run_for, "succeeded", row.detail)
+    except LeaseLost:
+        log.warning("scheduled job %s for %s outlived the scheduler's lease: nothing written", job.name, run_for)
+        return RunOutcome(job.name, run_for, "stopped", "de planner verloor zijn beurt; niets geschreven")
     except IntegrityError:
         return RunOutcome(job.name, run_for, "skipped", "al gedaan door een andere planner")
     except Exception as error:
@@ -144,15 +156,19 @@ def days_to_run(session: Session, job: Job, today: date) -> list[date]:
     return days
 
 
-def run_due(factory: sessionmaker[Session], settings: Settings, today: date, jobs: Sequence[Job]) -> list[RunOutcome]:
-    """Run every job for every day it missed through ``today``, day by day in job order. Idempotent."""
+def run_due(factory: sessionmaker[Session], settings: Settings, today: date, jobs: Sequence[Job],
+            still_allowed: Callable[[Session], bool] | None = None) -> list[RunOutcome]:
+    """Run every job for every day it missed through ``today``, day by day in job order. Idempotent. Stops at the
+    first job that found it may no longer commit (``still_allowed``, see :func:`run_job`)."""
     with factory() as session:
         pending = {job.name: days_to_run(session, job, today) for job in jobs}
     outcomes: list[RunOutcome] = []
     for day in sorted({d for days in pending.values() for d in days}):
         for job in jobs:
             if day in pending[job.name]:
-                outcomes.append(run_job(factory, job, day, settings))
+                outcomes.append(run_job(factory, job, day, settings, still_allowed=still_allowed))
+                if outcomes[-1].outcome == "stopped":
+                    return outcomes
     return outcomes
 
 

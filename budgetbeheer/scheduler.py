@@ -3,8 +3,11 @@
 Several scheduler processes may be started (on several machines, or by mistake); only the one holding the
 :class:`~budgetbeheer.tables.lifecycle.SchedulerLease` runs jobs, the others wait as stand-by. The lease is taken with
 one atomic ``UPDATE ... WHERE name = :name AND (expires_at < :now OR holder = :me)`` (or an INSERT when there is no
-row yet), renewed every ``lease_seconds / 3`` seconds, and a holder that crashes loses it ``lease_seconds`` after its
-last renewal. A holder that cannot renew in time stops its jobs before another can take over.
+row yet), renewed every ``lease_seconds / 3`` seconds from a thread of its own (also while the catch-up of missed days runs), and
+a holder that crashes loses it ``lease_seconds`` after its last renewal. A holder that cannot renew in time stops
+APScheduler, and a job it was running checks the lease inside its own transaction before committing: a job that
+outlived the lease writes nothing (see :meth:`Lease.held_in`). APScheduler's job table comes from our migrations,
+so two schedulers starting at once do not both try to create it.
 
 On becoming active, each job first runs for the days it missed (see :func:`budgetbeheer.jobs.run_due`); then
 APScheduler fires it daily at ``scheduler_run_time``. Each job run is one unit of work
@@ -23,7 +26,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Connection, Engine, Table, insert, inspect, text, update
+from sqlalchemy import Connection, Engine, Table, insert, inspect, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -32,7 +35,7 @@ from budgetbeheer.clock import now as utc_now
 from budgetbeheer.clock import today as local_today
 from budgetbeheer.config import ConfigurationError, Settings
 from budgetbeheer.db.engine import make_engine, make_session_factory, normalise_url
-from budgetbeheer.tables.lifecycle import SchedulerLease
+from budgetbeheer.tables.lifecycle import APSCHEDULER_JOBS, SchedulerLease
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +96,17 @@ class Lease:
         except IntegrityError:
             return False
 
+    def held_in(self, session: Session) -> bool:
+        """Whether this holder still holds the lease, asked inside a job's own transaction just before it commits.
+        On PostgreSQL the lease row stays locked (``FOR UPDATE``) until that commit, so no take-over slips in
+        between the answer and the commit; on SQLite the job's write transaction holds the database lock."""
+        table = SCHEDULER_LEASES
+        found = session.execute(
+            select(table.c.name).where(table.c.name == self.name, table.c.holder == self.holder,
+                                       table.c.expires_at > self.clock()).with_for_update()
+        ).first()
+        return found is not None
+
     def release(self) -> None:
         """Give the lease up at once (a clean stop), so a stand-by can take over without waiting."""
         table = SCHEDULER_LEASES
@@ -140,6 +154,7 @@ class SchedulerRunner:
         self.became_active = 0
         self._lock = threading.Lock()
         self._scheduler: Any = None
+        self._renewal: threading.Thread | None = None
         self._stop = threading.Event()
 
     @property
@@ -151,7 +166,8 @@ class SchedulerRunner:
         with self._lock:
             if not self.active.is_set():
                 return []
-            outcomes = job_registry.run_due(self.factory, self.settings, self.today(), self.jobs)
+            outcomes = job_registry.run_due(self.factory, self.settings, self.today(), self.jobs,
+                                            still_allowed=self.lease.held_in)
         for outcome in outcomes:
             log.info("job %s for %s: %s %s", outcome.job, outcome.run_for, outcome.outcome, outcome.detail or "")
         return outcomes
@@ -165,7 +181,8 @@ class SchedulerRunner:
         hour, minute = parse_run_time(self.settings.scheduler_run_time)
         scheduler = BlockingScheduler(
             jobstores={
-                "default": SQLAlchemyJobStore(engine=self.engine, tablename="apscheduler_jobs"),
+                # its table comes from our migrations (0011): APScheduler finds it and creates nothing
+                "default": SQLAlchemyJobStore(engine=self.engine, tablename=APSCHEDULER_JOBS.name),
                 "local": MemoryJobStore(),
             },
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 12 * 3600},
@@ -175,9 +192,15 @@ class SchedulerRunner:
             "budgetbeheer.scheduler:_daily", "cron", hour=hour, minute=minute, id=DAILY_JOB_ID,
             name="dagelijkse taken", replace_existing=True, jobstore="default",
         )
-        scheduler.add_job(self._renew_or_stop, "interval", seconds=self.renew_seconds, id="lease-renewal",
+        # A stop or a lost lease that came while APScheduler was still starting ends it here (no database work).
+        scheduler.add_job(self._end_if_over, "interval", seconds=self.renew_seconds, id="stop-check",
                           jobstore="local", misfire_grace_time=None)
         return scheduler
+
+    def _end_if_over(self) -> None:
+        scheduler = self._scheduler
+        if (self._stop.is_set() or not self.active.is_set()) and scheduler is not None and scheduler.running:
+            scheduler.shutdown(wait=False)
 
     def renew(self) -> bool:
         """Renew the lease; on losing it, stop running jobs at once."""
@@ -189,9 +212,17 @@ class SchedulerRunner:
                 self.active.clear()
         return False
 
-    def _renew_or_stop(self) -> None:
-        if (not self.renew() or self._stop.is_set()) and self._scheduler is not None:
-            self._scheduler.shutdown(wait=False)
+    def _keep_lease(self, active_since: int) -> None:
+        """The renewal thread of one active spell: renews every ``renew_seconds`` while jobs run (the catch-up on
+        becoming active included, which can outlast the lease at scale); on losing the lease or a stop, it stops
+        APScheduler. A job still running then finds at its commit that the lease is gone and writes nothing
+        (:meth:`Lease.held_in`)."""
+        while not self._stop.wait(self.renew_seconds):
+            if self.became_active != active_since or not self.renew():
+                break
+        scheduler = self._scheduler
+        if scheduler is not None and scheduler.running:
+            scheduler.shutdown(wait=False)
 
     def step(self) -> bool:
         """One round of the stand-by loop: try to become (or stay) active. Returns whether this process is active."""
@@ -201,6 +232,9 @@ class SchedulerRunner:
                 self.active.set()
                 self.became_active += 1
                 _ACTIVE_RUNNERS[self.holder] = self
+                self._renewal = threading.Thread(target=self._keep_lease, args=(self.became_active,), daemon=True,
+                                                 name=f"lease-{self.holder}")
+                self._renewal.start()
                 self.run_jobs()
             return True
         if self.active.is_set():
@@ -227,6 +261,9 @@ class SchedulerRunner:
                     continue
                 self._stop.wait(self.renew_seconds)
         finally:
+            self._stop.set()
+            if self._renewal is not None:  # it wakes at the stop; it must not hold a connection when the engine goes
+                self._renewal.join(timeout=max(30.0, 3 * self.renew_seconds))
             _ACTIVE_RUNNERS.pop(self.holder, None)
             if self.active.is_set():
                 self.active.clear()

@@ -10,12 +10,6 @@ from budgetbeheer.db.base import UtcDateTime
 from budgetbeheer.db.engine import make_engine
 from budgetbeheer.tables import metadata
 
-IGNORED_TABLES = {"apscheduler_jobs"}
-
-
-def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
-    return not (type_ == "table" and name in IGNORED_TABLES)
-
 
 def render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
     """Render our TypeDecorators as the plain SQLAlchemy types they store."""
@@ -30,7 +24,6 @@ def run_migrations_offline() -> None:
         target_metadata=metadata,
         literal_binds=True,
         render_as_batch=True,
-        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()
@@ -45,8 +38,7 @@ def run_migrations_online() -> None:
             connection=connection,
             target_metadata=metadata,
             render_as_batch=True,
-            include_object=include_object,
-            compare_type=True,
+                compare_type=True,
             render_item=render_item,
         )
         with context.begin_transaction():

@@ -2,7 +2,20 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    Date,
+    Float,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Table,
+    Text,
+    Unicode,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from budgetbeheer.db.base import Base, BigId, UtcDateTime, one_of
@@ -66,6 +79,17 @@ class SchedulerLease(Base):
     holder: Mapped[str] = mapped_column(String(120))
     acquired_at: Mapped[datetime] = mapped_column(UtcDateTime())
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+APSCHEDULER_JOBS = Table(
+    "apscheduler_jobs", Base.metadata,
+    Column("id", Unicode(191), primary_key=True),
+    Column("next_run_time", Float(25), index=True),  # APScheduler's own: a POSIX timestamp, not money
+    Column("job_state", LargeBinary, nullable=False),
+)
+"""APScheduler 3's job store (``SQLAlchemyJobStore``), with exactly the columns it defines. Made by our migration
+(0011) instead of by APScheduler at start-up: two schedulers starting at once both issued ``CREATE TABLE``, and
+the loser exited with a ``UniqueViolation``. APScheduler checks that the table exists and creates nothing."""
 
 
 class JobRun(Base):
