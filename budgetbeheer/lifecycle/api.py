@@ -114,6 +114,28 @@ def end_period(household_id: int) -> tuple[Response, int]:
     return ok(data)
 
 
+@routes.route(
+    "/households/<int:household_id>/benefit-end", ["POST"],
+    summary="Bijstand stops on a date (benefit system or caseworker): the benefit stops and the period ends by the "
+            "ending rules", permission="households.benefit_end",
+    request_body={"type": "object", "required": ["date", "reason"], "properties": {
+        "date": {"type": "string", "format": "date"}, "reason": {"type": "string"}}},
+    responses={"409": "already ended", "422": "date before the start, or no reason"},
+)
+def benefit_end(household_id: int) -> tuple[Response, int]:
+    body = json_body()
+    session = db()
+    household = ending.benefit_ended(session, actor(), household_id, end_date=body.get("date"),
+                                     reason=body.get("reason"))
+    data = {
+        "id": household.id, "status": household.status,
+        "period": {"start": household.period_start.isoformat(), "end": household.period_end.isoformat()},
+        "ended_on": household.ended_on.isoformat() if household.ended_on else None,
+        "end_reason": household.end_reason,
+    }
+    return ok(data)
+
+
 def _instalments(rows: tuple[handover.Instalment, ...], on_key: str | None = None) -> list[dict[str, Any]]:
     result = []
     for row in rows:
