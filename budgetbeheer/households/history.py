@@ -16,6 +16,10 @@ from budgetbeheer.tables.households import ExpectedIncome, FixedCost, Receipt
 from budgetbeheer.tables.payments import IbanChange
 
 
+NOT_CHANGES = ("household.viewed",)
+"""Entries that are no change of the household (who looked at its file is in the audit trail, not its history)."""
+
+
 @dataclass(frozen=True, slots=True)
 class HistoryEntry:
     id: int
@@ -49,8 +53,8 @@ def household_history(session: Session, household_id: int, *, page: int = 1,
         ("receipt", _ids(session, Receipt.id, Receipt.household_id == household.id)),
         ("iban_change", _ids(session, IbanChange.id, IbanChange.household_id == household.id)),
     ]
-    condition = or_(*(and_(AuditEntry.entity_type == kind, AuditEntry.entity_id.in_(ids))
-                      for kind, ids in related if ids))
+    condition = and_(or_(*(and_(AuditEntry.entity_type == kind, AuditEntry.entity_id.in_(ids))
+                           for kind, ids in related if ids)), AuditEntry.action.not_in(NOT_CHANGES))
     total = int(session.scalar(select(func.count()).select_from(AuditEntry).where(condition)) or 0)
     rows = session.scalars(select(AuditEntry).where(condition).order_by(AuditEntry.id.desc())
                            .offset((max(page, 1) - 1) * per_page).limit(per_page))
