@@ -15,7 +15,6 @@ from budgetbeheer.households.common import get_household
 from budgetbeheer.tables.households import ExpectedIncome, FixedCost, Receipt
 from budgetbeheer.tables.payments import IbanChange
 
-
 NOT_CHANGES = ("household.viewed",)
 """Entries that are no change of the household (who looked at its file is in the audit trail, not its history)."""
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from budgetbeheer.audit.models import AuditEntry
 from budgetbeheer.ledger.service import money_identity
 from budgetbeheer.tables.households import FixedCost, Household, Person, Receipt
-from tests.factories import bsn, fixed_cost_data, income_data, intake_data, person_data, receipt_data
+from tests.factories import bsn, fixed_cost_data, income_data, intake_data, receipt_data
 
 NEW_IBAN = "NL39RABO0300065264"
 BAD_IBAN = "NL00ABNA0417164301"

@@ -16,10 +16,10 @@ from budgetbeheer import jobs
 from budgetbeheer.composition import registry
 from budgetbeheer.config import Settings
 from budgetbeheer.db.engine import make_engine, make_session_factory
-from budgetbeheer.ledger.service import household_balance, money_identity
 from budgetbeheer.households.corrections import change_expected_income, change_fixed_cost
 from budgetbeheer.households.details import change_household
 from budgetbeheer.households.persons import add_person
+from budgetbeheer.ledger.service import household_balance, money_identity
 from budgetbeheer.lifecycle import extensions
 from budgetbeheer.payments.service import approve
 from budgetbeheer.tables.households import Household, Person
