@@ -1,6 +1,7 @@
 """English for the lifecycle package's Dutch message ids."""
 
 EN = {
+    "De bijstand stopt (gemeld door de uitkeringsadministratie): het verwachte bijstandsinkomen stopt ook": "Bijstand stops (reported by the benefit administration): the expected benefit income stops too",
     "Signalen": "Signals",
     "Verlengingen": "Extensions",
     "Planner": "Scheduler",

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from budgetbeheer.audit.models import AuditEntry
 from budgetbeheer.ledger.service import money_identity
-from budgetbeheer.tables.households import FixedCost, Household, Person, Receipt
+from budgetbeheer.tables.households import ExpectedIncome, FixedCost, Household, Person, Receipt
 from tests.factories import bsn, fixed_cost_data, income_data, intake_data, receipt_data
 
 NEW_IBAN = "NL39RABO0300065264"
@@ -232,5 +232,22 @@ def test_the_corrections_page_adds_a_person_and_shows_the_history(
     assert client.post(f"/households/{hid}/corrections/rebook", data={"receipt_id": "1"}).status_code == 403
     session.rollback()
     assert session.get(Household, hid) is not None
+    session.rollback()
+    assert identity_holds(session)
+
+
+def test_the_end_page_reports_the_benefit_ending(
+    client: FlaskClient, session: Session, login: Callable[..., Any], users: dict[str, dict[str, str]]
+) -> None:
+    household = enrol(client, users["karin"])
+    hid, benefit = household["id"], household["expected_income"][0]["id"]
+    login("kim", "caseworker")
+    response = client.post(f"/households/{hid}/end", data={"date": "2027-02-28", "reason": "werk gevonden",
+                                                           "benefit_end": "on"})
+    assert response.status_code == 302
+    session.rollback()
+    ended = session.get(Household, hid)
+    assert ended is not None and ended.ended_on == date(2027, 2, 28)
+    assert session.get(ExpectedIncome, benefit).end_date == date(2027, 2, 28)  # type: ignore[union-attr]
     session.rollback()
     assert identity_holds(session)
