@@ -35,6 +35,8 @@ routes = ApiRoutes()
         "months": {"type": "integer", "minimum": 1, "maximum": 12},
         "reason": {"type": "string", "minLength": 10},
         "reason_category": {"type": "string", "enum": list(extensions.REASON_CATEGORIES), "default": "other"},
+        "person_id": {"type": "integer", "description": "the person whose period is extended (the law extends per "
+                      "person); without it every person still in the household"},
     }},
     responses={"201": "pending request", "409": "period ended or a request is already pending", "422": "invalid"},
 )
@@ -44,6 +46,7 @@ def request_extension(household_id: int) -> tuple[Response, int]:
     row = extensions.request_extension(
         session, actor(), household_id, months=body.get("months"),
         reason_category=body.get("reason_category", "other"), reason_text=body.get("reason"),
+        person_id=body.get("person_id"),
     )
     data = extensions.request_json(row)
     return ok(data, 201)

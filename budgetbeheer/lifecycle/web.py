@@ -156,7 +156,7 @@ def ask_extension(household_id: int) -> Any:
             extensions.request_extension(
                 session, actor(), household_id, months=request.form.get("months", ""),
                 reason_category=request.form.get("reason_category", ""),
-                reason_text=request.form.get("reason", ""),
+                reason_text=request.form.get("reason", ""), person_id=request.form.get("person_id") or None,
             )
             flash(_t("Verlenging aangevraagd. Een teamleider beslist."), "success")
             return _back_to(household_id)

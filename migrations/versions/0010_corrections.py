@@ -65,6 +65,10 @@ def upgrade() -> None:
             batch_op.f('ck_persons_person_period'),
             'period_end IS NULL OR period_start IS NULL OR period_end >= period_start')
 
+    with op.batch_alter_table('extension_requests', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('person_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True))
+        batch_op.create_foreign_key(batch_op.f('fk_extension_requests_person_id_persons'), 'persons', ['person_id'], ['id'])
+
     with op.batch_alter_table('receipts', schema=None) as batch_op:
         batch_op.add_column(sa.Column('rebooked_from_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True))
         batch_op.add_column(sa.Column('reversal_transaction_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True))
@@ -76,6 +80,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('extension_requests', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_extension_requests_person_id_persons'), type_='foreignkey')
+        batch_op.drop_column('person_id')
+
     with op.batch_alter_table('receipts', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_receipts_rebooked_from_id_receipts'), type_='foreignkey')
         batch_op.drop_constraint(batch_op.f('fk_receipts_reversal_transaction_id_ledger_transactions'), type_='foreignkey')

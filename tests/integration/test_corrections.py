@@ -286,3 +286,37 @@ def test_the_benefit_ends_and_the_period_ends_by_the_ending_rules(session: Sessi
     assert set(caught.value.fields) == {"date", "reason"}
     session.rollback()
     assert session.get(Household, later.id).ended_on is None  # type: ignore[union-attr]
+
+
+def test_the_law_extends_per_person_and_the_household_spans_them(session: Session, make_user: object) -> None:
+    from budgetbeheer.lifecycle import extensions
+    from budgetbeheer.users.service import actor_for
+
+    case = actor_for(make_user("case", "caseworker"))  # type: ignore[operator]
+    boss = actor_for(make_user("boss", "supervisor"))  # type: ignore[operator]
+    household = enrol(session)
+    session.commit()
+    first = household.persons[0]
+    partner = add_person(session, CASEWORKER, household.id, {
+        "bsn": bsn(), "first_name": "Omar", "last_name": "Haddad", "date_of_birth": "1988-02-03",
+        "from": "2027-01-10"})
+    session.commit()
+    assert household.period_end == date(2027, 7, 9)
+    with pytest.raises(ValidationError) as caught:
+        extensions.request_extension(session, case, household.id, months=1, reason_category="language_course",
+                                     reason_text="Taalexamen pas in augustus", person_id=10**12)
+    assert set(caught.value.fields) == {"person_id"}
+    session.rollback()
+    row = extensions.request_extension(session, case, household.id, months=3, reason_category="language_course",
+                                       reason_text="Taalexamen pas in augustus", person_id=first.id)
+    extensions.decide_extension(session, boss, row.id, decision="approve", note="Akkoord")
+    session.commit()
+    assert first.period_end == date(2027, 8, 24) and partner.period_end == date(2027, 7, 9)
+    assert household.period_end == date(2027, 8, 24)  # the span: the first person's longer period
+    row = extensions.request_extension(session, case, household.id, months=2, reason_category="debts",
+                                       reason_text="Schulden nog niet geregeld")
+    extensions.decide_extension(session, boss, row.id, decision="approve", note="Akkoord")
+    session.commit()
+    assert (first.period_end, partner.period_end) == (date(2027, 10, 24), date(2027, 9, 9))
+    assert household.period_end == date(2027, 10, 24)
+    assert money_identity(session).holds
