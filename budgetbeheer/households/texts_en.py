@@ -407,4 +407,5 @@ EN |= {
     "Erna": "After",
     "Nog geen wijzigingen.": "No changes yet.",
     "Correcties en geschiedenis": "Corrections and history",
+    "De hele geschiedenis, met wat ervoor en erna gold": "The whole history, with what applied before and after",
 }

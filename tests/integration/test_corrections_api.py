@@ -229,6 +229,7 @@ def test_the_corrections_page_adds_a_person_and_shows_the_history(
     assert "date: Vul een datum in (JJJJ-MM-DD)." in text and "reason: Schrijf de reden op." in text
     page = client.get(f"/households/{hid}/corrections").get_data(as_text=True)
     assert "Sara" in page and "person.added" in page
+    assert "person.added" in client.get(f"/households/{hid}").get_data(as_text=True)  # the household page too
     assert client.post(f"/households/{hid}/corrections/rebook", data={"receipt_id": "1"}).status_code == 403
     session.rollback()
     assert session.get(Household, hid) is not None
@@ -250,4 +251,46 @@ def test_the_end_page_reports_the_benefit_ending(
     assert ended is not None and ended.ended_on == date(2027, 2, 28)
     assert session.get(ExpectedIncome, benefit).end_date == date(2027, 2, 28)  # type: ignore[union-attr]
     session.rollback()
+    assert identity_holds(session)
+
+
+def test_each_correction_through_the_page(
+    client: FlaskClient, session: Session, login: Callable[..., Any], users: dict[str, dict[str, str]]
+) -> None:
+    household = enrol(client, users["karin"])
+    other = enrol(client, users["karin"])
+    hid, person = household["id"], household["persons"][0]
+    rent, benefit = household["fixed_costs"][0], household["expected_income"][0]
+    booked = _data(client.post("/api/v1/receipts", json=receipt_data(hid, "100.00", date(2026, 11, 28)),
+                               headers=users["fatima"]), 201)
+    login("kim", "caseworker")
+
+    def post(action: str, **form: str) -> str:
+        response = client.post(f"/households/{hid}/corrections/{action}", data=form, follow_redirects=True)
+        assert response.status_code == 200
+        return response.get_data(as_text=True)
+
+    assert "Persoon gecorrigeerd." in post("person", person_id=str(person["id"]), last_name="Haddad-Ali")
+    assert "Gegevens van het huishouden gewijzigd." in post("details", city="Deventer", street="Brink 1",
+                                                             postal_code="7411BR", buffer="15,00")
+    assert "Vaste last gewijzigd." in post("fixed-cost", fixed_cost_id=str(rent["id"]), due_day="3",
+                                           **{"from": "2027-01-01"})
+    assert "Jaarafrekening vastgelegd." in post("settlement", fixed_cost_id=str(rent["id"]), type="refund",
+                                                amount="12,50", date="2026-11-28")
+    assert "Verwacht inkomen gewijzigd." in post("income", income_id=str(benefit["id"]), end_date="2027-03-31")
+    refused = post("fixed-cost", fixed_cost_id=str(rent["id"]), due_day="40", **{"from": "2027-02-01"})
+    assert "fixed_cost_id: afgelopen" in refused  # the rent was replaced: change the new one
+    after = _data(client.get(f"/api/v1/households/{hid}", headers=users["karin"]))
+    assert after["persons"][0]["last_name"] == "Haddad-Ali" and after["address"]["city"] == "Deventer"
+    assert after["leefgeld"]["buffer"] == "15.00"
+    assert [c["due_day"] for c in after["fixed_costs"]] == [1, 3]
+    assert after["expected_income"][0]["end_date"] == "2027-03-31"
+    assert after["balance"] == "112.50"
+
+    client.get("/logout")
+    login("fiona", "finance")
+    text = post("rebook", receipt_id=str(booked["id"]), household_id=str(other["id"]), reason="verkeerd huishouden")
+    assert "Ontvangst omgeboekt." in text
+    assert _data(client.get(f"/api/v1/households/{other['id']}", headers=users["karin"]))["balance"] == "100.00"
+    assert client.post(f"/households/{hid}/corrections/details", data={"city": "X"}).status_code == 403
     assert identity_holds(session)
