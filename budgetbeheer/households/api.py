@@ -89,6 +89,7 @@ _FIXED_COST_BODY = {
 _INCOME_BODY = {
     "type": "object",
     "properties": {"kind": {"type": "string"}, "amount": _AMOUNT, "day": {"type": "integer"},
+                   "frequency": {"enum": ["weekly", "four_weekly", "monthly", "quarterly", "yearly"]},
                    "start_date": _DATE, "end_date": _DATE},
     "required": ["kind", "amount", "day"],
 }
@@ -172,7 +173,9 @@ def household_json(view: HouseholdView) -> dict[str, Any]:
         "id": view.id,
         "status": view.status,
         "persons": [{"id": p.id, "bsn": p.bsn, "first_name": p.first_name, "last_name": p.last_name,
-                     "date_of_birth": p.date_of_birth.isoformat()} for p in view.persons],
+                     "date_of_birth": p.date_of_birth.isoformat(),
+                     "period": {"start": _iso(p.period_start), "end": _iso(p.period_end)},
+                     "left_on": _iso(p.left_on), "leave_reason": p.leave_reason} for p in view.persons],
         "iban": view.iban,
         "account_holder": view.account_holder,
         "address": {"street": view.address_street, "postal_code": view.address_postal_code,
@@ -198,6 +201,7 @@ def fixed_cost_json(cost: FixedCostView, *, with_creditor: bool = True) -> dict[
         "id": cost.id, "household_id": cost.household_id, "category": cost.category, "creditor_id": cost.creditor_id,
         "amount": cents_to_str(cost.amount_cents), "frequency": cost.frequency, "due_day": cost.due_day,
         "reference": cost.reference, "start_date": cost.start_date.isoformat(), "end_date": _iso(cost.end_date),
+        "replaces_id": cost.replaces_id,
         "amounts": [{"amount": cents_to_str(cents), "effective_from": since.isoformat()}
                     for since, cents in cost.amounts],
     }
@@ -209,8 +213,9 @@ def fixed_cost_json(cost: FixedCostView, *, with_creditor: bool = True) -> dict[
 
 def income_json(income: IncomeView) -> dict[str, Any]:
     return {"id": income.id, "household_id": income.household_id, "kind": income.kind,
-            "amount": cents_to_str(income.amount_cents), "day": income.day,
-            "start_date": income.start_date.isoformat(), "end_date": _iso(income.end_date)}
+            "amount": cents_to_str(income.amount_cents), "day": income.day, "frequency": income.frequency,
+            "start_date": income.start_date.isoformat(), "end_date": _iso(income.end_date),
+            "replaces_id": income.replaces_id}
 
 
 def receipt_json(receipt: Receipt) -> dict[str, Any]:

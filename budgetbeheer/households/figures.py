@@ -345,7 +345,8 @@ def income_expectations(session: Session, household_id: int) -> list[IncomeExpec
     rows = session.scalars(
         select(ExpectedIncome).where(ExpectedIncome.household_id == household_id).order_by(ExpectedIncome.id)
     )
-    return [IncomeExpectation(i.kind, i.amount_cents, i.day, i.start_date, i.end_date) for i in rows]
+    return [IncomeExpectation(i.kind, i.amount_cents, i.day, i.start_date, i.end_date, Frequency(i.frequency))
+            for i in rows]
 
 
 def benefit_received_on(session: Session, household_id: int, run_date: date, lead_business_days: int) -> date | None:

@@ -12,6 +12,7 @@ from budgetbeheer import clock
 from budgetbeheer import validation as v
 from budgetbeheer.audit.service import Actor, record
 from budgetbeheer.db.base import utcnow
+from budgetbeheer.domain.schedule import Frequency
 from budgetbeheer.errors import Message
 from budgetbeheer.households.common import get_household, running
 from budgetbeheer.households.inputs import IncomeData
@@ -37,6 +38,7 @@ def add_expected_income(
     kind = v.choice(errors, "kind", data.get("kind") or "benefit", INCOME_KINDS)
     amount = v.amount(errors, "amount", data.get("amount"))
     day = v.day_number(errors, "day", data.get("day"), 1, 31)
+    frequency = v.choice(errors, "frequency", data.get("frequency") or "monthly", [f.value for f in Frequency])
     today = clock.today()
     start = v.iso_date(errors, "start_date", data.get("start_date"), required=False, earliest=v.BUSINESS_EARLIEST,
                        latest=v.years_ahead(today, 2)) or household.period_start
@@ -45,8 +47,9 @@ def add_expected_income(
     if end is not None and end < start:
         errors.add("end_date", Message("De einddatum ligt vóór de begindatum."))
     errors.raise_if_any()
-    assert kind and amount and day
-    income = ExpectedIncome(household_id=household.id, kind=kind, amount_cents=amount, day=day, start_date=start,
+    assert kind and amount and day and frequency
+    income = ExpectedIncome(household_id=household.id, kind=kind, amount_cents=amount, day=day, frequency=frequency,
+                            start_date=start,
                             end_date=end, created_at=utcnow())
     session.add(income)
     session.flush()
@@ -62,6 +65,7 @@ def income_snapshot(income: ExpectedIncome) -> dict[str, Any]:
         "kind": income.kind,
         "amount": cents_to_str(income.amount_cents),
         "day": income.day,
+        "frequency": income.frequency,
         "start_date": income.start_date.isoformat(),
         "end_date": income.end_date.isoformat() if income.end_date else None,
     }

@@ -94,6 +94,7 @@ class IncomeData(TypedDict, total=False):
     kind: str
     amount: Amount
     day: Whole
+    frequency: str
     start_date: str | None
     end_date: str | None
 

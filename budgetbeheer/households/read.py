@@ -60,6 +60,11 @@ class PersonView:
     first_name: str
     last_name: str
     date_of_birth: date
+    period_start: date | None = None
+    """The person's own period (inclusive); the household's when they have none of their own."""
+    period_end: date | None = None
+    left_on: date | None = None
+    leave_reason: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +86,7 @@ class FixedCostView:
     start_date: date
     end_date: date | None
     amounts: tuple[tuple[date, int], ...]
+    replaces_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +98,8 @@ class IncomeView:
     day: int
     start_date: date
     end_date: date | None
+    frequency: str = "monthly"
+    replaces_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,12 +141,13 @@ def fixed_cost_view(cost: FixedCost, creditor: Creditor | None, today: date) -> 
         creditor.iban if creditor else "", creditor.bic if creditor else None, fixed_cost_amount_on(cost, today),
         cost.frequency, cost.due_day, cost.reference, cost.start_date, cost.end_date,
         tuple((row.effective_from, row.amount_cents) for row in sorted(cost.amounts, key=lambda r: r.effective_from)),
+        cost.replaces_id,
     )
 
 
 def income_view(income: ExpectedIncome) -> IncomeView:
     return IncomeView(income.id, income.household_id, income.kind, income.amount_cents, income.day, income.start_date,
-                      income.end_date)
+                      income.end_date, income.frequency, income.replaces_id)
 
 
 def household_view(session: Session, household_id: int, today: date | None = None,
@@ -153,7 +162,10 @@ def household_view(session: Session, household_id: int, today: date | None = Non
     return HouseholdView(
         id=household.id,
         status=household.status,
-        persons=tuple(PersonView(p.id, p.bsn, p.first_name, p.last_name, p.date_of_birth) for p in household.persons),
+        persons=tuple(PersonView(p.id, p.bsn, p.first_name, p.last_name, p.date_of_birth,
+                                 p.period_start or household.period_start,
+                                 min(p.period_end or household.period_end, p.left_on or date.max), p.left_on,
+                                 p.leave_reason) for p in household.persons),
         iban=household.iban,
         account_holder=household.account_holder,
         address_street=household.address_street,

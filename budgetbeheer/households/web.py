@@ -34,6 +34,7 @@ from budgetbeheer.households.fixed_costs import (
     default_fixed_cost_start,
     fixed_costs_of,
 )
+from budgetbeheer.households.history import household_history
 from budgetbeheer.households.income import INCOME_KIND_LABELS, add_expected_income
 from budgetbeheer.households.inputs import (
     AddressData,
@@ -244,11 +245,13 @@ def show(household_id: int) -> str:
     caseworker = session.get(User, household.caseworker_id) if household.caseworker_id else None
     weekly = [d for i, d in enumerate(result.days) if i % 7 == 6]
     household_payments = payments_for_household(session, household_id, today)
+    history, history_total = household_history(session, household_id, per_page=10)
     return render_template(
         "households/show.html", h=view, household=household, figures=figures, forecast=result,
         chart=forecast_chart(result), weekly=weekly, statement=movements, caseworker=caseworker,
         labels=dict(LABELS_NL), frequency_labels=FREQUENCY_LABELS, income_labels=INCOME_KIND_LABELS,
-        weekdays=WEEKDAYS, today=today, household_payments=household_payments,
+        weekdays=WEEKDAYS, today=today, household_payments=household_payments, history=history,
+        history_total=history_total,
         can_write=has_permission("households.write") and view.status != HouseholdStatus.ENDED,
     )
 

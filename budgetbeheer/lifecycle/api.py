@@ -35,6 +35,8 @@ routes = ApiRoutes()
         "months": {"type": "integer", "minimum": 1, "maximum": 12},
         "reason": {"type": "string", "minLength": 10},
         "reason_category": {"type": "string", "enum": list(extensions.REASON_CATEGORIES), "default": "other"},
+        "person_id": {"type": "integer", "description": "the person whose period is extended (the law extends per "
+                      "person); without it every person still in the household"},
     }},
     responses={"201": "pending request", "409": "period ended or a request is already pending", "422": "invalid"},
 )
@@ -44,6 +46,7 @@ def request_extension(household_id: int) -> tuple[Response, int]:
     row = extensions.request_extension(
         session, actor(), household_id, months=body.get("months"),
         reason_category=body.get("reason_category", "other"), reason_text=body.get("reason"),
+        person_id=body.get("person_id"),
     )
     data = extensions.request_json(row)
     return ok(data, 201)
@@ -105,6 +108,28 @@ def end_period(household_id: int) -> tuple[Response, int]:
     session = db()
     household = ending.end_period(session, actor(), household_id, end_date=body.get("date"),
                                   reason=body.get("reason"))
+    data = {
+        "id": household.id, "status": household.status,
+        "period": {"start": household.period_start.isoformat(), "end": household.period_end.isoformat()},
+        "ended_on": household.ended_on.isoformat() if household.ended_on else None,
+        "end_reason": household.end_reason,
+    }
+    return ok(data)
+
+
+@routes.route(
+    "/households/<int:household_id>/benefit-end", ["POST"],
+    summary="Bijstand stops on a date (benefit system or caseworker): the benefit stops and the period ends by the "
+            "ending rules", permission="households.benefit_end",
+    request_body={"type": "object", "required": ["date", "reason"], "properties": {
+        "date": {"type": "string", "format": "date"}, "reason": {"type": "string"}}},
+    responses={"409": "already ended", "422": "date before the start, or no reason"},
+)
+def benefit_end(household_id: int) -> tuple[Response, int]:
+    body = json_body()
+    session = db()
+    household = ending.benefit_ended(session, actor(), household_id, end_date=body.get("date"),
+                                     reason=body.get("reason"))
     data = {
         "id": household.id, "status": household.status,
         "period": {"start": household.period_start.isoformat(), "end": household.period_end.isoformat()},

@@ -37,7 +37,7 @@ from budgetbeheer.lifecycle.events import HouseholdEnded
 from budgetbeheer.lifecycle.extensions import DECIDE_AHEAD_DAYS, close_decide_signals
 from budgetbeheer.lifecycle.signals import raise_signal
 from budgetbeheer.payments.batches import withdraw_household_items
-from budgetbeheer.tables.households import Household, Person
+from budgetbeheer.tables.households import ExpectedIncome, Household, Person
 from budgetbeheer.tables.lifecycle import ExtensionRequest
 from budgetbeheer.tables.payments import PaymentBatch, PaymentItem
 from budgetbeheer.tables.states import (
@@ -285,3 +285,46 @@ def reopen_for_payout(session: Session, actor: Actor, household_id: int, why: st
     record(session, actor, "household.reopened_for_payout", "household", household.id, before=before,
            after=household_state(household), reason=why)
     return True
+
+
+def benefit_ended(
+    session: Session, actor: Actor, household_id: int, *, end_date: object, reason: object, today: date | None = None
+) -> Household:
+    """Bijstand stops on ``end_date`` (work found, moved away), reported by the benefit system or the caseworker.
+
+    The expected benefit stops after that day, and the period ends by the ending rules: on that day when it lies in
+    the period (:func:`end_period`), at its own end when the benefit stops later. Audited as ``household.benefit_ended``.
+    """
+    today = today or clock.today()
+    household = get_household(session, household_id, lock=True)
+    if household.status != HouseholdStatus.ACTIVE or household.ended_on is not None:
+        raise _refuse_ended()
+    errors: dict[str, Message] = {}
+    parsed = parse_iso_date(end_date)
+    if parsed is None:
+        errors["date"] = Message("Geef een datum als JJJJ-MM-DD.")
+    elif parsed < household.period_start:
+        errors["date"] = Message(
+            "De einddatum ligt vóór de start van de periode (%(start)s).", start=household.period_start.isoformat()
+        )
+    text = reason.strip() if isinstance(reason, str) else ""
+    if len(text) < MIN_REASON_LENGTH:
+        errors["reason"] = Message("Schrijf de reden op, bijvoorbeeld: bijstand gestopt wegens werk.")
+    elif len(text) > MAX_REASON_LENGTH:
+        errors["reason"] = Message("Gebruik hoogstens %(maximum)s tekens.", maximum=MAX_REASON_LENGTH)
+    if errors:
+        raise ValidationError(errors)
+    assert parsed is not None
+    stopped = []
+    for income in session.scalars(select(ExpectedIncome).where(
+            ExpectedIncome.household_id == household.id, ExpectedIncome.kind == "benefit")):
+        if income.end_date is None or income.end_date > parsed:
+            stopped.append({"id": income.id, "end_date_before": income.end_date})
+            income.end_date = max(parsed, income.start_date)
+    session.flush()
+    record(session, actor, "household.benefit_ended", "household", household.id,
+           before={"period_end": household.period_end, "benefit_incomes": stopped},
+           after={"benefit_end": parsed, "period_ends": min(parsed, household.period_end)}, reason=text)
+    if parsed < household.period_end:
+        return end_period(session, actor, household.id, end_date=parsed.isoformat(), reason=text, today=today)
+    return household

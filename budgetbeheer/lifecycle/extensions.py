@@ -28,8 +28,9 @@ from budgetbeheer.audit.service import Actor, record
 from budgetbeheer.db.base import utcnow
 from budgetbeheer.domain.period import days_left, extend_period_end, validate_extension_months
 from budgetbeheer.errors import Conflict, Message, NotFound, ValidationError
-from budgetbeheer.households.common import get_household
-from budgetbeheer.tables.households import Household
+from budgetbeheer.households.common import get_household, row_id
+from budgetbeheer.households.persons import household_span, person_period
+from budgetbeheer.tables.households import Household, Person
 from budgetbeheer.tables.lifecycle import ExtensionRequest, Signal
 from budgetbeheer.tables.payments import PaymentItem
 from budgetbeheer.tables.states import (
@@ -78,6 +79,7 @@ def snapshot(row: ExtensionRequest) -> dict[str, Any]:
         "decision_note": row.decision_note,
         "end_before": row.end_before,
         "end_after": row.end_after,
+        "person_id": row.person_id,
     }
 
 
@@ -180,11 +182,19 @@ def request_extension(
     months: object,
     reason_category: object,
     reason_text: object,
+    person_id: object = None,
 ) -> ExtensionRequest:
-    """A caseworker asks to extend the period by 1-12 whole months. Returns the pending request."""
+    """A caseworker asks to extend the period by 1-12 whole months, for one person (``person_id``) or for every
+    person still in the household (None). Returns the pending request."""
     checked_months, category, text = validate_request(months, reason_category, reason_text)
     household = get_household(session, household_id, lock=True)
     ensure_extendable(household)
+    person: Person | None = None
+    if person_id not in (None, ""):
+        wanted = row_id(person_id)
+        person = session.get(Person, wanted) if wanted is not None else None
+        if person is None or person.household_id != household.id or person.left_on is not None:
+            raise ValidationError({"person_id": Message("Kies een persoon die nog in dit huishouden is.")})
     if actor.user_id is None:
         raise Conflict(Message("Alleen een medewerker kan een verlenging aanvragen."))
     pending = session.scalar(
@@ -207,6 +217,7 @@ def request_extension(
         requested_by=actor.name,
         requested_at=utcnow(),
         end_before=household.period_end,
+        person_id=person.id if person is not None else None,
     )
     session.add(row)
     session.flush()
@@ -249,7 +260,7 @@ def decide_extension(
         # Also after the end date: an ``ending`` household that was not paid out is ``active`` again.
         ensure_extendable(household, ending_allowed=True)
         old_end, old_status = household.period_end, household.status
-        new_end = extend_period_end(household.period_start, old_end, row.months)
+        new_end = _extend_persons(household, row)
         household.period_end = new_end
         if household.status != HouseholdStatus.ACTIVE:  # ``ending`` → ``active``
             require_household_transition(household.status, HouseholdStatus.ACTIVE, _not_extendable)
@@ -287,6 +298,23 @@ def decide_extension(
     close_decide_signals(session, actor, row.id,
                          f"{'Goedgekeurd' if decision == 'approve' else 'Afgewezen'} door {actor.name}: {note_text}")
     return row
+
+
+def _extend_persons(household: Household, row: ExtensionRequest) -> date:
+    """Extend the period of the request's person (or of every person still in the household) by its months, each
+    counted from that person's own start; returns the household's new end, the span of its persons' periods.
+
+    A household whose persons have no period of their own (everyone since intake) extends as one period, as before."""
+    staying = [p for p in household.persons if p.left_on is None]
+    if row.person_id is None and all(p.period_start is None and p.period_end is None for p in staying):
+        return extend_period_end(household.period_start, household.period_end, row.months)
+    for person in staying:
+        if person.period_start is None or person.period_end is None:
+            person.period_start, person.period_end = person_period(household, person)
+        if row.person_id is None or person.id == row.person_id:
+            assert person.period_start is not None and person.period_end is not None
+            person.period_end = extend_period_end(person.period_start, person.period_end, row.months)
+    return max(household.period_end, household_span(household, staying)[1])
 
 
 def withdraw_extension(session: Session, actor: Actor, request_id: int, *, note: str | None = None) -> ExtensionRequest:
@@ -411,4 +439,5 @@ def request_json(row: ExtensionRequest) -> dict[str, Any]:
         "note": row.decision_note,
         "end_before": row.end_before.isoformat() if row.end_before else None,
         "end_after": row.end_after.isoformat() if row.end_after else None,
+        "person_id": row.person_id,
     }

@@ -257,7 +257,7 @@ def detect_missing_income(session: Session, today: date, late_days: int) -> int:
     for income, household in rows:
         low = max(window_from, household.period_start)
         high = min(window_to, household.period_end + timedelta(days=1))
-        for day in due_dates("monthly", income.day, income.start_date, income.end_date, low, high):
+        for day in due_dates(income.frequency, income.day, income.start_date, income.end_date, low, high):
             received = session.scalar(
                 select(func.count(Receipt.id)).where(
                     Receipt.household_id == income.household_id,

@@ -1,6 +1,10 @@
 """English for the lifecycle package's Dutch message ids."""
 
 EN = {
+    "Voor wie (de wet verlengt per persoon)": "For whom (the law extends per person)",
+    "Iedereen in het huishouden": "Everyone in the household",
+    "Kies een persoon die nog in dit huishouden is.": "Choose a person who is still in this household.",
+    "De bijstand stopt (gemeld door de uitkeringsadministratie): het verwachte bijstandsinkomen stopt ook": "Bijstand stops (reported by the benefit administration): the expected benefit income stops too",
     "Signalen": "Signals",
     "Verlengingen": "Extensions",
     "Planner": "Scheduler",

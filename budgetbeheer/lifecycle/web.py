@@ -156,7 +156,7 @@ def ask_extension(household_id: int) -> Any:
             extensions.request_extension(
                 session, actor(), household_id, months=request.form.get("months", ""),
                 reason_category=request.form.get("reason_category", ""),
-                reason_text=request.form.get("reason", ""),
+                reason_text=request.form.get("reason", ""), person_id=request.form.get("person_id") or None,
             )
             flash(_t("Verlenging aangevraagd. Een teamleider beslist."), "success")
             return _back_to(household_id)
@@ -187,8 +187,11 @@ def end_period(household_id: int) -> Any:
     if request.method == "POST":
         try:
             session = db()
-            ending.end_period(session, actor(), household_id, end_date=request.form.get("date", ""),
-                              reason=request.form.get("reason", ""))
+            # "De bijstand stopt": the expected benefit stops too, and a date after the period's end leaves the
+            # period to end at its own end (ending.benefit_ended, as POST /households/{id}/benefit-end).
+            end = ending.benefit_ended if request.form.get("benefit_end") == "on" else ending.end_period
+            end(session, actor(), household_id, end_date=request.form.get("date", ""),
+                reason=request.form.get("reason", ""))
             flash(_t("De periode is beëindigd. Het saldo wordt bij de volgende betaalrun uitbetaald."), "success")
             return redirect(url_for("lifecycle.handover_page", household_id=household_id))
         except BudgetbeheerError as error:

@@ -10,6 +10,7 @@ from budgetbeheer.tables.households import (
     FixedCost,
     FixedCostAmount,
     Household,
+    LeefgeldChange,
     Person,
     Receipt,
 )
@@ -50,6 +51,7 @@ __all__ = [
     "IbanHold",
     "IdempotentRequest",
     "JobRun",
+    "LeefgeldChange",
     "PaymentBatch",
     "PaymentItem",
     "Person",

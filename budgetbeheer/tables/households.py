@@ -12,7 +12,7 @@ from sqlalchemy import BigInteger, Boolean, CheckConstraint, Date, ForeignKey, I
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from budgetbeheer.db.base import Base, BigId, UtcDateTime, one_of
-from budgetbeheer.domain.schedule import LeefgeldFrequency
+from budgetbeheer.domain.schedule import Frequency, LeefgeldFrequency
 from budgetbeheer.tables.states import HouseholdStatus, values
 
 
@@ -63,8 +63,20 @@ class Person(Base):
     first_name: Mapped[str] = mapped_column(String(100))
     last_name: Mapped[str] = mapped_column(String(100))
     date_of_birth: Mapped[date] = mapped_column(Date)
+    period_start: Mapped[date | None] = mapped_column(Date)
+    """The person's own period (the law extends per person); NULL: the household's period. The household's period is
+    the span of its persons' periods (:mod:`budgetbeheer.households.persons`)."""
+    period_end: Mapped[date | None] = mapped_column(Date)
+    left_on: Mapped[date | None] = mapped_column(Date)
+    """The day the person left the household (their last day in it); their BSN is released then."""
+    leave_reason: Mapped[str | None] = mapped_column(Text)
 
     household: Mapped[Household] = relationship(back_populates="persons")
+
+    __table_args__ = (
+        CheckConstraint("period_end IS NULL OR period_start IS NULL OR period_end >= period_start",
+                        name="person_period"),
+    )
 
 
 class Creditor(Base):
@@ -105,6 +117,9 @@ class FixedCost(Base):
     start_date: Mapped[date] = mapped_column(Date)
     end_date: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    replaces_id: Mapped[int | None] = mapped_column(ForeignKey("fixed_costs.id"), unique=True)
+    """A change of creditor, reference, due day or frequency from a date ends the old fixed cost the day before and
+    starts this one: the history is the chain of ``replaces_id``."""
 
     amounts: Mapped[list[FixedCostAmount]] = relationship(order_by="FixedCostAmount.effective_from", lazy="selectin")
 
@@ -149,10 +164,15 @@ class ExpectedIncome(Base):
     """Matching rule: words (or a client number) that must all be in the remittance text, separated by spaces."""
     amount_tolerance_cents: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     """Matching rule: how far the amount on the bank may differ from the expected amount."""
+    frequency: Mapped[str] = mapped_column(String(16), default="monthly", server_default="monthly")
+    """How often it comes (the fixed costs' frequencies: kinderbijslag comes quarterly)."""
+    replaces_id: Mapped[int | None] = mapped_column(ForeignKey("expected_incomes.id"), unique=True)
+    """A new amount from a date ends the old expectation the day before and starts this one."""
 
     __table_args__ = (
         CheckConstraint("amount_cents > 0", name="positive"),
         CheckConstraint("day BETWEEN 1 AND 31", name="day"),
+        CheckConstraint(one_of("frequency", values(Frequency)), name="income_frequency"),
     )
 
 
@@ -173,5 +193,33 @@ class Receipt(Base):
     ledger_transaction_id: Mapped[int] = mapped_column(ForeignKey("ledger_transactions.id"))
     created_by: Mapped[str] = mapped_column(String(120))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    rebooked_from_id: Mapped[int | None] = mapped_column(ForeignKey("receipts.id"), unique=True)
+    """This receipt books again, to the right household, one that was booked to the wrong one (reversed by
+    ``reversal_transaction_id``); UNIQUE: a receipt is rebooked once."""
+    reversal_transaction_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_transactions.id"))
+    rebook_reason: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (CheckConstraint("amount_cents > 0", name="positive"),)
+
+
+class LeefgeldChange(Base):
+    """Leefgeld frequency, day and buffer from a later date: applied to the household on that day by the daily job
+    (:func:`budgetbeheer.households.details.apply_due_leefgeld_changes`); until then the runs pay as before."""
+
+    __tablename__ = "leefgeld_changes"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id"), index=True)
+    effective_from: Mapped[date] = mapped_column(Date, index=True)
+    leefgeld_frequency: Mapped[str] = mapped_column(String(16))
+    leefgeld_day: Mapped[int] = mapped_column(Integer)
+    buffer_cents: Mapped[int] = mapped_column(BigInteger)
+    reason: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    applied_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+    __table_args__ = (
+        CheckConstraint(one_of("leefgeld_frequency", values(LeefgeldFrequency)), name="change_frequency"),
+        CheckConstraint("buffer_cents >= 0", name="change_buffer"),
+    )

@@ -40,6 +40,9 @@ class ExtensionRequest(Base):
     decision_note: Mapped[str | None] = mapped_column(Text)
     end_before: Mapped[date | None] = mapped_column(Date)
     end_after: Mapped[date | None] = mapped_column(Date)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"))
+    """The law extends per person: the person whose period is extended; NULL: every person still in the household.
+    The household's period is then the span of its persons' periods."""
 
     __table_args__ = (
         CheckConstraint("months BETWEEN 1 AND 12", name="months"),

@@ -12,6 +12,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "creditors.write": frozenset({"finance", "admin"}),
     "receipts.write": frozenset({"finance", "caseworker"}),
     "receipts.manual": frozenset({"finance"}),
+    "receipts.rebook": frozenset({"finance"}),
     "payments.read": frozenset({"finance", "accountant", "caseworker"}),
     "payments.prepare": frozenset({"finance"}),
     "payments.approve": frozenset({"finance"}),
@@ -30,6 +31,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "extensions.read": frozenset({"caseworker", "supervisor", "accountant"}),
     "extensions.decide": frozenset({"supervisor"}),
     "households.end": frozenset({"caseworker"}),
+    "households.benefit_end": frozenset({"caseworker"}),
     "reports.read": frozenset({"accountant", "finance"}),
     "audit.read": frozenset({"accountant", "admin"}),
     "users.manage": frozenset({"admin"}),
@@ -39,7 +41,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 
 MONEY_PERMISSIONS = frozenset({
     "payments.prepare", "payments.approve", "payments.export", "payments.settle", "receipts.manual", "bank.assign",
-    "advances.write", "iban_changes.confirm",
+    "advances.write", "iban_changes.confirm", "receipts.rebook",
 })
 """What moves money out of a household's funds or decides where it goes. (``receipts.write`` books money in; the
 caseworker who holds it today loses it with the team rules of the separation-of-duties issue.)"""

@@ -16,6 +16,9 @@ from budgetbeheer import jobs
 from budgetbeheer.composition import registry
 from budgetbeheer.config import Settings
 from budgetbeheer.db.engine import make_engine, make_session_factory
+from budgetbeheer.households.corrections import change_expected_income, change_fixed_cost
+from budgetbeheer.households.details import change_household
+from budgetbeheer.households.persons import add_person
 from budgetbeheer.ledger.service import household_balance, money_identity
 from budgetbeheer.lifecycle import extensions
 from budgetbeheer.payments.service import approve
@@ -24,7 +27,7 @@ from budgetbeheer.tables.lifecycle import JobRun, Signal
 from budgetbeheer.tables.payments import PaymentBatch, PaymentItem, Shortfall
 from budgetbeheer.users.models import User
 from budgetbeheer.users.service import actor_for
-from tests.factories import enrol, fixed_cost, income, person_data, receipt
+from tests.factories import bsn, creditor, enrol, fixed_cost, income, person_data, receipt
 
 BENEFIT = 1500_00
 RENT = 600_00
@@ -226,3 +229,92 @@ def test_a_late_benefit_decision_and_an_extension_decided_after_the_end(
         assert household_balance(session, household.id) == 0
         assert money_identity(session).holds
         assert session.scalars(select(Person.active_bsn).where(Person.household_id == household.id)).all() == [None]
+
+
+@pytest.mark.slow
+def test_a_family_reunification_and_a_move_during_the_period(
+    engine: Engine, session: Session, settings: Settings, make_user: Callable[..., User],
+    request: pytest.FixtureRequest,
+) -> None:
+    """Issue 13, day by day through the scheduler's jobs: on 10 May the partner arrives through family reunification
+    (added with a period of their own, 10 May through 9 November, so the household's period moves out to 9 November)
+    and the benefit rises to 2,100.00 from June; on 10 June (before the June leefgeld is paid out) the household moves: the rent goes to the new landlord
+    at 750.00 from 1 July, the old landlord's July rent is never paid. The period ends on 9 November at zero, both
+    BSNs released."""
+    jobs_engine = make_engine(settings.database_url)
+    request.addfinalizer(jobs_engine.dispose)
+    factory = make_session_factory(jobs_engine)
+    case = actor_for(make_user("case", "caseworker"))
+    finance = actor_for(make_user("fin", "finance"))
+    start, new_end = date(2026, 3, 1), date(2026, 11, 9)
+    old_landlord, new_landlord = "NL20INGB0001234567", "NL86INGB0002445588"
+    with time_machine.travel(at(start - timedelta(days=3)), tick=False) as traveller:
+        household = enrol(session, case, start=start, today=start - timedelta(days=3),
+                          persons=[person_data(date_of_birth="1990-04-01")], iban="NL91ABNA0417164300",
+                          leefgeld={"frequency": "monthly", "day": 22, "buffer": "0.00"})
+        rent = fixed_cost(session, household.id, "rent", case, start=date(2026, 4, 1), amount="600.00",
+                          creditor={"name": "Woonstad Zuidoever", "iban": old_landlord}, reference="Huur Kerkstraat 1")
+        fixed_cost(session, household.id, "energy", case, start=date(2026, 4, 1), amount="120.00", due_day=5,
+                   creditor={"name": "Energie Direct", "iban": "NL44RABO0123456789"}, reference="Klant 778899")
+        benefit = income(session, household.id, case, day=15)
+        landlord = creditor(session, case, name="Woonbedrijf Nieuw", iban=new_landlord)
+        session.commit()
+        rent_id, benefit_id, landlord_id = rent.id, benefit.id, landlord.id
+
+        day = start
+        while day <= date(2026, 11, 20):
+            traveller.move_to(at(day))
+            session.expire_all()
+            current = session.get(Household, household.id)
+            assert current is not None
+            status, period_end = current.status, current.period_end
+            session.rollback()
+            if day.day == 15 and status == "active" and day <= period_end:
+                amount = "1500.00" if day < date(2026, 6, 1) else "2100.00"
+                receipt(session, household.id, amount, day, case, reference=f"bijstand {day:%Y-%m}",
+                        idempotency_key=f"benefit-{day:%Y-%m}")
+                session.commit()
+            if day == date(2026, 5, 10):
+                add_person(session, case, household.id, {
+                    "bsn": bsn(), "first_name": "Omar", "last_name": "Haddad", "date_of_birth": "1987-06-01",
+                    "from": "2026-05-10", "reason": "gezinshereniging"})
+                change_expected_income(session, case, household.id, benefit_id,
+                                       {"amount": "2100.00", "from": "2026-06-01", "reason": "bijstand voor twee"})
+                session.commit()
+            if day == date(2026, 6, 10):
+                change_household(session, case, household.id, {
+                    "address": {"street": "Nieuwstraat 3", "postal_code": "8011AB", "city": "Zwolle"}})
+                change_fixed_cost(session, case, household.id, rent_id, {
+                    "creditor_id": landlord_id, "amount": "750.00", "reference": "Huur Nieuwstraat 3",
+                    "from": "2026-07-01", "reason": "verhuisd"})
+                session.commit()
+            outcomes = jobs.run_due(factory, settings, day, registry().jobs.all())
+            assert {o.outcome for o in outcomes} == {"succeeded"}, outcomes
+            session.expire_all()
+            for batch in session.scalars(select(PaymentBatch).where(PaymentBatch.status == "proposed")):
+                if batch.item_count:
+                    approve(session, finance, batch.id)
+            session.commit()
+            day += timedelta(days=1)
+
+        session.expire_all()
+        items = session.scalars(
+            select(PaymentItem).where(PaymentItem.household_id == household.id, PaymentItem.status != "cancelled")
+            .order_by(PaymentItem.due_date, PaymentItem.id)
+        ).all()
+        rents = [(i.due_date, i.iban, i.amount_cents) for i in items if i.kind == "rent"]
+        assert rents == [(date(2026, m, 1), old_landlord, 600_00) for m in (4, 5, 6)] + [
+            (date(2026, m, 1), new_landlord, 750_00) for m in (7, 8, 9, 10, 11)]
+        assert [i.due_date for i in items if i.kind == "energy"] == [date(2026, m, 5) for m in range(4, 12)]
+        leefgeld = sum(i.amount_cents for i in items if i.kind == "leefgeld")
+        assert leefgeld == 3 * 1500_00 + 5 * 2100_00 - (3 * 600_00 + 5 * 750_00) - 8 * ENERGY
+        shortfalls = [(s.category, s.due_date, s.amount_cents, s.batch_id) for s in session.scalars(
+            select(Shortfall).where(Shortfall.household_id == household.id))]
+        assert shortfalls == []
+        final = session.get(Household, household.id)
+        assert final is not None and final.period_end == new_end and final.status == "ended"
+        assert final.address_city == "Zwolle"
+        assert household_balance(session, household.id) == 0
+        assert money_identity(session).holds
+        assert session.scalars(select(Person.active_bsn).where(Person.household_id == household.id)).all() == [
+            None, None]

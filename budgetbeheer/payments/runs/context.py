@@ -20,7 +20,7 @@ from budgetbeheer.domain.categories import LABELS_NL, Category
 from budgetbeheer.domain.forecast import IncomeExpectation, next_income_date
 from budgetbeheer.domain.planning import kept_through
 from budgetbeheer.domain.references import MAX_FREE_TEXT, ReferenceKind, validate_reference
-from budgetbeheer.domain.schedule import due_dates, leefgeld_paydays
+from budgetbeheer.domain.schedule import Frequency, due_dates, leefgeld_paydays
 from budgetbeheer.errors import ValidationError
 from budgetbeheer.payments.runs.model import _FREE_TEXT, _ONE_DAY, _IncomeRow, iban_problem
 
@@ -75,7 +75,7 @@ class RunContext:
 
     def __init__(self) -> None:
         parse_date: Callable[[str], date] = cache(date.fromisoformat)
-        income: Callable[[str, int, int, date, date | None], IncomeExpectation] = cache(IncomeExpectation)
+        income: Callable[[str, int, int, date, date | None, Frequency], IncomeExpectation] = cache(IncomeExpectation)
         """One shared (immutable) expectation per distinct row: many households expect the same benefit."""
 
         def as_date(value: Any) -> date:
@@ -89,8 +89,9 @@ class RunContext:
             (hashing the plain rows is cheap); ``(None, None)`` when no income is expected."""
             found = next_income_date(
                 [
-                    income(kind, int(cents), day, as_date(start), None if end is None else as_date(end))
-                    for kind, cents, day, start, end in incomes
+                    income(kind, int(cents), day, as_date(start), None if end is None else as_date(end),
+                           Frequency(frequency))
+                    for kind, cents, day, start, end, frequency in incomes
                 ],
                 after,
                 benefit_received_on=benefit_received_on,

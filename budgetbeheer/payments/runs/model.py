@@ -65,7 +65,7 @@ IBAN_PROBLEMS_NL = {"checksum": "de controlecijfers kloppen niet", "length": "de
 
 _plain_iban_problem = iban_problem
 
-_IncomeRow = tuple[str, int, int, Any, Any]
+_IncomeRow = tuple[str, int, int, Any, Any, str]
 """``(kind, cents, day, start, end)`` of an expected income as the driver gives it (see :func:`.read.as_date`)."""
 
 

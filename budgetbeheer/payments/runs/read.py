@@ -289,7 +289,7 @@ def read_run(
     for household_id, *income in driver_rows(session,
         select(
             ExpectedIncome.household_id, ExpectedIncome.kind, ExpectedIncome.amount_cents, ExpectedIncome.day,
-            ExpectedIncome.start_date, ExpectedIncome.end_date,
+            ExpectedIncome.start_date, ExpectedIncome.end_date, ExpectedIncome.frequency,
         )
         .where(scope(ExpectedIncome.household_id))
         .order_by(ExpectedIncome.household_id, ExpectedIncome.id)
