@@ -188,6 +188,9 @@ def household_json(view: HouseholdView) -> dict[str, Any]:
         "fixed_costs": [fixed_cost_json(c) for c in view.fixed_costs],
         "expected_income": [income_json(i) for i in view.expected_income],
         "missing_required_categories": list(view.missing_required_categories),
+        "advances": [{"id": a.id, "amount": cents_to_str(a.amount_cents), "open": cents_to_str(a.open_cents),
+                      "granted_on": a.granted_on.isoformat(), "recovery_type": a.recovery_type}
+                     for a in view.advances],
     }
 
 

@@ -16,10 +16,12 @@ from budgetbeheer.tables.households import (
 from budgetbeheer.tables.lifecycle import ExtensionRequest, JobRun, SchedulerLease, Signal
 from budgetbeheer.tables.payments import (
     Advance,
+    AdvanceRecovery,
     BankFile,
     BatchApproval,
     IbanChange,
     IbanHold,
+    OneOffPayment,
     PaymentBatch,
     PaymentItem,
     Shortfall,
@@ -32,6 +34,7 @@ metadata = Base.metadata
 __all__ = [
     "Account",
     "Advance",
+    "AdvanceRecovery",
     "ApiToken",
     "AuditEntry",
     "BankFile",
@@ -50,6 +53,7 @@ __all__ = [
     "IbanHold",
     "IdempotentRequest",
     "JobRun",
+    "OneOffPayment",
     "PaymentBatch",
     "PaymentItem",
     "Person",
