@@ -225,7 +225,9 @@ def write_off(session: Session, actor: Actor, advance_id: int, reason: object) -
             r.kind == RecoveryKind.FINAL for r in recoveries_of(session, row.id)):
         raise Conflict(Message("De periode loopt nog tot %(end)s: het voorschot wordt teruggehaald uit de inkomsten "
                                "en de eindafrekening. Afschrijven kan daarna.", end=end.strftime("%d-%m-%Y")))
-    _book_recovery(session, actor, row, row.open_cents, RecoveryKind.WRITE_OFF, today, note=text)
+    # Booked on the day of the final payout's recovery when that lies ahead (its batch's execution date).
+    on = max([today, *(r.booked_on for r in recoveries_of(session, row.id))])
+    _book_recovery(session, actor, row, row.open_cents, RecoveryKind.WRITE_OFF, on, note=text)
     return row
 
 

@@ -15,6 +15,8 @@ from sqlalchemy.orm import Session
 from budgetbeheer.audit.models import AuditEntry
 from budgetbeheer.config import Settings
 from budgetbeheer.ledger.service import money_identity
+from budgetbeheer.reports.accountability import accountability_figures
+from budgetbeheer.reports.queries import DateRange
 from budgetbeheer.tables.payments import OneOffPayment
 from tests.factories import RUN_DATE, creditor, payable_household, receipt_data
 
@@ -234,3 +236,10 @@ def test_what_the_final_payout_cannot_cover_is_written_off_by_a_second_finance_u
     assert data["open"] == "0.00" and int(data["written_off"].replace(".", "")) == 900_00 - left
     assert _holds(session)
     assert _audited(session, "advance.written_off") == 1 and _audited(session, "advance.granted") == 1
+    report = accountability_figures(session, DateRange(date(2026, 11, 1), date(2026, 12, 31))).total
+    assert (report.advances_count, report.advances_amount) == (1, 900_00)
+    assert (report.advances_recovered_count, report.advances_recovered_amount) == (1, left)
+    assert (report.advances_written_off_count, report.advances_written_off_amount) == (1, 900_00 - left)
+    assert (report.advances_open_count, report.advances_open_amount) == (0, 0)
+    november = accountability_figures(session, DateRange(date(2026, 11, 1), date(2026, 11, 30))).total
+    assert (november.advances_open_count, november.advances_open_amount) == (1, 900_00)
