@@ -243,3 +243,20 @@ def test_what_the_final_payout_cannot_cover_is_written_off_by_a_second_finance_u
     assert (report.advances_open_count, report.advances_open_amount) == (0, 0)
     november = accountability_figures(session, DateRange(date(2026, 11, 1), date(2026, 11, 30))).total
     assert (november.advances_open_count, november.advances_open_amount) == (1, 900_00)
+
+
+def test_the_openapi_document_describes_the_new_endpoints(client: FlaskClient) -> None:
+    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+    wanted = {
+        "/api/v1/households/{household_id}/one-off-payments": {"get", "post"},
+        "/api/v1/one-off-payments/{one_off_id}/approve": {"post"},
+        "/api/v1/one-off-payments/{one_off_id}/reject": {"post"},
+        "/api/v1/households/{household_id}/advances": {"get", "post"},
+        "/api/v1/advances/{advance_id}/write-off": {"post"},
+        "/api/v1/signals/done": {"post"},
+        "/api/v1/worklist": {"get"},
+    }
+    for path, methods in wanted.items():
+        assert set(paths[path]) == methods, path
+    assert paths["/api/v1/one-off-payments/{one_off_id}/approve"]["post"]["x-roles"] == ["finance"]
+    assert {p["name"] for p in paths["/api/v1/signals"]["get"]["parameters"]} >= {"kind", "household_id"}
