@@ -12,7 +12,7 @@ from budgetbeheer import validation as v
 from budgetbeheer.domain.categories import LABELS_NL, Category
 from budgetbeheer.domain.forecast import Forecast
 from budgetbeheer.households.creditors import change_creditor_address, create_creditor, list_creditors
-from budgetbeheer.households.figures import HouseholdFigures, Reservation
+from budgetbeheer.households.figures import ONE_OFFS, HouseholdFigures, Reservation
 from budgetbeheer.households.fixed_costs import add_fixed_cost, change_fixed_cost_amount
 from budgetbeheer.households.income import add_expected_income
 from budgetbeheer.households.inputs import (
@@ -130,7 +130,7 @@ def _iso(value: date | None) -> str | None:
 
 def reservation_json(line: Reservation) -> dict[str, Any]:
     """One line of what the balance is kept for (the statement's ``held``)."""
-    label = "buffer" if line.kind == "buffer" else LABELS_NL.get(Category(line.kind), line.kind)
+    label = (line.kind if line.kind in ("buffer", ONE_OFFS) else LABELS_NL.get(Category(line.kind), line.kind))
     return {"for": line.kind, "label": label, "fixed_cost_id": line.fixed_cost_id,
             "due_date": _iso(line.due_date) or "", "amount": cents_to_str(line.amount_cents),
             "overdue": line.overdue, "in_arrears": line.in_arrears}

@@ -27,6 +27,7 @@ from budgetbeheer.money import cents_to_str, format_eur
 from budgetbeheer.payments.runs.model import one_off_key
 from budgetbeheer.tables.households import Creditor
 from budgetbeheer.tables.payments import OneOffPayment, PaymentItem
+from budgetbeheer.tables.reads import waiting_one_off_cents
 from budgetbeheer.tables.states import OneOffStatus
 
 MAX_REASON = 500
@@ -55,21 +56,12 @@ class Spendable:
             waiting=format_eur(self.waiting_cents))
 
 
-def waiting_cents(session: Session, household_id: int, *, leave_out: int | None = None) -> int:
-    """Approved one-off payments of the household that no live payment has taken yet."""
-    live = select(PaymentItem.id).where(PaymentItem.obligation_key == OneOffPayment.obligation_key)
-    query = select(OneOffPayment.amount_cents).where(
-        OneOffPayment.household_id == household_id, OneOffPayment.status == OneOffStatus.APPROVED, ~live.exists())
-    if leave_out is not None:
-        query = query.where(OneOffPayment.id != leave_out)
-    return sum(int(cents) for cents in session.scalars(query))
-
-
 def spendable(session: Session, household_id: int, lead_business_days: int, *, leave_out: int | None = None
               ) -> Spendable:
     figures = household_figures(session, household_id, lead_business_days=lead_business_days)
-    return Spendable(figures.balance_cents, figures.planned_cents, figures.reserved_fixed_costs_cents,
-                     waiting_cents(session, household_id, leave_out=leave_out))
+    waiting = figures.one_offs_cents if leave_out is None else waiting_one_off_cents(session, household_id,
+                                                                                      leave_out=leave_out)
+    return Spendable(figures.balance_cents, figures.planned_cents, figures.reserved_fixed_costs_cents, waiting)
 
 
 def _parse(session: Session, data: Mapping[str, object]) -> tuple[int, Creditor | None, str | None, str]:

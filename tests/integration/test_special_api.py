@@ -18,7 +18,7 @@ from budgetbeheer.ledger.service import money_identity
 from budgetbeheer.reports.accountability import accountability_figures
 from budgetbeheer.reports.queries import DateRange
 from budgetbeheer.tables.payments import OneOffPayment
-from tests.factories import RUN_DATE, creditor, payable_household, receipt_data
+from tests.factories import RUN_DATE, START, creditor, fixed_cost, payable_household, receipt_data
 
 
 @pytest.fixture(autouse=True)
@@ -79,15 +79,21 @@ def test_one_off_payment_asked_refused_approved_and_paid_by_the_next_run(
     again = client.post(f"/api/v1/one-off-payments/{one_off['id']}/approve", json={}, headers=frank)
     assert again.status_code == 409
     assert _audited(session, "one_off_payment.requested") == 1 and _audited(session, "one_off_payment.approved") == 1
+    # The household's figures keep it back from the next run's leefgeld, as the run will.
+    figures = client.get(f"/api/v1/households/{built.id}", headers=karin).get_json()["data"]["figures"]
+    assert {"for": "one_off", "amount": "200.00"}.items() <= next(
+        r for r in figures["reservations"] if r["for"] == "one_off").items()
     # What was approved is no longer there for the next request: 370.00 left.
     more = client.post(url, json={"amount": "380.00", "to_household": True, "reason": "extra leefgeld"},
                        headers=karin)
     assert more.status_code == 422 and "370,00" in more.get_json()["error"]["fields"]["amount"]
     assert _holds(session)
 
+    available = figures["available"]
     run = client.post("/api/v1/payment-runs", json={"execution_date": RUN_DATE.isoformat()}, headers=frank)
     assert run.status_code == 201
     items = run.get_json()["data"]["items"]
+    assert available == "320.00"  # what the run shares over its paydays (below)
     one_offs = [i for i in items if i["kind"] == "one_off"]
     assert [(i["amount"], i["creditor"], i["iban"]) for i in one_offs] == [
         ("200.00", "Basisschool De Wilg", "NL02ABNA0123456789")]
@@ -260,3 +266,33 @@ def test_the_openapi_document_describes_the_new_endpoints(client: FlaskClient) -
         assert set(paths[path]) == methods, path
     assert paths["/api/v1/one-off-payments/{one_off_id}/approve"]["post"]["x-roles"] == ["finance"]
     assert {p["name"] for p in paths["/api/v1/signals"]["get"]["parameters"]} >= {"kind", "household_id"}
+
+
+def test_an_approved_one_off_that_no_longer_fits_waits_and_keeps_the_leefgeld_back(
+    session: Session, client: FlaskClient, api_token: Callable[..., dict[str, str]]
+) -> None:
+    built = payable_household(session)
+    session.commit()
+    karin, fatima, frank = (api_token("karin", "caseworker"), api_token("fatima", "finance"),
+                            api_token("frank", "finance"))
+    asked = client.post(f"/api/v1/households/{built.id}/one-off-payments",
+                        json={"amount": "500.00", "to_household": True, "reason": "borg nieuwe woning"}, headers=karin)
+    one_off_id = asked.get_json()["data"]["id"]
+    assert client.post(f"/api/v1/one-off-payments/{one_off_id}/approve", json={}, headers=fatima).status_code == 200
+    fixed_cost(session, built.id, "other", start=START, amount="200.00")  # a new bill: 370.00 is left beyond it
+    session.commit()
+    run = client.post("/api/v1/payment-runs", json={"execution_date": RUN_DATE.isoformat()}, headers=frank)
+    items = run.get_json()["data"]["items"]
+    assert {i["kind"] for i in items} == {"rent", "health_insurance", "energy", "water", "other"}  # no leefgeld
+    assert run.get_json()["data"]["shortfalls"] == []
+    assert client.get(f"/api/v1/households/{built.id}/one-off-payments",
+                      headers=karin).get_json()["data"][0]["payment"] == "waiting"
+    assert client.post(f"/api/v1/batches/{run.get_json()['data']['id']}/cancel", json={"reason": "opnieuw"},
+                       headers=fatima).status_code == 200
+    more = receipt_data(built.id, "300.00", date(2026, 11, 28)) | {"kind": "other", "reference": "gift"}
+    assert client.post("/api/v1/receipts", json=more, headers=fatima).status_code == 201
+    again = client.post("/api/v1/payment-runs", json={"execution_date": RUN_DATE.isoformat()}, headers=frank)
+    paid = {i["kind"]: i["amount"] for i in again.get_json()["data"]["items"]}
+    # 1800 - 500 - 1130 fixed costs - 50 buffer = 120.00 over five Wednesdays.
+    assert (paid["one_off"], paid["leefgeld"]) == ("500.00", "24.00")
+    assert _holds(session)
