@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from budgetbeheer.features import Registry
-from budgetbeheer.special import api, handlers, web
+from budgetbeheer.special import api, demo, handlers, web
 
 
 def register(registry: Registry) -> None:
@@ -15,3 +15,4 @@ def register(registry: Registry) -> None:
     for event_type, handler in handlers.SUBSCRIPTIONS:
         registry.subscribe(event_type, handler)
     registry.add_task("finance", "Incidentele betalingen", "special.one_offs_waiting")
+    registry.add_demo(demo.load)
