@@ -406,8 +406,8 @@ def _payments(session: Session, household_id: int) -> _Payments:
             continue
         if fixed_cost_id is not None:
             live.add((int(fixed_cost_id), due))
-        elif leefgeld_through is None or due > leefgeld_through:
-            leefgeld_through = due
+        elif key.startswith("lg:") and (leefgeld_through is None or due > leefgeld_through):
+            leefgeld_through = due  # a one-off payment (``oo:``) is no leefgeld payday
     return _Payments(planned, in_transit, frozenset(live), leefgeld_through)
 
 

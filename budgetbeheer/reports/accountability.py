@@ -16,7 +16,7 @@ from budgetbeheer.ledger.service import ADVANCES, BANK, IN_TRANSIT, MUNICIPALITY
 from budgetbeheer.payments import arrears
 from budgetbeheer.reports import queries
 from budgetbeheer.reports.bank import RECONCILIATION_COLUMNS, latest_reconciliation
-from budgetbeheer.reports.model import LEEFGELD, Column, ColumnType, Table
+from budgetbeheer.reports.model import LEEFGELD, ONE_OFF, Column, ColumnType, Table
 from budgetbeheer.reports.queries import DateRange
 from budgetbeheer.tables.states import ExtensionStatus
 
@@ -71,7 +71,7 @@ class Figures:
 
     @property
     def fixed_costs_paid(self) -> int:
-        return sum(cents for kind, cents in self.paid.items() if kind != LEEFGELD)
+        return sum(cents for kind, cents in self.paid.items() if kind not in (LEEFGELD, ONE_OFF))
 
     @property
     def total_paid(self) -> int:
@@ -205,6 +205,7 @@ ACCOUNTABILITY_COLUMNS: tuple[Column, ...] = (
     *(Column(f"paid_{category}", f"Betaald: {LABELS_NL[category]}", ColumnType.AMOUNT) for category in Category),
     Column("paid_fixed_costs", "Betaald: vaste lasten totaal", ColumnType.AMOUNT),
     Column("paid_leefgeld", "Betaald: leefgeld", ColumnType.AMOUNT),
+    Column("paid_one_off", "Betaald: incidentele betalingen", ColumnType.AMOUNT),
     Column("paid_total", "Betaald: totaal", ColumnType.AMOUNT),
     Column("payments_count", "Aantal betalingen", ColumnType.INT),
     Column("advances_count", "Voorschotten (aantal)", ColumnType.INT),
@@ -254,6 +255,7 @@ def figures_row(figures: Figures) -> tuple[Any, ...]:
         *(figures.paid.get(str(category), 0) for category in Category),
         figures.fixed_costs_paid,
         figures.paid.get(LEEFGELD, 0),
+        figures.paid.get(ONE_OFF, 0),
         figures.total_paid,
         figures.payments_count,
         figures.advances_count,

@@ -106,6 +106,7 @@ EN: dict[str, str] = {
     "Aantal betalingen": "Number of payments",
     "Voorschotten (aantal)": "Advances (count)",
     "Voorschotten (bedrag)": "Advances (amount)",
+    "Betaald: incidentele betalingen": "Paid: one-off payments",
     "Voorschotten terugontvangen (aantal)": "Advances recovered (count)",
     "Voorschotten terugontvangen (bedrag)": "Advances recovered (amount)",
     "Voorschotten afgeschreven (aantal)": "Advances written off (count)",

@@ -104,6 +104,10 @@ def test_one_off_payment_asked_refused_approved_and_paid_by_the_next_run(
     assert client.post(f"/api/v1/batches/{run.get_json()['data']['id']}/approve", headers=fatima).status_code == 200
     assert client.get(url, headers=karin).get_json()["data"][0]["payment"] == "approved"
     assert _holds(session)
+    report = accountability_figures(session, DateRange(date(2026, 11, 1), date(2026, 12, 31))).total
+    assert (report.paid["one_off"], report.fixed_costs_paid, report.total_paid) == (200_00, 930_00, 1130_00 + 64_00)
+    handover = client.get(f"/api/v1/households/{built.id}/handover", headers=karin).get_json()["data"]
+    assert handover["leefgeld_paid"] == "64.00"  # the one-off payment is no leefgeld
 
 
 def test_one_off_to_the_household_and_own_request_cannot_be_approved(

@@ -16,7 +16,7 @@ from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
 from budgetbeheer.domain.forecast import BENEFIT, BENEFIT_EARLY_DAYS
-from budgetbeheer.domain.planning import income_usable_through
+from budgetbeheer.domain.planning import LEEFGELD, income_usable_through
 from budgetbeheer.ledger.models import Account, Posting
 from budgetbeheer.payments.iban_holds import active_hold_reasons
 from budgetbeheer.payments.runs.context import RunContext
@@ -142,7 +142,7 @@ def _earlier_payments(
     for household_id, last_leefgeld, pending in driver_rows(session,
         select(
             PaymentItem.household_id,
-            func.max(case((and_(live, PaymentItem.fixed_cost_id.is_(None)), PaymentItem.due_date))),
+            func.max(case((and_(live, PaymentItem.kind == LEEFGELD), PaymentItem.due_date))),
             func.sum(case((proposed, PaymentItem.amount_cents))),
         )
         .where(scope(PaymentItem.household_id))
