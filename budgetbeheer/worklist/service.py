@@ -59,7 +59,7 @@ class Link:
 
 @dataclass(frozen=True)
 class Row:
-    text: str
+    text: Message
     link: Link | None = None
     detail: dict[str, Any] = field(default_factory=dict)
 
@@ -112,29 +112,33 @@ def caseworker(session: Session, user_id: int, today: date) -> Section:
     for row in session.scalars(select(OneOffPayment).where(
             OneOffPayment.requested_by_user_id == user_id, OneOffPayment.status == OneOffStatus.REQUESTED)
             .order_by(OneOffPayment.id)):
-        asked.append(Row(f"incidentele betaling {format_eur(row.amount_cents)} (huishouden {row.household_id})",
+        asked.append(Row(Message("incidentele betaling %(amount)s (huishouden %(id)s)", amount=format_eur(row.amount_cents),
+                                 id=row.household_id),
                          _household_link(row.household_id), {"kind": "one_off_payment", "id": row.id}))
     for change in session.scalars(select(IbanChange).where(
             IbanChange.proposed_by_user_id == user_id, IbanChange.status == IbanChangeStatus.PENDING)
             .order_by(IbanChange.id)):
         link = (_household_link(change.household_id) if change.household_id is not None
                 else Link("households.creditors"))
-        asked.append(Row(f"IBAN-wijziging naar {change.new_iban}", link, {"kind": "iban_change", "id": change.id}))
+        asked.append(Row(Message("IBAN-wijziging naar %(iban)s", iban=change.new_iban), link, {"kind": "iban_change", "id": change.id}))
     for request in session.scalars(select(ExtensionRequest).where(
             ExtensionRequest.requested_by_user_id == user_id, ExtensionRequest.status == ExtensionStatus.PENDING)
             .order_by(ExtensionRequest.id)):
-        asked.append(Row(f"verlenging met {request.months} maanden (huishouden {request.household_id})",
+        asked.append(Row(Message("verlenging met %(months)s maanden (huishouden %(id)s)", months=request.months,
+                                 id=request.household_id),
                          _household_link(request.household_id), {"kind": "extension_request", "id": request.id}))
     return Section("caseworker", (
         Item("open_signals", Message("Open signalen van uw huishoudens"), open_signals, Link("lifecycle.signals")),
         Item("periods_ending", Message("Perioden die binnen vier weken eindigen"), ending_count,
              Link("households.index"),
-             tuple(Row(f"{name} — {end:%d-%m-%Y} (nog {(end - today).days} dagen)", _household_link(hid),
+             tuple(Row(Message("%(name)s — %(end)s (nog %(days)s dagen)", name=name, end=f"{end:%d-%m-%Y}",
+                               days=(end - today).days), _household_link(hid),
                        {"household_id": hid, "period_end": end.isoformat(), "days_left": (end - today).days})
                    for hid, name, end in ending)),
         Item("short_or_income_missing", Message("Huishoudens met een tekort of inkomen dat niet kwam"), short_count,
              Link("lifecycle.signals", {"kind": "shortfall"}),
-             tuple(Row(f"huishouden {hid}: {count} signaal/signalen ({low}{'' if low == high else ', ' + high})",
+             tuple(Row(Message("huishouden %(id)s: %(count)s open signaal/signalen (%(kinds)s)", id=hid, count=count,
+                               kinds=low if low == high else f"{low}, {high}"),
                        _household_link(int(hid or 0)), {"household_id": hid, "signals": count})
                    for hid, count, low, high in short)),
         Item("asked_by_me", Message("Wat u vroeg en dat op een ander wacht"), len(asked),
@@ -156,18 +160,20 @@ def finance(session: Session, user_id: int) -> Section:
     returns = int(session.scalar(select(func.count(Signal.id)).where(
         Signal.state == SignalState.OPEN, Signal.kind.in_(RETURN_SIGNALS))) or 0)
     change_rows = tuple(
-        Row(f"IBAN {change.old_iban} → {change.new_iban} (door {change.proposed_by})",
+        Row(Message("IBAN %(old)s → %(new)s (door %(who)s)", old=change.old_iban, new=change.new_iban,
+                    who=change.proposed_by),
             _household_link(change.household_id) if change.household_id is not None else Link("households.creditors"),
             {"kind": "iban_change", "id": change.id})
         for change in changes[:MAX_ROWS])
     one_off_rows = tuple(
-        Row(f"incidentele betaling {format_eur(row.amount_cents)} voor huishouden {row.household_id} "
-            f"(door {row.requested_by})", Link("special.one_offs_waiting"), {"kind": "one_off_payment", "id": row.id})
+        Row(Message("incidentele betaling %(amount)s voor huishouden %(id)s (door %(who)s)",
+                    amount=format_eur(row.amount_cents), id=row.household_id, who=row.requested_by), Link("special.one_offs_waiting"), {"kind": "one_off_payment", "id": row.id})
         for row in one_offs[:MAX_ROWS])
     return Section("finance", (
         Item("batches_to_approve", Message("Betaalruns die op uw goedkeuring wachten"), len(batches),
              Link("payments.batches"),
-             tuple(Row(f"{b.execution_date:%d-%m-%Y}: {b.item_count} betalingen (door {b.prepared_by})",
+             tuple(Row(Message("%(date)s: %(count)s betalingen (door %(who)s)", date=f"{b.execution_date:%d-%m-%Y}",
+                               count=b.item_count, who=b.prepared_by),
                        Link("payments.batch", {"batch_id": b.id}), {"batch_id": b.id}) for b in batches[:MAX_ROWS])),
         Item("to_confirm", Message("Wijzigingen en betalingen die op uw bevestiging wachten"),
              len(changes) + len(one_offs), Link("special.one_offs_waiting"), change_rows + one_off_rows),
@@ -187,11 +193,13 @@ def supervisor(session: Session, today: date, lead_business_days: int) -> Sectio
         forecast = household_forecast(session, household.id, today, lead_business_days=lead_business_days)
         uncovered = forecast.first_uncovered
         days_left = max(0, (household.period_end - today).days)
-        words = (f"tekort vanaf {uncovered.date:%d-%m-%Y}" if uncovered is not None
-                 else f"gedekt; saldo over 8 weken {format_eur(forecast.closing_balance_cents)}")
+        words = (Message("tekort vanaf de betaalrun van %(date)s", date=f"{uncovered.date:%d-%m-%Y}")
+                 if uncovered is not None else
+                 Message("gedekt; saldo over 8 weken %(amount)s", amount=format_eur(forecast.closing_balance_cents)))
         rows.append(Row(
-            f"{household.account_holder}: {request.months} maanden, gevraagd {request.requested_at:%d-%m-%Y} door "
-            f"{request.requested_by}; nog {days_left} dagen; prognose: {words}",
+            Message("%(name)s: %(months)s maanden, gevraagd %(on)s door %(who)s; nog %(days)s dagen; prognose: "
+                    "%(forecast)s", name=household.account_holder, months=request.months,
+                    on=f"{request.requested_at:%d-%m-%Y}", who=request.requested_by, days=days_left, forecast=words),
             _household_link(household.id),
             {"request_id": request.id, "household_id": household.id, "days_left": days_left,
              "requested_at": request.requested_at.isoformat(),
@@ -211,8 +219,10 @@ def accountant(session: Session) -> Section:
     if statement is not None:
         (_sid, iban, _seq, on, closing, books, difference, _announced, unexplained, _transit,
          waiting) = reconciliation_row(session, statement)
-        rows = (Row(f"{iban} op {on:%d-%m-%Y}: afschrift {format_eur(closing)}, boeken {format_eur(books)}, verschil "
-                    f"{format_eur(difference)}, onverklaard {format_eur(unexplained)}, {waiting} regels in de wachtrij",
+        rows = (Row(Message("%(iban)s op %(on)s: afschrift %(closing)s, boeken %(books)s, verschil %(difference)s, "
+                            "onverklaard %(unexplained)s, %(waiting)s regels in de wachtrij", iban=iban,
+                            on=f"{on:%d-%m-%Y}", closing=format_eur(closing), books=format_eur(books),
+                            difference=format_eur(difference), unexplained=format_eur(unexplained), waiting=waiting),
                     Link("bank.statement", {"statement_id": statement.id}),
                     {"statement_id": statement.id, "on": on.isoformat(), "difference": cents_to_str(difference),
                      "unexplained": cents_to_str(unexplained)}),)

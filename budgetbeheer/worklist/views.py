@@ -28,7 +28,7 @@ def sections_json(sections: list[Section]) -> dict[str, Any]:
             "total": section.total,
             "items": [{"key": item.key, "label": translate(item.label, lang), "count": item.count,
                        "link": _url(item.link),
-                       "rows": [{"text": row.text, "link": _url(row.link), **row.detail} for row in item.rows]}
+                       "rows": [{"text": translate(row.text, lang), "link": _url(row.link), **row.detail} for row in item.rows]}
                       for item in section.items],
         }
         for section in sections
