@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response
+from flask import Response, g, request
 
 from budgetbeheer.households.common import get_household
 from budgetbeheer.households.income import INCOME_KINDS
@@ -39,6 +39,16 @@ def list_one_offs(household_id: int) -> tuple[Response, int]:
     session = db()
     get_household(session, household_id)
     return ok([one_offs.one_off_json(session, r) for r in one_offs.one_offs_for(session, household_id)])
+
+
+@routes.route("/one-off-payments", ["GET"], summary="One-off payments waiting for a finance user's approval",
+              permission="one_offs.approve",
+              query={"all": "false (default): those asked by others, which the token user may approve; true: all"})
+def waiting_one_offs() -> tuple[Response, int]:
+    session = db()
+    everyone = request.args.get("all") == "true"
+    rows = one_offs.waiting_for_approval(session, not_by_user=None if everyone else g.api_user.id)
+    return ok([one_offs.one_off_json(session, r) for r in rows])
 
 
 @routes.route(

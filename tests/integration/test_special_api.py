@@ -121,6 +121,9 @@ def test_one_off_to_the_household_and_own_request_cannot_be_approved(
                         json={"amount": "40.00", "to_household": True, "reason": "winterjas"}, headers=both)
     assert asked.status_code == 201
     one_off_id = asked.get_json()["data"]["id"]
+    assert client.get("/api/v1/one-off-payments", headers=both).get_json()["data"] == []  # her own
+    assert [r["id"] for r in client.get("/api/v1/one-off-payments", headers=fatima).get_json()["data"]] == [one_off_id]
+    assert len(client.get("/api/v1/one-off-payments?all=true", headers=both).get_json()["data"]) == 1
     own = client.post(f"/api/v1/one-off-payments/{one_off_id}/approve", json={}, headers=both)
     assert own.status_code == 409 and "approved_by" in own.get_json()["error"]["fields"]
     rejected = client.post(f"/api/v1/one-off-payments/{one_off_id}/reject", json={"note": "niet nodig"},
@@ -259,6 +262,7 @@ def test_the_openapi_document_describes_the_new_endpoints(client: FlaskClient) -
     paths = client.get("/api/v1/openapi.json").get_json()["paths"]
     wanted = {
         "/api/v1/households/{household_id}/one-off-payments": {"get", "post"},
+        "/api/v1/one-off-payments": {"get"},
         "/api/v1/one-off-payments/{one_off_id}/approve": {"post"},
         "/api/v1/one-off-payments/{one_off_id}/reject": {"post"},
         "/api/v1/households/{household_id}/advances": {"get", "post"},
