@@ -91,9 +91,9 @@ from budgetbeheer.tables.reads import pending_extension_ends, waiting_one_off_ce
 from budgetbeheer.tables.states import HOUSEHOLD_FINAL, ITEM_PLANNED, BatchStatus, HouseholdStatus, ItemStatus
 
 BUFFER = "buffer"
-ONE_OFFS = "one_off"
-"""The reservation line of approved one-off payments the next run pays before the leefgeld."""
 """The ``kind`` of the buffer's reservation (an instalment's kind is its category)."""
+ONE_OFFS = "one_off"
+"""The ``kind`` of the reservation of approved one-off payments the next run pays before the leefgeld."""
 FINAL_STATUSES = HOUSEHOLD_FINAL
 DEFAULT_LEAD_BUSINESS_DAYS = Settings.lead_business_days
 """``BUDGETBEHEER_LEAD_BUSINESS_DAYS`` when the caller does not give the settings' value."""

@@ -127,9 +127,16 @@ def get_one_off(session: Session, one_off_id: int, *, lock: bool = False) -> One
     return row
 
 
-def _decidable(row: OneOffPayment, actor: Actor) -> None:
-    if row.status != OneOffStatus.REQUESTED:
-        raise Conflict(Message("Deze incidentele betaling is al beslist (%(status)s).", status=row.status))
+def _decidable(row: OneOffPayment, actor: Actor, *, rejecting: bool = False) -> None:
+    """Refuses (409) a decision the one-off payment's state does not allow, or one by the user who asked for it.
+    An approved one may still be rejected while no payment run has it (that stops it)."""
+    if row.status == OneOffStatus.APPROVED and not rejecting:
+        raise Conflict(Message("Deze incidentele betaling is al goedgekeurd (door %(who)s); de volgende betaalrun "
+                               "betaalt hem. Moet hij toch niet betaald worden: wijs hem af zolang hij nog in geen "
+                               "betaalrun staat.", who=row.decided_by or "?"))
+    if row.status == OneOffStatus.REJECTED:
+        raise Conflict(Message("Deze incidentele betaling is al afgewezen (door %(who)s); vraag zo nodig een nieuwe "
+                               "aan.", who=row.decided_by or "?"))
     if actor.user_id is None or actor.user_id == row.requested_by_user_id:
         raise Conflict(Message("U vroeg deze betaling zelf aan; een andere financieel medewerker keurt hem goed."),
                        {"approved_by": Message("vier ogen: niet de aanvrager")})
@@ -159,14 +166,21 @@ def approve_one_off(session: Session, actor: Actor, one_off_id: int, note: objec
 
 
 def reject_one_off(session: Session, actor: Actor, one_off_id: int, note: object) -> OneOffPayment:
-    """A finance user who did not ask rejects, with a note."""
+    """A finance user who did not ask rejects, with a note: a request, or an approved one no payment run has taken
+    yet (one in a run: 409, cancel that run first)."""
     row = get_one_off(session, one_off_id, lock=True)
-    _decidable(row, actor)
+    _decidable(row, actor, rejecting=True)
     errors = v.Errors()
     text = v.text(errors, "note", note, maximum=MAX_REASON, multiline=True)
     errors.raise_if_any()
+    item = payment_of(session, row)
+    if item is not None:
+        raise Conflict(Message("Deze incidentele betaling staat al in betaalrun %(batch)s (%(status)s). Annuleer die "
+                               "betaalrun vóór de export en wijs hem dan af; na de export kan het niet meer.",
+                               batch=item.batch_id, status=item.status))
     before = snapshot(row)
     row.status = OneOffStatus.REJECTED
+    row.obligation_key = None
     row.decided_by, row.decided_by_user_id, row.decided_at, row.decision_note = actor.name, actor.user_id, utcnow(), text
     session.flush()
     record(session, actor, "one_off_payment.rejected", "one_off_payment", row.id, before=before, after=snapshot(row),

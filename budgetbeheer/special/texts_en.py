@@ -28,7 +28,6 @@ EN = {
     "Meer dan het huishouden heeft. %(why)s": "More than the household has. %(why)s",
     "Meer dan het huishouden nu heeft. %(why)s": "More than the household has now. %(why)s",
     "Incidentele betaling %(id)s bestaat niet.": "One-off payment %(id)s does not exist.",
-    "Deze incidentele betaling is al beslist (%(status)s).": "This one-off payment was already decided (%(status)s).",
     "U vroeg deze betaling zelf aan; een andere financieel medewerker keurt hem goed.":
         "You asked for this payment yourself; another finance user approves it.",
     "vier ogen: niet de aanvrager": "four eyes: not who asked",
@@ -83,4 +82,15 @@ EN = {
     "Incidentele betaling afgewezen.": "One-off payment rejected.",
     "Voorschot verstrekt en geboekt.": "Advance granted and booked.",
     "Het openstaande voorschot is afgeschreven.": "What was open on the advance is written off.",
+    "Deze incidentele betaling is al goedgekeurd (door %(who)s); de volgende betaalrun betaalt hem. Moet hij toch "
+    "niet betaald worden: wijs hem af zolang hij nog in geen betaalrun staat.":
+        "This one-off payment was already approved (by %(who)s); the next payment run pays it. If it must not be paid "
+        "after all: reject it while it is in no payment run yet.",
+    "Deze incidentele betaling staat al in betaalrun %(batch)s (%(status)s). Annuleer die betaalrun vóór de export "
+    "en wijs hem dan af; na de export kan het niet meer.":
+        "This one-off payment is already in payment run %(batch)s (%(status)s). Cancel that run before the export, "
+        "then reject it; after the export it can no longer be stopped.",
+    "Deze incidentele betaling is al afgewezen (door %(who)s); vraag zo nodig een nieuwe aan.":
+        "This one-off payment was already rejected (by %(who)s); ask for a new one if needed.",
+    "Tegenhouden": "Stop it",
 }

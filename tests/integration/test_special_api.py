@@ -304,3 +304,29 @@ def test_an_approved_one_off_that_no_longer_fits_waits_and_keeps_the_leefgeld_ba
     # 1800 - 500 - 1130 fixed costs - 50 buffer = 120.00 over five Wednesdays.
     assert (paid["one_off"], paid["leefgeld"]) == ("500.00", "24.00")
     assert _holds(session)
+
+
+def test_an_approved_one_off_is_stopped_by_rejecting_it_before_a_run_has_it(
+    session: Session, client: FlaskClient, api_token: Callable[..., dict[str, str]]
+) -> None:
+    built = payable_household(session)
+    session.commit()
+    karin, fatima, frank = (api_token("karin", "caseworker"), api_token("fatima", "finance"),
+                            api_token("frank", "finance"))
+    asked = client.post(f"/api/v1/households/{built.id}/one-off-payments",
+                        json={"amount": "60.00", "to_household": True, "reason": "sportclub"}, headers=karin)
+    one_off_id = asked.get_json()["data"]["id"]
+    assert client.post(f"/api/v1/one-off-payments/{one_off_id}/approve", json={}, headers=fatima).status_code == 200
+    again = client.post(f"/api/v1/one-off-payments/{one_off_id}/approve", json={}, headers=frank)
+    assert again.status_code == 409 and "wijs hem af" in again.get_json()["error"]["message"]
+    run = client.post("/api/v1/payment-runs", json={"execution_date": RUN_DATE.isoformat()}, headers=frank)
+    batch_id = run.get_json()["data"]["id"]
+    in_run = client.post(f"/api/v1/one-off-payments/{one_off_id}/reject", json={"note": "toch niet"}, headers=frank)
+    assert in_run.status_code == 409 and f"betaalrun {batch_id}" in in_run.get_json()["error"]["message"]
+    assert client.post(f"/api/v1/batches/{batch_id}/cancel", json={"reason": "incidentele betaling eruit"},
+                       headers=fatima).status_code == 200
+    stopped = client.post(f"/api/v1/one-off-payments/{one_off_id}/reject", json={"note": "toch niet"}, headers=frank)
+    assert stopped.status_code == 200 and stopped.get_json()["data"]["status"] == "rejected"
+    rerun = client.post("/api/v1/payment-runs", json={"execution_date": RUN_DATE.isoformat()}, headers=frank)
+    assert "one_off" not in {i["kind"] for i in rerun.get_json()["data"]["items"]}
+    assert _holds(session)

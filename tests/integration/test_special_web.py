@@ -53,6 +53,13 @@ def test_caseworker_asks_finance_approves_on_the_pages(
     session.expire_all()
     assert session.get(OneOffPayment, row.id).status == OneOffStatus.APPROVED  # type: ignore[union-attr]
     assert "Niets te doen." in client.get("/one-off-payments").get_data(as_text=True)
+    page = client.get(f"/households/{built.id}").get_data(as_text=True)
+    assert "goedgekeurd; in de volgende betaalrun" in page and "Tegenhouden" in page
+    stopped = client.post(f"/one-off-payments/{row.id}/reject", data={"note": "dubbel ingediend",
+                                                                      "next": f"/households/{built.id}"})
+    assert stopped.status_code == 302 and stopped.headers["Location"].endswith(f"/households/{built.id}")
+    session.expire_all()
+    assert session.get(OneOffPayment, row.id).status == OneOffStatus.REJECTED  # type: ignore[union-attr]
 
 
 def test_finance_grants_an_advance_on_the_page(
