@@ -21,9 +21,11 @@ from budgetbeheer.lifecycle import plugin as lifecycle_plugin
 from budgetbeheer.payments import plugin as payments_plugin
 from budgetbeheer.reports import plugin as reports_plugin
 from budgetbeheer.root import Root
+from budgetbeheer.special import plugin as special_plugin
+from budgetbeheer.worklist import plugin as worklist_plugin
 
-PLUGINS: tuple[ModuleType, ...] = (households_plugin, payments_plugin, bank_plugin, lifecycle_plugin,
-                                   reports_plugin)
+PLUGINS: tuple[ModuleType, ...] = (households_plugin, payments_plugin, bank_plugin, special_plugin,
+                                   lifecycle_plugin, reports_plugin, worklist_plugin)
 """Every feature's plug-in, in the order their menus, tasks and jobs are listed (see ``features.FEATURES``)."""
 
 

@@ -36,6 +36,8 @@ class Settings:
     pain001_version: str = "pain.001.001.09"
     lead_business_days: int = 2
     approval_threshold_cents: int = 250_000_00
+    advance_max_cents: int = 1_500_00
+    """The most a household may owe in advances at once (open advances plus a new one): EUR 1,500 by default."""
     max_transactions_per_file: int = 100_000
     pain001_max_bytes: int = 3_000_000
     """The largest bank file in bytes (Rabobank Internet Banking Professional: 3 MB); a larger batch is split."""
@@ -144,6 +146,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         pain001_version=version,
         lead_business_days=_int(env, "LEAD_BUSINESS_DAYS", defaults.lead_business_days),
         approval_threshold_cents=_cents(env, "APPROVAL_THRESHOLD", defaults.approval_threshold_cents),
+        advance_max_cents=_cents(env, "ADVANCE_MAX", defaults.advance_max_cents),
         max_transactions_per_file=_int(env, "MAX_TRANSACTIONS_PER_FILE", defaults.max_transactions_per_file, 1, 100_000),
         pain001_max_bytes=_int(env, "PAIN001_MAX_BYTES", defaults.pain001_max_bytes, 10_000),
         login_limit_per_address=_limits(env, "LOGIN_LIMIT_PER_ADDRESS", defaults.login_limit_per_address),

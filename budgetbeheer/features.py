@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 from budgetbeheer.audit.service import Actor
 from budgetbeheer.jobs import JobRegistry
 
-FEATURES = ("households", "payments", "bank", "lifecycle", "reports")
+FEATURES = ("households", "payments", "bank", "special", "lifecycle", "reports", "worklist")
 
 DemoLoader = Callable[[Session, Actor], Iterator[str]]
 

@@ -12,7 +12,7 @@ from budgetbeheer import validation as v
 from budgetbeheer.domain.categories import LABELS_NL, Category
 from budgetbeheer.domain.forecast import Forecast
 from budgetbeheer.households.creditors import change_creditor_address, create_creditor, list_creditors
-from budgetbeheer.households.figures import HouseholdFigures, Reservation
+from budgetbeheer.households.figures import ONE_OFFS, HouseholdFigures, Reservation
 from budgetbeheer.households.fixed_costs import add_fixed_cost, change_fixed_cost_amount
 from budgetbeheer.households.income import add_expected_income
 from budgetbeheer.households.inputs import (
@@ -131,7 +131,7 @@ def _iso(value: date | None) -> str | None:
 
 def reservation_json(line: Reservation) -> dict[str, Any]:
     """One line of what the balance is kept for (the statement's ``held``)."""
-    label = "buffer" if line.kind == "buffer" else LABELS_NL.get(Category(line.kind), line.kind)
+    label = (line.kind if line.kind in ("buffer", ONE_OFFS) else LABELS_NL.get(Category(line.kind), line.kind))
     return {"for": line.kind, "label": label, "fixed_cost_id": line.fixed_cost_id,
             "due_date": _iso(line.due_date) or "", "amount": cents_to_str(line.amount_cents),
             "overdue": line.overdue, "in_arrears": line.in_arrears}
@@ -191,6 +191,9 @@ def household_json(view: HouseholdView) -> dict[str, Any]:
         "fixed_costs": [fixed_cost_json(c) for c in view.fixed_costs],
         "expected_income": [income_json(i) for i in view.expected_income],
         "missing_required_categories": list(view.missing_required_categories),
+        "advances": [{"id": a.id, "amount": cents_to_str(a.amount_cents), "open": cents_to_str(a.open_cents),
+                      "granted_on": a.granted_on.isoformat(), "recovery_type": a.recovery_type}
+                     for a in view.advances],
     }
 
 

@@ -87,11 +87,13 @@ from budgetbeheer.payments.arrears import ShortInstalment, short_instalments
 from budgetbeheer.payments.iban_holds import active_hold_reasons, compact
 from budgetbeheer.tables.households import Creditor, ExpectedIncome, FixedCost, Household, Receipt
 from budgetbeheer.tables.payments import PaymentBatch, PaymentItem
-from budgetbeheer.tables.reads import pending_extension_ends
+from budgetbeheer.tables.reads import pending_extension_ends, waiting_one_off_cents
 from budgetbeheer.tables.states import HOUSEHOLD_FINAL, ITEM_PLANNED, BatchStatus, HouseholdStatus, ItemStatus
 
 BUFFER = "buffer"
 """The ``kind`` of the buffer's reservation (an instalment's kind is its category)."""
+ONE_OFFS = "one_off"
+"""The ``kind`` of the reservation of approved one-off payments the next run pays before the leefgeld."""
 FINAL_STATUSES = HOUSEHOLD_FINAL
 DEFAULT_LEAD_BUSINESS_DAYS = Settings.lead_business_days
 """``BUDGETBEHEER_LEAD_BUSINESS_DAYS`` when the caller does not give the settings' value."""
@@ -163,7 +165,12 @@ class HouseholdFigures:
 
     @property
     def reserved_fixed_costs_cents(self) -> int:
-        return sum(line.amount_cents for line in self.reserved if line.kind != BUFFER)
+        return sum(line.amount_cents for line in self.reserved if line.kind not in (BUFFER, ONE_OFFS))
+
+    @property
+    def one_offs_cents(self) -> int:
+        """Approved one-off payments no run has taken yet (the next run pays them before the leefgeld)."""
+        return sum(line.amount_cents for line in self.reserved if line.kind == ONE_OFFS)
 
     @property
     def buffer_cents(self) -> int:
@@ -284,12 +291,15 @@ def figures_from(
     arrears: Sequence[ShortInstalment] = (),
     unpayable: frozenset[int] = frozenset(),
     leefgeld_paid_through: date | None = None,
+    one_offs_cents: int = 0,
 ) -> HouseholdFigures:
     """The figures from plain values (no database): :func:`household_figures` reads them, tests give them.
 
     ``ending``: the household's status is ``ending`` or ``ended``. ``run_date``: the run the figures follow
     (default :func:`next_run_date`). ``extension_end``: the end the period gets once a pending extension request is
-    approved (None: none pending). ``unpayable``: fixed costs the final settlement does not pay."""
+    approved (None: none pending). ``unpayable``: fixed costs the final settlement does not pay. ``one_offs_cents``:
+    approved one-off payments no run has taken yet; the run pays them first when they fit beyond the fixed costs
+    (else they wait and the money is kept for them), so they are a line of their own (:data:`ONE_OFFS`)."""
     run_date = run_date or next_run_date(on)
     final = is_final_run(run_date, last_day, lead_business_days, ending=ending, extension_end=extension_end)
     counts_to = extension_end if extension_end is not None else last_day
@@ -305,17 +315,23 @@ def figures_from(
 
     money = balance_cents - planned_cents
     not_paid: list[Reservation] = []
+    one_off_lines: list[Reservation] = []
+    if one_offs_cents:
+        payable = [o for o in due if o.obligation_id not in unpayable] if final else due
+        if not final or one_offs_cents <= money - sum(o.amount_cents for o in payable):
+            one_off_lines.append(Reservation(ONE_OFFS, one_offs_cents))
+            money -= one_offs_cents  # paid (or kept for) first; the final settlement pays it only when it fits
     if final:
         # The final settlement pays what fits, in priority order, and the whole rest as leefgeld.
         plan = plan_run(money, [o for o in due if o.obligation_id not in unpayable], next_income_date=None,
                         buffer_cents=0, leefgeld_frequency=LeefgeldFrequency.MONTHLY, leefgeld_paydays=[run_date],
                         final=True)
         paid = {(p.obligation_id, p.due_date) for p in plan.payments if p.kind != LEEFGELD}
-        lines = [line(o) for o in due if (o.obligation_id, o.due_date) in paid]
+        lines = [line(o) for o in due if (o.obligation_id, o.due_date) in paid] + one_off_lines
         not_paid = [line(o) for o in due if (o.obligation_id, o.due_date) not in paid]
         available = plan.leefgeld.available_cents if plan.leefgeld is not None else 0
     else:
-        lines = [line(o) for o in due]
+        lines = [line(o) for o in due] + one_off_lines
         if buffer_cents:
             lines.append(Reservation(BUFFER, buffer_cents))
         available = leefgeld_amount(money, sum(o.amount_cents for o in due), buffer_cents).available_cents
@@ -391,8 +407,8 @@ def _payments(session: Session, household_id: int) -> _Payments:
             continue
         if fixed_cost_id is not None:
             live.add((int(fixed_cost_id), due))
-        elif leefgeld_through is None or due > leefgeld_through:
-            leefgeld_through = due
+        elif key.startswith("lg:") and (leefgeld_through is None or due > leefgeld_through):
+            leefgeld_through = due  # a one-off payment (``oo:``) is no leefgeld payday
     return _Payments(planned, in_transit, frozenset(live), leefgeld_through)
 
 
@@ -450,4 +466,5 @@ def household_figures(session: Session, household_id: int, on: date | None = Non
         arrears=[row for row in short_instalments(session, household_id=household_id) if row.unpaid],
         unpayable=_unpayable_at_end(session, household, costs) if final else frozenset(),
         leefgeld_paid_through=payments.leefgeld_paid_through,
+        one_offs_cents=waiting_one_off_cents(session, household_id),
     )

@@ -37,6 +37,7 @@ from budgetbeheer.ledger import service as ledger
 from budgetbeheer.ledger.models import Posting, Transaction
 from budgetbeheer.payments.runs.service import first_open_payday
 from budgetbeheer.tables.households import Creditor, ExpectedIncome, FixedCost, Household, Person
+from budgetbeheer.tables.payments import Advance
 from budgetbeheer.tables.states import HouseholdStatus
 
 PAGE_SIZE = 25
@@ -129,6 +130,9 @@ class HouseholdView:
     fixed_costs: tuple[FixedCostView, ...]
     expected_income: tuple[IncomeView, ...]
     missing_required_categories: tuple[str, ...]
+    advances: tuple[Advance, ...] = ()
+    """Its advances (voorschotten), each with what is still open (``open_cents``); granted and recovered by the
+    special payments feature. The balance is the funds account, so an advance is in it."""
 
     @property
     def balance_cents(self) -> int:
@@ -185,6 +189,8 @@ def household_view(session: Session, household_id: int, today: date | None = Non
         expected_income=tuple(income_view(i) for i in incomes_of(session, household_id)),
         missing_required_categories=tuple(missing_required_categories(
             [c.category for c in costs if c.end_date is None or c.end_date >= today])),
+        advances=tuple(session.scalars(select(Advance).where(Advance.household_id == household_id)
+                                       .order_by(Advance.id))),
     )
 
 

@@ -299,6 +299,7 @@ EN = {
         'This receipt was already booked: receipt %(id)s (%(amount)s on %(date)s, %(kind)s) for household %(household)s, %(booked)s. If this really is a second receipt, confirm it (API: "confirm_duplicate": true; on the page: the box "This is a second receipt").',
     'Dit is een tweede ontvangst (niet dezelfde nog eens)':
         'This is a second receipt (not the same one again)',
+    "goedgekeurde incidentele betalingen": "approved one-off payments",
 }
 
 # Corrections after intake (issue 13): persons, details, fixed costs, expected income, receipts rebooked, history.

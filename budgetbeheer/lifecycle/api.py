@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from flask import Response, g, request
 
 from budgetbeheer.errors import Message, ValidationError
+from budgetbeheer.fields import as_whole_number
 from budgetbeheer.households.api import figures_json
 from budgetbeheer.households.common import get_household
 from budgetbeheer.households.read import record_view
@@ -193,19 +195,46 @@ def handover_json(household_id: int) -> tuple[Response, int]:
     })
 
 
-@routes.route("/signals", ["GET"], summary="Signals for the token user's roles and households", permission="signals.read",
-       query={"state": "open (default), done or all", "scope": "mine (default) or role"})
-def list_signals() -> tuple[Response, int]:
-    state = request.args.get("state", SignalState.OPEN)
-    scope = request.args.get("scope", "mine")
+def signal_filters(args: Mapping[str, str]) -> dict[str, Any]:
+    """``state``, ``scope``, ``kind`` and ``household_id`` of a signals query (API or page), or a 422 naming each
+    one that is not valid."""
+    state = args.get("state") or SignalState.OPEN
+    scope = args.get("scope") or "mine"
+    kind = args.get("kind") or None
+    raw_household = args.get("household_id") or None
     errors: dict[str, Message] = {}
     if state not in (*SignalState, "all"):
         errors["state"] = Message("Kies open, done of all.")
     if scope not in ("mine", "role"):
         errors["scope"] = Message("Kies mine of role.")
+    if kind is not None and kind not in signals.KINDS:
+        errors["kind"] = Message("Onbekende soort; kies uit: %(options)s.", options=", ".join(signals.KINDS))
+    household_id = as_whole_number(raw_household) if raw_household is not None else None
+    if raw_household is not None and (household_id is None or not 0 < household_id < 2**63):
+        errors["household_id"] = Message("Geef het nummer van een huishouden.")
     if errors:
         raise ValidationError(errors)
-    rows = signals.inbox(db(), _viewer(), state=state, scope=scope)
+    return {"state": state, "scope": scope, "kind": kind, "household_id": household_id}
+
+
+@routes.route("/signals", ["GET"], summary="Signals for the token user's roles and households", permission="signals.read",
+       query={"state": "open (default), done or all", "scope": "mine (default) or role",
+              "kind": "one kind of signal (shortfall, income_missing, ...)", "household_id": "one household"})
+def list_signals() -> tuple[Response, int]:
+    rows = signals.inbox(db(), _viewer(), **signal_filters(request.args))
+    return ok([signals.signal_json(s) for s in rows])
+
+
+@routes.route("/signals/done", ["POST"], summary="Close several signals with one note (all or none)",
+       permission="signals.write",
+       request_body={"type": "object", "required": ["ids", "note"], "properties": {
+           "ids": {"type": "array", "items": {"type": "integer"}, "minItems": 1, "maxItems": signals.MAX_AT_ONCE},
+           "note": {"type": "string"}}},
+       responses={"404": "a signal that is not for the user's roles", "409": "one of them was already closed"})
+def signals_done() -> tuple[Response, int]:
+    body = json_body()
+    session = db()
+    rows = signals.mark_many_done(session, actor(), body.get("ids"), body.get("note"), viewer=_viewer())
     return ok([signals.signal_json(s) for s in rows])
 
 

@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 from budgetbeheer import clock
 from budgetbeheer.domain.calendar import execution_date_for_due_date, next_business_day
 from budgetbeheer.domain.categories import LABELS_NL, Category
+from budgetbeheer.domain.planning import LEEFGELD as LEEFGELD_KIND
 from budgetbeheer.errors import Message
 from budgetbeheer.fields import neutralise_formula
 from budgetbeheer.households.common import get_household
@@ -210,6 +211,8 @@ def handover_data(
         instalment = Instalment(item.due_date, item.amount_cents, execution_date)
         if item.fixed_cost_id is not None:
             (planned if waiting else paid).setdefault(item.fixed_cost_id, []).append(instalment)
+            continue
+        if item.kind != LEEFGELD_KIND:  # a one-off payment: neither an instalment nor leefgeld
             continue
         if not waiting:
             leefgeld_paid += item.amount_cents

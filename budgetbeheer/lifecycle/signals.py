@@ -24,6 +24,7 @@ from budgetbeheer.domain.categories import LABELS_NL, Category
 from budgetbeheer.domain.forecast import BENEFIT_EARLY_DAYS
 from budgetbeheer.domain.schedule import due_dates
 from budgetbeheer.errors import Conflict, Message, NotFound, ValidationError
+from budgetbeheer.fields import as_whole_number
 from budgetbeheer.households.read import household_forecast
 from budgetbeheer.money import format_eur
 from budgetbeheer.payments.arrears import (
@@ -414,14 +415,20 @@ class Viewer:
     roles: frozenset[str]
 
 
-def inbox_query(viewer: Viewer, *, state: str = SignalState.OPEN, scope: str = "mine") -> Select[Any]:
+def inbox_query(viewer: Viewer, *, state: str = SignalState.OPEN, scope: str = "mine", kind: str | None = None,
+                household_id: int | None = None) -> Select[Any]:
     """Signals for the viewer's roles. ``scope="mine"``: a caseworker sees only the caseworker signals of households
     assigned to them (or to nobody); finance and supervisors see all of their role. ``scope="role"``: all of the role.
+    ``kind`` and ``household_id`` narrow it to one kind of signal and one household.
     """
     roles = [role for role in ROLES if role in viewer.roles]
     query = select(Signal).where(Signal.role.in_(roles or ["-"]))
     if state in set(SignalState):
         query = query.where(Signal.state == state)
+    if kind is not None:
+        query = query.where(Signal.kind == kind)
+    if household_id is not None:
+        query = query.where(Signal.household_id == household_id)
     if scope == "mine" and "caseworker" in roles:
         own = select(Household.id).where(
             or_(Household.caseworker_id == viewer.user_id, Household.caseworker_id.is_(None))
@@ -432,8 +439,9 @@ def inbox_query(viewer: Viewer, *, state: str = SignalState.OPEN, scope: str = "
 
 
 def inbox(session: Session, viewer: Viewer, *, state: str = SignalState.OPEN, scope: str = "mine",
-          limit: int = 500) -> list[Signal]:
-    query = inbox_query(viewer, state=state, scope=scope).order_by(Signal.created_at.desc(), Signal.id.desc())
+          limit: int = 500, kind: str | None = None, household_id: int | None = None) -> list[Signal]:
+    query = inbox_query(viewer, state=state, scope=scope, kind=kind, household_id=household_id).order_by(
+        Signal.created_at.desc(), Signal.id.desc())
     return list(session.scalars(query.limit(limit)))
 
 
@@ -442,13 +450,39 @@ def open_count(session: Session, viewer: Viewer) -> int:
     return int(session.scalar(select(func.count()).select_from(query.subquery())) or 0)
 
 
-def mark_done(session: Session, actor: Actor, signal_id: int, note: object, viewer: Viewer | None = None) -> Signal:
-    """Close a signal with a note saying what was done."""
+def _done_note(note: object) -> str:
     text = note.strip() if isinstance(note, str) else ""
     if not text:
         raise ValidationError({"note": Message("Schrijf op wat u heeft gedaan.")})
     if len(text) > 2000:
         raise ValidationError({"note": Message("Gebruik hoogstens %(maximum)s tekens.", maximum=2000)})
+    return text
+
+
+MAX_AT_ONCE = 500
+"""The most signals closed with one note."""
+
+
+def mark_many_done(session: Session, actor: Actor, signal_ids: object, note: object,
+                   viewer: Viewer | None = None) -> list[Signal]:
+    """Close several signals with one note, all or none: an id that is not the viewer's signal, or a signal already
+    closed (saying by whom), refuses the lot. Each closed signal keeps who closed it, when, and the note."""
+    text = _done_note(note)
+    if not isinstance(signal_ids, list) or not signal_ids or len(signal_ids) > MAX_AT_ONCE:
+        raise ValidationError({"ids": Message("Kies 1 tot en met %(maximum)s signalen.", maximum=MAX_AT_ONCE)})
+    ids: list[int] = []
+    for raw in signal_ids:
+        number = as_whole_number(raw)
+        if number is None or not 0 < number < 2**63:
+            raise ValidationError({"ids": Message("Geef de nummers van de signalen.")})
+        if number not in ids:
+            ids.append(number)
+    return [mark_done(session, actor, signal_id, text, viewer=viewer) for signal_id in sorted(ids)]
+
+
+def mark_done(session: Session, actor: Actor, signal_id: int, note: object, viewer: Viewer | None = None) -> Signal:
+    """Close a signal with a note saying what was done."""
+    text = _done_note(note)
     signal = session.scalar(select(Signal).where(Signal.id == signal_id).with_for_update())
     if signal is None or (viewer is not None and signal.role not in viewer.roles):
         raise NotFound(Message("Signaal %(id)s bestaat niet.", id=signal_id))

@@ -243,4 +243,13 @@ EN = {
     '%(count)s keer, samen %(amount)s': '%(count)s time(s), %(amount)s in total',
     'laatste: %(due)s': 'last: %(due)s',
     'niet betaald': 'not paid',
+    "Onbekende soort; kies uit: %(options)s.": "Unknown kind; choose from: %(options)s.",
+    "Kies 1 tot en met %(maximum)s signalen.": "Choose 1 to %(maximum)s signals.",
+    "Geef de nummers van de signalen.": "Give the signals' numbers.",
+    "%(count)s signalen afgehandeld met één notitie.": "%(count)s signals closed with one note.",
+    "Alle soorten": "All kinds",
+    "Aangevinkte signalen afhandelen met één notitie": "Close the ticked signals with one note",
+    "Kiezen": "Choose",
+    "Actie of afgehandeld door": "Action, or closed by",
+    "Signaal %(id)s kiezen": "Choose signal %(id)s",
 }

@@ -29,6 +29,7 @@ from budgetbeheer.http.security import requires
 from budgetbeheer.i18n import translate
 from budgetbeheer.jobs import last_runs
 from budgetbeheer.lifecycle import ending, extensions, handover, signals
+from budgetbeheer.lifecycle.api import signal_filters
 from budgetbeheer.scheduler import LEASE_NAME, next_daily_run
 from budgetbeheer.tables.households import Household
 from budgetbeheer.tables.lifecycle import SchedulerLease
@@ -78,13 +79,30 @@ def _back_to(household_id: int) -> WerkzeugResponse:
 
 @bp.route("/signals", endpoint="signals")
 @requires("signals.read")
-def signals_page() -> str:
-    state = request.args.get("state", SignalState.OPEN)
-    scope = request.args.get("scope", "mine")
-    rows = signals.inbox(db(), viewer(), state=state if state in set(SignalState) else SignalState.OPEN,
-                         scope=scope if scope in ("mine", "role") else "mine")
-    return render_template("lifecycle/signals.html", signals=rows, state=state, scope=scope, kinds=signals.KINDS,
-                           errors={})
+def signals_page() -> Any:
+    try:
+        chosen = signal_filters(request.args)
+        errors: dict[str, Message] = {}
+    except ValidationError as error:
+        chosen = {"state": SignalState.OPEN, "scope": "mine", "kind": None, "household_id": None}
+        errors = dict(error.fields)
+    rows = signals.inbox(db(), viewer(), **chosen)
+    return render_template("lifecycle/signals.html", signals=rows, kinds=signals.KINDS, errors=errors,
+                           **chosen), (422 if errors else 200)
+
+
+@bp.route("/signals/done", methods=["POST"])
+@requires("signals.write")
+def signals_done() -> WerkzeugResponse:
+    try:
+        session = db()
+        closed = signals.mark_many_done(session, actor(), request.form.getlist("ids"), request.form.get("note", ""),
+                                        viewer=viewer())
+        flash(_t(Message("%(count)s signalen afgehandeld met één notitie.", count=len(closed))), "success")
+    except BudgetbeheerError as error:
+        discard()
+        flash(_error_text(error), "error")
+    return redirect(safe_next(request.form.get("next"), url_for("lifecycle.signals")))
 
 
 @bp.route("/signals/<int:signal_id>/done", methods=["POST"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from budgetbeheer.audit.service import Actor
 from budgetbeheer.events import Event
@@ -77,4 +78,14 @@ class IbanHoldLifted(Event):
 
     hold_id: int
     reason: str
+    actor: Actor
+
+
+@dataclass(frozen=True)
+class FinalPayoutRecovers(Event):
+    """A run wrote final payouts that keep back what households still owe on advances: ``recoveries`` is
+    ``(household_id, cents)``; the advances feature books each (household funds → advances) on ``business_date``."""
+
+    recoveries: tuple[tuple[int, int], ...]
+    business_date: date
     actor: Actor

@@ -26,7 +26,7 @@ from budgetbeheer.tables.states import STATUS_LABELS, BatchStatus, ItemStatus
 bp = Blueprint("payments", __name__, url_prefix="/batches")
 NAV = [("Betaalruns", "payments.batches", "payments.read")]
 PAGE_SIZE = 200
-KIND_LABELS = {c.value: LABELS_NL[c] for c in Category} | {"leefgeld": "leefgeld"}
+KIND_LABELS = {c.value: LABELS_NL[c] for c in Category} | {"leefgeld": "leefgeld", "one_off": "incidentele betaling"}
 
 
 def payment_labels() -> dict[str, object]:

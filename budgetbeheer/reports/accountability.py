@@ -16,7 +16,7 @@ from budgetbeheer.ledger.service import ADVANCES, BANK, IN_TRANSIT, MUNICIPALITY
 from budgetbeheer.payments import arrears
 from budgetbeheer.reports import queries
 from budgetbeheer.reports.bank import RECONCILIATION_COLUMNS, latest_reconciliation
-from budgetbeheer.reports.model import LEEFGELD, Column, ColumnType, Table
+from budgetbeheer.reports.model import LEEFGELD, ONE_OFF, Column, ColumnType, Table
 from budgetbeheer.reports.queries import DateRange
 from budgetbeheer.tables.states import ExtensionStatus
 
@@ -41,6 +41,15 @@ class Figures:
     payments_count: int = 0
     advances_count: int = 0
     advances_amount: int = 0
+    """Advances granted."""
+    advances_recovered_count: int = 0
+    advances_recovered_amount: int = 0
+    """Recovered from receipts and final payouts."""
+    advances_written_off_count: int = 0
+    advances_written_off_amount: int = 0
+    advances_open_count: int = 0
+    """Advances with something still open at the end of the month or range (a stock, like the unpaid arrears)."""
+    advances_open_amount: int = 0
     shortfalls_count: int = 0
     """Distinct instalments unpaid at some moment in the month or range (each once, however many runs tried)."""
     shortfalls_amount: int = 0
@@ -62,7 +71,7 @@ class Figures:
 
     @property
     def fixed_costs_paid(self) -> int:
-        return sum(cents for kind, cents in self.paid.items() if kind != LEEFGELD)
+        return sum(cents for kind, cents in self.paid.items() if kind not in (LEEFGELD, ONE_OFF))
 
     @property
     def total_paid(self) -> int:
@@ -80,7 +89,9 @@ class Figures:
         instalments are not added: one instalment may be unpaid in several months (see :meth:`set_arrears`)."""
         for kind, cents in other.paid.items():
             self.paid[kind] = self.paid.get(kind, 0) + cents
-        for name in ("payments_count", "advances_count", "advances_amount", "returns_count", "returns_amount", "receipts_count", "receipts_amount", "extensions_asked",
+        for name in ("payments_count", "advances_count", "advances_amount", "advances_recovered_count",
+                     "advances_recovered_amount", "advances_written_off_count", "advances_written_off_amount",
+                     "returns_count", "returns_amount", "receipts_count", "receipts_amount", "extensions_asked",
                      "extensions_approved", "extensions_rejected", "extension_months_added"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.person_months_exact += other.person_months_exact
@@ -144,6 +155,10 @@ def accountability_figures(session: Session, period: DateRange) -> Accountabilit
         row.payments_count += int(count)
     for source, count_attr, amount_attr in (
         (queries.advances_by_month, "advances_count", "advances_amount"),
+        (lambda s, m: queries.advance_recoveries_by_month(s, m, written_off=False), "advances_recovered_count",
+         "advances_recovered_amount"),
+        (lambda s, m: queries.advance_recoveries_by_month(s, m, written_off=True), "advances_written_off_count",
+         "advances_written_off_amount"),
         (queries.returned_by_month, "returns_count", "returns_amount"),
         (queries.receipts_by_month, "receipts_count", "receipts_amount"),
     ):
@@ -152,6 +167,9 @@ def accountability_figures(session: Session, period: DateRange) -> Accountabilit
             setattr(figures[label], amount_attr, cents)
     for month in months:
         total.add_money(figures[month.label])
+        row = figures[month.label]
+        row.advances_open_count, row.advances_open_amount = queries.advances_open_on(session, month.end)
+    total.advances_open_count, total.advances_open_amount = queries.advances_open_on(session, period.end)
     short = arrears.short_instalments(session, through=period.end)
     for month in months:
         figures[month.label].set_arrears(arrears.summarise(short, month.start, month.end))
@@ -187,10 +205,17 @@ ACCOUNTABILITY_COLUMNS: tuple[Column, ...] = (
     *(Column(f"paid_{category}", f"Betaald: {LABELS_NL[category]}", ColumnType.AMOUNT) for category in Category),
     Column("paid_fixed_costs", "Betaald: vaste lasten totaal", ColumnType.AMOUNT),
     Column("paid_leefgeld", "Betaald: leefgeld", ColumnType.AMOUNT),
+    Column("paid_one_off", "Betaald: incidentele betalingen", ColumnType.AMOUNT),
     Column("paid_total", "Betaald: totaal", ColumnType.AMOUNT),
     Column("payments_count", "Aantal betalingen", ColumnType.INT),
     Column("advances_count", "Voorschotten (aantal)", ColumnType.INT),
     Column("advances_amount", "Voorschotten (bedrag)", ColumnType.AMOUNT),
+    Column("advances_recovered_count", "Voorschotten terugontvangen (aantal)", ColumnType.INT),
+    Column("advances_recovered_amount", "Voorschotten terugontvangen (bedrag)", ColumnType.AMOUNT),
+    Column("advances_written_off_count", "Voorschotten afgeschreven (aantal)", ColumnType.INT),
+    Column("advances_written_off_amount", "Voorschotten afgeschreven (bedrag)", ColumnType.AMOUNT),
+    Column("advances_open_count", "Voorschotten open aan het eind (aantal)", ColumnType.INT),
+    Column("advances_open_amount", "Voorschotten open aan het eind (bedrag)", ColumnType.AMOUNT),
     Column("shortfalls_count", "Onbetaalde termijnen (aantal, elk één keer)", ColumnType.INT),
     Column("shortfalls_amount", "Onbetaalde termijnen (bedrag)", ColumnType.AMOUNT),
     Column("arrears_paid_late_count", "…waarvan later betaald (aantal)", ColumnType.INT),
@@ -230,10 +255,17 @@ def figures_row(figures: Figures) -> tuple[Any, ...]:
         *(figures.paid.get(str(category), 0) for category in Category),
         figures.fixed_costs_paid,
         figures.paid.get(LEEFGELD, 0),
+        figures.paid.get(ONE_OFF, 0),
         figures.total_paid,
         figures.payments_count,
         figures.advances_count,
         figures.advances_amount,
+        figures.advances_recovered_count,
+        figures.advances_recovered_amount,
+        figures.advances_written_off_count,
+        figures.advances_written_off_amount,
+        figures.advances_open_count,
+        figures.advances_open_amount,
         figures.shortfalls_count,
         figures.shortfalls_amount,
         figures.arrears_paid_late_count,

@@ -19,7 +19,9 @@ from budgetbeheer.reports.queries import DateRange
 
 MAX_MONTHS = 60
 LEEFGELD = "leefgeld"
-PAID_KINDS: tuple[str, ...] = (*(str(c) for c in Category), LEEFGELD)
+ONE_OFF = "one_off"
+"""A one-off payment (incidentele betaling): paid, but neither a fixed cost nor leefgeld."""
+PAID_KINDS: tuple[str, ...] = (*(str(c) for c in Category), LEEFGELD, ONE_OFF)
 
 
 class ColumnType(StrEnum):

@@ -22,8 +22,8 @@ from budgetbeheer.db.base import UtcDateTime
 from budgetbeheer.ledger.models import Account, Posting, Transaction
 from budgetbeheer.tables.households import Household, Person, Receipt
 from budgetbeheer.tables.lifecycle import ExtensionRequest
-from budgetbeheer.tables.payments import Advance, PaymentBatch, PaymentItem
-from budgetbeheer.tables.states import BATCH_PAID, ITEM_UNPAID, ExtensionStatus, ItemStatus
+from budgetbeheer.tables.payments import Advance, AdvanceRecovery, PaymentBatch, PaymentItem
+from budgetbeheer.tables.states import BATCH_PAID, ITEM_UNPAID, ExtensionStatus, ItemStatus, RecoveryKind
 
 PAGE_SIZE = 5000
 
@@ -301,6 +301,34 @@ def advances_by_month(session: Session, months: Sequence[Month]) -> dict[str, tu
         .group_by(month)
     )
     return {label: (int(n), int(total)) for label, n, total in session.execute(query)}
+
+
+def advance_recoveries_by_month(session: Session, months: Sequence[Month], *, written_off: bool
+                                ) -> dict[str, tuple[int, int]]:
+    """(count, cents) per month of what came back on advances (from receipts and final payouts), or with
+    ``written_off`` of what was written off, by the day it was booked."""
+    month = month_of_date(AdvanceRecovery.booked_on, months)
+    kind = AdvanceRecovery.kind == RecoveryKind.WRITE_OFF.value
+    query = (
+        select(month, func.count(AdvanceRecovery.id), func.sum(AdvanceRecovery.amount_cents))
+        .where(month.is_not(None), kind if written_off else ~kind)
+        .group_by(month)
+    )
+    return {label: (int(n), int(total)) for label, n, total in session.execute(query)}
+
+
+def advances_open_on(session: Session, day: date) -> tuple[int, int]:
+    """(advances with something open, cents open) at the end of ``day``: granted by then minus what came back or
+    was written off by then."""
+    back = (select(AdvanceRecovery.advance_id, func.sum(AdvanceRecovery.amount_cents).label("cents"))
+            .where(AdvanceRecovery.booked_on <= day).group_by(AdvanceRecovery.advance_id).subquery())
+    open_cents = Advance.amount_cents - func.coalesce(back.c.cents, 0)
+    row = session.execute(
+        select(func.count(Advance.id), func.coalesce(func.sum(open_cents), 0))
+        .select_from(Advance).outerjoin(back, back.c.advance_id == Advance.id)
+        .where(Advance.granted_on <= day, open_cents > 0)
+    ).one()
+    return int(row[0]), int(row[1])
 
 
 def receipts_by_month(session: Session, months: Sequence[Month]) -> dict[str, tuple[int, int]]:

@@ -17,10 +17,12 @@ from budgetbeheer.tables.households import (
 from budgetbeheer.tables.lifecycle import ExtensionRequest, JobRun, SchedulerLease, Signal
 from budgetbeheer.tables.payments import (
     Advance,
+    AdvanceRecovery,
     BankFile,
     BatchApproval,
     IbanChange,
     IbanHold,
+    OneOffPayment,
     PaymentBatch,
     PaymentItem,
     Shortfall,
@@ -33,6 +35,7 @@ metadata = Base.metadata
 __all__ = [
     "Account",
     "Advance",
+    "AdvanceRecovery",
     "ApiToken",
     "AuditEntry",
     "BankFile",
@@ -52,6 +55,7 @@ __all__ = [
     "IdempotentRequest",
     "JobRun",
     "LeefgeldChange",
+    "OneOffPayment",
     "PaymentBatch",
     "PaymentItem",
     "Person",

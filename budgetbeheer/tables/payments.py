@@ -28,7 +28,10 @@ from budgetbeheer.tables.states import (
     BatchStatus,
     IbanChangeStatus,
     ItemStatus,
+    OneOffStatus,
     Party,
+    RecoveryKind,
+    RecoveryType,
     values,
 )
 
@@ -174,8 +177,80 @@ class Advance(Base):
     created_by: Mapped[str] = mapped_column(String(120))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     ledger_transaction_id: Mapped[int] = mapped_column(ForeignKey("ledger_transactions.id"))
+    created_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    recovery_type: Mapped[str] = mapped_column(String(16), default=RecoveryType.NEXT_INCOME.value)
+    recovery_kind: Mapped[str | None] = mapped_column(String(32))
+    """For ``next_income``: the income kind (benefit, allowance, ...) it is recovered from."""
+    instalments: Mapped[int | None] = mapped_column(Integer)
+    """For ``instalments``: in how many parts, one from each benefit receipt."""
+    open_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    """What is still owed: ``amount_cents`` minus every :class:`AdvanceRecovery`; 0 once recovered or written off."""
 
-    __table_args__ = (CheckConstraint("amount_cents > 0", name="positive"),)
+    __table_args__ = (
+        CheckConstraint("amount_cents > 0", name="positive"),
+        CheckConstraint("open_cents >= 0 AND open_cents <= amount_cents", name="open_within_amount"),
+        CheckConstraint(one_of("recovery_type", values(RecoveryType)), name="recovery_type"),
+        CheckConstraint("(recovery_type = 'next_income') = (recovery_kind IS NOT NULL)", name="recovery_kind"),
+        CheckConstraint("(recovery_type = 'instalments') = (instalments IS NOT NULL AND instalments > 0)",
+                        name="recovery_instalments"),
+    )
+
+
+class AdvanceRecovery(Base):
+    """Money that came back on an advance (from a receipt, from the final payout) or was written off, each with its
+    ledger booking (advances ↔ household funds; a write-off: advances ↔ the municipality's own money). UNIQUE
+    (advance, receipt): a receipt recovers an advance once."""
+
+    __tablename__ = "advance_recoveries"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    advance_id: Mapped[int] = mapped_column(ForeignKey("advances.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
+    receipt_id: Mapped[int | None] = mapped_column(ForeignKey("receipts.id"))
+    ledger_transaction_id: Mapped[int] = mapped_column(ForeignKey("ledger_transactions.id"))
+    booked_on: Mapped[date] = mapped_column(Date)
+    booked_by: Mapped[str] = mapped_column(String(120))
+    booked_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    note: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        CheckConstraint("amount_cents > 0", name="positive"),
+        CheckConstraint(one_of("kind", values(RecoveryKind)), name="kind"),
+        UniqueConstraint("advance_id", "receipt_id"),
+    )
+
+
+class OneOffPayment(Base):
+    """An incidentele betaling: a bill paid once from the household's money to a creditor (``creditor_id``), or
+    extra leefgeld to the household itself (``creditor_id`` NULL), asked by a caseworker and approved by a finance
+    user who did not ask. Once approved, the next payment run pays it as an item of its own (obligation key
+    ``oo:<id>``; a cancelled or returned payment frees the key, and a later run pays it again)."""
+
+    __tablename__ = "one_off_payments"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id"), index=True)
+    creditor_id: Mapped[int | None] = mapped_column(ForeignKey("creditors.id"))
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
+    reference: Mapped[str | None] = mapped_column(String(140))
+    reason: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default=OneOffStatus.REQUESTED.value, index=True)
+    obligation_key: Mapped[str | None] = mapped_column(String(80), unique=True)
+    """``oo:<id, ten digits>``, set at approval: the key its payment item carries while it is live."""
+    requested_by: Mapped[str] = mapped_column(String(120))
+    requested_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    requested_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    decided_by: Mapped[str | None] = mapped_column(String(120))
+    decided_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    decision_note: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        CheckConstraint("amount_cents > 0", name="positive"),
+        CheckConstraint(one_of("status", values(OneOffStatus)), name="status"),
+    )
 
 
 class IbanHold(Base):

@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 from budgetbeheer.domain.period import extend_period_end
 from budgetbeheer.tables.households import Household
 from budgetbeheer.tables.lifecycle import ExtensionRequest
-from budgetbeheer.tables.states import ExtensionStatus
+from budgetbeheer.tables.payments import OneOffPayment, PaymentItem
+from budgetbeheer.tables.states import ExtensionStatus, OneOffStatus
 
 
 def pending_extension_ends(session: Session, household_ids: Iterable[int] | None = None) -> dict[int, date]:
@@ -31,3 +32,14 @@ def pending_extension_ends(session: Session, household_ids: Iterable[int] | None
         household_id: extend_period_end(start, end, months)
         for household_id, months, start, end in session.execute(query)
     }
+
+
+def waiting_one_off_cents(session: Session, household_id: int, *, leave_out: int | None = None) -> int:
+    """What the household's approved one-off payments that no live payment has taken yet add up to: the next run
+    pays them before the leefgeld (the household's figures keep it back, a new one-off payment cannot use it)."""
+    live = select(PaymentItem.id).where(PaymentItem.obligation_key == OneOffPayment.obligation_key)
+    query = select(OneOffPayment.amount_cents).where(
+        OneOffPayment.household_id == household_id, OneOffPayment.status == OneOffStatus.APPROVED, ~live.exists())
+    if leave_out is not None:
+        query = query.where(OneOffPayment.id != leave_out)
+    return sum(int(cents) for cents in session.scalars(query))

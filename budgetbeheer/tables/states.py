@@ -100,9 +100,35 @@ class Party(StrEnum):
     HOUSEHOLD = "household"
 
 
+class OneOffStatus(StrEnum):
+    """``OneOffPayment.status``: asked by a caseworker, approved (or rejected) by a finance user who did not ask.
+    Once approved the next payment run pays it (a payment item with obligation key ``oo:<id>``)."""
+
+    REQUESTED = "requested"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class RecoveryType(StrEnum):
+    """``Advance.recovery_type``: how an advance is paid back from the household's income."""
+
+    NEXT_INCOME = "next_income"
+    """All of it (as far as it goes) from the next receipt of ``recovery_kind``, then from each one after it."""
+    INSTALMENTS = "instalments"
+    """In ``instalments`` equal parts, one from each benefit receipt."""
+
+
+class RecoveryKind(StrEnum):
+    """``AdvanceRecovery.kind``: how money came back on an advance (or was written off)."""
+
+    INCOME = "income"
+    FINAL = "final"
+    WRITE_OFF = "write_off"
+
+
 ENUMS: tuple[type[StrEnum], ...] = (
     BatchStatus, ItemStatus, HouseholdStatus, ExtensionStatus, IbanChangeStatus, SignalState, SignalRole, Party,
-    LeefgeldFrequency,
+    LeefgeldFrequency, OneOffStatus, RecoveryType, RecoveryKind,
 )
 """Every state enum (``LeefgeldFrequency``, ``Household.leefgeld_frequency``, is the domain's, from
 :mod:`budgetbeheer.domain.schedule`); the web app hands them to the templates by name (``BatchStatus.PROPOSED``)."""

@@ -22,6 +22,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "bank.read": frozenset({"finance", "accountant"}),
     "bank.assign": frozenset({"finance"}),
     "advances.write": frozenset({"finance"}),
+    "one_offs.request": frozenset({"caseworker"}),
+    "one_offs.approve": frozenset({"finance"}),
+    "worklist.read": frozenset({"caseworker", "finance", "supervisor", "accountant"}),
     "iban_changes.read": frozenset({"caseworker", "finance", "accountant"}),
     "iban_changes.propose": frozenset({"caseworker", "finance"}),
     "iban_changes.confirm": frozenset({"finance"}),
@@ -41,7 +44,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 
 MONEY_PERMISSIONS = frozenset({
     "payments.prepare", "payments.approve", "payments.export", "payments.settle", "receipts.manual", "bank.assign",
-    "advances.write", "iban_changes.confirm", "receipts.rebook",
+    "advances.write", "iban_changes.confirm", "receipts.rebook", "one_offs.approve",
 })
 """What moves money out of a household's funds or decides where it goes. (``receipts.write`` books money in; the
 caseworker who holds it today loses it with the team rules of the separation-of-duties issue.)"""

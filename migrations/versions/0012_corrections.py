@@ -1,8 +1,8 @@
 """Corrections after intake: persons with their own period and leaving, fixed costs and expected income replaced
 from a date (history as a chain), income frequency, receipts rebooked, leefgeld changes from a later date
 
-Revision ID: 0010_corrections
-Revises: 0009_duties_and_seals
+Revision ID: 0012_corrections
+Revises: 0011_scheduler_job_table
 Create Date: 2026-12-03 16:52:53.587868
 """
 
@@ -14,8 +14,8 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision: str = '0010_corrections'
-down_revision: str | None = '0009_duties_and_seals'
+revision: str = '0012_corrections'
+down_revision: str | None = '0011_scheduler_job_table'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -22,9 +22,10 @@ from budgetbeheer.households.persons import add_person
 from budgetbeheer.ledger.service import household_balance, money_identity
 from budgetbeheer.lifecycle import extensions
 from budgetbeheer.payments.service import approve
+from budgetbeheer.special import advances, one_offs
 from budgetbeheer.tables.households import Household, Person
 from budgetbeheer.tables.lifecycle import JobRun, Signal
-from budgetbeheer.tables.payments import PaymentBatch, PaymentItem, Shortfall
+from budgetbeheer.tables.payments import Advance, AdvanceRecovery, PaymentBatch, PaymentItem, Shortfall
 from budgetbeheer.users.models import User
 from budgetbeheer.users.service import actor_for
 from tests.factories import bsn, creditor, enrol, fixed_cost, income, person_data, receipt
@@ -318,3 +319,87 @@ def test_a_family_reunification_and_a_move_during_the_period(
         assert money_identity(session).holds
         assert session.scalars(select(Person.active_bsn).where(Person.household_id == household.id)).all() == [
             None, None]
+
+
+@pytest.mark.slow
+def test_an_advance_recovered_from_a_late_zorgtoeslag_and_a_one_off_payment(
+    engine: Engine, session: Session, settings: Settings, make_user: Callable[..., User],
+    request: pytest.FixtureRequest,
+) -> None:
+    """Issue 13: the zorgtoeslag (expected on the 20th) is late; finance bridges with an advance to be recovered from
+    the next zorgtoeslag, which comes in May for three months at once. In between a one-off payment (a GGD bill) is
+    asked, approved by a second finance user and paid by the scheduler's next run. The books agree every day."""
+    jobs_engine = make_engine(settings.database_url)
+    request.addfinalizer(jobs_engine.dispose)
+    factory = make_session_factory(jobs_engine)
+    case = actor_for(make_user("case", "caseworker"))
+    finance = actor_for(make_user("fin", "finance"))
+    finance2 = actor_for(make_user("fin2", "finance"))
+    start = date(2026, 3, 1)
+    with time_machine.travel(at(start - timedelta(days=3)), tick=False) as traveller:
+        household = enrol(session, case, start=start, today=start - timedelta(days=3),
+                          persons=[person_data(date_of_birth="1988-02-11")], iban="NL91ABNA0417164300",
+                          leefgeld={"frequency": "monthly", "day": 22, "buffer": "0.00"})
+        fixed_cost(session, household.id, "rent", case, start=date(2026, 4, 1), amount="600.00",
+                   creditor={"name": "Woonstad Zuidoever", "iban": "NL20INGB0001234567"}, reference="Huur Kerkstraat 1")
+        income(session, household.id, case, day=15)
+        income(session, household.id, case, kind="allowance", amount="120.00", day=20)
+        ggd = creditor(session, case, "other", name="GGD Regio Midden", iban="NL02ABNA0123456789")
+        session.commit()
+
+        day = start
+        advance_id = one_off_id = None
+        while day <= date(2026, 6, 10):
+            traveller.move_to(at(day))
+            session.rollback()
+            if day.day == 15:
+                receipt(session, household.id, "1500.00", day, case, reference=f"bijstand {day:%Y-%m}",
+                        idempotency_key=f"benefit-{day:%Y-%m}")
+                session.commit()
+            if day == date(2026, 4, 2):  # March's zorgtoeslag did not come: bridge it
+                advance_id = advances.grant_advance(session, finance, household.id, {
+                    "amount": "240.00", "reason": "zorgtoeslag komt laat (Belastingdienst, tot 13 weken)",
+                    "recovery": {"type": "next_income", "kind": "allowance"}}, maximum_cents=settings.advance_max_cents).id
+                session.commit()
+            if day == date(2026, 4, 8):
+                one_off_id = one_offs.request_one_off(session, case, household.id, {
+                    "amount": "150.00", "creditor_id": ggd.id, "reference": "Factuur 2026-0412",
+                    "reason": "GGD-rekening inentingen"}, lead_business_days=settings.lead_business_days).id
+                session.commit()
+            if day == date(2026, 4, 9):
+                assert one_off_id is not None
+                one_offs.approve_one_off(session, finance2, one_off_id, "akkoord",
+                                         lead_business_days=settings.lead_business_days)
+                session.commit()
+            if day == date(2026, 5, 20):  # the late zorgtoeslag: March, April and May at once
+                receipt(session, household.id, "360.00", day, case, kind="allowance", reference="zorgtoeslag mrt-mei",
+                        idempotency_key="zorgtoeslag-2026-03-05")
+                session.commit()
+            outcomes = jobs.run_due(factory, settings, day, registry().jobs.all())
+            assert {o.outcome for o in outcomes} == {"succeeded"}, outcomes
+            session.expire_all()
+            for batch in session.scalars(select(PaymentBatch).where(PaymentBatch.status == "proposed")):
+                if batch.item_count:
+                    approve(session, finance, batch.id)
+            session.commit()
+            assert money_identity(session).holds, day
+            day += timedelta(days=1)
+
+        session.expire_all()
+        advance = session.get(Advance, advance_id)
+        assert advance is not None and advance.open_cents == 0
+        recoveries = session.scalars(select(AdvanceRecovery).where(AdvanceRecovery.advance_id == advance.id)).all()
+        assert [(r.kind, r.amount_cents, r.booked_on) for r in recoveries] == [("income", 240_00, date(2026, 5, 20))]
+        items = session.scalars(select(PaymentItem).where(
+            PaymentItem.household_id == household.id, PaymentItem.status != "cancelled")).all()
+        one_off = [i for i in items if i.kind == "one_off"]
+        assert [(i.amount_cents, i.creditor_name, i.status) for i in one_off] == [
+            (150_00, "GGD Regio Midden", "approved")]
+        assert date(2026, 4, 9) < one_off[0].due_date <= date(2026, 4, 14)  # the first run after the approval
+        assert {(i.kind, i.due_date) for i in items if i.kind == "rent"} == {
+            ("rent", date(2026, m, 1)) for m in (4, 5, 6)}
+        assert session.scalar(select(Shortfall.id).where(Shortfall.household_id == household.id)) is None
+        # Everything that came in, less what went out and what was recovered, is what the household holds.
+        paid = sum(i.amount_cents for i in items)
+        received = 3 * 1500_00 + 360_00 + 240_00  # the benefits of March, April and May
+        assert household_balance(session, household.id) == received - paid - 240_00

@@ -106,7 +106,8 @@ def build_books(session: Session) -> Books:
     receipt("T11", h2.id, 10_00, date(2026, 3, 15))
     receipt("T9", h1.id, 999_99, date(2026, 4, 2))
     session.add(Advance(household_id=h2.id, amount_cents=300_00, granted_on=date(2026, 2, 13), reason="zorgtoeslag",
-                        created_by="test", created_at=utcnow(), ledger_transaction_id=transactions["T6"]))
+                        created_by="test", created_at=utcnow(), ledger_transaction_id=transactions["T6"],
+                        recovery_kind="allowance", open_cents=300_00))
 
     creditors = {}
     for name, iban in (("Woonstichting", "NL02ABNA0123456789"), ("Zorgverzekeraar", "NL20INGB0001234567"),
@@ -295,6 +296,8 @@ def test_accountability_per_month_and_for_the_quarter(session: Session) -> None:
     assert jan.paid == {"rent": 650_00, "energy": 80_00} and jan.payments_count == 2
     assert (jan.returns_count, jan.returns_amount) == (1, 300_00)
     assert (feb.advances_count, feb.advances_amount, feb.total_paid) == (1, 300_00, 0)
+    assert (jan.advances_open_count, feb.advances_open_amount, total.advances_open_amount) == (0, 300_00, 300_00)
+    assert (total.advances_recovered_amount, total.advances_written_off_amount) == (0, 0)
     assert mar.paid == {"rent": 650_00, "health_insurance": 140_00, "leefgeld": 300_00}
     assert (mar.shortfalls_count, mar.shortfalls_amount) == (1, 700_00)
     assert (total.fixed_costs_paid, total.paid["leefgeld"], total.total_paid) == (1520_00, 300_00, 1820_00)

@@ -148,3 +148,28 @@ def test_each_unpaid_instalment_counts_once_split_into_paid_late_and_still_unpai
     assert (january.unpaid_during.count, january.paid_late.count, january.unpaid_at_end.count) == (1, 1, 0)
     february = summarise(rows, date(2027, 2, 1), date(2027, 2, 28))
     assert (february.unpaid_during.amount_cents, february.unpaid_at_end.amount_cents) == (600_00, 600_00)
+
+
+def _with_one_offs(balance: int, one_offs: int, *, ending: bool = False) -> HouseholdFigures:
+    return figures_from(household_id=1, on=date(2027, 3, 20), balance_cents=balance, planned_cents=0,
+                        in_transit_cents=0, schedules=[RENT, ENERGY], incomes=[BENEFIT, ALLOWANCE],
+                        first_day=date(2027, 3, 1), last_day=LAST_DAY, buffer_cents=50_00, ending=ending,
+                        one_offs_cents=one_offs)
+
+
+def test_approved_one_off_payments_are_kept_back_from_the_leefgeld_as_the_run_pays_them_first() -> None:
+    # Rent 600 and energy 120 are kept until the benefit; the buffer 50; an approved one-off of 200 waits for the run.
+    plain, with_one_off = _with_one_offs(1500_00, 0), _with_one_offs(1500_00, 200_00)
+    assert plain.available_cents == 1500_00 - 720_00 - 50_00
+    assert with_one_off.available_cents == plain.available_cents - 200_00
+    assert (with_one_off.one_offs_cents, with_one_off.reserved_fixed_costs_cents) == (200_00, 720_00)
+    assert [line.kind for line in with_one_off.reserved][-2:] == ["one_off", BUFFER]
+    # More than the money beyond the fixed costs: it waits, and no leefgeld is paid meanwhile.
+    assert _with_one_offs(900_00, 200_00).available_cents == 0
+    # The final settlement pays a one-off payment only when it fits after every fixed cost up to the end (rent
+    # 600 + 3 x 650 + 600, energy 5 x 120 = 3,750.00), then pays out the rest.
+    final = _with_one_offs(5000_00, 200_00, ending=True)
+    assert final.final and final.one_offs_cents == 200_00 and final.available_cents == 5000_00 - 3750_00 - 200_00
+    too_big = _with_one_offs(1000_00, 200_00, ending=True)
+    assert too_big.one_offs_cents == 0
+    assert too_big.available_cents == _with_one_offs(1000_00, 0, ending=True).available_cents

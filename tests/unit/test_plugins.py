@@ -30,13 +30,17 @@ def test_lifecycle_registers_its_jobs_in_order_and_no_commands() -> None:
 
 def test_the_whole_registry() -> None:
     built = registry()
-    assert len(PLUGINS) == 5
+    assert len(PLUGINS) == 7
     assert [job.name for job in built.jobs.all()] == [
         "households.leefgeld_changes", "lifecycle.end_periods", "payments.prepare_runs", "lifecycle.raise_signals", "bank.receipts_not_on_bank"]
     assert {c.name for c in built.commands} == {"receipts", "creditors", "runs", "batches", "reports", "ledger",
                                                  "statements", "status-reports"}
     assert built.links["household"] == "households.show"
-    assert len(built.demo_loaders) == 1
+    assert len(built.demo_loaders) == 2
+    assert {"special_panel", "worklist", "worklist_url"} <= set(built.panels)
+    paths = {(e.path, e.method) for routes in built.api_routes for e in routes.endpoints}
+    assert {("/households/<int:household_id>/one-off-payments", "post"), ("/advances/<int:advance_id>/write-off",
+            "post"), ("/worklist", "get"), ("/signals/done", "post")} <= paths
 
 
 def test_subscribe_stores_the_pairs() -> None:

@@ -12,7 +12,14 @@ from sqlalchemy import CheckConstraint, Table
 from budgetbeheer.errors import Conflict, Message
 from budgetbeheer.i18n import english_catalogue, translate
 from budgetbeheer.tables import ExtensionRequest, Household, IbanChange, IbanHold, PaymentBatch, PaymentItem, Signal
-from budgetbeheer.tables.payments import BATCH_STATUSES, IBAN_CHANGE_STATUSES, ITEM_STATUSES
+from budgetbeheer.tables.payments import (
+    BATCH_STATUSES,
+    IBAN_CHANGE_STATUSES,
+    ITEM_STATUSES,
+    Advance,
+    AdvanceRecovery,
+    OneOffPayment,
+)
 from budgetbeheer.tables.states import (
     BATCH_TRANSITIONS,
     ENUMS,
@@ -25,7 +32,10 @@ from budgetbeheer.tables.states import (
     IbanChangeStatus,
     ItemStatus,
     LeefgeldFrequency,
+    OneOffStatus,
     Party,
+    RecoveryKind,
+    RecoveryType,
     SignalRole,
     SignalState,
     batch_transition_allowed,
@@ -60,6 +70,9 @@ COLUMNS = [
     (IbanHold, "party", Party),
     (Signal, "state", SignalState),
     (Signal, "role", SignalRole),
+    (OneOffPayment, "status", OneOffStatus),
+    (Advance, "recovery_type", RecoveryType),
+    (AdvanceRecovery, "kind", RecoveryKind),
 ]
 
 
@@ -76,7 +89,9 @@ def _check_text(model: type, name: str) -> str:
 
 def _migration_check_text(table: str, name: str) -> str:
     pattern = re.compile(r'sa\.CheckConstraint\("([^"]*)", name=op\.f\(\'ck_' + table + "_" + name + r"'\)\)")
-    found = [m.group(1) for path in sorted(MIGRATIONS.glob("*.py")) for m in pattern.finditer(path.read_text())]
+    added = re.compile(r"create_check_constraint\(op\.f\('ck_" + table + "_" + name + r"'\),\s*\"([^\"]*)\"\)")
+    found = [m.group(1) for path in sorted(MIGRATIONS.glob("*.py")) for regex in (pattern, added)
+             for m in regex.finditer(path.read_text())]
     assert len(found) == 1, f"ck_{table}_{name} in the migrations: {found}"
     return found[0]
 

@@ -42,6 +42,25 @@ def leefgeld_key(household_id: int, payday: date, final: bool = False) -> str:
     return f"lg:{household_id:010d}:{payday.isoformat()}" + (":final" if final else "")
 
 
+def one_off_key(one_off_id: int) -> str:
+    """``oo:<one-off payment, ten digits>``: one live payment per approved one-off payment."""
+    return f"oo:{one_off_id:010d}"
+
+
+ONE_OFF = "one_off"
+"""The ``kind`` of a one-off payment's item (incidentele betaling), to a creditor or to the household itself."""
+
+
+class _OneOff(NamedTuple):
+    """An approved one-off payment without a live payment yet; ``creditor_id`` None: to the household's own IBAN."""
+
+    id: int
+    creditor_id: int | None
+    amount_cents: int
+    reference: str | None
+    reason: str
+
+
 def msg_id_base(batch_id: int, execution_date: date) -> str:
     """Unique per batch and at most 27 characters: ``BB<yyyymmdd>-<batch id>``."""
     return f"BB{execution_date:%Y%m%d}-{batch_id}"
@@ -148,6 +167,9 @@ class RunResult:
     items: list[PlannedItem] = field(default_factory=list)
     shortfalls: list[PlannedShortfall] = field(default_factory=list)
     leefgeld: dict[int, LeefgeldWorkedOut] = field(default_factory=dict)
+    advance_recoveries: dict[int, int] = field(default_factory=dict)
+    """Per household, what its final payout keeps back to recover its open advances (voorschotten): the run that
+    writes the payout books it (:class:`~budgetbeheer.payments.events.FinalPayoutRecovers`)."""
 
 
 def _held_payee(payee: _Payee, held_ibans: dict[str, str]) -> _Payee:

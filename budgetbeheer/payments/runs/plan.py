@@ -28,11 +28,13 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 
 from budgetbeheer.domain.planning import LEEFGELD, DueObligation, income_usable_through, plan_run
+from budgetbeheer.money import format_eur
 from budgetbeheer.payments.runs.context import RunContext
 from budgetbeheer.payments.runs.model import (
     _NO_REFERENCE,
     _ONE_DAY,
     LEEFGELD_LOOKBACK_DAYS,
+    ONE_OFF,
     LeefgeldWorkedOut,
     PlannedItem,
     PlannedShortfall,
@@ -40,9 +42,11 @@ from budgetbeheer.payments.runs.model import (
     _Cost,
     _HouseholdRow,
     _IncomeRow,
+    _OneOff,
     _Payee,
     fixed_cost_key,
     leefgeld_key,
+    one_off_key,
 )
 from budgetbeheer.payments.runs.paydays import ClosedPaydays
 from budgetbeheer.payments.runs.read import RunInput
@@ -65,6 +69,7 @@ def plan_households(
     pending, last_leefgeld = found.earlier.pending, found.earlier.last_leefgeld
     payees, held_ibans, payout_only, balances = found.payees, found.held_ibans, found.payout_only, found.balances
     costs_by_household, incomes, extension_ends = found.costs, found.incomes, found.extension_ends
+    one_offs, open_advances = found.one_offs, found.open_advances
     no_costs: list[_Cost] = []
     for household in found.households:
         hid = household.id
@@ -74,6 +79,7 @@ def plan_households(
         _plan_household(
             run, household, costs, incomes.get(hid, ()),
             last_leefgeld.get(hid), balances[hid] - pending.get(hid, 0), hid in final_ids, extension_ends.get(hid),
+            one_offs.get(hid) if one_offs else None, open_advances.get(hid, 0) if open_advances else 0,
         )
     return run.result
 
@@ -116,6 +122,8 @@ def _plan_household(
     balance: int,
     force_final: bool,
     extension_end: date | None = None,
+    one_offs: list[_OneOff] | None = None,
+    open_advance: int = 0,
 ) -> None:
     end = household.period_end
     if household.ended_on is not None and household.ended_on < end:
@@ -185,8 +193,10 @@ def _plan_household(
                         due.append(DueObligation(cost.id, cost.kind, amount, day, cost.creditor_id))
                     elif day >= run.after_run or waits:  # i10-extensions: ``or waits`` (after the end, reserved)
                         before_income.append(DueObligation(cost.id, cost.kind, amount, day, cost.creditor_id))
-    if not due and not paydays:
+    if not due and not paydays and not one_offs:
         return
+    if one_offs:
+        balance = _plan_one_offs(run, household, one_offs, balance, due, () if final else before_income, final)
 
     plan = plan_run(
         balance,
@@ -204,6 +214,14 @@ def _plan_household(
     items = run.result.items
     for payment in plan.payments:
         if payment.kind == LEEFGELD:
+            if final and open_advance:  # the final payout first pays back what is still open on advances
+                recovered = min(open_advance, payment.amount_cents)
+                run.result.advance_recoveries[household.id] = recovered
+                if recovered == payment.amount_cents:
+                    continue
+                payment = payment._replace(
+                    amount_cents=payment.amount_cents - recovered,
+                    reason=f"{payment.reason}; waarvan {format_eur(recovered)} verrekend met het openstaande voorschot")
             hold = context.iban_problem(household.iban) or run.held_ibans.get(household.iban.replace(" ", "").upper())
             items.append(PlannedItem(
                 household.id, LEEFGELD, None, None, household.account_holder[:140],
@@ -233,6 +251,51 @@ def _plan_household(
             household.id, shortfall.obligation_id, str(shortfall.category), shortfall.amount_cents,
             shortfall.due_date, shortfall.reason,
         ))
+
+
+def _plan_one_offs(
+    run: _Run, household: _HouseholdRow, one_offs: list[_OneOff], balance: int, due: list[DueObligation],
+    before_income: Sequence[DueObligation], final: bool,
+) -> int:
+    """Plan the household's approved one-off payments (oldest first) before its fixed costs and leefgeld; the
+    balance left for :func:`plan_run`.
+
+    A one-off payment is paid when it fits in what the balance holds beyond every fixed cost this run pays or keeps
+    back (the buffer may be used: the caseworker asked for it and finance approved it). One that does not fit waits
+    for a later run, and what it can have of the money beyond the fixed costs is kept out of this run's leefgeld;
+    the final settlement keeps nothing back (the household's whole balance is paid out)."""
+    free = balance - sum(o.amount_cents for o in due) - sum(o.amount_cents for o in before_income)
+    context, items = run.context, run.result.items
+    kept = 0
+    for one in one_offs:
+        if one.amount_cents > free:
+            if not final and free > 0:
+                kept += free
+                free = 0
+            continue
+        free -= one.amount_cents
+        balance -= one.amount_cents
+        reason = (f"incidentele betaling {format_eur(one.amount_cents)} (goedgekeurd): {one.reason}"[:500])
+        remittance = f"Incidentele betaling {one.reference or ''}".strip()[:140]
+        if one.creditor_id is None:
+            iban = household.iban.replace(" ", "").upper()[:34]
+            hold = context.iban_problem(household.iban) or run.held_ibans.get(iban)
+            items.append(PlannedItem(
+                household.id, ONE_OFF, None, None, household.account_holder[:140], iban, None, one.amount_cents,
+                run.execution_date, _NO_REFERENCE, None, remittance, None if hold else one_off_key(one.id), reason,
+                _HELD if hold else _PROPOSED, hold,
+            ))
+            continue
+        payee = run.payees[one.creditor_id]
+        kind, reference, reference_hold = context.reference(payee.reference_kind, one.reference,
+                                                            payee.reference_required)
+        hold = payee.iban_problem or reference_hold
+        items.append(PlannedItem(
+            household.id, ONE_OFF, None, one.creditor_id, payee.name, payee.iban, payee.bic, one.amount_cents,
+            run.execution_date, kind, reference or None, remittance, None if hold else one_off_key(one.id), reason,
+            _HELD if hold else _PROPOSED, hold,
+        ))
+    return balance - kept
 
 
 def _payable_costs(

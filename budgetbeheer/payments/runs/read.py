@@ -16,7 +16,7 @@ from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
 from budgetbeheer.domain.forecast import BENEFIT, BENEFIT_EARLY_DAYS
-from budgetbeheer.domain.planning import income_usable_through
+from budgetbeheer.domain.planning import LEEFGELD, income_usable_through
 from budgetbeheer.ledger.models import Account, Posting
 from budgetbeheer.payments.iban_holds import active_hold_reasons
 from budgetbeheer.payments.runs.context import RunContext
@@ -28,13 +28,14 @@ from budgetbeheer.payments.runs.model import (
     _held_payee,
     _HouseholdRow,
     _IncomeRow,
+    _OneOff,
     _Payee,
 )
 from budgetbeheer.payments.runs.paydays import ClosedPaydays
 from budgetbeheer.tables.households import Creditor, ExpectedIncome, FixedCost, FixedCostAmount, Household, Receipt
-from budgetbeheer.tables.payments import PaymentBatch, PaymentItem
+from budgetbeheer.tables.payments import Advance, OneOffPayment, PaymentBatch, PaymentItem
 from budgetbeheer.tables.reads import pending_extension_ends
-from budgetbeheer.tables.states import BatchStatus, HouseholdStatus, ItemStatus
+from budgetbeheer.tables.states import BatchStatus, HouseholdStatus, ItemStatus, OneOffStatus
 
 
 def _unchanged(value: date) -> date:
@@ -141,7 +142,7 @@ def _earlier_payments(
     for household_id, last_leefgeld, pending in driver_rows(session,
         select(
             PaymentItem.household_id,
-            func.max(case((and_(live, PaymentItem.fixed_cost_id.is_(None)), PaymentItem.due_date))),
+            func.max(case((and_(live, PaymentItem.kind == LEEFGELD), PaymentItem.due_date))),
             func.sum(case((proposed, PaymentItem.amount_cents))),
         )
         .where(scope(PaymentItem.household_id))
@@ -223,6 +224,33 @@ class RunInput:
     benefit_received: dict[int, date]
     extension_ends: dict[int, date] = field(default_factory=dict)
     """i10-extensions: households with a pending extension request, and the end they get once it is approved."""
+    one_offs: dict[int, list[_OneOff]] = field(default_factory=dict)
+    """Per household its approved one-off payments without a live payment, oldest first."""
+    open_advances: dict[int, int] = field(default_factory=dict)
+    """Per household what it still owes on advances (recovered from its final payout)."""
+
+
+def _open_advances(session: Session, scope: Callable[[Any], Any]) -> dict[int, int]:
+    return {int(household_id): int(cents) for household_id, cents in driver_rows(session,
+        select(Advance.household_id, func.sum(Advance.open_cents))
+        .where(Advance.open_cents > 0, scope(Advance.household_id)).group_by(Advance.household_id))}
+
+
+def _waiting_one_offs(session: Session, scope: Callable[[Any], Any], ids: set[int]) -> dict[int, list[_OneOff]]:
+    """Approved one-off payments whose key has no live payment item (never paid, or its payment was cancelled or
+    came back), per household, oldest first; usually none."""
+    found: dict[int, list[_OneOff]] = {}
+    live = select(PaymentItem.id).where(PaymentItem.obligation_key == OneOffPayment.obligation_key)
+    for one_off_id, household_id, creditor_id, cents, reference, reason in driver_rows(session,
+        select(OneOffPayment.id, OneOffPayment.household_id, OneOffPayment.creditor_id, OneOffPayment.amount_cents,
+               OneOffPayment.reference, OneOffPayment.reason)
+        .where(OneOffPayment.status == OneOffStatus.APPROVED.value, scope(OneOffPayment.household_id),
+               ~live.exists())
+        .order_by(OneOffPayment.id)
+    ):
+        if household_id in ids:
+            found.setdefault(household_id, []).append(_OneOff(one_off_id, creditor_id, int(cents), reference, reason))
+    return found
 
 
 def read_run(
@@ -278,7 +306,9 @@ def read_run(
             select(
                 Creditor.id, Creditor.name, Creditor.iban, Creditor.bic, Creditor.reference_kind,
                 Creditor.reference_required, Creditor.town_name, Creditor.country,
-            ).where(Creditor.id.in_(select(FixedCost.creditor_id).where(scope(FixedCost.household_id))))
+            ).where(Creditor.id.in_(select(FixedCost.creditor_id).where(scope(FixedCost.household_id)))
+                    | Creditor.id.in_(select(OneOffPayment.creditor_id).where(
+                        OneOffPayment.status == OneOffStatus.APPROVED.value, scope(OneOffPayment.household_id))))
         )
     }
     held_ibans = active_hold_reasons(session)
@@ -305,4 +335,5 @@ def read_run(
     closed.enrolled_later = enrolled_after_latest_run(session, runs_before, scope)
     benefit_received = _benefits_received(session, scope, income_usable_through(execution_date, lead), as_date)
     return RunInput(households, costs_by_household, payees, held_ibans, payout_only, incomes, earlier, balances,
-                    closed, benefit_received, pending_extension_ends(session, household_ids))
+                    closed, benefit_received, pending_extension_ends(session, household_ids),
+                    _waiting_one_offs(session, scope, ids), _open_advances(session, scope))

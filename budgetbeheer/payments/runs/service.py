@@ -24,7 +24,9 @@ from budgetbeheer.config import Settings
 from budgetbeheer.db import locks
 from budgetbeheer.domain.calendar import check_execution_date, last_due_date_covered
 from budgetbeheer.errors import Conflict, Message, NotFound
+from budgetbeheer.events import publish
 from budgetbeheer.payments.batches import get_batch
+from budgetbeheer.payments.events import FinalPayoutRecovers
 from budgetbeheer.payments.runs.context import RunContext
 from budgetbeheer.payments.runs.model import LEEFGELD_LOOKBACK_DAYS, RunResult
 from budgetbeheer.payments.runs.paydays import ClosedPaydays
@@ -129,11 +131,19 @@ def prepare_run(
     with cycle_collector_paused():
         result = plan_items(session, execution_date, settings)
         insert_items(session, batch, result)
+        _recover_advances(session, actor, result, execution_date)
         del result
     refresh_totals(session, batch, settings)
     session.flush()
     record(session, actor, "payment_batch.prepared", "payment_batch", batch.id, after=batch_summary(session, batch))
     return batch, True
+
+
+def _recover_advances(session: Session, actor: Actor, result: RunResult, execution_date: date) -> None:
+    """What final payouts kept back for open advances is booked by the advances feature (through the event)."""
+    if result.advance_recoveries:
+        publish(session, FinalPayoutRecovers(recoveries=tuple(sorted(result.advance_recoveries.items())),
+                                             business_date=execution_date, actor=actor))
 
 
 def final_payout(
@@ -165,6 +175,7 @@ def final_payout(
         )
     result = plan_items(session, execution_date, settings, household_ids=[household_id], force_final=[household_id])
     insert_items(session, batch, result)
+    _recover_advances(session, actor, result, execution_date)
     refresh_totals(session, batch, settings)
     session.flush()
     record(

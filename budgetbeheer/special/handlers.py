@@ -1,0 +1,15 @@
+"""What the special payments feature does when other features publish an event (see :mod:`budgetbeheer.events`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from budgetbeheer.households.events import ReceiptBooked
+from budgetbeheer.payments.events import FinalPayoutRecovers
+from budgetbeheer.special.advances import recover_from_final_payout, recover_from_receipt
+
+SUBSCRIPTIONS: tuple[tuple[type, Callable[..., Any]], ...] = (
+    (ReceiptBooked, recover_from_receipt),
+    (FinalPayoutRecovers, recover_from_final_payout),
+)
