@@ -29,6 +29,7 @@ from typing import Any, cast
 from sqlalchemy import Connection, Engine, Table, insert, inspect, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool
 
 from budgetbeheer import jobs as job_registry
 from budgetbeheer.clock import now as utc_now
@@ -182,7 +183,7 @@ class SchedulerRunner:
         scheduler = BlockingScheduler(
             jobstores={
                 # its table comes from our migrations (0011): APScheduler finds it and creates nothing
-                "default": SQLAlchemyJobStore(engine=self.engine, tablename=APSCHEDULER_JOBS.name),
+                "default": SQLAlchemyJobStore(engine=self._jobstore_engine(), tablename=APSCHEDULER_JOBS.name),
                 "local": MemoryJobStore(),
             },
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 12 * 3600},
@@ -196,6 +197,12 @@ class SchedulerRunner:
         scheduler.add_job(self._end_if_over, "interval", seconds=self.renew_seconds, id="stop-check",
                           jobstore="local", misfire_grace_time=None)
         return scheduler
+
+    def _jobstore_engine(self) -> Engine:
+        """APScheduler's own engine, without a pool: its ``shutdown`` disposes the engine from whichever thread stops
+        it, possibly while its main loop still reads the job table; without a pool each read opens and closes its own
+        connection, so none is left behind (and our engine stays ours)."""
+        return make_engine(self.settings.database_url, poolclass=NullPool)
 
     def _end_if_over(self) -> None:
         scheduler = self._scheduler
