@@ -17,6 +17,7 @@ from budgetbeheer.config import Settings, load_settings
 from budgetbeheer.db.engine import make_engine, make_session_factory
 from budgetbeheer.features import Registry
 from budgetbeheer.households import plugin as households_plugin
+from budgetbeheer.http import idempotency
 from budgetbeheer.lifecycle import plugin as lifecycle_plugin
 from budgetbeheer.payments import plugin as payments_plugin
 from budgetbeheer.reports import plugin as reports_plugin
@@ -35,6 +36,8 @@ def registry() -> Registry:
     built = Registry()
     for plugin in PLUGINS:
         plugin.register(built)
+    built.jobs.add("http.forget_idempotent_requests", idempotency.forget_old_requests, order=90,
+                   description="Idempotency-Keys en formuliertokens ouder dan de bewaartermijn vergeten")
     events.set_bus_factory(lambda: events.EventBus(built.handlers()))
     return built
 

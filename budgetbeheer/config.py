@@ -54,6 +54,7 @@ class Settings:
     income_late_days: int = 5
     receipt_not_on_bank_days: int = 5
     receipt_duplicate_days: int = 7
+    idempotency_keep_days: int = 30
     """A receipt without an Idempotency-Key that equals one booked in these last days is refused unless confirmed
     (0: never)."""
     """An announced receipt (API, CSV) that no imported statement confirmed this many days after its date: a signal."""
@@ -158,6 +159,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         income_late_days=_int(env, "INCOME_LATE_DAYS", defaults.income_late_days),
         receipt_not_on_bank_days=_int(env, "RECEIPT_NOT_ON_BANK_DAYS", defaults.receipt_not_on_bank_days, 1),
         receipt_duplicate_days=_int(env, "RECEIPT_DUPLICATE_DAYS", defaults.receipt_duplicate_days, 0, 366),
+        idempotency_keep_days=_int(env, "IDEMPOTENCY_KEEP_DAYS", defaults.idempotency_keep_days, 1, 3660),
         contact_line=env.get("BUDGETBEHEER_CONTACT_LINE", defaults.contact_line).strip(),
         instance_dir=instance_dir,
     )

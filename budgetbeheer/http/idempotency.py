@@ -18,15 +18,19 @@ import hashlib
 import json
 import secrets
 from collections.abc import Callable
+from datetime import UTC, date, datetime, time, timedelta
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from flask import Response, flash, make_response, redirect, request
-from sqlalchemy import inspect, select
+from sqlalchemy import delete, inspect, select
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from budgetbeheer.db.base import utcnow
+from budgetbeheer.audit.service import Actor, record
+from budgetbeheer.config import Settings
+from budgetbeheer.db.base import table_of, utcnow
 from budgetbeheer.errors import Conflict, Message, ValidationError
 from budgetbeheer.http.context import actor, db, language
 from budgetbeheer.http.inputs import parsed_json
@@ -154,3 +158,18 @@ def once_per_submission(view: F) -> F:
         return response
 
     return wrapper  # type: ignore[return-value]
+
+
+def forget_old_requests(session: Session, actor: Actor, run_for: date, settings: Settings) -> str:
+    """The daily job ``http.forget_idempotent_requests``: keys and tokens older than
+    ``BUDGETBEHEER_IDEMPOTENCY_KEEP_DAYS`` (30) are forgotten, so the table does not grow for ever. A client retrying
+    with a key older than that is answered as a new request; the duplicate-receipt check and the database's own
+    unique keys still stand behind it."""
+    cutoff = datetime.combine(run_for - timedelta(days=settings.idempotency_keep_days), time.min, tzinfo=UTC)
+    table = table_of(IdempotentRequest)
+    result = cast(CursorResult[Any], session.execute(delete(table).where(table.c.created_at < cutoff)))
+    removed = result.rowcount or 0
+    if removed:
+        record(session, actor, "idempotent_requests.forgotten", "idempotent_request", None,
+               after={"before": cutoff.isoformat(), "count": removed})
+    return f"{removed} vergeten (ouder dan {settings.idempotency_keep_days} dagen)"

@@ -7,7 +7,7 @@ import io
 import re
 import threading
 from collections.abc import Callable, Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from budgetbeheer.audit.service import Actor
+from budgetbeheer.config import Settings
 from budgetbeheer.households.receipts import import_receipts_csv
 from budgetbeheer.tables.households import Creditor, ExpectedIncome, FixedCost, Household, Receipt
 from budgetbeheer.tables.requests import IdempotentRequest
@@ -395,3 +396,23 @@ def test_the_extension_request_form_submitted_twice_asks_once(
     assert first.status_code == second.status_code == 302, second.get_data(as_text=True)
     assert second.location == first.location
     assert count(session, ExtensionRequest) == 1
+
+
+def test_keys_older_than_the_keeping_days_are_forgotten_by_the_daily_job(
+    session: Session, settings: Settings
+) -> None:
+    """``http.forget_idempotent_requests``: keys and form tokens older than BUDGETBEHEER_IDEMPOTENCY_KEEP_DAYS go (the
+    table does not grow for ever); younger ones stay and still answer a retry."""
+    from budgetbeheer.composition import registry
+    from budgetbeheer.db.base import utcnow
+
+    now = utcnow()
+    for days, key in ((31, "api:old"), (29, "api:young"), (0, "form:today")):
+        session.add(IdempotentRequest(actor="fien", key=key, target="POST /api/v1/receipts", request_hash="0" * 64,
+                                      status=201, response="{}", created_at=now - timedelta(days=days)))
+    session.commit()
+    job = registry().jobs.get("http.forget_idempotent_requests")
+    detail = job.func(session, Actor.system("scheduler"), now.date(), settings.with_overrides(idempotency_keep_days=30))
+    session.commit()
+    assert detail is not None and detail.startswith("1 vergeten")
+    assert sorted(session.scalars(select(IdempotentRequest.key))) == ["api:young", "form:today"]

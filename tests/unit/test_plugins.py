@@ -32,7 +32,8 @@ def test_the_whole_registry() -> None:
     built = registry()
     assert len(PLUGINS) == 7
     assert [job.name for job in built.jobs.all()] == [
-        "households.leefgeld_changes", "lifecycle.end_periods", "payments.prepare_runs", "lifecycle.raise_signals", "bank.receipts_not_on_bank"]
+        "households.leefgeld_changes", "lifecycle.end_periods", "payments.prepare_runs", "lifecycle.raise_signals", "bank.receipts_not_on_bank",
+        "http.forget_idempotent_requests"]
     assert {c.name for c in built.commands} == {"receipts", "creditors", "runs", "batches", "reports", "ledger",
                                                  "statements", "status-reports"}
     assert built.links["household"] == "households.show"
