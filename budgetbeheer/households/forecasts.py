@@ -16,6 +16,7 @@ without writing the rules a second time; so the rows stay plain tuples.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -58,6 +59,10 @@ from budgetbeheer.tables.payments import PaymentBatch, PaymentItem
 from budgetbeheer.tables.reads import pending_extension_ends
 from budgetbeheer.tables.states import ITEM_PLANNED, BatchStatus, HouseholdStatus, ItemStatus
 
+SPAN_DAYS = 500
+"""How far after the day the due dates are read at once (beyond what a forecast looks ahead: 56 days, and a horizon
+of at most 400 days to the next income)."""
+
 DueDates = Callable[[str, int, date, date | None, date, date], tuple[date, ...]]
 
 
@@ -67,18 +72,37 @@ def _due_dates(frequency: str, due_day: int, start: date, end: date | None, wind
 
 
 @dataclass(frozen=True, slots=True)
+class _Span:
+    """The window every due date of one call is looked up in: ``[start, end)``."""
+
+    start: date
+    end: date
+
+
+@dataclass(frozen=True, slots=True)
 class _Schedule(ObligationSchedule):
-    """A fixed cost's schedule without the instalments that have a live payment (``paid``), its due dates asked
-    from the call's remembered :func:`~budgetbeheer.domain.schedule.due_dates` (``dates``)."""
+    """A fixed cost's schedule without the instalments that have a live payment (``paid``). Its due dates in the
+    call's whole :class:`_Span` are asked once from the remembered :func:`~budgetbeheer.domain.schedule.due_dates`
+    (``dates``; households share schedules), and every window inside the span is a slice of them (a window is only a
+    filter on a schedule's dates); a window outside the span asks ``dates`` itself."""
 
     paid: frozenset[Instalment] = frozenset()
     dates: DueDates = field(default=_due_dates, compare=False, repr=False)
+    span: _Span | None = field(default=None, compare=False, repr=False)
+    in_span: tuple[date, ...] = field(default=(), compare=False, repr=False)
 
     def instalments(self, window_from: date, window_to: date) -> list[DueObligation]:
-        found = [
-            DueObligation(self.id, self.category, self.amount_on(due), due, self.creditor_id)
-            for due in self.dates(self.frequency, self.due_day, self.start_date, self.end_date, window_from, window_to)
-        ]
+        span = self.span
+        if span is not None and span.start <= window_from and window_to <= span.end:
+            dates = self.in_span
+            low = bisect_left(dates, window_from)
+            high = bisect_left(dates, window_to, low)
+            if low == high:
+                return []
+            chosen: Sequence[date] = dates[low:high]
+        else:
+            chosen = self.dates(self.frequency, self.due_day, self.start_date, self.end_date, window_from, window_to)
+        found = [DueObligation(self.id, self.category, self.amount_on(due), due, self.creditor_id) for due in chosen]
         return [d for d in found if (d.obligation_id, d.due_date) not in self.paid] if self.paid else found
 
 
@@ -119,7 +143,8 @@ class _Cost:
     start: date
     end: date | None
     creditor_id: int | None
-    amounts: tuple[tuple[date, int], ...]
+    amounts: list[tuple[date, int]]
+    """``(effective from, cents)``, oldest first."""
 
 
 @dataclass
@@ -149,16 +174,20 @@ class AllFigures:
         household = next(h for h in self.households if h.id == household_id)
         return self._forecast(household, figures, days)
 
-    def forecasts(self, days: int = 56) -> Iterator[tuple[int, Forecast]]:
-        """Every household's forecast, by household id."""
+    def forecasts(self, days: int = 56, *, with_days: bool = True) -> Iterator[tuple[int, Forecast]]:
+        """Every household's forecast, by household id (``with_days=False``: only ``first_uncovered``, see
+        :func:`~budgetbeheer.domain.forecast.forecast`)."""
         for household in self.households:
-            yield household.id, self._forecast(household, self.figures[household.id], days)
+            yield household.id, self._forecast(household, self.figures[household.id], days, with_days)
 
-    def _forecast(self, household: _HouseholdRow, figures: HouseholdFigures, days: int) -> Forecast:
-        live = figures.live_instalments
+    def _forecast(self, household: _HouseholdRow, figures: HouseholdFigures, days: int,
+                  with_days: bool = True) -> Forecast:
+        paid: dict[int, set[Instalment]] = {}
+        for instalment in figures.live_instalments:
+            paid.setdefault(instalment[0], set()).add(instalment)
         schedules = [
             _Schedule(s.id, s.category, s.amount_cents, s.frequency, s.due_day, s.start_date, s.end_date,
-                      s.creditor_id, s.later_amounts, frozenset(p for p in live if p[0] == s.id), s.dates)
+                      s.creditor_id, s.later_amounts, frozenset(paid.get(s.id, ())), s.dates, s.span, s.in_span)
             for s in self.schedules.get(household.id, ()) if s.id not in figures.unpayable
         ]
         plan = LeefgeldPlan(LeefgeldFrequency(household.leefgeld_frequency), household.leefgeld_day,
@@ -168,7 +197,7 @@ class AllFigures:
                         period_end=figures.last_day, open_shortfalls=figures.overdue_obligations(),
                         benefit_received_on=figures.benefit_received_on, lead_business_days=self.lead_business_days,
                         leefgeld_paid_through=figures.leefgeld_paid_through,
-                        first_open_payday=self.open_from[household.id])
+                        first_open_payday=self.open_from[household.id], with_days=with_days)
 
 
 def all_figures(session: Session, on: date, *, lead_business_days: int = DEFAULT_LEAD_BUSINESS_DAYS,
@@ -228,6 +257,7 @@ def all_figures(session: Session, on: date, *, lead_business_days: int = DEFAULT
     closed = ClosedPaydays(driver_rows(session, runs_before), run_date, lead, context)
     closed.enrolled_later = enrolled_after_latest_run(session, runs_before, lambda column: column.is_not(None))
 
+    span = _Span(min((h.period_start for h in households), default=on), on + timedelta(days=SPAN_DAYS))
     figures: dict[int, HouseholdFigures] = {}
     schedules: dict[int, list[_Schedule]] = {}
     open_from: dict[int, date] = {}
@@ -241,7 +271,8 @@ def all_figures(session: Session, on: date, *, lead_business_days: int = DEFAULT
         end = household.last_day
         final = is_final_run(run_date, end, lead, ending=ending, extension_end=extension_end)
         own = [_Schedule(c.id, Category(c.category), c.amounts[0][1], Frequency(c.frequency), c.due_day, c.start,
-                         c.end, c.creditor_id, c.amounts[1:], frozenset(), dates_of) for c in own_costs]
+                         c.end, c.creditor_id, tuple(c.amounts[1:]), frozenset(), dates_of, span,
+                         dates_of(c.frequency, c.due_day, c.start, c.end, span.start, span.end)) for c in own_costs]
         schedules[hid] = own
         unpayable: frozenset[int] = frozenset()
         if final and household.status == HouseholdStatus.ENDING and own_costs:
@@ -266,7 +297,9 @@ def all_figures(session: Session, on: date, *, lead_business_days: int = DEFAULT
 
 def _costs(session: Session, wanted: set[int], as_date: Callable[[Any], date]) -> dict[int, list[_Cost]]:
     """Per household its fixed costs by id, each with its amounts by ``effective_from`` (:func:`~.figures.schedule_of`)."""
-    rows: dict[int, list[tuple[Any, ...]]] = {}
+    found: dict[int, list[_Cost]] = {}
+    current: _Cost | None = None
+    amounts: list[tuple[date, int]] = []
     for cost_id, household_id, category, frequency, due_day, start, end, creditor_id, since, cents in driver_rows(
         session,
         select(FixedCost.id, FixedCost.household_id, FixedCost.category, FixedCost.frequency, FixedCost.due_day,
@@ -275,15 +308,14 @@ def _costs(session: Session, wanted: set[int], as_date: Callable[[Any], date]) -
         .join(FixedCostAmount, FixedCostAmount.fixed_cost_id == FixedCost.id)
         .order_by(FixedCost.household_id, FixedCost.id, FixedCostAmount.effective_from),
     ):
-        if household_id in wanted:
-            rows.setdefault(int(cost_id), []).append(
-                (household_id, category, frequency, due_day, start, end, creditor_id, since, cents))
-    found: dict[int, list[_Cost]] = {}
-    for cost_id, amounts in rows.items():
-        household_id, category, frequency, due_day, start, end, creditor_id, _, _ = amounts[0]
-        found.setdefault(int(household_id), []).append(_Cost(
-            cost_id, str(category), str(frequency), int(due_day), as_date(start), None if end is None else as_date(end),
-            creditor_id, tuple((as_date(since), int(cents)) for *_, since, cents in amounts)))
+        if household_id not in wanted:
+            continue
+        if current is None or current.id != cost_id:
+            amounts = []
+            current = _Cost(int(cost_id), str(category), str(frequency), int(due_day), as_date(start),
+                            None if end is None else as_date(end), creditor_id, amounts)
+            found.setdefault(int(household_id), []).append(current)
+        amounts.append((as_date(since), int(cents)))
     return found
 
 

@@ -408,7 +408,8 @@ def detect_uncovered(session: Session, today: date, lead_business_days: int = 2)
     (:func:`budgetbeheer.households.forecasts.all_figures`: the same forecast as
     :func:`~budgetbeheer.households.read.household_forecast`, read with one query per table)."""
     found: list[tuple[int, Uncovered]] = []
-    for household_id, prognosis in all_figures(session, today, lead_business_days=lead_business_days).forecasts():
+    for household_id, prognosis in all_figures(session, today, lead_business_days=lead_business_days).forecasts(
+            with_days=False):
         if prognosis.first_uncovered is not None:
             found.append((household_id, prognosis.first_uncovered))
     paid = _already_paid(session, [fixed_cost_key(u.obligation_id, u.due_date) for _, u in found])

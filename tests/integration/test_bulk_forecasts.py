@@ -139,7 +139,8 @@ def missing_income_one_by_one(session: Session, today: date, late_days: int) -> 
 
 
 def raised(session: Session, kind: str) -> dict[str, str]:
-    return dict(session.execute(select(Signal.dedup_key, Signal.message).where(Signal.kind == kind)).tuples().all())
+    return {str(key): str(message) for key, message in
+            session.execute(select(Signal.dedup_key, Signal.message).where(Signal.kind == kind))}
 
 
 @pytest.mark.parametrize("seed", [16])
