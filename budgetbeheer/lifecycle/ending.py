@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from budgetbeheer import clock
 from budgetbeheer.audit.service import Actor, record
 from budgetbeheer.db.base import utcnow
+from budgetbeheer.db.bulk_write import id_in, in_chunks
 from budgetbeheer.errors import Conflict, Message, ValidationError
 from budgetbeheer.events import publish
 from budgetbeheer.fields import parse_iso_date
@@ -161,20 +162,22 @@ def start_ending(session: Session, actor: Actor, household: Household) -> None:
            reason="Einddatum bereikt: vaste lasten stoppen, het saldo wordt als laatste leefgeld uitbetaald.")
 
 
-def _waiting_payments(session: Session, household_id: int) -> int:
-    """Payments for the household in batches still waiting for approval. A held item of a batch that was approved
-    or cancelled is dead (its obligation is proposed again by a later run) and does not count."""
-    return len(
-        session.scalars(
-            select(PaymentItem.id)
+def _with_waiting_payments(session: Session, household_ids: list[int]) -> set[int]:
+    """Which of the households have payments in batches still waiting for approval, in one query per chunk of
+    households. A held item of a batch that was approved or cancelled is dead (its obligation is proposed again by a
+    later run) and does not count."""
+    found: set[int] = set()
+    for chunk in in_chunks(session, household_ids):
+        found.update(session.scalars(
+            select(PaymentItem.household_id).distinct()
             .join(PaymentBatch, PaymentBatch.id == PaymentItem.batch_id)
             .where(
-                PaymentItem.household_id == household_id,
+                id_in(session, PaymentItem.household_id, chunk),
                 PaymentItem.status.in_((ItemStatus.PROPOSED, ItemStatus.HELD)),
                 PaymentBatch.status == BatchStatus.PROPOSED,
             )
-        ).all()
-    )
+        ))
+    return found
 
 
 @dataclass(frozen=True)
@@ -213,11 +216,13 @@ def advance_endings(session: Session, actor: Actor, today: date) -> EndingResult
     ended: list[int] = []
     candidates = list(session.scalars(select(Household).where(Household.status == HouseholdStatus.ENDING).order_by(Household.id)))
     balances = household_balances(session, [h.id for h in candidates])
+    with_payments = _with_waiting_payments(
+        session, [h.id for h in candidates if h.id not in pending and balances.get(h.id, 0) == 0])
     for household in candidates:
         if household.id in pending:
             waiting.append(household.id)
             continue
-        if balances.get(household.id, 0) != 0 or _waiting_payments(session, household.id):
+        if balances.get(household.id, 0) != 0 or household.id in with_payments:
             continue
         close_household(session, actor, household)
         ended.append(household.id)
