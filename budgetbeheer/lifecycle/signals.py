@@ -479,9 +479,16 @@ def inbox_query(viewer: Viewer, *, state: str = SignalState.OPEN, scope: str = "
 
 
 def inbox(session: Session, viewer: Viewer, *, state: str = SignalState.OPEN, scope: str = "mine",
-          limit: int = 500) -> list[Signal]:
+          limit: int = 500, offset: int = 0) -> list[Signal]:
+    """The viewer's signals, newest first: ``limit`` of them from ``offset`` on (a page)."""
     query = inbox_query(viewer, state=state, scope=scope).order_by(Signal.created_at.desc(), Signal.id.desc())
-    return list(session.scalars(query.limit(limit)))
+    return list(session.scalars(query.offset(offset).limit(limit)))
+
+
+def inbox_total(session: Session, viewer: Viewer, *, state: str = SignalState.OPEN, scope: str = "mine") -> int:
+    """How many signals :func:`inbox` has for the viewer over all pages."""
+    query = inbox_query(viewer, state=state, scope=scope)
+    return int(session.scalar(select(func.count()).select_from(query.subquery())) or 0)
 
 
 def open_count(session: Session, viewer: Viewer) -> int:

@@ -4,6 +4,7 @@ the batch list (``page``/``per_page`` answer ``items`` and ``total``; without th
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from typing import Any
 from datetime import UTC, datetime
 
 import pytest
@@ -53,3 +54,30 @@ def test_a_batch_and_the_batch_list_in_pages(
     paged = client.get("/api/v1/batches?page=1&per_page=10", headers=fatima).get_json()["data"]
     assert paged["total"] == 1 and paged["items"] == old and (paged["page"], paged["per_page"]) == (1, 10)
     assert client.get("/api/v1/batches?page=2&per_page=10", headers=fatima).get_json()["data"]["items"] == []
+
+
+def test_signals_and_extension_requests_in_pages(
+    session: Session, client: FlaskClient, api_token: Callable[..., dict[str, str]], login: Callable[..., Any]
+) -> None:
+    from budgetbeheer.lifecycle.signals import NewSignal, raise_signals
+
+    raise_signals(session, [NewSignal("bank_difference", None, f"Verschil {n}", f"bank_difference:test:{n}")
+                            for n in range(130)])
+    session.commit()
+    finance = api_token("fatima", "finance")
+    old = client.get("/api/v1/signals", headers=finance).get_json()["data"]
+    assert isinstance(old, list) and len(old) == 130
+    first = client.get("/api/v1/signals?per_page=50", headers=finance).get_json()["data"]
+    last = client.get("/api/v1/signals?page=3&per_page=50", headers=finance).get_json()["data"]
+    assert (first["total"], len(first["items"]), len(last["items"]), last["page"]) == (130, 50, 30, 3)
+    assert [s["id"] for s in first["items"]] == [s["id"] for s in old[:50]]
+    supervisor = api_token("sanne", "supervisor")
+    extensions = client.get("/api/v1/extensions?page=1", headers=supervisor).get_json()["data"]
+    assert extensions == {"items": [], "total": 0, "page": 1, "per_page": 50}
+
+    login("frank", "finance")
+    page_one = client.get("/signals").get_data(as_text=True)
+    page_two = client.get("/signals?page=2").get_data(as_text=True)
+    assert page_one.count('data-testid="signal-bank_difference"') == 100
+    assert page_two.count('data-testid="signal-bank_difference"') == 30
+    assert "Pagina 1 van 2" in page_one and 'rel="next"' in page_one
