@@ -74,7 +74,8 @@ FLOOR_SIGNALS = [
     "SELECT fixed_cost_id, due_date, household_id, category, amount_cents, batch_id FROM shortfalls",
     "SELECT dedup_key FROM signals",
 ]
-FLOOR_PREPARE = FLOOR_SIGNALS[:5] + [
+FLOOR_PREPARE = [
+    *FLOOR_SIGNALS[:5],
     "SELECT id, name, iban, bic, reference_kind, reference_required, town_name, country FROM creditors",
     "SELECT household_id, MAX(received_on) FROM receipts WHERE kind = 'benefit' GROUP BY household_id",
 ]
