@@ -5,7 +5,7 @@
 
 A bounded script of its own (threads and the standard library's ``http.client``; no load-testing tool needed):
 
-1. builds a database of its own at ``--database-url`` (refused: the shared ``test`` and ``postgres`` databases): the
+1. builds a database of its own (``bbbench_web_<pid>`` on the server of ``--database-url``, dropped afterwards): the
    households of ``bench_runs.py``'s builder, a month of payment runs (the five Monday runs from 30 November 2026,
    each approved), the day's signals (``lifecycle.raise_signals`` for 1 December), and a user ``lasttest`` with every
    reading role (finance, caseworker, supervisor, accountant) and an API token;
@@ -234,7 +234,7 @@ def load(port: int, token: str, households: int, batches: list[int], users: int,
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database-url", default=None,
-                        help="default: a SQLite file in a temporary folder; a PostgreSQL URL names a database of its own")
+                        help="default: a SQLite file in a temporary folder; with a PostgreSQL URL a database of its own there")
     parser.add_argument("--households", type=int, default=50_000)
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=60)
@@ -246,8 +246,7 @@ def main(argv: list[str] | None = None) -> int:
     from sqlalchemy.engine import make_url
 
     load_at_start = [round(x, 2) for x in os.getloadavg()]
-    name = make_url(args.database_url).database if args.database_url else "bbbench_web"
-    with fresh_database(args.database_url, name or "bbbench_web") as url:
+    with fresh_database(args.database_url, f"bbbench_web_{os.getpid()}") as url:
         dialect = make_url(url).get_backend_name()
         print(f"building {args.households} households on {dialect} ...", flush=True)
         built = build(url, args.households)
