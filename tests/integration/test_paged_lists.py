@@ -4,8 +4,8 @@ the batch list (``page``/``per_page`` answer ``items`` and ``total``; without th
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 import time_machine
