@@ -81,3 +81,16 @@ def test_signals_and_extension_requests_in_pages(
     assert page_one.count('data-testid="signal-bank_difference"') == 100
     assert page_two.count('data-testid="signal-bank_difference"') == 30
     assert "Pagina 1 van 2" in page_one and 'rel="next"' in page_one
+
+
+def test_households_in_pages_of_the_clients_size(
+    session: Session, client: FlaskClient, api_token: Callable[..., dict[str, str]]
+) -> None:
+    for n in range(5):
+        payable_household(session, holder=f"Huis {n}")
+    session.commit()
+    caseworker = api_token("karin", "caseworker")
+    pages = [client.get(f"/api/v1/households?per_page=2&page={page}", headers=caseworker).get_json()["data"]
+             for page in (1, 2, 3)]
+    assert [len(p["items"]) for p in pages] == [2, 2, 1] and {p["total"] for p in pages} == {5}
+    assert {p["per_page"] for p in pages} == {2} == {p["page_size"] for p in pages}
