@@ -26,7 +26,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from budgetbeheer import clock
-from budgetbeheer.audit.service import Actor, record
+from budgetbeheer.audit.service import Actor, Change, record, record_many
 from budgetbeheer.db.base import utcnow
 from budgetbeheer.db.bulk_write import id_in, in_chunks
 from budgetbeheer.errors import Conflict, Message, ValidationError
@@ -151,15 +151,24 @@ def _refuse_ended() -> Conflict:
     return Conflict(Message("De periode van dit huishouden is al beëindigd."), {"date": Message("al beëindigd")})
 
 
-def start_ending(session: Session, actor: Actor, household: Household) -> None:
-    """``active`` → ``ending``: the end date is reached (or the period was ended early on or before today)."""
+_ENDING_REASON = "Einddatum bereikt: vaste lasten stoppen, het saldo wordt als laatste leefgeld uitbetaald."
+
+
+def _ending(household: Household) -> Change:
+    """Move the household to ``ending`` (not flushed); the audit entry it needs."""
     require_household_transition(household.status, HouseholdStatus.ENDING, _refuse_ended)
     before = household_state(household)
     household.status = HouseholdStatus.ENDING
+    return Change("household.ending", "household", household.id, before=before, after=household_state(household),
+                  reason=_ENDING_REASON)
+
+
+def start_ending(session: Session, actor: Actor, household: Household) -> None:
+    """``active`` → ``ending``: the end date is reached (or the period was ended early on or before today)."""
+    change = _ending(household)
     session.flush()
-    record(session, actor, "household.ending", "household", household.id, before=before,
-           after=household_state(household),
-           reason="Einddatum bereikt: vaste lasten stoppen, het saldo wordt als laatste leefgeld uitbetaald.")
+    record(session, actor, change.action, change.entity_type, change.entity_id, before=change.before,
+           after=change.after, reason=change.reason)
 
 
 def _with_waiting_payments(session: Session, household_ids: list[int]) -> set[int]:
@@ -205,14 +214,17 @@ def advance_endings(session: Session, actor: Actor, today: date) -> EndingResult
     }
     waiting: list[int] = []
     ending: list[int] = []
+    changes: list[Change] = []
     for household in session.scalars(
         select(Household).where(Household.status == HouseholdStatus.ACTIVE, Household.period_end <= today).order_by(Household.id)
     ):
         if household.id in pending:
             waiting.append(household.id)
             continue
-        start_ending(session, actor, household)
+        changes.append(_ending(household))
         ending.append(household.id)
+    session.flush()
+    record_many(session, actor, changes)  # the same entries as start_ending's, one chain append for the day
     ended: list[int] = []
     candidates = list(session.scalars(select(Household).where(Household.status == HouseholdStatus.ENDING).order_by(Household.id)))
     balances = household_balances(session, [h.id for h in candidates])
