@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from budgetbeheer.audit.service import Actor, Change, record, record_many
+from budgetbeheer.bulk import cycle_collector_paused
 from budgetbeheer.db.base import table_of, utcnow
 from budgetbeheer.db.bulk_write import id_in, in_chunks, insert_rows, next_ids
 from budgetbeheer.domain.categories import LABELS_NL, Category
@@ -408,10 +409,11 @@ def detect_uncovered(session: Session, today: date, lead_business_days: int = 2)
     (:func:`budgetbeheer.households.forecasts.all_figures`: the same forecast as
     :func:`~budgetbeheer.households.read.household_forecast`, read with one query per table)."""
     found: list[tuple[int, Uncovered]] = []
-    for household_id, prognosis in all_figures(session, today, lead_business_days=lead_business_days).forecasts(
-            with_days=False):
-        if prognosis.first_uncovered is not None:
-            found.append((household_id, prognosis.first_uncovered))
+    with cycle_collector_paused():  # hundreds of thousands of small values, none cyclic (see budgetbeheer.bulk)
+        for household_id, prognosis in all_figures(session, today, lead_business_days=lead_business_days).forecasts(
+                with_days=False):
+            if prognosis.first_uncovered is not None:
+                found.append((household_id, prognosis.first_uncovered))
     paid = _already_paid(session, [fixed_cost_key(u.obligation_id, u.due_date) for _, u in found])
     wanted: list[NewSignal] = []
     for household_id, uncovered in found:
