@@ -15,7 +15,8 @@ Then the day of Tuesday 1 December 2026, the jobs in their order (``budgetbeheer
 wall clock) and ``lifecycle.raise_signals``, each in its own transaction, committed. Beside each, in the same run:
 
 * ``floor_*``: a bulk read of the rows that job needs, one plain ``SELECT`` per table fetched with the driver's cursor
-  (nothing computed, nothing written): the goal is each job ≤ 3× its floor;
+  (nothing computed, nothing written), read once to warm the cache and timed the second time: the goal is each job
+  ≤ 3× its floor;
 * ``per_household_forecast``: the forecast as the signals job made it before (``households.read.household_forecast``
   one household at a time) for ``--sample`` households, to give the "before" per household.
 
@@ -142,17 +143,20 @@ def run(households: int, url: str, timer: Timer, sample: int) -> dict[str, Any]:
             connection.commit()
     facts: dict[str, Any] = {}
 
+    floor(session, FLOOR_END)  # warm: the job after it finds the same pages in the cache
     with timer.step("floor_end_periods"):
         facts["floor_end_periods_rows"] = floor(session, FLOOR_END)
     with timer.step("end_periods"):
         facts["end_periods"] = lifecycle_jobs.end_periods(session, scheduler, DAY, settings)
         session.commit()
+    floor(session, FLOOR_PREPARE)  # warm: the job after it finds the same pages in the cache
     with timer.step("floor_prepare_runs"):
         facts["floor_prepare_runs_rows"] = floor(session, FLOOR_PREPARE)
     with timer.step("prepare_runs"):
         batch, _ = service.prepare_run(session, scheduler, add_business_days(DAY, 1), settings)
         facts["prepare_runs"] = f"batch {batch.id}: {batch.item_count} payments"
         session.commit()
+    floor(session, FLOOR_SIGNALS)  # warm: the job after it finds the same pages in the cache
     with timer.step("floor_raise_signals"):
         facts["floor_raise_signals_rows"] = floor(session, FLOOR_SIGNALS)
     with timer.step("raise_signals"):
