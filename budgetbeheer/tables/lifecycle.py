@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from budgetbeheer.db.base import Base, BigId, UtcDateTime, one_of
@@ -54,6 +54,7 @@ class Signal(Base):
     __table_args__ = (
         CheckConstraint(one_of("state", values(SignalState)), name="state"),
         CheckConstraint(one_of("role", values(SignalRole)), name="role"),
+        Index("ix_signals_state_created_at", "state", "created_at", "id"),  # the inbox: newest first, a page
     )
 
 
