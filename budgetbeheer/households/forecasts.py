@@ -206,7 +206,9 @@ def all_figures(session: Session, on: date, *, lead_business_days: int = DEFAULT
                 household_ids: Sequence[int] | None = None) -> AllFigures:
     """The figures (:func:`~.figures.household_figures`) of every household in one of ``statuses`` (None: all), or
     of ``household_ids``, for the calendar day ``on``, read with one query per table; and what their forecasts need
-    (:meth:`AllFigures.forecasts`). Nothing is written; the session is flushed first (the reads go past the ORM)."""
+    (:meth:`AllFigures.forecasts`). Nothing is written; the session is flushed first (the reads go past the ORM).
+    Made for all households at once: with ``household_ids`` the costs, payments and balances are still read for
+    every household and filtered here (a page about one household uses the one-household functions)."""
     session.flush()
     context = RunContext()
     as_date = date_reader(session, context)
