@@ -9,7 +9,7 @@ PORT ?= 5000
 # two workers (pytest-xdist): the machines here have 2 cores; `make test PYTEST_ARGS=` runs serially
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run test check-fast install system-deps lint lint-imports typecheck deptry migration-check benchmark clean
+.PHONY: run test check-fast install system-deps lint lint-imports typecheck deptry migration-check benchmark bench_runs clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -61,8 +61,15 @@ migration-check:
 		BUDGETBEHEER_DATABASE_URL=sqlite:///$$tmp/check.sqlite3 $(BIN)/budgetbeheer db check; \
 		status=$$?; rm -rf $$tmp; exit $$status
 
+## make benchmark [HOUSEHOLDS=2000] [BENCH_URL=postgresql://...]: every benchmark (never part of make test);
+## fewer households is a quick run (results under benchmarks/results/quick/)
+HOUSEHOLDS ?= 50000
+BENCH_URL ?=
 benchmark: $(STAMP)
-	$(BIN)/python benchmarks/bench_runs.py
+	$(BIN)/python benchmarks/run_all.py --households $(HOUSEHOLDS) $(if $(BENCH_URL),--database-url $(BENCH_URL))
+
+bench_runs: $(STAMP)
+	$(BIN)/python benchmarks/bench_runs.py --households $(HOUSEHOLDS) $(if $(BENCH_URL),--database-url $(BENCH_URL))
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache

@@ -9,6 +9,7 @@ transactions could each wait for the other). On SQLite nothing is needed: every 
 
 from __future__ import annotations
 
+import time
 from enum import IntEnum
 
 from sqlalchemy import text
@@ -36,3 +37,14 @@ def try_hold(session: Session, lock: Lock) -> bool:
     if session.get_bind().dialect.name != "postgresql":
         return True
     return bool(session.scalar(text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": int(lock)}))
+
+
+def try_hold_for(session: Session, lock: Lock, seconds: float, interval: float = 0.1) -> bool:
+    """:func:`try_hold` again and again for up to ``seconds``: waits for a holder that finishes soon, without ever
+    blocking inside the database (so no two transactions can wait for each other's locks for good)."""
+    deadline = time.monotonic() + seconds
+    while not try_hold(session, lock):
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(interval)
+    return True

@@ -14,9 +14,11 @@ later runs would.
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 from typing import NamedTuple
 
 from budgetbeheer.domain.calendar import add_business_days, last_due_date_covered, subtract_business_days
@@ -228,6 +230,18 @@ def _runs_after(first: dt.date, until: dt.date, lead_business_days: int | None) 
     return runs
 
 
+@lru_cache(maxsize=256)
+def _run_days(first: dt.date, until: dt.date, lead_business_days: int | None) -> frozenset[dt.date]:
+    """:func:`_runs_after` as a set, remembered: every household forecast on the same day models the same runs."""
+    return frozenset(_runs_after(first, until, lead_business_days))
+
+
+@lru_cache(maxsize=8192)
+def _paydays(frequency: LeefgeldFrequency, day: int, window_from: dt.date, window_to: dt.date) -> tuple[dt.date, ...]:
+    """:func:`~budgetbeheer.domain.schedule.leefgeld_paydays`, remembered (households share their payday rules)."""
+    return tuple(leefgeld_paydays(frequency, day, window_from, window_to))
+
+
 @lru_cache(maxsize=4096)
 def _last_due(run_date: dt.date, lead_business_days: int | None) -> dt.date:
     """The last due date (and payday) a run for ``run_date`` pays: that day itself in the forecast's own model."""
@@ -255,8 +269,10 @@ def forecast(
     lead_business_days: int | None = None,
     leefgeld_paid_through: dt.date | None = None,
     first_open_payday: dt.date | None = None,
+    with_days: bool = True,
 ) -> Forecast:
-    """Forecast ``days`` days from ``today``: one row per day in ``[today, today + days)``.
+    """Forecast ``days`` days from ``today``: one row per day in ``[today, today + days)`` (``with_days=False``:
+    none, only ``first_uncovered``, for the daily signals of every household).
 
     ``open_shortfalls`` are instalments due before ``today`` and still unpaid; the first run tries them again.
     ``fixed_costs`` give the instalments from ``today`` on (leave out those that already have a live payment).
@@ -307,9 +323,12 @@ def forecast(
                 continue  # it came early: it is in the opening balance
             income_on[arrival] = income_on.get(arrival, 0) + expectation.amount_cents
     arrivals = sorted(income_on.items())
+    arrival_days = [when for when, _ in arrivals]
+    arrived_by = list(accumulate(cents for _, cents in arrivals))
+    """``arrived_by[i]``: the income of the first ``i + 1`` arrivals (a run uses what came up to its usable day)."""
 
     first = first_run_date(today, lead)
-    runs = set(_runs_after(first, until, lead))
+    runs = _run_days(first, until, lead)
     previous = first - _ONE_DAY if lead is None else subtract_business_days(first, 1)
     covered = _last_due(previous, lead)  # the paydays the run before the first one covered
     paid_through = leefgeld_paid_through
@@ -331,8 +350,8 @@ def forecast(
         computed: LeefgeldAmount | None = None
         if day in runs and not done:
             usable_through = income_usable_through(day, lead)
-            usable = opening_balance_cents - paid_total + sum(cents for when, cents in arrivals
-                                                              if when <= usable_through)
+            arrived = bisect_right(arrival_days, usable_through)
+            usable = opening_balance_cents - paid_total + (arrived_by[arrived - 1] if arrived else 0)
             last_due = _last_due(day, lead)
             final = period_end <= last_due
             pay_until = period_end if final else last_due
@@ -350,12 +369,12 @@ def forecast(
                     window_from = first_open_payday
                 if paid_through is not None and paid_through >= window_from:
                     window_from = paid_through + _ONE_DAY
-                candidates = leefgeld_paydays(leefgeld.frequency, leefgeld.day, window_from, last_due + _ONE_DAY)
+                candidates = _paydays(leefgeld.frequency, leefgeld.day, window_from, last_due + _ONE_DAY)
                 if candidates:
                     next_income, kept = leefgeld_horizon(expected_incomes, day, lead, period_end,
                                                          benefit_received_on=benefit_received_on)
-                    paydays = leefgeld_paydays(leefgeld.frequency, leefgeld.day, candidates[-1],
-                                               kept + _ONE_DAY) or [candidates[-1]]
+                    paydays = list(_paydays(leefgeld.frequency, leefgeld.day, candidates[-1],
+                                            kept + _ONE_DAY)) or [candidates[-1]]
                     before_income = [o for cost in fixed_costs
                                      for o in cost.instalments(last_due + _ONE_DAY, kept + _ONE_DAY)]
             covered = last_due
@@ -382,6 +401,8 @@ def forecast(
                     s = shortfalls[0]
                     first_uncovered = Uncovered(day, s.category, s.amount_cents, s.obligation_id, s.due_date)
             done = final
+        if not with_days:
+            continue
         rows.append(
             ForecastDay(
                 day,

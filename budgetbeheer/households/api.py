@@ -300,12 +300,14 @@ def households_create() -> tuple[Response, int]:
 
 
 @routes.route("/households", ["GET"], summary="Households, searched by name or last BSN digits (BSN masked)",
-       permission="households.read", query={"query": "name or last digits of a BSN", "page": "page number"})
+       permission="households.read", query={"query": "name or last digits of a BSN", "page": "page number",
+                                            "per_page": f"at most 500 (default {PAGE_SIZE})"})
 def households_list() -> tuple[Response, int]:
     page = query_number("page", 1)
-    rows, total = search_households(db(), request.args.get("query"), page)
+    per_page = query_number("per_page", PAGE_SIZE, maximum=500)
+    rows, total = search_households(db(), request.args.get("query"), page, per_page)
     return ok({"items": [household_row_json(r) for r in rows], "total": total, "page": page,
-               "page_size": PAGE_SIZE})
+               "page_size": per_page, "per_page": per_page})
 
 
 @routes.route("/households/<int:household_id>", ["GET"], summary="A household with balance, figures, period, costs and income",

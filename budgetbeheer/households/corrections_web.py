@@ -142,6 +142,8 @@ def page(household_id: int) -> str:
 @requires("households.read")
 @once_per_submission
 def act(household_id: int, action: str) -> Response:
+    if not (has_permission("households.write") or has_permission("receipts.rebook")):
+        abort(403)  # a reader who may correct nothing is told so whatever the action (before an unknown one's 404)
     handler = ACTIONS.get(action)
     if handler is None:
         abort(404)

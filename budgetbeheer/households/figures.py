@@ -354,15 +354,17 @@ def last_day(household: Household) -> date:
     return household.period_end
 
 
-def income_expectations(session: Session, household_id: int) -> list[IncomeExpectation]:
-    """The household's expected incomes, as entered. A benefit that already came early is not taken out here: the
-    planning's rule (``benefit_received_on``, :func:`benefit_received_on`) says when an expected benefit has
-    arrived, for the runs, the figures and the forecast alike."""
-    rows = session.scalars(
-        select(ExpectedIncome).where(ExpectedIncome.household_id == household_id).order_by(ExpectedIncome.id)
-    )
-    return [IncomeExpectation(i.kind, i.amount_cents, i.day, i.start_date, i.end_date, Frequency(i.frequency))
-            for i in rows]
+def income_expectations(session: Session, household_id: int,
+                        rows: Sequence[ExpectedIncome] | None = None) -> list[IncomeExpectation]:
+    """The household's expected incomes, as entered (``rows``: already read, by id). A benefit that already came
+    early is not taken out here: the planning's rule (``benefit_received_on``, :func:`benefit_received_on`) says
+    when an expected benefit has arrived, for the runs, the figures and the forecast alike."""
+    if rows is None:
+        rows = list(session.scalars(
+            select(ExpectedIncome).where(ExpectedIncome.household_id == household_id).order_by(ExpectedIncome.id)
+        ))
+    return [IncomeExpectation(i.kind, i.amount_cents, i.day, i.start_date, i.end_date,
+                              Frequency(i.frequency)) for i in rows]
 
 
 def benefit_received_on(session: Session, household_id: int, run_date: date, lead_business_days: int) -> date | None:
@@ -428,16 +430,20 @@ def _unpayable_at_end(session: Session, household: Household, costs: Sequence[Fi
 
 
 def household_figures(session: Session, household_id: int, on: date | None = None, *,
-                      lead_business_days: int = DEFAULT_LEAD_BUSINESS_DAYS) -> HouseholdFigures:
+                      lead_business_days: int = DEFAULT_LEAD_BUSINESS_DAYS,
+                      costs: Sequence[FixedCost] | None = None,
+                      incomes: Sequence[ExpectedIncome] | None = None) -> HouseholdFigures:
     """The household's figures now, for the calendar day ``on`` (today when not given), following the run the
     scheduler prepares on ``on`` (:func:`next_run_date`) with the settings' ``lead_business_days``: a few small
-    queries on this one household, in the caller's transaction."""
+    queries on this one household, in the caller's transaction. ``costs``/``incomes``: its fixed costs and expected
+    incomes already read (by id), for a page that shows them too."""
     on = on or clock.today()
     household = session.get(Household, household_id)
     if household is None:
         raise NotFound(Message("Huishouden %(id)s bestaat niet.", id=household_id))
-    costs = list(session.scalars(select(FixedCost).where(FixedCost.household_id == household_id)
-                                 .order_by(FixedCost.id)))
+    if costs is None:
+        costs = list(session.scalars(select(FixedCost).where(FixedCost.household_id == household_id)
+                                     .order_by(FixedCost.id)))
     payments = _payments(session, household_id)
     run_date = next_run_date(on)
     ending = household.status in FINAL_STATUSES
@@ -452,7 +458,7 @@ def household_figures(session: Session, household_id: int, on: date | None = Non
         planned_cents=payments.planned_cents,
         in_transit_cents=payments.in_transit_cents,
         schedules=[schedule_of(cost) for cost in costs],
-        incomes=income_expectations(session, household_id),
+        incomes=income_expectations(session, household_id, incomes),
         first_day=household.period_start,
         last_day=end,
         buffer_cents=household.buffer_cents,

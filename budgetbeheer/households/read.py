@@ -156,12 +156,15 @@ def income_view(income: ExpectedIncome) -> IncomeView:
 
 def household_view(session: Session, household_id: int, today: date | None = None,
                    figures: HouseholdFigures | None = None, *,
-                   lead_business_days: int = DEFAULT_LEAD_BUSINESS_DAYS) -> HouseholdView:
+                   lead_business_days: int = DEFAULT_LEAD_BUSINESS_DAYS,
+                   costs: Sequence[FixedCost] | None = None,
+                   incomes: Sequence[ExpectedIncome] | None = None) -> HouseholdView:
     """The household with its persons (full BSN), period, figures, fixed costs and expected income, for ``today``.
-    Give ``lead_business_days`` from the settings (the figures follow the next payment run)."""
+    Give ``lead_business_days`` from the settings (the figures follow the next payment run); ``costs``/``incomes``
+    when already read (by id)."""
     today = today or clock.today()
     household = get_household(session, household_id)
-    costs = fixed_costs_of(session, household_id)
+    costs = fixed_costs_of(session, household_id) if costs is None else costs
     creditors = _creditors_by_id(session, [c.creditor_id for c in costs])
     return HouseholdView(
         id=household.id,
@@ -186,7 +189,8 @@ def household_view(session: Session, household_id: int, today: date | None = Non
         buffer_cents=household.buffer_cents,
         figures=figures or household_figures(session, household_id, today, lead_business_days=lead_business_days),
         fixed_costs=tuple(fixed_cost_view(c, creditors.get(c.creditor_id), today) for c in costs),
-        expected_income=tuple(income_view(i) for i in incomes_of(session, household_id)),
+        expected_income=tuple(income_view(i) for i in (incomes_of(session, household_id) if incomes is None
+                                                       else incomes)),
         missing_required_categories=tuple(missing_required_categories(
             [c.category for c in costs if c.end_date is None or c.end_date >= today])),
         advances=tuple(session.scalars(select(Advance).where(Advance.household_id == household_id)
@@ -246,7 +250,9 @@ def search_households(
 
 def household_forecast(session: Session, household_id: int, today: date | None = None, days: int = 56,
                        figures: HouseholdFigures | None = None, *,
-                       lead_business_days: int = DEFAULT_LEAD_BUSINESS_DAYS) -> Forecast:
+                       lead_business_days: int = DEFAULT_LEAD_BUSINESS_DAYS,
+                       costs: Sequence[FixedCost] | None = None,
+                       incomes: Sequence[ExpectedIncome] | None = None) -> Forecast:
     """The next ``days`` days (8 weeks) from the household's figures (:mod:`budgetbeheer.households.figures`): the
     payment runs the scheduler will make, by their own rules (:func:`~budgetbeheer.domain.forecast.forecast` with
     ``lead_business_days``), so that its first run is the run the figures follow.
@@ -262,7 +268,8 @@ def household_forecast(session: Session, household_id: int, today: date | None =
     today = today or clock.today()
     household = get_household(session, household_id)
     figures = figures or household_figures(session, household_id, today, lead_business_days=lead_business_days)
-    schedules = [_Unpaid.of(schedule_of(cost), figures.live_instalments) for cost in fixed_costs_of(session, household_id)
+    costs = fixed_costs_of(session, household_id) if costs is None else costs
+    schedules = [_Unpaid.of(schedule_of(cost), figures.live_instalments) for cost in costs
                  if cost.id not in figures.unpayable]
     plan = LeefgeldPlan(LeefgeldFrequency(household.leefgeld_frequency), household.leefgeld_day,
                         household.buffer_cents)
@@ -270,7 +277,8 @@ def household_forecast(session: Session, household_id: int, today: date | None =
     open_from = first_open_payday(session, household_id, household.period_start, figures.next_run_on,
                                   lead_business_days)
     return forecast(figures.balance_cents - figures.planned_cents, today, days=days,
-                    expected_incomes=income_expectations(session, household_id), fixed_costs=schedules, leefgeld=plan,
+                    expected_incomes=income_expectations(session, household_id, incomes), fixed_costs=schedules,
+                    leefgeld=plan,
                     period_end=figures.last_day, open_shortfalls=figures.overdue_obligations(),
                     benefit_received_on=figures.benefit_received_on, lead_business_days=lead_business_days,
                     leefgeld_paid_through=figures.leefgeld_paid_through, first_open_payday=open_from)

@@ -35,7 +35,7 @@ from budgetbeheer.households.fixed_costs import (
     fixed_costs_of,
 )
 from budgetbeheer.households.history import household_history
-from budgetbeheer.households.income import INCOME_KIND_LABELS, add_expected_income
+from budgetbeheer.households.income import INCOME_KIND_LABELS, add_expected_income, incomes_of
 from budgetbeheer.households.inputs import (
     AddressData,
     AmountChangeData,
@@ -236,10 +236,16 @@ def show(household_id: int) -> str:
     record_view(session, actor(), household_id, channel="web")
     session = db()
     lead = settings().lead_business_days
-    figures = household_figures(session, household_id, today, lead_business_days=lead)
-    view = household_view(session, household_id, today, figures=figures)
+    # Read once and held here (the session's identity map keeps objects only while someone holds them): the
+    # household, its fixed costs (with their amounts) and its expected incomes serve the figures, the page and the
+    # forecast alike.
     household = get_household(session, household_id)
-    result = household_forecast(session, household_id, today, figures=figures, lead_business_days=lead)
+    costs = fixed_costs_of(session, household_id)
+    incomes = incomes_of(session, household_id)
+    figures = household_figures(session, household_id, today, lead_business_days=lead, costs=costs, incomes=incomes)
+    view = household_view(session, household_id, today, figures=figures, costs=costs, incomes=incomes)
+    result = household_forecast(session, household_id, today, figures=figures, lead_business_days=lead, costs=costs,
+                                incomes=incomes)
     movements = statement(session, household_id, min(household.period_start, today), None, today=today,
                                   figures=figures)
     caseworker = session.get(User, household.caseworker_id) if household.caseworker_id else None

@@ -14,6 +14,7 @@ from budgetbeheer.households.common import get_household
 from budgetbeheer.households.read import record_view
 from budgetbeheer.http.api import ApiRoutes, json_body, ok
 from budgetbeheer.http.context import actor, db, registry, settings
+from budgetbeheer.http.inputs import query_number
 from budgetbeheer.jobs import last_runs
 from budgetbeheer.lifecycle import ending, extensions, handover, signals
 from budgetbeheer.money import cents_to_str
@@ -61,13 +62,27 @@ def household_extensions(household_id: int) -> tuple[Response, int]:
     return ok([extensions.request_json(r) for r in extensions.requests_for(db(), household_id)])
 
 
+def _paged() -> tuple[int, int] | None:
+    """``(page, per_page)`` when the client asked for a page; None: the old unpaged list."""
+    if "page" not in request.args and "per_page" not in request.args:
+        return None
+    return query_number("page", 1), query_number("per_page", 50, maximum=500)
+
+
 @routes.route("/extensions", ["GET"], summary="Extension requests, optionally by status", permission="extensions.read",
-       query={"status": "pending, approved, rejected or withdrawn"})
+       query={"status": "pending, approved, rejected or withdrawn",
+              "page": "page number: answers {items, total, page, per_page}", "per_page": "at most 500 (default 50)"})
 def list_extensions() -> tuple[Response, int]:
     status = request.args.get("status") or None
     if status is not None and status not in STATUSES:
         raise ValidationError({"status": Message("Kies pending, approved, rejected of withdrawn.")})
-    return ok([extensions.request_json(r) for r in extensions.list_requests(db(), status)])
+    paged = _paged()
+    if paged is None:
+        return ok([extensions.request_json(r) for r in extensions.list_requests(db(), status)])
+    page, per_page = paged
+    rows = extensions.list_requests(db(), status, per_page, (page - 1) * per_page)
+    return ok({"items": [extensions.request_json(r) for r in rows], "total": extensions.count_requests(db(), status),
+               "page": page, "per_page": per_page})
 
 
 @routes.route(
@@ -219,10 +234,17 @@ def signal_filters(args: Mapping[str, str]) -> dict[str, Any]:
 
 @routes.route("/signals", ["GET"], summary="Signals for the token user's roles and households", permission="signals.read",
        query={"state": "open (default), done or all", "scope": "mine (default) or role",
-              "kind": "one kind of signal (shortfall, income_missing, ...)", "household_id": "one household"})
+              "kind": "one kind of signal (shortfall, income_missing, ...)", "household_id": "one household",
+              "page": "page number: answers {items, total, page, per_page}", "per_page": "at most 500 (default 50)"})
 def list_signals() -> tuple[Response, int]:
-    rows = signals.inbox(db(), _viewer(), **signal_filters(request.args))
-    return ok([signals.signal_json(s) for s in rows])
+    chosen = signal_filters(request.args)
+    paged = _paged()
+    if paged is None:  # the old shape: the newest 500 as a plain list
+        return ok([signals.signal_json(s) for s in signals.inbox(db(), _viewer(), **chosen)])
+    page, per_page = paged
+    rows = signals.inbox(db(), _viewer(), limit=per_page, offset=(page - 1) * per_page, **chosen)
+    return ok({"items": [signals.signal_json(s) for s in rows],
+               "total": signals.inbox_total(db(), _viewer(), **chosen), "page": page, "per_page": per_page})
 
 
 @routes.route("/signals/done", ["POST"], summary="Close several signals with one note (all or none)",

@@ -26,8 +26,9 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from budgetbeheer import clock
-from budgetbeheer.audit.service import Actor, record
+from budgetbeheer.audit.service import Actor, Change, record, record_many
 from budgetbeheer.db.base import utcnow
+from budgetbeheer.db.bulk_write import id_in, in_chunks
 from budgetbeheer.errors import Conflict, Message, ValidationError
 from budgetbeheer.events import publish
 from budgetbeheer.fields import parse_iso_date
@@ -150,31 +151,42 @@ def _refuse_ended() -> Conflict:
     return Conflict(Message("De periode van dit huishouden is al beëindigd."), {"date": Message("al beëindigd")})
 
 
-def start_ending(session: Session, actor: Actor, household: Household) -> None:
-    """``active`` → ``ending``: the end date is reached (or the period was ended early on or before today)."""
+_ENDING_REASON = "Einddatum bereikt: vaste lasten stoppen, het saldo wordt als laatste leefgeld uitbetaald."
+
+
+def _ending(household: Household) -> Change:
+    """Move the household to ``ending`` (not flushed); the audit entry it needs."""
     require_household_transition(household.status, HouseholdStatus.ENDING, _refuse_ended)
     before = household_state(household)
     household.status = HouseholdStatus.ENDING
+    return Change("household.ending", "household", household.id, before=before, after=household_state(household),
+                  reason=_ENDING_REASON)
+
+
+def start_ending(session: Session, actor: Actor, household: Household) -> None:
+    """``active`` → ``ending``: the end date is reached (or the period was ended early on or before today)."""
+    change = _ending(household)
     session.flush()
-    record(session, actor, "household.ending", "household", household.id, before=before,
-           after=household_state(household),
-           reason="Einddatum bereikt: vaste lasten stoppen, het saldo wordt als laatste leefgeld uitbetaald.")
+    record(session, actor, change.action, change.entity_type, change.entity_id, before=change.before,
+           after=change.after, reason=change.reason)
 
 
-def _waiting_payments(session: Session, household_id: int) -> int:
-    """Payments for the household in batches still waiting for approval. A held item of a batch that was approved
-    or cancelled is dead (its obligation is proposed again by a later run) and does not count."""
-    return len(
-        session.scalars(
-            select(PaymentItem.id)
+def _with_waiting_payments(session: Session, household_ids: list[int]) -> set[int]:
+    """Which of the households have payments in batches still waiting for approval, in one query per chunk of
+    households. A held item of a batch that was approved or cancelled is dead (its obligation is proposed again by a
+    later run) and does not count."""
+    found: set[int] = set()
+    for chunk in in_chunks(session, household_ids):
+        found.update(session.scalars(
+            select(PaymentItem.household_id).distinct()
             .join(PaymentBatch, PaymentBatch.id == PaymentItem.batch_id)
             .where(
-                PaymentItem.household_id == household_id,
+                id_in(session, PaymentItem.household_id, chunk),
                 PaymentItem.status.in_((ItemStatus.PROPOSED, ItemStatus.HELD)),
                 PaymentBatch.status == BatchStatus.PROPOSED,
             )
-        ).all()
-    )
+        ))
+    return found
 
 
 @dataclass(frozen=True)
@@ -202,22 +214,27 @@ def advance_endings(session: Session, actor: Actor, today: date) -> EndingResult
     }
     waiting: list[int] = []
     ending: list[int] = []
+    changes: list[Change] = []
     for household in session.scalars(
         select(Household).where(Household.status == HouseholdStatus.ACTIVE, Household.period_end <= today).order_by(Household.id)
     ):
         if household.id in pending:
             waiting.append(household.id)
             continue
-        start_ending(session, actor, household)
+        changes.append(_ending(household))
         ending.append(household.id)
+    session.flush()
+    record_many(session, actor, changes)  # the same entries as start_ending's, one chain append for the day
     ended: list[int] = []
     candidates = list(session.scalars(select(Household).where(Household.status == HouseholdStatus.ENDING).order_by(Household.id)))
     balances = household_balances(session, [h.id for h in candidates])
+    with_payments = _with_waiting_payments(
+        session, [h.id for h in candidates if h.id not in pending and balances.get(h.id, 0) == 0])
     for household in candidates:
         if household.id in pending:
             waiting.append(household.id)
             continue
-        if balances.get(household.id, 0) != 0 or _waiting_payments(session, household.id):
+        if balances.get(household.id, 0) != 0 or household.id in with_payments:
             continue
         close_household(session, actor, household)
         ended.append(household.id)

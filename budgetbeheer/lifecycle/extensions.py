@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from budgetbeheer import clock
@@ -345,11 +345,20 @@ def requests_for(session: Session, household_id: int) -> list[ExtensionRequest]:
     )
 
 
-def list_requests(session: Session, status: str | None = None, limit: int = 500) -> list[ExtensionRequest]:
-    query = select(ExtensionRequest).order_by(ExtensionRequest.requested_at, ExtensionRequest.id).limit(limit)
+def list_requests(session: Session, status: str | None = None, limit: int = 500,
+                  offset: int = 0) -> list[ExtensionRequest]:
+    """Requests (of ``status``, None: all), oldest first: ``limit`` of them from ``offset`` on (a page)."""
+    query = select(ExtensionRequest).order_by(ExtensionRequest.requested_at, ExtensionRequest.id)
     if status:
         query = query.where(ExtensionRequest.status == status)
-    return list(session.scalars(query))
+    return list(session.scalars(query.offset(offset).limit(limit)))
+
+
+def count_requests(session: Session, status: str | None = None) -> int:
+    query = select(func.count(ExtensionRequest.id))
+    if status:
+        query = query.where(ExtensionRequest.status == status)
+    return int(session.scalar(query) or 0)
 
 
 @dataclass(frozen=True)

@@ -11,21 +11,22 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, String, cast, func, literal, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from budgetbeheer.audit.service import Actor, Change, record, record_many
+from budgetbeheer.bulk import cycle_collector_paused
 from budgetbeheer.db.base import table_of, utcnow
 from budgetbeheer.db.bulk_write import id_in, in_chunks, insert_rows, next_ids
 from budgetbeheer.domain.categories import LABELS_NL, Category
-from budgetbeheer.domain.forecast import BENEFIT_EARLY_DAYS
-from budgetbeheer.domain.schedule import due_dates
+from budgetbeheer.domain.forecast import BENEFIT_EARLY_DAYS, Uncovered
 from budgetbeheer.errors import Conflict, Message, NotFound, ValidationError
 from budgetbeheer.fields import as_whole_number
-from budgetbeheer.households.read import household_forecast
+from budgetbeheer.households.forecasts import all_figures
 from budgetbeheer.money import format_eur
 from budgetbeheer.payments.arrears import (
     attempts,
@@ -34,7 +35,9 @@ from budgetbeheer.payments.arrears import (
     short_instalments,
 )
 from budgetbeheer.payments.return_reasons import describe, holds_iban
+from budgetbeheer.payments.runs.context import RunContext, due_dates_in
 from budgetbeheer.payments.runs.model import fixed_cost_key
+from budgetbeheer.payments.runs.read import date_reader, driver_rows
 from budgetbeheer.tables.households import ExpectedIncome, Household, Receipt
 from budgetbeheer.tables.lifecycle import ExtensionRequest, Signal
 from budgetbeheer.tables.payments import PaymentItem
@@ -156,6 +159,30 @@ def raise_signals(session: Session, signals: Sequence[NewSignal], actor: Actor |
     return len(rows)
 
 
+def raise_new(session: Session, signals: Sequence[NewSignal]) -> int:
+    """:func:`raise_signals` for the daily detectors, in a savepoint: should another process raise one of the same
+    signals at the same moment (the UNIQUE ``dedup_key`` refuses the insert), they are raised one by one instead
+    (:func:`raise_signal`, which skips the one taken), so the job never fails on it."""
+    if not signals:
+        return 0
+    try:
+        with session.begin_nested():
+            return raise_signals(session, signals)
+    except IntegrityError:
+        return sum(1 for signal in signals
+                   if raise_signal(session, kind=signal.kind, household_id=signal.household_id, message=signal.message,
+                                   dedup_key=signal.dedup_key, role=signal.role) is not None)
+
+
+def _open_keys(session: Session, keys: Iterable[str]) -> set[str]:
+    """Which of ``keys`` name an open signal."""
+    found: set[str] = set()
+    for chunk in in_chunks(session, keys):
+        found.update(session.scalars(select(Signal.dedup_key).where(id_in(session, Signal.dedup_key, chunk),
+                                                                    Signal.state == SignalState.OPEN)))
+    return found
+
+
 # ---------------------------------------------------------------------------------------------------------- detectors
 
 
@@ -166,10 +193,12 @@ def detect_shortfalls(session: Session, today: date) -> int:
     is a new attempt; a run that finds it short again the next day is not); and close the open ones whose instalment
     has been paid since (:func:`close_paid_shortfalls`). While a signal of an earlier attempt is still open, that one
     says it: no second one."""
-    count = 0
     rows = [row for row in short_instalments(session, due_from=today - timedelta(days=INCOME_LOOKBACK_DAYS))
             if row.unpaid]
     attempt_of = attempts(session, rows)
+    earlier_open = _open_keys(session, [shortfall_key(row.fixed_cost_id, row.due_date, n) for row in rows
+                                        for n in range(1, attempt_of[row.key])])
+    wanted: list[NewSignal] = []
     for row in rows:
         attempt = attempt_of[row.key]
         label = LABELS_NL[Category(row.category)] if row.category in {c.value for c in Category} else row.category
@@ -179,17 +208,16 @@ def detect_shortfalls(session: Session, today: date) -> int:
                 f"betaald: het saldo was te laag in de betaalrun van {_dutch_date(row.first_short_on)}."
             )
         else:
-            earlier = [shortfall_key(row.fixed_cost_id, row.due_date, n) for n in range(1, attempt)]
-            if session.scalar(select(Signal.id).where(Signal.dedup_key.in_(earlier), Signal.state == SignalState.OPEN)):
+            if any(shortfall_key(row.fixed_cost_id, row.due_date, n) in earlier_open for n in range(1, attempt)):
                 continue
             message = (
                 f"{label} van {format_eur(row.amount_cents)} met vervaldag {_dutch_date(row.due_date)} is opnieuw "
                 "niet betaald: de eerdere betaling is teruggekomen of geannuleerd, en het saldo was te laag in de "
                 f"betaalrun van {_dutch_date(row.last_short_on)}."
             )
-        if raise_signal(session, kind="shortfall", household_id=row.household_id, message=message,
-                        dedup_key=shortfall_key(row.fixed_cost_id, row.due_date, attempt)):
-            count += 1
+        wanted.append(NewSignal("shortfall", row.household_id, message,
+                                shortfall_key(row.fixed_cost_id, row.due_date, attempt)))
+    count = raise_new(session, wanted)
     close_paid_shortfalls(session)
     return count
 
@@ -245,49 +273,66 @@ def close_paid_shortfalls(session: Session) -> int:
 def detect_missing_income(session: Session, today: date, late_days: int) -> int:
     """Expected income not received ``late_days`` days after its day (a receipt of any kind counts from
     :data:`~budgetbeheer.domain.forecast.BENEFIT_EARLY_DAYS` days before, the window in which the runs take a
-    benefit receipt for the expected benefit come early)."""
+    benefit receipt for the expected benefit come early).
+
+    For all households at once: the expected incomes of the active households in one query, and per household and
+    kind its latest receipt up to ``today`` in another; an expected day is received when that latest receipt is dated
+    on or after ``day − BENEFIT_EARLY_DAYS``."""
     window_from = today - timedelta(days=INCOME_LOOKBACK_DAYS)
     window_to = today - timedelta(days=late_days) + timedelta(days=1)
-    count = 0
-    rows = session.execute(
-        select(ExpectedIncome, Household)
+    as_date = date_reader(session, RunContext())
+    latest = {
+        (int(household_id), str(kind)): as_date(received_on)
+        for household_id, kind, received_on in driver_rows(session,
+            select(Receipt.household_id, Receipt.kind, func.max(Receipt.received_on))
+            .where(Receipt.received_on <= today,
+                   Receipt.received_on >= window_from - timedelta(days=BENEFIT_EARLY_DAYS))
+            .group_by(Receipt.household_id, Receipt.kind))
+    }
+    dates_in = cache(due_dates_in)
+    wanted: list[NewSignal] = []
+    for income_id, household_id, kind, cents, day_of_month, frequency, start, end, period_start, period_end in (
+        driver_rows(session, select(
+            ExpectedIncome.id, ExpectedIncome.household_id, ExpectedIncome.kind, ExpectedIncome.amount_cents,
+            ExpectedIncome.day, ExpectedIncome.frequency, ExpectedIncome.start_date, ExpectedIncome.end_date,
+            Household.period_start, Household.period_end)
         .join(Household, Household.id == ExpectedIncome.household_id)
         .where(Household.status == HouseholdStatus.ACTIVE)
-        .order_by(ExpectedIncome.id)
-    ).all()
-    for income, household in rows:
-        low = max(window_from, household.period_start)
-        high = min(window_to, household.period_end + timedelta(days=1))
-        for day in due_dates(income.frequency, income.day, income.start_date, income.end_date, low, high):
-            received = session.scalar(
-                select(func.count(Receipt.id)).where(
-                    Receipt.household_id == income.household_id,
-                    Receipt.kind == income.kind,
-                    Receipt.received_on >= day - timedelta(days=BENEFIT_EARLY_DAYS),
-                    Receipt.received_on <= today,
-                )
-            )
-            if received:
+        .order_by(ExpectedIncome.id))
+    ):
+        low = max(window_from, as_date(period_start))
+        high = min(window_to, as_date(period_end) + timedelta(days=1))
+        received = latest.get((int(household_id), str(kind)))
+        for day in dates_in(str(frequency), int(day_of_month), as_date(start), None if end is None else as_date(end),
+                            low, high):
+            if received is not None and received >= day - timedelta(days=BENEFIT_EARLY_DAYS):
                 continue
             message = (
-                f"Verwacht inkomen ({income.kind}, {format_eur(income.amount_cents)}) op {_dutch_date(day)} is "
+                f"Verwacht inkomen ({kind}, {format_eur(int(cents))}) op {_dutch_date(day)} is "
                 f"{(today - day).days} dagen later nog niet ontvangen. Neem contact op met de uitkerende instantie "
                 "of overweeg een voorschot."
             )
-            if raise_signal(session, kind="income_missing", household_id=income.household_id, message=message,
-                            dedup_key=f"income_missing:{income.id}:{day.isoformat()}"):
-                count += 1
-    return count
+            wanted.append(NewSignal("income_missing", int(household_id), message,
+                                    f"income_missing:{income_id}:{day.isoformat()}"))
+    return raise_new(session, wanted)
 
 
 def detect_returned_payments(session: Session, today: date) -> int:
-    count = 0
-    for item in session.scalars(select(PaymentItem).where(PaymentItem.status == ItemStatus.RETURNED).order_by(PaymentItem.id)):
-        if item.return_reason_code and holds_iban(item.return_reason_code):
-            continue  # the IBAN was held: its own signals (kind iban_held) went to the caseworker and finance
-        if signal_returned_payment(session, item):
-            count += 1
-    return count
+    """A signal for finance for every returned payment that has none yet (raised at the return itself; this catches
+    the ones that were not). Only the returned items without their signal are read (an anti-join on the key), not
+    every returned item ever."""
+    key = literal("returned_payment:") + cast(PaymentItem.id, String)
+    items = session.scalars(
+        select(PaymentItem)
+        .where(PaymentItem.status == ItemStatus.RETURNED,
+               ~select(Signal.id).where(Signal.dedup_key == key).exists())
+        .order_by(PaymentItem.id)
+    )
+    return raise_new(session, [
+        returned_payment_signal(item) for item in items
+        if not (item.return_reason_code and holds_iban(item.return_reason_code))
+        # a held IBAN has its own signals (kind iban_held) for the caseworker and finance
+    ])
 
 
 def returned_payment_signal(item: Any, *, paid_out_to_household: bool = False) -> NewSignal:
@@ -314,21 +359,20 @@ def signal_returned_payment(session: Session, item: Any, *, paid_out_to_househol
 
 
 def detect_period_ending(session: Session, today: date) -> int:
-    count = 0
     horizon = today + timedelta(days=PERIOD_ENDING_DAYS)
-    for household in session.scalars(
-        select(Household)
+    wanted: list[NewSignal] = []
+    for household_id, period_end in session.execute(
+        select(Household.id, Household.period_end)
         .where(Household.status == HouseholdStatus.ACTIVE, Household.period_end >= today, Household.period_end <= horizon)
         .order_by(Household.id)
     ):
         message = (
-            f"De periode eindigt op {_dutch_date(household.period_end)} (over {(household.period_end - today).days} "
+            f"De periode eindigt op {_dutch_date(period_end)} (over {(period_end - today).days} "
             "dagen). Vraag zo nodig een verlenging aan, of bereid de overdracht voor."
         )
-        if raise_signal(session, kind="period_ending", household_id=household.id, message=message,
-                        dedup_key=f"period_ending:{household.id}:{household.period_end.isoformat()}"):
-            count += 1
-    return count
+        wanted.append(NewSignal("period_ending", household_id, message,
+                                f"period_ending:{household_id}:{period_end.isoformat()}"))
+    return raise_new(session, wanted)
 
 
 def working_days_between(start: date, end: date) -> int:
@@ -345,7 +389,7 @@ def working_days_between(start: date, end: date) -> int:
 
 
 def detect_waiting_extensions(session: Session, today: date) -> int:
-    count = 0
+    wanted: list[NewSignal] = []
     for row in session.scalars(
         select(ExtensionRequest).where(ExtensionRequest.status == ExtensionStatus.PENDING).order_by(ExtensionRequest.id)
     ):
@@ -356,39 +400,44 @@ def detect_waiting_extensions(session: Session, today: date) -> int:
             f"Verlengingsverzoek {row.id} ({row.months} maanden, gevraagd door {row.requested_by}) wacht al "
             f"{waited} werkdagen op een besluit."
         )
-        if raise_signal(session, kind="extension_waiting", household_id=row.household_id, message=message,
-                        dedup_key=f"extension_waiting:{row.id}"):
-            count += 1
-    return count
+        wanted.append(NewSignal("extension_waiting", row.household_id, message, f"extension_waiting:{row.id}"))
+    return raise_new(session, wanted)
 
 
 def detect_uncovered(session: Session, today: date, lead_business_days: int = 2) -> int:
     """A signal when the household's forecast (the payment runs the scheduler will make) finds a fixed cost the
-    money will not cover; once per instalment."""
-    count = 0
-    for household_id in session.scalars(
-        select(Household.id).where(Household.status == HouseholdStatus.ACTIVE).order_by(Household.id)
-    ):
-        uncovered = household_forecast(session, household_id, today,
-                                       lead_business_days=lead_business_days).first_uncovered
-        if uncovered is None or _already_paid(session, uncovered.obligation_id, uncovered.due_date):
+    money will not cover; once per instalment. Every active household's forecast at once
+    (:func:`budgetbeheer.households.forecasts.all_figures`: the same forecast as
+    :func:`~budgetbeheer.households.read.household_forecast`, read with one query per table)."""
+    found: list[tuple[int, Uncovered]] = []
+    with cycle_collector_paused():  # hundreds of thousands of small values, none cyclic (see budgetbeheer.bulk)
+        for household_id, prognosis in all_figures(session, today, lead_business_days=lead_business_days).forecasts(
+                with_days=False):
+            if prognosis.first_uncovered is not None:
+                found.append((household_id, prognosis.first_uncovered))
+    paid = _already_paid(session, [fixed_cost_key(u.obligation_id, u.due_date) for _, u in found])
+    wanted: list[NewSignal] = []
+    for household_id, uncovered in found:
+        if fixed_cost_key(uncovered.obligation_id, uncovered.due_date) in paid:
             continue
         message = (
             f"Volgens de prognose is er in de betaalrun van {_dutch_date(uncovered.date)} niet genoeg saldo voor "
             f"{LABELS_NL[uncovered.category]} ({format_eur(uncovered.amount_cents)}, vervaldag "
             f"{_dutch_date(uncovered.due_date)})."
         )
-        if raise_signal(session, kind="forecast_uncovered", household_id=household_id, message=message,
-                        dedup_key=f"forecast_uncovered:{uncovered.obligation_id}:{uncovered.due_date.isoformat()}"):
-            count += 1
-    return count
+        wanted.append(NewSignal("forecast_uncovered", household_id, message,
+                                f"forecast_uncovered:{uncovered.obligation_id}:{uncovered.due_date.isoformat()}"))
+    return raise_new(session, wanted)
 
 
-def _already_paid(session: Session, fixed_cost_id: int, due_date: date) -> bool:
+def _already_paid(session: Session, keys: Sequence[str]) -> set[str]:
     """The forecast starts from the balance, which no longer holds an instalment already approved for payment; such
-    an instalment is not uncovered."""
-    key = fixed_cost_key(fixed_cost_id, due_date)
-    return session.scalar(select(PaymentItem.id).where(PaymentItem.obligation_key == key)) is not None
+    an instalment is not uncovered: which of the obligation ``keys`` a payment item carries."""
+    found: set[str] = set()
+    for chunk in in_chunks(session, keys):
+        found.update(str(key) for key in session.scalars(
+            select(PaymentItem.obligation_key).where(id_in(session, PaymentItem.obligation_key, chunk))))
+    return found
 
 
 def raise_all(session: Session, today: date, *, income_late_days: int = 5,
@@ -439,10 +488,20 @@ def inbox_query(viewer: Viewer, *, state: str = SignalState.OPEN, scope: str = "
 
 
 def inbox(session: Session, viewer: Viewer, *, state: str = SignalState.OPEN, scope: str = "mine",
-          limit: int = 500, kind: str | None = None, household_id: int | None = None) -> list[Signal]:
+          limit: int = 500, offset: int = 0, kind: str | None = None,
+          household_id: int | None = None) -> list[Signal]:
+    """The viewer's signals, newest first: ``limit`` of them from ``offset`` on (a page), of one ``kind`` or one
+    household when given."""
     query = inbox_query(viewer, state=state, scope=scope, kind=kind, household_id=household_id).order_by(
         Signal.created_at.desc(), Signal.id.desc())
-    return list(session.scalars(query.limit(limit)))
+    return list(session.scalars(query.offset(offset).limit(limit)))
+
+
+def inbox_total(session: Session, viewer: Viewer, *, state: str = SignalState.OPEN, scope: str = "mine",
+                kind: str | None = None, household_id: int | None = None) -> int:
+    """How many signals :func:`inbox` has for the viewer over all pages."""
+    query = inbox_query(viewer, state=state, scope=scope, kind=kind, household_id=household_id)
+    return int(session.scalar(select(func.count()).select_from(query.subquery())) or 0)
 
 
 def open_count(session: Session, viewer: Viewer) -> int:

@@ -16,6 +16,7 @@ from flask import (
     request,
     url_for,
 )
+from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from budgetbeheer import clock
@@ -24,6 +25,7 @@ from budgetbeheer.households.common import get_household
 from budgetbeheer.households.read import record_view
 from budgetbeheer.http.context import actor, current, db, discard, language, registry, settings
 from budgetbeheer.http.idempotency import once_per_submission
+from budgetbeheer.http.inputs import query_number
 from budgetbeheer.http.redirects import safe_next
 from budgetbeheer.http.security import requires
 from budgetbeheer.i18n import translate
@@ -37,6 +39,8 @@ from budgetbeheer.tables.states import ExtensionStatus, SignalState
 from budgetbeheer.users.permissions import allowed
 
 bp = Blueprint("lifecycle", __name__)
+PER_PAGE = 100
+"""Signals and extension requests per page."""
 
 NAV = [
     ("Signalen", "lifecycle.signals", "signals.read"),
@@ -86,9 +90,11 @@ def signals_page() -> Any:
     except ValidationError as error:
         chosen = {"state": SignalState.OPEN, "scope": "mine", "kind": None, "household_id": None}
         errors = dict(error.fields)
-    rows = signals.inbox(db(), viewer(), **chosen)
-    return render_template("lifecycle/signals.html", signals=rows, kinds=signals.KINDS, errors=errors,
-                           **chosen), (422 if errors else 200)
+    page = query_number("page", 1)
+    rows = signals.inbox(db(), viewer(), limit=PER_PAGE, offset=(page - 1) * PER_PAGE, **chosen)
+    total = signals.inbox_total(db(), viewer(), **chosen)
+    return render_template("lifecycle/signals.html", signals=rows, kinds=signals.KINDS, errors=errors, page=page,
+                           pages=max(1, -(-total // PER_PAGE)), total=total, **chosen), (422 if errors else 200)
 
 
 @bp.route("/signals/done", methods=["POST"])
@@ -125,11 +131,15 @@ def signal_done(signal_id: int) -> WerkzeugResponse:
 @requires("extensions.decide")
 def extensions_page() -> str:
     status = request.args.get("status", ExtensionStatus.PENDING)
-    rows = extensions.list_requests(db(), status if status in set(ExtensionStatus) else None)
-
-    households = {r.household_id: db().get(Household, r.household_id) for r in rows}
+    chosen = status if status in set(ExtensionStatus) else None
+    page = query_number("page", 1)
+    rows = extensions.list_requests(db(), chosen, PER_PAGE, (page - 1) * PER_PAGE)
+    wanted = sorted({r.household_id for r in rows})
+    households = {h.id: h for h in db().scalars(select(Household).where(Household.id.in_(wanted)))} if wanted else {}
+    total = extensions.count_requests(db(), chosen)
     return render_template("lifecycle/extensions.html", requests=rows, status=status, households=households,
-                           reasons=extensions.REASON_CATEGORIES, errors={}, today=clock.today())
+                           reasons=extensions.REASON_CATEGORIES, errors={}, today=clock.today(), page=page,
+                           pages=max(1, -(-total // PER_PAGE)), total=total)
 
 
 @bp.route("/extensions/<int:request_id>/decision", methods=["POST"])

@@ -44,18 +44,29 @@ def prepare_run() -> tuple[Response, int]:
 
 
 @routes.route("/batches", ["GET"], summary="Batches, newest execution date first", permission="payments.read",
-       query={"limit": "at most this many (default 100)"})
+       query={"limit": "at most this many (default 100; the list as it always was)",
+              "page": "page number: answers {items, total, page, per_page}", "per_page": "at most 500 (default 50)"})
 def list_batches() -> tuple[Response, int]:
-    limit = query_number("limit", 100, maximum=1000)
     session = db()
-    return ok([service.batch_as_json(session, b, with_items=False) for b in service.list_batches(session, limit)])
+    if "page" not in request.args and "per_page" not in request.args:  # the old shape: a plain list
+        limit = query_number("limit", 100, maximum=1000)
+        return ok(service.batches_as_json(session, service.list_batches(session, limit)))
+    page = query_number("page", 1)
+    per_page = query_number("per_page", 50, maximum=500)
+    rows = service.list_batches(session, per_page, (page - 1) * per_page)
+    return ok({"items": service.batches_as_json(session, rows), "total": service.count_batches(session),
+               "page": page, "per_page": per_page})
 
 
-@routes.route("/batches/<int:batch_id>", ["GET"], summary="A batch with its items, held items and shortfalls",
-       permission="payments.read")
+@routes.route("/batches/<int:batch_id>", ["GET"], summary="A batch with a page of its items, held items and shortfalls",
+       permission="payments.read",
+       query={"page": "page number (default 1)",
+              "per_page": f"at most {service.MAX_ITEMS_PER_PAGE} (default {service.ITEMS_PER_PAGE})"})
 def get_batch(batch_id: int) -> tuple[Response, int]:
     session = db()
-    return ok(service.batch_as_json(session, service.get_batch(session, batch_id)))
+    page = query_number("page", 1)
+    per_page = query_number("per_page", service.ITEMS_PER_PAGE, maximum=service.MAX_ITEMS_PER_PAGE)
+    return ok(service.batch_as_json(session, service.get_batch(session, batch_id), page=page, per_page=per_page))
 
 
 @routes.route("/batches/<int:batch_id>/approve", ["POST"], summary="Approve (four eyes; a second approver above the threshold)",

@@ -32,7 +32,7 @@ from budgetbeheer.payments.batches import (
 )
 from budgetbeheer.payments.return_reasons import RETURN_REASONS
 from budgetbeheer.payments.runs.service import final_payout, plan_items, prepare_run
-from budgetbeheer.tables.payments import PaymentBatch, PaymentItem, Shortfall
+from budgetbeheer.tables.payments import BankFile, BatchApproval, PaymentBatch, PaymentItem, Shortfall
 from budgetbeheer.tables.states import BATCH_UPCOMING, ItemStatus
 
 __all__ = [
@@ -43,8 +43,10 @@ __all__ = [
     "approve",
     "bank_files",
     "batch_as_json",
+    "batches_as_json",
     "cancel",
     "change_against_previous_month",
+    "count_batches",
     "download",
     "export",
     "final_payout",
@@ -61,9 +63,34 @@ __all__ = [
 ]
 
 
-def batch_as_json(session: Session, batch: PaymentBatch, *, with_items: bool = True) -> dict[str, object]:
-    """The API's shape of a batch (see interface.md)."""
-    data: dict[str, object] = {
+ITEMS_PER_PAGE = 500
+"""A batch's items per page in the API unless ``per_page`` says otherwise (a run has up to 100,000)."""
+MAX_ITEMS_PER_PAGE = 5000
+
+
+@dataclass(frozen=True)
+class _BatchExtras:
+    """A batch's approvals and bank files, read for many batches at once (:func:`batches_as_json`)."""
+
+    approvals: list[BatchApproval]
+    files: list[BankFile]
+
+
+def _extras(session: Session, batch_ids: list[int]) -> dict[int, _BatchExtras]:
+    found = {batch_id: _BatchExtras([], []) for batch_id in batch_ids}
+    if not batch_ids:
+        return found
+    for approval in session.scalars(select(BatchApproval).where(BatchApproval.batch_id.in_(batch_ids))
+                                    .order_by(BatchApproval.batch_id, BatchApproval.sequence)):
+        found[approval.batch_id].approvals.append(approval)
+    for file in session.scalars(select(BankFile).where(BankFile.batch_id.in_(batch_ids))
+                                .order_by(BankFile.batch_id, BankFile.sequence)):
+        found[file.batch_id].files.append(file)
+    return found
+
+
+def _summary_json(batch: PaymentBatch, extras: _BatchExtras) -> dict[str, object]:
+    return {
         "id": batch.id,
         "status": batch.status,
         "execution_date": batch.execution_date.isoformat(),
@@ -74,40 +101,63 @@ def batch_as_json(session: Session, batch: PaymentBatch, *, with_items: bool = T
         "required_approvals": batch.required_approvals,
         "approvals": [
             {"approver": a.approver, "sequence": a.sequence, "approved_at": a.approved_at.isoformat()}
-            for a in approvals_of(session, batch.id)
+            for a in extras.approvals
         ],
         "cancelled_reason": batch.cancelled_reason,
         "files": [
             {"filename": f.filename, "sha256": f.sha256, "count": f.transaction_count,
              "control_sum": cents_to_str(f.control_sum_cents)}
-            for f in bank_files(session, batch.id)
+            for f in extras.files
         ],
     }
+
+
+def batches_as_json(session: Session, batches: list[PaymentBatch]) -> list[dict[str, object]]:
+    """The API's shape of many batches without their items: two queries for all of them (approvals, files)."""
+    extras = _extras(session, [batch.id for batch in batches])
+    return [_summary_json(batch, extras[batch.id]) for batch in batches]
+
+
+def _item_json(item: PaymentItem) -> dict[str, object]:
+    row: dict[str, object] = {
+        "id": item.id,
+        "household_id": item.household_id,
+        "kind": item.kind,
+        "creditor": item.creditor_name,
+        "iban": item.iban,
+        "amount": cents_to_str(item.amount_cents),
+        "due_date": item.due_date.isoformat(),
+        "end_to_end_id": item.end_to_end_id,
+        "reference": item.reference,
+        "status": item.status,
+        "reason": item.reason,
+    }
+    if item.status == ItemStatus.HELD:
+        row["hold_reason"] = item.hold_reason
+    elif item.return_reason_code:
+        row["return_reason_code"] = item.return_reason_code
+    return row
+
+
+def batch_as_json(session: Session, batch: PaymentBatch, *, with_items: bool = True, page: int = 1,
+                  per_page: int = ITEMS_PER_PAGE) -> dict[str, object]:
+    """The API's shape of a batch (see interface.md). With its items, paged: ``items`` (not held), ``held`` and
+    ``shortfalls`` each hold page ``page`` of ``per_page`` rows (by id), beside ``total_items``, ``total_held`` and
+    ``total_shortfalls``; a batch up to ``per_page`` items answers as it always did (every item on page 1)."""
+    data = _summary_json(batch, _extras(session, [batch.id])[batch.id])
     if not with_items:
         return data
-    items = session.scalars(select(PaymentItem).where(PaymentItem.batch_id == batch.id).order_by(PaymentItem.id))
-    data["items"] = []
-    data["held"] = []
-    for item in items:
-        row = {
-            "id": item.id,
-            "household_id": item.household_id,
-            "kind": item.kind,
-            "creditor": item.creditor_name,
-            "iban": item.iban,
-            "amount": cents_to_str(item.amount_cents),
-            "due_date": item.due_date.isoformat(),
-            "end_to_end_id": item.end_to_end_id,
-            "reference": item.reference,
-            "status": item.status,
-            "reason": item.reason,
-        }
-        if item.status == ItemStatus.HELD:
-            data["held"].append(row | {"hold_reason": item.hold_reason})  # type: ignore[attr-defined]
-        else:
-            if item.return_reason_code:
-                row["return_reason_code"] = item.return_reason_code
-            data["items"].append(row)  # type: ignore[attr-defined]
+    offset = (page - 1) * per_page
+    not_held = (PaymentItem.batch_id == batch.id, PaymentItem.status != ItemStatus.HELD)
+    held = (PaymentItem.batch_id == batch.id, PaymentItem.status == ItemStatus.HELD)
+    data["page"] = page
+    data["per_page"] = per_page
+    data["items"] = [_item_json(item) for item in session.scalars(
+        select(PaymentItem).where(*not_held).order_by(PaymentItem.id).offset(offset).limit(per_page))]
+    data["total_items"] = int(session.scalar(select(func.count(PaymentItem.id)).where(*not_held)) or 0)
+    data["held"] = [_item_json(item) for item in session.scalars(
+        select(PaymentItem).where(*held).order_by(PaymentItem.id).offset(offset).limit(per_page))]
+    data["total_held"] = int(session.scalar(select(func.count(PaymentItem.id)).where(*held)) or 0)
     data["shortfalls"] = [
         {
             "household_id": s.household_id,
@@ -116,16 +166,23 @@ def batch_as_json(session: Session, batch: PaymentBatch, *, with_items: bool = T
             "due_date": s.due_date.isoformat(),
             "reason": s.reason,
         }
-        for s in session.scalars(select(Shortfall).where(Shortfall.batch_id == batch.id).order_by(Shortfall.id))
+        for s in session.scalars(select(Shortfall).where(Shortfall.batch_id == batch.id).order_by(Shortfall.id)
+                                 .offset(offset).limit(per_page))
     ]
+    data["total_shortfalls"] = int(session.scalar(
+        select(func.count(Shortfall.id)).where(Shortfall.batch_id == batch.id)) or 0)
     return data
 
 
-def list_batches(session: Session, limit: int = 100) -> list[PaymentBatch]:
+def list_batches(session: Session, limit: int = 100, offset: int = 0) -> list[PaymentBatch]:
     return list(
         session.scalars(select(PaymentBatch).order_by(PaymentBatch.execution_date.desc(), PaymentBatch.id.desc())
-                        .limit(limit))
+                        .offset(offset).limit(limit))
     )
+
+
+def count_batches(session: Session) -> int:
+    return int(session.scalar(select(func.count(PaymentBatch.id))) or 0)
 
 
 def held_counts(session: Session, batch_ids: list[int]) -> dict[int, int]:

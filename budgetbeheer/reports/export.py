@@ -12,9 +12,10 @@ import csv
 import io
 import json
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from functools import partial
 from typing import IO, Any
 
 from openpyxl import Workbook
@@ -23,7 +24,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from budgetbeheer.audit.service import record
 from budgetbeheer.errors import Message, ValidationError
-from budgetbeheer.fields import neutralise_formula
+from budgetbeheer.fields import FORMULA_STARTS, neutralise_formula
 from budgetbeheer.i18n import translate
 from budgetbeheer.money import cents_to_str
 from budgetbeheer.reports.model import Column, ColumnType, Report, Table
@@ -142,14 +143,56 @@ def csv_value(column: Column, value: Any, dutch: bool) -> str:
     return neutralise_formula(str(value))
 
 
+def _int_text(value: Any) -> str:
+    return str(int(value))
+
+
+def _amount_text(value: Any) -> str:
+    return cents_to_str(int(value))
+
+
+def _amount_text_nl(value: Any) -> str:
+    return cents_to_str(int(value)).replace(".", ",")
+
+
+def _date_text(value: Any) -> str:
+    return value.isoformat() if isinstance(value, date) else neutralise_formula(str(value))
+
+
+def _datetime_text(value: Any) -> str:
+    return _utc_text(value) if isinstance(value, datetime) else neutralise_formula(str(value))
+
+
+def _plain_text(value: Any) -> str:
+    text = value if type(value) is str else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+_CSV_TEXT = {ColumnType.INT: _int_text, ColumnType.DATE: _date_text, ColumnType.DATETIME: _datetime_text}
+
+
+def csv_converter(column: Column, dutch: bool) -> Callable[[Any], str]:
+    """:func:`csv_value` for one column, chosen once per table: the function that writes a (non-null) cell."""
+    if column.type is ColumnType.AMOUNT:
+        return _amount_text_nl if dutch else _amount_text
+    if column.type in _CSV_TEXT:
+        return _CSV_TEXT[column.type]
+    if column.type is ColumnType.TEXT:
+        return _plain_text
+    return partial(csv_value, column, dutch=dutch)
+
+
 def write_csv(table: Table, out: IO[bytes], *, dutch: bool = False) -> None:
-    """UTF-8 with a header row of column keys; ``dutch``: semicolons, decimal comma and a byte-order mark for Excel."""
+    """UTF-8 with a header row of column keys; ``dutch``: semicolons, decimal comma and a byte-order mark for Excel.
+    Each cell as :func:`csv_value` writes it, by a converter chosen once per column (:func:`csv_converter`)."""
     text = io.TextIOWrapper(out, encoding="utf-8-sig" if dutch else "utf-8", newline="", write_through=False)
     try:
         writer = csv.writer(text, delimiter=";" if dutch else ",", lineterminator="\r\n")
         writer.writerow([neutralise_formula(column.key) for column in table.columns])
+        converters = [csv_converter(column, dutch) for column in table.columns]
+        write_row = writer.writerow
         for row in table.rows:
-            writer.writerow([csv_value(column, value, dutch) for column, value in zip(table.columns, row, strict=True)])
+            write_row(["" if value is None else convert(value) for convert, value in zip(converters, row, strict=True)])
         text.flush()
     finally:
         text.detach()

@@ -50,7 +50,11 @@ def amount(cents: int) -> str:
     return f"{COMMODITY} {cents_to_str(cents)}"
 
 
-def transaction_lines(transaction: Any, postings: Iterable[Any]) -> list[str]:
+def transaction_lines(transaction: Any, postings: Iterable[Any],
+                      names: dict[tuple[str, str], str] | None = None) -> list[str]:
+    """One transaction's lines; ``names`` remembers each account's journal name over one export (a year of books
+    names the same accounts over and over)."""
+    names = {} if names is None else names
     transaction_id, business_date, recorded_at, kind, description, booked_by, reverses_id = transaction
     recorded = recorded_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if isinstance(recorded_at, datetime) else ""
     lines = [f"{business_date.isoformat()} ({transaction_id}) {sanitise(description)}"]
@@ -59,7 +63,10 @@ def transaction_lines(transaction: Any, postings: Iterable[Any]) -> list[str]:
         note += f", reverses: {reverses_id}"
     lines.append(note)
     for _, code, account_kind, cents in postings:
-        lines.append(f"    {account_name(code, account_kind):<40}  {amount(int(cents)):>18}")
+        name = names.get((code, account_kind))
+        if name is None:
+            name = names[code, account_kind] = account_name(code, account_kind)
+        lines.append(f"    {name:<40}  {amount(int(cents)):>18}")
     lines.append("")
     return lines
 
@@ -72,8 +79,9 @@ def journal_lines(session: Session, generated_at: datetime, municipality: str) -
     for code, kind in session.execute(select(Account.code, Account.kind).order_by(Account.id)):
         yield f"account {account_name(code, kind)}"
     yield ""
+    names: dict[tuple[str, str], str] = {}
     for transaction, postings in queries.hledger_transactions(session):
-        yield from transaction_lines(transaction, postings)
+        yield from transaction_lines(transaction, postings, names)
 
 
 def write_journal(session: Session, out: IO[str], *, generated_at: datetime, municipality: str) -> int:

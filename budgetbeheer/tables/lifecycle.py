@@ -8,6 +8,7 @@ from sqlalchemy import (
     Date,
     Float,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
@@ -70,6 +71,7 @@ class Signal(Base):
     __table_args__ = (
         CheckConstraint(one_of("state", values(SignalState)), name="state"),
         CheckConstraint(one_of("role", values(SignalRole)), name="role"),
+        Index("ix_signals_state_created_at", "state", "created_at", "id"),  # the inbox: newest first, a page
     )
 
 

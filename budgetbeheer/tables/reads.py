@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from budgetbeheer.domain.period import extend_period_end
@@ -32,6 +32,15 @@ def pending_extension_ends(session: Session, household_ids: Iterable[int] | None
         household_id: extend_period_end(start, end, months)
         for household_id, months, start, end in session.execute(query)
     }
+
+
+def waiting_one_off_cents_by_household(session: Session) -> dict[int, int]:
+    """:func:`waiting_one_off_cents` of every household that has any, in one query (the daily signals' figures)."""
+    live = select(PaymentItem.id).where(PaymentItem.obligation_key == OneOffPayment.obligation_key)
+    return {int(household_id): int(cents) for household_id, cents in session.execute(
+        select(OneOffPayment.household_id, func.sum(OneOffPayment.amount_cents))
+        .where(OneOffPayment.status == OneOffStatus.APPROVED, ~live.exists())
+        .group_by(OneOffPayment.household_id))}
 
 
 def waiting_one_off_cents(session: Session, household_id: int, *, leave_out: int | None = None) -> int:

@@ -27,6 +27,7 @@ from budgetbeheer.db.unit_of_work import UnitOfWork
 from budgetbeheer.errors import Conflict
 from budgetbeheer.ledger.service import money_identity
 from budgetbeheer.payments import service
+from budgetbeheer.payments.runs import service as runs_service
 from budgetbeheer.tables.payments import PaymentBatch, PaymentItem
 from budgetbeheer.tables.states import BatchStatus
 from budgetbeheer.users.models import User
@@ -111,12 +112,14 @@ def test_finding8_a_failed_write_leaves_no_half_file_and_no_export(
 
 
 def test_finding7_two_runs_prepared_at_once_answer_in_words(
-    engine: Engine, session: Session, settings: Settings, dialect: str
+    engine: Engine, session: Session, settings: Settings, dialect: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Two ``runs prepare`` for different dates at once: the one that finds the other busy is refused with a sentence
-    (409), not a ``UniqueViolation`` traceback; tried again after the first committed, it plans around its payments."""
+    """Two ``runs prepare`` for different dates at once: the one that finds the other still busy after waiting a
+    little is refused with a sentence (409), not a ``UniqueViolation`` traceback; tried again after the first
+    committed, it plans around its payments."""
     if dialect != "postgresql":
         pytest.skip("SQLite serialises writers with one database lock; the race is a PostgreSQL question")
+    monkeypatch.setattr(runs_service, "PREPARE_WAIT_SECONDS", 0.3)
     payable_household(session)
     session.commit()
     settings = settings.with_overrides(managed_account_iban=MANAGED_IBAN)
@@ -143,10 +146,11 @@ def test_finding7_two_runs_prepared_at_once_answer_in_words(
 
 def test_finding7_the_api_answers_409_while_another_run_is_prepared(
     engine: Engine, session: Session, settings: Settings, dialect: str, client: FlaskClient,
-    api_token: Callable[..., dict[str, str]],
+    api_token: Callable[..., dict[str, str]], monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     if dialect != "postgresql":
         pytest.skip("SQLite serialises writers with one database lock; the race is a PostgreSQL question")
+    monkeypatch.setattr(runs_service, "PREPARE_WAIT_SECONDS", 0.3)
     payable_household(session)
     session.commit()
     fatima = api_token("fatima", "finance")

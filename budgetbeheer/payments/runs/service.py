@@ -102,6 +102,10 @@ def batch_summary(session: Session, batch: PaymentBatch) -> dict[str, object]:
     }
 
 
+PREPARE_WAIT_SECONDS = 10.0
+"""How long a preparation waits for another one to finish before it is refused (409)."""
+
+
 def prepare_run(
     session: Session, actor: Actor, execution_date: date, settings: Settings, *, today: date | None = None
 ) -> tuple[PaymentBatch, bool]:
@@ -115,12 +119,17 @@ def prepare_run(
     existing = live_batch_for(session, execution_date)
     if existing is not None:
         return existing, False
-    # One preparation at a time: a run for another date being prepared now plans some of the same obligations
-    # (they would meet on their unique key). Not waiting for it: this transaction may hold other locks already.
-    if not locks.try_hold(session, locks.Lock.PAYMENT_RUNS):
+    # One preparation at a time: a run being prepared now (for this date or another) plans some of the same
+    # obligations, which would meet on their unique key. Waiting a little for it (polling, never blocking inside the
+    # database, since this transaction may hold other locks), then: the same date's batch it made, or a plan around
+    # its payments; still busy after that, a sentence instead of a traceback.
+    if not locks.try_hold_for(session, locks.Lock.PAYMENT_RUNS, PREPARE_WAIT_SECONDS):
         raise Conflict(Message(
             "Er wordt op dit moment een andere betaalrun voorbereid. Probeer het over een minuut opnieuw: deze run "
             "houdt dan rekening met de betalingen van die andere run."), {"execution_date": Message("even bezet")})
+    existing = live_batch_for(session, execution_date)
+    if existing is not None:  # made meanwhile by the preparation this one waited for
+        return existing, False
     batch = new_batch(session, actor, execution_date, settings)
     if batch is None:
         existing = live_batch_for(session, execution_date)
