@@ -69,7 +69,8 @@ def build(session: Session, settings: Settings, make_user: Callable[..., User], 
                    start_date=start.isoformat())
         if rng.random() < 0.3:
             income(session, household.id, CASEWORKER, kind="allowance", amount=_cents(rng, 50, 300),
-                   day=rng.randint(1, 28), start_date=start.isoformat())
+                   day=rng.randint(1, 28), start_date=start.isoformat(),
+                   frequency=rng.choice(["monthly", "quarterly"]))  # kinderbijslag comes quarterly
         for _ in range(rng.randint(0, 3)):
             on = start + timedelta(days=rng.randint(0, max(0, (date(2026, 11, 27) - start).days)))
             receipt(session, household.id, _cents(rng, 100, 1500), on, CASEWORKER,
@@ -126,7 +127,7 @@ def missing_income_one_by_one(session: Session, today: date, late_days: int) -> 
     ).all():
         low = max(window_from, household.period_start)
         high = min(window_to, household.period_end + timedelta(days=1))
-        for day in due_dates("monthly", expected.day, expected.start_date, expected.end_date, low, high):
+        for day in due_dates(expected.frequency, expected.day, expected.start_date, expected.end_date, low, high):
             if session.scalar(select(func.count(Receipt.id)).where(
                     Receipt.household_id == expected.household_id, Receipt.kind == expected.kind,
                     Receipt.received_on >= day - timedelta(days=BENEFIT_EARLY_DAYS), Receipt.received_on <= today)):
