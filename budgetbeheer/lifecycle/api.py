@@ -18,6 +18,7 @@ from budgetbeheer.http.inputs import query_number
 from budgetbeheer.jobs import last_runs
 from budgetbeheer.lifecycle import ending, extensions, handover, signals
 from budgetbeheer.money import cents_to_str
+from budgetbeheer.tables.households import Household
 from budgetbeheer.tables.states import ExtensionStatus, SignalState, values
 
 STATUSES = values(ExtensionStatus)
@@ -125,13 +126,7 @@ def end_period(household_id: int) -> tuple[Response, int]:
     session = db()
     household = ending.end_period(session, actor(), household_id, end_date=body.get("date"),
                                   reason=body.get("reason"))
-    data = {
-        "id": household.id, "status": household.status,
-        "period": {"start": household.period_start.isoformat(), "end": household.period_end.isoformat()},
-        "ended_on": household.ended_on.isoformat() if household.ended_on else None,
-        "end_reason": household.end_reason,
-    }
-    return ok(data)
+    return ok(_ending_json(household))
 
 
 @routes.route(
@@ -147,13 +142,17 @@ def benefit_end(household_id: int) -> tuple[Response, int]:
     session = db()
     household = ending.benefit_ended(session, actor(), household_id, end_date=body.get("date"),
                                      reason=body.get("reason"))
-    data = {
+    return ok(_ending_json(household))
+
+
+def _ending_json(household: Household) -> dict[str, Any]:
+    """What the end and benefit-end routes answer: the household's state and period after the change."""
+    return {
         "id": household.id, "status": household.status,
         "period": {"start": household.period_start.isoformat(), "end": household.period_end.isoformat()},
         "ended_on": household.ended_on.isoformat() if household.ended_on else None,
         "end_reason": household.end_reason,
     }
-    return ok(data)
 
 
 def _instalments(rows: tuple[handover.Instalment, ...], on_key: str | None = None) -> list[dict[str, Any]]:

@@ -69,15 +69,21 @@ def validate_end(household: Household, end_date: object, reason: object) -> tupl
             "stoppen.",
             end=household.period_end.isoformat(),
         )
+    text = _end_reason(errors, reason)
+    if errors:
+        raise ValidationError(errors)
+    assert parsed is not None
+    return parsed, text
+
+
+def _end_reason(errors: dict[str, Message], reason: object) -> str:
+    """The reason an end is given for, stripped; a field error when it is missing or too long."""
     text = reason.strip() if isinstance(reason, str) else ""
     if len(text) < MIN_REASON_LENGTH:
         errors["reason"] = Message("Schrijf de reden op, bijvoorbeeld: bijstand gestopt wegens werk.")
     elif len(text) > MAX_REASON_LENGTH:
         errors["reason"] = Message("Gebruik hoogstens %(maximum)s tekens.", maximum=MAX_REASON_LENGTH)
-    if errors:
-        raise ValidationError(errors)
-    assert parsed is not None
-    return parsed, text
+    return text
 
 
 def household_state(household: Household) -> dict[str, Any]:
@@ -324,11 +330,7 @@ def benefit_ended(
         errors["date"] = Message(
             "De einddatum ligt vóór de start van de periode (%(start)s).", start=household.period_start.isoformat()
         )
-    text = reason.strip() if isinstance(reason, str) else ""
-    if len(text) < MIN_REASON_LENGTH:
-        errors["reason"] = Message("Schrijf de reden op, bijvoorbeeld: bijstand gestopt wegens werk.")
-    elif len(text) > MAX_REASON_LENGTH:
-        errors["reason"] = Message("Gebruik hoogstens %(maximum)s tekens.", maximum=MAX_REASON_LENGTH)
+    text = _end_reason(errors, reason)
     if errors:
         raise ValidationError(errors)
     assert parsed is not None
