@@ -168,8 +168,7 @@ def scheduler(once: bool) -> None:
                 raise SystemExit(3)
             click.echo("jobs done")
         finally:
-            if runner.active.is_set():
-                runner.lease.release()
+            runner.end()  # the renewal thread stopped, then the lease given up
         return
 
     def stop(signum: int, frame: Any) -> None:

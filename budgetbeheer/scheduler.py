@@ -268,14 +268,19 @@ class SchedulerRunner:
                     continue
                 self._stop.wait(self.renew_seconds)
         finally:
-            self._stop.set()
-            if self._renewal is not None:  # it wakes at the stop; it must not hold a connection when the engine goes
-                self._renewal.join(timeout=max(30.0, 3 * self.renew_seconds))
-            _ACTIVE_RUNNERS.pop(self.holder, None)
-            if self.active.is_set():
-                self.active.clear()
-                self.lease.release()
+            self.end()
             self.engine.dispose()
+
+    def end(self) -> None:
+        """Stop for good: the renewal thread stopped first (it must neither renew a lease given up nor hold a
+        connection when the engine goes), then the lease given up when this process held it."""
+        self._stop.set()
+        if self._renewal is not None:  # it wakes at the stop
+            self._renewal.join(timeout=max(30.0, 3 * self.renew_seconds))
+        _ACTIVE_RUNNERS.pop(self.holder, None)
+        if self.active.is_set():
+            self.active.clear()
+            self.lease.release()
 
 
 _ACTIVE_RUNNERS: dict[str, SchedulerRunner] = {}

@@ -17,7 +17,7 @@ from budgetbeheer.composition import registry
 from budgetbeheer.config import Settings
 from budgetbeheer.db.engine import make_session_factory
 from budgetbeheer.scheduler import Lease, SchedulerRunner, parse_run_time
-from budgetbeheer.tables.lifecycle import JobRun, Signal
+from budgetbeheer.tables.lifecycle import JobRun, SchedulerLease, Signal
 
 
 class FakeClock:
@@ -216,3 +216,24 @@ def test_finding6_a_job_that_outlives_the_lease_writes_nothing(engine: Engine, s
     session.expire_all()
     assert session.scalar(select(func.count(Signal.id)).where(Signal.kind == "test")) == 0
     assert session.scalars(select(JobRun).where(JobRun.job_name == "test.outlived")).all() == []
+
+
+def test_scheduler_once_runs_the_jobs_and_leaves_the_lease_free(
+    db_url: str, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``budgetbeheer scheduler --once`` (for cron): the renewal thread is stopped before the lease is given up, so a
+    stand-by can take over at once (a renewal after the release held it for another lease)."""
+    from click.testing import CliRunner
+
+    from budgetbeheer.cli import main
+
+    monkeypatch.setenv("BUDGETBEHEER_DATABASE_URL", db_url)
+    monkeypatch.setenv("BUDGETBEHEER_ENV", "test")
+    monkeypatch.setenv("BUDGETBEHEER_SCHEDULER_LEASE_SECONDS", "1")
+    result = CliRunner().invoke(main, ["scheduler", "--once"])
+    assert result.exit_code == 0, result.output
+    threading.Event().wait(0.8)  # more than two renewal intervals
+    session.expire_all()
+    lease = session.get(SchedulerLease, "scheduler")
+    assert lease is not None and lease.expires_at <= datetime.now(UTC)
+    assert Lease(session.get_bind(), "stand-by", 60).acquire()  # type: ignore[arg-type]
