@@ -31,7 +31,7 @@ from budgetbeheer.reports.bank import reconciliation_row
 from budgetbeheer.tables.bank import BankLine, BankStatement, LineState
 from budgetbeheer.tables.households import Household
 from budgetbeheer.tables.lifecycle import ExtensionRequest, Signal
-from budgetbeheer.tables.payments import IbanChange, OneOffPayment, PaymentBatch
+from budgetbeheer.tables.payments import BatchApproval, IbanChange, OneOffPayment, PaymentBatch
 from budgetbeheer.tables.states import (
     BatchStatus,
     ExtensionStatus,
@@ -147,8 +147,11 @@ def caseworker(session: Session, user_id: int, today: date) -> Section:
 
 
 def finance(session: Session, user_id: int) -> Section:
-    batches = list(session.scalars(select(PaymentBatch).where(
-        PaymentBatch.status == BatchStatus.PROPOSED, PaymentBatch.prepared_by_user_id.is_distinct_from(user_id))
+    approved_by_me = select(BatchApproval.id).where(BatchApproval.batch_id == PaymentBatch.id,
+                                                    BatchApproval.approver_user_id == user_id)
+    batches = list(session.scalars(select(PaymentBatch).where(  # a batch that waits for a second approver is not
+        PaymentBatch.status == BatchStatus.PROPOSED, PaymentBatch.prepared_by_user_id.is_distinct_from(user_id),
+        ~approved_by_me.exists())  # waiting for the first one any more
         .order_by(PaymentBatch.execution_date)))
     changes = list(session.scalars(select(IbanChange).where(
         IbanChange.status == IbanChangeStatus.PENDING, IbanChange.proposed_by_user_id.is_distinct_from(user_id))

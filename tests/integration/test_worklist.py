@@ -15,6 +15,7 @@ from budgetbeheer.audit.service import Actor
 from budgetbeheer.config import Settings
 from budgetbeheer.lifecycle.signals import raise_signal
 from budgetbeheer.tables.households import Household
+from budgetbeheer.tables.payments import BatchApproval, PaymentBatch
 from budgetbeheer.users.models import User
 from tests.factories import RUN_DATE, household, payable_household
 
@@ -78,6 +79,18 @@ def test_caseworker_and_finance_worklists_through_the_api(
     assert other_finance["batches_to_approve"]["count"] == 1
     assert other_finance["batches_to_approve"]["rows"][0]["link"] == f"/batches/{run.get_json()['data']['id']}"
     assert (other_finance["bank_queue"]["count"], other_finance["returns"]["count"]) == (0, 0)
+    # above the threshold a batch waits for a second approver: not for the first one any more
+    batch = session.get(PaymentBatch, run.get_json()["data"]["id"])
+    frank_user = session.query(User).filter_by(username="frank").one()
+    assert batch is not None
+    batch.required_approvals = 2
+    session.add(BatchApproval(batch_id=batch.id, approver_user_id=frank_user.id, approver="frank", sequence=1,
+                              approved_at=datetime.now(UTC)))
+    session.commit()
+    approved_once = _items(client.get("/api/v1/worklist", headers=frank).get_json()["data"], "finance")
+    assert approved_once["batches_to_approve"]["count"] == 0
+    third = _items(client.get("/api/v1/worklist", headers=api_token("fenna", "finance")).get_json()["data"], "finance")
+    assert third["batches_to_approve"]["count"] == 1
     assert client.get("/api/v1/worklist", headers=api_token("adam", "admin")).status_code == 403
 
 
