@@ -1,5 +1,5 @@
 """A household's history: the audit trail's entries about it (the household itself, its fixed costs, expected income,
-receipts and IBAN changes), newest first, with before and after as recorded."""
+receipts, IBAN changes, one-off payments and advances), newest first, with before and after as recorded."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from budgetbeheer.audit.models import AuditEntry
 from budgetbeheer.households.common import get_household
 from budgetbeheer.tables.households import ExpectedIncome, FixedCost, Receipt
-from budgetbeheer.tables.payments import IbanChange
+from budgetbeheer.tables.payments import Advance, IbanChange, OneOffPayment
 
 NOT_CHANGES = ("household.viewed",)
 """Entries that are no change of the household (who looked at its file is in the audit trail, not its history)."""
@@ -51,6 +51,8 @@ def household_history(session: Session, household_id: int, *, page: int = 1,
         ("expected_income", _ids(session, ExpectedIncome.id, ExpectedIncome.household_id == household.id)),
         ("receipt", _ids(session, Receipt.id, Receipt.household_id == household.id)),
         ("iban_change", _ids(session, IbanChange.id, IbanChange.household_id == household.id)),
+        ("one_off_payment", _ids(session, OneOffPayment.id, OneOffPayment.household_id == household.id)),
+        ("advance", _ids(session, Advance.id, Advance.household_id == household.id)),
     ]
     condition = and_(or_(*(and_(AuditEntry.entity_type == kind, AuditEntry.entity_id.in_(ids))
                            for kind, ids in related if ids)), AuditEntry.action.not_in(NOT_CHANGES))

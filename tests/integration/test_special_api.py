@@ -138,6 +138,10 @@ def test_one_off_to_the_household_and_own_request_cannot_be_approved(
     items = [i for i in run.get_json()["data"]["items"] if i["kind"] == "one_off"]
     assert [(i["amount"], i["iban"]) for i in items] == [("40.00", "NL44RABO0123456789")]
     assert _holds(session)
+    history = client.get(f"/api/v1/households/{built.id}/history", headers=both).get_json()["data"]["items"]
+    assert [e["action"] for e in history if e["entity"]["type"] == "one_off_payment"] == [
+        "one_off_payment.approved", "one_off_payment.requested", "one_off_payment.rejected",
+        "one_off_payment.requested"]  # on the household's history, newest first
 
 
 def test_advance_granted_recovered_from_the_allowance_and_limited(
@@ -182,6 +186,9 @@ def test_advance_granted_recovered_from_the_allowance_and_limited(
     assert household["balance"] == str(1500 + 400 + 1400 + 150 + 300 - 400) + ".00"
     assert client.post(f"/api/v1/advances/{advance['id']}/write-off", json={"reason": "niets open"},
                        headers=frank).status_code == 409
+    history = client.get(f"/api/v1/households/{built.id}/history", headers=karin).get_json()["data"]["items"]
+    assert [e["action"] for e in history if e["entity"]["type"] == "advance"] == [
+        "advance.recovered", "advance.recovered", "advance.granted"]  # on the household's history, newest first
 
 
 def test_advance_in_instalments_then_final_payout_and_write_off(
