@@ -15,7 +15,7 @@ from budgetbeheer import clock
 from budgetbeheer.audit.service import Actor
 from budgetbeheer.domain.categories import LABELS_NL
 from budgetbeheer.errors import BudgetbeheerError, Message
-from budgetbeheer.households.common import get_household
+from budgetbeheer.households.common import get_household, row_id
 from budgetbeheer.households.corrections import change_expected_income, change_fixed_cost, yearly_settlement
 from budgetbeheer.households.creditors import list_creditors
 from budgetbeheer.households.details import change_household, pending_leefgeld_changes
@@ -44,7 +44,9 @@ def _given(form: Mapping[str, str], *names: str) -> dict[str, Any]:
 
 
 def _number(raw: str | None) -> int:
-    return int(raw) if raw and raw.isdigit() and len(raw) < 19 else 0
+    """A row id from the form, read as every id is (:func:`row_id`: ASCII digits within a BIGINT); 0 (found by no
+    one: a clear 404 from the use case) otherwise."""
+    return row_id(raw) or 0
 
 
 def _person(session: Any, who: Actor, household_id: int, form: Mapping[str, str]) -> Message:
