@@ -114,7 +114,10 @@ def test_two_app_processes_and_two_schedulers_against_one_database(
 
     schedulers = [dict(o) for kind, _, o in answers if kind == "scheduler"]
     for job in ("lifecycle.end_periods", "payments.prepare_runs", "lifecycle.raise_signals"):
-        assert sorted(s[job] for s in schedulers) == ["skipped", "succeeded"], job
+        # one ran it; the other found it done (skipped), or, when it looked after the first had finished, found
+        # nothing due for the day and did not list it
+        outcomes = sorted(s.get(job, "not due") for s in schedulers)
+        assert outcomes in (["skipped", "succeeded"], ["not due", "succeeded"]), job
         rows = session.scalars(select(JobRun).where(JobRun.job_name == job, JobRun.run_for == DAY)).all()
         assert [row.outcome for row in rows] == ["succeeded"], job
     keys = session.scalars(select(Signal.dedup_key)).all()
