@@ -27,7 +27,9 @@ from budgetbeheer.demo import load_demo
 from budgetbeheer.jobs import BY_HAND_ACTOR, run_job
 from budgetbeheer.payments.integrity import check_books, check_kept
 from budgetbeheer.scheduler import SchedulerRunner
+from budgetbeheer.users.permissions import SERVICE_PERMISSIONS
 from budgetbeheer.users.service import create_token, create_user, user_by_username
+from budgetbeheer.users.service_accounts import create_service_account, deactivate, new_token, service_accounts
 
 
 @click.group(context_settings={"auto_envvar_prefix": "BUDGETBEHEER", "help_option_names": ["-h", "--help"]})
@@ -92,6 +94,50 @@ def tokens_create(session: Session, username: str, label: str | None) -> None:
     """Print a new API token for the user on stdout, nothing else."""
     user = user_by_username(session, username)
     click.echo(create_token(session, Actor.system("cli"), user, label=label))  # audited as the operator's command
+
+
+@main.group("service-accounts")
+def service_accounts_group() -> None:
+    """Machine clients (the benefit system): a token with only the permissions given, never a role."""
+
+
+@service_accounts_group.command("create")
+@click.option("--name", required=True)
+@click.option("--permission", "permissions", multiple=True, required=True,
+              type=click.Choice(sorted(SERVICE_PERMISSIONS)), help="repeat for more than one")
+@click.option("--label", default=None)
+@use_case()
+def service_accounts_create(session: Session, name: str, permissions: tuple[str, ...], label: str | None) -> None:
+    """Create a service account and print its token on stdout, nothing else (shown once)."""
+    _, token = create_service_account(session, Actor.system("cli"), name=name, permissions=permissions, label=label)
+    click.echo(token)
+
+
+@service_accounts_group.command("list")
+@use_case()
+def service_accounts_list(session: Session) -> None:
+    """Every service account: name, active or not, permissions."""
+    for account in service_accounts(session):
+        state = "active" if account.is_active else "inactive"
+        click.echo(f"{account.username}\t{state}\t{','.join(sorted(account.service_permissions))}")
+
+
+@service_accounts_group.command("token")
+@click.option("--name", required=True)
+@click.option("--label", default=None)
+@use_case()
+def service_accounts_token(session: Session, name: str, label: str | None) -> None:
+    """Print another token for the service account (to rotate: give it to the client, then revoke the old one)."""
+    click.echo(new_token(session, Actor.system("cli"), name, label))
+
+
+@service_accounts_group.command("deactivate")
+@click.option("--name", required=True)
+@use_case()
+def service_accounts_deactivate(session: Session, name: str) -> None:
+    """Switch the service account off and revoke its tokens."""
+    deactivate(session, Actor.system("cli"), name)
+    click.echo(f"service account {name} is switched off; its tokens are revoked")
 
 
 @main.group()

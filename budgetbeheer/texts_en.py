@@ -26,6 +26,21 @@ EN: dict[str, str] = {
     "Token bestaat niet.": "Token does not exist.",
     "Token is al ingetrokken.": "Token is already revoked.",
     "bestaat al": "already exists",
+    "Een naam bestaat uit 1 tot 80 kleine letters, cijfers, punt, streep of _.":
+        "A name has 1 to 80 lower-case letters, digits, dot, dash or _.",
+    "Geef minstens één recht (%(allowed)s).": "Give at least one permission (%(allowed)s).",
+    "Een service-account kan %(unknown)s niet krijgen; wel: %(allowed)s. Goedkeuren, bevestigen en "
+    "afschrijven doet altijd een persoon.":
+        "A service account cannot be given %(unknown)s; it can be given: %(allowed)s. Approving, confirming and "
+        "writing off is always done by a person.",
+    "De naam %(name)s is al in gebruik.": "The name %(name)s is already taken.",
+    "Service-account %(name)s bestaat niet.": "Service account %(name)s does not exist.",
+    "Service-account %(name)s is uitgeschakeld.": "Service account %(name)s is switched off.",
+    "Een service-account heeft geen wachtwoord en geen rollen; het meldt zich aan met een token en heeft alleen "
+    "zijn eigen rechten.":
+        "A service account has no password and no roles; it signs in with a token and holds only its own "
+        "permissions.",
+    "service-account": "service account",
     # web layer
     "Huishoudens": "Households",
     "Betaalruns": "Payment runs",

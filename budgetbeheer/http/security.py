@@ -61,7 +61,7 @@ def public(view: F) -> F:
 
 def has_permission(permission: str) -> bool:
     user = current()
-    return user is not None and allowed(user.roles, permission)
+    return user is not None and allowed(user.roles, permission, user.service_permissions)
 
 
 def enforce() -> Response | None:
@@ -79,7 +79,7 @@ def enforce() -> Response | None:
         if is_api_request():
             abort(401)
         return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
-    if permission is None or not allowed(user.roles, permission):
+    if permission is None or not allowed(user.roles, permission, user.service_permissions):
         g.denied_permission = permission
         abort(403)
     return None

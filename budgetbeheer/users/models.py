@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from budgetbeheer.db.base import Base, BigId, UtcDateTime, one_of
@@ -28,9 +28,19 @@ class User(Base):
     """Kept in every session cookie at log-in and compared on every request: log-out, a password or role change and
     deactivation add one, which ends every session of the user at once (a copied cookie included)."""
 
+    is_service_account: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """A machine client (the benefit system): no password, no roles, only the permissions of ``grant_rows``
+    (:mod:`budgetbeheer.users.service_accounts`)."""
+
     role_rows: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
     )
+    grant_rows: Mapped[list[ServicePermission]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+
+    @property
+    def service_permissions(self) -> frozenset[str]:
+        """What a service account may do; nothing for a person (a person's permissions come from the roles)."""
+        return frozenset(row.permission for row in self.grant_rows) if self.is_service_account else frozenset()
 
     @property
     def roles(self) -> frozenset[str]:
@@ -58,6 +68,15 @@ class UserRole(Base):
     __table_args__ = (
         CheckConstraint(one_of("role", ROLES), name="role"),
     )
+
+
+class ServicePermission(Base):
+    """One permission of a service account (see :data:`budgetbeheer.users.permissions.SERVICE_PERMISSIONS`)."""
+
+    __tablename__ = "service_permissions"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    permission: Mapped[str] = mapped_column(String(40), primary_key=True)
 
 
 class ApiToken(Base):

@@ -51,6 +51,11 @@ caseworker who holds it today loses it with the team rules of the separation-of-
 
 ADMIN_ROLE = "admin"
 
+SERVICE_PERMISSIONS = frozenset({"receipts.write", "bank.import", "households.read"})
+"""What a service account (a machine client such as the benefit system) may be given: money in and the bank's own
+files, and looking a household up. Never a permission of :data:`MONEY_PERMISSIONS`, and never a role: a service
+account cannot prepare, approve, confirm or write off."""
+
 
 def money_roles() -> frozenset[str]:
     """The roles that hold a permission of :data:`MONEY_PERMISSIONS`: never together with admin, and granted only
@@ -58,7 +63,10 @@ def money_roles() -> frozenset[str]:
     return frozenset(role for permission in MONEY_PERMISSIONS for role in PERMISSIONS[permission])
 
 
-def allowed(roles: Iterable[str], permission: str) -> bool:
+def allowed(roles: Iterable[str], permission: str, granted_directly: frozenset[str] = frozenset()) -> bool:
+    """Whether ``roles`` (or, for a service account, its ``granted_directly`` permissions) allow ``permission``."""
+    if permission in granted_directly and permission in SERVICE_PERMISSIONS:
+        return True
     granted = PERMISSIONS.get(permission)
     if granted is None:
         return False

@@ -188,6 +188,9 @@ def update_user(
         raise NotFound(Message("Gebruiker bestaat niet."))
     before = user_snapshot(user)
     waiting: list[str] = []
+    if user.is_service_account and (password is not None or roles):
+        raise Conflict(Message("Een service-account heeft geen wachtwoord en geen rollen; het meldt zich aan met een "
+                               "token en heeft alleen zijn eigen rechten."), {"roles": Message("service-account")})
     if password is not None:
         if len(password) < MIN_PASSWORD_LENGTH:
             raise ValidationError(
