@@ -42,6 +42,46 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "tokens.own": frozenset({"caseworker", "finance", "supervisor", "accountant", "admin"}),
 }
 
+DESCRIPTIONS: dict[str, str] = {
+    "home": "the start page and the worklist's links",
+    "households.read": "find a household, read its page, figures, history and statement",
+    "households.write": "intake, corrections, expected income and fixed costs",
+    "creditors.read": "read the creditor register",
+    "creditors.write": "add and change creditors in the register",
+    "receipts.write": "book money in (a receipt announced by the benefit system, a CSV of them)",
+    "receipts.manual": "book a receipt by hand, on the form",
+    "receipts.rebook": "move a receipt booked to the wrong household",
+    "payments.read": "read payment runs and batches",
+    "payments.prepare": "prepare a payment run",
+    "payments.approve": "approve a batch (never one's own)",
+    "payments.export": "make the bank file (pain.001)",
+    "payments.settle": "mark a batch sent, settled or returned by hand",
+    "bank.import": "import a bank statement (camt.053) or a status report (pain.002)",
+    "bank.read": "read statements, bank lines and the reconciliation",
+    "bank.assign": "assign an unmatched bank line to a household or an account",
+    "advances.write": "grant an advance, write one off (a second finance user)",
+    "one_offs.request": "ask for a one-off payment",
+    "one_offs.approve": "approve a one-off payment (never one's own)",
+    "worklist.read": "the worklist: what to do today",
+    "iban_changes.read": "read proposed changes of a household's IBAN",
+    "iban_changes.propose": "propose a change of a household's IBAN",
+    "iban_changes.confirm": "confirm a change of IBAN (never one's own)",
+    "signals.read": "read signals",
+    "signals.write": "close and reopen signals",
+    "extensions.request": "ask for an extension of the period",
+    "extensions.read": "read extension requests",
+    "extensions.decide": "decide an extension request (never one's own)",
+    "households.end": "end a household's period",
+    "households.benefit_end": "record that the benefit stops",
+    "reports.read": "reports and the books (journal, trial balance, accountability, ...)",
+    "audit.read": "read the audit trail",
+    "users.manage": "users, roles and role grants",
+    "scheduler.read": "the scheduler's jobs and their runs",
+    "tokens.own": "make and revoke one's own API tokens",
+}
+"""What each permission allows, in a few words: the README's table of who may do what is made from this and
+:data:`PERMISSIONS` (``scripts/permission_table.py``; a test keeps them equal)."""
+
 MONEY_PERMISSIONS = frozenset({
     "payments.prepare", "payments.approve", "payments.export", "payments.settle", "receipts.manual", "bank.assign",
     "advances.write", "iban_changes.confirm", "receipts.rebook", "one_offs.approve",
@@ -71,3 +111,16 @@ def allowed(roles: Iterable[str], permission: str, granted_directly: frozenset[s
     if granted is None:
         return False
     return bool(granted.intersection(roles))
+
+
+def permission_table() -> str:
+    """The README's table of who may do what (Markdown), made from :data:`PERMISSIONS`, :data:`DESCRIPTIONS` and
+    :data:`SERVICE_PERMISSIONS`."""
+    roles = ("caseworker", "finance", "supervisor", "accountant", "admin")
+    lines = ["| permission | allows | " + " | ".join(roles) + " | service account |",
+             "|---|---|" + "---|" * (len(roles) + 1)]
+    for permission in sorted(PERMISSIONS):
+        marks = ["✓" if role in PERMISSIONS[permission] else "" for role in roles]
+        marks.append("✓ if given" if permission in SERVICE_PERMISSIONS else "")
+        lines.append(f"| `{permission}` | {DESCRIPTIONS[permission]} | " + " | ".join(marks) + " |")
+    return "\n".join(lines) + "\n"
