@@ -9,7 +9,7 @@ PORT ?= 5000
 # two workers (pytest-xdist): the machines here have 2 cores; `make test PYTEST_ARGS=` runs serially
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run test check-fast install system-deps lint lint-imports typecheck deptry migration-check benchmark bench_runs clean
+.PHONY: run test check-fast install system-deps lint lint-imports typecheck deptry migration-check bandit pip-audit benchmark bench_runs clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,8 +38,8 @@ test: $(STAMP) system-deps
 system-deps:
 	@bash scripts/ensure_system_packages.sh
 
-## make check-fast: ruff, the layer contract, mypy, deptry and the migration check (under a minute)
-check-fast: $(STAMP) lint lint-imports typecheck deptry migration-check
+## make check-fast: ruff, the layer contract, mypy, deptry, the migration check, bandit and pip-audit (about a minute)
+check-fast: $(STAMP) lint lint-imports typecheck deptry migration-check bandit pip-audit
 
 lint:
 	$(BIN)/ruff check budgetbeheer tests benchmarks scripts migrations/env.py setup.py
@@ -54,6 +54,14 @@ typecheck:
 # every import declared in pyproject.toml, every declared dependency used ([tool.deptry])
 deptry:
 	$(BIN)/deptry .
+
+# security lint ([tool.bandit] in pyproject.toml: what is skipped and why)
+bandit:
+	$(BIN)/bandit -q -c pyproject.toml -r budgetbeheer
+
+# known vulnerabilities in the installed packages (scripts/pip_audit.sh: what it does where the service is out of reach)
+pip-audit:
+	@bash scripts/pip_audit.sh $(BIN)
 
 migration-check:
 	@tmp=$$(mktemp -d) && BUDGETBEHEER_ENV=test BUDGETBEHEER_DATABASE_URL=sqlite:///$$tmp/check.sqlite3 \

@@ -249,6 +249,9 @@ def jobs_run(name: str, run_for: date | None) -> None:
         job = composition.registry().jobs.get(name)
     except KeyError as error:
         raise click.ClickException(str(error)) from None
+    if job.not_by_hand:
+        click.echo(job.not_by_hand, err=True)
+        raise SystemExit(2)
     app = root()
     outcome = run_job(app.sessions, job, run_for or clock.today(), app.settings, BY_HAND_ACTOR)
     click.echo(f"{outcome.job} {outcome.run_for.isoformat()}: {outcome.outcome} {outcome.detail or ''}".rstrip())

@@ -106,7 +106,7 @@ def user_actor(session: Session, username: str) -> tuple[Actor, Any]:
     return actor_for(user, client_address="cli", auth_method=AuthMethod.CLI_UNPROVEN), user
 
 
-TOKEN_ENVVAR = "BUDGETBEHEER_TOKEN"  # noqa: S105 (the variable's name, not a secret)
+TOKEN_ENVVAR = "BUDGETBEHEER_TOKEN"  # noqa: S105 (the variable's name, not a secret)  # nosec B105
 
 
 def proof_options(func: F) -> F:

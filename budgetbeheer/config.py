@@ -122,7 +122,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
             raise ConfigurationError(
                 "BUDGETBEHEER_SECRET_KEY is required (or set BUDGETBEHEER_ENV=development for a local demo)."
             )
-        secret_key = "development-only-secret-key-do-not-use-in-production"  # noqa: S105 (development only)
+        secret_key = "development-only-secret-key-do-not-use-in-production"  # noqa: S105 (development only)  # nosec B105
     version = env.get("BUDGETBEHEER_PAIN001_VERSION") or Settings.pain001_version
     if version not in {"pain.001.001.03", "pain.001.001.09"}:
         raise ConfigurationError("BUDGETBEHEER_PAIN001_VERSION must be pain.001.001.03 or pain.001.001.09")

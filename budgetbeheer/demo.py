@@ -13,7 +13,7 @@ from budgetbeheer.ledger.service import ensure_system_accounts
 from budgetbeheer.users.models import User
 from budgetbeheer.users.service import create_user
 
-DEMO_PASSWORD = "demo-wachtwoord"  # noqa: S105 (documented demo log-in)
+DEMO_PASSWORD = "demo-wachtwoord"  # noqa: S105 (documented demo log-in)  # nosec B105
 DEMO_USERS = [
     ("klantmanager", "Karin de Klantmanager", ["caseworker"]),
     ("klantmanager2", "Kees Klantmanager", ["caseworker"]),

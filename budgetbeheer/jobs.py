@@ -44,6 +44,8 @@ class Job:
     order: int = 100
     catch_up_days: int = 7
     """How many missed days are run again when the scheduler starts."""
+    not_by_hand: str | None = None
+    """Why ``budgetbeheer jobs run`` may not run this job by hand, and what to do instead (None: it may)."""
 
 
 class JobRegistry:
@@ -53,9 +55,9 @@ class JobRegistry:
         self._jobs: dict[str, Job] = {}
 
     def add(self, name: str, func: JobFunc, *, description: str = "", order: int = 100,
-            catch_up_days: int = 7) -> Job:
+            catch_up_days: int = 7, not_by_hand: str | None = None) -> Job:
         """Add (or replace) a daily job. Lower ``order`` runs first within a day."""
-        job = Job(name, func, description, order, catch_up_days)
+        job = Job(name, func, description, order, catch_up_days, not_by_hand)
         self._jobs[name] = job
         return job
 

@@ -37,11 +37,11 @@ class AuthMethod(StrEnum):
 
     SESSION = "session"
     """signed in on the web pages (session cookie, checked against the user's session version)"""
-    TOKEN = "token"  # noqa: S105 (a name, not a secret)
+    TOKEN = "token"  # noqa: S105 (a name, not a secret)  # nosec B105
     """an API request with the user's Bearer token"""
-    CLI_PASSWORD = "cli-password"  # noqa: S105 (a name, not a secret)
+    CLI_PASSWORD = "cli-password"  # noqa: S105 (a name, not a secret)  # nosec B105
     """a command with ``--as U`` and U's password on standard input"""
-    CLI_TOKEN = "cli-token"  # noqa: S105 (a name, not a secret)
+    CLI_TOKEN = "cli-token"  # noqa: S105 (a name, not a secret)  # nosec B105
     """a command with ``--as U`` and U's API token in ``BUDGETBEHEER_TOKEN``"""
     CLI_UNPROVEN = "cli-unproven"
     """a command with ``--as U`` that needs no proof (exports, bank feedback): the name is the operator's word"""

@@ -104,23 +104,26 @@ _SQLITE_UNIQUE_KEYS = {
 """Every unique key of the append-only tables: a REPLACE over any of them would delete the row it meets."""
 
 
-def _sqlite_append_only(table: str) -> list[str]:
-    meets = " OR ".join(f"{key} = NEW.{key}" for key in _SQLITE_UNIQUE_KEYS[table])
-    return [
-        f"""
+_SQLITE_NO_REPLACE = """
         CREATE TRIGGER {table}_no_replace BEFORE INSERT ON {table}
         WHEN EXISTS (SELECT 1 FROM {table} WHERE {meets})
         BEGIN SELECT RAISE(ABORT, '{table} is append-only: an insert over an existing row refused'); END
-        """,
-        f"""
+        """
+_SQLITE_NO_UPDATE = """
         CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table}
         BEGIN SELECT RAISE(ABORT, '{table} is append-only: UPDATE refused'); END
-        """,
-        f"""
+        """
+_SQLITE_NO_DELETE = """
         CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table}
         BEGIN SELECT RAISE(ABORT, '{table} is append-only: DELETE refused'); END
-        """,
-    ]
+        """
+
+
+def _sqlite_append_only(table: str) -> list[str]:
+    """The DDL of the append-only triggers of ``table``: made from this module's own table and column names, no
+    input reaches it."""
+    meets = " OR ".join(f"{key} = NEW.{key}" for key in _SQLITE_UNIQUE_KEYS[table])
+    return [ddl.format(table=table, meets=meets) for ddl in (_SQLITE_NO_REPLACE, _SQLITE_NO_UPDATE, _SQLITE_NO_DELETE)]
 
 
 def _postgres_append_only(table: str) -> list[str]:

@@ -41,7 +41,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 HEADER = "Idempotency-Key"
 MAX_KEY = 200
-TOKEN_FIELD = "submission_token"  # noqa: S105 (a form field name, not a secret)
+TOKEN_FIELD = "submission_token"  # noqa: S105 (a form field name, not a secret)  # nosec B105
 _TOKEN_BYTES = 24
 _IGNORED_FORM_FIELDS = frozenset({"csrf_token", TOKEN_FIELD})
 

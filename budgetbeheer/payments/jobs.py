@@ -31,4 +31,7 @@ def prepare_runs(session: Session, actor: Actor, run_for: date, settings: Settin
 
 def register(jobs: JobRegistry) -> None:
     jobs.add("payments.prepare_runs", prepare_runs, order=20,
-             description="Stelt de betaalrun voor de volgende TARGET2-werkdag voor.")
+             description="Stelt de betaalrun voor de volgende TARGET2-werkdag voor.",
+             # by hand it would make a scheduler's batch that the person who ran it could approve alone
+             not_by_hand="Een betaalrun met de hand voorbereiden doet u als uzelf: budgetbeheer runs prepare --date "
+                         "D --as U --password-stdin (wie voorbereidt, keurt niet goed).")

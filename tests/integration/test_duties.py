@@ -31,7 +31,7 @@ from budgetbeheer.users.service import (
     update_user,
 )
 from tests.conftest import TEST_PASSWORD
-from tests.factories import RUN_DATE, batch, payable_household
+from tests.factories import RUN_DATE, batch, household, payable_household
 
 MANAGED_IBAN = "NL46BNGH0285160126"
 
@@ -276,13 +276,27 @@ def test_finding2_the_audit_trail_names_how_each_actor_proved_who_they_were(
     assert prepared.actor == "system:scheduler" and prepared.auth_method == "scheduler"
 
 
-def test_finding2_a_scheduled_job_run_by_hand_is_audited_as_the_operators(
+def test_finding2_preparing_the_payment_run_by_hand_as_a_job_is_refused(
     session: Session, cli: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """By hand the job would make a scheduler's batch that the person who ran it could approve alone."""
     monkeypatch.setenv("BUDGETBEHEER_MANAGED_ACCOUNT_IBAN", MANAGED_IBAN)
     payable_household(session)
     session.commit()
     result = cli("jobs", "run", "payments.prepare_runs", "--date", "2026-11-27")
+    assert result.exit_code == 2
+    assert "runs prepare --date D --as U --password-stdin" in result.output
+    assert _entries(session, "payment_batch.prepared") == []
+    assert session.scalar(select(PaymentBatch.id)) is None
+
+
+def test_finding2_a_scheduled_job_run_by_hand_is_audited_as_the_operators(
+    session: Session, cli: Callable[..., Any]
+) -> None:
+    household(session)  # its period (from 25 November 2026) has ended by 26 May 2027
+    session.commit()
+    result = cli("jobs", "run", "lifecycle.end_periods", "--date", "2027-05-26")
     assert result.exit_code == 0, result.output
-    [entry] = _entries(session, "payment_batch.prepared")
-    assert entry.actor == "system:scheduler" and entry.auth_method == "operator"
+    entries = _entries(session, "household.ending")
+    assert entries and all((e.actor, e.auth_method) == ("system:scheduler", "operator") for e in entries), [
+        (e.action, e.actor, e.auth_method) for e in entries]

@@ -17,7 +17,6 @@ from budgetbeheer.audit.models import AuditEntry
 from budgetbeheer.audit.service import Actor
 from budgetbeheer.config import Settings
 from budgetbeheer.errors import Conflict, ValidationError
-from budgetbeheer.tables.households import Receipt
 from budgetbeheer.users.models import ApiToken, User
 from budgetbeheer.users.permissions import MONEY_PERMISSIONS, SERVICE_PERMISSIONS
 from budgetbeheer.users.service import actor_for, update_user
