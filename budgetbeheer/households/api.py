@@ -11,6 +11,7 @@ from budgetbeheer import clock
 from budgetbeheer import validation as v
 from budgetbeheer.domain.categories import LABELS_NL, Category
 from budgetbeheer.domain.forecast import Forecast
+from budgetbeheer.errors import Message, ValidationError
 from budgetbeheer.households.creditors import change_creditor_address, create_creditor, list_creditors
 from budgetbeheer.households.figures import ONE_OFFS, HouseholdFigures, Reservation
 from budgetbeheer.households.fixed_costs import add_fixed_cost, change_fixed_cost_amount
@@ -41,7 +42,7 @@ from budgetbeheer.households.read import (
 )
 from budgetbeheer.households.receipts import RECEIPT_KINDS, book_receipt
 from budgetbeheer.http.api import ApiRoutes, json_body, ok
-from budgetbeheer.http.context import actor, db, language, settings
+from budgetbeheer.http.context import actor, current, db, language, settings
 from budgetbeheer.http.inputs import query_number
 from budgetbeheer.i18n import translate
 from budgetbeheer.money import cents_to_str
@@ -358,10 +359,16 @@ def households_add_income(household_id: int) -> tuple[Response, int]:
 
 @routes.route("/receipts", ["POST"], summary="Book a receipt (header Idempotency-Key: the same key again returns it)",
        permission="receipts.write", request_body=_RECEIPT_BODY,
-       responses={"201": "booked", "422": "invalid values", "409": "key used with another body"})
+       responses={"201": "booked", "422": "invalid values (or a service account without an Idempotency-Key)",
+                  "409": "key used with another body"})
 def receipts_create() -> tuple[Response, int]:
     data = cast(ReceiptData, json_body())
     key = request.headers.get("Idempotency-Key")
+    user = current()
+    if key is None and user is not None and user.is_service_account:  # a machine retries: each retry must be one
+        raise ValidationError({"Idempotency-Key": Message(
+            "Een service-account geeft bij elke ontvangst een Idempotency-Key mee, zodat een nieuwe poging niet "
+            "nog eens boekt.")})
     session = db()
     receipt, created = book_receipt(session, actor(), data, idempotency_key=key, source="api",
                                     duplicate_days=settings().receipt_duplicate_days)

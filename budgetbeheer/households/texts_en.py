@@ -1,6 +1,9 @@
 """English texts for the households pages and messages (message ids are the Dutch texts)."""
 
 EN = {
+    "Een service-account geeft bij elke ontvangst een Idempotency-Key mee, zodat een nieuwe poging niet nog eens "
+    "boekt.":
+        "A service account sends an Idempotency-Key with every receipt, so that a retry does not book it again.",
     "%(booked)s ontvangst(en) geboekt; %(already)s waren al geboekt.": "%(booked)s receipt(s) booked; %(already)s were booked already.",
     "%(count)s huishouden(s)": "%(count)s household(s)",
     "%(created)s schuldeiser(s) toegevoegd; %(skipped)s stonden er al.": "%(created)s creditor(s) added; %(skipped)s were there already.",

@@ -17,6 +17,7 @@ from budgetbeheer.audit.models import AuditEntry
 from budgetbeheer.audit.service import Actor
 from budgetbeheer.config import Settings
 from budgetbeheer.errors import Conflict, ValidationError
+from budgetbeheer.tables.households import Receipt
 from budgetbeheer.users.models import ApiToken, User
 from budgetbeheer.users.permissions import MONEY_PERMISSIONS, SERVICE_PERMISSIONS
 from budgetbeheer.users.service import actor_for, update_user
@@ -138,3 +139,18 @@ def test_finding1_deactivating_revokes_every_token(
     for each in (token, second):
         assert client.get("/api/v1/households", headers=_bearer(each)).status_code == 401
     assert session.scalar(select(func.count(ApiToken.id)).where(ApiToken.revoked_at.is_(None))) == 0
+
+
+def test_finding2_a_service_account_must_give_an_idempotency_key_with_each_receipt(
+    client: FlaskClient, session: Session
+) -> None:
+    """Issue 17: a machine retries on a time-out; without a key its retry would book the money twice."""
+    household = payable_household(session)
+    _, token = create_service_account(session, OPERATOR, name="uitkeringssysteem", permissions=["receipts.write"])
+    session.commit()
+    before = session.scalar(select(func.count(Receipt.id)))
+    body = {"household_id": household.id, "amount": "75.00", "date": "2026-11-27", "kind": "allowance"}
+    answer = client.post("/api/v1/receipts", json=body, headers=_bearer(token))
+    assert answer.status_code == 422
+    assert "Idempotency-Key" in answer.get_json()["error"]["fields"]
+    assert session.scalar(select(func.count(Receipt.id))) == before
