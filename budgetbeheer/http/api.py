@@ -155,6 +155,18 @@ def _openapi_path(path: str) -> str:
     return re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", path)
 
 
+MAX_ID = 2**63 - 1
+"""The largest id and page number: the database's 64-bit integer."""
+
+
+def _query_schema(name: str) -> dict[str, Any]:
+    """A query parameter's value limits: ``page`` and ``per_page`` are whole numbers from 1 (a ``per_page`` above
+    the endpoint's maximum counts as that maximum); the others are text, described one by one."""
+    if name in ("page", "per_page"):
+        return {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+    return {"type": "string"}
+
+
 def openapi_document(collections: Iterable[ApiRoutes]) -> dict[str, Any]:
     paths: dict[str, dict[str, Any]] = {}
     for endpoint in (e for collection in collections for e in collection.endpoints):
@@ -162,27 +174,37 @@ def openapi_document(collections: Iterable[ApiRoutes]) -> dict[str, Any]:
             "summary": endpoint.summary,
             "responses": {"200": {"description": "OK"}} | {k: {"description": v} for k, v in endpoint.responses.items()},
         }
+        errors = operation["responses"]
         if endpoint.permission:
             operation["security"] = [{"bearer": []}]
             operation["x-permission"] = endpoint.permission
             operation["x-roles"] = sorted(PERMISSIONS[endpoint.permission])
+            errors.setdefault("401", {"description": "no token, or one that is unknown or revoked"})
+            errors.setdefault("403", {"description": "the token's user lacks the permission x-permission"})
+        path_names = re.findall(r"<(?:\w+:)?(\w+)>", endpoint.path)
         parameters = [
             {"name": name, "in": "path", "required": True,
-             "schema": {"type": "integer", "minimum": 0, "maximum": 2**63 - 1}}
-            for name in re.findall(r"<(?:\w+:)?(\w+)>", endpoint.path)
+             "schema": {"type": "integer", "minimum": 0, "maximum": MAX_ID}}
+            for name in path_names
         ]
+        if path_names:
+            errors.setdefault("404", {"description": "no such " + ", ".join(path_names)})
         parameters += [
-            {"name": name, "in": "query", "required": False, "schema": {"type": "string"}, "description": text}
+            {"name": name, "in": "query", "required": False, "schema": _query_schema(name), "description": text}
             for name, text in endpoint.query.items()
         ]
+        if endpoint.query:
+            errors.setdefault("422", {"description": "a query value that is not valid (fields names it)"})
         if endpoint.method == "post":
             parameters.append({"name": "Idempotency-Key", "in": "header", "required": False,
                                "schema": {"type": "string", "minLength": 1, "maxLength": 200},
                                "description": "the same key and body again: 200 with the first answer; another "
                                "body: 409"})
-            operation["responses"].setdefault("409", {"description": "Idempotency-Key used with another body"})
-            operation["responses"].setdefault("413", {"description": "JSON body above 1 MiB"})
-            operation["responses"].setdefault("422", {"description": "invalid values (fields names each)"})
+            errors.setdefault("409", {"description": "Idempotency-Key used with another body"})
+        if endpoint.method in ("post", "patch", "put"):
+            errors.setdefault("400", {"description": "a body that is not readable JSON (or not an object)"})
+            errors.setdefault("413", {"description": "JSON body above 1 MiB"})
+            errors.setdefault("422", {"description": "invalid values (fields names each)"})
         if parameters:
             operation["parameters"] = parameters
         if endpoint.request_body:
