@@ -1,6 +1,11 @@
 """English texts for the households pages and messages (message ids are the Dutch texts)."""
 
 EN = {
+    "tekort": "shortfall",
+    "doorgetrokken lijn: het verwachte saldo per dag": "solid line: the expected balance per day",
+    "gestreepte lijn: saldo nul": "dashed line: a balance of zero",
+    "gestippelde lijn (tekort): de betaalrun van %(date)s, waarin er niet genoeg geld is":
+        "dotted line (shortfall): the payment run of %(date)s, in which there is not enough money",
     "Een service-account geeft bij elke ontvangst een Idempotency-Key mee, zodat een nieuwe poging niet nog eens "
     "boekt.":
         "A service account sends an Idempotency-Key with every receipt, so that a retry does not book it again.",

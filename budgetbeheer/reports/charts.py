@@ -1,7 +1,9 @@
 """Charts drawn on the server as SVG: no script, no inline style (the CSP forbids both), readable by screen readers.
 
-Each chart has ``role="img"`` with a ``<title>`` and a ``<desc>`` that say what it shows; the page puts the same
-figures in a table beside it.
+Each chart has ``role="img"`` with a ``<title>`` and a ``<desc>`` that say what it shows; the page shows the title
+above it and puts the same figures in a table beside it. A series keeps its look wherever it appears: its ``key``
+(a category such as ``rent``, or ``leefgeld``) picks its colour and, so that no one needs to tell colours apart,
+its hatching (bars) or its dash and marker shape (lines), shown the same in the legend.
 """
 
 from __future__ import annotations
@@ -20,12 +22,66 @@ TOP = 20
 BOTTOM = 60
 PALETTE = ("#00539b", "#e17000", "#1b6e20", "#b00020", "#6a3d9a", "#8c564b", "#00838f", "#5b5b5b", "#c2185b",
            "#827717")
+HATCHES = ("", "M0,8 L8,0", "M0,4 L8,4", "M4,0 L4,8", "M0,0 L8,8", "M0,8 L8,0 M0,0 L8,8", "M0,4 L8,4 M4,0 L4,8")
+"""The hatching drawn in white over a bar's colour (8 × 8 tiles): solid, diagonal, horizontal, vertical, ..."""
+DASHES = ("", "6 3", "2 3", "8 3 2 3")
+MARKERS = ("circle", "square", "diamond", "triangle")
+STABLE_KEYS = ("rent", "health_insurance", "energy", "water", "municipal_taxes", "contents_insurance",
+               "liability_insurance", "loan_repayment", "other", "leefgeld")
+"""The keys with a look of their own, the same in every chart and every range (the fixed-cost categories and
+leefgeld, in :class:`~budgetbeheer.domain.categories.Category` order)."""
 
 
 @dataclass(frozen=True)
 class Series:
     name: str
     values: Sequence[int]
+    key: str | None = None
+    """What the series is (a category, ``leefgeld``): the same key gets the same look in every chart."""
+
+
+@dataclass(frozen=True)
+class Look:
+    colour: str
+    hatch: str
+    dash: str
+    marker: str
+
+
+def look(series: Series, index: int) -> Look:
+    """A series' look: by its key when it has a stable one, otherwise by its place in the chart."""
+    number = STABLE_KEYS.index(series.key) if series.key in STABLE_KEYS else index
+    return Look(PALETTE[number % len(PALETTE)], HATCHES[number % len(HATCHES)], DASHES[number % len(DASHES)],
+                MARKERS[number % len(MARKERS)])
+
+
+def _pattern_id(chart_id: str, index: int) -> str:
+    return f"{chart_id}-fill-{index}"
+
+
+def _patterns(chart_id: str, series: Sequence[Series]) -> list[str]:
+    body = ["<defs>"]
+    for index, item in enumerate(series):
+        style = look(item, index)
+        body.append(f'<pattern id="{_pattern_id(chart_id, index)}" patternUnits="userSpaceOnUse" width="8" height="8">'
+                    f'<rect width="8" height="8" fill="{style.colour}"/>'
+                    + (f'<path d="{style.hatch}" stroke="#ffffff" stroke-width="1.5"/>' if style.hatch else "")
+                    + "</pattern>")
+    body.append("</defs>")
+    return body
+
+
+def _marker(shape: str, x: float, y: float, colour: str, tip: str = "") -> str:
+    title = f"<title>{tip}</title>" if tip else ""
+    if shape == "square":
+        return f'<rect x="{x - 4:.1f}" y="{y - 4:.1f}" width="8" height="8" fill="{colour}">{title}</rect>'
+    if shape == "diamond":
+        points = f"{x:.1f},{y - 5:.1f} {x + 5:.1f},{y:.1f} {x:.1f},{y + 5:.1f} {x - 5:.1f},{y:.1f}"
+        return f'<polygon points="{points}" fill="{colour}">{title}</polygon>'
+    if shape == "triangle":
+        points = f"{x:.1f},{y - 5:.1f} {x + 5:.1f},{y + 4:.1f} {x - 5:.1f},{y + 4:.1f}"
+        return f'<polygon points="{points}" fill="{colour}">{title}</polygon>'
+    return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{colour}">{title}</circle>'
 
 
 def _nice_max(value: int) -> int:
@@ -70,14 +126,26 @@ def _axes(labels: Sequence[str], top: int, fmt: Callable[[int], str]) -> list[st
     return body
 
 
-def _legend(series: Sequence[Series]) -> list[str]:
+def _legend(chart_id: str, series: Sequence[Series], *, lines: bool) -> list[str]:
+    """One key per series: the same hatching (bars) or dash and marker (lines) as in the chart, and its name, so
+    the legend does not rely on colour alone."""
     body = []
     x = LEFT
     for index, item in enumerate(series):
-        colour = PALETTE[index % len(PALETTE)]
-        body.append(f'<rect x="{x}" y="{HEIGHT - 24}" width="10" height="10" fill="{colour}"/>')
-        body.append(f'<text x="{x + 14}" y="{HEIGHT - 15}" font-size="11">{escape(item.name)}</text>')
-        x += 22 + 7 * len(item.name)
+        style = look(item, index)
+        y = HEIGHT - 19
+        if lines:
+            dash = f' stroke-dasharray="{style.dash}"' if style.dash else ""
+            body.append(f'<line x1="{x}" y1="{y}" x2="{x + 22}" y2="{y}" stroke="{style.colour}" stroke-width="2"'
+                        f"{dash}/>")
+            body.append(_marker(style.marker, x + 11, y, style.colour))
+            width = 26
+        else:
+            body.append(f'<rect x="{x}" y="{y - 6}" width="14" height="12" fill="url(#{_pattern_id(chart_id, index)})" '
+                        f'stroke="{style.colour}"/>')
+            width = 18
+        body.append(f'<text x="{x + width}" y="{y + 4}" font-size="11">{escape(item.name)}</text>')
+        x += width + 12 + 7 * len(item.name)
     return body
 
 
@@ -91,7 +159,7 @@ def bar_chart(chart_id: str, title: str, desc: str, labels: Sequence[str], serie
     top = _nice_max(peak)
     plot_height = HEIGHT - TOP - BOTTOM
     slot = (WIDTH - LEFT - RIGHT) / max(1, len(labels))
-    body = _axes(labels, top, fmt)
+    body = _patterns(chart_id, series) + _axes(labels, top, fmt)
     for index, label in enumerate(labels):
         base: float = HEIGHT - BOTTOM
         width = slot * 0.6 if stacked else slot * 0.8 / max(1, len(series))
@@ -104,12 +172,13 @@ def bar_chart(chart_id: str, title: str, desc: str, labels: Sequence[str], serie
             y = base - height
             body.append(
                 f'<rect x="{x:.1f}" y="{y:.1f}" width="{width:.1f}" height="{height:.1f}" '
-                f'fill="{PALETTE[number % len(PALETTE)]}"><title>{escape(label)}, {escape(item.name)}: '
+                f'fill="url(#{_pattern_id(chart_id, number)})" stroke="{look(item, number).colour}" stroke-width="0.5">'
+                f"<title>{escape(label)}, {escape(item.name)}: "
                 f"{escape(fmt(value))}</title></rect>"
             )
             if stacked:
                 base = y
-    return _frame(chart_id, title, desc, body + _legend(series))
+    return _frame(chart_id, title, desc, body + _legend(chart_id, series, lines=False))
 
 
 def line_chart(chart_id: str, title: str, desc: str, labels: Sequence[str], series: Sequence[Series], *,
@@ -119,14 +188,15 @@ def line_chart(chart_id: str, title: str, desc: str, labels: Sequence[str], seri
     slot = (WIDTH - LEFT - RIGHT) / max(1, len(labels))
     body = _axes(labels, top, fmt)
     for number, item in enumerate(series):
-        colour = PALETTE[number % len(PALETTE)]
+        style = look(item, number)
         points = [
             (LEFT + slot * (index + 0.5), HEIGHT - BOTTOM - plot_height * value / top)
             for index, value in enumerate(item.values)
         ]
         path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
-        body.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>')
+        dash = f' stroke-dasharray="{style.dash}"' if style.dash else ""
+        body.append(f'<polyline points="{path}" fill="none" stroke="{style.colour}" stroke-width="2"{dash}/>')
         for (x, y), label, value in zip(points, labels, item.values, strict=True):
-            body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{colour}"><title>{escape(label)}, '
-                        f"{escape(item.name)}: {escape(fmt(value))}</title></circle>")
-    return _frame(chart_id, title, desc, body + _legend(series))
+            body.append(_marker(style.marker, x, y, style.colour,
+                                f"{escape(label)}, {escape(item.name)}: {escape(fmt(value))}"))
+    return _frame(chart_id, title, desc, body + _legend(chart_id, series, lines=True))

@@ -136,7 +136,7 @@ def accountability_charts(result: Accountability, lang: str) -> list[dict[str, A
     if any(f.paid.get(LEEFGELD) for f in result.months):
         kinds.append(LEEFGELD)
     names = {**{str(c): LABELS_NL[c] for c in Category}, LEEFGELD: "leefgeld"}
-    paid = [charts.Series(translate(names[k], lang), [f.paid.get(k, 0) for f in result.months]) for k in kinds]
+    paid = [charts.Series(translate(names[k], lang), [f.paid.get(k, 0) for f in result.months], key=k) for k in kinds]
 
     def euros(cents: int) -> str:
         return format_money(cents, lang)
@@ -144,6 +144,8 @@ def accountability_charts(result: Accountability, lang: str) -> list[dict[str, A
     t = lambda text: translate(text, lang)  # noqa: E731
     return [
         {
+            "id": "chart-paid",
+            "title": t("Betaald per maand en categorie"),
             "svg": charts.bar_chart(
                 "chart-paid", t("Betaald per maand en categorie"),
                 t("Gestapelde staven: per maand het bedrag dat is betaald, verdeeld over de categorieën vaste lasten "
@@ -151,6 +153,8 @@ def accountability_charts(result: Accountability, lang: str) -> list[dict[str, A
                 labels, paid, stacked=True, fmt=euros),
         },
         {
+            "id": "chart-active",
+            "title": t("Actieve huishoudens per maand"),
             "svg": charts.line_chart(
                 "chart-active", t("Actieve huishoudens per maand"),
                 t("Lijn: het aantal huishoudens en personen dat in de maand werd ontzorgd. De tabel hieronder geeft "
@@ -160,6 +164,8 @@ def accountability_charts(result: Accountability, lang: str) -> list[dict[str, A
                  charts.Series(t("personen"), [f.persons_active for f in result.months])]),
         },
         {
+            "id": "chart-extensions",
+            "title": t("Verlengingen per maand"),
             "svg": charts.bar_chart(
                 "chart-extensions", t("Verlengingen per maand"),
                 t("Staven naast elkaar: per maand het aantal gevraagde, toegekende en afgewezen verlengingen. De tabel "

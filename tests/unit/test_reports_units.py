@@ -112,7 +112,35 @@ def test_charts_are_valid_svg_with_title_desc_and_escaped_text() -> None:
     assert root.findtext(f"{ns}title") == "Betaald <per> maand"
     assert root.findtext(f"{ns}desc") == "beschrijving & meer"
     assert len(root.findall(f"{ns}rect")) == 3 + 2  # three bars with a value, two legend keys
+    assert len(root.findall(f"{ns}defs/{ns}pattern")) == 2  # one fill (colour and hatching) per series
     line = charts.line_chart("c2", "t", "d", ["a", "b", "c"], [charts.Series("n", [1, 5, 3])])
-    assert len(etree.fromstring(str(line).encode()).findall(f"{ns}circle")) == 3
+    assert len(etree.fromstring(str(line).encode()).findall(f"{ns}circle")) == 3 + 1  # the points, the legend key
     empty = charts.bar_chart("c3", "t", "d", [], [], stacked=False)
     assert etree.fromstring(str(empty).encode()).get("id") == "c3"
+
+
+def test_a_category_keeps_its_look_in_every_chart_and_range() -> None:
+    """Issue 15: stable colours per category; the same hatching in the chart and its legend."""
+    rent, water = charts.Series("huur", [1], key="rent"), charts.Series("water", [1], key="water")
+    assert charts.look(rent, 0) == charts.look(rent, 5)  # its place in the chart does not matter
+    only_water = charts.bar_chart("a", "t", "d", ["m"], [water], stacked=True)
+    both = charts.bar_chart("b", "t", "d", ["m"], [rent, water], stacked=True)
+    ns = "{http://www.w3.org/2000/svg}"
+
+    def fill_of_water(svg: object, chart_id: str, index: int) -> tuple[str | None, str | None]:
+        root = etree.fromstring(str(svg).encode())
+        pattern = root.find(f"{ns}defs/{ns}pattern[@id='{chart_id}-fill-{index}']")
+        assert pattern is not None
+        hatch = pattern.find(f"{ns}path")
+        return pattern.find(f"{ns}rect").get("fill"), None if hatch is None else hatch.get("d")
+
+    assert fill_of_water(only_water, "a", 0) == fill_of_water(both, "b", 1)
+
+
+def test_series_differ_by_more_than_colour() -> None:
+    """Issue 15: a legend that does not rely on colour alone: every series of a chart has its own hatching (bars)
+    and its own dash or marker (lines)."""
+    series = [charts.Series(key, [1], key=key) for key in charts.STABLE_KEYS[:4]]
+    looks = [charts.look(item, n) for n, item in enumerate(series)]
+    assert len({look.hatch for look in looks}) == 4
+    assert len({(look.dash, look.marker) for look in looks}) == 4
