@@ -40,6 +40,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "users.manage": frozenset({"admin"}),
     "scheduler.read": frozenset({"admin"}),
     "tokens.own": frozenset({"caseworker", "finance", "supervisor", "accountant", "admin"}),
+    "account.own": frozenset({"caseworker", "finance", "supervisor", "accountant", "admin"}),
 }
 
 MONEY_PERMISSIONS = frozenset({
