@@ -10,6 +10,7 @@ JWKS (signature, issuer, audience, expiry, nonce). Who the token names and their
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from authlib.integrations.flask_client import OAuth
 from flask import Blueprint, Flask, abort, current_app, render_template, request, session, url_for
@@ -20,7 +21,7 @@ from budgetbeheer.config import Settings
 from budgetbeheer.errors import Message
 from budgetbeheer.http.context import commit_on_error, db, request_id, settings
 from budgetbeheer.http.redirects import safe_next
-from budgetbeheer.http.security import public
+from budgetbeheer.http.security import csp_with_form_target, public
 from budgetbeheer.users import identity
 from budgetbeheer.web import second_step
 
@@ -54,6 +55,14 @@ def init_app(app: Flask, config: Settings) -> None:
     )
     app.extensions[EXTENSION] = oauth
     app.jinja_env.globals["oidc_login_name"] = config.municipality_name
+    issuer = urlsplit(config.oidc_issuer)
+    policy = csp_with_form_target(f"{issuer.scheme}://{issuer.netloc}")
+
+    @app.after_request
+    def login_page_may_post_to_the_provider(response: Response) -> Response:
+        if request.endpoint == "auth.login":
+            response.headers["Content-Security-Policy"] = policy
+        return response
 
 
 @bp.route("/login/oidc", methods=["POST"])
