@@ -196,3 +196,14 @@ def test_finding2_cli_refuses_a_required_role_without_totp(
     monkeypatch.setattr("sys.stdin", io.StringIO(f"{TEST_PASSWORD}\n"))
     with pytest.raises(NotAuthenticated, match="verplicht"):
         proven_actor(session, "batches approve", "fin3", True, None)
+
+
+def test_finding5_operator_resets_a_lost_totp(cli: Callable[..., object], make_user: Callable[..., User],
+                                              session: Session) -> None:
+    user = make_user("klant6", "caseworker")
+    enrolled(session, user)
+    result = cli("users", "reset-totp", "--username", "klant6")
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    assert "reset" in result.output  # type: ignore[attr-defined]
+    assert not second_factor.is_enrolled(session, user.id)
+    assert actions(session)[-1] == "totp.reset"
