@@ -30,6 +30,8 @@ bp = Blueprint("oidc", __name__)
 EXTENSION = "budgetbeheer_oidc"
 CLIENT = "municipality"
 _NEXT_KEY = "oidc_next"
+_PAGES_WITH_THE_BUTTON = {"auth.login", "oidc.callback", "second_step.code", "second_step.enrol"}
+"""Where login.html may be shown (a refused or throttled step shows the log-in page again)."""
 
 
 def _client() -> Any:
@@ -60,7 +62,7 @@ def init_app(app: Flask, config: Settings) -> None:
 
     @app.after_request
     def login_page_may_post_to_the_provider(response: Response) -> Response:
-        if request.endpoint == "auth.login":
+        if request.endpoint in _PAGES_WITH_THE_BUTTON:
             response.headers["Content-Security-Policy"] = policy
         return response
 

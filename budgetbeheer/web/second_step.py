@@ -45,6 +45,10 @@ def begin(user: User, step: str, next_url: str) -> Response:
         session["lang"] = lang
     session[PENDING_KEY] = {"uid": user.id, "sv": user.session_version, "step": step, "at": int(time.time()),
                             "next": next_url}
+    if step == second_factor.ENROL and second_factor.pending_secret(db(), user, totp_key()) is None:
+        # made here, in the log-in's POST: the enrolment page itself only shows it (a GET changes nothing)
+        who = actor_for(user, request_id(), request.remote_addr, AuthMethod.SESSION)
+        second_factor.start_enrolment(db(), who, user, totp_key())
     return redirect(url_for("second_step.code" if step == second_factor.CODE else "second_step.enrol"))
 
 
@@ -132,7 +136,9 @@ def enrol() -> str | Response:
             flash(translate("Tweestapsverificatie staat aan.", language()), "success")
             return finish(user, AuthMethod.SESSION_TOTP, state["next"])
         error = second_factor.WRONG_CODE
-    secret = second_factor.pending_secret(db(), user, key) or second_factor.start_enrolment(db(), who, user, key)
+    secret = second_factor.pending_secret(db(), user, key)
+    if secret is None:  # enrolled meanwhile (another tab), or reset: start again
+        return _start_again()
     return render_template("login_enrol.html", error=error, **enrolment_view(user, secret)), (401 if error else 200)  # type: ignore[return-value]
 
 
