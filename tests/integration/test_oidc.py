@@ -213,3 +213,23 @@ def test_provider_actor_is_the_provider() -> None:
     from budgetbeheer.users.identity import provider_actor
 
     assert provider_actor() == Actor(name="system:oidc", auth_method="session+oidc")
+
+
+@pytest.mark.parametrize("field", ["nonce", "code_verifier"])
+def test_finding5_oidc_nonce_and_pkce_verifier_are_checked(new_client: Callable[[], FlaskClient], session: Session,
+                                                           field: str) -> None:
+    """The ID token must carry the nonce of this browser's request, and the token endpoint must get the verifier
+    of its code challenge: change either in the session and the log-in is refused."""
+    client = new_client()
+    started = client.post("/login/oidc")
+    back = urlsplit(at_provider(started.headers["Location"], "anna"))
+    with client.session_transaction() as state:
+        (key,) = [name for name in state if name.startswith("_state_")]
+        kept = state[key]
+        assert kept["data"][field]
+        kept["data"][field] = "x" * len(kept["data"][field])
+        state[key] = kept
+    assert client.get(f"{back.path}?{back.query}").status_code == 401
+    assert client.get("/").status_code == 302
+    session.commit()
+    assert session.scalar(select(User).where(User.username == "anna")) is None
