@@ -22,13 +22,12 @@ from datetime import datetime
 
 import pyotp
 from cryptography.fernet import Fernet, InvalidToken
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from budgetbeheer.audit.service import Actor, record
 from budgetbeheer.db.base import utcnow
 from budgetbeheer.errors import Conflict, Message
-from budgetbeheer.users.login_models import UserIdentity, UserTotp
+from budgetbeheer.users.login_models import UserTotp
 from budgetbeheer.users.models import User
 
 VALID_WINDOW = 1
@@ -63,11 +62,6 @@ def _row(session: Session, user_id: int) -> UserTotp | None:
 def is_enrolled(session: Session, user_id: int) -> bool:
     row = _row(session, user_id)
     return row is not None and row.confirmed_at is not None
-
-
-def is_local(session: Session, user: User) -> bool:
-    """A local account (password), as opposed to one the identity provider vouches for."""
-    return session.scalar(select(UserIdentity.id).where(UserIdentity.user_id == user.id).limit(1)) is None
 
 
 def is_required(user: User, required_roles: Iterable[str]) -> bool:

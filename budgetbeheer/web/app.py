@@ -64,7 +64,7 @@ def create_app(settings: Settings | None = None, **flask_config: Any) -> Flask:
 
     app.register_blueprint(auth.bp)
     throttle.limit_login(app, "auth.login", settings)
-    second_step.init_app(app)
+    second_step.init_app(app, settings)
     oidc.init_app(app, settings)
     app.register_blueprint(main.bp)
     app.register_blueprint(admin.bp)

@@ -18,6 +18,7 @@ from flask_login import login_user
 from werkzeug.wrappers import Response
 
 from budgetbeheer.audit.service import AuthMethod
+from budgetbeheer.config import Settings
 from budgetbeheer.errors import Message
 from budgetbeheer.http.context import AUTH_METHOD_KEY, commit_on_error, db, language, request_id, settings
 from budgetbeheer.http.security import SESSION_VERSION_KEY, public
@@ -142,11 +143,7 @@ def enrol() -> str | Response:
     return render_template("login_enrol.html", error=error, **enrolment_view(user, secret)), (401 if error else 200)  # type: ignore[return-value]
 
 
-def init_app(app: Flask) -> None:
+def init_app(app: Flask, config: Settings) -> None:
     app.register_blueprint(bp)
     for endpoint in ("second_step.code", "second_step.enrol"):
-        limit_login(app, endpoint, settings_of(app), user_key=_pending_user_key)
-
-
-def settings_of(app: Flask) -> Any:
-    return app.config["BUDGETBEHEER_SETTINGS"]
+        limit_login(app, endpoint, config, user_key=_pending_user_key)
