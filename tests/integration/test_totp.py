@@ -9,6 +9,7 @@ import io
 import re
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pyotp
 import pytest
@@ -26,7 +27,11 @@ from budgetbeheer.errors import NotAuthenticated
 from budgetbeheer.users import second_factor
 from budgetbeheer.users.login_models import UserTotp
 from budgetbeheer.users.models import User
+from budgetbeheer.users.service import actor_for
 from tests.conftest import TEST_PASSWORD, CommittingClient
+from tests.factories import RUN_DATE, batch, payable_household
+
+MANAGED_IBAN = "NL46BNGH0285160126"
 
 START = datetime(2026, 12, 4, 9, 0, 5, tzinfo=UTC)  # early in a 30-second step
 KEY = "test-secret-key"  # the test settings' secret key: the TOTP key when BUDGETBEHEER_TOTP_KEY is unset
@@ -185,6 +190,31 @@ def test_finding2_cli_password_stdin_then_code_line_for_a_totp_user(
     monkeypatch.setattr("sys.stdin", io.StringIO(f"{TEST_PASSWORD}\n{totp.now()}\n"))
     with pytest.raises(NotAuthenticated):  # the same code again
         proven_actor(session, "batches approve", "fin2", True, None)
+
+
+def test_finding2_cli_batches_approve_with_password_and_code_lines(
+        make_user: Callable[..., User], session: Session, settings: Settings, cli: Callable[..., Any],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """End to end: ``batches approve ID --as U --password-stdin`` with the password line, then the code line."""
+    with time_machine.travel(datetime(2026, 11, 28, 9, 0, 5, tzinfo=UTC), tick=False):
+        monkeypatch.setenv("BUDGETBEHEER_SECRET_KEY", KEY)
+        monkeypatch.setenv("BUDGETBEHEER_MANAGED_ACCOUNT_IBAN", MANAGED_IBAN)
+        payable_household(session)
+        preparer = make_user("fatima", "finance")
+        prepared = batch(session, settings.with_overrides(managed_account_iban=MANAGED_IBAN), RUN_DATE,
+                         actor_for(preparer))
+        session.commit()
+        totp = enrolled(session, make_user("financien2", "finance"))
+    with time_machine.travel(datetime(2026, 11, 28, 9, 0, 35, tzinfo=UTC), tick=False):
+        refused = cli("batches", "approve", str(prepared.id), "--as", "financien2", "--password-stdin",
+                      input=f"{TEST_PASSWORD}\n000000\n" if totp.now() != "000000" else f"{TEST_PASSWORD}\n111111\n")
+        assert refused.exit_code == 2 and "tweestapscode" in refused.output
+        result = cli("batches", "approve", str(prepared.id), "--as", "financien2", "--password-stdin",
+                     input=f"{TEST_PASSWORD}\n{totp.now()}\n")
+        assert result.exit_code == 0, result.output
+    session.commit()
+    entry = session.scalar(select(AuditEntry).where(AuditEntry.action == "payment_batch.approved"))
+    assert entry is not None and (entry.actor, entry.auth_method) == ("financien2", "cli-password+totp")
 
 
 def test_finding2_cli_refuses_a_required_role_without_totp(
