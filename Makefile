@@ -31,12 +31,13 @@ run: $(STAMP)
 	@echo ""
 	BUDGETBEHEER_ENV=development $(BIN)/budgetbeheer serve --host $(HOST) --port $(PORT)
 
-## make test: set up (Chromium, hledger and ledger included when missing) and run every test
+## make test: set up (Chromium, hledger and ledger, the test OIDC provider included when missing) and run every test
 test: $(STAMP) system-deps
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 system-deps:
 	@bash scripts/ensure_system_packages.sh
+	@bash scripts/ensure_test_oidc_provider.sh
 
 ## make check-fast: ruff, the layer contract, mypy, deptry, the migration check, bandit and pip-audit (about a minute)
 check-fast: $(STAMP) lint lint-imports typecheck deptry migration-check bandit pip-audit

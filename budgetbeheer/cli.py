@@ -27,6 +27,7 @@ from budgetbeheer.demo import load_demo
 from budgetbeheer.jobs import BY_HAND_ACTOR, run_job
 from budgetbeheer.payments.integrity import check_books, check_kept
 from budgetbeheer.scheduler import SchedulerRunner
+from budgetbeheer.users import second_factor
 from budgetbeheer.users.permissions import SERVICE_PERMISSIONS
 from budgetbeheer.users.service import create_token, create_user, user_by_username
 from budgetbeheer.users.service_accounts import create_service_account, deactivate, new_token, service_accounts
@@ -79,6 +80,15 @@ def users_create(session: Session, username: str, roles: tuple[str, ...], passwo
         session, Actor.system("cli"), username=username, roles=roles, password=password, display_name=display_name
     )
     click.echo(f"created user {user.username} ({', '.join(sorted(user.roles))})")
+
+
+@users.command("reset-totp")
+@click.option("--username", required=True)
+@use_case()
+def users_reset_totp(session: Session, username: str) -> None:
+    """Remove a user's two-step code secret (a lost phone); the next log-in enrols anew where it is required."""
+    done = second_factor.reset(session, Actor.system("cli"), user_by_username(session, username))
+    click.echo(f"two-step verification of {username} " + ("reset" if done else "was not set up"))
 
 
 @main.group()

@@ -15,7 +15,8 @@ commands (reports, exports, the audit walk) do not take SQLite's write lock up f
 
 A command that approves, confirms (or prepares what another approves) as a user proves who that is
 (:func:`proven_actor`, options from :func:`proof_options`): the user's password on standard input
-(``--password-stdin``) or their API token in ``BUDGETBEHEER_TOKEN``; without either it is refused with exit code 2.
+(``--password-stdin``; a user with a two-step code gives the password line, then the code line) or their API token in
+``BUDGETBEHEER_TOKEN``; without either it is refused with exit code 2.
 Other ``--as`` commands take the name as the operator's word (:func:`user_actor`), and the audit trail says so.
 """
 
@@ -39,6 +40,7 @@ from budgetbeheer.errors import BudgetbeheerError, Message, NotAuthenticated
 from budgetbeheer.fields import MAX_BIGINT, parse_iso_date
 from budgetbeheer.i18n import translate
 from budgetbeheer.root import Root
+from budgetbeheer.users import second_factor
 from budgetbeheer.users.service import actor_for, check_password, user_by_username, user_for_token
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -138,7 +140,7 @@ def proven_actor(session: Session, command: str, username: str, password_stdin: 
             raise NotAuthenticated(Message(
                 "%(command)s --as %(username)s: het wachtwoord klopt niet (of de gebruiker bestaat niet of is "
                 "geblokkeerd); er is niets gedaan.", command=command, username=username))
-        return actor_for(user, client_address="cli", auth_method=AuthMethod.CLI_PASSWORD)
+        return _second_step(session, command, user)
     if token:
         user = user_for_token(session, token.strip())
         if user is None or user.username != username:
@@ -150,6 +152,27 @@ def proven_actor(session: Session, command: str, username: str, password_stdin: 
         "%(command)s --as %(username)s moet bewijzen dat u %(username)s bent: geef het wachtwoord op standaardinvoer "
         "(--password-stdin) of het API-token van %(username)s in BUDGETBEHEER_TOKEN.", command=command,
         username=username))
+
+
+def _second_step(session: Session, command: str, user: Any) -> Actor:
+    """After the password line: a user with a two-step code gives it on the next line of standard input; a user whose
+    role requires one and who has none is refused (enrol on the account page first)."""
+    settings = cli_settings()
+    step = second_factor.next_step(session, user, settings.require_totp_for)
+    if step is None:
+        return actor_for(user, client_address="cli", auth_method=AuthMethod.CLI_PASSWORD)
+    if step == second_factor.ENROL:
+        raise NotAuthenticated(Message(
+            "%(command)s --as %(username)s: voor deze rol is tweestapsverificatie verplicht; stel haar eerst in op de "
+            "accountpagina. Er is niets gedaan.", command=command, username=user.username))
+    code = sys.stdin.readline().strip()
+    proving = actor_for(user, client_address="cli", auth_method=AuthMethod.CLI_PASSWORD)
+    key = second_factor.key_of(settings.totp_key, settings.secret_key)
+    if not code or not second_factor.check_login_code(session, proving, user, code, key, purpose="cli"):
+        raise NotAuthenticated(Message(
+            "%(command)s --as %(username)s: de tweestapscode (de regel na het wachtwoord op standaardinvoer) klopt "
+            "niet of is al gebruikt; er is niets gedaan.", command=command, username=user.username))
+    return actor_for(user, client_address="cli", auth_method=AuthMethod.CLI_PASSWORD_TOTP)
 
 
 def load_settings_language() -> str:

@@ -60,6 +60,19 @@ class Settings:
     """An announced receipt (API, CSV) that no imported statement confirmed this many days after its date: a signal."""
     contact_line: str = ""
     """How a household reaches its caseworker (phone, e-mail, opening hours), printed on the handover overview."""
+    require_totp_for: frozenset[str] = frozenset()
+    """Roles whose local accounts must use a two-step code (TOTP); ``load_settings`` makes it finance and admin in
+    production and nothing in development and test."""
+    totp_key: str = ""
+    """Encrypts the stored TOTP secrets (Fernet); empty: a key derived from the secret key."""
+    oidc_issuer: str = ""
+    """The municipality's OpenID Connect provider (its issuer URL); empty: no log-in through it."""
+    oidc_client_id: str = ""
+    oidc_client_secret: str = ""
+    oidc_group_roles: tuple[tuple[str, str], ...] = ()
+    """(group, role) pairs: a member of the group gets the role; a group may be named twice for two roles."""
+    oidc_groups_claim: str = "groups"
+    oidc_scopes: str = "openid profile groups"
     instance_dir: Path = DEFAULT_INSTANCE_DIR
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -107,6 +120,37 @@ def _limits(env: dict[str, str], name: str, default: str) -> str:
     return raw
 
 
+KNOWN_ROLES = ("caseworker", "finance", "supervisor", "accountant", "admin")
+"""The roles of :mod:`budgetbeheer.users.models` (config sits below the users layer and cannot import it)."""
+
+
+def _roles(env: dict[str, str], name: str, default: str) -> frozenset[str]:
+    raw = env.get(f"BUDGETBEHEER_{name}")
+    raw = default if raw is None else raw
+    roles = frozenset(part.strip() for part in raw.split(",") if part.strip())
+    unknown = sorted(roles - set(KNOWN_ROLES))
+    if unknown:
+        raise ConfigurationError(f"BUDGETBEHEER_{name}: unknown role {', '.join(unknown)}; known: {', '.join(KNOWN_ROLES)}")
+    return roles
+
+
+def _group_roles(env: dict[str, str], name: str) -> tuple[tuple[str, str], ...]:
+    """``group=role,group2=role2`` into pairs; a group named twice gives two roles."""
+    raw = env.get(f"BUDGETBEHEER_{name}", "")
+    pairs: list[tuple[str, str]] = []
+    for part in (piece.strip() for piece in raw.split(",")):
+        if not part:
+            continue
+        group, equals, role = (text.strip() for text in part.partition("="))
+        if not equals or not group or role not in KNOWN_ROLES:
+            raise ConfigurationError(
+                f"BUDGETBEHEER_{name} must be pairs such as 'bb-klantmanagers=caseworker,bb-financien=finance' "
+                f"(roles: {', '.join(KNOWN_ROLES)}), not {part!r}"
+            )
+        pairs.append((group, role))
+    return tuple(pairs)
+
+
 def default_sqlite_url(instance_dir: Path) -> str:
     return f"sqlite:///{instance_dir / 'budgetbeheer.sqlite3'}"
 
@@ -135,6 +179,11 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     if language not in {"nl", "en"}:
         raise ConfigurationError("BUDGETBEHEER_LANGUAGE must be nl or en")
     defaults = Settings()
+    oidc_issuer = env.get("BUDGETBEHEER_OIDC_ISSUER", "").strip()  # exactly as the provider names itself (iss)
+    if oidc_issuer and not env.get("BUDGETBEHEER_OIDC_CLIENT_ID", "").strip():
+        raise ConfigurationError("BUDGETBEHEER_OIDC_ISSUER is set: BUDGETBEHEER_OIDC_CLIENT_ID is required too")
+    if oidc_issuer and not oidc_issuer.startswith("https://") and environment not in {"development", "test"}:
+        raise ConfigurationError("BUDGETBEHEER_OIDC_ISSUER must be an https:// URL in production")
     return Settings(
         environment=environment,
         database_url=env.get("BUDGETBEHEER_DATABASE_URL") or default_sqlite_url(instance_dir),
@@ -161,5 +210,14 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         receipt_duplicate_days=_int(env, "RECEIPT_DUPLICATE_DAYS", defaults.receipt_duplicate_days, 0, 366),
         idempotency_keep_days=_int(env, "IDEMPOTENCY_KEEP_DAYS", defaults.idempotency_keep_days, 1, 3660),
         contact_line=env.get("BUDGETBEHEER_CONTACT_LINE", defaults.contact_line).strip(),
+        require_totp_for=_roles(env, "REQUIRE_TOTP_FOR",
+                                "" if environment in {"development", "test"} else "finance,admin"),
+        totp_key=env.get("BUDGETBEHEER_TOTP_KEY", ""),
+        oidc_issuer=oidc_issuer,
+        oidc_client_id=env.get("BUDGETBEHEER_OIDC_CLIENT_ID", "").strip(),
+        oidc_client_secret=env.get("BUDGETBEHEER_OIDC_CLIENT_SECRET", ""),
+        oidc_group_roles=_group_roles(env, "OIDC_GROUP_ROLES"),
+        oidc_groups_claim=env.get("BUDGETBEHEER_OIDC_GROUPS_CLAIM", "").strip() or defaults.oidc_groups_claim,
+        oidc_scopes=env.get("BUDGETBEHEER_OIDC_SCOPES", "").strip() or defaults.oidc_scopes,
         instance_dir=instance_dir,
     )

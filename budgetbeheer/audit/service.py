@@ -37,10 +37,16 @@ class AuthMethod(StrEnum):
 
     SESSION = "session"
     """signed in on the web pages (session cookie, checked against the user's session version)"""
+    SESSION_TOTP = "session+totp"
+    """signed in on the web pages with the password and a two-step code (TOTP)"""
+    SESSION_OIDC = "session+oidc"
+    """signed in on the web pages through the municipality's identity provider (OpenID Connect)"""
     TOKEN = "token"  # noqa: S105 (a name, not a secret)  # nosec B105
     """an API request with the user's Bearer token"""
     CLI_PASSWORD = "cli-password"  # noqa: S105 (a name, not a secret)  # nosec B105
     """a command with ``--as U`` and U's password on standard input"""
+    CLI_PASSWORD_TOTP = "cli-password+totp"  # noqa: S105 (a name, not a secret)  # nosec B105
+    """a command with ``--as U``, U's password and then a two-step code on standard input"""
     CLI_TOKEN = "cli-token"  # noqa: S105 (a name, not a secret)  # nosec B105
     """a command with ``--as U`` and U's API token in ``BUDGETBEHEER_TOKEN``"""
     CLI_UNPROVEN = "cli-unproven"

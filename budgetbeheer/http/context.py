@@ -109,9 +109,19 @@ def actor() -> Actor:
     client = request.remote_addr if has_request_context() else None
     if user is None:
         return Actor(name="anonymous", request_id=request_id(), client_address=client)
-    method = AuthMethod.TOKEN if is_api_request() else AuthMethod.SESSION
+    method = AuthMethod.TOKEN if is_api_request() else _session_method()
     return Actor(name=user.username, user_id=user.id, request_id=request_id(), client_address=client,
                  auth_method=method.value)
+
+
+AUTH_METHOD_KEY = "am"
+"""The session's record of how its user logged in, when more than a password (``session+totp``, ``session+oidc``)."""
+_SESSION_METHODS = {AuthMethod.SESSION_TOTP.value: AuthMethod.SESSION_TOTP,
+                    AuthMethod.SESSION_OIDC.value: AuthMethod.SESSION_OIDC}
+
+
+def _session_method() -> AuthMethod:
+    return _SESSION_METHODS.get(session.get(AUTH_METHOD_KEY, ""), AuthMethod.SESSION)
 
 
 def is_api_request() -> bool:

@@ -28,6 +28,14 @@ login_manager.session_protection = "strong"
 
 SESSION_VERSION_KEY = "sv"
 HSTS = "max-age=31536000; includeSubDomains"
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+
+
+def csp_with_form_target(origin: str) -> str:
+    """:data:`CSP` with one more origin a form may go to (the log-in page's button to the identity provider: the
+    browser checks ``form-action`` on the redirect after the POST too)."""
+    return CSP.replace("form-action 'self'", f"form-action 'self' {origin}")
 
 
 @login_manager.user_loader
@@ -86,11 +94,7 @@ def enforce() -> Response | None:
 
 
 def security_headers(response: Response) -> Response:
-    response.headers.setdefault(
-        "Content-Security-Policy",
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
-    )
+    response.headers.setdefault("Content-Security-Policy", CSP)
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")

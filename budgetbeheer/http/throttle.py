@@ -90,16 +90,27 @@ def _throttled(limit: RequestLimit) -> Response:
     return response
 
 
-def limit_login(app: Flask, endpoint: str, settings: Settings) -> None:
-    """Throttle the log-in view ``endpoint`` of ``app`` (POST only) by client address and by the name typed."""
-    limiter = Limiter(
-        get_remote_address, app=app, storage_uri=settings.ratelimit_storage_uri, strategy="moving-window",
-        key_prefix=f"bb{id(app)}",
-    )
-    app.extensions[EXTENSION] = limiter
+def limit_login(app: Flask, endpoint: str, settings: Settings, *,
+                user_key: Callable[[], str] | None = None) -> None:
+    """Throttle the log-in view ``endpoint`` of ``app`` (POST only) by client address and by the name typed.
+
+    With ``user_key`` (a second log-in step, such as the two-step code, whose user is known from the first step) the
+    second limit counts per that key instead, and a known browser is no exemption: the password is already proven,
+    the code is the last barrier. Each step counts its own failures."""
+    limiter = app.extensions.get(EXTENSION)
+    if limiter is None:
+        limiter = Limiter(
+            get_remote_address, app=app, storage_uri=settings.ratelimit_storage_uri, strategy="moving-window",
+            key_prefix=f"bb{id(app)}",
+        )
+        app.extensions[EXTENSION] = limiter
     view: Callable[..., Any] = app.view_functions[endpoint]
     view = limiter.limit(settings.login_limit_per_address, methods=["POST"], deduct_when=_failed,
                          on_breach=_throttled, scope="login-address")(view)
-    view = limiter.limit(settings.login_limit_per_name, key_func=_name_key, methods=["POST"], deduct_when=_failed,
-                         exempt_when=_known_browser, on_breach=_throttled, scope="login-name")(view)
+    if user_key is None:
+        view = limiter.limit(settings.login_limit_per_name, key_func=_name_key, methods=["POST"], deduct_when=_failed,
+                             exempt_when=_known_browser, on_breach=_throttled, scope="login-name")(view)
+    else:
+        view = limiter.limit(settings.login_limit_per_name, key_func=user_key, methods=["POST"], deduct_when=_failed,
+                             on_breach=_throttled, scope="login-name")(view)
     app.view_functions[endpoint] = view

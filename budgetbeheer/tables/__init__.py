@@ -28,6 +28,7 @@ from budgetbeheer.tables.payments import (
     Shortfall,
 )
 from budgetbeheer.tables.requests import IdempotentRequest
+from budgetbeheer.users.login_models import UserIdentity, UserTotp
 from budgetbeheer.users.models import ApiToken, User, UserRole
 
 metadata = Base.metadata
@@ -67,6 +68,8 @@ __all__ = [
     "StatusReportRecord",
     "Transaction",
     "User",
+    "UserIdentity",
     "UserRole",
+    "UserTotp",
     "metadata",
 ]

@@ -40,6 +40,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "users.manage": frozenset({"admin"}),
     "scheduler.read": frozenset({"admin"}),
     "tokens.own": frozenset({"caseworker", "finance", "supervisor", "accountant", "admin"}),
+    "account.own": frozenset({"caseworker", "finance", "supervisor", "accountant", "admin"}),
 }
 
 DESCRIPTIONS: dict[str, str] = {
@@ -78,6 +79,7 @@ DESCRIPTIONS: dict[str, str] = {
     "users.manage": "users, roles and role grants",
     "scheduler.read": "the scheduler's jobs and their runs",
     "tokens.own": "make and revoke one's own API tokens",
+    "account.own": "one's own log-in security: turn the two-step code (TOTP) on or off",
 }
 """What each permission allows, in a few words: the README's table of who may do what is made from this and
 :data:`PERMISSIONS` (``scripts/permission_table.py``; a test keeps them equal)."""

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -314,22 +314,34 @@ def check_password(session: Session, username: str, password: str) -> User | Non
 @dataclass(frozen=True)
 class LoginOutcome:
     user: User | None
+    next_step: str | None = None
+    """A second step before the session is logged in (``"code"``, ``"enrol"``: :mod:`budgetbeheer.users.second_factor`)."""
 
 
 def authenticate(session: Session, actor: Actor, username: str, password: str, *,
-                 now: datetime | None = None) -> LoginOutcome:
+                 now: datetime | None = None,
+                 next_step: Callable[[User], str | None] | None = None) -> LoginOutcome:
     """Check a log-in. Throttling is the web layer's (per client address and per name typed, Flask-Limiter), so no
     one can lock someone else's account. A failure stores nothing that was typed: for a name that is no user (it
-    may be a password typed in the wrong box) only that it failed."""
+    may be a password typed in the wrong box) only that it failed. ``next_step`` names a step still to come after a
+    right password (a two-step code): then the log-in is not yet a success (:func:`complete_login` follows)."""
     now = now or utcnow()
     user = check_password(session, username, password)
     if user is None:
         known = session.scalar(select(User.id).where(User.username == username.strip()))
         record(session, actor, "login.failed", "user", known)
         return LoginOutcome(None)
-    user.last_login_at = now
-    record(session, actor, "login.succeeded", "user", user.id)
+    step = next_step(user) if next_step is not None else None
+    if step is not None:
+        record(session, actor, "login.password_accepted", "user", user.id, after={"next_step": step})
+        return LoginOutcome(user, step)
+    complete_login(session, actor, user, now=now)
     return LoginOutcome(user)
+
+
+def complete_login(session: Session, actor: Actor, user: User, *, now: datetime | None = None) -> None:
+    user.last_login_at = now or utcnow()
+    record(session, actor, "login.succeeded", "user", user.id)
 
 
 def _token_hash(token: str) -> str:

@@ -1,5 +1,6 @@
-"""A user's own API tokens: made by the user, shown once on a page of its own (never in a flash message, which
-travels in the session cookie), revoked by the user or an admin."""
+"""A user's own account: API tokens (made by the user, shown once on a page of its own, never in a flash message,
+which travels in the session cookie; revoked by the user or an admin) and the two-step code (TOTP: enrol, confirm,
+disable with a current code; :mod:`budgetbeheer.users.second_factor`)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,13 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from budgetbeheer.errors import Message, NotFound
-from budgetbeheer.http.context import actor, current, db, language
+from budgetbeheer.http.context import actor, commit_on_error, current, db, language, settings
 from budgetbeheer.http.security import requires
 from budgetbeheer.i18n import translate
+from budgetbeheer.users import second_factor
 from budgetbeheer.users.models import ApiToken, User
 from budgetbeheer.users.service import create_token, revoke_token
+from budgetbeheer.web.second_step import enrolment_view, totp_key
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -47,3 +50,49 @@ def revoke(token_id: int) -> Response:
     revoke_token(session, actor(), token_id)
     flash(translate("Token ingetrokken.", language()), "success")
     return redirect(url_for("account.tokens"))
+
+
+def _security_page(error: Message | None = None) -> tuple[str, int]:
+    user = _me()
+    enrolled = second_factor.is_enrolled(db(), user.id)
+    secret = None if enrolled else second_factor.pending_secret(db(), user, totp_key())
+    return render_template(
+        "account/security.html", enrolled=enrolled, error=error,
+        required=second_factor.is_required(user, settings().require_totp_for),
+        **(enrolment_view(user, secret) if secret else {}),
+    ), (422 if error else 200)
+
+
+@bp.route("/security")
+@requires("account.own")
+def security() -> tuple[str, int]:
+    return _security_page()
+
+
+@bp.route("/security/totp", methods=["POST"])
+@requires("account.own")
+def totp_start() -> Response:
+    second_factor.start_enrolment(db(), actor(), _me(), totp_key())
+    return redirect(url_for("account.security"))
+
+
+@bp.route("/security/totp/confirm", methods=["POST"])
+@requires("account.own")
+@commit_on_error  # a wrong code answers 422, and its audit entry must stay
+def totp_confirm() -> Response | tuple[str, int]:
+    if not second_factor.confirm_enrolment(db(), actor(), _me(), request.form.get("code", ""), totp_key()):
+        return _security_page(second_factor.WRONG_CODE)
+    flash(translate("Tweestapsverificatie staat aan.", language()), "success")
+    return redirect(url_for("account.security"))
+
+
+@bp.route("/security/totp/disable", methods=["POST"])
+@requires("account.own")
+@commit_on_error  # a wrong code answers 422, and its audit entry must stay
+def totp_disable() -> Response | tuple[str, int]:
+    user = _me()
+    if not second_factor.disable(db(), actor(), user, request.form.get("code", ""), totp_key(),
+                                 settings().require_totp_for):
+        return _security_page(second_factor.WRONG_CODE)
+    flash(translate("Tweestapsverificatie staat uit.", language()), "success")
+    return redirect(url_for("account.security"))

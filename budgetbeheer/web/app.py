@@ -18,7 +18,7 @@ from budgetbeheer.config import Settings
 from budgetbeheer.features import NavItem
 from budgetbeheer.http import api, context, inputs, security, throttle
 from budgetbeheer.tables.states import ENUMS
-from budgetbeheer.web import account, admin, auth, main, templating
+from budgetbeheer.web import account, admin, auth, main, oidc, second_step, templating
 
 CORE_NAV = [
     NavItem("Gebruikers", "admin.users", "users.manage"),
@@ -64,6 +64,8 @@ def create_app(settings: Settings | None = None, **flask_config: Any) -> Flask:
 
     app.register_blueprint(auth.bp)
     throttle.limit_login(app, "auth.login", settings)
+    second_step.init_app(app, settings)
+    oidc.init_app(app, settings)
     app.register_blueprint(main.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(account.bp)

@@ -7,16 +7,17 @@ app factory); a session carries the user's session version (:mod:`budgetbeheer.h
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
-from flask_login import login_user, logout_user
+from flask_login import logout_user
 from werkzeug.wrappers import Response
 
 from budgetbeheer.errors import Message
-from budgetbeheer.http.context import actor, commit_on_error, current, db, language
+from budgetbeheer.http.context import actor, commit_on_error, current, db, language, settings
 from budgetbeheer.http.redirects import safe_next
-from budgetbeheer.http.security import SESSION_VERSION_KEY, public
-from budgetbeheer.http.throttle import remember_browser
+from budgetbeheer.http.security import public
 from budgetbeheer.i18n import translate
+from budgetbeheer.users import second_factor
 from budgetbeheer.users.service import authenticate, end_sessions
+from budgetbeheer.web import second_step
 
 bp = Blueprint("auth", __name__)
 
@@ -27,14 +28,14 @@ bp = Blueprint("auth", __name__)
 def login() -> str | Response:
     error = None
     if request.method == "POST":
-        outcome = authenticate(db(), actor(), request.form.get("username", ""), request.form.get("password", ""))
+        required = settings().require_totp_for
+        outcome = authenticate(db(), actor(), request.form.get("username", ""), request.form.get("password", ""),
+                               next_step=lambda user: second_factor.next_step(db(), user, required))
         if outcome.user is not None:
-            session.clear()
-            login_user(outcome.user)
-            session[SESSION_VERSION_KEY] = outcome.user.session_version
-            response = redirect(safe_next(request.args.get("next"), url_for("main.home")))
-            remember_browser(response, outcome.user.username)
-            return response
+            target = safe_next(request.args.get("next"), url_for("main.home"))
+            if outcome.next_step is not None:  # not logged in yet: the two-step code (or enrolment) first
+                return second_step.begin(outcome.user, outcome.next_step, target)
+            return second_step.finish(outcome.user, None, target)
         error = Message("Gebruikersnaam of wachtwoord klopt niet.")
     return render_template("login.html", error=error), (401 if error else 200)  # type: ignore[return-value]
 

@@ -1,7 +1,7 @@
 """Service accounts: machine clients with only the permissions they were given, never a role (issue 14)
 
 Revision ID: 0019_service_accounts
-Revises: 0015_signals_inbox_index
+Revises: 0018_totp_and_oidc
 Create Date: 2026-12-04 02:00:00.000000
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 
 
 revision: str = '0019_service_accounts'
-down_revision: str | None = '0015_signals_inbox_index'
+down_revision: str | None = '0018_totp_and_oidc'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
