@@ -59,6 +59,8 @@ class Settings:
     (0: never)."""
     """An announced receipt (API, CSV) that no imported statement confirmed this many days after its date: a signal."""
     contact_line: str = ""
+    letter_texts: str | None = None
+    """A CSV whose rows replace the letters' texts (``BUDGETBEHEER_LETTER_TEXTS``, see lifecycle/letters.py)."""
     """How a household reaches its caseworker (phone, e-mail, opening hours), printed on the handover overview."""
     require_totp_for: frozenset[str] = frozenset()
     """Roles whose local accounts must use a two-step code (TOTP); ``load_settings`` makes it finance and admin in
@@ -210,6 +212,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         receipt_duplicate_days=_int(env, "RECEIPT_DUPLICATE_DAYS", defaults.receipt_duplicate_days, 0, 366),
         idempotency_keep_days=_int(env, "IDEMPOTENCY_KEEP_DAYS", defaults.idempotency_keep_days, 1, 3660),
         contact_line=env.get("BUDGETBEHEER_CONTACT_LINE", defaults.contact_line).strip(),
+        letter_texts=env.get("BUDGETBEHEER_LETTER_TEXTS", "").strip() or None,
         require_totp_for=_roles(env, "REQUIRE_TOTP_FOR",
                                 "" if environment in {"development", "test"} else "finance,admin"),
         totp_key=env.get("BUDGETBEHEER_TOTP_KEY", ""),

@@ -19,13 +19,10 @@ from __future__ import annotations
 
 import csv
 import io
-import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from fpdf import FPDF
-from fpdf.enums import XPos, YPos
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -39,6 +36,7 @@ from budgetbeheer.households.common import get_household
 from budgetbeheer.households.figures import HouseholdFigures, household_figures, last_day, schedule_of
 from budgetbeheer.households.fixed_costs import fixed_cost_amount_on, fixed_costs_of
 from budgetbeheer.i18n import translate
+from budgetbeheer.lifecycle.letters import TaggedLetter, letter_text
 from budgetbeheer.money import cents_to_str, format_eur
 from budgetbeheer.payments.arrears import short_instalments
 from budgetbeheer.tables.households import Creditor
@@ -46,15 +44,6 @@ from budgetbeheer.tables.payments import PaymentBatch, PaymentItem
 from budgetbeheer.tables.states import ITEM_PLANNED, BatchStatus, ItemStatus
 from budgetbeheer.users.models import User
 
-DEJAVU_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
-
-FREQUENCY_B1 = {
-    "weekly": "elke week",
-    "four_weekly": "elke 4 weken",
-    "monthly": "elke maand",
-    "quarterly": "elke 3 maanden",
-    "yearly": "elk jaar",
-}
 _LOOK_AHEAD = timedelta(days=400)
 """How far after the stop the first instalment the household pays itself is looked for (a yearly cost included)."""
 
@@ -92,10 +81,8 @@ class HandoverCost:
 
     @property
     def when(self) -> str:
-        """When to pay, in plain words ("elke maand, uiterlijk op dag 1")."""
-        if self.frequency in ("weekly", "four_weekly"):
-            return FREQUENCY_B1[self.frequency]
-        return f"{FREQUENCY_B1.get(self.frequency, self.frequency)}, uiterlijk op dag {self.due_day}"
+        """When to pay, in plain Dutch words ("elke maand, uiterlijk op dag 1")."""
+        return translate(self.when_message, "nl")
 
     @property
     def when_message(self) -> Message:
@@ -108,6 +95,10 @@ class HandoverCost:
             return Message("elke 3 maanden, uiterlijk op dag %(day)s", day=self.due_day)
         if self.frequency == "yearly":
             return Message("elk jaar, uiterlijk op dag %(day)s", day=self.due_day)
+        if self.due_day == 31:
+            return Message("elke maand, uiterlijk op de laatste dag van de maand")
+        if self.due_day >= 29:
+            return Message("elke maand, uiterlijk op dag %(day)s (in februari op de laatste dag)", day=self.due_day)
         return Message("elke maand, uiterlijk op dag %(day)s", day=self.due_day)
 
     @property
@@ -155,6 +146,8 @@ class Handover:
     payouts: tuple[Payout, ...] = ()
     leefgeld_paid_cents: int = 0
     figures: HouseholdFigures | None = None
+    adults: tuple[str, ...] = ()
+    """The names of the persons of 18 and over on the day the overview is made: the letter is addressed to them."""
 
     @property
     def arrears(self) -> list[tuple[HandoverCost, Instalment]]:
@@ -257,6 +250,8 @@ def handover_data(
     return Handover(
         household_id=household.id,
         names=[f"{p.first_name} {p.last_name}" for p in household.persons],
+        adults=tuple(f"{p.first_name} {p.last_name}" for p in household.persons
+                     if p.left_on is None and adult_on(p.date_of_birth, today)),
         iban=household.iban,
         account_holder=household.account_holder,
         period_start=household.period_start,
@@ -276,6 +271,12 @@ def handover_data(
 
 
 # ------------------------------------------------------------------------------------------------------ the text
+
+
+def adult_on(born: date, day: date) -> bool:
+    """18 or older on ``day`` (born on 29 February: of age on 1 March in a year without one)."""
+    return (day.year - born.year - ((day.month, day.day) < (born.month, born.day))) >= 18
+
 
 
 def _d(value: date) -> str:
@@ -415,91 +416,64 @@ def creditors_csv(data: Handover) -> str:
 # ------------------------------------------------------------------------------------------------------- the PDF
 
 
-def dejavu_font() -> tuple[Path, Path] | None:
-    for folder in DEJAVU_DIRS:
-        regular, bold = folder / "DejaVuSans.ttf", folder / "DejaVuSans-Bold.ttf"
-        if regular.is_file() and bold.is_file():
-            return regular, bold
-    return None
-
-
-_NO_DECOMPOSITION = str.maketrans({"ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ı": "i", "œ": "oe", "Œ": "OE",
-                                   "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
-
-
-def transliterate(value: str) -> str:
-    """For the core Helvetica font (Latin-1 only): € becomes EUR, other characters lose what Latin-1 lacks."""
-    text = value.replace("€", "EUR").replace("\u2212", "-").replace("\u2013", "-").replace("\u2014", "-")
-    text = text.translate(_NO_DECOMPOSITION)
-    result = []
-    for char in text:
-        try:
-            char.encode("latin-1")
-            result.append(char)
-        except UnicodeEncodeError:
-            result.append(unicodedata.normalize("NFKD", char).encode("latin-1", "ignore").decode("latin-1") or "?")
-    return "".join(result)
-
-
-def handover_pdf(data: Handover, *, font: tuple[Path, Path] | str | None = "auto", language: str = "nl") -> bytes:
-    """The overview as a PDF for the household (Dutch by default): DejaVu Sans (embedded, so € and diacritics show)
-    or core Helvetica transliterated."""
-    chosen = dejavu_font() if font == "auto" else font
-    pdf = FPDF(format="A4")
-    pdf.set_margins(18, 18, 18)
-    pdf.set_auto_page_break(True, margin=18)
-    pdf.set_title(f"Overdracht vaste lasten huishouden {data.household_id}")
-    pdf.set_creator("budgetbeheer")
-    if isinstance(chosen, tuple):
-        pdf.add_font("DejaVu", "", str(chosen[0]))
-        pdf.add_font("DejaVu", "B", str(chosen[1]))
-        family = "DejaVu"
-
-        def t(value: str) -> str:
-            return value
+def next_steps(data: Handover) -> list[Message]:
+    """What the household must do now, in order."""
+    steps = []
+    continuing = [cost for cost in data.costs if cost.first_due_yourself is not None]
+    if continuing:
+        first = min(cost.first_due_yourself for cost in continuing if cost.first_due_yourself is not None)
+        steps.append(Message("1. Zet vóór %(date)s de betalingen hieronder klaar bij uw bank.", date=_d(first)))
     else:
-        family = "Helvetica"
-        t = transliterate
-    pdf.add_page()
-    width = pdf.epw
-
-    def line(value: Message | str, size: int = 11, style: str = "", height: float = 6) -> None:
-        pdf.set_font(family, style, size)
-        shown = translate(value, language) if isinstance(value, Message) else value
-        pdf.multi_cell(width, height, t(shown), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-
-    line(data.municipality, 10)
-    line(Message("Datum: %(date)s", date=_d(data.made_on)), 10)
-    line(Message("Overzicht: uw vaste lasten betaalt u voortaan zelf"), 16, "B", 9)
-    line(Message("Voor: %(names)s", names=", ".join(data.names) or data.account_holder))
-    line(Message("Uw rekening: %(iban)s (%(holder)s)", iban=data.iban, holder=data.account_holder))
-    pdf.ln(3)
-    for message in intro_lines(data):
-        line(message)
+        steps.append(Message("1. U hoeft geen vaste lasten zelf te gaan betalen."))
     if data.arrears:
-        pdf.ln(3)
-        line(Message("Nog niet betaald"), 13, "B", 8)
-        for cost, instalment in data.arrears:
-            line(Message("%(what)s bij %(creditor)s: de rekening van %(due)s, %(amount)s", what=Message(cost.category_label),
-                         creditor=cost.creditor, amount=_eur(instalment.amount_cents), due=_d(instalment.due_date)))
-        line(Message("Bel of mail deze organisaties. Vraag om een betalingsregeling."))
-    pdf.ln(3)
-    line(Message("Uw vaste lasten"), 13, "B", 8)
-    if not data.costs:
-        line(Message("Er zijn geen vaste lasten bekend."))
-    for cost in data.costs:
-        line(Message("%(what)s: %(creditor)s", what=Message(cost.category_label), creditor=cost.creditor), 11, "B")
-        for message in cost_lines(cost):
-            line(message)
-        line(Message("Betalen aan rekening (IBAN): %(iban)s", iban=cost.iban))
-        line(Message("Kenmerk (zet dit bij de betaling): %(reference)s",
-                     reference=cost.reference or translate("geen", language)))
-        pdf.ln(2)
-    line(Message("Uw geld"), 13, "B", 8)
-    for message in money_lines(data):
-        line(message)
-    pdf.ln(2)
-    line(Message("Vragen?"), 13, "B", 8)
-    for message in contact_lines(data):
-        line(message)
-    return bytes(pdf.output())
+        steps.append(Message("2. Bel of mail de organisaties bij 'Nog niet betaald'. Vraag om een betalingsregeling."))
+    steps.append(Message("Bewaar deze brief. U heeft de gegevens nodig om zelf te betalen."))
+    return steps
+
+
+def handover_pdf(data: Handover, *, language: str = "nl", font: tuple[Path, Path] | None = None,
+                 texts: str | None = None) -> bytes:
+    """The overview as a tagged PDF letter for the household, in ``language`` (nl, en or ar): headings,
+    paragraphs and tables in the structure tree in reading order, the language and title set, the font embedded
+    (:mod:`budgetbeheer.lifecycle.letters`). Addressed to the adults of the household."""
+    title = Message("Overzicht: uw vaste lasten betaalt u voortaan zelf")
+    with TaggedLetter(title=letter_text(title, language, texts), language=language, font=font, texts=texts) as letter:
+        letter.paragraph(data.municipality, size=10)
+        letter.paragraph(Message("Datum: %(date)s", date=_d(data.made_on)), size=10)
+        letter.title(title)
+        letter.paragraph(Message("Voor: %(names)s", names=", ".join(data.adults or data.names) or data.account_holder))
+        letter.paragraph(Message("Uw rekening: %(iban)s (%(holder)s)", iban=data.iban, holder=data.account_holder))
+        letter.space()
+        for message in intro_lines(data):
+            letter.paragraph(message)
+        letter.heading(Message("Wat moet u nu doen?"))
+        for message in next_steps(data):
+            letter.paragraph(message)
+        if data.arrears:
+            letter.heading(Message("Nog niet betaald"))
+            letter.table(None, [Message("Wat"), Message("Aan wie"), Message("Rekening van"), Message("Bedrag")],
+                         [[Message(cost.category_label), cost.creditor, _d(instalment.due_date),
+                           _eur(instalment.amount_cents)] for cost, instalment in data.arrears],
+                         widths=(0.3, 0.3, 0.2, 0.2))
+            letter.paragraph(Message("Bel of mail deze organisaties. Vraag om een betalingsregeling."))
+        letter.heading(Message("Uw vaste lasten"))
+        if not data.costs:
+            letter.paragraph(Message("Er zijn geen vaste lasten bekend."))
+        for cost in data.costs:
+            letter.subheading(Message("%(what)s: %(creditor)s", what=Message(cost.category_label), creditor=cost.creditor))
+            for message in cost_lines(cost):
+                letter.paragraph(message)
+            rows: list[list[Message | str]] = [
+                [Message("Betalen aan rekening (IBAN)"), cost.iban],
+                [Message("Kenmerk (zet dit bij de betaling)"), cost.reference or Message("geen")],
+            ]
+            if cost.first_due_yourself is not None:
+                rows += [[Message("Bedrag"), _eur(cost.amount_cents)], [Message("Wanneer"), cost.when_message]]
+            letter.table(None, None, rows, row_headers=True, widths=(0.4, 0.6))
+        letter.heading(Message("Uw geld"))
+        for message in money_lines(data):
+            letter.paragraph(message)
+        letter.heading(Message("Vragen?"))
+        for message in contact_lines(data):
+            letter.paragraph(message)
+        return letter.output()

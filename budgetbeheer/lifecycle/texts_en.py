@@ -1,6 +1,20 @@
 """English for the lifecycle package's Dutch message ids."""
 
 EN = {
+    "Wat moet u nu doen?": "What must you do now?",
+    "1. Zet vóór %(date)s de betalingen hieronder klaar bij uw bank.":
+        "1. Before %(date)s, set up the payments below at your bank.",
+    "1. U hoeft geen vaste lasten zelf te gaan betalen.": "1. You do not have to pay any fixed costs yourself.",
+    "2. Bel of mail de organisaties bij 'Nog niet betaald'. Vraag om een betalingsregeling.":
+        "2. Call or e-mail the organisations under 'Not paid yet'. Ask for a payment plan.",
+    "Bewaar deze brief. U heeft de gegevens nodig om zelf te betalen.":
+        "Keep this letter. You need its details to pay yourself.",
+    "Rekening van": "Bill of",
+    "Betalen aan rekening (IBAN)": "Pay to account (IBAN)",
+    "Kenmerk (zet dit bij de betaling)": "Reference (put this with the payment)",
+    "elke maand, uiterlijk op dag %(day)s (in februari op de laatste dag)":
+        "every month, on day %(day)s at the latest (in February on the last day)",
+    "elke maand, uiterlijk op de laatste dag van de maand": "every month, on the last day of the month at the latest",
     "Voor wie (de wet verlengt per persoon)": "For whom (the law extends per person)",
     "Iedereen in het huishouden": "Everyone in the household",
     "Kies een persoon die nog in dit huishouden is.": "Choose a person who is still in this household.",

@@ -32,6 +32,7 @@ from budgetbeheer.i18n import translate
 from budgetbeheer.jobs import last_runs
 from budgetbeheer.lifecycle import ending, extensions, handover, signals
 from budgetbeheer.lifecycle.api import signal_filters
+from budgetbeheer.lifecycle.letters import LETTER_LANGUAGES
 from budgetbeheer.scheduler import LEASE_NAME, next_daily_run
 from budgetbeheer.tables.households import Household
 from budgetbeheer.tables.lifecycle import SchedulerLease
@@ -268,8 +269,14 @@ def handover_page(household_id: int) -> str:
 @bp.route("/households/<int:household_id>/handover.pdf")
 @requires("households.read")
 def handover_pdf(household_id: int) -> Response:
-    pdf = handover.handover_pdf(_handover(household_id, "handover.pdf"))
-    return _download(pdf, "application/pdf", f"overdracht-{household_id}.pdf")
+    """The letter in Dutch, or in English or Arabic with ``?lang=en`` / ``?lang=ar``."""
+    chosen = request.args.get("lang", "nl")
+    if chosen not in LETTER_LANGUAGES:
+        chosen = "nl"
+    pdf = handover.handover_pdf(_handover(household_id, "handover.pdf"), language=chosen,
+                                texts=settings().letter_texts)
+    suffix = "" if chosen == "nl" else f"-{chosen}"
+    return _download(pdf, "application/pdf", f"overdracht-{household_id}{suffix}.pdf")
 
 
 @bp.route("/households/<int:household_id>/handover-creditors.csv")

@@ -2,10 +2,7 @@ from __future__ import annotations
 
 import csv
 import io
-import zlib
 from datetime import date
-
-import pytest
 
 from budgetbeheer.errors import Message
 from budgetbeheer.i18n import translate
@@ -76,22 +73,6 @@ def test_plain_language_says_what_was_paid_and_what_is_open() -> None:
     assert energy.when == "elke 4 weken"
     english = translate(handover.cost_lines(energy)[0], "en")
     assert english != energy_lines[0] and "not" in english
-
-
-@pytest.mark.skipif(handover.dejavu_font() is None, reason="DejaVu fonts not installed")
-def test_pdf_with_dejavu_embeds_the_font() -> None:
-    content = handover.handover_pdf(sample())
-    assert content.startswith(b"%PDF") and b"DejaVuSans" in content
-
-
-def test_pdf_with_core_helvetica_transliterates() -> None:
-    content = handover.handover_pdf(sample(), font=None)
-    assert content.startswith(b"%PDF") and b"Helvetica" in content
-    text = b"".join(zlib.decompress(part.split(b"stream\n", 1)[1].rsplit(b"endstream", 1)[0].strip())
-                    for part in content.split(b"/FlateDecode")[1:] if b"stream\n" in part)
-    assert b"EUR 650,00" in text and "Société".encode("latin-1") in text
-    assert b"Nog niet betaald" in text and b"Karin de Vries" in text
-    assert handover.transliterate("€ 5 – ł") == "EUR 5 - l"
 
 
 def test_working_days_skip_weekends() -> None:
