@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from flask import Flask, Response, abort, current_app, g, request, session
 from flask_login import LoginManager
 
+from budgetbeheer.http.access import guard
 from budgetbeheer.http.context import current, db, is_api_request, settings
 from budgetbeheer.users.models import User
 from budgetbeheer.users.permissions import PERMISSIONS, allowed
@@ -103,4 +104,5 @@ def security_headers(response: Response) -> Response:
 def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     app.before_request(enforce)
+    app.before_request(guard)  # after the permission: a household outside the user's team (http/access.py)
     app.after_request(security_headers)

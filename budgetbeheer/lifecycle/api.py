@@ -12,6 +12,7 @@ from budgetbeheer.fields import as_whole_number
 from budgetbeheer.households.api import figures_json
 from budgetbeheer.households.common import get_household
 from budgetbeheer.households.read import record_view
+from budgetbeheer.http.access import scope
 from budgetbeheer.http.api import ApiRoutes, json_body, ok
 from budgetbeheer.http.context import actor, db, registry, settings
 from budgetbeheer.http.inputs import query_number
@@ -26,7 +27,7 @@ STATUSES = values(ExtensionStatus)
 
 def _viewer() -> signals.Viewer:
     user = g.api_user
-    return signals.Viewer(user.id, user.roles)
+    return signals.Viewer(user.id, user.roles, scope())
 
 
 routes = ApiRoutes()
@@ -79,10 +80,10 @@ def list_extensions() -> tuple[Response, int]:
         raise ValidationError({"status": Message("Kies pending, approved, rejected of withdrawn.")})
     paged = _paged()
     if paged is None:
-        return ok([extensions.request_json(r) for r in extensions.list_requests(db(), status)])
+        return ok([extensions.request_json(r) for r in extensions.list_requests(db(), status, scope=scope())])
     page, per_page = paged
-    rows = extensions.list_requests(db(), status, per_page, (page - 1) * per_page)
-    return ok({"items": [extensions.request_json(r) for r in rows], "total": extensions.count_requests(db(), status),
+    rows = extensions.list_requests(db(), status, per_page, (page - 1) * per_page, scope())
+    return ok({"items": [extensions.request_json(r) for r in rows], "total": extensions.count_requests(db(), status, scope()),
                "page": page, "per_page": per_page})
 
 
