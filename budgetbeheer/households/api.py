@@ -354,7 +354,7 @@ def households_search() -> tuple[Response, int]:
 
 @routes.route("/households/<int:household_id>/break-glass", ["POST"],
        summary="Open a household of another team for an hour, with a stated reason (audited: break the glass)",
-       permission="households.read", request_body={REASON_FIELD: "why you open it (required)"},
+       permission="households.break_glass", request_body={REASON_FIELD: "why you open it (required)"},
        responses={"201": "open until `until`", "404": "not found", "422": "no reason"})
 @opens_glass
 def households_break_glass(household_id: int) -> tuple[Response, int]:

@@ -298,7 +298,7 @@ def show(household_id: int) -> str:
 
 
 @bp.route("/<int:household_id>/break-glass", methods=["POST"])
-@requires("households.read")
+@requires("households.break_glass")
 @opens_glass
 def open_glass(household_id: int) -> Response | tuple[str, int]:
     """Break the glass: open a household of another team for an hour with a stated reason (in the audit trail)."""
