@@ -25,7 +25,7 @@ from budgetbeheer.tables.states import ExtensionStatus, SignalState
 from budgetbeheer.users.models import User
 from budgetbeheer.users.service import create_token, create_user
 from tests.conftest import TEST_PASSWORD
-from tests.factories import MONTHLY_LEEFGELD, enrol, person_data
+from tests.factories import MONTHLY_LEEFGELD, enrol, fixed_cost, fixed_cost_data, person_data
 
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
 NORTH_BSN, SOUTH_BSN = "111222333", "123456782"
@@ -117,6 +117,29 @@ def test_finding3_a_caseworker_changes_nothing_of_another_teams_household(
                             json={"months": 2, "reason_category": "health", "reason": "Ziekenhuisopname in april"})
     assert (income.status_code, extension.status_code) == (403, 403)
     assert (_count(session, ExpectedIncome), _count(session, ExtensionRequest)) == before
+
+
+def test_finding3_every_change_route_refuses_another_teams_household_and_writes_nothing(
+    client: FlaskClient, session: Session, world: World
+) -> None:
+    cost = fixed_cost(session, world.south_household, start=date(2026, 11, 1))
+    session.commit()
+    south, cost_id = world.south_household, cost.id
+    calls = [
+        ("POST", f"/api/v1/households/{south}/fixed-costs", fixed_cost_data("energy", start=date(2026, 12, 1))),
+        ("POST", f"/api/v1/fixed-costs/{cost_id}/amounts", {"amount": "700.00", "from": "2026-12-01"}),
+        ("PATCH", f"/api/v1/households/{south}", {"address": {"street": "Elders 1"}}),
+        ("POST", f"/api/v1/households/{south}/iban-changes", {"iban": "NL91ABNA0417164300", "account_holder": "X",
+                                                              "reason": "nieuwe rekening"}),
+        ("POST", f"/api/v1/households/{south}/one-off-payments", {"amount": "50.00", "reason": "bril"}),
+        ("POST", f"/api/v1/households/{south}/end", {"date": "2026-12-31", "reason": "verhuisd"}),
+    ]
+    before = _count(session, AuditEntry)
+    for method, path, body in calls:
+        response = client.open(path, method=method, json=body,
+                               headers={**world.headers["noor"], "Idempotency-Key": f"k-{path}"})
+        assert response.status_code == 403, (path, response.get_json())
+    assert _count(session, AuditEntry) == before  # nothing changed, nothing written
 
 
 def test_finding3_a_caseworker_cannot_withdraw_another_teams_extension_request(
@@ -271,3 +294,20 @@ def test_finding3_the_admin_form_sets_a_team(client: FlaskClient, session: Sessi
     assert moved.status_code == 302
     session.expire_all()
     assert session.get(User, kim.id).team == "noord"  # type: ignore[union-attr]
+
+
+def test_finding3_the_worklist_counts_only_the_teams_households(
+    client: FlaskClient, session: Session, world: World
+) -> None:
+    nobodys = enrol(session, start=date(2026, 11, 1), today=NOW.date(), leefgeld=MONTHLY_LEEFGELD)
+    nobodys.team = "zuid"  # a household of the other team that has no caseworker (once everybody's to see)
+    for household_id, key in ((nobodys.id, "south"), (world.north_household, "north")):
+        raise_signal(session, kind="shortfall", household_id=household_id, message="tekort", dedup_key=f"t:{key}")
+    extensions.request_extension(session, Actor(name="zara", user_id=world.south.id), world.south_household,
+                                 months=1, reason_category="health", reason_text="Revalidatie duurt langer")
+    session.commit()
+    mine = client.get("/api/v1/worklist", headers=world.headers["noor"]).get_json()["data"]["caseworker"]
+    counts = {item["key"]: item["count"] for item in mine["items"]}
+    assert counts["open_signals"] == 1 and counts["short_or_income_missing"] == 1
+    boss = client.get("/api/v1/worklist", headers=world.headers["tara"]).get_json()["data"]["supervisor"]
+    assert {item["key"]: item["count"] for item in boss["items"]} == {"extensions": 0}  # zuid's request is not hers
