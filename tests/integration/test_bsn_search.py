@@ -5,6 +5,7 @@ literal; every BSN search is audited; the BSN never appears in a URL (web: the f
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Callable
 from datetime import date
@@ -105,3 +106,21 @@ def test_finding6_the_web_search_posts_the_bsn_and_no_url_carries_it(
     assert name.status_code == 302 and name.headers["Location"].endswith("/households/?q=Haddad")
     entries = _bsn_searches(session)
     assert [(who, after["bsn"], after["channel"]) for who, after, _ in entries] == [("kim2", "*****2333", "web")]
+
+
+def test_finding6_access_logs_mask_a_bsn_a_client_put_in_a_query_string(app: object) -> None:
+    """Werkzeug logs ``"%s" %s %s`` with the request line; gunicorn a dict of atoms. The app installs the filter."""
+    werkzeug = logging.getLogger("werkzeug")
+    record = logging.LogRecord("werkzeug", logging.INFO, __file__, 1, '%s - - [%s] "%s" %s %s', (
+        "127.0.0.1", "04/Dec/2026 01:40:00", f"GET /api/v1/households?query={BSN}&page=1 HTTP/1.1", "422", "-"),
+        None)
+    assert all(f.filter(record) for f in werkzeug.filters)
+    line = record.getMessage()
+    assert BSN not in line and "query=*********&page=1" in line
+    gunicorn = logging.LogRecord("gunicorn.access", logging.INFO, __file__, 1, "%(r)s %(s)s",
+                                 {"r": f"GET /households/?q={BSN} HTTP/1.1", "s": "422"}, None)
+    assert all(f.filter(gunicorn) for f in logging.getLogger("gunicorn.access").filters)
+    assert BSN not in gunicorn.getMessage()
+    kept = logging.LogRecord("werkzeug", logging.INFO, __file__, 1, "%s", ("GET /households/123456789 HTTP/1.1",),
+                             None)
+    assert all(f.filter(kept) for f in werkzeug.filters) and "123456789" in kept.getMessage()  # a path id stays
