@@ -155,10 +155,12 @@ def search() -> str | Response | tuple[str, int]:
 
 
 def _caseworkers() -> list[tuple[str, str]]:
-    users = db().scalars(
-        select(User).join(UserRole).where(UserRole.role == "caseworker", User.is_active.is_(True))
-        .order_by(User.display_name)
-    )
+    """The caseworkers to choose at intake: of the acting caseworker's team (the household becomes that team's)."""
+    query = select(User).join(UserRole).where(UserRole.role == "caseworker", User.is_active.is_(True))
+    team = scope().team
+    if team is not None:
+        query = query.where(User.team == team)
+    users = db().scalars(query.order_by(User.display_name))
     return [(str(u.id), u.display_name) for u in users]
 
 

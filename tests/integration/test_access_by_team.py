@@ -250,6 +250,9 @@ def test_finding3_supervisors_see_what_the_decision_needs_not_the_file(
     assert client.get("/api/v1/households", headers=tara).status_code == 403
     listed = client.get("/api/v1/extensions", headers=tara).get_json()["data"]
     assert [row["household_id"] for row in listed] == [world.north_household]  # their team's
+    assert listed[0]["household"] == {"name": "A. Haddad", "period": {"start": "2026-11-01", "end": "2027-04-30"},
+                                      "balance": "0.00"}  # what the decision needs, and no BSN
+    assert NORTH_BSN not in str(listed)
     assert client.post("/login", data={"username": "tara", "password": TEST_PASSWORD}).status_code == 302
     page = client.get("/extensions").get_data(as_text=True)
     assert "Ziekenhuisopname in april" in page and "Revalidatie" not in page
