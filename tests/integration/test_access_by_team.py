@@ -11,11 +11,13 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 import time_machine
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from budgetbeheer.audit.models import AuditEntry
 from budgetbeheer.audit.service import Actor
+from budgetbeheer.db.engine import make_engine
+from budgetbeheer.db.migrate import downgrade, upgrade
 from budgetbeheer.lifecycle import extensions
 from budgetbeheer.lifecycle.signals import raise_signal
 from budgetbeheer.tables.access import BREAK_GLASS_MINUTES, BreakGlass
@@ -314,3 +316,22 @@ def test_finding3_the_worklist_counts_only_the_teams_households(
     assert counts["open_signals"] == 1 and counts["short_or_income_missing"] == 1
     boss = client.get("/api/v1/worklist", headers=world.headers["tara"]).get_json()["data"]["supervisor"]
     assert {item["key"]: item["count"] for item in boss["items"]} == {"extensions": 0}  # zuid's request is not hers
+
+
+def test_finding3_the_migration_puts_existing_users_and_households_in_the_default_team(db_url: str) -> None:
+    downgrade(db_url, "0015_signals_inbox_index")
+    engine = make_engine(db_url)
+    with engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO users (id, username, display_name, is_active, language, failed_login_count, created_at, "
+            "session_version) VALUES (901, 'oud', 'Oud', true, 'nl', 0, :now, 1)"), {"now": NOW})
+        connection.execute(text(
+            "INSERT INTO households (id, iban, account_holder, benefit_start_date, period_start, period_end, status, "
+            "leefgeld_frequency, leefgeld_day, buffer_cents, created_at, created_by) VALUES (902, 'NL44RABO0123456789', "
+            "'A. Oud', :day, :day, :end, 'active', 'monthly', 1, 0, :now, 'test')"),
+            {"day": date(2026, 11, 1), "end": date(2027, 4, 30), "now": NOW})
+    upgrade(db_url)
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT team FROM users WHERE id = 901")).scalar_one() == "standaard"
+        assert connection.execute(text("SELECT team FROM households WHERE id = 902")).scalar_one() == "standaard"
+    engine.dispose()
