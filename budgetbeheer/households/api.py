@@ -36,6 +36,7 @@ from budgetbeheer.households.read import (
     fixed_cost_view,
     has_digits,
     household_forecast,
+    households_elsewhere,
     household_view,
     income_view,
     record_bsn_search,
@@ -320,9 +321,10 @@ def households_list() -> tuple[Response, int]:
     return _list_json(rows, total, page, per_page)
 
 
-def _list_json(rows: list[HouseholdRow], total: int, page: int, per_page: int) -> tuple[Response, int]:
+def _list_json(rows: list[HouseholdRow], total: int, page: int, per_page: int,
+               **extra: Any) -> tuple[Response, int]:
     return ok({"items": [household_row_json(r) for r in rows], "total": total, "page": page,
-               "page_size": per_page, "per_page": per_page})
+               "page_size": per_page, "per_page": per_page, **extra})
 
 
 @routes.route("/households/search", ["POST"], summary="Households by a full BSN (audited) or a name, BSN masked",
@@ -341,8 +343,10 @@ def households_search() -> tuple[Response, int]:
         errors.raise_if_any()
         assert number is not None
         rows, total = search_households(session, bsn=number, page=page, page_size=per_page, scope=scope())
-        record_bsn_search(session, actor(), number, rows, channel="api")
-        return _list_json(rows, total, page, per_page)
+        elsewhere = households_elsewhere(session, number, scope())
+        record_bsn_search(session, actor(), number, rows, channel="api", elsewhere=elsewhere)
+        # Another team's household with this BSN: only its number, to open with POST /households/{id}/break-glass.
+        return _list_json(rows, total, page, per_page, other_teams=[{"id": other} for other in elsewhere])
     query = body.get("query")
     if query is not None and not isinstance(query, str):
         raise ValidationError({"query": Message("Geef hier tekst.")})

@@ -263,12 +263,23 @@ def search_households(
     return rows, total
 
 
+def households_elsewhere(session: Session, bsn: str, scope: Scope | None) -> list[int]:
+    """The households with this (full) BSN outside ``scope``: another team's, which a caseworker may open by
+    breaking the glass (the search names their number only, nothing of their file)."""
+    if scope is None or scope.is_everything:
+        return []
+    return list(session.scalars(
+        select(Household.id).where(Household.id.in_(select(Person.household_id).where(Person.bsn == bsn)),
+                                   ~Household.id.in_(scope.household_ids())).order_by(Household.id)))
+
+
 def record_bsn_search(session: Session, actor: Actor, bsn: str, rows: Sequence[HouseholdRow],
-                      channel: str = "web") -> None:
+                      channel: str = "web", elsewhere: Sequence[int] = ()) -> None:
     """Every BSN search is in the audit trail: who searched, when, for which BSN (masked: the trail is read more
-    widely than the file) and which households it found."""
+    widely than the file), which households it found and which of another team it named."""
     record(session, actor, "household.bsn_searched", "household", rows[0].id if len(rows) == 1 else None,
-           after={"bsn": v.mask_bsn(bsn), "found": [row.id for row in rows], "channel": channel})
+           after={"bsn": v.mask_bsn(bsn), "found": [row.id for row in rows], "other_teams": list(elsewhere),
+                  "channel": channel})
 
 
 def household_forecast(session: Session, household_id: int, today: date | None = None, days: int = 56,

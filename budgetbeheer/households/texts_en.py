@@ -410,6 +410,7 @@ EN |= {
     "Correcties en geschiedenis": "Corrections and history",
     "De hele geschiedenis, met wat ervoor en erna gold": "The whole history, with what applied before and after",
     # Teams, break the glass and the BSN search (issue 14)
+    'Dit BSN hoort bij huishouden %(id)s van een ander team.': 'This BSN belongs to household %(id)s of another team.',
     'Huishouden %(id)s hoort bij een ander team.': 'Household %(id)s belongs to another team.',
     'Een BSN hoort niet in een adres: zoek het met POST /api/v1/households/search en {"bsn": "..."} (het volledige BSN); hier alleen een naam.': 'A BSN does not belong in a URL: search it with POST /api/v1/households/search and {"bsn": "..."} (the full BSN); only a name here.',
     'Zoek op een naam, of geef het volledige BSN in bsn.': 'Search by a name, or give the full BSN in bsn.',

@@ -54,6 +54,7 @@ from budgetbeheer.households.read import (
     has_digits,
     household_forecast,
     household_view,
+    households_elsewhere,
     record_bsn_search,
     record_view,
     search_households,
@@ -127,10 +128,10 @@ BSN_IN_URL = "Zoek op een BSN met het zoekformulier (het BSN hoort niet in een a
 
 
 def _list_page(rows: list[Any], total: int, page: int, query: str, errors: Mapping[str, Message],
-               bsn_search: bool = False) -> str:
+               bsn_search: bool = False, elsewhere: list[int] | None = None) -> str:
     pages = max(1, -(-total // PAGE_SIZE))
     return render_template("households/index.html", rows=rows, total=total, page=page, pages=pages, query=query,
-                           today=clock.today(), errors=errors, bsn_search=bsn_search)
+                           today=clock.today(), errors=errors, bsn_search=bsn_search, elsewhere=elsewhere or [])
 
 
 @bp.route("/search", methods=["POST"])
@@ -147,8 +148,9 @@ def search() -> str | Response | tuple[str, int]:
         return _list_page([], 0, 1, "", errors.fields), 422
     session = db()
     rows, total = search_households(session, bsn=number, page_size=PAGE_SIZE, scope=scope())
-    record_bsn_search(session, actor(), number, rows, channel="web")
-    return _list_page(rows, total, 1, "", {}, bsn_search=True)
+    elsewhere = households_elsewhere(session, number, scope())
+    record_bsn_search(session, actor(), number, rows, channel="web", elsewhere=elsewhere)
+    return _list_page(rows, total, 1, "", {}, bsn_search=True, elsewhere=elsewhere)
 
 
 # ----------------------------------------------------------------------------------------------------------- intake

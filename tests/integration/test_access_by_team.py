@@ -84,7 +84,8 @@ def test_finding3_a_caseworker_lists_and_searches_only_their_teams_households(
     assert [row["id"] for row in listed["items"]] == [world.north_household] and listed["total"] == 1
     assert client.get("/api/v1/households?query=zuid", headers=noor).get_json()["data"]["total"] == 0
     by_bsn = client.post("/api/v1/households/search", json={"bsn": SOUTH_BSN}, headers=noor).get_json()["data"]
-    assert by_bsn["total"] == 0  # another team's BSN finds nothing: no oracle either
+    assert by_bsn["total"] == 0 and by_bsn["items"] == []  # another team's file is not in the list...
+    assert by_bsn["other_teams"] == [{"id": world.south_household}]  # ...only its number, to break the glass for
     everything = client.get("/api/v1/households", headers=world.headers["fenna"]).get_json()["data"]
     assert everything["total"] == 2  # finance reads every household (receipts, bank queue)
     assert client.get("/api/v1/households", headers=world.headers["ada"]).get_json()["data"]["total"] == 2
@@ -209,6 +210,8 @@ def test_finding3_the_web_page_of_another_teams_household_offers_the_glass(
     assert page.status_code == 403 and 'data-testid="break-glass"' in text and SOUTH_BSN not in text
     index = client.get("/households/").get_data(as_text=True)
     assert "Noord" in index and "Zuid" not in index
+    searched = client.post("/households/search", data={"q": SOUTH_BSN}).get_data(as_text=True)
+    assert f'data-testid="other-team-{world.south_household}"' in searched and "Zuid" not in searched
     missing = client.post(f"/households/{world.south_household}/break-glass", data={"break_glass_reason": ""})
     assert missing.status_code == 422 and 'id="e-break_glass_reason"' in missing.get_data(as_text=True)
     opened = client.post(f"/households/{world.south_household}/break-glass",
