@@ -4,6 +4,7 @@ are finance's, supervisors see what an extension decision needs and no BSN."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -338,3 +339,16 @@ def test_finding3_the_migration_puts_existing_users_and_households_in_the_defaul
         assert connection.execute(text("SELECT team FROM users WHERE id = 901")).scalar_one() == "standaard"
         assert connection.execute(text("SELECT team FROM households WHERE id = 902")).scalar_one() == "standaard"
     engine.dispose()
+
+
+def test_finding3_opening_a_file_with_full_bsns_is_logged(client: FlaskClient, session: Session, world: World) -> None:
+    own = world.north_household
+    assert client.get(f"/api/v1/households/{own}", headers=world.headers["noor"]).status_code == 200
+    assert client.post("/login", data={"username": "noor", "password": TEST_PASSWORD}).status_code == 302
+    assert client.get(f"/households/{own}").status_code == 200
+    assert client.get(f"/households/{own}/corrections").status_code == 200
+    session.rollback()
+    viewed = [(e.actor, e.entity_id, e.auth_method, json.loads(e.after_json or "{}")["channel"]) for e in
+              session.scalars(select(AuditEntry).where(AuditEntry.action == "household.viewed").order_by(AuditEntry.id))]
+    assert viewed == [("noor", str(own), "token", "api"), ("noor", str(own), "session", "web"),
+                      ("noor", str(own), "session", "web:corrections")]
