@@ -71,15 +71,17 @@ def users() -> None:
 @click.option("--role", "roles", multiple=True, required=True, help="caseworker, finance, supervisor, accountant, admin")
 @click.option("--password-stdin", is_flag=True, help="read the password from standard input")
 @click.option("--display-name", default=None)
+@click.option("--team", default=None, help="the team a caseworker or supervisor works in (default: standaard)")
 @use_case()
 def users_create(session: Session, username: str, roles: tuple[str, ...], password_stdin: bool,
-                 display_name: str | None) -> None:
+                 display_name: str | None, team: str | None) -> None:
     """Create a user with one or more roles."""
     password = sys.stdin.readline().rstrip("\n") if password_stdin else None
     user = create_user(
-        session, Actor.system("cli"), username=username, roles=roles, password=password, display_name=display_name
+        session, Actor.system("cli"), username=username, roles=roles, password=password, display_name=display_name,
+        team=team,
     )
-    click.echo(f"created user {user.username} ({', '.join(sorted(user.roles))})")
+    click.echo(f"created user {user.username} ({', '.join(sorted(user.roles))}; team {user.team})")
 
 
 @users.command("reset-totp")

@@ -17,12 +17,16 @@ DEMO_PASSWORD = "demo-wachtwoord"  # noqa: S105 (documented demo log-in)  # nose
 DEMO_USERS = [
     ("klantmanager", "Karin de Klantmanager", ["caseworker"]),
     ("klantmanager2", "Kees Klantmanager", ["caseworker"]),
+    ("klantmanager-noord", "Nadia Noord", ["caseworker"]),  # team noord: no households; try breaking the glass
     ("financien", "Fatima Financiën", ["finance"]),
     ("financien2", "Frank Financiën", ["finance"]),
     ("teamleider", "Tara Teamleider", ["supervisor"]),
     ("accountant", "Anton Accountant", ["accountant"]),
     ("beheerder", "Bea Beheerder", ["admin"]),
 ]
+
+DEMO_TEAMS = {"klantmanager-noord": "noord"}
+"""Every other demo user is in team ``standaard`` with every demo household."""
 
 
 def load_demo(session: Session, loaders: Sequence[DemoLoader]) -> Iterator[str]:
@@ -32,7 +36,7 @@ def load_demo(session: Session, loaders: Sequence[DemoLoader]) -> Iterator[str]:
     for username, display_name, roles in DEMO_USERS:
         if session.scalar(select(User.id).where(User.username == username)) is None:
             create_user(session, actor, username=username, display_name=display_name, roles=roles,
-                        password=DEMO_PASSWORD)
+                        password=DEMO_PASSWORD, team=DEMO_TEAMS.get(username))
             yield f"user {username} ({', '.join(roles)}) password {DEMO_PASSWORD}"
         else:
             yield f"user {username} exists"

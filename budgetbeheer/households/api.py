@@ -15,6 +15,7 @@ from budgetbeheer.errors import Message, ValidationError
 from budgetbeheer.households.creditors import change_creditor_address, create_creditor, list_creditors
 from budgetbeheer.households.figures import ONE_OFFS, HouseholdFigures, Reservation
 from budgetbeheer.households.fixed_costs import add_fixed_cost, change_fixed_cost_amount
+from budgetbeheer.households.glass import REASON_FIELD, break_glass
 from budgetbeheer.households.income import add_expected_income
 from budgetbeheer.households.inputs import (
     AmountChangeData,
@@ -33,14 +34,18 @@ from budgetbeheer.households.read import (
     IncomeView,
     Statement,
     fixed_cost_view,
+    has_digits,
     household_forecast,
     household_view,
+    households_elsewhere,
     income_view,
+    record_bsn_search,
     record_view,
     search_households,
     statement,
 )
 from budgetbeheer.households.receipts import RECEIPT_KINDS, book_receipt
+from budgetbeheer.http.access import opens_glass, scope
 from budgetbeheer.http.api import ApiRoutes, json_body, ok
 from budgetbeheer.http.context import actor, current, db, language, settings
 from budgetbeheer.http.inputs import query_number
@@ -300,15 +305,65 @@ def households_create() -> tuple[Response, int]:
     return ok(view, 201)
 
 
-@routes.route("/households", ["GET"], summary="Households, searched by name or last BSN digits (BSN masked)",
-       permission="households.read", query={"query": "name or last digits of a BSN", "page": "page number",
-                                            "per_page": f"at most 500 (default {PAGE_SIZE})"})
+@routes.route("/households", ["GET"], summary="Households, searched by name (BSN masked; a BSN: POST /households/search)",
+       permission="households.read", query={"query": "a name (digits are refused: a BSN never goes in a URL)",
+                                            "page": "page number", "per_page": f"at most 500 (default {PAGE_SIZE})"},
+       responses={"422": "digits in query: search a BSN with POST /households/search"})
 def households_list() -> tuple[Response, int]:
+    query = request.args.get("query")
+    if has_digits(query):
+        raise ValidationError({"query": Message(
+            "Een BSN hoort niet in een adres: zoek het met POST /api/v1/households/search en {\"bsn\": \"...\"} "
+            "(het volledige BSN); hier alleen een naam.")})
     page = query_number("page", 1)
     per_page = query_number("per_page", PAGE_SIZE, maximum=500)
-    rows, total = search_households(db(), request.args.get("query"), page, per_page)
+    rows, total = search_households(db(), query, page, per_page, scope=scope())
+    return _list_json(rows, total, page, per_page)
+
+
+def _list_json(rows: list[HouseholdRow], total: int, page: int, per_page: int,
+               **extra: Any) -> tuple[Response, int]:
     return ok({"items": [household_row_json(r) for r in rows], "total": total, "page": page,
-               "page_size": per_page, "per_page": per_page})
+               "page_size": per_page, "per_page": per_page, **extra})
+
+
+@routes.route("/households/search", ["POST"], summary="Households by a full BSN (audited) or a name, BSN masked",
+       permission="households.read",
+       request_body={"bsn": "a full BSN (9 digits, the 11-check)", "query": "or a name"},
+       query={"page": "page number", "per_page": f"at most 500 (default {PAGE_SIZE})"},
+       responses={"200": "the list", "422": "no full BSN, or digits in query"})
+def households_search() -> tuple[Response, int]:
+    body = json_body()
+    page = query_number("page", 1)
+    per_page = query_number("per_page", PAGE_SIZE, maximum=500)
+    session = db()
+    if body.get("bsn") not in (None, ""):
+        errors = v.Errors()
+        number = v.bsn(errors, "bsn", body.get("bsn"))
+        errors.raise_if_any()
+        assert number is not None
+        rows, total = search_households(session, bsn=number, page=page, page_size=per_page, scope=scope())
+        elsewhere = households_elsewhere(session, number, scope())
+        record_bsn_search(session, actor(), number, rows, channel="api", elsewhere=elsewhere)
+        # Another team's household with this BSN: only its number, to open with POST /households/{id}/break-glass.
+        return _list_json(rows, total, page, per_page, other_teams=[{"id": other} for other in elsewhere])
+    query = body.get("query")
+    if query is not None and not isinstance(query, str):
+        raise ValidationError({"query": Message("Geef hier tekst.")})
+    if has_digits(query):
+        raise ValidationError({"query": Message("Zoek op een naam, of geef het volledige BSN in bsn.")})
+    rows, total = search_households(session, query, page, per_page, scope=scope())
+    return _list_json(rows, total, page, per_page)
+
+
+@routes.route("/households/<int:household_id>/break-glass", ["POST"],
+       summary="Open a household of another team for an hour, with a stated reason (audited: break the glass)",
+       permission="households.break_glass", request_body={REASON_FIELD: "why you open it (required)"},
+       responses={"201": "open until `until`", "404": "not found", "422": "no reason"})
+@opens_glass
+def households_break_glass(household_id: int) -> tuple[Response, int]:
+    row = break_glass(db(), actor(), household_id, json_body().get(REASON_FIELD))
+    return ok({"household_id": row.household_id, "until": row.expires_at.isoformat(), "reason": row.reason}, 201)
 
 
 @routes.route("/households/<int:household_id>", ["GET"], summary="A household with balance, figures, period, costs and income",

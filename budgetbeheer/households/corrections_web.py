@@ -23,7 +23,7 @@ from budgetbeheer.households.fixed_costs import FREQUENCY_LABELS
 from budgetbeheer.households.history import household_history
 from budgetbeheer.households.income import INCOME_KIND_LABELS
 from budgetbeheer.households.persons import add_person, correct_person, person_leaves
-from budgetbeheer.households.read import household_view
+from budgetbeheer.households.read import household_view, record_view
 from budgetbeheer.households.rebook import rebook_receipt
 from budgetbeheer.http.context import actor, db, discard, language
 from budgetbeheer.http.idempotency import once_per_submission
@@ -122,6 +122,7 @@ def page(household_id: int) -> str:
     today = clock.today()
     household = get_household(session, household_id)
     view = household_view(session, household_id, today)
+    record_view(session, actor(), household_id, channel="web:corrections")  # the page shows the full BSNs
     caseworkers = [(str(u.id), u.display_name) for u in session.scalars(
         select(User).join(UserRole, UserRole.user_id == User.id).where(UserRole.role == "caseworker",
                                                                        User.is_active.is_(True))

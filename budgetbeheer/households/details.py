@@ -35,6 +35,7 @@ def details_snapshot(household: Household) -> dict[str, Any]:
         "address": {"street": household.address_street, "postal_code": household.address_postal_code,
                     "city": household.address_city},
         "caseworker_id": household.caseworker_id,
+        "team": household.team,
         "leefgeld": {"frequency": household.leefgeld_frequency, "day": household.leefgeld_day,
                      "buffer": cents_to_str(household.buffer_cents)},
     }
@@ -101,6 +102,9 @@ def change_household(session: Session, actor: Actor, household_id: int, data: Ma
         household.address_city = address["city"]
     if "caseworker_id" in data:
         household.caseworker_id = caseworker_id
+        new_caseworker = session.get(User, caseworker_id) if caseworker_id is not None else None
+        if new_caseworker is not None:
+            household.team = new_caseworker.team  # a household belongs to its caseworker's team
     scheduled: LeefgeldChange | None = None
     if leefgeld is not None:
         if effective <= today:

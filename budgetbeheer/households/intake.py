@@ -28,7 +28,7 @@ from budgetbeheer.ledger import service as ledger
 from budgetbeheer.money import cents_to_str
 from budgetbeheer.tables.households import Household, Person
 from budgetbeheer.tables.states import HouseholdStatus
-from budgetbeheer.users.models import User
+from budgetbeheer.users.models import DEFAULT_TEAM, User
 
 MAX_PERSONS = 20
 
@@ -96,15 +96,16 @@ def _validate_leefgeld(errors: v.Errors, raw: Mapping[str, object]) -> tuple[str
     return frequency, day, buffer
 
 
-def _validate_caseworker(session: Session, errors: v.Errors, actor: Actor, raw: Any) -> int | None:
+def _validate_caseworker(session: Session, errors: v.Errors, actor: Actor, raw: Any) -> User | None:
+    """The household's caseworker: the one chosen, else the acting user (None for the system)."""
     if raw is None or raw == "":
-        return actor.user_id
+        return session.get(User, actor.user_id) if actor.user_id is not None else None
     user_id = row_id(raw)
     user = session.get(User, user_id) if user_id is not None else None
     if user is None or not user.is_active or "caseworker" not in user.roles:
         errors.add("caseworker_id", Message("Kies een actieve klantmanager."))
         return None
-    return user.id
+    return user
 
 
 def enrol_household(
@@ -127,7 +128,7 @@ def enrol_household(
     street = v.text(errors, "address.street", address.get("street"), required=False, maximum=200)
     postal_code = v.text(errors, "address.postal_code", address.get("postal_code"), required=False, maximum=10)
     city = v.text(errors, "address.city", address.get("city"), required=False)
-    caseworker_id = _validate_caseworker(session, errors, actor, data.get("caseworker_id"))
+    caseworker = _validate_caseworker(session, errors, actor, data.get("caseworker_id"))
     errors.raise_if_any()
     assert iban is not None and holder and start and frequency and day is not None and buffer is not None
 
@@ -137,7 +138,8 @@ def enrol_household(
         address_street=street,
         address_postal_code=postal_code.upper() if postal_code else None,
         address_city=city,
-        caseworker_id=caseworker_id,
+        caseworker_id=caseworker.id if caseworker is not None else None,
+        team=caseworker.team if caseworker is not None else DEFAULT_TEAM,  # the caseworker's team sees it
         benefit_start_date=start,
         period_start=start,
         period_end=period_end(start),

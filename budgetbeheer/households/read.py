@@ -36,6 +36,7 @@ from budgetbeheer.households.income import incomes_of
 from budgetbeheer.ledger import service as ledger
 from budgetbeheer.ledger.models import Posting, Transaction
 from budgetbeheer.payments.runs.service import first_open_payday
+from budgetbeheer.tables.access import Scope
 from budgetbeheer.tables.households import Creditor, ExpectedIncome, FixedCost, Household, Person
 from budgetbeheer.tables.payments import Advance
 from budgetbeheer.tables.states import HouseholdStatus
@@ -210,23 +211,37 @@ class HouseholdRow:
     balance_cents: int
 
 
+def _like_escaped(text: str) -> str:
+    """``%text%`` for LIKE with ``%``, ``_`` and the escape character itself taken literally (``ESCAPE '\\'``)."""
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def has_digits(text: str | None) -> bool:
+    """Whether a name search holds digits: the list is searched by a full BSN only (:func:`search_households`'
+    ``bsn``, never a suffix), so digits in a name search are refused by the callers."""
+    return any(c.isdigit() for c in (text or ""))
+
+
 def search_households(
-    session: Session, query: str | None = None, page: int = 1, page_size: int = PAGE_SIZE
+    session: Session, query: str | None = None, page: int = 1, page_size: int = PAGE_SIZE, *,
+    bsn: str | None = None, scope: Scope | None = None,
 ) -> tuple[list[HouseholdRow], int]:
-    """Households matching a name or the last digits of a BSN, paged. Returns ``(rows, total)``."""
+    """Households matching a name (``query``; ``%`` and ``_`` match themselves) or exactly one full ``bsn`` (checked
+    by the caller), within ``scope`` (the user's team; every household when None), paged. Returns ``(rows, total)``.
+    A BSN search is the caller's to audit (:func:`record_bsn_search`)."""
     statement = select(Household.id)
+    if scope is not None and not scope.is_everything:
+        statement = statement.where(scope.condition(Household.id))
     text = (query or "").strip()
-    if text:
-        digits = text.replace(" ", "")
-        if digits.isascii() and digits.isdigit():
-            condition = Person.bsn.endswith(digits)
-        else:
-            like = f"%{text.lower()}%"
-            condition = or_(
-                func.lower(Person.first_name).like(like),
-                func.lower(Person.last_name).like(like),
-                func.lower(Person.first_name + " " + Person.last_name).like(like),
-            )
+    if bsn is not None:
+        statement = statement.where(Household.id.in_(select(Person.household_id).where(Person.bsn == bsn)))
+    elif text:
+        like = _like_escaped(text.lower())
+        condition = or_(
+            func.lower(Person.first_name).like(like, escape="\\"),
+            func.lower(Person.last_name).like(like, escape="\\"),
+            func.lower(Person.first_name + " " + Person.last_name).like(like, escape="\\"),
+        )
         statement = statement.where(Household.id.in_(select(Person.household_id).where(condition)))
     total = int(session.scalar(select(func.count()).select_from(statement.subquery())) or 0)
     page = max(1, page)
@@ -246,6 +261,25 @@ def search_households(
         for h in (households[i] for i in ids)
     ]
     return rows, total
+
+
+def households_elsewhere(session: Session, bsn: str, scope: Scope | None) -> list[int]:
+    """The households with this (full) BSN outside ``scope``: another team's, which a caseworker may open by
+    breaking the glass (the search names their number only, nothing of their file)."""
+    if scope is None or scope.is_everything:
+        return []
+    return list(session.scalars(
+        select(Household.id).where(Household.id.in_(select(Person.household_id).where(Person.bsn == bsn)),
+                                   ~Household.id.in_(scope.household_ids())).order_by(Household.id)))
+
+
+def record_bsn_search(session: Session, actor: Actor, bsn: str, rows: Sequence[HouseholdRow],
+                      channel: str = "web", elsewhere: Sequence[int] = ()) -> None:
+    """Every BSN search is in the audit trail: who searched, when, for which BSN (masked: the trail is read more
+    widely than the file), which households it found and which of another team it named."""
+    record(session, actor, "household.bsn_searched", "household", rows[0].id if len(rows) == 1 else None,
+           after={"bsn": v.mask_bsn(bsn), "found": [row.id for row in rows], "other_teams": list(elsewhere),
+                  "channel": channel})
 
 
 def household_forecast(session: Session, household_id: int, today: date | None = None, days: int = 56,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, cast
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
@@ -34,6 +34,7 @@ from budgetbeheer.households.fixed_costs import (
     default_fixed_cost_start,
     fixed_costs_of,
 )
+from budgetbeheer.households.glass import REASON_FIELD, break_glass
 from budgetbeheer.households.history import household_history
 from budgetbeheer.households.income import INCOME_KIND_LABELS, add_expected_income, incomes_of
 from budgetbeheer.households.inputs import (
@@ -50,8 +51,11 @@ from budgetbeheer.households.inputs import (
 from budgetbeheer.households.intake import enrol_household
 from budgetbeheer.households.read import (
     PAGE_SIZE,
+    has_digits,
     household_forecast,
     household_view,
+    households_elsewhere,
+    record_bsn_search,
     record_view,
     search_households,
     statement,
@@ -62,9 +66,11 @@ from budgetbeheer.households.receipts import (
     book_receipt,
     import_receipts_csv,
 )
+from budgetbeheer.http.access import opens_glass, scope
 from budgetbeheer.http.context import actor, current, db, discard, language, settings
 from budgetbeheer.http.idempotency import once_per_submission
 from budgetbeheer.http.inputs import query_number
+from budgetbeheer.http.redirects import safe_next
 from budgetbeheer.http.security import has_permission, requires
 from budgetbeheer.i18n import translate
 from budgetbeheer.payments.service import payments_for_household
@@ -107,23 +113,56 @@ def _error_fields(error: BudgetbeheerError, fallback: str) -> dict[str, Message]
 
 @bp.route("/")
 @requires("households.read")
-def index() -> str:
+def index() -> str | tuple[str, int]:
+    """The list, searched by name (``?q=``). A BSN is never in a URL: the search form POSTs (:func:`search`), and
+    digits in ``q`` are refused here."""
     query = request.args.get("q", "").strip()
+    if has_digits(query):
+        return _list_page([], 0, 1, "", {"q": Message(BSN_IN_URL)}), 422
     page = query_number("page", 1)
-    rows, total = search_households(db(), query, page)
+    rows, total = search_households(db(), query, page, scope=scope())
+    return _list_page(rows, total, page, query, {})
+
+
+BSN_IN_URL = "Zoek op een BSN met het zoekformulier (het BSN hoort niet in een adres); geef het volledige BSN."
+
+
+def _list_page(rows: list[Any], total: int, page: int, query: str, errors: Mapping[str, Message],
+               bsn_search: bool = False, elsewhere: list[int] | None = None) -> str:
     pages = max(1, -(-total // PAGE_SIZE))
     return render_template("households/index.html", rows=rows, total=total, page=page, pages=pages, query=query,
-                           today=clock.today())
+                           today=clock.today(), errors=errors, bsn_search=bsn_search, elsewhere=elsewhere or [])
+
+
+@bp.route("/search", methods=["POST"])
+@requires("households.read")
+def search() -> str | Response | tuple[str, int]:
+    """The search form: a name goes on to the list (``?q=name``); a full BSN (the 11-check) is searched here, in
+    the POST, audited, and never put in a URL. Digits that are no full BSN are refused (no suffix search)."""
+    raw = request.form.get("q", "").strip()
+    if not has_digits(raw):
+        return redirect(url_for("households.index", q=raw or None))
+    errors = v.Errors()
+    number = v.bsn(errors, "q", raw)
+    if number is None:
+        return _list_page([], 0, 1, "", errors.fields), 422
+    session = db()
+    rows, total = search_households(session, bsn=number, page_size=PAGE_SIZE, scope=scope())
+    elsewhere = households_elsewhere(session, number, scope())
+    record_bsn_search(session, actor(), number, rows, channel="web", elsewhere=elsewhere)
+    return _list_page(rows, total, 1, "", {}, bsn_search=True, elsewhere=elsewhere)
 
 
 # ----------------------------------------------------------------------------------------------------------- intake
 
 
 def _caseworkers() -> list[tuple[str, str]]:
-    users = db().scalars(
-        select(User).join(UserRole).where(UserRole.role == "caseworker", User.is_active.is_(True))
-        .order_by(User.display_name)
-    )
+    """The caseworkers to choose at intake: of the acting caseworker's team (the household becomes that team's)."""
+    query = select(User).join(UserRole).where(UserRole.role == "caseworker", User.is_active.is_(True))
+    team = scope().team
+    if team is not None:
+        query = query.where(User.team == team)
+    users = db().scalars(query.order_by(User.display_name))
     return [(str(u.id), u.display_name) for u in users]
 
 
@@ -260,6 +299,22 @@ def show(household_id: int) -> str:
         history_total=history_total,
         can_write=has_permission("households.write") and view.status != HouseholdStatus.ENDED,
     )
+
+
+@bp.route("/<int:household_id>/break-glass", methods=["POST"])
+@requires("households.break_glass")
+@opens_glass
+def open_glass(household_id: int) -> Response | tuple[str, int]:
+    """Break the glass: open a household of another team for an hour with a stated reason (in the audit trail)."""
+    try:
+        break_glass(db(), actor(), household_id, request.form.get(REASON_FIELD))
+    except ValidationError as error:
+        discard()
+        g.glass_household_id = household_id
+        return render_template("error.html", status=403, title=Message("Geen toegang"), text=error.message,
+                               errors=error.fields), 422
+    flash(_t("Huishouden geopend voor een uur; uw reden staat in het auditlog."), "warning")
+    return redirect(safe_next(request.form.get("next"), url_for("households.show", household_id=household_id)))
 
 
 # ------------------------------------------------------------------------------------------------ fixed cost, income

@@ -14,6 +14,8 @@ from typing import Any, TypeVar
 from flask import Flask, Response, abort, current_app, g, request, session
 from flask_login import LoginManager
 
+from budgetbeheer.http import logs
+from budgetbeheer.http.access import guard
 from budgetbeheer.http.context import current, db, is_api_request, settings
 from budgetbeheer.users.models import User
 from budgetbeheer.users.permissions import PERMISSIONS, allowed
@@ -107,4 +109,6 @@ def security_headers(response: Response) -> Response:
 def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     app.before_request(enforce)
+    app.before_request(guard)  # after the permission: a household outside the user's team (http/access.py)
+    logs.install()  # no BSN in an access log's request lines
     app.after_request(security_headers)

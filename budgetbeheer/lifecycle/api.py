@@ -6,16 +6,19 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Response, g, request
+from sqlalchemy import select
 
 from budgetbeheer.errors import Message, ValidationError
 from budgetbeheer.fields import as_whole_number
 from budgetbeheer.households.api import figures_json
 from budgetbeheer.households.common import get_household
 from budgetbeheer.households.read import record_view
+from budgetbeheer.http.access import scope
 from budgetbeheer.http.api import ApiRoutes, json_body, ok
 from budgetbeheer.http.context import actor, db, registry, settings
 from budgetbeheer.http.inputs import query_number
 from budgetbeheer.jobs import last_runs
+from budgetbeheer.ledger import service as ledger
 from budgetbeheer.lifecycle import ending, extensions, handover, signals
 from budgetbeheer.money import cents_to_str
 from budgetbeheer.tables.households import Household
@@ -26,7 +29,7 @@ STATUSES = values(ExtensionStatus)
 
 def _viewer() -> signals.Viewer:
     user = g.api_user
-    return signals.Viewer(user.id, user.roles)
+    return signals.Viewer(user.id, user.roles, scope())
 
 
 routes = ApiRoutes()
@@ -79,11 +82,27 @@ def list_extensions() -> tuple[Response, int]:
         raise ValidationError({"status": Message("Kies pending, approved, rejected of withdrawn.")})
     paged = _paged()
     if paged is None:
-        return ok([extensions.request_json(r) for r in extensions.list_requests(db(), status)])
+        return ok(_with_households(extensions.list_requests(db(), status, scope=scope())))
     page, per_page = paged
-    rows = extensions.list_requests(db(), status, per_page, (page - 1) * per_page)
-    return ok({"items": [extensions.request_json(r) for r in rows], "total": extensions.count_requests(db(), status),
+    rows = extensions.list_requests(db(), status, per_page, (page - 1) * per_page, scope())
+    return ok({"items": _with_households(rows), "total": extensions.count_requests(db(), status, scope()),
                "page": page, "per_page": per_page})
+
+
+def _with_households(rows: list[Any]) -> list[dict[str, Any]]:
+    """Each request with what its decision needs of the household (by need: no BSN, not the file): the account
+    holder's name, the period and the balance."""
+    ids = sorted({row.household_id for row in rows})
+    households = {h.id: h for h in db().scalars(select(Household).where(Household.id.in_(ids)))} if ids else {}
+    balances = ledger.household_balances(db(), ids) if ids else {}
+    result = []
+    for row in rows:
+        household = households[row.household_id]
+        result.append(extensions.request_json(row) | {"household": {
+            "name": household.account_holder,
+            "period": {"start": household.period_start.isoformat(), "end": household.period_end.isoformat()},
+            "balance": cents_to_str(balances.get(row.household_id, 0))}})
+    return result
 
 
 @routes.route(

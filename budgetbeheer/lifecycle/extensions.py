@@ -30,6 +30,7 @@ from budgetbeheer.domain.period import days_left, extend_period_end, validate_ex
 from budgetbeheer.errors import Conflict, Message, NotFound, ValidationError
 from budgetbeheer.households.common import get_household, row_id
 from budgetbeheer.households.persons import household_span, person_period
+from budgetbeheer.tables.access import Scope
 from budgetbeheer.tables.households import Household, Person
 from budgetbeheer.tables.lifecycle import ExtensionRequest, Signal
 from budgetbeheer.tables.payments import PaymentItem
@@ -346,16 +347,21 @@ def requests_for(session: Session, household_id: int) -> list[ExtensionRequest]:
 
 
 def list_requests(session: Session, status: str | None = None, limit: int = 500,
-                  offset: int = 0) -> list[ExtensionRequest]:
-    """Requests (of ``status``, None: all), oldest first: ``limit`` of them from ``offset`` on (a page)."""
+                  offset: int = 0, scope: Scope | None = None) -> list[ExtensionRequest]:
+    """Requests (of ``status``, None: all) of the households in ``scope`` (the user's team), oldest first: ``limit``
+    of them from ``offset`` on (a page)."""
     query = select(ExtensionRequest).order_by(ExtensionRequest.requested_at, ExtensionRequest.id)
+    if scope is not None and not scope.is_everything:
+        query = query.where(scope.condition(ExtensionRequest.household_id))
     if status:
         query = query.where(ExtensionRequest.status == status)
     return list(session.scalars(query.offset(offset).limit(limit)))
 
 
-def count_requests(session: Session, status: str | None = None) -> int:
+def count_requests(session: Session, status: str | None = None, scope: Scope | None = None) -> int:
     query = select(func.count(ExtensionRequest.id))
+    if scope is not None and not scope.is_everything:
+        query = query.where(scope.condition(ExtensionRequest.household_id))
     if status:
         query = query.where(ExtensionRequest.status == status)
     return int(session.scalar(query) or 0)

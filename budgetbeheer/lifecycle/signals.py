@@ -38,6 +38,7 @@ from budgetbeheer.payments.return_reasons import describe, holds_iban
 from budgetbeheer.payments.runs.context import RunContext, due_dates_in
 from budgetbeheer.payments.runs.model import fixed_cost_key
 from budgetbeheer.payments.runs.read import date_reader, driver_rows
+from budgetbeheer.tables.access import EVERYTHING, Scope
 from budgetbeheer.tables.households import ExpectedIncome, Household, Receipt
 from budgetbeheer.tables.lifecycle import ExtensionRequest, Signal
 from budgetbeheer.tables.payments import PaymentItem
@@ -458,10 +459,15 @@ def raise_all(session: Session, today: date, *, income_late_days: int = 5,
 
 @dataclass(frozen=True)
 class Viewer:
-    """Whose inbox: a user's id and roles."""
+    """Whose inbox: a user's id and roles, and the households they reach (signals follow the household: a
+    caseworker or supervisor sees and closes only the signals of their team's households)."""
 
     user_id: int | None
     roles: frozenset[str]
+    households: Scope = EVERYTHING
+
+    def reaches(self, household_id: int | None, session: Session) -> bool:
+        return household_id is None or self.households.covers(session, household_id)
 
 
 def inbox_query(viewer: Viewer, *, state: str = SignalState.OPEN, scope: str = "mine", kind: str | None = None,
@@ -478,6 +484,8 @@ def inbox_query(viewer: Viewer, *, state: str = SignalState.OPEN, scope: str = "
         query = query.where(Signal.kind == kind)
     if household_id is not None:
         query = query.where(Signal.household_id == household_id)
+    if not viewer.households.is_everything:
+        query = query.where(or_(Signal.household_id.is_(None), viewer.households.condition(Signal.household_id)))
     if scope == "mine" and "caseworker" in roles:
         own = select(Household.id).where(
             or_(Household.caseworker_id == viewer.user_id, Household.caseworker_id.is_(None))
@@ -543,7 +551,8 @@ def mark_done(session: Session, actor: Actor, signal_id: int, note: object, view
     """Close a signal with a note saying what was done."""
     text = _done_note(note)
     signal = session.scalar(select(Signal).where(Signal.id == signal_id).with_for_update())
-    if signal is None or (viewer is not None and signal.role not in viewer.roles):
+    if signal is None or (viewer is not None and (signal.role not in viewer.roles
+                                                  or not viewer.reaches(signal.household_id, session))):
         raise NotFound(Message("Signaal %(id)s bestaat niet.", id=signal_id))
     if signal.state == SignalState.DONE:
         raise Conflict(Message("Dit signaal is al afgehandeld door %(who)s.", who=signal.done_by or "?"))

@@ -23,6 +23,7 @@ from budgetbeheer import clock
 from budgetbeheer.errors import BudgetbeheerError, Message, ValidationError
 from budgetbeheer.households.common import get_household
 from budgetbeheer.households.read import record_view
+from budgetbeheer.http.access import scope
 from budgetbeheer.http.context import actor, current, db, discard, language, registry, settings
 from budgetbeheer.http.idempotency import once_per_submission
 from budgetbeheer.http.inputs import query_number
@@ -30,6 +31,7 @@ from budgetbeheer.http.redirects import safe_next
 from budgetbeheer.http.security import requires
 from budgetbeheer.i18n import translate
 from budgetbeheer.jobs import last_runs
+from budgetbeheer.ledger import service as ledger
 from budgetbeheer.lifecycle import ending, extensions, handover, signals
 from budgetbeheer.lifecycle.api import signal_filters
 from budgetbeheer.lifecycle.letters import LETTER_LANGUAGES
@@ -61,7 +63,7 @@ def household_url(household_id: int | None) -> str:
 
 def viewer() -> signals.Viewer:
     user = current()
-    return signals.Viewer(user.id if user else None, user.roles if user else frozenset())
+    return signals.Viewer(user.id if user else None, user.roles if user else frozenset(), scope())
 
 
 def _t(message: Message | str) -> str:
@@ -134,11 +136,14 @@ def extensions_page() -> str:
     status = request.args.get("status", ExtensionStatus.PENDING)
     chosen = status if status in set(ExtensionStatus) else None
     page = query_number("page", 1)
-    rows = extensions.list_requests(db(), chosen, PER_PAGE, (page - 1) * PER_PAGE)
+    rows = extensions.list_requests(db(), chosen, PER_PAGE, (page - 1) * PER_PAGE, scope())
     wanted = sorted({r.household_id for r in rows})
     households = {h.id: h for h in db().scalars(select(Household).where(Household.id.in_(wanted)))} if wanted else {}
-    total = extensions.count_requests(db(), chosen)
+    # By need: what the decision needs (name, period, reasons, balance) without the household file and its BSNs.
+    balances = ledger.household_balances(db(), wanted) if wanted else {}
+    total = extensions.count_requests(db(), chosen, scope())
     return render_template("lifecycle/extensions.html", requests=rows, status=status, households=households,
+                           balances=balances,
                            reasons=extensions.REASON_CATEGORIES, errors={}, today=clock.today(), page=page,
                            pages=max(1, -(-total // PER_PAGE)), total=total)
 

@@ -10,6 +10,7 @@ from flask import Response, request
 from budgetbeheer import clock
 from budgetbeheer.errors import Message, ValidationError
 from budgetbeheer.fields import parse_iso_date
+from budgetbeheer.http.access import scope
 from budgetbeheer.http.api import API_PREFIX, ApiRoutes, json_body, ok
 from budgetbeheer.http.context import actor, db, settings
 from budgetbeheer.http.inputs import query_number
@@ -230,7 +231,7 @@ def list_iban_changes() -> tuple[Response, int]:
     status = request.args.get("status") or None
     if status is not None and status not in set(IbanChangeStatus):
         raise ValidationError({"status": Message("Kies pending, confirmed of rejected.")})
-    return ok([iban_changes.change_json(c) for c in iban_changes.list_changes(db(), status)])
+    return ok([iban_changes.change_json(c) for c in iban_changes.list_changes(db(), status, scope=scope())])
 
 
 @routes.route("/iban-changes/<int:change_id>", ["GET"], summary="One IBAN change", permission="iban_changes.read")

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -26,6 +26,7 @@ from budgetbeheer.audit.service import Actor, record
 from budgetbeheer.db.base import utcnow
 from budgetbeheer.errors import Conflict, Message, NotFound, PermissionDenied, ValidationError
 from budgetbeheer.payments import iban_holds
+from budgetbeheer.tables.access import Scope
 from budgetbeheer.tables.households import Creditor, Household
 from budgetbeheer.tables.payments import IbanChange
 from budgetbeheer.tables.states import IBAN_CHANGE_STATUS_LABELS, HouseholdStatus, IbanChangeStatus
@@ -319,8 +320,12 @@ def pending_change(session: Session, *, household_id: int | None = None,
     return _pending(session, key)
 
 
-def list_changes(session: Session, status: str | None = None, limit: int = 500) -> list[IbanChange]:
+def list_changes(session: Session, status: str | None = None, limit: int = 500,
+                 scope: Scope | None = None) -> list[IbanChange]:
+    """Changes, newest first; a household's only when it is in ``scope`` (a creditor's always)."""
     query = select(IbanChange)
+    if scope is not None and not scope.is_everything:
+        query = query.where(or_(IbanChange.household_id.is_(None), scope.condition(IbanChange.household_id)))
     if status is not None:
         query = query.where(IbanChange.status == status)
     return list(session.scalars(query.order_by(IbanChange.id.desc()).limit(limit)))

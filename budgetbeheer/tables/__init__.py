@@ -3,6 +3,7 @@
 from budgetbeheer.audit.models import AuditEntry
 from budgetbeheer.db.base import Base
 from budgetbeheer.ledger.models import Account, Posting, Transaction
+from budgetbeheer.tables.access import BreakGlass
 from budgetbeheer.tables.bank import BankImport, BankLine, BankStatement, StatusReportRecord
 from budgetbeheer.tables.households import (
     Creditor,
@@ -45,6 +46,7 @@ __all__ = [
     "BankStatement",
     "Base",
     "BatchApproval",
+    "BreakGlass",
     "Creditor",
     "ExpectedIncome",
     "ExtensionRequest",

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from budgetbeheer.db.base import Base, BigId, UtcDateTime, one_of
 from budgetbeheer.domain.schedule import Frequency, LeefgeldFrequency
 from budgetbeheer.tables.states import HouseholdStatus, values
+from budgetbeheer.users.models import DEFAULT_TEAM, TEAM_MAX_LENGTH
 
 
 class Household(Base):
@@ -26,6 +27,10 @@ class Household(Base):
     address_postal_code: Mapped[str | None] = mapped_column(String(10))
     address_city: Mapped[str | None] = mapped_column(String(100))
     caseworker_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    team: Mapped[str] = mapped_column(String(TEAM_MAX_LENGTH), default=DEFAULT_TEAM, server_default=DEFAULT_TEAM,
+                                      index=True)
+    """The team whose caseworkers see and change this household: the caseworker's team (set at intake, and again
+    when a correction gives the household another caseworker)."""
     benefit_start_date: Mapped[date] = mapped_column(Date)
     period_start: Mapped[date] = mapped_column(Date)
     period_end: Mapped[date] = mapped_column(Date, index=True)

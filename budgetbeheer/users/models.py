@@ -8,6 +8,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from budgetbeheer.db.base import Base, BigId, UtcDateTime, one_of
 
 ROLES = ("caseworker", "finance", "supervisor", "accountant", "admin")
+DEFAULT_TEAM = "standaard"
+"""The team every user and household belongs to unless told otherwise: a municipality with one team works as before."""
+TEAM_MAX_LENGTH = 40
 GRANT_STATUSES = ("pending", "confirmed", "rejected")
 
 
@@ -25,6 +28,10 @@ class User(Base):
     last_login_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    team: Mapped[str] = mapped_column(String(TEAM_MAX_LENGTH), default=DEFAULT_TEAM, server_default=DEFAULT_TEAM,
+                                      index=True)
+    """The team (a name) a caseworker or supervisor works in: they see and change that team's households only. For
+    the other roles it means nothing (finance and accountants read every household)."""
     """Kept in every session cookie at log-in and compared on every request: log-out, a password or role change and
     deactivation add one, which ends every session of the user at once (a copied cookie included)."""
 

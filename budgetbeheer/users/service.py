@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from budgetbeheer.audit.service import Actor, AuthMethod, record
 from budgetbeheer.db.base import utcnow
 from budgetbeheer.errors import Conflict, Message, NotFound, PermissionDenied, ValidationError
-from budgetbeheer.users.models import ROLES, ApiToken, RoleGrant, User, UserRole
+from budgetbeheer.users.models import DEFAULT_TEAM, ROLES, TEAM_MAX_LENGTH, ApiToken, RoleGrant, User, UserRole
 from budgetbeheer.users.permissions import ADMIN_ROLE, money_roles
 
 _hasher = PasswordHasher()  # argon2id: memory-hard
@@ -61,6 +61,23 @@ def _validate_roles(roles: Iterable[str]) -> list[str]:
     return chosen
 
 
+def parse_team(raw: str | None) -> str:
+    """A team name as typed: 1 to 40 lower-case letters, digits, ``-`` or ``_``; empty: :data:`DEFAULT_TEAM`."""
+    team = (raw or "").strip().lower()
+    if not team:
+        return DEFAULT_TEAM
+    if len(team) > TEAM_MAX_LENGTH or not all(c.isascii() and (c.isalnum() or c in "-_") for c in team):
+        raise ValidationError({"team": Message(
+            "Een teamnaam bestaat uit 1 tot %(n)s kleine letters, cijfers, - of _ (bijvoorbeeld noord).",
+            n=TEAM_MAX_LENGTH)})
+    return team
+
+
+def teams(session: Session) -> list[str]:
+    """The teams that have a user or a household (a team is a name; it exists once someone is in it)."""
+    return sorted(set(session.scalars(select(User.team).distinct())) | {DEFAULT_TEAM})
+
+
 ROLE_NAMES = {"caseworker": "klantmanager", "finance": "financiën", "supervisor": "teamleider",
               "accountant": "accountant", "admin": "beheerder"}
 
@@ -85,6 +102,7 @@ def user_snapshot(user: User) -> dict[str, object]:
         "roles": sorted(user.roles),
         "is_active": user.is_active,
         "language": user.language,
+        "team": user.team,
     }
 
 
@@ -129,6 +147,7 @@ def create_user(
     password: str | None,
     display_name: str | None = None,
     language: str = "nl",
+    team: str | None = None,
 ) -> User:
     """Create a user. A money role given by a person waits for a second admin (:func:`confirm_grant`); the user is
     made at once with the other roles (or none)."""
@@ -145,6 +164,10 @@ def create_user(
         chosen = []
     if language not in {"nl", "en"}:
         errors["language"] = Message("Kies Nederlands (nl) of Engels (en).")
+    try:
+        team = parse_team(team)
+    except ValidationError as error:
+        errors.update(error.fields)
     if errors:
         raise ValidationError(errors)
     refuse_incompatible(chosen)
@@ -160,6 +183,7 @@ def create_user(
         failed_login_count=0,
         created_at=utcnow(),
         session_version=1,
+        team=team,
     )
     user.role_rows = [UserRole(role=role) for role in chosen if role not in waiting]
     session.add(user)
@@ -180,6 +204,7 @@ def update_user(
     is_active: bool | None = None,
     password: str | None = None,
     display_name: str | None = None,
+    team: str | None = None,
 ) -> User:
     """Change a user. A money role added by a person waits for a second admin; removing a role is at once. A change
     of password, roles or activity ends every session of the user."""
@@ -214,9 +239,11 @@ def update_user(
         user.is_active = is_active
     if display_name:
         user.display_name = display_name
+    if team is not None:
+        user.team = parse_team(team)
     after = user_snapshot(user)
     if (password is not None or after["roles"] != before["roles"]
-            or after["is_active"] != before["is_active"]):
+            or after["is_active"] != before["is_active"] or after["team"] != before["team"]):
         _end_sessions(user)
     session.flush()
     record(

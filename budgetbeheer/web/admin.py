@@ -21,6 +21,7 @@ from budgetbeheer.users.service import (
     pending_grants,
     reject_grant,
     revoke_token,
+    teams,
     update_user,
 )
 
@@ -68,13 +69,15 @@ def new_user() -> str | Response:
                 roles=form.getlist("roles"),
                 password=form.get("password", ""),
                 language=form.get("language", "nl"),
+                team=form.get("team") or None,
             )
             flash(translate("Gebruiker aangemaakt.", language()) + " " + _saved_message(created), "success")
             return redirect(url_for("admin.users"))
         except BudgetbeheerError as error:
             discard()
             errors = _form_errors(error, "username")
-    return render_template("admin/user_form.html", user=None, roles=ROLES, errors=errors, form=form), (
+    return render_template("admin/user_form.html", user=None, roles=ROLES, errors=errors, form=form,
+                           teams=teams(db())), (
         422 if errors else 200
     )  # type: ignore[return-value]
 
@@ -99,6 +102,7 @@ def edit_user(user_id: int) -> str | Response:
                 is_active=form.get("is_active") == "on",
                 password=form.get("password") or None,
                 display_name=form.get("display_name") or None,
+                team=form.get("team") or None,
             )
             flash(translate("Gebruiker bijgewerkt.", language()) + " " + _saved_message(updated), "success")
             return redirect(url_for("admin.users"))
@@ -108,7 +112,7 @@ def edit_user(user_id: int) -> str | Response:
     tokens = session.scalars(select(ApiToken).where(ApiToken.user_id == user_id).order_by(ApiToken.id)).all()
     return render_template(
         "admin/user_form.html", user=user, roles=ROLES, errors=errors, form=request.form, tokens=tokens,
-        grants=pending_grants(session, user_id),
+        grants=pending_grants(session, user_id), teams=teams(session),
     ), (422 if errors else 200)  # type: ignore[return-value]
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from budgetbeheer.audit.models import AuditEntry
@@ -28,6 +28,7 @@ from budgetbeheer.households.read import household_forecast
 from budgetbeheer.lifecycle import signals
 from budgetbeheer.money import cents_to_str, format_eur
 from budgetbeheer.reports.bank import reconciliation_row
+from budgetbeheer.tables.access import Scope
 from budgetbeheer.tables.bank import BankLine, BankStatement, LineState
 from budgetbeheer.tables.households import Household
 from budgetbeheer.tables.lifecycle import ExtensionRequest, Signal
@@ -87,23 +88,25 @@ def _household_link(household_id: int) -> Link:
     return Link("households.show", {"household_id": household_id})
 
 
-def _own(user_id: int) -> Any:
-    return or_(Household.caseworker_id == user_id, Household.caseworker_id.is_(None))
+def _own(user_id: int, scope: Scope) -> Any:
+    """The caseworker's households (or nobody's) within their team."""
+    return and_(or_(Household.caseworker_id == user_id, Household.caseworker_id.is_(None)), scope.condition(Household.id))
 
 
-def caseworker(session: Session, user_id: int, today: date) -> Section:
-    viewer = signals.Viewer(user_id, frozenset({"caseworker"}))
+def caseworker(session: Session, user_id: int, today: date, scope: Scope | None = None) -> Section:
+    scope = scope or Scope.everything()
+    viewer = signals.Viewer(user_id, frozenset({"caseworker"}), scope)
     open_signals = signals.open_count(session, viewer)
     until = today + timedelta(days=ENDING_WITHIN_DAYS)
     ending_query = select(Household.id, Household.account_holder, Household.period_end).where(
         Household.status == HouseholdStatus.ACTIVE, Household.period_end >= today, Household.period_end <= until,
-        _own(user_id))
+        _own(user_id, scope))
     ending = session.execute(ending_query.order_by(Household.period_end, Household.id).limit(MAX_ROWS)).all()
     ending_count = int(session.scalar(select(func.count()).select_from(ending_query.subquery())) or 0)
     short_query = (
         select(Signal.household_id, func.count(Signal.id), func.min(Signal.kind), func.max(Signal.kind))
         .join(Household, Household.id == Signal.household_id)
-        .where(Signal.state == SignalState.OPEN, Signal.kind.in_(MONEY_SIGNALS), _own(user_id))
+        .where(Signal.state == SignalState.OPEN, Signal.kind.in_(MONEY_SIGNALS), _own(user_id, scope))
         .group_by(Signal.household_id)
     )
     short = session.execute(short_query.order_by(Signal.household_id).limit(MAX_ROWS)).all()
@@ -186,10 +189,11 @@ def finance(session: Session, user_id: int) -> Section:
     ))
 
 
-def supervisor(session: Session, today: date, lead_business_days: int) -> Section:
+def supervisor(session: Session, today: date, lead_business_days: int, scope: Scope | None = None) -> Section:
+    scope = scope or Scope.everything()
     pending: list[tuple[ExtensionRequest, Household]] = [(request, household) for request, household in session.execute(
         select(ExtensionRequest, Household).join(Household, Household.id == ExtensionRequest.household_id)
-        .where(ExtensionRequest.status == ExtensionStatus.PENDING)
+        .where(ExtensionRequest.status == ExtensionStatus.PENDING, scope.condition(Household.id))
         .order_by(ExtensionRequest.requested_at, ExtensionRequest.id))]
     rows = []
     for request, household in pending[:MAX_ROWS]:
@@ -203,7 +207,7 @@ def supervisor(session: Session, today: date, lead_business_days: int) -> Sectio
             Message("%(name)s: %(months)s maanden, gevraagd %(on)s door %(who)s; nog %(days)s dagen; prognose: "
                     "%(forecast)s", name=household.account_holder, months=request.months,
                     on=f"{request.requested_at:%d-%m-%Y}", who=request.requested_by, days=days_left, forecast=words),
-            _household_link(household.id),
+            Link("lifecycle.extensions"),  # by need: the request with what its decision needs, not the file
             {"request_id": request.id, "household_id": household.id, "days_left": days_left,
              "requested_at": request.requested_at.isoformat(),
              "forecast": {"closing_balance": cents_to_str(forecast.closing_balance_cents),
@@ -238,19 +242,19 @@ def accountant(session: Session) -> Section:
     ))
 
 
-def worklist(session: Session, user_id: int, roles: frozenset[str], today: date, lead_business_days: int
-             ) -> list[Section]:
-    """The sections for the user's roles, in the order of :data:`ROLES`."""
+def worklist(session: Session, user_id: int, roles: frozenset[str], today: date, lead_business_days: int,
+             scope: Scope | None = None) -> list[Section]:
+    """The sections for the user's roles, in the order of :data:`ROLES`, within ``scope`` (the user's team)."""
     sections: list[Section] = []
     for role in ROLES:
         if role not in roles:
             continue
         if role == "caseworker":
-            sections.append(caseworker(session, user_id, today))
+            sections.append(caseworker(session, user_id, today, scope))
         elif role == "finance":
             sections.append(finance(session, user_id))
         elif role == "supervisor":
-            sections.append(supervisor(session, today, lead_business_days))
+            sections.append(supervisor(session, today, lead_business_days, scope))
         else:
             sections.append(accountant(session))
     return sections

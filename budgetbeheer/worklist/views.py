@@ -7,6 +7,7 @@ from typing import Any
 from flask import Response, current_app, g, url_for
 
 from budgetbeheer import clock
+from budgetbeheer.http.access import scope
 from budgetbeheer.http.api import ApiRoutes, ok
 from budgetbeheer.http.context import current, db, language, settings
 from budgetbeheer.i18n import translate
@@ -40,7 +41,8 @@ def worklist_panel() -> list[Section]:
     user = current()
     if user is None:
         return []
-    return worklist(db(), user.id, frozenset(user.roles), clock.today(), settings().lead_business_days)
+    return worklist(db(), user.id, frozenset(user.roles), clock.today(), settings().lead_business_days,
+                    scope())
 
 
 def link_url(link: Link | None) -> str | None:
@@ -51,5 +53,6 @@ def link_url(link: Link | None) -> str | None:
               permission="worklist.read")
 def worklist_json() -> tuple[Response, int]:
     user = g.api_user
-    sections = worklist(db(), user.id, frozenset(user.roles), clock.today(), settings().lead_business_days)
+    sections = worklist(db(), user.id, frozenset(user.roles), clock.today(), settings().lead_business_days,
+                    scope())
     return ok(sections_json(sections))

@@ -35,6 +35,9 @@ def test_caseworker_asks_supervisor_approves_new_end_date_shows(
     page.get_by_label("Toelichting bij het besluit").fill("Akkoord, taal gaat voor")
     page.get_by_role("button", name="Goedkeuren").click()
     assert "Nieuwe einddatum: 31-10-2026" in page.get_by_role("status").first.inner_text()
+    page.get_by_role("button", name="Uitloggen").click()  # a supervisor sees the request, not the file (issue 14)
+    page.wait_for_url("**/login")
+    browser_login("karin")
     page.goto(f"/households/{household.id}/period")
     assert page.get_by_test_id("period-end").inner_text() == "31-10-2026"
     assert "Verlengd met 2 maanden" in page.get_by_test_id("timeline-extension").inner_text()

@@ -155,7 +155,7 @@ def test_an_income_recognised_by_its_matching_rule_is_booked_to_the_household(
     other = payable_household(session, holder="C. Ander")
     session.commit()
     income = session.scalars(select(ExpectedIncome).where(ExpectedIncome.household_id == household.id)).one()
-    caseworker = api_token("kim", "caseworker")
+    caseworker = api_token("kim", "finance")  # recognition rules book money in: finance's (issue 14)
     bad = client.put(f"/api/v1/households/{household.id}/expected-income/{income.id}/match-rule",
                      json={"payer_iban": "NL00BANK0000000000"}, headers=caseworker)
     assert bad.status_code == 422 and "payer_iban" in bad.get_json()["error"]["fields"]

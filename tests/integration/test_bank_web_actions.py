@@ -127,13 +127,13 @@ def test_a_return_is_recorded_by_hand_after_a_confirmation(
     assert client.get("/bank/returns").status_code == 403
 
 
-def test_a_caseworker_sets_the_matching_rule_of_an_expected_income(
+def test_a_finance_user_sets_the_matching_rule_of_an_expected_income(
     client: FlaskClient, session: Session, login: Callable[..., User]
 ) -> None:
     household = payable_household(session)
     session.commit()
     income = session.scalars(select(ExpectedIncome).where(ExpectedIncome.household_id == household.id)).one()
-    login("kim", "caseworker")
+    login("kim", "finance")  # the rule books money in: finance's (receipts.write), no longer a caseworker's (issue 14)
     shown = client.get(f"/households/{household.id}").get_data(as_text=True)
     assert f'href="/bank/match-rules?household_id={household.id}"' in shown  # under the household's incomes
     assert client.get("/bank/match-rules?household_id=abc").status_code == 422

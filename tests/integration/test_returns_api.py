@@ -74,7 +74,7 @@ def enrol(client: FlaskClient, users: dict[str, dict[str, str]], *, benefit: str
 
 
 def receive(client: FlaskClient, users: dict[str, dict[str, str]], household_id: int, amount: str, on: str) -> None:
-    _data(client.post("/api/v1/receipts", headers=users["karin"] | {"Idempotency-Key": f"r-{household_id}-{on}-{amount}"},
+    _data(client.post("/api/v1/receipts", headers=users["fatima"] | {"Idempotency-Key": f"r-{household_id}-{on}-{amount}"},
                       json=receipt_data(household_id, amount, date.fromisoformat(on))), 201)
 
 
