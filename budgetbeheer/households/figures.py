@@ -88,7 +88,14 @@ from budgetbeheer.payments.iban_holds import active_hold_reasons, compact
 from budgetbeheer.tables.households import Creditor, ExpectedIncome, FixedCost, Household, Receipt
 from budgetbeheer.tables.payments import PaymentBatch, PaymentItem
 from budgetbeheer.tables.reads import pending_extension_ends, waiting_one_off_cents
-from budgetbeheer.tables.states import HOUSEHOLD_FINAL, ITEM_PLANNED, BatchStatus, CreditorStatus, HouseholdStatus, ItemStatus
+from budgetbeheer.tables.states import (
+    HOUSEHOLD_FINAL,
+    ITEM_PLANNED,
+    BatchStatus,
+    CreditorStatus,
+    HouseholdStatus,
+    ItemStatus,
+)
 
 BUFFER = "buffer"
 """The ``kind`` of the buffer's reservation (an instalment's kind is its category)."""

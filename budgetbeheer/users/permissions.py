@@ -10,6 +10,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "households.write": frozenset({"caseworker"}),
     "creditors.read": frozenset({"caseworker", "finance", "accountant", "admin"}),
     "creditors.write": frozenset({"finance", "admin"}),
+    "creditors.confirm": frozenset({"finance"}),  # a creditor added outside the register, or flagged (issue 14)
     "receipts.write": frozenset({"finance", "caseworker"}),
     "receipts.manual": frozenset({"finance"}),
     "receipts.rebook": frozenset({"finance"}),
