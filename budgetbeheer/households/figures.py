@@ -431,7 +431,7 @@ def _unpayable_at_end(session: Session, household: Household, costs: Sequence[Fi
         return frozenset(cost.id for cost in costs)
     held = active_hold_reasons(session)
     rows = session.execute(select(Creditor.id, Creditor.iban, Creditor.status).where(
-        Creditor.id.in_({cost.creditor_id for cost in costs}))).tuples()
+        Creditor.id.in_({cost.creditor_id for cost in costs})))
     unpayable = {cid for cid, iban, status in rows
                  if compact(iban) in held or status != CreditorStatus.CONFIRMED.value}
     return frozenset(cost.id for cost in costs if cost.creditor_id in unpayable)

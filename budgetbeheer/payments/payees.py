@@ -52,7 +52,7 @@ def totals_by_payee(session: Session, batch_id: int, limit: int = MAX_LINES) -> 
     ids = {row[0] for row in rows if row[0] is not None}
     stored: dict[int, str] = {
         cid: flag for cid, flag in session.execute(select(Creditor.id, Creditor.name_flag).where(
-            Creditor.id.in_(ids), Creditor.name_flag.is_not(None))).tuples() if flag
+            Creditor.id.in_(ids), Creditor.name_flag.is_not(None))) if flag
     } if ids else {}
     ibans_by_key: dict[str, set[str]] = {}
     names_by_look: dict[str, set[str]] = {}
