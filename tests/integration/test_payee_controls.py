@@ -314,7 +314,7 @@ def test_finding4_the_bank_file_refuses_a_stored_name_with_a_bidi_override_rathe
 
 def test_finding4_the_batch_review_groups_by_creditor_and_iban_and_flags_two_ibans_under_one_name(
     client: FlaskClient, session: Session, settings: Settings, people: dict[str, Actor],
-    login: Callable[..., User],
+    login: Callable[..., User], api_token: Callable[..., dict[str, str]],
 ) -> None:
     first = create_creditor(session, people["fatima"], {"name": "Eneco", "iban": ENECO_IBAN})
     second = create_creditor(session, people["fatima"], {"name": "Eneco", "iban": OTHER_IBAN})
@@ -342,6 +342,11 @@ def test_finding4_the_batch_review_groups_by_creditor_and_iban_and_flags_two_iba
     table = page.split('data-testid="totals-creditor"')[1].split("</table>")[0]
     assert ENECO_IBAN in table and OTHER_IBAN in table and table.count('data-flagged="1"') == 2
     assert table.count('data-testid="payee-flag"') >= 2
+
+    api = client.get(f"/api/v1/batches/{batch.id}", headers=api_token("frida", "finance")).get_json()["data"]
+    assert [(p["iban"], p["amount"], bool(p["flags"])) for p in api["payees"] if p["creditor"] == "Eneco"] in (
+        [(ENECO_IBAN, "100.00", True), (OTHER_IBAN, "100.00", True)],
+        [(OTHER_IBAN, "100.00", True), (ENECO_IBAN, "100.00", True)])
 
 
 def test_finding4_a_batch_with_a_look_alike_name_flags_both_lines(
