@@ -28,11 +28,13 @@ from budgetbeheer.domain.address import PostalAddress
 from budgetbeheer.domain.categories import Category
 from budgetbeheer.domain.payee_names import KnownPayee, flags_text, name_flags
 from budgetbeheer.domain.references import ReferenceKind
-from budgetbeheer.errors import Conflict, Message, NotFound
+from budgetbeheer.errors import Conflict, Message, NotFound, PermissionDenied
 from budgetbeheer.households.csvfile import read_csv
 from budgetbeheer.households.inputs import CreditorData
 from budgetbeheer.tables.households import Creditor
 from budgetbeheer.tables.states import CreditorStatus
+from budgetbeheer.users.models import User
+from budgetbeheer.users.permissions import ADMIN_ROLE, allowed
 
 REFERENCE_KIND_LABELS = {
     "betalingskenmerk": "betalingskenmerk",
@@ -170,7 +172,19 @@ def creditor_warning(creditor: Creditor) -> Message | None:
                    "wordt er niets aan betaald.", name=creditor.name)
 
 
+def _require_finance(session: Session, actor: Actor) -> None:
+    """The actor is an active finance user (read afresh: a role may have changed since the page was shown) and no
+    admin; a system actor never decides on a payee."""
+    user = (session.scalar(select(User).where(User.id == actor.user_id).execution_options(populate_existing=True))
+            if actor.user_id is not None else None)
+    if user is not None:
+        session.refresh(user, ["role_rows"])
+    if user is None or not user.is_active or not allowed(user.roles, "creditors.confirm") or ADMIN_ROLE in user.roles:
+        raise PermissionDenied(Message("Alleen een medewerker financiën kan een schuldeiser bevestigen of afwijzen."))
+
+
 def _pending_for_decision(session: Session, actor: Actor, creditor_id: int) -> Creditor:
+    _require_finance(session, actor)
     creditor = session.scalar(select(Creditor).where(Creditor.id == creditor_id).with_for_update())
     if creditor is None:
         raise NotFound(Message("Schuldeiser %(id)s bestaat niet.", id=creditor_id))

@@ -444,4 +444,6 @@ EN |= {
         'Creditor %(name)s confirmed; the next payment run pays it.',
     'Schuldeiser %(name)s afgewezen; er wordt niets aan betaald.':
         'Creditor %(name)s rejected; nothing is paid to it.',
+    "Alleen een medewerker financiën kan een schuldeiser bevestigen of afwijzen.":
+        "Only a finance user can confirm or reject a creditor.",
 }

@@ -34,7 +34,7 @@ from budgetbeheer.domain.calendar import execution_date_for_due_date, next_busin
 from budgetbeheer.domain.categories import LABELS_NL, Category
 from budgetbeheer.domain.planning import LEEFGELD as LEEFGELD_KIND
 from budgetbeheer.errors import Message
-from budgetbeheer.fields import neutralise_formula
+from budgetbeheer.fields import FORBIDDEN_CHARACTERS, neutralise_formula
 from budgetbeheer.households.common import get_household
 from budgetbeheer.households.figures import HouseholdFigures, household_figures, last_day, schedule_of
 from budgetbeheer.households.fixed_costs import fixed_cost_amount_on, fixed_costs_of
@@ -427,6 +427,11 @@ _NO_DECOMPOSITION = str.maketrans({"ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "
                                    "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
 
 
+_VISIBLE_ONLY = str.maketrans(dict.fromkeys(FORBIDDEN_CHARACTERS, "?"))
+"""Never a control, bidi or zero-width character in the PDF (issue 14): refused on entry, so only a text stored
+before that check or past the services can hold one; it shows as ``?`` rather than reorder or hide the text."""
+
+
 def transliterate(value: str) -> str:
     """For the core Helvetica font (Latin-1 only): € becomes EUR, other characters lose what Latin-1 lacks."""
     text = value.replace("€", "EUR").replace("\u2212", "-").replace("\u2013", "-").replace("\u2014", "-")
@@ -466,7 +471,7 @@ def handover_pdf(data: Handover, *, font: tuple[Path, Path] | str | None = "auto
     def line(value: Message | str, size: int = 11, style: str = "", height: float = 6) -> None:
         pdf.set_font(family, style, size)
         shown = translate(value, language) if isinstance(value, Message) else value
-        pdf.multi_cell(width, height, t(shown), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(width, height, t(shown.translate(_VISIBLE_ONLY)), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     line(data.municipality, 10)
     line(Message("Datum: %(date)s", date=_d(data.made_on)), 10)

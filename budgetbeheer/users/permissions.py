@@ -45,7 +45,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 
 MONEY_PERMISSIONS = frozenset({
     "payments.prepare", "payments.approve", "payments.export", "payments.settle", "receipts.manual", "bank.assign",
-    "advances.write", "iban_changes.confirm", "receipts.rebook", "one_offs.approve",
+    "advances.write", "iban_changes.confirm", "receipts.rebook", "one_offs.approve", "creditors.confirm",
 })
 """What moves money out of a household's funds or decides where it goes. (``receipts.write`` books money in; the
 caseworker who holds it today loses it with the team rules of the separation-of-duties issue.)"""

@@ -21,7 +21,7 @@ from budgetbeheer.audit.service import Actor
 from budgetbeheer.config import Settings
 from budgetbeheer.db.engine import make_engine
 from budgetbeheer.db.migrate import downgrade, upgrade
-from budgetbeheer.errors import Conflict, ValidationError
+from budgetbeheer.errors import Conflict, PermissionDenied, ValidationError
 from budgetbeheer.households.creditors import (
     confirm_creditor,
     create_creditor,
@@ -36,6 +36,7 @@ from budgetbeheer.tables.payments import BankFile, PaymentItem
 from budgetbeheer.users.models import User
 from budgetbeheer.users.service import actor_for
 from budgetbeheer.worklist.service import finance as finance_worklist
+from tests.conftest import TEST_PASSWORD
 from tests.factories import (
     RUN_DATE,
     START,
@@ -97,8 +98,11 @@ def test_finding4_a_creditor_added_with_a_fixed_cost_waits_for_finance_and_gets_
     assert "wacht op bevestiging door financiën" in (energy.hold_reason or "")
     assert first.total_cents == sum(i.amount_cents for i in items.values() if i.status != "held")
 
-    with pytest.raises(Conflict, match="zelf toegevoegd"):  # the one who added it never confirms it
+    with pytest.raises(PermissionDenied, match="medewerker financiën"):  # a caseworker never confirms
         confirm_creditor(session, people["karin"], creditor.id)
+    session.rollback()
+    with pytest.raises(PermissionDenied):  # nor does a system actor (the scheduler, a script)
+        confirm_creditor(session, Actor.system("scheduler"), creditor.id)
     session.rollback()
     confirmed = confirm_creditor(session, people["frank"], creditor.id)
     assert (confirmed.status, confirmed.decided_by) == ("confirmed", "frank")
@@ -379,3 +383,23 @@ def test_finding4_the_migration_confirms_every_creditor_already_in_the_register(
             assert connection.execute(text("SELECT status FROM creditors")).scalars().all() == ["confirmed"]
     finally:
         engine.dispose()
+
+
+def test_finding4_the_command_line_lists_and_confirms_a_pending_creditor_only_for_a_proven_finance_user(
+    session: Session, people: dict[str, Actor], cli: Callable[..., Any],
+) -> None:
+    household = enrol(session)
+    cost = add_fixed_cost(session, people["karin"], household.id, fixed_cost_data(
+        "energy", start=START, creditor={"name": CYRILLIC_ENECO, "iban": OTHER_IBAN}))
+    creditor_id = cost.creditor_id
+    session.commit()
+    listed = cli("creditors", "pending")
+    assert listed.exit_code == 0 and f"{creditor_id}\t{CYRILLIC_ENECO}\t{OTHER_IBAN}\tkarin" in listed.output
+    unproven = cli("creditors", "confirm", str(creditor_id), "--as", "frank")
+    assert unproven.exit_code == 2 and "moet bewijzen" in unproven.output
+    done = cli("creditors", "confirm", str(creditor_id), "--as", "frank", "--password-stdin",
+               input=f"{TEST_PASSWORD}\n")
+    assert done.exit_code == 0, done.output
+    assert f"creditor {creditor_id}: confirmed" in done.output
+    [entry] = _audit(session, "creditor.confirmed", creditor_id)
+    assert (entry.actor, entry.auth_method) == ("frank", "cli-password")

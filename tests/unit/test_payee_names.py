@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import zlib
+from datetime import date
+
 import pytest
 
 from budgetbeheer.domain.payee_names import (
@@ -15,6 +18,7 @@ from budgetbeheer.domain.payee_names import (
     name_key,
     skeleton,
 )
+from budgetbeheer.lifecycle import handover
 from budgetbeheer.payments.sepa.checks import forbidden_in
 
 ENECO = KnownPayee(1, "Eneco", "NL20INGB0001234567")
@@ -59,3 +63,18 @@ def test_finding4_ordinary_names_raise_no_flag(name: str) -> None:
 def test_finding4_the_bank_file_check_finds_control_bidi_and_zero_width_characters(text: str) -> None:
     assert forbidden_in(text) is not None
     assert forbidden_in("Eneco B.V. – Zoë") is None and forbidden_in(None) is None
+
+
+def test_finding4_the_handover_pdf_never_carries_a_control_or_bidi_character_of_a_stored_name() -> None:
+    cost = handover.HandoverCost("rent", "huur", "Woonstad \x85Zuid\u202eoever", "NL20INGB0001234567", None, 65_000,
+                                 "monthly", 1, "Huur\u200b 1", first_due_yourself=date(2026, 9, 1))
+    data = handover.Handover(
+        household_id=7, names=["Amal Haddad"], iban="NL91ABNA0417164300", account_holder="A. Haddad",
+        period_start=date(2026, 3, 1), period_end=date(2026, 8, 31), status="ending", stops_on=date(2026, 9, 1),
+        costs=[cost], balance_cents=0, municipality="Gemeente Voorbeeld", made_on=date(2026, 9, 2),
+        caseworker="Karin de Vries", contact="bel 14 030", payouts=(), leefgeld_paid_cents=0)
+    content = handover.handover_pdf(data, font=None)
+    text = b"".join(zlib.decompress(part.split(b"stream\n", 1)[1].rsplit(b"endstream", 1)[0].strip())
+                    for part in content.split(b"/FlateDecode")[1:] if b"stream\n" in part)
+    assert b"Woonstad ?Zuid?oever" in text and b"\x85" not in text
+    assert b"Huur? 1" in text
