@@ -403,3 +403,20 @@ def test_finding4_the_command_line_lists_and_confirms_a_pending_creditor_only_fo
     assert f"creditor {creditor_id}: confirmed" in done.output
     [entry] = _audit(session, "creditor.confirmed", creditor_id)
     assert (entry.actor, entry.auth_method) == ("frank", "cli-password")
+
+
+def test_finding4_the_fixed_cost_form_warns_that_a_new_creditor_waits_and_flags_a_look_alike(
+    client: FlaskClient, session: Session, people: dict[str, Actor], login: Callable[..., User],
+) -> None:
+    create_creditor(session, people["fatima"], {"name": "Eneco", "iban": ENECO_IBAN})
+    household = enrol(session)
+    session.commit()
+    login("kees", "caseworker")
+    form = {"category": "energy", "amount": "100,00", "frequency": "monthly", "due_day": "1",
+            "start_date": START.isoformat(), "creditor.name": CYRILLIC_ENECO, "creditor.iban": OTHER_IBAN}
+    response = client.post(f"/households/{household.id}/fixed-costs/new", data=form, follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and 'class="flash warning"' in page
+    assert "is gemarkeerd" in page and "lijkt op die van schuldeiser" in page
+    options = client.get(f"/households/{household.id}/fixed-costs/new").get_data(as_text=True)
+    assert f"{CYRILLIC_ENECO} ({OTHER_IBAN}) – wacht op bevestiging door financiën" in options
