@@ -264,6 +264,9 @@ EN = {
         'No payments to creditors.',
     'Zie Totalen per schuldeiser en IBAN':
         'See Totals per creditor and IBAN',
+    "Let op: %(n)s regel(s) bij Totalen per schuldeiser en IBAN zijn gemarkeerd (dezelfde naam met een ander IBAN, of een naam die op een andere lijkt). Kijk ze na voor u goedkeurt.":
+        "Note: %(n)s line(s) under Totals per creditor and IBAN are flagged (the same name with another IBAN, or a name that looks like another). Check them before you approve.",
+    "Naar de betaalrun": "To the payment run",
 }
 
 # The bank's return reasons, in Dutch and English, from their one table.

@@ -138,8 +138,10 @@ def approve(batch_id: int) -> str | WerkzeugResponse:
             discard()
             _flash_error(error)
         return redirect(url_for("payments.batch", batch_id=batch_id))
-    found = service.get_batch(db(), batch_id)
-    return render_template("payments/confirm_approve.html", batch=found)
+    session = db()
+    found = service.get_batch(session, batch_id)
+    flagged = sum(1 for line in totals_by_payee(session, batch_id) if line.flagged)
+    return render_template("payments/confirm_approve.html", batch=found, flagged_payees=flagged)
 
 
 @bp.route("/<int:batch_id>/cancel", methods=["GET", "POST"])

@@ -348,6 +348,9 @@ def test_finding4_the_batch_review_groups_by_creditor_and_iban_and_flags_two_iba
     assert ENECO_IBAN in table and OTHER_IBAN in table and table.count('data-flagged="1"') == 2
     assert table.count('data-testid="payee-flag"') >= 2
 
+    confirm_page = client.get(f"/batches/{batch.id}/approve").get_data(as_text=True)
+    assert 'data-testid="approve-flagged"' in confirm_page and "2 regel(s)" in confirm_page
+
     api = client.get(f"/api/v1/batches/{batch.id}", headers=api_token("frida", "finance")).get_json()["data"]
     assert [(p["iban"], p["amount"], bool(p["flags"])) for p in api["payees"] if p["creditor"] == "Eneco"] in (
         [(ENECO_IBAN, "100.00", True), (OTHER_IBAN, "100.00", True)],
