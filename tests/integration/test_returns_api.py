@@ -65,8 +65,11 @@ def enrol(client: FlaskClient, users: dict[str, dict[str, str]], *, benefit: str
         start=START, persons=[person_data(bsn="111222333")], iban=HOUSEHOLD_IBAN)), 201)
     for category, name, iban, amount in (("rent", "Woonstichting De Linde", RENT_IBAN, "650.00"),
                                          ("energy", "Energie Direct", ENERGY_IBAN, "100.00")):
-        _data(client.post(f"/api/v1/households/{household['id']}/fixed-costs", headers=caseworker,
-                          json=fixed_cost_data(category, amount=amount, creditor={"name": name, "iban": iban})), 201)
+        cost = _data(client.post(f"/api/v1/households/{household['id']}/fixed-costs", headers=caseworker,
+                                 json=fixed_cost_data(category, amount=amount, creditor={"name": name, "iban": iban})),
+                     201)
+        if cost["creditor"]["status"] == "pending":  # new from the caseworker: finance confirms it (issue 14)
+            _data(client.post(f"/api/v1/creditors/{cost['creditor_id']}/confirm", headers=users["fatima"]))
     _data(client.post(f"/api/v1/households/{household['id']}/expected-income", headers=caseworker,
                       json=income_data(amount="1500.00", day=25)), 201)
     receive(client, users, household["id"], benefit, "2026-11-28")
