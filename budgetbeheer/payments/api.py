@@ -192,7 +192,10 @@ def list_iban_holds() -> tuple[Response, int]:
     state = request.args.get("state", "active")
     if state not in ("active", "all"):
         raise ValidationError({"state": Message("Kies active of all.")})
-    return ok([iban_holds.hold_snapshot(h) for h in iban_holds.list_holds(db(), active_only=state == "active")])
+    reach = scope()  # a caseworker sees the holds of their team's households
+    holds = iban_holds.list_holds(db(), active_only=state == "active")
+    visible = holds if reach.is_everything else [h for h in holds if reach.covers(db(), h.household_id)]
+    return ok([iban_holds.hold_snapshot(h) for h in visible])
 
 
 _IBAN_CHANGE_RESPONSES = {"201": "pending change", "404": "not found",
