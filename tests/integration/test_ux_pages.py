@@ -39,6 +39,7 @@ class PageFacts(HTMLParser):
         self.lang = ""
         self.title = ""
         self._in_title = False
+        self.markup_in_title = 0
         self.label_for: set[str] = set()
         self.controls: list[dict[str, str]] = []
         self._label_depth = 0
@@ -50,6 +51,8 @@ class PageFacts(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {k: v or "" for k, v in attrs}
         self.tags[tag] += 1
+        if self._in_title:  # a title is plain text: markup there shows as raw HTML in the tab (issue 15)
+            self.markup_in_title += 1
         if "id" in a:
             self.ids[a["id"]] += 1
         if tag == "html":
@@ -93,6 +96,8 @@ def check_page(html: str, where: str) -> list[str]:
         problems.append(f"{where}: {facts.tags['h1']} h1 elements")
     if not facts.title.strip():
         problems.append(f"{where}: no <title>")
+    if facts.markup_in_title or "<" in facts.title:
+        problems.append(f"{where}: markup in <title>: {facts.title.strip()!r}")
     if facts.lang not in ("nl", "en"):
         problems.append(f"{where}: <html lang={facts.lang!r}>")
     if facts.unlabelled():
@@ -110,6 +115,8 @@ def test_the_checker_finds_what_it_looks_for() -> None:
     problems = " ".join(check_page(bad, "bad"))
     for expected in ("2 h1", "no <title>", "lang=''", "without a label", "th without scope"):
         assert expected in problems
+    assert "markup in <title>" in " ".join(check_page('<html lang="nl"><title>t<a href="/">x</a></title><h1>a</h1>'
+                                                       "</html>", "title"))
     good = ('<html lang="nl"><title>t</title><h1>a</h1><label for="f">F</label><input id="f">'
             '<label>G <input name="g"></label><input type="hidden" name="h"><th scope="col">k</th></html>')
     assert check_page(good, "good") == []
