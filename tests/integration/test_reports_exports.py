@@ -228,6 +228,10 @@ def test_accountant_gets_403_or_405_on_every_write_route(
               "account.new_token", "account.revoke"}  # everyone's own API tokens (issue 14): tests/integration/test_sessions.py
     # Reads that POST so that a BSN never goes in a URL (issue 14, finding 6): tests/integration/test_bsn_search.py
     public |= {"households.search", "api.households_search"}
+    # One's own log-in: the second step and the identity provider (public), one's own two-step code (issue 14):
+    # tests/integration/test_totp.py and test_oidc.py
+    public |= {"second_step.code", "second_step.enrol", "oidc.start", "account.totp_start", "account.totp_confirm",
+               "account.totp_disable"}
     login("anton", "accountant")
     headers = api_token("anton2", "accountant")
     checked = []
