@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,11 @@ import pytest
 import time_machine
 from sqlalchemy.orm import Session
 
+from budgetbeheer.bank import service as bank_service
+from budgetbeheer.bank import simulate
+from budgetbeheer.bank.statement_writer import statement_bytes
 from budgetbeheer.config import Settings
+from budgetbeheer.ledger.service import BANK, account_id, balance
 from budgetbeheer.lifecycle import extensions
 from budgetbeheer.users.models import User
 from budgetbeheer.users.service import actor_for
@@ -111,11 +116,20 @@ def test_finance_pages_fit_a_phone(
     walk: Callable[..., list[str]], session: Session, settings: Settings, make_user: Callable[..., User]
 ) -> None:
     fatima, frank = make_user("fatima", "finance"), make_user("frank", "finance")
+    settings = settings.with_overrides(managed_account_iban="NL46BNGH0285160126")
     payable_household(session)
-    prepared = batch(session, settings.with_overrides(managed_account_iban="NL46BNGH0285160126"), RUN_DATE,
-                     actor_for(fatima), actor_for(frank))
+    prepared = batch(session, settings, RUN_DATE, actor_for(fatima), actor_for(frank))
+    # a statement with a line nobody's (a long remittance text) for the statement page and the queue
+    made = simulate.statement(
+        [], account_iban=settings.managed_account_iban,
+        opening_balance_cents=balance(session, account_id(session, BANK), date(2026, 11, 25)),
+        credits=[simulate.Credit(4_250, date(2026, 11, 26), "Stichting Met Een Lange Naam", "NL91ABNA0417164300",
+                                 "terugbetaling/kenmerk/2026-11-0000000000012345678901234567890 " * 3)],
+    )
+    imported = bank_service.import_statements(session, actor_for(fatima), statement_bytes(made), settings)
     session.commit()
-    walked = walk("fatima", ["/batches/", f"/batches/{prepared.id}", "/bank/", "/bank/queue", "/bank/returns",
+    walked = walk("fatima", ["/batches/", f"/batches/{prepared.id}", "/bank/",
+                             f"/bank/statements/{imported.statements[0].id}", "/bank/queue", "/bank/returns",
                              "/households/receipts"])
     assert walked[1] == f"/batches/{prepared.id}"
 
