@@ -25,7 +25,7 @@ from budgetbeheer.audit.service import Actor
 from budgetbeheer.config import Settings
 from budgetbeheer.db.base import utcnow
 from budgetbeheer.domain.references import make_betalingskenmerk
-from budgetbeheer.households.creditors import create_creditor
+from budgetbeheer.households.creditors import create_creditor, get_or_create_creditor
 from budgetbeheer.households.fixed_costs import add_fixed_cost
 from budgetbeheer.households.income import add_expected_income
 from budgetbeheer.households.intake import enrol_household
@@ -38,6 +38,10 @@ from budgetbeheer.tables.payments import PaymentBatch
 
 CASEWORKER = Actor.system("test-caseworker")
 """Who builds, unless a test passes its own ``actor`` (a system actor: no user row needed)."""
+REGISTER_KEEPER = Actor.system("test-finance")
+"""Who keeps the creditors register in the builders: a creditor :func:`fixed_cost` names is put in the register by
+finance first (confirmed), as the register's creditors are in practice. A test of a creditor added from a fixed cost
+(pending until finance confirms it, issue 14) calls the service or the API itself."""
 
 START = date(2026, 11, 25)
 """The payment tests' period: 2026-11-25 .. 2027-05-24; monthly costs on day 1 first fall due on 2026-12-01."""
@@ -165,8 +169,13 @@ def creditor(session: Session, actor: Actor = CASEWORKER, category: str = "rent"
 
 def fixed_cost(session: Session, household_id: int, category: str = "rent", actor: Actor = CASEWORKER, *,
                start: date | None = None, **overrides: Any) -> FixedCost:
-    """A fixed cost through the service; keywords as :func:`fixed_cost_data`."""
-    return add_fixed_cost(session, actor, household_id, fixed_cost_data(category, start=start, **overrides))
+    """A fixed cost through the service; keywords as :func:`fixed_cost_data`. Its creditor is taken from the
+    register (added there by :data:`REGISTER_KEEPER`, confirmed, when it is not there yet)."""
+    data = fixed_cost_data(category, start=start, **overrides)
+    if isinstance(data.get("creditor"), dict) and "creditor_id" not in data:
+        in_register, _ = get_or_create_creditor(session, REGISTER_KEEPER, data.pop("creditor"))
+        data["creditor_id"] = in_register.id
+    return add_fixed_cost(session, actor, household_id, data)
 
 
 def income(session: Session, household_id: int, actor: Actor = CASEWORKER, **overrides: Any) -> ExpectedIncome:

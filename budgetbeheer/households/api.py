@@ -12,7 +12,14 @@ from budgetbeheer import validation as v
 from budgetbeheer.domain.categories import LABELS_NL, Category
 from budgetbeheer.domain.forecast import Forecast
 from budgetbeheer.errors import Message, ValidationError
-from budgetbeheer.households.creditors import change_creditor_address, create_creditor, list_creditors
+from budgetbeheer.households.creditors import (
+    change_creditor_address,
+    confirm_creditor,
+    create_creditor,
+    creditor_warning,
+    list_creditors,
+    reject_creditor,
+)
 from budgetbeheer.households.figures import ONE_OFFS, HouseholdFigures, Reservation
 from budgetbeheer.households.fixed_costs import add_fixed_cost, change_fixed_cost_amount
 from budgetbeheer.households.glass import REASON_FIELD, break_glass
@@ -48,11 +55,12 @@ from budgetbeheer.households.receipts import RECEIPT_KINDS, book_receipt
 from budgetbeheer.http.access import opens_glass, scope
 from budgetbeheer.http.api import ApiRoutes, json_body, ok
 from budgetbeheer.http.context import actor, current, db, language, settings
-from budgetbeheer.http.inputs import query_number
+from budgetbeheer.http.inputs import parsed_json, query_number
 from budgetbeheer.i18n import translate
 from budgetbeheer.money import cents_to_str
 from budgetbeheer.payments.arrears import ShortInstalment
 from budgetbeheer.tables.households import Creditor, FixedCost, Receipt
+from budgetbeheer.tables.states import CreditorStatus, values
 
 _AMOUNT = {
     "type": "string", "pattern": r"^(€ ?)?([0-9]+([.,][0-9]{1,2})?|[0-9]{1,3}(\.[0-9]{3})+,[0-9]{1,2})$",
@@ -237,7 +245,9 @@ def creditor_json(creditor: Creditor) -> dict[str, Any]:
     return {"id": creditor.id, "name": creditor.name, "iban": creditor.iban, "bic": creditor.bic,
             "default_category": creditor.default_category, "reference_required": creditor.reference_required,
             "reference_kind": creditor.reference_kind, "active": creditor.active,
-            "address": {name: getattr(creditor, name) for name in v.ADDRESS_FIELDS}}
+            "address": {name: getattr(creditor, name) for name in v.ADDRESS_FIELDS},
+            "status": creditor.status, "name_flag": creditor.name_flag, "added_by": creditor.added_by,
+            "decided_by": creditor.decided_by, "decision_reason": creditor.decision_reason}
 
 
 def household_row_json(row: HouseholdRow) -> dict[str, Any]:
@@ -383,6 +393,10 @@ def households_add_fixed_cost(household_id: int) -> tuple[Response, int]:
     cost = add_fixed_cost(session, actor(), household_id, data)
     creditor = session.get(Creditor, cost.creditor_id)
     body = fixed_cost_json(fixed_cost_view(cost, creditor, clock.today()))
+    if creditor is not None:  # a creditor finance has not confirmed gets nothing yet: say so (issue 14)
+        body["creditor"] |= {"status": creditor.status, "name_flag": creditor.name_flag}
+        warning = creditor_warning(creditor)
+        body["warnings"] = {} if warning is None else {"creditor": translate(warning, language())}
     return ok(body, 201)
 
 
@@ -456,9 +470,40 @@ def households_forecast(household_id: int) -> tuple[Response, int]:
 
 
 @routes.route("/creditors", ["GET"], summary="The creditors register", permission="creditors.read",
-       query={"query": "part of the name"})
+       query={"query": "part of the name", "status": "pending, confirmed or rejected"},
+       responses={"422": "unknown status"})
 def creditors_list() -> tuple[Response, int]:
-    return ok([creditor_json(c) for c in list_creditors(db(), request.args.get("query"))])
+    raw_status = request.args.get("status")
+    status = None
+    if raw_status:
+        errors = v.Errors()
+        status = v.choice(errors, "status", raw_status, values(CreditorStatus))
+        errors.raise_if_any()
+    return ok([creditor_json(c) for c in list_creditors(db(), request.args.get("query"), status)])
+
+
+_DECISION_BODY = {"type": "object", "properties": {"reason": {"type": "string"}}}
+
+
+@routes.route("/creditors/<int:creditor_id>/confirm", ["POST"],
+       summary="Confirm a creditor that waits for confirmation (finance; not the one who added it)",
+       permission="creditors.confirm", request_body=_DECISION_BODY,
+       responses={"200": "the creditor", "404": "no such creditor", "409": "not pending, or your own"})
+def creditors_confirm(creditor_id: int) -> tuple[Response, int]:
+    body = parsed_json()
+    creditor = confirm_creditor(db(), actor(), creditor_id, body.get("reason") if isinstance(body, dict) else None)
+    return ok(creditor_json(creditor))
+
+
+@routes.route("/creditors/<int:creditor_id>/reject", ["POST"],
+       summary="Reject a creditor that waits for confirmation, with a reason (finance; not the one who added it)",
+       permission="creditors.confirm", request_body=_DECISION_BODY,
+       responses={"200": "the creditor", "404": "no such creditor", "409": "not pending, or your own",
+                  "422": "no reason"})
+def creditors_reject(creditor_id: int) -> tuple[Response, int]:
+    body = parsed_json()
+    creditor = reject_creditor(db(), actor(), creditor_id, body.get("reason") if isinstance(body, dict) else None)
+    return ok(creditor_json(creditor))
 
 
 @routes.route("/creditors", ["POST"], summary="Add a creditor to the register", permission="creditors.write",
@@ -468,6 +513,8 @@ def creditors_create() -> tuple[Response, int]:
     session = db()
     creditor = create_creditor(session, actor(), data)
     body = creditor_json(creditor)
+    warning = creditor_warning(creditor)
+    body["warnings"] = {} if warning is None else {"name": translate(warning, language())}
     return ok(body, 201)
 
 

@@ -1,4 +1,5 @@
-"""``budgetbeheer receipts import FILE.csv`` and ``budgetbeheer creditors import FILE.csv``."""
+"""``budgetbeheer receipts import FILE.csv``, ``budgetbeheer creditors import FILE.csv`` and the creditors that wait
+for finance's confirmation: ``creditors pending``, ``creditors confirm ID`` and ``creditors reject ID`` (issue 14)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ import click
 from sqlalchemy.orm import Session
 
 from budgetbeheer.audit.service import Actor
-from budgetbeheer.clitools import use_case, user_actor
-from budgetbeheer.households.creditors import load_creditors_csv
+from budgetbeheer.clitools import ROW_ID, proof_options, proven_actor, use_case, user_actor
+from budgetbeheer.households.creditors import confirm_creditor, load_creditors_csv, pending_creditors, reject_creditor
 from budgetbeheer.households.receipts import import_receipts_csv
 
 
@@ -47,3 +48,42 @@ def creditors_import(session: Session, file: Path, username: str | None) -> None
     """Load creditors from CSV (name,iban[,bic,default_category,reference_required,reference_kind]); all or none."""
     created, skipped = load_creditors_csv(session, _actor(session, username), file.read_bytes())
     click.echo(f"added {created} creditor(s); {skipped} already in the register")
+
+
+@creditors.command("pending")
+@use_case()
+def creditors_pending(session: Session) -> None:
+    """The creditors that wait for a finance user's confirmation (id, name, IBAN, who added it, the flag)."""
+    for creditor in pending_creditors(session):
+        flag = f"\t{creditor.name_flag}" if creditor.name_flag else ""
+        click.echo(f"{creditor.id}\t{creditor.name}\t{creditor.iban}\t{creditor.added_by or ''}{flag}")
+
+
+@creditors.command("confirm")
+@click.argument("creditor_id", type=ROW_ID)
+@click.option("--as", "username", required=True, help="a finance user who did not add the creditor")
+@click.option("--reason", default=None, help="why it is right (optional)")
+@proof_options
+@use_case()
+def creditors_confirm(session: Session, creditor_id: int, username: str, reason: str | None, password_stdin: bool,
+                      token: str | None) -> None:
+    """Confirm a pending creditor as that finance user, proven by their password on standard input
+    (--password-stdin) or their API token in BUDGETBEHEER_TOKEN; from now on it is paid."""
+    actor = proven_actor(session, "creditors confirm", username, password_stdin, token)
+    creditor = confirm_creditor(session, actor, creditor_id, reason)
+    click.echo(f"creditor {creditor.id}: {creditor.status}")
+
+
+@creditors.command("reject")
+@click.argument("creditor_id", type=ROW_ID)
+@click.option("--as", "username", required=True, help="a finance user who did not add the creditor")
+@click.option("--reason", required=True, help="why it is refused")
+@proof_options
+@use_case()
+def creditors_reject(session: Session, creditor_id: int, username: str, reason: str, password_stdin: bool,
+                     token: str | None) -> None:
+    """Reject a pending creditor, with a reason, as that finance user (proven as for ``confirm``); it is never
+    paid."""
+    actor = proven_actor(session, "creditors reject", username, password_stdin, token)
+    creditor = reject_creditor(session, actor, creditor_id, reason)
+    click.echo(f"creditor {creditor.id}: {creditor.status}")

@@ -13,7 +13,7 @@ from budgetbeheer.households.corrections import change_expected_income, change_f
 from budgetbeheer.households.details import change_household, details_snapshot, pending_leefgeld_changes
 from budgetbeheer.households.history import household_history
 from budgetbeheer.households.persons import add_person, correct_person, person_leaves, person_snapshot
-from budgetbeheer.households.read import fixed_cost_view, income_view
+from budgetbeheer.households.read import fixed_cost_view, income_view, record_view
 from budgetbeheer.households.rebook import rebook_receipt
 from budgetbeheer.http.api import ApiRoutes, json_body, ok
 from budgetbeheer.http.context import actor, db
@@ -168,6 +168,7 @@ def households_history(household_id: int) -> tuple[Response, int]:
     page = query_number("page", 1)
     per_page = min(max(query_number("per_page", 50), 1), 200)
     items, total = household_history(db(), household_id, page=page, per_page=per_page)
+    record_view(db(), actor(), household_id, channel="api:history")  # the history holds the persons' BSNs
     return ok({"items": [entry.as_json() for entry in items], "total": total, "page": page, "per_page": per_page})
 
 

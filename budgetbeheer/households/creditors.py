@@ -2,6 +2,15 @@
 
 A creditor is one name with one IBAN; adding the same pair again is a conflict (by hand) or is skipped (CSV, and a
 new creditor given with a fixed cost).
+
+Payee control (issue 14, finding 4): a creditor added **outside the register** (given with a fixed cost, by a
+caseworker or anyone else) is ``pending`` until a finance user confirms it (:func:`confirm_creditor`; four eyes: not
+the one who added it); nothing is paid to it before (the payment run holds its payments out with the reason). A
+creditor added **in the register** (finance or admin: the page, the API, the CSV upload) is ``confirmed`` at once,
+unless its name is flagged (:mod:`budgetbeheer.domain.payee_names`: the same name with another IBAN, a name that is
+confusable with another creditor's, a name that mixes scripts): a flagged creditor is pending wherever it was added,
+and the flag is kept (``name_flag``) and shown on the register and the batch page. A rejected creditor
+(:func:`reject_creditor`) is taken out of the register; nothing is ever paid to it.
 """
 
 from __future__ import annotations
@@ -17,11 +26,15 @@ from budgetbeheer.audit.service import Actor, record
 from budgetbeheer.db.base import utcnow
 from budgetbeheer.domain.address import PostalAddress
 from budgetbeheer.domain.categories import Category
+from budgetbeheer.domain.payee_names import KnownPayee, flags_text, name_flags
 from budgetbeheer.domain.references import ReferenceKind
-from budgetbeheer.errors import Conflict, Message, NotFound
+from budgetbeheer.errors import Conflict, Message, NotFound, PermissionDenied
 from budgetbeheer.households.csvfile import read_csv
 from budgetbeheer.households.inputs import CreditorData
 from budgetbeheer.tables.households import Creditor
+from budgetbeheer.tables.states import CreditorStatus
+from budgetbeheer.users.models import User
+from budgetbeheer.users.permissions import ADMIN_ROLE, allowed
 
 REFERENCE_KIND_LABELS = {
     "betalingskenmerk": "betalingskenmerk",
@@ -83,6 +96,8 @@ def creditor_snapshot(creditor: Creditor) -> dict[str, Any]:
         "reference_required": creditor.reference_required,
         "reference_kind": creditor.reference_kind,
         "active": creditor.active,
+        "status": creditor.status,
+        "name_flag": creditor.name_flag,
     }
 
 
@@ -90,35 +105,146 @@ def find_creditor(session: Session, name: str, iban: str) -> Creditor | None:
     return session.scalar(select(Creditor).where(Creditor.name == name, Creditor.iban == iban))
 
 
-def create_creditor_row(session: Session, actor: Actor, fields: Mapping[str, Any]) -> Creditor:
-    creditor = Creditor(**fields, active=True, created_at=utcnow())
+def known_payees(session: Session) -> list[KnownPayee]:
+    """The register's creditors (not rejected) as the name checks compare them."""
+    return [KnownPayee(cid, name, iban) for cid, name, iban in session.execute(
+        select(Creditor.id, Creditor.name, Creditor.iban)
+        .where(Creditor.status != CreditorStatus.REJECTED.value).order_by(Creditor.id))]
+
+
+def create_creditor_row(
+    session: Session, actor: Actor, fields: Mapping[str, Any], *, in_register: bool = False,
+    register: list[KnownPayee] | None = None,
+) -> Creditor:
+    """A new creditor row, audited as ``creditor.created``. ``in_register``: added by finance or admin in the
+    register (confirmed at once unless its name is flagged); otherwise (with a fixed cost) pending. ``register``:
+    the creditors to compare the name with (:func:`known_payees`; given by a bulk load that adds to it)."""
+    known = known_payees(session) if register is None else register
+    flag = flags_text(name_flags(fields["name"], fields["iban"], known))
+    status = CreditorStatus.CONFIRMED if in_register and flag is None else CreditorStatus.PENDING
+    creditor = Creditor(**fields, active=True, created_at=utcnow(), status=status.value, added_by=actor.name[:100],
+                        added_by_user_id=actor.user_id, name_flag=flag)
     session.add(creditor)
     session.flush()
-    record(session, actor, "creditor.created", "creditor", creditor.id, after=creditor_snapshot(creditor))
+    if register is not None:
+        register.append(KnownPayee(creditor.id, creditor.name, creditor.iban))
+    record(session, actor, "creditor.created", "creditor", creditor.id, after=creditor_snapshot(creditor),
+           reason=None if status == CreditorStatus.CONFIRMED else
+           "wacht op bevestiging door financiën" + (f": {flag}" if flag else " (toegevoegd buiten het register)"))
     return creditor
 
 
 def get_or_create_creditor(
-    session: Session, actor: Actor, data: CreditorData, *, field_prefix: str = ""
+    session: Session, actor: Actor, data: CreditorData, *, field_prefix: str = "", in_register: bool = True,
 ) -> tuple[Creditor, bool]:
-    """The register's creditor with this name and IBAN, created when it is not there yet. Returns ``(creditor, created)``."""
+    """The register's creditor with this name and IBAN, created when it is not there yet (``in_register``: as
+    :func:`create_creditor` does). Returns ``(creditor, created)``."""
     errors = v.Errors()
     fields = creditor_fields(errors, data, field_prefix)
     errors.raise_if_any()
     existing = find_creditor(session, fields["name"], fields["iban"])
     if existing is not None:
         return existing, False
-    return create_creditor_row(session, actor, fields), True
+    return create_creditor_row(session, actor, fields, in_register=in_register), True
 
 
 def create_creditor(session: Session, actor: Actor, data: CreditorData) -> Creditor:
-    """Add a creditor to the register; a creditor with the same name and IBAN is a conflict."""
+    """Add a creditor to the register (finance or admin): confirmed at once, or pending when its name is flagged
+    (see the module docstring); a creditor with the same name and IBAN is a conflict."""
     errors = v.Errors()
     fields = creditor_fields(errors, data)
     errors.raise_if_any()
     if find_creditor(session, fields["name"], fields["iban"]) is not None:
         raise Conflict(Message("Deze schuldeiser (naam en IBAN) staat al in het register."))
-    return create_creditor_row(session, actor, fields)
+    return create_creditor_row(session, actor, fields, in_register=True)
+
+
+def creditor_warning(creditor: Creditor) -> Message | None:
+    """What the person who just added ``creditor`` is told: that it waits for finance (and why its name is
+    flagged); None when it is confirmed."""
+    if creditor.status == CreditorStatus.CONFIRMED:
+        return None
+    if creditor.name_flag:
+        return Message("Let op: schuldeiser %(name)s is gemarkeerd: %(flag)s Er wordt niets aan betaald tot een "
+                       "medewerker financiën de schuldeiser heeft bevestigd.", name=creditor.name,
+                       flag=creditor.name_flag)
+    return Message("Schuldeiser %(name)s is nieuw in het register en wacht op bevestiging door financiën; tot dan "
+                   "wordt er niets aan betaald.", name=creditor.name)
+
+
+def _require_finance(session: Session, actor: Actor) -> None:
+    """The actor is an active finance user (read afresh: a role may have changed since the page was shown) and no
+    admin; a system actor never decides on a payee."""
+    user = (session.scalar(select(User).where(User.id == actor.user_id).execution_options(populate_existing=True))
+            if actor.user_id is not None else None)
+    if user is not None:
+        session.refresh(user, ["role_rows"])
+    if user is None or not user.is_active or not allowed(user.roles, "creditors.confirm") or ADMIN_ROLE in user.roles:
+        raise PermissionDenied(Message("Alleen een medewerker financiën kan een schuldeiser bevestigen of afwijzen."))
+
+
+def _pending_for_decision(session: Session, actor: Actor, creditor_id: int) -> Creditor:
+    _require_finance(session, actor)
+    creditor = session.scalar(select(Creditor).where(Creditor.id == creditor_id).with_for_update())
+    if creditor is None:
+        raise NotFound(Message("Schuldeiser %(id)s bestaat niet.", id=creditor_id))
+    if creditor.status != CreditorStatus.PENDING:
+        raise Conflict(Message("Schuldeiser %(id)s wacht niet op bevestiging (status: %(status)s).",
+                               id=creditor_id, status=CREDITOR_STATUS_LABELS[creditor.status]))
+    if (actor.user_id is not None and creditor.added_by_user_id == actor.user_id) or creditor.added_by == actor.name:
+        raise Conflict(Message("U heeft deze schuldeiser zelf toegevoegd; een andere medewerker financiën bevestigt "
+                               "hem (vier ogen)."))
+    return creditor
+
+
+def confirm_creditor(session: Session, actor: Actor, creditor_id: int, reason: object = None) -> Creditor:
+    """A finance user who did not add it confirms a pending creditor: from now on it is paid. Audited as
+    ``creditor.confirmed`` (with its name flag, when it had one)."""
+    creditor = _pending_for_decision(session, actor, creditor_id)
+    errors = v.Errors()
+    why = v.text(errors, "reason", reason, required=False, maximum=500)
+    errors.raise_if_any()
+    before = {"status": creditor.status, "name_flag": creditor.name_flag}
+    creditor.status = CreditorStatus.CONFIRMED.value
+    creditor.decided_by, creditor.decided_at, creditor.decision_reason = actor.name[:100], utcnow(), why
+    session.flush()
+    record(session, actor, "creditor.confirmed", "creditor", creditor.id, before=before,
+           after={"status": creditor.status, "name": creditor.name, "iban": creditor.iban,
+                  "added_by": creditor.added_by}, reason=why)
+    return creditor
+
+
+def reject_creditor(session: Session, actor: Actor, creditor_id: int, reason: object) -> Creditor:
+    """A finance user who did not add it rejects a pending creditor, with a reason: it leaves the register and
+    nothing is ever paid to it (a fixed cost to it stays held until the caseworker chooses another creditor).
+    Audited as ``creditor.rejected``."""
+    creditor = _pending_for_decision(session, actor, creditor_id)
+    errors = v.Errors()
+    why = v.text(errors, "reason", reason, maximum=500)
+    errors.raise_if_any()
+    before = {"status": creditor.status, "active": creditor.active}
+    creditor.status = CreditorStatus.REJECTED.value
+    creditor.active = False
+    creditor.decided_by, creditor.decided_at, creditor.decision_reason = actor.name[:100], utcnow(), why
+    session.flush()
+    record(session, actor, "creditor.rejected", "creditor", creditor.id, before=before,
+           after={"status": creditor.status, "active": False, "name": creditor.name, "iban": creditor.iban,
+                  "added_by": creditor.added_by}, reason=why)
+    return creditor
+
+
+CREDITOR_STATUS_LABELS = {"pending": "wacht op bevestiging", "confirmed": "bevestigd", "rejected": "afgewezen"}
+
+
+def pending_creditors(session: Session, limit: int | None = None) -> list[Creditor]:
+    """Creditors waiting for confirmation, oldest first."""
+    statement = select(Creditor).where(Creditor.status == CreditorStatus.PENDING.value).order_by(Creditor.id)
+    return list(session.scalars(statement if limit is None else statement.limit(limit)))
+
+
+def count_pending_creditors(session: Session) -> int:
+    return int(session.scalar(select(func.count(Creditor.id)).where(
+        Creditor.status == CreditorStatus.PENDING.value)) or 0)
 
 
 def change_creditor_address(
@@ -143,8 +269,14 @@ def change_creditor_address(
     return creditor
 
 
-def list_creditors(session: Session, query: str | None = None) -> list[Creditor]:
-    statement = select(Creditor).where(Creditor.active.is_(True)).order_by(Creditor.name, Creditor.id)
+def list_creditors(session: Session, query: str | None = None, status: str | None = None) -> list[Creditor]:
+    """The register (active creditors, pending ones included), by name; ``status``: only those of that status
+    (``rejected`` lists the rejected ones, which are no longer active)."""
+    statement = select(Creditor).order_by(Creditor.name, Creditor.id)
+    if status:
+        statement = statement.where(Creditor.status == status)
+    if status != CreditorStatus.REJECTED.value:
+        statement = statement.where(Creditor.active.is_(True))
     if query:
         statement = statement.where(func.lower(Creditor.name).contains(query.strip().lower()))
     return list(session.scalars(statement))
@@ -158,7 +290,8 @@ def load_creditors_csv(session: Session, actor: Actor, content: bytes) -> tuple[
     """Load creditors from CSV (``name,iban[,bic,default_category,reference_required,reference_kind,street_name,
     building_number,postal_code,town_name,country]``).
 
-    All lines or none; existing creditors (same name and IBAN) are skipped. Returns ``(created, skipped)``.
+    All lines or none; existing creditors (same name and IBAN) are skipped; a line whose name is flagged (see the
+    module docstring) is added as pending. Returns ``(created, skipped)``.
     """
 
     rows = read_csv(content, CREDITOR_CSV_COLUMNS, CREDITOR_CSV_OPTIONAL)
@@ -172,9 +305,10 @@ def load_creditors_csv(session: Session, actor: Actor, content: bytes) -> tuple[
         parsed.append(fields)
     errors.raise_if_any()
     created = skipped = 0
+    register = known_payees(session)
     for fields in parsed:
         if find_creditor(session, fields["name"], fields["iban"]) is None:
-            create_creditor_row(session, actor, fields)
+            create_creditor_row(session, actor, fields, in_register=True, register=register)
             created += 1
         else:
             skipped += 1

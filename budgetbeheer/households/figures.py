@@ -88,7 +88,14 @@ from budgetbeheer.payments.iban_holds import active_hold_reasons, compact
 from budgetbeheer.tables.households import Creditor, ExpectedIncome, FixedCost, Household, Receipt
 from budgetbeheer.tables.payments import PaymentBatch, PaymentItem
 from budgetbeheer.tables.reads import pending_extension_ends, waiting_one_off_cents
-from budgetbeheer.tables.states import HOUSEHOLD_FINAL, ITEM_PLANNED, BatchStatus, HouseholdStatus, ItemStatus
+from budgetbeheer.tables.states import (
+    HOUSEHOLD_FINAL,
+    ITEM_PLANNED,
+    BatchStatus,
+    CreditorStatus,
+    HouseholdStatus,
+    ItemStatus,
+)
 
 BUFFER = "buffer"
 """The ``kind`` of the buffer's reservation (an instalment's kind is its category)."""
@@ -416,17 +423,18 @@ def _payments(session: Session, household_id: int) -> _Payments:
 
 def _unpayable_at_end(session: Session, household: Household, costs: Sequence[FixedCost]) -> frozenset[int]:
     """The fixed costs a final settlement of an ``ending`` household does not pay (``payments.runs.plan._payable_costs``):
-    all of them once the household was reopened for its payout, else those whose creditor's IBAN is held."""
+    all of them once the household was reopened for its payout, else those whose creditor's IBAN is held or whose
+    creditor finance has not confirmed."""
     if household.status != HouseholdStatus.ENDING or not costs:
         return frozenset()
     if household.reopened_for_payout_at is not None:
         return frozenset(cost.id for cost in costs)
     held = active_hold_reasons(session)
-    if not held:
-        return frozenset()
-    ibans = dict(session.execute(select(Creditor.id, Creditor.iban).where(
-        Creditor.id.in_({cost.creditor_id for cost in costs}))).tuples())
-    return frozenset(cost.id for cost in costs if compact(ibans.get(cost.creditor_id, "")) in held)
+    rows = session.execute(select(Creditor.id, Creditor.iban, Creditor.status).where(
+        Creditor.id.in_({cost.creditor_id for cost in costs})))
+    unpayable = {cid for cid, iban, status in rows
+                 if compact(iban) in held or status != CreditorStatus.CONFIRMED.value}
+    return frozenset(cost.id for cost in costs if cost.creditor_id in unpayable)
 
 
 def household_figures(session: Session, household_id: int, on: date | None = None, *,

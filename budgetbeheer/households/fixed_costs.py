@@ -44,6 +44,8 @@ def _reference_for(errors: v.Errors, creditor: Creditor | None, raw: Any) -> str
     if raw is not None and not isinstance(raw, str):
         errors.add("reference", Message("Geef het kenmerk als tekst."))
         return None
+    if not v.clean_text(errors, "reference", text):  # it goes to the bank: no control or bidi character
+        return None
     if creditor is None:
         return text or None
     if not text:
@@ -121,7 +123,7 @@ def add_fixed_cost(
 
     if creditor is None:
         assert new_creditor is not None
-        creditor = create_creditor_row(session, actor, new_creditor)
+        creditor = create_creditor_row(session, actor, new_creditor, in_register=False)
     now = utcnow()
     cost = FixedCost(
         household_id=household.id,

@@ -58,7 +58,7 @@ from budgetbeheer.payments.runs.read import date_reader, driver_rows, earlier_ru
 from budgetbeheer.tables.households import Creditor, ExpectedIncome, FixedCost, FixedCostAmount, Household, Receipt
 from budgetbeheer.tables.payments import PaymentBatch, PaymentItem
 from budgetbeheer.tables.reads import pending_extension_ends, waiting_one_off_cents_by_household
-from budgetbeheer.tables.states import ITEM_PLANNED, BatchStatus, HouseholdStatus, ItemStatus
+from budgetbeheer.tables.states import ITEM_PLANNED, BatchStatus, CreditorStatus, HouseholdStatus, ItemStatus
 
 SPAN_DAYS = 500
 """How far after the day the due dates are read at once (beyond what a forecast looks ahead: 56 days, and a horizon
@@ -256,6 +256,7 @@ def all_figures(session: Session, on: date, *, lead_business_days: int = DEFAULT
             arrears.setdefault(row.household_id, []).append(row)
     held = active_hold_reasons(session)
     creditor_ibans = dict(driver_rows(session, select(Creditor.id, Creditor.iban))) if held else {}
+    unconfirmed = set(session.scalars(select(Creditor.id).where(Creditor.status != CreditorStatus.CONFIRMED.value)))
     lookback_from = run_date - timedelta(days=LEEFGELD_LOOKBACK_DAYS)
     runs_before = earlier_runs(run_date, lookback_from)
     closed = ClosedPaydays(driver_rows(session, runs_before), run_date, lead, context)
@@ -282,9 +283,10 @@ def all_figures(session: Session, on: date, *, lead_business_days: int = DEFAULT
         if final and household.status == HouseholdStatus.ENDING and own_costs:
             if household.reopened:
                 unpayable = frozenset(c.id for c in own_costs)
-            elif held:
+            elif held or unconfirmed:
                 unpayable = frozenset(c.id for c in own_costs
-                                      if compact(creditor_ibans.get(c.creditor_id, "")) in held)
+                                      if compact(creditor_ibans.get(c.creditor_id, "")) in held
+                                      or c.creditor_id in unconfirmed)
         figures[hid] = figures_from(
             household_id=hid, on=on, balance_cents=balances.get(hid, 0), planned_cents=paid.planned_cents,
             in_transit_cents=paid.in_transit_cents, schedules=own, incomes=incomes.get(hid, []),

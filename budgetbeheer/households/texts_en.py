@@ -434,4 +434,41 @@ EN |= {
     'Gezocht op een BSN; deze zoekvraag staat in het auditlog.': 'Searched by a BSN; this search is in the audit trail.',
     'Zoek op een BSN met het zoekformulier (het BSN hoort niet in een adres); geef het volledige BSN.': 'Search a BSN with the search form (a BSN does not belong in a URL); give the full BSN.',
     'Huishouden geopend voor een uur; uw reden staat in het auditlog.': 'Household opened for an hour; your reason is in the audit trail.',
+    # issue 14, finding 4: payee control
+    'Let op: schuldeiser %(name)s is gemarkeerd: %(flag)s Er wordt niets aan betaald tot een medewerker financiën de schuldeiser heeft bevestigd.':
+        'Note: creditor %(name)s is flagged: %(flag)s Nothing is paid to it until a finance user has confirmed the creditor.',
+    'Schuldeiser %(name)s is nieuw in het register en wacht op bevestiging door financiën; tot dan wordt er niets aan betaald.':
+        'Creditor %(name)s is new in the register and waits for confirmation by finance; until then nothing is paid to it.',
+    'Schuldeiser %(id)s wacht niet op bevestiging (status: %(status)s).':
+        'Creditor %(id)s is not waiting for confirmation (status: %(status)s).',
+    'U heeft deze schuldeiser zelf toegevoegd; een andere medewerker financiën bevestigt hem (vier ogen).':
+        'You added this creditor yourself; another finance user confirms it (four eyes).',
+    'Schuldeisers die wachten op bevestiging':
+        'Creditors waiting for confirmation',
+    'Een schuldeiser die buiten het register is toegevoegd (bij een vaste last), of waarvan de naam is gemarkeerd, krijgt niets betaald tot een medewerker financiën hem bevestigt; wie hem toevoegde, bevestigt hem niet.':
+        'A creditor added outside the register (with a fixed cost), or whose name is flagged, is paid nothing until a finance user confirms it; whoever added it does not confirm it.',
+    'Toegevoegd door':
+        'Added by',
+    'Markering':
+        'Flag',
+    'nieuw, buiten het register toegevoegd':
+        'new, added outside the register',
+    'Register':
+        'Register',
+    'gemarkeerd':
+        'flagged',
+    'wacht op bevestiging':
+        'waiting for confirmation',
+    'bevestigd':
+        'confirmed',
+    'afgewezen':
+        'rejected',
+    'wacht op bevestiging door financiën':
+        'waiting for confirmation by finance',
+    'Schuldeiser %(name)s bevestigd; de volgende betaalrun betaalt eraan.':
+        'Creditor %(name)s confirmed; the next payment run pays it.',
+    'Schuldeiser %(name)s afgewezen; er wordt niets aan betaald.':
+        'Creditor %(name)s rejected; nothing is paid to it.',
+    "Alleen een medewerker financiën kan een schuldeiser bevestigen of afwijzen.":
+        "Only a finance user can confirm or reject a creditor.",
 }

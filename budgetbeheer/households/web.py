@@ -19,12 +19,17 @@ from budgetbeheer.errors import BudgetbeheerError, Message, NotFound, Validation
 from budgetbeheer.fields import as_whole_number
 from budgetbeheer.households.common import get_household, missing_required_categories
 from budgetbeheer.households.creditors import (
+    CREDITOR_STATUS_LABELS,
     REFERENCE_KIND_LABELS,
     change_creditor_address,
+    confirm_creditor,
     create_creditor,
     creditor_address,
+    creditor_warning,
     list_creditors,
     load_creditors_csv,
+    pending_creditors,
+    reject_creditor,
 )
 from budgetbeheer.households.figures import household_figures
 from budgetbeheer.households.fixed_costs import (
@@ -74,7 +79,7 @@ from budgetbeheer.http.redirects import safe_next
 from budgetbeheer.http.security import has_permission, requires
 from budgetbeheer.i18n import translate
 from budgetbeheer.payments.service import payments_for_household
-from budgetbeheer.tables.households import FixedCost, Receipt
+from budgetbeheer.tables.households import Creditor, FixedCost, Receipt
 from budgetbeheer.tables.states import HouseholdStatus
 from budgetbeheer.users.models import User, UserRole
 
@@ -320,10 +325,24 @@ def open_glass(household_id: int) -> Response | tuple[str, int]:
 # ------------------------------------------------------------------------------------------------ fixed cost, income
 
 
+def _creditor_label(creditor: Creditor) -> str:
+    """``Name (IBAN)``, and that it waits for finance when it does (nothing is paid to it yet)."""
+    label = f"{creditor.name} ({creditor.iban})"
+    if creditor.status != "confirmed":
+        label += " – " + _t("wacht op bevestiging door financiën")
+    return label
+
+
 def _creditor_options() -> list[tuple[str, str]]:
     return [("", "— nieuwe schuldeiser (hieronder invullen) —")] + [
-        (str(c.id), f"{c.name} ({c.iban})") for c in list_creditors(db())
+        (str(c.id), _creditor_label(c)) for c in list_creditors(db())
     ]
+
+
+def _flash_creditor_warning(creditor: Creditor | None) -> None:
+    warning = None if creditor is None else creditor_warning(creditor)
+    if warning is not None:
+        flash(translate(warning, language()), "warning")
 
 
 def fixed_cost_data(form: MultiDict[str, str]) -> FixedCostData:
@@ -350,8 +369,9 @@ def new_fixed_cost(household_id: int) -> str | Response | tuple[str, int]:
     if request.method == "POST":
         try:
             session = db()
-            add_fixed_cost(session, actor(), household_id, fixed_cost_data(request.form))
+            cost = add_fixed_cost(session, actor(), household_id, fixed_cost_data(request.form))
             flash(_t("Vaste last toegevoegd."), "success")
+            _flash_creditor_warning(session.get(Creditor, cost.creditor_id))
             return redirect(url_for("households.show", household_id=household_id))
         except BudgetbeheerError as error:
             discard()
@@ -486,8 +506,9 @@ def creditors() -> str | Response | tuple[str, int]:
                             country=form.get("country", ""))
         try:
             session = db()
-            create_creditor(session, actor(), data)
+            created = create_creditor(session, actor(), data)
             flash(_t("Schuldeiser toegevoegd."), "success")
+            _flash_creditor_warning(created)
             return redirect(url_for("households.creditors"))
         except BudgetbeheerError as error:
             discard()
@@ -506,6 +527,8 @@ def _creditor_page(query: str = "") -> dict[str, object]:
     return {
         "creditors": found, "query": query, "addresses": {c.id: creditor_address(c).one_line() for c in found},
         "creditor_options": [(str(c.id), f"{c.name} ({c.iban})") for c in list_creditors(db())],
+        "pending": pending_creditors(db(), limit=200), "status_labels": CREDITOR_STATUS_LABELS,
+        "can_confirm": has_permission("creditors.confirm"),
         "category_options": [("", "—"), *CATEGORY_OPTIONS], "labels": dict(LABELS_NL),
         "reference_kind_options": REFERENCE_KIND_OPTIONS, "reference_labels": REFERENCE_KIND_LABELS,
     }
@@ -532,6 +555,40 @@ def creditors_address() -> Response | tuple[str, int]:
         "households/creditors.html", errors={}, **_creditor_page(), form={}, address_form=form, can_write=True,
         upload_errors={}, address_errors=address_errors,
     ), 422
+
+
+@bp.route("/creditors/<int:creditor_id>/confirm", methods=["POST"])
+@requires("creditors.confirm")
+def creditors_confirm(creditor_id: int) -> Response:
+    """Finance confirms a creditor that waits (not one they added): from now on it is paid."""
+    try:
+        confirmed = confirm_creditor(db(), actor(), creditor_id, request.form.get("reason", ""))
+        flash(_t("Schuldeiser %(name)s bevestigd; de volgende betaalrun betaalt eraan.", name=confirmed.name),
+              "success")
+    except BudgetbeheerError as error:
+        discard()
+        flash(_error_text(error), "error")
+    return redirect(url_for("households.creditors") + "#pending")
+
+
+@bp.route("/creditors/<int:creditor_id>/reject", methods=["POST"])
+@requires("creditors.confirm")
+def creditors_reject(creditor_id: int) -> Response:
+    """Finance rejects a creditor that waits, with a reason: it leaves the register and is never paid."""
+    try:
+        rejected = reject_creditor(db(), actor(), creditor_id, request.form.get("reason", ""))
+        flash(_t("Schuldeiser %(name)s afgewezen; er wordt niets aan betaald.", name=rejected.name), "success")
+    except BudgetbeheerError as error:
+        discard()
+        flash(_error_text(error), "error")
+    return redirect(url_for("households.creditors") + "#pending")
+
+
+def _error_text(error: BudgetbeheerError) -> str:
+    text = translate(error.message, language())
+    if isinstance(error, ValidationError) and error.fields:
+        text += " " + "; ".join(translate(why, language()) for why in error.fields.values())
+    return text
 
 
 @bp.route("/creditors/upload", methods=["POST"])

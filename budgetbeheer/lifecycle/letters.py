@@ -30,9 +30,13 @@ from fpdf.structure_tree import StructElem, StructureTreeBuilder
 from text_unidecode import unidecode  # type: ignore[import-untyped]
 
 from budgetbeheer.errors import Message
+from budgetbeheer.fields import FORBIDDEN_CHARACTERS
 from budgetbeheer.i18n import english_catalogue
 
 LETTER_LANGUAGES = ("nl", "en", "ar")
+_VISIBLE_ONLY = str.maketrans(dict.fromkeys(FORBIDDEN_CHARACTERS, "?"))
+"""Never a control, bidi or zero-width character in a letter: refused on entry, so only a text stored before that
+check can hold one; it shows as ``?`` rather than reorder or hide the text around it."""
 TEXTS_AR = Path(__file__).with_name("letter_texts_ar.csv")
 FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
 
@@ -143,6 +147,7 @@ class TaggedLetter:
         Every character of our own texts must be one the font can show (:class:`MissingGlyph` otherwise); a name in
         a script the font lacks is shown in Latin letters."""
         value = letter_text(message, self.language, self.texts) if isinstance(message, Message) else message
+        value = value.translate(_VISIBLE_ONLY)
         missing = self._missing(value)
         if missing and not isinstance(message, Message):  # a name in a script the font lacks: in Latin letters
             value = "".join(unidecode(char) if char in missing else char for char in value)

@@ -32,7 +32,7 @@ from budgetbeheer.http.security import requires
 from budgetbeheer.i18n import translate
 from budgetbeheer.jobs import last_runs
 from budgetbeheer.ledger import service as ledger
-from budgetbeheer.lifecycle import ending, extensions, handover, signals
+from budgetbeheer.lifecycle import ending, extensions, handover, month_letter, signals
 from budgetbeheer.lifecycle.api import signal_filters
 from budgetbeheer.lifecycle.letters import LETTER_LANGUAGES
 from budgetbeheer.scheduler import LEASE_NAME, next_daily_run
@@ -282,6 +282,23 @@ def handover_pdf(household_id: int) -> Response:
                                 texts=settings().letter_texts)
     suffix = "" if chosen == "nl" else f"-{chosen}"
     return _download(pdf, "application/pdf", f"overdracht-{household_id}{suffix}.pdf")
+
+
+@bp.route("/households/<int:household_id>/month-letter.pdf")
+@requires("households.read")
+def month_letter_pdf(household_id: int) -> Response:
+    """The monthly letter (``?month=YYYY-MM``, default this month) in Dutch, or ``?lang=en`` / ``?lang=ar``."""
+    chosen = request.args.get("lang", "nl")
+    if chosen not in LETTER_LANGUAGES:
+        chosen = "nl"
+    config = settings()
+    month = month_letter.parse_month(request.args.get("month"), clock.today())
+    data = month_letter.month_letter(db(), household_id, month, municipality=config.municipality_name,
+                                     contact=config.contact_line)
+    record_view(db(), actor(), household_id, channel="month-letter.pdf")
+    pdf = month_letter.month_letter_pdf(data, language=chosen, texts=config.letter_texts)
+    suffix = "" if chosen == "nl" else f"-{chosen}"
+    return _download(pdf, "application/pdf", f"maandbrief-{household_id}-{month:%Y-%m}{suffix}.pdf")
 
 
 @bp.route("/households/<int:household_id>/handover-creditors.csv")

@@ -14,7 +14,9 @@ from budgetbeheer.http.access import scope
 from budgetbeheer.http.api import API_PREFIX, ApiRoutes, json_body, ok
 from budgetbeheer.http.context import actor, db, settings
 from budgetbeheer.http.inputs import query_number
+from budgetbeheer.money import cents_to_str
 from budgetbeheer.payments import iban_changes, iban_holds, service
+from budgetbeheer.payments.payees import totals_by_payee
 from budgetbeheer.payments.return_reasons import RETURN_REASONS, holds_iban
 from budgetbeheer.tables.states import BatchStatus, IbanChangeStatus
 
@@ -67,7 +69,12 @@ def get_batch(batch_id: int) -> tuple[Response, int]:
     session = db()
     page = query_number("page", 1)
     per_page = query_number("per_page", service.ITEMS_PER_PAGE, maximum=service.MAX_ITEMS_PER_PAGE)
-    return ok(service.batch_as_json(session, service.get_batch(session, batch_id), page=page, per_page=per_page))
+    data = service.batch_as_json(session, service.get_batch(session, batch_id), page=page, per_page=per_page)
+    # The review by creditor and IBAN, flagged lines first (issue 14): as the batch page shows it.
+    data["payees"] = [{"creditor_id": line.creditor_id, "creditor": line.name, "iban": line.iban,
+                       "count": line.count, "amount": cents_to_str(line.total_cents), "flags": list(line.flags)}
+                      for line in totals_by_payee(session, batch_id)]
+    return ok(data)
 
 
 @routes.route("/batches/<int:batch_id>/approve", ["POST"], summary="Approve (four eyes; a second approver above the threshold)",
@@ -185,7 +192,10 @@ def list_iban_holds() -> tuple[Response, int]:
     state = request.args.get("state", "active")
     if state not in ("active", "all"):
         raise ValidationError({"state": Message("Kies active of all.")})
-    return ok([iban_holds.hold_snapshot(h) for h in iban_holds.list_holds(db(), active_only=state == "active")])
+    reach = scope()  # a caseworker sees the holds of their team's households
+    holds = iban_holds.list_holds(db(), active_only=state == "active")
+    visible = holds if reach.is_everything else [h for h in holds if reach.covers(db(), h.household_id)]
+    return ok([iban_holds.hold_snapshot(h) for h in visible])
 
 
 _IBAN_CHANGE_RESPONSES = {"201": "pending change", "404": "not found",

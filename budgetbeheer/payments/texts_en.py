@@ -247,6 +247,26 @@ EN = {
         "An admin cannot approve a payment run: whoever manages users and roles does not move money.",
     "Geen bankbestand: de betalingen van betaalrun %(batch)s zijn niet meer wat de goedkeuring in het auditlog vastlegde. Annuleer de betaalrun en laat hem opnieuw voorbereiden en goedkeuren.":
         "No bank file: the payments of payment run %(batch)s are no longer what the approval recorded in the audit trail. Cancel the run and have it prepared and approved again.",
+    # issue 14, finding 4: payee control
+    'De naam van de eigen rekening bevat een teken dat niet naar de bank mag (%(code)s).':
+        'The name of the own account holds a character that may not go to the bank (%(code)s).',
+    'Betaling %(end_to_end_id)s: %(field)s bevat een teken dat niet naar de bank mag (%(code)s: een stuurteken, een teken dat de leesrichting omdraait of een onzichtbaar teken). Verbeter de gegevens in het register of bij het huishouden en maak de betaalrun opnieuw.':
+        'Payment %(end_to_end_id)s: %(field)s holds a character that may not go to the bank (%(code)s: a control character, a character that reverses the reading direction or an invisible character). Correct the data in the register or at the household and prepare the payment run again.',
+    'Totalen per schuldeiser en IBAN':
+        'Totals per creditor and IBAN',
+    'Eén regel per schuldeiser en IBAN: dezelfde naam met twee IBAN’s staat op twee regels. Regels met ⚠ eerst: kijk die na voor u goedkeurt.':
+        'One line per creditor and IBAN: the same name with two IBANs is on two lines. Lines with ⚠ first: check them before you approve.',
+    'Let op':
+        'Note',
+    'nr.':
+        'no.',
+    'Geen betalingen aan schuldeisers.':
+        'No payments to creditors.',
+    'Zie Totalen per schuldeiser en IBAN':
+        'See Totals per creditor and IBAN',
+    "Let op: %(n)s regel(s) bij Totalen per schuldeiser en IBAN zijn gemarkeerd (dezelfde naam met een ander IBAN, of een naam die op een andere lijkt). Kijk ze na voor u goedkeurt.":
+        "Note: %(n)s line(s) under Totals per creditor and IBAN are flagged (the same name with another IBAN, or a name that looks like another). Check them before you approve.",
+    "Naar de betaalrun": "To the payment run",
 }
 
 # The bank's return reasons, in Dutch and English, from their one table.

@@ -20,6 +20,7 @@ from budgetbeheer.http.inputs import query_number
 from budgetbeheer.http.security import requires
 from budgetbeheer.i18n import translate
 from budgetbeheer.payments import service
+from budgetbeheer.payments.payees import totals_by_payee
 from budgetbeheer.tables.payments import PaymentItem, Shortfall
 from budgetbeheer.tables.states import STATUS_LABELS, BatchStatus, ItemStatus
 
@@ -102,6 +103,7 @@ def batch(batch_id: int) -> str:
     ).all()
     current = actor()
     approvals = service.approvals_of(session, batch_id)
+    by_payee = totals_by_payee(session, batch_id)
     return render_template(
         "payments/batch.html",
         batch=found,
@@ -111,7 +113,8 @@ def batch(batch_id: int) -> str:
         held_items=held,
         shortfalls=shortfalls,
         by_kind=service.totals_by(session, batch_id, PaymentItem.kind),
-        by_creditor=service.totals_by(session, batch_id, PaymentItem.creditor_name)[:50],
+        by_payee=by_payee,
+        flagged_payees={(line.creditor_id, line.iban) for line in by_payee if line.flagged},
         changes=service.change_against_previous_month(session, found),
         approvals=approvals,
         files=service.bank_files(session, batch_id),
@@ -135,8 +138,10 @@ def approve(batch_id: int) -> str | WerkzeugResponse:
             discard()
             _flash_error(error)
         return redirect(url_for("payments.batch", batch_id=batch_id))
-    found = service.get_batch(db(), batch_id)
-    return render_template("payments/confirm_approve.html", batch=found)
+    session = db()
+    found = service.get_batch(session, batch_id)
+    flagged = sum(1 for line in totals_by_payee(session, batch_id) if line.flagged)
+    return render_template("payments/confirm_approve.html", batch=found, flagged_payees=flagged)
 
 
 @bp.route("/<int:batch_id>/cancel", methods=["GET", "POST"])

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from budgetbeheer.db.base import Base, BigId, UtcDateTime, one_of
 from budgetbeheer.domain.schedule import Frequency, LeefgeldFrequency
-from budgetbeheer.tables.states import HouseholdStatus, values
+from budgetbeheer.tables.states import CreditorStatus, HouseholdStatus, values
 from budgetbeheer.users.models import DEFAULT_TEAM, TEAM_MAX_LENGTH
 
 
@@ -103,8 +103,23 @@ class Creditor(Base):
     reference_kind: Mapped[str] = mapped_column(String(20), default="free_text")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    status: Mapped[str] = mapped_column(String(16), default=CreditorStatus.CONFIRMED.value, index=True)
+    """:class:`~budgetbeheer.tables.states.CreditorStatus`: ``pending`` until a finance user confirms it (four eyes);
+    nothing is paid to a creditor that is not ``confirmed``."""
+    added_by: Mapped[str | None] = mapped_column(String(100))
+    """Who added it (NULL: before migration 0017); the one who confirms it is someone else."""
+    added_by_user_id: Mapped[int | None] = mapped_column(BigInteger)
+    name_flag: Mapped[str | None] = mapped_column(Text)
+    """Why its name was flagged on entry (Dutch): confusable with another creditor's name, or the same name with
+    another IBAN (:mod:`budgetbeheer.domain.payee_names`). Shown on the register and the batch page."""
+    decided_by: Mapped[str | None] = mapped_column(String(100))
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    decision_reason: Mapped[str | None] = mapped_column(Text)
 
-    __table_args__ = (UniqueConstraint("name", "iban"),)
+    __table_args__ = (
+        UniqueConstraint("name", "iban"),
+        CheckConstraint(one_of("status", values(CreditorStatus)), name="creditor_status"),
+    )
 
 
 class FixedCost(Base):

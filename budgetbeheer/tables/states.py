@@ -78,6 +78,16 @@ class IbanChangeStatus(StrEnum):
     REJECTED = "rejected"
 
 
+class CreditorStatus(StrEnum):
+    """``Creditor.status``: a creditor added outside the register (from a fixed cost, an intake or a correction), or
+    one whose name is flagged, is ``pending`` until a finance user who did not add it confirms it; nothing is paid to
+    it before (:mod:`budgetbeheer.households.creditors`)."""
+
+    PENDING = "pending"
+    CONFIRMED = "confirmed"
+    REJECTED = "rejected"
+
+
 class SignalState(StrEnum):
     """``Signal.state``."""
 

@@ -13,6 +13,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "households.break_glass": frozenset({"caseworker"}),  # open another team's household, with a reason (audited)
     "creditors.read": frozenset({"caseworker", "finance", "accountant", "admin"}),
     "creditors.write": frozenset({"finance", "admin"}),
+    "creditors.confirm": frozenset({"finance"}),  # a creditor added outside the register, or flagged (issue 14)
     "receipts.write": frozenset({"finance"}),  # money in is finance's (and service accounts'), not caseworkers'
     "receipts.manual": frozenset({"finance"}),
     "receipts.rebook": frozenset({"finance"}),
@@ -54,6 +55,7 @@ DESCRIPTIONS: dict[str, str] = {
     "households.break_glass": "open a household of another team, with a stated reason (audited, for an hour)",
     "creditors.read": "read the creditor register",
     "creditors.write": "add and change creditors in the register",
+    "creditors.confirm": "confirm (or reject) a creditor added outside the register or flagged (never one's own)",
     "receipts.write": "book money in (a receipt announced by the benefit system, a CSV of them)",
     "receipts.manual": "book a receipt by hand, on the form",
     "receipts.rebook": "move a receipt booked to the wrong household",
@@ -91,7 +93,7 @@ DESCRIPTIONS: dict[str, str] = {
 
 MONEY_PERMISSIONS = frozenset({
     "payments.prepare", "payments.approve", "payments.export", "payments.settle", "receipts.manual", "bank.assign",
-    "advances.write", "iban_changes.confirm", "receipts.rebook", "one_offs.approve",
+    "advances.write", "iban_changes.confirm", "receipts.rebook", "one_offs.approve", "creditors.confirm",
 })
 """What moves money out of a household's funds or decides where it goes. (``receipts.write`` books money in: finance
 and service accounts hold it, caseworkers no longer do.)"""

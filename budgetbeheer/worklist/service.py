@@ -4,7 +4,8 @@
   or missing income, and the changes they asked for that wait for someone else (one-off payments, IBAN changes,
   extension requests);
 - finance: batches waiting for approval that they did not prepare, IBAN changes and one-off payments waiting for
-  their confirmation (not their own), the bank queue, and returned payments to look at;
+  their confirmation (not their own), creditors waiting for confirmation (not the ones they added), the bank queue,
+  and returned payments to look at;
 - supervisor: pending extension requests, oldest first, with the household's forecast and the days left;
 - accountant: the last bank statement's reconciliation and the audit trail (verified on the audit page).
 
@@ -30,11 +31,12 @@ from budgetbeheer.money import cents_to_str, format_eur
 from budgetbeheer.reports.bank import reconciliation_row
 from budgetbeheer.tables.access import Scope
 from budgetbeheer.tables.bank import BankLine, BankStatement, LineState
-from budgetbeheer.tables.households import Household
+from budgetbeheer.tables.households import Creditor, Household
 from budgetbeheer.tables.lifecycle import ExtensionRequest, Signal
 from budgetbeheer.tables.payments import BatchApproval, IbanChange, OneOffPayment, PaymentBatch
 from budgetbeheer.tables.states import (
     BatchStatus,
+    CreditorStatus,
     ExtensionStatus,
     HouseholdStatus,
     IbanChangeStatus,
@@ -162,6 +164,12 @@ def finance(session: Session, user_id: int) -> Section:
     one_offs = list(session.scalars(select(OneOffPayment).where(
         OneOffPayment.status == OneOffStatus.REQUESTED, OneOffPayment.requested_by_user_id.is_distinct_from(user_id))
         .order_by(OneOffPayment.id)))
+    creditors = list(session.scalars(select(Creditor).where(  # not the ones they added themselves (four eyes)
+        Creditor.status == CreditorStatus.PENDING, Creditor.added_by_user_id.is_distinct_from(user_id))
+        .order_by(Creditor.id).limit(MAX_ROWS + 1)))
+    creditor_count = len(creditors) if len(creditors) <= MAX_ROWS else int(session.scalar(
+        select(func.count(Creditor.id)).where(Creditor.status == CreditorStatus.PENDING,
+                                              Creditor.added_by_user_id.is_distinct_from(user_id))) or 0)
     queue = int(session.scalar(select(func.count(BankLine.id)).where(BankLine.state == LineState.UNMATCHED)) or 0)
     returns = int(session.scalar(select(func.count(Signal.id)).where(
         Signal.state == SignalState.OPEN, Signal.kind.in_(RETURN_SIGNALS))) or 0)
@@ -183,6 +191,14 @@ def finance(session: Session, user_id: int) -> Section:
                        Link("payments.batch", {"batch_id": b.id}), {"batch_id": b.id}) for b in batches[:MAX_ROWS])),
         Item("to_confirm", Message("Wijzigingen en betalingen die op uw bevestiging wachten"),
              len(changes) + len(one_offs), Link("special.one_offs_waiting"), change_rows + one_off_rows),
+        Item("creditors_to_confirm", Message("Schuldeisers die op bevestiging wachten"), creditor_count,
+             Link("households.creditors"),
+             tuple(Row(Message("%(name)s (%(iban)s), toegevoegd door %(who)s", name=c.name, iban=c.iban,
+                               who=c.added_by or "?") if not c.name_flag else
+                       Message("%(name)s (%(iban)s), toegevoegd door %(who)s: gemarkeerd", name=c.name, iban=c.iban,
+                               who=c.added_by or "?"),
+                       Link("households.creditors"), {"kind": "creditor", "id": c.id, "flagged": bool(c.name_flag)})
+                   for c in creditors[:MAX_ROWS])),
         Item("bank_queue", Message("Afschriftregels in de wachtrij"), queue, Link("bank.queue")),
         Item("returns", Message("Teruggekomen betalingen en tegengehouden IBAN's"), returns,
              Link("lifecycle.signals", {"kind": "returned_payment", "scope": "role"})),

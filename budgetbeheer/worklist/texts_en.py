@@ -33,4 +33,11 @@ EN = {
     "%(unexplained)s, %(waiting)s regels in de wachtrij":
         "%(iban)s on %(on)s: statement %(closing)s, books %(books)s, difference %(difference)s, unexplained "
         "%(unexplained)s, %(waiting)s lines in the queue",
+    # issue 14, finding 4: payee control
+    'Schuldeisers die op bevestiging wachten':
+        'Creditors waiting for confirmation',
+    '%(name)s (%(iban)s), toegevoegd door %(who)s':
+        '%(name)s (%(iban)s), added by %(who)s',
+    '%(name)s (%(iban)s), toegevoegd door %(who)s: gemarkeerd':
+        '%(name)s (%(iban)s), added by %(who)s: flagged',
 }

@@ -1,7 +1,7 @@
 """Two-step codes (TOTP) of local users and the identities an OpenID Connect provider vouches for (issue 14)
 
 Revision ID: 0018_totp_and_oidc
-Revises: 0016_teams
+Revises: 0017_payee_controls
 Create Date: 2026-12-04 01:30:00.000000
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 
 
 revision: str = '0018_totp_and_oidc'
-down_revision: str | None = '0016_teams'
+down_revision: str | None = '0017_payee_controls'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

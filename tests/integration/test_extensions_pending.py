@@ -81,8 +81,10 @@ def enrol(client: FlaskClient, people: dict[str, dict[str, str]]) -> int:
     household_id = int(household["id"])
     for category, name, iban, amount in (("rent", "Woonstad", "NL20INGB0001234567", "600.00"),
                                          ("health_insurance", "Zorgverzekeraar", "NL44RABO0123456789", "150.00")):
-        _ok(client.post(f"/api/v1/households/{household_id}/fixed-costs", headers=case, json=fixed_cost_data(
+        cost = _ok(client.post(f"/api/v1/households/{household_id}/fixed-costs", headers=case, json=fixed_cost_data(
             category, amount=amount, creditor={"name": name, "iban": iban}, reference=f"{category} Haddad")), 201)
+        if cost["creditor"]["status"] == "pending":  # new from the caseworker: finance confirms it (issue 14)
+            _ok(client.post(f"/api/v1/creditors/{cost['creditor_id']}/confirm", headers=people["fin1"]))
     _ok(client.post(f"/api/v1/households/{household_id}/expected-income", headers=case,
                     json=income_data(amount="1200.00", day=24)), 201)
     return household_id

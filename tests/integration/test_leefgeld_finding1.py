@@ -56,7 +56,9 @@ class Desk:
             iban="NL91ABNA0417164300", leefgeld=leefgeld))
         self.household_id = household["id"]
         for cost in costs:
-            self.call("POST", f"/households/{self.household_id}/fixed-costs", self.caseworker, cost)
+            added = self.call("POST", f"/households/{self.household_id}/fixed-costs", self.caseworker, cost)
+            if added["creditor"]["status"] == "pending":  # new from the caseworker: finance confirms it (issue 14)
+                self.call("POST", f"/creditors/{added['creditor_id']}/confirm", self.approver, expected=200)
         self.call("POST", f"/households/{self.household_id}/expected-income", self.caseworker,
                   income_data(amount="1200.00", day=benefit_day))
         return self.household_id

@@ -4,9 +4,9 @@ every step: the ledger's money identity, no household below zero, the audit chai
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 import time_machine
@@ -105,6 +105,14 @@ def check(session: Session) -> Books:
     audit = verify(session)
     assert audit.ok, audit
     return result
+
+
+@pytest.fixture(autouse=True)
+def before_the_first_run() -> Iterator[None]:
+    """Saturday 28 November 2026, before every run these tests prepare: they must not depend on the real date (a
+    run whose execution date has passed is refused)."""
+    with time_machine.travel(datetime(2026, 11, 28, 9, 0, tzinfo=UTC), tick=False):
+        yield
 
 
 @pytest.fixture

@@ -92,6 +92,9 @@ def test_a_start_in_the_past_is_accepted_with_a_warning_and_costs_start_from_the
                                                   "creditor": {"name": "Energie", "iban": "NL44RABO0123456789"},
                                                   "start_date": "2027-04-01"})  # on purpose: April is owed
     assert energy.status_code == 201 and energy.get_json()["data"]["start_date"] == "2027-04-01"
+    # The new creditor waits for finance (issue 14); finance confirms it before the run.
+    assert client.post(f"/api/v1/creditors/{energy.get_json()['data']['creditor_id']}/confirm",
+                       headers=finance).status_code == 200
     before = counts(session)
     too_early = client.post(url, json={**RENT, "start_date": "2027-02-01"}, headers=case)
     assert too_early.status_code == 422

@@ -65,8 +65,11 @@ def enrol(client: FlaskClient, users: dict[str, dict[str, str]], *, benefit: str
         start=START, persons=[person_data(bsn="111222333")], iban=HOUSEHOLD_IBAN)), 201)
     for category, name, iban, amount in (("rent", "Woonstichting De Linde", RENT_IBAN, "650.00"),
                                          ("energy", "Energie Direct", ENERGY_IBAN, "100.00")):
-        _data(client.post(f"/api/v1/households/{household['id']}/fixed-costs", headers=caseworker,
-                          json=fixed_cost_data(category, amount=amount, creditor={"name": name, "iban": iban})), 201)
+        cost = _data(client.post(f"/api/v1/households/{household['id']}/fixed-costs", headers=caseworker,
+                                 json=fixed_cost_data(category, amount=amount, creditor={"name": name, "iban": iban})),
+                     201)
+        if cost["creditor"]["status"] == "pending":  # new from the caseworker: finance confirms it (issue 14)
+            _data(client.post(f"/api/v1/creditors/{cost['creditor_id']}/confirm", headers=users["fatima"]))
     _data(client.post(f"/api/v1/households/{household['id']}/expected-income", headers=caseworker,
                       json=income_data(amount="1500.00", day=25)), 201)
     receive(client, users, household["id"], benefit, "2026-11-28")
@@ -327,3 +330,27 @@ def test_a_held_iban_confirmed_as_right_is_lifted_and_a_proposal_can_be_withdraw
     assert item(again, "energy")["iban"] == ENERGY_IBAN
     statuses = [c["status"] for c in _data(client.get("/api/v1/iban-changes", headers=users["fatima"]))]
     assert statuses == ["confirmed", "rejected"]
+
+
+def test_finding3_iban_holds_and_the_history_follow_the_household_team(
+    client: FlaskClient, session: Session, users: dict[str, dict[str, str]]
+) -> None:
+    """Issue 14: a caseworker of another team does not see the household's IBAN hold; reading the household's
+    history (it holds the persons' BSNs) is logged as a view."""
+    from budgetbeheer.users.service import create_token, create_user
+
+    household_id = enrol(client, users)
+    rent = item(run(client, users, RUN_DATE), "rent")
+    return_payment(client, users, rent["id"], "ac04")
+    other = create_user(session, Actor.system("test"), username="noor", roles=["caseworker"], password=None,
+                        team="noord")
+    noor = {"Authorization": f"Bearer {create_token(session, Actor.system('test'), other)}"}
+    session.commit()
+    assert [h["iban"] for h in _data(client.get("/api/v1/iban-holds", headers=users["karin"]))] == [RENT_IBAN]
+    assert _data(client.get("/api/v1/iban-holds", headers=noor)) == []
+    assert _data(client.get("/api/v1/iban-holds", headers=users["fatima"]))[0]["iban"] == RENT_IBAN
+    _data(client.get(f"/api/v1/households/{household_id}/history", headers=users["karin"]))
+    session.commit()
+    viewed = session.scalars(select(AuditEntry).where(AuditEntry.action == "household.viewed",
+                                                      AuditEntry.entity_id == str(household_id))).all()
+    assert any('"api:history"' in (entry.after_json or "") for entry in viewed)

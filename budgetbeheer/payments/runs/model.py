@@ -186,19 +186,36 @@ class _Payee(NamedTuple):
     reference_kind: str
     reference_required: bool
     iban_problem: str | None
+    unconfirmed: bool = False
+    """Not (yet) confirmed by finance (pending or rejected): every payment to it is held out, and the final
+    settlement plans none (as for a held IBAN)."""
 
     @classmethod
     def of(
         cls, name: str, iban: str, bic: str | None, reference_kind: str, reference_required: bool,
         problem: Callable[[str], str | None] | None = None, *, has_address: bool = True,
+        status: str = "confirmed",
     ) -> _Payee:
         """``problem``: the run's remembered :func:`iban_problem` (:attr:`.context.RunContext.iban_problem`); None:
         the plain function (the field of the same name hides it in this class). ``has_address``: the creditor has
         town and country in the register; without them a payment to an IBAN outside the EEA is held out too
-        (:func:`address_problem`), with that reason in the same field."""
+        (:func:`address_problem`), with that reason in the same field. ``status``: the creditor's status in the
+        register; a creditor that finance has not confirmed gets nothing (:func:`unconfirmed_problem`)."""
         compact = iban.replace(" ", "").upper()[:34]
-        hold = (problem or _plain_iban_problem)(iban) or (None if has_address else address_problem(name, compact))
-        return cls(name[:140], compact, bic, reference_kind, reference_required, hold)
+        hold = (unconfirmed_problem(name, compact, status) or (problem or _plain_iban_problem)(iban)
+                or (None if has_address else address_problem(name, compact)))
+        return cls(name[:140], compact, bic, reference_kind, reference_required, hold, status != "confirmed")
+
+
+def unconfirmed_problem(name: str, iban: str, status: str) -> str | None:
+    """None for a creditor finance confirmed, else the Dutch reason its payments are held out (issue 14, finding 4)."""
+    if status == "confirmed":
+        return None
+    if status == "rejected":
+        return (f"Schuldeiser {name} ({iban}) is afgewezen door financiën; er wordt niets aan betaald. Kies bij de "
+                "vaste last een andere schuldeiser")
+    return (f"Schuldeiser {name} ({iban}) wacht op bevestiging door financiën (nieuw of gemarkeerd in het register); "
+            "de betaling wordt tegengehouden tot de schuldeiser is bevestigd")
 
 
 def address_problem(name: str, iban: str) -> str | None:

@@ -68,13 +68,14 @@ def plan_households(
     run.benefit_received = found.benefit_received
     pending, last_leefgeld = found.earlier.pending, found.earlier.last_leefgeld
     payees, held_ibans, payout_only, balances = found.payees, found.held_ibans, found.payout_only, found.balances
+    unconfirmed = any(payee.unconfirmed for payee in payees.values())
     costs_by_household, incomes, extension_ends = found.costs, found.incomes, found.extension_ends
     one_offs, open_advances = found.one_offs, found.open_advances
     no_costs: list[_Cost] = []
     for household in found.households:
         hid = household.id
         costs = costs_by_household.get(hid, no_costs)
-        if payout_only or held_ibans:
+        if payout_only or held_ibans or unconfirmed:
             costs = _payable_costs(household, costs, payees, held_ibans, payout_only, final_ids)
         _plan_household(
             run, household, costs, incomes.get(hid, ()),
@@ -306,14 +307,16 @@ def _payable_costs(
 
     - none for a household reopened after it ended: the money that came back is its final leefgeld, and what was
       unpaid is on its handover;
-    - in the final settlement (``ending``, or a forced final payout) none to a held IBAN: the instalment belongs to
-      the period, but the period is over and the money goes to the household; the handover lists it as unpaid.
+    - in the final settlement (``ending``, or a forced final payout) none to a held IBAN, nor to a creditor finance
+      has not confirmed: the instalment belongs to the period, but the period is over and the money goes to the
+      household; the handover lists it as unpaid.
 
     A household still running keeps its costs: a payment to a held IBAN is then held out (the money is kept for it).
     """
     if household.id in payout_only:
         return []
-    if held_ibans and (household.status != HouseholdStatus.ACTIVE or household.id in final_ids):
-        return [cost for cost in costs if payees[cost.creditor_id].iban not in held_ibans]
+    if household.status != HouseholdStatus.ACTIVE or household.id in final_ids:
+        return [cost for cost in costs if payees[cost.creditor_id].iban not in held_ibans
+                and not payees[cost.creditor_id].unconfirmed]
     return costs
 

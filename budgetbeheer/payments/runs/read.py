@@ -301,11 +301,11 @@ def read_run(
     problem = context.iban_problem
     payees = {
         creditor_id: _Payee.of(name, iban, bic, reference_kind, bool(required), problem,
-                               has_address=bool(town and country))
-        for creditor_id, name, iban, bic, reference_kind, required, town, country in driver_rows(session,
+                               has_address=bool(town and country), status=status)
+        for creditor_id, name, iban, bic, reference_kind, required, town, country, status in driver_rows(session,
             select(
                 Creditor.id, Creditor.name, Creditor.iban, Creditor.bic, Creditor.reference_kind,
-                Creditor.reference_required, Creditor.town_name, Creditor.country,
+                Creditor.reference_required, Creditor.town_name, Creditor.country, Creditor.status,
             ).where(Creditor.id.in_(select(FixedCost.creditor_id).where(scope(FixedCost.household_id)))
                     | Creditor.id.in_(select(OneOffPayment.creditor_id).where(
                         OneOffPayment.status == OneOffStatus.APPROVED.value, scope(OneOffPayment.household_id))))

@@ -18,7 +18,7 @@ from budgetbeheer.domain import address as postal
 from budgetbeheer.domain import epc
 from budgetbeheer.domain.references import ReferenceKind, validate_reference
 from budgetbeheer.errors import Message, ValidationError
-from budgetbeheer.fields import check_iban
+from budgetbeheer.fields import FORBIDDEN_CHARACTERS, check_iban
 from budgetbeheer.money import format_eur
 from budgetbeheer.payments.sepa.model import (
     MAX_AMOUNT_CENTS,
@@ -33,6 +33,29 @@ from budgetbeheer.payments.sepa.model import (
 from budgetbeheer.payments.sepa.repair import clean_name, record_change
 
 _CATEGORY_PURPOSE = re.compile(r"[A-Z]{4}")
+_FORBIDDEN: Final = re.compile("[" + "".join(re.escape(c) for c in sorted(FORBIDDEN_CHARACTERS)) + "]")
+"""A character no text that goes to a bank may hold (:data:`budgetbeheer.fields.FORBIDDEN_CHARACTERS`: control
+characters, bidi overrides and isolates, zero-width characters). Every form, the API and the CSV imports refuse them
+on entry; the bank file refuses a payment that still carries one (a name stored before that check, a row written
+past the services) rather than clean it silently: the screen would have shown other text than the bank gets."""
+
+
+def forbidden_in(text: str | None) -> str | None:
+    """The first forbidden character of ``text`` as ``U+202E``; None when it has none."""
+    found = _FORBIDDEN.search(text) if text else None
+    return None if found is None else f"U+{ord(found.group()):04X}"
+
+
+def _transfer_texts(transfer: Transfer) -> list[tuple[str, str | None]]:
+    """The texts of ``transfer`` that go to the bank, by field name."""
+    texts: list[tuple[str, str | None]] = [("creditor_name", transfer.creditor_name),
+                                           ("reference", transfer.reference),
+                                           ("remittance_text", transfer.remittance_text)]
+    address = transfer.creditor_address
+    if address is not None:
+        texts += [(f"creditor_address.{part}", getattr(address, part))
+                  for part in ("street_name", "building_number", "postal_code", "town_name")]
+    return texts
 _ISSUERS: Final = {ReferenceKind.BETALINGSKENMERK: "CUR", ReferenceKind.ISO11649: "ISO"}
 
 
@@ -106,6 +129,10 @@ class ExportChecks:
 def _prepare_debtor(
     checks: ExportChecks, debtor: DebtorAccount, errors: dict[str, Message], changes: list[TextChange]
 ) -> DebtorAccount:
+    bad = forbidden_in(debtor.name)
+    if bad is not None:
+        errors["debtor.name"] = Message("De naam van de eigen rekening bevat een teken dat niet naar de bank mag "
+                                        "(%(code)s).", code=bad)
     name = record_change(debtor.name, epc.clean_name(debtor.name), None, "debtor.name", changes)
     if not name:
         errors["debtor.name"] = Message("De naam van de eigen rekening ontbreekt.")
@@ -155,6 +182,8 @@ def _prepare_valid(checks: ExportChecks, transfer: Transfer, changes: list[TextC
         return None
     iban, problem = checks.iban(transfer.creditor_iban)
     if problem:
+        return None
+    if any(_FORBIDDEN.search(text) for _, text in _transfer_texts(transfer) if text):
         return None
     bic: str | None = None
     if transfer.creditor_bic:
@@ -280,6 +309,14 @@ def _prepare_checked(
                 "Betaling %(end_to_end_id)s: BIC %(bic)s is ongeldig.", end_to_end_id=e2e, bic=transfer.creditor_bic
             )
 
+    for field, text in _transfer_texts(transfer):
+        bad = forbidden_in(text)
+        if bad is not None:
+            errors[f"{key}.{field}"] = Message(
+                "Betaling %(end_to_end_id)s: %(field)s bevat een teken dat niet naar de bank mag (%(code)s: een "
+                "stuurteken, een teken dat de leesrichting omdraait of een onzichtbaar teken). Verbeter de gegevens "
+                "in het register of bij het huishouden en maak de betaalrun opnieuw.",
+                end_to_end_id=e2e, field=field, code=bad)
     name = record_change(transfer.creditor_name, epc.clean_name(transfer.creditor_name), e2e, "creditor_name", changes)
     if not name:
         errors[f"{key}.creditor_name"] = Message(
