@@ -270,6 +270,12 @@ def forecast_chart(result: Forecast, width: int = 640, height: int = 180) -> dic
 def show(household_id: int) -> str:
     """The household page. Every amount of money on it comes from one :class:`HouseholdFigures` read once: the
     "Saldo" box, the reserved list, the statement's closing balance and the forecast's starting point agree."""
+    return _household_page(household_id)
+
+
+def _household_page(household_id: int, **amount_change: Any) -> str:
+    """The household page; ``amount_change`` (``amount_cost_id``, ``amount_errors``, ``amount_form``): a refused
+    "Bedrag wijzigen", shown again open with what was typed and the error summary."""
     today = clock.today()
     session = db()
     record_view(session, actor(), household_id, channel="web")
@@ -297,7 +303,7 @@ def show(household_id: int) -> str:
         labels=dict(LABELS_NL), frequency_labels=FREQUENCY_LABELS, income_labels=INCOME_KIND_LABELS,
         weekdays=WEEKDAYS, today=today, household_payments=household_payments, history=history,
         history_total=history_total,
-        can_write=has_permission("households.write") and view.status != HouseholdStatus.ENDED,
+        can_write=has_permission("households.write") and view.status != HouseholdStatus.ENDED, **amount_change,
     )
 
 
@@ -369,6 +375,8 @@ def new_fixed_cost(household_id: int) -> str | Response | tuple[str, int]:
 @bp.route("/fixed-costs/<int:fixed_cost_id>/amount", methods=["POST"])
 @requires("households.write")
 def change_amount(fixed_cost_id: int) -> Response | tuple[str, int]:
+    """A new amount from a date on; refused, the household page again (422) with this form open, what was typed
+    kept and each field's error named in words."""
     session = db()
     cost = session.get(FixedCost, fixed_cost_id)
     if cost is None:
@@ -381,8 +389,8 @@ def change_amount(fixed_cost_id: int) -> Response | tuple[str, int]:
         flash(_t("Nieuw bedrag vastgelegd."), "success")
     except BudgetbeheerError as error:
         discard()
-        for name, why in _error_fields(error, "amount").items():
-            flash(f"{name}: {translate(why, language())}", "error")
+        return _household_page(household_id, amount_cost_id=fixed_cost_id,
+                               amount_errors=_error_fields(error, "amount"), amount_form=request.form), 422
     return redirect(url_for("households.show", household_id=household_id))
 
 
