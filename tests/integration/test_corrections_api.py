@@ -250,7 +250,7 @@ def test_the_end_page_reports_the_benefit_ending(
     hid, benefit = household["id"], household["expected_income"][0]["id"]
     login("kim", "caseworker")
     response = client.post(f"/households/{hid}/end", data={"date": "2027-02-28", "reason": "werk gevonden",
-                                                           "benefit_end": "on"})
+                                                           "benefit_end": "on", "confirm": "1"})
     assert response.status_code == 302
     session.rollback()
     ended = session.get(Household, hid)

@@ -225,7 +225,8 @@ def test_accountant_gets_403_or_405_on_every_write_route(
 ) -> None:
     """Every POST/PUT/PATCH/DELETE rule of the whole app, other features' included."""
     public = {"auth.login", "auth.logout", "auth.set_language",
-              "account.new_token", "account.revoke"}  # everyone's own API tokens (issue 14): tests/integration/test_sessions.py
+              "account.new_token", "account.revoke",
+              "account.revoke_confirm"}  # everyone's own API tokens (issue 14): tests/integration/test_sessions.py
     # Reads that POST so that a BSN never goes in a URL (issue 14, finding 6): tests/integration/test_bsn_search.py
     public |= {"households.search", "api.households_search"}
     login("anton", "accountant")
