@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any, cast
 
@@ -68,6 +69,7 @@ from budgetbeheer.households.receipts import (
 )
 from budgetbeheer.http.access import opens_glass, scope
 from budgetbeheer.http.context import actor, current, db, discard, language, settings
+from budgetbeheer.http.forms import summary_line
 from budgetbeheer.http.idempotency import once_per_submission
 from budgetbeheer.http.inputs import query_number
 from budgetbeheer.http.redirects import safe_next
@@ -419,31 +421,64 @@ def new_income(household_id: int) -> str | Response | tuple[str, int]:
 # ---------------------------------------------------------------------------------------------------------- receipts
 
 
+RECEIPT_FORMAT_OPTIONS = [("csv", "CSV (komma)"), ("csv-nl", "Nederlandse Excel (puntkomma)")]
+_LINE_ERROR = re.compile(r"^regel (\d+)(?:: (\w+))?$")
+
+
+def line_errors(fields: Mapping[str, Message]) -> list[tuple[int, str]]:
+    """A refused file's errors per line (``regel 3: amount``), in line order, each in words for the reader:
+    "Regel 3, Bedrag: vul een bedrag in." (a reason that names its line itself is shown as it is)."""
+    found = []
+    lang = language()
+    for name, why in fields.items():
+        if (match := _LINE_ERROR.match(name)) is None:
+            continue
+        line, field = int(match[1]), match[2]
+        if why.msgid.startswith("Regel "):
+            text = translate(why, lang)
+        elif field and field != "line":
+            text = f"{_t('Regel %(line)s', line=line)}, {summary_line(field, why, lang)}"
+        else:
+            text = f"{_t('Regel %(line)s', line=line)}: {translate(why, lang)}"
+        found.append((line, text))
+    return sorted(found, key=lambda item: item[0])
+
+
 @bp.route("/receipts", methods=["GET", "POST"])
 @requires("receipts.write")
 @once_per_submission
 def receipts() -> str | Response | tuple[str, int]:
-    """Upload a receipts CSV (all lines or none)."""
+    """Upload a receipts CSV (all lines or none), comma-separated or as Dutch Excel saves it (``csv-nl``). A
+    refused file: the summary links to the file field, and under it every error with its line number."""
     errors: dict[str, Message] = {}
+    lines: list[tuple[int, str]] = []
     if request.method == "POST":
         upload = request.files.get("file")
+        file_format = request.form.get("format", "csv")
         if upload is None or not upload.filename:
             errors = {"file": Message("Kies een CSV-bestand.")}
         else:
             try:
                 session = db()
-                result = import_receipts_csv(session, actor(), upload.read(), source="upload")
+                result = import_receipts_csv(session, actor(), upload.read(), source="upload",
+                                             file_format=file_format)
                 flash(_t("%(booked)s ontvangst(en) geboekt; %(already)s waren al geboekt.", booked=result.booked,
                          already=result.already_booked), "success")
                 return redirect(url_for("households.receipts"))
             except BudgetbeheerError as error:
                 discard()
-                errors = _error_fields(error, "file")
+                lines = line_errors(error.fields)
+                if lines:
+                    errors = {"file": Message("%(summary)s De fouten staan per regel onder het bestand.",
+                                              summary=error.message)}
+                else:
+                    errors = _error_fields(error, "file")
     session = db()
     recent = session.scalars(select(Receipt).order_by(Receipt.id.desc()).limit(20)).all()
     return _render_form("households/receipts.html", errors, recent=recent, form=request.form,
                         kind_options=INCOME_KIND_OPTIONS, income_labels=INCOME_KIND_LABELS,
-                        columns=RECEIPT_CSV_COLUMNS, optional=RECEIPT_CSV_OPTIONAL,
+                        columns=RECEIPT_CSV_COLUMNS, optional=RECEIPT_CSV_OPTIONAL, line_errors=lines,
+                        format_options=RECEIPT_FORMAT_OPTIONS,
                         manual_errors={}, can_manual=has_permission("receipts.manual"))
 
 
@@ -469,7 +504,8 @@ def manual_receipt() -> str | Response | tuple[str, int]:
     recent = db().scalars(select(Receipt).order_by(Receipt.id.desc()).limit(20)).all()
     return _render_form("households/receipts.html", {}, recent=recent, form=request.form,
                         kind_options=INCOME_KIND_OPTIONS, income_labels=INCOME_KIND_LABELS,
-                        columns=RECEIPT_CSV_COLUMNS, optional=RECEIPT_CSV_OPTIONAL,
+                        columns=RECEIPT_CSV_COLUMNS, optional=RECEIPT_CSV_OPTIONAL, line_errors=[],
+                        format_options=RECEIPT_FORMAT_OPTIONS,
                         manual_errors=manual_errors, can_manual=True)[0], 422
 
 

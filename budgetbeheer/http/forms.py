@@ -46,6 +46,7 @@ FIELD_LABELS: dict[str, str] = {
     "from": "Van",
     "household_id": "Nummer huishouden",
     "iban": "IBAN",
+    "idempotency_key": "Sleutel (idempotency_key)",
     "income_id": "Inkomen",
     "kind": "Soort",
     "last_name": "Achternaam",

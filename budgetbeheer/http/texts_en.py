@@ -74,4 +74,21 @@ EN: dict[str, str] = {
         "A statement read in books this by itself too. A booking cannot be undone; when a payment comes back later, "
         "record a return.",
     "Ja, boeken als afgeschreven": "Yes, book as debited",
+    # the receipts CSV
+    "Sleutel (idempotency_key)": "Key (idempotency_key)",
+    "Regel %(line)s": "Line %(line)s",
+    "CSV-bestand": "CSV file",
+    "CSV (komma)": "CSV (comma)",
+    "Nederlandse Excel (puntkomma)": "Dutch Excel (semicolon)",
+    "%(summary)s De fouten staan per regel onder het bestand.": "%(summary)s The errors are listed by line below the file.",
+    "Kies het formaat: CSV (komma) of Nederlandse Excel (puntkomma).":
+        "Choose the format: CSV (comma) or Dutch Excel (semicolon).",
+    "Dit bestand gebruikt puntkomma's als scheidingsteken (zo slaat Nederlandse Excel een CSV op). Gebruik komma's, of kies het formaat 'Nederlandse Excel (puntkomma)'.":
+        "This file uses semicolons as separator (Dutch Excel saves a CSV that way). Use commas, or choose the format "
+        "'Dutch Excel (semicolon)'.",
+    "Dit bestand gebruikt komma's als scheidingsteken. Kies het formaat 'CSV (komma)', of sla het op met puntkomma's.":
+        "This file uses commas as separator. Choose the format 'CSV (comma)', or save it with semicolons.",
+    "Regel %(line)s is met puntkomma's gescheiden, de kolomnamen met komma's. Gebruik overal komma's, of kies het formaat 'Nederlandse Excel (puntkomma)' en gebruik overal puntkomma's.":
+        "Line %(line)s is separated by semicolons, the column names by commas. Use commas everywhere, or choose the "
+        "format 'Dutch Excel (semicolon)' and use semicolons everywhere.",
 }
