@@ -98,7 +98,7 @@ def read_csv(
             line, end = end + 1, reader.line_num
             if not cells or all(not cell.strip() for cell in cells):
                 continue
-            if len(cells) == 1 < len(header) and delimiter == "," and ";" in cells[0] and offers_dutch:
+            if len(cells) < len(header) and delimiter == "," and ";" in cells[0] and offers_dutch:
                 errors[f"regel {line}"] = Message(
                     "Regel %(line)s is met puntkomma's gescheiden, de kolomnamen met komma's. Gebruik overal komma's, "
                     "of kies het formaat 'Nederlandse Excel (puntkomma)' en gebruik overal puntkomma's.", line=line)
