@@ -217,7 +217,9 @@ def test_web_page_download_and_accountability_on_screen(session: Session, client
     assert screen.status_code == 200
     assert html.count("<svg") == 3 and html.count("<title id=") == 3 and html.count("<desc id=") == 3
     assert "12.04" in html and "€ 1.820,00" in html
-    assert "style=" not in html and "<script" not in html
+    # no inline style or script (the CSP allows neither); the one script is the static file every page loads
+    assert "style=" not in html and "<script>" not in html
+    assert re.findall(r"<script[^>]*>", html) == ['<script src="/static/form-errors.js" defer>']
 
 
 def test_accountant_gets_403_or_405_on_every_write_route(
