@@ -55,7 +55,7 @@ FIELD_LABELS: dict[str, str] = {
     "months": "Aantal maanden",
     "name": "Naam",
     "note": "Toelichting",
-    "password": "Wachtwoord",
+    "password": "Wachtwoord",  # nosec B105: the label of the password field, not a password
     "payment": "Betaling",
     "person_id": "Persoon",
     "postal_code": "Postcode",
