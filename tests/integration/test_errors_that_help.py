@@ -119,6 +119,26 @@ def test_finding3_a_wrong_new_amount_keeps_the_form_open_with_what_was_typed(
     assert session.scalar(select(func.count(FixedCostAmount.id))) == amounts
 
 
+def test_finding3_a_refused_correction_shows_its_form_again_open_and_named(
+    client: FlaskClient, session: Session, login: Callable[..., User]
+) -> None:
+    household = enrol(session, actor_for(login("karin", "caseworker")), start=date(2026, 3, 1))
+    session.commit()
+    household_id, before = household.id, audit_count(session)
+    response = client.post(f"/households/{household_id}/corrections/details",
+                           data={"city": "Deventer", "leefgeld_frequency": "monthly", "leefgeld_day": "40",
+                                 "buffer": "veel", "reason": "verhuisd"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422  # not a redirect with "address.postal_code: ..." at the top
+    links = summary_links(html)
+    assert links and all(target.startswith("hd-") for target, _ in links), links
+    assert any(target == "hd-buffer" and text.startswith("Buffer: ") for target, text in links), links
+    assert '<details open><summary>Adres, klantmanager of leefgeld wijzigen</summary>' in html
+    assert 'value="veel"' in html and 'value="Deventer"' in html and 'value="verhuisd"' in html
+    assert "buffer:" not in html and "leefgeld.buffer" not in html
+    assert audit_count(session) == before
+
+
 def test_finding4_receipts_csv_errors_by_line_and_the_dutch_excel_format(
     client: FlaskClient, session: Session, login: Callable[..., User], make_user: Callable[..., User]
 ) -> None:
