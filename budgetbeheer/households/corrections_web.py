@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response
 from budgetbeheer import clock
 from budgetbeheer.audit.service import Actor
 from budgetbeheer.domain.categories import LABELS_NL
-from budgetbeheer.errors import BudgetbeheerError, Message
+from budgetbeheer.errors import BudgetbeheerError, Message, ValidationError
 from budgetbeheer.households.common import get_household, row_id
 from budgetbeheer.households.corrections import change_expected_income, change_fixed_cost, yearly_settlement
 from budgetbeheer.households.creditors import list_creditors
@@ -108,6 +108,47 @@ def _rebook(session: Any, who: Actor, household_id: int, form: Mapping[str, str]
     return Message("Ontvangst omgeboekt.")
 
 
+FORM_IDS: dict[str, dict[str, str]] = {
+    "person": {"person_id": "pc-person", "first_name": "pc-first", "last_name": "pc-last", "date_of_birth": "pc-born",
+               "reason": "pc-reason"},
+    "add-person": {"bsn": "ap-bsn", "first_name": "ap-first", "last_name": "ap-last", "date_of_birth": "ap-born",
+                   "from": "ap-from", "reason": "ap-reason"},
+    "leave": {"person_id": "lv-person", "date": "lv-date", "reason": "lv-reason"},
+    "details": {"street": "hd-street", "postal_code": "hd-postal", "city": "hd-city", "caseworker_id": "hd-cw",
+                "leefgeld_frequency": "hd-freq", "leefgeld_day": "hd-day", "buffer": "hd-buffer", "from": "hd-from",
+                "reason": "hd-reason"},
+    "fixed-cost": {"fixed_cost_id": "fc-id", "end_date": "fc-end", "creditor_id": "fc-creditor",
+                   "reference": "fc-ref", "due_day": "fc-day", "frequency": "fc-freq", "amount": "fc-amount",
+                   "from": "fc-from", "reason": "fc-reason"},
+    "settlement": {"fixed_cost_id": "st-id", "type": "st-type", "amount": "st-amount", "date": "st-date",
+                   "reference": "st-ref", "reason": "st-reason"},
+    "income": {"income_id": "in-id", "amount": "in-amount", "day": "in-day", "frequency": "in-freq",
+               "from": "in-from", "end_date": "in-end", "reason": "in-reason"},
+    "rebook": {"receipt_id": "rb-receipt", "household_id": "rb-household", "reason": "rb-reason"},
+}
+"""Each correction form's fields (input name → element id in ``households/corrections.html``), for the error
+summary's links and the inline messages of a refused correction."""
+
+_SERVICE_NAMES = {"address.street": "street", "address.postal_code": "postal_code", "address.city": "city",
+                  "leefgeld.frequency": "leefgeld_frequency", "leefgeld.day": "leefgeld_day",
+                  "leefgeld.buffer": "buffer"}
+"""The details form's fields under the names the service gives them (its input is nested)."""
+
+
+def _form_errors(action: str, error: BudgetbeheerError) -> dict[str, Message]:
+    """The refusal per field of the form; a refusal of the whole action (a conflict, a field the form does not
+    have) under the form's first field, so the summary still links into the form."""
+    fields = FORM_IDS[action]
+    first = next(iter(fields))
+    result: dict[str, Message] = {}
+    for name, why in (error.fields or {}).items():
+        name = _SERVICE_NAMES.get(name, name)
+        result.setdefault(name if name in fields else first, why)
+    if not result or not isinstance(error, ValidationError):
+        result = {first: error.message, **{k: v for k, v in result.items() if k != first}}
+    return result
+
+
 ACTIONS: dict[str, Handler] = {
     "person": _person, "add-person": _add_person, "leave": _leave, "details": _details,
     "fixed-cost": _fixed_cost, "settlement": _settlement, "income": _income, "rebook": _rebook,
@@ -118,6 +159,11 @@ _WRITE = {"person", "add-person", "leave", "details", "fixed-cost", "settlement"
 @bp.route("/<int:household_id>/corrections")
 @requires("households.read")
 def page(household_id: int) -> str:
+    return _page(household_id)
+
+
+def _page(household_id: int, **refused: Any) -> str:
+    """The page; ``refused`` (``failed``, ``errors``, ``typed``, ``ids``): a refused correction shown again."""
     session = db()
     today = clock.today()
     household = get_household(session, household_id)
@@ -137,14 +183,16 @@ def page(household_id: int) -> str:
         creditors=[(str(c.id), f"{c.name} ({c.iban})") for c in list_creditors(session)],
         frequency_options=list(FREQUENCY_LABELS.items()), labels=dict(LABELS_NL), income_labels=INCOME_KIND_LABELS,
         receipts=receipts, history=history, history_total=total,
-        scheduled=pending_leefgeld_changes(session, household_id),
+        scheduled=pending_leefgeld_changes(session, household_id), **refused,
     )
 
 
 @bp.route("/<int:household_id>/corrections/<action>", methods=["POST"])
 @requires("households.read")
 @once_per_submission
-def act(household_id: int, action: str) -> Response:
+def act(household_id: int, action: str) -> Response | tuple[str, int]:
+    """One correction; refused, the page again (422) with that form open, what was typed kept and each field's
+    reason named in words (nothing is written)."""
     if not (has_permission("households.write") or has_permission("receipts.rebook")):
         abort(403)  # a reader who may correct nothing is told so whatever the action (before an unknown one's 404)
     handler = ACTIONS.get(action)
@@ -157,8 +205,7 @@ def act(household_id: int, action: str) -> Response:
         flash(translate(done, language()), "success")
     except BudgetbeheerError as error:
         discard()
-        lang = language()
-        flash(translate(error.message, lang), "error")
-        for name, why in (error.fields or {}).items():
-            flash(f"{name}: {translate(why, lang)}", "error")
+        typed = {name: request.form.get(name, "") for name in FORM_IDS[action]}
+        return _page(household_id, failed=action, errors=_form_errors(action, error), typed=typed,
+                     ids=FORM_IDS[action]), 422
     return redirect(url_for("corrections.page", household_id=household_id), 303)

@@ -1,4 +1,5 @@
-"""Reading an uploaded CSV file safely: UTF-8, comma-separated, a header with the required columns, no formulas.
+"""Reading an uploaded CSV file safely: UTF-8, comma-separated (or, chosen, semicolon-separated as Dutch Excel saves
+it), a header with the required columns, no formulas.
 
 Every problem is reported with its line number (the header is line 1) in one :class:`ValidationError`.
 """
@@ -25,10 +26,27 @@ def _looks_like_utf16(content: bytes) -> bool:
     return len(head) >= 4 and (head[1::2].count(0) > len(head) // 4 or head[0::2].count(0) > len(head) // 4)
 
 
+FORMATS = ("csv", "csv-nl")
+"""``csv``: comma-separated, amounts with a point or a comma (``45.50``, ``45,50``); ``csv-nl``: what Dutch Excel saves
+as "CSV (gescheiden door lijstscheidingsteken)", semicolon-separated with a decimal comma. Both are read by this same
+strict reader; amounts by :func:`budgetbeheer.money.parse_amount` alike."""
+
+USE_COMMAS_OR_DUTCH = Message(
+    "Dit bestand gebruikt puntkomma's als scheidingsteken (zo slaat Nederlandse Excel een CSV op). Gebruik komma's, "
+    "of kies het formaat 'Nederlandse Excel (puntkomma)'.")
+USE_CSV_FORMAT = Message(
+    "Dit bestand gebruikt komma's als scheidingsteken. Kies het formaat 'CSV (komma)', of sla het op met puntkomma's.")
+
+
 def read_csv(
-    content: bytes, required: Sequence[str], optional: Sequence[str] = ()
+    content: bytes, required: Sequence[str], optional: Sequence[str] = (), *, file_format: str = "csv",
+    offers_dutch: bool = False,
 ) -> list[tuple[int, dict[str, str]]]:
-    """The rows of ``content`` as ``(line number, {column: value})``; raises ``ValidationError`` naming every problem."""
+    """The rows of ``content`` as ``(line number, {column: value})``; raises ``ValidationError`` naming every problem.
+
+    ``file_format``: one of :data:`FORMATS`. ``offers_dutch``: the caller lets the person choose ``csv-nl``, so a
+    semicolon file is told to choose it (otherwise: to use commas)."""
+    delimiter = ";" if file_format == "csv-nl" else ","
     if _looks_like_utf16(content):
         raise ValidationError({"file": Message(
             "Het bestand is opgeslagen als UTF-16 (Unicode-tekst), niet als UTF-8. Sla het op als \"CSV UTF-8\" en "
@@ -44,11 +62,15 @@ def read_csv(
     if not lines or not lines[0].strip():
         raise ValidationError({"file": Message("Het bestand is leeg; de eerste regel moet de kolomnamen bevatten.")})
     header_line = lines[0]
-    if "," not in header_line and any(sep in header_line for sep in (";", "\t", "|")):
+    if delimiter == "," and "," not in header_line and ";" in header_line and offers_dutch:
+        raise ValidationError({"file": USE_COMMAS_OR_DUTCH})
+    if delimiter == "," and "," not in header_line and any(sep in header_line for sep in (";", "\t", "|")):
         raise ValidationError(
             {"file": Message("Het scheidingsteken moet een komma zijn (regel 1 gebruikt een ander teken).")}
         )
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=",", strict=True)
+    if delimiter == ";" and ";" not in header_line and "," in header_line:
+        raise ValidationError({"file": USE_CSV_FORMAT})
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         header = [name.strip().lower() for name in next(reader)]
     except csv.Error:
@@ -76,7 +98,11 @@ def read_csv(
             line, end = end + 1, reader.line_num
             if not cells or all(not cell.strip() for cell in cells):
                 continue
-            if len(cells) != len(header):
+            if len(cells) < len(header) and delimiter == "," and ";" in cells[0] and offers_dutch:
+                errors[f"regel {line}"] = Message(
+                    "Regel %(line)s is met puntkomma's gescheiden, de kolomnamen met komma's. Gebruik overal komma's, "
+                    "of kies het formaat 'Nederlandse Excel (puntkomma)' en gebruik overal puntkomma's.", line=line)
+            elif len(cells) != len(header):
                 errors[f"regel {line}"] = Message(
                     "Regel %(line)s heeft %(found)s kolommen in plaats van %(expected)s.",
                     line=line, found=len(cells), expected=len(header),

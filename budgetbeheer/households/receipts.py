@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -25,7 +26,7 @@ from budgetbeheer.db.bulk_write import id_in, in_chunks, insert_rows, next_ids
 from budgetbeheer.errors import Conflict, Message, ValidationError
 from budgetbeheer.events import publish
 from budgetbeheer.households.common import get_household, row_id
-from budgetbeheer.households.csvfile import read_csv
+from budgetbeheer.households.csvfile import FORMATS, read_csv
 from budgetbeheer.households.events import ReceiptBooked
 from budgetbeheer.households.income import INCOME_KIND_LABELS, INCOME_KINDS
 from budgetbeheer.households.inputs import ReceiptData
@@ -350,7 +351,22 @@ class ImportResult:
     already_booked: int
 
 
-def import_receipts_csv(session: Session, actor: Actor, content: bytes, source: str = "csv") -> ImportResult:
+_DUTCH_DATE = re.compile(r"(\d{2})-(\d{2})-(\d{4})")
+
+
+def _dutch_cells(row: dict[str, str]) -> dict[str, str]:
+    """A ``csv-nl`` line as the strict reader reads every line: a date as Dutch Excel writes it (``28-11-2026``)
+    becomes ``2026-11-28``; anything else is left to the same checks as in a ``csv`` file (amounts such as
+    ``1.234,56`` or ``45,50`` are read by :func:`budgetbeheer.money.parse_amount` in either format)."""
+    date_text = row.get("date", "")
+    if (match := _DUTCH_DATE.fullmatch(date_text)) is not None:
+        row = {**row, "date": f"{match[3]}-{match[2]}-{match[1]}"}
+    return row
+
+
+def import_receipts_csv(
+    session: Session, actor: Actor, content: bytes, source: str = "csv", file_format: str = "csv"
+) -> ImportResult:
     """Book every line of a receipts CSV, or none: each line is checked first and every error names its line.
 
     Lines without an ``idempotency_key`` get a key from their content (:func:`line_key`: household, amount, date,
@@ -360,7 +376,11 @@ def import_receipts_csv(session: Session, actor: Actor, content: bytes, source: 
     form gave (before issue 17) still counts as booked.
     """
 
-    rows = read_csv(content, RECEIPT_CSV_COLUMNS, RECEIPT_CSV_OPTIONAL)
+    if file_format not in FORMATS:
+        raise ValidationError({"format": Message("Kies het formaat: CSV (komma) of Nederlandse Excel (puntkomma).")})
+    rows = read_csv(content, RECEIPT_CSV_COLUMNS, RECEIPT_CSV_OPTIONAL, file_format=file_format, offers_dutch=True)
+    if file_format == "csv-nl":
+        rows = [(line, _dutch_cells(row)) for line, row in rows]
     digest = hashlib.sha256(content).hexdigest()
     statuses = household_statuses(session, [i for _, row in rows if (i := _raw_household_id(row)) is not None])
     errors = v.Errors()

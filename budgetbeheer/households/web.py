@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any, cast
 
@@ -73,6 +74,7 @@ from budgetbeheer.households.receipts import (
 )
 from budgetbeheer.http.access import opens_glass, scope
 from budgetbeheer.http.context import actor, current, db, discard, language, settings
+from budgetbeheer.http.forms import summary_line
 from budgetbeheer.http.idempotency import once_per_submission
 from budgetbeheer.http.inputs import query_number
 from budgetbeheer.http.redirects import safe_next
@@ -275,6 +277,12 @@ def forecast_chart(result: Forecast, width: int = 640, height: int = 180) -> dic
 def show(household_id: int) -> str:
     """The household page. Every amount of money on it comes from one :class:`HouseholdFigures` read once: the
     "Saldo" box, the reserved list, the statement's closing balance and the forecast's starting point agree."""
+    return _household_page(household_id)
+
+
+def _household_page(household_id: int, **amount_change: Any) -> str:
+    """The household page; ``amount_change`` (``amount_cost_id``, ``amount_errors``, ``amount_form``): a refused
+    "Bedrag wijzigen", shown again open with what was typed and the error summary."""
     today = clock.today()
     session = db()
     record_view(session, actor(), household_id, channel="web")
@@ -302,7 +310,7 @@ def show(household_id: int) -> str:
         labels=dict(LABELS_NL), frequency_labels=FREQUENCY_LABELS, income_labels=INCOME_KIND_LABELS,
         weekdays=WEEKDAYS, today=today, household_payments=household_payments, history=history,
         history_total=history_total,
-        can_write=has_permission("households.write") and view.status != HouseholdStatus.ENDED,
+        can_write=has_permission("households.write") and view.status != HouseholdStatus.ENDED, **amount_change,
     )
 
 
@@ -389,6 +397,8 @@ def new_fixed_cost(household_id: int) -> str | Response | tuple[str, int]:
 @bp.route("/fixed-costs/<int:fixed_cost_id>/amount", methods=["POST"])
 @requires("households.write")
 def change_amount(fixed_cost_id: int) -> Response | tuple[str, int]:
+    """A new amount from a date on; refused, the household page again (422) with this form open, what was typed
+    kept and each field's error named in words."""
     session = db()
     cost = session.get(FixedCost, fixed_cost_id)
     if cost is None:
@@ -401,8 +411,8 @@ def change_amount(fixed_cost_id: int) -> Response | tuple[str, int]:
         flash(_t("Nieuw bedrag vastgelegd."), "success")
     except BudgetbeheerError as error:
         discard()
-        for name, why in _error_fields(error, "amount").items():
-            flash(f"{name}: {translate(why, language())}", "error")
+        return _household_page(household_id, amount_cost_id=fixed_cost_id,
+                               amount_errors=_error_fields(error, "amount"), amount_form=request.form), 422
     return redirect(url_for("households.show", household_id=household_id))
 
 
@@ -431,31 +441,64 @@ def new_income(household_id: int) -> str | Response | tuple[str, int]:
 # ---------------------------------------------------------------------------------------------------------- receipts
 
 
+RECEIPT_FORMAT_OPTIONS = [("csv", "CSV (komma)"), ("csv-nl", "Nederlandse Excel (puntkomma)")]
+_LINE_ERROR = re.compile(r"^regel (\d+)(?:: (\w+))?$")
+
+
+def line_errors(fields: Mapping[str, Message]) -> list[tuple[int, str]]:
+    """A refused file's errors per line (``regel 3: amount``), in line order, each in words for the reader:
+    "Regel 3, Bedrag: vul een bedrag in." (a reason that names its line itself is shown as it is)."""
+    found = []
+    lang = language()
+    for name, why in fields.items():
+        if (match := _LINE_ERROR.match(name)) is None:
+            continue
+        line, field = int(match[1]), match[2]
+        if why.msgid.startswith("Regel "):
+            text = translate(why, lang)
+        elif field and field != "line":
+            text = f"{_t('Regel %(line)s', line=line)}, {summary_line(field, why, lang)}"
+        else:
+            text = f"{_t('Regel %(line)s', line=line)}: {translate(why, lang)}"
+        found.append((line, text))
+    return sorted(found, key=lambda item: item[0])
+
+
 @bp.route("/receipts", methods=["GET", "POST"])
 @requires("receipts.write")
 @once_per_submission
 def receipts() -> str | Response | tuple[str, int]:
-    """Upload a receipts CSV (all lines or none)."""
+    """Upload a receipts CSV (all lines or none), comma-separated or as Dutch Excel saves it (``csv-nl``). A
+    refused file: the summary links to the file field, and under it every error with its line number."""
     errors: dict[str, Message] = {}
+    lines: list[tuple[int, str]] = []
     if request.method == "POST":
         upload = request.files.get("file")
+        file_format = request.form.get("format", "csv")
         if upload is None or not upload.filename:
             errors = {"file": Message("Kies een CSV-bestand.")}
         else:
             try:
                 session = db()
-                result = import_receipts_csv(session, actor(), upload.read(), source="upload")
+                result = import_receipts_csv(session, actor(), upload.read(), source="upload",
+                                             file_format=file_format)
                 flash(_t("%(booked)s ontvangst(en) geboekt; %(already)s waren al geboekt.", booked=result.booked,
                          already=result.already_booked), "success")
                 return redirect(url_for("households.receipts"))
             except BudgetbeheerError as error:
                 discard()
-                errors = _error_fields(error, "file")
+                lines = line_errors(error.fields)
+                if lines:
+                    errors = {"file": Message("%(summary)s De fouten staan per regel onder het bestand.",
+                                              summary=error.message)}
+                else:
+                    errors = _error_fields(error, "file")
     session = db()
     recent = session.scalars(select(Receipt).order_by(Receipt.id.desc()).limit(20)).all()
     return _render_form("households/receipts.html", errors, recent=recent, form=request.form,
                         kind_options=INCOME_KIND_OPTIONS, income_labels=INCOME_KIND_LABELS,
-                        columns=RECEIPT_CSV_COLUMNS, optional=RECEIPT_CSV_OPTIONAL,
+                        columns=RECEIPT_CSV_COLUMNS, optional=RECEIPT_CSV_OPTIONAL, line_errors=lines,
+                        format_options=RECEIPT_FORMAT_OPTIONS,
                         manual_errors={}, can_manual=has_permission("receipts.manual"))
 
 
@@ -481,7 +524,8 @@ def manual_receipt() -> str | Response | tuple[str, int]:
     recent = db().scalars(select(Receipt).order_by(Receipt.id.desc()).limit(20)).all()
     return _render_form("households/receipts.html", {}, recent=recent, form=request.form,
                         kind_options=INCOME_KIND_OPTIONS, income_labels=INCOME_KIND_LABELS,
-                        columns=RECEIPT_CSV_COLUMNS, optional=RECEIPT_CSV_OPTIONAL,
+                        columns=RECEIPT_CSV_COLUMNS, optional=RECEIPT_CSV_OPTIONAL, line_errors=[],
+                        format_options=RECEIPT_FORMAT_OPTIONS,
                         manual_errors=manual_errors, can_manual=True)[0], 422
 
 

@@ -55,15 +55,23 @@ MIN_REASON_LENGTH = 3
 
 def validate_end(household: Household, end_date: object, reason: object) -> tuple[date, str]:
     """Check the end date (within ``[start, current end]``) and the reason; name every bad field."""
+    return check_end(household, end_date, reason)
+
+
+def check_end(household: Household, end_date: object, reason: object, *, benefit: bool = False) -> tuple[date, str]:
+    """The end date and reason checked, every bad field named, nothing written (also the web's confirmation step).
+    ``benefit``: the bijstand stops on that day, which may lie after the period's end (the period then ends at its
+    own end)."""
     errors: dict[str, Message] = {}
     parsed = parse_iso_date(end_date)
     if parsed is None:
-        errors["date"] = Message("Geef een datum als JJJJ-MM-DD.")
+        errors["date"] = Message("Vul de laatste dag in (JJJJ-MM-DD).") if not str(end_date or "").strip() else \
+            Message("Geef een datum als JJJJ-MM-DD.")
     elif parsed < household.period_start:
         errors["date"] = Message(
             "De einddatum ligt vóór de start van de periode (%(start)s).", start=household.period_start.isoformat()
         )
-    elif parsed > household.period_end:
+    elif parsed > household.period_end and not benefit:
         errors["date"] = Message(
             "De einddatum ligt na het huidige einde van de periode (%(end)s). Vraag een verlenging aan om later te "
             "stoppen.",
@@ -322,18 +330,7 @@ def benefit_ended(
     household = get_household(session, household_id, lock=True)
     if household.status != HouseholdStatus.ACTIVE or household.ended_on is not None:
         raise _refuse_ended()
-    errors: dict[str, Message] = {}
-    parsed = parse_iso_date(end_date)
-    if parsed is None:
-        errors["date"] = Message("Geef een datum als JJJJ-MM-DD.")
-    elif parsed < household.period_start:
-        errors["date"] = Message(
-            "De einddatum ligt vóór de start van de periode (%(start)s).", start=household.period_start.isoformat()
-        )
-    text = _end_reason(errors, reason)
-    if errors:
-        raise ValidationError(errors)
-    assert parsed is not None
+    parsed, text = check_end(household, end_date, reason, benefit=True)
     stopped = []
     for income in session.scalars(select(ExpectedIncome).where(
             ExpectedIncome.household_id == household.id, ExpectedIncome.kind == "benefit")):

@@ -226,10 +226,9 @@ def request_extension(
     return row
 
 
-def decide_extension(
-    session: Session, actor: Actor, request_id: int, *, decision: object, note: object
-) -> ExtensionRequest:
-    """A supervisor approves or rejects a pending request they did not ask for themselves (four eyes)."""
+def check_decision(decision: object, note: object) -> str:
+    """The decision's input checked (a known decision, a note of at most :data:`MAX_TEXT_LENGTH` characters); the
+    note's text. Also the web's confirmation step, before anything is decided."""
     errors: dict[str, Message] = {}
     if decision not in DECISIONS:
         errors["decision"] = Message("Kies goedkeuren (approve) of afwijzen (reject).")
@@ -240,6 +239,23 @@ def decide_extension(
         errors["note"] = Message("Gebruik hoogstens %(maximum)s tekens.", maximum=MAX_TEXT_LENGTH)
     if errors:
         raise ValidationError(errors)
+    return note_text
+
+
+def end_if_approved(household: Household, row: ExtensionRequest) -> date | None:
+    """The household's end date after approving ``row``, read without changing anything, where one period covers
+    everyone (no person has a period of their own); None otherwise (the request then extends per person)."""
+    staying = [p for p in household.persons if p.left_on is None]
+    if row.person_id is None and all(p.period_start is None and p.period_end is None for p in staying):
+        return extend_period_end(household.period_start, household.period_end, row.months)
+    return None
+
+
+def decide_extension(
+    session: Session, actor: Actor, request_id: int, *, decision: object, note: object
+) -> ExtensionRequest:
+    """A supervisor approves or rejects a pending request they did not ask for themselves (four eyes)."""
+    note_text = check_decision(decision, note)
     row = request_or_404(session, request_id, lock=True)
     if row.status != ExtensionStatus.PENDING:
         raise Conflict(

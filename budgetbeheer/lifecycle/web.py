@@ -3,6 +3,7 @@ the scheduler's status for admins. The household page includes ``lifecycle/_hous
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from flask import (
@@ -133,6 +134,12 @@ def signal_done(signal_id: int) -> WerkzeugResponse:
 @bp.route("/extensions", endpoint="extensions")
 @requires("extensions.decide")
 def extensions_page() -> str:
+    return _extensions_page()
+
+
+def _extensions_page(**refused: Any) -> str:
+    """The queue; ``refused`` (``failed``: the request's id, ``errors``, ``typed``): a decision whose input was
+    refused, shown again with the error summary and what was typed."""
     status = request.args.get("status", ExtensionStatus.PENDING)
     chosen = status if status in set(ExtensionStatus) else None
     page = query_number("page", 1)
@@ -142,15 +149,40 @@ def extensions_page() -> str:
     # By need: what the decision needs (name, period, reasons, balance) without the household file and its BSNs.
     balances = ledger.household_balances(db(), wanted) if wanted else {}
     total = extensions.count_requests(db(), chosen, scope())
+    context: dict[str, Any] = {"errors": {}, "failed": None, "typed": {}} | refused
     return render_template("lifecycle/extensions.html", requests=rows, status=status, households=households,
                            balances=balances,
-                           reasons=extensions.REASON_CATEGORIES, errors={}, today=clock.today(), page=page,
-                           pages=max(1, -(-total // PER_PAGE)), total=total)
+                           reasons=extensions.REASON_CATEGORIES, today=clock.today(), page=page,
+                           pages=max(1, -(-total // PER_PAGE)), total=total, **context)
+
+
+@bp.route("/extensions/<int:request_id>/decision/confirm", methods=["POST"])
+@requires("extensions.decide")
+def decide_confirm(request_id: int) -> str | tuple[str, int]:
+    """The decision's confirmation step (issue 15): what will happen, nothing written yet."""
+    return _decision_step(request_id)
+
+
+def _decision_step(request_id: int) -> str | tuple[str, int]:
+    decision, note = request.form.get("decision"), request.form.get("note", "")
+    try:
+        extensions.check_decision(decision, note)
+    except ValidationError as error:
+        return _extensions_page(errors=dict(error.fields), failed=request_id, typed={"note": note}), 422
+    row = extensions.request_or_404(db(), request_id)
+    household = get_household(db(), row.household_id)
+    return render_template("lifecycle/decide_confirm.html", r=row, household=household, decision=decision,
+                           note=note, new_end=extensions.end_if_approved(household, row),
+                           balance=ledger.household_balances(db(), [household.id]).get(household.id, 0))
 
 
 @bp.route("/extensions/<int:request_id>/decision", methods=["POST"])
 @requires("extensions.decide")
-def decide(request_id: int) -> WerkzeugResponse:
+def decide(request_id: int) -> str | tuple[str, int] | WerkzeugResponse:
+    """The decision itself, confirmed (``confirm=1``); without it, the confirmation step. The API decides in one
+    call (its client confirms by calling)."""
+    if request.form.get("confirm") != "1":
+        return _decision_step(request_id)
     try:
         session = db()
         row = extensions.decide_extension(session, actor(), request_id, decision=request.form.get("decision"),
@@ -216,9 +248,13 @@ def _form_errors(error: BudgetbeheerError, main_field: str) -> dict[str, Message
 @requires("households.end")
 @once_per_submission
 def end_period(household_id: int) -> Any:
+    """Ending a period: the form (the date starts empty: no default), then the confirmation step (what will
+    happen), then, confirmed (``confirm=1``), the end itself. The API ends in one call."""
     errors: dict[str, Message] = {}
     household = get_household(db(), household_id)
     if request.method == "POST":
+        if request.form.get("confirm") != "1":
+            return _end_step(household_id)
         try:
             session = db()
             # "De bijstand stopt": the expected benefit stops too, and a date after the period's end leaves the
@@ -233,6 +269,29 @@ def end_period(household_id: int) -> Any:
             errors = _form_errors(error, "date")
     return render_template("lifecycle/end_period.html", household=household, errors=errors, form=request.form,
                            today=clock.today()), (422 if errors else 200)
+
+
+@bp.route("/households/<int:household_id>/end/confirm", methods=["POST"])
+@requires("households.end")
+def end_period_confirm(household_id: int) -> Any:
+    """The confirmation step of ending a period (issue 15): what will happen; nothing is written."""
+    return _end_step(household_id)
+
+
+def _end_step(household_id: int) -> Any:
+    household = get_household(db(), household_id)
+    benefit = request.form.get("benefit_end") == "on"
+    try:
+        last_day, reason = ending.check_end(household, request.form.get("date", ""), request.form.get("reason", ""),
+                                            benefit=benefit)
+    except ValidationError as error:
+        return render_template("lifecycle/end_period.html", household=household, errors=dict(error.fields),
+                               form=request.form, today=clock.today()), 422
+    balance = ledger.household_balances(db(), [household_id]).get(household_id, 0)
+    period_end = min(last_day, household.period_end)
+    return render_template("lifecycle/end_confirm.html", household=household, last_day=last_day,
+                           period_end=period_end, day_after=period_end + timedelta(days=1), reason=reason,
+                           benefit=benefit, balance=balance, form=request.form)
 
 
 @bp.route("/households/<int:household_id>/period")

@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from budgetbeheer.errors import BudgetbeheerError, ValidationError
 from budgetbeheer.http.context import actor, current, db, discard, language
+from budgetbeheer.http.forms import summary_line
 from budgetbeheer.http.redirects import safe_next
 from budgetbeheer.http.security import has_permission, requires
 from budgetbeheer.i18n import translate
@@ -76,7 +77,7 @@ def _flash_error(error: BudgetbeheerError) -> None:
     lang = language()
     text = translate(error.message, lang)
     if error.fields and isinstance(error, ValidationError):
-        text += " " + "; ".join(f"{name}: {translate(why, lang)}" for name, why in error.fields.items())
+        text += " " + " ".join(summary_line(name, why, lang) for name, why in error.fields.items())  # in words
     flash(text, "error")
 
 

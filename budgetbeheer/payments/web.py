@@ -201,9 +201,21 @@ def sent(batch_id: int) -> WerkzeugResponse:
     return redirect(url_for("payments.batch", batch_id=batch_id))
 
 
+@bp.route("/<int:batch_id>/settled/confirm", methods=["POST"])
+@requires("payments.settle")
+def settle_confirm(batch_id: int) -> str:
+    """The confirmation step of "Afgeschreven door de bank" (issue 15): what booking it makes; nothing written."""
+    found = service.get_batch(db(), batch_id)
+    return render_template("payments/confirm_settle.html", batch=found)
+
+
 @bp.route("/<int:batch_id>/settled", methods=["POST"])
 @requires("payments.settle")
-def settle(batch_id: int) -> WerkzeugResponse:
+def settle(batch_id: int) -> str | WerkzeugResponse:
+    """Booked as debited by the bank, confirmed (``confirm=1``); without it, the confirmation step. The API settles
+    in one call."""
+    if request.form.get("confirm") != "1":
+        return settle_confirm(batch_id)
     try:
         session = db()
         service.settle(session, actor(), batch_id)

@@ -40,14 +40,33 @@ def new_token() -> str:
     return render_template("account/token_created.html", token=token)  # Cache-Control: no-store (security headers)
 
 
-@bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])
-@requires("tokens.own")
-def revoke(token_id: int) -> Response:
-    session = db()
-    row = session.get(ApiToken, token_id)
+def revoke_step(row: ApiToken, action: str, back: str) -> str:
+    """The confirmation step of revoking a token (issue 15): which token, what stops working; nothing written."""
+    owner = db().get(User, row.user_id)
+    return render_template("account/revoke_confirm.html", token=row, owner=owner, action=action, back=back)
+
+
+def _own_token(token_id: int) -> ApiToken:
+    row = db().get(ApiToken, token_id)
     if row is None or row.user_id != _me().id:
         raise NotFound(Message("Token bestaat niet."))
-    revoke_token(session, actor(), token_id)
+    return row
+
+
+@bp.route("/tokens/<int:token_id>/revoke/confirm", methods=["POST"])
+@requires("tokens.own")
+def revoke_confirm(token_id: int) -> str:
+    return revoke_step(_own_token(token_id), url_for("account.revoke", token_id=token_id), url_for("account.tokens"))
+
+
+@bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])
+@requires("tokens.own")
+def revoke(token_id: int) -> Response | str:
+    """Revoking, confirmed (``confirm=1``); without it, the confirmation step. The API revokes in one call."""
+    row = _own_token(token_id)
+    if request.form.get("confirm") != "1":
+        return revoke_confirm(token_id)
+    revoke_token(db(), actor(), row.id)
     flash(translate("Token ingetrokken.", language()), "success")
     return redirect(url_for("account.tokens"))
 

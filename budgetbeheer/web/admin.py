@@ -24,6 +24,7 @@ from budgetbeheer.users.service import (
     teams,
     update_user,
 )
+from budgetbeheer.web.account import revoke_step
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -146,15 +147,31 @@ def _decide_grant(grant_id: int, decision: str) -> Response:
     return redirect(url_for("admin.edit_user", user_id=grant.user_id))
 
 
-@bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])
-@requires("users.manage")
-def revoke(token_id: int) -> Response:
-    session = db()
-    row = session.get(ApiToken, token_id)
+def _token(token_id: int) -> ApiToken:
+    row = db().get(ApiToken, token_id)
     if row is None:
         raise NotFound(Message("Token bestaat niet."))
+    return row
+
+
+@bp.route("/tokens/<int:token_id>/revoke/confirm", methods=["POST"])
+@requires("users.manage")
+def revoke_confirm(token_id: int) -> str:
+    """The confirmation step of revoking a user's token (issue 15); nothing written."""
+    row = _token(token_id)
+    return revoke_step(row, url_for("admin.revoke", token_id=token_id),
+                       url_for("admin.edit_user", user_id=row.user_id))
+
+
+@bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])
+@requires("users.manage")
+def revoke(token_id: int) -> Response | str:
+    """Revoking, confirmed (``confirm=1``); without it, the confirmation step."""
+    row = _token(token_id)
+    if request.form.get("confirm") != "1":
+        return revoke_confirm(token_id)
     user_id = row.user_id
-    revoke_token(session, actor(), token_id)
+    revoke_token(db(), actor(), token_id)
     flash(translate("Token ingetrokken.", language()), "success")
     return redirect(url_for("admin.edit_user", user_id=user_id))
 

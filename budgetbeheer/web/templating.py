@@ -11,6 +11,7 @@ from flask import Flask, request
 from budgetbeheer.config import Settings
 from budgetbeheer.features import NavItem, Registry
 from budgetbeheer.http import context
+from budgetbeheer.http.forms import summary_line
 from budgetbeheer.http.idempotency import new_submission_token
 from budgetbeheer.i18n import format_date, format_money, translate
 from budgetbeheer.users.permissions import allowed
@@ -58,4 +59,6 @@ def init_app(app: Flask, settings: Settings, registry: Registry, navigation: lis
     # Imported macros (macros.html) see only globals; without this their `_` is Flask-Babel's, which knows no English.
     app.jinja_env.globals["submission_token"] = new_submission_token
     app.jinja_env.globals["_"] = lambda message, **params: translate(message, context.language(), **params)
+    app.jinja_env.globals["error_line"] = lambda name, why, labels=None: summary_line(
+        name, why, context.language(), labels)
     app.jinja_env.globals.update(registry.panels)

@@ -33,7 +33,10 @@ def test_caseworker_asks_supervisor_approves_new_end_date_shows(
     page.get_by_role("link", name="Verlengingen").first.click()
     assert "Het taalexamen is pas in oktober" in page.content()
     page.get_by_label("Toelichting bij het besluit").fill("Akkoord, taal gaat voor")
-    page.get_by_role("button", name="Goedkeuren").click()
+    page.get_by_role("button", name="Goedkeuren…").click()
+    # the confirmation step (issue 15): what the decision does, before it is taken
+    assert "31-10-2026" in page.get_by_test_id("decision-effect").inner_text()
+    page.get_by_role("button", name="Ja, goedkeuren").click()
     assert "Nieuwe einddatum: 31-10-2026" in page.get_by_role("status").first.inner_text()
     page.get_by_role("button", name="Uitloggen").click()  # a supervisor sees the request, not the file (issue 14)
     page.wait_for_url("**/login")

@@ -224,9 +224,15 @@ def test_the_corrections_page_adds_a_person_and_shows_the_history(
     assert session.scalar(select(func.count()).select_from(Person).where(Person.household_id == hid)) == 2
     session.rollback()
     bad = client.post(f"/households/{hid}/corrections/leave",
-                      data={"person_id": str(person_id), "date": "", "reason": ""}, follow_redirects=True)
+                      data={"person_id": str(person_id), "date": "", "reason": "  "})
     text = bad.get_data(as_text=True)
-    assert "date: Vul een datum in (JJJJ-MM-DD)." in text and "reason: Schrijf de reden op." in text
+    # issue 15: the page again with the form open, each field named in words and linked to it; nothing written
+    assert bad.status_code == 422
+    assert '<a href="#lv-date">Laatste dag in het huishouden: vul een datum in (JJJJ-MM-DD).</a>' in text or \
+        '<a href="#lv-date">Datum: vul een datum in (JJJJ-MM-DD).</a>' in text
+    assert '<a href="#lv-reason">Reden: schrijf de reden op.</a>' in text
+    assert 'id="lv-date" name="date" type="date" aria-invalid="true" aria-describedby="e-lv-date"' in text
+    assert "date: " not in text and "reason: " not in text
     page = client.get(f"/households/{hid}/corrections").get_data(as_text=True)
     assert "Sara" in page and "person.added" in page
     assert "person.added" in client.get(f"/households/{hid}").get_data(as_text=True)  # the household page too
@@ -244,7 +250,7 @@ def test_the_end_page_reports_the_benefit_ending(
     hid, benefit = household["id"], household["expected_income"][0]["id"]
     login("kim", "caseworker")
     response = client.post(f"/households/{hid}/end", data={"date": "2027-02-28", "reason": "werk gevonden",
-                                                           "benefit_end": "on"})
+                                                           "benefit_end": "on", "confirm": "1"})
     assert response.status_code == 302
     session.rollback()
     ended = session.get(Household, hid)
@@ -265,9 +271,9 @@ def test_each_correction_through_the_page(
                                headers=users["fatima"]), 201)
     login("kim", "caseworker")
 
-    def post(action: str, **form: str) -> str:
+    def post(action: str, status: int = 200, **form: str) -> str:
         response = client.post(f"/households/{hid}/corrections/{action}", data=form, follow_redirects=True)
-        assert response.status_code == 200
+        assert response.status_code == status
         return response.get_data(as_text=True)
 
     assert "Persoon gecorrigeerd." in post("person", person_id=str(person["id"]), last_name="Haddad-Ali")
@@ -278,8 +284,9 @@ def test_each_correction_through_the_page(
     assert "Jaarafrekening vastgelegd." in post("settlement", fixed_cost_id=str(rent["id"]), type="refund",
                                                 amount="12,50", date="2026-11-28")
     assert "Verwacht inkomen gewijzigd." in post("income", income_id=str(benefit["id"]), end_date="2027-03-31")
-    refused = post("fixed-cost", fixed_cost_id=str(rent["id"]), due_day="40", **{"from": "2027-02-01"})
-    assert "fixed_cost_id: afgelopen" in refused  # the rent was replaced: change the new one
+    refused = post("fixed-cost", 422, fixed_cost_id=str(rent["id"]), due_day="40", **{"from": "2027-02-01"})
+    assert '<a href="#fc-id">Vaste last: ' in refused  # the rent was replaced: change the new one (issue 15)
+    assert 'value="40"' in refused  # what was typed is kept
     after = _data(client.get(f"/api/v1/households/{hid}", headers=users["karin"]))
     assert after["persons"][0]["last_name"] == "Haddad-Ali" and after["address"]["city"] == "Deventer"
     assert after["leefgeld"]["buffer"] == "15.00"

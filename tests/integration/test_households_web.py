@@ -235,7 +235,7 @@ BAD_FILES = [
         ("household_id,amount,date,kind,reference\n{id},10.00,2026-03-01,benefit,\u00e9\n".encode("latin-1"), "UTF-8"),
         (b"household_id,amount,date,kind\n{id},+10.00,2026-03-01,benefit\n", "formule"),
         (b"household_id,amount,date,kind\n{id},10.00,2026-03-01,benefit\n4242,1.00,2026-03-01,benefit\n",
-         "regel 3: household_id"),
+         "Regel 3, Nummer huishouden: huishouden 4242 bestaat niet."),
 ]
 
 

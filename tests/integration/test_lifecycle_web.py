@@ -127,8 +127,8 @@ def test_pages_ask_decide_and_handover_files(app: object, client: FlaskClient, s
     queue = client.get("/extensions").get_data(as_text=True)
     assert "Schuldhulp loopt nog" in queue
     request_id = session.scalar(select(AuditEntry.entity_id).where(AuditEntry.action == "extension.requested"))
-    decided = client.post(f"/extensions/{request_id}/decision", data={"decision": "approve", "note": "Akkoord"},
-                          follow_redirects=True)
+    decided = client.post(f"/extensions/{request_id}/decision", data={"decision": "approve", "note": "Akkoord",
+                                                                       "confirm": "1"}, follow_redirects=True)
     assert "30-09-2026" in decided.get_data(as_text=True)
 
 

@@ -217,7 +217,9 @@ def test_web_page_download_and_accountability_on_screen(session: Session, client
     assert screen.status_code == 200
     assert html.count("<svg") == 3 and html.count("<title id=") == 3 and html.count("<desc id=") == 3
     assert "12.04" in html and "€ 1.820,00" in html
-    assert "style=" not in html and "<script" not in html
+    # no inline style or script (the CSP allows neither); the one script is the static file every page loads
+    assert "style=" not in html and "<script>" not in html
+    assert re.findall(r"<script[^>]*>", html) == ['<script src="/static/form-errors.js" defer>']
 
 
 def test_accountant_gets_403_or_405_on_every_write_route(
@@ -225,7 +227,8 @@ def test_accountant_gets_403_or_405_on_every_write_route(
 ) -> None:
     """Every POST/PUT/PATCH/DELETE rule of the whole app, other features' included."""
     public = {"auth.login", "auth.logout", "auth.set_language",
-              "account.new_token", "account.revoke"}  # everyone's own API tokens (issue 14): tests/integration/test_sessions.py
+              "account.new_token", "account.revoke",
+              "account.revoke_confirm"}  # everyone's own API tokens (issue 14): tests/integration/test_sessions.py
     # Reads that POST so that a BSN never goes in a URL (issue 14, finding 6): tests/integration/test_bsn_search.py
     public |= {"households.search", "api.households_search"}
     # One's own log-in: the second step and the identity provider (public), one's own two-step code (issue 14):

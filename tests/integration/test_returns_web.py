@@ -51,7 +51,7 @@ def test_household_page_shows_the_hold_and_a_second_finance_user_confirms_the_co
         "iban": "NL00RABO0300065264", "account_holder": "A. Haddad", "reason": "nieuwe rekening",
         "next": f"/households/{household_id}"})
     assert response.status_code == 302
-    assert "iban:" in client.get(f"/households/{household_id}").get_data(as_text=True)  # the flash names the field
+    assert "IBAN: dit IBAN klopt niet" in client.get(f"/households/{household_id}").get_data(as_text=True)  # in words
     client.post(f"/iban-changes/households/{household_id}", data={
         "iban": NEW_IBAN, "account_holder": "A. Haddad", "reason": "nieuwe rekening bij de Rabobank"})
     page = client.get(f"/households/{household_id}").get_data(as_text=True)
