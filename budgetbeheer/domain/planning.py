@@ -41,12 +41,12 @@ from typing import NamedTuple
 from budgetbeheer.domain.calendar import last_due_date_covered, next_business_day, subtract_business_days
 from budgetbeheer.domain.categories import LABELS_NL, PRIORITY, Category
 from budgetbeheer.domain.schedule import LeefgeldFrequency
-from budgetbeheer.money import format_eur
+from budgetbeheer.errors import Message
+from budgetbeheer.i18n import Cents, Said
 
 LEEFGELD = "leefgeld"
 """The ``kind`` of a leefgeld payment (a fixed-cost payment's kind is its category)."""
 
-_MINUS = "\u2212"
 _ONE_DAY = timedelta(days=1)
 _VALUES: dict[Category, str] = {category: category.value for category in Category}
 """A category's value by a dict lookup (``Category.value`` goes through the enum machinery)."""
@@ -54,13 +54,6 @@ _LEEFGELD_FREQUENCIES: dict[str, LeefgeldFrequency] = {member.value: member for 
 """Value to member by a dict lookup (a StrEnum member is also its own key): cheaper than calling the enum."""
 
 
-@lru_cache(maxsize=4096)
-def _day(d: date) -> str:
-    return f"{d:%d-%m-%Y}"
-
-
-_eur = lru_cache(maxsize=65_536)(format_eur)
-"""``format_eur`` remembered: a run formats the same amounts and balances for many households."""
 
 
 class _DueObligationFields(NamedTuple):
@@ -226,13 +219,14 @@ def open_paydays_from(run_date: date, covered_through: date | None) -> date | No
 
 
 @lru_cache(maxsize=4096)
-def _costs_until(kept: date | None, next_income: date | None) -> str:
+def _costs_until(kept: date | None, next_income: date | None) -> Message:
     """The words for what is kept back, in a leefgeld reason."""
     if kept is None:
-        return f"vaste lasten tot {_day(next_income)}" if next_income else "vaste lasten (geen inkomsten meer verwacht)"
+        return (Message("vaste lasten tot %(next)s", next=next_income) if next_income
+                else Message("vaste lasten (geen inkomsten meer verwacht)"))
     if next_income is None:
-        return f"vaste lasten t/m {_day(kept)} (geen inkomsten meer verwacht)"
-    return f"vaste lasten t/m {_day(kept)} (volgende inkomsten {_day(next_income)})"
+        return Message("vaste lasten t/m %(kept)s (geen inkomsten meer verwacht)", kept=kept)
+    return Message("vaste lasten t/m %(kept)s (volgende inkomsten %(next)s)", kept=kept, next=next_income)
 
 
 def leefgeld_amount(
@@ -261,10 +255,10 @@ def leefgeld_amount(
     if final:
         amount = max(0, balance_cents)
         if amount:
-            reason = f"einde periode: het hele resterende saldo {_eur(amount)} wordt uitbetaald"
-            reason += " (geen buffer, niets gereserveerd)"
+            reason = Said("einde periode: het hele resterende saldo %(amount)s wordt uitbetaald (geen buffer, niets "
+                          "gereserveerd)", amount=Cents(amount))
         else:
-            reason = f"einde periode: geen saldo over ({_eur(0)})"
+            reason = Said("einde periode: geen saldo over (%(zero)s)", zero=Cents(0))
         return LeefgeldAmount(amount, amount, 1, reason, final=True)
     if fixed_costs_cents < 0 or buffer_cents < 0:
         raise ValueError("fixed costs and buffer cannot be negative")
@@ -274,15 +268,18 @@ def leefgeld_amount(
     raw = balance_cents - fixed_costs_cents - buffer_cents
     available = max(0, raw)
     amount = -(-available // paydays)  # the first part of split_evenly(available, paydays): it gets the odd cent
-    reason = (
-        f"saldo {_eur(balance_cents)} {_MINUS} {_costs_until(kept_through, next_income)} {_eur(fixed_costs_cents)} "
-        f"{_MINUS} buffer {_eur(buffer_cents)} = {_eur(raw)}"
-    )
+    figures = {"balance": Cents(balance_cents), "costs": _costs_until(kept_through, next_income),
+               "fixed": Cents(fixed_costs_cents), "buffer": Cents(buffer_cents), "raw": Cents(raw)}
     if raw < 0:
-        reason += f"; minder dan nul, dus geen leefgeld ({_eur(0)})"
+        reason = Said("saldo %(balance)s − %(costs)s %(fixed)s − buffer %(buffer)s = %(raw)s; minder dan nul, dus "
+                      "geen leefgeld (%(zero)s)", zero=Cents(0), **figures)
     elif paydays > 1:
-        unit = "week" if frequency is LeefgeldFrequency.WEEKLY else "betaaldag"
-        reason += f"; {unit} 1 van {paydays} tot de volgende inkomsten → {_eur(amount)}"
+        unit = Message("week") if frequency is LeefgeldFrequency.WEEKLY else Message("betaaldag")
+        reason = Said("saldo %(balance)s − %(costs)s %(fixed)s − buffer %(buffer)s = %(raw)s; %(unit)s 1 van "
+                      "%(paydays)s tot de volgende inkomsten → %(amount)s", unit=unit, paydays=paydays,
+                      amount=Cents(amount), **figures)
+    else:
+        reason = Said("saldo %(balance)s − %(costs)s %(fixed)s − buffer %(buffer)s = %(raw)s", **figures)
     return LeefgeldAmount(amount, available, paydays, reason)
 
 
@@ -331,12 +328,16 @@ def plan_run(
     shortfalls: list[Shortfall] = []
     remaining = balance_cents
     for obligation in payment_order(due) if due else ():
-        label = f"{LABELS_NL[obligation.category]} {_eur(obligation.amount_cents)}, vervalt {_day(obligation.due_date)}"
+        label = Message("%(category)s %(amount)s, vervalt %(due)s", category=Message(LABELS_NL[obligation.category]),
+                        amount=Cents(obligation.amount_cents), due=obligation.due_date)
         if obligation.amount_cents <= remaining:
             after = remaining - obligation.amount_cents
-            reason = f"{label}: betaald; saldo {_eur(remaining)} → {_eur(after)}"
             if shortfalls:
-                reason += " (past nog, na een vaste last die niet paste)"
+                reason = Said("%(label)s: betaald; saldo %(before)s → %(after)s (past nog, na een vaste last die niet "
+                              "paste)", label=label, before=Cents(remaining), after=Cents(after))
+            else:
+                reason = Said("%(label)s: betaald; saldo %(before)s → %(after)s", label=label,
+                              before=Cents(remaining), after=Cents(after))
             payments.append(
                 PlannedPayment(
                     _VALUES[obligation.category],
@@ -349,10 +350,8 @@ def plan_run(
             )
             remaining = after
         else:
-            reason = (
-                f"{label}: past niet in het saldo {_eur(remaining)}; niet betaald"
-                " (een vaste last wordt helemaal of niet betaald)"
-            )
+            reason = Said("%(label)s: past niet in het saldo %(balance)s; niet betaald (een vaste last wordt "
+                          "helemaal of niet betaald)", label=label, balance=Cents(remaining))
             shortfalls.append(
                 Shortfall(
                     obligation.obligation_id,

@@ -187,7 +187,7 @@ EN = {
     "Vul het IBAN in.": "Enter the IBAN.",
     "Vul één regel per persoon in; lege regels worden overgeslagen.": "Fill in one row per person; empty rows are skipped.",
     "We kennen de BIC van deze bank niet; vul de BIC in.": "We do not know this bank's BIC; enter the BIC.",
-    "Wijzigen": "Change",
+    "Wijzigen": "Edit",
     "Zoek op naam": "Search by name",
     "Zoek op naam of laatste cijfers van het BSN": "Search by name or the last digits of the BSN",
     "Zoeken": "Search",

@@ -12,7 +12,7 @@ from budgetbeheer.config import Settings
 from budgetbeheer.features import NavItem, Registry
 from budgetbeheer.http import context
 from budgetbeheer.http.idempotency import new_submission_token
-from budgetbeheer.i18n import format_date, format_money, translate
+from budgetbeheer.i18n import format_date, format_money, shown, translate
 from budgetbeheer.users.permissions import allowed
 
 
@@ -57,5 +57,7 @@ def init_app(app: Flask, settings: Settings, registry: Registry, navigation: lis
     app.jinja_env.filters.update(registry.template_filters)
     # Imported macros (macros.html) see only globals; without this their `_` is Flask-Babel's, which knows no English.
     app.jinja_env.globals["submission_token"] = new_submission_token
+    # A stored text (a signal, a payment's reason) in the reader's language: shown(row.message, row.message_id, ...)
+    app.jinja_env.globals["shown"] = lambda text, msgid, params: shown(text, msgid, params, context.language())
     app.jinja_env.globals["_"] = lambda message, **params: translate(message, context.language(), **params)
     app.jinja_env.globals.update(registry.panels)

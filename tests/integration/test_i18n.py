@@ -34,7 +34,7 @@ def _literal(match: re.Match[str]) -> str:
 
 
 def python_texts() -> dict[str, str]:
-    """Every ``_("...")``/``Message("...")`` with a literal first argument, read with the parser (so texts split over
+    """Every ``_("...")``/``Message("...")``/``Said("...")`` with a literal first argument, read with the parser (so texts split over
     several lines by implicit concatenation are found whole)."""
     texts: dict[str, str] = {}
     for path in sorted(PACKAGE.rglob("*.py")):
@@ -44,7 +44,7 @@ def python_texts() -> dict[str, str]:
             if (
                 isinstance(node, ast.Call)
                 and isinstance(node.func, ast.Name)
-                and node.func.id in {"_", "Message"}
+                and node.func.id in {"_", "Message", "Said"}
                 and node.args
                 and isinstance(node.args[0], ast.Constant)
                 and isinstance(node.args[0].value, str)
