@@ -13,6 +13,7 @@ from datetime import date, datetime
 from functools import lru_cache
 
 import budgetbeheer
+from budgetbeheer.clock import LOCAL_ZONE
 from budgetbeheer.errors import Message
 from budgetbeheer.money import format_eur
 
@@ -57,6 +58,8 @@ def format_date(value: date | datetime | None, language: str = "nl") -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
+        if value.tzinfo is not None:  # a stored moment (UTC) is shown on the Dutch clock
+            value = value.astimezone(LOCAL_ZONE)
         return value.strftime("%d-%m-%Y %H:%M") if language == "nl" else value.strftime("%Y-%m-%d %H:%M")
     return value.strftime("%d-%m-%Y") if language == "nl" else value.strftime("%Y-%m-%d")
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Flask, request
 
+from budgetbeheer.audit.labels import action_label, entity_label
 from budgetbeheer.config import Settings
 from budgetbeheer.features import NavItem, Registry
 from budgetbeheer.http import context
@@ -57,6 +58,8 @@ def init_app(app: Flask, settings: Settings, registry: Registry, navigation: lis
     app.jinja_env.filters.update(registry.template_filters)
     # Imported macros (macros.html) see only globals; without this their `_` is Flask-Babel's, which knows no English.
     app.jinja_env.globals["submission_token"] = new_submission_token
+    app.jinja_env.globals["audit_action"] = action_label  # the audit trail's actions and entities in words
+    app.jinja_env.globals["audit_entity"] = entity_label
     # A stored text (a signal, a payment's reason) in the reader's language: shown(row.message, row.message_id, ...)
     app.jinja_env.globals["shown"] = lambda text, msgid, params: shown(text, msgid, params, context.language())
     app.jinja_env.globals["_"] = lambda message, **params: translate(message, context.language(), **params)
