@@ -400,5 +400,6 @@ EN = {
         "This payment is not yet on a statement as executed. Book it as returned only when the bank says it was not "
         "executed or has already come back; should the debit of its run come later after all, that line waits in the "
         "queue.",
+    "huishouden %(id)s: %(name)s": "household %(id)s: %(name)s",
 }
 EN |= nameless_catalogue(EN)  # each refusal naming a file, also worded without a name (bank/naming.py)
