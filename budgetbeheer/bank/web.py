@@ -389,7 +389,8 @@ def unassign(line_id: int) -> WerkzeugResponse:
 
 # ------------------------------------------------------------------------------------ returns recorded by hand
 
-REASON_CHOICES = [(code, f"{code} – {reason.nl}") for code, reason in sorted(RETURN_REASONS.items())]
+REASON_CHOICES = [(code, Message("%(code)s – %(meaning)s", code=code, meaning=Message(reason.nl)))
+                  for code, reason in sorted(RETURN_REASONS.items())]
 
 
 def _find_item(errors: dict[str, Message], raw: str) -> PaymentItem | None:

@@ -434,4 +434,10 @@ EN |= {
     'Gezocht op een BSN; deze zoekvraag staat in het auditlog.': 'Searched by a BSN; this search is in the audit trail.',
     'Zoek op een BSN met het zoekformulier (het BSN hoort niet in een adres); geef het volledige BSN.': 'Search a BSN with the search form (a BSN does not belong in a URL); give the full BSN.',
     'Huishouden geopend voor een uur; uw reden staat in het auditlog.': 'Household opened for an hour; your reason is in the audit trail.',
+    "Boekt op huishouden %(id)s: %(name)s": "Books to household %(id)s: %(name)s",
+    "Controleren": "Check",
+    "U ziet eerst op welk huishouden de ontvangst wordt geboekt.":
+        "You will first see which household the receipt is booked to.",
+    "Leefgeldwijzigingen (frequentie, dag, buffer) met een latere ingangsdatum gaan in.":
+        "Leefgeld changes (frequency, day, buffer) with a later start date take effect.",
 }
