@@ -201,7 +201,7 @@ def _targets(lines: list[BankLine]) -> dict[int, list[Target]]:
                                     .where(Receipt.id.in_(sorted(receipt_ids)))).all()) if receipt_ids else {}
     names = household_labels(session, [*(h for _b, h in items.values()), *receipts.values()], scope())
 
-    def household(household_id: int) -> Target:  # by number and name (masked where the reader may not see it)
+    def household_target(household_id: int) -> Target:  # by number and name (masked where the reader may not see it)
         return Target(Message("huishouden %(id)s: %(name)s", id=household_id, name=names.get(household_id, "")),
                       household_url(household_id))
 
@@ -220,12 +220,12 @@ def _targets(lines: list[BankLine]) -> dict[int, list[Target]]:
                 "terugboeking van betaling %(id)s in betaalrun %(batch)s"
             targets.append(Target(Message(what, id=int(raw), batch=batch_id),
                                   url_for("payments.batch", batch_id=batch_id)))
-            targets.append(household(household_id))
+            targets.append(household_target(household_id))
         elif line.matched_type == MatchedTo.RECEIPT and raw.isdigit():
             household = receipts.get(int(raw))
             targets.append(Target(Message("ontvangst %(id)s", id=int(raw))))
             if household is not None:
-                targets.append(household(household))
+                targets.append(household_target(household))
         elif line.matched_type == MatchedTo.ACCOUNT:
             targets.append(Target(Message(MUNICIPALITY_ACCOUNT_NAMES.get(raw, raw))))
         elif line.matched_type == MatchedTo.LINE and raw.isdigit():

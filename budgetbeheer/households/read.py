@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import cast
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -427,5 +428,5 @@ def household_labels(session: Session, ids: Iterable[int | None], scope: Scope) 
         query = select(*columns, reached.label("reached")) if reached is not None else select(*columns)
         for row in session.execute(query.where(Household.id.in_(chunk))):
             visible = reached is None or bool(row[2])
-            labels[int(row[0])] = str(row[1]) if visible else mask_name(str(row[1]))
+            labels[cast(int, row[0])] = str(row[1]) if visible else mask_name(str(row[1]))
     return labels
