@@ -67,6 +67,15 @@ def python_texts() -> dict[str, str]:
                 and isinstance(node.args[0].value, str)
             ):
                 texts.setdefault(node.args[0].value, f"{path.relative_to(PACKAGE)}:{node.lineno}")
+            elif (  # Said.known(dutch_text, msgid, ...): the message id is the second argument
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "known"
+                and len(node.args) > 1
+                and isinstance(node.args[1], ast.Constant)
+                and isinstance(node.args[1].value, str)
+            ):
+                texts.setdefault(node.args[1].value, f"{path.relative_to(PACKAGE)}:{node.lineno}")
     return texts
 
 

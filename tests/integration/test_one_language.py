@@ -19,6 +19,8 @@ from sqlalchemy.orm import Session
 import budgetbeheer
 from budgetbeheer.audit.labels import ACTION_LABELS, action_label
 from budgetbeheer.audit.models import AuditEntry
+from budgetbeheer.domain.categories import Category
+from budgetbeheer.domain.planning import DueObligation, leefgeld_amount, plan_run
 from budgetbeheer.errors import Message
 from budgetbeheer.households.read import household_labels, mask_name
 from budgetbeheer.i18n import Cents, Said, format_date, render, restored, shown, stored, translate
@@ -161,3 +163,29 @@ def test_finding_manual_receipt_shows_the_household_before_it_is_booked(
     assert other.status_code == 200 and session.scalar(select(func.count(Receipt.id))) == 0  # another id: again
     booked = client.post("/households/receipts/manual", data=form | {"confirmed_household": str(household.id)})
     assert booked.status_code == 302 and session.scalar(select(func.count(Receipt.id))) == 1
+
+
+def test_a_payment_runs_reasons_say_what_their_message_ids_say() -> None:
+    """The run writes its reasons out in Dutch the cheap way (f-strings) next to their message id: both must agree,
+    and the English is complete (no Dutch word left)."""
+    rent = DueObligation(1, Category.RENT, 65000, date(2027, 1, 1))
+    energy = DueObligation(2, Category.ENERGY, 90000, date(2027, 1, 2))
+    water = DueObligation(3, Category.WATER, 2000, date(2027, 1, 3))
+    reasons: list[str] = []
+    for balance, paydays, kept, income in ((100000, [date(2027, 1, 1)], None, date(2027, 1, 25)),
+                                           (10000, [date(2027, 1, 1), date(2027, 1, 8)], date(2027, 1, 20), None),
+                                           (200000, [date(2027, 1, 1), date(2027, 1, 8)], date(2027, 1, 20),
+                                            date(2027, 1, 25)),
+                                           (100000, [date(2027, 1, 1)], None, None)):
+        plan = plan_run(balance, [rent, energy, water], next_income_date=income, kept_through=kept,
+                        buffer_cents=5000, leefgeld_frequency="weekly", leefgeld_paydays=paydays)
+        reasons += [p.reason for p in plan.payments] + [s.reason for s in plan.shortfalls]
+        if plan.leefgeld is not None:
+            reasons.append(plan.leefgeld.reason)
+    reasons += [leefgeld_amount(1234, 0, 0, final=True).reason, leefgeld_amount(-5, 0, 0, final=True).reason]
+    assert len(reasons) > 10
+    for reason in reasons:
+        assert isinstance(reason, Said), reason
+        assert render(reason.msgid, reason.params, "nl") == reason
+        english = translate(reason, "en")
+        assert english != reason and not {"saldo", "betaald", "vervalt", "lasten", "niet"} & set(english.split()), english
