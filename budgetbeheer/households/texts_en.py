@@ -440,4 +440,7 @@ EN |= {
         "You will first see which household the receipt is booked to.",
     "Leefgeldwijzigingen (frequentie, dag, buffer) met een latere ingangsdatum gaan in.":
         "Leefgeld changes (frequency, day, buffer) with a later start date take effect.",
+    "koppeling (API)": "link (API)", "CSV-bestand (opdrachtregel)": "CSV file (command line)",
+    "met de hand": "by hand", "bankafschrift": "bank statement", "voorbeeldgegevens": "demo data",
+    "omgeboekt": "rebooked", "eindafrekening": "final settlement",
 }
