@@ -118,7 +118,7 @@ def _shown(value: object, language: str) -> object:
     if kind is Cents:
         return _eur(int(value), language)  # type: ignore[call-overload]
     if kind is date:
-        return _day(value, language)  # type: ignore[arg-type]
+        return _day(value, language)
     if isinstance(value, (Said, Message)):
         return render(value.msgid, value.params, language)
     if isinstance(value, (date, datetime)):
