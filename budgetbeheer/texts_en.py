@@ -225,4 +225,6 @@ EN: dict[str, str] = {
         'This Idempotency-Key was already used for another request.',
     'Dit formulier was al verstuurd; het is niet nog eens verwerkt. Hieronder ziet u het resultaat van de eerste keer.':
         'This form was already sent; it was not processed again. Below is the result of the first time.',
+    "Idempotency-Keys en formuliertokens ouder dan de bewaartermijn vergeten":
+        "Forget Idempotency-Keys and form tokens older than the keeping period",
 }

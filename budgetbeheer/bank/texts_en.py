@@ -400,5 +400,9 @@ EN = {
         "This payment is not yet on a statement as executed. Book it as returned only when the bank says it was not "
         "executed or has already come back; should the debit of its run come later after all, that line waits in the "
         "queue.",
+    "huishouden %(id)s: %(name)s": "household %(id)s: %(name)s",
+    "Signaleert aangekondigde ontvangsten die na een aantal dagen niet op de bank stonden.":
+        "Signals announced receipts that were not on the bank after some days.",
+    "%(code)s – %(meaning)s": "%(code)s – %(meaning)s",
 }
 EN |= nameless_catalogue(EN)  # each refusal naming a file, also worded without a name (bank/naming.py)

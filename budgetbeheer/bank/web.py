@@ -20,6 +20,8 @@ from budgetbeheer.bank.reconcile import Reconciliation
 from budgetbeheer.errors import BudgetbeheerError, Conflict, Message, ValidationError
 from budgetbeheer.fields import parse_iso_date
 from budgetbeheer.households.income import INCOME_KIND_LABELS, INCOME_KINDS
+from budgetbeheer.households.read import household_labels
+from budgetbeheer.http.access import scope
 from budgetbeheer.http.context import actor, db, discard, language, registry, settings
 from budgetbeheer.http.inputs import query_number
 from budgetbeheer.http.security import has_permission, requires
@@ -197,6 +199,12 @@ def _targets(lines: list[BankLine]) -> dict[int, list[Target]]:
         .where(PaymentItem.id.in_(sorted(item_ids))))} if item_ids else {}
     receipts = dict(session.execute(select(Receipt.id, Receipt.household_id)
                                     .where(Receipt.id.in_(sorted(receipt_ids)))).all()) if receipt_ids else {}
+    names = household_labels(session, [*(h for _b, h in items.values()), *receipts.values()], scope())
+
+    def household_target(household_id: int) -> Target:  # by number and name (masked where the reader may not see it)
+        return Target(Message("huishouden %(id)s: %(name)s", id=household_id, name=names.get(household_id, "")),
+                      household_url(household_id))
+
     found: dict[int, list[Target]] = {}
     for line in lines:
         targets: list[Target] = []
@@ -212,12 +220,12 @@ def _targets(lines: list[BankLine]) -> dict[int, list[Target]]:
                 "terugboeking van betaling %(id)s in betaalrun %(batch)s"
             targets.append(Target(Message(what, id=int(raw), batch=batch_id),
                                   url_for("payments.batch", batch_id=batch_id)))
-            targets.append(Target(Message("huishouden %(id)s", id=household_id), household_url(household_id)))
+            targets.append(household_target(household_id))
         elif line.matched_type == MatchedTo.RECEIPT and raw.isdigit():
             household = receipts.get(int(raw))
             targets.append(Target(Message("ontvangst %(id)s", id=int(raw))))
             if household is not None:
-                targets.append(Target(Message("huishouden %(id)s", id=household), household_url(household)))
+                targets.append(household_target(household))
         elif line.matched_type == MatchedTo.ACCOUNT:
             targets.append(Target(Message(MUNICIPALITY_ACCOUNT_NAMES.get(raw, raw))))
         elif line.matched_type == MatchedTo.LINE and raw.isdigit():
@@ -381,7 +389,8 @@ def unassign(line_id: int) -> WerkzeugResponse:
 
 # ------------------------------------------------------------------------------------ returns recorded by hand
 
-REASON_CHOICES = [(code, f"{code} – {reason.nl}") for code, reason in sorted(RETURN_REASONS.items())]
+REASON_CHOICES = [(code, Message("%(code)s – %(meaning)s", code=code, meaning=Message(reason.nl)))
+                  for code, reason in sorted(RETURN_REASONS.items())]
 
 
 def _find_item(errors: dict[str, Message], raw: str) -> PaymentItem | None:

@@ -15,10 +15,11 @@
 from __future__ import annotations
 
 import itertools
+import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import BigInteger, ColumnElement, Integer, any_, bindparam, func, select, text
+from sqlalchemy import JSON, BigInteger, ColumnElement, Integer, any_, bindparam, func, select, text
 from sqlalchemy.orm import QueryableAttribute, Session
 from sqlalchemy.sql.schema import Table
 from sqlalchemy.types import ARRAY
@@ -33,6 +34,11 @@ def _copy_driver(session: Session) -> Any | None:
     return None
 
 
+def _json_text(value: Any) -> str | None:
+    """A JSON column's value as JSON text for ``COPY`` (the driver adapts no ``dict`` there); NULL stays NULL."""
+    return None if value is None else json.dumps(value, ensure_ascii=False)
+
+
 def insert_rows(session: Session, table: Table, rows: Iterable[Mapping[str, Any]]) -> None:
     """Insert ``rows`` (each with the same keys, column names of ``table``) in the session's transaction. ``rows``
     may be a generator: on PostgreSQL each row is then made as it is sent, while the server works on the rows sent
@@ -45,7 +51,9 @@ def insert_rows(session: Session, table: Table, rows: Iterable[Mapping[str, Any]
     connection = session.connection()
     dialect = connection.dialect
     columns = list(first.keys())
-    processors = [table.c[name].type.bind_processor(dialect) for name in columns]
+    copying = _copy_driver(session) is not None
+    processors = [_json_text if copying and isinstance(table.c[name].type, JSON)
+                  else table.c[name].type.bind_processor(dialect) for name in columns]
     values = (tuple(row[name] if process is None else process(row[name])
                     for name, process in zip(columns, processors, strict=True))
               for row in itertools.chain((first,), remaining))

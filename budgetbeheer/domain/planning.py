@@ -41,17 +41,25 @@ from typing import NamedTuple
 from budgetbeheer.domain.calendar import last_due_date_covered, next_business_day, subtract_business_days
 from budgetbeheer.domain.categories import LABELS_NL, PRIORITY, Category
 from budgetbeheer.domain.schedule import LeefgeldFrequency
+from budgetbeheer.errors import Message
+from budgetbeheer.i18n import Cents, Said
 from budgetbeheer.money import format_eur
 
 LEEFGELD = "leefgeld"
 """The ``kind`` of a leefgeld payment (a fixed-cost payment's kind is its category)."""
 
-_MINUS = "\u2212"
 _ONE_DAY = timedelta(days=1)
 _VALUES: dict[Category, str] = {category: category.value for category in Category}
 """A category's value by a dict lookup (``Category.value`` goes through the enum machinery)."""
 _LEEFGELD_FREQUENCIES: dict[str, LeefgeldFrequency] = {member.value: member for member in LeefgeldFrequency}
 """Value to member by a dict lookup (a StrEnum member is also its own key): cheaper than calling the enum."""
+
+# A reason is written out in Dutch with f-strings (cheap, for every household of a run) and carries the message id
+# and parameters it says (budgetbeheer.i18n.Said.known), so a page shows it in the reader's language; the tests
+# render each id and compare it with the Dutch text.
+_eur = lru_cache(maxsize=65_536)(format_eur)
+"""``format_eur`` remembered: a run formats the same amounts and balances for many households."""
+_CATEGORY_LABELS = {category: Message(label) for category, label in LABELS_NL.items()}
 
 
 @lru_cache(maxsize=4096)
@@ -59,8 +67,6 @@ def _day(d: date) -> str:
     return f"{d:%d-%m-%Y}"
 
 
-_eur = lru_cache(maxsize=65_536)(format_eur)
-"""``format_eur`` remembered: a run formats the same amounts and balances for many households."""
 
 
 class _DueObligationFields(NamedTuple):
@@ -226,13 +232,14 @@ def open_paydays_from(run_date: date, covered_through: date | None) -> date | No
 
 
 @lru_cache(maxsize=4096)
-def _costs_until(kept: date | None, next_income: date | None) -> str:
+def _costs_until(kept: date | None, next_income: date | None) -> Said:
     """The words for what is kept back, in a leefgeld reason."""
     if kept is None:
-        return f"vaste lasten tot {_day(next_income)}" if next_income else "vaste lasten (geen inkomsten meer verwacht)"
+        return (Said("vaste lasten tot %(next)s", next=next_income) if next_income
+                else Said("vaste lasten (geen inkomsten meer verwacht)"))
     if next_income is None:
-        return f"vaste lasten t/m {_day(kept)} (geen inkomsten meer verwacht)"
-    return f"vaste lasten t/m {_day(kept)} (volgende inkomsten {_day(next_income)})"
+        return Said("vaste lasten t/m %(kept)s (geen inkomsten meer verwacht)", kept=kept)
+    return Said("vaste lasten t/m %(kept)s (volgende inkomsten %(next)s)", kept=kept, next=next_income)
 
 
 def leefgeld_amount(
@@ -261,10 +268,10 @@ def leefgeld_amount(
     if final:
         amount = max(0, balance_cents)
         if amount:
-            reason = f"einde periode: het hele resterende saldo {_eur(amount)} wordt uitbetaald"
-            reason += " (geen buffer, niets gereserveerd)"
+            reason = Said("einde periode: het hele resterende saldo %(amount)s wordt uitbetaald (geen buffer, niets "
+                          "gereserveerd)", amount=Cents(amount))
         else:
-            reason = f"einde periode: geen saldo over ({_eur(0)})"
+            reason = Said("einde periode: geen saldo over (%(zero)s)", zero=Cents(0))
         return LeefgeldAmount(amount, amount, 1, reason, final=True)
     if fixed_costs_cents < 0 or buffer_cents < 0:
         raise ValueError("fixed costs and buffer cannot be negative")
@@ -274,15 +281,24 @@ def leefgeld_amount(
     raw = balance_cents - fixed_costs_cents - buffer_cents
     available = max(0, raw)
     amount = -(-available // paydays)  # the first part of split_evenly(available, paydays): it gets the odd cent
-    reason = (
-        f"saldo {_eur(balance_cents)} {_MINUS} {_costs_until(kept_through, next_income)} {_eur(fixed_costs_cents)} "
-        f"{_MINUS} buffer {_eur(buffer_cents)} = {_eur(raw)}"
-    )
+    costs = _costs_until(kept_through, next_income)
+    figures = {"balance": Cents(balance_cents), "costs": costs, "fixed": Cents(fixed_costs_cents),
+               "buffer": Cents(buffer_cents), "raw": Cents(raw)}
+    sum_nl = (f"saldo {_eur(balance_cents)} − {costs} {_eur(fixed_costs_cents)} − buffer {_eur(buffer_cents)} = "
+              f"{_eur(raw)}")
     if raw < 0:
-        reason += f"; minder dan nul, dus geen leefgeld ({_eur(0)})"
+        reason = Said.known(f"{sum_nl}; minder dan nul, dus geen leefgeld ({_eur(0)})",
+                            "saldo %(balance)s − %(costs)s %(fixed)s − buffer %(buffer)s = %(raw)s; minder dan nul, "
+                            "dus geen leefgeld (%(zero)s)", zero=Cents(0), **figures)
     elif paydays > 1:
         unit = "week" if frequency is LeefgeldFrequency.WEEKLY else "betaaldag"
-        reason += f"; {unit} 1 van {paydays} tot de volgende inkomsten → {_eur(amount)}"
+        reason = Said.known(f"{sum_nl}; {unit} 1 van {paydays} tot de volgende inkomsten → {_eur(amount)}",
+                            "saldo %(balance)s − %(costs)s %(fixed)s − buffer %(buffer)s = %(raw)s; %(unit)s 1 van "
+                            "%(paydays)s tot de volgende inkomsten → %(amount)s", unit=Message(unit),
+                            paydays=paydays, amount=Cents(amount), **figures)
+    else:
+        reason = Said.known(sum_nl, "saldo %(balance)s − %(costs)s %(fixed)s − buffer %(buffer)s = %(raw)s",
+                            **figures)
     return LeefgeldAmount(amount, available, paydays, reason)
 
 
@@ -331,12 +347,22 @@ def plan_run(
     shortfalls: list[Shortfall] = []
     remaining = balance_cents
     for obligation in payment_order(due) if due else ():
-        label = f"{LABELS_NL[obligation.category]} {_eur(obligation.amount_cents)}, vervalt {_day(obligation.due_date)}"
+        label = Said.known(
+            f"{LABELS_NL[obligation.category]} {_eur(obligation.amount_cents)}, vervalt {_day(obligation.due_date)}",
+            "%(category)s %(amount)s, vervalt %(due)s", category=_CATEGORY_LABELS[obligation.category],
+            amount=Cents(obligation.amount_cents), due=obligation.due_date)
         if obligation.amount_cents <= remaining:
             after = remaining - obligation.amount_cents
-            reason = f"{label}: betaald; saldo {_eur(remaining)} → {_eur(after)}"
             if shortfalls:
-                reason += " (past nog, na een vaste last die niet paste)"
+                reason = Said.known(
+                    f"{label}: betaald; saldo {_eur(remaining)} → {_eur(after)} (past nog, na een vaste last die "
+                    "niet paste)",
+                    "%(label)s: betaald; saldo %(before)s → %(after)s (past nog, na een vaste last die niet paste)",
+                    label=label, before=Cents(remaining), after=Cents(after))
+            else:
+                reason = Said.known(f"{label}: betaald; saldo {_eur(remaining)} → {_eur(after)}",
+                                    "%(label)s: betaald; saldo %(before)s → %(after)s", label=label,
+                                    before=Cents(remaining), after=Cents(after))
             payments.append(
                 PlannedPayment(
                     _VALUES[obligation.category],
@@ -349,10 +375,11 @@ def plan_run(
             )
             remaining = after
         else:
-            reason = (
-                f"{label}: past niet in het saldo {_eur(remaining)}; niet betaald"
-                " (een vaste last wordt helemaal of niet betaald)"
-            )
+            reason = Said.known(
+                f"{label}: past niet in het saldo {_eur(remaining)}; niet betaald (een vaste last wordt helemaal of "
+                "niet betaald)",
+                "%(label)s: past niet in het saldo %(balance)s; niet betaald (een vaste last wordt helemaal of niet "
+                "betaald)", label=label, balance=Cents(remaining))
             shortfalls.append(
                 Shortfall(
                     obligation.obligation_id,

@@ -7,9 +7,10 @@ the JSON API shapes them (``households/api.py``: cents as "650.00", ISO dates) a
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import cast
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -405,3 +406,27 @@ def statement(
     return Statement(household_id, from_, to, opening, tuple(movements),
                      figures or household_figures(session, household_id, today,
                                                   lead_business_days=lead_business_days))
+
+
+def mask_name(name: str) -> str:
+    """A name shown to a reader who may not see the household: its initials only (``A. Haddad`` → ``A. H.``), as a
+    BSN is shown by its last digits."""
+    return " ".join(f"{word[0]}." for word in name.replace(".", " ").split() if word[0].isalpha())
+
+
+def household_labels(session: Session, ids: Iterable[int | None], scope: Scope) -> dict[int, str]:
+    """Each household's name for lists (its account holder, as on the bank file), masked (:func:`mask_name`) for a
+    household outside ``scope``: one query for all of ``ids``."""
+    wanted = sorted({int(i) for i in ids if i is not None})
+    if not wanted:
+        return {}
+    reached = Household.id.in_(scope.household_ids()) if not scope.is_everything else None
+    labels: dict[int, str] = {}
+    for start in range(0, len(wanted), 900):
+        chunk = wanted[start:start + 900]
+        columns = [Household.id, Household.account_holder]
+        query = select(*columns, reached.label("reached")) if reached is not None else select(*columns)
+        for row in session.execute(query.where(Household.id.in_(chunk))):
+            visible = reached is None or bool(row[2])
+            labels[cast(int, row[0])] = str(row[1]) if visible else mask_name(str(row[1]))
+    return labels

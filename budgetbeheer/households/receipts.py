@@ -79,6 +79,17 @@ def parse_receipt(
     return ReceiptInput(household_id, amount, received, kind, reference)
 
 
+def check_receipt(session: Session, data: Mapping[str, object]) -> ReceiptInput:
+    """What :func:`book_receipt` would book, checked without booking it: the manual form's confirm step, which names
+    the household before anything is saved. The same :class:`ValidationError` the booking gives."""
+    errors = v.Errors()
+    raw = _raw_household_id(data)
+    parsed = parse_receipt(errors, data, household_statuses(session, [raw] if raw is not None else []))
+    errors.raise_if_any()
+    assert parsed is not None
+    return parsed
+
+
 def household_statuses(session: Session, ids: Sequence[int]) -> dict[int, str]:
     result: dict[int, str] = {}
     unique = sorted(set(ids))

@@ -187,7 +187,7 @@ EN = {
     "Vul het IBAN in.": "Enter the IBAN.",
     "Vul één regel per persoon in; lege regels worden overgeslagen.": "Fill in one row per person; empty rows are skipped.",
     "We kennen de BIC van deze bank niet; vul de BIC in.": "We do not know this bank's BIC; enter the BIC.",
-    "Wijzigen": "Change",
+    "Wijzigen": "Edit",
     "Zoek op naam": "Search by name",
     "Zoek op naam of laatste cijfers van het BSN": "Search by name or the last digits of the BSN",
     "Zoeken": "Search",
@@ -471,4 +471,13 @@ EN |= {
         'Creditor %(name)s rejected; nothing is paid to it.',
     "Alleen een medewerker financiën kan een schuldeiser bevestigen of afwijzen.":
         "Only a finance user can confirm or reject a creditor.",
+    "Boekt op huishouden %(id)s: %(name)s": "Books to household %(id)s: %(name)s",
+    "Controleren": "Check",
+    "U ziet eerst op welk huishouden de ontvangst wordt geboekt.":
+        "You will first see which household the receipt is booked to.",
+    "Leefgeldwijzigingen (frequentie, dag, buffer) met een latere ingangsdatum gaan in.":
+        "Leefgeld changes (frequency, day, buffer) with a later start date take effect.",
+    "koppeling (API)": "link (API)", "CSV-bestand (opdrachtregel)": "CSV file (command line)",
+    "met de hand": "by hand", "bankafschrift": "bank statement", "voorbeeldgegevens": "demo data",
+    "omgeboekt": "rebooked", "eindafrekening": "final settlement",
 }

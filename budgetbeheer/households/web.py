@@ -59,6 +59,7 @@ from budgetbeheer.households.read import (
     PAGE_SIZE,
     has_digits,
     household_forecast,
+    household_labels,
     household_view,
     households_elsewhere,
     record_bsn_search,
@@ -70,6 +71,7 @@ from budgetbeheer.households.receipts import (
     RECEIPT_CSV_COLUMNS,
     RECEIPT_CSV_OPTIONAL,
     book_receipt,
+    check_receipt,
     import_receipts_csv,
 )
 from budgetbeheer.http.access import opens_glass, scope
@@ -511,22 +513,36 @@ def manual_receipt() -> str | Response | tuple[str, int]:
     data = ReceiptData(household_id=form.get("household_id", ""), amount=form.get("amount", ""),
                        date=form.get("date", ""), kind=form.get("kind", ""), reference=form.get("reference", ""),
                        confirm_duplicate=form.get("confirm_duplicate", ""))
+    preview = None
     try:
         session = db()
+        checked = check_receipt(session, data)
+        if form.get("confirmed_household", "") != str(checked.household_id):
+            # the confirm step: the household it books to, by number and name, before anything is saved
+            name = household_labels(session, [checked.household_id], scope()).get(checked.household_id, "")
+            preview = {"household_id": checked.household_id, "name": name}
+            raise _Preview
         receipt, _ = book_receipt(session, actor(), data, source="manual",
                                   duplicate_days=settings().receipt_duplicate_days)
         household_id = receipt.household_id
         flash(_t("Ontvangst geboekt."), "success")
         return redirect(url_for("households.show", household_id=household_id))
+    except _Preview:
+        manual_errors = {}
     except BudgetbeheerError as error:
         discard()
         manual_errors = _error_fields(error, "household_id")
     recent = db().scalars(select(Receipt).order_by(Receipt.id.desc()).limit(20)).all()
-    return _render_form("households/receipts.html", {}, recent=recent, form=request.form,
+    page = _render_form("households/receipts.html", {}, recent=recent, form=request.form,
                         kind_options=INCOME_KIND_OPTIONS, income_labels=INCOME_KIND_LABELS,
                         columns=RECEIPT_CSV_COLUMNS, optional=RECEIPT_CSV_OPTIONAL, line_errors=[],
                         format_options=RECEIPT_FORMAT_OPTIONS,
-                        manual_errors=manual_errors, can_manual=True)[0], 422
+                        manual_errors=manual_errors, can_manual=True, preview=preview)[0]
+    return page, (200 if preview else 422)
+
+
+class _Preview(Exception):
+    """The manual receipt is checked and its household named; nothing is booked yet."""
 
 
 # --------------------------------------------------------------------------------------------------------- creditors

@@ -154,9 +154,10 @@ def _stop_payments_after(session: Session, actor: Actor, household: Household, l
     for batch_id in approved:
         raise_signal(
             session, kind="payment_after_end", household_id=household.id,
-            message=(f"De periode van huishouden {household.id} eindigt op {last_day:%d-%m-%Y}, maar goedgekeurde "
-                     f"betaalrun {batch_id} bevat nog betalingen met een latere vervaldatum. Annuleer de run en "
-                     "maak hem opnieuw als het bestand nog niet naar de bank is, of vraag het geld terug."),
+            message=Message(
+                "De periode van huishouden %(household)s eindigt op %(end)s, maar goedgekeurde betaalrun %(batch)s "
+                "bevat nog betalingen met een latere vervaldatum. Annuleer de run en maak hem opnieuw als het bestand "
+                "nog niet naar de bank is, of vraag het geld terug.", household=household.id, end=last_day, batch=batch_id),
             dedup_key=f"ended_with_approved_payments:{household.id}:{batch_id}",
         )
 
@@ -266,14 +267,14 @@ def _signal_decisions_due(session: Session, requests: list[ExtensionRequest], to
         end = household.period_end
         if end > today + timedelta(days=DECIDE_AHEAD_DAYS):
             continue
-        when = (f"de periode eindigt op {end:%d-%m-%Y}" if end >= today else
-                f"de periode is op {end:%d-%m-%Y} geëindigd; beslis zo snel mogelijk")
-        message = (
-            f"Beslis vóór {end:%d-%m-%Y} over verlengingsverzoek {row.id} ({row.months} maanden, gevraagd door "
-            f"{row.requested_by}) voor huishouden {household.id}: {when}. Zolang het verzoek openstaat, wordt het "
-            "huishouden niet afgesloten en krijgt het geen eindafrekening; het geld voor de vaste lasten na de "
-            "einddatum blijft gereserveerd en wordt na goedkeuring betaald."
-        )
+        when = (Message("de periode eindigt op %(end)s", end=end) if end >= today else
+                Message("de periode is op %(end)s geëindigd; beslis zo snel mogelijk", end=end))
+        message = Message(
+            "Beslis vóór %(end)s over verlengingsverzoek %(id)s (%(months)s maanden, gevraagd door %(who)s) voor "
+            "huishouden %(household)s: %(when)s. Zolang het verzoek openstaat, wordt het huishouden niet afgesloten "
+            "en krijgt het geen eindafrekening; het geld voor de vaste lasten na de einddatum blijft gereserveerd en "
+            "wordt na goedkeuring betaald.", end=end, id=row.id, months=row.months, who=row.requested_by,
+            household=household.id, when=when)
         raise_signal(session, kind="extension_decide", household_id=household.id, message=message,
                      dedup_key=f"extension_decide:{row.id}:{end.isoformat()}")
 

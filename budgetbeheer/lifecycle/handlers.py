@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session
 
 from budgetbeheer.bank.events import MoneyForEndedHousehold, ReceiptNotOnBank, StatementReconciled
 from budgetbeheer.db.base import utcnow
+from budgetbeheer.errors import Message
+from budgetbeheer.i18n import Cents
 from budgetbeheer.lifecycle.ending import reopen_for_payout
 from budgetbeheer.lifecycle.signals import (
     NewSignal,
@@ -20,7 +22,6 @@ from budgetbeheer.lifecycle.signals import (
     raise_signals,
     returned_payment_signal,
 )
-from budgetbeheer.money import format_eur
 from budgetbeheer.payments.events import BatchApproved, IbanHoldLifted, IbansHeld, PaymentsReturned
 from budgetbeheer.tables.households import Household
 from budgetbeheer.tables.lifecycle import Signal
@@ -89,32 +90,34 @@ def on_statement_reconciled(session: Session, event: StatementReconciled) -> Non
     """Finance hears of a difference the statement leaves after matching, and of statements never imported."""
     if event.unexplained_cents:
         raise_signal(session, kind="bank_difference", household_id=None, dedup_key=f"bank_difference:{event.statement_pk}",
-                     actor=event.actor, message=(
-                         f"Afschrift {event.statement_id} ({event.account_iban}): het eindsaldo verschilt "
-                         f"{format_eur(event.unexplained_cents)} met de boeken op {event.on}, na alles wat het "
-                         "verklaart. Kijk de wachtrij en de niet-ontvangen aankondigingen na."))
+                     actor=event.actor, message=Message(
+                         "Afschrift %(statement)s (%(iban)s): het eindsaldo verschilt %(amount)s met de boeken op "
+                         "%(on)s, na alles wat het verklaart. Kijk de wachtrij en de niet-ontvangen aankondigingen na.",
+                         statement=event.statement_id, iban=event.account_iban,
+                         amount=Cents(event.unexplained_cents), on=event.on))
     if event.missing_sequence:
         numbers = ", ".join(str(n) for n in event.missing_sequence)
         raise_signal(session, kind="statement_gap", household_id=None, dedup_key=f"statement_gap:{event.statement_pk}",
-                     actor=event.actor, message=(
-                         f"Voor afschrift {event.statement_id} van {event.account_iban} ontbreken de afschriften met "
-                         f"volgnummer {numbers}. Lees ze in, anders kloppen bank en boeken niet."))
+                     actor=event.actor, message=Message(
+                         "Voor afschrift %(statement)s van %(iban)s ontbreken de afschriften met volgnummer "
+                         "%(numbers)s. Lees ze in, anders kloppen bank en boeken niet.",
+                         statement=event.statement_id, iban=event.account_iban, numbers=numbers))
 
 
 def on_money_for_ended_household(session: Session, event: MoneyForEndedHousehold) -> None:
     raise_signal(session, kind="ended_household_money", household_id=event.household_id,
-                 dedup_key=f"ended_household_money:{event.line_id}", actor=event.actor, message=(
-                     f"Er kwam {format_eur(event.amount_cents)} binnen voor huishouden {event.household_id}, maar het "
-                     f"ontzorgen is beëindigd. De post (bankpost {event.line_id}) wacht in de wachtrij: wijs hem toe "
-                     "of betaal hem terug."))
+                 dedup_key=f"ended_household_money:{event.line_id}", actor=event.actor, message=Message(
+                     "Er kwam %(amount)s binnen voor huishouden %(household)s, maar het ontzorgen is beëindigd. De post "
+                     "(bankpost %(line)s) wacht in de wachtrij: wijs hem toe of betaal hem terug.",
+                     amount=Cents(event.amount_cents), household=event.household_id, line=event.line_id))
 
 
 def on_receipt_not_on_bank(session: Session, event: ReceiptNotOnBank) -> None:
     raise_signal(session, kind="receipt_not_on_bank", household_id=event.household_id,
-                 dedup_key=f"receipt_not_on_bank:{event.receipt_id}", message=(
-                     f"De ontvangst van {format_eur(event.amount_cents)} van {event.received_on} (ontvangst "
-                     f"{event.receipt_id}) staat {event.days} dagen later nog op geen enkel bankafschrift. Is hij "
-                     "echt binnengekomen?"))
+                 dedup_key=f"receipt_not_on_bank:{event.receipt_id}", message=Message(
+                     "De ontvangst van %(amount)s van %(on)s (ontvangst %(receipt)s) staat %(days)s dagen later nog op "
+                     "geen enkel bankafschrift. Is hij echt binnengekomen?",
+                     amount=Cents(event.amount_cents), on=event.received_on, receipt=event.receipt_id, days=event.days))
 
 
 def _end_to_end_id(session: Session, item_id: int) -> str:

@@ -27,14 +27,14 @@ from budgetbeheer.domain.forecast import BENEFIT_EARLY_DAYS, Uncovered
 from budgetbeheer.errors import Conflict, Message, NotFound, ValidationError
 from budgetbeheer.fields import as_whole_number
 from budgetbeheer.households.forecasts import all_figures
-from budgetbeheer.money import format_eur
+from budgetbeheer.i18n import Cents, stored
 from budgetbeheer.payments.arrears import (
     attempts,
     live_payments,
     obligation_key,
     short_instalments,
 )
-from budgetbeheer.payments.return_reasons import describe, holds_iban
+from budgetbeheer.payments.return_reasons import holds_iban, reason_message
 from budgetbeheer.payments.runs.context import RunContext, due_dates_in
 from budgetbeheer.payments.runs.model import fixed_cost_key
 from budgetbeheer.payments.runs.read import date_reader, driver_rows
@@ -84,7 +84,7 @@ def raise_signal(
     *,
     kind: str,
     household_id: int | None,
-    message: str,
+    message: Message | str,
     dedup_key: str,
     role: str | None = None,
     actor: Actor | None = None,
@@ -95,10 +95,13 @@ def raise_signal(
         raise ValueError(f"unknown signal kind {kind!r}")
     if session.scalar(select(Signal.id).where(Signal.dedup_key == dedup_key)) is not None:
         return None
+    dutch, message_id, message_params = stored(message)
     signal = Signal(
         household_id=household_id,
         kind=kind,
-        message=message,
+        message=dutch,
+        message_id=message_id,
+        message_params=message_params,
         role=role or KINDS[kind][1],
         state=SignalState.OPEN,
         dedup_key=dedup_key[:160],
@@ -120,7 +123,8 @@ class NewSignal:
 
     kind: str
     household_id: int | None
-    message: str
+    message: Message | str
+    """A :class:`~budgetbeheer.errors.Message` (stored with its id, shown in the reader's language) or a sentence."""
     dedup_key: str
     role: str | None = None
 
@@ -143,7 +147,9 @@ def raise_signals(session: Session, signals: Sequence[NewSignal], actor: Actor |
         if key in taken:
             continue
         taken.add(key)
-        rows.append({"household_id": signal.household_id, "kind": signal.kind, "message": signal.message,
+        dutch, message_id, message_params = stored(signal.message)
+        rows.append({"household_id": signal.household_id, "kind": signal.kind, "message": dutch,
+                     "message_id": message_id, "message_params": message_params,
                      "role": signal.role or KINDS[signal.kind][1], "state": SignalState.OPEN, "dedup_key": key,
                      "created_at": now})
     if not rows:
@@ -202,20 +208,20 @@ def detect_shortfalls(session: Session, today: date) -> int:
     wanted: list[NewSignal] = []
     for row in rows:
         attempt = attempt_of[row.key]
-        label = LABELS_NL[Category(row.category)] if row.category in {c.value for c in Category} else row.category
+        label = (Message(LABELS_NL[Category(row.category)]) if row.category in {c.value for c in Category}
+                 else row.category)
         if attempt == 1:
-            message = (
-                f"{label} van {format_eur(row.amount_cents)} met vervaldag {_dutch_date(row.due_date)} is niet "
-                f"betaald: het saldo was te laag in de betaalrun van {_dutch_date(row.first_short_on)}."
-            )
+            message = Message(
+                "%(label)s van %(amount)s met vervaldag %(due)s is niet betaald: het saldo was te laag in de "
+                "betaalrun van %(run)s.",
+                label=label, amount=Cents(row.amount_cents), due=row.due_date, run=row.first_short_on)
         else:
             if any(shortfall_key(row.fixed_cost_id, row.due_date, n) in earlier_open for n in range(1, attempt)):
                 continue
-            message = (
-                f"{label} van {format_eur(row.amount_cents)} met vervaldag {_dutch_date(row.due_date)} is opnieuw "
-                "niet betaald: de eerdere betaling is teruggekomen of geannuleerd, en het saldo was te laag in de "
-                f"betaalrun van {_dutch_date(row.last_short_on)}."
-            )
+            message = Message(
+                "%(label)s van %(amount)s met vervaldag %(due)s is opnieuw niet betaald: de eerdere betaling is "
+                "teruggekomen of geannuleerd, en het saldo was te laag in de betaalrun van %(run)s.",
+                label=label, amount=Cents(row.amount_cents), due=row.due_date, run=row.last_short_on)
         wanted.append(NewSignal("shortfall", row.household_id, message,
                                 shortfall_key(row.fixed_cost_id, row.due_date, attempt)))
     count = raise_new(session, wanted)
@@ -308,11 +314,10 @@ def detect_missing_income(session: Session, today: date, late_days: int) -> int:
                             low, high):
             if received is not None and received >= day - timedelta(days=BENEFIT_EARLY_DAYS):
                 continue
-            message = (
-                f"Verwacht inkomen ({kind}, {format_eur(int(cents))}) op {_dutch_date(day)} is "
-                f"{(today - day).days} dagen later nog niet ontvangen. Neem contact op met de uitkerende instantie "
-                "of overweeg een voorschot."
-            )
+            message = Message(
+                "Verwacht inkomen (%(kind)s, %(amount)s) op %(day)s is %(days)s dagen later nog niet ontvangen. "
+                "Neem contact op met de uitkerende instantie of overweeg een voorschot.",
+                kind=str(kind), amount=Cents(int(cents)), day=day, days=(today - day).days)
             wanted.append(NewSignal("income_missing", int(household_id), message,
                                     f"income_missing:{income_id}:{day.isoformat()}"))
     return raise_new(session, wanted)
@@ -338,15 +343,19 @@ def detect_returned_payments(session: Session, today: date) -> int:
 
 def returned_payment_signal(item: Any, *, paid_out_to_household: bool = False) -> NewSignal:
     """The signal for finance that a payment came back (for a reason that does not hold the IBAN)."""
-    code = f" met {describe(item.return_reason_code)}" if item.return_reason_code else ""
     if paid_out_to_household:
-        next_step = ("Het huishouden is al beëindigd: het geld wordt met de volgende betaalrun als laatste leefgeld "
-                     "aan het huishouden betaald, niet opnieuw aan de schuldeiser.")
+        next_step = Message("Het huishouden is al beëindigd: het geld wordt met de volgende betaalrun als laatste "
+                            "leefgeld aan het huishouden betaald, niet opnieuw aan de schuldeiser.")
     else:
-        next_step = "Het geld staat weer op het saldo van het huishouden; de volgende betaalrun betaalt opnieuw."
+        next_step = Message("Het geld staat weer op het saldo van het huishouden; de volgende betaalrun betaalt "
+                            "opnieuw.")
+    facts = {"amount": Cents(item.amount_cents), "creditor": item.creditor_name, "iban": item.iban,
+             "next_step": next_step}
     message = (
-        f"De betaling van {format_eur(item.amount_cents)} aan {item.creditor_name} ({item.iban}) is "
-        f"teruggekomen{code}. {next_step}"
+        Message("De betaling van %(amount)s aan %(creditor)s (%(iban)s) is teruggekomen met %(code)s. %(next_step)s",
+                code=reason_message(item.return_reason_code), **facts)
+        if item.return_reason_code else
+        Message("De betaling van %(amount)s aan %(creditor)s (%(iban)s) is teruggekomen. %(next_step)s", **facts)
     )
     return NewSignal(kind="returned_payment", household_id=item.household_id, message=message,
                      dedup_key=f"returned_payment:{item.id}")
@@ -367,10 +376,9 @@ def detect_period_ending(session: Session, today: date) -> int:
         .where(Household.status == HouseholdStatus.ACTIVE, Household.period_end >= today, Household.period_end <= horizon)
         .order_by(Household.id)
     ):
-        message = (
-            f"De periode eindigt op {_dutch_date(period_end)} (over {(period_end - today).days} "
-            "dagen). Vraag zo nodig een verlenging aan, of bereid de overdracht voor."
-        )
+        message = Message(
+            "De periode eindigt op %(end)s (over %(days)s dagen). Vraag zo nodig een verlenging aan, of bereid de "
+            "overdracht voor.", end=period_end, days=(period_end - today).days)
         wanted.append(NewSignal("period_ending", household_id, message,
                                 f"period_ending:{household_id}:{period_end.isoformat()}"))
     return raise_new(session, wanted)
@@ -397,10 +405,9 @@ def detect_waiting_extensions(session: Session, today: date) -> int:
         waited = working_days_between(row.requested_at.date(), today)
         if waited <= EXTENSION_WAITING_WORKING_DAYS:
             continue
-        message = (
-            f"Verlengingsverzoek {row.id} ({row.months} maanden, gevraagd door {row.requested_by}) wacht al "
-            f"{waited} werkdagen op een besluit."
-        )
+        message = Message(
+            "Verlengingsverzoek %(id)s (%(months)s maanden, gevraagd door %(who)s) wacht al %(days)s werkdagen op "
+            "een besluit.", id=row.id, months=row.months, who=row.requested_by, days=waited)
         wanted.append(NewSignal("extension_waiting", row.household_id, message, f"extension_waiting:{row.id}"))
     return raise_new(session, wanted)
 
@@ -421,11 +428,10 @@ def detect_uncovered(session: Session, today: date, lead_business_days: int = 2)
     for household_id, uncovered in found:
         if fixed_cost_key(uncovered.obligation_id, uncovered.due_date) in paid:
             continue
-        message = (
-            f"Volgens de prognose is er in de betaalrun van {_dutch_date(uncovered.date)} niet genoeg saldo voor "
-            f"{LABELS_NL[uncovered.category]} ({format_eur(uncovered.amount_cents)}, vervaldag "
-            f"{_dutch_date(uncovered.due_date)})."
-        )
+        message = Message(
+            "Volgens de prognose is er in de betaalrun van %(run)s niet genoeg saldo voor %(label)s (%(amount)s, "
+            "vervaldag %(due)s).", run=uncovered.date, label=Message(LABELS_NL[uncovered.category]),
+            amount=Cents(uncovered.amount_cents), due=uncovered.due_date)
         wanted.append(NewSignal("forecast_uncovered", household_id, message,
                                 f"forecast_uncovered:{uncovered.obligation_id}:{uncovered.due_date.isoformat()}"))
     return raise_new(session, wanted)
@@ -572,6 +578,8 @@ def signal_json(signal: Signal) -> dict[str, Any]:
         "kind": signal.kind,
         "household_id": signal.household_id,
         "message": signal.message,
+        "message_id": signal.message_id,
+        "message_params": signal.message_params,
         "role": signal.role,
         "state": signal.state,
         "created_at": signal.created_at.isoformat(),

@@ -309,3 +309,69 @@ EN = {
     "Actie of afgehandeld door": "Action, or closed by",
     "Signaal %(id)s kiezen": "Choose signal %(id)s",
 }
+
+# Signals, stored with their message id and shown in the reader's language.
+EN.update({
+    "%(label)s van %(amount)s met vervaldag %(due)s is niet betaald: het saldo was te laag in de betaalrun van %(run)s.":
+        "%(label)s of %(amount)s due on %(due)s is not paid: the balance was too low in the payment run of %(run)s.",
+    "%(label)s van %(amount)s met vervaldag %(due)s is opnieuw niet betaald: de eerdere betaling is teruggekomen of "
+    "geannuleerd, en het saldo was te laag in de betaalrun van %(run)s.":
+        "%(label)s of %(amount)s due on %(due)s is again not paid: the earlier payment came back or was cancelled, "
+        "and the balance was too low in the payment run of %(run)s.",
+    "Verwacht inkomen (%(kind)s, %(amount)s) op %(day)s is %(days)s dagen later nog niet ontvangen. Neem contact op "
+    "met de uitkerende instantie of overweeg een voorschot.":
+        "Expected income (%(kind)s, %(amount)s) on %(day)s has not been received %(days)s days later. Contact the "
+        "paying agency or consider an advance.",
+    "Het huishouden is al beëindigd: het geld wordt met de volgende betaalrun als laatste leefgeld aan het "
+    "huishouden betaald, niet opnieuw aan de schuldeiser.":
+        "The household has already ended: the next payment run pays the money to the household as its last "
+        "leefgeld, not to the creditor again.",
+    "Het geld staat weer op het saldo van het huishouden; de volgende betaalrun betaalt opnieuw.":
+        "The money is back on the household's balance; the next payment run pays again.",
+    "De betaling van %(amount)s aan %(creditor)s (%(iban)s) is teruggekomen met %(code)s. %(next_step)s":
+        "The payment of %(amount)s to %(creditor)s (%(iban)s) came back with %(code)s. %(next_step)s",
+    "De betaling van %(amount)s aan %(creditor)s (%(iban)s) is teruggekomen. %(next_step)s":
+        "The payment of %(amount)s to %(creditor)s (%(iban)s) came back. %(next_step)s",
+    "De periode eindigt op %(end)s (over %(days)s dagen). Vraag zo nodig een verlenging aan, of bereid de "
+    "overdracht voor.":
+        "The period ends on %(end)s (in %(days)s days). Ask for an extension if needed, or prepare the handover.",
+    "Verlengingsverzoek %(id)s (%(months)s maanden, gevraagd door %(who)s) wacht al %(days)s werkdagen op een "
+    "besluit.":
+        "Extension request %(id)s (%(months)s months, asked by %(who)s) has been waiting %(days)s working days for "
+        "a decision.",
+    "Volgens de prognose is er in de betaalrun van %(run)s niet genoeg saldo voor %(label)s (%(amount)s, vervaldag "
+    "%(due)s).":
+        "According to the forecast, the payment run of %(run)s will not have enough balance for %(label)s "
+        "(%(amount)s, due %(due)s).",
+    "De periode van huishouden %(household)s eindigt op %(end)s, maar goedgekeurde betaalrun %(batch)s bevat nog "
+    "betalingen met een latere vervaldatum. Annuleer de run en maak hem opnieuw als het bestand nog niet naar de "
+    "bank is, of vraag het geld terug.":
+        "The period of household %(household)s ends on %(end)s, but approved payment run %(batch)s still holds "
+        "payments due later. Cancel the run and make it again if the file has not gone to the bank, or ask for the "
+        "money back.",
+    "de periode eindigt op %(end)s": "the period ends on %(end)s",
+    "de periode is op %(end)s geëindigd; beslis zo snel mogelijk": "the period ended on %(end)s; decide as soon as possible",
+    "Beslis vóór %(end)s over verlengingsverzoek %(id)s (%(months)s maanden, gevraagd door %(who)s) voor "
+    "huishouden %(household)s: %(when)s. Zolang het verzoek openstaat, wordt het huishouden niet afgesloten en "
+    "krijgt het geen eindafrekening; het geld voor de vaste lasten na de einddatum blijft gereserveerd en wordt na "
+    "goedkeuring betaald.":
+        "Decide before %(end)s on extension request %(id)s (%(months)s months, asked by %(who)s) for household "
+        "%(household)s: %(when)s. While the request is open, the household is not closed and gets no final "
+        "settlement; the money for fixed costs after the end date stays reserved and is paid once approved.",
+    "Afschrift %(statement)s (%(iban)s): het eindsaldo verschilt %(amount)s met de boeken op %(on)s, na alles wat "
+    "het verklaart. Kijk de wachtrij en de niet-ontvangen aankondigingen na.":
+        "Statement %(statement)s (%(iban)s): the closing balance differs by %(amount)s from the books on %(on)s, "
+        "after everything that explains it. Check the queue and the announcements not received.",
+    "Voor afschrift %(statement)s van %(iban)s ontbreken de afschriften met volgnummer %(numbers)s. Lees ze in, "
+    "anders kloppen bank en boeken niet.":
+        "Before statement %(statement)s of %(iban)s the statements with sequence number %(numbers)s are missing. "
+        "Import them, or bank and books will not agree.",
+    "Er kwam %(amount)s binnen voor huishouden %(household)s, maar het ontzorgen is beëindigd. De post (bankpost "
+    "%(line)s) wacht in de wachtrij: wijs hem toe of betaal hem terug.":
+        "%(amount)s came in for household %(household)s, but its financial care has ended. The entry (bank line "
+        "%(line)s) waits in the queue: assign it or pay it back.",
+    "De ontvangst van %(amount)s van %(on)s (ontvangst %(receipt)s) staat %(days)s dagen later nog op geen enkel "
+    "bankafschrift. Is hij echt binnengekomen?":
+        "The receipt of %(amount)s of %(on)s (receipt %(receipt)s) is on no bank statement %(days)s days later. "
+        "Did it really come in?",
+})

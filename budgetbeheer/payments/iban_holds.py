@@ -23,8 +23,9 @@ from sqlalchemy.orm import Session
 
 from budgetbeheer.audit.service import Actor, Change, record, record_many
 from budgetbeheer.db.base import utcnow
+from budgetbeheer.errors import Message
 from budgetbeheer.events import publish
-from budgetbeheer.money import format_eur
+from budgetbeheer.i18n import Cents, Said
 from budgetbeheer.payments.events import IbanHeld, IbanHoldLifted, IbansHeld
 from budgetbeheer.payments.return_reasons import reason_for
 from budgetbeheer.tables.households import Creditor, Household
@@ -139,13 +140,15 @@ def hold_for_returns(session: Session, actor: Actor, returned: Sequence[tuple[Pa
 
 def _held(hold: IbanHold, item: PaymentItem, actor: Actor) -> IbanHeld:
     reason = reason_for(hold.reason_code)
-    whose = (f"het eigen IBAN van huishouden {hold.household_id}" if hold.party == "household"
-             else f"het IBAN van {item.creditor_name} in het register")
-    message = (
-        f"De betaling van {format_eur(item.amount_cents)} aan {item.creditor_name} ({hold.iban}) is teruggekomen met "
-        f"{reason.code} ({reason.nl}). Er gaat niets meer naar dit IBAN: het geld blijft op het saldo van het "
-        f"huishouden. Verbeter {whose} (IBAN-wijziging, bevestigd door een tweede medewerker financiën)."
-    )
+    whose = (Message("het eigen IBAN van huishouden %(household)s", household=hold.household_id)
+             if hold.party == "household" else
+             Message("het IBAN van %(creditor)s in het register", creditor=item.creditor_name))
+    message = Said(
+        "De betaling van %(amount)s aan %(creditor)s (%(iban)s) is teruggekomen met %(code)s (%(meaning)s). Er gaat "
+        "niets meer naar dit IBAN: het geld blijft op het saldo van het huishouden. Verbeter %(whose)s "
+        "(IBAN-wijziging, bevestigd door een tweede medewerker financiën).",
+        amount=Cents(item.amount_cents), creditor=item.creditor_name, iban=hold.iban, code=reason.code,
+        meaning=Message(reason.nl), whose=whose)
     return IbanHeld(hold_id=hold.id, household_id=hold.household_id, message=message, actor=actor)
 
 

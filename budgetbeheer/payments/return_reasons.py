@@ -17,6 +17,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from budgetbeheer.errors import Message
+
 
 @dataclass(frozen=True)
 class ReturnReason:
@@ -136,6 +138,12 @@ def describe(code: str, language: str = "nl") -> str:
     """``AC04 (rekening opgeheven)``: the code with what it means, for messages and booking texts."""
     reason = reason_for(code)
     return f"{reason.code} ({reason.en if language == 'en' else reason.nl})"
+
+
+def reason_message(code: str) -> Message:
+    """:func:`describe` as a message, shown in the reader's language."""
+    reason = reason_for(code)
+    return Message("%(code)s (%(meaning)s)", code=reason.code, meaning=Message(reason.nl))
 
 
 def english_texts() -> dict[str, str]:

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from budgetbeheer import clock
 from budgetbeheer.domain.calendar import last_due_date_covered
+from budgetbeheer.i18n import restored
 from budgetbeheer.money import cents_to_str
 from budgetbeheer.payments.batches import (
     SCHEDULER,
@@ -233,7 +234,8 @@ def payments_for_household(
     for item, execution_date, batch_status in rows:
         payment = HouseholdPayment(
             item.id, item.batch_id, execution_date, item.due_date, item.kind, item.creditor_name, item.iban,
-            item.amount_cents, item.status, batch_status, item.reason, item.hold_reason, item.return_reason_code,
+            item.amount_cents, item.status, batch_status, restored(item.reason, item.reason_id, item.reason_params),
+            item.hold_reason, item.return_reason_code,
         )
         if item.status != ItemStatus.HELD and batch_status in BATCH_UPCOMING and execution_date >= today:
             upcoming.append(payment)

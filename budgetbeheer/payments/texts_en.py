@@ -56,7 +56,7 @@ EN = {
         "The amount in this run against everything paid for the household in the previous calendar month; only where it differs.",
     "Deze run": "This run",
     "Vorige maand": "Previous month",
-    "Verschil": "Change",
+    "Verschil": "Difference",
     "Geen verschillen.": "No changes.",
     "Alle betalingen": "All payments",
     "Kenmerk": "Reference",
@@ -89,7 +89,7 @@ EN = {
     "geannuleerd": "cancelled",
     "tegengehouden": "held",
     "teruggekomen": "returned",
-    "leefgeld": "living allowance",
+    "leefgeld": "leefgeld",
     "Betaalrun voorbereid.": "Payment run prepared.",
     "Er was al een betaalrun voor deze datum.": "There already was a payment run for this date.",
     "Geef een datum als JJJJ-MM-DD.": "Give a date as YYYY-MM-DD.",
@@ -234,7 +234,7 @@ EN = {
     "U stelde deze wijziging voor; een andere medewerker financiën bevestigt hem.":
         "You proposed this change; another finance officer confirms it.",
     "Notitie": "Note",
-    "Intrekken": "Withdraw",
+    "Intrekken": "Revoke",
     "Afwijzen": "Reject",
     # issue 12: creditor addresses, the bank file's limits
     '%(date)s ligt in het verleden; de eerstvolgende mogelijke uitvoeringsdatum is %(next)s.': '%(date)s lies in the past; the next possible execution date is %(next)s.',
@@ -271,3 +271,41 @@ EN = {
 
 # The bank's return reasons, in Dutch and English, from their one table.
 EN.update(english_texts())
+
+# Payment reasons, stored with their message id (budgetbeheer.domain.planning, payments.runs.plan) and shown in the
+# reader's language; amounts and dates are filled in in the reader's format.
+EN.update({
+    "vaste lasten tot %(next)s": "fixed costs until %(next)s",
+    "vaste lasten (geen inkomsten meer verwacht)": "fixed costs (no more income expected)",
+    "vaste lasten t/m %(kept)s (geen inkomsten meer verwacht)": "fixed costs through %(kept)s (no more income expected)",
+    "vaste lasten t/m %(kept)s (volgende inkomsten %(next)s)": "fixed costs through %(kept)s (next income %(next)s)",
+    "einde periode: het hele resterende saldo %(amount)s wordt uitbetaald (geen buffer, niets gereserveerd)":
+        "end of the period: the whole remaining balance %(amount)s is paid out (no buffer, nothing reserved)",
+    "einde periode: geen saldo over (%(zero)s)": "end of the period: no balance left (%(zero)s)",
+    "saldo %(balance)s − %(costs)s %(fixed)s − buffer %(buffer)s = %(raw)s; minder dan nul, dus geen leefgeld (%(zero)s)":
+        "balance %(balance)s − %(costs)s %(fixed)s − buffer %(buffer)s = %(raw)s; below zero, so no leefgeld (%(zero)s)",
+    "week": "week",
+    "betaaldag": "payday",
+    "saldo %(balance)s − %(costs)s %(fixed)s − buffer %(buffer)s = %(raw)s; %(unit)s 1 van %(paydays)s tot de volgende inkomsten → %(amount)s":
+        "balance %(balance)s − %(costs)s %(fixed)s − buffer %(buffer)s = %(raw)s; %(unit)s 1 of %(paydays)s until the next income → %(amount)s",
+    "saldo %(balance)s − %(costs)s %(fixed)s − buffer %(buffer)s = %(raw)s":
+        "balance %(balance)s − %(costs)s %(fixed)s − buffer %(buffer)s = %(raw)s",
+    "%(category)s %(amount)s, vervalt %(due)s": "%(category)s %(amount)s, due %(due)s",
+    "%(label)s: betaald; saldo %(before)s → %(after)s (past nog, na een vaste last die niet paste)":
+        "%(label)s: paid; balance %(before)s → %(after)s (still fits, after a fixed cost that did not)",
+    "%(label)s: betaald; saldo %(before)s → %(after)s": "%(label)s: paid; balance %(before)s → %(after)s",
+    "%(label)s: past niet in het saldo %(balance)s; niet betaald (een vaste last wordt helemaal of niet betaald)":
+        "%(label)s: does not fit in the balance %(balance)s; not paid (a fixed cost is paid in full or not at all)",
+    "%(reason)s; waarvan %(amount)s verrekend met het openstaande voorschot":
+        "%(reason)s; of which %(amount)s set off against the outstanding advance",
+    "incidentele betaling %(amount)s (goedgekeurd): %(reason)s": "one-off payment %(amount)s (approved): %(reason)s",
+    "%(code)s (%(meaning)s)": "%(code)s (%(meaning)s)",
+    "het eigen IBAN van huishouden %(household)s": "household %(household)s's own IBAN",
+    "het IBAN van %(creditor)s in het register": "the IBAN of %(creditor)s in the register",
+    "De betaling van %(amount)s aan %(creditor)s (%(iban)s) is teruggekomen met %(code)s (%(meaning)s). Er gaat "
+    "niets meer naar dit IBAN: het geld blijft op het saldo van het huishouden. Verbeter %(whose)s "
+    "(IBAN-wijziging, bevestigd door een tweede medewerker financiën).":
+        "The payment of %(amount)s to %(creditor)s (%(iban)s) came back with %(code)s (%(meaning)s). Nothing more "
+        "goes to this IBAN: the money stays on the household's balance. Correct %(whose)s (an IBAN change, "
+        "confirmed by a second finance user).",
+})

@@ -11,8 +11,9 @@ import codecs
 import csv
 import io
 import json
+import re
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import partial
@@ -183,12 +184,13 @@ def csv_converter(column: Column, dutch: bool) -> Callable[[Any], str]:
 
 
 def write_csv(table: Table, out: IO[bytes], *, dutch: bool = False) -> None:
-    """UTF-8 with a header row of column keys; ``dutch``: semicolons, decimal comma and a byte-order mark for Excel.
+    """UTF-8 with a header row of column keys; ``dutch``: semicolons, decimal comma, a byte-order mark for Excel and a
+    header row of the columns' Dutch labels (a person opens it; a script reads ``csv`` with its English keys).
     Each cell as :func:`csv_value` writes it, by a converter chosen once per column (:func:`csv_converter`)."""
     text = io.TextIOWrapper(out, encoding="utf-8-sig" if dutch else "utf-8", newline="", write_through=False)
     try:
         writer = csv.writer(text, delimiter=";" if dutch else ",", lineterminator="\r\n")
-        writer.writerow([neutralise_formula(column.key) for column in table.columns])
+        writer.writerow([neutralise_formula(column.label if dutch else column.key) for column in table.columns])
         converters = [csv_converter(column, dutch) for column in table.columns]
         write_row = writer.writerow
         for row in table.rows:
@@ -231,15 +233,40 @@ def _xlsx_cell(sheet: Any, column: Column, value: Any) -> Any:
     return _xlsx_text(str(value))
 
 
-def sheet_title(key: str, part: int = 1) -> str:
-    base = key[:28]
-    return base if part == 1 else f"{base}_{part}"
+_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\']")
+
+
+def sheet_title(title: str, part: int = 1, taken: Collection[str] = ()) -> str:
+    """A sheet's name from its table's title in the reader's language: at most 31 characters (Excel's limit), without
+    the characters Excel refuses, ``title 2`` for a table's second sheet, and never the name of an earlier sheet."""
+    def cut(text: str, room: int) -> str:
+        if len(text) <= room:
+            return text
+        short = text[:room + 1].rsplit(" ", 1)[0] if " " in text[:room + 1] else text[:room]
+        if short.count("(") > short.count(")"):  # no bracket left open
+            short = short[:short.rfind("(")]
+        return short.rstrip(" (-,:;")
+
+    base = _SHEET_FORBIDDEN.sub("", title).strip() or "tabel"
+    suffix = "" if part == 1 else f" {part}"
+    name = cut(base, 31 - len(suffix)) + suffix
+    number = 2
+    while name.casefold() in {t.casefold() for t in taken}:
+        extra = f"{suffix} ({number})"
+        name = cut(base, 31 - len(extra)) + extra
+        number += 1
+    return name
 
 
 def write_xlsx(report: Report, out: IO[bytes], language: str = "nl") -> None:
     """A header sheet (municipality, range, moment and author of the export), then one sheet per table."""
     workbook = Workbook(write_only=True)
-    head = workbook.create_sheet("rapport")
+    head = workbook.create_sheet(translate("Rapport", language))
+    names = [head.title]
+    titles: list[str] = []
+    for table in report.tables:
+        titles.append(sheet_title(translate(table.title, language), 1, names))
+        names.append(titles[-1])
     period = report.period
     for label, value in (
         ("Gemeente", report.municipality),
@@ -249,24 +276,25 @@ def write_xlsx(report: Report, out: IO[bytes], language: str = "nl") -> None:
         ("Tot en met", period.end),
         ("Geëxporteerd op (UTC)", report.exported_at.astimezone(UTC).replace(tzinfo=None)),
         ("Geëxporteerd door", report.exported_by),
-        ("Tabellen", ", ".join(table.key for table in report.tables)),
+        ("Tabellen", ", ".join(titles)),
     ):
         head.append([translate(label, language), _xlsx_text(value) if isinstance(value, str) else value])
-    for table in report.tables:
-        _write_sheets(workbook, table, language)
+    for table, title in zip(report.tables, titles, strict=True):
+        _write_sheets(workbook, table, language, title, names)
     workbook.save(out)
 
 
-def _write_sheets(workbook: Any, table: Table, language: str) -> None:
+def _write_sheets(workbook: Any, table: Table, language: str, title: str, names: list[str]) -> None:
     part = 1
-    sheet = workbook.create_sheet(sheet_title(table.key, part))
+    sheet = workbook.create_sheet(title)
     labels = [_xlsx_text(translate(column.label, language)) for column in table.columns]
     sheet.append(labels)
     written = 0
     for row in table.rows:
         if written == XLSX_MAX_ROWS:
             part += 1
-            sheet = workbook.create_sheet(sheet_title(table.key, part))
+            names.append(sheet_title(translate(table.title, language), part, names))
+            sheet = workbook.create_sheet(names[-1])
             sheet.append(labels)
             written = 0
         sheet.append([_xlsx_cell(sheet, column, value) for column, value in zip(table.columns, row, strict=True)])

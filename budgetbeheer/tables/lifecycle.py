@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (
+    JSON,
     CheckConstraint,
     Column,
     Date,
@@ -60,6 +61,10 @@ class Signal(Base):
     household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id"), index=True)
     kind: Mapped[str] = mapped_column(String(40))
     message: Mapped[str] = mapped_column(Text)
+    message_id: Mapped[str | None] = mapped_column(Text)
+    """The message id (the Dutch text with placeholders) and its parameters in ``message_params``, to show the signal
+    in the reader's language (:func:`budgetbeheer.i18n.shown`); NULL on signals from before, which show ``message``."""
+    message_params: Mapped[dict[str, object] | None] = mapped_column(JSON)
     role: Mapped[str] = mapped_column(String(20))
     state: Mapped[str] = mapped_column(String(10), default=SignalState.OPEN.value, index=True)
     dedup_key: Mapped[str] = mapped_column(String(160), unique=True)

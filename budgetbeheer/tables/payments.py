@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (
+    JSON,
     BigInteger,
     CheckConstraint,
     Date,
@@ -109,6 +110,10 @@ class PaymentItem(Base):
     end_to_end_id: Mapped[str] = mapped_column(String(35), unique=True)
     obligation_key: Mapped[str | None] = mapped_column(String(80), unique=True)
     reason: Mapped[str] = mapped_column(Text)
+    reason_id: Mapped[str | None] = mapped_column(Text)
+    """The reason's message id (the Dutch text with placeholders) and its parameters in ``reason_params``, to show it
+    in the reader's language (:func:`budgetbeheer.i18n.shown`); NULL on items from before, which show ``reason``."""
+    reason_params: Mapped[dict[str, object] | None] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(16), default=ItemStatus.PROPOSED.value)
     hold_reason: Mapped[str | None] = mapped_column(Text)
     return_reason_code: Mapped[str | None] = mapped_column(String(8))
@@ -138,6 +143,9 @@ class Shortfall(Base):
     amount_cents: Mapped[int] = mapped_column(BigInteger)
     due_date: Mapped[date] = mapped_column(Date)
     reason: Mapped[str] = mapped_column(Text)
+    reason_id: Mapped[str | None] = mapped_column(Text)
+    """As :attr:`PaymentItem.reason_id`: the reason in the reader's language."""
+    reason_params: Mapped[dict[str, object] | None] = mapped_column(JSON)
 
     __table_args__ = (UniqueConstraint("batch_id", "fixed_cost_id", "due_date"),)
 

@@ -321,6 +321,20 @@ def end_sessions(session: Session, actor: Actor, user_id: int) -> None:
     record(session, actor, "user.logged_out", "user", user.id)
 
 
+def set_language(session: Session, actor: Actor, user_id: int, language: str) -> None:
+    """Keep the user's language choice (``nl`` or ``en``) for their next log-in; audited when it changes."""
+    if language not in {"nl", "en"}:
+        raise ValidationError({"language": Message("Kies Nederlands (nl) of Engels (en).")})
+    user = session.get(User, user_id)
+    if user is None or user.language == language:
+        return
+    before = user.language
+    user.language = language
+    session.flush()
+    record(session, actor, "user.language_changed", "user", user.id, before={"language": before},
+           after={"language": language})
+
+
 def session_is_current(user: User, version: object) -> bool:
     """Whether a session cookie's version is the user's current one."""
     return isinstance(version, int) and version == user.session_version

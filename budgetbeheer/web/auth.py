@@ -17,6 +17,7 @@ from budgetbeheer.http.security import public
 from budgetbeheer.i18n import translate
 from budgetbeheer.users import second_factor
 from budgetbeheer.users.service import authenticate, end_sessions
+from budgetbeheer.users.service import set_language as keep_language
 from budgetbeheer.web import second_step
 
 bp = Blueprint("auth", __name__)
@@ -59,4 +60,7 @@ def logout() -> Response:
 def set_language(code: str) -> Response:
     if code in ("nl", "en"):
         session["lang"] = code
+        user = current()
+        if user is not None:  # kept with the user, so the next log-in is in this language too
+            keep_language(db(), actor(), user.id, code)
     return redirect(safe_next(request.form.get("next"), url_for("main.home")))

@@ -3,17 +3,21 @@ feature), plus what the features plugged in (their filters, context and panels, 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from flask import Flask, request
+from flask import Flask, g, request
 
+from budgetbeheer.audit.labels import action_label, entity_label
 from budgetbeheer.config import Settings
 from budgetbeheer.features import NavItem, Registry
+from budgetbeheer.households.read import household_labels
 from budgetbeheer.http import context
+from budgetbeheer.http.access import scope
 from budgetbeheer.http.forms import summary_line
 from budgetbeheer.http.idempotency import new_submission_token
-from budgetbeheer.i18n import format_date, format_money, translate
+from budgetbeheer.i18n import format_date, format_money, shown, translate
 from budgetbeheer.users.permissions import allowed
 
 
@@ -30,6 +34,25 @@ def isodate(value: object) -> str:
         return format_date(date.fromisoformat(text), context.language())
     except ValueError:
         return text
+
+
+def household_names(ids: Iterable[int | None]) -> dict[int, str]:
+    """The names of these households for the reader (masked outside their scope), remembered for the request: a
+    list calls this once with its rows' ids, then :func:`household_label` per row costs no query."""
+    known: dict[int, str] = g.setdefault("household_names", {})
+    missing = [i for i in ids if i is not None and i not in known]
+    if missing:
+        known.update(household_labels(context.db(), missing, scope()))
+    return known
+
+
+def household_label(household_id: int | None) -> str:
+    """``12 · A. Haddad``: a household in a list, by number and name (the name masked where the reader may not see
+    the household)."""
+    if household_id is None:
+        return ""
+    name = household_names([household_id]).get(household_id)
+    return f"{household_id} · {name}" if name else str(household_id)
 
 
 def init_app(app: Flask, settings: Settings, registry: Registry, navigation: list[NavItem]) -> None:
@@ -58,6 +81,12 @@ def init_app(app: Flask, settings: Settings, registry: Registry, navigation: lis
     app.jinja_env.filters.update(registry.template_filters)
     # Imported macros (macros.html) see only globals; without this their `_` is Flask-Babel's, which knows no English.
     app.jinja_env.globals["submission_token"] = new_submission_token
+    app.jinja_env.globals["household_names"] = household_names  # households by name, not by number, in lists
+    app.jinja_env.globals["household_label"] = household_label
+    app.jinja_env.globals["audit_action"] = action_label  # the audit trail's actions and entities in words
+    app.jinja_env.globals["audit_entity"] = entity_label
+    # A stored text (a signal, a payment's reason) in the reader's language: shown(row.message, row.message_id, ...)
+    app.jinja_env.globals["shown"] = lambda text, msgid, params: shown(text, msgid, params, context.language())
     app.jinja_env.globals["_"] = lambda message, **params: translate(message, context.language(), **params)
     app.jinja_env.globals["error_line"] = lambda name, why, labels=None: summary_line(
         name, why, context.language(), labels)

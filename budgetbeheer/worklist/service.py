@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from budgetbeheer.audit.models import AuditEntry
 from budgetbeheer.errors import Message
-from budgetbeheer.households.read import household_forecast
+from budgetbeheer.households.read import household_forecast, household_labels
 from budgetbeheer.lifecycle import signals
 from budgetbeheer.money import cents_to_str, format_eur
 from budgetbeheer.reports.bank import reconciliation_row
@@ -90,6 +90,11 @@ def _household_link(household_id: int) -> Link:
     return Link("households.show", {"household_id": household_id})
 
 
+def _kind(kind: str) -> Message:
+    """A signal's kind in words (the key stays in the row's data)."""
+    return Message(signals.KINDS[kind][0]) if kind in signals.KINDS else Message(kind)
+
+
 def _own(user_id: int, scope: Scope) -> Any:
     """The caseworker's households (or nobody's) within their team."""
     return and_(or_(Household.caseworker_id == user_id, Household.caseworker_id.is_(None)), scope.condition(Household.id))
@@ -113,6 +118,7 @@ def caseworker(session: Session, user_id: int, today: date, scope: Scope | None 
     )
     short = session.execute(short_query.order_by(Signal.household_id).limit(MAX_ROWS)).all()
     short_count = int(session.scalar(select(func.count()).select_from(short_query.subquery())) or 0)
+    names = household_labels(session, [hid for hid, *_rest in short], scope)
     asked: list[Row] = []
     for row in session.scalars(select(OneOffPayment).where(
             OneOffPayment.requested_by_user_id == user_id, OneOffPayment.status == OneOffStatus.REQUESTED)
@@ -142,8 +148,10 @@ def caseworker(session: Session, user_id: int, today: date, scope: Scope | None 
                    for hid, name, end in ending)),
         Item("short_or_income_missing", Message("Huishoudens met een tekort of inkomen dat niet kwam"), short_count,
              Link("lifecycle.signals", {"kind": "shortfall"}),
-             tuple(Row(Message("huishouden %(id)s: %(count)s open signaal/signalen (%(kinds)s)", id=hid, count=count,
-                               kinds=low if low == high else f"{low}, {high}"),
+             tuple(Row(Message("huishouden %(id)s (%(name)s): %(count)s open signaal/signalen (%(kinds)s)", id=hid,
+                               name=names.get(int(hid or 0), ""), count=count,
+                               kinds=_kind(low) if low == high else Message("%(first)s, %(second)s", first=_kind(low),
+                                                                    second=_kind(high))),
                        _household_link(int(hid or 0)), {"household_id": hid, "signals": count})
                    for hid, count, low, high in short)),
         Item("asked_by_me", Message("Wat u vroeg en dat op een ander wacht"), len(asked),
@@ -179,9 +187,11 @@ def finance(session: Session, user_id: int) -> Section:
             _household_link(change.household_id) if change.household_id is not None else Link("households.creditors"),
             {"kind": "iban_change", "id": change.id})
         for change in changes[:MAX_ROWS])
+    names = household_labels(session, [row.household_id for row in one_offs[:MAX_ROWS]], Scope.everything())
     one_off_rows = tuple(
-        Row(Message("incidentele betaling %(amount)s voor huishouden %(id)s (door %(who)s)",
-                    amount=format_eur(row.amount_cents), id=row.household_id, who=row.requested_by), Link("special.one_offs_waiting"), {"kind": "one_off_payment", "id": row.id})
+        Row(Message("incidentele betaling %(amount)s voor huishouden %(id)s (%(name)s, door %(who)s)",
+                    amount=format_eur(row.amount_cents), id=row.household_id,
+                    name=names.get(row.household_id, ""), who=row.requested_by), Link("special.one_offs_waiting"), {"kind": "one_off_payment", "id": row.id})
         for row in one_offs[:MAX_ROWS])
     return Section("finance", (
         Item("batches_to_approve", Message("Betaalruns die op uw goedkeuring wachten"), len(batches),

@@ -19,11 +19,12 @@ EN = {
     "IBAN-wijziging naar %(iban)s": "IBAN change to %(iban)s",
     "verlenging met %(months)s maanden (huishouden %(id)s)": "extension by %(months)s months (household %(id)s)",
     "%(name)s — %(end)s (nog %(days)s dagen)": "%(name)s — %(end)s (%(days)s days left)",
-    "huishouden %(id)s: %(count)s open signaal/signalen (%(kinds)s)":
-        "household %(id)s: %(count)s open signal(s) (%(kinds)s)",
+    "huishouden %(id)s (%(name)s): %(count)s open signaal/signalen (%(kinds)s)":
+        "household %(id)s (%(name)s): %(count)s open signal(s) (%(kinds)s)",
+    "%(first)s, %(second)s": "%(first)s, %(second)s",
     "IBAN %(old)s → %(new)s (door %(who)s)": "IBAN %(old)s → %(new)s (by %(who)s)",
-    "incidentele betaling %(amount)s voor huishouden %(id)s (door %(who)s)":
-        "one-off payment %(amount)s for household %(id)s (by %(who)s)",
+    "incidentele betaling %(amount)s voor huishouden %(id)s (%(name)s, door %(who)s)":
+        "one-off payment %(amount)s for household %(id)s (%(name)s, by %(who)s)",
     "%(date)s: %(count)s betalingen (door %(who)s)": "%(date)s: %(count)s payments (by %(who)s)",
     "tekort vanaf de betaalrun van %(date)s": "short from the payment run of %(date)s",
     "gedekt; saldo over 8 weken %(amount)s": "covered; balance in 8 weeks %(amount)s",

@@ -79,6 +79,8 @@ def test_double_submits_of_the_household_fixed_cost_creditor_and_receipt_forms_h
     fill(page, "amount", "1350,00")
     fill(page, "date", date.today().isoformat())
     fill(page, "reference", "UWV")
+    page.get_by_role("button", name="Controleren").click()  # the confirm step names the household first
+    page.get_by_test_id("receipt-preview").wait_for()
     submit_twice(page, "Ontvangst boeken", f"**/households/{household_id}")
     assert count(session, Receipt) == 1
 

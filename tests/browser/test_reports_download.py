@@ -33,13 +33,14 @@ def test_accountant_downloads_the_accountability_report_as_xlsx(
     target = tmp_path / download.suggested_filename
     download.save_as(str(target))
     book = load_workbook(target)
-    assert book.sheetnames == ["rapport", "months", "totals", "ledger", "arrears", "bank"]
-    header = {row[0].value: row[1].value for row in book["rapport"].iter_rows()}
+    assert book.sheetnames == ["Rapport", "Verantwoording per maand", "Verantwoording over de periode",
+                               "Aansluiting met de boekhouding", "Onbetaalde termijnen", "Aansluiting met de bank"]
+    header = {row[0].value: row[1].value for row in book["Rapport"].iter_rows()}
     assert header["Geëxporteerd door"] == "Anton (anton)"
-    labels = [cell.value for cell in book["totals"][1]]
-    totals = dict(zip(labels, [cell.value for cell in book["totals"][2]], strict=True))
+    labels = [cell.value for cell in book["Verantwoording over de periode"][1]]
+    totals = dict(zip(labels, [cell.value for cell in book["Verantwoording over de periode"][2]], strict=True))
     assert totals["Betaald: totaal"] == 1820 and totals["Huishoudens actief"] == 3
-    assert [row[0].value for row in book["months"].iter_rows(min_row=2)] == ["2026-01", "2026-02", "2026-03"]
+    assert [row[0].value for row in book["Verantwoording per maand"].iter_rows(min_row=2)] == ["2026-01", "2026-02", "2026-03"]
 
 
 def test_accountability_on_screen_has_three_accessible_charts(

@@ -149,19 +149,19 @@ def test_every_format_and_the_page_show_the_distinct_count(client: FlaskClient, 
     dutch = client.get("/api/v1/reports/accountability", headers=headers,
                        query_string={**query, "format": "csv-nl", "table": "totals"}).get_data().decode("utf-8-sig")
     row = next(csv.DictReader(io.StringIO(dutch), delimiter=";"))
-    assert (row["shortfalls_count"], row["shortfalls_amount"], row["arrears_unpaid_amount"]) == ("3", "1350,00",
-                                                                                                 "1200,00")
+    assert (row["Onbetaalde termijnen (aantal, elk één keer)"], row["Onbetaalde termijnen (bedrag)"],
+            row["…waarvan nog onbetaald aan het eind (bedrag)"]) == ("3", "1350,00", "1200,00")
     plain = client.get("/api/v1/reports/accountability", headers=headers,
                        query_string={**query, "format": "csv", "table": "arrears"}).get_data(as_text=True)
     assert len(list(csv.DictReader(io.StringIO(plain)))) == 3
     book = load_workbook(io.BytesIO(client.get("/api/v1/reports/accountability", headers=headers,
                                                query_string={**query, "format": "xlsx"}).get_data()))
-    sheet = book["totals"]
+    sheet = book["Verantwoording over de periode"]
     labels = [cell.value for cell in sheet[1]]
     values = [cell.value for cell in sheet[2]]
     assert values[labels.index("Onbetaalde termijnen (aantal, elk één keer)")] == 3
     assert values[labels.index("…waarvan nog onbetaald aan het eind (bedrag)")] == 1200
-    assert book["arrears"].max_row == 4
+    assert book["Onbetaalde termijnen"].max_row == 4
     login("anna", "accountant")
     page = client.get("/reports/accountability", query_string=query).get_data(as_text=True)
     assert "Onbetaalde termijnen (aantal, elk één keer)" in page and "€ 1.350,00" in page

@@ -222,7 +222,7 @@ def test_receipts_upload_and_manual_receipt(
     assert ok.status_code == 302
     response = client.post("/households/receipts/manual", data={
         "household_id": str(household_id), "amount": "25,00", "date": "2026-02-26", "kind": "allowance",
-        "reference": "zorgtoeslag"})
+        "reference": "zorgtoeslag", "confirmed_household": str(household_id)})
     assert response.status_code == 302
     session.rollback()
     assert sorted(r.source for r in session.scalars(select(Receipt))) == ["manual", "upload"]

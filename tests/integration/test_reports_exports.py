@@ -123,7 +123,8 @@ def test_cli_writes_csv_and_xlsx_and_refuses_bad_input_without_writing(
     raw = nl.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     nl_rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
-    assert next(r for r in nl_rows if r["account"] == "in_transit")["closing"] == "-300,00"
+    # finding (issue 15, Language): the Dutch CSV is for a person; its header row is in Dutch (csv keeps the keys)
+    assert next(r for r in nl_rows if r["Rekening"] == "in_transit")["Eindsaldo (debet +)"] == "-300,00"
     bad = tmp_path / "bad.csv"
     result = cli("reports", "journal", "--from", "2026-03-31", "--to", "2026-01-01", "--out", str(bad))
     assert result.exit_code == 1 and "einddatum" in result.output.lower()
@@ -153,7 +154,7 @@ def test_csv_and_xlsx_neutralise_formulas_but_keep_negative_amounts_numeric(
     assert "'" + FORMULA_CREDITOR in payments.get_data(as_text=True)
     xlsx = client.get("/api/v1/reports/journal", query_string={**Q1_ARGS, "format": "xlsx"}, headers=headers)
     book = load_workbook(io.BytesIO(xlsx.get_data()))
-    sheet = book["postings"]
+    sheet = book["Journaalposten"]
     values = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=2)]
     texts = {row[7] for row in values}
     assert "'" + FORMULA_DESCRIPTION in texts
@@ -206,8 +207,8 @@ def test_web_page_download_and_accountability_on_screen(session: Session, client
     assert download.status_code == 200
     assert "attachment" in download.headers["Content-Disposition"]
     book = load_workbook(io.BytesIO(download.get_data()))
-    assert book.sheetnames == ["rapport", "accounts", "totals"]
-    header = {row[0].value: row[1].value for row in book["rapport"].iter_rows()}
+    assert book.sheetnames == ["Rapport", "Proef- en saldibalans", "Totalen"]  # the sheets named in Dutch
+    header = {row[0].value: row[1].value for row in book["Rapport"].iter_rows()}
     assert header["Gemeente"] == "Gemeente Voorbeeld" and header["Geëxporteerd door"] == "Anton (anton)"
     assert header["Periode (beide data inbegrepen)"] == "2026-01-01 t/m 2026-03-31"
     invalid = client.get("/reports/download", query_string={"report": "journal", "from": "x", "to": "2026-01-01"})

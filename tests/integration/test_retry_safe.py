@@ -314,7 +314,7 @@ def test_the_manual_receipt_form_submitted_twice_books_one(
     login("fenna", "finance")
     token = token_of(client.get("/households/receipts").get_data(as_text=True))
     form = {"household_id": str(household_id), "amount": "25,00", "date": "2026-12-02", "kind": "allowance",
-            "reference": "zorgtoeslag", "submission_token": token}
+            "reference": "zorgtoeslag", "submission_token": token, "confirmed_household": str(household_id)}
     first = client.post("/households/receipts/manual", data=form)
     second = client.post("/households/receipts/manual", data=form)
     assert first.status_code == second.status_code == 302

@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 
 from budgetbeheer.domain.planning import LEEFGELD, DueObligation, income_usable_through, plan_run
-from budgetbeheer.money import format_eur
+from budgetbeheer.i18n import Cents, Said
 from budgetbeheer.payments.runs.context import RunContext
 from budgetbeheer.payments.runs.model import (
     _NO_REFERENCE,
@@ -222,7 +222,8 @@ def _plan_household(
                     continue
                 payment = payment._replace(
                     amount_cents=payment.amount_cents - recovered,
-                    reason=f"{payment.reason}; waarvan {format_eur(recovered)} verrekend met het openstaande voorschot")
+                    reason=Said("%(reason)s; waarvan %(amount)s verrekend met het openstaande voorschot",
+                                reason=payment.reason, amount=Cents(recovered)))
             hold = context.iban_problem(household.iban) or run.held_ibans.get(household.iban.replace(" ", "").upper())
             items.append(PlannedItem(
                 household.id, LEEFGELD, None, None, household.account_holder[:140],
@@ -276,7 +277,10 @@ def _plan_one_offs(
             continue
         free -= one.amount_cents
         balance -= one.amount_cents
-        reason = (f"incidentele betaling {format_eur(one.amount_cents)} (goedgekeurd): {one.reason}"[:500])
+        reason: str = Said("incidentele betaling %(amount)s (goedgekeurd): %(reason)s", amount=Cents(one.amount_cents),
+                           reason=one.reason)
+        if len(reason) > 500:
+            reason = reason[:500]
         remittance = f"Incidentele betaling {one.reference or ''}".strip()[:140]
         if one.creditor_id is None:
             iban = household.iban.replace(" ", "").upper()[:34]

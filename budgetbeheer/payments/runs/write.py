@@ -6,6 +6,7 @@ live payment per obligation key; a run that loses a race for the date's batch ge
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any, cast
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session
 from budgetbeheer.audit.service import Actor
 from budgetbeheer.config import Settings
 from budgetbeheer.db.base import utcnow
+from budgetbeheer.i18n import stored
 from budgetbeheer.payments.batches import recount
 from budgetbeheer.payments.runs.model import PlannedItem, PlannedShortfall, RunResult, msg_id_base
 from budgetbeheer.tables.payments import PaymentBatch, PaymentItem, Shortfall
@@ -27,8 +29,8 @@ def _unchanged(value: Any) -> Any:
     return value
 
 
-_ITEM_COLUMNS = ("batch_id", "end_to_end_id", *PlannedItem._fields)
-_SHORTFALL_COLUMNS = ("batch_id", *PlannedShortfall._fields)
+_ITEM_COLUMNS = ("batch_id", "end_to_end_id", *PlannedItem._fields, "reason_id", "reason_params")
+_SHORTFALL_COLUMNS = ("batch_id", *PlannedShortfall._fields, "reason_id", "reason_params")
 _ITEM_DUE_DATE = PlannedItem._fields.index("due_date")
 _SHORTFALL_DUE_DATE = PlannedShortfall._fields.index("due_date")
 
@@ -53,6 +55,13 @@ def _bulk_insert(session: Session, table: str, columns: Sequence[str], rows: lis
     connection.exec_driver_sql(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)  # nosec B608
 
 
+def _reason_id(reason: str) -> tuple[str | None, str | None]:
+    """The reason's message id and its parameters as JSON text (the raw insert skips SQLAlchemy's JSON type), when
+    the reason was made as a :class:`~budgetbeheer.i18n.Said`; else ``(None, None)``."""
+    _dutch, msgid, params = stored(reason)
+    return (msgid, json.dumps(params, ensure_ascii=False)) if msgid else (None, None)
+
+
 def insert_items(session: Session, batch: PaymentBatch, result: RunResult) -> None:
     """Write the planned items and shortfalls of ``batch``.
 
@@ -66,12 +75,13 @@ def insert_items(session: Session, batch: PaymentBatch, result: RunResult) -> No
     day: Callable[[Any], Any] = date.isoformat if session.connection().dialect.name == "sqlite" else _unchanged
     at = _ITEM_DUE_DATE
     items = [
-        (batch_id, f"{base}-{number:06d}", *item[:at], day(item[at]), *item[at + 1 :])
+        (batch_id, f"{base}-{number:06d}", *item[:at], day(item[at]), *item[at + 1 :], *_reason_id(item.reason))
         for number, item in enumerate(result.items, start=start + 1)
     ]
     _bulk_insert(session, PaymentItem.__tablename__, _ITEM_COLUMNS, items)
     at = _SHORTFALL_DUE_DATE
-    shortfalls = [(batch_id, *row[:at], day(row[at]), *row[at + 1 :]) for row in result.shortfalls]
+    shortfalls = [(batch_id, *row[:at], day(row[at]), *row[at + 1 :], *_reason_id(row.reason))
+                  for row in result.shortfalls]
     _bulk_insert(session, Shortfall.__tablename__, _SHORTFALL_COLUMNS, shortfalls)
 
 
