@@ -3,6 +3,8 @@ audit pages show. English in ``texts_en.py`` next to this module."""
 
 from __future__ import annotations
 
+import re
+
 from budgetbeheer.errors import Message
 
 ACTION_LABELS: dict[str, str] = {
@@ -134,3 +136,39 @@ def action_label(action: str) -> Message:
     if label is not None:
         return Message(label)
     return Message("Andere handeling (%(code)s)", code=action)
+
+
+REASON_FORMS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(pattern, re.S), msgid) for pattern, msgid in (
+    (r"Betaling (?P<e2e>\S+) teruggekomen met (?P<code>\w+) \((?P<why>.*)\)",
+     "Betaling %(e2e)s teruggekomen met %(code)s (%(why)s)"),
+    (r"ontvangst (?P<id>\d+) teruggedraaid: (?P<why>.*)", "ontvangst %(id)s teruggedraaid: %(why)s"),
+    (r"toewijzing van bankpost (?P<id>\d+) teruggedraaid: (?P<why>.*)",
+     "toewijzing van bankpost %(id)s teruggedraaid: %(why)s"),
+    (r"toewijzing van bankpost (?P<id>\d+): (?P<why>.*)", "toewijzing van bankpost %(id)s: %(why)s"),
+    (r"bankpost (?P<id>\d+): (?P<why>.*)", "bankpost %(id)s: %(why)s"),
+    (r"ontvangst (?P<id>\d+) omgeboekt naar huishouden (?P<to>\d+): (?P<why>.*)",
+     "ontvangst %(id)s omgeboekt naar huishouden %(to)s: %(why)s"),
+    (r"betaalrun (?P<id>\d+) geannuleerd: (?P<why>.*)", "betaalrun %(id)s geannuleerd: %(why)s"),
+    (r"Periode van huishouden (?P<id>\d+) eindigt op (?P<date>[\d-]+)",
+     "Periode van huishouden %(id)s eindigt op %(date)s"),
+    (r"Periode beëindigd", "Periode beëindigd"),
+    (r"Het saldo is nul: het ontzorgen is afgerond\.", "Het saldo is nul: het ontzorgen is afgerond."),
+))
+"""The reasons the application itself writes into the audit trail, as message ids: the trail keeps the Dutch text
+(it is in the hash chain), and a page shows it in the reader's language. What a person typed (the part after a
+colon) stays as typed."""
+
+
+def reason_text(reason: str | None) -> Message | str:
+    """An audit reason for a page: one the application wrote, as its message (translated by the page); anything
+    else (typed by a person) as it is."""
+    if not reason:
+        return ""
+    for pattern, msgid in REASON_FORMS:
+        found = pattern.fullmatch(reason)
+        if found:
+            values: dict[str, object] = dict(found.groupdict())
+            if "code" in values:  # a return's reason in words is the bank code's own text (translated), not typed
+                values["why"] = Message(str(values["why"]))
+            return Message(msgid, **values)
+    return reason

@@ -1,6 +1,17 @@
 """English for the audit trail's action labels (budgetbeheer.audit.labels)."""
 
 EN: dict[str, str] = {
+    "Betaling %(e2e)s teruggekomen met %(code)s (%(why)s)": "Payment %(e2e)s came back with %(code)s (%(why)s)",
+    "ontvangst %(id)s teruggedraaid: %(why)s": "receipt %(id)s undone: %(why)s",
+    "toewijzing van bankpost %(id)s teruggedraaid: %(why)s": "assignment of bank line %(id)s undone: %(why)s",
+    "toewijzing van bankpost %(id)s: %(why)s": "assignment of bank line %(id)s: %(why)s",
+    "bankpost %(id)s: %(why)s": "bank line %(id)s: %(why)s",
+    "ontvangst %(id)s omgeboekt naar huishouden %(to)s: %(why)s":
+        "receipt %(id)s rebooked to household %(to)s: %(why)s",
+    "betaalrun %(id)s geannuleerd: %(why)s": "payment run %(id)s cancelled: %(why)s",
+    "Periode van huishouden %(id)s eindigt op %(date)s": "The period of household %(id)s ends on %(date)s",
+    "Periode beëindigd": "Period ended",
+    "Het saldo is nul: het ontzorgen is afgerond.": "The balance is zero: ontzorgen is complete.",
     "Voorschot verstrekt": "Advance granted",
     "Voorschot terugbetaald": "Advance recovered",
     "Voorschot afgeschreven": "Advance written off",

@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Flask, g, request
 
-from budgetbeheer.audit.labels import action_label, entity_label
+from budgetbeheer.audit.labels import action_label, entity_label, reason_text
 from budgetbeheer.config import Settings
 from budgetbeheer.features import NavItem, Registry
 from budgetbeheer.households.read import household_labels
@@ -84,6 +84,7 @@ def init_app(app: Flask, settings: Settings, registry: Registry, navigation: lis
     app.jinja_env.globals["household_names"] = household_names  # households by name, not by number, in lists
     app.jinja_env.globals["household_label"] = household_label
     app.jinja_env.globals["audit_action"] = action_label  # the audit trail's actions and entities in words
+    app.jinja_env.globals["audit_reason"] = reason_text  # and the reasons the application wrote
     app.jinja_env.globals["audit_entity"] = entity_label
     # A stored text (a signal, a payment's reason) in the reader's language: shown(row.message, row.message_id, ...)
     app.jinja_env.globals["shown"] = lambda text, msgid, params: shown(text, msgid, params, context.language())

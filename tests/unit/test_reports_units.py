@@ -144,3 +144,18 @@ def test_series_differ_by_more_than_colour() -> None:
     looks = [charts.look(item, n) for n, item in enumerate(series)]
     assert len({look.hatch for look in looks}) == 4
     assert len({(look.dash, look.marker) for look in looks}) == 4
+
+
+def test_the_reasons_the_application_writes_in_the_audit_trail_are_shown_in_the_readers_language() -> None:
+    """Issue 15: the trail keeps its Dutch reason (it is in the hash chain); a page shows it in the reader's
+    language, and what a person typed stays as typed."""
+    from budgetbeheer.audit.labels import reason_text
+    from budgetbeheer.i18n import translate
+
+    written = reason_text("ontvangst 12 omgeboekt naar huishouden 7: verkeerd nummer")
+    assert translate(written, "en") == "receipt 12 rebooked to household 7: verkeerd nummer"
+    assert translate(written, "nl") == "ontvangst 12 omgeboekt naar huishouden 7: verkeerd nummer"
+    assert translate(reason_text("Periode van huishouden 3 eindigt op 31-05-2027"), "en") == \
+        "The period of household 3 ends on 31-05-2027"
+    assert reason_text("door de klant gevraagd") == "door de klant gevraagd"
+    assert reason_text(None) == ""
