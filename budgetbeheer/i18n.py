@@ -36,8 +36,10 @@ def translate(message: Message | str, language: str = "nl", **params: object) ->
         msgid, all_params = message.msgid, {**message.params, **params}
     else:
         msgid, all_params = message, dict(params)
-    all_params = {  # a parameter that is itself a text (a status, an action) is translated too
-        name: translate(value, language) if isinstance(value, Message) else value for name, value in all_params.items()
+    all_params = {  # a parameter that is itself a text (a status, an action) is translated too; a date or an
+        # amount (:class:`Cents`) is written the reader's way
+        name: translate(value, language) if isinstance(value, Message) else _shown(value, language)
+        for name, value in all_params.items()
     }
     text = english_catalogue().get(msgid, msgid) if language == "en" else msgid
     if all_params:

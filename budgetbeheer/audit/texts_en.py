@@ -1,6 +1,8 @@
 """English for the audit trail's action labels (budgetbeheer.audit.labels)."""
 
 EN: dict[str, str] = {
+    "Schuldeiser bevestigd": "Creditor confirmed",
+    "Schuldeiser afgewezen": "Creditor rejected",
     "Betaling %(e2e)s teruggekomen met %(code)s (%(why)s)": "Payment %(e2e)s came back with %(code)s (%(why)s)",
     "ontvangst %(id)s teruggedraaid: %(why)s": "receipt %(id)s undone: %(why)s",
     "toewijzing van bankpost %(id)s teruggedraaid: %(why)s": "assignment of bank line %(id)s undone: %(why)s",

@@ -40,7 +40,7 @@ EN = {
     'Voorschot van de gemeente': 'Advance from the municipality',
     'Een betaling kwam terug van de bank': 'A payment came back from the bank',
     'Correctie van een eerdere boeking': 'Correction of an earlier booking',
-    'Voorschot terugbetaald': 'Advance paid back',
+    'Voorschot terugbetaald': "Advance recovered",
     'Andere boeking': 'Other booking',
     'eenmalige betaling': 'one-off payment',
     "Wat moet u nu doen?": "What must you do now?",

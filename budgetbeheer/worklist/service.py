@@ -24,6 +24,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from budgetbeheer.audit.models import AuditEntry
+from budgetbeheer.clock import LOCAL_ZONE
 from budgetbeheer.errors import Message
 from budgetbeheer.households.read import household_forecast, household_labels
 from budgetbeheer.lifecycle import signals
@@ -142,7 +143,7 @@ def caseworker(session: Session, user_id: int, today: date, scope: Scope | None 
         Item("open_signals", Message("Open signalen van uw huishoudens"), open_signals, Link("lifecycle.signals")),
         Item("periods_ending", Message("Perioden die binnen vier weken eindigen"), ending_count,
              Link("households.index"),
-             tuple(Row(Message("%(name)s — %(end)s (nog %(days)s dagen)", name=name, end=f"{end:%d-%m-%Y}",
+             tuple(Row(Message("%(name)s — %(end)s (nog %(days)s dagen)", name=name, end=end,
                                days=(end - today).days), _household_link(hid),
                        {"household_id": hid, "period_end": end.isoformat(), "days_left": (end - today).days})
                    for hid, name, end in ending)),
@@ -196,7 +197,7 @@ def finance(session: Session, user_id: int) -> Section:
     return Section("finance", (
         Item("batches_to_approve", Message("Betaalruns die op uw goedkeuring wachten"), len(batches),
              Link("payments.batches"),
-             tuple(Row(Message("%(date)s: %(count)s betalingen (door %(who)s)", date=f"{b.execution_date:%d-%m-%Y}",
+             tuple(Row(Message("%(date)s: %(count)s betalingen (door %(who)s)", date=b.execution_date,
                                count=b.item_count, who=b.prepared_by),
                        Link("payments.batch", {"batch_id": b.id}), {"batch_id": b.id}) for b in batches[:MAX_ROWS])),
         Item("to_confirm", Message("Wijzigingen en betalingen die op uw bevestiging wachten"),
@@ -226,13 +227,13 @@ def supervisor(session: Session, today: date, lead_business_days: int, scope: Sc
         forecast = household_forecast(session, household.id, today, lead_business_days=lead_business_days)
         uncovered = forecast.first_uncovered
         days_left = max(0, (household.period_end - today).days)
-        words = (Message("tekort vanaf de betaalrun van %(date)s", date=f"{uncovered.date:%d-%m-%Y}")
+        words = (Message("tekort vanaf de betaalrun van %(date)s", date=uncovered.date)
                  if uncovered is not None else
                  Message("gedekt; saldo over 8 weken %(amount)s", amount=format_eur(forecast.closing_balance_cents)))
         rows.append(Row(
             Message("%(name)s: %(months)s maanden, gevraagd %(on)s door %(who)s; nog %(days)s dagen; prognose: "
                     "%(forecast)s", name=household.account_holder, months=request.months,
-                    on=f"{request.requested_at:%d-%m-%Y}", who=request.requested_by, days=days_left, forecast=words),
+                    on=request.requested_at.astimezone(LOCAL_ZONE).date(), who=request.requested_by, days=days_left, forecast=words),
             Link("lifecycle.extensions"),  # by need: the request with what its decision needs, not the file
             {"request_id": request.id, "household_id": household.id, "days_left": days_left,
              "requested_at": request.requested_at.isoformat(),
@@ -254,7 +255,7 @@ def accountant(session: Session) -> Section:
          waiting) = reconciliation_row(session, statement)
         rows = (Row(Message("%(iban)s op %(on)s: afschrift %(closing)s, boeken %(books)s, verschil %(difference)s, "
                             "onverklaard %(unexplained)s, %(waiting)s regels in de wachtrij", iban=iban,
-                            on=f"{on:%d-%m-%Y}", closing=format_eur(closing), books=format_eur(books),
+                            on=on, closing=format_eur(closing), books=format_eur(books),
                             difference=format_eur(difference), unexplained=format_eur(unexplained), waiting=waiting),
                     Link("bank.statement", {"statement_id": statement.id}),
                     {"statement_id": statement.id, "on": on.isoformat(), "difference": cents_to_str(difference),
