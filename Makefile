@@ -37,8 +37,7 @@ test: $(STAMP) system-deps
 
 system-deps:
 	@bash scripts/ensure_system_packages.sh
-	@bash scripts/ensure_test_oidc_provider.sh
-	@bash scripts/ensure_test_axe.sh
+	@bash scripts/ensure_npm_test_packages.sh
 
 ## make check-fast: ruff, the layer contract, mypy, deptry, the migration check, bandit and pip-audit (about a minute)
 check-fast: $(STAMP) lint lint-imports typecheck deptry migration-check bandit pip-audit

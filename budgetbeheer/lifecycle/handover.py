@@ -370,16 +370,19 @@ def money_lines(data: Handover) -> list[Message]:
     return lines
 
 
-def contact_lines(data: Handover) -> list[Message]:
-    lines = [Message("Heeft u vragen? Of lukt het betalen niet? Neem dan contact met ons op.")]
-    if data.caseworker:
-        lines.append(Message("Uw klantmanager is %(name)s.", name=data.caseworker))
-    if data.contact:
-        lines.append(Message("Zo bereikt u ons: %(contact)s", contact=data.contact))
+def reach_us(caseworker: str | None, contact: str, municipality: str) -> list[Message]:
+    """Who the household's caseworker is and how to reach them (every letter ends with it)."""
+    lines = [Message("Uw klantmanager is %(name)s.", name=caseworker)] if caseworker else []
+    if contact:
+        lines.append(Message("Zo bereikt u ons: %(contact)s", contact=contact))
     else:
-        lines.append(Message("Bel of mail %(municipality)s en vraag naar uw klantmanager.",
-                             municipality=data.municipality))
+        lines.append(Message("Bel of mail %(municipality)s en vraag naar uw klantmanager.", municipality=municipality))
     return lines
+
+
+def contact_lines(data: Handover) -> list[Message]:
+    return [Message("Heeft u vragen? Of lukt het betalen niet? Neem dan contact met ons op."),
+            *reach_us(data.caseworker, data.contact, data.municipality)]
 
 
 def text(message: Message, language: str = "nl") -> str:

@@ -23,7 +23,7 @@ from budgetbeheer.errors import Message, ValidationError
 from budgetbeheer.households.common import get_household
 from budgetbeheer.households.income import INCOME_KIND_LABELS
 from budgetbeheer.households.read import statement
-from budgetbeheer.lifecycle.handover import adult_on
+from budgetbeheer.lifecycle.handover import adult_on, reach_us
 from budgetbeheer.lifecycle.letters import TaggedLetter, letter_text
 from budgetbeheer.money import format_eur
 from budgetbeheer.payments.arrears import short_instalments
@@ -221,11 +221,6 @@ def month_letter_pdf(data: MonthLetter, *, language: str = "nl", texts: str | No
         else:
             letter.paragraph(Message("U hoeft niets te doen. Klopt er iets niet? Neem dan contact met ons op."))
         letter.heading(Message("Vragen?"))
-        if data.caseworker:
-            letter.paragraph(Message("Uw klantmanager is %(name)s.", name=data.caseworker))
-        if data.contact:
-            letter.paragraph(Message("Zo bereikt u ons: %(contact)s", contact=data.contact))
-        else:
-            letter.paragraph(Message("Bel of mail %(municipality)s en vraag naar uw klantmanager.",
-                                     municipality=data.municipality))
+        for message in reach_us(data.caseworker, data.contact, data.municipality):
+            letter.paragraph(message)
         return letter.output()

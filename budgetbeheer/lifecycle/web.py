@@ -334,30 +334,35 @@ def handover_page(household_id: int) -> str:
 @requires("households.read")
 def handover_pdf(household_id: int) -> Response:
     """The letter in Dutch, or in English or Arabic with ``?lang=en`` / ``?lang=ar``."""
-    chosen = request.args.get("lang", "nl")
-    if chosen not in LETTER_LANGUAGES:
-        chosen = "nl"
+    chosen = _letter_language()
     pdf = handover.handover_pdf(_handover(household_id, "handover.pdf"), language=chosen,
                                 texts=settings().letter_texts)
-    suffix = "" if chosen == "nl" else f"-{chosen}"
-    return _download(pdf, "application/pdf", f"overdracht-{household_id}{suffix}.pdf")
+    return _letter(pdf, f"overdracht-{household_id}", chosen)
+
+
+def _letter_language() -> str:
+    """The letter's language from ``?lang=`` (nl, en or ar); Dutch for anything else."""
+    chosen = request.args.get("lang", "nl")
+    return chosen if chosen in LETTER_LANGUAGES else "nl"
+
+
+def _letter(pdf: bytes, name: str, language: str) -> Response:
+    suffix = "" if language == "nl" else f"-{language}"
+    return _download(pdf, "application/pdf", f"{name}{suffix}.pdf")
 
 
 @bp.route("/households/<int:household_id>/month-letter.pdf")
 @requires("households.read")
 def month_letter_pdf(household_id: int) -> Response:
     """The monthly letter (``?month=YYYY-MM``, default this month) in Dutch, or ``?lang=en`` / ``?lang=ar``."""
-    chosen = request.args.get("lang", "nl")
-    if chosen not in LETTER_LANGUAGES:
-        chosen = "nl"
+    chosen = _letter_language()
     config = settings()
     month = month_letter.parse_month(request.args.get("month"), clock.today())
     data = month_letter.month_letter(db(), household_id, month, municipality=config.municipality_name,
                                      contact=config.contact_line)
     record_view(db(), actor(), household_id, channel="month-letter.pdf")
     pdf = month_letter.month_letter_pdf(data, language=chosen, texts=config.letter_texts)
-    suffix = "" if chosen == "nl" else f"-{chosen}"
-    return _download(pdf, "application/pdf", f"maandbrief-{household_id}-{month:%Y-%m}{suffix}.pdf")
+    return _letter(pdf, f"maandbrief-{household_id}-{month:%Y-%m}", chosen)
 
 
 @bp.route("/households/<int:household_id>/handover-creditors.csv")

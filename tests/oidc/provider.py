@@ -1,6 +1,6 @@
 """The test OpenID Connect provider (node's oidc-provider, tests/oidc/server.js) as a session fixture.
 
-Installed by ``make test`` (``scripts/ensure_test_oidc_provider.sh``: ``npm ci`` in tests/oidc). Without node or the
+Installed by ``make test`` (``scripts/ensure_npm_test_packages.sh``: ``npm ci`` in tests/oidc). Without node or the
 installed package the tests that need it are skipped with a plain reason, except in CI (``CI=true``) where they fail.
 """
 
@@ -42,7 +42,7 @@ class OidcProvider:
 
 def _unavailable(reason: str) -> None:
     if os.environ.get("CI"):
-        pytest.fail(f"{reason} in CI: `make test` should have installed it (scripts/ensure_test_oidc_provider.sh)")
+        pytest.fail(f"{reason} in CI: `make test` should have installed it (scripts/ensure_npm_test_packages.sh)")
     pytest.skip(f"OIDC tests skipped: {reason} (make test installs it: npm ci in tests/oidc)")
 
 
