@@ -54,9 +54,15 @@ def _rows(path: Path) -> list[dict[str, str]]:
         return [row for row in csv.DictReader(handle) if (row.get("nl") or "").strip()]
 
 
-@lru_cache(maxsize=4)
 def catalogue(language: str, override: str | None = None) -> dict[str, str]:
-    """The letters' texts in ``language`` by their Dutch id (Dutch itself: empty, the id is the text)."""
+    """The letters' texts in ``language`` by their Dutch id (Dutch itself: empty, the id is the text). Read again
+    when the municipality's file changes (its modification time is part of the cache key)."""
+    changed = Path(override).stat().st_mtime_ns if override and Path(override).is_file() else None
+    return _catalogue(language, override, changed)
+
+
+@lru_cache(maxsize=8)
+def _catalogue(language: str, override: str | None, _changed: int | None) -> dict[str, str]:
     if language == "nl":
         return {}
     texts: dict[str, str] = dict(english_catalogue()) if language == "en" else {}

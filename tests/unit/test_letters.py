@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
+import os
 import shutil
 import subprocess
 import unicodedata
@@ -137,3 +138,13 @@ def test_day_31_is_the_last_day_of_the_month() -> None:
     rent = dataclasses.replace(sample().costs[0], due_day=31)
     assert rent.when == "elke maand, uiterlijk op de laatste dag van de maand"
     assert "dag 31" not in rent.when
+
+
+def test_a_changed_texts_file_is_read_again(tmp_path: Path) -> None:
+    own = tmp_path / "teksten.csv"
+    own.write_text("nl,ar\nVragen?,سؤال؟\n", encoding="utf-8")
+    assert letters.letter_text(Message("Vragen?"), "ar", str(own)) == "سؤال؟"
+    own.write_text("nl,ar\nVragen?,أسئلة؟\n", encoding="utf-8")
+    stat = own.stat()
+    os.utime(own, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    assert letters.letter_text(Message("Vragen?"), "ar", str(own)) == "أسئلة؟"
