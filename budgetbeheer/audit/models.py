@@ -27,3 +27,28 @@ class AuditEntry(Base):
     before it was recorded, and then left out of the hashed content so those entries still verify."""
     previous_hash: Mapped[str] = mapped_column(String(64), unique=True)
     entry_hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class PendingAuditEntry(Base):
+    """An entry written by a business transaction, waiting for its place in the chain.
+
+    The business transaction only appends here (no lock, so a long import holds up nobody). Right after its commit the
+    sequencer (:mod:`budgetbeheer.audit.chain`) moves its entries into :class:`AuditEntry`, chained, in a short
+    transaction of its own; entries a crash left here are chained by the scheduler or before the trail is read whole.
+    ``written_by`` names the writing transaction, so its own commit chains exactly its entries."""
+
+    __tablename__ = "audit_pending"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    written_by: Mapped[str] = mapped_column(String(32), index=True)
+    recorded_at: Mapped[str] = mapped_column(String(32))
+    actor: Mapped[str] = mapped_column(String(120))
+    action: Mapped[str] = mapped_column(String(80))
+    entity_type: Mapped[str] = mapped_column(String(60))
+    entity_id: Mapped[str | None] = mapped_column(String(60))
+    before_json: Mapped[str | None] = mapped_column(Text)
+    after_json: Mapped[str | None] = mapped_column(Text)
+    reason: Mapped[str | None] = mapped_column(Text)
+    request_id: Mapped[str | None] = mapped_column(String(64))
+    client_address: Mapped[str | None] = mapped_column(String(64))
+    auth_method: Mapped[str | None] = mapped_column(String(20))

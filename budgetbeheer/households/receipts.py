@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -283,37 +283,46 @@ def book_receipts_in_bulk(
             continue
         answers.append(None)
         parsed_rows.append((position, parsed, key))
-    if parsed_rows:
-        bank = ledger.account_id(session, ledger.BANK)
-        accounts = ledger.household_account_ids(session, [p.household_id for _i, p, _k in parsed_rows])
-        transaction_ids = ledger.book_many(session, [
-            ledger.Booking(
-                business_date=p.received_on, kind="receipt", description=_description(p), booked_by=actor.name,
-                legs=(ledger.Leg(bank, p.amount_cents), ledger.Leg(accounts[p.household_id], -p.amount_cents)),
-                household_id=p.household_id)
-            for _i, p, _k in parsed_rows])
-        now = utcnow()
-        rows = [{"household_id": p.household_id, "amount_cents": p.amount_cents, "received_on": p.received_on,
-                 "kind": p.kind, "reference": p.reference, "source": source, "idempotency_key": key,
-                 "request_hash": p.request_hash(), "ledger_transaction_id": transaction_id, "created_by": actor.name,
-                 "created_at": now}
-                for (_i, p, key), transaction_id in zip(parsed_rows, transaction_ids, strict=True)]
-        receipt_ids = next_ids(session, table_of(Receipt), len(rows))
-        for receipt_id, row in zip(receipt_ids, rows, strict=True):
-            row["id"] = receipt_id
-        insert_rows(session, table_of(Receipt), rows)
-        # one entry for the lot, as a payment run's payments are audited with their batch
-        record(session, actor, "receipts.booked", "receipt", None, after={
-            "source": source, "count": len(rows),
-            "total": cents_to_str(sum(p.amount_cents for _i, p, _k in parsed_rows)),
-            "receipts": [_snapshot_of(receipt_id, row) for receipt_id, row in zip(receipt_ids, rows, strict=True)]})
-        for (position, p, _key), receipt_id, transaction_id in zip(parsed_rows, receipt_ids, transaction_ids,
-                                                                    strict=True):
-            answers[position] = Booked(receipt_id, transaction_id, True)
-            publish(session, ReceiptBooked(receipt_id=receipt_id, household_id=p.household_id,
-                                           amount_cents=p.amount_cents, received_on=p.received_on, kind=p.kind,
-                                           actor=actor))
+    booked = _book_parsed_in_bulk(session, actor, [(p, key) for _i, p, key in parsed_rows], source)
+    for (position, _p, _key), (receipt_id, transaction_id) in zip(parsed_rows, booked, strict=True):
+        answers[position] = Booked(receipt_id, transaction_id, True)
     return [answer for answer in answers if answer is not None]
+
+
+def _book_parsed_in_bulk(session: Session, actor: Actor, parsed: Sequence[tuple[ReceiptInput, str]],
+                         source: str) -> list[tuple[int, int]]:
+    """Book receipts already checked, each with its key, as :func:`_book` books one (the same ledger transaction,
+    receipt and event), in bulk: one entry ``receipts.booked`` lists them all. Returns (receipt id, ledger
+    transaction id) per receipt, in order."""
+    if not parsed:
+        return []
+    bank = ledger.account_id(session, ledger.BANK)
+    accounts = ledger.household_account_ids(session, [p.household_id for p, _k in parsed])
+    transaction_ids = ledger.book_many(session, [
+        ledger.Booking(
+            business_date=p.received_on, kind="receipt", description=_description(p), booked_by=actor.name,
+            legs=(ledger.Leg(bank, p.amount_cents), ledger.Leg(accounts[p.household_id], -p.amount_cents)),
+            household_id=p.household_id)
+        for p, _k in parsed])
+    now = utcnow()
+    rows = [{"household_id": p.household_id, "amount_cents": p.amount_cents, "received_on": p.received_on,
+             "kind": p.kind, "reference": p.reference, "source": source, "idempotency_key": key,
+             "request_hash": p.request_hash(), "ledger_transaction_id": transaction_id, "created_by": actor.name,
+             "created_at": now}
+            for (p, key), transaction_id in zip(parsed, transaction_ids, strict=True)]
+    receipt_ids = next_ids(session, table_of(Receipt), len(rows))
+    for receipt_id, row in zip(receipt_ids, rows, strict=True):
+        row["id"] = receipt_id
+    insert_rows(session, table_of(Receipt), rows)
+    # one entry for the lot, as a payment run's payments are audited with their batch
+    record(session, actor, "receipts.booked", "receipt", None, after={
+        "source": source, "count": len(rows), "total": cents_to_str(sum(p.amount_cents for p, _k in parsed)),
+        "receipts": [_snapshot_of(receipt_id, row) for receipt_id, row in zip(receipt_ids, rows, strict=True)]})
+    for (p, _key), receipt_id in zip(parsed, receipt_ids, strict=True):
+        publish(session, ReceiptBooked(receipt_id=receipt_id, household_id=p.household_id,
+                                       amount_cents=p.amount_cents, received_on=p.received_on, kind=p.kind,
+                                       actor=actor))
+    return list(zip(receipt_ids, transaction_ids, strict=True))
 
 
 def _description(parsed: ReceiptInput) -> str:
@@ -344,6 +353,8 @@ def receipt_snapshot(receipt: Receipt) -> dict[str, Any]:
 
 
 MAX_KEY = 200
+IMPORT_CHUNK = 5000
+"""Receipts booked (and, by the commands and the upload page, committed) per step of a CSV import."""
 """The longest idempotency key (the column's width)."""
 
 
@@ -376,9 +387,17 @@ def _dutch_cells(row: dict[str, str]) -> dict[str, str]:
 
 
 def import_receipts_csv(
-    session: Session, actor: Actor, content: bytes, source: str = "csv", file_format: str = "csv"
+    session: Session, actor: Actor, content: bytes, source: str = "csv", file_format: str = "csv", *,
+    checkpoint: Callable[[int, int], None] | None = None, chunk: int = IMPORT_CHUNK,
 ) -> ImportResult:
-    """Book every line of a receipts CSV, or none: each line is checked first and every error names its line.
+    """Book every line of a receipts CSV: each line is checked first and every error names its line; a file with an
+    error books nothing.
+
+    The lines are booked in bulk, ``chunk`` at a time; after each chunk ``checkpoint(booked, of)`` is called, which
+    the commands and the upload page use to commit it (:func:`budgetbeheer.db.unit_of_work.checkpoint`) and show
+    progress, so a long import never holds the database for its whole length. Each chunk is all or nothing; after a
+    crash the same file imported again books only the lines not booked yet (their keys say which), so the position is
+    the database's, not the process's.
 
     Lines without an ``idempotency_key`` get a key from their content (:func:`line_key`: household, amount, date,
     kind and reference as read, so line ends, a BOM, spaces and "45,50" against "45.50" do not matter), so the same
@@ -431,11 +450,10 @@ def import_receipts_csv(
     if errors:
         raise ValidationError(errors.fields, Message("Het bestand is niet ingelezen: %(count)s fout(en).",
                                                      count=len(errors.fields)))
-    booked = 0
-    for _line, receipt, key in parsed:
-        if key in existing:
-            continue
-        _book(session, actor, receipt, key, source)
-        booked += 1
-    return ImportResult(booked=booked, already_booked=len(parsed) - booked)
+    wanted = [(receipt, key) for _line, receipt, key in parsed if key not in existing]
+    for start in range(0, len(wanted), chunk):
+        _book_parsed_in_bulk(session, actor, wanted[start:start + chunk], source)
+        if checkpoint is not None:
+            checkpoint(min(start + chunk, len(wanted)), len(wanted))
+    return ImportResult(booked=len(wanted), already_booked=len(parsed) - len(wanted))
 
