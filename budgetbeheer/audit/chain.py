@@ -88,8 +88,7 @@ def _step(engine: Engine | Connection, token: str | None) -> int:
     return len(taken)
 
 
-def chain_written(engine: Engine | Connection, token: str) -> int:
-    """Chain the entries one committed transaction wrote (its token), a chunk per step; how many."""
+def _chain(engine: Engine | Connection, token: str | None) -> int:
     total = 0
     while (moved := _step(engine, token)) > 0:
         total += moved
@@ -98,14 +97,14 @@ def chain_written(engine: Engine | Connection, token: str) -> int:
     return total
 
 
+def chain_written(engine: Engine | Connection, token: str) -> int:
+    """Chain the entries one committed transaction wrote (its token), a chunk per step; how many."""
+    return _chain(engine, token)
+
+
 def chain_waiting(engine: Engine | Connection) -> int:
     """Chain every entry still waiting (left by a crash or a failed step, or not yet reached), oldest first."""
-    total = 0
-    while (moved := _step(engine, None)) > 0:
-        total += moved
-        if moved < CHUNK:
-            break
-    return total
+    return _chain(engine, None)
 
 
 def waiting(session: Session) -> int:

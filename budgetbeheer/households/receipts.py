@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from json.encoder import encode_basestring_ascii  # type: ignore[attr-defined]
+from json.encoder import encode_basestring_ascii
 from typing import Any
 
 from sqlalchemy import select
@@ -401,7 +401,7 @@ def _booked_keys(session: Session, keys: Sequence[str], legacy: Mapping[str, str
         for chunk in in_chunks(session, list(legacy)):
             for key, request_hash in session.execute(select(Receipt.idempotency_key, Receipt.request_hash)
                                                      .where(id_in(session, Receipt.idempotency_key, chunk))):
-                found[legacy[key]] = request_hash
+                found[legacy[str(key)]] = str(request_hash)
     return found
 
 
