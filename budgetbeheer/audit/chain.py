@@ -7,9 +7,10 @@ transaction: each step holds the chain's lock only while it hashes and moves one
 most. Entries a crash or a failed step left behind are chained by :func:`chain_waiting`: the scheduler calls it each
 time it renews its lease, and the trail is chained whole before it is verified or exported.
 
-Each step takes its rows out of ``audit_pending`` with its first statement (``DELETE … RETURNING``), so on SQLite it
-holds the write lock from the start, and two steps can never chain the same entry; on PostgreSQL the chain's advisory
-lock orders the steps. The chain's order is the order of the steps (so ``recorded_at``, the time the entry was
+Each step takes its rows out of ``audit_pending`` with ``DELETE … RETURNING``, so two steps can never chain the same
+entry: on SQLite as its first statement, so it holds the write lock from the start; on PostgreSQL after the chain's
+advisory lock, which orders the steps, and by the ids read just before (one index scan each, however stale the new
+table's statistics). The chain's order is the order of the steps (so ``recorded_at``, the time the entry was
 written, can be a moment earlier than the entry before it).
 """
 
@@ -28,7 +29,7 @@ from sqlalchemy.orm import Session
 from budgetbeheer.audit.models import AuditEntry, PendingAuditEntry
 from budgetbeheer.db import locks
 from budgetbeheer.db.base import table_of
-from budgetbeheer.db.bulk_write import insert_rows
+from budgetbeheer.db.bulk_write import id_in, insert_rows
 
 log = logging.getLogger(__name__)
 
@@ -68,9 +69,17 @@ def _step(engine: Engine | Connection, token: str | None) -> int:
         chosen = chosen.where(pending.c.written_by == token)
     with Session(engine) as session, session.begin():
         locks.hold(session, locks.Lock.AUDIT_CHAIN)
+        if session.get_bind().dialect.name == "postgresql":
+            # the ids first, then a delete by the array of them: with the subquery inside the DELETE the planner
+            # chose a nested loop over the whole table when its statistics were stale (a table filled a moment ago)
+            ids = list(session.scalars(chosen))
+            if not ids:
+                return 0
+            which = id_in(session, pending.c.id, ids)
+        else:  # SQLite: the DELETE is the first statement, so the step holds the write lock from its start
+            which = pending.c.id.in_(chosen.scalar_subquery())
         taken = sorted(session.execute(
-            delete(pending).where(pending.c.id.in_(chosen.scalar_subquery()))
-            .returning(pending.c.id, *(pending.c[name] for name in _CONTENT_COLUMNS))
+            delete(pending).where(which).returning(pending.c.id, *(pending.c[name] for name in _CONTENT_COLUMNS))
         ).mappings().all(), key=lambda row: row["id"])
         if not taken:
             return 0
