@@ -16,7 +16,8 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,14 +25,27 @@ import time_machine
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from budgetbeheer import clock
 from budgetbeheer.audit.models import AuditEntry
 from budgetbeheer.audit.service import Actor
 from budgetbeheer.config import Settings
+from budgetbeheer.households.fixed_costs import add_fixed_cost
+from budgetbeheer.lifecycle.ending import advance_endings, end_period
 from budgetbeheer.payments.service import prepare_run
 from budgetbeheer.tables.households import Creditor, FixedCost, Household, Receipt
-from budgetbeheer.tables.payments import PaymentBatch
+from budgetbeheer.tables.payments import Advance, IbanChange, OneOffPayment, PaymentBatch
 from budgetbeheer.users.models import User
-from tests.factories import RUN_DATE, payable_household
+from budgetbeheer.users.service import actor_for
+from tests.factories import (
+    MONTHLY_LEEFGELD,
+    RUN_DATE,
+    creditor,
+    enrol,
+    fixed_cost_data,
+    iban,
+    payable_household,
+    receipt,
+)
 
 SUBMIT_TWICE = """form => Promise.all([1, 2].map(() => fetch(form.action || location.href,
     {method: "POST", body: new FormData(form), credentials: "same-origin"}))).then(rs => rs.map(r => r.url))"""
@@ -155,6 +169,12 @@ def button_of(page: Any, action: str, name: str | None = None) -> Any:
     return buttons.filter(has_text=name).first if name else buttons.first
 
 
+def fill_in(page: Any, action: str, **values: str) -> None:
+    """Fill fields of the form that posts to ``action``, by their names."""
+    for name, value in values.items():  # set as typed, also in a form that is folded away (``<details>``)
+        page.locator(f'form[action="{action}"] [name="{name}"]').first.evaluate("(e, v) => { e.value = v }", value)
+
+
 def log_in_as(page: Any, browser_login: Callable[[str], None], username: str) -> None:
     page.context.clear_cookies()
     browser_login(username)
@@ -208,3 +228,138 @@ def test_double_submits_of_a_payment_run_prepare_approve_export_sent_settle_and_
         before = audit_actions(session)
         send_twice(page, button_of(page, f"/batches/{second_id}/cancel"))
         once(session, before, "payment_batch.cancelled")
+
+
+# ----------------------------------------------------------------------------------- one-off payments and advances
+
+
+def test_double_submits_of_one_off_payments_and_advances_have_one_effect(
+    page: Any, make_user: Callable[..., User], browser_login: Callable[[str], None], session: Session,
+) -> None:
+    household = enrol(session, start=clock.today() - timedelta(days=3), leefgeld=MONTHLY_LEEFGELD)
+    household_id = household.id
+    receipt(session, household_id, "400.00", clock.today(), reference="bijstand")
+    ggd = creditor(session, category="other", name="GGD Regio", iban="NL02ABNA0123456789")
+    ggd_id = ggd.id
+    session.commit()
+    make_user("karin", "caseworker")
+    make_user("fatima", "finance")
+    browser_login("karin")
+
+    page.goto(f"/households/{household_id}/one-off-payments/new")
+    page.get_by_label("Bedrag (euro)").fill("85,50")
+    page.get_by_label("Schuldeiser", exact=True).select_option(str(ggd_id))
+    page.get_by_label("Reden").fill("GGD-rekening inentingen")
+    before = audit_actions(session)
+    send_twice(page, page.get_by_role("button", name="Aanvragen"))
+    once(session, before, "one_off_payment.requested")
+    assert count(session, OneOffPayment) == 1
+    first = session.scalars(select(OneOffPayment.id)).one()
+    session.rollback()
+
+    log_in_as(page, browser_login, "fatima")
+    page.goto(f"/households/{household_id}")
+    before = audit_actions(session)
+    send_twice(page, button_of(page, f"/one-off-payments/{first}/approve"))
+    once(session, before, "one_off_payment.approved")
+    page.goto(f"/households/{household_id}")
+    before = audit_actions(session)
+    fill_in(page, f"/one-off-payments/{first}/reject", note="toch niet nodig")
+    send_twice(page, button_of(page, f"/one-off-payments/{first}/reject"))  # approved, not yet in a run
+    once(session, before, "one_off_payment.rejected")
+
+    page.goto(f"/households/{household_id}/advances/new")
+    page.get_by_label("Bedrag (euro)").fill("350")
+    page.get_by_label("Reden").fill("Huurtoeslag komt pas over acht weken")
+    before = audit_actions(session)
+    send_twice(page, page.get_by_role("button", name="Verstrekken"))
+    once(session, before, "advance.granted")
+    assert count(session, Advance) == 1
+
+    end_period(session, Actor.system("test"), household_id, end_date=clock.today().isoformat(), reason="verhuisd")
+    advance_endings(session, Actor.system("test"), clock.today())
+    session.commit()
+    make_user("frank", "finance")  # four eyes: not who granted it
+    log_in_as(page, browser_login, "frank")
+    page.goto(f"/households/{household_id}")
+    advance_id = session.scalars(select(Advance.id)).one()
+    session.rollback()
+    fill_in(page, f"/advances/{advance_id}/write-off", reason="niet terug te halen")
+    before = audit_actions(session)
+    send_twice(page, button_of(page, f"/advances/{advance_id}/write-off"))
+    once(session, before, "advance.written_off")
+
+
+# -------------------------------------------------------------------------------------- creditors and IBAN changes
+
+
+def test_double_submits_of_the_creditor_register_and_iban_change_forms_have_one_effect(
+    page: Any, make_user: Callable[..., User], browser_login: Callable[[str], None], session: Session,
+    tmp_path: Path,
+) -> None:
+    karin = actor_for(make_user("karin", "caseworker"))
+    make_user("fatima", "finance")
+    make_user("frank", "finance")
+    household = enrol(session)
+    household_id = household.id
+    waiting = [add_fixed_cost(session, karin, household_id, fixed_cost_data(
+        category, creditor={"name": name, "iban": iban()})).creditor_id
+        for category, name in (("energy", "Energie Nieuw"), ("water", "Water Nieuw"))]
+    session.commit()
+    browser_login("frank")
+
+    page.goto("/households/creditors")
+    before = audit_actions(session)
+    send_twice(page, button_of(page, f"/households/creditors/{waiting[0]}/confirm"))
+    once(session, before, "creditor.confirmed")
+    fill_in(page, f"/households/creditors/{waiting[1]}/reject", reason="onbekende partij")
+    before = audit_actions(session)
+    send_twice(page, button_of(page, f"/households/creditors/{waiting[1]}/reject"))
+    once(session, before, "creditor.rejected")
+
+    fill_in(page, "/households/creditors/address", **{
+        "creditor_id": str(waiting[0]), "address.street_name": "Stationsplein", "address.building_number": "1",
+        "address.postal_code": "3511 ED", "address.town_name": "Utrecht", "address.country": "NL"})
+    before = audit_actions(session)
+    send_twice(page, button_of(page, "/households/creditors/address"))
+    once(session, before, "creditor.address_changed")
+
+    csv = tmp_path / "register.csv"
+    csv.write_text(f"name,iban\nBibliotheek Oost,{iban()}\n", encoding="utf-8")
+    page.locator('form[action="/households/creditors/upload"] input[type="file"]').set_input_files(csv)
+    creditors = count(session, Creditor)
+    before = audit_actions(session)
+    send_twice(page, button_of(page, "/households/creditors/upload"))
+    once(session, before, "creditor.created")
+    assert count(session, Creditor) == creditors + 1
+
+    fill_in(page, "/iban-changes/creditors", creditor_id=str(waiting[0]), iban=iban("ABNA"), reason="nieuwe bank")
+    before = audit_actions(session)
+    send_twice(page, button_of(page, "/iban-changes/creditors"))
+    once(session, before, "iban_change.proposed")
+    assert count(session, IbanChange) == 1
+    change = session.scalars(select(IbanChange.id)).one()
+    session.rollback()
+
+    log_in_as(page, browser_login, "fatima")  # four eyes: not who proposed it
+    page.goto("/households/creditors")
+    before = audit_actions(session)
+    send_twice(page, button_of(page, f"/iban-changes/{change}/confirm"))
+    once(session, before, "iban_change.confirmed", "creditor.iban_changed")
+
+    page.goto(f"/households/{household_id}")
+    fill_in(page, f"/iban-changes/households/{household_id}", iban=iban("RABO"), account_holder="S. Haddad",
+            reason="nieuwe rekening")
+    before = audit_actions(session)
+    send_twice(page, button_of(page, f"/iban-changes/households/{household_id}"))
+    once(session, before, "iban_change.proposed")
+    assert count(session, IbanChange) == 2
+    change = session.scalars(select(IbanChange.id).order_by(IbanChange.id.desc()).limit(1)).one()
+    session.rollback()
+
+    log_in_as(page, browser_login, "frank")
+    page.goto(f"/households/{household_id}")
+    fill_in(page, f"/iban-changes/{change}/reject", note="niet van de rekeninghouder")
+    before = audit_actions(session)
+    send_twice(page, button_of(page, f"/iban-changes/{change}/reject"))
+    once(session, before, "iban_change.rejected")
