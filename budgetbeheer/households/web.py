@@ -319,6 +319,7 @@ def _household_page(household_id: int, **amount_change: Any) -> str:
 @bp.route("/<int:household_id>/break-glass", methods=["POST"])
 @requires("households.break_glass")
 @opens_glass
+@once_per_submission  # a double click opens the glass once: one row, one audit entry
 def open_glass(household_id: int) -> Response | tuple[str, int]:
     """Break the glass: open a household of another team for an hour with a stated reason (in the audit trail)."""
     try:
@@ -653,6 +654,7 @@ def _error_text(error: BudgetbeheerError) -> str:
 
 @bp.route("/creditors/upload", methods=["POST"])
 @requires("creditors.write")
+@once_per_submission  # two uploads racing on PostgreSQL: the second waits for the first, then shows its result
 def creditors_upload() -> Response | tuple[str, int]:
     upload = request.files.get("file")
     upload_errors: dict[str, Message] = {}

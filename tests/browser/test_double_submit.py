@@ -31,17 +31,23 @@ from budgetbeheer.audit.service import Actor
 from budgetbeheer.config import Settings
 from budgetbeheer.households.fixed_costs import add_fixed_cost
 from budgetbeheer.lifecycle.ending import advance_endings, end_period
+from budgetbeheer.lifecycle.signals import raise_signal
 from budgetbeheer.payments.service import prepare_run
 from budgetbeheer.tables.households import Creditor, FixedCost, Household, Receipt
+from budgetbeheer.tables.access import BreakGlass
+from budgetbeheer.tables.lifecycle import ExtensionRequest
 from budgetbeheer.tables.payments import Advance, IbanChange, OneOffPayment, PaymentBatch
 from budgetbeheer.users.models import User
-from budgetbeheer.users.service import actor_for
+from budgetbeheer.users.service import actor_for, create_user
+from tests.conftest import TEST_PASSWORD
 from tests.factories import (
     MONTHLY_LEEFGELD,
     RUN_DATE,
+    bsn,
     creditor,
     enrol,
     fixed_cost_data,
+    household,
     iban,
     payable_household,
     receipt,
@@ -162,9 +168,15 @@ def once(session: Session, before: Counter[str], *actions: str) -> Counter[str]:
     return added
 
 
+def form_of(action: str) -> str:
+    """The selector of the form that posts to ``action`` (a path; ``""``: the form that posts to its own page)."""
+    return f'form[action="{action}"]' if action else 'main form[method="post"]:not([action])'
+
+
 def button_of(page: Any, action: str, name: str | None = None) -> Any:
-    """The submit button of the form that posts to ``action`` (a path; ``name``: its words, if it has several)."""
-    form = page.locator(f'form[action="{action}"]').first
+    """The submit button of the form that posts to ``action`` (see :func:`form_of`; ``name``: its words, if it has
+    several)."""
+    form = page.locator(form_of(action)).first
     buttons = form.locator('button[type="submit"], button:not([type]), input[type="submit"]')
     return buttons.filter(has_text=name).first if name else buttons.first
 
@@ -172,7 +184,7 @@ def button_of(page: Any, action: str, name: str | None = None) -> Any:
 def fill_in(page: Any, action: str, **values: str) -> None:
     """Fill fields of the form that posts to ``action``, by their names."""
     for name, value in values.items():  # set as typed, also in a form that is folded away (``<details>``)
-        page.locator(f'form[action="{action}"] [name="{name}"]').first.evaluate("(e, v) => { e.value = v }", value)
+        page.locator(f'{form_of(action)} [name="{name}"]').first.evaluate("(e, v) => { e.value = v }", value)
 
 
 def log_in_as(page: Any, browser_login: Callable[[str], None], username: str) -> None:
@@ -363,3 +375,154 @@ def test_double_submits_of_the_creditor_register_and_iban_change_forms_have_one_
     before = audit_actions(session)
     send_twice(page, button_of(page, f"/iban-changes/{change}/reject"))
     once(session, before, "iban_change.rejected")
+
+
+# ------------------------------------------------------------------------------------ signals, extensions, ending
+
+
+def test_double_submits_of_signals_extensions_and_ending_a_period_have_one_effect(
+    page: Any, make_user: Callable[..., User], browser_login: Callable[[str], None], session: Session,
+) -> None:
+    karin = make_user("karin", "caseworker")
+    make_user("tara", "supervisor")
+    household = enrol(session, start=clock.today() - timedelta(days=40), leefgeld=MONTHLY_LEEFGELD)
+    household_id = household.id
+    household.caseworker_id = karin.id
+    signal_ids = [signal.id for n in range(3) if (signal := raise_signal(
+        session, kind="shortfall", household_id=household_id, message="Huur niet betaald",
+        dedup_key=f"double:{n}")) is not None]
+    session.commit()
+    browser_login("karin")
+
+    page.goto("/signals")
+    fill_in(page, f"/signals/{signal_ids[0]}/done", note="Met de verhuurder gebeld")
+    before = audit_actions(session)
+    send_twice(page, button_of(page, f"/signals/{signal_ids[0]}/done"))
+    once(session, before, "signal.done")
+    page.goto("/signals")
+    for signal_id in signal_ids[1:]:
+        page.get_by_label(f"Signaal {signal_id} kiezen").check()
+    page.get_by_label("Aangevinkte signalen afhandelen met één notitie").fill("Betalingsregeling getroffen")
+    before = audit_actions(session)
+    send_twice(page, page.get_by_test_id("bulk-done").get_by_role("button", name="Afgehandeld"))
+    assert (audit_actions(session) - before)["signal.done"] == 2  # one per signal, not one more per submit
+
+    def ask_extension() -> None:
+        page.goto(f"/households/{household_id}/extensions/new")
+        page.get_by_label("Aantal maanden (1 tot en met 12)").fill("2")
+        page.get_by_label("Soort reden").select_option("language_course")
+        page.get_by_label("Toelichting (minstens 10 tekens)").fill("Het taalexamen is pas in oktober")
+        before = audit_actions(session)
+        send_twice(page, page.get_by_role("button", name="Aanvragen"))
+        once(session, before, "extension.requested")
+
+    ask_extension()
+    assert count(session, ExtensionRequest) == 1
+    page.goto(f"/households/{household_id}/period")
+    withdraw = session.scalars(select(ExtensionRequest.id)).one()
+    session.rollback()
+    before = audit_actions(session)
+    send_twice(page, button_of(page, f"/extensions/{withdraw}/withdraw"))
+    once(session, before, "extension.withdrawn")
+    ask_extension()
+    assert count(session, ExtensionRequest) == 2
+
+    log_in_as(page, browser_login, "tara")
+    page.goto("/extensions")
+    page.get_by_label("Toelichting bij het besluit").fill("Akkoord, taal gaat voor")
+    page.get_by_role("button", name="Goedkeuren…").click()
+    before = audit_actions(session)
+    send_twice(page, page.get_by_role("button", name="Ja, goedkeuren"))
+    once(session, before, "extension.approved", "household.period_extended")
+
+    log_in_as(page, browser_login, "karin")
+    page.goto(f"/households/{household_id}/end")
+    fill(page, "date", clock.today().isoformat())
+    fill(page, "reason", "verhuisd naar een andere gemeente")
+    page.get_by_role("button", name="Verder: controleren wat er gebeurt").click()
+    before = audit_actions(session)
+    send_twice(page, page.get_by_test_id("end-confirm").locator('button[type="submit"]'))
+    once(session, before, "household.period_ended_early")
+
+
+# ------------------------------------------------------------------------------------------------------ households
+
+CORRECTIONS = [  # (action, fields, the action audited), one after the other on one household
+    ("person", {"first_name": "Samira", "reason": "typfout in de voornaam"}, "person.corrected"),
+    ("add-person", {"bsn": bsn(), "first_name": "Sara", "last_name": "Haddad", "date_of_birth": "2026-11-20", "from": "2026-11-28",
+                    "reason": "geboren"}, "person.added"),
+    ("details", {"city": "Utrecht", "reason": "verhuisd"}, "household.changed"),
+    ("fixed-cost", {"reference": "Huur Nieuwstraat 3", "due_day": "2", "from": "2027-01-01",
+                    "reason": "nieuw kenmerk"}, "fixed_cost.replaced"),
+    ("settlement", {"type": "owed", "amount": "75,00", "date": "2027-01-15", "reason": "jaarafrekening"},
+     "fixed_cost.settlement_owed"),
+    ("income", {"amount": "1400,00", "from": "2027-01-01", "reason": "nieuw bedrag"}, "expected_income.replaced"),
+    ("leave", {"date": "2026-12-31", "reason": "verhuist"}, "person.left"),
+]
+
+
+def test_double_submits_of_the_household_income_amount_correction_glass_and_receipt_forms_have_one_effect(
+    page: Any, browser_login: Callable[[str], None], session: Session, tmp_path: Path,
+) -> None:
+    with time_machine.travel("2026-11-28 09:00 +01:00", tick=True):
+        users = {name: create_user(session, Actor.system("test"), username=name, roles=roles, password=TEST_PASSWORD,
+                                   team=team).id
+                 for name, roles, team in (("noor", ("caseworker",), "noord"), ("zara", ("caseworker",), "zuid"),
+                                           ("fatima", ("finance",), None))}
+        noor = Actor(name="noor", user_id=users["noor"])
+        household_id = household(session, noor, leefgeld=MONTHLY_LEEFGELD, balance="1500.00").id
+        other = enrol(session, noor, leefgeld=MONTHLY_LEEFGELD).id
+        session.commit()
+        browser_login("noor")
+
+        page.goto(f"/households/{household_id}/income/new")
+        fill_in(page, "", kind="child_benefit", amount="280,00", day="1")
+        before = audit_actions(session)
+        send_twice(page, button_of(page, ""))
+        once(session, before, "expected_income.added")
+
+        page.goto(f"/households/{household_id}")
+        rent = session.scalars(select(FixedCost.id).where(FixedCost.household_id == household_id)
+                               .order_by(FixedCost.id).limit(1)).one()
+        session.rollback()
+        fill_in(page, f"/households/fixed-costs/{rent}/amount", amount="675,00", effective_from="2027-01-01")
+        before = audit_actions(session)
+        send_twice(page, button_of(page, f"/households/fixed-costs/{rent}/amount"))
+        once(session, before, "fixed_cost.amount_changed")
+
+        for action, fields, audited in CORRECTIONS:
+            path = f"/households/{household_id}/corrections/{action}"
+            page.goto(f"/households/{household_id}/corrections")
+            fill_in(page, path, **fields)
+            before = audit_actions(session)
+            send_twice(page, button_of(page, path))
+            once(session, before, audited)
+
+        log_in_as(page, browser_login, "zara")  # another team's household: break the glass, once
+        page.goto(f"/households/{other}")
+        fill_in(page, f"/households/{other}/break-glass", break_glass_reason="Collega ziek; huur moet vandaag weg")
+        before = audit_actions(session)
+        send_twice(page, button_of(page, f"/households/{other}/break-glass"))
+        once(session, before, "household.break_glass")
+        assert count(session, BreakGlass) == 1
+
+        log_in_as(page, browser_login, "fatima")
+        page.goto(f"/households/{household_id}/corrections")
+        wrong = session.scalars(select(Receipt.id).where(Receipt.household_id == household_id)).first()
+        session.rollback()
+        path = f"/households/{household_id}/corrections/rebook"
+        fill_in(page, path, receipt_id=str(wrong), household_id=str(other), reason="verkeerd huishouden")
+        before = audit_actions(session)
+        send_twice(page, button_of(page, path))
+        once(session, before, "receipt.rebooked")
+
+        csv = tmp_path / "ontvangsten.csv"
+        csv.write_text(f"household_id,amount,date,kind,reference\n{other},45.50,2026-11-27,benefit,UWV\n",
+                       encoding="utf-8")
+        page.goto("/households/receipts")
+        page.locator('input[type="file"][name="file"]').set_input_files(csv)
+        receipts = count(session, Receipt)
+        before = audit_actions(session)
+        send_twice(page, page.get_by_role("button", name="Inlezen en boeken"))
+        once(session, before, "receipt.booked")
+        assert count(session, Receipt) == receipts + 1
