@@ -399,6 +399,7 @@ def new_fixed_cost(household_id: int) -> str | Response | tuple[str, int]:
 
 @bp.route("/fixed-costs/<int:fixed_cost_id>/amount", methods=["POST"])
 @requires("households.write")
+@once_per_submission
 def change_amount(fixed_cost_id: int) -> Response | tuple[str, int]:
     """A new amount from a date on; refused, the household page again (422) with this form open, what was typed
     kept and each field's error named in words."""

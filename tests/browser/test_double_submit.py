@@ -16,10 +16,11 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pyotp
 import pytest
 import time_machine
 from sqlalchemy import func, select
@@ -37,8 +38,8 @@ from budgetbeheer.tables.households import Creditor, FixedCost, Household, Recei
 from budgetbeheer.tables.access import BreakGlass
 from budgetbeheer.tables.lifecycle import ExtensionRequest
 from budgetbeheer.tables.payments import Advance, IbanChange, OneOffPayment, PaymentBatch
-from budgetbeheer.users.models import User
-from budgetbeheer.users.service import actor_for, create_user
+from budgetbeheer.users.models import ApiToken, RoleGrant, User
+from budgetbeheer.users.service import actor_for, create_token, create_user, update_user
 from tests.conftest import TEST_PASSWORD
 from tests.factories import (
     MONTHLY_LEEFGELD,
@@ -526,3 +527,85 @@ def test_double_submits_of_the_household_income_amount_correction_glass_and_rece
         send_twice(page, page.get_by_role("button", name="Inlezen en boeken"))
         once(session, before, "receipt.booked")
         assert count(session, Receipt) == receipts + 1
+
+
+# ------------------------------------------------------------------------------------------- users, tokens, TOTP
+
+
+def test_double_submits_of_the_user_role_grant_token_and_totp_forms_have_one_effect(
+    page: Any, make_user: Callable[..., User], browser_login: Callable[[str], None], session: Session,
+) -> None:
+    alice = actor_for(make_user("alice", "admin"))
+    make_user("bob", "admin")
+    kees = make_user("kees", "caseworker")
+    kees_id = kees.id
+    create_token(session, actor_for(kees), kees, label="koppeling")
+    session.commit()
+    browser_login("alice")
+
+    page.goto("/admin/users/new")
+    fill_in(page, "", username="nina", password="een-lang-wachtwoord-1")
+    page.locator("#role-caseworker").check()
+    users = count(session, User)
+    before = audit_actions(session)
+    send_twice(page, button_of(page, ""))
+    once(session, before, "user.created")
+    assert count(session, User) == users + 1
+    nina = session.scalars(select(User.id).where(User.username == "nina")).one()
+    session.rollback()
+
+    page.goto(f"/admin/users/{nina}")
+    page.locator("#role-caseworker").uncheck()
+    page.locator("#role-finance").check()  # a money role: it waits for a second admin
+    fill_in(page, "", display_name="Nina de Vries")
+    before = audit_actions(session)
+    send_twice(page, button_of(page, ""))
+    once(session, before, "role_grant.requested")
+    update_user(session, alice, kees_id, roles=["caseworker", "finance"])  # a second grant, to reject
+    session.commit()
+    grants = {grant.user_id: grant.id for grant in session.scalars(select(RoleGrant))}
+    session.rollback()
+
+    log_in_as(page, browser_login, "bob")  # four eyes: not who asked
+    for user_id, decision, audited in ((nina, "confirm", "role_grant.confirmed"),
+                                       (kees_id, "reject", "role_grant.rejected")):
+        page.goto(f"/admin/users/{user_id}")
+        before = audit_actions(session)
+        send_twice(page, button_of(page, f"/admin/role-grants/{grants[user_id]}/{decision}"))
+        once(session, before, audited)
+    token_id = session.scalars(select(ApiToken.id).where(ApiToken.user_id == kees_id)).one()
+    session.rollback()
+    page.goto(f"/admin/users/{kees_id}")
+    page.get_by_role("button", name="Intrekken…").click()
+    before = audit_actions(session)
+    send_twice(page, page.get_by_role("button", name="Ja, token intrekken"))
+    once(session, before, "token.revoked")
+
+    page.goto("/account/tokens")
+    fill_in(page, "/account/tokens", label="rapportage")
+    tokens = count(session, ApiToken)
+    before = audit_actions(session)
+    send_twice(page, button_of(page, "/account/tokens"))
+    once(session, before, "token.created")
+    assert count(session, ApiToken) == tokens + 1
+    page.goto("/account/tokens")
+    page.get_by_role("button", name="Intrekken…").click()
+    before = audit_actions(session)
+    send_twice(page, page.get_by_role("button", name="Ja, token intrekken"))
+    once(session, before, "token.revoked")
+
+    page.goto("/account/security")
+    before = audit_actions(session)
+    send_twice(page, button_of(page, "/account/security/totp"))
+    once(session, before, "totp.enrolment_started")
+    totp = pyotp.TOTP(page.get_by_test_id("totp-secret").inner_text().replace(" ", ""))
+    fill_in(page, "/account/security/totp/confirm", code=totp.now())
+    before = audit_actions(session)
+    send_twice(page, button_of(page, "/account/security/totp/confirm"))
+    once(session, before, "totp.enrolled")
+    with time_machine.travel(datetime.now(UTC) + timedelta(seconds=31), tick=True):  # a code not used yet
+        page.goto("/account/security")
+        fill_in(page, "/account/security/totp/disable", code=totp.now())
+        before = audit_actions(session)
+        send_twice(page, button_of(page, "/account/security/totp/disable"))
+        once(session, before, "totp.disabled")
