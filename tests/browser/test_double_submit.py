@@ -29,21 +29,27 @@ from sqlalchemy.orm import Session
 from budgetbeheer import clock
 from budgetbeheer.audit.models import AuditEntry
 from budgetbeheer.audit.service import Actor
+from budgetbeheer.bank import simulate
+from budgetbeheer.bank.statement_writer import statement_bytes
 from budgetbeheer.config import Settings
 from budgetbeheer.households.fixed_costs import add_fixed_cost
 from budgetbeheer.lifecycle.ending import advance_endings, end_period
+from budgetbeheer.ledger.service import BANK, account_id, balance
 from budgetbeheer.lifecycle.signals import raise_signal
+from budgetbeheer.payments import service
 from budgetbeheer.payments.service import prepare_run
-from budgetbeheer.tables.households import Creditor, FixedCost, Household, Receipt
+from budgetbeheer.tables.households import Creditor, ExpectedIncome, FixedCost, Household, Receipt
 from budgetbeheer.tables.access import BreakGlass
+from budgetbeheer.tables.bank import BankLine, BankStatement, LineState
 from budgetbeheer.tables.lifecycle import ExtensionRequest
-from budgetbeheer.tables.payments import Advance, IbanChange, OneOffPayment, PaymentBatch
+from budgetbeheer.tables.payments import Advance, BankFile, IbanChange, OneOffPayment, PaymentBatch, PaymentItem
 from budgetbeheer.users.models import ApiToken, RoleGrant, User
 from budgetbeheer.users.service import actor_for, create_token, create_user, update_user
 from tests.conftest import TEST_PASSWORD
 from tests.factories import (
     MONTHLY_LEEFGELD,
     RUN_DATE,
+    batch,
     bsn,
     creditor,
     enrol,
@@ -160,12 +166,14 @@ def send_twice(page: Any, button: Any) -> list[dict[str, Any]]:
     return answers
 
 
-def once(session: Session, before: Counter[str], *actions: str) -> Counter[str]:
-    """Since ``before``: each of ``actions`` audited exactly once and no other change audited twice."""
+def once(session: Session, before: Counter[str], *actions: str, **more: int) -> Counter[str]:
+    """Since ``before``: each of ``actions`` audited exactly once and no other change audited twice (but for ``more``:
+    an action one effect audits that many times, its dots as ``__``)."""
     added = audit_actions(session) - before
     for action in actions:
         assert added[action] == 1, (action, added)
-    assert all(n == 1 for action, n in added.items() if action not in READS), added
+    times = {action.replace("__", "."): n for action, n in more.items()}
+    assert all(n == times.get(action, 1) for action, n in added.items() if action not in READS), added
     return added
 
 
@@ -609,3 +617,79 @@ def test_double_submits_of_the_user_role_grant_token_and_totp_forms_have_one_eff
         before = audit_actions(session)
         send_twice(page, button_of(page, "/account/security/totp/disable"))
         once(session, before, "totp.disabled")
+
+
+# ------------------------------------------------------------------------------------------------------------ bank
+
+
+def test_double_submits_of_the_bank_upload_assign_undo_return_and_match_rule_forms_have_one_effect(
+    page: Any, make_user: Callable[..., User], browser_login: Callable[[str], None], session: Session,
+    settings: Settings, tmp_path: Path,
+) -> None:
+    with time_machine.travel("2026-12-03 09:00 +01:00", tick=True):
+        finance = actor_for(make_user("fatima", "finance")), actor_for(make_user("frank", "finance"))
+        household_id = payable_household(session, holder="Haddad").id
+        approved = batch(session, settings, RUN_DATE, finance[0], finance[1])
+        service.export(session, finance[1], approved.id, settings)
+        session.commit()
+        row = session.get(Household, household_id)
+        assert row is not None
+        files = list(session.scalars(select(BankFile.content).where(BankFile.batch_id == approved.id)))
+        made = simulate.statement(
+            files, account_iban=settings.managed_account_iban,
+            opening_balance_cents=balance(session, account_id(session, BANK), date(2026, 11, 29)),
+            credits=[simulate.Credit(4_250, date(2026, 12, 2), "A Haddad", row.iban, "terug van de huur"),
+                     simulate.Credit(1_000, date(2026, 12, 2), "Onbekend", iban("ABNA"), "rente")],
+        )
+        path = tmp_path / "afschrift.xml"
+        path.write_bytes(statement_bytes(made))
+        session.commit()
+        browser_login("fatima")
+
+        page.goto("/bank/")
+        page.locator('form[action="/bank/upload"] input[type="file"]').set_input_files(path)
+        before = audit_actions(session)
+        send_twice(page, button_of(page, "/bank/upload"))
+        once(session, before, "bank_statement.imported")
+        assert count(session, BankStatement) == 1
+
+        lines = {line.amount_cents: line.id for line in session.scalars(
+            select(BankLine).where(BankLine.state == LineState.UNMATCHED))}
+        session.rollback()
+        page.goto("/bank/queue")
+        before = audit_actions(session)
+        send_twice(page, page.get_by_role("button", name=f"Toewijzen aan huishouden {household_id}"))
+        once(session, before, "bank_line.assigned")
+        page.goto("/bank/queue")
+        fill_in(page, f"/bank/lines/{lines[1_000]}/assign", reason="rente van de bank")
+        form = page.locator(f'form[action="/bank/lines/{lines[1_000]}/assign"][data-testid="account-form"]')
+        before = audit_actions(session)
+        send_twice(page, form.locator('button[type="submit"]'))
+        once(session, before, "bank_line.assigned")
+
+        statement_id = session.scalars(select(BankStatement.id)).one()
+        session.rollback()
+        page.goto(f"/bank/statements/{statement_id}")
+        fill_in(page, f"/bank/lines/{lines[4_250]}/unassign", reason="verkeerd huishouden")
+        before = audit_actions(session)
+        send_twice(page, button_of(page, f"/bank/lines/{lines[4_250]}/unassign"))
+        once(session, before, "bank_line.unassigned")
+
+        rent = session.scalars(select(PaymentItem.end_to_end_id).where(
+            PaymentItem.batch_id == approved.id, PaymentItem.kind == "rent")).one()
+        session.rollback()
+        page.goto("/bank/returns")
+        fill_in(page, "/bank/returns", payment=rent, reason_code="AC04", date="2026-12-02")
+        page.get_by_role("button", name="Controleren").click()
+        before = audit_actions(session)
+        send_twice(page, page.get_by_test_id("return-confirm").get_by_role("button", name="Terugboeking vastleggen"))
+        once(session, before, "payment_item.returned", signal__raised=2)  # AC04 holds the IBAN: two signals
+
+        income = session.scalars(select(ExpectedIncome.id).where(ExpectedIncome.household_id == household_id)).one()
+        session.rollback()
+        page.goto(f"/bank/match-rules?household_id={household_id}")
+        path_ = f"/bank/match-rules/{household_id}/{income}"
+        fill_in(page, path_, payer_iban="NL02ABNA0123456789", match_words="UWV bijstand")
+        before = audit_actions(session)
+        send_twice(page, button_of(page, path_))
+        once(session, before, "expected_income.match_rule_set")
