@@ -33,14 +33,14 @@ from budgetbeheer.bank import simulate
 from budgetbeheer.bank.statement_writer import statement_bytes
 from budgetbeheer.config import Settings
 from budgetbeheer.households.fixed_costs import add_fixed_cost
-from budgetbeheer.lifecycle.ending import advance_endings, end_period
 from budgetbeheer.ledger.service import BANK, account_id, balance
+from budgetbeheer.lifecycle.ending import advance_endings, end_period
 from budgetbeheer.lifecycle.signals import raise_signal
 from budgetbeheer.payments import service
 from budgetbeheer.payments.service import prepare_run
-from budgetbeheer.tables.households import Creditor, ExpectedIncome, FixedCost, Household, Receipt
 from budgetbeheer.tables.access import BreakGlass
 from budgetbeheer.tables.bank import BankLine, BankStatement, LineState
+from budgetbeheer.tables.households import Creditor, ExpectedIncome, FixedCost, Household, Person, Receipt
 from budgetbeheer.tables.lifecycle import ExtensionRequest
 from budgetbeheer.tables.payments import Advance, BankFile, IbanChange, OneOffPayment, PaymentBatch, PaymentItem
 from budgetbeheer.users.models import ApiToken, RoleGrant, User
@@ -166,6 +166,16 @@ def send_twice(page: Any, button: Any) -> list[dict[str, Any]]:
     return answers
 
 
+def step_twice(page: Any, session: Session, button: Any) -> None:
+    """A confirmation step (what will happen; nothing written) sent twice: both answer the step's page, nothing is
+    audited but reading; then the step is taken once, by a click, to go on."""
+    before = audit_actions(session)
+    answers = button.evaluate(SEND_TWICE)
+    assert [answer["status"] for answer in answers] == [200, 200], answers
+    assert not [action for action in audit_actions(session) - before if action not in READS]
+    button.click()
+
+
 def once(session: Session, before: Counter[str], *actions: str, **more: int) -> Counter[str]:
     """Since ``before``: each of ``actions`` audited exactly once and no other change audited twice (but for ``more``:
     an action one effect audits that many times, its dots as ``__``)."""
@@ -235,7 +245,7 @@ def test_double_submits_of_a_payment_run_prepare_approve_export_sent_settle_and_
             send_twice(page, button_of(page, action))
             once(session, before, audited)
         page.goto(f"/batches/{batch_id}")
-        page.get_by_role("button", name="Afgeschreven door de bank…").click()
+        step_twice(page, session, page.get_by_role("button", name="Afgeschreven door de bank…"))
         before = audit_actions(session)
         send_twice(page, button_of(page, f"/batches/{batch_id}/settled"))
         once(session, before, "payment_batch.settled")
@@ -439,7 +449,7 @@ def test_double_submits_of_signals_extensions_and_ending_a_period_have_one_effec
     log_in_as(page, browser_login, "tara")
     page.goto("/extensions")
     page.get_by_label("Toelichting bij het besluit").fill("Akkoord, taal gaat voor")
-    page.get_by_role("button", name="Goedkeuren…").click()
+    step_twice(page, session, page.get_by_role("button", name="Goedkeuren…"))
     before = audit_actions(session)
     send_twice(page, page.get_by_role("button", name="Ja, goedkeuren"))
     once(session, before, "extension.approved", "household.period_extended")
@@ -448,7 +458,7 @@ def test_double_submits_of_signals_extensions_and_ending_a_period_have_one_effec
     page.goto(f"/households/{household_id}/end")
     fill(page, "date", clock.today().isoformat())
     fill(page, "reason", "verhuisd naar een andere gemeente")
-    page.get_by_role("button", name="Verder: controleren wat er gebeurt").click()
+    step_twice(page, session, page.get_by_role("button", name="Verder: controleren wat er gebeurt"))
     before = audit_actions(session)
     send_twice(page, page.get_by_test_id("end-confirm").locator('button[type="submit"]'))
     once(session, before, "household.period_ended_early")
@@ -514,6 +524,13 @@ def test_double_submits_of_the_household_income_amount_correction_glass_and_rece
         send_twice(page, button_of(page, f"/households/{other}/break-glass"))
         once(session, before, "household.break_glass")
         assert count(session, BreakGlass) == 1
+        page.goto("/households/")  # a search by BSN: a read, audited per search, nothing changed
+        number = session.scalars(select(Person.bsn).where(Person.household_id == household_id)).first()
+        session.rollback()
+        fill_in(page, "/households/search", q=str(number))
+        before = audit_actions(session)
+        send_twice(page, button_of(page, "/households/search"))
+        assert not [action for action in audit_actions(session) - before if action not in READS]
 
         log_in_as(page, browser_login, "fatima")
         page.goto(f"/households/{household_id}/corrections")
@@ -581,10 +598,8 @@ def test_double_submits_of_the_user_role_grant_token_and_totp_forms_have_one_eff
         before = audit_actions(session)
         send_twice(page, button_of(page, f"/admin/role-grants/{grants[user_id]}/{decision}"))
         once(session, before, audited)
-    token_id = session.scalars(select(ApiToken.id).where(ApiToken.user_id == kees_id)).one()
-    session.rollback()
-    page.goto(f"/admin/users/{kees_id}")
-    page.get_by_role("button", name="Intrekken…").click()
+    page.goto(f"/admin/users/{kees_id}")  # an admin revokes kees's token
+    step_twice(page, session, page.get_by_role("button", name="Intrekken…"))
     before = audit_actions(session)
     send_twice(page, page.get_by_role("button", name="Ja, token intrekken"))
     once(session, before, "token.revoked")
@@ -597,7 +612,7 @@ def test_double_submits_of_the_user_role_grant_token_and_totp_forms_have_one_eff
     once(session, before, "token.created")
     assert count(session, ApiToken) == tokens + 1
     page.goto("/account/tokens")
-    page.get_by_role("button", name="Intrekken…").click()
+    step_twice(page, session, page.get_by_role("button", name="Intrekken…"))
     before = audit_actions(session)
     send_twice(page, page.get_by_role("button", name="Ja, token intrekken"))
     once(session, before, "token.revoked")
@@ -680,7 +695,7 @@ def test_double_submits_of_the_bank_upload_assign_undo_return_and_match_rule_for
         session.rollback()
         page.goto("/bank/returns")
         fill_in(page, "/bank/returns", payment=rent, reason_code="AC04", date="2026-12-02")
-        page.get_by_role("button", name="Controleren").click()
+        step_twice(page, session, page.get_by_role("button", name="Controleren"))
         before = audit_actions(session)
         send_twice(page, page.get_by_test_id("return-confirm").get_by_role("button", name="Terugboeking vastleggen"))
         once(session, before, "payment_item.returned", signal__raised=2)  # AC04 holds the IBAN: two signals
