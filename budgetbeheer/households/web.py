@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 
 from budgetbeheer import clock
 from budgetbeheer import validation as v
+from budgetbeheer.db.unit_of_work import checkpoint
 from budgetbeheer.domain.categories import LABELS_NL, REQUIRED_CATEGORIES, Category
 from budgetbeheer.domain.forecast import Forecast
 from budgetbeheer.domain.schedule import Frequency
@@ -485,7 +486,8 @@ def receipts() -> str | Response | tuple[str, int]:
             try:
                 session = db()
                 result = import_receipts_csv(session, actor(), upload.read(), source="upload",
-                                             file_format=file_format)
+                                             file_format=file_format,
+                                             checkpoint=lambda _booked, _of: checkpoint(session))
                 flash(_t("%(booked)s ontvangst(en) geboekt; %(already)s waren al geboekt.", booked=result.booked,
                          already=result.already_booked), "success")
                 return redirect(url_for("households.receipts"))

@@ -431,3 +431,39 @@ def test_keys_older_than_the_keeping_days_are_forgotten_by_the_daily_job(
     session.commit()
     assert detail is not None and detail.startswith("1 vergeten")
     assert sorted(session.scalars(select(IdempotentRequest.key))) == ["api:young", "form:today"]
+
+
+def test_a_long_file_is_committed_in_steps_and_an_interrupted_import_is_finished_by_importing_it_again(
+    session: Session, household_id: int, engine: Any,
+) -> None:
+    """Finding 10 and "no write stops the house": the lines are booked and committed a chunk at a time; a crash in
+    the middle keeps the committed chunks, and the same file imported again books only the rest."""
+    from budgetbeheer.db.engine import make_session_factory
+    from budgetbeheer.db.unit_of_work import checkpoint
+    from budgetbeheer.ledger.service import money_identity
+
+    content = (HEADER + "".join(f"{household_id},{10 + n}.00,2026-12-01,other,regel {n}\n" for n in range(12))).encode()
+    importing = make_session_factory(engine)()
+    seen: list[tuple[int, int]] = []
+
+    def crash_at_the_second_step(booked: int, of: int) -> None:
+        seen.append((booked, of))
+        if len(seen) == 2:
+            raise KeyboardInterrupt  # the process killed before the second step's commit
+        checkpoint(importing)
+
+    with pytest.raises(KeyboardInterrupt):
+        import_receipts_csv(importing, Actor.system("t"), content, checkpoint=crash_at_the_second_step, chunk=5)
+    importing.rollback()
+    importing.close()
+    assert seen == [(5, 12), (10, 12)]
+    assert count(session, Receipt) == 5  # the first step was committed, the second undone
+    steps: list[tuple[int, int]] = []
+    again = import_receipts_csv(session, Actor.system("t"), content,
+                                checkpoint=lambda booked, of: (steps.append((booked, of)), checkpoint(session)),
+                                chunk=5)
+    session.commit()
+    assert (again.booked, again.already_booked) == (7, 5) and steps == [(5, 7), (7, 7)]
+    assert count(session, Receipt) == 12
+    assert sorted(session.scalars(select(Receipt.reference))) == sorted(f"regel {n}" for n in range(12))
+    assert money_identity(session).holds
