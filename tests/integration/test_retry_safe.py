@@ -21,7 +21,7 @@ from budgetbeheer.config import Settings
 from budgetbeheer.households.receipts import import_receipts_csv
 from budgetbeheer.tables.households import Creditor, ExpectedIncome, FixedCost, Household, Receipt
 from budgetbeheer.tables.requests import IdempotentRequest
-from budgetbeheer.users.models import User
+from budgetbeheer.users.models import ApiToken, User
 from tests.factories import creditor_data, enrol, fixed_cost_data, income_data, intake_data
 
 TODAY = datetime(2026, 12, 3, 10, 0, tzinfo=UTC)
@@ -366,6 +366,21 @@ def test_a_form_shown_again_with_errors_keeps_its_token_usable(
                                                        "reference_kind": "free_text", "submission_token": token})
     assert good.status_code == 302
     assert count(session, Creditor) == 1
+
+
+def test_the_new_api_token_form_submitted_twice_makes_one_and_the_second_lands_on_the_list(
+    client: FlaskClient, login: Callable[..., User], session: Session
+) -> None:
+    """Its success is a page of its own (the token, shown once), not a redirect: the second submit does not show
+    that page again, nor make a second token (``lands_at``)."""
+    login("karin", "caseworker")
+    form = {"label": "rapportage", "submission_token": token_of(client.get("/account/tokens").get_data(as_text=True))}
+    first = client.post("/account/tokens", data=form)
+    second = client.post("/account/tokens", data=form)
+    assert first.status_code == 200 and "Terug naar mijn API-tokens" in first.get_data(as_text=True)
+    assert second.status_code == 302 and second.location.endswith("/account/tokens")
+    assert count(session, ApiToken) == 1
+    assert "al verstuurd" in client.get(second.location).get_data(as_text=True)
 
 
 def test_openapi_offers_the_key_on_every_post_and_gives_the_limits(client: FlaskClient) -> None:
