@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 from budgetbeheer.domain.calendar import add_business_days, last_due_date_covered, subtract_business_days
 from budgetbeheer.domain.categories import Category
@@ -101,6 +101,17 @@ class ObligationSchedule:
             DueObligation(self.id, self.category, self.amount_on(due), due, self.creditor_id)
             for due in due_dates(self.frequency, self.due_day, self.start_date, self.end_date, window_from, window_to)
         ]
+
+    def due_amounts(self, window_from: dt.date, window_to: dt.date) -> list[tuple[dt.date, int]]:
+        """``(due date, cents)`` of each instalment due in ``[window_from, window_to)``: :meth:`instalments` as
+        plain pairs."""
+        return [(o.due_date, o.amount_cents) for o in self.instalments(window_from, window_to)]
+
+
+class DueAmounts(Protocol):
+    """What :func:`cannot_fall_short` asks of a fixed cost: its instalments as ``(due date, cents)`` pairs."""
+
+    def due_amounts(self, window_from: dt.date, window_to: dt.date) -> list[tuple[dt.date, int]]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -272,7 +283,7 @@ def cannot_fall_short(
     *,
     days: int = 56,
     expected_incomes: Sequence[IncomeExpectation] = (),
-    fixed_costs: Sequence[ObligationSchedule] = (),
+    fixed_costs: Sequence[DueAmounts] = (),
     leefgeld: LeefgeldPlan,
     period_end: dt.date,
     open_shortfalls: Sequence[DueObligation] = (),
@@ -331,11 +342,11 @@ def cannot_fall_short(
     horizon_end = covers[-1] + _NEAR
     costs: list[tuple[dt.date, int]] = []
     for cost in fixed_costs:
-        for instalment in cost.instalments(today, horizon_end + _ONE_DAY):
-            costs.append((instalment.due_date, instalment.amount_cents))
-            run = bisect_left(covers, instalment.due_date)
+        for when, cents in cost.due_amounts(today, horizon_end + _ONE_DAY):
+            costs.append((when, cents))
+            run = bisect_left(covers, when)
             if run <= last:
-                due[run] = due.get(run, 0) + instalment.amount_cents
+                due[run] = due.get(run, 0) + cents
     costs.sort()
     cost_days = [when for when, _ in costs]
     cost_sums = [0, *accumulate(cents for _, cents in costs)]
@@ -425,7 +436,7 @@ def forecast(
     with_days: bool = True,
 ) -> Forecast:
     """Forecast ``days`` days from ``today``: one row per day in ``[today, today + days)`` (``with_days=False``:
-    none, only ``first_uncovered``, for the daily signals of every household).
+    none, only ``first_uncovered``, for the daily signals of every household; the model stops at it).
 
     ``open_shortfalls`` are instalments due before ``today`` and still unpaid; the first run tries them again.
     ``fixed_costs`` give the instalments from ``today`` on (leave out those that already have a live payment).
@@ -555,6 +566,8 @@ def forecast(
                     first_uncovered = Uncovered(day, s.category, s.amount_cents, s.obligation_id, s.due_date)
             done = final
         if not with_days:
+            if first_uncovered is not None:
+                break  # all that is asked for; the days after it change nothing in it
             continue
         rows.append(
             ForecastDay(

@@ -18,7 +18,7 @@ drift from the runs' own. (pandas is not a dependency of this project; it was no
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache
@@ -31,12 +31,16 @@ from budgetbeheer.domain.categories import Category
 from budgetbeheer.domain.forecast import (
     BENEFIT,
     BENEFIT_EARLY_DAYS,
+    DueAmounts,
     Forecast,
     IncomeExpectation,
     LeefgeldPlan,
     ObligationSchedule,
+    Uncovered,
+    cannot_fall_short,
     forecast,
 )
+from budgetbeheer.domain.calendar import last_due_date_covered
 from budgetbeheer.domain.planning import DueObligation, income_usable_through
 from budgetbeheer.domain.schedule import Frequency, LeefgeldFrequency, due_dates
 from budgetbeheer.households.figures import (
@@ -45,7 +49,6 @@ from budgetbeheer.households.figures import (
     HouseholdFigures,
     Instalment,
     figures_from,
-    is_final_run,
     next_run_date,
 )
 from budgetbeheer.ledger.models import Account, Posting
@@ -63,6 +66,10 @@ from budgetbeheer.tables.states import ITEM_PLANNED, BatchStatus, CreditorStatus
 SPAN_DAYS = 500
 """How far after the day the due dates are read at once (beyond what a forecast looks ahead: 56 days, and a horizon
 of at most 400 days to the next income)."""
+
+_CATEGORIES: dict[str, Category] = {member.value: member for member in Category}
+_FREQUENCIES: dict[str, Frequency] = {member.value: member for member in Frequency}
+"""Value to member by a dict lookup (cheaper than calling the enum, for every fixed cost read)."""
 
 DueDates = Callable[[str, int, date, date | None, date, date], tuple[date, ...]]
 
@@ -92,19 +99,54 @@ class _Schedule(ObligationSchedule):
     span: _Span | None = field(default=None, compare=False, repr=False)
     in_span: tuple[date, ...] = field(default=(), compare=False, repr=False)
 
-    def instalments(self, window_from: date, window_to: date) -> list[DueObligation]:
+    def __post_init__(self) -> None:
+        if (type(self.category) is not Category or type(self.frequency) is not Frequency or self.amount_cents <= 0
+                or self.later_amounts):
+            ObligationSchedule.__post_init__(self)  # converts and checks; read values mostly need neither
+
+    def _dates(self, window_from: date, window_to: date) -> Sequence[date]:
         span = self.span
         if span is not None and span.start <= window_from and window_to <= span.end:
             dates = self.in_span
             low = bisect_left(dates, window_from)
             high = bisect_left(dates, window_to, low)
-            if low == high:
-                return []
-            chosen: Sequence[date] = dates[low:high]
-        else:
-            chosen = self.dates(self.frequency, self.due_day, self.start_date, self.end_date, window_from, window_to)
+            return dates[low:high] if low < high else ()
+        return self.dates(self.frequency, self.due_day, self.start_date, self.end_date, window_from, window_to)
+
+    def instalments(self, window_from: date, window_to: date) -> list[DueObligation]:
+        chosen = self._dates(window_from, window_to)
+        if not chosen:
+            return []
         found = [DueObligation(self.id, self.category, self.amount_on(due), due, self.creditor_id) for due in chosen]
         return [d for d in found if (d.obligation_id, d.due_date) not in self.paid] if self.paid else found
+
+    def due_amounts(self, window_from: date, window_to: date, paid: Collection[date] = ()) -> list[tuple[date, int]]:
+        """:meth:`instalments` as ``(due date, cents)`` pairs, also without those due on a date in ``paid``."""
+        chosen = self._dates(window_from, window_to)
+        if not chosen:
+            return []
+        if self.later_amounts:
+            found = [(due, self.amount_on(due)) for due in chosen]
+        else:
+            cents = self.amount_cents
+            found = [(due, cents) for due in chosen]
+        if self.paid:
+            found = [(due, cents) for due, cents in found if (self.id, due) not in self.paid]
+        return [(due, cents) for due, cents in found if due not in paid] if paid else found
+
+
+class _Unpaid:
+    """A schedule without the instalments that have a live payment, for the forecast's bound (a light view: no new
+    schedule per household)."""
+
+    __slots__ = ("paid", "schedule")
+
+    def __init__(self, schedule: _Schedule, paid: set[date]) -> None:
+        self.schedule = schedule
+        self.paid = paid
+
+    def due_amounts(self, window_from: date, window_to: date) -> list[tuple[date, int]]:
+        return self.schedule.due_amounts(window_from, window_to, self.paid)
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +198,42 @@ class _Payments:
     leefgeld_paid_through: date | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class _Inputs:
+    """What :func:`~.figures.figures_from` and the forecast's bound take for one household, as read."""
+
+    balance_cents: int
+    payments: _Payments
+    ending: bool
+    extension_end: date | None
+    final: bool
+    unpayable: frozenset[int]
+    benefit_received_on: date | None
+    arrears: list[ShortInstalment]
+    one_offs_cents: int
+
+
+class _Figures(Mapping[int, HouseholdFigures]):
+    """Every household's figures by id, each computed (:func:`~.figures.figures_from`) when first asked for: the daily
+    signals need them only for the households whose forecast the bound cannot settle."""
+
+    def __init__(self, found: AllFigures) -> None:
+        self._found = found
+        self._done: dict[int, HouseholdFigures] = {}
+
+    def __getitem__(self, household_id: int) -> HouseholdFigures:
+        figures = self._done.get(household_id)
+        if figures is None:
+            figures = self._done[household_id] = self._found.figures_of(self._found.household(household_id))
+        return figures
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._found.inputs)
+
+    def __len__(self) -> int:
+        return len(self._found.inputs)
+
+
 @dataclass
 class AllFigures:
     """What :func:`all_figures` read, per household."""
@@ -163,23 +241,89 @@ class AllFigures:
     on: date
     lead_business_days: int
     households: list[_HouseholdRow]
-    figures: dict[int, HouseholdFigures]
     schedules: dict[int, list[_Schedule]]
     incomes: dict[int, list[IncomeExpectation]]
     open_from: dict[int, date]
     """Per household, the first payday its first run may still pay (``payments.runs.service.first_open_payday``)."""
+    inputs: dict[int, _Inputs]
+    run_date: date
+    figures: Mapping[int, HouseholdFigures] = field(init=False)
+    """Per household its figures (:func:`~.figures.household_figures`), computed when first asked for."""
+
+    def __post_init__(self) -> None:
+        self.figures = _Figures(self)
+        self._by_id = {household.id: household for household in self.households}
+
+    def household(self, household_id: int) -> _HouseholdRow:
+        return self._by_id[household_id]
+
+    def figures_of(self, household: _HouseholdRow) -> HouseholdFigures:
+        """:func:`~.figures.figures_from` for one of the households read."""
+        hid = household.id
+        given = self.inputs[hid]
+        paid = given.payments
+        return figures_from(
+            household_id=hid, on=self.on, balance_cents=given.balance_cents, planned_cents=paid.planned_cents,
+            in_transit_cents=paid.in_transit_cents, schedules=self.schedules.get(hid, []),
+            incomes=self.incomes.get(hid, []), first_day=household.period_start, last_day=household.last_day,
+            buffer_cents=household.buffer_cents, ending=given.ending, lead_business_days=self.lead_business_days,
+            run_date=self.run_date, extension_end=given.extension_end,
+            benefit_received_on=given.benefit_received_on, live=frozenset(paid.live), arrears=given.arrears,
+            unpayable=given.unpayable, leefgeld_paid_through=paid.leefgeld_paid_through,
+            one_offs_cents=given.one_offs_cents,
+        )
 
     def forecast(self, household_id: int, days: int = 56) -> Forecast:
         """:func:`~.read.household_forecast` of one of the households read."""
-        figures = self.figures[household_id]
-        household = next(h for h in self.households if h.id == household_id)
-        return self._forecast(household, figures, days)
+        household = self.household(household_id)
+        return self._forecast(household, self.figures[household_id], days)
 
     def forecasts(self, days: int = 56, *, with_days: bool = True) -> Iterator[tuple[int, Forecast]]:
         """Every household's forecast, by household id (``with_days=False``: only ``first_uncovered``, see
         :func:`~budgetbeheer.domain.forecast.forecast`)."""
         for household in self.households:
             yield household.id, self._forecast(household, self.figures[household.id], days, with_days)
+
+    def uncovered(self, days: int = 56, *, prune: bool = True) -> Iterator[tuple[int, Uncovered]]:
+        """Every household's ``first_uncovered`` that is not None, by household id: what the daily signals need.
+
+        A household whose money the bound of :func:`~budgetbeheer.domain.forecast.cannot_fall_short` proves
+        sufficient is not forecast at all, nor are its figures computed: the bound is given the forecast's own
+        opening money (balance − planned) and horizon (the last day, the latest benefit receipt), its fixed costs
+        without the instalments that have a live payment, and as carried shortfalls every such instalment due from
+        the period's start up to the day (the forecast carries those of them the figures still reserve; counting more
+        only lowers the bound). Only for the others are the figures and the forecast computed, exactly as
+        :meth:`forecasts` does (``prune=False``: for every household, for the comparison in the tests)."""
+        on = self.on
+        for household in self.households:
+            hid = household.id
+            if prune:
+                given = self.inputs[hid]
+                paid = given.payments
+                live: dict[int, set[date]] = {}
+                for cost_id, due in paid.live:
+                    live.setdefault(cost_id, set()).add(due)
+                carried = 0
+                costs: list[DueAmounts] = []
+                for schedule in self.schedules.get(hid, ()):
+                    unpaid = live.get(schedule.id)
+                    cost: _Schedule | _Unpaid = schedule if unpaid is None else _Unpaid(schedule, unpaid)
+                    costs.append(cost)
+                    if household.period_start < on:
+                        carried += sum(cents for _, cents in cost.due_amounts(household.period_start, on))
+                if cannot_fall_short(
+                        given.balance_cents - paid.planned_cents, on, days=days,
+                        expected_incomes=self.incomes.get(hid, ()), fixed_costs=costs,
+                        leefgeld=LeefgeldPlan(household.leefgeld_frequency, household.leefgeld_day,
+                                              household.buffer_cents),
+                        period_end=given.extension_end if given.extension_end is not None else household.last_day,
+                        open_shortfalls=[_CARRIED._replace(amount_cents=carried)] if carried else (),
+                        benefit_received_on=given.benefit_received_on,
+                        lead_business_days=self.lead_business_days):
+                    continue
+            found = self._forecast(household, self.figures[hid], days, with_days=False).first_uncovered
+            if found is not None:
+                yield hid, found
 
     def _forecast(self, household: _HouseholdRow, figures: HouseholdFigures, days: int,
                   with_days: bool = True) -> Forecast:
@@ -199,6 +343,10 @@ class AllFigures:
                         benefit_received_on=figures.benefit_received_on, lead_business_days=self.lead_business_days,
                         leefgeld_paid_through=figures.leefgeld_paid_through,
                         first_open_payday=self.open_from[household.id], with_days=with_days)
+
+
+_CARRIED = DueObligation(0, Category.OTHER, 1, date.min)
+"""The carried shortfalls of the bound as one sum (only their total counts there)."""
 
 
 def all_figures(session: Session, on: date, *, lead_business_days: int = DEFAULT_LEAD_BUSINESS_DAYS,
@@ -263,22 +411,22 @@ def all_figures(session: Session, on: date, *, lead_business_days: int = DEFAULT
     closed.enrolled_later = enrolled_after_latest_run(session, runs_before, lambda column: column.is_not(None))
 
     span = _Span(min((h.period_start for h in households), default=on), on + timedelta(days=SPAN_DAYS))
-    figures: dict[int, HouseholdFigures] = {}
     schedules: dict[int, list[_Schedule]] = {}
     open_from: dict[int, date] = {}
+    inputs: dict[int, _Inputs] = {}
     no_payments = _Payments()
+    covered = last_due_date_covered(run_date, lead)  # is_final_run's test, once for every household
     for household in households:
         hid = household.id
         own_costs = costs.get(hid, [])
-        paid = payments.get(hid, no_payments)
         ending = household.status in FINAL_STATUSES
         extension_end = None if household.status == HouseholdStatus.ENDED else extension_ends.get(hid)
-        end = household.last_day
-        final = is_final_run(run_date, end, lead, ending=ending, extension_end=extension_end)
-        own = [_Schedule(c.id, Category(c.category), c.amounts[0][1], Frequency(c.frequency), c.due_day, c.start,
-                         c.end, c.creditor_id, tuple(c.amounts[1:]), frozenset(), dates_of, span,
-                         dates_of(c.frequency, c.due_day, c.start, c.end, span.start, span.end)) for c in own_costs]
-        schedules[hid] = own
+        final = extension_end is None and (ending or household.last_day <= covered)
+        schedules[hid] = [
+            _Schedule(c.id, _CATEGORIES.get(c.category) or Category(c.category), c.amounts[0][1],
+                      _FREQUENCIES.get(c.frequency) or Frequency(c.frequency), c.due_day, c.start,
+                      c.end, c.creditor_id, tuple(c.amounts[1:]), frozenset(), dates_of, span,
+                      dates_of(c.frequency, c.due_day, c.start, c.end, span.start, span.end)) for c in own_costs]
         unpayable: frozenset[int] = frozenset()
         if final and household.status == HouseholdStatus.ENDING and own_costs:
             if household.reopened:
@@ -287,19 +435,13 @@ def all_figures(session: Session, on: date, *, lead_business_days: int = DEFAULT
                 unpayable = frozenset(c.id for c in own_costs
                                       if compact(creditor_ibans.get(c.creditor_id, "")) in held
                                       or c.creditor_id in unconfirmed)
-        figures[hid] = figures_from(
-            household_id=hid, on=on, balance_cents=balances.get(hid, 0), planned_cents=paid.planned_cents,
-            in_transit_cents=paid.in_transit_cents, schedules=own, incomes=incomes.get(hid, []),
-            first_day=household.period_start, last_day=end, buffer_cents=household.buffer_cents, ending=ending,
-            lead_business_days=lead, run_date=run_date, extension_end=extension_end,
-            benefit_received_on=None if final else benefits.get(hid), live=frozenset(paid.live),
-            arrears=arrears.get(hid, []), unpayable=unpayable, leefgeld_paid_through=paid.leefgeld_paid_through,
-            one_offs_cents=one_offs.get(hid, 0),
-        )
+        inputs[hid] = _Inputs(balances.get(hid, 0), payments.get(hid, no_payments), ending, extension_end, final,
+                              unpayable, None if final else benefits.get(hid), arrears.get(hid, []),
+                              one_offs.get(hid, 0))
         first_open = closed.open_from(hid)
         window_from = household.period_start if household.period_start > lookback_from else lookback_from
         open_from[hid] = first_open if first_open is not None and first_open > window_from else window_from
-    return AllFigures(on, lead, households, figures, schedules, incomes, open_from)
+    return AllFigures(on, lead, households, schedules, incomes, open_from, inputs, run_date)
 
 
 def _costs(session: Session, wanted: set[int], as_date: Callable[[Any], date]) -> dict[int, list[_Cost]]:

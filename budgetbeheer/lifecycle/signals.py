@@ -419,10 +419,7 @@ def detect_uncovered(session: Session, today: date, lead_business_days: int = 2)
     :func:`~budgetbeheer.households.read.household_forecast`, read with one query per table)."""
     found: list[tuple[int, Uncovered]] = []
     with cycle_collector_paused():  # hundreds of thousands of small values, none cyclic (see budgetbeheer.bulk)
-        for household_id, prognosis in all_figures(session, today, lead_business_days=lead_business_days).forecasts(
-                with_days=False):
-            if prognosis.first_uncovered is not None:
-                found.append((household_id, prognosis.first_uncovered))
+        found.extend(all_figures(session, today, lead_business_days=lead_business_days).uncovered())
     paid = _already_paid(session, [fixed_cost_key(u.obligation_id, u.due_date) for _, u in found])
     wanted: list[NewSignal] = []
     for household_id, uncovered in found:
