@@ -294,36 +294,38 @@ class AllFigures:
         the period's start up to the day (the forecast carries those of them the figures still reserve; counting more
         only lowers the bound). Only for the others are the figures and the forecast computed, exactly as
         :meth:`forecasts` does (``prune=False``: for every household, for the comparison in the tests)."""
-        on = self.on
         for household in self.households:
-            hid = household.id
-            if prune:
-                given = self.inputs[hid]
-                paid = given.payments
-                live: dict[int, set[date]] = {}
-                for cost_id, due in paid.live:
-                    live.setdefault(cost_id, set()).add(due)
-                carried = 0
-                costs: list[DueAmounts] = []
-                for schedule in self.schedules.get(hid, ()):
-                    unpaid = live.get(schedule.id)
-                    cost: _Schedule | _Unpaid = schedule if unpaid is None else _Unpaid(schedule, unpaid)
-                    costs.append(cost)
-                    if household.period_start < on:
-                        carried += sum(cents for _, cents in cost.due_amounts(household.period_start, on))
-                if cannot_fall_short(
-                        given.balance_cents - paid.planned_cents, on, days=days,
-                        expected_incomes=self.incomes.get(hid, ()), fixed_costs=costs,
-                        leefgeld=LeefgeldPlan(household.leefgeld_frequency, household.leefgeld_day,
-                                              household.buffer_cents),
-                        period_end=given.extension_end if given.extension_end is not None else household.last_day,
-                        open_shortfalls=[_CARRIED._replace(amount_cents=carried)] if carried else (),
-                        benefit_received_on=given.benefit_received_on,
-                        lead_business_days=self.lead_business_days):
-                    continue
-            found = self._forecast(household, self.figures[hid], days, with_days=False).first_uncovered
+            if prune and self.settled(household, days):
+                continue
+            found = self._forecast(household, self.figures[household.id], days, with_days=False).first_uncovered
             if found is not None:
-                yield hid, found
+                yield household.id, found
+
+    def settled(self, household: _HouseholdRow, days: int = 56) -> bool:
+        """Whether the bound (:func:`~budgetbeheer.domain.forecast.cannot_fall_short`) proves from what was read
+        that the household's forecast finds no uncovered fixed cost (see :meth:`uncovered`)."""
+        hid = household.id
+        on = self.on
+        given = self.inputs[hid]
+        paid = given.payments
+        live: dict[int, set[date]] = {}
+        for cost_id, due in paid.live:
+            live.setdefault(cost_id, set()).add(due)
+        carried = 0
+        costs: list[DueAmounts] = []
+        for schedule in self.schedules.get(hid, ()):
+            unpaid = live.get(schedule.id)
+            cost: _Schedule | _Unpaid = schedule if unpaid is None else _Unpaid(schedule, unpaid)
+            costs.append(cost)
+            if household.period_start < on:
+                carried += sum(cents for _, cents in cost.due_amounts(household.period_start, on))
+        return cannot_fall_short(
+            given.balance_cents - paid.planned_cents, on, days=days, expected_incomes=self.incomes.get(hid, ()),
+            fixed_costs=costs,
+            leefgeld=LeefgeldPlan(household.leefgeld_frequency, household.leefgeld_day, household.buffer_cents),
+            period_end=given.extension_end if given.extension_end is not None else household.last_day,
+            open_shortfalls=[_CARRIED._replace(amount_cents=carried)] if carried else (),
+            benefit_received_on=given.benefit_received_on, lead_business_days=self.lead_business_days)
 
     def _forecast(self, household: _HouseholdRow, figures: HouseholdFigures, days: int,
                   with_days: bool = True) -> Forecast:
