@@ -266,15 +266,49 @@ def first_run_date(today: dt.date, lead_business_days: int | None) -> dt.date:
     return today if lead_business_days is None else add_business_days(today, 1)
 
 
+class _RunPlan(NamedTuple):
+    """The runs a forecast from one day models (:func:`_run_plan`), shared by every household's bound."""
+
+    runs: tuple[dt.date, ...]
+    covers: tuple[dt.date, ...]
+    """Per run the last due date it pays (:func:`_last_due`)."""
+    usable_through: tuple[dt.date, ...]
+    """Per run the last income date it can use (:func:`~budgetbeheer.domain.planning.income_usable_through`)."""
+    run_of_due: dict[dt.date, int]
+    """Per due date from the day up to the last run's, the run whose window holds it."""
+    run_of_income: dict[dt.date, int]
+    """Per income date up to the last run's usable day, the first run that can use it."""
+    costs_until: dt.date
+    """The bound counts instalments due before this day (:func:`bound_costs_until`)."""
+
+
 @lru_cache(maxsize=64)
-def _run_plan(first: dt.date, until: dt.date,
-              lead_business_days: int | None) -> tuple[tuple[dt.date, ...], tuple[dt.date, ...], tuple[dt.date, ...]]:
-    """The modelled runs in ``[first, until)`` (:func:`_runs_after`) as three parallel tuples: each run's execution
-    date, the last due date it pays (:func:`_last_due`) and the last income date it can use
-    (:func:`~budgetbeheer.domain.planning.income_usable_through`); remembered, every household shares them."""
-    runs = tuple(_runs_after(first, until, lead_business_days))
-    return (runs, tuple(_last_due(run, lead_business_days) for run in runs),
-            tuple(income_usable_through(run, lead_business_days) for run in runs))
+def _run_plan(today: dt.date, days: int, lead_business_days: int | None) -> _RunPlan:
+    """The modelled runs of a forecast of ``days`` days from ``today`` (:func:`first_run_date`,
+    :func:`_runs_after`) with what the bound looks up per date; remembered, every household shares them."""
+    first = first_run_date(today, lead_business_days)
+    runs = tuple(_runs_after(first, today + dt.timedelta(days=days), lead_business_days))
+    covers = tuple(_last_due(run, lead_business_days) for run in runs)
+    usable = tuple(income_usable_through(run, lead_business_days) for run in runs)
+    run_of_due: dict[dt.date, int] = {}
+    run_of_income: dict[dt.date, int] = {}
+    if runs:
+        day = today
+        while day <= covers[-1]:
+            run_of_due[day] = bisect_left(covers, day)
+            day += _ONE_DAY
+        day = min(usable[0], today)
+        while day <= usable[-1]:
+            run_of_income[day] = bisect_left(usable, day)
+            day += _ONE_DAY
+    costs_until = (covers[-1] if runs else today) + _NEAR + _ONE_DAY
+    return _RunPlan(runs, covers, usable, run_of_due, run_of_income, costs_until)
+
+
+def bound_costs_until(today: dt.date, days: int = 56, lead_business_days: int | None = None) -> dt.date:
+    """The day before which :func:`cannot_fall_short` must be given every instalment when it is given them as
+    ``instalments`` (its reservation looks 62 days past the last run's window at most)."""
+    return _run_plan(today, days, lead_business_days).costs_until
 
 
 def cannot_fall_short(
@@ -284,6 +318,7 @@ def cannot_fall_short(
     days: int = 56,
     expected_incomes: Sequence[IncomeExpectation] = (),
     fixed_costs: Sequence[DueAmounts] = (),
+    instalments: Sequence[tuple[dt.date, int]] | None = None,
     leefgeld: LeefgeldPlan,
     period_end: dt.date,
     open_shortfalls: Sequence[DueObligation] = (),
@@ -320,6 +355,9 @@ def cannot_fall_short(
     expected within the search window, or an expected benefit beyond it) the bound does not decide (False). The
     reservation is counted up to 62 days after the last run's window at most (counting less only lowers the bound).
 
+    ``instalments``: the fixed costs' instalments as ``(due date, cents)`` pairs instead of ``fixed_costs`` (which is
+    then not asked), when the caller has them: every instalment due from ``today`` up to
+    :func:`bound_costs_until` (later ones are not looked at).
     ``leefgeld_paid_through`` and ``first_open_payday`` only take paydays away, so the bound does not need them; they
     are accepted so that the call takes :func:`forecast`'s arguments. ``tests/unit/test_forecast_bound.py`` checks
     the promise on random households against :func:`forecast` itself.
@@ -329,24 +367,29 @@ def cannot_fall_short(
         raise ValueError(f"a forecast covers at least one day, not {days}")
     lead = lead_business_days
     until = today + dt.timedelta(days=days)
-    first = first_run_date(today, lead)
-    runs, covers, usable_through = _run_plan(first, until, lead)
-    if not runs:
+    plan = _run_plan(today, days, lead)
+    covers, usable_through = plan.covers, plan.usable_through
+    if not covers:
         return True  # no run, no shortfall
-    last = len(runs) - 1
+    last = len(covers) - 1
     final_run = bisect_left(covers, period_end)  # the first run whose window reaches the period's end
     if final_run < last:
         last = final_run
     # What each run must pay: the carried shortfalls in the first, every instalment in the window it pays.
     due: dict[int, int] = {0: sum(o.amount_cents for o in open_shortfalls)}
-    horizon_end = covers[-1] + _NEAR
+    costs_until = plan.costs_until
+    horizon_end = costs_until - _ONE_DAY
+    run_of_due = plan.run_of_due
+    if instalments is None:
+        instalments = [pair for cost in fixed_costs for pair in cost.due_amounts(today, costs_until)]
     costs: list[tuple[dt.date, int]] = []
-    for cost in fixed_costs:
-        for when, cents in cost.due_amounts(today, horizon_end + _ONE_DAY):
-            costs.append((when, cents))
-            run = bisect_left(covers, when)
-            if run <= last:
-                due[run] = due.get(run, 0) + cents
+    for when, cents in instalments:
+        if when > horizon_end:
+            continue
+        costs.append((when, cents))
+        run = run_of_due.get(when, last + 1)
+        if run <= last:
+            due[run] = due.get(run, 0) + cents
     costs.sort()
     cost_days = [when for when, _ in costs]
     cost_sums = [0, *accumulate(cents for _, cents in costs)]
@@ -358,19 +401,21 @@ def cannot_fall_short(
     dates_from = usable_through[0] + _ONE_DAY
     if arrives_from < dates_from:
         dates_from = arrives_from
+    near_to = usable_through[last] + _NEAR  # dates up to here first; further only when a horizon needs them
     search_to = usable_through[last] + dt.timedelta(days=_SEARCH_DAYS + 1)
+    run_of_income = plan.run_of_income
     income: dict[int, int] = {}
     benefit_days: list[dt.date] = []
     other_days: list[dt.date] = []
     for expectation in expected_incomes:
         is_benefit = expectation.kind == BENEFIT
-        for when in expectation.dates(dates_from, search_to):
+        for when in expectation.dates(dates_from, near_to):
             (benefit_days if is_benefit else other_days).append(when)
             if when >= until:
                 continue
             # The first run that can use it: there the horizon moves on (also for an income expected up to today,
             # which is in the opening balance or late and does not arrive again, yet sets the horizon until then).
-            run = bisect_left(usable_through, when)
+            run = run_of_income.get(when, last + 1)
             if run > last:
                 continue
             arrives = when >= arrives_from and not (
@@ -378,6 +423,7 @@ def cannot_fall_short(
             income[run] = income.get(run, 0) + (expectation.amount_cents if arrives else 0)
     benefit_days.sort()
     other_days.sort()
+    complete = False  # whether the date lists reach search_to (else only near_to)
     buffer = leefgeld.buffer_cents
     money = opening_balance_cents
     for run in sorted({0, last, *due, *income}):
@@ -396,6 +442,14 @@ def cannot_fall_short(
         if arrived_through is not None and arrived_through >= benefit_from:
             benefit_from = arrived_through + _ONE_DAY
         at = bisect_left(benefit_days, benefit_from)
+        if not complete and at == len(benefit_days):
+            # no benefit among the near dates: every date of the search window, once, to tell
+            complete = True
+            benefit_days = sorted(when for e in expected_incomes if e.kind == BENEFIT
+                                  for when in e.dates(dates_from, search_to))
+            other_days = sorted(when for e in expected_incomes if e.kind != BENEFIT
+                                for when in e.dates(dates_from, search_to))
+            at = bisect_left(benefit_days, benefit_from)
         if at < len(benefit_days) and benefit_days[at] < window_to:
             next_income: dt.date = benefit_days[at]
         else:

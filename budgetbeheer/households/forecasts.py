@@ -27,20 +27,20 @@ from typing import Any
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
+from budgetbeheer.domain.calendar import last_due_date_covered
 from budgetbeheer.domain.categories import Category
 from budgetbeheer.domain.forecast import (
     BENEFIT,
     BENEFIT_EARLY_DAYS,
-    DueAmounts,
     Forecast,
     IncomeExpectation,
     LeefgeldPlan,
     ObligationSchedule,
     Uncovered,
+    bound_costs_until,
     cannot_fall_short,
     forecast,
 )
-from budgetbeheer.domain.calendar import last_due_date_covered
 from budgetbeheer.domain.planning import DueObligation, income_usable_through
 from budgetbeheer.domain.schedule import Frequency, LeefgeldFrequency, due_dates
 from budgetbeheer.households.figures import (
@@ -69,6 +69,7 @@ of at most 400 days to the next income)."""
 
 _CATEGORIES: dict[str, Category] = {member.value: member for member in Category}
 _FREQUENCIES: dict[str, Frequency] = {member.value: member for member in Frequency}
+_LEEFGELD_FREQUENCIES: dict[str, LeefgeldFrequency] = {member.value: member for member in LeefgeldFrequency}
 """Value to member by a dict lookup (cheaper than calling the enum, for every fixed cost read)."""
 
 DueDates = Callable[[str, int, date, date | None, date, date], tuple[date, ...]]
@@ -135,20 +136,6 @@ class _Schedule(ObligationSchedule):
         return [(due, cents) for due, cents in found if due not in paid] if paid else found
 
 
-class _Unpaid:
-    """A schedule without the instalments that have a live payment, for the forecast's bound (a light view: no new
-    schedule per household)."""
-
-    __slots__ = ("paid", "schedule")
-
-    def __init__(self, schedule: _Schedule, paid: set[date]) -> None:
-        self.schedule = schedule
-        self.paid = paid
-
-    def due_amounts(self, window_from: date, window_to: date) -> list[tuple[date, int]]:
-        return self.schedule.due_amounts(window_from, window_to, self.paid)
-
-
 @dataclass(frozen=True, slots=True)
 class _Income(IncomeExpectation):
     dates_of: DueDates = field(default=_due_dates, compare=False, repr=False)
@@ -196,12 +183,15 @@ class _Payments:
     in_transit_cents: int = 0
     live: set[Instalment] = field(default_factory=set)
     leefgeld_paid_through: date | None = None
+    live_by_cost: dict[int, set[date]] = field(default_factory=dict)
+    """``live`` by fixed cost: the due dates with a live payment."""
 
 
 @dataclass(frozen=True, slots=True)
 class _Inputs:
     """What :func:`~.figures.figures_from` and the forecast's bound take for one household, as read."""
 
+    household: _HouseholdRow
     balance_cents: int
     payments: _Payments
     ending: bool
@@ -218,13 +208,13 @@ class _Figures(Mapping[int, HouseholdFigures]):
     signals need them only for the households whose forecast the bound cannot settle."""
 
     def __init__(self, found: AllFigures) -> None:
-        self._found = found
-        self._done: dict[int, HouseholdFigures] = {}
+        self._found = found  # a view made on each use: AllFigures holds no reference back (no cycle to collect)
 
     def __getitem__(self, household_id: int) -> HouseholdFigures:
-        figures = self._done.get(household_id)
+        done = self._found.computed
+        figures = done.get(household_id)
         if figures is None:
-            figures = self._done[household_id] = self._found.figures_of(self._found.household(household_id))
+            figures = done[household_id] = self._found.figures_of(self._found.household(household_id))
         return figures
 
     def __iter__(self) -> Iterator[int]:
@@ -247,15 +237,16 @@ class AllFigures:
     """Per household, the first payday its first run may still pay (``payments.runs.service.first_open_payday``)."""
     inputs: dict[int, _Inputs]
     run_date: date
-    figures: Mapping[int, HouseholdFigures] = field(init=False)
-    """Per household its figures (:func:`~.figures.household_figures`), computed when first asked for."""
+    computed: dict[int, HouseholdFigures] = field(default_factory=dict)
+    """The figures computed so far (:attr:`figures`)."""
 
-    def __post_init__(self) -> None:
-        self.figures = _Figures(self)
-        self._by_id = {household.id: household for household in self.households}
+    @property
+    def figures(self) -> Mapping[int, HouseholdFigures]:
+        """Per household its figures (:func:`~.figures.household_figures`), each computed when first asked for."""
+        return _Figures(self)
 
     def household(self, household_id: int) -> _HouseholdRow:
-        return self._by_id[household_id]
+        return self.inputs[household_id].household
 
     def figures_of(self, household: _HouseholdRow) -> HouseholdFigures:
         """:func:`~.figures.figures_from` for one of the households read."""
@@ -308,21 +299,23 @@ class AllFigures:
         on = self.on
         given = self.inputs[hid]
         paid = given.payments
-        live: dict[int, set[date]] = {}
-        for cost_id, due in paid.live:
-            live.setdefault(cost_id, set()).add(due)
+        live = paid.live_by_cost
+        since = household.period_start if household.period_start < on else on
+        until = bound_costs_until(on, days, self.lead_business_days)
         carried = 0
-        costs: list[DueAmounts] = []
+        instalments: list[tuple[date, int]] = []
         for schedule in self.schedules.get(hid, ()):
-            unpaid = live.get(schedule.id)
-            cost: _Schedule | _Unpaid = schedule if unpaid is None else _Unpaid(schedule, unpaid)
-            costs.append(cost)
-            if household.period_start < on:
-                carried += sum(cents for _, cents in cost.due_amounts(household.period_start, on))
+            for due, cents in schedule.due_amounts(since, until, live.get(schedule.id, ())):
+                if due < on:
+                    carried += cents  # due before the day and unpaid: carried into the first run
+                else:
+                    instalments.append((due, cents))
         return cannot_fall_short(
             given.balance_cents - paid.planned_cents, on, days=days, expected_incomes=self.incomes.get(hid, ()),
-            fixed_costs=costs,
-            leefgeld=LeefgeldPlan(household.leefgeld_frequency, household.leefgeld_day, household.buffer_cents),
+            instalments=instalments,
+            leefgeld=LeefgeldPlan(_LEEFGELD_FREQUENCIES.get(household.leefgeld_frequency)
+                                  or LeefgeldFrequency(household.leefgeld_frequency), household.leefgeld_day,
+                                  household.buffer_cents),
             period_end=given.extension_end if given.extension_end is not None else household.last_day,
             open_shortfalls=[_CARRIED._replace(amount_cents=carried)] if carried else (),
             benefit_received_on=given.benefit_received_on, lead_business_days=self.lead_business_days)
@@ -437,7 +430,7 @@ def all_figures(session: Session, on: date, *, lead_business_days: int = DEFAULT
                 unpayable = frozenset(c.id for c in own_costs
                                       if compact(creditor_ibans.get(c.creditor_id, "")) in held
                                       or c.creditor_id in unconfirmed)
-        inputs[hid] = _Inputs(balances.get(hid, 0), payments.get(hid, no_payments), ending, extension_end, final,
+        inputs[hid] = _Inputs(household, balances.get(hid, 0), payments.get(hid, no_payments), ending, extension_end, final,
                               unpayable, None if final else benefits.get(hid), arrears.get(hid, []),
                               one_offs.get(hid, 0))
         first_open = closed.open_from(hid)
@@ -470,6 +463,9 @@ def _costs(session: Session, wanted: set[int], as_date: Callable[[Any], date]) -
     return found
 
 
+_PROPOSED, _BATCH_PROPOSED, _APPROVED = str(ItemStatus.PROPOSED), str(BatchStatus.PROPOSED), str(ItemStatus.APPROVED)
+
+
 def _payments(session: Session, wanted: set[int], as_date: Callable[[Any], date]) -> dict[int, _Payments]:
     """Per household what ``figures._payments`` reads for one: planned and in-transit cents, the live instalments and
     the latest payday with a live leefgeld."""
@@ -485,15 +481,16 @@ def _payments(session: Session, wanted: set[int], as_date: Callable[[Any], date]
         paid = found.get(household_id)
         if paid is None:
             paid = found[household_id] = _Payments()
-        if status == ItemStatus.PROPOSED and batch_status == BatchStatus.PROPOSED:
+        if status == _PROPOSED and batch_status == _BATCH_PROPOSED:
             paid.planned_cents += int(cents)
-        elif status == ItemStatus.APPROVED:
+        elif status == _APPROVED:
             paid.in_transit_cents += int(cents)
         if key is None:
             continue
         day = as_date(due)
         if fixed_cost_id is not None:
             paid.live.add((int(fixed_cost_id), day))
+            paid.live_by_cost.setdefault(int(fixed_cost_id), set()).add(day)
         elif str(key).startswith("lg:") and (paid.leefgeld_paid_through is None or day > paid.leefgeld_paid_through):
             paid.leefgeld_paid_through = day  # a one-off payment (``oo:``) is no leefgeld payday, as in figures
     return found

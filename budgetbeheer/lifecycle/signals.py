@@ -136,10 +136,7 @@ def raise_signals(session: Session, signals: Sequence[NewSignal], actor: Actor |
     for signal in signals:
         if signal.kind not in KINDS:
             raise ValueError(f"unknown signal kind {signal.kind!r}")
-    keys = sorted({signal.dedup_key[:160] for signal in signals})
-    taken: set[str] = set()
-    for chunk in in_chunks(session, keys):
-        taken.update(session.scalars(select(Signal.dedup_key).where(id_in(session, Signal.dedup_key, chunk))))
+    taken = _taken_keys(session, [signal.dedup_key[:160] for signal in signals])
     rows: list[dict[str, Any]] = []
     now = utcnow()
     for signal in signals:
@@ -181,6 +178,14 @@ def raise_new(session: Session, signals: Sequence[NewSignal]) -> int:
                                    dedup_key=signal.dedup_key, role=signal.role) is not None)
 
 
+def _taken_keys(session: Session, keys: Sequence[str]) -> set[str]:
+    """Which of ``keys`` (each at most 160 characters) a signal already has, open or closed."""
+    taken: set[str] = set()
+    for chunk in in_chunks(session, keys):
+        taken.update(session.scalars(select(Signal.dedup_key).where(id_in(session, Signal.dedup_key, chunk))))
+    return taken
+
+
 def _open_keys(session: Session, keys: Iterable[str]) -> set[str]:
     """Which of ``keys`` name an open signal."""
     found: set[str] = set()
@@ -205,9 +210,12 @@ def detect_shortfalls(session: Session, today: date) -> int:
     attempt_of = attempts(session, rows)
     earlier_open = _open_keys(session, [shortfall_key(row.fixed_cost_id, row.due_date, n) for row in rows
                                         for n in range(1, attempt_of[row.key])])
+    taken = _taken_keys(session, [shortfall_key(row.fixed_cost_id, row.due_date, attempt_of[row.key]) for row in rows])
     wanted: list[NewSignal] = []
     for row in rows:
         attempt = attempt_of[row.key]
+        if shortfall_key(row.fixed_cost_id, row.due_date, attempt) in taken:
+            continue  # raised before: no message to make (raise_new would skip it)
         label = (Message(LABELS_NL[Category(row.category)]) if row.category in {c.value for c in Category}
                  else row.category)
         if attempt == 1:
@@ -297,7 +305,8 @@ def detect_missing_income(session: Session, today: date, late_days: int) -> int:
             .group_by(Receipt.household_id, Receipt.kind))
     }
     dates_in = cache(due_dates_in)
-    wanted: list[NewSignal] = []
+    early = timedelta(days=BENEFIT_EARLY_DAYS)
+    missing: list[tuple[str, int, str, int, date]] = []
     for income_id, household_id, kind, cents, day_of_month, frequency, start, end, period_start, period_end in (
         driver_rows(session, select(
             ExpectedIncome.id, ExpectedIncome.household_id, ExpectedIncome.kind, ExpectedIncome.amount_cents,
@@ -312,14 +321,20 @@ def detect_missing_income(session: Session, today: date, late_days: int) -> int:
         received = latest.get((int(household_id), str(kind)))
         for day in dates_in(str(frequency), int(day_of_month), as_date(start), None if end is None else as_date(end),
                             low, high):
-            if received is not None and received >= day - timedelta(days=BENEFIT_EARLY_DAYS):
+            if received is not None and received >= day - early:
                 continue
-            message = Message(
-                "Verwacht inkomen (%(kind)s, %(amount)s) op %(day)s is %(days)s dagen later nog niet ontvangen. "
-                "Neem contact op met de uitkerende instantie of overweeg een voorschot.",
-                kind=str(kind), amount=Cents(int(cents)), day=day, days=(today - day).days)
-            wanted.append(NewSignal("income_missing", int(household_id), message,
-                                    f"income_missing:{income_id}:{day.isoformat()}"))
+            missing.append((f"income_missing:{income_id}:{day.isoformat()}", int(household_id), str(kind),
+                            int(cents), day))
+    # The signals already raised (on an earlier day, or earlier today) are looked up first: no message is made
+    # for them (raise_new looks the rest up again, in case another process raised one meanwhile).
+    taken = _taken_keys(session, [key for key, *_ in missing])
+    wanted = [
+        NewSignal("income_missing", household_id, Message(
+            "Verwacht inkomen (%(kind)s, %(amount)s) op %(day)s is %(days)s dagen later nog niet ontvangen. "
+            "Neem contact op met de uitkerende instantie of overweeg een voorschot.",
+            kind=kind, amount=Cents(cents), day=day, days=(today - day).days), key)
+        for key, household_id, kind, cents, day in missing if key not in taken
+    ]
     return raise_new(session, wanted)
 
 
