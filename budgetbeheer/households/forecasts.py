@@ -9,10 +9,18 @@ construction; ``tests/integration/test_bulk_forecasts.py`` compares them on a fe
 databases. The schedules' due dates are remembered for one call (many households share a schedule and a window), as
 the payment run remembers them (:class:`~budgetbeheer.payments.runs.context.RunContext`); nothing outlives the call.
 
+The daily signals ask only for every household's first uncovered instalment (:meth:`AllFigures.uncovered`): a cheap
+bound (:func:`~budgetbeheer.domain.forecast.cannot_fall_short`) settles most households from what was read, and only
+the others get their figures (computed on first use, :attr:`AllFigures.figures`) and the full forecast, which stops
+at the first uncovered instalment. The bound cannot change a signal: when it says a household cannot fall short,
+the forecast finds nothing (the proof is in its docstring; ``tests/unit/test_forecast_bound.py`` checks it on random
+households, the comparison test above on the database).
+
 Why not pandas or SQL window functions: the reading is already one query per table at the driver's speed (the
-benchmark's floor), and what costs is the forecast, a day-by-day simulation of the runs (carried shortfalls, the
+benchmark's floor), and what cost was the forecast, a day-by-day simulation of the runs (carried shortfalls, the
 leefgeld horizon, closed paydays) that does not vectorise without writing the rules a second time, where they could
-drift from the runs' own. (pandas is not a dependency of this project; it was not added for this.)
+drift from the runs' own. Pruning with a bound that only has to be safe (never to agree with the rules in detail)
+removes the forecast for most households instead. (pandas is not a dependency of this project; it was not added.)
 """
 
 from __future__ import annotations
