@@ -172,19 +172,6 @@ class _HouseholdRow:
         return self.period_end
 
 
-@dataclass(frozen=True, slots=True)
-class _Cost:
-    id: int
-    category: str
-    frequency: str
-    due_day: int
-    start: date
-    end: date | None
-    creditor_id: int | None
-    amounts: list[tuple[date, int]]
-    """``(effective from, cents)``, oldest first."""
-
-
 @dataclass
 class _Payments:
     planned_cents: int = 0
@@ -377,7 +364,8 @@ def all_figures(session: Session, on: date, *, lead_business_days: int = DEFAULT
         for hid, start, end, status, ended, frequency, day, buffer, reopened in driver_rows(session, query)
     ]
     wanted = {h.id for h in households}
-    costs = _costs(session, wanted, as_date)
+    span = _Span(min((h.period_start for h in households), default=on), on + timedelta(days=SPAN_DAYS))
+    schedules = _schedules(session, wanted, as_date, dates_of, span)
     payments = _payments(session, wanted, as_date)
     balances = _balances(session, wanted)
     incomes: dict[int, list[IncomeExpectation]] = {}
@@ -413,23 +401,16 @@ def all_figures(session: Session, on: date, *, lead_business_days: int = DEFAULT
     closed = ClosedPaydays(driver_rows(session, runs_before), run_date, lead, context)
     closed.enrolled_later = enrolled_after_latest_run(session, runs_before, lambda column: column.is_not(None))
 
-    span = _Span(min((h.period_start for h in households), default=on), on + timedelta(days=SPAN_DAYS))
-    schedules: dict[int, list[_Schedule]] = {}
     open_from: dict[int, date] = {}
     inputs: dict[int, _Inputs] = {}
     no_payments = _Payments()
     covered = last_due_date_covered(run_date, lead)  # is_final_run's test, once for every household
     for household in households:
         hid = household.id
-        own_costs = costs.get(hid, [])
+        own_costs = schedules.setdefault(hid, [])
         ending = household.status in FINAL_STATUSES
         extension_end = None if household.status == HouseholdStatus.ENDED else extension_ends.get(hid)
         final = extension_end is None and (ending or household.last_day <= covered)
-        schedules[hid] = [
-            _Schedule(c.id, _CATEGORIES.get(c.category) or Category(c.category), c.amounts[0][1],
-                      _FREQUENCIES.get(c.frequency) or Frequency(c.frequency), c.due_day, c.start,
-                      c.end, c.creditor_id, tuple(c.amounts[1:]), frozenset(), dates_of, span,
-                      dates_of(c.frequency, c.due_day, c.start, c.end, span.start, span.end)) for c in own_costs]
         unpayable: frozenset[int] = frozenset()
         if final and household.status == HouseholdStatus.ENDING and own_costs:
             if household.reopened:
@@ -447,12 +428,25 @@ def all_figures(session: Session, on: date, *, lead_business_days: int = DEFAULT
     return AllFigures(on, lead, households, schedules, incomes, open_from, inputs, run_date)
 
 
-def _costs(session: Session, wanted: set[int], as_date: Callable[[Any], date]) -> dict[int, list[_Cost]]:
-    """Per household its fixed costs by id, each with its amounts by ``effective_from`` (:func:`~.figures.schedule_of`)."""
-    found: dict[int, list[_Cost]] = {}
-    current: _Cost | None = None
-    amounts: list[tuple[date, int]] = []
-    for cost_id, household_id, category, frequency, due_day, start, end, creditor_id, since, cents in driver_rows(
+def _schedules(session: Session, wanted: set[int], as_date: Callable[[Any], date], dates_of: DueDates,
+               span: _Span) -> dict[int, list[_Schedule]]:
+    """Per household its fixed costs' schedules by id, each with its amounts by ``effective_from``
+    (:func:`~.figures.schedule_of`) and its due dates in ``span``."""
+    found: dict[int, list[_Schedule]] = {}
+    rows: list[tuple[Any, ...]] = []
+
+    def schedule() -> None:
+        cost_id, household_id, category, frequency, due_day, start, end, creditor_id = rows[0][:8]
+        start, end = as_date(start), None if end is None else as_date(end)
+        amounts = [(as_date(row[8]), int(row[9])) for row in rows]
+        frequency = str(frequency)
+        found.setdefault(int(household_id), []).append(_Schedule(
+            int(cost_id), _CATEGORIES.get(category) or Category(category), amounts[0][1],
+            _FREQUENCIES.get(frequency) or Frequency(frequency), int(due_day), start, end, creditor_id,
+            tuple(amounts[1:]), frozenset(), dates_of, span,
+            dates_of(frequency, int(due_day), start, end, span.start, span.end)))
+
+    for row in driver_rows(
         session,
         select(FixedCost.id, FixedCost.household_id, FixedCost.category, FixedCost.frequency, FixedCost.due_day,
                FixedCost.start_date, FixedCost.end_date, FixedCost.creditor_id, FixedCostAmount.effective_from,
@@ -460,14 +454,14 @@ def _costs(session: Session, wanted: set[int], as_date: Callable[[Any], date]) -
         .join(FixedCostAmount, FixedCostAmount.fixed_cost_id == FixedCost.id)
         .order_by(FixedCost.household_id, FixedCost.id, FixedCostAmount.effective_from),
     ):
-        if household_id not in wanted:
+        if row[1] not in wanted:
             continue
-        if current is None or current.id != cost_id:
-            amounts = []
-            current = _Cost(int(cost_id), str(category), str(frequency), int(due_day), as_date(start),
-                            None if end is None else as_date(end), creditor_id, amounts)
-            found.setdefault(int(household_id), []).append(current)
-        amounts.append((as_date(since), int(cents)))
+        if rows and rows[0][0] != row[0]:
+            schedule()
+            rows = []
+        rows.append(row)
+    if rows:
+        schedule()
     return found
 
 
