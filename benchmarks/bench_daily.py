@@ -17,6 +17,8 @@ wall clock) and ``lifecycle.raise_signals``, each in its own transaction, commit
 * ``floor_*``: a bulk read of the rows that job needs, one plain ``SELECT`` per table fetched with the driver's cursor
   (nothing computed, nothing written), read once to warm the cache and timed the second time: the goal is each job
   ≤ 3× its floor;
+* ``raise_signals_detectors_seconds`` (and ``…_again_…``): each detector's share of the signals job, timed while the
+  job runs (the same day's job twice: the second raises nothing new, the ratio ``raise_signals_again_ratio``);
 * ``per_household_forecast``: the forecast as the signals job made it before (``households.read.household_forecast``
   one household at a time) for ``--sample`` households, to give the "before" per household.
 
@@ -32,6 +34,8 @@ import os
 import platform
 import sys
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -51,6 +55,7 @@ from budgetbeheer.db.migrate import upgrade
 from budgetbeheer.domain.calendar import add_business_days
 from budgetbeheer.households.read import household_forecast
 from budgetbeheer.lifecycle import jobs as lifecycle_jobs
+from budgetbeheer.lifecycle import signals
 from budgetbeheer.payments import service
 from budgetbeheer.tables.households import ExpectedIncome, FixedCost, FixedCostAmount, Household
 from budgetbeheer.tables.lifecycle import Signal
@@ -101,6 +106,35 @@ def add_situations(session: Any, households: int) -> None:
     ])
     session.execute(update(Household).where(Household.id % 100 == 0).values(period_end=DAY))
     session.commit()
+
+
+DETECTORS = ("detect_shortfalls", "detect_missing_income", "detect_returned_payments", "detect_period_ending",
+             "detect_waiting_extensions", "detect_uncovered")
+
+
+@contextmanager
+def detector_seconds() -> Iterator[dict[str, float]]:
+    """Each detector of the signals job timed while the job runs (its share of the job's seconds); the job's own
+    code is not changed, the module's functions are wrapped for the duration."""
+    seconds: dict[str, float] = {}
+    originals = {name: getattr(signals, name) for name in DETECTORS}
+
+    def timed(name: str, detector: Callable[..., int]) -> Callable[..., int]:
+        def run(*args: Any, **kwargs: Any) -> int:
+            started = time.perf_counter()
+            try:
+                return detector(*args, **kwargs)
+            finally:
+                seconds[name] = round(time.perf_counter() - started, 3)
+        return run
+
+    for name, detector in originals.items():
+        setattr(signals, name, timed(name, detector))
+    try:
+        yield seconds
+    finally:
+        for name, detector in originals.items():
+            setattr(signals, name, detector)
 
 
 def floor(session: Any, statements: list[str]) -> int:
@@ -159,14 +193,16 @@ def run(households: int, url: str, timer: Timer, sample: int) -> dict[str, Any]:
     floor(session, FLOOR_SIGNALS)  # warm: the job after it finds the same pages in the cache
     with timer.step("floor_raise_signals"):
         facts["floor_raise_signals_rows"] = floor(session, FLOOR_SIGNALS)
-    with timer.step("raise_signals"):
+    with timer.step("raise_signals"), detector_seconds() as seconds:
         facts["raise_signals"] = lifecycle_jobs.raise_signals(session, scheduler, DAY, settings)
         session.commit()
+    facts["raise_signals_detectors_seconds"] = seconds
     facts["signals"] = {str(kind): int(count) for kind, count in session.execute(
         select(Signal.kind, func.count(Signal.id)).group_by(Signal.kind))}
-    with timer.step("raise_signals_again"):  # the same day twice: nothing new
+    with timer.step("raise_signals_again"), detector_seconds() as seconds:  # the same day twice: nothing new
         facts["raise_signals_again"] = lifecycle_jobs.raise_signals(session, scheduler, DAY, settings)
         session.commit()
+    facts["raise_signals_again_detectors_seconds"] = seconds
     ids = list(session.scalars(select(Household.id).where(Household.status == "active").order_by(Household.id)
                                .limit(sample)))
     started = time.perf_counter()
@@ -208,6 +244,8 @@ def main(argv: list[str] | None = None) -> int:
         "steps": steps,
         "day_total_seconds": round(sum(seconds(job) for job in jobs), 2),
         "ratios": {job: round(seconds(job) / max(seconds(f"floor_{job}"), 0.001), 2) for job in jobs},
+        "raise_signals_again_ratio": round(seconds("raise_signals_again") / max(seconds("floor_raise_signals"),
+                                                                                  0.001), 2),
         "raise_signals_per_household_ms": round(seconds("raise_signals") * 1000 / args.households, 3),
         "per_household_forecast_extrapolated_seconds": round(
             facts["per_household_forecast_ms"] * args.households / 1000, 1),
@@ -219,7 +257,10 @@ def main(argv: list[str] | None = None) -> int:
     output = args.output or RESULTS / f"daily-{dialect}.json"
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    print(json.dumps({k: result[k] for k in ("day_total_seconds", "ratios", "raise_signals_per_household_ms",
+    print(json.dumps({k: result[k] for k in ("day_total_seconds", "ratios", "raise_signals_again_ratio",
+                                              "raise_signals_detectors_seconds",
+                                              "raise_signals_again_detectors_seconds",
+                                              "raise_signals_per_household_ms",
                                               "per_household_forecast_ms", "signals", "load_average")}, indent=2))
     return 0
 
