@@ -16,6 +16,7 @@ from budgetbeheer import clock
 from budgetbeheer.domain.calendar import last_due_date_covered
 from budgetbeheer.i18n import restored
 from budgetbeheer.money import cents_to_str
+from budgetbeheer.payments import summary
 from budgetbeheer.payments.batches import (
     SCHEDULER,
     approvals_of,
@@ -141,13 +142,14 @@ def _item_json(item: PaymentItem) -> dict[str, object]:
 
 
 def batch_as_json(session: Session, batch: PaymentBatch, *, with_items: bool = True, page: int = 1,
-                  per_page: int = ITEMS_PER_PAGE) -> dict[str, object]:
+                  per_page: int = ITEMS_PER_PAGE, totals: summary.Sums | None = None) -> dict[str, object]:
     """The API's shape of a batch (see interface.md). With its items, paged: ``items`` (not held), ``held`` and
     ``shortfalls`` each hold page ``page`` of ``per_page`` rows (by id), beside ``total_items``, ``total_held`` and
     ``total_shortfalls``; a batch up to ``per_page`` items answers as it always did (every item on page 1)."""
     data = _summary_json(batch, _extras(session, [batch.id])[batch.id])
     if not with_items:
         return data
+    totals = totals or summary.sums(session, batch)  # the kept counts: no count of a run's 100,000 items per page
     offset = (page - 1) * per_page
     not_held = (PaymentItem.batch_id == batch.id, PaymentItem.status != ItemStatus.HELD)
     held = (PaymentItem.batch_id == batch.id, PaymentItem.status == ItemStatus.HELD)
@@ -155,10 +157,10 @@ def batch_as_json(session: Session, batch: PaymentBatch, *, with_items: bool = T
     data["per_page"] = per_page
     data["items"] = [_item_json(item) for item in session.scalars(
         select(PaymentItem).where(*not_held).order_by(PaymentItem.id).offset(offset).limit(per_page))]
-    data["total_items"] = int(session.scalar(select(func.count(PaymentItem.id)).where(*not_held)) or 0)
+    data["total_items"] = totals.items
     data["held"] = [_item_json(item) for item in session.scalars(
         select(PaymentItem).where(*held).order_by(PaymentItem.id).offset(offset).limit(per_page))]
-    data["total_held"] = int(session.scalar(select(func.count(PaymentItem.id)).where(*held)) or 0)
+    data["total_held"] = totals.held
     data["shortfalls"] = [
         {
             "household_id": s.household_id,
@@ -170,8 +172,7 @@ def batch_as_json(session: Session, batch: PaymentBatch, *, with_items: bool = T
         for s in session.scalars(select(Shortfall).where(Shortfall.batch_id == batch.id).order_by(Shortfall.id)
                                  .offset(offset).limit(per_page))
     ]
-    data["total_shortfalls"] = int(session.scalar(
-        select(func.count(Shortfall.id)).where(Shortfall.batch_id == batch.id)) or 0)
+    data["total_shortfalls"] = totals.shortfalls
     return data
 
 
