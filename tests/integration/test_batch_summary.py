@@ -103,6 +103,6 @@ def test_the_batch_page_keeps_its_sums_and_pages_its_lists(
     assert session.scalar(select(func.count()).select_from(BatchSummary)) == 1
     api = client.get(f"/api/v1/batches/{batch.id}?page=2&per_page=2", headers=api_token("anna", "finance"))
     assert api.status_code == 200
-    body = api.get_json()
+    body = api.get_json()["data"]
     assert body["total_items"] == batch.item_count and len(body["items"]) == min(2, batch.item_count - 2)
     assert body["page"] == 2 and body["per_page"] == 2 and body["total_held"] == 0
