@@ -155,11 +155,15 @@ def batch_as_json(session: Session, batch: PaymentBatch, *, with_items: bool = T
     held = (PaymentItem.batch_id == batch.id, PaymentItem.status == ItemStatus.HELD)
     data["page"] = page
     data["per_page"] = per_page
+    # A page past the end is not read: the kept counts say it is empty (a batch's few held items are not looked
+    # for among its 100,000 others when it has none).
     data["items"] = [_item_json(item) for item in session.scalars(
-        select(PaymentItem).where(*not_held).order_by(PaymentItem.id).offset(offset).limit(per_page))]
+        select(PaymentItem).where(*not_held).order_by(PaymentItem.id).offset(offset).limit(per_page))
+    ] if offset < totals.items else []
     data["total_items"] = totals.items
     data["held"] = [_item_json(item) for item in session.scalars(
-        select(PaymentItem).where(*held).order_by(PaymentItem.id).offset(offset).limit(per_page))]
+        select(PaymentItem).where(*held).order_by(PaymentItem.id).offset(offset).limit(per_page))
+    ] if offset < totals.held else []
     data["total_held"] = totals.held
     data["shortfalls"] = [
         {
@@ -169,8 +173,8 @@ def batch_as_json(session: Session, batch: PaymentBatch, *, with_items: bool = T
             "due_date": s.due_date.isoformat(),
             "reason": s.reason,
         }
-        for s in session.scalars(select(Shortfall).where(Shortfall.batch_id == batch.id).order_by(Shortfall.id)
-                                 .offset(offset).limit(per_page))
+        for s in (session.scalars(select(Shortfall).where(Shortfall.batch_id == batch.id).order_by(Shortfall.id)
+                                  .offset(offset).limit(per_page)) if offset < totals.shortfalls else ())
     ]
     data["total_shortfalls"] = totals.shortfalls
     return data

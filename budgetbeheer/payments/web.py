@@ -96,15 +96,15 @@ def batch(batch_id: int) -> str:
     items = session.scalars(
         select(PaymentItem).where(PaymentItem.batch_id == batch_id, PaymentItem.status != ItemStatus.HELD)
         .order_by(PaymentItem.household_id, PaymentItem.id).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
-    ).all() if totals.items else []
+    ).all() if (page - 1) * PAGE_SIZE < totals.items else []
     held = session.scalars(
         select(PaymentItem).where(PaymentItem.batch_id == batch_id, PaymentItem.status == ItemStatus.HELD)
         .order_by(PaymentItem.id).limit(PAGE_SIZE).offset((held_page - 1) * PAGE_SIZE)
-    ).all() if totals.held else []
+    ).all() if (held_page - 1) * PAGE_SIZE < totals.held else []
     shortfalls = session.scalars(
         select(Shortfall).where(Shortfall.batch_id == batch_id).order_by(Shortfall.household_id, Shortfall.id)
         .limit(PAGE_SIZE).offset((shortfalls_page - 1) * PAGE_SIZE)
-    ).all() if totals.shortfalls else []
+    ).all() if (shortfalls_page - 1) * PAGE_SIZE < totals.shortfalls else []
     current = actor()
     approvals = service.approvals_of(session, batch_id)
     by_payee = totals_by_payee(session, batch_id, rows=totals.payees)

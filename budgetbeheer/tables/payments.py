@@ -17,6 +17,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
@@ -116,7 +117,9 @@ class PaymentItem(Base):
     __tablename__ = "payment_items"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    batch_id: Mapped[int] = mapped_column(ForeignKey("payment_batches.id"), index=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("payment_batches.id"))
+    """Indexed with ``id`` (the API's pages of a batch, by id) and with ``household_id, id`` (the batch page's, by
+    household): a page of a run's 100,000 items is read from the index, not sorted (migration 0022)."""
     household_id: Mapped[int] = mapped_column(ForeignKey("households.id"), index=True)
     kind: Mapped[str] = mapped_column(String(32))
     fixed_cost_id: Mapped[int | None] = mapped_column(ForeignKey("fixed_costs.id"))
@@ -148,8 +151,11 @@ class PaymentItem(Base):
     __table_args__ = (
         CheckConstraint("amount_cents > 0", name="positive"),
         CheckConstraint(one_of("status", ITEM_STATUSES), name="status"),
+        Index("ix_payment_items_batch_id_id", "batch_id", "id"),
+        Index("ix_payment_items_batch_household", "batch_id", "household_id", "id"),
         # An item changes status twice after it is written (approved, then settled or returned): with pages half
-        # full those updates stay on their page (HOT) and touch none of the five indexes (migration 0010).
+        # full those updates stay on their page (HOT) and touch none of the indexes (migration 0010); so no index
+        # has ``status`` in it.
         {"postgresql_with": {"fillfactor": 50}},
     )
 
