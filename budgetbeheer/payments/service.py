@@ -149,7 +149,9 @@ def batch_as_json(session: Session, batch: PaymentBatch, *, with_items: bool = T
     data = _summary_json(batch, _extras(session, [batch.id])[batch.id])
     if not with_items:
         return data
-    totals = totals or summary.sums(session, batch)  # the kept counts: no count of a run's 100,000 items per page
+    # The kept counts when there are (no count of a run's 100,000 items per page); the answer to preparing a run
+    # counts them, as before, rather than computing all the batch page's sums in the preparing request.
+    totals = totals or summary.kept(session, batch)
     offset = (page - 1) * per_page
     not_held = (PaymentItem.batch_id == batch.id, PaymentItem.status != ItemStatus.HELD)
     held = (PaymentItem.batch_id == batch.id, PaymentItem.status == ItemStatus.HELD)
@@ -157,14 +159,19 @@ def batch_as_json(session: Session, batch: PaymentBatch, *, with_items: bool = T
     data["per_page"] = per_page
     # A page past the end is not read: the kept counts say it is empty (a batch's few held items are not looked
     # for among its 100,000 others when it has none).
+    total_items = totals.items if totals else int(
+        session.scalar(select(func.count(PaymentItem.id)).where(*not_held)) or 0)
+    total_held = totals.held if totals else int(session.scalar(select(func.count(PaymentItem.id)).where(*held)) or 0)
+    total_shortfalls = totals.shortfalls if totals else int(session.scalar(
+        select(func.count(Shortfall.id)).where(Shortfall.batch_id == batch.id)) or 0)
     data["items"] = [_item_json(item) for item in session.scalars(
         select(PaymentItem).where(*not_held).order_by(PaymentItem.id).offset(offset).limit(per_page))
-    ] if offset < totals.items else []
-    data["total_items"] = totals.items
+    ] if offset < total_items else []
+    data["total_items"] = total_items
     data["held"] = [_item_json(item) for item in session.scalars(
         select(PaymentItem).where(*held).order_by(PaymentItem.id).offset(offset).limit(per_page))
-    ] if offset < totals.held else []
-    data["total_held"] = totals.held
+    ] if offset < total_held else []
+    data["total_held"] = total_held
     data["shortfalls"] = [
         {
             "household_id": s.household_id,
@@ -174,9 +181,9 @@ def batch_as_json(session: Session, batch: PaymentBatch, *, with_items: bool = T
             "reason": s.reason,
         }
         for s in (session.scalars(select(Shortfall).where(Shortfall.batch_id == batch.id).order_by(Shortfall.id)
-                                  .offset(offset).limit(per_page)) if offset < totals.shortfalls else ())
+                                  .offset(offset).limit(per_page)) if offset < total_shortfalls else ())
     ]
-    data["total_shortfalls"] = totals.shortfalls
+    data["total_shortfalls"] = total_shortfalls
     return data
 
 

@@ -76,18 +76,31 @@ def compute(session: Session, batch: PaymentBatch) -> Sums:
                 changes=changes[:CHANGES_KEPT], changed_households=len(changes))
 
 
-def sums(session: Session, batch: PaymentBatch) -> Sums:
-    """The batch's sums: the kept summary when it is of the batch's present state, else computed and kept."""
+def _read(session: Session, batch: PaymentBatch) -> tuple[str, Sums | None]:
+    """The batch's present key, and its kept summary when it is of that key."""
     key = state_key(session, batch)
     row = session.execute(select(BatchSummary).where(BatchSummary.batch_id == batch.id)
                           .execution_options(populate_existing=True)).scalar_one_or_none()
-    if row is not None and row.state_key == key:
-        return Sums(items=row.items, held=row.held, shortfalls=row.shortfalls,
-                    by_kind=[(str(k), int(c), int(t)) for k, c, t in row.by_kind],
-                    payees=[PayeeRow(None if c is None else int(c), str(n), str(i), int(k), int(t))
-                            for c, n, i, k, t in row.by_payee],
-                    changes=[dict(c) for c in row.changes],
-                    changed_households=row.changed_households, kept=True)
+    if row is None or row.state_key != key:
+        return key, None
+    return key, Sums(items=row.items, held=row.held, shortfalls=row.shortfalls,
+                     by_kind=[(str(k), int(c), int(t)) for k, c, t in row.by_kind],
+                     payees=[PayeeRow(None if c is None else int(c), str(n), str(i), int(k), int(t))
+                             for c, n, i, k, t in row.by_payee],
+                     changes=[dict(c) for c in row.changes],
+                     changed_households=row.changed_households, kept=True)
+
+
+def kept(session: Session, batch: PaymentBatch) -> Sums | None:
+    """The kept summary when it is of the batch's present state; None (nothing computed) otherwise."""
+    return _read(session, batch)[1]
+
+
+def sums(session: Session, batch: PaymentBatch) -> Sums:
+    """The batch's sums: the kept summary when it is of the batch's present state, else computed and kept."""
+    key, found = _read(session, batch)
+    if found is not None:
+        return found
     found = compute(session, batch)
     _keep(session, batch.id, key, found)
     return found
