@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import cast
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from budgetbeheer import clock
@@ -237,17 +237,18 @@ def search_households(
     if bsn is not None:
         statement = statement.where(Household.id.in_(select(Person.household_id).where(Person.bsn == bsn)))
     elif text:
+        # "first last" holds the text whenever the first or the last name does: one LIKE per person, not three.
         like = _like_escaped(text.lower())
-        condition = or_(
-            func.lower(Person.first_name).like(like, escape="\\"),
-            func.lower(Person.last_name).like(like, escape="\\"),
-            func.lower(Person.first_name + " " + Person.last_name).like(like, escape="\\"),
-        )
+        condition = func.lower(Person.first_name + " " + Person.last_name).like(like, escape="\\")
         statement = statement.where(Household.id.in_(select(Person.household_id).where(condition)))
-    total = int(session.scalar(select(func.count()).select_from(statement.subquery())) or 0)
     page = max(1, page)
-    ids = list(session.scalars(statement.order_by(Household.id.desc()).limit(page_size)
-                               .offset((page - 1) * page_size)))
+    # The page and the total in one pass (a search reads every person once, not twice); a page past the end has no
+    # row to carry the total, so only then it is counted apart.
+    found = session.execute(statement.add_columns(func.count().over()).order_by(Household.id.desc())
+                            .limit(page_size).offset((page - 1) * page_size)).all()
+    ids = [int(row[0]) for row in found]
+    total = int(found[0][1]) if found else int(
+        session.scalar(select(func.count()).select_from(statement.subquery())) or 0) if page > 1 else 0
     households = {h.id: h for h in session.scalars(select(Household).where(Household.id.in_(ids)))}
     balances = ledger.household_balances(session, ids)
     rows = [

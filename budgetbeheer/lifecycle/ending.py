@@ -240,7 +240,7 @@ def advance_endings(session: Session, actor: Actor, today: date) -> EndingResult
         ending.append(household.id)
     session.flush()
     record_many(session, actor, changes)  # the same entries as start_ending's, one chain append for the day
-    ended: list[int] = []
+    closing: list[Household] = []
     candidates = list(session.scalars(select(Household).where(Household.status == HouseholdStatus.ENDING).order_by(Household.id)))
     balances = household_balances(session, [h.id for h in candidates])
     with_payments = _with_waiting_payments(
@@ -251,8 +251,9 @@ def advance_endings(session: Session, actor: Actor, today: date) -> EndingResult
             continue
         if balances.get(household.id, 0) != 0 or household.id in with_payments:
             continue
-        close_household(session, actor, household)
-        ended.append(household.id)
+        closing.append(household)
+    close_households(session, actor, closing)  # set-based: one update of the persons, one audit append
+    ended = [household.id for household in closing]
     _signal_decisions_due(session, list(pending.values()), today)
     return EndingResult(ending, ended, sorted(waiting))
 
@@ -281,21 +282,38 @@ def _signal_decisions_due(session: Session, requests: list[ExtensionRequest], to
 
 def close_household(session: Session, actor: Actor, household: Household) -> None:
     """``ending`` → ``ended``: the funds account is zero; release the persons' BSNs for a new enrolment."""
+    close_households(session, actor, [household])
+
+
+_ENDED_REASON = "Het saldo is nul: het ontzorgen is afgerond."
+
+
+def close_households(session: Session, actor: Actor, households: list[Household]) -> None:
+    """:func:`close_household` for many at once (the daily job's): their statuses in one flush, their persons' BSNs
+    released with one ``UPDATE`` per chunk of households, their audit entries in one chain append (the same entries
+    as one :func:`~budgetbeheer.audit.service.record` each), then one ``HouseholdEnded`` each, in order."""
     # Not checked against HOUSEHOLD_TRANSITIONS: :func:`advance_endings` only closes ``ending`` households, and the
     # tests close an ``active`` one directly to build the state before issue 10 (closed while a request was pending).
-    before = household_state(household)
-    household.status = HouseholdStatus.ENDED
-    if household.ended_on is None:
-        household.ended_on = household.period_end
-    session.execute(
-        update(Person).where(Person.household_id == household.id).values(active_bsn=None)
-        .execution_options(synchronize_session="fetch")
-    )
+    if not households:
+        return
+    changes: list[Change] = []
+    for household in households:
+        before = household_state(household)
+        household.status = HouseholdStatus.ENDED
+        if household.ended_on is None:
+            household.ended_on = household.period_end
+        changes.append(Change("household.ended", "household", household.id, before=before,
+                              after=household_state(household) | {"bsns_released": True}, reason=_ENDED_REASON))
+    for chunk in in_chunks(session, [household.id for household in households]):
+        session.execute(
+            update(Person).where(id_in(session, Person.household_id, chunk)).values(active_bsn=None)
+            .execution_options(synchronize_session="fetch")
+        )
     session.flush()
-    record(session, actor, "household.ended", "household", household.id, before=before,
-           after=household_state(household) | {"bsns_released": True},
-           reason="Het saldo is nul: het ontzorgen is afgerond.")
-    publish(session, HouseholdEnded(household_id=household.id, ended_on=household.ended_on, actor=actor))
+    record_many(session, actor, changes)
+    for household in households:
+        publish(session, HouseholdEnded(household_id=household.id, ended_on=household.ended_on or household.period_end,
+                                              actor=actor))
 
 
 def reopen_for_payout(session: Session, actor: Actor, household_id: int, why: str) -> bool:

@@ -15,7 +15,7 @@ from budgetbeheer.http.api import API_PREFIX, ApiRoutes, json_body, ok
 from budgetbeheer.http.context import actor, db, settings
 from budgetbeheer.http.inputs import query_number
 from budgetbeheer.money import cents_to_str
-from budgetbeheer.payments import iban_changes, iban_holds, service
+from budgetbeheer.payments import iban_changes, iban_holds, service, summary
 from budgetbeheer.payments.payees import totals_by_payee
 from budgetbeheer.payments.return_reasons import RETURN_REASONS, holds_iban
 from budgetbeheer.tables.households import Household
@@ -70,11 +70,13 @@ def get_batch(batch_id: int) -> tuple[Response, int]:
     session = db()
     page = query_number("page", 1)
     per_page = query_number("per_page", service.ITEMS_PER_PAGE, maximum=service.MAX_ITEMS_PER_PAGE)
-    data = service.batch_as_json(session, service.get_batch(session, batch_id), page=page, per_page=per_page)
+    batch = service.get_batch(session, batch_id)
+    totals = summary.sums(session, batch)
+    data = service.batch_as_json(session, batch, page=page, per_page=per_page, totals=totals)
     # The review by creditor and IBAN, flagged lines first (issue 14): as the batch page shows it.
     data["payees"] = [{"creditor_id": line.creditor_id, "creditor": line.name, "iban": line.iban,
                        "count": line.count, "amount": cents_to_str(line.total_cents), "flags": list(line.flags)}
-                      for line in totals_by_payee(session, batch_id)]
+                      for line in totals_by_payee(session, batch_id, rows=totals.payees)]
     return ok(data)
 
 

@@ -82,6 +82,12 @@ def _state(batch: PaymentBatch) -> dict[str, object]:
     return {"status": batch.status, "total_cents": batch.total_cents, "count": batch.item_count}
 
 
+def items_changed(batch: PaymentBatch) -> None:
+    """The status of some of the batch's items changes in this transaction: a new ``items_version``, so the batch
+    page's kept sums (:mod:`budgetbeheer.payments.summary`) are computed again. The batch is locked by the caller."""
+    batch.items_version = PaymentBatch.items_version + 1  # in SQL: no lost update
+
+
 def approvals_of(session: Session, batch_id: int) -> list[BatchApproval]:
     return list(
         session.scalars(select(BatchApproval).where(BatchApproval.batch_id == batch_id).order_by(BatchApproval.sequence))
@@ -137,6 +143,7 @@ def approve(session: Session, actor: Actor, batch_id: int) -> PaymentBatch:
             .where(PaymentItem.batch_id == batch.id, PaymentItem.status == ItemStatus.PROPOSED)
             .values(status=ItemStatus.APPROVED, approved_hash=item_digest(session.get_bind().dialect.name))
         )
+        items_changed(batch)
         publish(session, BatchApproved(batch_id=batch.id, actor=actor))  # e.g. "not paid" signals close now
     session.flush()
     sealed = approval_seals(session, batch.id, batch.approval_transaction_id) \
@@ -220,6 +227,7 @@ def cancel(session: Session, actor: Actor, batch_id: int, reason: str) -> Paymen
         .where(PaymentItem.batch_id == batch.id)
         .values(status=ItemStatus.CANCELLED, obligation_key=None)
     )
+    items_changed(batch)
     batch.status = BatchStatus.CANCELLED
     batch.active_execution_date = None
     batch.cancelled_reason = reason
@@ -258,6 +266,7 @@ def withdraw_household_items(
         session.execute(
             update(PaymentItem).where(PaymentItem.id.in_(item_ids)).values(status=ItemStatus.CANCELLED, obligation_key=None)
         )
+        items_changed(batch)
         recount(session, batch)
         session.flush()
         record(session, actor, "payment_batch.items_withdrawn", "payment_batch", batch_id, before=before,
@@ -428,6 +437,7 @@ def settle(session: Session, actor: Actor, batch_id: int, on: date | None = None
         .where(PaymentItem.batch_id == batch.id, PaymentItem.status == ItemStatus.APPROVED)
         .values(status=ItemStatus.SETTLED)
     )
+    items_changed(batch)
     returned = session.scalar(
         select(func.count(PaymentItem.id)).where(PaymentItem.batch_id == batch.id,
                                                  PaymentItem.status == ItemStatus.RETURNED)
@@ -467,6 +477,8 @@ def settle_items(
     if foreign:  # a caller's mistake: the caller's transaction is undone, nothing of it stays
         raise ValueError(f"payment items of batch(es) {foreign} given to settle batch {batch.id}")
     amounts = [int(amount) for _batch, amount in changed]
+    if changed:
+        items_changed(batch)
     settled = set(wanted)
     for item in list(session.identity_map.values()):  # what this session holds of them is read again
         if isinstance(item, PaymentItem) and item.id in settled:
@@ -612,6 +624,8 @@ def return_items(
         if batch.status == BatchStatus.SETTLED:
             require_batch_transition(batch.id, batch.status, BatchStatus.PARTLY_RETURNED)
             batch.status = BatchStatus.PARTLY_RETURNED
+    for batch in {batch.id: batch for _item, batch, _code, _on in accepted}.values():
+        items_changed(batch)
     session.flush()
     holds = hold_for_returns(session, actor, [(item, code) for item, _b, code, _on in accepted
                                               if reason_for(code).holds_iban])
@@ -648,6 +662,11 @@ def totals_by(session: Session, batch_id: int, column: object) -> list[tuple[str
 def change_against_previous_month(session: Session, batch: PaymentBatch, limit: int = 200) -> list[dict[str, int]]:
     """Per household: this batch's total against what was paid to and for it in the previous calendar month (live
     batches), only where it differs; at most ``limit`` rows, largest change first."""
+    return all_changes_against_previous_month(session, batch)[:limit]
+
+
+def all_changes_against_previous_month(session: Session, batch: PaymentBatch) -> list[dict[str, int]]:
+    """:func:`change_against_previous_month` for every household whose total differs, largest change first."""
     month_start = batch.execution_date.replace(day=1)
     previous_start = add_months(month_start, -1)
     current = dict(
@@ -677,4 +696,4 @@ def change_against_previous_month(session: Session, batch: PaymentBatch, limit: 
         if int(now) != before:
             rows.append({"household_id": int(hid), "now": int(now), "previous": before, "change": int(now) - before})
     rows.sort(key=lambda r: (-abs(r["change"]), r["household_id"]))
-    return rows[:limit]
+    return rows

@@ -10,6 +10,7 @@ aside) to another IBAN too, or when the batch pays a name that looks like this o
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -39,9 +40,19 @@ class PayeeLine:
         return bool(self.flags)
 
 
-def totals_by_payee(session: Session, batch_id: int, limit: int = MAX_LINES) -> list[PayeeLine]:
-    """The batch's payments to creditors (not leefgeld: that is per household), one line per creditor, name and
-    IBAN as the items carry them, with the flags of the module docstring; flagged lines first, then by total."""
+class PayeeRow(NamedTuple):
+    """One creditor and IBAN of a batch as summed from its items (what the flags are derived from)."""
+
+    creditor_id: int | None
+    name: str
+    iban: str
+    payments: int
+    total_cents: int
+
+
+def payee_rows(session: Session, batch_id: int) -> list[PayeeRow]:
+    """The batch's payments to creditors (not leefgeld: that is per household) summed per creditor, name and IBAN as
+    the items carry them, by creditor id, name and IBAN."""
     rows = session.execute(
         select(PaymentItem.creditor_id, PaymentItem.creditor_name, PaymentItem.iban, func.count(PaymentItem.id),
                func.sum(PaymentItem.amount_cents))
@@ -49,7 +60,19 @@ def totals_by_payee(session: Session, batch_id: int, limit: int = MAX_LINES) -> 
                PaymentItem.creditor_id.is_not(None))
         .group_by(PaymentItem.creditor_id, PaymentItem.creditor_name, PaymentItem.iban)
     ).all()
-    ids = {row[0] for row in rows if row[0] is not None}
+    found = [PayeeRow(None if c is None else int(c), str(n), str(i), int(k), int(t or 0)) for c, n, i, k, t in rows]
+    found.sort(key=lambda row: (row.creditor_id or 0, row.name, row.iban))
+    return found
+
+
+def totals_by_payee(session: Session, batch_id: int, limit: int = MAX_LINES,
+                    rows: list[PayeeRow] | None = None) -> list[PayeeLine]:
+    """The batch's payments to creditors, one line per creditor, name and IBAN (:func:`payee_rows`, or ``rows`` when
+    the caller has them: the batch's kept summary), with the flags of the module docstring; flagged lines first, then
+    by total."""
+    if rows is None:
+        rows = payee_rows(session, batch_id)
+    ids = {row.creditor_id for row in rows if row.creditor_id is not None}
     stored: dict[int, str] = {
         cid: flag for cid, flag in session.execute(select(Creditor.id, Creditor.name_flag).where(
             Creditor.id.in_(ids), Creditor.name_flag.is_not(None))) if flag

@@ -16,6 +16,7 @@ from budgetbeheer import clock
 from budgetbeheer.domain.calendar import last_due_date_covered
 from budgetbeheer.i18n import restored
 from budgetbeheer.money import cents_to_str
+from budgetbeheer.payments import summary
 from budgetbeheer.payments.batches import (
     SCHEDULER,
     approvals_of,
@@ -141,24 +142,36 @@ def _item_json(item: PaymentItem) -> dict[str, object]:
 
 
 def batch_as_json(session: Session, batch: PaymentBatch, *, with_items: bool = True, page: int = 1,
-                  per_page: int = ITEMS_PER_PAGE) -> dict[str, object]:
+                  per_page: int = ITEMS_PER_PAGE, totals: summary.Sums | None = None) -> dict[str, object]:
     """The API's shape of a batch (see interface.md). With its items, paged: ``items`` (not held), ``held`` and
     ``shortfalls`` each hold page ``page`` of ``per_page`` rows (by id), beside ``total_items``, ``total_held`` and
     ``total_shortfalls``; a batch up to ``per_page`` items answers as it always did (every item on page 1)."""
     data = _summary_json(batch, _extras(session, [batch.id])[batch.id])
     if not with_items:
         return data
+    # The kept counts when there are (no count of a run's 100,000 items per page); the answer to preparing a run
+    # counts them, as before, rather than computing all the batch page's sums in the preparing request.
+    totals = totals or summary.kept(session, batch)
     offset = (page - 1) * per_page
     not_held = (PaymentItem.batch_id == batch.id, PaymentItem.status != ItemStatus.HELD)
     held = (PaymentItem.batch_id == batch.id, PaymentItem.status == ItemStatus.HELD)
     data["page"] = page
     data["per_page"] = per_page
+    # A page past the end is not read: the kept counts say it is empty (a batch's few held items are not looked
+    # for among its 100,000 others when it has none).
+    total_items = totals.items if totals else int(
+        session.scalar(select(func.count(PaymentItem.id)).where(*not_held)) or 0)
+    total_held = totals.held if totals else int(session.scalar(select(func.count(PaymentItem.id)).where(*held)) or 0)
+    total_shortfalls = totals.shortfalls if totals else int(session.scalar(
+        select(func.count(Shortfall.id)).where(Shortfall.batch_id == batch.id)) or 0)
     data["items"] = [_item_json(item) for item in session.scalars(
-        select(PaymentItem).where(*not_held).order_by(PaymentItem.id).offset(offset).limit(per_page))]
-    data["total_items"] = int(session.scalar(select(func.count(PaymentItem.id)).where(*not_held)) or 0)
+        select(PaymentItem).where(*not_held).order_by(PaymentItem.id).offset(offset).limit(per_page))
+    ] if offset < total_items else []
+    data["total_items"] = total_items
     data["held"] = [_item_json(item) for item in session.scalars(
-        select(PaymentItem).where(*held).order_by(PaymentItem.id).offset(offset).limit(per_page))]
-    data["total_held"] = int(session.scalar(select(func.count(PaymentItem.id)).where(*held)) or 0)
+        select(PaymentItem).where(*held).order_by(PaymentItem.id).offset(offset).limit(per_page))
+    ] if offset < total_held else []
+    data["total_held"] = total_held
     data["shortfalls"] = [
         {
             "household_id": s.household_id,
@@ -167,11 +180,10 @@ def batch_as_json(session: Session, batch: PaymentBatch, *, with_items: bool = T
             "due_date": s.due_date.isoformat(),
             "reason": s.reason,
         }
-        for s in session.scalars(select(Shortfall).where(Shortfall.batch_id == batch.id).order_by(Shortfall.id)
-                                 .offset(offset).limit(per_page))
+        for s in (session.scalars(select(Shortfall).where(Shortfall.batch_id == batch.id).order_by(Shortfall.id)
+                                  .offset(offset).limit(per_page)) if offset < total_shortfalls else ())
     ]
-    data["total_shortfalls"] = int(session.scalar(
-        select(func.count(Shortfall.id)).where(Shortfall.batch_id == batch.id)) or 0)
+    data["total_shortfalls"] = total_shortfalls
     return data
 
 

@@ -64,6 +64,9 @@ EN = {
     "Vorige": "Previous",
     "Volgende": "Next",
     "Pagina %(page)s van %(pages)s": "Page %(page)s of %(pages)s",
+    "De eerste %(shown)s van %(total)s regels.": "The first %(shown)s of %(total)s lines.",
+    "De %(shown)s grootste verschillen van %(total)s huishoudens.":
+        "The %(shown)s largest changes of %(total)s households.",
     "Terug naar de betaalruns": "Back to the payment runs",
     "Betaalrun goedkeuren": "Approve payment run",
     "Betaalrun %(id)s goedkeuren?": "Approve payment run %(id)s?",

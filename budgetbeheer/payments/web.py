@@ -7,7 +7,7 @@ The household page shows a household's payments with ``{% include "payments/_hou
 from __future__ import annotations
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
-from sqlalchemy import func, select
+from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from budgetbeheer import clock
@@ -19,7 +19,7 @@ from budgetbeheer.http.context import actor, db, discard, language, settings
 from budgetbeheer.http.inputs import query_number
 from budgetbeheer.http.security import requires
 from budgetbeheer.i18n import translate
-from budgetbeheer.payments import service
+from budgetbeheer.payments import service, summary
 from budgetbeheer.payments.payees import totals_by_payee
 from budgetbeheer.tables.payments import PaymentItem, Shortfall
 from budgetbeheer.tables.states import STATUS_LABELS, BatchStatus, ItemStatus
@@ -84,43 +84,59 @@ def prepare() -> str | WerkzeugResponse | tuple[str, int]:
 @bp.route("/<int:batch_id>")
 @requires("payments.read")
 def batch(batch_id: int) -> str:
+    """A batch in full. Its sums come from the batch's kept summary (:mod:`budgetbeheer.payments.summary`); each of
+    its lists (payments, held payments, shortfalls) is paged on its own (``page``, ``held_page``,
+    ``shortfalls_page``), :data:`PAGE_SIZE` rows a page."""
     session = db()
     found = service.get_batch(session, batch_id)
+    totals = summary.sums(session, found)
     page = query_number("page", 1)
+    held_page = query_number("held_page", 1)
+    shortfalls_page = query_number("shortfalls_page", 1)
     items = session.scalars(
         select(PaymentItem).where(PaymentItem.batch_id == batch_id, PaymentItem.status != ItemStatus.HELD)
         .order_by(PaymentItem.household_id, PaymentItem.id).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
-    ).all()
-    item_rows = session.scalar(
-        select(func.count(PaymentItem.id)).where(PaymentItem.batch_id == batch_id, PaymentItem.status != ItemStatus.HELD)
-    ) or 0
+    ).all() if (page - 1) * PAGE_SIZE < totals.items else []
     held = session.scalars(
         select(PaymentItem).where(PaymentItem.batch_id == batch_id, PaymentItem.status == ItemStatus.HELD)
-        .order_by(PaymentItem.id).limit(1000)
-    ).all()
+        .order_by(PaymentItem.id).limit(PAGE_SIZE).offset((held_page - 1) * PAGE_SIZE)
+    ).all() if (held_page - 1) * PAGE_SIZE < totals.held else []
     shortfalls = session.scalars(
-        select(Shortfall).where(Shortfall.batch_id == batch_id).order_by(Shortfall.household_id).limit(1000)
-    ).all()
+        select(Shortfall).where(Shortfall.batch_id == batch_id).order_by(Shortfall.household_id, Shortfall.id)
+        .limit(PAGE_SIZE).offset((shortfalls_page - 1) * PAGE_SIZE)
+    ).all() if (shortfalls_page - 1) * PAGE_SIZE < totals.shortfalls else []
     current = actor()
     approvals = service.approvals_of(session, batch_id)
-    by_payee = totals_by_payee(session, batch_id)
+    by_payee = totals_by_payee(session, batch_id, rows=totals.payees)
     return render_template(
         "payments/batch.html",
         batch=found,
         items=items,
         page=page,
-        pages=max(1, -(-int(item_rows) // PAGE_SIZE)),
+        pages=_pages(totals.items),
         held_items=held,
+        held_total=totals.held,
+        held_page=held_page,
+        held_pages=_pages(totals.held),
         shortfalls=shortfalls,
-        by_kind=service.totals_by(session, batch_id, PaymentItem.kind),
+        shortfalls_total=totals.shortfalls,
+        shortfalls_page=shortfalls_page,
+        shortfalls_pages=_pages(totals.shortfalls),
+        by_kind=totals.by_kind,
         by_payee=by_payee,
+        payee_lines=len(totals.payees),
         flagged_payees={(line.creditor_id, line.iban) for line in by_payee if line.flagged},
-        changes=service.change_against_previous_month(session, found),
+        changes=totals.changes,
+        changed_households=totals.changed_households,
         approvals=approvals,
         files=service.bank_files(session, batch_id),
         own_batch=found.prepared_by == current.name,
         approved_by_me=any(a.approver == current.name for a in approvals),
     )
+
+
+def _pages(rows: int) -> int:
+    return max(1, -(-int(rows) // PAGE_SIZE))
 
 
 @bp.route("/<int:batch_id>/approve", methods=["GET", "POST"])
@@ -140,7 +156,8 @@ def approve(batch_id: int) -> str | WerkzeugResponse:
         return redirect(url_for("payments.batch", batch_id=batch_id))
     session = db()
     found = service.get_batch(session, batch_id)
-    flagged = sum(1 for line in totals_by_payee(session, batch_id) if line.flagged)
+    rows = summary.sums(session, found).payees
+    flagged = sum(1 for line in totals_by_payee(session, batch_id, limit=len(rows), rows=rows) if line.flagged)
     return render_template("payments/confirm_approve.html", batch=found, flagged_payees=flagged)
 
 

@@ -9,6 +9,7 @@ cost per due date and one leefgeld per household per payday.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -16,6 +17,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
@@ -64,10 +66,33 @@ class PaymentBatch(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     settled_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     approval_transaction_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_transactions.id"))
+    items_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """Goes up by one in the transaction that changes the status of any of the batch's items (approve, cancel,
+    withdraw, settle, return): the kept sums of the batch page (:class:`BatchSummary`) are those of one version."""
 
     __table_args__ = (
         CheckConstraint(one_of("status", BATCH_STATUSES), name="status"),
     )
+
+
+class BatchSummary(Base):
+    """A batch's sums as its page shows them (by kind, by creditor and IBAN, against the previous month, how many
+    items, held items and shortfalls), computed once for ``state_key`` and kept: the ``items_version`` of the batch
+    and of the batches of the previous calendar month it is compared with. A page that finds another key computes
+    them again (:mod:`budgetbeheer.payments.summary`). Derived data only: nothing here is booked or audited."""
+
+    __tablename__ = "batch_summaries"
+
+    batch_id: Mapped[int] = mapped_column(BigId, ForeignKey("payment_batches.id"), primary_key=True)
+    state_key: Mapped[str] = mapped_column(Text)
+    items: Mapped[int] = mapped_column(Integer)
+    held: Mapped[int] = mapped_column(Integer)
+    shortfalls: Mapped[int] = mapped_column(Integer)
+    by_kind: Mapped[list[Any]] = mapped_column(JSON)
+    by_payee: Mapped[list[Any]] = mapped_column(JSON)
+    changes: Mapped[list[Any]] = mapped_column(JSON)
+    changed_households: Mapped[int] = mapped_column(Integer)
+    computed_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class BatchApproval(Base):
@@ -92,7 +117,9 @@ class PaymentItem(Base):
     __tablename__ = "payment_items"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    batch_id: Mapped[int] = mapped_column(ForeignKey("payment_batches.id"), index=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("payment_batches.id"))
+    """Indexed with ``id`` (the API's pages of a batch, by id) and with ``household_id, id`` (the batch page's, by
+    household): a page of a run's 100,000 items is read from the index, not sorted (migration 0022)."""
     household_id: Mapped[int] = mapped_column(ForeignKey("households.id"), index=True)
     kind: Mapped[str] = mapped_column(String(32))
     fixed_cost_id: Mapped[int | None] = mapped_column(ForeignKey("fixed_costs.id"))
@@ -124,8 +151,11 @@ class PaymentItem(Base):
     __table_args__ = (
         CheckConstraint("amount_cents > 0", name="positive"),
         CheckConstraint(one_of("status", ITEM_STATUSES), name="status"),
+        Index("ix_payment_items_batch_id_id", "batch_id", "id"),
+        Index("ix_payment_items_batch_household", "batch_id", "household_id", "id"),
         # An item changes status twice after it is written (approved, then settled or returned): with pages half
-        # full those updates stay on their page (HOT) and touch none of the five indexes (migration 0010).
+        # full those updates stay on their page (HOT) and touch none of the indexes (migration 0010); so no index
+        # has ``status`` in it.
         {"postgresql_with": {"fillfactor": 50}},
     )
 

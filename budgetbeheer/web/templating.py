@@ -8,6 +8,8 @@ from datetime import date, datetime
 from typing import Any
 
 from flask import Flask, g, request
+from jinja2 import pass_context
+from jinja2.runtime import Context
 
 from budgetbeheer.audit.labels import action_label, entity_label, reason_text
 from budgetbeheer.config import Settings
@@ -19,6 +21,14 @@ from budgetbeheer.http.forms import summary_line
 from budgetbeheer.http.idempotency import new_submission_token
 from budgetbeheer.i18n import format_date, format_money, shown, translate
 from budgetbeheer.users.permissions import allowed
+
+
+def _reader_language(ctx: Context) -> str:
+    """The reader's language for a filter: the ``lang`` the page's context got once (every page's context processor
+    sets it), else asked of the request (an imported macro's context has no ``lang``). Asking the request costs the
+    signed-in user's lookup, once per amount and date on a page of 200 payments otherwise."""
+    lang = ctx.get("lang")
+    return lang if isinstance(lang, str) else context.language()
 
 
 def isodate(value: object) -> str:
@@ -74,9 +84,9 @@ def init_app(app: Flask, settings: Settings, registry: Registry, navigation: lis
     for provide in registry.template_context:
         app.context_processor(provide)
 
-    app.jinja_env.filters["money"] = lambda cents: format_money(cents, context.language())
-    app.jinja_env.filters["nldate"] = lambda value: format_date(value, context.language())
-    app.jinja_env.filters["t"] = lambda message: translate(message, context.language())
+    app.jinja_env.filters["money"] = pass_context(lambda ctx, cents: format_money(cents, _reader_language(ctx)))
+    app.jinja_env.filters["nldate"] = pass_context(lambda ctx, value: format_date(value, _reader_language(ctx)))
+    app.jinja_env.filters["t"] = pass_context(lambda ctx, message: translate(message, _reader_language(ctx)))
     app.jinja_env.filters["isodate"] = isodate
     app.jinja_env.filters.update(registry.template_filters)
     # Imported macros (macros.html) see only globals; without this their `_` is Flask-Babel's, which knows no English.
@@ -87,7 +97,8 @@ def init_app(app: Flask, settings: Settings, registry: Registry, navigation: lis
     app.jinja_env.globals["audit_reason"] = reason_text  # and the reasons the application wrote
     app.jinja_env.globals["audit_entity"] = entity_label
     # A stored text (a signal, a payment's reason) in the reader's language: shown(row.message, row.message_id, ...)
-    app.jinja_env.globals["shown"] = lambda text, msgid, params: shown(text, msgid, params, context.language())
+    app.jinja_env.globals["shown"] = pass_context(
+        lambda ctx, text, msgid, params: shown(text, msgid, params, _reader_language(ctx)))
     app.jinja_env.globals["_"] = lambda message, **params: translate(message, context.language(), **params)
     app.jinja_env.globals["error_line"] = lambda name, why, labels=None: summary_line(
         name, why, context.language(), labels)

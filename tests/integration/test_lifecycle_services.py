@@ -209,3 +209,33 @@ def test_a_period_that_ran_its_course_is_not_shown_as_ended_early(session: Sessi
     timeline = extensions.period_timeline(session, household.id, today=date(2026, 9, 2))
     kinds = [event.kind for event in timeline.events]
     assert "ended" not in kinds and kinds[-1] == "end"
+
+
+def test_advance_endings_closes_many_households_at_once_each_audited(session: Session) -> None:
+    """The daily job closes its households set-based (one update of the persons, one audit append): each still has
+    its own ``household.ended`` entry, its BSNs released and its event; one with money left stays ``ending``."""
+    from budgetbeheer.audit.service import verify
+
+    closing = [enrol(session, start=date(2026, 1, 1), leefgeld=MONTHLY_LEEFGELD) for _ in range(3)]
+    kept = enrol(session, start=date(2026, 1, 1), leefgeld=MONTHLY_LEEFGELD)
+    session.commit()
+    transfer(session, debit_account_id=account_id(session, BANK),
+             credit_account_id=household_account_id(session, kept.id), amount_cents=500,
+             business_date=date(2026, 6, 1), kind="receipt", description="test", booked_by="test")
+    session.commit()
+    result = ending.advance_endings(session, Actor.system("scheduler"), date(2026, 6, 30))
+    session.commit()
+    ids = sorted(h.id for h in closing)
+    assert sorted(result.ending) == sorted([*ids, kept.id]) and result.ended == ids
+    entries = session.scalars(select(AuditEntry).where(AuditEntry.action == "household.ended")
+                              .order_by(AuditEntry.id)).all()
+    assert [int(e.entity_id or 0) for e in entries] == ids
+    assert all('"bsns_released":true' in e.after_json.replace(" ", "") for e in entries)
+    assert session.scalars(select(Person.active_bsn).where(Person.household_id.in_(ids))).all() == [None] * 3
+    assert session.scalars(select(Person.active_bsn).where(Person.household_id == kept.id)).all() != [None]
+    for household in closing:
+        session.refresh(household)
+        assert household.status == "ended" and household.ended_on == date(2026, 6, 30)
+    session.refresh(kept)
+    assert kept.status == "ending"
+    assert verify(session).ok
