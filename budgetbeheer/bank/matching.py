@@ -38,8 +38,7 @@ from budgetbeheer.db.base import table_of
 from budgetbeheer.db.bulk_write import id_in, in_chunks, insert_rows, next_ids
 from budgetbeheer.errors import BudgetbeheerError, Message
 from budgetbeheer.events import Event, publish
-from budgetbeheer.households.inputs import ReceiptData
-from budgetbeheer.households.receipts import Booked, book_receipts_in_bulk
+from budgetbeheer.households.receipts import Booked, ReceiptInput, book_receipts_in_bulk
 from budgetbeheer.ledger.models import Posting, Transaction
 from budgetbeheer.ledger.service import BANK, UNMATCHED, Booking, Leg, account_id, book_many
 from budgetbeheer.money import cents_to_str
@@ -424,7 +423,7 @@ class _Work:
     """What matching found to do after deciding every line: receipts to book in one go, lines to queue, events
     that name a stored line."""
 
-    receipts: list[tuple[Line, ReceiptData]] = field(default_factory=list)
+    receipts: list[tuple[Line, ReceiptInput]] = field(default_factory=list)
     queued: list[Line] = field(default_factory=list)
     after_store: list[Event] = field(default_factory=list)
     reversals: list[tuple[Line, Entry]] = field(default_factory=list)
@@ -454,9 +453,9 @@ def _income(session: Session, actor: Actor, line: Line, entry: Entry, outcome: O
                                                        amount_cents=entry.amount_cents, actor=actor))
         return _unmatched(line, f"Geld voor huishouden {household_id}, maar het ontzorgen is beëindigd.")
     line.state = LineState.MATCHED  # booked below, with every other credit of the statement
-    work.receipts.append((line, {"household_id": household_id, "amount": cents_to_str(entry.amount_cents),
-                                 "date": entry.booking_date.isoformat(), "kind": kind,
-                                 "reference": text[:140] or None}))
+    # typed already: booked without reading text for the amount and the date (the same checks all the same)
+    work.receipts.append((line, ReceiptInput(household_id, entry.amount_cents, entry.booking_date, kind,
+                                             text[:140] or None)))
 
 
 def _book_receipts(session: Session, actor: Actor, work: _Work, outcome: Outcome) -> None:
