@@ -160,6 +160,8 @@ TRANSFER_PATHS = wanted(
     "RmtInf/Strd/CdtrRefInf/Tp/CdOrPrtry/Issr",
 )
 """What a transfer (``TxDtls``) is read for."""
+REFERENCE_PATHS = wanted("Refs/EndToEndId", "Amt", "AmtDtls/TxAmt/Amt", "AmtDtls/InstdAmt/Amt")
+"""What a further transfer of a debit booked as one entry is read for (what settling our payments needs)."""
 
 
 def index(root: etree._Element, paths: Wanted) -> Found:
@@ -429,24 +431,13 @@ class _Reader:
 
     def _reference(self, element: etree._Element, where: Message) -> Transfer:
         """A further transfer of a debit booked as one entry (ING's batch with a ``TxDtls`` per payment, 10,000 in
-        one entry): what settling our payments needs, its EndToEndId and amount, picked from its children in one
-        pass instead of indexing its whole subtree (the first transfer is read in full: the line shows it)."""
-        end_to_end: str | None = None
-        amount: etree._Element | None = None
-        for child in element:
-            name = _local(child)
-            if name == "Refs":
-                for reference in child:
-                    if _local(reference) == "EndToEndId":
-                        end_to_end = (reference.text or "").strip() or None
-            elif name == "Amt":
-                amount = child
-            elif name == "AmtDtls" and amount is None:
-                amount = child.find(_p("TxAmt/Amt"))
-                if amount is None:
-                    amount = child.find(_p("InstdAmt/Amt"))
+        one entry): what settling our payments needs, its EndToEndId and amount, walking only the paths to them
+        (the first transfer is read in full: the line shows it)."""
+        found = index(element, REFERENCE_PATHS)
+        amounts = found.get("Amt") or found.get("AmtDtls/TxAmt/Amt") or found.get("AmtDtls/InstdAmt/Amt")
+        end_to_end = found_text(found, "Refs/EndToEndId")
         return Transfer(end_to_end_id=None if end_to_end == NOT_PROVIDED else end_to_end,
-                        amount_cents=cents(amount, where, self.document.name))
+                        amount_cents=cents(amounts[0] if amounts else None, where, self.document.name))
 
     def _transfer(self, element: etree._Element, credit: bool, where: Message) -> Transfer:
         found = index(element, TRANSFER_PATHS)
