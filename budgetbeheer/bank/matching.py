@@ -180,7 +180,7 @@ class _Blocks:
         return self._file(message_id) if message_id else []
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Item:
     id: int
     batch_id: int
@@ -235,7 +235,7 @@ class _Items:
         for e2e in e2es:
             item = self._known.get(e2e)
             if item is not None and item.status == ItemStatus.APPROVED:
-                self._known[e2e] = _Item(item.id, item.batch_id, item.amount_cents, ItemStatus.SETTLED)
+                item.status = ItemStatus.SETTLED
 
 
 def _unmatched(line: _Target, reason: str) -> None:
