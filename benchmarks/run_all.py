@@ -33,6 +33,8 @@ def commands(households: int, url: str | None, quick_folder: Path | None) -> dic
         "daily": ["bench_daily.py", "--households", str(households), *on_url, *out(f"daily-{dialect}.json")],
         "exports": ["bench_exports.py", "--households", str(households), *on_url, *out(f"exports-{dialect}.json")],
         "bank": ["bench_bank.py", "--households", str(households), *on_url, *out(f"bank-{dialect}.json")],
+        "receipts": ["bench_receipts_import.py", "--households", str(households),
+                     "--lines", str(min(100_000, households * 2)), *on_url, *out(f"receipts-import-{dialect}.json")],
         "sepa": ["bench_sepa.py", "--n", str(min(100_000, households * 2)), *out("sepa.json")],
         "web": ["bench_web_load.py", "--households", str(households), *on_url,
                 *(["--users", "5", "--seconds", "10"] if quick else []), *out(f"web-{dialect}.json")],
@@ -46,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--households", type=int, default=FULL)
     parser.add_argument("--database-url", default=None)
-    parser.add_argument("--only", default="", help="comma-separated: runs, daily, exports, bank, sepa, web, reports")
+    parser.add_argument("--only", default="", help="comma-separated: runs, daily, exports, bank, receipts, sepa, web, reports")
     args = parser.parse_args(argv)
     quick_folder = HERE / "results" / "quick" if args.households < FULL else None
     if quick_folder:

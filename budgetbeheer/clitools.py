@@ -224,3 +224,27 @@ def atomic_output(path: Path) -> Iterator[Path]:
     finally:
         if temporary.exists():
             temporary.unlink()
+
+
+class Progress:
+    """A progress bar on standard error for long work that reports ``update(done, of)`` as it goes (an import that
+    commits chunk by chunk); nothing is shown when the work never reports."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self._bar: Any = None
+        self._done = 0
+
+    def __enter__(self) -> Progress:
+        return self
+
+    def update(self, done: int, of: int) -> None:
+        if self._bar is None:
+            self._bar = click.progressbar(length=of, label=self.label, file=sys.stderr, show_pos=True)
+            self._bar.__enter__()
+        self._bar.update(done - self._done)
+        self._done = done
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(*exc)

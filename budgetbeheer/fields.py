@@ -92,13 +92,16 @@ read otherwise than it is stored), zero-width characters (U+200B-U+200D, U+FEFF)
 separators. Refused on every database alike (PostgreSQL cannot store NUL; SQLite would)."""
 
 
+_FORBIDDEN_IN_MULTILINE = re.compile("[" + re.escape("".join(sorted(FORBIDDEN_CHARACTERS))) + "]")
+_FORBIDDEN_IN_LINE = re.compile("[" + re.escape("".join(sorted(FORBIDDEN_CHARACTERS | {"\t", "\n", "\r"}))) + "]")
+
+
 def forbidden_character(text: str, *, multiline: bool = False) -> str | None:
     """The first character of ``text`` a text field may not hold, as ``U+0000``; None when it is clean. Tab, CR and
-    LF are allowed only where ``multiline`` text is."""
-    for character in text:
-        if character in FORBIDDEN_CHARACTERS or (not multiline and character in "\t\n\r"):
-            return f"U+{ord(character):04X}"
-    return None
+    LF are allowed only where ``multiline`` text is. (One compiled character class: a CSV of 100,000 lines asks this
+    of every cell.)"""
+    found = (_FORBIDDEN_IN_MULTILINE if multiline else _FORBIDDEN_IN_LINE).search(text)
+    return None if found is None else f"U+{ord(found.group()):04X}"
 
 
 @dataclass(frozen=True, slots=True)

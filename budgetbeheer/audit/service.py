@@ -4,6 +4,10 @@ Each entry's hash is the SHA-256 of its canonical content, which includes its id
 edited entry no longer matches its hash; a deleted, inserted or reordered entry breaks the chain at the next entry. The
 ``previous_hash`` column is UNIQUE, so two writers can never fork the chain.
 
+An entry is written in the business transaction it describes (:func:`record`) and gets its place in the chain right
+after that transaction commits, from the sequencer (:mod:`budgetbeheer.audit.chain`): no lock is held for the length
+of the business transaction, so a long import holds up no one else's writes.
+
 A chain without a key can be rewritten and hashed anew by whoever can write the database. So the head (the last
 entry's id and hash) is signed with HMAC-SHA256 under a key kept outside the database (``BUDGETBEHEER_AUDIT_KEY``):
 ``audit verify`` prints that signature, to be kept with the accounts, and checks a kept one against the chain.
@@ -24,12 +28,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from budgetbeheer.audit.models import AuditEntry
-from budgetbeheer.db import locks
+from budgetbeheer.audit.chain import CHAINED_FIELDS, GENESIS_HASH, content_text, waiting, written_by
+from budgetbeheer.audit.models import AuditEntry, PendingAuditEntry
 from budgetbeheer.db.base import table_of, utcnow
 from budgetbeheer.db.bulk_write import insert_rows
-
-GENESIS_HASH = "0" * 64
 
 
 class AuthMethod(StrEnum):
@@ -103,29 +105,26 @@ def canonical_json(value: Any) -> str | None:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_json_default)
 
 
-CHAINED_FIELDS = ("id", "recorded_at", "actor", "action", "entity_type", "entity_id", "before_json", "after_json",
-                  "reason", "request_id", "client_address", "previous_hash")
-
-
-def _content(values: Mapping[str, Any]) -> str:
-    """The text an entry's hash is taken of (``before_json``/``after_json`` under the names ``before``/``after``).
-    ``auth_method`` is in it when set: entries written before it was kept hash as they did then."""
-    content = {name.removesuffix("_json"): values[name] for name in CHAINED_FIELDS}
-    if values.get("auth_method") is not None:
-        content["auth_method"] = values["auth_method"]
-    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
 def entry_content(entry: AuditEntry) -> str:
-    return _content({name: getattr(entry, name) for name in (*CHAINED_FIELDS, "auth_method")})
+    return content_text({name: getattr(entry, name) for name in (*CHAINED_FIELDS, "auth_method")})
 
 
 def compute_hash(entry: AuditEntry) -> str:
     return hashlib.sha256(entry_content(entry).encode("utf-8")).hexdigest()
 
 
-def _lock_chain(session: Session) -> None:
-    locks.hold(session, locks.Lock.AUDIT_CHAIN)
+def _waiting_row(session: Session, actor: Actor, recorded_at: str, action: str, entity_type: str,
+                 entity_id: object | None, before: Mapping[str, Any] | None, after: Mapping[str, Any] | None,
+                 reason: str | None) -> dict[str, Any]:
+    return {"written_by": written_by(session), "recorded_at": recorded_at, "actor": actor.name, "action": action,
+            "entity_type": entity_type, "entity_id": None if entity_id is None else str(entity_id),
+            "before_json": canonical_json(before), "after_json": canonical_json(after), "reason": reason,
+            "request_id": actor.request_id, "client_address": actor.client_address,
+            "auth_method": actor.auth_method}
+
+
+def _now_text() -> str:
+    return utcnow().strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def record(
@@ -138,32 +137,11 @@ def record(
     before: Mapping[str, Any] | None = None,
     after: Mapping[str, Any] | None = None,
     reason: str | None = None,
-) -> AuditEntry:
-    """Append an entry in the caller's database transaction: it commits or rolls back with the change it describes."""
-    _lock_chain(session)
-    session.flush()
-    last = session.execute(
-        select(AuditEntry.id, AuditEntry.entry_hash).order_by(AuditEntry.id.desc()).limit(1)
-    ).first()
-    entry = AuditEntry(
-        id=(last.id + 1) if last else 1,
-        recorded_at=utcnow().strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
-        actor=actor.name,
-        action=action,
-        entity_type=entity_type,
-        entity_id=None if entity_id is None else str(entity_id),
-        before_json=canonical_json(before),
-        after_json=canonical_json(after),
-        reason=reason,
-        request_id=actor.request_id,
-        client_address=actor.client_address,
-        auth_method=actor.auth_method,
-        previous_hash=last.entry_hash if last else GENESIS_HASH,
-    )
-    entry.entry_hash = compute_hash(entry)
-    session.add(entry)
-    session.flush()
-    return entry
+) -> None:
+    """Write an entry in the caller's database transaction: it commits or rolls back with the change it describes,
+    and gets its place in the chain right after that commit (:mod:`budgetbeheer.audit.chain`). No lock is taken."""
+    session.add(PendingAuditEntry(**_waiting_row(session, actor, _now_text(), action, entity_type, entity_id,
+                                                 before, after, reason)))
 
 
 @dataclass(frozen=True)
@@ -179,31 +157,15 @@ class Change:
 
 
 def record_many(session: Session, actor: Actor, changes: Sequence[Change]) -> int:
-    """Append many entries at once, chained in order exactly as one :func:`record` each would chain them (the
-    same content and hashes, so ``audit verify`` cannot tell), in the caller's transaction; for the bulk paths (a
-    statement's thousands of receipts). Returns the number appended."""
+    """Write many entries at once (one bulk insert), chained in order after the commit like one :func:`record` each;
+    for the bulk paths (a statement's thousands of receipts). Returns the number written."""
     if not changes:
         return 0
-    _lock_chain(session)
-    session.flush()
-    last = session.execute(
-        select(AuditEntry.id, AuditEntry.entry_hash).order_by(AuditEntry.id.desc()).limit(1)
-    ).first()
-    next_id, previous = ((last.id + 1), last.entry_hash) if last else (1, GENESIS_HASH)
-    recorded_at = utcnow().strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    rows: list[dict[str, Any]] = []
-    for change in changes:
-        row = {"id": next_id, "recorded_at": recorded_at, "actor": actor.name, "action": change.action,
-               "entity_type": change.entity_type,
-               "entity_id": None if change.entity_id is None else str(change.entity_id),
-               "before_json": canonical_json(change.before), "after_json": canonical_json(change.after),
-               "reason": change.reason, "request_id": actor.request_id, "client_address": actor.client_address,
-               "auth_method": actor.auth_method, "previous_hash": previous}
-        previous = row["entry_hash"] = hashlib.sha256(_content(row).encode("utf-8")).hexdigest()
-        rows.append(row)
-        next_id += 1
-    insert_rows(session, table_of(AuditEntry), rows)
-    return len(rows)
+    recorded_at = _now_text()
+    insert_rows(session, table_of(PendingAuditEntry), (
+        _waiting_row(session, actor, recorded_at, change.action, change.entity_type, change.entity_id, change.before,
+                     change.after, change.reason) for change in changes))
+    return len(changes)
 
 
 @dataclass(frozen=True)
@@ -214,10 +176,13 @@ class VerificationResult:
     problem: str | None = None
     head_hash: str = GENESIS_HASH
     """The last entry's hash (the genesis hash for an empty trail)."""
+    waiting: int = 0
+    """Entries written but not yet chained (a moment after their commit, or left by a crash until the next sweep)."""
 
     def describe(self) -> str:
         if self.ok:
-            return f"ok: {self.count} entries"
+            still = f"; {self.waiting} written, still waiting for their place" if self.waiting else ""
+            return f"ok: {self.count} entries{still}"
         return f"audit trail broken at entry {self.first_bad_id}: {self.problem}"
 
 
@@ -271,4 +236,4 @@ def verify(session: Session) -> VerificationResult:
         previous_hash = entry.entry_hash
         expected_id += 1
         count += 1
-    return VerificationResult(True, count, head_hash=previous_hash)
+    return VerificationResult(True, count, head_hash=previous_hash, waiting=waiting(session))

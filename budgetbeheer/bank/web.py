@@ -23,6 +23,7 @@ from budgetbeheer.households.income import INCOME_KIND_LABELS, INCOME_KINDS
 from budgetbeheer.households.read import household_labels
 from budgetbeheer.http.access import scope
 from budgetbeheer.http.context import actor, db, discard, language, registry, settings
+from budgetbeheer.http.idempotency import once_per_submission
 from budgetbeheer.http.inputs import query_number
 from budgetbeheer.http.security import has_permission, requires
 from budgetbeheer.i18n import format_money, translate
@@ -506,6 +507,7 @@ def match_rules() -> tuple[str, int]:
 
 @bp.route("/match-rules/<int:household_id>/<int:income_id>", methods=["POST"])
 @requires("receipts.write")
+@once_per_submission  # a double submit sets the rule once (one audit entry)
 def set_match_rule(household_id: int, income_id: int) -> tuple[str, int] | WerkzeugResponse:
     data = {name: request.form.get(name, "") for name in ("payer_iban", "match_words", "amount_tolerance")}
     try:

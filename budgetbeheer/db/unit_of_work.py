@@ -58,3 +58,10 @@ def unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
         work.finish(commit=True)
     finally:
         work.close()
+
+
+def checkpoint(session: Session) -> None:
+    """Commit what a long use case has done so far and go on in a new transaction: long work (an import) that commits
+    in bounded chunks, each all or nothing, so it never holds the database for its whole length. The unit of work's
+    end commits (or rolls back) what comes after the last checkpoint."""
+    session.commit()

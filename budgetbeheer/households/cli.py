@@ -9,7 +9,8 @@ import click
 from sqlalchemy.orm import Session
 
 from budgetbeheer.audit.service import Actor
-from budgetbeheer.clitools import ROW_ID, proof_options, proven_actor, use_case, user_actor
+from budgetbeheer.clitools import ROW_ID, Progress, proof_options, proven_actor, use_case, user_actor
+from budgetbeheer.db.unit_of_work import checkpoint
 from budgetbeheer.households.creditors import confirm_creditor, load_creditors_csv, pending_creditors, reject_creditor
 from budgetbeheer.households.receipts import import_receipts_csv
 
@@ -30,8 +31,16 @@ def receipts() -> None:
 @click.option("--as", "username", default=None, help="book as this user (default: system:receipts-import)")
 @use_case()
 def receipts_import(session: Session, file: Path, username: str | None) -> None:
-    """Book income from a CSV file (household_id,amount,date,kind[,reference,idempotency_key]); all lines or none."""
-    result = import_receipts_csv(session, _actor(session, username), file.read_bytes(), source="csv")
+    """Book income from a CSV file (household_id,amount,date,kind[,reference,idempotency_key]). Every line is checked
+    first (one error and nothing is booked); then they are booked and committed 5,000 at a time, with a progress bar.
+    Interrupted, the same file imported again books only what is not booked yet."""
+    with Progress("booking receipts") as progress:
+        def committed(booked: int, of: int) -> None:
+            checkpoint(session)
+            progress.update(booked, of)
+
+        result = import_receipts_csv(session, _actor(session, username), file.read_bytes(), source="csv",
+                                     checkpoint=committed)
     click.echo(f"booked {result.booked} receipt(s); {result.already_booked} already booked")
 
 

@@ -153,7 +153,9 @@ def change_fixed_cost_amount(
     cost = session.get(FixedCost, fixed_cost_id)
     if cost is None:
         raise NotFound(Message("Vaste last %(id)s bestaat niet.", id=fixed_cost_id))
-    running(get_household(session, cost.household_id))
+    # Locked: two changes at once (PostgreSQL) wait for each other, so the second sees the first one's date.
+    running(get_household(session, cost.household_id, lock=True))
+    session.refresh(cost, ["amounts"])
     errors = v.Errors()
     amount = v.amount(errors, "amount", data.get("amount"))
     effective = v.iso_date(errors, "effective_from", data.get("effective_from"), earliest=v.BUSINESS_EARLIEST,

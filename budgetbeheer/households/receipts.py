@@ -7,12 +7,12 @@ file's hash and line) makes booking the same receipt twice return the first one 
 from __future__ import annotations
 
 import hashlib
-import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from json.encoder import encode_basestring_ascii
 from typing import Any
 
 from sqlalchemy import select
@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from budgetbeheer import clock
 from budgetbeheer import validation as v
 from budgetbeheer.audit.service import Actor, record
+from budgetbeheer.bulk import cycle_collector_paused
 from budgetbeheer.db.base import table_of, utcnow
 from budgetbeheer.db.bulk_write import id_in, in_chunks, insert_rows, next_ids
 from budgetbeheer.errors import Conflict, Message, ValidationError
@@ -48,10 +49,11 @@ class ReceiptInput:
     reference: str | None
 
     def request_hash(self) -> str:
-        canonical = json.dumps(
-            [self.household_id, self.amount_cents, self.received_on.isoformat(), self.kind, self.reference or ""],
-            separators=(",", ":"),
-        )
+        """SHA-256 of ``[household, cents, "date", "kind", "reference"]`` as compact JSON (the text ``json.dumps``
+        with ``separators=(",", ":")`` writes, built directly: a CSV import asks it of every line); it is part of
+        every CSV line's key, so it must never change."""
+        canonical = (f"[{int(self.household_id)},{int(self.amount_cents)},\"{self.received_on.isoformat()}\","
+                     f"{encode_basestring_ascii(self.kind)},{encode_basestring_ascii(self.reference or '')}]")
         return hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -315,38 +317,9 @@ def book_receipts_in_bulk(
             continue
         answers.append(None)
         parsed_rows.append((position, parsed, key))
-    if parsed_rows:
-        bank = ledger.account_id(session, ledger.BANK)
-        accounts = ledger.household_account_ids(session, [p.household_id for _i, p, _k in parsed_rows])
-        transaction_ids = ledger.book_many(session, [
-            ledger.Booking(
-                business_date=p.received_on, kind="receipt", description=_description(p), booked_by=actor.name,
-                legs=(ledger.Leg(bank, p.amount_cents), ledger.Leg(accounts[p.household_id], -p.amount_cents)),
-                household_id=p.household_id)
-            for _i, p, _k in parsed_rows])
-        now = utcnow()
-        rows = [{"household_id": p.household_id, "amount_cents": p.amount_cents, "received_on": p.received_on,
-                 "kind": p.kind, "reference": p.reference, "source": source, "idempotency_key": key,
-                 "request_hash": p.request_hash(), "ledger_transaction_id": transaction_id, "created_by": actor.name,
-                 "created_at": now}
-                for (_i, p, key), transaction_id in zip(parsed_rows, transaction_ids, strict=True)]
-        receipt_ids = next_ids(session, table_of(Receipt), len(rows))
-        for receipt_id, row in zip(receipt_ids, rows, strict=True):
-            row["id"] = receipt_id
-        insert_rows(session, table_of(Receipt), rows)
-        # one entry for the lot, as a payment run's payments are audited with their batch
-        record(session, actor, "receipts.booked", "receipt", None, after={
-            "source": source, "count": len(rows),
-            "total": cents_to_str(sum(p.amount_cents for _i, p, _k in parsed_rows)),
-            "receipts": [_snapshot_of(receipt_id, row) for receipt_id, row in zip(receipt_ids, rows, strict=True)]})
-        booked = []
-        for (position, p, _key), receipt_id, transaction_id in zip(parsed_rows, receipt_ids, transaction_ids,
-                                                                    strict=True):
-            answers[position] = Booked(receipt_id, transaction_id, True)
-            booked.append(ReceiptBooked(receipt_id=receipt_id, household_id=p.household_id,
-                                        amount_cents=p.amount_cents, received_on=p.received_on, kind=p.kind,
-                                        actor=actor))
-        publish(session, ReceiptsBooked(receipts=tuple(booked), actor=actor))  # one event for the lot
+    booked = _book_parsed_in_bulk(session, actor, [(p, key) for _i, p, key in parsed_rows], source)
+    for (position, _p, _key), (receipt_id, transaction_id) in zip(parsed_rows, booked, strict=True):
+        answers[position] = Booked(receipt_id, transaction_id, True)
     return [answer for answer in answers if answer is not None]
 
 
@@ -356,6 +329,43 @@ def _typed_booked_before(existing: Receipt, receipt: ReceiptInput) -> Receipt:
     if existing.request_hash == receipt.request_hash():
         return existing
     raise Conflict(Message("Deze Idempotency-Key is al gebruikt voor een andere ontvangst."))
+
+
+def _book_parsed_in_bulk(session: Session, actor: Actor, parsed: Sequence[tuple[ReceiptInput, str]],
+                         source: str) -> list[tuple[int, int]]:
+    """Book receipts already checked, each with its key, as :func:`_book` books one (the same ledger transaction
+    and receipt), in bulk: one entry ``receipts.booked`` lists them all and one event
+    :class:`~budgetbeheer.households.events.ReceiptsBooked` names them all. Returns (receipt id, ledger transaction
+    id) per receipt, in order."""
+    if not parsed:
+        return []
+    bank = ledger.account_id(session, ledger.BANK)
+    accounts = ledger.household_account_ids(session, [p.household_id for p, _k in parsed])
+    transaction_ids = ledger.book_many(session, [
+        ledger.Booking(
+            business_date=p.received_on, kind="receipt", description=_description(p), booked_by=actor.name,
+            legs=(ledger.Leg(bank, p.amount_cents), ledger.Leg(accounts[p.household_id], -p.amount_cents)),
+            household_id=p.household_id)
+        for p, _k in parsed])
+    now = utcnow()
+    rows = [{"household_id": p.household_id, "amount_cents": p.amount_cents, "received_on": p.received_on,
+             "kind": p.kind, "reference": p.reference, "source": source, "idempotency_key": key,
+             "request_hash": p.request_hash(), "ledger_transaction_id": transaction_id, "created_by": actor.name,
+             "created_at": now}
+            for (p, key), transaction_id in zip(parsed, transaction_ids, strict=True)]
+    receipt_ids = next_ids(session, table_of(Receipt), len(rows))
+    for receipt_id, row in zip(receipt_ids, rows, strict=True):
+        row["id"] = receipt_id
+    insert_rows(session, table_of(Receipt), rows)
+    # one entry for the lot, as a payment run's payments are audited with their batch
+    record(session, actor, "receipts.booked", "receipt", None, after={
+        "source": source, "count": len(rows), "total": cents_to_str(sum(p.amount_cents for p, _k in parsed)),
+        "receipts": [_snapshot_of(receipt_id, row) for receipt_id, row in zip(receipt_ids, rows, strict=True)]})
+    publish(session, ReceiptsBooked(receipts=tuple(  # one event for the lot
+        ReceiptBooked(receipt_id=receipt_id, household_id=p.household_id, amount_cents=p.amount_cents,
+                      received_on=p.received_on, kind=p.kind, actor=actor)
+        for (p, _key), receipt_id in zip(parsed, receipt_ids, strict=True)), actor=actor))
+    return list(zip(receipt_ids, transaction_ids, strict=True))
 
 
 def _description(parsed: ReceiptInput) -> str:
@@ -386,6 +396,8 @@ def receipt_snapshot(receipt: Receipt) -> dict[str, Any]:
 
 
 MAX_KEY = 200
+IMPORT_CHUNK = 5000
+"""Receipts booked (and, by the commands and the upload page, committed) per step of a CSV import."""
 """The longest idempotency key (the column's width)."""
 
 
@@ -417,10 +429,35 @@ def _dutch_cells(row: dict[str, str]) -> dict[str, str]:
     return row
 
 
+def _booked_keys(session: Session, keys: Sequence[str], legacy: Mapping[str, str], digest: str) -> dict[str, str]:
+    """Of ``keys``, those booked before, each with its receipt's request hash. A receipt booked under the earlier
+    ``csv:<file hash>:<line>`` key counts under the line's key (``legacy``); those are looked for only when this file
+    was imported that way before (one query for the file's prefix)."""
+    found: dict[str, str] = {}
+    for chunk in in_chunks(session, keys):
+        found.update((str(key), str(request_hash)) for key, request_hash in session.execute(
+            select(Receipt.idempotency_key, Receipt.request_hash).where(id_in(session, Receipt.idempotency_key, chunk))))
+    if legacy and session.scalar(select(Receipt.id).where(Receipt.idempotency_key.startswith(f"csv:{digest}:",
+                                                                                             autoescape=True)).limit(1)):
+        for chunk in in_chunks(session, list(legacy)):
+            for key, request_hash in session.execute(select(Receipt.idempotency_key, Receipt.request_hash)
+                                                     .where(id_in(session, Receipt.idempotency_key, chunk))):
+                found[legacy[str(key)]] = str(request_hash)
+    return found
+
+
 def import_receipts_csv(
-    session: Session, actor: Actor, content: bytes, source: str = "csv", file_format: str = "csv"
+    session: Session, actor: Actor, content: bytes, source: str = "csv", file_format: str = "csv", *,
+    checkpoint: Callable[[int, int], None] | None = None, chunk: int = IMPORT_CHUNK,
 ) -> ImportResult:
-    """Book every line of a receipts CSV, or none: each line is checked first and every error names its line.
+    """Book every line of a receipts CSV: each line is checked first and every error names its line; a file with an
+    error books nothing.
+
+    The lines are booked in bulk, ``chunk`` at a time; after each chunk ``checkpoint(booked, of)`` is called, which
+    the commands and the upload page use to commit it (:func:`budgetbeheer.db.unit_of_work.checkpoint`) and show
+    progress, so a long import never holds the database for its whole length. Each chunk is all or nothing; after a
+    crash the same file imported again books only the lines not booked yet (their keys say which), so the position is
+    the database's, not the process's.
 
     Lines without an ``idempotency_key`` get a key from their content (:func:`line_key`: household, amount, date,
     kind and reference as read, so line ends, a BOM, spaces and "45,50" against "45.50" do not matter), so the same
@@ -428,6 +465,12 @@ def import_receipts_csv(
     lines without a key in one file are refused, naming both. A key the earlier ``csv:<sha256 of the file>:<line>``
     form gave (before issue 17) still counts as booked.
     """
+    with cycle_collector_paused():  # a long file: many small objects that live to the end, none of them cyclic
+        return _import_receipts(session, actor, content, source, file_format, checkpoint, chunk)
+
+
+def _import_receipts(session: Session, actor: Actor, content: bytes, source: str, file_format: str,
+                     checkpoint: Callable[[int, int], None] | None, chunk: int) -> ImportResult:
 
     if file_format not in FORMATS:
         raise ValidationError({"format": Message("Kies het formaat: CSV (komma) of Nederlandse Excel (puntkomma).")})
@@ -460,24 +503,18 @@ def import_receipts_csv(
             errors.add(f"regel {line}: {name}", why)
         if receipt is not None:
             parsed.append((line, receipt, key))
-    existing: dict[str, Receipt] = {}
-    key_list = [*keys, *legacy]
-    for start in range(0, len(key_list), 900):
-        for found in session.scalars(select(Receipt).where(Receipt.idempotency_key.in_(key_list[start : start + 900]))):
-            assert found.idempotency_key is not None
-            existing[legacy.get(found.idempotency_key, found.idempotency_key)] = found
+    existing = _booked_keys(session, list(keys), legacy, digest)
     for line, receipt, key in parsed:
-        if key in existing and existing[key].request_hash != receipt.request_hash():
+        if key in existing and existing[key] != receipt.request_hash():
             errors.add(f"regel {line}: idempotency_key",
                        Message("Deze sleutel is al gebruikt voor een andere ontvangst."))
     if errors:
         raise ValidationError(errors.fields, Message("Het bestand is niet ingelezen: %(count)s fout(en).",
                                                      count=len(errors.fields)))
-    booked = 0
-    for _line, receipt, key in parsed:
-        if key in existing:
-            continue
-        _book(session, actor, receipt, key, source)
-        booked += 1
-    return ImportResult(booked=booked, already_booked=len(parsed) - booked)
+    wanted = [(receipt, key) for _line, receipt, key in parsed if key not in existing]
+    for start in range(0, len(wanted), chunk):
+        _book_parsed_in_bulk(session, actor, wanted[start:start + chunk], source)
+        if checkpoint is not None:
+            checkpoint(min(start + chunk, len(wanted)), len(wanted))
+    return ImportResult(booked=len(wanted), already_booked=len(parsed) - len(wanted))
 

@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 
 from budgetbeheer import clock
 from budgetbeheer import validation as v
+from budgetbeheer.db.unit_of_work import checkpoint
 from budgetbeheer.domain.categories import LABELS_NL, REQUIRED_CATEGORIES, Category
 from budgetbeheer.domain.forecast import Forecast
 from budgetbeheer.domain.schedule import Frequency
@@ -319,6 +320,7 @@ def _household_page(household_id: int, **amount_change: Any) -> str:
 @bp.route("/<int:household_id>/break-glass", methods=["POST"])
 @requires("households.break_glass")
 @opens_glass
+@once_per_submission  # a double click opens the glass once: one row, one audit entry
 def open_glass(household_id: int) -> Response | tuple[str, int]:
     """Break the glass: open a household of another team for an hour with a stated reason (in the audit trail)."""
     try:
@@ -398,6 +400,7 @@ def new_fixed_cost(household_id: int) -> str | Response | tuple[str, int]:
 
 @bp.route("/fixed-costs/<int:fixed_cost_id>/amount", methods=["POST"])
 @requires("households.write")
+@once_per_submission
 def change_amount(fixed_cost_id: int) -> Response | tuple[str, int]:
     """A new amount from a date on; refused, the household page again (422) with this form open, what was typed
     kept and each field's error named in words."""
@@ -483,7 +486,8 @@ def receipts() -> str | Response | tuple[str, int]:
             try:
                 session = db()
                 result = import_receipts_csv(session, actor(), upload.read(), source="upload",
-                                             file_format=file_format)
+                                             file_format=file_format,
+                                             checkpoint=lambda _booked, _of: checkpoint(session))
                 flash(_t("%(booked)s ontvangst(en) geboekt; %(already)s waren al geboekt.", booked=result.booked,
                          already=result.already_booked), "success")
                 return redirect(url_for("households.receipts"))
@@ -653,6 +657,7 @@ def _error_text(error: BudgetbeheerError) -> str:
 
 @bp.route("/creditors/upload", methods=["POST"])
 @requires("creditors.write")
+@once_per_submission  # two uploads racing on PostgreSQL: the second waits for the first, then shows its result
 def creditors_upload() -> Response | tuple[str, int]:
     upload = request.files.get("file")
     upload_errors: dict[str, Message] = {}

@@ -9,7 +9,8 @@ requests racing with one key have one effect. Then:
   body with the same key is 409. Answers with an error status are not kept (their transaction rolls back), so a
   retry after a 422 is tried again.
 - Web: a form submitted again with the same token does nothing and sends the browser where the first submission went
-  (the household page, the list), with a message saying so.
+  (the household page, the list), with a message saying so. A view whose success is a page of its own rather than a
+  redirect (a new API token, shown once) names with :func:`lands_at` where a second submit goes instead.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import wraps
 from typing import Any, TypeVar, cast
 
-from flask import Response, flash, make_response, redirect, request
+from flask import Response, flash, g, make_response, redirect, request
 from sqlalchemy import delete, inspect, select
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
@@ -132,6 +133,12 @@ def _form_digest() -> str:
     return hashlib.sha256(json.dumps([request.path, fields], ensure_ascii=False).encode()).hexdigest()
 
 
+def lands_at(location: str) -> None:
+    """Called by a view under :func:`once_per_submission` that answers its success with a page (200) instead of a
+    redirect: a second submit of the same form is sent to ``location`` (what the page showed is not shown again)."""
+    g.submission_lands_at = location
+
+
 def once_per_submission(view: F) -> F:
     """A web view whose POST creates: a second submit with the same ``submission_token`` does nothing and sends the
     browser where the first one went. A form without a token works as before."""
@@ -147,11 +154,16 @@ def once_per_submission(view: F) -> F:
             flash(translate(Message("Dit formulier was al verstuurd; het is niet nog eens verwerkt. Hieronder ziet u "
                                     "het resultaat van de eerste keer."), language()), "warning")
             return redirect(row.response or request.path)
+        g.pop("submission_lands_at", None)
         response = make_response(view(*args, **kwargs))
+        landed = g.pop("submission_lands_at", None)
         if _kept(row):
             if 300 <= response.status_code < 400 and response.location:
                 row.status = response.status_code
                 row.response = response.location[:2000]
+            elif landed and response.status_code < 400:
+                row.status = response.status_code
+                row.response = landed[:2000]
             else:  # the form is shown again (with its errors): the token may be used for the next try
                 db().delete(row)
                 db().flush()

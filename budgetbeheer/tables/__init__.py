@@ -1,6 +1,6 @@
 """Imports every model so that ``Base.metadata`` knows all tables (for Alembic and the test schema)."""
 
-from budgetbeheer.audit.models import AuditEntry
+from budgetbeheer.audit.models import AuditEntry, PendingAuditEntry
 from budgetbeheer.db.base import Base
 from budgetbeheer.ledger.models import Account, Posting, Transaction
 from budgetbeheer.tables.access import BreakGlass
@@ -61,6 +61,7 @@ __all__ = [
     "OneOffPayment",
     "PaymentBatch",
     "PaymentItem",
+    "PendingAuditEntry",
     "Person",
     "Posting",
     "Receipt",

@@ -22,6 +22,7 @@ from datetime import datetime
 
 import pyotp
 from cryptography.fernet import Fernet, InvalidToken
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from budgetbeheer.audit.service import Actor, record
@@ -55,8 +56,13 @@ def _decrypt(token: str, key_material: str) -> str:
             "de beheerder van de server om uw tweestapsverificatie opnieuw in te stellen.")) from None
 
 
-def _row(session: Session, user_id: int) -> UserTotp | None:
-    return session.get(UserTotp, user_id)
+def _row(session: Session, user_id: int, *, lock: bool = False) -> UserTotp | None:
+    """The user's secret; ``lock``: read afresh with ``SELECT ... FOR UPDATE`` for a change that uses a code, so two
+    requests at once (a double submit, a replayed code) wait for each other and the second sees the first's step."""
+    if not lock:
+        return session.get(UserTotp, user_id)
+    return session.scalar(select(UserTotp).where(UserTotp.user_id == user_id).with_for_update()
+                          .execution_options(populate_existing=True))
 
 
 def is_enrolled(session: Session, user_id: int) -> bool:
@@ -148,7 +154,7 @@ def confirm_enrolment(session: Session, actor: Actor, user: User, code: str, key
                       now: datetime | None = None) -> bool:
     """The user typed a code of the new secret: from now on the log-in asks for a code. False (audited, nothing else
     changed) when the code is wrong: the caller keeps that audit entry and shows :data:`WRONG_CODE`."""
-    row = _row(session, user.id)
+    row = _row(session, user.id, lock=True)
     if row is None or row.confirmed_at is not None:
         raise Conflict(Message("Begin eerst opnieuw met het instellen van tweestapsverificatie."))
     now = now or utcnow()
@@ -163,7 +169,7 @@ def confirm_enrolment(session: Session, actor: Actor, user: User, code: str, key
 def check_login_code(session: Session, actor: Actor, user: User, code: str, key: str, *,
                      now: datetime | None = None, purpose: str = "login") -> bool:
     """Whether ``code`` is a right, unused code of the user's confirmed secret (a wrong one is audited)."""
-    row = _row(session, user.id)
+    row = _row(session, user.id, lock=True)
     if row is None or row.confirmed_at is None:
         _wrong_code(session, actor, user, purpose)
         return False
@@ -177,7 +183,7 @@ def disable(session: Session, actor: Actor, user: User, code: str, key: str, req
     if is_required(user, required_roles):
         raise Conflict(Message("Voor uw rol is tweestapsverificatie verplicht; u kunt haar niet uitzetten."),
                        {"code": Message("verplicht voor uw rol")})
-    row = _row(session, user.id)
+    row = _row(session, user.id, lock=True)
     if row is None or row.confirmed_at is None:
         raise Conflict(Message("Tweestapsverificatie staat niet aan."))
     if not _accept(session, actor, user, row, code, key, now or utcnow(), "disable"):

@@ -265,7 +265,9 @@ def _deciding_admin(session: Session, actor: Actor) -> User:
 
 
 def _pending_grant(session: Session, grant_id: int) -> RoleGrant:
-    grant = session.get(RoleGrant, grant_id)
+    # Locked and read afresh: a second decision at the same time (a double submit) waits, then finds it decided.
+    grant = session.scalar(select(RoleGrant).where(RoleGrant.id == grant_id).with_for_update()
+                           .execution_options(populate_existing=True))
     if grant is None:
         raise NotFound(Message("Deze roltoekenning bestaat niet."))
     if grant.status != "pending":
@@ -407,7 +409,9 @@ def create_token(session: Session, actor: Actor, user: User, label: str | None =
 
 
 def revoke_token(session: Session, actor: Actor, token_id: int) -> None:
-    row = session.get(ApiToken, token_id)
+    # Locked and read afresh: a second revocation at the same time (a double submit) waits, then finds it revoked.
+    row = session.scalar(select(ApiToken).where(ApiToken.id == token_id).with_for_update()
+                         .execution_options(populate_existing=True))
     if row is None:
         raise NotFound(Message("Token bestaat niet."))
     if row.revoked_at is not None:

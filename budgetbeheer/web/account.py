@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 
 from budgetbeheer.errors import Message, NotFound
 from budgetbeheer.http.context import actor, commit_on_error, current, db, language, settings
+from budgetbeheer.http.idempotency import lands_at, once_per_submission
 from budgetbeheer.http.security import requires
 from budgetbeheer.i18n import translate
 from budgetbeheer.users import second_factor
@@ -35,8 +36,10 @@ def tokens() -> str:
 
 @bp.route("/tokens", methods=["POST"])
 @requires("tokens.own")
+@once_per_submission
 def new_token() -> str:
     token = create_token(db(), actor(), _me(), label=request.form.get("label") or None)
+    lands_at(url_for("account.tokens"))  # a second submit makes no second token; the list shows the one made
     return render_template("account/token_created.html", token=token)  # Cache-Control: no-store (security headers)
 
 
@@ -90,6 +93,7 @@ def security() -> tuple[str, int]:
 
 @bp.route("/security/totp", methods=["POST"])
 @requires("account.own")
+@once_per_submission  # a second submit keeps the secret the first one made (the app may have read it already)
 def totp_start() -> Response:
     second_factor.start_enrolment(db(), actor(), _me(), totp_key())
     return redirect(url_for("account.security"))

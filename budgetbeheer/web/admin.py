@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 from budgetbeheer.audit.models import AuditEntry
 from budgetbeheer.errors import BudgetbeheerError, Message, NotFound, ValidationError
 from budgetbeheer.http.context import actor, db, discard, language, settings
+from budgetbeheer.http.idempotency import once_per_submission
 from budgetbeheer.http.inputs import query_number
 from budgetbeheer.http.security import requires
 from budgetbeheer.i18n import translate
@@ -56,6 +57,7 @@ def _saved_message(session_user: User) -> str:
 
 @bp.route("/users/new", methods=["GET", "POST"])
 @requires("users.manage")
+@once_per_submission
 def new_user() -> str | Response:
     errors: dict[str, Message] = {}
     form = request.form
@@ -85,6 +87,7 @@ def new_user() -> str | Response:
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 @requires("users.manage")
+@once_per_submission
 def edit_user(user_id: int) -> str | Response:
     session = db()
     user = session.get(User, user_id)

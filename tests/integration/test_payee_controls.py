@@ -73,6 +73,7 @@ def _items(session: Session, batch_id: int) -> dict[str, PaymentItem]:
 
 
 def _audit(session: Session, action: str, entity_id: int) -> list[AuditEntry]:
+    session.commit()  # audit entries get their place in the chain when their transaction commits
     return list(session.scalars(select(AuditEntry).where(AuditEntry.action == action,
                                                          AuditEntry.entity_id == str(entity_id))))
 

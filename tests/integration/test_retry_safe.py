@@ -21,7 +21,7 @@ from budgetbeheer.config import Settings
 from budgetbeheer.households.receipts import import_receipts_csv
 from budgetbeheer.tables.households import Creditor, ExpectedIncome, FixedCost, Household, Receipt
 from budgetbeheer.tables.requests import IdempotentRequest
-from budgetbeheer.users.models import User
+from budgetbeheer.users.models import ApiToken, User
 from tests.factories import creditor_data, enrol, fixed_cost_data, income_data, intake_data
 
 TODAY = datetime(2026, 12, 3, 10, 0, tzinfo=UTC)
@@ -368,6 +368,21 @@ def test_a_form_shown_again_with_errors_keeps_its_token_usable(
     assert count(session, Creditor) == 1
 
 
+def test_the_new_api_token_form_submitted_twice_makes_one_and_the_second_lands_on_the_list(
+    client: FlaskClient, login: Callable[..., User], session: Session
+) -> None:
+    """Its success is a page of its own (the token, shown once), not a redirect: the second submit does not show
+    that page again, nor make a second token (``lands_at``)."""
+    login("karin", "caseworker")
+    form = {"label": "rapportage", "submission_token": token_of(client.get("/account/tokens").get_data(as_text=True))}
+    first = client.post("/account/tokens", data=form)
+    second = client.post("/account/tokens", data=form)
+    assert first.status_code == 200 and "Terug naar mijn API-tokens" in first.get_data(as_text=True)
+    assert second.status_code == 302 and second.location.endswith("/account/tokens")
+    assert count(session, ApiToken) == 1
+    assert "al verstuurd" in client.get(second.location).get_data(as_text=True)
+
+
 def test_openapi_offers_the_key_on_every_post_and_gives_the_limits(client: FlaskClient) -> None:
     document = client.get("/api/v1/openapi.json").get_json()
     posts = [operation for path in document["paths"].values() for method, operation in path.items()
@@ -416,3 +431,39 @@ def test_keys_older_than_the_keeping_days_are_forgotten_by_the_daily_job(
     session.commit()
     assert detail is not None and detail.startswith("1 vergeten")
     assert sorted(session.scalars(select(IdempotentRequest.key))) == ["api:young", "form:today"]
+
+
+def test_a_long_file_is_committed_in_steps_and_an_interrupted_import_is_finished_by_importing_it_again(
+    session: Session, household_id: int, engine: Any,
+) -> None:
+    """Finding 10 and "no write stops the house": the lines are booked and committed a chunk at a time; a crash in
+    the middle keeps the committed chunks, and the same file imported again books only the rest."""
+    from budgetbeheer.db.engine import make_session_factory
+    from budgetbeheer.db.unit_of_work import checkpoint
+    from budgetbeheer.ledger.service import money_identity
+
+    content = (HEADER + "".join(f"{household_id},{10 + n}.00,2026-12-01,other,regel {n}\n" for n in range(12))).encode()
+    importing = make_session_factory(engine)()
+    seen: list[tuple[int, int]] = []
+
+    def crash_at_the_second_step(booked: int, of: int) -> None:
+        seen.append((booked, of))
+        if len(seen) == 2:
+            raise KeyboardInterrupt  # the process killed before the second step's commit
+        checkpoint(importing)
+
+    with pytest.raises(KeyboardInterrupt):
+        import_receipts_csv(importing, Actor.system("t"), content, checkpoint=crash_at_the_second_step, chunk=5)
+    importing.rollback()
+    importing.close()
+    assert seen == [(5, 12), (10, 12)]
+    assert count(session, Receipt) == 5  # the first step was committed, the second undone
+    steps: list[tuple[int, int]] = []
+    again = import_receipts_csv(session, Actor.system("t"), content,
+                                checkpoint=lambda booked, of: (steps.append((booked, of)), checkpoint(session)),
+                                chunk=5)
+    session.commit()
+    assert (again.booked, again.already_booked) == (7, 5) and steps == [(5, 7), (7, 7)]
+    assert count(session, Receipt) == 12
+    assert sorted(session.scalars(select(Receipt.reference))) == sorted(f"regel {n}" for n in range(12))
+    assert money_identity(session).holds
