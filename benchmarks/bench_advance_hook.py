@@ -1,4 +1,4 @@
-"""Benchmark: what recovering advances on receipt (the special feature's ``ReceiptBooked`` handler) costs the bulk
+"""Benchmark: what recovering advances on receipt (the special feature's ``ReceiptsBooked`` handler) costs the bulk
 receipt booking of a bank statement.
 
     PYTHONPATH=. BUDGETBEHEER_ENV=test python benchmarks/bench_advance_hook.py [--receipts 20000]
