@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
-from typing import cast
 
 from lxml import etree
 
@@ -127,33 +126,71 @@ def _local(element: etree._Element) -> str:
     if name is None:
         name = _LOCAL_NAMES[tag] = tag[tag.find("}") + 1:] if isinstance(tag, str) else ""
     return name
-ENTRY_SKIP = frozenset({"NtryDtls/TxDtls"})
+Wanted = dict[str, tuple[str, "Wanted"]]
+"""The paths a reader reads, as a tree of local names: name → (its path, the wanted names under it)."""
 
 
-def index(root: etree._Element, skip: frozenset[str] = frozenset()) -> Found:
-    """Every element under ``root`` by its path of local names (``Refs/EndToEndId``), in document order; the
-    elements at a path in ``skip`` are listed but not entered. One pass over the subtree: far cheaper than a
-    ``find`` per field on 350,000 entries."""
+def wanted(*paths: str) -> Wanted:
+    """The tree of ``paths`` (``Refs/EndToEndId``, ...) for :func:`index`: every prefix of a path is walked, and a
+    path listed as ``Name/`` is listed but not entered."""
+    tree: Wanted = {}
+    for full in paths:
+        node = tree
+        steps = full.rstrip("/").split("/")
+        for depth, step in enumerate(steps):
+            path = "/".join(steps[:depth + 1])
+            if step not in node:
+                node[step] = (path, {})
+            node = node[step][1]
+    return tree
+
+
+ENTRY_PATHS = wanted(
+    "Amt", "CdtDbtInd", "ValDt/Dt", "ValDt/DtTm", "BookgDt/Dt", "BookgDt/DtTm", "RvslInd", "Sts/Cd", "NtryRef",
+    "AcctSvcrRef", "AddtlNtryInf", "BkTxCd/Domn/Cd", "BkTxCd/Domn/Fmly/Cd", "BkTxCd/Domn/Fmly/SubFmlyCd",
+    "BkTxCd/Prtry/Cd", "BkTxCd/Prtry/Issr", "NtryDtls/Btch/NbOfTxs", "NtryDtls/Btch/PmtInfId",
+    "NtryDtls/Btch/MsgId", "NtryDtls/Btch/TtlAmt", "NtryDtls/TxDtls/",
+)
+"""What an entry is read for (its transfers, ``NtryDtls/TxDtls``, are listed, each read on its own)."""
+TRANSFER_PATHS = wanted(
+    "Amt", "AmtDtls/TxAmt/Amt", "AmtDtls/InstdAmt/Amt", "Refs/EndToEndId", "Refs/AcctSvcrRef", "Refs/TxId",
+    "Refs/MsgId", "Refs/PmtInfId", "RtrInf/Rsn/Cd", "RtrInf/Rsn/Prtry", "RtrInf/OrgnlEndToEndId",
+    *(f"RltdPties/{side}{path}" for side in ("Dbtr", "Cdtr") for path in ("/Nm", "/Pty/Nm", "Acct/Id/IBAN")),
+    "RmtInf/Ustrd", "RmtInf/Strd/CdtrRefInf/Ref", "RmtInf/Strd/CdtrRefInf/Tp/Issr",
+    "RmtInf/Strd/CdtrRefInf/Tp/CdOrPrtry/Issr",
+)
+"""What a transfer (``TxDtls``) is read for."""
+REFERENCE_PATHS = wanted("Refs/EndToEndId", "Amt", "AmtDtls/TxAmt/Amt", "AmtDtls/InstdAmt/Amt")
+"""What a further transfer of a debit booked as one entry is read for (what settling our payments needs)."""
+
+
+def index(root: etree._Element, paths: Wanted) -> Found:
+    """The elements under ``root`` at the wanted ``paths`` (of local names: ``Refs/EndToEndId``), each path's in
+    document order. One pass that enters only what is wanted: far cheaper than a ``find`` per field on 350,000
+    entries, and than walking every element of a subtree."""
     found: Found = {}
-    queue: list[tuple[etree._Element, str]] = [(root, "")]
+    queue: list[tuple[etree._Element, Wanted]] = [(root, paths)]
     names = _LOCAL_NAMES
     position = 0
     while position < len(queue):
-        element, prefix = queue[position]
+        element, node = queue[position]
         position += 1
         for child in element.iterchildren(etree.Element):  # elements only (no comments), picked in C
-            tag = cast(str, child.tag)
+            tag = child.tag
             local_name = names.get(tag)
             if local_name is None:
-                local_name = names[tag] = tag[tag.find("}") + 1:]
-            path = prefix + local_name
+                local_name = names[tag] = _local(child)
+            step = node.get(local_name)
+            if step is None:
+                continue
+            path, below = step
             same = found.get(path)
             if same is None:
                 found[path] = [child]
             else:
                 same.append(child)
-            if len(child) and path not in skip:
-                queue.append((child, path + "/"))
+            if below:
+                queue.append((child, below))
     return found
 
 
@@ -334,7 +371,7 @@ class _Reader:
     def _entry(self, element: etree._Element, number: int) -> Entry:
         name = self.document.name
         where = Message("post %(number)s van %(of)s", number=number, of=self._where())
-        found = index(element, ENTRY_SKIP)
+        found = index(element, ENTRY_PATHS)
         amount_element = first(found, "Amt")
         amount = cents(amount_element, where, name)
         if amount is None:
@@ -394,27 +431,16 @@ class _Reader:
 
     def _reference(self, element: etree._Element, where: Message) -> Transfer:
         """A further transfer of a debit booked as one entry (ING's batch with a ``TxDtls`` per payment, 10,000 in
-        one entry): what settling our payments needs, its EndToEndId and amount, picked from its children in one
-        pass instead of indexing its whole subtree (the first transfer is read in full: the line shows it)."""
-        end_to_end: str | None = None
-        amount: etree._Element | None = None
-        for child in element:
-            name = _local(child)
-            if name == "Refs":
-                for reference in child:
-                    if _local(reference) == "EndToEndId":
-                        end_to_end = (reference.text or "").strip() or None
-            elif name == "Amt":
-                amount = child
-            elif name == "AmtDtls" and amount is None:
-                amount = child.find(_p("TxAmt/Amt"))
-                if amount is None:
-                    amount = child.find(_p("InstdAmt/Amt"))
+        one entry): what settling our payments needs, its EndToEndId and amount, walking only the paths to them
+        (the first transfer is read in full: the line shows it)."""
+        found = index(element, REFERENCE_PATHS)
+        amounts = found.get("Amt") or found.get("AmtDtls/TxAmt/Amt") or found.get("AmtDtls/InstdAmt/Amt")
+        end_to_end = found_text(found, "Refs/EndToEndId")
         return Transfer(end_to_end_id=None if end_to_end == NOT_PROVIDED else end_to_end,
-                        amount_cents=cents(amount, where, self.document.name))
+                        amount_cents=cents(amounts[0] if amounts else None, where, self.document.name))
 
     def _transfer(self, element: etree._Element, credit: bool, where: Message) -> Transfer:
-        found = index(element)
+        found = index(element, TRANSFER_PATHS)
         amounts = found.get("Amt") or found.get("AmtDtls/TxAmt/Amt") or found.get("AmtDtls/InstdAmt/Amt")
         amount_element = amounts[0] if amounts else None
         side = "RltdPties/Dbtr" if credit else "RltdPties/Cdtr"

@@ -20,3 +20,13 @@ class ReceiptBooked(Event):
     received_on: date
     kind: str
     actor: Actor
+
+
+@dataclass(frozen=True)
+class ReceiptsBooked(Event):
+    """Many receipts booked at once (:func:`budgetbeheer.households.receipts.book_receipts_in_bulk`: a bank
+    statement's credits): each as its :class:`ReceiptBooked` says. One event for the lot, so a subscriber reads
+    what it needs once instead of once per receipt; a feature that reacts to a receipt subscribes to both."""
+
+    receipts: tuple[ReceiptBooked, ...]
+    actor: Actor

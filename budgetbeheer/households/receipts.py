@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 from json.encoder import encode_basestring_ascii
 from typing import Any
 
@@ -28,11 +29,11 @@ from budgetbeheer.errors import Conflict, Message, ValidationError
 from budgetbeheer.events import publish
 from budgetbeheer.households.common import get_household, row_id
 from budgetbeheer.households.csvfile import FORMATS, read_csv
-from budgetbeheer.households.events import ReceiptBooked
+from budgetbeheer.households.events import ReceiptBooked, ReceiptsBooked
 from budgetbeheer.households.income import INCOME_KIND_LABELS, INCOME_KINDS
 from budgetbeheer.households.inputs import ReceiptData
 from budgetbeheer.ledger import service as ledger
-from budgetbeheer.money import cents_to_str, format_eur
+from budgetbeheer.money import AmountError, cents_to_str, format_eur, parse_amount
 from budgetbeheer.tables.households import Household, Receipt
 from budgetbeheer.tables.states import HouseholdStatus
 
@@ -60,7 +61,20 @@ def parse_receipt(
     errors: v.Errors, data: Mapping[str, object], households: Mapping[int, str], prefix: str = ""
 ) -> ReceiptInput | None:
     """Check one receipt against ``households`` (id → status). Adds errors under ``prefix + field``."""
-    household_id = _raw_household_id(data)
+    household_id = _household_checked(errors, _raw_household_id(data), households, prefix)
+    amount = v.amount(errors, prefix + "amount", data.get("amount"))
+    # Dated from 2000 through tomorrow (a receipt announced the evening before): later is in the future.
+    received = v.iso_date(errors, prefix + "date", data.get("date"), earliest=v.BUSINESS_EARLIEST,
+                          latest=clock.today() + timedelta(days=1))
+    kind = v.choice(errors, prefix + "kind", data.get("kind"), RECEIPT_KINDS)
+    reference = v.text(errors, prefix + "reference", data.get("reference"), required=False, maximum=140)
+    if household_id is None or amount is None or received is None or kind is None:
+        return None
+    return ReceiptInput(household_id, amount, received, kind, reference)
+
+
+def _household_checked(errors: v.Errors, household_id: int | None, households: Mapping[int, str],
+                       prefix: str) -> int | None:
     if household_id is None:
         errors.add(prefix + "household_id", Message("Geef het nummer van het huishouden."))
     elif household_id not in households:
@@ -70,12 +84,23 @@ def parse_receipt(
         errors.add(prefix + "household_id",
                    Message("Het ontzorgen van huishouden %(id)s is beëindigd; boek hier niet meer op.", id=household_id))
         household_id = None
-    amount = v.amount(errors, prefix + "amount", data.get("amount"))
-    # Dated from 2000 through tomorrow (a receipt announced the evening before): later is in the future.
-    received = v.iso_date(errors, prefix + "date", data.get("date"), earliest=v.BUSINESS_EARLIEST,
-                          latest=clock.today() + timedelta(days=1))
-    kind = v.choice(errors, prefix + "kind", data.get("kind"), RECEIPT_KINDS)
-    reference = v.text(errors, prefix + "reference", data.get("reference"), required=False, maximum=140)
+    return household_id
+
+
+def check_typed_receipt(errors: v.Errors, receipt: ReceiptInput, households: Mapping[int, str],
+                        latest: date) -> ReceiptInput | None:
+    """:func:`parse_receipt` for a receipt whose values are typed already (a bank statement's credit: cents, a date):
+    the same rules and messages, without reading text for the amount and the date. ``latest`` is the latest date
+    allowed (tomorrow, computed once for a bulk)."""
+    household_id = _household_checked(errors, receipt.household_id, households, "")
+    try:
+        amount: int | None = parse_amount(Decimal(receipt.amount_cents).scaleb(-2))
+    except AmountError as error:
+        errors.add("amount", error.message)
+        amount = None
+    received = v.iso_date(errors, "date", receipt.received_on, earliest=v.BUSINESS_EARLIEST, latest=latest)
+    kind = v.choice(errors, "kind", receipt.kind, RECEIPT_KINDS)
+    reference = v.text(errors, "reference", receipt.reference, required=False, maximum=140)
     if household_id is None or amount is None or received is None or kind is None:
         return None
     return ReceiptInput(household_id, amount, received, kind, reference)
@@ -251,27 +276,33 @@ class Booked:
 
 
 def book_receipts_in_bulk(
-    session: Session, actor: Actor, wanted: Sequence[tuple[ReceiptData, str]], source: str = "bank"
+    session: Session, actor: Actor, wanted: Sequence[tuple[ReceiptData | ReceiptInput, str]], source: str = "bank"
 ) -> list[Booked | dict[str, Message]]:
-    """Book many receipts at once, each as :func:`book_receipt` books one (the same checks, ledger transaction and
-    event; one audit entry ``receipts.booked`` lists them all, as a payment run's payments are audited with their
-    batch), for the bulk paths: a bank statement's tens of thousands of credits. Each comes with
-    its idempotency key; a key booked before answers with that receipt (the same body) or with the conflict's
-    message. What a receipt's checks refuse is answered with its errors (field → message) and not booked; the rest
-    is booked, in the caller's transaction."""
+    """Book many receipts at once, each as :func:`book_receipt` books one (the same checks and ledger transaction;
+    one audit entry ``receipts.booked`` lists them all, as a payment run's payments are audited with their batch;
+    one :class:`~budgetbeheer.households.events.ReceiptsBooked` event names them all), for the bulk paths: a bank
+    statement's tens of thousands of credits. Each comes with its idempotency key; a key booked before answers with
+    that receipt (the same body) or with the conflict's message. A receipt comes as a body (checked as the API
+    checks it: :func:`parse_receipt`) or as a :class:`ReceiptInput` whose values are typed already (a statement's
+    credit: checked by the same rules without reading text, :func:`check_typed_receipt`). What a receipt's checks
+    refuse is answered with its errors (field → message) and not booked; the rest is booked, in the caller's
+    transaction."""
     keys = [key for _data, key in wanted]
     before: dict[str, Receipt] = {}
     for chunk in in_chunks(session, keys):
         before.update({r.idempotency_key or "": r for r in session.scalars(
             select(Receipt).where(id_in(session, Receipt.idempotency_key, chunk)))})
-    raw_ids = [i for data, _key in wanted if (i := _raw_household_id(data)) is not None]
+    raw_ids = [i for data, _key in wanted
+               if (i := data.household_id if isinstance(data, ReceiptInput) else _raw_household_id(data)) is not None]
     statuses = household_statuses(session, raw_ids)
+    latest = clock.today() + timedelta(days=1)
     answers: list[Booked | dict[str, Message] | None] = []
     parsed_rows: list[tuple[int, ReceiptInput, str]] = []
     for position, (data, key) in enumerate(wanted):
         if key in before:
             try:
-                existing = _booked_before(session, data, key)
+                existing = (_typed_booked_before(before[key], data) if isinstance(data, ReceiptInput)
+                            else _booked_before(session, data, key))
             except Conflict as conflict:
                 answers.append({"Idempotency-Key": conflict.message})
                 continue
@@ -279,7 +310,8 @@ def book_receipts_in_bulk(
             answers.append(Booked(existing.id, existing.ledger_transaction_id, False))
             continue
         errors = v.Errors()
-        parsed = parse_receipt(errors, data, statuses)
+        parsed = (check_typed_receipt(errors, data, statuses, latest) if isinstance(data, ReceiptInput)
+                  else parse_receipt(errors, data, statuses))
         if parsed is None or errors:
             answers.append(dict(errors.fields))
             continue
@@ -291,11 +323,20 @@ def book_receipts_in_bulk(
     return [answer for answer in answers if answer is not None]
 
 
+def _typed_booked_before(existing: Receipt, receipt: ReceiptInput) -> Receipt:
+    """:func:`_booked_before` for a typed receipt: the receipt booked earlier under its key when it is the same
+    receipt (the same request hash), else the :class:`Conflict` of a key used for another receipt."""
+    if existing.request_hash == receipt.request_hash():
+        return existing
+    raise Conflict(Message("Deze Idempotency-Key is al gebruikt voor een andere ontvangst."))
+
+
 def _book_parsed_in_bulk(session: Session, actor: Actor, parsed: Sequence[tuple[ReceiptInput, str]],
                          source: str) -> list[tuple[int, int]]:
-    """Book receipts already checked, each with its key, as :func:`_book` books one (the same ledger transaction,
-    receipt and event), in bulk: one entry ``receipts.booked`` lists them all. Returns (receipt id, ledger
-    transaction id) per receipt, in order."""
+    """Book receipts already checked, each with its key, as :func:`_book` books one (the same ledger transaction
+    and receipt), in bulk: one entry ``receipts.booked`` lists them all and one event
+    :class:`~budgetbeheer.households.events.ReceiptsBooked` names them all. Returns (receipt id, ledger transaction
+    id) per receipt, in order."""
     if not parsed:
         return []
     bank = ledger.account_id(session, ledger.BANK)
@@ -320,10 +361,10 @@ def _book_parsed_in_bulk(session: Session, actor: Actor, parsed: Sequence[tuple[
     record(session, actor, "receipts.booked", "receipt", None, after={
         "source": source, "count": len(rows), "total": cents_to_str(sum(p.amount_cents for p, _k in parsed)),
         "receipts": [_snapshot_of(receipt_id, row) for receipt_id, row in zip(receipt_ids, rows, strict=True)]})
-    for (p, _key), receipt_id in zip(parsed, receipt_ids, strict=True):
-        publish(session, ReceiptBooked(receipt_id=receipt_id, household_id=p.household_id,
-                                       amount_cents=p.amount_cents, received_on=p.received_on, kind=p.kind,
-                                       actor=actor))
+    publish(session, ReceiptsBooked(receipts=tuple(  # one event for the lot
+        ReceiptBooked(receipt_id=receipt_id, household_id=p.household_id, amount_cents=p.amount_cents,
+                      received_on=p.received_on, kind=p.kind, actor=actor)
+        for (p, _key), receipt_id in zip(parsed, receipt_ids, strict=True)), actor=actor))
     return list(zip(receipt_ids, transaction_ids, strict=True))
 
 

@@ -410,15 +410,32 @@ def settle(session: Session, actor: Actor, batch_id: int, on: date | None = None
     """The bank executed the batch (by hand for now): in transit → bank for every payment not returned."""
     batch = get_batch(session, batch_id, lock=True)
     require_batch_transition(batch.id, batch.status, BatchStatus.SETTLED)
+    return _settle(session, actor, batch, on, _figures(session, batch.id))
+
+
+@dataclass(frozen=True)
+class _BatchFigures:
+    approved: int
+    approved_cents: int
+    returned: int
+
+
+def _figures(session: Session, batch_id: int) -> _BatchFigures:
+    """A batch's payments still to execute (count, cents) and returned, in one pass over the batch (a month's batch
+    has 125,000 payments: one scan instead of one per figure)."""
+    approved = PaymentItem.status == ItemStatus.APPROVED
+    count, cents, returned = session.execute(select(
+        func.count(PaymentItem.id).filter(approved),
+        func.coalesce(func.sum(PaymentItem.amount_cents).filter(approved), 0),
+        func.count(PaymentItem.id).filter(PaymentItem.status == ItemStatus.RETURNED),
+    ).where(PaymentItem.batch_id == batch_id)).one()
+    return _BatchFigures(int(count or 0), int(cents or 0), int(returned or 0))
+
+
+def _settle(session: Session, actor: Actor, batch: PaymentBatch, on: date | None,
+            figures: _BatchFigures) -> PaymentBatch:
     before = _state(batch)
-    amount = int(
-        session.scalar(
-            select(func.coalesce(func.sum(PaymentItem.amount_cents), 0)).where(
-                PaymentItem.batch_id == batch.id, PaymentItem.status == ItemStatus.APPROVED
-            )
-        )
-        or 0
-    )
+    amount = figures.approved_cents
     if amount:
         transaction = book(
             session,
@@ -432,16 +449,14 @@ def settle(session: Session, actor: Actor, batch_id: int, on: date | None = None
         transaction_id: int | None = transaction.id
     else:
         transaction_id = None
-    session.execute(
-        update(PaymentItem)
-        .where(PaymentItem.batch_id == batch.id, PaymentItem.status == ItemStatus.APPROVED)
-        .values(status=ItemStatus.SETTLED)
-    )
-    items_changed(batch)
-    returned = session.scalar(
-        select(func.count(PaymentItem.id)).where(PaymentItem.batch_id == batch.id,
-                                                 PaymentItem.status == ItemStatus.RETURNED)
-    )
+    if figures.approved:
+        session.execute(
+            update(PaymentItem)
+            .where(PaymentItem.batch_id == batch.id, PaymentItem.status == ItemStatus.APPROVED)
+            .values(status=ItemStatus.SETTLED)
+        )
+        items_changed(batch)
+    returned = figures.returned
     batch.status = BatchStatus.PARTLY_RETURNED if returned else BatchStatus.SETTLED
     batch.settled_at = utcnow()
     session.flush()
@@ -502,11 +517,13 @@ def settle_items(
 
 def finish_settlement(session: Session, actor: Actor, batch_id: int, on: date) -> None:
     """A batch whose payments the bank has all executed (none ``approved`` any more) is settled, on ``on``."""
-    left = session.scalar(select(PaymentItem.id).where(
-        PaymentItem.batch_id == batch_id, PaymentItem.status == ItemStatus.APPROVED).limit(1))
-    batch = get_batch(session, batch_id)
-    if left is None and batch.status not in (BatchStatus.SETTLED, BatchStatus.PARTLY_RETURNED):
-        settle(session, actor, batch_id, on)
+    batch = get_batch(session, batch_id, lock=True)
+    if batch.status in (BatchStatus.SETTLED, BatchStatus.PARTLY_RETURNED):
+        return
+    figures = _figures(session, batch_id)
+    if not figures.approved:
+        require_batch_transition(batch.id, batch.status, BatchStatus.SETTLED)
+        _settle(session, actor, batch, on, figures)
 
 
 def return_item(

@@ -32,7 +32,7 @@ from budgetbeheer.audit.service import Actor, record
 from budgetbeheer.db.base import utcnow
 from budgetbeheer.errors import Conflict, Message, NotFound, ValidationError
 from budgetbeheer.households.common import get_household, running, sub_mapping
-from budgetbeheer.households.events import ReceiptBooked
+from budgetbeheer.households.events import ReceiptBooked, ReceiptsBooked
 from budgetbeheer.households.income import INCOME_KIND_LABELS, INCOME_KINDS
 from budgetbeheer.ledger import service as ledger
 from budgetbeheer.money import cents_to_str, format_eur
@@ -187,6 +187,17 @@ def recover_from_receipt(session: Session, event: ReceiptBooked) -> None:
         _book_recovery(session, event.actor, row, cents, RecoveryKind.INCOME, event.received_on,
                        receipt_id=event.receipt_id)
         left -= cents
+
+
+def recover_from_receipts(session: Session, event: ReceiptsBooked) -> None:
+    """Many receipts were booked at once: each one's household with an open advance recovers it as
+    :func:`recover_from_receipt` does (the households with an open advance are read once)."""
+    open_households = _open_cache(session) or set()
+    if not open_households:
+        return
+    for receipt in event.receipts:
+        if receipt.household_id in open_households:
+            recover_from_receipt(session, receipt)
 
 
 def recover_from_final_payout(session: Session, event: FinalPayoutRecovers) -> None:

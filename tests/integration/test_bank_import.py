@@ -23,6 +23,7 @@ from budgetbeheer.db.engine import make_session_factory
 from budgetbeheer.errors import Conflict, ValidationError
 from budgetbeheer.ledger.service import BANK, UNMATCHED, account_id, balance, money_identity
 from budgetbeheer.payments import service
+from budgetbeheer.special.advances import grant_advance
 from budgetbeheer.tables.bank import BankImport, BankLine, LineState
 from budgetbeheer.tables.households import Receipt
 from budgetbeheer.tables.lifecycle import Signal
@@ -273,4 +274,34 @@ def test_a_block_booked_as_one_entry_is_matched_by_the_blocks_kept_with_its_file
     session.commit()
     assert result.outcomes[result.statements[0].id].settled_items == approved.item_count
     assert {line.state for line in session.scalars(select(BankLine))} == {LineState.MATCHED}
+    assert money_identity(session).holds
+
+
+def test_a_statement_credit_booked_to_a_household_recovers_its_open_advance_and_refuses_what_a_receipt_may_not_hold(
+    session: Session, settings: Settings, finance: tuple[Actor, Actor]
+) -> None:
+    """The statement's credits are booked as typed receipts with one ReceiptsBooked for the lot: the special
+    feature still recovers an open advance from them, and the receipt checks still apply (a text with a character
+    no text may hold is not booked: the line waits, saying why)."""
+    household = payable_household(session)
+    other = payable_household(session)
+    advance = grant_advance(session, finance[0], household.id, {
+        "amount": "100.00", "reason": "uitkering komt laat", "recovery": {"type": "next_income", "kind": "wages"}},
+        maximum_cents=1_000_00)
+    session.commit()
+    made = simulate.statement([], account_iban=settings.managed_account_iban, opening_balance_cents=0, credits=[
+        simulate.Credit(250_00, INCOME_DAY, "Werkgever", "NL02ABNA0123456789", f"Loon klantnummer {household.id}"),
+        simulate.Credit(80_00, INCOME_DAY, "Werkgever", "NL02ABNA0123456789",
+                        f"Loon klantnummer {other.id} \u202e"),
+    ])
+    result = bank.import_statements(session, finance[0], statement_bytes(made), settings)
+    session.commit()
+    outcome = result.outcomes[result.statements[0].id]
+    assert (outcome.receipts_booked, outcome.unmatched) == (1, 1)
+    booked = session.scalars(select(Receipt).where(Receipt.household_id == household.id, Receipt.source == "bank")).one()
+    assert (booked.amount_cents, booked.kind, booked.received_on) == (250_00, "wages", INCOME_DAY)
+    session.refresh(advance)
+    assert advance.open_cents == 0
+    waiting = session.scalars(select(BankLine).where(BankLine.state == LineState.UNMATCHED)).one()
+    assert waiting.amount_cents == 80_00 and "Niet geboekt: reference" in (waiting.reason or "")
     assert money_identity(session).holds
