@@ -20,16 +20,13 @@ import's time, its exit status and whether the load window lay within the import
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import platform
 import signal
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -77,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     import bench_web_load
     from bench_receipts_import import csv_lines
     from bench_web_load import build, free_port, load, start_gunicorn
-    from common import fresh_database
+    from common import fresh_database, run_facts, write_result
     from sqlalchemy.engine import make_url
 
     load_at_start = [round(x, 2) for x in os.getloadavg()]
@@ -122,13 +119,10 @@ def main(argv: list[str] | None = None) -> int:
         "during_import": {"pages": during, "worst_p95_ms": worst(during),
                           "errors": sum(row["errors"] for row in during.values())},
         "goals": {"p95_ms": 300, "errors": 0},
-        "load_average": {"start": load_at_start, "end": [round(x, 2) for x in os.getloadavg()]},
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
-        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        **run_facts(load_at_start),
     }
     output = args.output or RESULTS / f"import-under-load-{dialect}.json"
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    write_result(output, result)
     return 0 if outcome.get("exit") == 0 else 1
 
 

@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import sys
 import time
 from datetime import UTC, date, datetime, timedelta
@@ -40,7 +39,7 @@ from sqlalchemy.orm import Session
 sys.path.insert(0, str(Path(__file__).parent))
 
 from bench_runs import RESULTS, Timer, build_households
-from common import fresh_database
+from common import fresh_database, run_facts, write_result
 
 from budgetbeheer.audit.service import Actor
 from budgetbeheer.composition import registry
@@ -176,13 +175,10 @@ def main(argv: list[str] | None = None) -> int:
         "import_vs_plain_copy": (round(steps["import"]["seconds"] / steps["plain_copy"]["seconds"], 2)
                                  if "plain_copy" in steps else None),
         "goals": {"import_vs_plain_insert": 3.0},
-        "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()},
-        "load_average": {"start": load_at_start, "end": [round(x, 2) for x in os.getloadavg()]},
-        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        **run_facts(load_at_start),
     }
     output = args.output or RESULTS / f"receipts-import-{dialect}.json"
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    write_result(output, result)
     print(json.dumps({k: result[k] for k in ("import_vs_plain_insert", "import_vs_plain_copy", "booked", "first_commit_after_seconds", "chunk_seconds_max", "steps")},
                      indent=2))
     return 0
