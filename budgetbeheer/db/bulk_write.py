@@ -19,7 +19,9 @@ import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar, cast
 
+import psycopg
 from sqlalchemy import JSON, BigInteger, ColumnElement, Integer, any_, bindparam, func, select, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import QueryableAttribute, Session
 from sqlalchemy.sql.schema import Table
 from sqlalchemy.types import ARRAY
@@ -59,11 +61,13 @@ def insert_rows(session: Session, table: Table, rows: Iterable[Mapping[str, Any]
               for row in itertools.chain((first,), remaining))
     driver = _copy_driver(session)
     if driver is not None:
-        with cast(Any, driver).cursor() as cursor, cursor.copy(
-            f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
-        ) as copy:
-            for value in values:
-                copy.write_row(value)
+        statement = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
+        try:
+            with cast(Any, driver).cursor() as cursor, cursor.copy(statement) as copy:
+                for value in values:
+                    copy.write_row(value)
+        except psycopg.Error as error:  # as SQLAlchemy raises it for an INSERT: IntegrityError for a UNIQUE key, ...
+            raise DBAPIError.instance(statement, None, error, psycopg.Error) from error
         return
     marks = ", ".join(["?" if dialect.paramstyle == "qmark" else "%s"] * len(columns))
     # the table and column names come from the mapped Table, every value is a bound parameter

@@ -513,7 +513,13 @@ def _import_receipts(session: Session, actor: Actor, content: bytes, source: str
                                                      count=len(errors.fields)))
     wanted = [(receipt, key) for _line, receipt, key in parsed if key not in existing]
     for start in range(0, len(wanted), chunk):
-        _book_parsed_in_bulk(session, actor, wanted[start:start + chunk], source)
+        try:
+            _book_parsed_in_bulk(session, actor, wanted[start:start + chunk], source)
+        except IntegrityError as raced:  # the same lines booked meanwhile by another import (their keys are UNIQUE)
+            raise Conflict(Message(
+                "Een deel van deze regels is zojuist door een andere import geboekt. Niets van deze stap is geboekt; "
+                "lees het bestand opnieuw in: wat al geboekt is, wordt overgeslagen."),
+                {"file": Message("tegelijk met een andere import")}) from raced
         if checkpoint is not None:
             checkpoint(min(start + chunk, len(wanted)), len(wanted))
     return ImportResult(booked=len(wanted), already_booked=len(parsed) - len(wanted))

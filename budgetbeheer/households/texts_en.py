@@ -13,7 +13,6 @@ EN = {
     "%(count)s huishouden(s)": "%(count)s household(s)",
     "%(created)s schuldeiser(s) toegevoegd; %(skipped)s stonden er al.": "%(created)s creditor(s) added; %(skipped)s were there already.",
     "Adres": "Address",
-    "Alle regels of geen: elke regel wordt eerst gecontroleerd; bij een fout wordt niets geboekt en ziet u elke fout met het regelnummer.": "All lines or none: every line is checked first; if any is wrong nothing is booked and you see every error with its line number.",
     "Bedrag": "Amount",
     "Bedrag per maand": "Amount per month",
     "Betaaldag": "Payday",
@@ -27,6 +26,17 @@ EN = {
     "Dag van de maand waarop het binnenkomt": "Day of the month it arrives",
     "Datum": "Date",
     "Datum ontvangst": "Date received",
+    "Een deel van deze regels is zojuist door een andere import geboekt. Niets van deze stap is geboekt; lees het "
+    "bestand opnieuw in: wat al geboekt is, wordt overgeslagen.":
+        "Some of these lines were booked a moment ago by another import. Nothing of this step was booked; read the "
+        "file in again: what is booked already is skipped.",
+    "tegelijk met een andere import": "at the same time as another import",
+    "Elke regel wordt eerst gecontroleerd; bij een fout wordt niets geboekt en ziet u elke fout met het regelnummer. "
+    "Een groot bestand wordt daarna per 5.000 regels geboekt; werd het inlezen onderbroken, lees het dan opnieuw in: "
+    "wat al geboekt is, wordt overgeslagen.":
+        "Every line is checked first; if any is wrong nothing is booked and you see every error with its line number. "
+        "A large file is then booked 5,000 lines at a time; if reading it in was interrupted, read it in again: what "
+        "is booked already is skipped.",
     "De Idempotency-Key is leeg of langer dan 200 tekens.": "The Idempotency-Key is empty or longer than 200 characters.",
     "De begindatum ligt na de einddatum.": "The start date is after the end date.",
     "De datum ligt in de toekomst.": "The date is in the future.",

@@ -467,3 +467,22 @@ def test_a_long_file_is_committed_in_steps_and_an_interrupted_import_is_finished
     assert count(session, Receipt) == 12
     assert sorted(session.scalars(select(Receipt.reference))) == sorted(f"regel {n}" for n in range(12))
     assert money_identity(session).holds
+
+
+def test_lines_booked_meanwhile_by_another_import_are_a_conflict_in_words(
+    session: Session, household_id: int, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two imports of the same file at once: the one that loses the race on the receipts' UNIQUE keys is told so in
+    words (409), not with a database error, and nothing of its step is booked."""
+    from budgetbeheer.errors import Conflict
+    from budgetbeheer.households import receipts
+
+    content = (HEADER + f"{household_id},1500.00,2026-12-01,benefit,UWV december\n").encode()
+    import_receipts_csv(session, Actor.system("t"), content)
+    session.commit()
+    monkeypatch.setattr(receipts, "_booked_keys", lambda *_args: {})  # as the other import saw it: not yet booked
+    with pytest.raises(Conflict) as lost:
+        import_receipts_csv(session, Actor.system("t"), content)
+    assert "andere import" in str(lost.value.message) and "file" in lost.value.fields
+    session.rollback()
+    assert count(session, Receipt) == 1
